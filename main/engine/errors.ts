@@ -1,0 +1,151 @@
+/**
+ * Domain errors with stable codes. The code is the contract: the CLI maps codes to exit
+ * statuses, IPC carries `{code, message}`, and the renderer maps codes to advice.
+ * Never match on message text.
+ */
+
+export type ErrorCode =
+  | 'MODEL_FORMAT'
+  | 'UNSUPPORTED_OP'
+  | 'SHAPE_MISMATCH'
+  | 'INVALID_ARGUMENT'
+  | 'NOT_FOUND'
+  | 'IO'
+  | 'CANCELLED'
+  | 'DATASET'
+  | 'QUANTIZATION'
+  | 'DEVICE_TIMEOUT'
+  | 'DEVICE_PROTOCOL'
+  | 'DEVICE_NOT_FOUND'
+  | 'DEVICE_DISCONNECTED'
+  | 'DEVICE_VERIFY'
+  | 'DEVICE_WRONG_CHIP'
+  | 'DEVICE'
+  | 'INTERNAL';
+
+export class LowbitError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+  toJSON(): { code: ErrorCode; message: string } {
+    return { code: this.code, message: this.message };
+  }
+}
+
+/** The bytes are not a valid model of the claimed format (bad identifier, offset out of range...). */
+export class ModelFormatError extends LowbitError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('MODEL_FORMAT', message, options);
+  }
+}
+
+/** The model uses an operator, version or dtype that Lowbit cannot run or transform. */
+export class UnsupportedOpError extends LowbitError {
+  constructor(message: string) {
+    super('UNSUPPORTED_OP', message);
+  }
+}
+
+/** Tensor shapes do not agree (model inputs, kernel operands, dataset samples). */
+export class ShapeMismatchError extends LowbitError {
+  constructor(message: string) {
+    super('SHAPE_MISMATCH', message);
+  }
+}
+
+/** A caller passed a bad argument (CLI flag, IPC argument, option value). */
+export class InvalidArgumentError extends LowbitError {
+  constructor(message: string) {
+    super('INVALID_ARGUMENT', message);
+  }
+}
+
+/** A job was cancelled through its AbortSignal. */
+export class CancelledError extends LowbitError {
+  constructor(message = 'cancelled') {
+    super('CANCELLED', message);
+  }
+}
+
+/** A dataset is empty, unreadable or does not match the model. */
+export class DatasetError extends LowbitError {
+  constructor(message: string) {
+    super('DATASET', message);
+  }
+}
+
+/** Quantization could not be carried out (no calibration data, strict mode failure...). */
+export class QuantizationError extends LowbitError {
+  constructor(message: string) {
+    super('QUANTIZATION', message);
+  }
+}
+
+/** File system problems outside the engine (missing file, permission...). */
+export class IoError extends LowbitError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('IO', message, options);
+  }
+}
+
+/** Base for every device failure; subclasses carry a more specific code. */
+export class DeviceError extends LowbitError {
+  /** What the user can do about it. */
+  readonly advice: string;
+  constructor(code: ErrorCode, message: string, advice = '', options?: { cause?: unknown }) {
+    super(code, advice ? `${message} (${advice})` : message, options);
+    this.advice = advice;
+  }
+}
+
+export class DeviceTimeoutError extends DeviceError {
+  constructor(message: string, advice = 'check the cable, the port and that the board is in its bootloader') {
+    super('DEVICE_TIMEOUT', message, advice);
+  }
+}
+
+export class DeviceProtocolError extends DeviceError {
+  constructor(message: string, advice = 'reset the board into its bootloader and try again') {
+    super('DEVICE_PROTOCOL', message, advice);
+  }
+}
+
+export class DeviceNotFoundError extends DeviceError {
+  constructor(message: string, advice = 'check that the board is plugged in and the port name is right') {
+    super('DEVICE_NOT_FOUND', message, advice);
+  }
+}
+
+export class DeviceDisconnectedError extends DeviceError {
+  constructor(message: string, advice = 'the link dropped: reconnect the board and try again') {
+    super('DEVICE_DISCONNECTED', message, advice);
+  }
+}
+
+export class DeviceVerifyError extends DeviceError {
+  constructor(message: string, advice = 'the written data does not match: flash again') {
+    super('DEVICE_VERIFY', message, advice);
+  }
+}
+
+export class DeviceWrongChipError extends DeviceError {
+  constructor(message: string, advice = 'choose the protocol and board that match the connected chip') {
+    super('DEVICE_WRONG_CHIP', message, advice);
+  }
+}
+
+/** Turns anything thrown into the `{code, message}` shape that crosses IPC and the CLI. */
+export function toErrorInfo(e: unknown): { code: ErrorCode; message: string } {
+  if (e instanceof LowbitError) return { code: e.code, message: e.message };
+  if (e instanceof Error && e.name === 'AbortError') return { code: 'CANCELLED', message: 'cancelled' };
+  const message = e instanceof Error ? e.message : String(e);
+  return { code: 'INTERNAL', message };
+}
+
+/** Throws CancelledError when the signal has fired. Call between units of work. */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new CancelledError();
+}

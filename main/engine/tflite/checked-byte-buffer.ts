@@ -1,0 +1,76 @@
+import * as flatbuffers from 'flatbuffers';
+import { ModelFormatError } from '../errors';
+
+/**
+ * A flatbuffers ByteBuffer that refuses to read outside the file.
+ *
+ * The stock ByteBuffer reads `bytes[i]` unchecked: out-of-range reads turn into zeros and
+ * `subarray` silently truncates strings, so a corrupt file yields a plausible but wrong model.
+ * Every primitive read funnels through readUint8/readUint16/readInt32 (the other readers are
+ * built on them), so overriding those three plus the string and vector-length helpers bounds
+ * every access the generated code makes.
+ *
+ * A work budget guards against files whose offsets alias the same large sub-table many times
+ * (a DAG instead of a tree): a valid model reads each byte a small number of times, so reads
+ * far beyond the file size mean a malicious or broken layout, not a big model.
+ */
+export class CheckedByteBuffer extends flatbuffers.ByteBuffer {
+  private readonly len: number;
+  private budget: number;
+
+  constructor(bytes: Uint8Array) {
+    super(bytes);
+    this.len = bytes.length;
+    this.budget = 32 * bytes.length + 1_000_000;
+  }
+
+  private check(offset: number, size: number, what: string): void {
+    if (--this.budget < 0) {
+      throw new ModelFormatError('the flatbuffer structure references the same data too many times (corrupt or hostile file)');
+    }
+    if (!(offset >= 0 && offset + size <= this.len)) {
+      throw new ModelFormatError(`${what} at offset ${offset} is outside the file (${this.len} bytes)`);
+    }
+  }
+
+  override readUint8(offset: number): number {
+    this.check(offset, 1, 'byte');
+    return super.readUint8(offset);
+  }
+
+  override readUint16(offset: number): number {
+    this.check(offset, 2, '16-bit value');
+    return super.readUint16(offset);
+  }
+
+  override readInt32(offset: number): number {
+    this.check(offset, 4, '32-bit value');
+    return super.readInt32(offset);
+  }
+
+  override __vector_len(offset: number): number {
+    const start = offset + this.readInt32(offset);
+    const n = this.readInt32(start);
+    // Every element takes at least one byte, so a longer vector cannot fit in the file.
+    if (n < 0 || start + 4 + n > this.len) {
+      throw new ModelFormatError(`vector at offset ${start} claims ${n} elements, past the end of the file`);
+    }
+    return n;
+  }
+
+  override __string(offset: number, encoding?: flatbuffers.Encoding): string | Uint8Array {
+    const start = offset + this.readInt32(offset);
+    const n = this.readInt32(start);
+    if (n < 0 || start + 4 + n > this.len) {
+      throw new ModelFormatError(`string at offset ${start} claims ${n} bytes, past the end of the file`);
+    }
+    return super.__string(offset, encoding);
+  }
+
+  /** Bounds-checked view of a byte vector whose offset field is at `offset`. */
+  byteVector(offset: number): Uint8Array {
+    const n = this.__vector_len(offset);
+    const start = this.__vector(offset);
+    return this.bytes().subarray(start, start + n);
+  }
+}
