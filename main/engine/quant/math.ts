@@ -1,0 +1,223 @@
+/**
+ * Integer quantization arithmetic shared by the interpreter's kernels and the quantizer.
+ *
+ * These follow TFLite's reference semantics (gemmlowp fixed point + tflite::QuantizeMultiplier)
+ * exactly, because integer kernels must match TFLite bit for bit:
+ *  - a real multiplier M in (0, 1) or beyond is encoded as a Q31 int32 `multiplier` in
+ *    [2^30, 2^31) and a `shift` with M ≈ multiplier * 2^(shift - 31);
+ *  - SaturatingRoundingDoublingHighMul(a, b) = round_half_away((a*b) / 2^31), saturating the one
+ *    overflow case a = b = INT32_MIN;
+ *  - RoundingDivideByPOT(x, e) = x / 2^e rounded to nearest, ties away from zero.
+ * The 64-bit intermediate products do not fit a double, so they are computed exactly with
+ * 16-bit limbs (see mulHigh) rather than with BigInt, which is far slower in hot loops.
+ */
+
+export const INT32_MIN = -2147483648;
+export const INT32_MAX = 2147483647;
+
+export interface QuantizedMultiplier {
+  multiplier: number;
+  shift: number;
+}
+
+/**
+ * tflite::QuantizeMultiplier: frexp the real multiplier into q in [0.5, 1) and an exponent,
+ * round q * 2^31 to an integer (ties away from zero, like std::round), fix the 2^31 overflow.
+ * Tiny multipliers (shift < -31) flush to zero as TFLite does.
+ */
+export function quantizeMultiplier(realMultiplier: number): QuantizedMultiplier {
+  if (realMultiplier === 0) return { multiplier: 0, shift: 0 };
+  const [q, exp] = frexp(realMultiplier);
+  let shift = exp;
+  let qFixed = roundAwayFromZero(q * 2 ** 31);
+  if (qFixed === 2 ** 31) {
+    qFixed /= 2;
+    shift++;
+  }
+  if (shift < -31) return { multiplier: 0, shift: 0 };
+  // TFLite keeps shifts within 30 on the left; larger means a broken scale.
+  return { multiplier: qFixed, shift };
+}
+
+/** C's frexp: x = m * 2^e with |m| in [0.5, 1). */
+export function frexp(x: number): [number, number] {
+  if (x === 0 || !Number.isFinite(x)) return [x, 0];
+  const abs = Math.abs(x);
+  let e = Math.max(-1073, Math.floor(Math.log2(abs)) + 1);
+  let m = abs * 2 ** -e;
+  // log2 can be off by one near powers of two; normalise exactly.
+  while (m < 0.5) {
+    m *= 2;
+    e--;
+  }
+  while (m >= 1) {
+    m /= 2;
+    e++;
+  }
+  return [x < 0 ? -m : m, e];
+}
+
+/** std::round: nearest integer, halves away from zero. */
+export function roundAwayFromZero(x: number): number {
+  return x < 0 ? -Math.round(-x) : Math.round(x);
+}
+
+/**
+ * Exact signed 64-bit product of two int32 values, returned as [hi, lo] 32-bit words
+ * (hi signed, lo unsigned), computed with 16-bit limbs so no intermediate exceeds 2^53.
+ */
+export function mul64(a: number, b: number): [number, number] {
+  const neg = a < 0 !== b < 0 && a !== 0 && b !== 0;
+  const ua = Math.abs(a);
+  const ub = Math.abs(b);
+  const a0 = ua & 0xffff;
+  const a1 = Math.floor(ua / 65536);
+  const b0 = ub & 0xffff;
+  const b1 = Math.floor(ub / 65536);
+  const p00 = a0 * b0;
+  const mid = a1 * b0 + a0 * b1; // < 2^34, exact
+  const hiPart = a1 * b1; // < 2^32
+  // lo = p00 + (mid mod 2^16) * 2^16, carry into hi
+  const midLo = mid % 65536;
+  const midHi = Math.floor(mid / 65536);
+  let lo = p00 + midLo * 65536; // < 2^33
+  let hi = hiPart + midHi + Math.floor(lo / 4294967296);
+  lo = lo % 4294967296;
+  if (neg) {
+    // two's complement negate of the 64-bit magnitude
+    lo = 4294967296 - lo;
+    hi = -hi - 1;
+    if (lo === 4294967296) {
+      lo = 0;
+      hi += 1;
+    }
+  }
+  return [hi, lo];
+}
+
+/**
+ * gemmlowp SaturatingRoundingDoublingHighMul: (a * b * 2 + 2^31 nudge) >> 32 in the reference's
+ * form: nudge = ab >= 0 ? 2^30 : 1 - 2^30, result = (ab + nudge) / 2^31 truncated toward zero.
+ */
+export function saturatingRoundingDoublingHighMul(a: number, b: number): number {
+  if (a === INT32_MIN && b === INT32_MIN) return INT32_MAX;
+  const [hi, lo] = mul64(a, b);
+  const nonNeg = hi >= 0;
+  const nudge = nonNeg ? 1073741824 : 1 - 1073741824;
+  // sum = ab + nudge as (hi, lo) words
+  let sLo = lo + nudge;
+  let sHi = hi;
+  if (sLo >= 4294967296) {
+    sLo -= 4294967296;
+    sHi += 1;
+  } else if (sLo < 0) {
+    sLo += 4294967296;
+    sHi -= 1;
+  }
+  // truncating division by 2^31 of the signed 64-bit value (sHi, sLo)
+  if (sHi >= 0) {
+    return sHi * 2 + Math.floor(sLo / 2147483648);
+  }
+  // negative: trunc(x / 2^31) = -floor(-x / 2^31)
+  let nLo = 4294967296 - sLo;
+  let nHi = -sHi - 1;
+  if (nLo === 4294967296) {
+    nLo = 0;
+    nHi += 1;
+  }
+  return -(nHi * 2 + Math.floor(nLo / 2147483648));
+}
+
+/** gemmlowp RoundingDivideByPOT: x / 2^exponent, to nearest, ties away from zero. exponent in [0, 31]. */
+export function roundingDivideByPOT(x: number, exponent: number): number {
+  if (exponent === 0) return x;
+  const mask = (1 << exponent) - 1 || -1 >>> 0; // exponent 31/32 safe
+  const remainder = (x & mask) >>> 0;
+  const threshold = (mask >>> 1) + (x < 0 ? 1 : 0);
+  return (x >> exponent) + (remainder > threshold ? 1 : 0);
+}
+
+/**
+ * tflite::MultiplyByQuantizedMultiplier(x, multiplier, shift) for int32 x: left shift (when
+ * shift > 0) with the saturating multiply, then a rounding right shift. Matches the reference
+ * (non-double-rounding) variant used by TFLite's reference kernels and TFLM.
+ */
+export function multiplyByQuantizedMultiplier(x: number, multiplier: number, shift: number): number {
+  const leftShift = shift > 0 ? shift : 0;
+  const rightShift = shift > 0 ? 0 : -shift;
+  return roundingDivideByPOT(
+    saturatingRoundingDoublingHighMul(toInt32(x * 2 ** leftShift), multiplier),
+    rightShift,
+  );
+}
+
+/** Wraps a (small-integer-valued) double to int32 the way C's (int32_t) cast of a 64-bit value would. */
+export function toInt32(x: number): number {
+  return Number(BigInt.asIntN(32, BigInt(x)));
+}
+
+export function clamp(x: number, lo: number, hi: number): number {
+  return x < lo ? lo : x > hi ? hi : x;
+}
+
+/** Integer range of a quantized dtype. */
+export function qRange(dtype: 'int8' | 'uint8' | 'int16' | 'int32'): [number, number] {
+  switch (dtype) {
+    case 'int8':
+      return [-128, 127];
+    case 'uint8':
+      return [0, 255];
+    case 'int16':
+      return [-32768, 32767];
+    case 'int32':
+      return [INT32_MIN, INT32_MAX];
+  }
+}
+
+/**
+ * Fused activation clamp in the quantized domain (tflite::CalculateActivationRangeQuantized):
+ * RELU -> [q(0), qmax], RELU6 -> [q(0), q(6)], RELU_N1_TO_1 -> [q(-1), q(1)], intersected with
+ * the dtype's range. q(x) = zeroPoint + round(x / scale).
+ */
+export function activationRangeQuantized(
+  activation: number,
+  scale: number,
+  zeroPoint: number,
+  dtype: 'int8' | 'uint8' | 'int16',
+): [number, number] {
+  const [qmin, qmax] = qRange(dtype);
+  const q = (x: number) => zeroPoint + roundAwayFromZero(x / scale);
+  switch (activation) {
+    case 0: // NONE
+      return [qmin, qmax];
+    case 1: // RELU
+      return [Math.max(qmin, q(0)), qmax];
+    case 2: // RELU_N1_TO_1
+      return [Math.max(qmin, q(-1)), Math.min(qmax, q(1))];
+    case 3: // RELU6
+      return [Math.max(qmin, q(0)), Math.min(qmax, q(6))];
+    default:
+      throw new RangeError(`fused activation ${activation} has no quantized range`);
+  }
+}
+
+/** Float clamp for fused activations (tflite::CalculateActivationRange). */
+export function activationRangeFloat(activation: number): [number, number] {
+  switch (activation) {
+    case 0:
+      return [-Infinity, Infinity];
+    case 1:
+      return [0, Infinity];
+    case 2:
+      return [-1, 1];
+    case 3:
+      return [0, 6];
+    default:
+      throw new RangeError(`fused activation ${activation} has no float range`);
+  }
+}
+
+/** real -> quantized value with round-half-away, zero point, and saturation to [qmin, qmax]. */
+export function quantizeValue(x: number, scale: number, zeroPoint: number, qmin: number, qmax: number): number {
+  return clamp(roundAwayFromZero(x / scale) + zeroPoint, qmin, qmax);
+}
