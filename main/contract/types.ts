@@ -1,0 +1,222 @@
+/**
+ * Lowbit's IPC contract: every service call and event between the UI and the main process.
+ *
+ * This file is the documentation. It has no runtime dependencies, so main, preload, the
+ * renderer and the browser-mode host all import it; argument schemas (zod) live beside it in
+ * schemas.ts and are used only by main to validate every argument it receives.
+ *
+ * Transport: channel names are `lowbit:<service>.<method>`; a call resolves with its result or
+ * rejects with `{code, message}` (an ApiError); events are pushed on `lowbit:event`.
+ */
+
+export const CHANNEL_PREFIX = 'lowbit:';
+export const EVENT_CHANNEL = 'lowbit:event';
+
+// ---------------------------------------------------------------- shared shapes
+
+export interface ErrorInfo {
+  /** Stable code from main/engine/errors.ts (MODEL_FORMAT, UNSUPPORTED_OP, CANCELLED, ...). */
+  code: string;
+  message: string;
+}
+
+export interface AppInfo {
+  name: string;
+  version: string;
+  /** 'electron' for the desktop app, 'browser' for `lowbit serve`. */
+  mode: 'electron' | 'browser';
+  platform: string;
+  versions: Record<string, string>;
+}
+
+export interface ModelHandle {
+  /** Opaque id for later calls. */
+  id: string;
+  /** File name shown to the user. */
+  name: string;
+  /** Full path when opened from disk (Electron / CLI host), null when uploaded as bytes. */
+  path: string | null;
+  sizeBytes: number;
+  format: 'tflite';
+}
+
+export interface RecentModel {
+  path: string;
+  name: string;
+  openedAt: string;
+}
+
+export interface QuantizationInfo {
+  scale: number[];
+  zeroPoint: number[];
+  axis: number;
+}
+
+export interface TensorInfo {
+  index: number;
+  name: string;
+  shape: number[];
+  dtype: string;
+  /** Buffer index; 0 (the empty sentinel) for activations. */
+  buffer: number;
+  /** Bytes of constant data in the buffer (0 for activations). */
+  bytes: number;
+  quantization: QuantizationInfo | null;
+  isVariable?: boolean;
+  sparse?: boolean;
+}
+
+export interface OperatorInfo {
+  op: string;
+  version: number;
+  customCode?: string;
+  inputs: number[];
+  outputs: number[];
+}
+
+export interface SubgraphInfo {
+  name: string;
+  inputs: number[];
+  outputs: number[];
+  operators: OperatorInfo[];
+  tensors: TensorInfo[];
+}
+
+export interface SizeBreakdown {
+  /** Constant tensor bytes by dtype, e.g. {"int8": 250000, "int32": 3000}. */
+  weightsByDtype: Record<string, number>;
+  weightsBytes: number;
+  /** Bytes of metadata buffers (not tensor data). */
+  metadataBytes: number;
+  /** Everything else: the flatbuffer tables, strings, padding. */
+  structureBytes: number;
+}
+
+/** What `lowbit inspect --json` prints and `model.inspect` returns. */
+export interface InspectReport {
+  format: 'tflite';
+  version: number;
+  description: string;
+  sizeBytes: number;
+  opCounts: Record<string, number>;
+  subgraphs: SubgraphInfo[];
+  size: SizeBreakdown;
+  metadata: { name: string; bytes: number }[];
+  signatures: { key: string; subgraph: number; inputs: string[]; outputs: string[] }[];
+}
+
+// ---------------------------------------------------------------- jobs
+
+/** Kinds of long-running engine jobs; each runs in a worker thread with progress and cancel. */
+export type JobKind = 'model.verify';
+
+export interface JobParams {
+  'model.verify': { modelId: string };
+}
+
+export interface JobResults {
+  'model.verify': { identical: boolean; inputBytes: number; rewrittenBytes: number; seconds: number };
+}
+
+export interface JobProgress {
+  jobId: string;
+  /** What is being done, e.g. "calibrating". */
+  stage: string;
+  done: number;
+  total: number;
+}
+
+export type JobFinished =
+  | { jobId: string; kind: JobKind; status: 'succeeded'; result: unknown }
+  | { jobId: string; kind: JobKind; status: 'failed' | 'cancelled'; error: ErrorInfo };
+
+// ---------------------------------------------------------------- methods
+
+/** Every call: name -> [argument, result]. Arguments are always one object. */
+export interface Methods {
+  'app.info': [Record<string, never>, AppInfo];
+  /** Opens a model file. With no path, main shows a file dialog (Electron) and may resolve null. */
+  'model.open': [{ path?: string }, ModelHandle | null];
+  /** Opens a model from bytes (browser-mode file input, drag and drop in the browser). */
+  'model.load': [{ name: string; bytes: Uint8Array }, ModelHandle];
+  'model.inspect': [{ modelId: string }, InspectReport];
+  'model.close': [{ modelId: string }, void];
+  'model.recent': [Record<string, never>, RecentModel[]];
+  'jobs.start': [{ [K in JobKind]: { kind: K; params: JobParams[K] } }[JobKind], { jobId: string }];
+  'jobs.cancel': [{ jobId: string }, void];
+}
+
+export type Method = keyof Methods;
+export type ArgsOf<M extends Method> = Methods[M][0];
+export type ResultOf<M extends Method> = Methods[M][1];
+
+/** The method names, at runtime, for the preload and the bridges to build their API from. */
+export const METHODS = [
+  'app.info',
+  'model.open',
+  'model.load',
+  'model.inspect',
+  'model.close',
+  'model.recent',
+  'jobs.start',
+  'jobs.cancel',
+] as const satisfies readonly Method[];
+
+// ---------------------------------------------------------------- events
+
+export interface Events {
+  'jobs.progress': JobProgress;
+  'jobs.finished': JobFinished;
+  /** Main opened a model on its own (File menu, Open Recent, drag and drop onto the window). */
+  'model.opened': ModelHandle;
+  /** A main-side error the UI should show (e.g. a dropped file that is not a model). */
+  'app.error': ErrorInfo;
+}
+
+export type EventName = keyof Events;
+
+export interface EventMessage<E extends EventName = EventName> {
+  event: E;
+  payload: Events[E];
+}
+
+// ---------------------------------------------------------------- the API object
+
+type Split<S extends string> = S extends `${infer A}.${infer B}` ? [A, B] : never;
+type ServiceNames = Split<Method>[0];
+type MethodsOf<S extends string> = {
+  [M in Method as Split<M>[0] extends S ? Split<M>[1] : never]: (args: ArgsOf<M>) => Promise<ResultOf<M>>;
+};
+
+/**
+ * `window.lowbit`, as exposed by the preload (Electron) or the WebSocket bridge (browser mode):
+ * one async function per method, grouped by service, plus `on` for events.
+ */
+export type LowbitApi = { [S in ServiceNames]: MethodsOf<S> } & {
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
+};
+
+/** Wire envelope for a call's outcome; the bridges turn `ok: false` into a thrown ApiError. */
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
+
+export class ApiError extends Error {
+  readonly code: string;
+  constructor(info: ErrorInfo) {
+    super(info.message);
+    this.code = info.code;
+    this.name = 'ApiError';
+  }
+}
+
+/** Builds the grouped API object from a generic `call`. Used by the preload and the WS bridge. */
+export function buildApi(
+  call: (method: Method, args: unknown) => Promise<unknown>,
+  on: LowbitApi['on'],
+): LowbitApi {
+  const api: Record<string, Record<string, (args: unknown) => Promise<unknown>>> = {};
+  for (const m of METHODS) {
+    const [service, name] = m.split('.') as [string, string];
+    (api[service] ??= {})[name] = (args: unknown) => call(m, args ?? {});
+  }
+  return Object.assign(api, { on }) as unknown as LowbitApi;
+}
