@@ -218,6 +218,110 @@ export function activationRangeFloat(activation: number): [number, number] {
 }
 
 /** real -> quantized value with round-half-away, zero point, and saturation to [qmin, qmax]. */
-export function quantizeValue(x: number, scale: number, zeroPoint: number, qmin: number, qmax: number): number {
+export function quantizeValue(
+  x: number,
+  scale: number,
+  zeroPoint: number,
+  qmin: number,
+  qmax: number,
+): number {
   return clamp(roundAwayFromZero(x / scale) + zeroPoint, qmin, qmax);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fast exact variants for kernel hot loops (interpreter core). They return exactly what the
+// functions above return (checked against them and a BigInt reference in math-fast.test.ts),
+// without allocating or using BigInt.
+
+/**
+ * saturatingRoundingDoublingHighMul for int32 a and b, exact in doubles: b is split into 16-bit
+ * halves so every partial product stays below 2^48.
+ */
+export function srdhm(a: number, b: number): number {
+  if (a === INT32_MIN && b === INT32_MIN) return INT32_MAX;
+  const bh = b >> 16; // signed high half
+  const bl = b & 0xffff; // unsigned low half
+  const pHi = a * bh; // |.| < 2^46, exact
+  const pLo = a * bl; // |.| < 2^47, exact
+  // ab = pHi * 2^16 + pLo = q1 * 2^31 + (r1 * 2^16 + pLo), with r1 in [0, 2^15)
+  const q1 = Math.floor(pHi / 32768);
+  const r1 = pHi - q1 * 32768;
+  const nudge = pHi * 65536 + pLo >= 0 ? 1073741824 : 1 - 1073741824; // sign of ab (sign is exact enough: |ab| >= 1 or 0)
+  const rest = r1 * 65536 + pLo + nudge; // |.| < 2^48, exact
+  // total = ab + nudge = q1 * 2^31 + rest; result = trunc(total / 2^31)
+  const fr = Math.floor(rest / 2147483648);
+  const f = q1 + fr; // floor(total / 2^31)
+  const rem = rest - fr * 2147483648;
+  return f < 0 && rem !== 0 ? f + 1 : f;
+}
+
+/** roundingDivideByPOT for int32 x and exponent in [0, 31], without masks that overflow at 31. */
+export function rdbpot(x: number, exponent: number): number {
+  if (exponent === 0) return x;
+  const p = 2 ** exponent;
+  const q = Math.floor(x / p);
+  const remainder = x - q * p;
+  const threshold = p / 2 - 1 + (x < 0 ? 1 : 0); // (mask >> 1) + (x < 0), mask = 2^e - 1
+  return q + (remainder > threshold ? 1 : 0);
+}
+
+/**
+ * multiplyByQuantizedMultiplier (int32 x, double-rounding reference form) without BigInt:
+ * the left shift wraps like C's int32 multiply would (it never does for sane scales).
+ */
+export function mbqm(x: number, multiplier: number, shift: number): number {
+  if (shift > 0) return srdhm(Math.imul(x, 2 ** shift), multiplier);
+  return rdbpot(srdhm(x, multiplier), -shift);
+}
+
+/**
+ * tflite::MultiplyByQuantizedMultiplier(int64_t x, int32_t quantized_multiplier, int shift), used
+ * by the 16x8 kernels with int64 accumulators: the multiplier is reduced to 15 bits (rounded,
+ * saturating at 0x7FFF), then x * reduced + 2^(total_shift-1) is arithmetically shifted right by
+ * total_shift = 15 - shift and truncated to int32. TFLite assumes |x| < 2^47 and shift in
+ * [-31, 7]; here x must be a safe integer (|x| < 2^53), and the 64-bit product is formed exactly
+ * from 24-bit halves of x.
+ */
+export function mbqm64(x: number, multiplier: number, shift: number): number {
+  const reduced = multiplier < 0x7fff0000 ? (multiplier + 32768) >> 16 : 0x7fff;
+  const totalShift = 15 - shift;
+  const xh = Math.floor(x / 16777216);
+  const xl = x - xh * 16777216; // [0, 2^24)
+  const a = xh * reduced; // |.| < 2^44
+  const b = xl * reduced + 2 ** (totalShift - 1); // < 2^40 + 2^(ts-1)
+  // value = a * 2^24 + b; result = floor(value / 2^totalShift)
+  let r: number;
+  if (totalShift >= 24) {
+    r = Math.floor((a + Math.floor(b / 16777216)) / 2 ** (totalShift - 24));
+  } else {
+    r = a * 2 ** (24 - totalShift) + Math.floor(b / 2 ** totalShift);
+  }
+  return (r | 0) === r ? r : toInt32(r);
+}
+
+/**
+ * tflite::MultiplyByQuantizedMultiplier(int64_t x, multiplier, shift), the reference
+ * (double-rounding build) overload used by the 16x8 kernels with int64 accumulators:
+ * the Q31 multiplier is first reduced to Q15 (rounded, capped at 0x7FFF), then
+ * result = (x * reduced + 2^(total-1)) >> total with total = 15 - shift, an arithmetic
+ * (flooring) shift, and the result cast to int32. TFLite requires |x| < 2^47 and shift in
+ * [-31, 7]; under that contract x * reduced < 2^62, which a double cannot hold, so the product
+ * is split at 2^24 and every partial stays an exact integer below 2^53.
+ */
+export function multiplyByQuantizedMultiplierInt64(x: number, multiplier: number, shift: number): number {
+  const reduced = multiplier < 0x7fff0000 ? Math.floor((multiplier + 32768) / 65536) : 0x7fff;
+  const total = 15 - shift;
+  const round = 2 ** (total - 1);
+  // x = xh * 2^24 + xl with 0 <= xl < 2^24
+  const xh = Math.floor(x / 16777216);
+  const xl = x - xh * 16777216;
+  const a = xh * reduced; // |a| < 2^38
+  const b = xl * reduced + round; // < 2^39 + 2^45
+  const bh = Math.floor(b / 16777216);
+  const bl = b - bh * 16777216;
+  const c = a + bh; // x * reduced + round = c * 2^24 + bl
+  if (total >= 24) return Math.floor(c / 2 ** (total - 24)) | 0;
+  // Reduce c mod 2^32 before scaling so an out-of-contract result still wraps like the C cast.
+  const cLow = c - Math.floor(c / 4294967296) * 4294967296;
+  return (cLow * 2 ** (24 - total) + Math.floor(bl / 2 ** total)) | 0;
 }
