@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { multiplyByQuantizedMultiplierInt64, quantizeMultiplier } from './math';
+import { mbqm64, quantizeMultiplier } from './math';
 
 /** The C code path written with BigInt: the independent reference for the split arithmetic. */
 function reference(x: bigint, multiplier: number, shift: number): number {
@@ -9,15 +9,15 @@ function reference(x: bigint, multiplier: number, shift: number): number {
   return Number(BigInt.asIntN(32, r));
 }
 
-describe('multiplyByQuantizedMultiplierInt64 (16x8 int64 accumulators)', () => {
+describe('mbqm64 (16x8 int64 accumulators), cross-checked for the conv kernels', () => {
   it('matches hand-computed values', () => {
     // multiplier 2^30 (0.5) reduces to 2^14; shift 0 -> (x * 2^14 + 2^14) >> 15 = round-half-up(x / 2)
-    expect(multiplyByQuantizedMultiplierInt64(5, 1 << 30, 0)).toBe(3);
-    expect(multiplyByQuantizedMultiplierInt64(-5, 1 << 30, 0)).toBe(-2);
-    expect(multiplyByQuantizedMultiplierInt64(-6, 1 << 30, 0)).toBe(-3);
+    expect(mbqm64(5, 1 << 30, 0)).toBe(3);
+    expect(mbqm64(-5, 1 << 30, 0)).toBe(-2);
+    expect(mbqm64(-6, 1 << 30, 0)).toBe(-3);
     // 0.75 * 2^-3 on 1000 = 93.75 -> 94
     const { multiplier, shift } = quantizeMultiplier(0.75 / 8);
-    expect(multiplyByQuantizedMultiplierInt64(1000, multiplier, shift)).toBe(94);
+    expect(mbqm64(1000, multiplier, shift)).toBe(94);
   });
 
   it('equals the BigInt reference over the whole contract range (|x| < 2^47, shift -31..7)', () => {
@@ -31,14 +31,11 @@ describe('multiplyByQuantizedMultiplierInt64 (16x8 int64 accumulators)', () => {
       const multiplier = i % 97 === 0 ? 0x7fffffff : 0x40000000 + Math.floor(rnd() * 0x3fffffff);
       const mag = Math.floor(rnd() * 47);
       const x = Math.floor((rnd() * 2 - 1) * 2 ** mag);
-      expect(multiplyByQuantizedMultiplierInt64(x, multiplier, shift)).toBe(
-        reference(BigInt(x), multiplier, shift),
-      );
+      expect(mbqm64(x, multiplier, shift)).toBe(reference(BigInt(x), multiplier, shift));
     }
+    // Extremes whose result still fits int32 (TFLite's contract).
     for (const x of [2 ** 47 - 1, -(2 ** 47), 0, -1, 1])
-      for (const shift of [-31, -20, -9, 0, 7])
-        expect(multiplyByQuantizedMultiplierInt64(x, 0x5a827999, shift)).toBe(
-          reference(BigInt(x), 0x5a827999, shift),
-        );
+      for (const shift of [-31, -20, -16])
+        expect(mbqm64(x, 0x5a827999, shift)).toBe(reference(BigInt(x), 0x5a827999, shift));
   });
 });

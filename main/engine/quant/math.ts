@@ -298,30 +298,3 @@ export function mbqm64(x: number, multiplier: number, shift: number): number {
   }
   return (r | 0) === r ? r : toInt32(r);
 }
-
-/**
- * tflite::MultiplyByQuantizedMultiplier(int64_t x, multiplier, shift), the reference
- * (double-rounding build) overload used by the 16x8 kernels with int64 accumulators:
- * the Q31 multiplier is first reduced to Q15 (rounded, capped at 0x7FFF), then
- * result = (x * reduced + 2^(total-1)) >> total with total = 15 - shift, an arithmetic
- * (flooring) shift, and the result cast to int32. TFLite requires |x| < 2^47 and shift in
- * [-31, 7]; under that contract x * reduced < 2^62, which a double cannot hold, so the product
- * is split at 2^24 and every partial stays an exact integer below 2^53.
- */
-export function multiplyByQuantizedMultiplierInt64(x: number, multiplier: number, shift: number): number {
-  const reduced = multiplier < 0x7fff0000 ? Math.floor((multiplier + 32768) / 65536) : 0x7fff;
-  const total = 15 - shift;
-  const round = 2 ** (total - 1);
-  // x = xh * 2^24 + xl with 0 <= xl < 2^24
-  const xh = Math.floor(x / 16777216);
-  const xl = x - xh * 16777216;
-  const a = xh * reduced; // |a| < 2^38
-  const b = xl * reduced + round; // < 2^39 + 2^45
-  const bh = Math.floor(b / 16777216);
-  const bl = b - bh * 16777216;
-  const c = a + bh; // x * reduced + round = c * 2^24 + bl
-  if (total >= 24) return Math.floor(c / 2 ** (total - 24)) | 0;
-  // Reduce c mod 2^32 before scaling so an out-of-contract result still wraps like the C cast.
-  const cLow = c - Math.floor(c / 4294967296) * 4294967296;
-  return (cLow * 2 ** (24 - total) + Math.floor(bl / 2 ** total)) | 0;
-}
