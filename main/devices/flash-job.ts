@@ -1,0 +1,106 @@
+import { CancelledError, DeviceDisconnectedError, DeviceError, LowbitError } from '../engine/errors';
+
+/** What every flasher reports while it works. */
+export interface FlashProgress {
+  phase: 'connect' | 'erase' | 'write' | 'verify' | 'done';
+  /** Bytes finished in this phase. */
+  done: number;
+  total: number;
+  /** Bytes per second over the phase so far (0 until measurable). */
+  bytesPerSec: number;
+  /** Seconds left in this phase at the current rate (undefined until measurable). */
+  etaSec: number | undefined;
+}
+
+export interface FlashCommonOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: FlashProgress) => void;
+  /** Human-readable notes (skipped reset, chip found...). */
+  onLog?: (line: string) => void;
+  /** Attempts per block after the first (default 3). */
+  retries?: number;
+}
+
+export interface FlashResult {
+  protocol: 'esp32' | 'stm32';
+  chip: string;
+  address: number;
+  bytes: number;
+  /** Blocks that needed a retry. */
+  retries: number;
+  /** How the result was checked: 'md5' (ESP32) or 'readback' (STM32). */
+  verifiedBy: 'md5' | 'readback';
+  ms: number;
+}
+
+/** Turns byte counts into progress events with a rate and an ETA. */
+export class ProgressMeter {
+  private t0 = Date.now();
+  constructor(
+    private readonly phase: FlashProgress['phase'],
+    private readonly total: number,
+    private readonly sink: ((p: FlashProgress) => void) | undefined,
+  ) {
+    this.report(0);
+  }
+  report(done: number): void {
+    if (!this.sink) return;
+    const secs = (Date.now() - this.t0) / 1000;
+    const rate = secs > 0 ? done / secs : 0;
+    const etaSec = rate > 0 ? (this.total - done) / rate : undefined;
+    this.sink({ phase: this.phase, done, total: this.total, bytesPerSec: rate, etaSec });
+  }
+}
+
+/** Errors a block retry can fix (noise, a NAK, a lost reply); a pulled cable or a cancel cannot. */
+export function isRetryable(e: unknown): boolean {
+  if (e instanceof CancelledError || e instanceof DeviceDisconnectedError) return false;
+  return e instanceof DeviceError && (e.code === 'DEVICE_TIMEOUT' || e.code === 'DEVICE_PROTOCOL');
+}
+
+/**
+ * Runs `attempt` up to 1 + retries times; `recover` runs between attempts (resync). Returns the
+ * number of retries used. Non-retryable errors propagate at once.
+ */
+export async function withRetries(
+  retries: number,
+  attempt: () => Promise<void>,
+  recover: () => Promise<void>,
+  signal?: AbortSignal,
+): Promise<number> {
+  for (let i = 0; ; i++) {
+    if (signal?.aborted) throw new CancelledError();
+    try {
+      await attempt();
+      return i;
+    } catch (e) {
+      if (!isRetryable(e) || i >= retries) throw e;
+      await recover();
+    }
+  }
+}
+
+/** Wraps anything unexpected so callers only ever see domain errors. */
+export function asDomainError(e: unknown): LowbitError {
+  if (e instanceof LowbitError) return e;
+  return new DeviceError(
+    'DEVICE',
+    `unexpected failure: ${(e as Error)?.message ?? String(e)}`,
+    'report this as a bug',
+  );
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new CancelledError());
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(new CancelledError());
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,146 @@
+import {
+  DeviceProtocolError,
+  DeviceVerifyError,
+  DeviceWrongChipError,
+  InvalidArgumentError,
+  throwIfAborted,
+} from '../../engine/errors';
+import { type FlashCommonOptions, type FlashResult, ProgressMeter, withRetries } from '../flash-job';
+import type { Transport } from '../transport';
+import { flashEnd, sectorsCovering, stm32ChipByPid, type Stm32Chip } from './chips';
+import { CMD, Stm32Bootloader } from './protocol';
+
+export interface Stm32FlashOptions extends FlashCommonOptions {
+  /** Flash address of the first byte (default 0x08000000). */
+  address?: number;
+  /** Line speed, for timeouts (the transport is already open at this speed). */
+  baud: number;
+  /** Refuse any other product ID (from the board catalogue). */
+  expectPid?: number;
+  /** Jump to this address after a verified write (Go). */
+  goAddress?: number;
+}
+
+const BLOCK = 256;
+
+/**
+ * Writes `data` through the STM32 system bootloader (AN3155): sync, Get, Get ID, erase exactly
+ * the sectors the data covers, write 256-byte blocks, read everything back and compare. Success
+ * is returned only after the read-back matches byte for byte.
+ */
+export async function flashStm32(
+  t: Transport,
+  data: Uint8Array,
+  opts: Stm32FlashOptions,
+): Promise<FlashResult> {
+  const t0 = Date.now();
+  const address = opts.address ?? 0x08000000;
+  const retries = opts.retries ?? 3;
+  const { signal } = opts;
+  const log = opts.onLog ?? (() => {});
+  if (data.length === 0) throw new InvalidArgumentError('nothing to flash: the image is empty');
+  if (address % 4 !== 0)
+    throw new InvalidArgumentError(`address 0x${address.toString(16)} must be 4-byte aligned`);
+
+  const bl = new Stm32Bootloader(t, opts.baud, 500, signal);
+  new ProgressMeter('connect', 1, opts.onProgress);
+  await bl.sync();
+  const info = await bl.get();
+  for (const need of [CMD.GET_ID, CMD.READ, CMD.WRITE]) {
+    if (!info.commands.includes(need)) {
+      throw new DeviceProtocolError(
+        `bootloader v${info.version >> 4}.${info.version & 15} lacks command 0x${need.toString(16)}`,
+      );
+    }
+  }
+  const extended = info.commands.includes(CMD.EXTENDED_ERASE);
+  if (!extended && !info.commands.includes(CMD.ERASE))
+    throw new DeviceProtocolError('bootloader offers no erase command');
+  const pid = await bl.getId();
+  const chip = stm32ChipByPid(pid);
+  const pidHex = `0x${pid.toString(16).padStart(3, '0')}`;
+  if (!chip) throw new DeviceWrongChipError(`unsupported STM32 product ID ${pidHex}`);
+  if (opts.expectPid !== undefined && pid !== opts.expectPid) {
+    throw new DeviceWrongChipError(
+      `connected chip is ${chip.name} (${pidHex}), expected product ID 0x${opts.expectPid.toString(16)}`,
+    );
+  }
+  log(`chip ${chip.name} (PID ${pidHex}), bootloader v${info.version >> 4}.${info.version & 15}`);
+  checkRange(chip, address, data.length);
+
+  // Erase: exactly the sectors the image overlaps, before any write (flash only clears bits).
+  const sectors = sectorsCovering(chip, address, data.length);
+  const eraseMeter = new ProgressMeter('erase', sectors.length, opts.onProgress);
+  let retried = 0;
+  const numbers = sectors.map((s) => s.number);
+  retried += await withRetries(
+    retries,
+    () => (extended ? bl.extendedErase(numbers) : bl.erase(numbers)),
+    () => bl.resync(),
+    signal,
+  );
+  eraseMeter.report(sectors.length);
+  log(`erased ${sectors.length} ${chip.pid === 0x415 ? 'page' : 'sector'}(s): ${numbers.join(', ')}`);
+
+  const writeMeter = new ProgressMeter('write', data.length, opts.onProgress);
+  for (let off = 0; off < data.length; off += BLOCK) {
+    throwIfAborted(signal);
+    const block = data.subarray(off, Math.min(off + BLOCK, data.length));
+    retried += await withRetries(
+      retries,
+      () => bl.writeMemory(address + off, block),
+      () => bl.resync(),
+      signal,
+    );
+    writeMeter.report(off + block.length);
+  }
+
+  const verifyMeter = new ProgressMeter('verify', data.length, opts.onProgress);
+  for (let off = 0; off < data.length; off += BLOCK) {
+    throwIfAborted(signal);
+    const n = Math.min(BLOCK, data.length - off);
+    let got: Uint8Array = new Uint8Array(0);
+    retried += await withRetries(
+      retries,
+      async () => {
+        got = await bl.readMemory(address + off, n);
+      },
+      () => bl.resync(),
+      signal,
+    );
+    const bad = firstDifference(got, data.subarray(off, off + n));
+    if (bad >= 0) {
+      const at = address + off + bad;
+      throw new DeviceVerifyError(
+        `read-back differs at 0x${at.toString(16)}: wrote 0x${data[off + bad].toString(16)}, read 0x${got[bad].toString(16)}`,
+      );
+    }
+    verifyMeter.report(off + n);
+  }
+  if (opts.goAddress !== undefined) await bl.go(opts.goAddress);
+  new ProgressMeter('done', data.length, opts.onProgress).report(data.length);
+  return {
+    protocol: 'stm32',
+    chip: chip.name,
+    address,
+    bytes: data.length,
+    retries: retried,
+    verifiedBy: 'readback',
+    ms: Date.now() - t0,
+  };
+}
+
+function checkRange(chip: Stm32Chip, address: number, length: number): void {
+  const end = flashEnd(chip);
+  if (address < chip.flashStart || address + length > end) {
+    throw new InvalidArgumentError(
+      `image of ${length} bytes at 0x${address.toString(16)} does not fit the flash of ${chip.name} (0x${chip.flashStart.toString(16)}..0x${end.toString(16)})`,
+    );
+  }
+}
+
+function firstDifference(a: Uint8Array, b: Uint8Array): number {
+  if (a.length !== b.length) return Math.min(a.length, b.length);
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return i;
+  return -1;
+}

@@ -1,0 +1,207 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFakeLink } from '../../main/devices/fake-transport';
+import { SerialTransport } from '../../main/devices/serial-transport';
+import { flashStm32 } from '../../main/devices/stm32/flasher';
+import { Stm32Bootloader } from '../../main/devices/stm32/protocol';
+import type { FlashProgress } from '../../main/devices/flash-job';
+import { buildContainer, parseContainer } from '../../main/engine/deploy/container';
+import { readBytes, sharedPath } from '../support/shared';
+import { openPtyPair, type PtyPair } from '../devices/sim/pty';
+import { Stm32Sim } from '../devices/sim/stm32-sim';
+
+const personDetect = buildContainer(readBytes(sharedPath('models', 'tflite-micro', 'person_detect.tflite')));
+const helloWorld = buildContainer(readBytes(sharedPath('models', 'tflite-micro', 'hello_world_int8.tflite')));
+const MODEL_AT = 0x08020000; // F446 sector 5
+
+describe('STM32 flasher over the fake link', () => {
+  it('writes hello_world_int8 into sector 5 only, erasing exactly that sector', async () => {
+    const sim = new Stm32Sim(0x421);
+    const link = createFakeLink();
+    void sim.serve(link.device);
+    await link.host.open();
+    await link.device.open();
+    const events: FlashProgress[] = [];
+    const r = await flashStm32(link.host, helloWorld, {
+      baud: 115200,
+      address: MODEL_AT,
+      onProgress: (p) => events.push(p),
+    });
+    sim.stop();
+    expect(r).toMatchObject({
+      protocol: 'stm32',
+      chip: 'STM32F446xx',
+      bytes: helloWorld.length,
+      retries: 0,
+      verifiedBy: 'readback',
+    });
+    expect(Array.from(sim.region(MODEL_AT, helloWorld.length))).toEqual(Array.from(helloWorld));
+    expect(sim.stats.erasedSectors).toEqual([5]);
+    // Everything outside the image is still erased flash.
+    expect(sim.region(0x08000000, MODEL_AT - 0x08000000).every((b) => b === 0xff)).toBe(true);
+    expect(sim.region(MODEL_AT + helloWorld.length, 1024).every((b) => b === 0xff)).toBe(true);
+    expect(parseContainer(sim.region(MODEL_AT, helloWorld.length)).payloadLength).toBe(2704);
+    // Progress: every phase ends at its total; write progress is monotonic.
+    const writes = events.filter((e) => e.phase === 'write').map((e) => e.done);
+    expect(writes[writes.length - 1]).toBe(helloWorld.length);
+    expect(writes.every((d, i) => i === 0 || d >= writes[i - 1])).toBe(true);
+    expect(events.at(-1)?.phase).toBe('done');
+  });
+
+  it('a write without erase is visible: programming only clears bits', async () => {
+    const sim = new Stm32Sim(0x421);
+    sim.region(MODEL_AT, 4).set([0x0f, 0xf0, 0x00, 0xff]);
+    const link = createFakeLink();
+    void sim.serve(link.device);
+    await link.host.open();
+    const bl = new Stm32Bootloader(link.host, 115200);
+    await bl.sync();
+    await bl.writeMemory(MODEL_AT, Uint8Array.of(0xff, 0xff, 0xaa, 0x55));
+    expect(Array.from(await bl.readMemory(MODEL_AT, 4))).toEqual([0x0f, 0xf0, 0x00, 0x55]);
+    // The flasher erases first, so the same dirty flash ends up holding exactly the image.
+    const r = await flashStm32(link.host, helloWorld, { baud: 115200, address: MODEL_AT });
+    expect(r.bytes).toBe(helloWorld.length);
+    expect(Array.from(sim.region(MODEL_AT, 8))).toEqual(Array.from(helloWorld.subarray(0, 8)));
+    sim.stop();
+  });
+
+  it('uses legacy Erase (0x43) when Get does not offer Extended Erase', async () => {
+    const sim = new Stm32Sim(0x421, { legacyErase: true });
+    const link = createFakeLink();
+    void sim.serve(link.device);
+    await link.host.open();
+    await flashStm32(link.host, helloWorld, { baud: 115200, address: 0x08004000 });
+    sim.stop();
+    expect(sim.stats.erasedSectors).toEqual([1]);
+    expect(Array.from(sim.region(0x08004000, helloWorld.length))).toEqual(Array.from(helloWorld));
+  });
+
+  it('refuses an image that runs past the end of flash, before touching the device flash', async () => {
+    const sim = new Stm32Sim(0x423); // F401xB/C: 256 KB
+    const link = createFakeLink();
+    void sim.serve(link.device);
+    await link.host.open();
+    await expect(
+      flashStm32(link.host, personDetect, { baud: 115200, address: 0x08020000 }),
+    ).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
+    sim.stop();
+    expect(sim.stats.erasedSectors).toEqual([]);
+  });
+
+  it('cancels between blocks through the AbortSignal', async () => {
+    const sim = new Stm32Sim(0x421);
+    const link = createFakeLink();
+    void sim.serve(link.device);
+    await link.host.open();
+    const ac = new AbortController();
+    const p = flashStm32(link.host, personDetect, {
+      baud: 115200,
+      address: MODEL_AT,
+      signal: ac.signal,
+      onProgress: (e) => {
+        if (e.phase === 'write' && e.done >= 10 * 256) ac.abort();
+      },
+    });
+    await expect(p).rejects.toMatchObject({ code: 'CANCELLED' });
+    sim.stop();
+  });
+});
+
+describe('STM32 over socat PTYs through serialport', () => {
+  let pty: PtyPair;
+  beforeAll(async () => {
+    pty = await openPtyPair();
+  });
+  afterAll(async () => {
+    await pty?.kill();
+  });
+
+  async function flashOverPty(image: Uint8Array, address: number) {
+    const sim = new Stm32Sim(0x421);
+    const dev = new SerialTransport(pty.b, { baud: 115200 });
+    const host = new SerialTransport(pty.a, { baud: 115200, parity: 'even' });
+    await dev.open();
+    await host.open();
+    const served = sim.serve(dev);
+    try {
+      const r = await flashStm32(host, image, { baud: 115200, address });
+      return { r, sim };
+    } finally {
+      sim.stop();
+      await served;
+      await host.close();
+      await dev.close();
+    }
+  }
+
+  it('flashes the person_detect container; the simulated flash holds exactly its bytes', async () => {
+    const { r, sim } = await flashOverPty(personDetect, MODEL_AT);
+    expect(r.bytes).toBe(personDetect.length);
+    expect(sim.stats.erasedSectors).toEqual([5, 6, 7]);
+    expect(
+      Buffer.compare(Buffer.from(sim.region(MODEL_AT, personDetect.length)), Buffer.from(personDetect)),
+    ).toBe(0);
+    expect(parseContainer(sim.region(MODEL_AT, personDetect.length)).payloadLength).toBe(300568);
+  });
+
+  it('flashes the hello_world_int8 container', async () => {
+    const { r, sim } = await flashOverPty(helloWorld, MODEL_AT);
+    expect(r.verifiedBy).toBe('readback');
+    expect(
+      Buffer.compare(Buffer.from(sim.region(MODEL_AT, helloWorld.length)), Buffer.from(helloWorld)),
+    ).toBe(0);
+  });
+
+  it("accepts Debian stm32flash's write + verify + go (-m 8n1)", async () => {
+    const sim = new Stm32Sim(0x421);
+    const dev = new SerialTransport(pty.b, { baud: 115200 });
+    await dev.open();
+    const served = sim.serve(dev);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lowbit-stm32flash-'));
+    const file = path.join(dir, 'model.bin');
+    fs.writeFileSync(file, personDetect);
+    try {
+      const { code, out } = await run('stm32flash', [
+        '-b',
+        '115200',
+        '-m',
+        '8n1',
+        '-w',
+        file,
+        '-v',
+        '-g',
+        '0x08000000',
+        pty.a,
+      ]);
+      expect(out).toMatch(/Device ID\s*:\s*0x0421/);
+      expect(code).toBe(0);
+    } finally {
+      sim.stop();
+      await served;
+      await dev.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    expect(
+      Buffer.compare(Buffer.from(sim.region(0x08000000, personDetect.length)), Buffer.from(personDetect)),
+    ).toBe(0);
+    // 300,600 bytes from 0x08000000 span sectors 0..6 (4 × 16 K + 64 K + 128 K + part of 128 K).
+    expect([...new Set(sim.stats.erasedSectors)].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(sim.stats.wentTo).toBe(0x08000000);
+  });
+});
+
+function run(cmd: string, args: string[]): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.stderr.on('data', (d) => (out += d));
+    p.on('error', reject);
+    p.on('close', (code) => resolve({ code, out }));
+  });
+}
