@@ -1,0 +1,11 @@
+/** Public surface of the interpreter. */
+export { Interpreter } from './interpreter';
+export type { InterpreterOptions, InvokeOptions, OutputTensor, PlanEntry, TensorInfo } from './interpreter';
+export { checkSupport } from './support';
+export type { SupportIssue } from './support';
+export { recordingObserver, minMaxObserver } from './observer';
+export type { Observer, ObservedTensor } from './observer';
+export { planMemory } from './planner';
+export type { MemoryPlan, Placement, PlanRequest } from './planner';
+export { kernels } from './kernels/index';
+export type { DType, Kernel, OpContext, QuantParams, RtTensor, TypedArray } from './types';

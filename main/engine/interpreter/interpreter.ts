@@ -1,0 +1,261 @@
+/**
+ * Runs one subgraph of a TflModel with Lowbit's kernels.
+ *
+ * Lifecycle (mirrors TFLite Micro's MicroInterpreter):
+ *  1. create(): build runtime tensors (constants are typed views of the model's buffers), run
+ *     every kernel's prepare in operator order — so an unsupported op, version or dtype fails
+ *     here, naming the operator, before anything runs — then plan activation memory by tensor
+ *     lifetime and bind every activation tensor to a view into ONE arena ArrayBuffer.
+ *  2. setInput / invoke / output, any number of times. Variable tensors (LSTM/SVDF state) have
+ *     their own storage, persistent across invocations; reset() clears them.
+ *
+ * Synchronous and free of globals: the app runs it in a worker, tests call it directly.
+ */
+import { InvalidArgumentError, ModelFormatError, ShapeMismatchError, UnsupportedOpError } from '../errors';
+import type { TflModel } from '../tflite/model';
+import { allocTyped, dtypeBytes, numElements, typedView } from './dtype';
+import { kernels as defaultKernels } from './kernels/index';
+import type { Observer } from './observer';
+import { planMemory, type MemoryPlan } from './planner';
+import { buildTensors, makeContexts } from './tensors';
+import type { DType, EvalFn, Kernel, QuantParams, RtTensor, TypedArray } from './types';
+
+export interface InterpreterOptions {
+  /** Subgraph to run (default 0). */
+  subgraph?: number;
+  /** Kernel registry override (tests); defaults to kernels/index. */
+  kernels?: Readonly<Record<string, Kernel | undefined>>;
+}
+
+export interface TensorInfo {
+  /** Tensor index in the subgraph. */
+  index: number;
+  name: string;
+  dtype: DType;
+  shape: number[];
+  quant: QuantParams | null;
+}
+
+export interface OutputTensor extends TensorInfo {
+  /** A copy: later invocations do not change it. */
+  data: TypedArray;
+}
+
+export interface PlanEntry {
+  tensor: number;
+  name: string;
+  offset: number;
+  /** Bytes the tensor needs (before alignment). */
+  size: number;
+  first: number;
+  last: number;
+}
+
+export interface InvokeOptions {
+  /** Called after each operator with its output tensors (views: copy what you keep). */
+  observer?: Observer;
+}
+
+export class Interpreter {
+  readonly tensors: readonly RtTensor[];
+  readonly arenaBytes: number;
+  readonly plan: readonly PlanEntry[];
+  /** Operator names in execution order (e.g. for the debugger). */
+  readonly opNames: readonly string[];
+  private readonly evals: EvalFn[];
+  private readonly outputsPerOp: RtTensor[][];
+  private readonly inputTensors: RtTensor[];
+  private readonly outputTensors: RtTensor[];
+  private readonly variables: RtTensor[];
+  private readonly arena: ArrayBuffer;
+  /**
+   * Input values live outside the arena: like TFLite Micro's plan, an input's arena bytes are
+   * reused once its last reader has run, so invoke() copies them in each time and invoking
+   * again without setInput gives the same result.
+   */
+  private readonly inputStore: TypedArray[];
+
+  private constructor(init: {
+    tensors: RtTensor[];
+    evals: EvalFn[];
+    outputsPerOp: RtTensor[][];
+    opNames: string[];
+    inputs: RtTensor[];
+    outputs: RtTensor[];
+    variables: RtTensor[];
+    plan: PlanEntry[];
+    arena: ArrayBuffer;
+  }) {
+    this.tensors = init.tensors;
+    this.evals = init.evals;
+    this.outputsPerOp = init.outputsPerOp;
+    this.opNames = init.opNames;
+    this.inputTensors = init.inputs;
+    this.outputTensors = init.outputs;
+    this.variables = init.variables;
+    this.plan = init.plan;
+    this.arena = init.arena;
+    this.arenaBytes = init.arena.byteLength;
+    this.inputStore = init.inputs.map((t) => t.data.slice());
+  }
+
+  static create(model: TflModel, options: InterpreterOptions = {}): Interpreter {
+    const subgraph = options.subgraph ?? 0;
+    const registry = options.kernels ?? defaultKernels;
+    if (!Number.isInteger(subgraph) || subgraph < 0 || subgraph >= model.subgraphs.length) {
+      throw new InvalidArgumentError(
+        `subgraph ${subgraph} does not exist (model has ${model.subgraphs.length})`,
+      );
+    }
+    const sg = model.subgraphs[subgraph];
+    const tensors = buildTensors(model, subgraph);
+    const contexts = makeContexts(model, subgraph, tensors);
+    const inputs = sg.inputs.map((i) => tensors[i]);
+    const outputs = sg.outputs.map((i) => tensors[i]);
+
+    // Prepare every op up front, in order: later ops see the output shapes earlier ones set.
+    const evals: EvalFn[] = [];
+    for (const ctx of contexts) {
+      const kernel = registry[ctx.opName] ?? ctx.unsupported('no kernel for this operator');
+      for (const t of ctx.outputs) {
+        if (t.isConst) ctx.invalid(`output tensor ${t.index} "${t.name}" is a constant`);
+      }
+      evals.push(kernel.prepare(ctx));
+    }
+
+    // Lifetimes: a graph input lives from op 0, a graph output to the last op; otherwise from
+    // its producer to its last reader.
+    const nOps = contexts.length;
+    const first = new Map<number, number>();
+    const last = new Map<number, number>();
+    const touch = (t: RtTensor, op: number) => {
+      if (t.isConst || t.isVariable) return;
+      if (!first.has(t.index) || op < first.get(t.index)!) first.set(t.index, op);
+      if (!last.has(t.index) || op > last.get(t.index)!) last.set(t.index, op);
+    };
+    for (const t of inputs) touch(t, 0);
+    contexts.forEach((ctx, k) => {
+      for (const t of ctx.inputs) if (t) touch(t, k);
+      for (const t of ctx.outputs) touch(t, k);
+      for (const t of ctx.intermediates) touch(t, k);
+    });
+    for (const t of outputs) touch(t, Math.max(0, nOps - 1));
+
+    const requests = [...first.keys()].map((id) => {
+      const t = tensors[id];
+      const bytes = dtypeBytes(t.dtype);
+      if (bytes === 0)
+        throw new UnsupportedOpError(
+          `tensor ${id} "${t.name}" has dtype ${t.dtype}, which has no fixed element size`,
+        );
+      if (t.shape.some((d) => !Number.isInteger(d) || d < 0)) {
+        throw new ModelFormatError(`tensor ${id} "${t.name}" has an unresolved shape [${t.shape.join(',')}]`);
+      }
+      return { id, size: numElements(t.shape) * bytes, first: first.get(id)!, last: last.get(id)! };
+    });
+    const memPlan: MemoryPlan = planMemory(requests);
+    const arena = new ArrayBuffer(memPlan.arenaBytes);
+    const plan: PlanEntry[] = memPlan.placements.map((p) => {
+      const t = tensors[p.id];
+      t.data = typedView(t.dtype, arena, p.offset, numElements(t.shape));
+      return { tensor: p.id, name: t.name, offset: p.offset, size: p.size, first: p.first, last: p.last };
+    });
+    plan.sort((a, b) => a.tensor - b.tensor);
+
+    const variables = tensors.filter((t) => t.isVariable);
+    for (const t of variables) t.data = allocTyped(t.dtype, numElements(t.shape));
+
+    const interp = new Interpreter({
+      tensors,
+      evals,
+      outputsPerOp: contexts.map((c) => [...c.outputs]),
+      opNames: contexts.map((c) => c.opName),
+      inputs,
+      outputs,
+      variables,
+      plan,
+      arena,
+    });
+    interp.reset();
+    return interp;
+  }
+
+  get inputs(): TensorInfo[] {
+    return this.inputTensors.map(info);
+  }
+
+  get outputs(): TensorInfo[] {
+    return this.outputTensors.map(info);
+  }
+
+  /** Copies values into input i. Typed arrays must match the dtype; plain numbers are converted. */
+  setInput(i: number, values: TypedArray | ArrayLike<number>): void {
+    const t = this.inputTensors[i];
+    if (!t)
+      throw new InvalidArgumentError(`input ${i} does not exist (model has ${this.inputTensors.length})`);
+    const store = this.inputStore[i];
+    const n = store.length;
+    if (values.length !== n) {
+      throw new ShapeMismatchError(
+        `input ${i} "${t.name}" has shape [${t.shape.join(',')}] (${n} elements), got ${values.length} values`,
+      );
+    }
+    if (ArrayBuffer.isView(values)) {
+      if (values.constructor !== t.data.constructor) {
+        throw new ShapeMismatchError(
+          `input ${i} "${t.name}" is ${t.dtype} (${t.data.constructor.name}), got a ${values.constructor.name}`,
+        );
+      }
+      (store as Uint8Array).set(values as Uint8Array);
+      return;
+    }
+    if (store instanceof BigInt64Array) {
+      for (let k = 0; k < n; k++) store[k] = BigInt(values[k]);
+    } else {
+      (store as Float32Array).set(values as ArrayLike<number>);
+    }
+  }
+
+  /** Runs every operator once. */
+  invoke(options: InvokeOptions = {}): void {
+    const evals = this.evals;
+    const observer = options.observer;
+    for (let i = 0; i < this.inputTensors.length; i++) {
+      (this.inputTensors[i].data as Uint8Array).set(this.inputStore[i] as Uint8Array);
+    }
+    if (!observer) {
+      for (let k = 0; k < evals.length; k++) evals[k]();
+      return;
+    }
+    for (let k = 0; k < evals.length; k++) {
+      evals[k]();
+      observer(k, this.outputsPerOp[k]);
+    }
+  }
+
+  /** A copy of output i. */
+  output(i: number): OutputTensor {
+    const t = this.outputTensors[i];
+    if (!t)
+      throw new InvalidArgumentError(`output ${i} does not exist (model has ${this.outputTensors.length})`);
+    return { ...info(t), data: t.data.slice() };
+  }
+
+  /** Zeroes variable tensors (int8 ones to their zero point, i.e. real 0, as TFLite Micro does). */
+  reset(): void {
+    for (const t of this.variables) {
+      const zp = t.dtype === 'int8' && t.quant ? t.quant.zeroPoint[0] : 0;
+      if (t.data instanceof BigInt64Array) t.data.fill(0n);
+      else (t.data as Int8Array).fill(zp);
+    }
+  }
+
+  /** The arena's bytes (for debugging the plan). */
+  arenaView(): Uint8Array {
+    return new Uint8Array(this.arena);
+  }
+}
+
+function info(t: RtTensor): TensorInfo {
+  return { index: t.index, name: t.name, dtype: t.dtype, shape: [...t.shape], quant: t.quant };
+}

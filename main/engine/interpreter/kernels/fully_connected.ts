@@ -1,0 +1,174 @@
+/**
+ * FULLY_CONNECTED: float32; int8 (per-tensor or per-channel int8 weights, int32 bias);
+ * int16x8 (int16 activations, int8 weights, int64 or int32 bias); uint8 (legacy, with a weight
+ * zero point); hybrid (float input, int8 weights; see fully_connected_hybrid.ts).
+ *
+ * Integer method (reference_integer_ops::FullyConnected[PerChannel]): acc = sum of
+ * (w + w_offset) * (x + x_offset) over the depth, plus bias; rescaled by
+ * multiplyByQuantizedMultiplier (the int64 form when the accumulator is int64, i.e. for int16
+ * input with int64 bias), plus the output zero point, clamped to the activation range.
+ * Accumulators are exact in doubles (|acc| < 2^53 for any realistic depth) and int32
+ * accumulators are wrapped to 32 bits like C would.
+ */
+import { activationRangeFloat, clamp, mbqm, mbqm64 } from '../../quant/math';
+import { numElements } from '../dtype';
+import { fusedActivation, multiplierOf, perTensor, quantActivationRange } from '../kernel-util';
+import type { EvalFn, Kernel, OpContext, RtTensor } from '../types';
+import { prepareHybridFc } from './fully_connected_hybrid';
+
+export interface FcGeometry {
+  batches: number;
+  units: number;
+  depth: number;
+}
+
+/** Checks shapes and sets the output shape (keep_num_dims or [batches, units]). */
+export function fcGeometry(
+  ctx: OpContext,
+  input: RtTensor,
+  weights: RtTensor,
+  bias: RtTensor | null,
+  out: RtTensor,
+): FcGeometry {
+  if (weights.shape.length !== 2) ctx.invalid(`weights must be 2-D, got [${weights.shape.join(',')}]`);
+  const [units, depth] = weights.shape;
+  const n = numElements(input.shape);
+  if (depth === 0 || n % depth !== 0)
+    ctx.invalid(`input [${input.shape.join(',')}] is not a multiple of the weights' depth ${depth}`);
+  const batches = n / depth;
+  if (bias && numElements(bias.shape) !== units)
+    ctx.invalid(`bias has ${numElements(bias.shape)} elements, expected ${units}`);
+  if ((ctx.options?.weightsFormat ?? 0) !== 0) ctx.unsupported('shuffled weights format');
+  if (ctx.options?.keepNumDims) {
+    if (input.shape[input.shape.length - 1] !== depth)
+      ctx.invalid('keep_num_dims needs the last input dimension to equal the depth');
+    out.shape = [...input.shape.slice(0, -1), units];
+  } else {
+    out.shape = [batches, units];
+  }
+  return { batches, units, depth };
+}
+
+function prepareFloat(
+  ctx: OpContext,
+  g: FcGeometry,
+  input: RtTensor,
+  weights: RtTensor,
+  bias: RtTensor | null,
+  out: RtTensor,
+): EvalFn {
+  if (bias && bias.dtype !== 'float32') ctx.unsupported(`float FULLY_CONNECTED with ${bias.dtype} bias`);
+  const [lo, hi] = activationRangeFloat(fusedActivation(ctx));
+  const { batches, units, depth } = g;
+  return () => {
+    const x = input.data as Float32Array;
+    const w = weights.data as Float32Array;
+    const b = bias ? (bias.data as Float32Array) : null;
+    const o = out.data as Float32Array;
+    for (let bi = 0; bi < batches; bi++) {
+      const xo = bi * depth;
+      for (let u = 0; u < units; u++) {
+        // Accumulates in double (more accurate than TFLite's float32; agrees within 1e-5 rel).
+        let acc = 0;
+        const wo = u * depth;
+        for (let d = 0; d < depth; d++) acc += x[xo + d] * w[wo + d];
+        const v = Math.fround(acc) + (b ? b[u] : 0);
+        o[bi * units + u] = v < lo ? lo : v > hi ? hi : v;
+      }
+    }
+  };
+}
+
+function prepareQuantized(
+  ctx: OpContext,
+  g: FcGeometry,
+  input: RtTensor,
+  weights: RtTensor,
+  bias: RtTensor | null,
+  out: RtTensor,
+): EvalFn {
+  const inDt = input.dtype;
+  const okPair =
+    (inDt === 'int8' && weights.dtype === 'int8') ||
+    (inDt === 'uint8' && weights.dtype === 'uint8') ||
+    (inDt === 'int16' && weights.dtype === 'int8');
+  if (!okPair || out.dtype !== inDt) ctx.unsupported('unsupported input/weights/output dtype combination');
+  const qi = perTensor(ctx, input, 'input');
+  const qo = perTensor(ctx, out, 'output');
+  if (!weights.quant) ctx.unsupported('weights have no quantization parameters');
+  const { batches, units, depth } = g;
+  const wScales = weights.quant.scale;
+  if (wScales.length !== 1 && wScales.length !== units)
+    ctx.invalid(`weights have ${wScales.length} scales for ${units} units`);
+  const wZp = weights.quant.zeroPoint[0] ?? 0;
+  if (inDt !== 'uint8' && weights.quant.zeroPoint.some((z) => z !== 0))
+    ctx.unsupported('int8 weights with a non-zero zero point');
+  if (inDt === 'int16' && (qi.zeroPoint !== 0 || qo.zeroPoint !== 0))
+    ctx.unsupported('int16 activations with a non-zero zero point');
+  let wide = false; // int64 accumulator
+  if (bias) {
+    if (bias.dtype === 'int64') {
+      if (inDt !== 'int16') ctx.unsupported('int64 bias needs int16 activations');
+      wide = true;
+    } else if (bias.dtype !== 'int32') ctx.unsupported(`bias dtype ${bias.dtype}`);
+  } else wide = inDt === 'int16';
+  // Multipliers in double precision (GetQuantizedConvolutionMultipler / per-channel params).
+  const mult = new Int32Array(units);
+  const shift = new Int32Array(units);
+  for (let u = 0; u < units; u++) {
+    const ws = wScales.length === 1 ? wScales[0] : wScales[u];
+    const m = multiplierOf((qi.scale * ws) / qo.scale);
+    mult[u] = m.multiplier;
+    shift[u] = m.shift;
+  }
+  const [lo, hi] = quantActivationRange(fusedActivation(ctx), out, qo);
+  const inOff = -qi.zeroPoint;
+  const wOff = -wZp;
+  const outOff = qo.zeroPoint;
+  let biasNum: Float64Array | null = null; // bias as numbers, read once (constant) or per eval
+  const readBias = () => {
+    if (!bias) return null;
+    if (!biasNum || !bias.isConst) {
+      biasNum = new Float64Array(units);
+      const bd = bias.data;
+      for (let u = 0; u < units; u++) biasNum[u] = Number(bd[u]);
+    }
+    return biasNum;
+  };
+  return () => {
+    const x = input.data as Int8Array;
+    const w = weights.data as Int8Array;
+    const b = readBias();
+    const o = out.data as Int8Array;
+    for (let bi = 0; bi < batches; bi++) {
+      const xo = bi * depth;
+      for (let u = 0; u < units; u++) {
+        let acc = 0;
+        const wo = u * depth;
+        if (wOff === 0) for (let d = 0; d < depth; d++) acc += w[wo + d] * (x[xo + d] + inOff);
+        else for (let d = 0; d < depth; d++) acc += (w[wo + d] + wOff) * (x[xo + d] + inOff);
+        if (b) acc += b[u];
+        const scaled = wide ? mbqm64(acc, mult[u], shift[u]) : mbqm(acc | 0, mult[u], shift[u]);
+        o[bi * units + u] = clamp(scaled + outOff, lo, hi);
+      }
+    }
+  };
+}
+
+export const fullyConnected: Kernel = {
+  prepare(ctx: OpContext) {
+    const input = ctx.input(0);
+    const weights = ctx.input(1);
+    const bias = ctx.inputs[2] ?? null;
+    const out = ctx.output(0);
+    const g = fcGeometry(ctx, input, weights, bias, out);
+    if (input.dtype === 'float32' && weights.dtype === 'float32') {
+      if (out.dtype !== 'float32') ctx.unsupported('float input with non-float output');
+      return prepareFloat(ctx, g, input, weights, bias, out);
+    }
+    if (input.dtype === 'float32' && (weights.dtype === 'int8' || weights.dtype === 'uint8')) {
+      return prepareHybridFc(ctx, g, input, weights, bias, out);
+    }
+    return prepareQuantized(ctx, g, input, weights, bias, out);
+  },
+};

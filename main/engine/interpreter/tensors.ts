@@ -1,0 +1,100 @@
+/**
+ * Builds the runtime tensors (RtTensor) of one subgraph from a TflModel, and the OpContexts of
+ * its operators. Shared by the Interpreter and checkSupport.
+ */
+import { ModelFormatError } from '../errors';
+import { BuiltinOperator } from '../tflite/model';
+import type { OperatorT, TensorT, TflModel } from '../tflite/model';
+import { makeOpContext } from './context';
+import { allocTyped, dtypeBytes, dtypeOf, numElements, typedView } from './dtype';
+import type { OpContext, QuantParams, RtTensor, TypedArray } from './types';
+
+export function quantOf(t: TensorT): QuantParams | null {
+  const q = t.quantization;
+  if (!q || q.scale.length === 0) return null;
+  const zeroPoint = q.zeroPoint.length ? q.zeroPoint.map((z) => Number(z)) : q.scale.map(() => 0);
+  if (zeroPoint.length !== q.scale.length) {
+    throw new ModelFormatError(
+      `tensor "${String(t.name)}" has ${q.scale.length} scales but ${zeroPoint.length} zero points`,
+    );
+  }
+  return { scale: [...q.scale], zeroPoint, axis: q.quantizedDimension };
+}
+
+/** Constant data as a typed view of the model buffer; copied when misaligned for the element size. */
+function constData(model: TflModel, t: TensorT, index: number): TypedArray | null {
+  const buf = t.buffer > 0 ? model.buffers[t.buffer] : undefined;
+  if (!buf || buf.data.length === 0) return null;
+  const dtype = dtypeOf(t.type);
+  const bytes = dtypeBytes(dtype);
+  // Strings and other variable-size types keep their raw bytes (only SHAPE-like ops could read them).
+  if (bytes === 0) return buf.data;
+  const n = numElements(t.shape);
+  if (buf.data.length !== n * bytes) {
+    throw new ModelFormatError(
+      `tensor ${index} "${String(t.name)}": buffer ${t.buffer} has ${buf.data.length} bytes, shape [${t.shape.join(',')}] of ${dtype} needs ${n * bytes}`,
+    );
+  }
+  let src = buf.data;
+  if (src.byteOffset % bytes !== 0) src = src.slice();
+  return typedView(dtype, src.buffer, src.byteOffset, n);
+}
+
+export function buildTensors(model: TflModel, subgraph: number): RtTensor[] {
+  const sg = model.subgraphs[subgraph];
+  return sg.tensors.map((t, index) => {
+    const dtype = dtypeOf(t.type);
+    const data = constData(model, t, index);
+    const isVariable = t.isVariable;
+    const shape = [...t.shape];
+    const tensor: RtTensor = {
+      index,
+      name:
+        typeof t.name === 'string' ? t.name : t.name ? new TextDecoder().decode(t.name) : `tensor${index}`,
+      dtype,
+      shape,
+      data: data ?? emptyData(dtype),
+      quant: quantOf(t),
+      isConst: data !== null && !isVariable,
+      isVariable,
+    };
+    return tensor;
+  });
+}
+
+function emptyData(dtype: RtTensor['dtype']): TypedArray {
+  return dtypeBytes(dtype) === 0 ? new Uint8Array(0) : allocTyped(dtype, 0);
+}
+
+/** Builtin code of an operator code: the larger of the two fields (the schema's rule). */
+export function opCodeOf(model: TflModel, op: OperatorT): { code: number; name: string; version: number } {
+  const oc = model.operatorCodes[op.opcodeIndex];
+  const code = Math.max(oc.builtinCode, oc.deprecatedBuiltinCode);
+  let name = BuiltinOperator[code] ?? `BUILTIN_${code}`;
+  if (code === BuiltinOperator.CUSTOM) {
+    const cc = oc.customCode;
+    name = `CUSTOM(${typeof cc === 'string' ? cc : cc ? new TextDecoder().decode(cc) : '?'})`;
+  }
+  return { code, name, version: oc.version };
+}
+
+export function makeContexts(model: TflModel, subgraph: number, tensors: RtTensor[]): OpContext[] {
+  const sg = model.subgraphs[subgraph];
+  return sg.operators.map((op, opIndex) => {
+    const { code, name, version } = opCodeOf(model, op);
+    const outputs = op.outputs.map((i) => {
+      if (i < 0) throw new ModelFormatError(`${name} (operator ${opIndex}) has an omitted output`);
+      return tensors[i];
+    });
+    return makeOpContext({
+      opIndex,
+      opName: name,
+      builtinCode: code,
+      version,
+      options: op.builtinOptions,
+      inputs: op.inputs.map((i) => (i < 0 ? null : tensors[i])),
+      outputs,
+      intermediates: op.intermediates.filter((i) => i >= 0).map((i) => tensors[i]),
+    });
+  });
+}

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import {
+  mbqm,
+  mbqm64,
+  multiplyByQuantizedMultiplier,
+  rdbpot,
+  saturatingRoundingDoublingHighMul,
+  srdhm,
+} from './math';
+
+// Reference semantics written directly in BigInt from TFLite/gemmlowp's definitions.
+function refSrdhm(a: number, b: number): number {
+  if (a === -2147483648 && b === -2147483648) return 2147483647;
+  const ab = BigInt(a) * BigInt(b);
+  const nudge = ab >= 0n ? 1n << 30n : 1n - (1n << 30n);
+  return Number((ab + nudge) / (1n << 31n)); // BigInt division truncates toward zero, like C
+}
+function refRdbpot(x: number, e: number): number {
+  const bx = BigInt(x);
+  const mask = (1n << BigInt(e)) - 1n;
+  const rem = bx & mask;
+  const thr = (mask >> 1n) + (bx < 0n ? 1n : 0n);
+  return Number((bx >> BigInt(e)) + (rem > thr ? 1n : 0n));
+}
+function refMbqm64(x: number, m: number, shift: number): number {
+  const reduced = m < 0x7fff0000 ? (m + 32768) >> 16 : 0x7fff;
+  const ts = BigInt(15 - shift);
+  const r = (BigInt(x) * BigInt(reduced) + (1n << (ts - 1n))) >> ts;
+  return Number(r);
+}
+
+let seed = 987654321;
+function rnd(): number {
+  seed = (seed * 1664525 + 1013904223) % 4294967296;
+  return seed;
+}
+const int32 = () => rnd() - 2147483648;
+
+describe('fast exact quantization math (issue 3)', () => {
+  it('srdhm equals the BigInt reference and the limb implementation', () => {
+    const edge = [0, 1, -1, 2147483647, -2147483648, 1073741824, -1073741824, 3, -3];
+    for (const a of edge) for (const b of edge) expect(srdhm(a, b)).toBe(refSrdhm(a, b));
+    for (let k = 0; k < 20000; k++) {
+      const a = k % 3 === 0 ? int32() >> (rnd() % 31) : int32();
+      const b = int32();
+      const r = refSrdhm(a, b);
+      expect(srdhm(a, b)).toBe(r);
+      if (k < 2000) expect(saturatingRoundingDoublingHighMul(a, b) + 0).toBe(r);
+    }
+    // Exact ties: a*b = 2^30 (+0.5 after the doubling) rounds up, -2^30 rounds toward zero.
+    expect(srdhm(1 << 15, 1 << 15)).toBe(1);
+    expect(srdhm(-(1 << 15), 1 << 15)).toBe(0);
+  });
+
+  it('rdbpot rounds to nearest with ties away from zero for every exponent 0..31', () => {
+    expect(rdbpot(3, 1)).toBe(2);
+    expect(rdbpot(-3, 1)).toBe(-2);
+    expect(rdbpot(5, 2)).toBe(1);
+    expect(rdbpot(6, 2)).toBe(2);
+    expect(rdbpot(-6, 2)).toBe(-2);
+    for (let k = 0; k < 20000; k++) {
+      const x = int32();
+      const e = k % 32;
+      expect(rdbpot(x, e)).toBe(refRdbpot(x, e));
+    }
+  });
+
+  it('mbqm equals multiplyByQuantizedMultiplier', () => {
+    for (let k = 0; k < 5000; k++) {
+      const x = int32() >> (rnd() % 24);
+      const m = 1073741824 + (rnd() % 1073741823);
+      const shift = (rnd() % 40) - 31;
+      const xs = shift > 0 ? x >> shift : x; // keep the left shift in range as real scales do
+      expect(mbqm(xs, m, shift)).toBe(multiplyByQuantizedMultiplier(xs, m, shift));
+    }
+  });
+
+  it('mbqm64 equals the int64 TFLite formula for |x| < 2^47', () => {
+    expect(mbqm64(1000, 1073741824, 0)).toBe(500); // 0.5 * 1000
+    expect(mbqm64(-1001, 1073741824, 0)).toBe(-500); // -500.5 rounds up (toward +inf)
+    expect(mbqm64(7, 0x7fffffff, 0)).toBe(7);
+    let checked = 0;
+    for (let k = 0; k < 20000; k++) {
+      const x = ((rnd() * 32768 + (rnd() % 32768)) * (rnd() % 2 ? 1 : -1)) / 2 ** (rnd() % 40);
+      const xi = Math.trunc(x);
+      const m = 1073741824 + (rnd() % 1073741824);
+      const shift = (rnd() % 39) - 31;
+      const r = refMbqm64(xi, m, shift);
+      if (r < -2147483648 || r > 2147483647) continue; // TFLite requires the result to fit int32
+      expect(mbqm64(xi, m, shift)).toBe(r);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(5000);
+  });
+});
