@@ -5,28 +5,48 @@
 import type { Kernel } from '../types';
 import { add } from './add';
 import { cast } from './cast';
+import { kernel as concatenation } from './concatenation';
 import { dequantize } from './dequantize';
+import { kernel as elu } from './elu';
 import { expandDims } from './expand_dims';
 import { fullyConnected } from './fully_connected';
+import { kernel as hardSwish } from './hard_swish';
+import { kernel as leakyRelu } from './leaky_relu';
 import { mul } from './mul';
+import { kernel as prelu } from './prelu';
 import { quantize } from './quantize';
+import { kernel as relu } from './relu';
+import { kernel as relu6 } from './relu6';
+import { kernel as reluN1To1 } from './relu_n1_to_1';
 import { reshape } from './reshape';
 import { shape } from './shape';
 import { softmax } from './softmax';
 import { squeeze } from './squeeze';
+import { kernel as stridedSlice } from './strided_slice';
 import { sub } from './sub';
+import { kernel as transpose } from './transpose';
 
 export const kernels: Readonly<Record<string, Kernel | undefined>> = {
   ADD: add,
   CAST: cast,
+  CONCATENATION: concatenation,
   DEQUANTIZE: dequantize,
+  ELU: elu,
   EXPAND_DIMS: expandDims,
   FULLY_CONNECTED: fullyConnected,
+  HARD_SWISH: hardSwish,
+  LEAKY_RELU: leakyRelu,
   MUL: mul,
+  PRELU: prelu,
   QUANTIZE: quantize,
+  RELU: relu,
+  RELU6: relu6,
+  RELU_N1_TO_1: reluN1To1,
   RESHAPE: reshape,
   SHAPE: shape,
   SOFTMAX: softmax,
   SQUEEZE: squeeze,
+  STRIDED_SLICE: stridedSlice,
   SUB: sub,
+  TRANSPOSE: transpose,
 };
