@@ -14,7 +14,7 @@ import { clamp, qRange, roundAwayFromZero } from '../../quant/math';
 import { dtypeBytes } from '../dtype';
 import type { Kernel, RtTensor, TypedArray } from '../types';
 import { normalizeAxis } from './layout';
-import { isQuantDType, perTensorQuant, type PerTensorQuant } from './requant';
+import { isQuantDtype, perTensor } from '../kernel-util';
 
 const f = Math.fround;
 
@@ -85,16 +85,16 @@ export const kernel: Kernel = {
 
     let qmin = 0;
     let qmax = 0;
-    let outQ: PerTensorQuant = { scale: 1, zeroPoint: 0 };
+    let outQ: { scale: number; zeroPoint: number } = { scale: 1, zeroPoint: 0 };
     const pieces: Piece[] = inputs.map((t) => ({ tensor: t, chunk: t.shape[axis] * inner, requant: null }));
     // TFLite's kernel requires activation NONE (a documented limitation of its implementation).
     if (act !== 0) ctx.unsupported(`fused activation ${act} on concatenation`);
-    if (isQuantDType(dtype)) {
+    if (isQuantDtype(dtype)) {
       [qmin, qmax] = qRange(dtype);
-      outQ = perTensorQuant(ctx, output, 'output');
+      outQ = perTensor(ctx, output, 'output');
       const invOut = f(1 / f(outQ.scale));
       for (const [i, p] of pieces.entries()) {
-        const q = perTensorQuant(ctx, p.tensor, `input ${i}`);
+        const q = perTensor(ctx, p.tensor, `input ${i}`);
         if (q.scale === outQ.scale && q.zeroPoint === outQ.zeroPoint) continue;
         if (dtype === 'int16') ctx.unsupported(`int16 input ${i} quantization differs from the output's`);
         const scale = f(f(q.scale) * invOut);

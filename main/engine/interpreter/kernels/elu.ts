@@ -10,7 +10,7 @@
  */
 import { clamp, roundAwayFromZero } from '../../quant/math';
 import type { Kernel } from '../types';
-import { perTensorQuant } from './requant';
+import { perTensor } from '../kernel-util';
 import { applyCodeTable, applyFloat, buildCodeTable } from './unary-lut';
 
 const f = Math.fround;
@@ -39,8 +39,8 @@ export const kernel: Kernel = {
     if (input.dtype === 'float32')
       return () => applyFloat(input.data, output.data, (x) => (x < 0 ? Math.expm1(x) : x));
     if (input.dtype !== 'int8') return ctx.unsupported(`dtype ${input.dtype}`);
-    const iq = perTensorQuant(ctx, input, 'input');
-    const oq = perTensorQuant(ctx, output, 'output');
+    const iq = perTensor(ctx, input, 'input');
+    const oq = perTensor(ctx, output, 'output');
     const table = buildCodeTable('int8', (q) =>
       eluLutEntry(q, iq.scale, iq.zeroPoint, oq.scale, oq.zeroPoint),
     );

@@ -10,7 +10,7 @@
  */
 import { quantizeMultiplier } from '../../quant/math';
 import type { Kernel } from '../types';
-import { perTensorQuant } from './requant';
+import { perTensor } from '../kernel-util';
 import { applyCodeTable, applyFloat, buildCodeTable } from './unary-lut';
 import { qRange } from '../../quant/math';
 
@@ -114,8 +114,8 @@ export const kernel: Kernel = {
     output.shape = [...input.shape];
     if (input.dtype === 'float32') return () => applyFloat(input.data, output.data, hardSwishFloat);
     if (input.dtype !== 'int8' && input.dtype !== 'uint8') return ctx.unsupported(`dtype ${input.dtype}`);
-    const iq = perTensorQuant(ctx, input, 'input');
-    const oq = perTensorQuant(ctx, output, 'output');
+    const iq = perTensor(ctx, input, 'input');
+    const oq = perTensor(ctx, output, 'output');
     const p = hardSwishParams(iq.scale, iq.zeroPoint, oq.scale, oq.zeroPoint);
     // TFLite's prepare requires the output multiplier not to shift left.
     if (p.outputExponent > 0) ctx.unsupported(`output multiplier exponent ${p.outputExponent} > 0`);

@@ -7,7 +7,7 @@
  */
 import { clamp, multiplyByQuantizedMultiplier, qRange, quantizeMultiplier } from '../../quant/math';
 import type { Kernel } from '../types';
-import { isQuantDType, perTensorQuant } from './requant';
+import { isQuantDtype, perTensor } from '../kernel-util';
 import { applyCodeTable, applyFloat, buildCodeTable } from './unary-lut';
 
 const f = Math.fround;
@@ -66,9 +66,9 @@ export const kernel: Kernel = {
       const a = f(alpha);
       return () => applyFloat(input.data, output.data, (x) => (x > 0 ? x : x * a));
     }
-    if (!isQuantDType(input.dtype)) return ctx.unsupported(`dtype ${input.dtype}`);
-    const iq = perTensorQuant(ctx, input, 'input');
-    const oq = perTensorQuant(ctx, output, 'output');
+    if (!isQuantDtype(input.dtype)) return ctx.unsupported(`dtype ${input.dtype}`);
+    const iq = perTensor(ctx, input, 'input');
+    const oq = perTensor(ctx, output, 'output');
     const p = leakyReluParams(iq.scale, iq.zeroPoint, oq.scale, oq.zeroPoint, alpha, qRange(input.dtype));
     const table = buildCodeTable(input.dtype, (q) => leakyReluQuantized(q, p));
     return () => applyCodeTable(table, input.data, output.data);

@@ -8,8 +8,8 @@
  */
 import { clamp, multiplyByQuantizedMultiplier, qRange, quantizeMultiplier } from '../../quant/math';
 import type { Kernel } from '../types';
-import { broadcastIndexMap, broadcastShapeOrThrow } from './broadcast';
-import { perTensorQuant } from './requant';
+import { broadcastIndexMaps, broadcastShape } from '../broadcast';
+import { perTensor } from '../kernel-util';
 
 const f = Math.fround;
 
@@ -21,11 +21,11 @@ export const kernel: Kernel = {
     const dt = input.dtype;
     if (alpha.dtype !== dt || output.dtype !== dt)
       ctx.invalid(`dtypes differ: ${dt}, ${alpha.dtype}, ${output.dtype}`);
-    const outShape = broadcastShapeOrThrow(ctx, input.shape, alpha.shape);
+    const outShape = broadcastShape(input.shape, alpha.shape);
+    if (!outShape) return ctx.invalid(`shapes [${input.shape}] and [${alpha.shape}] do not broadcast`);
     if (outShape.length > 4) ctx.unsupported(`rank ${outShape.length} > 4`);
     output.shape = outShape;
-    const im = broadcastIndexMap(input.shape, outShape);
-    const am = broadcastIndexMap(alpha.shape, outShape);
+    const [im, am] = broadcastIndexMaps(input.shape, alpha.shape, outShape);
     if (dt === 'float32') {
       return () => {
         const x = input.data as Float32Array;
@@ -38,9 +38,9 @@ export const kernel: Kernel = {
       };
     }
     if (dt !== 'int8' && dt !== 'uint8') return ctx.unsupported(`dtype ${dt}`);
-    const iq = perTensorQuant(ctx, input, 'input');
-    const aq = perTensorQuant(ctx, alpha, 'alpha');
-    const oq = perTensorQuant(ctx, output, 'output');
+    const iq = perTensor(ctx, input, 'input');
+    const aq = perTensor(ctx, alpha, 'alpha');
+    const oq = perTensor(ctx, output, 'output');
     const m1 = quantizeMultiplier(f(f(iq.scale) / f(oq.scale)));
     const m2 = quantizeMultiplier(f(f(f(iq.scale) * f(aq.scale)) / f(oq.scale)));
     const [qmin, qmax] = qRange(dt);

@@ -13,7 +13,7 @@ import {
   roundAwayFromZero,
 } from '../../quant/math';
 import type { Kernel } from '../types';
-import { isQuantDType, perTensorQuant } from './requant';
+import { isQuantDtype, perTensor } from '../kernel-util';
 import { applyCodeTable, applyFloat, buildCodeTable } from './unary-lut';
 import { sameShape } from './layout';
 
@@ -44,10 +44,10 @@ export function makeReluKernel(actMin: number, actMax: number): Kernel {
         return () =>
           applyFloat(input.data, output.data, (x) => (x < actMin ? actMin : x > actMax ? actMax : x));
       }
-      if (!isQuantDType(input.dtype)) return ctx.unsupported(`dtype ${input.dtype}`);
+      if (!isQuantDtype(input.dtype)) return ctx.unsupported(`dtype ${input.dtype}`);
       if (!sameShape(input.shape, output.shape)) ctx.invalid('shape mismatch');
-      const iq = perTensorQuant(ctx, input, 'input');
-      const oq = perTensorQuant(ctx, output, 'output');
+      const iq = perTensor(ctx, input, 'input');
+      const oq = perTensor(ctx, output, 'output');
       const [tMin, tMax] = qRange(input.dtype);
       const qLo = Math.max(tMin, oq.zeroPoint + roundAwayFromZero(f(actMin / f(oq.scale))));
       const qHi =

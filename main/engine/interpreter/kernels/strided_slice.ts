@@ -7,7 +7,8 @@
  */
 import { dtypeBytes } from '../dtype';
 import type { Kernel, OpContext, TypedArray } from '../types';
-import { constInts, stridesOf } from './layout';
+import { constInts } from '../kernel-util';
+import { stridesOf } from './layout';
 
 export interface StridedSliceSpec {
   begin: number[];

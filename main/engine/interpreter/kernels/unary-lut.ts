@@ -5,7 +5,7 @@
  * the reference computes for that code, so this is bit-identical to evaluating per element.
  */
 import type { TypedArray } from '../types';
-import type { QDType } from './requant';
+import type { QDType } from '../kernel-util';
 import { qRange } from '../../quant/math';
 
 export interface CodeTable {
