@@ -1,0 +1,303 @@
+/**
+ * CONV_2D, after TFLite's reference_ops::Conv (float, uint8), reference_integer_ops::
+ * ConvPerChannel (int8; 16x8 with int64 or int32 accumulators) and reference_ops::
+ * HybridConvPerChannel / the per-tensor hybrid path (float input, int8 weights).
+ * Layouts: input NHWC, weights [out_c, kh, kw, in_c / groups], bias [out_c], output NHWC.
+ * Grouped convolution (in_c a multiple of the weights' depth) is supported as in TFLite.
+ *
+ * Integer arithmetic: accumulators are exact in doubles (|acc| < 2^53 for any real model), then
+ * wrapped to int32 (`| 0`) where C accumulates in int32, requantized with the shared
+ * multiplyByQuantizedMultiplier (mbqm; mbqm64 for int64 accumulators), offset and clamped.
+ * Float: products summed in double and stored as float32 (within 1e-5 relative of TFLite's
+ * float32 accumulation), then clamped to the fused activation range.
+ */
+import { mbqm, mbqm64 } from '../../quant/math';
+import type { EvalFn, Kernel, OpContext, RtTensor } from '../types';
+import {
+  biasDtypesFor,
+  biasValues,
+  convQuant,
+  floatActivation,
+  requireRank,
+  weightScales,
+  windowGeometry,
+  windowOptions,
+  type ConvQuant,
+} from './conv_common';
+import { asymmetricQuantizeFloats, symmetricQuantizeFloats } from './hybrid';
+
+/** Geometry of one convolution, fixed in prepare. */
+export interface ConvShape {
+  batches: number;
+  inH: number;
+  inW: number;
+  inC: number;
+  outH: number;
+  outW: number;
+  outC: number;
+  kH: number;
+  kW: number;
+  /** Weights' input depth (in_c / groups). */
+  kC: number;
+  strideH: number;
+  strideW: number;
+  dilationH: number;
+  dilationW: number;
+  padH: number;
+  padW: number;
+}
+
+type IntArray = Int8Array | Uint8Array | Int16Array;
+
+/** Float convolution; bias may be null. Writes every output element. */
+export function conv2dFloat(
+  s: ConvShape,
+  input: Float32Array,
+  filter: Float32Array,
+  bias: Float64Array | null,
+  output: Float32Array,
+  actMin: number,
+  actMax: number,
+): void {
+  const perGroup = s.outC / (s.inC / s.kC);
+  let o = 0;
+  for (let b = 0; b < s.batches; b++) {
+    for (let oy = 0; oy < s.outH; oy++) {
+      const y0 = oy * s.strideH - s.padH;
+      for (let ox = 0; ox < s.outW; ox++) {
+        const x0 = ox * s.strideW - s.padW;
+        for (let oc = 0; oc < s.outC; oc++) {
+          const cBase = Math.floor(oc / perGroup) * s.kC;
+          let acc = 0;
+          for (let fy = 0; fy < s.kH; fy++) {
+            const iy = y0 + s.dilationH * fy;
+            if (iy < 0 || iy >= s.inH) continue;
+            for (let fx = 0; fx < s.kW; fx++) {
+              const ix = x0 + s.dilationW * fx;
+              if (ix < 0 || ix >= s.inW) continue;
+              const ib = ((b * s.inH + iy) * s.inW + ix) * s.inC + cBase;
+              const fb = ((oc * s.kH + fy) * s.kW + fx) * s.kC;
+              for (let c = 0; c < s.kC; c++) acc += input[ib + c] * filter[fb + c];
+            }
+          }
+          if (bias) acc += bias[oc];
+          output[o++] = acc < actMin ? actMin : acc > actMax ? actMax : acc;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Integer convolution for int8 (per-channel), uint8 (per-tensor, with weight offset) and 16x8.
+ * acc = sum((w + filterOffset) * (x + inputOffset)) + bias, requantized per output channel.
+ * `int64` selects TFLite's int64 accumulator and its int64 MultiplyByQuantizedMultiplier.
+ */
+export function conv2dQuant(
+  s: ConvShape,
+  input: IntArray,
+  filter: Int8Array | Uint8Array,
+  bias: Float64Array | null,
+  output: IntArray,
+  q: ConvQuant,
+  int64: boolean,
+): void {
+  const perGroup = s.outC / (s.inC / s.kC);
+  const { inputOffset, filterOffset, outputOffset, multipliers, shifts, actMin, actMax } = q;
+  let o = 0;
+  for (let b = 0; b < s.batches; b++) {
+    for (let oy = 0; oy < s.outH; oy++) {
+      const y0 = oy * s.strideH - s.padH;
+      for (let ox = 0; ox < s.outW; ox++) {
+        const x0 = ox * s.strideW - s.padW;
+        for (let oc = 0; oc < s.outC; oc++) {
+          const cBase = Math.floor(oc / perGroup) * s.kC;
+          let acc = 0;
+          for (let fy = 0; fy < s.kH; fy++) {
+            const iy = y0 + s.dilationH * fy;
+            if (iy < 0 || iy >= s.inH) continue;
+            for (let fx = 0; fx < s.kW; fx++) {
+              const ix = x0 + s.dilationW * fx;
+              if (ix < 0 || ix >= s.inW) continue;
+              const ib = ((b * s.inH + iy) * s.inW + ix) * s.inC + cBase;
+              const fb = ((oc * s.kH + fy) * s.kW + fx) * s.kC;
+              for (let c = 0; c < s.kC; c++)
+                acc += (filter[fb + c] + filterOffset) * (input[ib + c] + inputOffset);
+            }
+          }
+          if (bias) acc += bias[oc];
+          let v = int64
+            ? mbqm64(acc, multipliers[oc], shifts[oc])
+            : mbqm(acc | 0, multipliers[oc], shifts[oc]);
+          v += outputOffset;
+          output[o++] = v < actMin ? actMin : v > actMax ? actMax : v;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Hybrid convolution: each batch of the float input is quantized to int8 (asymmetric with a
+ * zero point when the weights are per-channel, symmetric otherwise, as TFLite chooses), the
+ * integer dot products are formed over in-image taps, and the result is scaled back to float:
+ * per-channel: acc * channel_scale * input_scale + bias; per-tensor: bias + acc * (input_scale *
+ * weight_scale). Each product is rounded to float32 as in the C code.
+ */
+export function conv2dHybrid(
+  s: ConvShape,
+  input: Float32Array,
+  filter: Int8Array,
+  scales: Float32Array,
+  perChannel: boolean,
+  bias: Float64Array | null,
+  output: Float32Array,
+  actMin: number,
+  actMax: number,
+  scratch: Int8Array,
+): void {
+  const f32 = Math.fround;
+  const perGroup = s.outC / (s.inC / s.kC);
+  const batchSize = s.inH * s.inW * s.inC;
+  let o = 0;
+  for (let b = 0; b < s.batches; b++) {
+    let inScale: number;
+    let zp = 0;
+    if (perChannel) {
+      const r = asymmetricQuantizeFloats(input, b * batchSize, batchSize, scratch);
+      inScale = r.scale;
+      zp = r.offset;
+    } else inScale = f32(symmetricQuantizeFloats(input, b * batchSize, batchSize, scratch) * scales[0]);
+    for (let oy = 0; oy < s.outH; oy++) {
+      const y0 = oy * s.strideH - s.padH;
+      for (let ox = 0; ox < s.outW; ox++) {
+        const x0 = ox * s.strideW - s.padW;
+        for (let oc = 0; oc < s.outC; oc++) {
+          const cBase = Math.floor(oc / perGroup) * s.kC;
+          let acc = 0;
+          for (let fy = 0; fy < s.kH; fy++) {
+            const iy = y0 + s.dilationH * fy;
+            if (iy < 0 || iy >= s.inH) continue;
+            for (let fx = 0; fx < s.kW; fx++) {
+              const ix = x0 + s.dilationW * fx;
+              if (ix < 0 || ix >= s.inW) continue;
+              const ib = ((b * s.inH + iy) * s.inW + ix) * s.inC + cBase;
+              const fb = ((oc * s.kH + fy) * s.kW + fx) * s.kC;
+              for (let c = 0; c < s.kC; c++) acc += filter[fb + c] * (scratch[ib + c] - zp);
+            }
+          }
+          acc |= 0;
+          let v: number;
+          if (perChannel) {
+            v = f32(f32(acc * scales[oc]) * inScale);
+            if (bias) v = f32(v + bias[oc]);
+          } else {
+            v = f32(acc * inScale);
+            if (bias) v = f32(bias[oc] + v);
+          }
+          output[o++] = v < actMin ? actMin : v > actMax ? actMax : v;
+        }
+      }
+    }
+  }
+}
+
+/** Checks shapes and options shared by every CONV_2D variant; sets the output shape. */
+function convShape(ctx: OpContext, input: RtTensor, filter: RtTensor, output: RtTensor): ConvShape {
+  requireRank(ctx, input, 4, 'input');
+  requireRank(ctx, filter, 4, 'weights');
+  const [batches, inH, inW, inC] = input.shape;
+  const [outC, kH, kW, kC] = filter.shape;
+  if (kC === 0 || inC % kC !== 0)
+    ctx.invalid(`input depth ${inC} is not a multiple of the weights' depth ${kC}`);
+  const groups = inC / kC;
+  if (outC === 0 || outC % groups !== 0)
+    ctx.invalid(`${outC} output channels do not split into ${groups} groups`);
+  const w = windowOptions(ctx, true);
+  const g = windowGeometry(ctx, w, inH, inW, kH, kW);
+  output.shape = [batches, g.outHeight, g.outWidth, outC];
+  return {
+    batches,
+    inH,
+    inW,
+    inC,
+    outH: g.outHeight,
+    outW: g.outWidth,
+    outC,
+    kH,
+    kW,
+    kC,
+    strideH: w.strideH,
+    strideW: w.strideW,
+    dilationH: w.dilationH,
+    dilationW: w.dilationW,
+    padH: g.padHeight,
+    padW: g.padWidth,
+  };
+}
+
+/**
+ * TFLite uses the per-channel hybrid path only when the weights carry more than one scale and
+ * they are not all equal; otherwise the per-tensor (symmetric input) path.
+ */
+export function hybridIsPerChannel(filter: RtTensor): boolean {
+  const s = filter.quant?.scale ?? [];
+  return s.length > 1 && s.some((v) => v !== s[0]);
+}
+
+export const conv2d: Kernel = {
+  prepare(ctx: OpContext): EvalFn {
+    const input = ctx.input(0);
+    const filter = ctx.input(1);
+    const bias = ctx.inputs[2] ?? null;
+    const output = ctx.output(0);
+    const s = convShape(ctx, input, filter, output);
+    const activation = ctx.options.fusedActivationFunction;
+
+    if (input.dtype === 'float32' && filter.dtype === 'float32' && output.dtype === 'float32') {
+      const [lo, hi] = floatActivation(ctx, activation);
+      const b = biasValues(ctx, bias, s.outC, ['float32']);
+      return () =>
+        conv2dFloat(
+          s,
+          input.data as Float32Array,
+          filter.data as Float32Array,
+          b,
+          output.data as Float32Array,
+          lo,
+          hi,
+        );
+    }
+    if (input.dtype === 'float32' && filter.dtype === 'int8' && output.dtype === 'float32') {
+      if (!filter.isConst) ctx.unsupported('hybrid weights must be constant');
+      const [lo, hi] = floatActivation(ctx, activation);
+      const b = biasValues(ctx, bias, s.outC, ['float32']);
+      const perChannel = hybridIsPerChannel(filter);
+      const scales = Float32Array.from(weightScales(ctx, filter, s.outC, 0).scales);
+      const scratch = new Int8Array(s.batches * s.inH * s.inW * s.inC);
+      return () =>
+        conv2dHybrid(
+          s,
+          input.data as Float32Array,
+          filter.data as Int8Array,
+          scales,
+          perChannel,
+          b,
+          output.data as Float32Array,
+          lo,
+          hi,
+          scratch,
+        );
+    }
+    const combos: Record<string, string> = { int8: 'int8', uint8: 'uint8', int16: 'int8' };
+    if (combos[input.dtype] !== filter.dtype || output.dtype !== input.dtype) {
+      ctx.unsupported(`CONV_2D with input ${input.dtype}, weights ${filter.dtype}, output ${output.dtype}`);
+    }
+    const q = convQuant(ctx, input, filter, output, s.outC, 0, activation);
+    const b = biasValues(ctx, bias, s.outC, biasDtypesFor(input.dtype));
+    // 16x8: TFLite accumulates in int64 unless the bias is int32.
+    const int64 = input.dtype === 'int16' && bias?.dtype !== 'int32';
+    return () =>
+      conv2dQuant(s, input.data as IntArray, filter.data as Int8Array, b, output.data as IntArray, q, int64);
+  },
+};

@@ -1,0 +1,262 @@
+/**
+ * DEPTHWISE_CONV_2D, after TFLite's reference_ops::DepthwiseConv (float, uint8),
+ * reference_integer_ops::DepthwiseConvPerChannel (int8; 16x8 with int64 accumulators) and
+ * DepthwiseConvHybridPerChannel (float input, int8 weights).
+ * Layouts: input NHWC, weights [1, kh, kw, out_c] with out_c = in_c * depth_multiplier (output
+ * channel ic * dm + m reads input channel ic), per-channel scales along axis 3.
+ *
+ * Integer arithmetic as in conv_2d.ts: exact double accumulators, wrapped to int32 where C
+ * accumulates in int32, requantized by mbqm/mbqm64 per output channel, offset and clamped.
+ */
+import { mbqm, mbqm64 } from '../../quant/math';
+import type { EvalFn, Kernel, OpContext, RtTensor } from '../types';
+import {
+  biasDtypesFor,
+  biasValues,
+  convQuant,
+  floatActivation,
+  requireRank,
+  weightScales,
+  windowGeometry,
+  windowOptions,
+  type ConvQuant,
+} from './conv_common';
+import type { ConvShape } from './conv_2d';
+import { asymmetricQuantizeFloats } from './hybrid';
+
+/** ConvShape with kC = 1 and the depth multiplier. */
+export interface DepthwiseShape extends ConvShape {
+  depthMultiplier: number;
+}
+
+type IntArray = Int8Array | Uint8Array | Int16Array;
+
+/**
+ * The shared loop: for each output (b, y, x, ic, m) with oc = ic * dm + m, sums
+ * tap(w, x) over in-image filter positions, then hands (acc, oc) to `finish`, which returns the
+ * stored value. Kept generic because the loops are short (no inner channel loop).
+ */
+function depthwiseLoop(
+  s: DepthwiseShape,
+  input: ArrayLike<number>,
+  filter: ArrayLike<number>,
+  inputOffset: number,
+  filterOffset: number,
+  output: { [i: number]: number },
+  finish: (acc: number, oc: number) => number,
+): void {
+  const dm = s.depthMultiplier;
+  let o = 0;
+  for (let b = 0; b < s.batches; b++) {
+    for (let oy = 0; oy < s.outH; oy++) {
+      const y0 = oy * s.strideH - s.padH;
+      for (let ox = 0; ox < s.outW; ox++) {
+        const x0 = ox * s.strideW - s.padW;
+        for (let ic = 0; ic < s.inC; ic++) {
+          for (let m = 0; m < dm; m++) {
+            const oc = ic * dm + m;
+            let acc = 0;
+            for (let fy = 0; fy < s.kH; fy++) {
+              const iy = y0 + s.dilationH * fy;
+              if (iy < 0 || iy >= s.inH) continue;
+              for (let fx = 0; fx < s.kW; fx++) {
+                const ix = x0 + s.dilationW * fx;
+                if (ix < 0 || ix >= s.inW) continue;
+                const x = input[((b * s.inH + iy) * s.inW + ix) * s.inC + ic] + inputOffset;
+                const w = filter[(fy * s.kW + fx) * s.outC + oc] + filterOffset;
+                acc += w * x;
+              }
+            }
+            output[o++] = finish(acc, oc);
+          }
+        }
+      }
+    }
+  }
+}
+
+export function depthwiseFloat(
+  s: DepthwiseShape,
+  input: Float32Array,
+  filter: Float32Array,
+  bias: Float64Array | null,
+  output: Float32Array,
+  actMin: number,
+  actMax: number,
+): void {
+  depthwiseLoop(s, input, filter, 0, 0, output, (acc, oc) => {
+    const v = bias ? acc + bias[oc] : acc;
+    return v < actMin ? actMin : v > actMax ? actMax : v;
+  });
+}
+
+export function depthwiseQuant(
+  s: DepthwiseShape,
+  input: IntArray,
+  filter: Int8Array | Uint8Array,
+  bias: Float64Array | null,
+  output: IntArray,
+  q: ConvQuant,
+  int64: boolean,
+): void {
+  const { multipliers, shifts, outputOffset, actMin, actMax } = q;
+  depthwiseLoop(s, input, filter, q.inputOffset, q.filterOffset, output, (acc, oc) => {
+    if (bias) acc += bias[oc];
+    let v = int64 ? mbqm64(acc, multipliers[oc], shifts[oc]) : mbqm(acc | 0, multipliers[oc], shifts[oc]);
+    v += outputOffset;
+    return v < actMin ? actMin : v > actMax ? actMax : v;
+  });
+}
+
+/**
+ * Hybrid per-channel depthwise: each batch quantized asymmetrically to int8; acc over
+ * (w * (q - zero_point)); result = float(acc) * (channel_scale * input_scale) + bias, each
+ * product rounded to float32 as in the C code.
+ */
+export function depthwiseHybrid(
+  s: DepthwiseShape,
+  input: Float32Array,
+  filter: Int8Array,
+  scales: Float32Array,
+  bias: Float64Array | null,
+  output: Float32Array,
+  actMin: number,
+  actMax: number,
+  scratch: Int8Array,
+): void {
+  const f32 = Math.fround;
+  const batchSize = s.inH * s.inW * s.inC;
+  let o = 0;
+  for (let b = 0; b < s.batches; b++) {
+    const { scale: inScale, offset: zp } = asymmetricQuantizeFloats(input, b * batchSize, batchSize, scratch);
+    for (let oy = 0; oy < s.outH; oy++) {
+      const y0 = oy * s.strideH - s.padH;
+      for (let ox = 0; ox < s.outW; ox++) {
+        const x0 = ox * s.strideW - s.padW;
+        for (let ic = 0; ic < s.inC; ic++) {
+          for (let m = 0; m < s.depthMultiplier; m++) {
+            const oc = ic * s.depthMultiplier + m;
+            let acc = 0;
+            for (let fy = 0; fy < s.kH; fy++) {
+              const iy = y0 + s.dilationH * fy;
+              if (iy < 0 || iy >= s.inH) continue;
+              for (let fx = 0; fx < s.kW; fx++) {
+                const ix = x0 + s.dilationW * fx;
+                if (ix < 0 || ix >= s.inW) continue;
+                acc +=
+                  filter[(fy * s.kW + fx) * s.outC + oc] *
+                  (scratch[((b * s.inH + iy) * s.inW + ix) * s.inC + ic] - zp);
+              }
+            }
+            let v = f32((acc | 0) * f32(scales[oc] * inScale));
+            if (bias) v = f32(v + bias[oc]);
+            output[o++] = v < actMin ? actMin : v > actMax ? actMax : v;
+          }
+        }
+      }
+    }
+  }
+}
+
+function depthwiseShape(ctx: OpContext, input: RtTensor, filter: RtTensor, output: RtTensor): DepthwiseShape {
+  requireRank(ctx, input, 4, 'input');
+  requireRank(ctx, filter, 4, 'weights');
+  const [batches, inH, inW, inC] = input.shape;
+  const [one, kH, kW, outC] = filter.shape;
+  if (one !== 1)
+    ctx.invalid(`depthwise weights must have shape [1, kh, kw, out_c], got [${filter.shape.join(',')}]`);
+  if (inC === 0 || outC % inC !== 0)
+    ctx.invalid(`${outC} output channels are not a multiple of ${inC} input channels`);
+  const depthMultiplier = outC / inC;
+  const opt = ctx.options?.depthMultiplier ?? 0;
+  // Old converters wrote 0 or stale values; TFLite derives the multiplier from the shapes, but a
+  // non-zero option that disagrees points at a broken model.
+  if (opt !== 0 && opt !== depthMultiplier)
+    ctx.invalid(`depth_multiplier ${opt} disagrees with ${inC} -> ${outC} channels`);
+  const w = windowOptions(ctx, true);
+  const g = windowGeometry(ctx, w, inH, inW, kH, kW);
+  output.shape = [batches, g.outHeight, g.outWidth, outC];
+  return {
+    batches,
+    inH,
+    inW,
+    inC,
+    outH: g.outHeight,
+    outW: g.outWidth,
+    outC,
+    kH,
+    kW,
+    kC: 1,
+    strideH: w.strideH,
+    strideW: w.strideW,
+    dilationH: w.dilationH,
+    dilationW: w.dilationW,
+    padH: g.padHeight,
+    padW: g.padWidth,
+    depthMultiplier,
+  };
+}
+
+export const depthwiseConv2d: Kernel = {
+  prepare(ctx: OpContext): EvalFn {
+    const input = ctx.input(0);
+    const filter = ctx.input(1);
+    const bias = ctx.inputs[2] ?? null;
+    const output = ctx.output(0);
+    const s = depthwiseShape(ctx, input, filter, output);
+    const activation = ctx.options.fusedActivationFunction;
+
+    if (input.dtype === 'float32' && filter.dtype === 'float32' && output.dtype === 'float32') {
+      const [lo, hi] = floatActivation(ctx, activation);
+      const b = biasValues(ctx, bias, s.outC, ['float32']);
+      return () =>
+        depthwiseFloat(
+          s,
+          input.data as Float32Array,
+          filter.data as Float32Array,
+          b,
+          output.data as Float32Array,
+          lo,
+          hi,
+        );
+    }
+    if (input.dtype === 'float32' && filter.dtype === 'int8' && output.dtype === 'float32') {
+      if (!filter.isConst) ctx.unsupported('hybrid weights must be constant');
+      const [lo, hi] = floatActivation(ctx, activation);
+      const b = biasValues(ctx, bias, s.outC, ['float32']);
+      const scales = Float32Array.from(weightScales(ctx, filter, s.outC, 3).scales);
+      const scratch = new Int8Array(s.batches * s.inH * s.inW * s.inC);
+      return () =>
+        depthwiseHybrid(
+          s,
+          input.data as Float32Array,
+          filter.data as Int8Array,
+          scales,
+          b,
+          output.data as Float32Array,
+          lo,
+          hi,
+          scratch,
+        );
+    }
+    const combos: Record<string, string> = { int8: 'int8', uint8: 'uint8', int16: 'int8' };
+    if (combos[input.dtype] !== filter.dtype || output.dtype !== input.dtype) {
+      ctx.unsupported(
+        `DEPTHWISE_CONV_2D with input ${input.dtype}, weights ${filter.dtype}, output ${output.dtype}`,
+      );
+    }
+    const q = convQuant(ctx, input, filter, output, s.outC, 3, activation);
+    const b = biasValues(ctx, bias, s.outC, biasDtypesFor(input.dtype));
+    const int64 = input.dtype === 'int16' && bias?.dtype !== 'int32';
+    return () =>
+      depthwiseQuant(
+        s,
+        input.data as IntArray,
+        filter.data as Int8Array,
+        b,
+        output.data as IntArray,
+        q,
+        int64,
+      );
+  },
+};
