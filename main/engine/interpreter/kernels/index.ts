@@ -4,14 +4,19 @@
  */
 import type { Kernel } from '../types';
 import { add } from './add';
+import { averagePool2d } from './average_pool_2d';
 import { cast } from './cast';
 import { kernel as concatenation } from './concatenation';
+import { conv2d } from './conv_2d';
+import { depthwiseConv2d } from './depthwise_conv_2d';
 import { dequantize } from './dequantize';
 import { kernel as elu } from './elu';
 import { expandDims } from './expand_dims';
 import { fullyConnected } from './fully_connected';
 import { kernel as hardSwish } from './hard_swish';
+import { l2Pool2d } from './l2_pool_2d';
 import { kernel as leakyRelu } from './leaky_relu';
+import { maxPool2d } from './max_pool_2d';
 import { mul } from './mul';
 import { kernel as prelu } from './prelu';
 import { quantize } from './quantize';
@@ -28,14 +33,19 @@ import { kernel as transpose } from './transpose';
 
 export const kernels: Readonly<Record<string, Kernel | undefined>> = {
   ADD: add,
+  AVERAGE_POOL_2D: averagePool2d,
   CAST: cast,
   CONCATENATION: concatenation,
+  CONV_2D: conv2d,
+  DEPTHWISE_CONV_2D: depthwiseConv2d,
   DEQUANTIZE: dequantize,
   ELU: elu,
   EXPAND_DIMS: expandDims,
   FULLY_CONNECTED: fullyConnected,
   HARD_SWISH: hardSwish,
+  L2_POOL_2D: l2Pool2d,
   LEAKY_RELU: leakyRelu,
+  MAX_POOL_2D: maxPool2d,
   MUL: mul,
   PRELU: prelu,
   QUANTIZE: quantize,
