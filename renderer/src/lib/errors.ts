@@ -1,0 +1,70 @@
+/** Error codes (main/engine/errors.ts, plus the bridge's own) mapped to what the user should do. */
+import type { ErrorInfo } from './contract';
+
+export interface ErrorAdvice {
+  title: string;
+  /** The error's own message, prefixed where that reads better. */
+  detail: string;
+  /** What to do about it. */
+  hint: string;
+}
+
+export function adviceFor(e: ErrorInfo): ErrorAdvice {
+  switch (e.code) {
+    case 'MODEL_FORMAT':
+      return {
+        title: 'Not a valid TFLite model',
+        detail: `This file is not a valid .tflite model: ${e.message}`,
+        hint: 'Check that the file was exported by the TensorFlow Lite converter and was copied or downloaded completely.',
+      };
+    case 'UNSUPPORTED_OP':
+      return {
+        title: 'Unsupported operator',
+        detail: e.message,
+        hint: 'Lowbit can show this model but cannot run or transform this operator yet.',
+      };
+    case 'NOT_FOUND':
+      return {
+        title: 'File not found',
+        detail: e.message,
+        hint: 'The file may have been moved or deleted. Open it again from its new location.',
+      };
+    case 'IO':
+      return {
+        title: 'Could not read the file',
+        detail: e.message,
+        hint: 'Check that the file is readable and the disk is available.',
+      };
+    case 'INVALID_ARGUMENT':
+      return {
+        title: 'Invalid request',
+        detail: e.message,
+        hint: 'This is probably a bug in Lowbit; please report it with the message above.',
+      };
+    case 'HOST_DISCONNECTED':
+      return {
+        title: 'Lost contact with Lowbit',
+        detail: e.message,
+        hint: 'Restart `lowbit serve` and open the address it prints (it includes a new session token).',
+      };
+    case 'CANCELLED':
+      return { title: 'Cancelled', detail: e.message, hint: 'Nothing was changed.' };
+    default:
+      return {
+        title: 'Something went wrong',
+        detail: e.message,
+        hint: 'This is probably a bug in Lowbit; please report it with the message above.',
+      };
+  }
+}
+
+/** Whatever was thrown, as {code, message}: ApiError carries a code, anything else is INTERNAL. */
+export function toErrorInfo(e: unknown): ErrorInfo {
+  if (e && typeof e === 'object' && 'code' in e && typeof (e as { code: unknown }).code === 'string') {
+    return {
+      code: (e as { code: string }).code,
+      message: String((e as { message?: unknown }).message ?? ''),
+    };
+  }
+  return { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) };
+}

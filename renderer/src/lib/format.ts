@@ -1,0 +1,57 @@
+/** Display formatting shared by the views. Pure functions: no DOM, no state. */
+import type { QuantizationInfo } from './contract';
+
+const UNITS = ['B', 'KiB', 'MiB', 'GiB'];
+
+/** 1536 -> "1.5 KiB"; bytes below 1 KiB stay exact ("900 B"). Binary units, like file managers on Linux. */
+export function formatBytes(n: number): string {
+  if (!Number.isFinite(n) || n < 1024) return `${n} B`;
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < UNITS.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ${UNITS[u]}`;
+}
+
+/** Exact byte count with thin-space grouping, for tooltips and tables: 1234567 -> "1 234 567". */
+export function formatInt(n: number): string {
+  return n.toLocaleString('en-US').replace(/,/g, '\u2009');
+}
+
+/** [1, 96, 96, 1] -> "1×96×96×1"; [] -> "scalar". A -1 (dynamic) dimension shows as "?". */
+export function formatShape(shape: readonly number[]): string {
+  if (shape.length === 0) return 'scalar';
+  return shape.map((d) => (d < 0 ? '?' : String(d))).join('×');
+}
+
+export function elementCount(shape: readonly number[]): number {
+  return shape.reduce((a, d) => a * Math.max(d, 0), 1);
+}
+
+/** Scales span many decades: 4 significant digits, exponent form outside [1e-3, 1e4). */
+export function formatScale(s: number): string {
+  if (s === 0) return '0';
+  const a = Math.abs(s);
+  return a >= 1e-3 && a < 1e4 ? String(Number(s.toPrecision(4))) : s.toExponential(3);
+}
+
+export function isPerAxis(q: QuantizationInfo): boolean {
+  return q.scale.length > 1;
+}
+
+/** One short line: "s=0.02352 zp=-128", or "per-axis d0 ×16 s=1.2e-4…3.4e-3" for per-channel. */
+export function formatQuantShort(q: QuantizationInfo | null): string {
+  if (!q || q.scale.length === 0) return '';
+  if (!isPerAxis(q)) return `s=${formatScale(q.scale[0])} zp=${q.zeroPoint[0] ?? 0}`;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const s of q.scale) {
+    if (s < lo) lo = s;
+    if (s > hi) hi = s;
+  }
+  const zps = new Set(q.zeroPoint);
+  const zp = zps.size === 1 ? ` zp=${q.zeroPoint[0]}` : ' zp=mixed';
+  return `per-axis d${q.axis} ×${q.scale.length} s=${formatScale(lo)}…${formatScale(hi)}${zp}`;
+}

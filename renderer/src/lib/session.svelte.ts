@@ -1,0 +1,89 @@
+/**
+ * The open model and what the UI shows about it. One instance, shared by the views.
+ * Every open goes through `track` so a slow earlier open can never overwrite a later one.
+ */
+import type { ErrorInfo, InspectReport, ModelHandle, RecentModel } from './contract';
+import { api } from './api';
+import { toErrorInfo } from './errors';
+
+class Session {
+  handle = $state<ModelHandle | null>(null);
+  report = $state<InspectReport | null>(null);
+  error = $state<ErrorInfo | null>(null);
+  /** What is in progress ("Reading person_detect.tflite…"), or null. */
+  busy = $state<string | null>(null);
+  recent = $state<RecentModel[]>([]);
+  private generation = 0;
+
+  /** Runs one open/inspect; a newer call makes the result of an older one be ignored. */
+  private async track(label: string, open: () => Promise<ModelHandle | null>): Promise<void> {
+    const gen = ++this.generation;
+    this.busy = label;
+    this.error = null;
+    try {
+      const handle = await open();
+      if (gen !== this.generation || !handle) return;
+      await this.show(handle, gen);
+    } catch (e) {
+      if (gen === this.generation) this.error = toErrorInfo(e);
+    } finally {
+      if (gen === this.generation) this.busy = null;
+    }
+  }
+
+  private async show(handle: ModelHandle, gen: number): Promise<void> {
+    const report = await api.model.inspect({ modelId: handle.id });
+    if (gen !== this.generation) return;
+    const previous = this.handle;
+    this.handle = handle;
+    this.report = report;
+    if (previous && previous.id !== handle.id)
+      api.model.close({ modelId: previous.id }).catch(() => undefined);
+    void this.refreshRecent();
+  }
+
+  /** A file picked in the browser (file input, drop zone): its bytes go to main. */
+  openFile(file: File): Promise<void> {
+    return this.track(`Reading ${file.name}…`, async () => {
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      return api.model.load({ name: file.name, bytes });
+    });
+  }
+
+  /** A path (recent list), or no path: main shows its file dialog (Electron). */
+  openPath(path?: string): Promise<void> {
+    return this.track(path ? `Opening ${path}…` : 'Opening…', () => api.model.open(path ? { path } : {}));
+  }
+
+  /** Main opened a model by itself (File menu, drag and drop onto the Electron window). */
+  opened(handle: ModelHandle): Promise<void> {
+    return this.track(`Opening ${handle.name}…`, async () => handle);
+  }
+
+  async refreshRecent(): Promise<void> {
+    try {
+      this.recent = await api.model.recent({});
+    } catch {
+      // The recent list is a convenience; failing to read it must not bother the user.
+    }
+  }
+
+  showError(e: ErrorInfo): void {
+    this.error = e;
+  }
+
+  dismissError(): void {
+    this.error = null;
+  }
+
+  close(): void {
+    const h = this.handle;
+    this.generation++;
+    this.handle = null;
+    this.report = null;
+    this.busy = null;
+    if (h) api.model.close({ modelId: h.id }).catch(() => undefined);
+  }
+}
+
+export const session = new Session();
