@@ -12,7 +12,7 @@ export function parse<O extends Options>(argv: string[], options: O, opts: { min
     throw new UsageError((e as Error).message);
   }
   const n = r.positionals.length;
-  if (!r.values.help) {
+  if (!(r.values as Record<string, unknown>).help) {
     if (opts.minPositionals !== undefined && n < opts.minPositionals) throw new UsageError(`expected at least ${opts.minPositionals} argument(s), got ${n}`);
     if (opts.maxPositionals !== undefined && n > opts.maxPositionals) throw new UsageError(`expected at most ${opts.maxPositionals} argument(s), got ${n}`);
   }

@@ -1,0 +1,90 @@
+/**
+ * Runs engine jobs in worker threads so the Electron main thread (and the host's event loop)
+ * never blocks. One worker per job: jobs are long (seconds to minutes) and isolation makes
+ * cancellation certain — cooperative first (AbortSignal inside the worker), then terminate.
+ */
+import { randomUUID } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
+import type { ErrorInfo, JobFinished, JobKind, JobProgress } from '../contract/types';
+import type { FromWorker, ToWorker } from './protocol';
+
+/** How long a cancelled job may take to stop on its own before its thread is terminated. */
+const CANCEL_GRACE_MS = 2000;
+
+export interface JobEvents {
+  progress(p: JobProgress): void;
+  finished(f: JobFinished): void;
+}
+
+interface Running {
+  worker: Worker;
+  kind: JobKind;
+  cancelled: boolean;
+  settle: (f: JobFinished) => void;
+}
+
+function workerUrl(): URL {
+  // From sources (tsx) this module is manager.ts and needs the tsx bootstrap; in the Electron
+  // bundle it is inlined into out/main/index.js and the worker is built beside it as worker.js.
+  return import.meta.url.endsWith('.ts') ? new URL('./worker-entry.mjs', import.meta.url) : new URL('./worker.js', import.meta.url);
+}
+
+export class JobManager {
+  private readonly running = new Map<string, Running>();
+
+  constructor(private readonly events: JobEvents) {}
+
+  /** Starts a job; resolves with its id at once. Completion arrives as a `finished` event. */
+  start(kind: JobKind, workerParams: unknown, transfer: ArrayBuffer[] = []): { jobId: string; done: Promise<JobFinished> } {
+    const jobId = randomUUID();
+    const worker = new Worker(workerUrl());
+    let settled = false;
+    let resolveDone!: (f: JobFinished) => void;
+    const done = new Promise<JobFinished>((r) => (resolveDone = r));
+    const settle = (f: JobFinished) => {
+      if (settled) return;
+      settled = true;
+      this.running.delete(jobId);
+      void worker.terminate();
+      this.events.finished(f);
+      resolveDone(f);
+    };
+    const fail = (error: ErrorInfo) => {
+      const status = entry.cancelled || error.code === 'CANCELLED' ? 'cancelled' : 'failed';
+      settle({ jobId, kind, status, error: status === 'cancelled' ? { code: 'CANCELLED', message: 'cancelled' } : error });
+    };
+    const entry: Running = { worker, kind, cancelled: false, settle };
+    this.running.set(jobId, entry);
+    worker.on('message', (m: FromWorker) => {
+      if (m.type === 'progress') this.events.progress({ jobId, stage: m.stage, done: m.done, total: m.total });
+      else if (m.type === 'done') {
+        if (entry.cancelled) fail({ code: 'CANCELLED', message: 'cancelled' });
+        else settle({ jobId, kind, status: 'succeeded', result: m.result });
+      } else fail(m.error);
+    });
+    worker.on('error', (e) => fail({ code: 'INTERNAL', message: e.message }));
+    worker.on('exit', (code) => fail({ code: 'INTERNAL', message: `job worker exited (code ${code})` }));
+    const msg: ToWorker = { type: 'start', kind, params: workerParams };
+    worker.postMessage(msg, transfer);
+    return { jobId, done };
+  }
+
+  /** Asks the job to stop; terminates its thread if it has not stopped after a grace period. */
+  cancel(jobId: string): boolean {
+    const r = this.running.get(jobId);
+    if (!r) return false;
+    r.cancelled = true;
+    r.worker.postMessage({ type: 'cancel' } satisfies ToWorker);
+    setTimeout(() => r.settle({ jobId, kind: r.kind, status: 'cancelled', error: { code: 'CANCELLED', message: 'cancelled' } }), CANCEL_GRACE_MS).unref();
+    return true;
+  }
+
+  get activeJobs(): number {
+    return this.running.size;
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all([...this.running.values()].map((r) => r.worker.terminate()));
+    this.running.clear();
+  }
+}

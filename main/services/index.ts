@@ -1,0 +1,160 @@
+/**
+ * The services behind the contract: one implementation shared by the Electron IPC handlers
+ * (main/app) and the browser-mode host (main/host). Every argument is validated here with the
+ * contract's schemas before use; every failure becomes `{code, message}`.
+ */
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { argSchemas } from '../contract/schemas';
+import {
+  METHODS,
+  type AppInfo,
+  type ArgsOf,
+  type EventMessage,
+  type EventName,
+  type Events,
+  type Method,
+  type ModelHandle,
+  type Outcome,
+  type ResultOf,
+} from '../contract/types';
+import { InvalidArgumentError, LowbitError, ModelFormatError, toErrorInfo } from '../engine/errors';
+import { inspectModel } from '../engine/tflite/inspect';
+import type { TflModel } from '../engine/tflite/model';
+import { readTflite } from '../engine/tflite/reader';
+import { readFileBytes } from '../io/files';
+import { JobManager } from '../jobs/manager';
+import { RecentModels } from './recent';
+
+export interface ServiceOptions {
+  mode: AppInfo['mode'];
+  version: string;
+  /** Electron: shows the Open dialog; resolves null when the user cancels. Absent in browser mode. */
+  showOpenDialog?: () => Promise<string | null>;
+  /** Where to remember recent models; null keeps them in memory only. */
+  recentFile?: string | null;
+}
+
+interface OpenModel {
+  handle: ModelHandle;
+  model: TflModel;
+  bytes: Uint8Array;
+}
+
+type Listener = (msg: EventMessage) => void;
+type Impl = { [M in Method]: (args: ArgsOf<M>) => Promise<ResultOf<M>> | ResultOf<M> };
+
+export interface Services {
+  /** Validates and runs one call. Never throws: failures come back as `{ok: false, error}`. */
+  handle(method: string, args: unknown): Promise<Outcome<unknown>>;
+  /** Subscribes to every event; returns the unsubscribe function. */
+  subscribe(listener: Listener): () => void;
+  /** Opens a model from disk on main's own initiative (menu, drag and drop) and announces it. */
+  openFromMain(file: string): Promise<ModelHandle>;
+  emit<E extends EventName>(event: E, payload: Events[E]): void;
+  dispose(): Promise<void>;
+}
+
+export function createServices(opts: ServiceOptions): Services {
+  const models = new Map<string, OpenModel>();
+  const listeners = new Set<Listener>();
+  const recent = new RecentModels(opts.recentFile ?? null);
+  const emit = <E extends EventName>(event: E, payload: Events[E]) => {
+    for (const l of listeners) l({ event, payload } as EventMessage);
+  };
+  const jobs = new JobManager({
+    progress: (p) => emit('jobs.progress', p),
+    finished: (f) => emit('jobs.finished', f),
+  });
+
+  const register = (name: string, file: string | null, bytes: Uint8Array): ModelHandle => {
+    let model: TflModel;
+    try {
+      model = readTflite(bytes);
+    } catch (e) {
+      if (e instanceof LowbitError) throw new ModelFormatError(`${name}: ${e.message}`);
+      throw e;
+    }
+    const handle: ModelHandle = { id: randomUUID(), name, path: file, sizeBytes: bytes.length, format: 'tflite' };
+    models.set(handle.id, { handle, model, bytes });
+    return handle;
+  };
+  const openPath = (file: string): ModelHandle => {
+    const abs = path.resolve(file);
+    const handle = register(path.basename(abs), abs, readFileBytes(abs));
+    recent.add(abs);
+    return handle;
+  };
+  const get = (id: string): OpenModel => {
+    const m = models.get(id);
+    if (!m) throw new InvalidArgumentError(`no open model with id ${id}: open it again`);
+    return m;
+  };
+
+  const impl: Impl = {
+    'app.info': () => ({
+      name: 'Lowbit',
+      version: opts.version,
+      mode: opts.mode,
+      platform: process.platform,
+      versions: Object.fromEntries(Object.entries(process.versions).filter(([k]) => ['node', 'electron', 'chrome', 'v8'].includes(k))) as Record<string, string>,
+    }),
+    'model.open': async ({ path: file }) => {
+      if (file === undefined) {
+        if (!opts.showOpenDialog) throw new InvalidArgumentError('no path given and no file dialog in browser mode: use the file picker');
+        const chosen = await opts.showOpenDialog();
+        return chosen === null ? null : openPath(chosen);
+      }
+      return openPath(file);
+    },
+    'model.load': ({ name, bytes }) => register(name, null, bytes),
+    'model.inspect': ({ modelId }) => {
+      const m = get(modelId);
+      return inspectModel(m.model, m.bytes.length);
+    },
+    'model.close': ({ modelId }) => {
+      models.delete(modelId);
+    },
+    'model.recent': () => recent.list(),
+    'jobs.start': (req) => {
+      switch (req.kind) {
+        case 'model.verify': {
+          const bytes = get(req.params.modelId).bytes.slice();
+          return { jobId: jobs.start('model.verify', { bytes }, [bytes.buffer as ArrayBuffer]).jobId };
+        }
+      }
+    },
+    'jobs.cancel': ({ jobId }) => {
+      if (!jobs.cancel(jobId)) throw new InvalidArgumentError(`no running job ${jobId}`);
+    },
+  };
+
+  return {
+    async handle(method, args) {
+      try {
+        if (!(METHODS as readonly string[]).includes(method)) throw new InvalidArgumentError(`unknown method ${method}`);
+        const m = method as Method;
+        const parsed = argSchemas[m].safeParse(args);
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0];
+          throw new InvalidArgumentError(`${m}: invalid argument${issue ? ` ${issue.path.join('.') || ''}: ${issue.message}` : ''}`.replace(/\s+:/, ':'));
+        }
+        const value = await (impl[m] as (a: unknown) => unknown)(parsed.data);
+        return { ok: true, value };
+      } catch (e) {
+        return { ok: false, error: toErrorInfo(e) };
+      }
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async openFromMain(file) {
+      const handle = openPath(file);
+      emit('model.opened', handle);
+      return handle;
+    },
+    emit,
+    dispose: () => jobs.dispose(),
+  };
+}
