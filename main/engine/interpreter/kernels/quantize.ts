@@ -2,7 +2,7 @@
  * QUANTIZE: float32 -> int8/uint8/int16 (reference AffineQuantize: round(x / scale) with the
  * division in float32, ties away from zero, plus zero point, saturated; per-channel when the
  * output has per-channel parameters), and requantization between int8/uint8/int16
- * (reference Requantize: (q - zp_in) rescaled by QuantizeMultiplier(s_in / s_out), computed
+ * and int32 -> int8/int16 (reference Requantize: (q - zp_in) rescaled by QuantizeMultiplier(s_in / s_out), computed
  * in double, plus zp_out, saturated).
  */
 import { clamp, mbqm, qRange, roundAwayFromZero } from '../../quant/math';
@@ -48,7 +48,8 @@ export const quantize: Kernel = {
         }
       };
     }
-    if (!isQuantDtype(input.dtype)) ctx.unsupported(`input dtype ${input.dtype}`);
+    // int32 -> int8/int16 requantization appears in 16x8 models (TFLite Micro supports it).
+    if (!isQuantDtype(input.dtype) && input.dtype !== 'int32') ctx.unsupported(`input dtype ${input.dtype}`);
     const qi = perTensor(ctx, input, 'input');
     const qo = perTensor(ctx, out, 'output');
     const m = multiplierOf(qi.scale / qo.scale);
