@@ -85,7 +85,7 @@ export function runArmnn(modelPath: string, inputs: ArrayBufferView[]): ArmnnRes
       const err = e as { status?: number; stdout?: Buffer; stderr?: Buffer };
       const msg = `${err.stdout?.toString() ?? ''}${err.stderr?.toString() ?? ''}`.trim();
       if (err.status === 2) throw new ArmnnUnsupportedError(msg);
-      throw new Error(`armnn-run failed (${err.status}): ${msg}`);
+      throw new Error(`armnn-run failed (${err.status}): ${msg}`, { cause: e });
     }
     const ms = performance.now() - t0;
     const meta = JSON.parse(fs.readFileSync(path.join(out, 'outputs.json'), 'utf8')) as {
