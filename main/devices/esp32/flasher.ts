@@ -1,0 +1,259 @@
+import { createHash } from 'node:crypto';
+import { zlibSync } from 'fflate';
+import {
+  DeviceVerifyError,
+  DeviceWrongChipError,
+  InvalidArgumentError,
+  throwIfAborted,
+} from '../../engine/errors';
+import {
+  PARTITION_TABLE_OFFSET,
+  PARTITION_TABLE_SIZE,
+  PARTITION_TYPE,
+  findPartition,
+  parsePartitionTable,
+} from '../../engine/deploy/partition-table';
+import { type FlashCommonOptions, type FlashResult, ProgressMeter, withRetries } from '../flash-job';
+import { wireTimeMs, type Transport } from '../transport';
+import { CHIP_DETECT_MAGIC_REG, esp32ChipByMagic, otherChipName, type Esp32Chip } from './chips';
+import { OP, ROM_BLOCK, words } from './commands';
+import { EspRomLoader } from './loader';
+import { hardReset, resetIntoBootloader, type ResetStrategy } from './reset';
+
+export interface Esp32FlashOptions extends FlashCommonOptions {
+  /** Line speed the transport was opened at. */
+  baud: number;
+  /** Switch to this speed after SYNC (CHANGE_BAUDRATE). */
+  flashBaud?: number;
+  /** Explicit flash offset; otherwise the partition named `partition` (default "model"). */
+  address?: number;
+  partition?: string;
+  reset?: ResetStrategy;
+  /** Reset out of the loader when done (default true; skipped when the link has no lines). */
+  resetAfter?: boolean;
+  /** Use FLASH_DEFL_* (default true). */
+  compress?: boolean;
+  expectChip?: Esp32Chip['id'];
+  /** Base reply timeout in ms (default 3000, as esptool). */
+  replyTimeoutMs?: number;
+}
+
+export const md5 = (b: Uint8Array) => new Uint8Array(createHash('md5').update(b).digest());
+const md5hex = (b: Uint8Array) => createHash('md5').update(b).digest('hex');
+
+/**
+ * Writes `image` through the ESP32 ROM loader (no stub): reset, SYNC, chip detect, SPI_ATTACH,
+ * optional CHANGE_BAUDRATE, partition lookup at 0x8000, FLASH_(DEFL_)BEGIN/DATA, then
+ * SPI_FLASH_MD5 over the written range. Success is returned only when the MD5 matches.
+ */
+export async function flashEsp32(
+  t: Transport,
+  image: Uint8Array,
+  opts: Esp32FlashOptions,
+): Promise<FlashResult> {
+  const t0 = Date.now();
+  const { signal } = opts;
+  const log = opts.onLog ?? (() => {});
+  const retries = opts.retries ?? 3;
+  if (image.length === 0) throw new InvalidArgumentError('nothing to flash: the image is empty');
+  if (opts.address !== undefined && opts.partition !== undefined) {
+    throw new InvalidArgumentError('give either a partition name or an address, not both');
+  }
+
+  new ProgressMeter('connect', 1, opts.onProgress);
+  if (!(await resetIntoBootloader(t, opts.reset ?? 'classic', signal))) {
+    log(
+      'the port has no DTR/RTS lines: skipping the automatic reset (put the board in download mode by hand)',
+    );
+  }
+  const rom = new EspRomLoader(t, { baud: opts.baud, replyTimeoutMs: opts.replyTimeoutMs, signal });
+  await rom.sync();
+  const magic = await rom.readReg(CHIP_DETECT_MAGIC_REG);
+  const chip = esp32ChipByMagic(magic);
+  if (!chip) {
+    const other = otherChipName(magic);
+    throw new DeviceWrongChipError(
+      `unsupported chip ${other ?? 'with detect value 0x' + magic.toString(16)}`,
+    );
+  }
+  if (opts.expectChip && chip.id !== opts.expectChip) {
+    throw new DeviceWrongChipError(`connected chip is ${chip.name}, the board expects ${opts.expectChip}`);
+  }
+  rom.statusLength = chip.statusLength;
+  log(`chip ${chip.name}`);
+  const again = () => {
+    rom.flush();
+    return Promise.resolve();
+  };
+  await withRetries(retries, () => rom.spiAttach(), again, signal);
+  if (opts.flashBaud && opts.flashBaud !== opts.baud) await rom.changeBaud(opts.flashBaud);
+
+  const address = await resolveAddress(rom, chip, image.length, opts, log);
+  let retried =
+    opts.compress === false
+      ? await writePlain(rom, chip, image, address, opts, retries)
+      : await writeDeflated(rom, chip, image, address, opts, retries);
+
+  const verify = new ProgressMeter('verify', image.length, opts.onProgress);
+  let got = '';
+  retried += await withRetries(
+    retries,
+    async () => {
+      got = await rom.flashMd5(address, image.length);
+    },
+    again,
+    signal,
+  );
+  const want = md5hex(image);
+  if (got !== want) {
+    throw new DeviceVerifyError(`flash MD5 at 0x${address.toString(16)} is ${got}, expected ${want}`);
+  }
+  verify.report(image.length);
+  // Leave the loader running (FLASH_END "stay" = 1): the reset below, not the ROM, restarts the chip.
+  const endOp = opts.compress === false ? OP.FLASH_END : OP.FLASH_DEFL_END;
+  await withRetries(retries, async () => void (await rom.command(endOp, words(1))), again, signal);
+  if (opts.resetAfter !== false && !(await hardReset(t, signal)))
+    log('no DTR/RTS lines: press EN/RESET to start the firmware');
+  new ProgressMeter('done', image.length, opts.onProgress).report(image.length);
+  return {
+    protocol: 'esp32',
+    chip: chip.name,
+    address,
+    bytes: image.length,
+    retries: retried,
+    verifiedBy: 'md5',
+    ms: Date.now() - t0,
+  };
+}
+
+async function resolveAddress(
+  rom: EspRomLoader,
+  chip: Esp32Chip,
+  size: number,
+  opts: Esp32FlashOptions,
+  log: (l: string) => void,
+): Promise<number> {
+  if (opts.address !== undefined) {
+    if (opts.address % 0x1000 !== 0)
+      throw new InvalidArgumentError(`address 0x${opts.address.toString(16)} is not on a 4 KB flash sector`);
+    if (opts.address < PARTITION_TABLE_OFFSET + 0x1000) {
+      throw new InvalidArgumentError(
+        `address 0x${opts.address.toString(16)} would overwrite the bootloader or the partition table`,
+      );
+    }
+    return opts.address;
+  }
+  const name = opts.partition ?? 'model';
+  if (!chip.romCanReadFlash) {
+    throw new InvalidArgumentError(
+      `the ${chip.name} ROM cannot read flash, so the partition table is out of reach: pass --address HEX`,
+    );
+  }
+  const table = parsePartitionTable(await rom.readFlash(PARTITION_TABLE_OFFSET, PARTITION_TABLE_SIZE), md5);
+  const p = findPartition(table, name);
+  if (!p) {
+    const names = table.entries.map((e) => e.label).join(', ');
+    throw new InvalidArgumentError(`no partition named "${name}" (the board has: ${names})`);
+  }
+  if (p.type !== PARTITION_TYPE.data)
+    throw new InvalidArgumentError(`partition "${name}" is not a data partition`);
+  if (size > p.size) {
+    throw new InvalidArgumentError(
+      `the image is ${size} bytes but partition "${name}" holds ${p.size} (${size - p.size} too many)`,
+    );
+  }
+  log(`partition "${name}" at 0x${p.offset.toString(16)}, ${p.size} bytes`);
+  return p.offset;
+}
+
+/** Per-block budget: wire time of the block plus the ROM's erase/write time (esptool: 40 s per MB). */
+function blockTimeout(rom: EspRomLoader, wire: number, written: number): number {
+  return rom.replyTimeoutMs + wireTimeMs(wire + 64, rom.baud, 10) + Math.ceil((40000 * written) / (1 << 20));
+}
+
+function beginWords(chip: Esp32Chip, eraseSize: number, blocks: number, offset: number): Uint8Array {
+  return chip.beginHasEncryptedWord
+    ? words(eraseSize, blocks, ROM_BLOCK, offset, 0)
+    : words(eraseSize, blocks, ROM_BLOCK, offset);
+}
+
+async function writeDeflated(
+  rom: EspRomLoader,
+  chip: Esp32Chip,
+  image: Uint8Array,
+  address: number,
+  opts: Esp32FlashOptions,
+  retries: number,
+): Promise<number> {
+  let retried = 0;
+  const packed = zlibSync(image, { level: 9 });
+  const blocks = Math.ceil(packed.length / ROM_BLOCK);
+  // ROM quirk (esptool flash_defl_begin): the size is the uncompressed size rounded up to blocks.
+  const eraseSize = Math.ceil(image.length / ROM_BLOCK) * ROM_BLOCK;
+  const again = () => {
+    rom.flush();
+    return Promise.resolve();
+  };
+  const eraseMs = rom.replyTimeoutMs + Math.ceil((30000 * eraseSize) / (1 << 20));
+  retried += await withRetries(
+    retries,
+    async () =>
+      void (await rom.command(OP.FLASH_DEFL_BEGIN, beginWords(chip, eraseSize, blocks, address), 0, eraseMs)),
+    again,
+    opts.signal,
+  );
+  const meter = new ProgressMeter('write', image.length, opts.onProgress);
+  for (let seq = 0; seq < blocks; seq++) {
+    throwIfAborted(opts.signal);
+    const block = packed.subarray(seq * ROM_BLOCK, Math.min((seq + 1) * ROM_BLOCK, packed.length));
+    // A block inflates to at most ~1032× its size; budget for the share of the image it carries.
+    const share = Math.ceil((image.length * block.length) / packed.length);
+    retried += await withRetries(
+      retries,
+      () => rom.sendBlock(OP.FLASH_DEFL_DATA, block, seq, blockTimeout(rom, block.length, share)),
+      again,
+      opts.signal,
+    );
+    meter.report(Math.min(image.length, Math.round((image.length * (seq + 1)) / blocks)));
+  }
+  return retried;
+}
+
+async function writePlain(
+  rom: EspRomLoader,
+  chip: Esp32Chip,
+  image: Uint8Array,
+  address: number,
+  opts: Esp32FlashOptions,
+  retries: number,
+): Promise<number> {
+  let retried = 0;
+  const blocks = Math.ceil(image.length / ROM_BLOCK);
+  const again = () => {
+    rom.flush();
+    return Promise.resolve();
+  };
+  const eraseMs = rom.replyTimeoutMs + Math.ceil((30000 * image.length) / (1 << 20));
+  retried += await withRetries(
+    retries,
+    async () =>
+      void (await rom.command(OP.FLASH_BEGIN, beginWords(chip, image.length, blocks, address), 0, eraseMs)),
+    again,
+    opts.signal,
+  );
+  const meter = new ProgressMeter('write', image.length, opts.onProgress);
+  for (let seq = 0; seq < blocks; seq++) {
+    throwIfAborted(opts.signal);
+    // The ROM writes whole blocks: pad the last one with erased-flash 0xFF.
+    const block = new Uint8Array(ROM_BLOCK).fill(0xff);
+    block.set(image.subarray(seq * ROM_BLOCK, Math.min((seq + 1) * ROM_BLOCK, image.length)));
+    retried += await withRetries(
+      retries,
+      () => rom.sendBlock(OP.FLASH_DATA, block, seq, blockTimeout(rom, ROM_BLOCK, ROM_BLOCK)),
+      again,
+      opts.signal,
+    );
+    meter.report(Math.min(image.length, (seq + 1) * ROM_BLOCK));
+  }
+  return retried;
+}

@@ -1,0 +1,186 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFakeLink } from '../../main/devices/fake-transport';
+import { SerialTransport } from '../../main/devices/serial-transport';
+import { flashEsp32, md5 } from '../../main/devices/esp32/flasher';
+import { OP } from '../../main/devices/esp32/commands';
+import { buildContainer, parseContainer } from '../../main/engine/deploy/container';
+import { PARTITION_TABLE_OFFSET, buildPartitionTable } from '../../main/engine/deploy/partition-table';
+import { readBytes, sharedPath } from '../support/shared';
+import { Esp32Sim } from '../devices/sim/esp32-sim';
+import { openPtyPair, type PtyPair } from '../devices/sim/pty';
+
+const personDetect = buildContainer(readBytes(sharedPath('models', 'tflite-micro', 'person_detect.tflite')));
+const helloWorld = buildContainer(readBytes(sharedPath('models', 'tflite-micro', 'hello_world_int8.tflite')));
+
+const MODEL_OFFSET = 0x210000;
+const MODEL_SIZE = 0x80000;
+
+/** A DevKitC-style layout with a 512 KB data partition named "model" and a tiny one. */
+export function esp32WithTable(chip: 'esp32' | 'esp32s3' = 'esp32'): Esp32Sim {
+  const sim = new Esp32Sim(chip);
+  const table = buildPartitionTable(
+    [
+      { type: 1, subtype: 0x02, offset: 0x9000, size: 0x6000, label: 'nvs', flags: 0 },
+      { type: 1, subtype: 0x01, offset: 0xf000, size: 0x1000, label: 'phy_init', flags: 0 },
+      { type: 0, subtype: 0x00, offset: 0x10000, size: 0x200000, label: 'factory', flags: 0 },
+      { type: 1, subtype: 0x40, offset: MODEL_OFFSET, size: MODEL_SIZE, label: 'model', flags: 0 },
+      { type: 1, subtype: 0x40, offset: 0x290000, size: 0x1000, label: 'tiny', flags: 0 },
+    ],
+    md5,
+  );
+  sim.flash.set(table, PARTITION_TABLE_OFFSET);
+  return sim;
+}
+
+function fakeSession(sim: Esp32Sim) {
+  const link = createFakeLink();
+  void sim.serve(link.device);
+  return link;
+}
+
+const same = (a: Uint8Array, b: Uint8Array) => Buffer.compare(Buffer.from(a), Buffer.from(b)) === 0;
+
+describe('ESP32 ROM flasher over the fake link', () => {
+  it('finds the "model" partition, writes the deflated container and verifies by MD5', async () => {
+    const sim = esp32WithTable();
+    const link = fakeSession(sim);
+    const r = await flashEsp32(link.host, personDetect, { baud: 115200, flashBaud: 460800 });
+    sim.stop();
+    expect(r).toMatchObject({
+      protocol: 'esp32',
+      chip: 'ESP32',
+      address: MODEL_OFFSET,
+      bytes: personDetect.length,
+      verifiedBy: 'md5',
+    });
+    expect(same(sim.flash.subarray(MODEL_OFFSET, MODEL_OFFSET + personDetect.length), personDetect)).toBe(
+      true,
+    );
+    // Erase covered whole 4 KB sectors of the image only: the byte after the last sector is untouched.
+    expect(sim.stats.erasedSectors).toBe(Math.ceil(personDetect.length / 0x1000));
+    expect(sim.stats.commands).toContain(OP.FLASH_DEFL_DATA);
+    expect(sim.stats.commands).not.toContain(OP.FLASH_DATA);
+    expect(sim.stats.bauds).toEqual([460800]);
+    expect(link.stats.bauds).toEqual([460800, 460800]); // host end, then the simulator's end
+    // Classic reset: EN low, then IO0 low with EN released, then IO0 released; hard reset at the end.
+    expect(link.stats.signals.slice(0, 3)).toEqual([
+      { dtr: false, rts: true },
+      { dtr: true, rts: false },
+      { dtr: false },
+    ]);
+    expect(link.stats.signals.slice(3)).toEqual([{ dtr: false, rts: true }, { rts: false }]);
+    expect(parseContainer(sim.flash.subarray(MODEL_OFFSET, MODEL_OFFSET + MODEL_SIZE)).payloadLength).toBe(
+      300568,
+    );
+  });
+
+  it('writes uncompressed (FLASH_BEGIN/DATA/END) at an explicit address', async () => {
+    const sim = esp32WithTable();
+    const link = fakeSession(sim);
+    const r = await flashEsp32(link.host, helloWorld, {
+      baud: 115200,
+      address: 0x300000,
+      compress: false,
+      reset: 'none',
+    });
+    sim.stop();
+    expect(r.address).toBe(0x300000);
+    expect(same(sim.flash.subarray(0x300000, 0x300000 + helloWorld.length), helloWorld)).toBe(true);
+    // The last ROM block is padded with 0xFF.
+    expect(sim.flash.subarray(0x300000 + helloWorld.length, 0x300000 + 0x1000).every((b) => b === 0xff)).toBe(
+      true,
+    );
+    expect(sim.stats.commands).toContain(OP.FLASH_DATA);
+    expect(link.stats.signals.slice(0, 1)).toEqual([{ dtr: false, rts: true }]); // only the final hard reset
+  });
+
+  it('refuses a model larger than its partition, before erasing anything', async () => {
+    const sim = esp32WithTable();
+    const link = fakeSession(sim);
+    await expect(
+      flashEsp32(link.host, personDetect, { baud: 115200, partition: 'tiny' }),
+    ).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringMatching(/holds 4096/),
+    });
+    await expect(
+      flashEsp32(link.host, helloWorld, { baud: 115200, partition: 'nope' }),
+    ).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringMatching(/no partition named "nope".*model, tiny/),
+    });
+    sim.stop();
+    expect(sim.stats.erasedSectors).toBe(0);
+  });
+
+  it('ESP32-S3: detects the chip, sends the 5-word FLASH_DEFL_BEGIN, needs --address (ROM cannot read flash)', async () => {
+    const sim = esp32WithTable('esp32s3');
+    const link = fakeSession(sim);
+    await expect(flashEsp32(link.host, helloWorld, { baud: 115200 })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
+    const r = await flashEsp32(link.host, helloWorld, {
+      baud: 115200,
+      address: MODEL_OFFSET,
+      expectChip: 'esp32s3',
+    });
+    sim.stop();
+    expect(r.chip).toBe('ESP32-S3');
+    expect(same(sim.flash.subarray(MODEL_OFFSET, MODEL_OFFSET + helloWorld.length), helloWorld)).toBe(true);
+  });
+
+  it('reports a failing flash cell as DEVICE_VERIFY (MD5 mismatch), never success', async () => {
+    const sim = esp32WithTable();
+    sim.faults.stuckByteAt = MODEL_OFFSET; // the container's first byte, 'L' (0x4C)
+    const link = fakeSession(sim);
+    await expect(flashEsp32(link.host, helloWorld, { baud: 115200 })).rejects.toMatchObject({
+      code: 'DEVICE_VERIFY',
+    });
+    sim.stop();
+  });
+});
+
+describe('ESP32 ROM over socat PTYs through serialport', () => {
+  let pty: PtyPair;
+  beforeAll(async () => {
+    pty = await openPtyPair();
+  });
+  afterAll(async () => {
+    await pty?.kill();
+  });
+
+  async function flashOverPty(image: Uint8Array) {
+    const sim = esp32WithTable();
+    const dev = new SerialTransport(pty.b, { baud: 115200 });
+    const host = new SerialTransport(pty.a, { baud: 115200 });
+    await dev.open();
+    await host.open();
+    const served = sim.serve(dev);
+    const log: string[] = [];
+    try {
+      const r = await flashEsp32(host, image, { baud: 115200, flashBaud: 921600, onLog: (l) => log.push(l) });
+      return { r, sim, log };
+    } finally {
+      sim.stop();
+      await served;
+      await host.close();
+      await dev.close();
+    }
+  }
+
+  it('flashes the person_detect container into the model partition; MD5 verified, bytes exact', async () => {
+    const { r, sim, log } = await flashOverPty(personDetect);
+    expect(r.address).toBe(MODEL_OFFSET);
+    expect(same(sim.flash.subarray(MODEL_OFFSET, MODEL_OFFSET + personDetect.length), personDetect)).toBe(
+      true,
+    );
+    // PTYs have no modem lines: the reset is skipped with a note instead of failing.
+    expect(log.some((l) => /no DTR\/RTS/.test(l))).toBe(true);
+  });
+
+  it('flashes the hello_world_int8 container', async () => {
+    const { r, sim } = await flashOverPty(helloWorld);
+    expect(r.verifiedBy).toBe('md5');
+    expect(same(sim.flash.subarray(MODEL_OFFSET, MODEL_OFFSET + helloWorld.length), helloWorld)).toBe(true);
+  });
+});
