@@ -41,7 +41,11 @@ export function isPerAxis(q: QuantizationInfo): boolean {
   return q.scale.length > 1;
 }
 
-/** One short line: "s=0.02352 zp=-128", or "per-axis d0 ×16 s=1.2e-4…3.4e-3" for per-channel. */
+/**
+ * One short line for a table cell: "s=0.02352 zp=-128" per tensor; per channel
+ * "per-axis(0) ×16 1.2e-4…3.4e-3", with the zero point only when it is not 0 everywhere
+ * (weights are symmetric, so it usually is).
+ */
 export function formatQuantShort(q: QuantizationInfo | null): string {
   if (!q || q.scale.length === 0) return '';
   if (!isPerAxis(q)) return `s=${formatScale(q.scale[0])} zp=${q.zeroPoint[0] ?? 0}`;
@@ -52,6 +56,6 @@ export function formatQuantShort(q: QuantizationInfo | null): string {
     if (s > hi) hi = s;
   }
   const zps = new Set(q.zeroPoint);
-  const zp = zps.size === 1 ? ` zp=${q.zeroPoint[0]}` : ' zp=mixed';
-  return `per-axis d${q.axis} ×${q.scale.length} s=${formatScale(lo)}…${formatScale(hi)}${zp}`;
+  const zp = zps.size > 1 ? ' zp=mixed' : q.zeroPoint[0] ? ` zp=${q.zeroPoint[0]}` : '';
+  return `per-axis(${q.axis}) ×${q.scale.length} ${formatScale(lo)}…${formatScale(hi)}${zp}`;
 }

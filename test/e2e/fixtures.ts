@@ -1,0 +1,80 @@
+/**
+ * Playwright fixtures for browser mode: one real `lowbit serve --port 0 --json` child process per
+ * worker, and a page that fails the test if it makes any request that leaves 127.0.0.1.
+ */
+import { test as base, expect } from '@playwright/test';
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { ROOT } from '../support/shared';
+
+export interface ServeHost {
+  url: string;
+  origin: string;
+  token: string;
+  /** stderr of the serve process so far, for failure messages. */
+  stderr: () => string;
+}
+
+async function startServe(): Promise<{ host: ServeHost; child: ChildProcess }> {
+  const child = spawn(
+    process.execPath,
+    [path.join(ROOT, 'bin/lowbit.mjs'), 'serve', '--port', '0', '--json'],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const lines = createInterface({ input: child.stdout! });
+  const first = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`lowbit serve printed no URL within 30 s; stderr:\n${err}`)),
+      30_000,
+    );
+    lines.once('line', (l) => {
+      clearTimeout(timer);
+      resolve(l);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`lowbit serve exited with ${code}; stderr:\n${err}`));
+    });
+  });
+  const { url } = JSON.parse(first) as { url: string };
+  const u = new URL(url);
+  const token = new URLSearchParams(u.hash.slice(1)).get('token') ?? '';
+  return { host: { url, origin: u.origin, token, stderr: () => err }, child };
+}
+
+export const test = base.extend<{ offHostRequests: string[] }, { serve: ServeHost }>({
+  serve: [
+    // Playwright reads fixture dependencies from the destructuring pattern; this one has none.
+    // eslint-disable-next-line no-empty-pattern
+    async ({}, use) => {
+      const { host, child } = await startServe();
+      await use(host);
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    },
+    { scope: 'worker' },
+  ],
+  // Every request the page makes must go to the serve host (or be a data: URL): no CDN, no fonts,
+  // no telemetry. Checked after each test.
+  offHostRequests: [
+    async ({ page, serve }, use) => {
+      const off: string[] = [];
+      page.on('request', (req) => {
+        const url = req.url();
+        if (!url.startsWith(`${serve.origin}/`) && !url.startsWith('data:')) off.push(url);
+      });
+      await use(off);
+      expect(off, 'requests that left 127.0.0.1').toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+
+export { expect };

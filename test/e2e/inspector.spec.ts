@@ -1,0 +1,198 @@
+/**
+ * Issue 2: browser mode end to end. A real `lowbit serve`, Debian's Chromium, the real model
+ * files. Expected values come from the engine's reader (independent of the inspector report)
+ * and, for the op counts, from TFLM's person_detect model as it is.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+import { readTflite } from '../../main/engine/tflite/reader';
+import { BuiltinOperator, TensorType } from '../../main/engine/tflite/model';
+import { ROOT, readBytes, sharedPath } from '../support/shared';
+import { expect, test } from './fixtures';
+
+const PERSON_DETECT = sharedPath('models', 'tflite-micro', 'person_detect.tflite');
+const SHOTS = path.join(ROOT, 'test-output', 'screenshots');
+
+/** Ground truth straight from the flatbuffer: op names per operator, tensor dtypes. */
+function truth(file: string) {
+  const m = readTflite(readBytes(file));
+  const sg = m.subgraphs[0];
+  const opCounts: Record<string, number> = {};
+  for (const op of sg.operators) {
+    const oc = m.operatorCodes[op.opcodeIndex];
+    const name = BuiltinOperator[Math.max(oc.builtinCode, oc.deprecatedBuiltinCode)];
+    opCounts[name] = (opCounts[name] ?? 0) + 1;
+  }
+  const dtypes = sg.tensors.map((t) => TensorType[t.type].toLowerCase());
+  return { opCounts, tensorCount: sg.tensors.length, dtypes, inputDtype: dtypes[sg.inputs[0]] };
+}
+
+async function shoot(page: Page, name: string, theme: 'light' | 'dark') {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
+  await page.screenshot({ path: path.join(SHOTS, `${name}-${theme}.png`) });
+}
+
+async function openModel(page: Page, file: string, name = path.basename(file)) {
+  await page
+    .getByTestId('open-file-input')
+    .setInputFiles({ name, mimeType: 'application/octet-stream', buffer: fs.readFileSync(file) });
+}
+
+test('start screen in both themes follows prefers-color-scheme', async ({ page, serve }) => {
+  for (const theme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: theme });
+    await page.goto(serve.url);
+    await expect(page.getByTestId('start-view')).toBeVisible();
+    await expect(page.getByTestId('drop-zone')).toBeVisible();
+    await shoot(page, 'start', theme);
+  }
+});
+
+test('person_detect through the file input: op table, tensor table, summary, size', async ({
+  page,
+  serve,
+}) => {
+  const t = truth(PERSON_DETECT);
+  // The TFLM model as committed (the table in shared/README names the ops, the reader counts them).
+  expect(t.opCounts).toEqual({
+    CONV_2D: 14,
+    DEPTHWISE_CONV_2D: 14,
+    AVERAGE_POOL_2D: 1,
+    RESHAPE: 1,
+    SOFTMAX: 1,
+  });
+
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.goto(serve.url);
+  await openModel(page, PERSON_DETECT);
+  await expect(page.getByTestId('inspector')).toBeVisible();
+
+  const opTable = page.getByTestId('op-table');
+  for (const [op, n] of Object.entries(t.opCounts)) {
+    await expect(opTable.locator(`tr[data-op="${op}"] [data-testid="op-count"]`)).toHaveText(String(n));
+  }
+  await expect(opTable.locator('tbody tr')).toHaveCount(Object.keys(t.opCounts).length);
+
+  const rows = page.getByTestId('tensor-table').getByTestId('tensor-row');
+  await expect(rows).toHaveCount(t.tensorCount);
+  const shown = await rows.getByTestId('tensor-dtype').allTextContents();
+  expect(shown).toEqual(t.dtypes);
+  expect(new Set(shown)).toEqual(new Set(['int8', 'int32']));
+  expect(shown.filter((d) => d === 'int8').length).toBeGreaterThan(t.tensorCount / 2);
+
+  const summary = page.getByTestId('model-summary');
+  await expect(summary.getByTestId('summary-format')).toContainText('TFLite');
+  await expect(summary.getByTestId('summary-size')).toContainText(
+    `${fs.statSync(PERSON_DETECT).size.toLocaleString('en-US').replace(/,/g, '\u2009')} bytes`,
+  );
+  await expect(page.getByTestId('model-inputs')).toContainText('1×96×96×1');
+  await expect(page.getByTestId('model-inputs')).toContainText(t.inputDtype);
+  await expect(page.getByTestId('size-breakdown').locator('[data-segment="w-int8"]')).toBeVisible();
+
+  await shoot(page, 'inspector', 'light');
+  await page.getByTestId('theme-toggle').click();
+  await shoot(page, 'inspector', 'dark');
+});
+
+test('tensor table sorts by bytes both ways and filters', async ({ page, serve }) => {
+  await page.goto(serve.url);
+  await openModel(page, PERSON_DETECT);
+  const table = page.getByTestId('tensor-table');
+  const bytes = async () =>
+    await table
+      .getByTestId('tensor-bytes')
+      .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-bytes'))));
+
+  await table.getByTestId('sort-bytes').click();
+  await expect(table.locator('th[aria-sort="descending"]')).toHaveCount(1);
+  const desc = await bytes();
+  expect(desc).toEqual([...desc].sort((a, b) => b - a));
+  // The largest constant is the last pointwise conv's 256x1x1x256 int8 kernel.
+  expect(desc[0]).toBe(65536);
+  await expect(table.getByTestId('tensor-row').first()).toContainText('Conv2d_13_pointwise/weights');
+
+  await table.getByTestId('sort-bytes').click();
+  await expect(table.locator('th[aria-sort="ascending"]')).toHaveCount(1);
+  const asc = await bytes();
+  expect(asc).toEqual([...desc].sort((a, b) => a - b));
+
+  await page.getByTestId('tensor-filter').fill('pointwise weights');
+  const names = await table.locator('[data-testid="tensor-row"] td.name').allTextContents();
+  expect(names.length).toBe(13);
+  for (const n of names) expect(n).toMatch(/pointwise.*weights/);
+  await expect(page.getByTestId('tensor-count')).toHaveText('13 of 89 tensors');
+});
+
+test('per-axis quantization shows compactly and in full in the tensor details', async ({ page, serve }) => {
+  const m = readTflite(readBytes(PERSON_DETECT));
+  const sg = m.subgraphs[0];
+  const idx = sg.tensors.findIndex((x) => (x.quantization?.scale.length ?? 0) > 1);
+  expect(idx).toBeGreaterThanOrEqual(0);
+  const q = sg.tensors[idx].quantization!;
+
+  await page.goto(serve.url);
+  await openModel(page, PERSON_DETECT);
+  const row = page.locator(`[data-testid="tensor-row"][data-index="${idx}"]`);
+  await expect(row).toContainText(`per-axis(${q.quantizedDimension}) ×${q.scale.length}`);
+  await row.focus();
+  await page.keyboard.press('Enter');
+  const detail = page.getByTestId('tensor-detail');
+  await expect(detail).toContainText(
+    `per-axis on dimension ${q.quantizedDimension}, ${q.scale.length} channels`,
+  );
+  await expect(detail.getByTestId('per-axis-params').locator('.ch')).toHaveCount(q.scale.length);
+  await page.keyboard.press('Escape');
+  await expect(detail).toHaveCount(0);
+});
+
+test('a truncated model and a non-model show the MODEL_FORMAT banner with advice', async ({
+  page,
+  serve,
+}) => {
+  await page.goto(serve.url);
+  const full = fs.readFileSync(PERSON_DETECT);
+  await page.getByTestId('open-file-input').setInputFiles({
+    name: 'truncated.tflite',
+    mimeType: 'application/octet-stream',
+    buffer: full.subarray(0, 4096),
+  });
+  const banner = page.getByTestId('error-banner');
+  await expect(banner).toBeVisible();
+  await expect(banner).toHaveAttribute('data-code', 'MODEL_FORMAT');
+  await expect(banner.getByTestId('error-code')).toHaveText('MODEL_FORMAT');
+  await expect(banner.getByTestId('error-message')).toContainText('This file is not a valid .tflite model:');
+  await expect(page.getByTestId('start-view')).toBeVisible();
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS, 'error-light.png') });
+
+  await page.getByTestId('open-file-input').setInputFiles({
+    name: 'notes.txt',
+    mimeType: 'text/plain',
+    buffer: Buffer.from('hello, this is not a model at all'),
+  });
+  await expect(banner.getByTestId('error-message')).toContainText('file identifier');
+
+  // A good model afterwards clears the error.
+  await openModel(page, PERSON_DETECT);
+  await expect(page.getByTestId('inspector')).toBeVisible();
+  await expect(banner).toHaveCount(0);
+});
+
+test('keyboard: the drop zone opens the file chooser; Tab reaches the theme toggle', async ({
+  page,
+  serve,
+}) => {
+  await page.goto(serve.url);
+  await page.getByTestId('drop-zone').focus();
+  const chooser = page.waitForEvent('filechooser');
+  await page.keyboard.press('Enter');
+  await chooser;
+  await page.getByTestId('open-model').focus();
+  await page.keyboard.press('Tab');
+  await expect(page.getByTestId('theme-toggle')).toBeFocused();
+  const before = await page.locator('html').getAttribute('data-theme');
+  await page.keyboard.press('Enter');
+  await expect(page.locator('html')).not.toHaveAttribute('data-theme', before ?? '');
+});
