@@ -8,6 +8,7 @@
  *   from QuantizeMultiplier on float32 ratios, then are rounded down to int16
  *   (DownScaleInt32ToInt16Multiplier). Every int16 store wraps/saturates as in the C++.
  */
+import { sdhm16, srdhm16 } from '../../quant/fixedpoint';
 import { quantizeMultiplier } from '../../quant/math';
 import type { Kernel } from '../types';
 import { perTensor } from '../kernel-util';
@@ -17,22 +18,11 @@ import { qRange } from '../../quant/math';
 const f = Math.fround;
 const I16_MIN = -32768;
 const I16_MAX = 32767;
+
+export { sdhm16, srdhm16 };
+
 /** static_cast<int16_t>: wrap to 16 bits. */
 const wrap16 = (x: number) => (x << 16) >> 16;
-
-/** gemmlowp SaturatingRoundingDoublingHighMul on int16. */
-export function srdhm16(a: number, b: number): number {
-  if (a === I16_MIN && b === I16_MIN) return I16_MAX;
-  const ab = a * b;
-  const nudge = ab >= 0 ? 1 << 14 : 1 - (1 << 14);
-  return wrap16(Math.trunc((ab + nudge) / 32768));
-}
-
-/** tflite SaturatingDoublingHighMul on int16 (no rounding nudge). */
-export function sdhm16(a: number, b: number): number {
-  if (a === I16_MIN && b === I16_MIN) return I16_MAX;
-  return wrap16(Math.trunc((a * b) / 32768));
-}
 
 function saturatingLeftShift16(v: number, amount: number): number {
   const r = v * 2 ** amount;
