@@ -13,7 +13,15 @@ const noNodeFs = nodeBuiltins.flatMap((m) => [m, `node:${m}`]);
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', 'out/', 'dist/', 'test-output/', 'main/engine/tflite/generated/', 'renderer/dist/', 'assets/'],
+    ignores: [
+      'node_modules/',
+      'out/',
+      'dist/',
+      'test-output/',
+      'main/engine/tflite/generated/',
+      'renderer/dist/',
+      'assets/',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -43,7 +51,10 @@ export default tseslint.config(
           })),
           patterns: [
             { group: ['@serialport/*'], message: 'main/engine may not touch devices.' },
-            { group: ['**/devices/**', '**/app/**', '**/cli/**', '**/host/**'], message: 'main/engine may not import outer layers.' },
+            {
+              group: ['**/devices/**', '**/app/**', '**/cli/**', '**/host/**'],
+              message: 'main/engine may not import outer layers.',
+            },
           ],
         },
       ],
@@ -52,7 +63,10 @@ export default tseslint.config(
   {
     files: ['main/devices/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'main/devices runs without Electron.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'electron', message: 'main/devices runs without Electron.' }] },
+      ],
     },
   },
   {
@@ -62,14 +76,23 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['electron', 'node:*', 'usb', 'serialport'], message: 'the renderer is a browser page.' },
-            { group: ['**/main/**', '!**/main/contract/**'], message: 'the renderer imports only the contract (as types) from main.' },
+            {
+              group: ['electron', 'node:*', 'usb', 'serialport'],
+              message: 'the renderer is a browser page.',
+            },
+            {
+              group: ['**/main/**', '!**/main/contract/**'],
+              message: 'the renderer imports only the contract (as types) from main.',
+            },
           ],
         },
       ],
       'no-restricted-syntax': [
         'error',
-        { selector: "MemberExpression[object.name='window'][property.name='lowbit']", message: 'only renderer/src/lib/api.ts touches window.lowbit' },
+        {
+          selector: "MemberExpression[object.name='window'][property.name='lowbit']",
+          message: 'only renderer/src/lib/api.ts touches window.lowbit',
+        },
       ],
     },
   },

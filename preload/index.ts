@@ -5,7 +5,13 @@
  * when they cross the context bridge, plain objects do not.
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import { buildApi, CHANNEL_PREFIX, EVENT_CHANNEL, type EventMessage, type Outcome } from '../main/contract/types';
+import {
+  buildApi,
+  CHANNEL_PREFIX,
+  EVENT_CHANNEL,
+  type EventMessage,
+  type Outcome,
+} from '../main/contract/types';
 
 type Listener = (payload: unknown) => void;
 const listeners = new Map<string, Set<Listener>>();

@@ -15,7 +15,14 @@ const header =
 
 const flatc = await FlatcRunner.init({ print: () => {}, printErr: (t) => process.stderr.write(t + '\n') });
 flatc.mountFile('/in/tflite_schema.fbs', fs.readFileSync(schemaPath, 'utf8'));
-const r = flatc.runCommand(['--ts', '--gen-object-api', '--ts-no-import-ext', '-o', '/out', '/in/tflite_schema.fbs']);
+const r = flatc.runCommand([
+  '--ts',
+  '--gen-object-api',
+  '--ts-no-import-ext',
+  '-o',
+  '/out',
+  '/in/tflite_schema.fbs',
+]);
 if (r.code !== 0) {
   console.error(r.stderr);
   process.exit(1);

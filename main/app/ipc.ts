@@ -6,11 +6,17 @@ import type { Services } from '../services';
  * One `lowbit:<service>.<method>` channel per contract method, answered by the shared services
  * (which validate every argument). Calls from any frame other than our own window are refused.
  */
-export function registerIpc(services: Services, isTrustedSender: (wc: WebContents, frameUrl: string) => boolean): () => void {
+export function registerIpc(
+  services: Services,
+  isTrustedSender: (wc: WebContents, frameUrl: string) => boolean,
+): () => void {
   for (const method of METHODS) {
     ipcMain.handle(CHANNEL_PREFIX + method, async (event, args) => {
       if (!isTrustedSender(event.sender, event.senderFrame?.url ?? '')) {
-        return { ok: false, error: { code: 'INVALID_ARGUMENT', message: 'call from an untrusted frame refused' } };
+        return {
+          ok: false,
+          error: { code: 'INVALID_ARGUMENT', message: 'call from an untrusted frame refused' },
+        };
       }
       return services.handle(method, args);
     });

@@ -18,7 +18,11 @@ export function buildMenu(recent: RecentModel[], actions: MenuActions): Menu {
         {
           label: 'Open Recent',
           submenu: recent.length
-            ? recent.map((r) => ({ label: r.name, sublabel: r.path, click: () => actions.openRecent(r.path) }))
+            ? recent.map((r) => ({
+                label: r.name,
+                sublabel: r.path,
+                click: () => actions.openRecent(r.path),
+              }))
             : [{ label: 'No recent models', enabled: false }],
         },
         { type: 'separator' },

@@ -18,7 +18,9 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-export function secureWebPreferences(preload: string): NonNullable<BrowserWindowConstructorOptions['webPreferences']> {
+export function secureWebPreferences(
+  preload: string,
+): NonNullable<BrowserWindowConstructorOptions['webPreferences']> {
   return {
     preload,
     contextIsolation: true,
@@ -59,7 +61,11 @@ export function enforceCsp(session: Session): void {
  * No navigation away from the app and no new windows. A file dropped outside the drop zone
  * makes Chromium navigate to its file:// URL: intercept that and hand the path to `onFileDrop`.
  */
-export function lockNavigation(contents: WebContents, appUrl: (url: string) => boolean, onFileDrop: (path: string) => void): void {
+export function lockNavigation(
+  contents: WebContents,
+  appUrl: (url: string) => boolean,
+  onFileDrop: (path: string) => void,
+): void {
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   contents.on('will-navigate', (event, url) => {
     if (appUrl(url)) return;

@@ -27,7 +27,9 @@ export function createMainWindow(deps: WindowDeps): BrowserWindow {
   });
   const indexFile = path.join(here, '../renderer/index.html');
   const isAppUrl = (url: string) =>
-    deps.devUrl ? url.startsWith(deps.devUrl) : url.startsWith('file://') && decodeURIComponent(new URL(url).pathname) === indexFile;
+    deps.devUrl
+      ? url.startsWith(deps.devUrl)
+      : url.startsWith('file://') && decodeURIComponent(new URL(url).pathname) === indexFile;
   lockNavigation(win.webContents, isAppUrl, deps.onFileDrop);
   win.once('ready-to-show', () => win.show());
   if (deps.devUrl) void win.loadURL(deps.devUrl);

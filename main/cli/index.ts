@@ -97,7 +97,10 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(cmd.usage.trimEnd() + '\n');
       return EXIT.ok;
     }
-    return await cmd.run(rest.filter((a) => a !== '--quiet'), ctx);
+    return await cmd.run(
+      rest.filter((a) => a !== '--quiet'),
+      ctx,
+    );
   } catch (e) {
     if (e instanceof UsageError) {
       process.stderr.write(`lowbit ${name}: ${e.message}\n\n${cmd.usage.trimEnd()}\n`);

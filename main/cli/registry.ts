@@ -5,7 +5,16 @@ import type { CliCommand } from './command';
  * commands start fast and a command's heavy dependencies load only when it runs.
  */
 export const commands: Record<string, { summary: string; load: () => Promise<CliCommand> }> = {
-  inspect: { summary: 'Show a model: inputs, outputs, ops, tensors, sizes', load: async () => (await import('./commands/inspect')).command },
-  rewrite: { summary: 'Read a model and write it back unchanged (round-trip check)', load: async () => (await import('./commands/rewrite')).command },
-  serve: { summary: 'Serve the app UI in a browser on 127.0.0.1 (no Electron needed)', load: async () => (await import('./commands/serve')).command },
+  inspect: {
+    summary: 'Show a model: inputs, outputs, ops, tensors, sizes',
+    load: async () => (await import('./commands/inspect')).command,
+  },
+  rewrite: {
+    summary: 'Read a model and write it back unchanged (round-trip check)',
+    load: async () => (await import('./commands/rewrite')).command,
+  },
+  serve: {
+    summary: 'Serve the app UI in a browser on 127.0.0.1 (no Electron needed)',
+    load: async () => (await import('./commands/serve')).command,
+  },
 };

@@ -12,7 +12,10 @@ export const argSchemas: { [M in Method]: z.ZodType<ArgsOf<M>> } = {
   'app.info': empty as z.ZodType<Record<string, never>>,
   'model.open': z.object({ path: z.string().min(1).max(4096).optional() }).strict(),
   'model.load': z
-    .object({ name: z.string().min(1).max(255), bytes: z.instanceof(Uint8Array).refine((b) => b.length <= 2 ** 31, 'model too large') })
+    .object({
+      name: z.string().min(1).max(255),
+      bytes: z.instanceof(Uint8Array).refine((b) => b.length <= 2 ** 31, 'model too large'),
+    })
     .strict(),
   'model.inspect': z.object({ modelId: id }).strict(),
   'model.close': z.object({ modelId: id }).strict(),

@@ -26,7 +26,9 @@ interface Running {
 function workerUrl(): URL {
   // From sources (tsx) this module is manager.ts and needs the tsx bootstrap; in the Electron
   // bundle it is inlined into out/main/index.js and the worker is built beside it as worker.js.
-  return import.meta.url.endsWith('.ts') ? new URL('./worker-entry.mjs', import.meta.url) : new URL('./worker.js', import.meta.url);
+  return import.meta.url.endsWith('.ts')
+    ? new URL('./worker-entry.mjs', import.meta.url)
+    : new URL('./worker.js', import.meta.url);
 }
 
 export class JobManager {
@@ -35,7 +37,11 @@ export class JobManager {
   constructor(private readonly events: JobEvents) {}
 
   /** Starts a job; resolves with its id at once. Completion arrives as a `finished` event. */
-  start(kind: JobKind, workerParams: unknown, transfer: ArrayBuffer[] = []): { jobId: string; done: Promise<JobFinished> } {
+  start(
+    kind: JobKind,
+    workerParams: unknown,
+    transfer: ArrayBuffer[] = [],
+  ): { jobId: string; done: Promise<JobFinished> } {
     const jobId = randomUUID();
     const worker = new Worker(workerUrl());
     let settled = false;
@@ -51,12 +57,18 @@ export class JobManager {
     };
     const fail = (error: ErrorInfo) => {
       const status = entry.cancelled || error.code === 'CANCELLED' ? 'cancelled' : 'failed';
-      settle({ jobId, kind, status, error: status === 'cancelled' ? { code: 'CANCELLED', message: 'cancelled' } : error });
+      settle({
+        jobId,
+        kind,
+        status,
+        error: status === 'cancelled' ? { code: 'CANCELLED', message: 'cancelled' } : error,
+      });
     };
     const entry: Running = { worker, kind, cancelled: false, settle };
     this.running.set(jobId, entry);
     worker.on('message', (m: FromWorker) => {
-      if (m.type === 'progress') this.events.progress({ jobId, stage: m.stage, done: m.done, total: m.total });
+      if (m.type === 'progress')
+        this.events.progress({ jobId, stage: m.stage, done: m.done, total: m.total });
       else if (m.type === 'done') {
         if (entry.cancelled) fail({ code: 'CANCELLED', message: 'cancelled' });
         else settle({ jobId, kind, status: 'succeeded', result: m.result });
@@ -75,7 +87,16 @@ export class JobManager {
     if (!r) return false;
     r.cancelled = true;
     r.worker.postMessage({ type: 'cancel' } satisfies ToWorker);
-    setTimeout(() => r.settle({ jobId, kind: r.kind, status: 'cancelled', error: { code: 'CANCELLED', message: 'cancelled' } }), CANCEL_GRACE_MS).unref();
+    setTimeout(
+      () =>
+        r.settle({
+          jobId,
+          kind: r.kind,
+          status: 'cancelled',
+          error: { code: 'CANCELLED', message: 'cancelled' },
+        }),
+      CANCEL_GRACE_MS,
+    ).unref();
     return true;
   }
 

@@ -75,7 +75,13 @@ export function createServices(opts: ServiceOptions): Services {
       if (e instanceof LowbitError) throw new ModelFormatError(`${name}: ${e.message}`);
       throw e;
     }
-    const handle: ModelHandle = { id: randomUUID(), name, path: file, sizeBytes: bytes.length, format: 'tflite' };
+    const handle: ModelHandle = {
+      id: randomUUID(),
+      name,
+      path: file,
+      sizeBytes: bytes.length,
+      format: 'tflite',
+    };
     models.set(handle.id, { handle, model, bytes });
     return handle;
   };
@@ -97,11 +103,16 @@ export function createServices(opts: ServiceOptions): Services {
       version: opts.version,
       mode: opts.mode,
       platform: process.platform,
-      versions: Object.fromEntries(Object.entries(process.versions).filter(([k]) => ['node', 'electron', 'chrome', 'v8'].includes(k))) as Record<string, string>,
+      versions: Object.fromEntries(
+        Object.entries(process.versions).filter(([k]) => ['node', 'electron', 'chrome', 'v8'].includes(k)),
+      ) as Record<string, string>,
     }),
     'model.open': async ({ path: file }) => {
       if (file === undefined) {
-        if (!opts.showOpenDialog) throw new InvalidArgumentError('no path given and no file dialog in browser mode: use the file picker');
+        if (!opts.showOpenDialog)
+          throw new InvalidArgumentError(
+            'no path given and no file dialog in browser mode: use the file picker',
+          );
         const chosen = await opts.showOpenDialog();
         return chosen === null ? null : openPath(chosen);
       }
@@ -132,12 +143,18 @@ export function createServices(opts: ServiceOptions): Services {
   return {
     async handle(method, args) {
       try {
-        if (!(METHODS as readonly string[]).includes(method)) throw new InvalidArgumentError(`unknown method ${method}`);
+        if (!(METHODS as readonly string[]).includes(method))
+          throw new InvalidArgumentError(`unknown method ${method}`);
         const m = method as Method;
         const parsed = argSchemas[m].safeParse(args);
         if (!parsed.success) {
           const issue = parsed.error.issues[0];
-          throw new InvalidArgumentError(`${m}: invalid argument${issue ? ` ${issue.path.join('.') || ''}: ${issue.message}` : ''}`.replace(/\s+:/, ':'));
+          throw new InvalidArgumentError(
+            `${m}: invalid argument${issue ? ` ${issue.path.join('.') || ''}: ${issue.message}` : ''}`.replace(
+              /\s+:/,
+              ':',
+            ),
+          );
         }
         const value = await (impl[m] as (a: unknown) => unknown)(parsed.data);
         return { ok: true, value };

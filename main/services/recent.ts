@@ -13,7 +13,8 @@ export class RecentModels {
     if (!file) return;
     try {
       const data = JSON.parse(fs.readFileSync(file, 'utf8'));
-      if (Array.isArray(data)) this.items = data.filter((x) => typeof x?.path === 'string').slice(0, MAX_RECENT);
+      if (Array.isArray(data))
+        this.items = data.filter((x) => typeof x?.path === 'string').slice(0, MAX_RECENT);
     } catch {
       // Missing or unreadable: start empty (a corrupt settings file must not stop the app).
     }
@@ -25,7 +26,10 @@ export class RecentModels {
 
   add(p: string): void {
     const abs = path.resolve(p);
-    this.items = [{ path: abs, name: path.basename(abs), openedAt: new Date().toISOString() }, ...this.items.filter((x) => x.path !== abs)].slice(0, MAX_RECENT);
+    this.items = [
+      { path: abs, name: path.basename(abs), openedAt: new Date().toISOString() },
+      ...this.items.filter((x) => x.path !== abs),
+    ].slice(0, MAX_RECENT);
     if (this.file) {
       try {
         fs.mkdirSync(path.dirname(this.file), { recursive: true });

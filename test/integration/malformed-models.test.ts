@@ -43,7 +43,12 @@ function tryReadUntimed(bytes: Uint8Array, label: string, roundtrip: boolean): O
     model = readTflite(bytes);
   } catch (e) {
     if (!(e instanceof ModelFormatError)) {
-      throw new Error(`${label}: expected ModelFormatError, got ${(e as Error)?.constructor?.name}: ${(e as Error)?.message}`);
+      throw new Error(
+        `${label}: expected ModelFormatError, got ${(e as Error)?.constructor?.name}: ${(e as Error)?.message}`,
+        {
+          cause: e,
+        },
+      );
     }
     expect(e.message.length).toBeGreaterThan(10);
     return 'rejected';
@@ -59,31 +64,39 @@ for (const file of sharedModelPaths()) {
   describe(`malformed ${name}`, () => {
     const original = readBytes(file);
 
-    it('truncated at 64 points: every prefix is rejected with ModelFormatError', { timeout: BATCH_TIMEOUT_MS }, () => {
-      let rejected = 0;
-      for (let k = 0; k < 64; k++) {
-        const cut = Math.floor((k * original.length) / 64);
-        const outcome = tryRead(original.slice(0, cut), `${name} cut at ${cut}`);
-        if (outcome === 'rejected') rejected++;
-      }
-      // Buffers are stored at the end of the file, so every strict prefix loses data or tables.
-      expect(rejected).toBe(64);
-    });
+    it(
+      'truncated at 64 points: every prefix is rejected with ModelFormatError',
+      { timeout: BATCH_TIMEOUT_MS },
+      () => {
+        let rejected = 0;
+        for (let k = 0; k < 64; k++) {
+          const cut = Math.floor((k * original.length) / 64);
+          const outcome = tryRead(original.slice(0, cut), `${name} cut at ${cut}`);
+          if (outcome === 'rejected') rejected++;
+        }
+        // Buffers are stored at the end of the file, so every strict prefix loses data or tables.
+        expect(rejected).toBe(64);
+      },
+    );
 
     for (let start = 0; start < CORRUPTIONS; start += CHUNK) {
-      it(`random single-byte corruptions ${start}..${start + CHUNK - 1}`, { timeout: BATCH_TIMEOUT_MS }, () => {
-        const rand = mulberry32(start + original.length);
-        const counts = { read: 0, rejected: 0 };
-        const bytes = original.slice();
-        for (let i = start; i < start + CHUNK; i++) {
-          const at = Math.floor(rand() * bytes.length);
-          const old = bytes[at]!;
-          bytes[at] = (old + 1 + Math.floor(rand() * 255)) & 0xff; // always a different value
-          counts[tryRead(bytes, `${name} byte ${at} = ${bytes[at]}`, i % ROUNDTRIP_EVERY === 0)]++;
-          bytes[at] = old;
-        }
-        expect(counts.read + counts.rejected).toBe(CHUNK);
-      });
+      it(
+        `random single-byte corruptions ${start}..${start + CHUNK - 1}`,
+        { timeout: BATCH_TIMEOUT_MS },
+        () => {
+          const rand = mulberry32(start + original.length);
+          const counts = { read: 0, rejected: 0 };
+          const bytes = original.slice();
+          for (let i = start; i < start + CHUNK; i++) {
+            const at = Math.floor(rand() * bytes.length);
+            const old = bytes[at]!;
+            bytes[at] = (old + 1 + Math.floor(rand() * 255)) & 0xff; // always a different value
+            counts[tryRead(bytes, `${name} byte ${at} = ${bytes[at]}`, i % ROUNDTRIP_EVERY === 0)]++;
+            bytes[at] = old;
+          }
+          expect(counts.read + counts.rejected).toBe(CHUNK);
+        },
+      );
     }
   });
 }

@@ -13,7 +13,10 @@ const personDetect = sharedPath('models', 'tflite-micro', 'person_detect.tflite'
 
 describe('services', () => {
   it('rejects unknown methods and invalid arguments with INVALID_ARGUMENT', async () => {
-    expect(await services.handle('model.delete', {})).toEqual({ ok: false, error: { code: 'INVALID_ARGUMENT', message: 'unknown method model.delete' } });
+    expect(await services.handle('model.delete', {})).toEqual({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT', message: 'unknown method model.delete' },
+    });
     const bad = await services.handle('model.inspect', { modelId: 42 });
     expect(bad.ok).toBe(false);
     expect(!bad.ok && bad.error.code).toBe('INVALID_ARGUMENT');
@@ -28,8 +31,17 @@ describe('services', () => {
     expect(handle).toMatchObject({ name: 'person_detect.tflite', sizeBytes: 300568, format: 'tflite' });
     const r = await services.handle('model.inspect', { modelId: handle.id });
     const report = (r as { value: InspectReport }).value;
-    expect(report.opCounts).toEqual({ CONV_2D: 14, DEPTHWISE_CONV_2D: 14, AVERAGE_POOL_2D: 1, RESHAPE: 1, SOFTMAX: 1 });
-    expect(report.subgraphs[0]!.tensors[report.subgraphs[0]!.inputs[0]!]).toMatchObject({ shape: [1, 96, 96, 1], dtype: 'int8' });
+    expect(report.opCounts).toEqual({
+      CONV_2D: 14,
+      DEPTHWISE_CONV_2D: 14,
+      AVERAGE_POOL_2D: 1,
+      RESHAPE: 1,
+      SOFTMAX: 1,
+    });
+    expect(report.subgraphs[0]!.tensors[report.subgraphs[0]!.inputs[0]!]).toMatchObject({
+      shape: [1, 96, 96, 1],
+      dtype: 'int8',
+    });
     const recent = await services.handle('model.recent', {});
     expect((recent as { value: { name: string }[] }).value[0]!.name).toBe('person_detect.tflite');
   });
@@ -52,9 +64,16 @@ describe('services', () => {
     const id = (loaded as { value: ModelHandle }).value.id;
     const started = await services.handle('jobs.start', { kind: 'model.verify', params: { modelId: id } });
     const jobId = (started as { value: { jobId: string } }).value.jobId;
-    const finished = await waitFor((m) => m.event === 'jobs.finished' && (m.payload as JobFinished).jobId === jobId);
-    expect(finished.payload).toMatchObject({ status: 'succeeded', result: { identical: true, inputBytes: 300568 } });
-    const progress = events.filter((m) => m.event === 'jobs.progress' && (m.payload as { jobId: string }).jobId === jobId);
+    const finished = await waitFor(
+      (m) => m.event === 'jobs.finished' && (m.payload as JobFinished).jobId === jobId,
+    );
+    expect(finished.payload).toMatchObject({
+      status: 'succeeded',
+      result: { identical: true, inputBytes: 300568 },
+    });
+    const progress = events.filter(
+      (m) => m.event === 'jobs.progress' && (m.payload as { jobId: string }).jobId === jobId,
+    );
     expect(progress.map((m) => (m.payload as { done: number }).done)).toEqual([0, 1, 2, 3]);
   });
 
@@ -64,7 +83,9 @@ describe('services', () => {
     const started = await services.handle('jobs.start', { kind: 'model.verify', params: { modelId: id } });
     const jobId = (started as { value: { jobId: string } }).value.jobId;
     expect(await services.handle('jobs.cancel', { jobId })).toEqual({ ok: true, value: undefined });
-    const finished = await waitFor((m) => m.event === 'jobs.finished' && (m.payload as JobFinished).jobId === jobId);
+    const finished = await waitFor(
+      (m) => m.event === 'jobs.finished' && (m.payload as JobFinished).jobId === jobId,
+    );
     expect(finished.payload).toMatchObject({ status: 'cancelled', error: { code: 'CANCELLED' } });
   });
 });

@@ -14,7 +14,11 @@ reads back to an identical model (every field and buffer); byte layout may diffe
   --append-buffers  store weights after the flatbuffer (the >2 GB layout)
   --json            print {"input","output","inputBytes","outputBytes"}`,
   async run(argv, ctx) {
-    const { values, positionals } = parse(argv, { json: { type: 'boolean' }, 'append-buffers': { type: 'boolean' } }, { minPositionals: 2, maxPositionals: 2 });
+    const { values, positionals } = parse(
+      argv,
+      { json: { type: 'boolean' }, 'append-buffers': { type: 'boolean' } },
+      { minPositionals: 2, maxPositionals: 2 },
+    );
     const [input, output] = positionals as [string, string];
     const { model, bytes } = loadModelFile(input);
     const out = writeTflite(model, { appendBuffers: values['append-buffers'] ? true : 'auto' });

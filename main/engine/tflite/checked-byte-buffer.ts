@@ -26,7 +26,9 @@ export class CheckedByteBuffer extends flatbuffers.ByteBuffer {
 
   private check(offset: number, size: number, what: string): void {
     if (--this.budget < 0) {
-      throw new ModelFormatError('the flatbuffer structure references the same data too many times (corrupt or hostile file)');
+      throw new ModelFormatError(
+        'the flatbuffer structure references the same data too many times (corrupt or hostile file)',
+      );
     }
     if (!(offset >= 0 && offset + size <= this.len)) {
       throw new ModelFormatError(`${what} at offset ${offset} is outside the file (${this.len} bytes)`);

@@ -70,7 +70,10 @@ export function inspectModel(model: TflModel, sizeBytes: number): InspectReport 
       metadataBytes,
       structureBytes: Math.max(0, sizeBytes - weightsBytes - metadataBytes),
     },
-    metadata: model.metadata.map((m) => ({ name: asString(m.name), bytes: model.buffers[m.buffer]?.data.length ?? 0 })),
+    metadata: model.metadata.map((m) => ({
+      name: asString(m.name),
+      bytes: model.buffers[m.buffer]?.data.length ?? 0,
+    })),
     signatures: model.signatureDefs.map((s) => ({
       key: asString(s.signatureKey),
       subgraph: s.subgraphIndex,

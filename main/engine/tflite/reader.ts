@@ -22,10 +22,13 @@ export function isTflite(bytes: Uint8Array): boolean {
 export function readTflite(input: Uint8Array): TflModel {
   // A Node Buffer is a Uint8Array whose slice() returns a view: normalise so copies are copies.
   const bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
-  if (bytes.length < 8) throw new ModelFormatError(`file is ${bytes.length} bytes, too short for a TFLite model`);
+  if (bytes.length < 8)
+    throw new ModelFormatError(`file is ${bytes.length} bytes, too short for a TFLite model`);
   if (!isTflite(bytes)) {
     const id = String.fromCharCode(...bytes.subarray(4, 8)).replace(/[^\x20-\x7e]/g, '?');
-    throw new ModelFormatError(`not a TFLite model: file identifier is "${id}", expected "${TFLITE_IDENTIFIER}"`);
+    throw new ModelFormatError(
+      `not a TFLite model: file identifier is "${id}", expected "${TFLITE_IDENTIFIER}"`,
+    );
   }
   let model: TflModel;
   try {
@@ -48,7 +51,8 @@ class ModelWithoutBuffers extends Model {
 function unpack(bytes: Uint8Array): TflModel {
   const bb = new CheckedByteBuffer(bytes);
   const root = bb.readUint32(0);
-  if (root < 8 || root + 4 > bytes.length) throw new ModelFormatError(`root table offset ${root} is outside the file`);
+  if (root < 8 || root + 4 > bytes.length)
+    throw new ModelFormatError(`root table offset ${root} is outside the file`);
   const m = Model.getRootAsModel(bb);
   // Every field but buffers goes through the generated object API; buffers are read below as
   // byte views (the generated code would build a number[] one element at a time).
@@ -64,7 +68,12 @@ function unpack(bytes: Uint8Array): TflModel {
     for (const op of sg.operators) {
       if (op.largeCustomOptionsSize > 0n) {
         op.customOptions = Array.from(
-          sliceExternal(bytes, op.largeCustomOptionsOffset, op.largeCustomOptionsSize, 'large custom options'),
+          sliceExternal(
+            bytes,
+            op.largeCustomOptionsOffset,
+            op.largeCustomOptionsSize,
+            'large custom options',
+          ),
         );
         op.largeCustomOptionsOffset = 0n;
         op.largeCustomOptionsSize = 0n;
@@ -102,7 +111,9 @@ function readBufferData(bb: CheckedByteBuffer, pos: number, bytes: Uint8Array, i
 function sliceExternal(bytes: Uint8Array, offset: bigint, size: bigint, what: string): Uint8Array {
   const end = offset + size;
   if (size < 0n || end > BigInt(bytes.length)) {
-    throw new ModelFormatError(`${what} is stored at offset ${offset} with ${size} bytes, past the end of the file (${bytes.length} bytes)`);
+    throw new ModelFormatError(
+      `${what} is stored at offset ${offset} with ${size} bytes, past the end of the file (${bytes.length} bytes)`,
+    );
   }
   return bytes.subarray(Number(offset), Number(end));
 }
@@ -124,7 +135,9 @@ function validateReferences(model: TflModel): void {
     sg.outputs.forEach((i) => tensorRef(i, 'an output', false));
     sg.tensors.forEach((t, k) => {
       if (t.buffer < 0 || t.buffer >= Math.max(nb, 1)) {
-        throw new ModelFormatError(where(`tensor ${k} refers to buffer ${t.buffer}, but there are ${nb} buffers`));
+        throw new ModelFormatError(
+          where(`tensor ${k} refers to buffer ${t.buffer}, but there are ${nb} buffers`),
+        );
       }
       for (const d of t.shape) {
         if (d < -1) throw new ModelFormatError(where(`tensor ${k} has a negative dimension ${d}`));
@@ -132,7 +145,9 @@ function validateReferences(model: TflModel): void {
     });
     sg.operators.forEach((op, k) => {
       if (op.opcodeIndex < 0 || op.opcodeIndex >= nc) {
-        throw new ModelFormatError(where(`operator ${k} uses opcode ${op.opcodeIndex}, but there are ${nc} operator codes`));
+        throw new ModelFormatError(
+          where(`operator ${k} uses opcode ${op.opcodeIndex}, but there are ${nc} operator codes`),
+        );
       }
       op.inputs.forEach((i) => tensorRef(i, `operator ${k} input`, true));
       op.outputs.forEach((i) => tensorRef(i, `operator ${k} output`, true));
@@ -140,11 +155,14 @@ function validateReferences(model: TflModel): void {
     });
   });
   model.metadata.forEach((md, k) => {
-    if (md.buffer >= nb) throw new ModelFormatError(`metadata ${k} refers to buffer ${md.buffer}, but there are ${nb} buffers`);
+    if (md.buffer >= nb)
+      throw new ModelFormatError(`metadata ${k} refers to buffer ${md.buffer}, but there are ${nb} buffers`);
   });
   model.signatureDefs.forEach((sd, k) => {
     if (sd.subgraphIndex >= model.subgraphs.length) {
-      throw new ModelFormatError(`signature ${k} refers to subgraph ${sd.subgraphIndex}, which does not exist`);
+      throw new ModelFormatError(
+        `signature ${k} refers to subgraph ${sd.subgraphIndex}, which does not exist`,
+      );
     }
   });
 }

@@ -71,15 +71,27 @@ function packModelWithBuffers(
   t: ModelT,
   bufferOffsets: flatbuffers.Offset[],
 ): flatbuffers.Offset {
-  const operatorCodes = Model.createOperatorCodesVector(builder, builder.createObjectOffsetList(t.operatorCodes));
+  const operatorCodes = Model.createOperatorCodesVector(
+    builder,
+    builder.createObjectOffsetList(t.operatorCodes),
+  );
   const subgraphs = Model.createSubgraphsVector(builder, builder.createObjectOffsetList(t.subgraphs));
   const description = t.description !== null ? builder.createString(t.description) : 0;
   const buffers = Model.createBuffersVector(builder, bufferOffsets);
   const metadataBuffer = Model.createMetadataBufferVector(builder, t.metadataBuffer);
   const metadata = Model.createMetadataVector(builder, builder.createObjectOffsetList(t.metadata));
-  const signatureDefs = Model.createSignatureDefsVector(builder, builder.createObjectOffsetList(t.signatureDefs));
-  const groups = Model.createExternalBufferGroupsVector(builder, builder.createObjectOffsetList(t.externalBufferGroups));
-  const external = Model.createExternalBuffersVector(builder, builder.createObjectOffsetList(t.externalBuffers));
+  const signatureDefs = Model.createSignatureDefsVector(
+    builder,
+    builder.createObjectOffsetList(t.signatureDefs),
+  );
+  const groups = Model.createExternalBufferGroupsVector(
+    builder,
+    builder.createObjectOffsetList(t.externalBufferGroups),
+  );
+  const external = Model.createExternalBuffersVector(
+    builder,
+    builder.createObjectOffsetList(t.externalBuffers),
+  );
   return Model.createModel(
     builder,
     t.version,

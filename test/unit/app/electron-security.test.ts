@@ -46,7 +46,9 @@ vi.mock('electron', () => {
       on: () => {},
       invoke: async (channel: string, args: unknown) => {
         invoked.push([channel, args]);
-        return channel === 'lowbit:model.inspect' ? { ok: false, error: { code: 'MODEL_FORMAT', message: 'bad' } } : { ok: true, value: 'v' };
+        return channel === 'lowbit:model.inspect'
+          ? { ok: false, error: { code: 'MODEL_FORMAT', message: 'bad' } }
+          : { ok: true, value: 'v' };
       },
     },
   };
@@ -87,7 +89,10 @@ describe('main window security', () => {
 
   it('turns a file dropped outside the drop zone into an open, not a navigation', () => {
     let prevented = false;
-    handlers['will-navigate']!({ preventDefault: () => (prevented = true) }, 'file:///home/me/models/my%20model.tflite');
+    handlers['will-navigate']!(
+      { preventDefault: () => (prevented = true) },
+      'file:///home/me/models/my%20model.tflite',
+    );
     expect(prevented).toBe(true);
     expect(dropped).toContain('/home/me/models/my model.tflite');
   });
@@ -124,13 +129,17 @@ describe('preload', () => {
       .sort();
     expect(flat).toEqual([...METHODS].sort());
     expect(typeof api['on']).toBe('function');
-    for (const [, fns] of Object.entries(api)) if (typeof fns === 'object') for (const f of Object.values(fns)) expect(typeof f).toBe('function');
+    for (const [, fns] of Object.entries(api))
+      if (typeof fns === 'object') for (const f of Object.values(fns)) expect(typeof f).toBe('function');
   });
 
   it('calls lowbit:<service>.<method> and rejects failures as plain {code, message}', async () => {
     const api = exposed['lowbit'] as any;
     await expect(api.app.info({})).resolves.toBe('v');
     expect(invoked.at(-1)).toEqual(['lowbit:app.info', {}]);
-    await expect(api.model.inspect({ modelId: 'x' })).rejects.toEqual({ code: 'MODEL_FORMAT', message: 'bad' });
+    await expect(api.model.inspect({ modelId: 'x' })).rejects.toEqual({
+      code: 'MODEL_FORMAT',
+      message: 'bad',
+    });
   });
 });
