@@ -80,9 +80,11 @@ export default tseslint.config(
               group: ['electron', 'node:*', 'usb', 'serialport'],
               message: 'the renderer is a browser page.',
             },
+            // A regex, not a gitignore-style group: a group cannot re-include main/contract
+            // once its parent folder is excluded.
             {
-              group: ['**/main/**', '!**/main/contract/**'],
-              message: 'the renderer imports only the contract (as types) from main.',
+              regex: '(^|/)main/(?!contract/)',
+              message: 'the renderer imports only the contract from main.',
             },
           ],
         },
