@@ -15,6 +15,8 @@ export interface FakeLinkFaults {
   silent?: boolean;
   /** Whether the host end has DTR/RTS lines (default true). */
   signals?: boolean;
+  /** Keep a copy of every host→device byte in stats.hostStream (to locate fault positions). */
+  record?: boolean;
 }
 
 export interface FakeLinkStats {
@@ -22,6 +24,7 @@ export interface FakeLinkStats {
   deviceBytes: number;
   signals: { dtr?: boolean; rts?: boolean }[];
   bauds: number[];
+  hostStream: number[];
 }
 
 export class FakeEndpoint implements Transport {
@@ -85,7 +88,7 @@ export class FakeEndpoint implements Transport {
 export class FakeLink {
   readonly host: FakeEndpoint;
   readonly device: FakeEndpoint;
-  readonly stats: FakeLinkStats = { hostBytes: 0, deviceBytes: 0, signals: [], bauds: [] };
+  readonly stats: FakeLinkStats = { hostBytes: 0, deviceBytes: 0, signals: [], bauds: [], hostStream: [] };
   dropped = false;
 
   constructor(public faults: FakeLinkFaults = {}) {
@@ -116,6 +119,7 @@ export class FakeLink {
     }
     const c = fromHost ? f.corruptHostByte : f.corruptDeviceByte;
     if (c && c.index >= first && c.index < first + payload.length) payload[c.index - first] ^= c.mask ?? 0x01;
+    if (fromHost && f.record) for (const b of payload) this.stats.hostStream.push(b);
     if (fromHost) this.stats.hostBytes += payload.length;
     else this.stats.deviceBytes += payload.length;
     const target = fromHost ? this.device : this.host;

@@ -17,6 +17,8 @@ export interface Stm32FlashOptions extends FlashCommonOptions {
   baud: number;
   /** Refuse any other product ID (from the board catalogue). */
   expectPid?: number;
+  /** Reply budget in ms on top of the wire time (default 500). */
+  replyTimeoutMs?: number;
   /** Jump to this address after a verified write (Go). */
   goAddress?: number;
 }
@@ -42,7 +44,7 @@ export async function flashStm32(
   if (address % 4 !== 0)
     throw new InvalidArgumentError(`address 0x${address.toString(16)} must be 4-byte aligned`);
 
-  const bl = new Stm32Bootloader(t, opts.baud, 500, signal);
+  const bl = new Stm32Bootloader(t, opts.baud, opts.replyTimeoutMs ?? 500, signal);
   new ProgressMeter('connect', 1, opts.onProgress);
   await bl.sync();
   const info = await bl.get();

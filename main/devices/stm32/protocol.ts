@@ -85,15 +85,15 @@ export class Stm32Bootloader {
    * rejected (its checksum fails), then we wait for the NACK that says the bootloader listens.
    */
   async resync(): Promise<void> {
-    // A Write Memory can be waiting for up to 258 bytes: 150 pairs always complete it.
+    // A Write Memory can be waiting for up to 258 bytes: 150 pairs always complete it. Each
+    // pair gets a short wait only; pairs sent before a late NACK arrives are themselves
+    // rejected with NACKs, which the quiet-wait below discards.
     for (let i = 0; i < 150; i++) {
       await this.t.write(Uint8Array.of(0xff, 0x00));
       try {
-        const [b] = await this.t.read(1, 30 + wireTimeMs(2, this.baud), this.signal);
+        const [b] = await this.t.read(1, 5 + wireTimeMs(4, this.baud), this.signal);
         if (b === NACK) {
-          // Let any trailing reply bytes arrive, then start from an empty buffer.
-          await new Promise((r) => setTimeout(r, 20));
-          this.t.discardInput();
+          await this.drainUntilQuiet(30);
           return;
         }
       } catch (e) {
@@ -104,6 +104,17 @@ export class Stm32Bootloader {
       'STM32 bootloader did not come back after an error',
       'reset the board into its bootloader',
     );
+  }
+
+  private async drainUntilQuiet(quietMs: number): Promise<void> {
+    while (true) {
+      try {
+        await this.t.readSome(quietMs, this.signal);
+      } catch (e) {
+        if (e instanceof DeviceTimeoutError) return;
+        throw e;
+      }
+    }
   }
 
   async command(cmd: number, what: string, timeoutMs = this.budget(3)): Promise<void> {
