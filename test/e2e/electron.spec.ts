@@ -36,7 +36,7 @@ test.describe('Electron app', () => {
 
   test.beforeAll(() => {
     // test:e2e builds only the renderer; the desktop bundle is built here when missing.
-    if (!fs.existsSync(MAIN))
+    if (BINARY !== null && !fs.existsSync(MAIN))
       execFileSync(
         process.execPath,
         [path.join(ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'],
