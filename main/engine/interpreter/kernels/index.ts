@@ -16,10 +16,9 @@ import { fullyConnected } from './fully_connected';
 import { kernel as hardSwish } from './hard_swish';
 import { l2Pool2d } from './l2_pool_2d';
 import { kernel as leakyRelu } from './leaky_relu';
+import { logistic } from './logistic';
 import { maxPool2d } from './max_pool_2d';
 import { mul } from './mul';
-import { pad } from './pad';
-import { padv2 } from './padv2';
 import { kernel as prelu } from './prelu';
 import { quantize } from './quantize';
 import { kernel as relu } from './relu';
@@ -31,6 +30,7 @@ import { softmax } from './softmax';
 import { squeeze } from './squeeze';
 import { kernel as stridedSlice } from './strided_slice';
 import { sub } from './sub';
+import { tanh } from './tanh';
 import { kernel as transpose } from './transpose';
 
 export const kernels: Readonly<Record<string, Kernel | undefined>> = {
@@ -47,10 +47,9 @@ export const kernels: Readonly<Record<string, Kernel | undefined>> = {
   HARD_SWISH: hardSwish,
   L2_POOL_2D: l2Pool2d,
   LEAKY_RELU: leakyRelu,
+  LOGISTIC: logistic,
   MAX_POOL_2D: maxPool2d,
   MUL: mul,
-  PAD: pad,
-  PADV2: padv2,
   PRELU: prelu,
   QUANTIZE: quantize,
   RELU: relu,
@@ -62,5 +61,6 @@ export const kernels: Readonly<Record<string, Kernel | undefined>> = {
   SQUEEZE: squeeze,
   STRIDED_SLICE: stridedSlice,
   SUB: sub,
+  TANH: tanh,
   TRANSPOSE: transpose,
 };
