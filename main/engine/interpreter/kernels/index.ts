@@ -19,6 +19,8 @@ import { kernel as leakyRelu } from './leaky_relu';
 import { logistic } from './logistic';
 import { maxPool2d } from './max_pool_2d';
 import { mul } from './mul';
+import { pad } from './pad';
+import { padv2 } from './padv2';
 import { kernel as prelu } from './prelu';
 import { quantize } from './quantize';
 import { kernel as relu } from './relu';
@@ -32,6 +34,7 @@ import { kernel as stridedSlice } from './strided_slice';
 import { sub } from './sub';
 import { tanh } from './tanh';
 import { kernel as transpose } from './transpose';
+import { kernel as unidirectionalSequenceLstm } from './unidirectional_sequence_lstm';
 
 export const kernels: Readonly<Record<string, Kernel | undefined>> = {
   ADD: add,
@@ -50,6 +53,8 @@ export const kernels: Readonly<Record<string, Kernel | undefined>> = {
   LOGISTIC: logistic,
   MAX_POOL_2D: maxPool2d,
   MUL: mul,
+  PAD: pad,
+  PADV2: padv2,
   PRELU: prelu,
   QUANTIZE: quantize,
   RELU: relu,
@@ -63,4 +68,5 @@ export const kernels: Readonly<Record<string, Kernel | undefined>> = {
   SUB: sub,
   TANH: tanh,
   TRANSPOSE: transpose,
+  UNIDIRECTIONAL_SEQUENCE_LSTM: unidirectionalSequenceLstm,
 };

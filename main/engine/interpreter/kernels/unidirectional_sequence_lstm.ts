@@ -1,0 +1,36 @@
+/**
+ * UNIDIRECTIONAL_SEQUENCE_LSTM: float32 (lstm-float.ts) and integer-only int8 with int16 cell
+ * state (lstm-integer.ts). Hybrid (float activations, int8 weights) and layer-norm LSTMs are
+ * refused in prepare. The output and cell states are variable tensors carried across
+ * invocations, as in TFLite.
+ */
+import type { Kernel } from '../types';
+import { makeFloatLstm } from './lstm-float';
+import { makeIntegerLstm, prepareIntegerLstm } from './lstm-integer';
+import { lstmOperands } from './lstm-tensors';
+
+export const kernel: Kernel = {
+  prepare(ctx) {
+    const o = lstmOperands(ctx);
+    const opts = ctx.options ?? {};
+    const activation: number = opts.fusedActivationFunction ?? 4;
+    const cellClip: number = opts.cellClip ?? 0;
+    const projClip: number = opts.projClip ?? 0;
+    if (cellClip < 0 || projClip < 0) ctx.invalid('cell_clip and proj_clip must be >= 0');
+    o.output.shape = o.timeMajor ? [o.nTime, o.nBatch, o.nOutput] : [o.nBatch, o.nTime, o.nOutput];
+    if (o.output.dtype !== o.input.dtype)
+      ctx.unsupported(`input ${o.input.dtype} with output ${o.output.dtype}`);
+    if (o.input.dtype === 'float32') {
+      const weightsDtype = o.forgetGate.inputWeights.dtype;
+      if (weightsDtype !== 'float32') ctx.unsupported(`hybrid LSTM (float32 input, ${weightsDtype} weights)`);
+      if (o.hasLayerNorm) ctx.unsupported('layer-norm LSTM');
+      for (const t of ctx.inputs)
+        if (t && t.dtype !== 'float32') ctx.unsupported(`float LSTM operand ${t.name} is ${t.dtype}`);
+      if (![0, 1, 2, 3, 4, 6].includes(activation)) ctx.unsupported(`activation ${activation}`);
+      return makeFloatLstm(o, activation, cellClip, projClip);
+    }
+    if (o.input.dtype === 'int8')
+      return makeIntegerLstm(o, prepareIntegerLstm(ctx, o, activation, cellClip, projClip));
+    return ctx.unsupported(`input dtype ${o.input.dtype}`);
+  },
+};
