@@ -1,0 +1,110 @@
+/**
+ * Evaluates one model on a set of samples: what a technique cost and bought. Accuracy needs
+ * labels; fidelity (agreement, SQNR, KL) needs the reference model's outputs on the same
+ * samples; latency is measured on invoke() alone after warm-up; size includes gzip; the arena is
+ * the interpreter's planned activation memory.
+ */
+import { DatasetError, throwIfAborted } from '../errors';
+import type { TflModel } from '../tflite/model';
+import {
+  ClassificationTally,
+  FidelityTally,
+  latencyStats,
+  type ClassificationResult,
+  type FidelityResult,
+} from './metrics';
+import { FloatRunner } from './runner';
+import { measureSize, type SizeReport } from './size';
+
+export interface Sample {
+  /** One Float32Array per model input, already preprocessed to the input's shape. */
+  inputs: Float32Array[];
+  label?: number;
+}
+
+export interface SampleSet {
+  readonly length: number;
+  get(i: number): Sample;
+}
+
+export interface EvaluateOptions {
+  /** Reference outputs (e.g. the float model's), one array of outputs per sample. */
+  reference?: Float32Array[][];
+  /** Which output holds the class scores (default 0). */
+  scoresOutput?: number;
+  /** Keep this model's outputs (to serve as the reference for others). */
+  keepOutputs?: boolean;
+  latencyRuns?: number;
+  warmupRuns?: number;
+  progress?: (done: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+export interface ModelEvaluation {
+  size: SizeReport;
+  arenaBytes: number;
+  samples: number;
+  accuracy: ClassificationResult | null;
+  fidelity: FidelityResult | null;
+  latency: { medianMs: number; p90Ms: number; runs: number };
+  outputs?: Float32Array[][];
+}
+
+export function evaluateModel(
+  model: TflModel,
+  fileBytes: Uint8Array,
+  samples: SampleSet,
+  opts: EvaluateOptions = {},
+): ModelEvaluation {
+  if (samples.length === 0) throw new DatasetError('the dataset is empty: nothing to evaluate');
+  const runner = new FloatRunner(model);
+  const scoresAt = opts.scoresOutput ?? 0;
+  const scoreShape = runner.outputs[scoresAt]?.shape ?? [];
+  const numClasses = scoreShape[scoreShape.length - 1] ?? 0;
+  if (opts.reference && opts.reference.length !== samples.length) {
+    throw new DatasetError(`reference has ${opts.reference.length} samples, dataset ${samples.length}`);
+  }
+  let tally: ClassificationTally | null = null;
+  const fidelity = opts.reference ? new FidelityTally() : null;
+  const kept: Float32Array[][] = [];
+  for (let i = 0; i < samples.length; i++) {
+    if (i % 16 === 0) throwIfAborted(opts.signal);
+    const s = samples.get(i);
+    const out = runner.run(s.inputs);
+    if (s.label !== undefined) {
+      tally ??= new ClassificationTally(numClasses);
+      if (!(s.label >= 0 && s.label < numClasses)) {
+        throw new DatasetError(`sample ${i}: label ${s.label} is outside the model's ${numClasses} classes`);
+      }
+      tally.add(out[scoresAt]!, s.label);
+    }
+    if (fidelity) fidelity.add(opts.reference![i]![scoresAt]!, out[scoresAt]!);
+    if (opts.keepOutputs) kept.push(out);
+    opts.progress?.(i + 1, samples.length);
+  }
+  const latency = measureLatency(runner, samples.get(0), opts);
+  return {
+    size: measureSize(fileBytes),
+    arenaBytes: runner.interpreter.arenaBytes,
+    samples: samples.length,
+    accuracy: tally?.result() ?? null,
+    fidelity: fidelity?.result() ?? null,
+    latency,
+    ...(opts.keepOutputs ? { outputs: kept } : {}),
+  };
+}
+
+function measureLatency(runner: FloatRunner, sample: Sample, opts: EvaluateOptions) {
+  const runs = opts.latencyRuns ?? 20;
+  const warmup = opts.warmupRuns ?? 3;
+  runner.run(sample.inputs); // sets the inputs once; timing covers invoke() only
+  const times: number[] = [];
+  for (let i = 0; i < warmup + runs; i++) {
+    throwIfAborted(opts.signal);
+    const t0 = performance.now();
+    runner.interpreter.invoke();
+    const dt = performance.now() - t0;
+    if (i >= warmup) times.push(dt);
+  }
+  return latencyStats(times);
+}

@@ -1,0 +1,77 @@
+/**
+ * Runs any model — float, int8, uint8 or int16 I/O — on float samples: inputs are quantized
+ * with the model input's own scale and zero point (round half away from zero, saturating, as
+ * TFLite's QUANTIZE does), outputs are dequantized, so every model is compared in real values.
+ */
+import { ShapeMismatchError, UnsupportedOpError } from '../errors';
+import { Interpreter, type TensorInfo } from '../interpreter/interpreter';
+import { numElements } from '../interpreter/dtype';
+import type { TypedArray } from '../interpreter/types';
+import { qRange, quantizeValue } from '../quant/math';
+import type { TflModel } from '../tflite/model';
+
+export class FloatRunner {
+  readonly interpreter: Interpreter;
+  private readonly inputInfo: TensorInfo[];
+  private readonly outputInfo: TensorInfo[];
+
+  constructor(model: TflModel) {
+    this.interpreter = Interpreter.create(model);
+    this.inputInfo = this.interpreter.inputs;
+    this.outputInfo = this.interpreter.outputs;
+  }
+
+  get inputs(): TensorInfo[] {
+    return this.inputInfo;
+  }
+
+  get outputs(): TensorInfo[] {
+    return this.outputInfo;
+  }
+
+  /** Runs one sample (one Float32Array per model input); returns each output as real values. */
+  run(inputs: Float32Array[]): Float32Array[] {
+    if (inputs.length !== this.inputInfo.length) {
+      throw new ShapeMismatchError(`model has ${this.inputInfo.length} inputs, sample has ${inputs.length}`);
+    }
+    inputs.forEach((x, i) => this.interpreter.setInput(i, toModelInput(x, this.inputInfo[i]!)));
+    this.interpreter.invoke();
+    return this.outputInfo.map((_, k) => {
+      const o = this.interpreter.output(k);
+      return toReal(o.data, o);
+    });
+  }
+}
+
+function toModelInput(x: Float32Array, t: TensorInfo): TypedArray | Float32Array {
+  const n = numElements(t.shape);
+  if (x.length !== n) {
+    throw new ShapeMismatchError(
+      `input "${t.name}" needs ${n} values (shape [${t.shape.join(',')}]), sample has ${x.length}`,
+    );
+  }
+  if (t.dtype === 'float32') return x;
+  if (t.dtype === 'int8' || t.dtype === 'uint8' || t.dtype === 'int16') {
+    const q = t.quant;
+    if (!q || q.scale.length !== 1)
+      throw new UnsupportedOpError(`input "${t.name}" is ${t.dtype} without per-tensor quantization`);
+    const [lo, hi] = qRange(t.dtype);
+    const out =
+      t.dtype === 'int8' ? new Int8Array(n) : t.dtype === 'uint8' ? new Uint8Array(n) : new Int16Array(n);
+    for (let i = 0; i < n; i++) out[i] = quantizeValue(x[i]!, q.scale[0]!, q.zeroPoint[0] ?? 0, lo, hi);
+    return out;
+  }
+  throw new UnsupportedOpError(
+    `input "${t.name}" has dtype ${t.dtype}; evaluation feeds float, int8, uint8 or int16 inputs`,
+  );
+}
+
+function toReal(data: TypedArray, t: TensorInfo): Float32Array {
+  if (t.dtype === 'float32') return Float32Array.from(data as Float32Array);
+  const out = new Float32Array(data.length);
+  const q = t.quant;
+  const scale = q?.scale.length === 1 ? q.scale[0]! : 1;
+  const zp = q?.zeroPoint.length === 1 ? (q.zeroPoint[0] ?? 0) : 0;
+  for (let i = 0; i < data.length; i++) out[i] = (Number(data[i]) - zp) * scale;
+  return out;
+}
