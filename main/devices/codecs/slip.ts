@@ -50,10 +50,8 @@ export class SlipDecoder {
     const frames: Uint8Array[] = [];
     for (const b of chunk) {
       if (b === SLIP_END) {
-        if (this.inFrame && this.buf.length > 0) {
-          if (this.broken || this.escaped) this.dropped++;
-          else frames.push(Uint8Array.from(this.buf));
-        }
+        if (this.inFrame && (this.broken || this.escaped)) this.dropped++;
+        else if (this.inFrame && this.buf.length > 0) frames.push(Uint8Array.from(this.buf));
         // Every 0xC0 may open a frame: an end marker doubles as the next start.
         this.inFrame = true;
         this.escaped = false;

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import catalogue from '../../../assets/boards.json';
+import { BOARDS, boardById, boardsForUsb, parseBoards } from './boards';
+
+describe('board catalogue', () => {
+  it('lists the required boards with typed figures', () => {
+    expect(BOARDS.map((b) => b.id)).toEqual([
+      'arduino-nano-33-ble-sense',
+      'esp32-devkitc',
+      'esp32-s3-devkitc-1',
+      'xiao-esp32s3',
+      'stm32f746g-disco',
+      'nucleo-f446re',
+      'nucleo-h743zi',
+      'raspberry-pi-pico',
+      'raspberry-pi-pico-2',
+      'sparkfun-edge',
+    ]);
+    expect(boardById('nucleo-f446re')).toMatchObject({
+      clockMHz: 180,
+      flashKB: 512,
+      ramKB: 128,
+      stm32Pid: 0x421,
+      model: { address: 0x08020000 },
+    });
+    expect(boardById('raspberry-pi-pico')).toMatchObject({
+      flashKB: 2048,
+      ramKB: 264,
+      model: { uf2Family: 'rp2040', address: 0x10100000 },
+    });
+    expect(boardById('esp32-devkitc')?.usb[0]).toMatchObject({ vid: 0x10c4, pid: 0xea60 });
+  });
+
+  it('guesses boards from USB IDs', () => {
+    expect(boardsForUsb(0x2e8a, 0x0003).map((b) => b.id)).toEqual(['raspberry-pi-pico']);
+    expect(boardsForUsb(0x2e8a, 0x000f).map((b) => b.id)).toEqual(['raspberry-pi-pico-2']);
+    expect(boardsForUsb(0x0483, 0x374b).map((b) => b.id)).toEqual([
+      'stm32f746g-disco',
+      'nucleo-f446re',
+      'nucleo-h743zi',
+    ]);
+    expect(boardsForUsb(0x1234, 0x5678)).toEqual([]);
+  });
+
+  it('rejects a catalogue with a missing source or a bad hex field', () => {
+    const bad = structuredClone(catalogue) as { boards: Record<string, unknown>[] };
+    delete (bad.boards[0].sources as Record<string, string>).ramKB;
+    expect(() => parseBoards(bad)).toThrow(/sources\.ramKB/);
+    const bad2 = structuredClone(catalogue) as { boards: Record<string, unknown>[] };
+    (bad2.boards[1].usb as { vid: string }[])[0].vid = '10c4';
+    expect(() => parseBoards(bad2)).toThrow(expect.objectContaining({ code: 'MODEL_FORMAT' }));
+  });
+});
