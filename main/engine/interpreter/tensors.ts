@@ -2,7 +2,7 @@
  * Builds the runtime tensors (RtTensor) of one subgraph from a TflModel, and the OpContexts of
  * its operators. Shared by the Interpreter and checkSupport.
  */
-import { ModelFormatError } from '../errors';
+import { ModelFormatError, UnsupportedOpError } from '../errors';
 import { BuiltinOperator } from '../tflite/model';
 import type { OperatorT, TensorT, TflModel } from '../tflite/model';
 import { makeOpContext } from './context';
@@ -25,6 +25,10 @@ export function quantOf(t: TensorT): QuantParams | null {
 function constData(model: TflModel, t: TensorT, index: number): TypedArray | null {
   const buf = t.buffer > 0 ? model.buffers[t.buffer] : undefined;
   if (!buf || buf.data.length === 0) return null;
+  if (t.sparsity)
+    throw new UnsupportedOpError(
+      `tensor ${index} "${String(t.name)}" is stored sparse, which is not supported`,
+    );
   const dtype = dtypeOf(t.type);
   const bytes = dtypeBytes(dtype);
   // Strings and other variable-size types keep their raw bytes (only SHAPE-like ops could read them).
