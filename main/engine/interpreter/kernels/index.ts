@@ -18,6 +18,7 @@ import { l2Pool2d } from './l2_pool_2d';
 import { kernel as leakyRelu } from './leaky_relu';
 import { logistic } from './logistic';
 import { maxPool2d } from './max_pool_2d';
+import { mean } from './mean';
 import { mul } from './mul';
 import { pad } from './pad';
 import { padv2 } from './padv2';
@@ -32,6 +33,7 @@ import { softmax } from './softmax';
 import { squeeze } from './squeeze';
 import { kernel as stridedSlice } from './strided_slice';
 import { sub } from './sub';
+import { sum } from './sum';
 import { tanh } from './tanh';
 import { kernel as transpose } from './transpose';
 import { kernel as unidirectionalSequenceLstm } from './unidirectional_sequence_lstm';
@@ -52,6 +54,7 @@ export const kernels: Readonly<Record<string, Kernel | undefined>> = {
   LEAKY_RELU: leakyRelu,
   LOGISTIC: logistic,
   MAX_POOL_2D: maxPool2d,
+  MEAN: mean,
   MUL: mul,
   PAD: pad,
   PADV2: padv2,
@@ -66,6 +69,7 @@ export const kernels: Readonly<Record<string, Kernel | undefined>> = {
   SQUEEZE: squeeze,
   STRIDED_SLICE: stridedSlice,
   SUB: sub,
+  SUM: sum,
   TANH: tanh,
   TRANSPOSE: transpose,
   UNIDIRECTIONAL_SEQUENCE_LSTM: unidirectionalSequenceLstm,
