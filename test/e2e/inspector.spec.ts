@@ -143,6 +143,11 @@ test('per-axis quantization shows compactly and in full in the tensor details', 
     `per-axis on dimension ${q.quantizedDimension}, ${q.scale.length} channels`,
   );
   await expect(detail.getByTestId('per-axis-params').locator('.ch')).toHaveCount(q.scale.length);
+  await shoot(
+    page,
+    'tensor-detail',
+    (await page.locator('html').getAttribute('data-theme')) as 'light' | 'dark',
+  );
   await page.keyboard.press('Escape');
   await expect(detail).toHaveCount(0);
 });
@@ -195,4 +200,57 @@ test('keyboard: the drop zone opens the file chooser; Tab reaches the theme togg
   const before = await page.locator('html').getAttribute('data-theme');
   await page.keyboard.press('Enter');
   await expect(page.locator('html')).not.toHaveAttribute('data-theme', before ?? '');
+});
+
+test('a file dropped on the drop zone opens, and a 3.9 MB model round-trips the bridge', async ({
+  page,
+  serve,
+}) => {
+  const file = sharedPath('models', 'tflite-micro', 'mobilenet_v2_quantized_1x3x224x224.tflite');
+  const t = truth(file);
+  await page.goto(serve.url);
+  const b64 = fs.readFileSync(file).toString('base64');
+  // Build a real DataTransfer holding the file in the page and drop it, as a user's drag would.
+  await page.getByTestId('drop-zone').evaluate((zone, data) => {
+    const bin = atob(data);
+    const bytes = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    const dt = new DataTransfer();
+    dt.items.add(new File([bytes], 'mobilenet_v2.tflite', { type: 'application/octet-stream' }));
+    zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, b64);
+  await expect(page.getByTestId('inspector')).toBeVisible();
+  await expect(page.getByTestId('current-model')).toContainText('mobilenet_v2.tflite');
+  await expect(page.getByTestId('tensor-table').getByTestId('tensor-row')).toHaveCount(t.tensorCount);
+  for (const [op, n] of Object.entries(t.opCounts)) {
+    await expect(
+      page.locator(`[data-testid="op-table"] tr[data-op="${op}"] [data-testid="op-count"]`),
+    ).toHaveText(String(n));
+  }
+  await expect(page.getByTestId('model-inputs')).toContainText('1×3×224×224');
+
+  // And it still reads well on a large screen.
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await shoot(
+    page,
+    'inspector-1920',
+    (await page.locator('html').getAttribute('data-theme')) as 'light' | 'dark',
+  );
+});
+
+test('the page reports its host, and a page with a wrong token is refused with advice', async ({
+  page,
+  serve,
+}) => {
+  await page.goto(serve.url);
+  await expect(page.getByTestId('app-info')).toContainText('browser mode');
+  await expect(page.getByTestId('error-banner')).toHaveCount(0);
+
+  const wrong = serve.url.replace(/#token=.*/, '#token=not-the-token');
+  await page.goto('about:blank');
+  await page.goto(wrong);
+  const banner = page.getByTestId('error-banner');
+  await expect(banner).toHaveAttribute('data-code', 'HOST_DISCONNECTED');
+  await expect(banner.getByTestId('error-message')).toContainText('could not connect to the Lowbit host');
+  await expect(page.getByTestId('app-info')).toHaveCount(0);
 });

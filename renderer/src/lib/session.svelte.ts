@@ -2,7 +2,7 @@
  * The open model and what the UI shows about it. One instance, shared by the views.
  * Every open goes through `track` so a slow earlier open can never overwrite a later one.
  */
-import type { ErrorInfo, InspectReport, ModelHandle, RecentModel } from './contract';
+import type { AppInfo, ErrorInfo, InspectReport, ModelHandle, RecentModel } from './contract';
 import { api } from './api';
 import { toErrorInfo } from './errors';
 
@@ -13,7 +13,22 @@ class Session {
   /** What is in progress ("Reading person_detect.tflite…"), or null. */
   busy = $state<string | null>(null);
   recent = $state<RecentModel[]>([]);
+  info = $state<AppInfo | null>(null);
   private generation = 0;
+
+  /**
+   * First contact with main: app info and the recent list. In browser mode this is also where a
+   * wrong token or a stopped server shows up, before the user tries to open anything.
+   */
+  async init(): Promise<void> {
+    try {
+      this.info = await api.app.info({});
+    } catch (e) {
+      this.error ??= toErrorInfo(e);
+      return;
+    }
+    await this.refreshRecent();
+  }
 
   /** Runs one open/inspect; a newer call makes the result of an older one be ignored. */
   private async track(label: string, open: () => Promise<ModelHandle | null>): Promise<void> {
