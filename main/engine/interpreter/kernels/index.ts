@@ -4,6 +4,7 @@
  */
 import type { Kernel } from '../types';
 import { add } from './add';
+import { kernel as argMax } from './arg_max';
 import { averagePool2d } from './average_pool_2d';
 import { cast } from './cast';
 import { kernel as concatenation } from './concatenation';
@@ -13,13 +14,17 @@ import { dequantize } from './dequantize';
 import { kernel as elu } from './elu';
 import { expandDims } from './expand_dims';
 import { fullyConnected } from './fully_connected';
+import { kernel as gather } from './gather';
 import { kernel as hardSwish } from './hard_swish';
 import { l2Pool2d } from './l2_pool_2d';
 import { kernel as leakyRelu } from './leaky_relu';
 import { logistic } from './logistic';
 import { maxPool2d } from './max_pool_2d';
+import { kernel as maximum } from './maximum';
 import { mean } from './mean';
+import { kernel as minimum } from './minimum';
 import { mul } from './mul';
+import { kernel as pack } from './pack';
 import { pad } from './pad';
 import { padv2 } from './padv2';
 import { kernel as prelu } from './prelu';
@@ -29,7 +34,9 @@ import { kernel as relu6 } from './relu6';
 import { kernel as reluN1To1 } from './relu_n1_to_1';
 import { reshape } from './reshape';
 import { shape } from './shape';
+import { kernel as slice } from './slice';
 import { softmax } from './softmax';
+import { kernel as split } from './split';
 import { squeeze } from './squeeze';
 import { kernel as stridedSlice } from './strided_slice';
 import { sub } from './sub';
@@ -37,9 +44,11 @@ import { sum } from './sum';
 import { tanh } from './tanh';
 import { kernel as transpose } from './transpose';
 import { kernel as unidirectionalSequenceLstm } from './unidirectional_sequence_lstm';
+import { kernel as unpack } from './unpack';
 
 export const kernels: Readonly<Record<string, Kernel | undefined>> = {
   ADD: add,
+  ARG_MAX: argMax,
   AVERAGE_POOL_2D: averagePool2d,
   CAST: cast,
   CONCATENATION: concatenation,
@@ -49,13 +58,17 @@ export const kernels: Readonly<Record<string, Kernel | undefined>> = {
   ELU: elu,
   EXPAND_DIMS: expandDims,
   FULLY_CONNECTED: fullyConnected,
+  GATHER: gather,
   HARD_SWISH: hardSwish,
   L2_POOL_2D: l2Pool2d,
   LEAKY_RELU: leakyRelu,
   LOGISTIC: logistic,
+  MAXIMUM: maximum,
   MAX_POOL_2D: maxPool2d,
   MEAN: mean,
+  MINIMUM: minimum,
   MUL: mul,
+  PACK: pack,
   PAD: pad,
   PADV2: padv2,
   PRELU: prelu,
@@ -65,7 +78,9 @@ export const kernels: Readonly<Record<string, Kernel | undefined>> = {
   RELU_N1_TO_1: reluN1To1,
   RESHAPE: reshape,
   SHAPE: shape,
+  SLICE: slice,
   SOFTMAX: softmax,
+  SPLIT: split,
   SQUEEZE: squeeze,
   STRIDED_SLICE: stridedSlice,
   SUB: sub,
@@ -73,4 +88,5 @@ export const kernels: Readonly<Record<string, Kernel | undefined>> = {
   TANH: tanh,
   TRANSPOSE: transpose,
   UNIDIRECTIONAL_SEQUENCE_LSTM: unidirectionalSequenceLstm,
+  UNPACK: unpack,
 };

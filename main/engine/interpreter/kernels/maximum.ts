@@ -1,0 +1,4 @@
+import { makeMaxMinKernel } from './maximum-minimum';
+
+/** MAXIMUM: elementwise max with broadcasting (see maximum-minimum.ts). */
+export const kernel = makeMaxMinKernel(true);
