@@ -1,0 +1,79 @@
+import type { CliCommand } from '../command';
+import { parse } from '../args';
+import { BOARDS, boardById } from '../../engine/deploy/boards';
+import { estimateFootprint, fitBoard } from '../../engine/deploy/fit';
+import { footprintFacts } from '../../engine/deploy/footprint-facts';
+import { InvalidArgumentError } from '../../engine/errors';
+import { loadModelFile } from '../load-model';
+import { formatBytes, table } from '../format/table';
+
+export const command: CliCommand = {
+  name: 'fit',
+  summary: 'Will the model fit a microcontroller? Flash and RAM per board, with the basis of each figure',
+  usage: `usage: lowbit fit MODEL [--board ID] [--json]
+
+Estimates flash (model + TFLite Micro runtime + the kernels the model uses) and RAM (tensor arena
+from Lowbit's lifetime planner + TFLM bookkeeping + margin) and checks every board in the
+catalogue, or just --board ID. Board ids: ${BOARDS.map((b) => b.id).join(', ')}.`,
+  async run(argv, ctx) {
+    const { values, positionals } = parse(
+      argv,
+      { json: { type: 'boolean' }, board: { type: 'string' } },
+      { minPositionals: 1, maxPositionals: 1 },
+    );
+    const file = positionals[0]!;
+    const boards = values.board ? [boardById(values.board)] : [...BOARDS];
+    if (boards[0] === undefined)
+      throw new InvalidArgumentError(
+        `unknown board "${values.board}": one of ${BOARDS.map((b) => b.id).join(', ')}`,
+      );
+    const { model, bytes } = loadModelFile(file);
+    const facts = footprintFacts(model, bytes.length);
+    const estimate = estimateFootprint(facts);
+    const fits = boards.map((b) => fitBoard(estimate, b!));
+    if (values.json) {
+      ctx.out(JSON.stringify({ model: file, facts, estimate, boards: fits }, null, 2));
+      return 0;
+    }
+    const e = estimate;
+    ctx.out(
+      [
+        `${file}: ${facts.ops.length} op types, arena ${formatBytes(facts.arenaBytes)}`,
+        '',
+        table(
+          ['budget', 'bytes', 'basis'],
+          [
+            ['flash: model', e.flash.model.bytes, e.flash.model.basis],
+            ['flash: TFLM runtime', e.flash.runtime.bytes, e.flash.runtime.basis],
+            ['flash: kernels', e.flash.kernels.bytes, e.flash.kernels.basis],
+            ['flash total', e.flash.total, ''],
+            ['RAM: tensor arena', e.ram.arena.bytes, e.ram.arena.basis],
+            ['RAM: TFLM bookkeeping', e.ram.persistent.bytes, e.ram.persistent.basis],
+            ['RAM: margin', e.ram.margin.bytes, e.ram.margin.basis],
+            ['RAM total', e.ram.total, ''],
+          ],
+        ),
+        ...(e.missingKernels.length
+          ? ['', `TFLite Micro has no kernel for: ${e.missingKernels.join(', ')}`]
+          : []),
+        '',
+        table(
+          ['board', 'flash', 'RAM', 'verdict'],
+          fits.map((f) => [
+            f.board,
+            `${f.fitsFlash ? 'ok' : 'OVER'} ${signed(f.flashHeadroom)}`,
+            `${f.fitsRam ? 'ok' : 'OVER'} ${signed(f.ramHeadroom)}`,
+            f.fits ? 'fits' : 'does not fit',
+          ]),
+        ),
+        '',
+        'Estimates: confirm on target with the build map file and interpreter.arena_used_bytes().',
+      ].join('\n'),
+    );
+    return 0;
+  },
+};
+
+function signed(n: number): string {
+  return n >= 0 ? `+${formatBytes(n)}` : `-${formatBytes(-n)}`;
+}
