@@ -35,7 +35,7 @@ export const kernel: Kernel = {
     if (input.shape.length > 5) ctx.unsupported(`rank ${input.shape.length} > 5`);
     const begin = constInts(ctx, ctx.input(1), 'begin');
     const size = constInts(ctx, ctx.input(2), 'size');
-    let outShape: number[] = [];
+    let outShape: number[];
     try {
       outShape = planSlice(input.shape, begin, size);
     } catch (e) {
