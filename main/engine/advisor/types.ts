@@ -1,0 +1,201 @@
+/**
+ * The advisor's typed contract: what the wizard (and `lowbit recommend`) asks, and the plan it
+ * gets back. Pure data, no behaviour, so the renderer can import it as well.
+ */
+
+/** Stable, machine-readable technique ids. Never rename one: the wizard and scripts key on them. */
+export type TechniqueId =
+  | 'float16'
+  | 'dynamic'
+  | 'int8'
+  | 'int16x8'
+  | 'prune'
+  | 'cluster'
+  | 'qat'
+  | 'distill'
+  | 'keep-float-fallback';
+
+export const TECHNIQUE_IDS: readonly TechniqueId[] = [
+  'float16',
+  'dynamic',
+  'int8',
+  'int16x8',
+  'prune',
+  'cluster',
+  'qat',
+  'distill',
+  'keep-float-fallback',
+];
+
+/**
+ * What data the user has. An unlabelled sample is enough to calibrate full integer
+ * quantization; labelled data also calibrates (labels are ignored there) and measures accuracy.
+ * `count` is the number of items when known.
+ */
+export type DataAvailability =
+  { kind: 'none' } | { kind: 'unlabelled'; count?: number } | { kind: 'labelled'; count?: number };
+
+export type DataKind = DataAvailability['kind'];
+
+/**
+ * cpu = desktop/mobile CPU, gpu = mobile GPU delegate, edgetpu = Coral Edge TPU,
+ * mcu = microcontroller (TFLite Micro), dsp = Hexagon-class DSP/NPU.
+ */
+export type Target = 'cpu' | 'gpu' | 'edgetpu' | 'mcu' | 'dsp';
+export const TARGETS: readonly Target[] = ['cpu', 'gpu', 'edgetpu', 'mcu', 'dsp'];
+
+export type Priority = 'size' | 'latency' | 'accuracy';
+export const PRIORITIES: readonly Priority[] = ['size', 'latency', 'accuracy'];
+
+export const DATA_KINDS: readonly DataKind[] = ['none', 'unlabelled', 'labelled'];
+
+export interface Limits {
+  /** Largest acceptable model file, bytes. */
+  maxModelBytes?: number;
+  /** Largest acceptable working memory (tensor arena), bytes. */
+  maxRamBytes?: number;
+  /** Largest acceptable accuracy loss against the float model, in percentage points. */
+  maxAccuracyLossPoints?: number;
+}
+
+/** The part of a board description the fit check needs (the board catalogue has more). */
+export interface BoardLimits {
+  id: string;
+  name: string;
+  flashBytes: number;
+  ramBytes: number;
+}
+
+/** float32, float16, int8 = weights of that type throughout; mixed = some of each (e.g. a dynamic-range model). */
+export type ModelDtype = 'float32' | 'float16' | 'int8' | 'mixed';
+
+/** Facts about the model; derive them from an inspector report with `modelFactsFromReport`. */
+export interface ModelFacts {
+  sizeBytes: number;
+  dtype: ModelDtype;
+  /** True when the model is not plain float32 (float16, int8 or mixed). */
+  alreadyQuantized: boolean;
+  /** Operator name → count, e.g. {CONV_2D: 14}. */
+  opCounts: Record<string, number>;
+  /** Elements in constant tensors, counted once per buffer. */
+  parameterCount?: number;
+  /** Constant float32 / float16 bytes: the part float16 and int8 conversions shrink. */
+  float32WeightBytes?: number;
+  float16WeightBytes?: number;
+  /** Dtype of the non-constant tensors (activations), e.g. 'float32' or 'int8'; 'mixed' when several. */
+  activationDtype?: string;
+  /** Dtypes of the graph inputs and outputs. */
+  inputDtypes?: string[];
+  outputDtypes?: string[];
+  /** Ops without an int8 kernel in TFLite's builtin set (full integer conversion would fail on them). */
+  int8UnsupportedOps: string[];
+  /** Ops the Edge TPU compiler does not map (they and everything after run on the host CPU). */
+  edgeTpuUnsupportedOps: string[];
+  /**
+   * Lower bound on working memory: the largest sum of activation bytes one operator needs alive
+   * at once (its non-constant inputs and outputs), at the model's current activation dtype.
+   */
+  peakActivationBytes?: number;
+  /** The tensor arena measured by the interpreter's planner for the current model, when known. */
+  arenaBytes?: number;
+}
+
+/** Accuracy loss measured by an earlier evaluation, in percentage points, per post-training technique. */
+export type MeasuredLoss = Partial<
+  Record<'float16' | 'dynamic' | 'int8' | 'int16x8' | 'keep-float-fallback', number>
+>;
+
+export interface AdvisorInput {
+  data: DataAvailability;
+  /** The user can fine-tune or retrain the model in their own training pipeline. */
+  retrain: boolean;
+  target: Target;
+  priority: Priority;
+  limits?: Limits;
+  /** Only with target 'mcu'. */
+  board?: BoardLimits;
+  model?: ModelFacts;
+  measuredLoss?: MeasuredLoss;
+}
+
+export type Risk = 'low' | 'medium' | 'high';
+
+/** Speed relative to the float32 model on the same target; null bounds mean "no reliable figure". */
+export interface SpeedEffect {
+  min: number | null;
+  max: number | null;
+  note: string;
+}
+
+export interface Effect {
+  /** In-memory model size relative to float32 weights (1 = unchanged). */
+  sizeRatio: { min: number; max: number };
+  /** True when every step only shrinks the compressed download (pruning, clustering): no in-memory gain. */
+  compressedOnly: boolean;
+  /** True when some step shrinks the compressed download beyond `sizeRatio` (pruning, clustering). */
+  compressedGain: boolean;
+  speedup: SpeedEffect;
+  accuracyRisk: Risk;
+  /** Estimated model bytes after the plan, when the model's facts are known. */
+  expectedBytes?: { min: number; max: number };
+  /** Estimated working memory after the plan, when an activation or arena figure is known. */
+  expectedRamBytes?: { value: number; basis: 'arena' | 'lower-bound' };
+}
+
+export interface StepParams {
+  /** Fraction of weights set to zero, for 'prune'. */
+  sparsity?: number;
+  /** Shared values per layer, for 'cluster'. */
+  clusters?: number;
+  /** Input/output tensor type, for full integer conversion. */
+  io?: 'int8' | 'uint8' | 'float32' | 'int16';
+}
+
+export interface Step {
+  id: TechniqueId;
+  title: string;
+  params?: StepParams;
+  /** 'lowbit' = Lowbit runs it; 'training' = it needs fine-tuning in the user's own training pipeline. */
+  runsIn: 'lowbit' | 'training';
+  /** Sentences citing the rule that put this step here, written to be shown verbatim. */
+  reasons: string[];
+}
+
+export interface FitCheck {
+  what: 'flash' | 'ram' | 'max-bytes' | 'max-ram';
+  neededBytes: number;
+  availableBytes: number;
+  fits: boolean;
+  /** 'lower-bound' when RAM is estimated from activations rather than measured by the planner. */
+  basis: 'estimate' | 'arena' | 'lower-bound';
+}
+
+export interface PlanOption {
+  steps: Step[];
+  effect: Effect;
+  /** False for a host-side preview that cannot run on the chosen target. */
+  deployable: boolean;
+  fit: FitCheck[];
+  /** One line summarising why this option ranks where it does. */
+  summary: string;
+}
+
+/** A technique that cannot be used or is advised against, with the reason and what would change that. */
+export interface Blocked {
+  id: TechniqueId;
+  why: string;
+  unlock: string;
+}
+
+export interface Plan {
+  target: Target;
+  priority: Priority;
+  /** The first option, or null when there is nothing worth doing (e.g. the model is already int8). */
+  recommended: PlanOption | null;
+  alternatives: PlanOption[];
+  impossible: Blocked[];
+  notRecommended: Blocked[];
+  warnings: string[];
+  /** When nothing is recommended (the model is already int8): how the model fits as it is. */
+  currentFit?: FitCheck[];
+}
