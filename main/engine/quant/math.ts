@@ -298,3 +298,40 @@ export function mbqm64(x: number, multiplier: number, shift: number): number {
   }
   return (r | 0) === r ? r : toInt32(r);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Parameter choice for the quantizer (main/engine/optimize). Computed in float32 (Math.fround at
+// each place the converter stores a C float) so the scales match what TFLite's tools write.
+
+/**
+ * Asymmetric (activation) parameters as TFLite's converter picks them
+ * (GetAsymmetricQuantizationParams): the range is first widened to contain 0, then
+ * scale = (max - min) / (qmax - qmin) and zero point = round(qmin - min / scale) clamped to
+ * [qmin, qmax]. The zero point being an integer is the nudge that makes real 0 exactly
+ * representable. An all-zero range has no scale; it gets scale 1 so kernels stay defined.
+ */
+export function asymmetricParams(
+  min: number,
+  max: number,
+  qmin: number,
+  qmax: number,
+): { scale: number; zeroPoint: number } {
+  const f = Math.fround;
+  const lo = f(Math.min(min, 0));
+  const hi = f(Math.max(max, 0));
+  const scale = f((hi - lo) / (qmax - qmin));
+  if (!(scale > 0) || !Number.isFinite(scale)) return { scale: 1, zeroPoint: clamp(0, qmin, qmax) };
+  const zpFromMin = f(qmin - f(lo / scale));
+  const zeroPoint = zpFromMin < qmin ? qmin : zpFromMin > qmax ? qmax : roundAwayFromZero(zpFromMin);
+  return { scale, zeroPoint };
+}
+
+/**
+ * Symmetric scale (zero point 0) for values within [-maxAbs, maxAbs] mapped onto [-qmax, qmax]
+ * (127 for int8 weights, 32767 for int16 activations), stored as float32. A zero range gets
+ * scale 1 (every value quantizes to 0 either way) so no kernel divides by zero.
+ */
+export function symmetricScale(maxAbs: number, qmax: number): number {
+  const s = Math.fround(maxAbs / qmax);
+  return s > 0 && Number.isFinite(s) ? s : 1;
+}

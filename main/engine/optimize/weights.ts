@@ -1,0 +1,110 @@
+/**
+ * Weight, bias and float16 conversion of constant tensors, shared by every technique.
+ * Rounding: TFLite's (std::round, halves away from zero, via quant/math's quantizeValue);
+ * scales are float32 values, as the model stores them.
+ */
+import { quantizeValue, symmetricScale, INT32_MAX, INT32_MIN } from '../quant/math';
+
+export interface QuantizedWeights {
+  data: Int8Array;
+  scale: number[];
+  zeroPoint: number[];
+  /** quantized_dimension (0 for per-tensor). */
+  axis: number;
+}
+
+/**
+ * Symmetric int8 quantization in [-127, 127] (zero point 0), per channel along `axis` or per
+ * tensor when axis is null. Each value lands within half a step (scale / 2) of the float value:
+ * the scale is max|x| / 127, so no value is clamped except by float32 rounding of the scale.
+ */
+export function quantizeWeightsSymmetric(
+  values: Float32Array,
+  shape: readonly number[],
+  axis: number | null,
+): QuantizedWeights {
+  const n = values.length;
+  const channels = axis === null ? 1 : shape[axis];
+  const inner = axis === null ? n : shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const channelOf = (k: number) => (axis === null ? 0 : Math.floor(k / inner) % channels);
+  const maxAbs = new Float64Array(channels);
+  for (let k = 0; k < n; k++) {
+    const c = channelOf(k);
+    const a = Math.abs(values[k]);
+    if (a > maxAbs[c]) maxAbs[c] = a;
+  }
+  const scale = Array.from(maxAbs, (m) => symmetricScale(m, 127));
+  const data = new Int8Array(n);
+  for (let k = 0; k < n; k++) data[k] = quantizeValue(values[k], scale[channelOf(k)], 0, -127, 127);
+  return { data, scale, zeroPoint: new Array<number>(channels).fill(0), axis: axis ?? 0 };
+}
+
+/**
+ * Bias quantization: scale[c] = input_scale × weight_scale[c] (float32), zero point 0, values
+ * round(b / scale) saturated to int32 (int8 models) or stored as int64 (16x8 models, where TFLite
+ * accumulates in 64 bits; |b / scale| stays far below 2^53 for any sane scale).
+ */
+export function quantizeBias(
+  values: Float32Array,
+  inputScale: number,
+  weightScales: readonly number[],
+  dtype: 'int32' | 'int64',
+): { data: Int32Array | BigInt64Array; scale: number[]; zeroPoint: number[] } {
+  const n = values.length;
+  const perChannel = weightScales.length === n && n > 1;
+  const scale = perChannel
+    ? weightScales.map((w) => Math.fround(inputScale * w))
+    : [Math.fround(inputScale * weightScales[0])];
+  const q = (k: number) => quantizeValue(values[k], scale[perChannel ? k : 0], 0, INT32_MIN, INT32_MAX);
+  if (dtype === 'int32') {
+    const data = new Int32Array(n);
+    for (let k = 0; k < n; k++) data[k] = q(k);
+    return { data, scale, zeroPoint: scale.map(() => 0) };
+  }
+  const data = new BigInt64Array(n);
+  for (let k = 0; k < n; k++) {
+    const s = scale[perChannel ? k : 0];
+    data[k] = BigInt(Math.round(values[k] / s));
+  }
+  return { data, scale, zeroPoint: scale.map(() => 0) };
+}
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+/**
+ * float32 -> IEEE half bits, round to nearest even (as the converter's fp16 cast does);
+ * overflow gives ±Inf, tiny values become subnormals or ±0, NaN stays NaN.
+ */
+export function floatToHalf(x: number): number {
+  f32[0] = x;
+  const b = u32[0];
+  const sign = (b >>> 16) & 0x8000;
+  const exp = (b >>> 23) & 0xff;
+  const mant = b & 0x7fffff;
+  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
+  const e = exp - 127 + 15;
+  if (e >= 31) return sign | 0x7c00;
+  if (e <= 0) {
+    // Subnormal half: units of 2^-24. The float is m × 2^(exp - 150) with a 24-bit m.
+    const m = mant | 0x800000;
+    const shift = 126 - exp;
+    if (shift > 24) return sign;
+    const h = m >>> shift;
+    const rem = m & ((1 << shift) - 1);
+    const half = 1 << (shift - 1);
+    return sign | (h + (rem > half || (rem === half && h & 1) ? 1 : 0));
+  }
+  let h = sign | (e << 10) | (mant >>> 13);
+  const rem = mant & 0x1fff;
+  // A carry out of the mantissa correctly bumps the exponent (up to Inf).
+  if (rem > 0x1000 || (rem === 0x1000 && h & 1)) h++;
+  return h;
+}
+
+/** float32 values -> half bits. */
+export function toFloat16(values: Float32Array): Uint16Array {
+  const out = new Uint16Array(values.length);
+  for (let k = 0; k < values.length; k++) out[k] = floatToHalf(values[k]);
+  return out;
+}
