@@ -43,6 +43,7 @@ import { sub } from './sub';
 import { sum } from './sum';
 import { tanh } from './tanh';
 import { kernel as transpose } from './transpose';
+import { transposeConv } from './transpose_conv';
 import { kernel as unidirectionalSequenceLstm } from './unidirectional_sequence_lstm';
 import { kernel as unpack } from './unpack';
 
@@ -87,6 +88,7 @@ export const kernels: Readonly<Record<string, Kernel | undefined>> = {
   SUM: sum,
   TANH: tanh,
   TRANSPOSE: transpose,
+  TRANSPOSE_CONV: transposeConv,
   UNIDIRECTIONAL_SEQUENCE_LSTM: unidirectionalSequenceLstm,
   UNPACK: unpack,
 };
