@@ -6,7 +6,7 @@ export async function cliReference(): Promise<string> {
   const parts = [
     '# CLI reference',
     '',
-    '<!-- Generated from the commands\' own --help texts by `npm run gen:cli-doc`. Do not edit. -->',
+    "<!-- Generated from the commands' own --help texts by `npm run gen:cli-doc`. Do not edit. -->",
     '',
     '`lowbit <command> [options]`. Results go to stdout (`--json` for machines), progress and',
     'diagnostics to stderr. Exit codes: 0 ok, 1 usage, 2 bad input (the message names the file and',
