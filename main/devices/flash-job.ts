@@ -41,7 +41,8 @@ export class ProgressMeter {
     private readonly total: number,
     private readonly sink: ((p: FlashProgress) => void) | undefined,
   ) {
-    this.report(0);
+    // 'done' is a single final event; every other phase announces its start.
+    if (phase !== 'done') this.report(0);
   }
   report(done: number): void {
     if (!this.sink) return;

@@ -1,0 +1,65 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { CliCommand } from '../command';
+import { UsageError } from '../command';
+import { parse } from '../args';
+import { IoError } from '../../engine/errors';
+import { UF2_FAMILIES, buildUf2 } from '../../engine/deploy/uf2';
+import { parseAddress, readModelContainer } from '../../devices/model-image';
+
+export const FAMILY_FLAG: Record<string, keyof typeof UF2_FAMILIES> = {
+  rp2040: 'rp2040',
+  rp2350: 'rp2350-arm-s',
+  absolute: 'absolute',
+  data: 'data',
+};
+
+export const command: CliCommand = {
+  name: 'uf2',
+  summary: 'Write a model (in its container) as a UF2 image for RP2040/RP2350 boot drives',
+  usage: `usage: lowbit uf2 MODEL --address HEX --out FILE [--family rp2040|rp2350|absolute|data] [--json]
+
+Wraps the .tflite in the Lowbit model container (header + CRC32, 16-byte aligned) and
+writes UF2 blocks of 256 bytes starting at --address (256-byte aligned, e.g. 0x10100000 =
+1 MB into the Pico's flash). Copy the file onto the RPI-RP2 / RP2350 drive to flash it.
+  --family   UF2 family ID (default rp2040; rp2350 = RP2350 Arm secure)`,
+  async run(argv, ctx) {
+    const { values, positionals } = parse(
+      argv,
+      {
+        address: { type: 'string' },
+        out: { type: 'string' },
+        family: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+      { minPositionals: 1, maxPositionals: 1 },
+    );
+    if (!values.address) throw new UsageError('--address is required');
+    if (!values.out) throw new UsageError('--out is required');
+    const family = FAMILY_FLAG[values.family ?? 'rp2040'];
+    if (!family) throw new UsageError(`unknown --family "${values.family}" (rp2040, rp2350, absolute, data)`);
+    const address = parseAddress(values.address);
+    const { image } = readModelContainer(positionals[0]!);
+    const uf2 = buildUf2(image, address, UF2_FAMILIES[family]);
+    const out = path.resolve(ctx.cwd, values.out);
+    try {
+      fs.writeFileSync(out, uf2);
+    } catch (e) {
+      throw new IoError(`${out}: cannot write (${(e as Error).message})`, { cause: e });
+    }
+    const result = {
+      out,
+      address,
+      family,
+      familyId: UF2_FAMILIES[family],
+      blocks: uf2.length / 512,
+      containerBytes: image.length,
+    };
+    ctx.out(
+      values.json
+        ? JSON.stringify(result, null, 2)
+        : `wrote ${out}: ${result.blocks} blocks, ${image.length} bytes at 0x${address.toString(16)} (${family})`,
+    );
+    return 0;
+  },
+};
