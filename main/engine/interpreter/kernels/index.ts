@@ -41,6 +41,7 @@ import { squeeze } from './squeeze';
 import { kernel as stridedSlice } from './strided_slice';
 import { sub } from './sub';
 import { sum } from './sum';
+import { kernel as svdf } from './svdf';
 import { tanh } from './tanh';
 import { kernel as transpose } from './transpose';
 import { transposeConv } from './transpose_conv';
@@ -86,6 +87,7 @@ export const kernels: Readonly<Record<string, Kernel | undefined>> = {
   STRIDED_SLICE: stridedSlice,
   SUB: sub,
   SUM: sum,
+  SVDF: svdf,
   TANH: tanh,
   TRANSPOSE: transpose,
   TRANSPOSE_CONV: transposeConv,
