@@ -9,6 +9,10 @@ export const commands: Record<string, { summary: string; load: () => Promise<Cli
     summary: 'Show a model: inputs, outputs, ops, tensors, sizes',
     load: async () => (await import('./commands/inspect')).command,
   },
+  run: {
+    summary: 'Run a model on input files with the interpreter; write or print its outputs',
+    load: async () => (await import('./commands/run')).command,
+  },
   rewrite: {
     summary: 'Read a model and write it back unchanged (round-trip check)',
     load: async () => (await import('./commands/rewrite')).command,
@@ -16,14 +20,6 @@ export const commands: Record<string, { summary: string; load: () => Promise<Cli
   serve: {
     summary: 'Serve the app UI in a browser on 127.0.0.1 (no Electron needed)',
     load: async () => (await import('./commands/serve')).command,
-  },
-  fit: {
-    summary: 'Will the model fit a microcontroller? Flash and RAM per board, with the basis of each figure',
-    load: async () => (await import('./commands/fit')).command,
-  },
-  export: {
-    summary: 'Export for TensorFlow Lite Micro: C++ sources, an Arduino library, or a flashable container',
-    load: async () => (await import('./commands/export')).command,
   },
   devices: {
     summary: 'List serial ports, USB devices and UF2 drives, with a board guess',

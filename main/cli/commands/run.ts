@@ -1,0 +1,144 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { InvalidArgumentError } from '../../engine/errors';
+import { Interpreter, recordingObserver, type OutputTensor } from '../../engine/interpreter/index';
+import type { QuantParams, TypedArray } from '../../engine/interpreter/types';
+import { decodeTensorFile } from '../../engine/io/tensor-files';
+import { readFileBytes, writeFileAtomic } from '../../io/files';
+import { parse } from '../args';
+import type { CliCommand } from '../command';
+import { loadModelFile } from '../load-model';
+
+interface TensorMeta {
+  name: string;
+  dtype: string;
+  shape: number[];
+  scale: number | number[] | null;
+  zeroPoint: number | number[] | null;
+}
+
+function meta(t: { name: string; dtype: string; shape: number[]; quant: QuantParams | null }): TensorMeta {
+  const q = t.quant;
+  const one = <T>(a: T[] | undefined) => (a === undefined ? null : a.length === 1 ? a[0]! : a);
+  return { name: t.name, dtype: t.dtype, shape: t.shape, scale: one(q?.scale), zeroPoint: one(q?.zeroPoint) };
+}
+
+function bytesOf(a: TypedArray): Uint8Array {
+  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+}
+
+function values(a: TypedArray): (number | string)[] {
+  return a instanceof BigInt64Array ? Array.from(a, (v) => v.toString()) : Array.from(a as ArrayLike<number>);
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+function preview(o: OutputTensor): string {
+  const v = values(o.data).slice(0, 8).join(', ');
+  return `${o.name}  ${o.dtype} [${o.shape.join(',')}]  ${v}${o.data.length > 8 ? ', ...' : ''}`;
+}
+
+export const command: CliCommand = {
+  name: 'run',
+  summary: 'Run a model on input files with the interpreter; write or print its outputs',
+  usage: `usage: lowbit run MODEL --input FILE [--input FILE ...] [--out DIR] [--json] [--repeat N] [--dump DIR]
+
+Runs subgraph 0 of a .tflite model once per --repeat, with one --input per model input, in order.
+An input file is raw little-endian bytes in the tensor's dtype (.bin or any other name), a NumPy
+.npy (v1-v3, little-endian, C order, same dtype as the tensor), or a .csv/.txt of numbers
+separated by commas or whitespace. The element count must match the tensor.
+  --out DIR     write output<k>.bin (raw bytes) and outputs.json [{name,dtype,shape,scale,zeroPoint}]
+  --json        print {outputs:[{...meta, data}], arenaBytes, medianMs} on stdout
+  --repeat N    run N times (default 1) and report the median milliseconds per inference
+  --dump DIR    write every operator's output as op<k>_t<tensor>.bin plus dump.json`,
+  async run(argv, ctx) {
+    const { values: opts, positionals } = parse(
+      argv,
+      {
+        input: { type: 'string', multiple: true },
+        out: { type: 'string' },
+        json: { type: 'boolean' },
+        repeat: { type: 'string' },
+        dump: { type: 'string' },
+      },
+      { minPositionals: 1, maxPositionals: 1 },
+    );
+    const modelFile = positionals[0]!;
+    const inputFiles = opts.input ?? [];
+    const repeat = opts.repeat === undefined ? 1 : Number(opts.repeat);
+    if (!Number.isInteger(repeat) || repeat < 1)
+      throw new InvalidArgumentError(`--repeat must be a positive integer, got "${opts.repeat}"`);
+    const protectedPaths = [modelFile, ...inputFiles];
+
+    const { model } = loadModelFile(modelFile);
+    const interp = Interpreter.create(model);
+    if (inputFiles.length !== interp.inputs.length) {
+      const want = interp.inputs.map((t) => `${t.name} ${t.dtype} [${t.shape.join(',')}]`).join('; ');
+      throw new InvalidArgumentError(
+        `the model has ${interp.inputs.length} input(s) (${want}); got ${inputFiles.length} --input`,
+      );
+    }
+    interp.inputs.forEach((t, i) => {
+      const file = inputFiles[i]!;
+      interp.setInput(i, decodeTensorFile(file, readFileBytes(file), t.dtype, t.shape));
+    });
+
+    const times: number[] = [];
+    for (let r = 0; r < repeat; r++) {
+      if (ctx.signal.aborted) break;
+      const t0 = performance.now();
+      interp.invoke();
+      times.push(performance.now() - t0);
+      if (repeat > 1) ctx.progress('run', r + 1, repeat);
+    }
+    const outputs = interp.outputs.map((_, i) => interp.output(i));
+
+    if (opts.out) {
+      fs.mkdirSync(opts.out, { recursive: true });
+      outputs.forEach((o, k) =>
+        writeFileAtomic(path.join(opts.out!, `output${k}.bin`), bytesOf(o.data), protectedPaths),
+      );
+      writeFileAtomic(
+        path.join(opts.out, 'outputs.json'),
+        JSON.stringify(outputs.map(meta), null, 1) + '\n',
+        protectedPaths,
+      );
+      ctx.log(`wrote ${outputs.length} output(s) to ${opts.out}`);
+    }
+    if (opts.dump) {
+      const { observer, records } = recordingObserver();
+      interp.invoke({ observer });
+      fs.mkdirSync(opts.dump, { recursive: true });
+      const index = records.map((r) => {
+        const file = `op${r.opIndex}_t${r.index}.bin`;
+        writeFileAtomic(path.join(opts.dump!, file), bytesOf(r.data), protectedPaths);
+        return { op: r.opIndex, opName: interp.opNames[r.opIndex], tensor: r.index, ...meta(r), file };
+      });
+      writeFileAtomic(
+        path.join(opts.dump, 'dump.json'),
+        JSON.stringify(index, null, 1) + '\n',
+        protectedPaths,
+      );
+      ctx.log(`dumped ${records.length} intermediate tensor(s) to ${opts.dump}`);
+    }
+
+    const medianMs = median(times);
+    if (opts.json) {
+      ctx.out(
+        JSON.stringify({
+          outputs: outputs.map((o) => ({ ...meta(o), data: values(o.data) })),
+          arenaBytes: interp.arenaBytes,
+          ...(repeat > 1 ? { medianMs, repeat } : {}),
+        }),
+      );
+    } else {
+      ctx.out(outputs.map(preview).join('\n'));
+      if (repeat > 1) ctx.out(`median ${medianMs.toFixed(3)} ms per inference over ${repeat} runs`);
+    }
+    return 0;
+  },
+};
