@@ -254,3 +254,18 @@ test('the page reports its host, and a page with a wrong token is refused with a
   await expect(banner.getByTestId('error-message')).toContainText('could not connect to the Lowbit host');
   await expect(page.getByTestId('app-info')).toHaveCount(0);
 });
+
+test('round-trip check runs as a background job and reports through job events', async ({ page, serve }) => {
+  await page.goto(serve.url);
+  await openModel(page, PERSON_DETECT);
+  const verify = page.getByTestId('verify');
+  await verify.getByTestId('verify-start').click();
+  const result = verify.getByTestId('verify-result');
+  await expect(result).toHaveAttribute('data-identical', 'true', { timeout: 30_000 });
+  await expect(result).toContainText(
+    `${fs.statSync(PERSON_DETECT).size.toLocaleString('en-US').replace(/,/g, '\u2009')} →`,
+  );
+  await expect(verify.getByTestId('verify-start')).toHaveText('Run again');
+  await verify.scrollIntoViewIfNeeded();
+  await shoot(page, 'verify', (await page.locator('html').getAttribute('data-theme')) as 'light' | 'dark');
+});
