@@ -33,4 +33,8 @@ export const commands: Record<string, { summary: string; load: () => Promise<Cli
     summary: 'Write a model (in its container) as a UF2 image for RP2040/RP2350 boot drives',
     load: async () => (await import('./commands/uf2')).command,
   },
+  recommend: {
+    summary: 'Recommend optimization techniques for your data, hardware and priority',
+    load: async () => (await import('./commands/recommend')).command,
+  },
 };

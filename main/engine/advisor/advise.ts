@@ -175,7 +175,7 @@ function describeFit(fit: FitCheck[], name: string, input: AdvisorInput): string
     if (!f.fits) {
       if (f.what === 'flash')
         out.push(
-          `The ${name} model needs about ${formatBytes(f.neededBytes)} of flash; the ${board} has ${formatBytes(f.availableBytes)}: ${short} short.`,
+          `The ${name} model needs about ${formatBytes(f.neededBytes)} of flash${split(f)}; the ${board} has ${formatBytes(f.availableBytes)}: ${short} short.`,
         );
       if (f.what === 'ram')
         out.push(
@@ -191,11 +191,16 @@ function describeFit(fit: FitCheck[], name: string, input: AdvisorInput): string
         );
     } else if (f.what === 'flash' && f.availableBytes - f.neededBytes < f.availableBytes / 4) {
       out.push(
-        `The ${name} model fits the ${board}'s flash but leaves only ${formatBytes(f.availableBytes - f.neededBytes)} for your firmware and the TFLite Micro runtime.`,
+        `The ${name} model fits the ${board}'s flash${split(f)} but leaves only ${formatBytes(f.availableBytes - f.neededBytes)} for ${f.runtimeBytes !== undefined ? 'your application' : 'your firmware and the TFLite Micro runtime'}.`,
       );
     }
   }
   return out;
+}
+
+function split(f: FitCheck): string {
+  if (f.modelBytes === undefined || f.runtimeBytes === undefined) return '';
+  return ` (model ${formatBytes(f.modelBytes)} + TFLite Micro runtime and kernels ${formatBytes(f.runtimeBytes)}, estimated)`;
 }
 
 function noFitAdvice(input: AdvisorInput): string {
@@ -220,6 +225,10 @@ function contextWarnings(input: AdvisorInput, recommended: PlanOption | null): s
   if (input.target === 'edgetpu' && m && m.edgeTpuUnsupportedOps.length > 0 && uses('int8'))
     out.push(
       `The Edge TPU compiler does not map ${m.edgeTpuUnsupportedOps.join(', ')}: the first of them and every op after it will run on the host CPU.`,
+    );
+  if (input.target === 'mcu' && m?.tflmUnsupportedOps && m.tflmUnsupportedOps.length > 0)
+    out.push(
+      `TFLite Micro has no kernel for ${m.tflmUnsupportedOps.join(', ')}: the model cannot run on a microcontroller until ${m.tflmUnsupportedOps.length === 1 ? 'that op is' : 'those ops are'} replaced.`,
     );
   const d = input.data;
   if (usesSample && d.kind !== 'none' && d.count !== undefined && d.count < CALIBRATION_MIN && !uses('qat'))
@@ -259,6 +268,10 @@ function alreadyInteger(input: AdvisorInput): Plan {
     if (input.target === 'mcu' && floatIo.length > 0)
       warnings.push(
         'Its inputs or outputs are float: the device converts them on every call. int8 inputs and outputs avoid that; re-convert from the float model with int8 I/O.',
+      );
+    if (input.target === 'mcu' && m.tflmUnsupportedOps && m.tflmUnsupportedOps.length > 0)
+      warnings.push(
+        `TFLite Micro has no kernel for ${m.tflmUnsupportedOps.join(', ')}: it cannot run there as is.`,
       );
   } else if (input.target === 'gpu') {
     warnings.push(

@@ -98,7 +98,18 @@ export function fitChecks(effect: Effect, input: AdvisorInput): FitCheck[] {
     add('max-bytes', bytes, limits.maxModelBytes, 'estimate');
   if (ram && limits.maxRamBytes !== undefined) add('max-ram', ram.value, limits.maxRamBytes, ram.basis);
   if (input.board) {
-    if (bytes !== undefined) add('flash', bytes, input.board.flashBytes, 'estimate');
+    const runtime = input.board.runtimeFlashBytes;
+    if (bytes !== undefined && runtime !== undefined)
+      out.push({
+        what: 'flash',
+        neededBytes: bytes + runtime,
+        availableBytes: input.board.flashBytes,
+        fits: bytes + runtime <= input.board.flashBytes,
+        basis: 'estimate',
+        modelBytes: bytes,
+        runtimeBytes: runtime,
+      });
+    else if (bytes !== undefined) add('flash', bytes, input.board.flashBytes, 'estimate');
     if (ram) add('ram', ram.value, input.board.ramBytes, ram.basis);
   }
   return out;

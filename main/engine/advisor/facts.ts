@@ -1,4 +1,5 @@
 import type { InspectReport, TensorInfo } from '../../contract/types';
+import { TFLM_OPS } from '../deploy/tflm-ops';
 import type { ModelDtype, ModelFacts } from './types';
 
 /**
@@ -218,6 +219,7 @@ export function modelFactsFromReport(report: InspectReport, extra: { arenaBytes?
     outputDtypes: main ? ioDtypes(main.outputs) : [],
     int8UnsupportedOps: ops.filter((o) => !INT8_OPS.has(o)),
     edgeTpuUnsupportedOps: ops.filter((o) => !EDGETPU_OPS.has(o) && o !== 'DEQUANTIZE'),
+    tflmUnsupportedOps: ops.filter((o) => !TFLM_OPS[o]),
   };
   if (activationDtype !== undefined) facts.activationDtype = activationDtype;
   if (peak !== undefined) facts.peakActivationBytes = peak;

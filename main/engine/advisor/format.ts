@@ -12,7 +12,11 @@ const FIT_LABEL: Record<FitCheck['what'], string> = {
 function fitLine(f: FitCheck): string {
   const mark = f.fits ? 'fits' : 'DOES NOT FIT';
   const basis = f.basis === 'lower-bound' ? ', lower bound' : f.basis === 'arena' ? ', from the arena' : '';
-  return `${FIT_LABEL[f.what]}: ${formatBytes(f.neededBytes)} of ${formatBytes(f.availableBytes)} (${mark}${basis})`;
+  const split =
+    f.modelBytes !== undefined && f.runtimeBytes !== undefined
+      ? ` = model ${formatBytes(f.modelBytes)} + TFLite Micro runtime and kernels ${formatBytes(f.runtimeBytes)}`
+      : '';
+  return `${FIT_LABEL[f.what]}: ${formatBytes(f.neededBytes)}${split} of ${formatBytes(f.availableBytes)} (${mark}${basis})`;
 }
 
 function optionLines(o: PlanOption): string[] {

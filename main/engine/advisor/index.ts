@@ -2,6 +2,7 @@
 export { recommend } from './advise';
 export { modelFactsFromReport, INT8_OPS, EDGETPU_OPS } from './facts';
 export { formatPlan } from './format';
+export { boardLimitsFor } from './boards';
 export { validateInput } from './validate';
 export { TECHNIQUES, TARGET_NAMES, CALIBRATION_MIN, CALIBRATION_MAX } from './techniques';
 export * from './types';

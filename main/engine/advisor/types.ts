@@ -64,6 +64,8 @@ export interface BoardLimits {
   name: string;
   flashBytes: number;
   ramBytes: number;
+  /** Flash the runtime takes besides the model (TFLite Micro core and the model's kernels), when estimated. */
+  runtimeFlashBytes?: number;
 }
 
 /** float32, float16, int8 = weights of that type throughout; mixed = some of each (e.g. a dynamic-range model). */
@@ -91,6 +93,8 @@ export interface ModelFacts {
   int8UnsupportedOps: string[];
   /** Ops the Edge TPU compiler does not map (they and everything after run on the host CPU). */
   edgeTpuUnsupportedOps: string[];
+  /** Ops without a TFLite Micro kernel (by the deploy engine's op table); such a model cannot run on an MCU as is. */
+  tflmUnsupportedOps?: string[];
   /**
    * Lower bound on working memory: the largest sum of activation bytes one operator needs alive
    * at once (its non-constant inputs and outputs), at the model's current activation dtype.
@@ -168,6 +172,9 @@ export interface FitCheck {
   fits: boolean;
   /** 'lower-bound' when RAM is estimated from activations rather than measured by the planner. */
   basis: 'estimate' | 'arena' | 'lower-bound';
+  /** For 'flash' with a runtime estimate: the model's share and the runtime's (TFLM core + kernels). */
+  modelBytes?: number;
+  runtimeBytes?: number;
 }
 
 export interface PlanOption {
