@@ -38,8 +38,8 @@ with what you have and what would unlock it.
   --target      cpu (desktop/mobile CPU), gpu (mobile GPU), edgetpu (Coral Edge TPU),
                 mcu (microcontroller), dsp (Hexagon-class DSP/NPU)
   --priority    what matters most: size, latency or accuracy
-  --board ID    microcontroller board to check flash and RAM against (with --target mcu):
-                ${BOARDS.map((b) => b.id).join(', ')}
+  --board ID    microcontroller board to check flash and RAM against (with --target mcu),
+                by its id in assets/boards.json, e.g. nucleo-f446re
   --max-bytes N largest acceptable model file, bytes
   --max-ram N   largest acceptable working memory (tensor arena), bytes
   --max-loss P  largest acceptable accuracy loss, percentage points
