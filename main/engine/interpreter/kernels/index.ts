@@ -33,6 +33,8 @@ import { kernel as relu } from './relu';
 import { kernel as relu6 } from './relu6';
 import { kernel as reluN1To1 } from './relu_n1_to_1';
 import { reshape } from './reshape';
+import { kernel as resizeBilinear } from './resize_bilinear';
+import { kernel as resizeNearestNeighbor } from './resize_nearest_neighbor';
 import { shape } from './shape';
 import { kernel as slice } from './slice';
 import { softmax } from './softmax';
@@ -79,6 +81,8 @@ export const kernels: Readonly<Record<string, Kernel | undefined>> = {
   RELU6: relu6,
   RELU_N1_TO_1: reluN1To1,
   RESHAPE: reshape,
+  RESIZE_BILINEAR: resizeBilinear,
+  RESIZE_NEAREST_NEIGHBOR: resizeNearestNeighbor,
   SHAPE: shape,
   SLICE: slice,
   SOFTMAX: softmax,
