@@ -118,6 +118,33 @@ test('tensor table sorts by bytes both ways and filters', async ({ page, serve }
   const asc = await bytes();
   expect(asc).toEqual([...desc].sort((a, b) => a - b));
 
+  // Name: natural order (Conv2d_2 before Conv2d_10), as a person would sort.
+  await table.getByTestId('sort-name').click();
+  const byName = await table.locator('[data-testid="tensor-row"] td.name').allTextContents();
+  expect(byName.map((n) => n.trim())).toEqual(
+    [...byName.map((n) => n.trim())].sort((a, b) => a.localeCompare(b, 'en', { numeric: true })),
+  );
+  expect(byName.findIndex((n) => n.includes('Conv2d_2_'))).toBeLessThan(
+    byName.findIndex((n) => n.includes('Conv2d_10_')),
+  );
+
+  // Shape: biggest element count first.
+  await table.getByTestId('sort-shape').click();
+  const counts = (await table.getByTestId('tensor-shape').allTextContents()).map((s) =>
+    s === 'scalar' ? 1 : s.split('×').reduce((a, d) => a * Number(d), 1),
+  );
+  expect(counts).toEqual([...counts].sort((a, b) => b - a));
+  const largest = Math.max(
+    ...readTflite(readBytes(PERSON_DETECT)).subgraphs[0].tensors.map((x) =>
+      x.shape.reduce((a, d) => a * d, 1),
+    ),
+  );
+  expect(counts[0]).toBe(largest);
+
+  await page.getByTestId('tensor-filter').fill('1x96x96x1');
+  await expect(table.getByTestId('tensor-row')).toHaveCount(1);
+  await expect(table.getByTestId('tensor-row')).toContainText('input');
+
   await page.getByTestId('tensor-filter').fill('pointwise weights');
   const names = await table.locator('[data-testid="tensor-row"] td.name').allTextContents();
   expect(names.length).toBe(13);
@@ -148,6 +175,12 @@ test('per-axis quantization shows compactly and in full in the tensor details', 
     'tensor-detail',
     (await page.locator('html').getAttribute('data-theme')) as 'light' | 'dark',
   );
+  // Arrow keys move the selection to the next row in table order.
+  await page.keyboard.press('ArrowDown');
+  const next = page.locator(`[data-testid="tensor-row"][data-index="${idx + 1}"]`);
+  await expect(next).toBeFocused();
+  await expect(next).toHaveAttribute('aria-selected', 'true');
+  await expect(detail).toContainText(`#${idx + 1}`);
   await page.keyboard.press('Escape');
   await expect(detail).toHaveCount(0);
 });
