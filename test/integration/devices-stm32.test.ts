@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFakeLink } from '../../main/devices/fake-transport';
 import { SerialTransport } from '../../main/devices/serial-transport';
 import { flashStm32 } from '../../main/devices/stm32/flasher';
-import { Stm32Bootloader } from '../../main/devices/stm32/protocol';
+import { Stm32Bootloader, addressFrame } from '../../main/devices/stm32/protocol';
 import type { FlashProgress } from '../../main/devices/flash-job';
 import { buildContainer, parseContainer } from '../../main/engine/deploy/container';
 import { readBytes, sharedPath } from '../support/shared';
@@ -66,6 +66,29 @@ describe('STM32 flasher over the fake link', () => {
     expect(r.bytes).toBe(helloWorld.length);
     expect(Array.from(sim.region(MODEL_AT, 8))).toEqual(Array.from(helloWorld.subarray(0, 8)));
     sim.stop();
+  });
+
+  it('recovers a bootloader left in the middle of a Write Memory by an earlier session', async () => {
+    const sim = new Stm32Sim(0x421);
+    const link = createFakeLink();
+    void sim.serve(link.device);
+    const bl = new Stm32Bootloader(link.host, 115200);
+    await bl.sync();
+    // A crashed host: Write Memory command, address, length byte and 10 of 256 data bytes.
+    await link.host.write(Uint8Array.of(0x31, 0xce));
+    await link.host.read(1, 500);
+    await link.host.write(addressFrame(MODEL_AT));
+    await link.host.read(1, 500);
+    await link.host.write(Uint8Array.of(0xff, ...new Array(10).fill(0x00)));
+    const r = await flashStm32(link.host, helloWorld, {
+      baud: 115200,
+      address: MODEL_AT,
+      replyTimeoutMs: 100,
+    });
+    sim.stop();
+    expect(r.bytes).toBe(helloWorld.length);
+    expect(sim.stats.naks).toBeGreaterThanOrEqual(1); // the half-written block was rejected, never programmed
+    expect(Array.from(sim.region(MODEL_AT, helloWorld.length))).toEqual(Array.from(helloWorld));
   });
 
   it('uses legacy Erase (0x43) when Get does not offer Extended Erase', async () => {

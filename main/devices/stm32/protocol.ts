@@ -72,6 +72,14 @@ export class Stm32Bootloader {
       }
     }
     if (lastErr instanceof DeviceTimeoutError) {
+      // A bootloader left mid-command by an earlier session (host crash, pulled cable on a
+      // self-powered board) swallows 0x7F as data: complete that command and listen again.
+      try {
+        await this.resync();
+        return;
+      } catch (e) {
+        if (!(e instanceof DeviceTimeoutError)) throw e;
+      }
       throw new DeviceTimeoutError(
         `STM32 bootloader did not answer the 0x7F sync after ${attempts} attempts`,
         'set BOOT0 high and reset the board, check TX/RX wiring and the port',
@@ -94,6 +102,7 @@ export class Stm32Bootloader {
         const [b] = await this.t.read(1, 5 + wireTimeMs(4, this.baud), this.signal);
         if (b === NACK) {
           await this.drainUntilQuiet(30);
+          await this.realign();
           return;
         }
       } catch (e) {
@@ -104,6 +113,27 @@ export class Stm32Bootloader {
       'STM32 bootloader did not come back after an error',
       'reset the board into its bootloader',
     );
+  }
+
+  /**
+   * Filler pairs can leave the bootloader holding the first byte of a pair (when the broken
+   * command consumed an odd number of them). Get Version (01 FE) tells: in step, it answers
+   * ACK; one byte behind, it sees [x, 01] and NACKs with FE pending, and a lone 01 completes
+   * the valid-looking pair [FE, 01] (NACK), which puts it back in step.
+   */
+  private async realign(): Promise<void> {
+    for (let i = 0; i < 3; i++) {
+      await this.t.write(Uint8Array.of(CMD.GET_VERSION, CMD.GET_VERSION ^ 0xff));
+      const [b] = await this.t.read(1, this.budget(3), this.signal);
+      if (b === ACK) {
+        await this.t.read(4, this.budget(5), this.signal); // version, 2 option bytes, ACK
+        return;
+      }
+      await this.drainUntilQuiet(30);
+      await this.t.write(Uint8Array.of(CMD.GET_VERSION));
+      await this.drainUntilQuiet(30 + wireTimeMs(2, this.baud));
+    }
+    throw new DeviceProtocolError('STM32 bootloader stays out of step after a resync');
   }
 
   private async drainUntilQuiet(quietMs: number): Promise<void> {
