@@ -11,6 +11,7 @@ import { kernel as concatenation } from './concatenation';
 import { conv2d } from './conv_2d';
 import { depthwiseConv2d } from './depthwise_conv_2d';
 import { dequantize } from './dequantize';
+import { kernel as div } from './div';
 import { kernel as elu } from './elu';
 import { expandDims } from './expand_dims';
 import { fullyConnected } from './fully_connected';
@@ -18,6 +19,7 @@ import { kernel as gather } from './gather';
 import { kernel as hardSwish } from './hard_swish';
 import { l2Pool2d } from './l2_pool_2d';
 import { kernel as leakyRelu } from './leaky_relu';
+import { kernel as logSoftmax } from './log_softmax';
 import { logistic } from './logistic';
 import { maxPool2d } from './max_pool_2d';
 import { kernel as maximum } from './maximum';
@@ -59,6 +61,7 @@ export const kernels: Readonly<Record<string, Kernel | undefined>> = {
   CONV_2D: conv2d,
   DEPTHWISE_CONV_2D: depthwiseConv2d,
   DEQUANTIZE: dequantize,
+  DIV: div,
   ELU: elu,
   EXPAND_DIMS: expandDims,
   FULLY_CONNECTED: fullyConnected,
@@ -67,6 +70,7 @@ export const kernels: Readonly<Record<string, Kernel | undefined>> = {
   L2_POOL_2D: l2Pool2d,
   LEAKY_RELU: leakyRelu,
   LOGISTIC: logistic,
+  LOG_SOFTMAX: logSoftmax,
   MAXIMUM: maximum,
   MAX_POOL_2D: maxPool2d,
   MEAN: mean,

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { runKernel } from '../kernel-runner';
+import { kernel as div } from './div';
+import { kernel as logSoftmax } from './log_softmax';
+
+describe('DIV', () => {
+  it('float32 broadcast with RELU6', () => {
+    const r = runKernel(div, {
+      op: 'DIV',
+      options: { fusedActivationFunction: 3 },
+      inputs: [
+        { dtype: 'float32', shape: [2, 2], data: [1, -8, 30, 9] },
+        { dtype: 'float32', shape: [2], data: [4, 2] },
+      ],
+      outputs: [{ dtype: 'float32', shape: [] }],
+    });
+    expect(Array.from(r.outputs[0].data as Float32Array)).toEqual([0.25, 0, 6, 4.5]);
+    expect((r.outputs[0].data as Float32Array)[0]).toBe(Math.fround(1 / 4));
+  });
+  it('int32 truncates toward zero; zero divisor is an error at eval', () => {
+    const run = (b: number[]) =>
+      runKernel(div, {
+        op: 'DIV',
+        inputs: [
+          { dtype: 'int32', shape: [4], data: [7, -7, 7, -7] },
+          { dtype: 'int32', shape: [4], data: b },
+        ],
+        outputs: [{ dtype: 'int32', shape: [] }],
+      });
+    expect(Array.from(run([2, 2, -2, -2]).outputs[0].data as Int32Array)).toEqual([3, -3, -3, 3]);
+    expect(() => run([2, 0, 1, 1])).toThrow(/division by zero/);
+  });
+  it('refuses uint8', () => {
+    const q = { scale: [1], zeroPoint: [0], axis: 0 };
+    expect(() =>
+      runKernel(div, {
+        op: 'DIV',
+        inputs: [
+          { dtype: 'uint8', shape: [1], data: [1], quant: q },
+          { dtype: 'uint8', shape: [1], data: [1], quant: q },
+        ],
+        outputs: [{ dtype: 'uint8', shape: [], quant: q }],
+      }),
+    ).toThrow(/uint8/);
+  });
+});
+
+describe('LOG_SOFTMAX', () => {
+  it('float32 rows: equal logits give -log(n); shift invariant', () => {
+    const r = runKernel(logSoftmax, {
+      op: 'LOG_SOFTMAX',
+      inputs: [{ dtype: 'float32', shape: [2, 4], data: [1, 1, 1, 1, 0, 1, 2, 3] }],
+      outputs: [{ dtype: 'float32', shape: [] }],
+    });
+    const o = Array.from(r.outputs[0].data as Float32Array);
+    for (let i = 0; i < 4; i++) expect(o[i]).toBeCloseTo(-Math.log(4), 6);
+    const lse = Math.log(1 + Math.E + Math.E ** 2 + Math.E ** 3);
+    [0, 1, 2, 3].forEach((v, i) => expect(o[4 + i]).toBeCloseTo(v - lse, 6));
+  });
+});
