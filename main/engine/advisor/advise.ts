@@ -151,7 +151,9 @@ function buildOption(c: Candidate, input: AdvisorInput): PlanOption {
   });
   const effect = effectOf(c.template, input);
   const fit = fitChecks(effect, input);
-  const parts = [ratioText(effect.sizeRatio.min, effect.sizeRatio.max)];
+  // A student's size is whatever architecture the user picks: only the quantization ratio is ours.
+  const size = ratioText(effect.sizeRatio.min, effect.sizeRatio.max);
+  const parts = [c.template.includes('distill') ? `${size} of the student you design` : size];
   if (effect.compressedGain) parts.push('smaller compressed download');
   parts.push(effect.speedup.note, `accuracy risk ${effect.accuracyRisk}`);
   const head = c.preview

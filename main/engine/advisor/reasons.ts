@@ -16,7 +16,7 @@ function sampleNote(input: AdvisorInput): string {
     d.kind === 'labelled'
       ? 'Your labelled data doubles as the calibration sample (calibration ignores the labels) and lets you measure the accuracy change.'
       : 'Your unlabelled sample is what calibration needs.';
-  if (d.count === undefined) return `${source} Use ${SAMPLE_RANGE} typical inputs.`;
+  if (d.count === undefined) return `${source} Calibrate on ${SAMPLE_RANGE} typical items.`;
   if (d.count < CALIBRATION_MIN)
     return `${source} ${d.count} items is below the usual ${SAMPLE_RANGE}: ranges may miss rarer inputs, so add more if you can.`;
   return `${source} ${d.count} items is enough (${SAMPLE_RANGE} is the usual range).`;
@@ -117,7 +117,7 @@ function qatReasons(input: AdvisorInput, overLimit: string | undefined): string[
   if (input.target === 'cpu' || input.target === 'mcu')
     out.push(
       input.target === 'cpu'
-        ? 'Until then, the post-training fallbacks are 16x8, int8 with per-layer float fallback, and float16 (listed as alternatives).'
+        ? 'Until then, the post-training fallbacks are float16, 16x8 and int8 with per-layer float fallback (listed as alternatives, lowest risk first).'
         : 'Until then, the post-training fallbacks are int8 and 16x8 (listed as alternatives).',
     );
   return out;

@@ -136,7 +136,11 @@ export function speedOn(id: TechniqueId, target: Target): SpeedEffect {
       if (target === 'edgetpu')
         return { min: null, max: null, note: 'runs on the Edge TPU, which cannot run float models at all' };
       if (target === 'mcu')
-        return { min: null, max: null, note: 'integer kernels (CMSIS-NN class) instead of float emulation' };
+        return {
+          min: null,
+          max: null,
+          note: 'integer kernels (CMSIS-NN, ESP-NN) instead of float ones; no published factor',
+        };
       return { min: null, max: null, note: 'runs on the DSP, which cannot run float models at all' };
     case 'int16x8':
       return { min: null, max: null, note: 'slower than int8: fewer optimised kernels' };
