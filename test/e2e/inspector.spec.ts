@@ -202,8 +202,9 @@ test('a truncated model and a non-model show the MODEL_FORMAT banner with advice
   await expect(banner.getByTestId('error-code')).toHaveText('MODEL_FORMAT');
   await expect(banner.getByTestId('error-message')).toContainText('This file is not a valid .tflite model:');
   await expect(page.getByTestId('start-view')).toBeVisible();
-  fs.mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SHOTS, 'error-light.png') });
+  await shoot(page, 'error', 'light');
+  await page.getByTestId('theme-toggle').click();
+  await shoot(page, 'error', 'dark');
 
   await page.getByTestId('open-file-input').setInputFiles({
     name: 'notes.txt',
@@ -301,4 +302,30 @@ test('round-trip check runs as a background job and reports through job events',
   await expect(verify.getByTestId('verify-start')).toHaveText('Run again');
   await verify.scrollIntoViewIfNeeded();
   await shoot(page, 'verify', (await page.locator('html').getAttribute('data-theme')) as 'light' | 'dark');
+});
+
+// Last in the file: it leaves a recent entry in the shared serve process.
+test('a model opened by path shows up in recent models and reopens from there', async ({ page, serve }) => {
+  await page.goto(serve.url);
+  await expect(page.getByTestId('app-info')).toBeVisible();
+  // Browser uploads have no path, so a fresh server has nothing to list.
+  await expect(page.getByTestId('recent-models')).toHaveCount(0);
+
+  // Another client of the same session (token + our origin) opens a model by path.
+  const { default: WebSocket } = await import('ws');
+  const u = new URL(serve.url);
+  const ws = new WebSocket(`ws://${u.host}/ws?token=${serve.token}`, { origin: serve.origin });
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  const reply = new Promise<string>((resolve) => ws.once('message', (d) => resolve(d.toString())));
+  ws.send(JSON.stringify({ id: 1, method: 'model.open', args: { path: PERSON_DETECT } }));
+  expect(JSON.parse(await reply).outcome.ok).toBe(true);
+  ws.close();
+
+  await page.reload();
+  const recent = page.getByTestId('recent-models');
+  await expect(recent).toContainText('person_detect.tflite');
+  await expect(recent).toContainText(PERSON_DETECT);
+  await recent.getByRole('button', { name: /person_detect\.tflite/ }).click();
+  await expect(page.getByTestId('inspector')).toBeVisible();
+  await expect(page.getByTestId('current-model')).toContainText('person_detect.tflite');
 });
