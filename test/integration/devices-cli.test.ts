@@ -73,7 +73,7 @@ describe('lowbit uf2', () => {
   });
 });
 
-describe('lowbit flash over PTYs (in process)', () => {
+describe('lowbit flash over PTYs (in process)', { timeout: 120_000 }, () => {
   let pty: PtyPair;
   beforeAll(async () => {
     pty = await openPtyPair();
@@ -169,7 +169,7 @@ describe('lowbit flash over PTYs (in process)', () => {
   });
 });
 
-describe('lowbit via the real CLI entry point', () => {
+describe('lowbit via the real CLI entry point', { timeout: 120_000 }, () => {
   function lowbit(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
     return new Promise((resolve, reject) => {
       const p = spawn(process.execPath, [path.join(ROOT, 'bin', 'lowbit.mjs'), ...args], {

@@ -109,6 +109,34 @@ describe('ESP32 ROM flasher over the fake link', () => {
     expect(same(sim.flash.subarray(MODEL_OFFSET, MODEL_OFFSET + helloWorld.length), helloWorld)).toBe(true);
   });
 
+  it('cancels through the AbortSignal during the write', async () => {
+    const sim = esp32WithTable();
+    const link = fakeSession(sim);
+    const ac = new AbortController();
+    const p = flashEsp32(link.host, personDetect, {
+      baud: 115200,
+      reset: 'none',
+      signal: ac.signal,
+      onProgress: (e) => {
+        if (e.phase === 'write' && e.done > 20_000) ac.abort();
+      },
+    });
+    await expect(p).rejects.toMatchObject({ code: 'CANCELLED' });
+    sim.stop();
+    expect(sim.stats.blocks).toBeLessThan(Math.ceil(personDetect.length / 1024));
+  });
+
+  it('names an ESP8266 (2 status bytes) as the wrong chip instead of timing out', async () => {
+    const sim = esp32WithTable();
+    sim.faults = { magic: 0xfff0c101, statusLength: 2 };
+    const link = fakeSession(sim);
+    await expect(flashEsp32(link.host, helloWorld, { baud: 115200, reset: 'none' })).rejects.toMatchObject({
+      code: 'DEVICE_WRONG_CHIP',
+      message: expect.stringMatching(/ESP8266/),
+    });
+    sim.stop();
+  });
+
   it('reports a failing flash cell as DEVICE_VERIFY (MD5 mismatch), never success', async () => {
     const sim = esp32WithTable();
     sim.faults.stuckByteAt = MODEL_OFFSET; // the container's first byte, 'L' (0x4C)
@@ -120,7 +148,8 @@ describe('ESP32 ROM flasher over the fake link', () => {
   });
 });
 
-describe('ESP32 ROM over socat PTYs through serialport', () => {
+// Generous limit: these run thousands of round trips through socat, slow on a loaded machine.
+describe('ESP32 ROM over socat PTYs through serialport', { timeout: 120_000 }, () => {
   let pty: PtyPair;
   beforeAll(async () => {
     pty = await openPtyPair();

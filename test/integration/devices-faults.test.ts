@@ -250,7 +250,7 @@ describe('ESP32 fault matrix (fake link)', () => {
   });
 });
 
-describe('faults over a socat PTY (real serialport stack)', () => {
+describe('faults over a socat PTY (real serialport stack)', { timeout: 120_000 }, () => {
   let pty: PtyPair;
   beforeAll(async () => {
     pty = await openPtyPair();

@@ -135,7 +135,8 @@ describe('STM32 flasher over the fake link', () => {
   });
 });
 
-describe('STM32 over socat PTYs through serialport', () => {
+// Generous limit: these run thousands of round trips through socat, slow on a loaded machine.
+describe('STM32 over socat PTYs through serialport', { timeout: 120_000 }, () => {
   let pty: PtyPair;
   beforeAll(async () => {
     pty = await openPtyPair();

@@ -70,7 +70,13 @@ export function decodeResponse(frame: Uint8Array, statusLength: number): Respons
   if (frame.length < 8 || frame[0] !== 0x01) return undefined;
   const v = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
   const size = v.getUint16(2, true);
-  if (frame.length !== 8 + size || size < statusLength) return undefined;
+  if (frame.length !== 8 + size) return undefined;
+  // Before the chip is known, a 2-byte status (ESP8266 ROM, stubs) must still parse so the
+  // chip can be named instead of timing out.
+  if (size < statusLength) {
+    if (size !== 2) return undefined;
+    statusLength = 2;
+  }
   const body = frame.subarray(8);
   return {
     op: frame[1],

@@ -149,7 +149,16 @@ async function resolveAddress(
       `the ${chip.name} ROM cannot read flash, so the partition table is out of reach: pass --address HEX`,
     );
   }
-  const table = parsePartitionTable(await rom.readFlash(PARTITION_TABLE_OFFSET, PARTITION_TABLE_SIZE), md5);
+  let raw: Uint8Array = new Uint8Array(0);
+  await withRetries(
+    opts.retries ?? 3,
+    async () => {
+      raw = await rom.readFlash(PARTITION_TABLE_OFFSET, PARTITION_TABLE_SIZE);
+    },
+    () => Promise.resolve(rom.flush()),
+    opts.signal,
+  );
+  const table = parsePartitionTable(raw, md5);
   const p = findPartition(table, name);
   if (!p) {
     const names = table.entries.map((e) => e.label).join(', ');

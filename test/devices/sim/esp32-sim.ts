@@ -21,6 +21,8 @@ export interface Esp32SimFaults {
   silent?: boolean;
   /** Report this chip-detect magic instead (wrong chip). */
   magic?: number;
+  /** Status bytes per response (ESP32/S3 ROM: 4; ESP8266 ROM and stubs: 2). */
+  statusLength?: 2 | 4;
   /** The flash byte at this offset is stuck at 0x00 (a failing flash cell). */
   stuckByteAt?: number;
 }
@@ -64,7 +66,7 @@ export class Esp32Sim {
   }
 
   private get statusLength() {
-    return 4;
+    return this.faults.statusLength ?? 4;
   }
 
   async serve(t: Transport): Promise<void> {
