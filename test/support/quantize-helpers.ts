@@ -71,3 +71,25 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
   return m;
 }
+
+/** Pixel-space transforms of a 96x96 gray image (as int8-reinterpreted bytes). */
+export function personVariants(q: Int8Array, size = 96): Int8Array[] {
+  const px = Uint8Array.from(q, (v) => v & 0xff);
+  const at = (x: number, y: number) =>
+    px[Math.min(size - 1, Math.max(0, y)) * size + Math.min(size - 1, Math.max(0, x))];
+  const make = (f: (x: number, y: number) => number) => {
+    const out = new Uint8Array(size * size);
+    for (let y = 0; y < size; y++)
+      for (let x = 0; x < size; x++) out[y * size + x] = Math.min(255, Math.max(0, Math.round(f(x, y))));
+    return new Int8Array(out.buffer);
+  };
+  return [
+    q,
+    make((x, y) => at(size - 1 - x, y)), // horizontal flip
+    make((x, y) => at(x - 4, y)), // shift right
+    make((x, y) => at(x + 4, y - 3)), // shift left and down
+    make((x, y) => at(x, y) * 0.85), // darker
+    make((x, y) => at(x, y) * 1.1 + 8), // brighter
+    make((x, y) => at(size - 1 - x, y) * 0.95 + 5), // flip + brightness
+  ];
+}

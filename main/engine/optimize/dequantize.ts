@@ -47,6 +47,7 @@ export function dequantizeModel(input: TflModel, options: { signal?: AbortSignal
   let convertedTensors = 0;
   let removedOps = 0;
   const converted = new Map<number, number>(); // old buffer -> float buffer (shared weights)
+  const inputRanges = quantizedInputRanges(model);
   model.subgraphs.forEach((sg, s) => {
     for (const t of sg.tensors) {
       throwIfAborted(options.signal);
@@ -86,9 +87,37 @@ export function dequantizeModel(input: TflModel, options: { signal?: AbortSignal
   });
   if (convertedTensors === 0)
     warnings.push('the model has no quantized or float16 tensors: it is already float');
-  recordQuantization(model, { technique: 'dequantize', keptFloat: [] });
+  recordQuantization(model, { technique: 'dequantize', keptFloat: [], inputRanges });
   pruneUnused(model);
   return { model, convertedTensors, removedOps, warnings };
+}
+
+/**
+ * The real range of each model input of subgraph 0 as the quantized model represents it: the
+ * input's own int8/uint8/int16 parameters, or those of the QUANTIZE that reads a float input.
+ */
+function quantizedInputRanges(model: TflModel): ({ min: number; max: number } | null)[] {
+  const sg = model.subgraphs[0];
+  const limits: Partial<Record<TensorType, [number, number]>> = {
+    [TensorType.INT8]: [-128, 127],
+    [TensorType.UINT8]: [0, 255],
+    [TensorType.INT16]: [-32768, 32767],
+  };
+  const rangeOf = (t: TensorT) => {
+    const lim = limits[t.type];
+    const q = t.quantization;
+    if (!lim || !q || q.scale.length !== 1) return null;
+    const zp = Number(q.zeroPoint[0] ?? 0n);
+    return { min: (lim[0] - zp) * q.scale[0], max: (lim[1] - zp) * q.scale[0] };
+  };
+  return sg.inputs.map((i) => {
+    const own = rangeOf(sg.tensors[i]);
+    if (own) return own;
+    const quantize = sg.operators.find(
+      (op) => op.inputs[0] === i && builtinOf(model, op) === BuiltinOperator.QUANTIZE,
+    );
+    return quantize ? rangeOf(sg.tensors[quantize.outputs[0]]) : null;
+  });
 }
 
 function floatBuffer(

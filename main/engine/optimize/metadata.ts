@@ -16,6 +16,11 @@ export interface QuantizationRecord {
   io?: string;
   samples?: number;
   keptFloat: string[];
+  /**
+   * Real range each model input had in the quantized model a float model was dequantized from
+   * (what its preprocessing produced), so re-quantization can check calibration data against it.
+   */
+  inputRanges?: ({ min: number; max: number } | null)[];
   /** Operator name -> versions present, filled in when recorded. */
   versions?: Record<string, number[]>;
 }

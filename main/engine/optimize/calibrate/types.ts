@@ -1,0 +1,41 @@
+/** Calibration: per-tensor statistics over representative samples, turned into ranges. */
+
+export interface Range {
+  min: number;
+  max: number;
+}
+
+/** What the ranges will be quantized to (the MSE search needs it). */
+export interface QuantTarget {
+  qmin: number;
+  qmax: number;
+  /** Symmetric (int16 activations, zero point 0) or asymmetric (int8). */
+  symmetric: boolean;
+}
+
+export type CalibrationMethod = 'minmax' | 'moving-average' | 'percentile' | 'mse';
+export const CALIBRATION_METHODS: readonly CalibrationMethod[] = [
+  'minmax',
+  'moving-average',
+  'percentile',
+  'mse',
+];
+
+export interface Calibrator {
+  /** Values of one tensor for the current sample (a view: copy what is kept). */
+  observe(tensor: number, values: Float32Array): void;
+  /** The chosen range per observed tensor. */
+  ranges(): Map<number, Range>;
+}
+
+export function minMaxOf(values: Float32Array): Range {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let k = 0; k < values.length; k++) {
+    const v = values[k];
+    // NaN fails both comparisons and is ignored.
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return { min, max };
+}
