@@ -98,3 +98,62 @@ describe('Interpreter on hello_world (issue 3)', () => {
     expect(() => readTflite(bytes.subarray(0, 600))).toThrow(ModelFormatError);
   });
 });
+
+describe('Interpreter state and constants (issue 3)', () => {
+  it('variable tensors persist across invokes and reset() zeroes them', () => {
+    // simple_add_model: out = in0 + in1. Make in1 a variable tensor and run it with a kernel
+    // that accumulates in0 into the variable (the interpreter's storage mechanics under test).
+    const m = readTflite(readBytes(sharedPath('models', 'tflite-micro', 'simple_add_model.tflite')));
+    const sg = m.subgraphs[0];
+    const stateIndex = sg.inputs[1];
+    sg.tensors[stateIndex].isVariable = true;
+    sg.inputs = [sg.inputs[0]];
+    const accumulate = {
+      prepare(ctx: any) {
+        const x = ctx.input(0);
+        const state = ctx.input(1);
+        const out = ctx.output(0);
+        out.shape = [...x.shape];
+        return () => {
+          for (let i = 0; i < out.data.length; i++) {
+            state.data[i] += x.data[i];
+            out.data[i] = state.data[i];
+          }
+        };
+      },
+    };
+    const interp = Interpreter.create(m, { kernels: { ADD: accumulate } });
+    const n = interp.inputs[0].shape.reduce((a, b) => a * b, 1);
+    // The model is int8: reset() fills an int8 variable with its zero point (real 0).
+    const zp = sg.tensors[stateIndex].quantization?.zeroPoint[0] ?? 0n;
+    interp.setInput(0, new Array(n).fill(2));
+    interp.invoke();
+    const first = interp.output(0).data[0];
+    interp.invoke();
+    expect(first).toBe(Number(zp) + 2);
+    expect(interp.output(0).data[0]).toBe(Number(zp) + 4);
+    expect(interp.plan.some((p) => p.tensor === stateIndex)).toBe(false); // not in the arena
+    interp.reset();
+    interp.invoke();
+    expect(interp.output(0).data[0]).toBe(first);
+  });
+
+  it('misaligned constant buffers are copied into aligned storage with the same values', () => {
+    const ref = Interpreter.create(model('hello_world_float.tflite'));
+    const m = model('hello_world_float.tflite');
+    for (const b of m.buffers) {
+      if (b.data.length === 0) continue;
+      const shifted = new Uint8Array(b.data.length + 1);
+      shifted.set(b.data, 1);
+      b.data = shifted.subarray(1); // byteOffset 1: not a multiple of 4
+    }
+    const mis = Interpreter.create(m);
+    for (const x of [0.3, 2.2, 5.9]) {
+      ref.setInput(0, [x]);
+      mis.setInput(0, [x]);
+      ref.invoke();
+      mis.invoke();
+      expect(mis.output(0).data[0]).toBe(ref.output(0).data[0]);
+    }
+  });
+});

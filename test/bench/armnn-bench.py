@@ -1,0 +1,44 @@
+#!/usr/bin/python3
+"""Times inference of a .tflite on Arm NN's CpuRef backend (for `npm run bench`).
+
+usage: armnn-bench.py MODEL.tflite INPUT0.bin [INPUT1.bin ...] --runs N
+Loads the network once, runs one warm-up inference, then N timed ones, and prints
+{"medianMs": ..., "runs": N} as JSON. Exit 2 when Arm NN cannot load or run the model.
+Needs python3-pyarmnn and libarmnn-cpuref-backend22 (Debian).
+"""
+import json, sys, time
+import numpy as np
+
+def main():
+    args = sys.argv[1:]
+    if '--runs' not in args or len(args) < 3:
+        print(__doc__); return 2
+    k = args.index('--runs'); runs = int(args[k + 1]); rest = args[:k] + args[k + 2:]
+    model, inputs = rest[0], rest[1:]
+    import pyarmnn as ann
+    dtypes = {ann.DataType_Float32: np.float32, ann.DataType_QAsymmS8: np.int8, ann.DataType_QSymmS8: np.int8,
+              ann.DataType_QAsymmU8: np.uint8, ann.DataType_QSymmS16: np.int16, ann.DataType_Signed32: np.int32}
+    try:
+        parser = ann.ITfLiteParser()
+        net = parser.CreateNetworkFromBinaryFile(model)
+        in_infos = [parser.GetNetworkInputBindingInfo(0, n) for n in parser.GetSubgraphInputTensorNames(0)]
+        out_infos = [parser.GetNetworkOutputBindingInfo(0, n) for n in parser.GetSubgraphOutputTensorNames(0)]
+        rt = ann.IRuntime(ann.CreationOptions())
+        opt, _ = ann.Optimize(net, [ann.BackendId('CpuRef')], rt.GetDeviceSpec(), ann.OptimizerOptions())
+        nid, _ = rt.LoadNetwork(opt)
+        arrays = [np.fromfile(p, dtype=dtypes[i[1].GetDataType()]) for i, p in zip(in_infos, inputs)]
+        inp = ann.make_input_tensors(in_infos, arrays)
+        out = ann.make_output_tensors(out_infos)
+        rt.EnqueueWorkload(nid, inp, out)
+        times = []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            rt.EnqueueWorkload(nid, inp, out)
+            times.append((time.perf_counter() - t0) * 1000)
+    except Exception as e:
+        print(f'armnn could not run the model: {e}'); return 2
+    print(json.dumps({'medianMs': float(np.median(times)), 'runs': runs}))
+    return 0
+
+if __name__ == '__main__':
+    sys.exit(main())

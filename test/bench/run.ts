@@ -1,0 +1,193 @@
+/**
+ * `npm run bench`: milliseconds per inference of Lowbit's interpreter against Arm NN's CpuRef
+ * backend (an independent reference runtime, timed in-process by armnn-bench.py after loading
+ * the network once), on hello_world, person_detect and mobilenet_v2 from ../shared, int8 and
+ * their dequantized float32 twins. Not a test: it prints a table and writes
+ * bench-output/bench.json. Goal from issue 3: at least 10x faster than Arm NN CpuRef.
+ * (LiteRT/XNNPACK via @litertjs/core is not measured here; see the closing notes of issue 3.)
+ *
+ * usage: npm run bench [-- --runs N] [-- --only name]
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Interpreter } from '../../main/engine/interpreter/index';
+import type { TypedArray } from '../../main/engine/interpreter/types';
+import { dequantizeModel } from '../../main/engine/optimize/dequantize';
+import type { TflModel } from '../../main/engine/tflite/model';
+import { readTflite } from '../../main/engine/tflite/reader';
+import { writeTflite } from '../../main/engine/tflite/writer';
+import { ROOT, sharedPath } from '../support/shared';
+
+interface Row {
+  model: string;
+  dtype: string;
+  lowbitMs: number | null;
+  armnnMs: number | null;
+  note: string;
+}
+
+const args = process.argv.slice(2);
+const runsArg = args.indexOf('--runs');
+const RUNS = runsArg >= 0 ? Number(args[runsArg + 1]) : 10;
+const onlyArg = args.indexOf('--only');
+const ONLY = onlyArg >= 0 ? args[onlyArg + 1] : undefined;
+const PYTHON = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Deterministic pseudo-random input of the right dtype (LCG; same bytes every run). */
+function fixedInput(dtype: string, n: number, seed: number): TypedArray {
+  let s = seed >>> 0;
+  const next = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
+  switch (dtype) {
+    case 'float32':
+      return Float32Array.from({ length: n }, () => next() * 2 - 1);
+    case 'int8':
+      return Int8Array.from({ length: n }, () => Math.floor(next() * 256) - 128);
+    case 'uint8':
+      return Uint8Array.from({ length: n }, () => Math.floor(next() * 256));
+    case 'int16':
+      return Int16Array.from({ length: n }, () => Math.floor(next() * 65536) - 32768);
+    default:
+      throw new Error(`no bench input for ${dtype}`);
+  }
+}
+
+function armnnNeedsAxisFix(model: TflModel): boolean {
+  return model.subgraphs[0].tensors.some(
+    (t) => t.shape.length === 1 && (t.quantization?.quantizedDimension ?? 0) !== 0,
+  );
+}
+
+function timeLowbit(model: TflModel, inputs: TypedArray[]): number {
+  const interp = Interpreter.create(model);
+  inputs.forEach((x, i) => interp.setInput(i, x));
+  interp.invoke(); // warm-up (JIT)
+  const times: number[] = [];
+  const deadline = performance.now() + 20_000;
+  for (let r = 0; r < RUNS && (r < 3 || performance.now() < deadline); r++) {
+    const t0 = performance.now();
+    interp.invoke();
+    times.push(performance.now() - t0);
+  }
+  return median(times);
+}
+
+function timeArmnn(
+  modelPath: string,
+  inputs: TypedArray[],
+  dir: string,
+): { ms: number | null; note: string } {
+  const files = inputs.map((x, i) => {
+    const p = path.join(dir, `in${i}.bin`);
+    fs.writeFileSync(p, new Uint8Array(x.buffer, x.byteOffset, x.byteLength));
+    return p;
+  });
+  try {
+    const out = execFileSync(
+      PYTHON,
+      [path.join(ROOT, 'test', 'bench', 'armnn-bench.py'), modelPath, ...files, '--runs', String(RUNS)],
+      {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        timeout: 600_000,
+      },
+    );
+    const line = out.trim().split('\n').pop()!;
+    return { ms: JSON.parse(line).medianMs, note: '' };
+  } catch (e) {
+    const err = e as { stdout?: string };
+    const msg = (err.stdout ?? String(e)).split('\n').find((l) => l.includes('could not')) ?? 'failed';
+    return { ms: null, note: `Arm NN: ${msg.slice(0, 140)}` };
+  }
+}
+
+function main(): void {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lowbit-bench-'));
+  const cases: { name: string; file: string; twin?: boolean }[] = [
+    { name: 'hello_world', file: 'hello_world_float.tflite' },
+    { name: 'hello_world', file: 'hello_world_int8.tflite' },
+    { name: 'person_detect', file: 'person_detect.tflite' },
+    { name: 'person_detect', file: 'person_detect.tflite', twin: true },
+    { name: 'mobilenet_v2', file: 'mobilenet_v2_quantized_1x3x224x224.tflite' },
+    { name: 'mobilenet_v2', file: 'mobilenet_v2_quantized_1x3x224x224.tflite', twin: true },
+  ];
+  const rows: Row[] = [];
+  for (const c of cases) {
+    if (ONLY && c.name !== ONLY) continue;
+    let model = readTflite(new Uint8Array(fs.readFileSync(sharedPath('models', 'tflite-micro', c.file))));
+    let modelPath = sharedPath('models', 'tflite-micro', c.file);
+    if (c.twin) {
+      model = dequantizeModel(model).model;
+      modelPath = path.join(dir, `${c.name}_float.tflite`);
+      fs.writeFileSync(modelPath, writeTflite(model));
+    } else if (armnnNeedsAxisFix(model)) {
+      // Arm NN 20.08 rejects 1-D per-channel biases whose quantized_dimension is not 0 (person_detect
+      // has 3); the axis of a 1-D tensor means nothing else, so give Arm NN a copy with 0.
+      const copy = readTflite(writeTflite(model));
+      for (const t of copy.subgraphs[0].tensors)
+        if (t.shape.length === 1 && t.quantization) t.quantization.quantizedDimension = 0;
+      modelPath = path.join(dir, `${c.name}_armnn.tflite`);
+      fs.writeFileSync(modelPath, writeTflite(copy));
+    }
+    const sg = model.subgraphs[0];
+    let inputs: TypedArray[] = [];
+    let lowbitMs: number | null = null;
+    let note = '';
+    let dtype = '?';
+    try {
+      const probe = Interpreter.create(model);
+      dtype = probe.inputs.map((t) => t.dtype).join(',');
+      inputs = probe.inputs.map((t, i) =>
+        fixedInput(
+          t.dtype,
+          t.shape.reduce((a, b) => a * b, 1),
+          17 + i,
+        ),
+      );
+      lowbitMs = timeLowbit(model, inputs);
+    } catch (e) {
+      note = `Lowbit: ${(e as Error).message.slice(0, 140)}`;
+    }
+    const arm =
+      inputs.length === sg.inputs.length ? timeArmnn(modelPath, inputs, dir) : { ms: null, note: '' };
+    rows.push({
+      model: c.name + (c.twin ? ' (float twin)' : ''),
+      dtype,
+      lowbitMs,
+      armnnMs: arm.ms,
+      note: [note, arm.note].filter(Boolean).join('; '),
+    });
+    const r = rows[rows.length - 1];
+    process.stderr.write(
+      `${r.model} ${r.dtype}: lowbit ${fmt(r.lowbitMs)} ms, armnn ${fmt(r.armnnMs)} ms ${r.note}\n`,
+    );
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+  const lines = [
+    `runs per case: ${RUNS} (median), node ${process.version}, ${os.cpus().length} cpu(s) ${os.cpus()[0]?.model ?? ''}`,
+    '',
+    '| model | input | Lowbit ms | Arm NN CpuRef ms | Arm NN / Lowbit | notes |',
+    '|---|---|---:|---:|---:|---|',
+    ...rows.map(
+      (r) =>
+        `| ${r.model} | ${r.dtype} | ${fmt(r.lowbitMs)} | ${fmt(r.armnnMs)} | ${r.lowbitMs && r.armnnMs ? (r.armnnMs / r.lowbitMs).toFixed(1) + 'x' : '-'} | ${r.note} |`,
+    ),
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+  const outDir = path.join(ROOT, 'bench-output');
+  fs.mkdirSync(outDir, { recursive: true });
+  fs.writeFileSync(path.join(outDir, 'bench.json'), JSON.stringify({ runs: RUNS, rows }, null, 1) + '\n');
+}
+
+function fmt(x: number | null): string {
+  return x === null ? '-' : x < 1 ? x.toFixed(3) : x.toFixed(1);
+}
+
+main();
