@@ -52,13 +52,11 @@ function quantizeInput(m: TflModel, x: Float32Array): Int8Array | Uint8Array | I
   const t = m.subgraphs[0].tensors[m.subgraphs[0].inputs[0]];
   const s = t.quantization!.scale[0];
   const zp = Number(t.quantization!.zeroPoint[0]);
-  const [lo, hi, Ctor] =
-    t.type === TensorType.UINT8
-      ? [0, 255, Uint8Array]
-      : t.type === TensorType.INT16
-        ? [-32768, 32767, Int16Array]
-        : [-128, 127, Int8Array];
-  return Ctor.from(x, (v) => Math.min(hi, Math.max(lo, Math.round(v / s) + zp)));
+  const q = (lo: number, hi: number) =>
+    Array.from(x, (v) => Math.min(hi, Math.max(lo, Math.round(v / s) + zp)));
+  if (t.type === TensorType.UINT8) return Uint8Array.from(q(0, 255));
+  if (t.type === TensorType.INT16) return Int16Array.from(q(-32768, 32767));
+  return Int8Array.from(q(-128, 127));
 }
 
 describe('int8 (float I/O)', () => {
