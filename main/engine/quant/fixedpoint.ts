@@ -66,6 +66,26 @@ function constant(b: RawBits, int32Value: number): number {
   return b === 16 ? wrap(16, rdbpot(int32Value, 16)) : int32Value;
 }
 
+/** The constants every call needs, converted once per raw width (they are hot-loop values). */
+interface Constants {
+  expConstantTerm: number;
+  oneThird: number;
+  c48over17: number;
+  cNeg32over17: number;
+  half: number;
+  barrel: number[];
+}
+function makeConstants(b: RawBits): Constants {
+  return {
+    expConstantTerm: constant(b, 1895147668),
+    oneThird: constant(b, 715827883),
+    c48over17: constant(b, 1515870810),
+    cNeg32over17: constant(b, -1010580540),
+    half: constant(b, 1 << 30),
+    barrel: EXP_BARREL_MULTIPLIER.map((m) => constant(b, m)),
+  };
+}
+
 const add = (b: RawBits, x: number, y: number) => wrap(b, x + y);
 const sub = (b: RawBits, x: number, y: number) => wrap(b, x - y);
 const neg = (b: RawBits, x: number) => wrap(b, -x);
@@ -82,8 +102,9 @@ function addSaturatingIf16(b: RawBits, x: number, y: number): number {
 
 /** exp(a) for a in [-1/4, 0), Q0 in and out: Taylor expansion around -1/8. */
 function expOnIntervalQuarter(b: RawBits, a: number): number {
-  const constantTerm = constant(b, 1895147668);
-  const oneThird = constant(b, 715827883);
+  const k = constantsOf(b);
+  const constantTerm = k.expConstantTerm;
+  const oneThird = k.oneThird;
   const x = add(b, a, constantPOT(b, 0, -3));
   const x2 = mul(b, x, x);
   const x3 = mul(b, x2, x);
@@ -93,15 +114,25 @@ function expOnIntervalQuarter(b: RawBits, a: number): number {
   return addSaturatingIf16(b, constantTerm, mul(b, constantTerm, add(b, x, poly)));
 }
 
-const EXP_BARREL: ReadonlyArray<[number, number]> = [
-  [-2, 1672461947], // exp(-1/4)
-  [-1, 1302514674], // exp(-1/2)
-  [0, 790015084], // exp(-1)
-  [1, 290630308], // exp(-2)
-  [2, 39332535], // exp(-4)
-  [3, 720401], // exp(-8)
-  [4, 242], // exp(-16)
+// Barrel shifter of exp(-2^k) for k = -2..4, as Q0.31 literals; parallel arrays so the hot
+// loop does not allocate.
+const EXP_BARREL_EXPONENT = [-2, -1, 0, 1, 2, 3, 4];
+const EXP_BARREL_MULTIPLIER = [
+  1672461947, // exp(-1/4)
+  1302514674, // exp(-1/2)
+  790015084, // exp(-1)
+  290630308, // exp(-2)
+  39332535, // exp(-4)
+  720401, // exp(-8)
+  242, // exp(-16)
 ];
+
+let constants16: Constants | null = null;
+let constants32: Constants | null = null;
+function constantsOf(b: RawBits): Constants {
+  if (b === 16) return (constants16 ??= makeConstants(16));
+  return (constants32 ??= makeConstants(32));
+}
 
 /** exp(a) for a <= 0 with `intBits` integer bits; result Q0. */
 export function expOnNegativeValues(b: RawBits, a: number, intBits: number): number {
@@ -111,11 +142,13 @@ export function expOnNegativeValues(b: RawBits, a: number, intBits: number): num
   const aModQuarterMinusQuarter = sub(b, a & mask, quarter);
   let result = expOnIntervalQuarter(b, srMulByPOT(b, aModQuarterMinusQuarter, intBits));
   const remainder = sub(b, aModQuarterMinusQuarter, a);
-  for (const [exponent, multiplier] of EXP_BARREL) {
+  const barrel = constantsOf(b).barrel;
+  for (let k = 0; k < EXP_BARREL_EXPONENT.length; k++) {
+    const exponent = EXP_BARREL_EXPONENT[k];
     if (intBits > exponent) {
       const bitMask = 2 ** (fracBits + exponent);
       // remainder & (1 << shift), with the shift below 31 for every valid format
-      if ((remainder & bitMask) !== 0) result = mul(b, result, constant(b, multiplier));
+      if ((remainder & bitMask) !== 0) result = mul(b, result, barrel[k]);
     }
   }
   if (intBits > 5) {
@@ -129,8 +162,9 @@ export function expOnNegativeValues(b: RawBits, a: number, intBits: number): num
 
 /** Newton-Raphson reciprocal shared by 1/(1+x) and (1-x)/(1+x); returns x in Q2. */
 function newtonRecipQ2(b: RawBits, halfDenominator: number): number {
-  const c48over17 = constant(b, 1515870810);
-  const cNeg32over17 = constant(b, -1010580540);
+  const k = constantsOf(b);
+  const c48over17 = k.c48over17;
+  const cNeg32over17 = k.cNeg32over17;
   let x = add(b, c48over17, mul(b, halfDenominator, cNeg32over17));
   const oneQ2 = one(b, 2);
   for (let i = 0; i < 3; i++) {
@@ -156,7 +190,7 @@ export function oneMinusXOverOnePlusX(b: RawBits, a: number): number {
 
 /** gemmlowp::logistic of a raw value with `intBits` integer bits; result Q0 raw. */
 export function logisticFixed(b: RawBits, a: number, intBits: number): number {
-  if (a === 0) return constant(b, 1 << 30);
+  if (a === 0) return constantsOf(b).half;
   const positive = a > 0;
   const absInput = positive ? a : neg(b, a);
   const rPos = oneOverOnePlusX(b, expOnNegativeValues(b, neg(b, absInput), intBits));

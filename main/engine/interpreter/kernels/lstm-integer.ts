@@ -148,6 +148,30 @@ export function prepareIntegerLstm(
   };
 }
 
+/**
+ * gemmlowp logistic/tanh on an int16 input are pure functions of the 65536 possible codes, each
+ * costing dozens of fixed-point steps; results are memoised per (function, integer bits) so a
+ * sequence pays for each distinct code once. Shared across kernels: the values never change.
+ */
+const memo = new Map<string, { values: Int16Array; known: Uint8Array }>();
+function memoised(kind: 'sigmoid' | 'tanh', intBits: number): (raw: number) => number {
+  const key = `${kind}${intBits}`;
+  let m = memo.get(key);
+  if (!m) {
+    m = { values: new Int16Array(65536), known: new Uint8Array(65536) };
+    memo.set(key, m);
+  }
+  const { values, known } = m;
+  return (raw) => {
+    const i = raw + 32768;
+    if (known[i] === 0) {
+      values[i] = kind === 'sigmoid' ? logisticFixed(16, raw, intBits) : tanhFixed(16, raw, intBits);
+      known[i] = 1;
+    }
+    return values[i];
+  };
+}
+
 const sat16 = (v: number) => (v > 32767 ? 32767 : v < -32768 ? -32768 : v);
 const wrap16 = (v: number) => (v << 16) >> 16;
 
@@ -176,6 +200,9 @@ export function makeIntegerLstm(o: LstmOperands, p: IntegerLstmParams): () => vo
   const [iBuf, fBuf, gBuf, oBuf] = bufs;
   const tanhBits = 15 + p.cellScale;
   const cellProductShift = 30 + p.cellScale;
+  const sigmoidQ3 = memoised('sigmoid', 3);
+  const tanhQ3 = memoised('tanh', 3);
+  const tanhCell = memoised('tanh', tanhBits);
   const computeGate = (
     k: number,
     x: Int8Array,
@@ -218,7 +245,7 @@ export function makeIntegerLstm(o: LstmOperands, p: IntegerLstmParams): () => vo
         computeGate(3, x, xOff, hState, hOff, 'sigmoid');
         // CalculateLstmOutputInteger8x8_16 without projection: hidden becomes the output state
         for (let j = 0; j < nCell; j++) {
-          const th = tanhFixed(16, cState[cOff + j], tanhBits);
+          const th = tanhCell(cState[cOff + j]);
           let v = mbqm(oBuf[j] * th, p.hiddenMultiplier, p.hiddenShift) + p.hiddenZp;
           v = v < -128 ? -128 : v > 127 ? 127 : v;
           hState[hOff + j] = v;
