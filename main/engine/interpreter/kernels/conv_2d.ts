@@ -49,6 +49,91 @@ export interface ConvShape {
 
 type IntArray = Int8Array | Uint8Array | Int16Array;
 
+/**
+ * The shared multiply-accumulate walk: for every output pixel and channel, calls
+ * finish(acc, oc) with acc = sum over in-image taps of filter * input, and stores the result.
+ * `input` and `filter` already include any zero-point offsets, so the inner loop is a plain dot
+ * product over the weights' depth. Integer form: int32 inputs, int16 weights. Out-of-image taps are skipped (they contribute real zero).
+ */
+function convWalkInt(
+  s: ConvShape,
+  input: Int32Array,
+  filter: Int16Array,
+  output: { [i: number]: number },
+  finish: (acc: number, oc: number) => number,
+): void {
+  const { inH, inW, inC, kH, kW, kC, outC, dilationH, dilationW } = s;
+  const perGroup = outC / (inC / kC);
+  const filterStride = kH * kW * kC;
+  let o = 0;
+  for (let b = 0; b < s.batches; b++) {
+    for (let oy = 0; oy < s.outH; oy++) {
+      const y0 = oy * s.strideH - s.padH;
+      for (let ox = 0; ox < s.outW; ox++) {
+        const x0 = ox * s.strideW - s.padW;
+        for (let oc = 0; oc < outC; oc++) {
+          const cBase = ((oc / perGroup) | 0) * kC;
+          const fBase = oc * filterStride;
+          let acc = 0;
+          for (let fy = 0; fy < kH; fy++) {
+            const iy = y0 + dilationH * fy;
+            if (iy < 0 || iy >= inH) continue;
+            const rowBase = (b * inH + iy) * inW;
+            for (let fx = 0; fx < kW; fx++) {
+              const ix = x0 + dilationW * fx;
+              if (ix < 0 || ix >= inW) continue;
+              const ib = (rowBase + ix) * inC + cBase;
+              const fb = fBase + (fy * kW + fx) * kC;
+              for (let c = 0; c < kC; c++) acc += filter[fb + c] * input[ib + c];
+            }
+          }
+          output[o++] = finish(acc, oc);
+        }
+      }
+    }
+  }
+}
+
+/** convWalkInt for float32 data (a separate copy keeps each inner loop monomorphic for V8). */
+function convWalkFloat(
+  s: ConvShape,
+  input: Float32Array,
+  filter: Float32Array,
+  output: { [i: number]: number },
+  finish: (acc: number, oc: number) => number,
+): void {
+  const { inH, inW, inC, kH, kW, kC, outC, dilationH, dilationW } = s;
+  const perGroup = outC / (inC / kC);
+  const filterStride = kH * kW * kC;
+  let o = 0;
+  for (let b = 0; b < s.batches; b++) {
+    for (let oy = 0; oy < s.outH; oy++) {
+      const y0 = oy * s.strideH - s.padH;
+      for (let ox = 0; ox < s.outW; ox++) {
+        const x0 = ox * s.strideW - s.padW;
+        for (let oc = 0; oc < outC; oc++) {
+          const cBase = ((oc / perGroup) | 0) * kC;
+          const fBase = oc * filterStride;
+          let acc = 0;
+          for (let fy = 0; fy < kH; fy++) {
+            const iy = y0 + dilationH * fy;
+            if (iy < 0 || iy >= inH) continue;
+            const rowBase = (b * inH + iy) * inW;
+            for (let fx = 0; fx < kW; fx++) {
+              const ix = x0 + dilationW * fx;
+              if (ix < 0 || ix >= inW) continue;
+              const ib = (rowBase + ix) * inC + cBase;
+              const fb = fBase + (fy * kW + fx) * kC;
+              for (let c = 0; c < kC; c++) acc += filter[fb + c] * input[ib + c];
+            }
+          }
+          output[o++] = finish(acc, oc);
+        }
+      }
+    }
+  }
+}
+
 /** Float convolution; bias may be null. Writes every output element. */
 export function conv2dFloat(
   s: ConvShape,
@@ -59,82 +144,43 @@ export function conv2dFloat(
   actMin: number,
   actMax: number,
 ): void {
-  const perGroup = s.outC / (s.inC / s.kC);
-  let o = 0;
-  for (let b = 0; b < s.batches; b++) {
-    for (let oy = 0; oy < s.outH; oy++) {
-      const y0 = oy * s.strideH - s.padH;
-      for (let ox = 0; ox < s.outW; ox++) {
-        const x0 = ox * s.strideW - s.padW;
-        for (let oc = 0; oc < s.outC; oc++) {
-          const cBase = Math.floor(oc / perGroup) * s.kC;
-          let acc = 0;
-          for (let fy = 0; fy < s.kH; fy++) {
-            const iy = y0 + s.dilationH * fy;
-            if (iy < 0 || iy >= s.inH) continue;
-            for (let fx = 0; fx < s.kW; fx++) {
-              const ix = x0 + s.dilationW * fx;
-              if (ix < 0 || ix >= s.inW) continue;
-              const ib = ((b * s.inH + iy) * s.inW + ix) * s.inC + cBase;
-              const fb = ((oc * s.kH + fy) * s.kW + fx) * s.kC;
-              for (let c = 0; c < s.kC; c++) acc += input[ib + c] * filter[fb + c];
-            }
-          }
-          if (bias) acc += bias[oc];
-          output[o++] = acc < actMin ? actMin : acc > actMax ? actMax : acc;
-        }
-      }
-    }
-  }
+  convWalkFloat(s, input, filter, output, (acc, oc) => {
+    const v = bias ? acc + bias[oc] : acc;
+    return v < actMin ? actMin : v > actMax ? actMax : v;
+  });
 }
 
 /**
  * Integer convolution for int8 (per-channel), uint8 (per-tensor, with weight offset) and 16x8.
  * acc = sum((w + filterOffset) * (x + inputOffset)) + bias, requantized per output channel.
  * `int64` selects TFLite's int64 accumulator and its int64 MultiplyByQuantizedMultiplier.
+ * `scratch` (input-sized) receives x + inputOffset; `filterWithOffset` is the weights with the
+ * uint8 zero point already removed (or the int8 weights themselves).
  */
 export function conv2dQuant(
   s: ConvShape,
   input: IntArray,
-  filter: Int8Array | Uint8Array,
+  filterWithOffset: Int16Array,
   bias: Float64Array | null,
   output: IntArray,
   q: ConvQuant,
   int64: boolean,
+  scratch: Int32Array,
 ): void {
-  const perGroup = s.outC / (s.inC / s.kC);
-  const { inputOffset, filterOffset, outputOffset, multipliers, shifts, actMin, actMax } = q;
-  let o = 0;
-  for (let b = 0; b < s.batches; b++) {
-    for (let oy = 0; oy < s.outH; oy++) {
-      const y0 = oy * s.strideH - s.padH;
-      for (let ox = 0; ox < s.outW; ox++) {
-        const x0 = ox * s.strideW - s.padW;
-        for (let oc = 0; oc < s.outC; oc++) {
-          const cBase = Math.floor(oc / perGroup) * s.kC;
-          let acc = 0;
-          for (let fy = 0; fy < s.kH; fy++) {
-            const iy = y0 + s.dilationH * fy;
-            if (iy < 0 || iy >= s.inH) continue;
-            for (let fx = 0; fx < s.kW; fx++) {
-              const ix = x0 + s.dilationW * fx;
-              if (ix < 0 || ix >= s.inW) continue;
-              const ib = ((b * s.inH + iy) * s.inW + ix) * s.inC + cBase;
-              const fb = ((oc * s.kH + fy) * s.kW + fx) * s.kC;
-              for (let c = 0; c < s.kC; c++)
-                acc += (filter[fb + c] + filterOffset) * (input[ib + c] + inputOffset);
-            }
-          }
-          if (bias) acc += bias[oc];
-          let v = int64
-            ? mbqm64(acc, multipliers[oc], shifts[oc])
-            : mbqm(acc | 0, multipliers[oc], shifts[oc]);
-          v += outputOffset;
-          output[o++] = v < actMin ? actMin : v > actMax ? actMax : v;
-        }
-      }
-    }
-  }
+  const { inputOffset, outputOffset, multipliers, shifts, actMin, actMax } = q;
+  for (let i = 0; i < input.length; i++) scratch[i] = input[i] + inputOffset;
+  convWalkInt(s, scratch, filterWithOffset, output, (acc, oc) => {
+    if (bias) acc += bias[oc];
+    let v = int64 ? mbqm64(acc, multipliers[oc], shifts[oc]) : mbqm(acc | 0, multipliers[oc], shifts[oc]);
+    v += outputOffset;
+    return v < actMin ? actMin : v > actMax ? actMax : v;
+  });
+}
+
+/** The weights with TFLite's filter offset (-zero point, uint8 only) applied once. */
+export function offsetWeights(filter: Int8Array | Uint8Array, filterOffset: number): Int16Array {
+  // Always int16 so the inner loop sees one array type (uint8 - zero point needs 9 bits).
+  return Int16Array.from(filter, (w) => w + filterOffset);
 }
 
 /**
@@ -297,7 +343,10 @@ export const conv2d: Kernel = {
     const b = biasValues(ctx, bias, s.outC, biasDtypesFor(input.dtype));
     // 16x8: TFLite accumulates in int64 unless the bias is int32.
     const int64 = input.dtype === 'int16' && bias?.dtype !== 'int32';
+    if (!filter.isConst) ctx.unsupported('quantized weights must be constant');
+    const weights = offsetWeights(filter.data as Int8Array | Uint8Array, q.filterOffset);
+    const scratch = new Int32Array(s.batches * s.inH * s.inW * s.inC);
     return () =>
-      conv2dQuant(s, input.data as IntArray, filter.data as Int8Array, b, output.data as IntArray, q, int64);
+      conv2dQuant(s, input.data as IntArray, weights, b, output.data as IntArray, q, int64, scratch);
   },
 };

@@ -21,7 +21,7 @@ import {
   windowOptions,
   type ConvQuant,
 } from './conv_common';
-import type { ConvShape } from './conv_2d';
+import { offsetWeights, type ConvShape } from './conv_2d';
 import { asymmetricQuantizeFloats } from './hybrid';
 
 /** ConvShape with kC = 1 and the depth multiplier. */
@@ -32,44 +32,87 @@ export interface DepthwiseShape extends ConvShape {
 type IntArray = Int8Array | Uint8Array | Int16Array;
 
 /**
- * The shared loop: for each output (b, y, x, ic, m) with oc = ic * dm + m, sums
- * tap(w, x) over in-image filter positions, then hands (acc, oc) to `finish`, which returns the
- * stored value. Kept generic because the loops are short (no inner channel loop).
+ * The shared walk (one monomorphic copy per element type, for V8): for every output pixel,
+ * acc[oc] = sum over in-image taps of filter[tap, oc] * input[pixel, oc / dm], then
+ * finish(acc, o) stores the pixel's out_c results from output index o. Inputs and weights
+ * already carry their zero-point offsets. Per output the taps are summed in (fy, fx) order, as
+ * in the reference.
  */
-function depthwiseLoop(
+function depthwiseWalkInt(
   s: DepthwiseShape,
-  input: ArrayLike<number>,
-  filter: ArrayLike<number>,
-  inputOffset: number,
-  filterOffset: number,
-  output: { [i: number]: number },
-  finish: (acc: number, oc: number) => number,
+  input: Int32Array,
+  filter: Int16Array,
+  acc: Float64Array,
+  finish: (acc: Float64Array, o: number) => void,
 ): void {
-  const dm = s.depthMultiplier;
+  const { inH, inW, inC, kH, kW, outC, dilationH, dilationW, depthMultiplier: dm } = s;
   let o = 0;
   for (let b = 0; b < s.batches; b++) {
     for (let oy = 0; oy < s.outH; oy++) {
       const y0 = oy * s.strideH - s.padH;
       for (let ox = 0; ox < s.outW; ox++) {
         const x0 = ox * s.strideW - s.padW;
-        for (let ic = 0; ic < s.inC; ic++) {
-          for (let m = 0; m < dm; m++) {
-            const oc = ic * dm + m;
-            let acc = 0;
-            for (let fy = 0; fy < s.kH; fy++) {
-              const iy = y0 + s.dilationH * fy;
-              if (iy < 0 || iy >= s.inH) continue;
-              for (let fx = 0; fx < s.kW; fx++) {
-                const ix = x0 + s.dilationW * fx;
-                if (ix < 0 || ix >= s.inW) continue;
-                const x = input[((b * s.inH + iy) * s.inW + ix) * s.inC + ic] + inputOffset;
-                const w = filter[(fy * s.kW + fx) * s.outC + oc] + filterOffset;
-                acc += w * x;
+        acc.fill(0);
+        for (let fy = 0; fy < kH; fy++) {
+          const iy = y0 + dilationH * fy;
+          if (iy < 0 || iy >= inH) continue;
+          for (let fx = 0; fx < kW; fx++) {
+            const ix = x0 + dilationW * fx;
+            if (ix < 0 || ix >= inW) continue;
+            const ib = ((b * inH + iy) * inW + ix) * inC;
+            const fb = (fy * kW + fx) * outC;
+            if (dm === 1) {
+              for (let c = 0; c < inC; c++) acc[c] += filter[fb + c] * input[ib + c];
+            } else {
+              for (let ic = 0; ic < inC; ic++) {
+                const x = input[ib + ic];
+                for (let m = 0; m < dm; m++) acc[ic * dm + m] += filter[fb + ic * dm + m] * x;
               }
             }
-            output[o++] = finish(acc, oc);
           }
         }
+        finish(acc, o);
+        o += outC;
+      }
+    }
+  }
+}
+
+function depthwiseWalkFloat(
+  s: DepthwiseShape,
+  input: Float32Array,
+  filter: Float32Array,
+  acc: Float64Array,
+  finish: (acc: Float64Array, o: number) => void,
+): void {
+  const { inH, inW, inC, kH, kW, outC, dilationH, dilationW, depthMultiplier: dm } = s;
+  let o = 0;
+  for (let b = 0; b < s.batches; b++) {
+    for (let oy = 0; oy < s.outH; oy++) {
+      const y0 = oy * s.strideH - s.padH;
+      for (let ox = 0; ox < s.outW; ox++) {
+        const x0 = ox * s.strideW - s.padW;
+        acc.fill(0);
+        for (let fy = 0; fy < kH; fy++) {
+          const iy = y0 + dilationH * fy;
+          if (iy < 0 || iy >= inH) continue;
+          for (let fx = 0; fx < kW; fx++) {
+            const ix = x0 + dilationW * fx;
+            if (ix < 0 || ix >= inW) continue;
+            const ib = ((b * inH + iy) * inW + ix) * inC;
+            const fb = (fy * kW + fx) * outC;
+            if (dm === 1) {
+              for (let c = 0; c < inC; c++) acc[c] += filter[fb + c] * input[ib + c];
+            } else {
+              for (let ic = 0; ic < inC; ic++) {
+                const x = input[ib + ic];
+                for (let m = 0; m < dm; m++) acc[ic * dm + m] += filter[fb + ic * dm + m] * x;
+              }
+            }
+          }
+        }
+        finish(acc, o);
+        o += outC;
       }
     }
   }
@@ -83,28 +126,37 @@ export function depthwiseFloat(
   output: Float32Array,
   actMin: number,
   actMax: number,
+  acc: Float64Array,
 ): void {
-  depthwiseLoop(s, input, filter, 0, 0, output, (acc, oc) => {
-    const v = bias ? acc + bias[oc] : acc;
-    return v < actMin ? actMin : v > actMax ? actMax : v;
+  depthwiseWalkFloat(s, input, filter, acc, (a, o) => {
+    for (let oc = 0; oc < a.length; oc++) {
+      const v = bias ? a[oc] + bias[oc] : a[oc];
+      output[o + oc] = v < actMin ? actMin : v > actMax ? actMax : v;
+    }
   });
 }
 
+/** `scratch` (input-sized) receives x + inputOffset; `weights` carry the uint8 filter offset. */
 export function depthwiseQuant(
   s: DepthwiseShape,
   input: IntArray,
-  filter: Int8Array | Uint8Array,
+  weights: Int16Array,
   bias: Float64Array | null,
   output: IntArray,
   q: ConvQuant,
   int64: boolean,
+  acc: Float64Array,
+  scratch: Int32Array,
 ): void {
-  const { multipliers, shifts, outputOffset, actMin, actMax } = q;
-  depthwiseLoop(s, input, filter, q.inputOffset, q.filterOffset, output, (acc, oc) => {
-    if (bias) acc += bias[oc];
-    let v = int64 ? mbqm64(acc, multipliers[oc], shifts[oc]) : mbqm(acc | 0, multipliers[oc], shifts[oc]);
-    v += outputOffset;
-    return v < actMin ? actMin : v > actMax ? actMax : v;
+  const { inputOffset, multipliers, shifts, outputOffset, actMin, actMax } = q;
+  for (let i = 0; i < input.length; i++) scratch[i] = input[i] + inputOffset;
+  depthwiseWalkInt(s, scratch, weights, acc, (a, o) => {
+    for (let oc = 0; oc < a.length; oc++) {
+      const sum = bias ? a[oc] + bias[oc] : a[oc];
+      let v = int64 ? mbqm64(sum, multipliers[oc], shifts[oc]) : mbqm(sum | 0, multipliers[oc], shifts[oc]);
+      v += outputOffset;
+      output[o + oc] = v < actMin ? actMin : v > actMax ? actMax : v;
+    }
   });
 }
 
@@ -209,6 +261,7 @@ export const depthwiseConv2d: Kernel = {
     if (input.dtype === 'float32' && filter.dtype === 'float32' && output.dtype === 'float32') {
       const [lo, hi] = floatActivation(ctx, activation);
       const b = biasValues(ctx, bias, s.outC, ['float32']);
+      const acc = new Float64Array(s.outC);
       return () =>
         depthwiseFloat(
           s,
@@ -218,6 +271,7 @@ export const depthwiseConv2d: Kernel = {
           output.data as Float32Array,
           lo,
           hi,
+          acc,
         );
     }
     if (input.dtype === 'float32' && filter.dtype === 'int8' && output.dtype === 'float32') {
@@ -248,15 +302,11 @@ export const depthwiseConv2d: Kernel = {
     const q = convQuant(ctx, input, filter, output, s.outC, 3, activation);
     const b = biasValues(ctx, bias, s.outC, biasDtypesFor(input.dtype));
     const int64 = input.dtype === 'int16' && bias?.dtype !== 'int32';
+    if (!filter.isConst) ctx.unsupported('quantized weights must be constant');
+    const weights = offsetWeights(filter.data as Int8Array | Uint8Array, q.filterOffset);
+    const acc = new Float64Array(s.outC);
+    const scratch = new Int32Array(s.batches * s.inH * s.inW * s.inC);
     return () =>
-      depthwiseQuant(
-        s,
-        input.data as IntArray,
-        filter.data as Int8Array,
-        b,
-        output.data as IntArray,
-        q,
-        int64,
-      );
+      depthwiseQuant(s, input.data as IntArray, weights, b, output.data as IntArray, q, int64, acc, scratch);
   },
 };
