@@ -216,8 +216,8 @@ export function makeIntegerLstm(o: LstmOperands, p: IntegerLstmParams): () => vo
     buf.fill(0);
     accumulate(g.w, g.inputBias, x, xOff, nInput, g.inputMultiplier, g.inputShift, buf);
     accumulate(g.r, g.recurrentBias, h, hOff, nOutput, g.recurrentMultiplier, g.recurrentShift, buf);
-    for (let j = 0; j < nCell; j++)
-      buf[j] = act === 'sigmoid' ? logisticFixed(16, buf[j], 3) : tanhFixed(16, buf[j], 3);
+    const fn = act === 'sigmoid' ? sigmoidQ3 : tanhQ3;
+    for (let j = 0; j < nCell; j++) buf[j] = fn(buf[j]);
   };
   return () => {
     const x = o.input.data as Int8Array;
