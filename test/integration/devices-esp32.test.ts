@@ -41,6 +41,13 @@ describe('ESP32 ROM flasher over the fake link', () => {
     expect(sim.stats.commands).toContain(OP.FLASH_DEFL_DATA);
     expect(sim.stats.commands).not.toContain(OP.FLASH_DATA);
     expect(sim.stats.bauds).toEqual([460800]);
+    expect(sim.flashParams).toEqual({
+      totalSize: 4 << 20,
+      blockSize: 0x10000,
+      sectorSize: 0x1000,
+      pageSize: 256,
+      statusMask: 0xffff,
+    });
     expect(link.stats.bauds).toEqual([460800, 460800]); // host end, then the simulator's end
     // Classic reset: EN low, then IO0 low with EN released, then IO0 released; hard reset at the end.
     expect(link.stats.signals.slice(0, 3)).toEqual([
@@ -72,6 +79,31 @@ describe('ESP32 ROM flasher over the fake link', () => {
     );
     expect(sim.stats.commands).toContain(OP.FLASH_DATA);
     expect(link.stats.signals.slice(0, 1)).toEqual([{ dtr: false, rts: true }]); // only the final hard reset
+  });
+
+  it('announces the flash size with SPI_SET_PARAMS; an explicit address past its end is refused', async () => {
+    const sim = esp32WithTable();
+    const link = fakeSession(sim);
+    await expect(
+      flashEsp32(link.host, personDetect, {
+        baud: 115200,
+        reset: 'none',
+        address: 0x1ff000,
+        flashSize: 2 << 20,
+      }),
+    ).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringMatching(/past the end of the flash/),
+    });
+    const r = await flashEsp32(link.host, helloWorld, {
+      baud: 115200,
+      reset: 'none',
+      address: 0x1f0000,
+      flashSize: 2 << 20,
+    });
+    sim.stop();
+    expect(r.address).toBe(0x1f0000);
+    expect(sim.flashParams?.totalSize).toBe(2 << 20);
   });
 
   it('refuses a model larger than its partition, before erasing anything', async () => {

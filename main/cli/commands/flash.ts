@@ -108,6 +108,7 @@ Success is reported only after the check passes.
               reset: values['no-reset'] ? 'none' : 'classic',
               resetAfter: !values['no-reset'],
               expectChip: board?.espChip,
+              flashSize: board ? board.flashKB * 1024 : undefined,
             })
           : await flashStm32(transport, image, {
               ...common,

@@ -34,6 +34,8 @@ export interface Esp32FlashOptions extends FlashCommonOptions {
   /** Use FLASH_DEFL_* (default true). */
   compress?: boolean;
   expectChip?: Esp32Chip['id'];
+  /** Flash chip size in bytes, sent with SPI_SET_PARAMS (default 4 MB; the board catalogue knows it). */
+  flashSize?: number;
   /** Base reply timeout in ms (default 3000, as esptool). */
   replyTimeoutMs?: number;
 }
@@ -86,6 +88,8 @@ export async function flashEsp32(
     return Promise.resolve();
   };
   await withRetries(retries, () => rom.spiAttach(), again, signal);
+  const flashSize = opts.flashSize ?? 4 << 20;
+  await withRetries(retries, () => rom.spiSetParams(flashSize), again, signal);
   if (opts.flashBaud && opts.flashBaud !== opts.baud) await rom.changeBaud(opts.flashBaud);
 
   const address = await resolveAddress(rom, chip, image.length, opts, log);
@@ -139,6 +143,11 @@ async function resolveAddress(
     if (opts.address < PARTITION_TABLE_OFFSET + 0x1000) {
       throw new InvalidArgumentError(
         `address 0x${opts.address.toString(16)} would overwrite the bootloader or the partition table`,
+      );
+    }
+    if (opts.address + size > (opts.flashSize ?? 4 << 20)) {
+      throw new InvalidArgumentError(
+        `${size} bytes at 0x${opts.address.toString(16)} run past the end of the flash`,
       );
     }
     return opts.address;

@@ -129,6 +129,14 @@ export class EspRomLoader {
     await this.command(OP.SPI_ATTACH, words(0, 0));
   }
 
+  /**
+   * SPI_SET_PARAMS: tells the ROM the flash geometry (its "flashchip" struct) as esptool does
+   * before writing: id 0, total size, 64 KB block, 4 KB sector, 256 B page, status mask 0xFFFF.
+   */
+  async spiSetParams(totalSize: number): Promise<void> {
+    await this.command(OP.SPI_SET_PARAMS, words(0, totalSize, 64 * 1024, 4 * 1024, 256, 0xffff));
+  }
+
   /** CHANGE_BAUDRATE (new, old = 0 for the ROM), then move the host side after the ACK. */
   async changeBaud(baud: number): Promise<void> {
     await this.command(OP.CHANGE_BAUDRATE, words(baud, 0));

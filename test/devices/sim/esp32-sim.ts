@@ -49,6 +49,10 @@ export class Esp32Sim {
     commands: [],
   };
   private stopped = false;
+  /** Last SPI_SET_PARAMS. */
+  flashParams:
+    | { totalSize: number; blockSize: number; sectorSize: number; pageSize: number; statusMask: number }
+    | undefined;
   private write:
     | { offset: number; pos: number; blocks: number; nextSeq: number; inflate?: Unzlib; deflate: boolean }
     | undefined;
@@ -161,8 +165,17 @@ export class Esp32Sim {
       }
       case OP.SPI_ATTACH:
         return this.respond(t, op, 0, undefined, size === 8 ? 0 : 0x05);
-      case OP.SPI_SET_PARAMS:
+      case OP.SPI_SET_PARAMS: {
+        if (size !== 24) return this.respond(t, op, 0, undefined, 0x05);
+        this.flashParams = {
+          totalSize: word(1),
+          blockSize: word(2),
+          sectorSize: word(3),
+          pageSize: word(4),
+          statusMask: word(5),
+        };
         return this.respond(t, op, 0);
+      }
       case OP.CHANGE_BAUDRATE: {
         await this.respond(t, op, 0);
         this.stats.bauds.push(word(0));
@@ -184,7 +197,9 @@ export class Esp32Sim {
         const words = this.chip === 'esp32s3' ? 5 : 4;
         if (size !== words * 4) return this.respond(t, op, 0, undefined, 0x05);
         const [eraseSize, blocks, blockSize, offset] = [word(0), word(1), word(2), word(3)];
-        if (blockSize !== 0x400 || offset % SECTOR !== 0 || offset + eraseSize > this.flash.length) {
+        // Model of the ROM's bounds check: against the announced chip size when there is one.
+        const limit = Math.min(this.flash.length, this.flashParams?.totalSize ?? this.flash.length);
+        if (blockSize !== 0x400 || offset % SECTOR !== 0 || offset + eraseSize > limit) {
           return this.respond(t, op, 0, undefined, 0x06);
         }
         this.erase(offset, eraseSize);
