@@ -8,7 +8,7 @@ import { command as flash } from '../../main/cli/commands/flash';
 import { command as uf2 } from '../../main/cli/commands/uf2';
 import { command as devices } from '../../main/cli/commands/devices';
 import { SerialTransport } from '../../main/devices/serial-transport';
-import { listSerialPortsSysfs, listDevices } from '../../main/devices/listing';
+import { listSerialPortsSysfs, listDevices, watchDevices } from '../../main/devices/listing';
 import { copyToUf2Drive, findUf2Drives } from '../../main/devices/uf2-drive';
 import { buildContainer, parseContainer } from '../../main/engine/deploy/container';
 import { parseUf2 } from '../../main/engine/deploy/uf2';
@@ -255,6 +255,20 @@ describe('device listing', () => {
     const c = ctx();
     expect(await devices.run(['--json'], c)).toBe(0);
     expect(Object.keys(JSON.parse(c.stdout[0]))).toEqual(['serial', 'usb', 'warnings', 'uf2Drives']);
+  });
+
+  it('watchDevices reports the first listing, then only changes, and stops', async () => {
+    const seen: number[] = [];
+    const first = new Promise<void>((resolve) => {
+      const stop = watchDevices((l) => {
+        seen.push(l.serial.length);
+        stop();
+        resolve();
+      }, 20);
+    });
+    await first;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(seen.length).toBe(1);
   });
 
   it('finds an RP2040 BOOTSEL drive by its INFO_UF2.TXT and copies onto it', () => {
