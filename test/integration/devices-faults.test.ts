@@ -250,6 +250,57 @@ describe('ESP32 fault matrix (fake link)', () => {
   });
 });
 
+describe('a device that answers garbage', () => {
+  /** Replies to every chunk with seeded pseudo-random bytes (xorshift32), as a wrong device at the wrong baud would. */
+  function garbageDevice(link: ReturnType<typeof createFakeLink>, seed: number) {
+    let x = seed >>> 0 || 1;
+    const next = () => {
+      x ^= x << 13;
+      x >>>= 0;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      x >>>= 0;
+      return x & 0xff;
+    };
+    let stopped = false;
+    void (async () => {
+      while (!stopped) {
+        try {
+          const got = await link.device.readSome(50);
+          await link.device.write(Uint8Array.from({ length: got.length + (next() & 15) }, next));
+        } catch (e) {
+          if ((e as { code?: string }).code === 'DEVICE_DISCONNECTED') return;
+        }
+      }
+    })();
+    return () => {
+      stopped = true;
+      link.drop();
+    };
+  }
+
+  it('never reports success and ends in a device error, for 5 seeds and both protocols', async () => {
+    for (const seed of [1, 7, 42, 1234, 99991]) {
+      for (const proto of ['stm32', 'esp32'] as const) {
+        const link = createFakeLink();
+        const stop = garbageDevice(link, seed);
+        const t0 = Date.now();
+        const p =
+          proto === 'stm32'
+            ? flashStm32(link.host, image, { baud: 115200, address: STM_AT, replyTimeoutMs: 100, retries: 1 })
+            : flashEsp32(link.host, image, { baud: 115200, reset: 'none', replyTimeoutMs: 100, retries: 1 });
+        const err = await p.then(
+          () => undefined,
+          (e: { code?: string }) => e,
+        );
+        stop();
+        expect(err?.code, `${proto} seed ${seed}`).toMatch(/^DEVICE_(TIMEOUT|PROTOCOL|WRONG_CHIP)$/);
+        expect(Date.now() - t0).toBeLessThan(15_000);
+      }
+    }
+  });
+});
+
 describe('faults over a socat PTY (real serialport stack)', { timeout: 120_000 }, () => {
   let pty: PtyPair;
   beforeAll(async () => {
