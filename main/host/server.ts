@@ -98,7 +98,12 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
-    const url = new URL(req.url ?? '/', origin());
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', origin());
+    } catch {
+      return refuseUpgrade(socket, 400, 'Bad Request'); // e.g. "//[": not even a URL
+    }
     if (url.pathname !== '/ws') return refuseUpgrade(socket, 404, 'Not Found');
     if (req.headers.host !== hostHeader()) return refuseUpgrade(socket, 403, 'Forbidden');
     if (req.headers.origin !== origin()) return refuseUpgrade(socket, 403, 'Forbidden');

@@ -201,6 +201,24 @@ describe('lowbit serve: WebSocket', () => {
     expect(calls.length).toBe(before);
   });
 
+  it('survives an upgrade request whose target is not a URL', async () => {
+    const net = await import('node:net');
+    const reply = await new Promise<string>((resolve, reject) => {
+      const sock = net.connect(host.port, '127.0.0.1', () =>
+        sock.write(
+          `GET //[ HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+            `Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nOrigin: ${host.origin}\r\n\r\n`,
+        ),
+      );
+      let data = '';
+      sock.on('data', (d) => (data += d));
+      sock.on('end', () => resolve(data));
+      sock.on('error', reject);
+    });
+    expect(reply.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
+    expect((await get('/')).status).toBe(200); // still serving
+  });
+
   it('refuses upgrades on other paths (404)', async () => {
     const r = await connect({ path: '/socket' });
     expect('status' in r ? r.status : 'opened').toBe(404);
