@@ -251,6 +251,47 @@ describe('lowbit serve: WebSocket', () => {
   });
 });
 
+describe('lowbit serve: hostile messages from an authenticated page', () => {
+  const hostile = [
+    'null',
+    '5',
+    '[]',
+    '"text"',
+    '{"id":1.5,"method":"app.info"}',
+    '{"id":"1","method":"app.info"}',
+    '{"id":9007199254740993,"method":"app.info"}',
+    '{"id":1,"method":5}',
+    '{"id":1,"method":"constructor"}',
+    '{"id":1,"method":"__proto__"}',
+    '{"id":1,"method":"toString"}',
+    '{"id":1,"method":"model.load","args":{"name":"a","bytes":{"$bytes":"!!!not base64"}}}',
+    '{"id":1,"method":"model.load","args":null}',
+    '{"id":1,"method":"app.info","args":{"__proto__":{"polluted":true}}}',
+    '['.repeat(200_000),
+    '{"id":1,"method":"app.info","args":"' + 'x'.repeat(1_000_000) + '"}',
+  ];
+
+  it('answers or closes, never crashes, and keeps serving', async () => {
+    for (const text of hostile) {
+      const r = await connect({});
+      if (!('ws' in r)) throw new Error('refused');
+      const outcome = new Promise<string>((resolve) => {
+        r.ws.once('message', () => resolve('answered'));
+        r.ws.once('close', (code) => resolve(`closed ${code}`));
+      });
+      r.ws.send(text);
+      expect(await outcome, text.slice(0, 60)).toMatch(/^(answered|closed 100[78])$/);
+      r.ws.terminate();
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    const r = await connect({});
+    if (!('ws' in r)) throw new Error('refused');
+    r.ws.send(encode({ id: 7, method: 'app.info', args: {} }));
+    expect((await nextMessage(r.ws)).id).toBe(7);
+    r.ws.close();
+  });
+});
+
 describe('tokenMatches', () => {
   it('is true only for the identical string', () => {
     const t = newToken();
