@@ -49,7 +49,7 @@ describe('mobilenet_v2 int8 (issue 3)', () => {
       if (name === 'PAD') {
         // TFLite: the border is the output zero point. Check the first row of the padded image.
         const zp = Number(outT.quantization!.zeroPoint[0]);
-        const row = byTensor.get(op.outputs[0])!.subarray(0, outT.shape[2] * outT.shape[3]);
+        const row = (byTensor.get(op.outputs[0]) as Int8Array).subarray(0, outT.shape[2] * outT.shape[3]);
         expect(Array.from(row).every((v) => v === zp)).toBe(true);
         checked.PAD = (checked.PAD ?? 0) + 1;
         return;
