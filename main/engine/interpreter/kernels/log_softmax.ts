@@ -1,11 +1,80 @@
 /**
- * LOG_SOFTMAX over the last axis, float32 (reference_ops::LogSoftmax):
- *   out = x - max - log(sum(exp(x - max))).
- * Computed in double and stored as float32, within the float tolerance of the reference's
- * float32 sums. The int8/uint8 reference (gemmlowp exp/log pipeline) is not implemented, so
- * quantized LOG_SOFTMAX is refused in prepare.
+ * LOG_SOFTMAX over the last axis.
+ * float32 (reference_ops::LogSoftmax): out = x - max - log(sum(exp(x - max))), computed in
+ * double and stored as float32 (within the float tolerance of the reference's float32 sums).
+ * int8 (reference_integer_ops::LogSoftmax; output scale 16/256, zero point 127, as TFLite
+ * requires): per row, d = q - max_q; d >= diff_min is rescaled to Q5.26 by the input multiplier,
+ * exp'd (gemmlowp) and summed in Q12.19; log(sum) in Q5.26 (log-fixedpoint.ts); outputs
+ * RDBPOT(d_q5 - log_sum, 22) + 127 saturated, or -128 for d <= adjusted_diff_min.
+ * Prepare follows PreprocessLogSoftmaxScalingExp (double precision, beta 1) and
+ * CalculateInputRadius. uint8 is refused.
  */
+import { expOnNegativeValues } from '../../quant/fixedpoint';
+import { logXForXGreaterThanOrEqualTo1 } from '../../quant/log-fixedpoint';
+import { mbqm, quantizeMultiplier, rdbpot } from '../../quant/math';
+import { calculateInputRadius } from '../../quant/softmax-math';
+import { perTensor } from '../kernel-util';
 import type { Kernel } from '../types';
+
+const SCALED_DIFF_INT_BITS = 5;
+const ACCUM_INT_BITS = 12;
+const OUTPUT_INT_BITS = 4;
+
+export interface LogSoftmaxInt8Params {
+  inputMultiplier: number;
+  inputLeftShift: number;
+  reverseMultiplier: number;
+  reverseShift: number;
+  diffMin: number;
+}
+
+/** PreprocessLogSoftmaxScalingExp with beta = 1, plus diff_min. */
+export function logSoftmaxInt8Params(inputScale: number): LogSoftmaxInt8Params {
+  const real = Math.min(inputScale * 2 ** (31 - SCALED_DIFF_INT_BITS), 2 ** 31 - 1);
+  const m = quantizeMultiplier(real); // QuantizeMultiplierGreaterThanOne: shift >= 0
+  const reverseReal = 2 ** (31 - m.shift) / m.multiplier;
+  const r = quantizeMultiplier(reverseReal); // QuantizeMultiplierSmallerThanOneExp: shift <= 0
+  return {
+    inputMultiplier: m.multiplier,
+    inputLeftShift: m.shift,
+    reverseMultiplier: r.multiplier,
+    reverseShift: r.shift,
+    diffMin: -calculateInputRadius(SCALED_DIFF_INT_BITS, m.shift),
+  };
+}
+
+export function logSoftmaxInt8Rows(
+  x: Int8Array,
+  out: Int8Array,
+  depth: number,
+  p: LogSoftmaxInt8Params,
+): void {
+  const rows = depth === 0 ? 0 : x.length / depth;
+  for (let row = 0; row < rows; row++) {
+    const base = row * depth;
+    let max = -128;
+    for (let c = 0; c < depth; c++) if (x[base + c] > max) max = x[base + c];
+    let sumQ12 = 0;
+    for (let c = 0; c < depth; c++) {
+      const diff = x[base + c] - max;
+      if (diff >= p.diffMin) {
+        const dQ5 = mbqm(diff, p.inputMultiplier, p.inputLeftShift);
+        sumQ12 = (sumQ12 + rdbpot(expOnNegativeValues(32, dQ5, SCALED_DIFF_INT_BITS), ACCUM_INT_BITS)) | 0;
+      }
+    }
+    const logSumQ5 = logXForXGreaterThanOrEqualTo1(sumQ12, ACCUM_INT_BITS, SCALED_DIFF_INT_BITS);
+    const shiftedLogSum = (logSumQ5 - 2147483648) | 0;
+    const adjustedDiffMin = Math.max(p.diffMin - 1, mbqm(shiftedLogSum, p.reverseMultiplier, p.reverseShift));
+    for (let c = 0; c < depth; c++) {
+      const diff = x[base + c] - max;
+      if (diff > adjustedDiffMin) {
+        const dQ5 = mbqm(diff, p.inputMultiplier, p.inputLeftShift);
+        const v = rdbpot((dQ5 - logSumQ5) | 0, 31 - SCALED_DIFF_INT_BITS - OUTPUT_INT_BITS) + 127;
+        out[base + c] = v > 127 ? 127 : v < -128 ? -128 : v;
+      } else out[base + c] = -128;
+    }
+  }
+}
 
 export function logSoftmaxRows(x: Float32Array, out: Float32Array, depth: number): void {
   const rows = depth === 0 ? 0 : x.length / depth;
@@ -24,12 +93,22 @@ export const kernel: Kernel = {
   prepare(ctx) {
     const input = ctx.input(0);
     const output = ctx.output(0);
-    if (input.dtype !== 'float32')
-      return ctx.unsupported(`dtype ${input.dtype} (only float32 LOG_SOFTMAX is implemented)`);
-    if (output.dtype !== 'float32') ctx.invalid(`output dtype ${output.dtype}`);
     if (input.shape.length === 0) ctx.invalid('LOG_SOFTMAX needs at least one dimension');
+    if (output.dtype !== input.dtype)
+      ctx.invalid(`output dtype ${output.dtype} differs from input ${input.dtype}`);
     output.shape = [...input.shape];
     const depth = input.shape[input.shape.length - 1];
-    return () => logSoftmaxRows(input.data as Float32Array, output.data as Float32Array, depth);
+    if (input.dtype === 'float32')
+      return () => logSoftmaxRows(input.data as Float32Array, output.data as Float32Array, depth);
+    if (input.dtype !== 'int8')
+      return ctx.unsupported(`dtype ${input.dtype} (float32 and int8 are implemented)`);
+    const iq = perTensor(ctx, input, 'input');
+    const oq = perTensor(ctx, output, 'output');
+    if (oq.scale !== Math.fround(16 / 256) || oq.zeroPoint !== 127)
+      ctx.unsupported(
+        `int8 output must have scale 16/256 and zero point 127 (has ${oq.scale}, ${oq.zeroPoint})`,
+      );
+    const p = logSoftmaxInt8Params(iq.scale);
+    return () => logSoftmaxInt8Rows(input.data as Int8Array, output.data as Int8Array, depth, p);
   },
 };
