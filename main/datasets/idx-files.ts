@@ -9,7 +9,8 @@ import { decodeIdxImages, type IdxImageSet } from '../engine/datasets/idx';
 import { DatasetError } from '../engine/errors';
 import { readFileBytes } from '../io/files';
 
-export type IdxSplit = 'train' | 't10k';
+/** 'calibration' is the shipped demo subset's held-out calibration set. */
+export type IdxSplit = 'train' | 't10k' | 'calibration';
 
 /** Debian's dataset-fashion-mnist package. */
 export const DEBIAN_FASHION_MNIST = '/usr/share/datasets/fashion-mnist';
@@ -27,7 +28,7 @@ export const FASHION_MNIST_CLASSES = [
   'Ankle boot',
 ];
 
-const NAME = /^(train|t10k|test)-(images|labels)[.-]idx([13])-ubyte(\.gz)?$/i;
+const NAME = /^(train|t10k|test|calibration)-(images|labels)[.-]idx([13])-ubyte(\.gz)?$/i;
 
 /** The images and labels files of one split in `dir`, or null when the directory has none. */
 export function findIdxPair(dir: string, split: IdxSplit): { images: string; labels: string | null } | null {
@@ -52,7 +53,11 @@ export function findIdxPair(dir: string, split: IdxSplit): { images: string; lab
 
 /** True when `dir` holds at least one IDX images file with a standard name. */
 export function isIdxDirectory(dir: string): boolean {
-  return findIdxPair(dir, 't10k') !== null || findIdxPair(dir, 'train') !== null;
+  return (
+    findIdxPair(dir, 't10k') !== null ||
+    findIdxPair(dir, 'train') !== null ||
+    findIdxPair(dir, 'calibration') !== null
+  );
 }
 
 /** Reads and checks an images (+ labels) pair; errors name the offending file. */

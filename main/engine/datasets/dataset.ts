@@ -3,7 +3,7 @@
  * implementations built from decoded arrays. Samples are preprocessed lazily in get(i), so a
  * 10,000-image set costs its raw bytes, not 10,000 float tensors.
  */
-import { DatasetError } from '../errors';
+import { DatasetError, throwIfAborted } from '../errors';
 import type { IdxImageSet } from './idx';
 import { preprocessImage, preprocessValues, type ResolvedPreprocess } from './preprocess';
 
@@ -183,7 +183,7 @@ export function* representativeSamples(
   if (ds.length === 0) throw new DatasetError(`${ds.describe().source}: no samples for calibration`);
   const n = Math.min(Math.max(1, Math.floor(count)), ds.length);
   for (let k = 0; k < n; k++) {
-    if (signal?.aborted) return;
+    throwIfAborted(signal);
     const i = Math.floor((k * ds.length) / n);
     yield [ds.get(i).input];
   }
