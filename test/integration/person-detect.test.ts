@@ -50,19 +50,22 @@ function truncated(last: number): Uint8Array {
 }
 
 /**
- * A one-operator model: operator `opIndex` alone, its activation input as the model input. Arm NN
- * 20.08 rejects per-axis quantization on a 1-D bias unless its quantized_dimension is 0 (the
- * converter writes 3 for depthwise biases); a 1-D tensor has only axis 0, so that is set to 0,
- * which changes no value.
+ * Arm NN 20.08 rejects per-axis quantization on a 1-D bias unless its quantized_dimension is 0
+ * (the converter writes 3 for depthwise biases); a 1-D tensor has only axis 0, so setting it to 0
+ * changes no value. Our interpreter always runs the original file.
  */
+function armnnCompatible(m: TflModel): TflModel {
+  for (const t of m.subgraphs[0].tensors) {
+    if (t.quantization && t.shape.length === 1) t.quantization.quantizedDimension = 0;
+  }
+  return m;
+}
+
+/** A one-operator model: operator `opIndex` alone, its activation input as the model input. */
 function singleOpModel(opIndex: number): Uint8Array {
-  const m = readTflite(readBytes(MODEL));
+  const m = armnnCompatible(readTflite(readBytes(MODEL)));
   const sg = m.subgraphs[0];
   const op = sg.operators[opIndex];
-  for (const t of op.inputs) {
-    const q = t >= 0 ? sg.tensors[t].quantization : null;
-    if (q && sg.tensors[t].shape.length === 1) q.quantizedDimension = 0;
-  }
   sg.operators = [op];
   sg.inputs = [op.inputs[0]];
   sg.outputs = [op.outputs[0]];
@@ -133,4 +136,46 @@ describe('person_detect logits (CONV_2D, DEPTHWISE_CONV_2D, AVERAGE_POOL_2D)', (
     },
     120_000,
   );
+});
+
+describe('person_detect (whole model, int8 softmax scores)', () => {
+  const run = (() => {
+    let interp: Interpreter | undefined;
+    return (input: Int8Array) => {
+      interp ??= Interpreter.create(readTflite(readBytes(MODEL)));
+      interp.setInput(0, input);
+      interp.invoke();
+      return Array.from(interp.output(0).data as Int8Array);
+    };
+  })();
+
+  it('scores person.bmp as a person and no_person.bmp as no person (TFLM example test)', () => {
+    const person = run(imageInput('person.bmp'));
+    const noPerson = run(imageInput('no_person.bmp'));
+    expect(person[PERSON]).toBeGreaterThan(person[NO_PERSON]);
+    expect(noPerson[NO_PERSON]).toBeGreaterThan(noPerson[PERSON]);
+    expect(person).toEqual([-113, 113]);
+    expect(noPerson).toEqual([57, -57]);
+  });
+
+  it.runIf(armnnAvailable())('equals Arm NN on person.bmp; no_person.bmp within the measured drift', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lowbit-pd-'));
+    try {
+      const file = path.join(dir, 'person_detect.tflite');
+      fs.writeFileSync(file, writeTflite(armnnCompatible(readTflite(readBytes(MODEL)))));
+      const armnn = (input: Int8Array) => Array.from(runArmnn(file, [input]).outputs[0].data as Int8Array);
+      const p = imageInput('person.bmp');
+      expect(run(p)).toEqual(armnn(p));
+      // no_person.bmp: Arm NN gives [60, -60], we give [57, -57]. Every layer agrees within ±1
+      // on identical inputs (test above), but the per-layer ±1 of Arm NN's float requantization
+      // accumulates over 29 layers to logits [41, -41] vs [38, -39], which SOFTMAX maps to 3
+      // apart. This is more than the ±1 the issue hoped for, and is not a kernel error.
+      const n = imageInput('no_person.bmp');
+      const ours = run(n);
+      const theirs = armnn(n);
+      for (let k = 0; k < 2; k++) expect(Math.abs(ours[k] - theirs[k])).toBeLessThanOrEqual(3);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
