@@ -219,6 +219,25 @@ test('a truncated model and a non-model show the MODEL_FORMAT banner with advice
   await expect(banner).toHaveCount(0);
 });
 
+test('the theme toggle is remembered across reloads until it lands back on the system theme', async ({
+  page,
+  serve,
+}) => {
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.goto(serve.url);
+  const html = page.locator('html');
+  await expect(html).toHaveAttribute('data-theme', 'light');
+  await page.getByTestId('theme-toggle').click();
+  await expect(html).toHaveAttribute('data-theme', 'dark');
+  await page.reload();
+  await expect(html).toHaveAttribute('data-theme', 'dark');
+  await page.getByTestId('theme-toggle').click();
+  await expect(html).toHaveAttribute('data-theme', 'light');
+  // Back on the system theme: the app follows the system again.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await expect(html).toHaveAttribute('data-theme', 'dark');
+});
+
 test('keyboard: the drop zone opens the file chooser; Tab reaches the theme toggle', async ({
   page,
   serve,

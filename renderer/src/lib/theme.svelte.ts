@@ -26,10 +26,16 @@ class ThemeState {
     this.media.addEventListener('change', (e) => (this.system = e.matches ? 'dark' : 'light'));
   }
 
+  /**
+   * Switches to the other theme. Landing back on the system's theme forgets the choice, so the
+   * app follows the system again from then on (no separate "use system theme" control needed).
+   */
   toggle(): void {
-    this.choice = this.current === 'dark' ? 'light' : 'dark';
+    const next: Theme = this.current === 'dark' ? 'light' : 'dark';
+    this.choice = next === this.system ? null : next;
     try {
-      localStorage.setItem(KEY, this.choice);
+      if (this.choice) localStorage.setItem(KEY, this.choice);
+      else localStorage.removeItem(KEY);
     } catch {
       // not remembered across sessions, still applied now
     }
