@@ -37,4 +37,16 @@ export const commands: Record<string, { summary: string; load: () => Promise<Cli
     summary: 'Recommend optimization techniques for your data, hardware and priority',
     load: async () => (await import('./commands/recommend')).command,
   },
+  quantize: {
+    summary: 'Quantize a float model: float16, dynamic range, full int8 or 16x8 (with calibration data)',
+    load: async () => (await import('./commands/quantize')).command,
+  },
+  dequantize: {
+    summary: 'Turn an int8/16x8/float16 model back into a float32 model',
+    load: async () => (await import('./commands/dequantize')).command,
+  },
+  debug: {
+    summary: 'Compare a quantized model with its float model layer by layer (SQNR, cosine, errors)',
+    load: async () => (await import('./commands/debug')).command,
+  },
 };

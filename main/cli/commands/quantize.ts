@@ -1,0 +1,154 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { CliCommand } from '../command';
+import { UsageError } from '../command';
+import { parse } from '../args';
+import { DatasetError } from '../../engine/errors';
+import { numElements } from '../../engine/interpreter/dtype';
+import {
+  CALIBRATION_METHODS,
+  parseKeepFloat,
+  quantizeModel,
+  TECHNIQUES,
+  type CalibrationMethod,
+  type ModelIo,
+  type Sample,
+  type Technique,
+} from '../../engine/optimize/index';
+import { limitSamples, samplesFromFile } from '../../engine/optimize/representative';
+import type { TflModel } from '../../engine/tflite/model';
+import { writeTflite } from '../../engine/tflite/writer';
+import { readFileBytes, writeFileAtomic } from '../../io/files';
+import { loadModelFile } from '../load-model';
+
+const DATA_EXT = ['.npy', '.bin', '.raw'];
+
+/**
+ * Representative samples for a single-input float model from PATH: a .npy or raw float32 .bin
+ * file (one sample or several stacked), or a folder of such files (sorted by name).
+ */
+export function loadRepresentativeData(p: string, model: TflModel, limit?: number): Sample[] {
+  const sg = model.subgraphs[0];
+  if (sg.inputs.length !== 1)
+    throw new DatasetError(
+      `${p}: the model has ${sg.inputs.length} inputs; representative files are supported for single-input models only`,
+    );
+  const elements = numElements(sg.tensors[sg.inputs[0]].shape);
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(p);
+  } catch {
+    throw new DatasetError(`${p}: no such file or folder`);
+  }
+  const files = stat.isDirectory()
+    ? fs
+        .readdirSync(p)
+        .filter((f) => DATA_EXT.includes(path.extname(f).toLowerCase()))
+        .sort()
+        .map((f) => path.join(p, f))
+    : [p];
+  if (files.length === 0) throw new DatasetError(`${p}: no ${DATA_EXT.join('/')} files in the folder`);
+  const samples = files.flatMap((f) => samplesFromFile(f, readFileBytes(f), elements));
+  return limitSamples(samples, limit);
+}
+
+export const command: CliCommand = {
+  name: 'quantize',
+  summary: 'Quantize a float model: float16, dynamic range, full int8 or 16x8 (with calibration data)',
+  usage: `usage: lowbit quantize MODEL --technique float16|dynamic|int8|int16x8 --out OUT [options]
+
+Post-training quantization of a float32 .tflite model. float16 and dynamic need no data;
+int8 and int16x8 calibrate on representative samples run through Lowbit's interpreter.
+  --technique T            float16 | dynamic | int8 | int16x8
+  --out OUT                output .tflite (never the input; written atomically)
+  --calibration PATH       .npy (N samples stacked, or one), raw float32 .bin, or a folder of them
+  --samples N              use at most N samples, evenly spaced (default: all)
+  --calibration-method M   minmax (default) | moving-average | percentile | mse
+  --percentile P           for --calibration-method percentile (default 99.99)
+  --io IO                  model input/output type: float (default) | int8 | uint8 | int16 (16x8)
+  --per-tensor             per-tensor weights instead of per channel
+  --keep-float RULE        op:CONV_2D or tensor:<regex>; repeatable; recorded in the metadata
+  --strict                 fail, listing every op without an integer kernel, instead of keeping it float
+  --json                   print {"technique","inputBytes","outputBytes","sizeRatio","quantizedOps","floatOps","seconds","warnings":[]}`,
+  async run(argv, ctx) {
+    const { values, positionals } = parse(
+      argv,
+      {
+        technique: { type: 'string' },
+        out: { type: 'string' },
+        calibration: { type: 'string' },
+        samples: { type: 'string' },
+        'calibration-method': { type: 'string' },
+        percentile: { type: 'string' },
+        io: { type: 'string' },
+        'per-tensor': { type: 'boolean' },
+        'keep-float': { type: 'string', multiple: true },
+        strict: { type: 'boolean' },
+        json: { type: 'boolean' },
+      },
+      { minPositionals: 1, maxPositionals: 1 },
+    );
+    const file = positionals[0]!;
+    const technique = values.technique as Technique | undefined;
+    if (!technique || !TECHNIQUES.includes(technique))
+      throw new UsageError(`--technique must be one of ${TECHNIQUES.join(', ')}`);
+    if (!values.out) throw new UsageError('--out OUT is required');
+    const method = (values['calibration-method'] ?? 'minmax') as CalibrationMethod;
+    if (!CALIBRATION_METHODS.includes(method))
+      throw new UsageError(`--calibration-method must be one of ${CALIBRATION_METHODS.join(', ')}`);
+    const io = (values.io ?? 'float') as ModelIo;
+    if (!['float', 'int8', 'uint8', 'int16'].includes(io))
+      throw new UsageError('--io must be float, int8, uint8 or int16');
+    const limit = values.samples !== undefined ? Number(values.samples) : undefined;
+    if (limit !== undefined && !(Number.isInteger(limit) && limit > 0))
+      throw new UsageError('--samples must be a positive integer');
+    const percentile = values.percentile !== undefined ? Number(values.percentile) : undefined;
+    if (percentile !== undefined && !Number.isFinite(percentile))
+      throw new UsageError('--percentile must be a number');
+    const keepFloat = (values['keep-float'] ?? []).map(parseKeepFloat);
+    const full = technique === 'int8' || technique === 'int16x8';
+    if (full && !values.calibration && !values.strict)
+      throw new UsageError(`--technique ${technique} needs --calibration PATH (representative samples)`);
+    if (!full && values.calibration) ctx.log(`note: --calibration is not used by --technique ${technique}`);
+
+    const t0 = performance.now();
+    const { model, bytes } = loadModelFile(file);
+    const samples =
+      full && values.calibration ? loadRepresentativeData(values.calibration, model, limit) : [];
+    if (full) ctx.log(`calibrating on ${samples.length} sample(s) with ${method}`);
+    const result = await quantizeModel(model, {
+      technique,
+      samples,
+      io,
+      method,
+      percentile,
+      perTensor: values['per-tensor'],
+      keepFloat,
+      strict: values.strict,
+      signal: ctx.signal,
+      onProgress: (done, total) => ctx.progress('calibration samples', done, total),
+    });
+    const out = writeTflite(result.model);
+    // Only a complete result is written: a cancel or failure above leaves no file behind.
+    writeFileAtomic(values.out, out, [file, ...(values.calibration ? [values.calibration] : [])]);
+    const summary = {
+      technique,
+      inputBytes: bytes.length,
+      outputBytes: out.length,
+      sizeRatio: Number((out.length / bytes.length).toFixed(4)),
+      quantizedOps: result.quantizedOps,
+      floatOps: result.floatOps,
+      seconds: Number(((performance.now() - t0) / 1000).toFixed(3)),
+      warnings: result.warnings,
+    };
+    if (values.json) ctx.out(JSON.stringify(summary));
+    else {
+      for (const w of result.warnings) ctx.log(`warning: ${w}`);
+      ctx.out(
+        `wrote ${values.out}: ${technique}, ${out.length} bytes (${(summary.sizeRatio * 100).toFixed(1)}% of ${bytes.length}), ` +
+          `${summary.quantizedOps} quantized op(s), ${summary.floatOps} float op(s), ${summary.seconds} s`,
+      );
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,278 @@
+/**
+ * Quantization debugger: runs the float model and its quantized version side by side over the
+ * samples and, for every quantized activation that maps to a float tensor (same name, else same
+ * index and shape), measures how far the dequantized values are from the float ones: SQNR (dB),
+ * cosine similarity, MSE, max and mean error, the float range seen against the range the
+ * quantization parameters can represent. The worst layers are flagged with a suggested remedy.
+ *
+ * Errors accumulate per layer, so a bad layer also degrades the ones after it; the first flagged
+ * layer in execution order is usually the one to fix.
+ */
+import { CancelledError, DatasetError } from '../errors';
+import { Interpreter } from '../interpreter/interpreter';
+import type { RtTensor } from '../interpreter/types';
+import { clamp, qRange, roundAwayFromZero } from '../quant/math';
+import type { TflModel } from '../tflite/model';
+import { yielder, type Sample } from './calibrate/index';
+import type { Range } from './calibrate/types';
+import type { ProgressFn } from './types';
+
+export interface LayerStats {
+  /** Tensor index in the quantized model, and its float counterpart. */
+  tensor: number;
+  floatTensor: number;
+  name: string;
+  op: string;
+  opIndex: number;
+  dtype: string;
+  matchedBy: 'name' | 'index';
+  elements: number;
+  /** 10·log10(Σ float² / Σ (float − dequantized)²); Infinity when exact. */
+  sqnrDb: number;
+  cosine: number;
+  mse: number;
+  maxAbsError: number;
+  meanError: number;
+  floatRange: Range;
+  /** What the tensor's scale and zero point can represent. */
+  quantRange: Range;
+  flagged: boolean;
+  remedy: string | null;
+}
+
+export interface DebugReport {
+  samples: number;
+  /** In execution order of the quantized model. */
+  layers: LayerStats[];
+  /** Flagged layers, worst SQNR first. */
+  worst: LayerStats[];
+  /** Quantized activations with no float counterpart. */
+  unmatched: string[];
+}
+
+export interface DebugOptions {
+  /** Layers under this SQNR are flagged (default 15 dB: noise power above ~3% of the signal). */
+  sqnrThresholdDb?: number;
+  signal?: AbortSignal;
+  onProgress?: ProgressFn;
+}
+
+interface Acc {
+  stats: Omit<
+    LayerStats,
+    'sqnrDb' | 'cosine' | 'mse' | 'maxAbsError' | 'meanError' | 'floatRange' | 'flagged' | 'remedy'
+  >;
+  scale: number;
+  zeroPoint: number;
+  signal: number;
+  noise: number;
+  errSum: number;
+  dot: number;
+  q2: number;
+  maxAbs: number;
+  n: number;
+  min: number;
+  max: number;
+}
+
+const QDTYPES = new Set(['int8', 'uint8', 'int16']);
+
+export async function debugQuantization(
+  floatModel: TflModel,
+  quantModel: TflModel,
+  samples: readonly Sample[],
+  options: DebugOptions = {},
+): Promise<DebugReport> {
+  if (samples.length === 0) throw new DatasetError('the debugger needs at least one sample');
+  const fi = Interpreter.create(floatModel);
+  const qi = Interpreter.create(quantModel);
+  if (fi.inputs.length !== qi.inputs.length)
+    throw new DatasetError(
+      `the float model has ${fi.inputs.length} inputs, the quantized one ${qi.inputs.length}`,
+    );
+  const threshold = options.sqnrThresholdDb ?? 15;
+
+  // Pair every quantized op output with a float op output.
+  const floatOutputs = new Map<number, RtTensor>();
+  const floatByName = new Map<string, RtTensor>();
+  const qProducer = new Map<number, number>();
+  const fRec = new Set<number>();
+  collectOutputs(floatModel, fi, (t) => {
+    if (t.dtype !== 'float32') return;
+    floatOutputs.set(t.index, t);
+    if (t.name && !floatByName.has(t.name)) floatByName.set(t.name, t);
+  });
+  const accs = new Map<number, Acc>();
+  const unmatched: string[] = [];
+  collectOutputs(quantModel, qi, (t, opIndex) => {
+    qProducer.set(t.index, opIndex);
+    if (!QDTYPES.has(t.dtype) || !t.quant || t.quant.scale.length !== 1) return;
+    let f = t.name ? floatByName.get(t.name) : undefined;
+    let matchedBy: 'name' | 'index' = 'name';
+    if (!f || !sameShape(f.shape, t.shape)) {
+      const byIndex = floatOutputs.get(t.index);
+      f = byIndex && sameShape(byIndex.shape, t.shape) ? byIndex : undefined;
+      matchedBy = 'index';
+    }
+    if (!f) {
+      unmatched.push(t.name || `#${t.index}`);
+      return;
+    }
+    fRec.add(f.index);
+    const [qmin, qmax] = qRange(t.dtype as 'int8' | 'uint8' | 'int16');
+    const scale = t.quant.scale[0];
+    const zeroPoint = t.quant.zeroPoint[0];
+    accs.set(t.index, {
+      stats: {
+        tensor: t.index,
+        floatTensor: f.index,
+        name: t.name,
+        op: qi.opNames[opIndex],
+        opIndex,
+        dtype: t.dtype,
+        matchedBy,
+        elements: t.shape.reduce((a, b) => a * b, 1),
+        quantRange: { min: (qmin - zeroPoint) * scale, max: (qmax - zeroPoint) * scale },
+      },
+      scale,
+      zeroPoint,
+      signal: 0,
+      noise: 0,
+      errSum: 0,
+      dot: 0,
+      q2: 0,
+      maxAbs: 0,
+      n: 0,
+      min: Infinity,
+      max: -Infinity,
+    });
+  });
+
+  const pause = yielder();
+  const floatValues = new Map<number, Float32Array>();
+  for (let s = 0; s < samples.length; s++) {
+    if (options.signal?.aborted) throw new CancelledError();
+    const sample = samples[s];
+    if (sample.length !== fi.inputs.length)
+      throw new DatasetError(
+        `sample ${s} has ${sample.length} input(s), the model takes ${fi.inputs.length}`,
+      );
+    sample.forEach((x, i) => {
+      fi.setInput(i, x);
+      qi.setInput(i, toInputDtype(qi.inputs[i], x));
+    });
+    fi.invoke({
+      observer: (_op, outs) => {
+        for (const t of outs)
+          if (fRec.has(t.index)) floatValues.set(t.index, (t.data as Float32Array).slice());
+      },
+    });
+    qi.invoke({
+      observer: (_op, outs) => {
+        for (const t of outs) {
+          const a = accs.get(t.index);
+          if (a) accumulate(a, floatValues.get(a.stats.floatTensor)!, t.data as Int8Array);
+        }
+      },
+    });
+    options.onProgress?.(s + 1, samples.length);
+    await pause();
+  }
+  if (options.signal?.aborted) throw new CancelledError();
+
+  const layers = [...accs.values()]
+    .sort((a, b) => a.stats.opIndex - b.stats.opIndex)
+    .map((a) => finish(a, threshold));
+  const worst = layers.filter((l) => l.flagged).sort((a, b) => a.sqnrDb - b.sqnrDb);
+  return { samples: samples.length, layers, worst, unmatched };
+}
+
+/** Every operator output of subgraph 0 once, with the first operator producing it. */
+function collectOutputs(
+  model: TflModel,
+  interp: Interpreter,
+  fn: (t: RtTensor, opIndex: number) => void,
+): void {
+  const seen = new Set<number>();
+  model.subgraphs[0].operators.forEach((op, k) => {
+    for (const i of op.outputs) {
+      if (i < 0 || seen.has(i)) continue;
+      seen.add(i);
+      fn(interp.tensors[i], k);
+    }
+  });
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  const n = (s: readonly number[]) => s.reduce((x, y) => x * y, 1);
+  return n(a) === n(b);
+}
+
+/** Quantizes a float sample for an integer model input (the QUANTIZE kernel's float32 rounding). */
+function toInputDtype(
+  info: { dtype: string; quant: { scale: number[]; zeroPoint: number[] } | null },
+  x: Float32Array,
+): ArrayLike<number> {
+  if (info.dtype === 'float32' || !info.quant) return x;
+  const [lo, hi] = qRange(info.dtype as 'int8' | 'uint8' | 'int16');
+  const s = info.quant.scale[0];
+  const zp = info.quant.zeroPoint[0];
+  return Array.from(x, (v) => clamp(roundAwayFromZero(Math.fround(v / s)) + zp, lo, hi));
+}
+
+function accumulate(a: Acc, f: Float32Array, q: ArrayLike<number>): void {
+  const { scale, zeroPoint } = a;
+  for (let k = 0; k < f.length; k++) {
+    const x = f[k];
+    const y = (q[k] - zeroPoint) * scale;
+    const e = y - x;
+    a.signal += x * x;
+    a.noise += e * e;
+    a.errSum += e;
+    a.dot += x * y;
+    a.q2 += y * y;
+    const ae = Math.abs(e);
+    if (ae > a.maxAbs) a.maxAbs = ae;
+    if (x < a.min) a.min = x;
+    if (x > a.max) a.max = x;
+  }
+  a.n += f.length;
+}
+
+function finish(a: Acc, threshold: number): LayerStats {
+  const sqnrDb = a.noise === 0 ? Infinity : a.signal === 0 ? -Infinity : 10 * Math.log10(a.signal / a.noise);
+  const denom = Math.sqrt(a.signal * a.q2);
+  const cosine = denom === 0 ? (a.signal === a.q2 ? 1 : 0) : a.dot / denom;
+  const floatRange = { min: a.min, max: a.max };
+  const flagged = sqnrDb < threshold;
+  const layer: LayerStats = {
+    ...a.stats,
+    sqnrDb,
+    cosine,
+    mse: a.noise / a.n,
+    maxAbsError: a.maxAbs,
+    meanError: a.errSum / a.n,
+    floatRange,
+    flagged,
+    remedy: null,
+  };
+  if (flagged) layer.remedy = remedyFor(layer, a);
+  return layer;
+}
+
+/** A heuristic next step for a flagged layer. */
+function remedyFor(l: LayerStats, a: Acc): string {
+  const step = a.scale;
+  const rms = Math.sqrt(a.signal / a.n);
+  const peak = Math.max(Math.abs(l.floatRange.min), Math.abs(l.floatRange.max));
+  if (l.floatRange.max > l.quantRange.max + step || l.floatRange.min < l.quantRange.min - step) {
+    return 'values fall outside the calibrated range: calibrate with more representative data, or check the preprocessing';
+  }
+  if (peak > 0 && rms / peak < 0.05) {
+    return 'long-tailed values waste most of the int8 range: try --calibration-method percentile or mse';
+  }
+  if (l.sqnrDb < 10) return `keep this layer float: --keep-float tensor:^${escapeRegex(l.name)}$`;
+  return 'int8 activations are too coarse here: try --technique int16x8';
+}
+
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

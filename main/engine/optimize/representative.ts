@@ -1,0 +1,40 @@
+/**
+ * Representative samples from tensor files (bytes in, samples out; the CLI reads the files):
+ * a .npy holding one sample or N samples stacked on a leading axis, or raw little-endian float32
+ * `.bin` bytes holding one or more samples. Integer .npy data is converted to float32 as is
+ * (no rescaling: preprocessing is the caller's business).
+ */
+import { DatasetError } from '../errors';
+import { isNpy, parseNpy } from '../io/tensor-files';
+import type { Sample } from './calibrate/index';
+
+/** Splits one file's values into samples for a single-input model with `elements` per sample. */
+export function samplesFromFile(name: string, bytes: Uint8Array, elements: number): Sample[] {
+  let values: Float32Array;
+  if (name.toLowerCase().endsWith('.npy') || isNpy(bytes)) {
+    const arr = parseNpy(bytes, name);
+    if (arr.data instanceof BigInt64Array) values = Float32Array.from(arr.data, (v) => Number(v));
+    else
+      values = arr.data instanceof Float32Array ? arr.data : Float32Array.from(arr.data as ArrayLike<number>);
+  } else {
+    if (bytes.length % 4 !== 0)
+      throw new DatasetError(`${name}: ${bytes.length} bytes is not a whole number of float32 values`);
+    const copy = new Uint8Array(bytes.length);
+    copy.set(bytes);
+    values = new Float32Array(copy.buffer);
+  }
+  if (elements <= 0 || values.length === 0 || values.length % elements !== 0) {
+    throw new DatasetError(
+      `${name}: ${values.length} values is not a whole number of samples of ${elements} values (the model input's size)`,
+    );
+  }
+  const out: Sample[] = [];
+  for (let k = 0; k < values.length; k += elements) out.push([values.slice(k, k + elements)]);
+  return out;
+}
+
+/** Evenly spaced subset of at most `limit` samples (deterministic). */
+export function limitSamples<T>(samples: T[], limit: number | undefined): T[] {
+  if (!limit || samples.length <= limit) return samples;
+  return Array.from({ length: limit }, (_v, i) => samples[Math.floor((i * samples.length) / limit)]);
+}
