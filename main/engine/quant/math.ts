@@ -255,14 +255,16 @@ export function srdhm(a: number, b: number): number {
   return f < 0 && rem !== 0 ? f + 1 : f;
 }
 
+/** 2^k for k in [0, 63]: a table lookup is much faster than `2 ** k` with a variable k. */
+const POW2 = Float64Array.from({ length: 64 }, (_, k) => 2 ** k);
+
 /** roundingDivideByPOT for int32 x and exponent in [0, 31], without masks that overflow at 31. */
 export function rdbpot(x: number, exponent: number): number {
   if (exponent === 0) return x;
-  const p = 2 ** exponent;
+  const p = POW2[exponent];
   const q = Math.floor(x / p);
-  const remainder = x - q * p;
-  const threshold = p / 2 - 1 + (x < 0 ? 1 : 0); // (mask >> 1) + (x < 0), mask = 2^e - 1
-  return q + (remainder > threshold ? 1 : 0);
+  // remainder (x & mask) against threshold (mask >> 1) + (x < 0), mask = p - 1
+  return q + (x - q * p > p / 2 - (x < 0 ? 0 : 1) ? 1 : 0);
 }
 
 /**
@@ -270,7 +272,7 @@ export function rdbpot(x: number, exponent: number): number {
  * the left shift wraps like C's int32 multiply would (it never does for sane scales).
  */
 export function mbqm(x: number, multiplier: number, shift: number): number {
-  if (shift > 0) return srdhm(Math.imul(x, 2 ** shift), multiplier);
+  if (shift > 0) return srdhm(Math.imul(x, POW2[shift]), multiplier);
   return rdbpot(srdhm(x, multiplier), -shift);
 }
 
@@ -288,13 +290,13 @@ export function mbqm64(x: number, multiplier: number, shift: number): number {
   const xh = Math.floor(x / 16777216);
   const xl = x - xh * 16777216; // [0, 2^24)
   const a = xh * reduced; // |.| < 2^44
-  const b = xl * reduced + 2 ** (totalShift - 1); // < 2^40 + 2^(ts-1)
+  const b = xl * reduced + POW2[totalShift - 1]; // < 2^40 + 2^(ts-1)
   // value = a * 2^24 + b; result = floor(value / 2^totalShift)
   let r: number;
   if (totalShift >= 24) {
-    r = Math.floor((a + Math.floor(b / 16777216)) / 2 ** (totalShift - 24));
+    r = Math.floor((a + Math.floor(b / 16777216)) / POW2[totalShift - 24]);
   } else {
-    r = a * 2 ** (24 - totalShift) + Math.floor(b / 2 ** totalShift);
+    r = a * POW2[24 - totalShift] + Math.floor(b / POW2[totalShift]);
   }
   return (r | 0) === r ? r : toInt32(r);
 }
