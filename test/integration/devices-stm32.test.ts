@@ -102,6 +102,29 @@ describe('STM32 flasher over the fake link', () => {
     expect(Array.from(sim.region(0x08004000, helloWorld.length))).toEqual(Array.from(helloWorld));
   });
 
+  it('H743 (32-byte flash words) and L4x6 (2 KB pages, 8-byte words): pads to whole words, erases exactly the covered units', async () => {
+    for (const [pid, address, units] of [
+      [0x450, 0x08100000, [8]],
+      [0x415, 0x08080000, [256, 257]],
+    ] as const) {
+      const sim = new Stm32Sim(pid);
+      const link = createFakeLink();
+      void sim.serve(link.device);
+      const r = await flashStm32(link.host, helloWorld.subarray(0, 2708), {
+        baud: 115200,
+        address,
+        expectPid: pid,
+      });
+      sim.stop();
+      expect(r.bytes).toBe(2708);
+      expect(sim.stats.erasedSectors).toEqual(units);
+      const unit = pid === 0x450 ? 32 : 8;
+      const padded = Math.ceil(2708 / unit) * unit;
+      expect(Array.from(sim.region(address, 2708))).toEqual(Array.from(helloWorld.subarray(0, 2708)));
+      expect(sim.region(address + 2708, padded - 2708).every((b) => b === 0xff)).toBe(true);
+    }
+  });
+
   it('refuses an image that runs past the end of flash, before touching the device flash', async () => {
     const sim = new Stm32Sim(0x423); // F401xB/C: 256 KB
     const link = createFakeLink();

@@ -11,6 +11,11 @@ export interface Stm32Chip {
   flashStart: number;
   /** Erase units in address order; `number` is what Erase/Extended Erase takes. */
   sectors: { number: number; start: number; size: number }[];
+  /**
+   * Smallest programmable unit: the flash word (H7: 256 bits, L4: 64 bits, F4/F7: the
+   * bootloader accepts 4-byte multiples). Writes are padded with 0xFF (erased) to it.
+   */
+  writeUnit: number;
 }
 
 const FLASH = 0x08000000;
@@ -34,6 +39,7 @@ export const STM32_CHIPS: Stm32Chip[] = [
     name: 'STM32F446xx',
     flashStart: FLASH,
     sectors: layout([...rep(4, 16 * K), 64 * K, ...rep(3, 128 * K)]),
+    writeUnit: 4,
   },
   // RM0385 §3.3: 4 × 32 KB, 1 × 128 KB, 3 × 256 KB (1 MB)
   {
@@ -41,18 +47,26 @@ export const STM32_CHIPS: Stm32Chip[] = [
     name: 'STM32F74xxx/75xxx',
     flashStart: FLASH,
     sectors: layout([...rep(4, 32 * K), 128 * K, ...rep(3, 256 * K)]),
+    writeUnit: 4,
   },
   // RM0433 §4.3: two banks of 8 × 128 KB (2 MB); the bootloader numbers bank 2 sectors 8..15
-  { pid: 0x450, name: 'STM32H74xxx/75xxx', flashStart: FLASH, sectors: layout(rep(16, 128 * K)) },
+  {
+    pid: 0x450,
+    name: 'STM32H74xxx/75xxx',
+    flashStart: FLASH,
+    sectors: layout(rep(16, 128 * K)),
+    writeUnit: 32,
+  },
   // RM0368 §3.3 (F401xB/C): 4 × 16 KB, 1 × 64 KB, 1 × 128 KB (256 KB)
   {
     pid: 0x423,
     name: 'STM32F401xB/C',
     flashStart: FLASH,
     sectors: layout([...rep(4, 16 * K), 64 * K, 128 * K]),
+    writeUnit: 4,
   },
   // RM0351 §3.3: 2 KB pages, 1 MB dual bank → pages 0..511
-  { pid: 0x415, name: 'STM32L4x6', flashStart: FLASH, sectors: layout(rep(512, 2 * K)) },
+  { pid: 0x415, name: 'STM32L4x6', flashStart: FLASH, sectors: layout(rep(512, 2 * K)), writeUnit: 8 },
 ];
 
 export function stm32ChipByPid(pid: number): Stm32Chip | undefined {

@@ -32,10 +32,11 @@ const BLOCK = 256;
  */
 export async function flashStm32(
   t: Transport,
-  data: Uint8Array,
+  image: Uint8Array,
   opts: Stm32FlashOptions,
 ): Promise<FlashResult> {
   const t0 = Date.now();
+  let data = image;
   const address = opts.address ?? 0x08000000;
   const retries = opts.retries ?? 3;
   const { signal } = opts;
@@ -68,7 +69,18 @@ export async function flashStm32(
     );
   }
   log(`chip ${chip.name} (PID ${pidHex}), bootloader v${info.version >> 4}.${info.version & 15}`);
+  if (address % chip.writeUnit !== 0) {
+    throw new InvalidArgumentError(
+      `${chip.name} programs ${chip.writeUnit}-byte flash words: address 0x${address.toString(16)} is not aligned`,
+    );
+  }
   checkRange(chip, address, data.length);
+  // Pad the image to whole flash words with the erased value; the read-back checks all of it.
+  if (data.length % chip.writeUnit !== 0) {
+    const padded = new Uint8Array(Math.ceil(data.length / chip.writeUnit) * chip.writeUnit).fill(0xff);
+    padded.set(data);
+    data = padded;
+  }
 
   // Erase: exactly the sectors the image overlaps, before any write (flash only clears bits).
   const sectors = sectorsCovering(chip, address, data.length);
@@ -125,7 +137,7 @@ export async function flashStm32(
     protocol: 'stm32',
     chip: chip.name,
     address,
-    bytes: data.length,
+    bytes: image.length,
     retries: retried,
     verifiedBy: 'readback',
     ms: Date.now() - t0,

@@ -206,6 +206,8 @@ export class Stm32Sim {
     let x = n1;
     for (const b of data) x ^= b;
     if (x !== cks || (n1 + 1) % 4 !== 0 || !this.inFlash(a, n1 + 1)) return this.nack(t);
+    // Flash-word programming (H7: 32 bytes, L4: 8): partial words are refused.
+    if (a % this.chip.writeUnit !== 0 || (n1 + 1) % this.chip.writeUnit !== 0) return this.nack(t);
     const nak = this.faults.nakWriteAt;
     if (nak && nak.address === a && nak.times > 0) {
       nak.times--;
