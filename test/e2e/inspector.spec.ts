@@ -9,7 +9,7 @@ import type { Page } from '@playwright/test';
 import { readTflite } from '../../main/engine/tflite/reader';
 import { BuiltinOperator, TensorType } from '../../main/engine/tflite/model';
 import { ROOT, readBytes, sharedPath } from '../support/shared';
-import { expect, test } from './fixtures';
+import { expect, startServe, test } from './fixtures';
 
 const PERSON_DETECT = sharedPath('models', 'tflite-micro', 'person_detect.tflite');
 const SHOTS = path.join(ROOT, 'test-output', 'screenshots');
@@ -306,6 +306,23 @@ test('the page reports its host, and a page with a wrong token is refused with a
   await expect(banner).toHaveAttribute('data-code', 'HOST_DISCONNECTED');
   await expect(banner.getByTestId('error-message')).toContainText('could not connect to the Lowbit host');
   await expect(page.getByTestId('app-info')).toHaveCount(0);
+});
+
+test('a server that stops while the page is open is reported at once', async ({ page }) => {
+  // Its own server: this one is stopped mid-test.
+  const { host, child } = await startServe();
+  try {
+    await page.goto(host.url);
+    await expect(page.getByTestId('app-info')).toBeVisible();
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+    const banner = page.getByTestId('error-banner');
+    await expect(banner).toHaveAttribute('data-code', 'HOST_DISCONNECTED');
+    await expect(banner).toContainText('Restart `lowbit serve`');
+  } finally {
+    child.kill('SIGKILL');
+  }
 });
 
 test('round-trip check runs as a background job and reports through job events', async ({ page, serve }) => {

@@ -72,6 +72,10 @@ export function createWsBridge(url: string): LowbitApi {
         const err = new ApiError({ code: 'HOST_DISCONNECTED', message: reason });
         if (!opened) reject(err);
         failAll(err);
+        // A live connection dropping (server stopped) is news even with no call in flight: tell
+        // the UI through the same event main uses for its own errors.
+        if (opened)
+          for (const l of listeners.get('app.error') ?? []) l({ code: err.code, message: err.message });
       };
     });
 
