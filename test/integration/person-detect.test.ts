@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Interpreter, recordingObserver } from '../../main/engine/interpreter/index';
+import { TensorT } from '../../main/engine/tflite/generated/tflite';
 import { BuiltinOperator, type TflModel } from '../../main/engine/tflite/model';
 import { readTflite } from '../../main/engine/tflite/reader';
 import { writeTflite } from '../../main/engine/tflite/writer';
@@ -61,15 +62,36 @@ function armnnCompatible(m: TflModel): TflModel {
   return m;
 }
 
-/** A one-operator model: operator `opIndex` alone, its activation input as the model input. */
-function singleOpModel(opIndex: number): Uint8Array {
+/**
+ * The chosen operators side by side as independent one-operator branches, so Arm NN runs them all
+ * in one process: each activation input becomes a fresh graph input (a copy of the tensor, fed
+ * with our value of the original), each operator's output a graph output. Returns the model and,
+ * per graph input, the original tensor whose value it takes.
+ */
+function layerwiseModel(ops: number[]): { model: Uint8Array; feeds: number[] } {
   const m = armnnCompatible(readTflite(readBytes(MODEL)));
   const sg = m.subgraphs[0];
-  const op = sg.operators[opIndex];
-  sg.operators = [op];
-  sg.inputs = [op.inputs[0]];
-  sg.outputs = [op.outputs[0]];
-  return writeTflite(m);
+  const isConst = (t: number) => (m.buffers[sg.tensors[t].buffer]?.data.length ?? 0) > 0;
+  const feeds: number[] = [];
+  const inputs: number[] = [];
+  const kept = ops.map((i) => {
+    const op = sg.operators[i];
+    op.inputs = Array.from(op.inputs, (t) => {
+      if (t < 0 || isConst(t)) return t;
+      const src = sg.tensors[t];
+      sg.tensors.push(
+        new TensorT([...src.shape], src.type, 0, `${String(src.name)}/op${i}`, src.quantization),
+      );
+      feeds.push(t);
+      inputs.push(sg.tensors.length - 1);
+      return sg.tensors.length - 1;
+    });
+    return op;
+  });
+  sg.operators = kept;
+  sg.inputs = inputs;
+  sg.outputs = kept.map((op) => op.outputs[0]);
+  return { model: writeTflite(m), feeds };
 }
 
 describe('person_detect logits (CONV_2D, DEPTHWISE_CONV_2D, AVERAGE_POOL_2D)', () => {
@@ -109,27 +131,31 @@ describe('person_detect logits (CONV_2D, DEPTHWISE_CONV_2D, AVERAGE_POOL_2D)', (
         rec.records.map((r) => [r.index, r.data as Int8Array]),
       );
       byTensor.set(model.subgraphs[0].inputs[0], input);
+      const ops = Array.from({ length: n }, (_, i) => i);
+      const { model: layers, feeds } = layerwiseModel(ops);
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lowbit-pd-'));
-      let total = 0;
-      let differing = 0;
+      let theirs: Int8Array[];
       try {
-        for (let i = 0; i < n; i++) {
-          const op = model.subgraphs[0].operators[i];
-          const file = path.join(dir, `op${i}.tflite`);
-          fs.writeFileSync(file, singleOpModel(i));
-          const layerIn = Int8Array.from(byTensor.get(op.inputs[0])!);
-          const ours = byTensor.get(op.outputs[0])!;
-          const theirs = runArmnn(file, [layerIn]).outputs[0].data as Int8Array;
-          expect(theirs.length, `op ${i}`).toBe(ours.length);
-          for (let k = 0; k < ours.length; k++) {
-            const d = Math.abs(ours[k] - theirs[k]);
-            expect(d, `op ${i} ${opName(model, i)} element ${k}`).toBeLessThanOrEqual(1);
-            if (d) differing++;
-          }
-          total += ours.length;
-        }
+        const file = path.join(dir, 'layers.tflite');
+        fs.writeFileSync(file, layers);
+        theirs = runArmnn(
+          file,
+          feeds.map((t) => Int8Array.from(byTensor.get(t)!)),
+        ).outputs.map((o) => o.data as Int8Array);
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
+      }
+      let total = 0;
+      let differing = 0;
+      for (const i of ops) {
+        const ours = byTensor.get(model.subgraphs[0].operators[i].outputs[0])!;
+        expect(theirs[i].length, `op ${i}`).toBe(ours.length);
+        for (let k = 0; k < ours.length; k++) {
+          const d = Math.abs(ours[k] - theirs[i][k]);
+          expect(d, `op ${i} ${opName(model, i)} element ${k}`).toBeLessThanOrEqual(1);
+          if (d) differing++;
+        }
+        total += ours.length;
       }
       // The ±1 cases are rare rounding ties between float and fixed-point requantization.
       expect(differing / total).toBeLessThan(0.02);
