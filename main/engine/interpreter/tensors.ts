@@ -4,6 +4,7 @@
  */
 import { ModelFormatError, UnsupportedOpError } from '../errors';
 import { BuiltinOperator } from '../tflite/model';
+import { decodeSparse } from '../tflite/sparse';
 import type { OperatorT, TensorT, TflModel } from '../tflite/model';
 import { makeOpContext } from './context';
 import { allocTyped, dtypeBytes, dtypeOf, numElements, typedView } from './dtype';
@@ -25,15 +26,15 @@ export function quantOf(t: TensorT): QuantParams | null {
 function constData(model: TflModel, t: TensorT, index: number): TypedArray | null {
   const buf = t.buffer > 0 ? model.buffers[t.buffer] : undefined;
   if (!buf || buf.data.length === 0) return null;
-  if (t.sparsity)
-    throw new UnsupportedOpError(
-      `tensor ${index} "${String(t.name)}" is stored sparse, which is not supported`,
-    );
   const dtype = dtypeOf(t.type);
   const bytes = dtypeBytes(dtype);
+  if (t.sparsity && bytes === 0)
+    throw new UnsupportedOpError(`tensor ${index} "${String(t.name)}" is a sparse ${dtype} tensor`);
   // Strings and other variable-size types keep their raw bytes (only SHAPE-like ops could read them).
   if (bytes === 0) return buf.data;
   const n = numElements(t.shape);
+  // Sparse constants (TFLite SparsityParameters) are densified once, here: kernels see dense data.
+  if (t.sparsity) return typedView(dtype, densify(t, index, buf.data, bytes).buffer, 0, n);
   if (buf.data.length !== n * bytes) {
     throw new ModelFormatError(
       `tensor ${index} "${String(t.name)}": buffer ${t.buffer} has ${buf.data.length} bytes, shape [${t.shape.join(',')}] of ${dtype} needs ${n * bytes}`,
@@ -42,6 +43,14 @@ function constData(model: TflModel, t: TensorT, index: number): TypedArray | nul
   let src = buf.data;
   if (src.byteOffset % bytes !== 0) src = src.slice();
   return typedView(dtype, src.buffer, src.byteOffset, n);
+}
+
+function densify(t: TensorT, index: number, stored: Uint8Array, bytes: number): Uint8Array {
+  try {
+    return decodeSparse(t.sparsity!, stored, t.shape, bytes);
+  } catch (e) {
+    throw new ModelFormatError(`tensor ${index} "${String(t.name)}": ${(e as Error).message}`, { cause: e });
+  }
 }
 
 export function buildTensors(model: TflModel, subgraph: number): RtTensor[] {

@@ -1,0 +1,228 @@
+/**
+ * Channel (filter) pruning that really removes channels: the producer layer (CONV_2D or
+ * FULLY_CONNECTED) loses whole output channels — weight rows, bias entries, per-channel scales —
+ * its output tensor and every tensor of the per-channel chain after it lose them too, and the
+ * consumers lose the matching input channels. Tensor shapes shrink, so compute does too.
+ *
+ * Chains followed: RELU, RELU6, RELU_N1_TO_1, LOGISTIC, TANH, MAX_POOL_2D, AVERAGE_POOL_2D (they
+ * act on each channel alone) and DEPTHWISE_CONV_2D with depth_multiplier 1 (its channel c reads
+ * only input channel c, so it loses the same channels: weights on axis 3, bias, scales). Chains
+ * end at CONV_2D (weights lose axis 3) or FULLY_CONNECTED reading the channel as its innermost
+ * input (weights lose columns). Anything else — ADD/MUL/CONCATENATION joining branches, RESHAPE
+ * changing the layout, a graph output — refuses the layer with the reason.
+ *
+ * Which channels: the round-down of fraction × O with the smallest L2 norm of their filter (real
+ * values); ties remove the lower channel index first; at least one channel stays.
+ *
+ * Bias: a removed channel's output in the original model is not zero but act(bias) (its filter
+ * only carries small weights, its bias can be anything). We drop it, exactly like a dense
+ * reference with that channel's weights AND bias zeroed and the consumers' matching input
+ * weights zeroed (the tests compare against that reference). Folding act(bias) into the
+ * consumer's bias is exact only for FULLY_CONNECTED or VALID-padded consumers (SAME padding sees
+ * zeros at the borders), so it is not done: accuracy on the user's data shows the cost.
+ */
+import { throwIfAborted, UnsupportedOpError } from '../../errors';
+import {
+  BuiltinOperator,
+  TensorType,
+  type DepthwiseConv2DOptionsT,
+  type SubGraphT,
+  type TensorT,
+} from '../../tflite/generated/tflite';
+import { addBuffer, builtinOf, bufferAs, consumers, isConstant } from '../../tflite/edit';
+import type { TflModel } from '../../tflite/model';
+import type { PrunedLayer } from './index';
+import type { SkippedLayer, WeightLayer } from './layers';
+
+const PER_CHANNEL = new Set([
+  BuiltinOperator.RELU,
+  BuiltinOperator.RELU6,
+  BuiltinOperator.RELU_N1_TO_1,
+  BuiltinOperator.LOGISTIC,
+  BuiltinOperator.TANH,
+  BuiltinOperator.MAX_POOL_2D,
+  BuiltinOperator.AVERAGE_POOL_2D,
+]);
+
+const ELEM: Partial<Record<TensorType, number>> = {
+  [TensorType.FLOAT32]: 4,
+  [TensorType.INT8]: 1,
+  [TensorType.INT32]: 4,
+  [TensorType.INT64]: 8,
+  [TensorType.FLOAT16]: 2,
+};
+
+interface Plan {
+  /** Activation tensors whose last dim shrinks. */
+  activations: number[];
+  /** Constant tensors to slice: [tensor, axis]; per-channel params follow when on that axis. */
+  slices: [number, number][];
+}
+
+export function pruneChannels(
+  model: TflModel,
+  layers: WeightLayer[],
+  fraction: number,
+  signal?: AbortSignal,
+): { layers: PrunedLayer[]; skipped: SkippedLayer[] } {
+  const out: PrunedLayer[] = [];
+  const skipped: SkippedLayer[] = [];
+  for (const layer of layers) {
+    throwIfAborted(signal);
+    const skip = (reason: string) => skipped.push({ name: layer.name, op: layer.opName, reason });
+    if (layer.opName === 'DEPTHWISE_CONV_2D') {
+      skip("a depthwise layer's channels follow its input: they are pruned with the producer before it");
+      continue;
+    }
+    const sg = model.subgraphs[layer.subgraph];
+    const op = sg.operators[layer.op];
+    const w = sg.tensors[layer.tensor];
+    const channels = w.shape[0];
+    const plan = planChain(model, sg, layer.subgraph, op.outputs[0], channels);
+    if (typeof plan === 'string') {
+      skip(plan);
+      continue;
+    }
+    const remove = Math.min(channels - 1, Math.floor(fraction * channels));
+    if (remove <= 0) {
+      skip(`${channels} output channels: ${fraction} of them rounds down to none`);
+      continue;
+    }
+    const norms = filterNorms(model, w);
+    const order = Array.from({ length: channels }, (_v, c) => c).sort((a, b) => norms[a] - norms[b] || a - b);
+    const removed = order.slice(0, remove).sort((a, b) => a - b);
+    const gone = new Set(removed);
+    const keep = Array.from({ length: channels }, (_v, c) => c).filter((c) => !gone.has(c));
+    const oldShape = [...w.shape];
+    sliceConstant(model, sg, layer.tensor, 0, keep);
+    const bias = op.inputs[2] ?? -1;
+    if (bias >= 0) sliceConstant(model, sg, bias, 0, keep);
+    for (const [t, axis] of plan.slices) sliceConstant(model, sg, t, axis, keep);
+    for (const a of plan.activations) {
+      const t = sg.tensors[a];
+      t.shape[t.shape.length - 1] = keep.length;
+      if (t.shapeSignature.length === t.shape.length)
+        t.shapeSignature[t.shapeSignature.length - 1] = keep.length;
+    }
+    const nw = w.shape.reduce((x, y) => x * y, 1);
+    out.push({
+      name: layer.name,
+      op: layer.opName,
+      shape: oldShape,
+      weights: nw,
+      zeros: 0,
+      sparsity: remove / channels,
+      removedChannels: removed,
+      newShape: [...w.shape],
+    });
+  }
+  return { layers: out, skipped };
+}
+
+/** Follows the producer's output to its consumers; a string is the reason it cannot be pruned. */
+function planChain(
+  model: TflModel,
+  sg: SubGraphT,
+  s: number,
+  start: number,
+  channels: number,
+): Plan | string {
+  const users = consumers(sg);
+  const plan: Plan = { activations: [], slices: [] };
+  const queue = [start];
+  const graphOutputs = new Set(sg.outputs);
+  const sigOutputs = new Set(
+    model.signatureDefs
+      .filter((d) => d.subgraphIndex === s)
+      .flatMap((d) => d.outputs.map((m) => m.tensorIndex)),
+  );
+  let ends = 0;
+  while (queue.length > 0) {
+    const t = queue.shift()!;
+    const tensor = sg.tensors[t];
+    if (graphOutputs.has(t) || sigOutputs.has(t)) return 'its channels reach a model output';
+    if (tensor.shape.at(-1) !== channels)
+      return `tensor "${String(tensor.name)}" does not hold the channels innermost`;
+    plan.activations.push(t);
+    for (const { op: k, slot } of users.get(t) ?? []) {
+      const op = sg.operators[k];
+      const b = builtinOf(model, op);
+      const name = BuiltinOperator[b] ?? `op ${b}`;
+      if (slot !== 0) return `${name} #${k} reads it as a second operand (it joins two branches)`;
+      const wi = op.inputs[1] ?? -1;
+      const wShared = wi >= 0 && (users.get(wi)?.length ?? 0) > 1;
+      if (PER_CHANNEL.has(b)) {
+        queue.push(op.outputs[0]);
+      } else if (b === BuiltinOperator.DEPTHWISE_CONV_2D) {
+        const opts = op.builtinOptions as DepthwiseConv2DOptionsT | null;
+        if ((opts?.depthMultiplier ?? 1) > 1) return `${name} #${k} has depth_multiplier > 1`;
+        if (wi < 0 || wShared || !isConstant(model, sg.tensors[wi]))
+          return `${name} #${k}: weights not prunable`;
+        plan.slices.push([wi, 3]);
+        const bias = op.inputs[2] ?? -1;
+        if (bias >= 0) plan.slices.push([bias, 0]);
+        queue.push(op.outputs[0]);
+      } else if (b === BuiltinOperator.CONV_2D || b === BuiltinOperator.FULLY_CONNECTED) {
+        if (wi < 0 || wShared || !isConstant(model, sg.tensors[wi]))
+          return `${name} #${k}: weights not prunable`;
+        const wt = sg.tensors[wi];
+        const axis = wt.shape.length - 1;
+        if (wt.shape[axis] !== channels)
+          return `${name} #${k} reads ${wt.shape[axis]} input channels, not the ${channels} produced`;
+        if (wt.sparsity) return `${name} #${k}: weights are stored sparse`;
+        plan.slices.push([wi, axis]);
+        ends++;
+      } else {
+        return `${name} #${k} consumes it (not a per-channel op or a prunable consumer)`;
+      }
+    }
+  }
+  if (ends === 0) return 'no consumer layer to shrink';
+  return plan;
+}
+
+/** L2 norm of each output channel's filter (axis 0), in real values. */
+function filterNorms(model: TflModel, w: TensorT): Float64Array {
+  const c = w.shape[0];
+  const inner = w.shape.slice(1).reduce((a, b) => a * b, 1);
+  const data = model.buffers[w.buffer].data;
+  const v: ArrayLike<number> =
+    w.type === TensorType.INT8 ? bufferAs(data, Int8Array) : bufferAs(data, Float32Array);
+  const scale = w.quantization?.scale ?? [];
+  const norms = new Float64Array(c);
+  for (let k = 0; k < v.length; k++) {
+    const ch = Math.floor(k / inner);
+    const s = w.type === TensorType.INT8 ? (scale.length > 1 ? scale[ch] : scale[0]) : 1;
+    norms[ch] += (v[k] * s) ** 2;
+  }
+  return norms.map(Math.sqrt);
+}
+
+/** Keeps `keep` indices along `axis` of a constant tensor (new buffer), with its per-channel params. */
+function sliceConstant(model: TflModel, sg: SubGraphT, index: number, axis: number, keep: number[]): void {
+  const t = sg.tensors[index];
+  const elem = ELEM[t.type];
+  if (!elem) throw new UnsupportedOpError(`cannot slice a ${TensorType[t.type]} tensor`);
+  const src = model.buffers[t.buffer].data;
+  const shape = t.shape;
+  const outer = shape.slice(0, axis).reduce((a, b) => a * b, 1);
+  const dim = shape[axis];
+  const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1) * elem;
+  const dst = new Uint8Array(outer * keep.length * inner);
+  let o = 0;
+  for (let a = 0; a < outer; a++) {
+    for (const k of keep) {
+      const from = (a * dim + k) * inner;
+      dst.set(src.subarray(from, from + inner), o);
+      o += inner;
+    }
+  }
+  t.buffer = addBuffer(model, dst);
+  t.shape = shape.map((d, i) => (i === axis ? keep.length : d));
+  if (t.shapeSignature.length === t.shape.length) t.shapeSignature[axis] = keep.length;
+  const q = t.quantization;
+  if (q && q.scale.length === dim && dim > 1 && q.quantizedDimension === axis) {
+    q.scale = keep.map((k) => q.scale[k]);
+    if (q.zeroPoint.length === dim) q.zeroPoint = keep.map((k) => q.zeroPoint[k]);
+  }
+}
