@@ -125,6 +125,23 @@ describe('STM32 flasher over the fake link', () => {
     }
   });
 
+  it('warns before erasing a sector that starts before the model', async () => {
+    const sim = new Stm32Sim(0x421);
+    const link = createFakeLink();
+    void sim.serve(link.device);
+    const log: string[] = [];
+    await flashStm32(link.host, helloWorld, {
+      baud: 115200,
+      address: MODEL_AT + 256,
+      onLog: (l) => log.push(l),
+    });
+    sim.stop();
+    expect(log).toContain('warning: 0x8020100 is inside sector 5; its first 256 bytes will be erased too');
+    expect(log).toContain(
+      `note: ${128 * 1024 - helloWorld.length} bytes of the erased sectors lie outside the model and end up blank`,
+    );
+  });
+
   it('refuses an image that runs past the end of flash, before touching the device flash', async () => {
     const sim = new Stm32Sim(0x423); // F401xB/C: 256 KB
     const link = createFakeLink();

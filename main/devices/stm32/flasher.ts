@@ -87,6 +87,16 @@ export async function flashStm32(
   const eraseMeter = new ProgressMeter('erase', sectors.length, opts.onProgress);
   let retried = 0;
   const numbers = sectors.map((s) => s.number);
+  const first = sectors[0];
+  const last = sectors[sectors.length - 1];
+  const spill = address - first.start + (last.start + last.size - (address + data.length));
+  if (address !== first.start) {
+    // Erase works on whole sectors: whatever else lives in them is lost. Say so before it happens.
+    log(
+      `warning: 0x${address.toString(16)} is inside sector ${first.number}; its first ${address - first.start} bytes will be erased too`,
+    );
+  }
+  if (spill > 0) log(`note: ${spill} bytes of the erased sectors lie outside the model and end up blank`);
   retried += await withRetries(
     retries,
     () => (extended ? bl.extendedErase(numbers) : bl.erase(numbers)),
