@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Interpreter, recordingObserver } from '../../main/engine/interpreter/index';
+import { TensorT } from '../../main/engine/tflite/generated/tflite';
 import { BuiltinOperator } from '../../main/engine/tflite/model';
 import { readTflite } from '../../main/engine/tflite/reader';
 import { writeTflite } from '../../main/engine/tflite/writer';
@@ -75,46 +76,64 @@ describe('mobilenet_v2 int8', () => {
     'operators agree with Arm NN CpuRef on identical inputs',
     () => {
       const { byTensor } = run();
+      // All checked operators as independent one-operator branches of one model, so Arm NN runs
+      // them in one process: each activation input becomes a fresh graph input fed with our value.
+      const m = readTflite(bytes);
+      const msg = m.subgraphs[0];
+      const feeds: number[] = [];
+      const inputs: number[] = [];
+      const kept = CHECKED_OPS.map((i) => {
+        const op = msg.operators[i];
+        op.inputs = Array.from(op.inputs, (t) => {
+          if (t < 0 || isConst(t)) return t;
+          const src = msg.tensors[t];
+          msg.tensors.push(
+            new TensorT([...src.shape], src.type, 0, `${String(src.name)}/op${i}`, src.quantization),
+          );
+          feeds.push(t);
+          inputs.push(msg.tensors.length - 1);
+          return msg.tensors.length - 1;
+        });
+        return op;
+      });
+      msg.operators = kept;
+      msg.inputs = inputs;
+      msg.outputs = kept.map((op) => op.outputs[0]);
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lowbit-mbv2-'));
+      let results: Int8Array[];
       try {
-        for (const i of CHECKED_OPS) {
-          const m = readTflite(bytes);
-          const msg = m.subgraphs[0];
-          const op = msg.operators[i];
-          const ins = Array.from(op.inputs).filter((t) => t >= 0 && !isConst(t));
-          msg.operators = [op];
-          msg.inputs = ins;
-          msg.outputs = [op.outputs[0]];
-          const file = path.join(dir, `op${i}.tflite`);
-          fs.writeFileSync(file, writeTflite(m));
-          const theirs = runArmnn(
-            file,
-            ins.map((t) => byTensor.get(t)!),
-          ).outputs[0].data as Int8Array;
-          const ours = byTensor.get(op.outputs[0])!;
-          const name = opName(i);
-          expect(theirs.length, `op ${i} ${name}`).toBe(ours.length);
-          if (name === 'PAD') {
-            const zp = Number(sg.tensors[op.outputs[0]].quantization!.zeroPoint[0]);
-            let border = 0;
-            for (let k = 0; k < ours.length; k++) {
-              if (ours[k] === theirs[k]) continue;
-              // Only border elements may differ: ours the zero point, Arm NN's the integer 0.
-              expect([ours[k], theirs[k]], `op ${i} PAD element ${k}`).toEqual([zp, 0]);
-              border++;
-            }
-            if (zp !== 0) expect(border, `op ${i} PAD border count`).toBeGreaterThan(0);
-            continue;
-          }
-          const tolerance =
-            name === 'CONV_2D' || name === 'DEPTHWISE_CONV_2D' || name === 'FULLY_CONNECTED' ? 1 : 0;
-          let worst = 0;
-          for (let k = 0; k < ours.length; k++) worst = Math.max(worst, Math.abs(ours[k] - theirs[k]));
-          expect(worst, `op ${i} ${name}`).toBeLessThanOrEqual(tolerance);
-        }
+        const file = path.join(dir, 'layers.tflite');
+        fs.writeFileSync(file, writeTflite(m));
+        results = runArmnn(
+          file,
+          feeds.map((t) => byTensor.get(t)!),
+        ).outputs.map((o) => o.data as Int8Array);
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }
+      CHECKED_OPS.forEach((i, j) => {
+        const op = sg.operators[i];
+        const theirs = results[j];
+        const ours = byTensor.get(op.outputs[0])!;
+        const name = opName(i);
+        expect(theirs.length, `op ${i} ${name}`).toBe(ours.length);
+        if (name === 'PAD') {
+          const zp = Number(sg.tensors[op.outputs[0]].quantization!.zeroPoint[0]);
+          let border = 0;
+          for (let k = 0; k < ours.length; k++) {
+            if (ours[k] === theirs[k]) continue;
+            // Only border elements may differ: ours the zero point, Arm NN's the integer 0.
+            expect([ours[k], theirs[k]], `op ${i} PAD element ${k}`).toEqual([zp, 0]);
+            border++;
+          }
+          if (zp !== 0) expect(border, `op ${i} PAD border count`).toBeGreaterThan(0);
+          return;
+        }
+        const tolerance = name === 'CONV_2D' || name === 'DEPTHWISE_CONV_2D' ? 1 : 0;
+        let worst = 0;
+        for (let k = 0; k < ours.length; k++) worst = Math.max(worst, Math.abs(ours[k] - theirs[k]));
+        expect(worst, `op ${i} ${name}`).toBeLessThanOrEqual(tolerance);
+      });
     },
     300_000,
   );
