@@ -151,13 +151,55 @@ describe('UNIDIRECTIONAL_SEQUENCE_LSTM float32', () => {
     }
   });
 
-  it('refuses hybrid weights and layer norm', () => {
+  it('refuses mixed float/int8 weights and layer norm', () => {
     const spec = lstmSpec([1], [1, 1, 1], { ...cell, dtype: 'float32' }, {});
     spec.inputs[2] = { dtype: 'int8', shape: [1, 1], data: [1], quant: q(1) };
-    expect(() => runKernel(kernel, spec)).toThrow(/hybrid/);
+    expect(() => runKernel(kernel, spec)).toThrow(/float32 in a hybrid LSTM/);
     const ln = lstmSpec([1], [1, 1, 1], cell, {});
     ln.inputs[21] = { dtype: 'float32', shape: [1], data: [1] };
     expect(() => runKernel(kernel, ln)).toThrow(/layer-norm/);
+  });
+});
+
+describe('UNIDIRECTIONAL_SEQUENCE_LSTM hybrid (float activations, int8 weights)', () => {
+  // Weights exactly representable with scale 1/64; with one input and one cell every quantized
+  // row is a single value (code ±127), so the hybrid result must equal the float one.
+  const real: Cell = {
+    dtype: 'float32',
+    w: [1, 0.5, -1, 1.5],
+    r: [0.25, -0.5, 0.75, 0.125],
+    b: [0.1, 0.2, -0.3, 0.4],
+  };
+  const hybridSpec = (xs: number[], opts: any = {}) => {
+    const spec = lstmSpec(xs, [1, xs.length, 1], real, opts);
+    for (let g = 0; g < 4; g++) {
+      spec.inputs[1 + g] = { dtype: 'int8', shape: [1, 1], data: [real.w[g] * 64], quant: q(1 / 64) };
+      spec.inputs[5 + g] = { dtype: 'int8', shape: [1, 1], data: [real.r[g] * 64], quant: q(1 / 64) };
+    }
+    return spec;
+  };
+
+  it('equals the float LSTM when every row quantizes exactly (symmetric and asymmetric inputs)', () => {
+    const xs = [0.5, -1, 2, 0.25, 0];
+    const want = ref1(xs, real);
+    for (const asymmetricQuantizeInputs of [false, true]) {
+      const out = Array.from(
+        runKernel(kernel, hybridSpec(xs, { asymmetricQuantizeInputs })).outputs[0].data as Float32Array,
+      );
+      want.forEach((v, t) => expect(Math.abs(out[t] - v)).toBeLessThan(2e-6));
+    }
+  });
+
+  it('quantizes a multi-element row like BatchQuantizeFloats', async () => {
+    const { symmetricQuantize, asymmetricQuantize } = await import('./lstm-hybrid');
+    const v = { q: new Int8Array(4), scale: 0, zeroPoint: 0 };
+    symmetricQuantize([0.5, -1, 0.25, 0.004], 0, 4, v);
+    expect(Array.from(v.q)).toEqual([64, -127, 32, 1]); // 63.5 rounds away from zero
+    expect(v.scale).toBe(Math.fround(1 / 127));
+    asymmetricQuantize([0, 1, 2, 3], 0, 4, v);
+    // scale 3/255, zero point from min: -128
+    expect(v.zeroPoint).toBe(-128);
+    expect(Array.from(v.q)).toEqual([-128, -43, 42, 127]);
   });
 });
 

@@ -1,11 +1,12 @@
 /**
- * UNIDIRECTIONAL_SEQUENCE_LSTM: float32 (lstm-float.ts) and integer-only int8 with int16 cell
- * state (lstm-integer.ts). Hybrid (float activations, int8 weights) and layer-norm LSTMs are
- * refused in prepare. The output and cell states are variable tensors carried across
+ * UNIDIRECTIONAL_SEQUENCE_LSTM: float32 (lstm-float.ts), hybrid float32 activations with int8
+ * weights (lstm-hybrid.ts) and integer-only int8 with int16 cell state (lstm-integer.ts).
+ * Layer-norm LSTMs (and peephole/projection outside the float path) are refused in prepare. The output and cell states are variable tensors carried across
  * invocations, as in TFLite.
  */
 import type { Kernel } from '../types';
 import { makeFloatLstm } from './lstm-float';
+import { makeHybridLstm } from './lstm-hybrid';
 import { makeIntegerLstm, prepareIntegerLstm } from './lstm-integer';
 import { lstmOperands } from './lstm-tensors';
 
@@ -22,11 +23,13 @@ export const kernel: Kernel = {
       ctx.unsupported(`input ${o.input.dtype} with output ${o.output.dtype}`);
     if (o.input.dtype === 'float32') {
       const weightsDtype = o.forgetGate.inputWeights.dtype;
-      if (weightsDtype !== 'float32') ctx.unsupported(`hybrid LSTM (float32 input, ${weightsDtype} weights)`);
+      if (![0, 1, 2, 3, 4, 6].includes(activation)) ctx.unsupported(`activation ${activation}`);
+      if (weightsDtype === 'int8')
+        return makeHybridLstm(ctx, o, activation, cellClip, opts.asymmetricQuantizeInputs ?? false);
+      if (weightsDtype !== 'float32') ctx.unsupported(`hybrid LSTM with ${weightsDtype} weights`);
       if (o.hasLayerNorm) ctx.unsupported('layer-norm LSTM');
       for (const t of ctx.inputs)
         if (t && t.dtype !== 'float32') ctx.unsupported(`float LSTM operand ${t.name} is ${t.dtype}`);
-      if (![0, 1, 2, 3, 4, 6].includes(activation)) ctx.unsupported(`activation ${activation}`);
       return makeFloatLstm(o, activation, cellClip, projClip);
     }
     if (o.input.dtype === 'int8')
