@@ -67,6 +67,7 @@ int8 and int16x8 calibrate on representative samples run through Lowbit's interp
   --percentile P           for --calibration-method percentile (default 99.99)
   --io IO                  model input/output type: float (default) | int8 | uint8 | int16 (16x8)
   --per-tensor             per-tensor weights instead of per channel
+  --fc-per-tensor          per-tensor FULLY_CONNECTED weights only (older runtimes, e.g. Arm NN 20.08)
   --keep-float RULE        op:CONV_2D or tensor:<regex>; repeatable; recorded in the metadata
   --strict                 fail, listing every op without an integer kernel, instead of keeping it float
   --json                   print {"technique","inputBytes","outputBytes","sizeRatio","quantizedOps","floatOps","seconds","warnings":[]}`,
@@ -82,6 +83,7 @@ int8 and int16x8 calibrate on representative samples run through Lowbit's interp
         percentile: { type: 'string' },
         io: { type: 'string' },
         'per-tensor': { type: 'boolean' },
+        'fc-per-tensor': { type: 'boolean' },
         'keep-float': { type: 'string', multiple: true },
         strict: { type: 'boolean' },
         json: { type: 'boolean' },
@@ -123,6 +125,7 @@ int8 and int16x8 calibrate on representative samples run through Lowbit's interp
       method,
       percentile,
       perTensor: values['per-tensor'],
+      perTensorFullyConnected: values['fc-per-tensor'],
       keepFloat,
       strict: values.strict,
       signal: ctx.signal,

@@ -55,6 +55,11 @@ export interface FullIntegerOptions {
   method?: CalibrationMethod;
   percentile?: number;
   perTensor?: boolean;
+  /**
+   * Per-tensor FULLY_CONNECTED weights only (conv stays per channel): what older converters
+   * wrote and what runtimes without per-channel FC (Arm NN 20.08, older TFLite Micro) accept.
+   */
+  perTensorFullyConnected?: boolean;
   keepFloat?: KeepFloatRule[];
   /** Fail, listing every op without an integer kernel, instead of keeping them float. */
   strict?: boolean;
@@ -187,7 +192,15 @@ export async function quantizeFullInteger(
     options.expectedInputRanges ?? record?.inputRanges ?? [],
     warnings,
   );
-  const rewriter = new Rewriter(model, plan, ranges, int16, !!options.perTensor, warnings);
+  const rewriter = new Rewriter(
+    model,
+    plan,
+    ranges,
+    int16,
+    !!options.perTensor,
+    !!options.perTensorFullyConnected,
+    warnings,
+  );
   rewriter.run(io);
 
   const floatOpList = plan.flatMap((p, k) => (p.quantize ? [] : [{ op: k, name: p.name, reason: p.reason }]));
@@ -196,7 +209,7 @@ export async function quantizeFullInteger(
   recordQuantization(model, {
     technique: int16 ? 'int16x8' : 'int8',
     method: options.method ?? 'minmax',
-    perTensor: !!options.perTensor,
+    perTensor: options.perTensor ? true : options.perTensorFullyConnected ? 'FULLY_CONNECTED' : false,
     io,
     samples: samples.length,
     keptFloat: floatOpList.filter((f) => f.reason.startsWith('kept')).map((f) => `${f.name} #${f.op}`),
@@ -257,6 +270,7 @@ class Rewriter {
     private readonly ranges: Map<number, Range>,
     private readonly int16: boolean,
     private readonly perTensor: boolean,
+    private readonly perTensorFc: boolean,
     private readonly warnings: string[],
   ) {
     this.sg = model.subgraphs[0];
@@ -458,7 +472,8 @@ class Rewriter {
     const inputs = [...op.inputs];
     let weightScales: number[] | null = null;
     if (spec.weights) {
-      const w = this.quantizeWeights(inputs[wSlot], spec.weights.axis);
+      const fc = builtinOf(this.model, op) === BuiltinOperator.FULLY_CONNECTED;
+      const w = this.quantizeWeights(inputs[wSlot], spec.weights.axis, fc && this.perTensorFc);
       inputs[wSlot] = w.index;
       weightScales = w.scale;
     }
@@ -501,11 +516,11 @@ class Rewriter {
     if (this.int16 && opts && 'potScaleInt16' in opts) opts.potScaleInt16 = false;
   }
 
-  private quantizeWeights(i: number, axis: number): { index: number; scale: number[] } {
+  private quantizeWeights(i: number, axis: number, perTensor: boolean): { index: number; scale: number[] } {
     const hit = this.weightCache.get(i);
     if (hit) return hit;
     const t = this.sg.tensors[i];
-    const perChannel = !this.perTensor && t.shape.length > axis;
+    const perChannel = !this.perTensor && !perTensor && t.shape.length > axis;
     const qw = quantizeWeightsSymmetric(
       bufferAs(this.model.buffers[t.buffer].data, Float32Array),
       t.shape,

@@ -34,6 +34,8 @@ export interface QuantizeOptions {
   method?: CalibrationMethod;
   percentile?: number;
   perTensor?: boolean;
+  /** int8 / 16x8: per-tensor FULLY_CONNECTED weights only. */
+  perTensorFullyConnected?: boolean;
   keepFloat?: KeepFloatRule[];
   strict?: boolean;
   expectedInputRanges?: (Range | null)[];
@@ -71,6 +73,7 @@ export async function quantizeModel(
         method: o.method,
         percentile: o.percentile,
         perTensor: o.perTensor,
+        perTensorFullyConnected: o.perTensorFullyConnected,
         keepFloat: o.keepFloat,
         strict: o.strict,
         expectedInputRanges: o.expectedInputRanges,

@@ -12,7 +12,8 @@ export const QUANT_METADATA = 'lowbit_quantization';
 export interface QuantizationRecord {
   technique: string;
   method?: string;
-  perTensor?: boolean;
+  /** true, false, or the op name when only that op's weights are per tensor. */
+  perTensor?: boolean | string;
   io?: string;
   samples?: number;
   keptFloat: string[];
