@@ -152,6 +152,43 @@ test('tensor table sorts by bytes both ways and filters', async ({ page, serve }
   await expect(page.getByTestId('tensor-count')).toHaveText('13 of 89 tensors');
 });
 
+test('operator list in graph order; a tensor chip jumps to that tensor', async ({ page, serve }) => {
+  const m = readTflite(readBytes(PERSON_DETECT));
+  const sg = m.subgraphs[0];
+  const order = sg.operators.map((op) => {
+    const oc = m.operatorCodes[op.opcodeIndex];
+    return BuiltinOperator[Math.max(oc.builtinCode, oc.deprecatedBuiltinCode)];
+  });
+
+  await page.goto(serve.url);
+  await openModel(page, PERSON_DETECT);
+  await expect(page.getByTestId('tab-operators')).toContainText(String(order.length));
+  await page.getByTestId('tab-tensors').focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('tab-operators')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('tab-operators')).toBeFocused();
+
+  const rows = page.getByTestId('operator-list').getByTestId('operator-row');
+  await expect(rows).toHaveCount(order.length);
+  expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-op')))).toEqual(order);
+
+  await page.getByTestId('operator-filter').fill('softmax');
+  await expect(rows).toHaveCount(1);
+  await expect(page.getByTestId('operator-count')).toHaveText(`1 of ${order.length} operators`);
+  await page.getByTestId('operator-filter').fill('');
+  await shoot(page, 'operators', (await page.locator('html').getAttribute('data-theme')) as 'light' | 'dark');
+
+  // The last operator's output is the model output: its chip leads to that tensor.
+  const last = sg.operators[sg.operators.length - 1];
+  const out = last.outputs[0];
+  await rows.last().locator('td.tensors').last().getByRole('button').first().click();
+  await expect(page.getByTestId('tab-tensors')).toHaveAttribute('aria-selected', 'true');
+  const row = page.locator(`[data-testid="tensor-row"][data-index="${out}"]`);
+  await expect(row).toHaveAttribute('aria-selected', 'true');
+  await expect(row).toBeInViewport();
+  await expect(page.getByTestId('tensor-detail')).toContainText(sg.tensors[out].name);
+});
+
 test('per-axis quantization shows compactly and in full in the tensor details', async ({ page, serve }) => {
   const m = readTflite(readBytes(PERSON_DETECT));
   const sg = m.subgraphs[0];
