@@ -148,7 +148,9 @@ function planChain(
       const op = sg.operators[k];
       const b = builtinOf(model, op);
       const name = BuiltinOperator[b] ?? `op ${b}`;
-      if (slot !== 0) return `${name} #${k} reads it as a second operand (it joins two branches)`;
+      const live = op.inputs.filter((i) => i >= 0 && !isConstant(model, sg.tensors[i]));
+      if (live.length > 1) return `${name} #${k} joins two branches`;
+      if (slot !== 0) return `${name} #${k} reads it as operand ${slot}, not as its data input`;
       const wi = op.inputs[1] ?? -1;
       const wShared = wi >= 0 && (users.get(wi)?.length ?? 0) > 1;
       if (PER_CHANNEL.has(b)) {
