@@ -146,6 +146,21 @@ describe('CONV_2D 16x8, uint8, errors', () => {
     expect(r.data).toEqual([2500, 10]);
   });
 
+  it('16x8: the bias dtype picks the accumulator (int64: Q15-reduced multiplier; int32: Q31)', () => {
+    const run = (biasDtype: 'int64' | 'int32') =>
+      conv(
+        opts({}),
+        { dtype: 'int16', shape: [1, 1, 1, 1], data: [1000], quant: q(0.001) },
+        { dtype: 'int8', shape: [1, 1, 1, 1], data: [64], quant: q(0.01) },
+        { dtype: biasDtype, shape: [1], data: [500] },
+        { dtype: 'int16', shape: [], quant: q(0.01) },
+      ).data;
+    // real result 64500 * 0.001 = 64.5: the int64 path's 15-bit multiplier lands just below
+    // (64.4997 -> 64), the int32 path's 31-bit one just above (64.5000004 -> 65).
+    expect(run('int64')).toEqual([64]);
+    expect(run('int32')).toEqual([65]);
+  });
+
   it('uint8 subtracts the weight zero point', () => {
     const r = conv(
       opts({}),

@@ -101,6 +101,18 @@ describe('DEPTHWISE_CONV_2D', () => {
     expect(Math.abs(r.data[1] + 0.5)).toBeLessThan(1e-6);
   });
 
+  it('uint8 per-tensor with weight zero point', () => {
+    const r = dw(
+      opts({}),
+      { dtype: 'uint8', shape: [1, 1, 2, 2], data: [130, 120, 140, 128], quant: q(1, 128, 0) },
+      { dtype: 'uint8', shape: [1, 1, 2, 2], data: [129, 126, 131, 100], quant: q(0.5, 128, 0) },
+      { dtype: 'int32', shape: [2], data: [3, -4] },
+      { dtype: 'uint8', shape: [], quant: q(1, 100, 0) },
+    );
+    // ch0: (1 * 2 + 3 * 12) + 3 = 41 -> * 0.5 = 20.5 -> 21 + 100; ch1: (-2 * -8 + -28 * 0) - 4 = 12 -> 6 + 100
+    expect(r.data).toEqual([121, 106]);
+  });
+
   it('refuses a depth multiplier that disagrees with the shapes', () => {
     expect(() =>
       dw(
