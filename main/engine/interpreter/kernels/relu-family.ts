@@ -48,6 +48,9 @@ export function makeReluKernel(actMin: number, actMax: number): Kernel {
       if (!sameShape(input.shape, output.shape)) ctx.invalid('shape mismatch');
       const iq = perTensor(ctx, input, 'input');
       const oq = perTensor(ctx, output, 'output');
+      // TFLite's int16 activations are symmetric; its ReluPrepare insists on zero points of 0.
+      if (input.dtype === 'int16' && (iq.zeroPoint !== 0 || oq.zeroPoint !== 0))
+        ctx.unsupported('int16 RELU with nonzero zero points');
       const [tMin, tMax] = qRange(input.dtype);
       const qLo = Math.max(tMin, oq.zeroPoint + roundAwayFromZero(f(actMin / f(oq.scale))));
       const qHi =

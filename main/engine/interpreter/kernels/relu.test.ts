@@ -64,3 +64,16 @@ describe('RELU / RELU6 / RELU_N1_TO_1', () => {
     expect(() => run(relu, 'RELU', 'int32', [1])).toThrow(/int32/);
   });
 });
+
+describe('RELU int16 zero points', () => {
+  it('refuses nonzero zero points on int16 (TFLite requires symmetric int16)', () => {
+    const p = { scale: [1 / 4096], zeroPoint: [3], axis: 0 };
+    expect(() =>
+      runKernel(relu, {
+        op: 'RELU',
+        inputs: [{ dtype: 'int16', shape: [1], data: [1], quant: p }],
+        outputs: [{ dtype: 'int16', shape: [], quant: p }],
+      }),
+    ).toThrow(/zero points/);
+  });
+});
