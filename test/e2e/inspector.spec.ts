@@ -186,7 +186,7 @@ test('operator list in graph order; a tensor chip jumps to that tensor', async (
   const row = page.locator(`[data-testid="tensor-row"][data-index="${out}"]`);
   await expect(row).toHaveAttribute('aria-selected', 'true');
   await expect(row).toBeInViewport();
-  await expect(page.getByTestId('tensor-detail')).toContainText(sg.tensors[out].name);
+  await expect(page.getByTestId('tensor-detail')).toContainText(String(sg.tensors[out].name));
 });
 
 test('per-axis quantization shows compactly and in full in the tensor details', async ({ page, serve }) => {
