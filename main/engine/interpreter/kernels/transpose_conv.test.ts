@@ -110,15 +110,28 @@ describe('TRANSPOSE_CONV', () => {
     expect(() => r.invoke()).toThrow(ShapeMismatchError);
   });
 
-  it('refuses uint8 and mismatched depths in prepare', () => {
+  it('uint8 (legacy per-tensor) removes both zero points', () => {
+    const r = tconv(
+      opts({}),
+      [1, 1, 1, 1],
+      { dtype: 'uint8', shape: [1, 1, 1, 1], data: [132], quant: q(0.25, 128) },
+      { dtype: 'uint8', shape: [1, 1, 1, 1], data: [130], quant: q(0.5, 128), isConst: false },
+      { dtype: 'int32', shape: [1], data: [4] },
+      { dtype: 'uint8', shape: [], quant: q(0.25, 120) },
+    );
+    // (2 * 4 + 4) * 0.5 = 6, + 120
+    expect(Array.from(r.outputs[0].data as Uint8Array)).toEqual([126]);
+  });
+
+  it('refuses other dtypes and mismatched depths in prepare', () => {
     expect(() =>
       tconv(
         opts({}),
         [1, 1, 1, 1],
-        { dtype: 'uint8', shape: [1, 1, 1, 1], data: [1], quant: q(1, 0) },
-        { dtype: 'uint8', shape: [1, 1, 1, 1], data: [1], quant: q(1, 0), isConst: false },
+        { dtype: 'int32', shape: [1, 1, 1, 1], data: [1] },
+        { dtype: 'int32', shape: [1, 1, 1, 1], data: [1], isConst: false },
         null,
-        { dtype: 'uint8', shape: [], quant: q(1, 0) },
+        { dtype: 'int32', shape: [] },
       ),
     ).toThrow(UnsupportedOpError);
     expect(() =>

@@ -1,7 +1,8 @@
 /**
  * TRANSPOSE_CONV after TFLite's reference_ops::TransposeConv (float) and
  * reference_integer_ops::TransposeConv (int8 per-channel with int32 accumulators; 16x8 with
- * int64 accumulators and an int64 bias, or an int16 bias widened to int64 as TFLite Micro does).
+ * int64 accumulators and an int64 bias, or an int16 bias widened to int64 as TFLite Micro does)
+ * and reference_ops::TransposeConv for legacy uint8 (per-tensor, weight zero point).
  * Inputs: 0 output_shape (int32 [4]), 1 weights [out_c, kh, kw, in_c], 2 input NHWC, 3 optional
  * bias. Every input pixel scatters input * weight into the output window at
  * (in * stride - pad); padding is computed as for a convolution from the output back to the
@@ -22,6 +23,7 @@ import {
   windowOptions,
   type ConvQuant,
 } from './conv_common';
+import { offsetWeights } from './conv_2d';
 import { computePaddingHeightWidth } from './padding';
 
 export interface TransposeConvShape {
@@ -40,7 +42,7 @@ export interface TransposeConvShape {
   padW: number;
 }
 
-type IntArray = Int8Array | Int16Array;
+type IntArray = Int8Array | Uint8Array | Int16Array;
 
 /** Scatter-accumulates (x + inputOffset) * w into `acc` (zeroed first), NHWC output order. */
 export function transposeConvAccumulate(
@@ -96,7 +98,7 @@ export function transposeConvFloat(
 export function transposeConvQuant(
   s: TransposeConvShape,
   input: IntArray,
-  filter: Int8Array,
+  filter: Int16Array,
   bias: Float64Array | null,
   output: IntArray,
   q: ConvQuant,
@@ -207,30 +209,22 @@ export const transposeConv: Kernel = {
         );
       };
     }
-    if (
-      (input.dtype !== 'int8' && input.dtype !== 'int16') ||
-      filter.dtype !== 'int8' ||
-      output.dtype !== input.dtype
-    ) {
+    const combos: Record<string, string> = { int8: 'int8', uint8: 'uint8', int16: 'int8' };
+    if (combos[input.dtype] !== filter.dtype || output.dtype !== input.dtype) {
       ctx.unsupported(
         `TRANSPOSE_CONV with input ${input.dtype}, weights ${filter.dtype}, output ${output.dtype}`,
       );
     }
+    if (!filter.isConst) ctx.unsupported('quantized weights must be constant');
     const q = convQuant(ctx, input, filter, output, outC, 0, activation);
     const b = biasValues(ctx, bias, outC, input.dtype === 'int16' ? ['int64', 'int16'] : ['int32']);
     const int64 = input.dtype === 'int16';
+    // uint8 (legacy, per-tensor): the weight zero point is removed once, as TFLite's
+    // weights_offset does per product.
+    const weights = offsetWeights(filter.data as Int8Array | Uint8Array, q.filterOffset);
     return () => {
       checkShape();
-      transposeConvQuant(
-        s,
-        input.data as IntArray,
-        filter.data as Int8Array,
-        b,
-        output.data as IntArray,
-        q,
-        int64,
-        acc,
-      );
+      transposeConvQuant(s, input.data as IntArray, weights, b, output.data as IntArray, q, int64, acc);
     };
   },
 };
