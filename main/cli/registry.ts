@@ -49,4 +49,16 @@ export const commands: Record<string, { summary: string; load: () => Promise<Cli
     summary: 'Compare a quantized model with its float model layer by layer (SQNR, cosine, errors)',
     load: async () => (await import('./commands/debug')).command,
   },
+  prune: {
+    summary: 'Prune weights (magnitude, 2:4 or whole channels); measure size, gzip, sparsity and accuracy',
+    load: async () => (await import('./commands/prune')).command,
+  },
+  cluster: {
+    summary: 'Cluster weights (k-means) to N shared values per layer or channel; measure the effect',
+    load: async () => (await import('./commands/cluster')).command,
+  },
+  optimize: {
+    summary: 'Chain prune → cluster → quantize, measuring every stage (bytes, gzip, sparsity, accuracy)',
+    load: async () => (await import('./commands/optimize')).command,
+  },
 };

@@ -230,3 +230,14 @@ export function biasDtypesFor(inputDtype: string): string[] {
       return ['int32'];
   }
 }
+
+/**
+ * Element count of a shape a kernel allocates scratch for in prepare, refusing absurd sizes from
+ * a malformed model with a domain error instead of a RangeError from the allocator.
+ */
+export function checkedElements(ctx: OpContext, shape: readonly number[], what: string): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  if (!Number.isSafeInteger(n) || n > 2 ** 28) ctx.unsupported(`${what} of ${n} elements is too large`);
+  return n;
+}

@@ -6,7 +6,7 @@
  * (as TFLite's converter guarantees); the PADV2 constant must carry the output's parameters.
  */
 import type { EvalFn, Kernel, OpContext, RtTensor, TypedArray } from '../types';
-import { perTensorParams } from './conv_common';
+import { checkedElements, perTensorParams } from './conv_common';
 
 type PadArray = Float32Array | Int8Array | Uint8Array | Int16Array | Int32Array;
 
@@ -79,6 +79,7 @@ export function preparePad(ctx: OpContext, withConstant: boolean): EvalFn {
   if (rank > MAX_RANK) ctx.unsupported(`rank ${rank} (TFLite pads up to ${MAX_RANK} dimensions)`);
   const pads = readPaddings(ctx, ctx.input(1), rank);
   output.shape = input.shape.map((d, i) => d + pads[i][0] + pads[i][1]);
+  checkedElements(ctx, output.shape, 'output');
 
   const quantized = input.dtype === 'int8' || input.dtype === 'uint8' || input.dtype === 'int16';
   let value = 0;

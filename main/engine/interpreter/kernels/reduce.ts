@@ -6,6 +6,7 @@
  */
 import { mbqm, quantizeMultiplier } from '../../quant/math';
 import type { OpContext, RtTensor } from '../types';
+import { checkedElements } from './conv_common';
 
 export interface ReducePlan {
   /** Distinct reduced axes in [0, rank), in the order given. */
@@ -47,8 +48,7 @@ export function planReduce(
     strides[i] = acc;
     acc *= input.shape[i];
   }
-  let n = 1;
-  for (const d of input.shape) n *= d;
+  const n = checkedElements(ctx, input.shape, 'input');
   const outIndex = new Int32Array(n);
   const idx = new Array<number>(rank).fill(0);
   for (let k = 0; k < n; k++) {

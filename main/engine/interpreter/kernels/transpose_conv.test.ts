@@ -123,6 +123,15 @@ describe('TRANSPOSE_CONV', () => {
     expect(Array.from(r.outputs[0].data as Uint8Array)).toEqual([126]);
   });
 
+  it('refuses an absurd constant output_shape instead of failing to allocate', () => {
+    expect(() =>
+      tconv(opts({}), [1, 100000, 100000, 1], { ...ones3, shape: [1, 1, 1, 1], data: [1] }, x22, null, {
+        dtype: 'float32',
+        shape: [],
+      }),
+    ).toThrow(UnsupportedOpError);
+  });
+
   it('refuses other dtypes and mismatched depths in prepare', () => {
     expect(() =>
       tconv(

@@ -17,6 +17,7 @@ import { mbqm, mbqm64 } from '../../quant/math';
 import type { EvalFn, Kernel, OpContext, RtTensor } from '../types';
 import {
   biasValues,
+  checkedElements,
   convQuant,
   floatActivation,
   requireRank,
@@ -178,7 +179,7 @@ export const transposeConv: Kernel = {
       padH: g.padHeight,
       padW: g.padWidth,
     };
-    const acc = new Float64Array(batches * s.outH * s.outW * outC);
+    const acc = new Float64Array(checkedElements(ctx, outShape, 'output'));
     const checkShape = () => {
       if (!dynamic) return;
       const v = shapeT.data as Int32Array;

@@ -1,0 +1,96 @@
+import type { CliCommand } from '../command';
+import { parse } from '../args';
+import { InvalidArgumentError } from '../../engine/errors';
+import { CENTROID_INITS, type CentroidInit } from '../../engine/optimize/cluster/index';
+import { parsePipeline, runPipeline } from '../../engine/optimize/pipeline';
+import type { PruneSchedule, PruneStructure } from '../../engine/optimize/prune/index';
+import { writeFileAtomic } from '../../io/files';
+import { loadModelFile } from '../load-model';
+import {
+  choice,
+  evaluate,
+  formatLayers,
+  formatRows,
+  intOption,
+  jsonNumbers,
+  loadCalibration,
+  loadEvalSet,
+  row,
+} from './prune';
+
+export const command: CliCommand = {
+  name: 'optimize',
+  summary: 'Chain prune → cluster → quantize, measuring every stage (bytes, gzip, sparsity, accuracy)',
+  usage: `usage: lowbit optimize MODEL --pipeline prune:0.5,cluster:16,quantize:int8 --out OUT [options] [--json]
+
+  --pipeline SPEC       stages in order prune:S, cluster:N, quantize:float16|dynamic|int8|int16x8
+  --calibration PATH    representative data for int8 / int16x8 (IDX dirs: the calibration split)
+  --data PATH           evaluate every stage on this dataset (accuracy, agreement with the input)
+  --limit N             evaluate on the first N samples only
+  --schedule, --structure, --min-weights   as for lowbit prune
+  --init, --per-channel, --seed            as for lowbit cluster (zeros are always preserved
+                                           after pruning)
+  --sparse-format       store the final FULLY_CONNECTED weights sparse when that is smaller
+A layer-wide clustering followed by int8/16x8/dynamic quantizes weights per tensor, so that each
+cluster keeps exactly one code (see docs/pruning-clustering.md); --per-channel keeps per-channel
+scales with at most N codes per channel.`,
+  async run(argv, ctx) {
+    const { values: v, positionals } = parse(
+      argv,
+      {
+        pipeline: { type: 'string' },
+        calibration: { type: 'string' },
+        data: { type: 'string' },
+        limit: { type: 'string' },
+        schedule: { type: 'string' },
+        structure: { type: 'string' },
+        'min-weights': { type: 'string' },
+        init: { type: 'string' },
+        'per-channel': { type: 'boolean' },
+        seed: { type: 'string' },
+        'sparse-format': { type: 'boolean' },
+        out: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+      { minPositionals: 1, maxPositionals: 1 },
+    );
+    const file = positionals[0]!;
+    if (!v.pipeline) throw new InvalidArgumentError('--pipeline SPEC is required');
+    if (!v.out) throw new InvalidArgumentError('--out OUT is required');
+    const stagesSpec = parsePipeline(v.pipeline);
+    const { model } = loadModelFile(file);
+    const needsCalibration = stagesSpec.some(
+      (s) => s.kind === 'quantize' && (s.technique === 'int8' || s.technique === 'int16x8'),
+    );
+    if (needsCalibration && !v.calibration)
+      throw new InvalidArgumentError('int8 / int16x8 quantization needs --calibration PATH');
+    const calibration = v.calibration ? loadCalibration(v.calibration, model) : undefined;
+    const samples = v.data ? loadEvalSet(v.data, model, intOption(v.limit, '--limit')) : null;
+    const stages = await runPipeline(model, stagesSpec, {
+      schedule: choice(v.schedule, ['per-layer', 'global'], '--schedule') as PruneSchedule | undefined,
+      structure: choice(v.structure, ['unstructured', '2:4', 'channel'], '--structure') as
+        PruneStructure | undefined,
+      minWeights: intOption(v['min-weights'], '--min-weights'),
+      init: choice(v.init, [...CENTROID_INITS], '--init') as CentroidInit | undefined,
+      perChannel: !!v['per-channel'],
+      seed: intOption(v.seed, '--seed') ?? 0,
+      sparseFormat: v['sparse-format'] ? 'fc' : null,
+      calibration,
+      signal: ctx.signal,
+      onProgress: (d, t) => {
+        if (d === t || d % 50 === 0) ctx.progress('calibrating', d, t);
+      },
+    });
+    const last = stages[stages.length - 1];
+    writeFileAtomic(v.out, last.bytes, [file]);
+    const evals = samples ? evaluate(stages, samples, ctx) : null;
+    const rows = stages.map((st, i) => row(st, evals?.[i] ?? null, stages[0]));
+    if (v.json) ctx.out(JSON.stringify({ model: file, out: v.out, stages: rows }, jsonNumbers));
+    else {
+      ctx.out(formatRows(rows) + '\n\n' + formatLayers(last.layers) + '\n');
+      for (const st of stages) for (const w of st.warnings) ctx.log(`${st.stage}: ${w}`);
+      ctx.log(`wrote ${v.out}`);
+    }
+    return 0;
+  },
+};
