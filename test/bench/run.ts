@@ -3,8 +3,9 @@
  * backend (an independent reference runtime, timed in-process by armnn-bench.py after loading
  * the network once), on hello_world, person_detect and mobilenet_v2 from ../shared, int8 and
  * their dequantized float32 twins. Not a test: it prints a table and writes
- * bench-output/bench.json. Goal from issue 3: at least 10x faster than Arm NN CpuRef.
- * (LiteRT/XNNPACK via @litertjs/core is not measured here; see the closing notes of issue 3.)
+ * bench-output/bench.json. LiteRT's own runtime (@litertjs/core, XNNPACK in WebAssembly, in
+ * Chromium through Playwright; float32 inputs only) is timed in the same run for float models.
+ * Goals from issue 3: within 3x of LiteRT, at least 10x faster than Arm NN CpuRef.
  *
  * usage: npm run bench [-- --runs N] [-- --only name]
  */
@@ -19,12 +20,14 @@ import type { TflModel } from '../../main/engine/tflite/model';
 import { readTflite } from '../../main/engine/tflite/reader';
 import { writeTflite } from '../../main/engine/tflite/writer';
 import { ROOT, sharedPath } from '../support/shared';
+import { startLiteRt, type LiteRtSession } from './litert';
 
 interface Row {
   model: string;
   dtype: string;
   lowbitMs: number | null;
   armnnMs: number | null;
+  litertMs: number | null;
   note: string;
 }
 
@@ -108,7 +111,21 @@ function timeArmnn(
   }
 }
 
-function main(): void {
+/** LiteRT.js checks inputs against shape_signature literally; give it a copy with static shapes. */
+function staticShapes(model: TflModel): Uint8Array {
+  const copy = readTflite(writeTflite(model));
+  for (const sg of copy.subgraphs) for (const t of sg.tensors) t.shapeSignature = [];
+  return writeTflite(copy);
+}
+
+async function main(): Promise<void> {
+  let litert: LiteRtSession | null = null;
+  let litertNote = '';
+  try {
+    litert = await startLiteRt();
+  } catch (e) {
+    litertNote = `LiteRT: ${(e as Error).message.split('\n')[0]!.slice(0, 120)}`;
+  }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lowbit-bench-'));
   const cases: { name: string; file: string; twin?: boolean }[] = [
     { name: 'hello_world', file: 'hello_world_float.tflite' },
@@ -157,27 +174,41 @@ function main(): void {
     }
     const arm =
       inputs.length === sg.inputs.length ? timeArmnn(modelPath, inputs, dir) : { ms: null, note: '' };
+    let litertMs: number | null = null;
+    let ltNote = litertNote;
+    if (litert && inputs.length > 0 && inputs.every((x) => x instanceof Float32Array)) {
+      try {
+        const shapes = model.subgraphs[0].inputs.map((i) => [...model.subgraphs[0].tensors[i].shape]);
+        const feeds = inputs.map((x, i) => ({ data: x as Float32Array, shape: shapes[i] }));
+        litertMs = await litert.time(staticShapes(model), feeds, RUNS);
+      } catch (e) {
+        ltNote = `LiteRT: ${(e as Error).message.split('\n')[0]!.slice(0, 120)}`;
+      }
+    } else if (litert) ltNote = 'LiteRT.js takes float32 inputs only';
     rows.push({
       model: c.name + (c.twin ? ' (float twin)' : ''),
       dtype,
       lowbitMs,
       armnnMs: arm.ms,
-      note: [note, arm.note].filter(Boolean).join('; '),
+      litertMs,
+      note: [note, arm.note, ltNote].filter(Boolean).join('; '),
     });
     const r = rows[rows.length - 1];
     process.stderr.write(
-      `${r.model} ${r.dtype}: lowbit ${fmt(r.lowbitMs)} ms, armnn ${fmt(r.armnnMs)} ms ${r.note}\n`,
+      `${r.model} ${r.dtype}: lowbit ${fmt(r.lowbitMs)} ms, armnn ${fmt(r.armnnMs)} ms, litert ${fmt(r.litertMs)} ms ${r.note}\n`,
     );
   }
   fs.rmSync(dir, { recursive: true, force: true });
+  await litert?.close();
+  const ratio = (a: number | null, b: number | null) => (a && b ? (a / b).toFixed(1) + 'x' : '-');
   const lines = [
     `runs per case: ${RUNS} (median), node ${process.version}, ${os.cpus().length} cpu(s) ${os.cpus()[0]?.model ?? ''}`,
     '',
-    '| model | input | Lowbit ms | Arm NN CpuRef ms | Arm NN / Lowbit | notes |',
-    '|---|---|---:|---:|---:|---|',
+    '| model | input | Lowbit ms | Arm NN CpuRef ms | LiteRT ms | Arm NN / Lowbit | Lowbit / LiteRT | notes |',
+    '|---|---|---:|---:|---:|---:|---:|---|',
     ...rows.map(
       (r) =>
-        `| ${r.model} | ${r.dtype} | ${fmt(r.lowbitMs)} | ${fmt(r.armnnMs)} | ${r.lowbitMs && r.armnnMs ? (r.armnnMs / r.lowbitMs).toFixed(1) + 'x' : '-'} | ${r.note} |`,
+        `| ${r.model} | ${r.dtype} | ${fmt(r.lowbitMs)} | ${fmt(r.armnnMs)} | ${fmt(r.litertMs)} | ${ratio(r.armnnMs, r.lowbitMs)} | ${ratio(r.lowbitMs, r.litertMs)} | ${r.note} |`,
     ),
   ];
   process.stdout.write(lines.join('\n') + '\n');
@@ -190,4 +221,7 @@ function fmt(x: number | null): string {
   return x === null ? '-' : x < 1 ? x.toFixed(3) : x.toFixed(1);
 }
 
-main();
+main().catch((e) => {
+  process.stderr.write(`bench failed: ${(e as Error).stack ?? e}\n`);
+  process.exitCode = 1;
+});
