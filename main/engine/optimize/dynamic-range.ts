@@ -14,15 +14,7 @@
  */
 import { throwIfAborted } from '../errors';
 import { BuiltinOperator, TensorType } from '../tflite/generated/tflite';
-import {
-  addTensor,
-  builtinOf,
-  bufferAs,
-  bytesOf,
-  isConstant,
-  opcodeIndex,
-  pruneUnused,
-} from '../tflite/edit';
+import { addTensor, builtinOf, viewAs, bytesOf, isConstant, opcodeIndex, pruneUnused } from '../tflite/edit';
 import type { TflModel } from '../tflite/model';
 import { asString } from '../tflite/names';
 import { recordQuantization } from './metadata';
@@ -105,7 +97,7 @@ export function quantizeDynamicRange(input: TflModel, options: DynamicRangeOptio
       const perChannel = !options.perTensor && w.shape[spec.axis] > 1;
       let q = cache.get(wIndex);
       if (q === undefined) {
-        const values = bufferAs(model.buffers[w.buffer].data, Float32Array);
+        const values = viewAs(model.buffers[w.buffer].data, Float32Array);
         const qw = quantizeWeightsSymmetric(values, w.shape, perChannel ? spec.axis : null);
         q = addTensor(model, sg, {
           name: asString(w.name),

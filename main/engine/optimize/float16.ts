@@ -17,7 +17,7 @@ import {
   addBuffer,
   addTensor,
   builtinOf,
-  bufferAs,
+  viewAs,
   bytesOf,
   emptyBufferIndex,
   isConstant,
@@ -69,7 +69,7 @@ export function quantizeFloat16(input: TflModel, options: Float16Options = {}): 
         continue;
       let half = halfBuffers.get(t.buffer);
       if (half === undefined) {
-        const values = bufferAs(model.buffers[t.buffer].data, Float32Array);
+        const values = viewAs(model.buffers[t.buffer].data, Float32Array);
         half = addBuffer(model, bytesOf(toFloat16(values)));
         halfBuffers.set(t.buffer, half);
       }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { halfToFloat } from '../interpreter/kernels/dequantize';
 import { asymmetricParams, symmetricScale } from '../quant/math';
-import { floatToHalf, quantizeBias, quantizeWeightsSymmetric } from './weights';
+import { floatToHalf, quantizeBias, quantizeWeightsSymmetric, toFloat16 } from './weights';
 
 describe('floatToHalf', () => {
   it('round-trips every finite half exactly and keeps NaN', () => {
@@ -23,6 +23,34 @@ describe('floatToHalf', () => {
     expect(floatToHalf(2 ** -25)).toBe(0); // halfway to the smallest subnormal: even (0)
     expect(floatToHalf(3 * 2 ** -26)).toBe(1);
     expect(floatToHalf(-0)).toBe(0x8000);
+  });
+});
+
+describe('toFloat16 (fast path)', () => {
+  it('agrees with floatToHalf on 200k random bit patterns and the special values', () => {
+    const bits = new Uint32Array(200000);
+    let seed = 12345;
+    for (let k = 0; k < bits.length; k++) bits[k] = seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+    const values = new Float32Array(bits.buffer);
+    const specials = new Float32Array([
+      0,
+      -0,
+      1,
+      -1,
+      65504,
+      65520,
+      1e-8,
+      2 ** -24,
+      Infinity,
+      -Infinity,
+      NaN,
+      1 + 2 ** -11,
+    ]);
+    for (const v of [values, specials]) {
+      const h = toFloat16(v);
+      for (let k = 0; k < v.length; k++)
+        if (h[k] !== floatToHalf(v[k])) throw new Error(`value ${v[k]}: ${h[k]} vs ${floatToHalf(v[k])}`);
+    }
   });
 });
 

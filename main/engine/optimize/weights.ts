@@ -26,16 +26,32 @@ export function quantizeWeightsSymmetric(
   const n = values.length;
   const channels = axis === null ? 1 : shape[axis];
   const inner = axis === null ? n : shape.slice(axis + 1).reduce((a, b) => a * b, 1);
-  const channelOf = (k: number) => (axis === null ? 0 : Math.floor(k / inner) % channels);
+  const outer = channels * inner === 0 ? 0 : n / (channels * inner);
+  // Flat index = (o * channels + c) * inner + i: loop in that order so no division per element.
   const maxAbs = new Float64Array(channels);
-  for (let k = 0; k < n; k++) {
-    const c = channelOf(k);
-    const a = Math.abs(values[k]);
-    if (a > maxAbs[c]) maxAbs[c] = a;
+  for (let o = 0, k = 0; o < outer; o++) {
+    for (let c = 0; c < channels; c++) {
+      let m = maxAbs[c];
+      for (let i = 0; i < inner; i++, k++) {
+        const a = Math.abs(values[k]);
+        if (a > m) m = a;
+      }
+      maxAbs[c] = m;
+    }
   }
   const scale = Array.from(maxAbs, (m) => symmetricScale(m, 127));
   const data = new Int8Array(n);
-  for (let k = 0; k < n; k++) data[k] = quantizeValue(values[k], scale[channelOf(k)], 0, -127, 127);
+  for (let o = 0, k = 0; o < outer; o++) {
+    for (let c = 0; c < channels; c++) {
+      const s = scale[c];
+      for (let i = 0; i < inner; i++, k++) {
+        // quantizeValue(x, s, 0, -127, 127) inlined: round half away from zero, then clamp.
+        const v = values[k] / s;
+        const q = v < 0 ? -Math.round(-v) : Math.round(v);
+        data[k] = q < -127 ? -127 : q > 127 ? 127 : q;
+      }
+    }
+  }
   return { data, scale, zeroPoint: new Array<number>(channels).fill(0), axis: axis ?? 0 };
 }
 
@@ -78,7 +94,11 @@ const u32 = new Uint32Array(f32.buffer);
  */
 export function floatToHalf(x: number): number {
   f32[0] = x;
-  const b = u32[0];
+  return halfFromBits(u32[0]);
+}
+
+/** floatToHalf on the raw float32 bits. */
+export function halfFromBits(b: number): number {
   const sign = (b >>> 16) & 0x8000;
   const exp = (b >>> 23) & 0xff;
   const mant = b & 0x7fffff;
@@ -87,9 +107,9 @@ export function floatToHalf(x: number): number {
   if (e >= 31) return sign | 0x7c00;
   if (e <= 0) {
     // Subnormal half: units of 2^-24. The float is m × 2^(exp - 150) with a 24-bit m.
-    const m = mant | 0x800000;
     const shift = 126 - exp;
     if (shift > 24) return sign;
+    const m = mant | 0x800000;
     const h = m >>> shift;
     const rem = m & ((1 << shift) - 1);
     const half = 1 << (shift - 1);
@@ -102,9 +122,10 @@ export function floatToHalf(x: number): number {
   return h;
 }
 
-/** float32 values -> half bits. */
+/** float32 values -> half bits (on the raw bits, without a per-value store). */
 export function toFloat16(values: Float32Array): Uint16Array {
+  const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
   const out = new Uint16Array(values.length);
-  for (let k = 0; k < values.length; k++) out[k] = floatToHalf(values[k]);
+  for (let k = 0; k < bits.length; k++) out[k] = halfFromBits(bits[k]);
   return out;
 }

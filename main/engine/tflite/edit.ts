@@ -110,6 +110,20 @@ export function bufferAs<
   return new ctor(copy.buffer);
 }
 
+/**
+ * Like bufferAs but without copying when the bytes are suitably aligned (the usual case: the
+ * reader and the writer align buffers to 16). The result may alias the model's buffer: read only.
+ */
+export function viewAs<T extends Float32Array | Int8Array | Int16Array | Int32Array | Uint16Array>(
+  bytes: Uint8Array,
+  ctor: { new (buffer: ArrayBufferLike, byteOffset: number, length: number): T; BYTES_PER_ELEMENT: number },
+): T {
+  const size = ctor.BYTES_PER_ELEMENT;
+  if (bytes.byteOffset % size === 0 && bytes.length % size === 0)
+    return new ctor(bytes.buffer, bytes.byteOffset, bytes.length / size);
+  return bufferAs(bytes, ctor as unknown as { new (buffer: ArrayBuffer): T; BYTES_PER_ELEMENT: number });
+}
+
 /** The typed array's bytes (a view, no copy). */
 export function bytesOf(a: ArrayBufferView): Uint8Array {
   return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
