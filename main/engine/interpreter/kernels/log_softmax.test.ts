@@ -37,6 +37,26 @@ describe('LOG_SOFTMAX int8', () => {
     expect(Array.from(r.outputs[0].data as Int8Array)).toEqual([61, -36, 93, 125, 15, -65, 127, -16]);
   });
 
+  // TFLite's LogSoftmaxUint8 test: the same inputs on uint8 (scale 20/255; the codes below are its
+  // harness's quantization, zero point 127), output 16/256 with zero point 255.
+  it('uint8 matches the TFLite reference golden exactly', () => {
+    const r = runKernel(logSoftmax, {
+      op: 'LOG_SOFTMAX',
+      inputs: [
+        {
+          dtype: 'uint8',
+          shape: [2, 4],
+          data: [127, 51, 153, 178, 165, 102, 255, 140],
+          quant: { scale: [Math.fround(20 / 255)], zeroPoint: [127], axis: 0 },
+        },
+      ],
+      outputs: [
+        { dtype: 'uint8', shape: [], quant: { scale: [Math.fround(16 / 256)], zeroPoint: [255], axis: 0 } },
+      ],
+    });
+    expect(Array.from(r.outputs[0].data as Uint8Array)).toEqual([189, 93, 221, 253, 142, 63, 255, 111]);
+  });
+
   it('refuses an output that is not 16/256, 127', () => {
     expect(() =>
       runKernel(logSoftmax, {

@@ -7,7 +7,8 @@
  * exp'd (gemmlowp) and summed in Q12.19; log(sum) in Q5.26 (log-fixedpoint.ts); outputs
  * RDBPOT(d_q5 - log_sum, 22) + 127 saturated, or -128 for d <= adjusted_diff_min.
  * Prepare follows PreprocessLogSoftmaxScalingExp (double precision, beta 1) and
- * CalculateInputRadius. uint8 is refused.
+ * CalculateInputRadius. uint8 (reference_ops::LogSoftmax) is the same with zero point 255 and
+ * range [0, 255]; the input zero point cancels in q - max_q.
  */
 import { expOnNegativeValues } from '../../quant/fixedpoint';
 import { logXForXGreaterThanOrEqualTo1 } from '../../quant/log-fixedpoint';
@@ -43,16 +44,23 @@ export function logSoftmaxInt8Params(inputScale: number): LogSoftmaxInt8Params {
   };
 }
 
-export function logSoftmaxInt8Rows(
-  x: Int8Array,
-  out: Int8Array,
+/**
+ * The reference's per-row loop; int8 (zero point 127, range [-128, 127]) and uint8 (zero point
+ * 255, range [0, 255]) differ only in those constants.
+ */
+export function logSoftmaxQuantizedRows(
+  x: Int8Array | Uint8Array,
+  out: Int8Array | Uint8Array,
   depth: number,
   p: LogSoftmaxInt8Params,
+  uint8 = false,
 ): void {
+  const qmin = uint8 ? 0 : -128;
+  const qmax = uint8 ? 255 : 127;
   const rows = depth === 0 ? 0 : x.length / depth;
   for (let row = 0; row < rows; row++) {
     const base = row * depth;
-    let max = -128;
+    let max = qmin;
     for (let c = 0; c < depth; c++) if (x[base + c] > max) max = x[base + c];
     let sumQ12 = 0;
     for (let c = 0; c < depth; c++) {
@@ -69,9 +77,9 @@ export function logSoftmaxInt8Rows(
       const diff = x[base + c] - max;
       if (diff > adjustedDiffMin) {
         const dQ5 = mbqm(diff, p.inputMultiplier, p.inputLeftShift);
-        const v = rdbpot((dQ5 - logSumQ5) | 0, 31 - SCALED_DIFF_INT_BITS - OUTPUT_INT_BITS) + 127;
-        out[base + c] = v > 127 ? 127 : v < -128 ? -128 : v;
-      } else out[base + c] = -128;
+        const v = rdbpot((dQ5 - logSumQ5) | 0, 31 - SCALED_DIFF_INT_BITS - OUTPUT_INT_BITS) + qmax;
+        out[base + c] = v > qmax ? qmax : v < qmin ? qmin : v;
+      } else out[base + c] = qmin;
     }
   }
 }
@@ -100,15 +108,24 @@ export const kernel: Kernel = {
     const depth = input.shape[input.shape.length - 1];
     if (input.dtype === 'float32')
       return () => logSoftmaxRows(input.data as Float32Array, output.data as Float32Array, depth);
-    if (input.dtype !== 'int8')
-      return ctx.unsupported(`dtype ${input.dtype} (float32 and int8 are implemented)`);
+    if (input.dtype !== 'int8' && input.dtype !== 'uint8')
+      return ctx.unsupported(`dtype ${input.dtype} (float32, int8 and uint8 are implemented)`);
+    const uint8 = input.dtype === 'uint8';
+    const outZp = uint8 ? 255 : 127;
     const iq = perTensor(ctx, input, 'input');
     const oq = perTensor(ctx, output, 'output');
-    if (oq.scale !== Math.fround(16 / 256) || oq.zeroPoint !== 127)
+    if (oq.scale !== Math.fround(16 / 256) || oq.zeroPoint !== outZp)
       ctx.unsupported(
-        `int8 output must have scale 16/256 and zero point 127 (has ${oq.scale}, ${oq.zeroPoint})`,
+        `${input.dtype} output must have scale 16/256 and zero point ${outZp} (has ${oq.scale}, ${oq.zeroPoint})`,
       );
     const p = logSoftmaxInt8Params(iq.scale);
-    return () => logSoftmaxInt8Rows(input.data as Int8Array, output.data as Int8Array, depth, p);
+    return () =>
+      logSoftmaxQuantizedRows(
+        input.data as Int8Array | Uint8Array,
+        output.data as Int8Array | Uint8Array,
+        depth,
+        p,
+        uint8,
+      );
   },
 };
