@@ -294,7 +294,7 @@ describe('lowbit debug', () => {
     expect(r.code).toBe(0);
     const rep = JSON.parse(r.stdout);
     expect(rep.samples).toBe(4);
-    expect(rep.layers.length).toBe(31);
+    expect(rep.layers.length).toBe(31); // int8 I/O: no QUANTIZE of the input
     expect(rep.layers.every((l: { matchedBy: string }) => l.matchedBy === 'name')).toBe(true);
     // Well calibrated: every layer above 15 dB and cosine above 0.98 (measured worst ~20 dB).
     expect(rep.worst).toEqual([]);

@@ -102,12 +102,20 @@ export async function debugQuantization(
     floatOutputs.set(t.index, t);
     if (t.name && !floatByName.has(t.name)) floatByName.set(t.name, t);
   });
+  // Model inputs are not operator outputs but their quantized copies are worth comparing.
+  const floatInputs = new Map(
+    fi.inputs.filter((t) => t.dtype === 'float32').map((t) => [t.name, fi.tensors[t.index]] as const),
+  );
+  for (const t of floatInputs.values()) floatOutputs.set(t.index, t);
   const accs = new Map<number, Acc>();
   const unmatched: string[] = [];
   collectOutputs(quantModel, qi, (t, opIndex) => {
     qProducer.set(t.index, opIndex);
     if (!QDTYPES.has(t.dtype) || !t.quant || t.quant.scale.length !== 1) return;
-    let f = t.name ? floatByName.get(t.name) : undefined;
+    // The quantizer names the QUANTIZE output of a float tensor "<name>_quantized" (and the int8
+    // side of a uint8 model input "<name>_int8"): those pair with "<name>".
+    const base = t.name.replace(/_(quantized|int8)$/, '');
+    let f = t.name ? (floatByName.get(t.name) ?? floatByName.get(base) ?? floatInputs.get(base)) : undefined;
     let matchedBy: 'name' | 'index' = 'name';
     if (!f || !sameShape(f.shape, t.shape)) {
       const byIndex = floatOutputs.get(t.index);
@@ -161,6 +169,12 @@ export async function debugQuantization(
       fi.setInput(i, x);
       qi.setInput(i, toInputDtype(qi.inputs[i], x));
     });
+    for (const t of floatInputs.values())
+      if (fRec.has(t.index))
+        floatValues.set(
+          t.index,
+          (sample[fi.inputs.findIndex((i) => i.index === t.index)] as Float32Array).slice(),
+        );
     fi.invoke({
       observer: (_op, outs) => {
         for (const t of outs)
