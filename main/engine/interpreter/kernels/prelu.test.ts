@@ -48,3 +48,25 @@ describe('PRELU', () => {
     ).toThrow(/broadcast/);
   });
 });
+
+// TFLite's PReluInt8 / PRelu (uint8) tests: inputs {0, 0.5, -1, -0.25} per row and alphas
+// {0, 0.5, -0.5} quantized over [-1, 127/128] (scale 1/128; zero point 0 for int8, 128 for uint8).
+describe('PRELU TFLite goldens', () => {
+  const run = (dtype: 'int8' | 'uint8', zp: number) => {
+    const quant = { scale: [1 / 128], zeroPoint: [zp], axis: 0 };
+    const x = [0, 0, 0, 64, 64, 64, -128, -128, -128, -32, -32, -32].map((v) => v + zp);
+    return Array.from(
+      runKernel(kernel, {
+        op: 'PRELU',
+        inputs: [
+          { dtype, shape: [1, 2, 2, 3], data: x, quant },
+          { dtype, shape: [1, 1, 3], data: [0, 64, -64].map((v) => v + zp), quant },
+        ],
+        outputs: [{ dtype, shape: [], quant }],
+      }).outputs[0].data as ArrayLike<number>,
+    );
+  };
+  it('int8', () => expect(run('int8', 0)).toEqual([0, 0, 0, 64, 64, 64, 0, -64, 64, 0, -16, 16]));
+  it('uint8', () =>
+    expect(run('uint8', 128)).toEqual([128, 128, 128, 192, 192, 192, 128, 64, 192, 128, 112, 144]));
+});
