@@ -17,7 +17,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Interpreter, recordingObserver } from '../../main/engine/interpreter/index';
 import { TensorT } from '../../main/engine/tflite/generated/tflite';
-import { BuiltinOperator, type TflModel } from '../../main/engine/tflite/model';
+import { BuiltinOperator, TensorType, type TflModel } from '../../main/engine/tflite/model';
 import { readTflite } from '../../main/engine/tflite/reader';
 import { writeTflite } from '../../main/engine/tflite/writer';
 import { armnnAvailable, runArmnn } from '../support/armnn';
@@ -25,6 +25,8 @@ import { readGrayBmp } from '../support/bmp';
 import { readBytes, sharedPath } from '../support/shared';
 
 const MODEL = sharedPath('models', 'tflite-micro', 'person_detect.tflite');
+let parsed: TflModel | undefined;
+const baseModel = () => (parsed ??= readTflite(readBytes(MODEL)));
 const NO_PERSON = 0;
 const PERSON = 1;
 /** Operator 28 is the 1x1 CONV_2D producing the two int8 logits (then RESHAPE, SOFTMAX). */
@@ -200,6 +202,65 @@ describe('person_detect (whole model, int8 softmax scores)', () => {
       const ours = run(n);
       const theirs = armnn(n);
       for (let k = 0; k < 2; k++) expect(Math.abs(ours[k] - theirs[k])).toBeLessThanOrEqual(3);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/**
+ * The same network in float32: every int8/int32 constant dequantized (per-channel along its
+ * quantized dimension; a 1-D bias along axis 0), every activation made float32 without
+ * quantization. Exercises the float CONV_2D, DEPTHWISE_CONV_2D and AVERAGE_POOL_2D on a real model.
+ */
+function floatTwin(): Uint8Array {
+  const m = readTflite(readBytes(MODEL));
+  for (const t of m.subgraphs[0].tensors) {
+    const q = t.quantization;
+    if (!q || q.scale.length === 0 || (t.type !== TensorType.INT8 && t.type !== TensorType.INT32)) continue;
+    const buf = m.buffers[t.buffer];
+    if (buf && buf.data.length > 0) {
+      const raw = buf.data.slice();
+      const src = t.type === TensorType.INT8 ? new Int8Array(raw.buffer) : new Int32Array(raw.buffer);
+      const axis = q.scale.length > 1 ? (t.shape.length === 1 ? 0 : q.quantizedDimension) : -1;
+      let inner = 1;
+      for (let i = axis + 1; axis >= 0 && i < t.shape.length; i++) inner *= t.shape[i];
+      const f = new Float32Array(src.length);
+      for (let i = 0; i < src.length; i++) {
+        const c = axis < 0 ? 0 : Math.floor(i / inner) % t.shape[axis];
+        f[i] = (src[i] - Number(q.zeroPoint[c] ?? 0)) * q.scale[c];
+      }
+      m.buffers[t.buffer] = { data: new Uint8Array(f.buffer) };
+    }
+    t.type = TensorType.FLOAT32;
+    t.quantization = null;
+  }
+  return writeTflite(m);
+}
+
+describe('person_detect float twin (float32 kernels)', () => {
+  it.runIf(armnnAvailable())('matches Arm NN CpuRef within 1e-4 on both images', () => {
+    const bytes = floatTwin();
+    const interp = Interpreter.create(readTflite(bytes));
+    const sg = baseModel().subgraphs[0];
+    const inputScale = sg.tensors[sg.inputs[0]].quantization!.scale[0];
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lowbit-pdf-'));
+    try {
+      const file = path.join(dir, 'person_detect_float.tflite');
+      fs.writeFileSync(file, bytes);
+      const scores: number[][] = [];
+      for (const name of ['person.bmp', 'no_person.bmp']) {
+        // the int8 input dequantized: (q - (-1)) * scale
+        const x = Float32Array.from(imageInput(name), (v) => (v + 1) * inputScale);
+        interp.setInput(0, x);
+        interp.invoke();
+        const ours = Array.from(interp.output(0).data as Float32Array);
+        const theirs = Array.from(runArmnn(file, [x]).outputs[0].data as Float32Array);
+        for (let k = 0; k < 2; k++) expect(Math.abs(ours[k] - theirs[k]), name).toBeLessThan(1e-4);
+        scores.push(ours);
+      }
+      expect(scores[0][PERSON]).toBeGreaterThan(scores[0][NO_PERSON]);
+      expect(scores[1][NO_PERSON]).toBeGreaterThan(scores[1][PERSON]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
