@@ -53,7 +53,8 @@ type IntArray = Int8Array | Uint8Array | Int16Array;
  * The shared multiply-accumulate walk: for every output pixel and channel, calls
  * finish(acc, oc) with acc = sum over in-image taps of filter * input, and stores the result.
  * `input` and `filter` already include any zero-point offsets, so the inner loop is a plain dot
- * product over the weights' depth. Integer form: int32 inputs, int16 weights. Out-of-image taps are skipped (they contribute real zero).
+ * product over the weights' depth. Out-of-image taps are skipped (they contribute real zero).
+ * Integer form: int32 inputs, int16 weights.
  */
 function convWalkInt(
   s: ConvShape,
