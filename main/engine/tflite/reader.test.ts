@@ -43,3 +43,20 @@ function indexOf(hay: Uint8Array, needle: Uint8Array): number {
   }
   return -1;
 }
+
+describe('compact writing (issue 2)', () => {
+  it("leaves empty vectors out, as TFLite's C++ object API does, without changing the model", () => {
+    const m = readTflite(readBytes(sharedModelPaths().find((p) => p.endsWith('hello_world_int8.tflite'))!));
+    const t = m.subgraphs[0]!.tensors[0]!;
+    expect(t.shapeSignature.length).toBeGreaterThanOrEqual(0);
+    const before = writeTflite(m).length;
+    // An extra empty list costs nothing: the field is simply absent.
+    m.subgraphs[0]!.operators[0]!.intermediates = [];
+    expect(writeTflite(m).length).toBe(before);
+    // A non-empty one is written and read back.
+    m.subgraphs[0]!.operators[0]!.intermediates = [0];
+    const withList = writeTflite(m);
+    expect(withList.length).toBeGreaterThan(before);
+    expect(readTflite(withList).subgraphs[0]!.operators[0]!.intermediates).toEqual([0]);
+  });
+});

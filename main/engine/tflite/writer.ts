@@ -11,6 +11,29 @@ export interface WriteOptions {
   appendBuffers?: boolean | 'auto';
 }
 
+/**
+ * Leaves empty vectors out instead of writing them, as TFLite's C++ object API does
+ * (`_o->x.size() ? CreateVector(...) : 0`): an absent vector reads back as an empty one, so the
+ * model object is unchanged, and files lose the bytes of every empty min/max, shape_signature,
+ * intermediates... (≈ 8 bytes each plus vtable slots; a few KB on small quantized models).
+ */
+class CompactBuilder extends flatbuffers.Builder {
+  private skipping = false;
+
+  override startVector(elemSize: number, numElems: number, alignment: number): void {
+    this.skipping = numElems === 0;
+    if (!this.skipping) super.startVector(elemSize, numElems, alignment);
+  }
+
+  override endVector(): flatbuffers.Offset {
+    if (this.skipping) {
+      this.skipping = false;
+      return 0;
+    }
+    return super.endVector();
+  }
+}
+
 /** Flatbuffer offsets are signed 32-bit: leave headroom below 2 GiB for the tables themselves. */
 const INLINE_LIMIT = 2 ** 31 - 64 * 1024 * 1024;
 /** TFLite aligns weight buffers so that kernels may read them as wider types. */
@@ -20,7 +43,7 @@ const BUFFER_ALIGNMENT = 16;
 export function writeTflite(model: TflModel, options: WriteOptions = {}): Uint8Array {
   const total = model.buffers.reduce((n, b) => n + b.data.length, 0);
   const append = options.appendBuffers === true || (options.appendBuffers !== false && total > INLINE_LIMIT);
-  const builder = new flatbuffers.Builder(append ? 1 << 16 : total + (1 << 16));
+  const builder = new CompactBuilder(append ? 1 << 16 : total + (1 << 16));
 
   // Built back to front: buffer data first so that it lands at the end of the file, after the
   // small tables, as TFLite's own converter lays files out.
