@@ -77,3 +77,14 @@ describe('RELU int16 zero points', () => {
     ).toThrow(/zero points/);
   });
 });
+
+describe('RELU6 TFLite golden', () => {
+  // TFLite's Relu6Int8 test: range [-8, 8 * 127/128] -> scale 1/16, zero point 0; the input 10
+  // saturates at code 127 and RELU6 caps it at 6 -> 96.
+  it('int8', () => {
+    const p = q(1 / 16, 0);
+    expect(run(relu6, 'RELU6', 'int8', [0, -96, 32, 64, 48, -32, 127, 16], p, p)).toEqual([
+      0, 0, 32, 64, 48, 0, 96, 16,
+    ]);
+  });
+});
