@@ -11,6 +11,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { IdxDataset } from '../../main/engine/datasets/dataset';
 import { encodeIdxUint8 } from '../../main/engine/datasets/idx';
 import { parsePreprocess, resolvePreprocess } from '../../main/engine/datasets/preprocess';
+import { Interpreter } from '../../main/engine/interpreter';
+import { readTflite } from '../../main/engine/tflite/reader';
 import { DEMO_RECIPES, DEMO_SEED, trainDemo } from '../../main/engine/train/demo';
 import type { TrainData } from '../../main/engine/train/trainer';
 import { interpreterPredictions } from '../../main/engine/train/verify';
@@ -129,4 +131,60 @@ describe('train-demo script', () => {
       fs.rmSync(out, { recursive: true, force: true });
     }
   });
+});
+
+// Arm NN (Debian's python3-pyarmnn, CpuRef backend) is an independent TFLite runtime: it must
+// load the builder's files and compute the same probabilities as Lowbit's interpreter.
+const ARMNN_SCRIPT = `
+import gzip, sys, numpy as np, pyarmnn as ann
+model, images, n, out = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+x = np.frombuffer(gzip.open(images).read()[16:], dtype=np.uint8).reshape(-1, 784)[:n]
+parser = ann.ITfLiteParser()
+net = parser.CreateNetworkFromBinaryFile(model)
+ii = parser.GetNetworkInputBindingInfo(0, parser.GetSubgraphInputTensorNames(0)[0])
+oi = parser.GetNetworkOutputBindingInfo(0, parser.GetSubgraphOutputTensorNames(0)[0])
+rt = ann.IRuntime(ann.CreationOptions())
+opt, _ = ann.Optimize(net, [ann.BackendId('CpuRef')], rt.GetDeviceSpec(), ann.OptimizerOptions())
+nid, _ = rt.LoadNetwork(opt)
+res = []
+for i in range(n):
+    o = ann.make_output_tensors([oi])
+    rt.EnqueueWorkload(nid, ann.make_input_tensors([ii], [(x[i] / 255.0).astype(np.float32)]), o)
+    res.append(ann.workload_tensors_to_ndarray(o)[0].reshape(-1))
+np.array(res, dtype=np.float32).tofile(out)
+`;
+const armnn = spawnSync('/usr/bin/python3', ['-c', 'import pyarmnn'], { encoding: 'utf8' }).status === 0;
+
+describe.skipIf(!armnn)('Arm NN runs the committed demo models', () => {
+  for (const recipe of DEMO_RECIPES) {
+    it(`${recipe.file}: same probabilities as Lowbit's interpreter on 100 shipped test images`, () => {
+      const n = 100;
+      const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lowbit-armnn-'));
+      try {
+        const out = path.join(tmp, 'probs.bin');
+        const model = path.join(demo, recipe.file);
+        const images = path.join(shipped, 't10k-images-idx3-ubyte.gz');
+        const r = spawnSync('/usr/bin/python3', ['-c', ARMNN_SCRIPT, model, images, String(n), out], {
+          encoding: 'utf8',
+          timeout: 120_000,
+        });
+        expect(r.status, r.stderr).toBe(0);
+        const theirs = new Float32Array(new Uint8Array(fs.readFileSync(out)).buffer);
+        expect(theirs.length).toBe(n * 10);
+        const test = load(shipped, 't10k', n);
+        const interp = Interpreter.create(readTflite(new Uint8Array(fs.readFileSync(model))));
+        let maxDiff = 0;
+        for (let i = 0; i < n; i++) {
+          interp.setInput(0, test.inputs.subarray(i * 784, (i + 1) * 784));
+          interp.invoke();
+          const ours = interp.output(0).data as Float32Array;
+          for (let k = 0; k < 10; k++) maxDiff = Math.max(maxDiff, Math.abs(ours[k] - theirs[i * 10 + k]));
+        }
+        // Both are float32 runtimes; they differ only in summation order and exp().
+        expect(maxDiff).toBeLessThan(1e-5);
+      } finally {
+        fs.rmSync(tmp, { recursive: true, force: true });
+      }
+    });
+  }
 });
