@@ -5,6 +5,7 @@
 import { BuiltinOperator, TensorType } from '../../tflite/generated/tflite';
 import { bufferAs, isConstant } from '../../tflite/edit';
 import type { TflModel } from '../../tflite/model';
+import { asString } from '../../tflite/names';
 import { decodeSparse } from '../../tflite/sparse';
 import { channelIndexer, type LayerOp } from './layers';
 
@@ -37,8 +38,16 @@ export function weightStats(model: TflModel): LayerStats[] {
   const out: LayerStats[] = [];
   model.subgraphs.forEach((sg, s) => {
     const seen = new Set<number>();
+    // float16 models feed weights through DEQUANTIZE: look through it to the stored constant.
+    const dequantized = new Map<number, number>();
+    for (const op of sg.operators) {
+      const oc = model.operatorCodes[op.opcodeIndex];
+      if (Math.max(oc.builtinCode, oc.deprecatedBuiltinCode) === BuiltinOperator.DEQUANTIZE)
+        dequantized.set(op.outputs[0], op.inputs[0]);
+    }
     sg.operators.forEach((op, k) => {
-      const wi = op.inputs[1] ?? -1;
+      const direct = op.inputs[1] ?? -1;
+      const wi = dequantized.get(direct) ?? direct;
       if (wi < 0 || seen.has(wi)) return;
       const layerOp = opNameOf(model, s, k);
       if (!layerOp) return;
@@ -67,7 +76,8 @@ export function weightStats(model: TflModel): LayerStats[] {
       let maxPer = 0;
       for (const set of per.values()) maxPer = Math.max(maxPer, set.size);
       out.push({
-        name: typeof t.name === 'string' ? t.name : `tensor${wi}`,
+        // Named by what the op reads (a float16 constant's DEQUANTIZE output keeps the original name).
+        name: asString(sg.tensors[direct].name) || `tensor${direct}`,
         op: layerOp,
         shape: [...t.shape],
         dtype: TensorType[t.type].toLowerCase(),
