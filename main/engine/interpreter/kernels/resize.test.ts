@@ -53,6 +53,12 @@ describe('RESIZE_BILINEAR', () => {
       3, 5, 6,
     ]);
   });
+  it('2x2 -> 3x3 in float32, int8 and uint8 (TFLite TwoDimensionalResize: 3,5,6 / 7,9,10 / 9,11,12)', () => {
+    for (const dtype of ['float32', 'int8', 'uint8'] as const)
+      expect(resize(bilinear, 'RESIZE_BILINEAR', dtype, [1, 2, 2, 1], [3, 6, 9, 12], [3, 3]).values).toEqual([
+        3, 5, 6, 7, 9, 10, 9, 11, 12,
+      ]);
+  });
   it('float32 2x2 -> 3x3 with align_corners interpolates the midpoints', () => {
     expect(
       resize(bilinear, 'RESIZE_BILINEAR', 'float32', [1, 2, 2, 1], [1, 2, 3, 4], [3, 3], {
