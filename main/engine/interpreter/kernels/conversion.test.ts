@@ -4,7 +4,7 @@ import { ShapeMismatchError, UnsupportedOpError } from '../../errors';
 import { runKernel, type TensorSpec } from '../kernel-runner';
 import type { DType, Kernel } from '../types';
 import { cast } from './cast';
-import { dequantize } from './dequantize';
+import { dequantize, halfToFloat } from './dequantize';
 import { expandDims } from './expand_dims';
 import { quantize } from './quantize';
 import { reshape } from './reshape';
@@ -181,5 +181,24 @@ describe('CAST and shape ops', () => {
     expect(one(shape, 'SHAPE', [x], { dtype: 'int32' }).data).toEqual([1, 3, 1, 1]);
     expect(one(shape, 'SHAPE', [x], { dtype: 'int64' }).data).toEqual([1, 3, 1, 1]);
     expect(() => one(shape, 'SHAPE', [x], { dtype: 'float32' })).toThrow(UnsupportedOpError);
+  });
+});
+
+describe('DEQUANTIZE float16 lookup (every half value)', () => {
+  it('the table matches the exact conversion for all 65,536 bit patterns, constant or not', () => {
+    const all = new Uint16Array(65536).map((_, i) => i);
+    for (const isConst of [true, false]) {
+      const run = runKernel(dequantize, {
+        op: 'DEQUANTIZE',
+        inputs: [{ dtype: 'float16', shape: [65536], data: all, isConst }],
+        outputs: [{ dtype: 'float32', shape: [65536] }],
+      });
+      const o = run.invoke()[0]!.data as Float32Array;
+      for (let h = 0; h < 65536; h++) {
+        const want = Math.fround(halfToFloat(h));
+        if (!(Object.is(o[h], want) || (Number.isNaN(o[h]) && Number.isNaN(want))))
+          throw new Error(`half 0x${h.toString(16)}: ${o[h]} != ${want}`);
+      }
+    }
   });
 });

@@ -17,6 +17,17 @@ export function halfToFloat(h: number): number {
   return sign * (1 + frac / 1024) * 2 ** (exp - 15);
 }
 
+let halfTable: Float32Array | null = null;
+
+/** All 65,536 half values as float32 (exact), built on first use: a lookup beats the arithmetic. */
+function halfLookup(): Float32Array {
+  if (!halfTable) {
+    halfTable = new Float32Array(65536);
+    for (let h = 0; h < 65536; h++) halfTable[h] = halfToFloat(h);
+  }
+  return halfTable;
+}
+
 export const dequantize: Kernel = {
   prepare(ctx: OpContext) {
     const input = ctx.input(0);
@@ -25,11 +36,18 @@ export const dequantize: Kernel = {
     out.shape = [...input.shape];
     const n = numElements(input.shape);
     if (input.dtype === 'float16') {
-      return () => {
-        const x = input.data as Uint16Array;
-        const o = out.data as Float32Array;
-        for (let k = 0; k < n; k++) o[k] = halfToFloat(x[k]);
+      const table = halfLookup();
+      const convert = (x: Uint16Array, o: Float32Array) => {
+        for (let k = 0; k < n; k++) o[k] = table[x[k]];
       };
+      if (input.isConst) {
+        // float16 weights (LiteRT's float16 models): like TFLite, dequantize the constant once
+        // and only copy it per invoke.
+        const folded = new Float32Array(n);
+        convert(input.data as Uint16Array, folded);
+        return () => (out.data as Float32Array).set(folded);
+      }
+      return () => convert(input.data as Uint16Array, out.data as Float32Array);
     }
     if (!isQuantDtype(input.dtype)) ctx.unsupported(`input dtype ${input.dtype}`);
     if (!input.quant) ctx.unsupported('input has no quantization parameters');
