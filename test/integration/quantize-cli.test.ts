@@ -12,6 +12,7 @@ import { CancelledError } from '../../main/engine/errors';
 import { BuiltinOperator } from '../../main/engine/tflite/model';
 import { readTflite } from '../../main/engine/tflite/reader';
 import { writeTflite } from '../../main/engine/tflite/writer';
+import { sharedPath } from '../support/shared';
 import { modelPath, personFloat, personInt8, personVariants, runReal } from '../support/quantize-helpers';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lowbit-quant-cli-'));
@@ -158,6 +159,60 @@ describe('lowbit quantize', () => {
     expect(r2.code).toBe(0);
     expect(r2.stderr).toMatch(/calibration samples: 4\/4/);
     expect(JSON.parse((await lowbit('inspect', out2, '--lint', '--json')).stdout).lint).toEqual([]);
+  });
+
+  it('int8 from a folder of BMP images with --preprocess; a preprocessing mismatch is reported', async () => {
+    const out = path.join(tmp, 'from-images.tflite');
+    const images = sharedPath('data', 'person_detection');
+    const ok = await lowbit(
+      'quantize',
+      FLOAT,
+      '--technique',
+      'int8',
+      '--calibration',
+      images,
+      '--preprocess',
+      'gray,scale=-1..1',
+      '--out',
+      out,
+      '--json',
+    );
+    expect(ok.code).toBe(0);
+    expect(ok.stderr).toMatch(/calibration samples: 2\/2/);
+    expect(JSON.parse(ok.stdout).warnings).toEqual([]);
+    // Pixels left in 0..255: the dequantized model recorded that its input spans about [-1, 1].
+    const bad = await lowbit(
+      'quantize',
+      FLOAT,
+      '--technique',
+      'int8',
+      '--calibration',
+      images,
+      '--preprocess',
+      'gray,scale=0..255',
+      '--out',
+      out,
+      '--json',
+    );
+    expect(bad.code).toBe(0);
+    expect(JSON.parse(bad.stdout).warnings).toEqual([
+      expect.stringMatching(
+        /^input 0 "input": calibration data spans \[\d+, 2\d\d\] but the model expects \[-0\.99608, 1\.0039\]: check the preprocessing/,
+      ),
+    ]);
+    const noImages = await lowbit(
+      'quantize',
+      FLOAT,
+      '--technique',
+      'int8',
+      '--calibration',
+      NPY,
+      '--preprocess',
+      'gray',
+      '--out',
+      out,
+    );
+    expect(noImages.code).toBe(2);
   });
 
   it('--keep-float is recorded in the lowbit_quantization metadata', async () => {

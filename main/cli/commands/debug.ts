@@ -8,13 +8,14 @@ import { loadRepresentativeData } from './quantize';
 export const command: CliCommand = {
   name: 'debug',
   summary: 'Compare a quantized model with its float model layer by layer (SQNR, cosine, errors)',
-  usage: `usage: lowbit debug FLOAT QUANT --data PATH [--samples N] [--threshold DB] [--json|--csv]
+  usage: `usage: lowbit debug FLOAT QUANT --data PATH [--preprocess SPEC] [--samples N] [--threshold DB] [--json|--csv]
 
 Runs both models on the samples and, for every quantized activation that maps to a float
 tensor (by name, then by position), reports SQNR (dB), cosine similarity, MSE, max and
 mean error, and the float range against the quantized range. Layers under the SQNR
 threshold are flagged with a suggested remedy (keep float, 16x8, another calibration).
-  --data PATH       samples: .npy / raw float32 .bin file or folder (as for quantize)
+  --data PATH       samples: .npy / raw float32 .bin file or folder, or images (as for quantize)
+  --preprocess SPEC for a folder of images (as for quantize)
   --samples N       use at most N samples (default 32)
   --threshold DB    flag layers below this SQNR (default 15)
   --json | --csv    machine-readable output (one row per layer for CSV)`,
@@ -23,6 +24,7 @@ threshold are flagged with a suggested remedy (keep float, 16x8, another calibra
       argv,
       {
         data: { type: 'string' },
+        preprocess: { type: 'string' },
         samples: { type: 'string' },
         threshold: { type: 'string' },
         json: { type: 'boolean' },
@@ -38,7 +40,7 @@ threshold are flagged with a suggested remedy (keep float, 16x8, another calibra
       throw new UsageError('--samples must be a positive integer and --threshold a number');
     const f = loadModelFile(floatFile).model;
     const q = loadModelFile(quantFile).model;
-    const samples = loadRepresentativeData(values.data, f, limit);
+    const samples = loadRepresentativeData(values.data, f, limit, values.preprocess);
     const report = await debugQuantization(f, q, samples, {
       sqnrThresholdDb: threshold,
       signal: ctx.signal,

@@ -3,6 +3,8 @@ import path from 'node:path';
 import type { CliCommand } from '../command';
 import { UsageError } from '../command';
 import { parse } from '../args';
+import { decodeImage } from '../../engine/datasets/image';
+import { parsePreprocess, preprocessImage, resolvePreprocess } from '../../engine/datasets/preprocess';
 import { DatasetError } from '../../engine/errors';
 import { numElements } from '../../engine/interpreter/dtype';
 import {
@@ -22,12 +24,20 @@ import { readFileBytes, writeFileAtomic } from '../../io/files';
 import { loadModelFile } from '../load-model';
 
 const DATA_EXT = ['.npy', '.bin', '.raw'];
+const IMAGE_EXT = ['.png', '.jpg', '.jpeg', '.bmp'];
 
 /**
  * Representative samples for a single-input float model from PATH: a .npy or raw float32 .bin
- * file (one sample or several stacked), or a folder of such files (sorted by name).
+ * file (one sample or several stacked), a folder of such files (sorted by name), or a folder of
+ * PNG/JPEG/BMP images turned into model inputs by the --preprocess spec (resize, gray/rgb,
+ * scale, mean/std, layout; see the datasets module).
  */
-export function loadRepresentativeData(p: string, model: TflModel, limit?: number): Sample[] {
+export function loadRepresentativeData(
+  p: string,
+  model: TflModel,
+  limit?: number,
+  preprocess?: string,
+): Sample[] {
   const sg = model.subgraphs[0];
   if (sg.inputs.length !== 1)
     throw new DatasetError(
@@ -40,6 +50,23 @@ export function loadRepresentativeData(p: string, model: TflModel, limit?: numbe
   } catch {
     throw new DatasetError(`${p}: no such file or folder`);
   }
+  if (stat.isDirectory()) {
+    const images = fs
+      .readdirSync(p)
+      .filter((f) => IMAGE_EXT.includes(path.extname(f).toLowerCase()))
+      .sort()
+      .map((f) => path.join(p, f));
+    if (images.length > 0) {
+      const resolved = resolvePreprocess(parsePreprocess(preprocess ?? ''), [
+        ...sg.tensors[sg.inputs[0]].shape,
+      ]);
+      return limitSamples(images, limit).map((f) => [
+        preprocessImage(decodeImage(readFileBytes(f), f), resolved, f),
+      ]);
+    }
+  }
+  if (preprocess)
+    throw new DatasetError(`${p}: --preprocess applies to a folder of images (${IMAGE_EXT.join(', ')})`);
   const files = stat.isDirectory()
     ? fs
         .readdirSync(p)
@@ -61,7 +88,9 @@ Post-training quantization of a float32 .tflite model. float16 and dynamic need 
 int8 and int16x8 calibrate on representative samples run through Lowbit's interpreter.
   --technique T            float16 | dynamic | int8 | int16x8
   --out OUT                output .tflite (never the input; written atomically)
-  --calibration PATH       .npy (N samples stacked, or one), raw float32 .bin, or a folder of them
+  --calibration PATH       .npy (N samples stacked, or one), raw float32 .bin, a folder of them,
+                           or a folder of PNG/JPEG/BMP images (with --preprocess)
+  --preprocess SPEC        for images: e.g. gray,scale=-1..1 or resize=224x224,rgb,mean=.485/.456/.406,std=.229/.224/.225,layout=nchw
   --samples N              use at most N samples, evenly spaced (default: all)
   --calibration-method M   minmax (default) | moving-average | percentile | mse
   --percentile P           for --calibration-method percentile (default 99.99)
@@ -78,6 +107,7 @@ int8 and int16x8 calibrate on representative samples run through Lowbit's interp
         technique: { type: 'string' },
         out: { type: 'string' },
         calibration: { type: 'string' },
+        preprocess: { type: 'string' },
         samples: { type: 'string' },
         'calibration-method': { type: 'string' },
         percentile: { type: 'string' },
@@ -116,7 +146,9 @@ int8 and int16x8 calibrate on representative samples run through Lowbit's interp
     const t0 = performance.now();
     const { model, bytes } = loadModelFile(file);
     const samples =
-      full && values.calibration ? loadRepresentativeData(values.calibration, model, limit) : [];
+      full && values.calibration
+        ? loadRepresentativeData(values.calibration, model, limit, values.preprocess)
+        : [];
     if (full) ctx.log(`calibrating on ${samples.length} sample(s) with ${method}`);
     const result = await quantizeModel(model, {
       technique,
