@@ -7,6 +7,22 @@ import type { ArgsOf, Method } from './types';
 
 const id = z.string().min(1).max(128);
 const empty = z.object({}).strict();
+const filePath = z.string().min(1).max(4096);
+
+const optimizeParams = z
+  .object({
+    modelId: id,
+    technique: z.enum(['float16', 'dynamic', 'int8', 'int16x8']),
+    calibrationDatasetId: id.optional(),
+    calibrationSamples: z.number().int().min(1).max(100_000).optional(),
+    evaluationDatasetId: id.optional(),
+    evaluationSamples: z.number().int().min(1).max(1_000_000).optional(),
+    io: z.enum(['float', 'int8', 'uint8', 'int16']).optional(),
+    keepFloat: z.array(z.string().min(1).max(256)).max(256).optional(),
+    calibrationMethod: z.enum(['minmax', 'moving-average', 'percentile', 'mse']).optional(),
+    board: id.optional(),
+  })
+  .strict();
 
 export const argSchemas: { [M in Method]: z.ZodType<ArgsOf<M>> } = {
   'app.info': empty as z.ZodType<Record<string, never>>,
@@ -22,6 +38,54 @@ export const argSchemas: { [M in Method]: z.ZodType<ArgsOf<M>> } = {
   'model.recent': empty as z.ZodType<Record<string, never>>,
   'jobs.start': z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('model.verify'), params: z.object({ modelId: id }).strict() }).strict(),
+    z.object({ kind: z.literal('optimize.run'), params: optimizeParams }).strict(),
   ]),
   'jobs.cancel': z.object({ jobId: id }).strict(),
+  'demo.open': empty as z.ZodType<Record<string, never>>,
+  'datasets.open': z
+    .object({
+      modelId: id,
+      path: filePath.optional(),
+      preprocess: z.string().max(512).optional(),
+      split: z.enum(['t10k', 'train', 'calibration']).optional(),
+      labelled: z.boolean().optional(),
+    })
+    .strict(),
+  'datasets.preview': z.object({ datasetId: id, count: z.number().int().min(1).max(32) }).strict(),
+  'datasets.close': z.object({ datasetId: id }).strict(),
+  'advisor.recommend': z
+    .object({
+      modelId: id.optional(),
+      data: z.enum(['none', 'unlabelled', 'labelled']),
+      samples: z.number().int().min(0).max(1e9).optional(),
+      retrain: z.boolean(),
+      target: z.enum(['cpu', 'gpu', 'edgetpu', 'mcu', 'dsp']),
+      priority: z.enum(['size', 'latency', 'accuracy']),
+      limits: z
+        .object({
+          maxModelBytes: z
+            .number()
+            .int()
+            .positive()
+            .max(2 ** 40)
+            .optional(),
+          maxRamBytes: z
+            .number()
+            .int()
+            .positive()
+            .max(2 ** 40)
+            .optional(),
+          maxAccuracyLossPoints: z.number().min(0).max(100).optional(),
+        })
+        .strict()
+        .optional(),
+      board: id.optional(),
+    })
+    .strict(),
+  'boards.list': empty as z.ZodType<Record<string, never>>,
+  'deploy.fit': z.object({ modelId: id, board: id.optional() }).strict(),
+  'model.save': z
+    .object({ modelId: id, path: filePath.optional(), overwrite: z.boolean().optional() })
+    .strict(),
+  'model.bytes': z.object({ modelId: id }).strict(),
 };

@@ -9,6 +9,21 @@
  * rejects with `{code, message}` (an ApiError); events are pushed on `lowbit:event`.
  */
 
+import type {
+  BoardInfo,
+  DatasetHandle,
+  DatasetPreview,
+  DemoHandles,
+  FitReport,
+  OptimizeParams,
+  OptimizeResult,
+  RecommendArgs,
+  WizardPlan,
+} from './wizard';
+
+/** The wizard's shapes (datasets, advisor, optimization results, deploy fit) live in wizard.ts. */
+export type * from './wizard';
+
 export const CHANNEL_PREFIX = 'lowbit:';
 export const EVENT_CHANNEL = 'lowbit:event';
 
@@ -108,14 +123,16 @@ export interface InspectReport {
 // ---------------------------------------------------------------- jobs
 
 /** Kinds of long-running engine jobs; each runs in a worker thread with progress and cancel. */
-export type JobKind = 'model.verify';
+export type JobKind = 'model.verify' | 'optimize.run';
 
 export interface JobParams {
   'model.verify': { modelId: string };
+  'optimize.run': OptimizeParams;
 }
 
 export interface JobResults {
   'model.verify': { identical: boolean; inputBytes: number; rewrittenBytes: number; seconds: number };
+  'optimize.run': OptimizeResult;
 }
 
 export interface JobProgress {
@@ -144,6 +161,39 @@ export interface Methods {
   'model.recent': [Record<string, never>, RecentModel[]];
   'jobs.start': [{ [K in JobKind]: { kind: K; params: JobParams[K] } }[JobKind], { jobId: string }];
   'jobs.cancel': [{ jobId: string }, void];
+  /** Opens the bundled demo: the float Fashion-MNIST CNN, its labelled test set and calibration sample. */
+  'demo.open': [Record<string, never>, DemoHandles];
+  /**
+   * Opens a dataset for one open model's input, validated up front (DATASET error naming the
+   * file). Without a path, main shows a folder/file dialog (Electron) and may resolve null.
+   * `labelled: false` ignores any labels (an unlabelled representative sample).
+   */
+  'datasets.open': [
+    {
+      modelId: string;
+      path?: string;
+      preprocess?: string;
+      split?: 't10k' | 'train' | 'calibration';
+      labelled?: boolean;
+    },
+    DatasetHandle | null,
+  ];
+  /** A few decoded samples for display and the dataset's description. */
+  'datasets.preview': [{ datasetId: string; count: number }, DatasetPreview];
+  'datasets.close': [{ datasetId: string }, void];
+  /** The technique advisor (main/engine/advisor) on the open model's facts. */
+  'advisor.recommend': [RecommendArgs, WizardPlan];
+  'boards.list': [Record<string, never>, BoardInfo[]];
+  /** Flash/RAM footprint of an open model, and its fit on one board (or every board). */
+  'deploy.fit': [{ modelId: string; board?: string }, FitReport];
+  /**
+   * Writes an open model to disk atomically. Without a path main shows the Save dialog
+   * (Electron; null when cancelled). Refuses the path of any open model's source file and, unless
+   * `overwrite`, any existing file.
+   */
+  'model.save': [{ modelId: string; path?: string; overwrite?: boolean }, { path: string } | null];
+  /** The model's bytes (browser mode offers them as a download). */
+  'model.bytes': [{ modelId: string }, Uint8Array];
 }
 
 export type Method = keyof Methods;
@@ -160,6 +210,15 @@ export const METHODS = [
   'model.recent',
   'jobs.start',
   'jobs.cancel',
+  'demo.open',
+  'datasets.open',
+  'datasets.preview',
+  'datasets.close',
+  'advisor.recommend',
+  'boards.list',
+  'deploy.fit',
+  'model.save',
+  'model.bytes',
 ] as const satisfies readonly Method[];
 
 // ---------------------------------------------------------------- events

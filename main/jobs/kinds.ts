@@ -8,6 +8,7 @@ import { throwIfAborted } from '../engine/errors';
 import { readTflite } from '../engine/tflite/reader';
 import { writeTflite } from '../engine/tflite/writer';
 import type { JobFn } from './protocol';
+import { optimizeJob } from './kinds/optimize';
 
 export const jobKinds: Record<string, JobFn> = {
   /** Reads a model, writes it back, reads that again and compares: the lossless round-trip check. */
@@ -29,4 +30,6 @@ export const jobKinds: Record<string, JobFn> = {
       seconds: (performance.now() - t0) / 1000,
     };
   },
+  /** The wizard's optimization: quantize, compare with float, debug per layer, check the board fit. */
+  'optimize.run': optimizeJob,
 };

@@ -23,8 +23,10 @@ import { inspectModel } from '../engine/tflite/inspect';
 import type { TflModel } from '../engine/tflite/model';
 import { readTflite } from '../engine/tflite/reader';
 import { readFileBytes } from '../io/files';
+import { assetPath } from '../io/assets';
 import { JobManager } from '../jobs/manager';
 import { RecentModels } from './recent';
+import { createWizard } from './wizard';
 
 export interface ServiceOptions {
   mode: AppInfo['mode'];
@@ -33,6 +35,12 @@ export interface ServiceOptions {
   showOpenDialog?: () => Promise<string | null>;
   /** Where to remember recent models; null keeps them in memory only. */
   recentFile?: string | null;
+  /** Electron: Save dialog for a model (default file name given); null when cancelled. */
+  showSaveDialog?: (defaultName: string) => Promise<string | null>;
+  /** Electron: picks a dataset folder or file; null when cancelled. */
+  showDatasetDialog?: () => Promise<string | null>;
+  /** Where the bundled demo is (default assets/demo). */
+  demoDir?: string;
 }
 
 interface OpenModel {
@@ -64,7 +72,7 @@ export function createServices(opts: ServiceOptions): Services {
   };
   const jobs = new JobManager({
     progress: (p) => emit('jobs.progress', p),
-    finished: (f) => emit('jobs.finished', f),
+    finished: (f) => emit('jobs.finished', wizard.finish(f)),
   });
 
   const register = (name: string, file: string | null, bytes: Uint8Array): ModelHandle => {
@@ -97,6 +105,17 @@ export function createServices(opts: ServiceOptions): Services {
     return m;
   };
 
+  const wizard = createWizard({
+    getModel: get,
+    openModelPath: openPath,
+    registerModel: register,
+    modelPaths: () => [...models.values()].flatMap((m) => (m.handle.path ? [m.handle.path] : [])),
+    jobs,
+    demoDir: opts.demoDir ?? assetPath('demo'),
+    showSaveDialog: opts.showSaveDialog,
+    showDatasetDialog: opts.showDatasetDialog,
+  });
+
   const impl: Impl = {
     'app.info': () => ({
       name: 'Lowbit',
@@ -127,12 +146,15 @@ export function createServices(opts: ServiceOptions): Services {
       models.delete(modelId);
     },
     'model.recent': () => recent.list(),
+    ...wizard.impl,
     'jobs.start': (req) => {
       switch (req.kind) {
         case 'model.verify': {
           const bytes = get(req.params.modelId).bytes.slice();
           return { jobId: jobs.start('model.verify', { bytes }, [bytes.buffer as ArrayBuffer]).jobId };
         }
+        case 'optimize.run':
+          return wizard.startOptimize(req);
       }
     },
     'jobs.cancel': ({ jobId }) => {

@@ -1,0 +1,42 @@
+/**
+ * How a dataset is reopened: the services open a dataset once to validate it and keep this spec;
+ * an optimize job (in its own worker thread) reopens the same files from the spec.
+ */
+import { openDataset } from '../../datasets/open';
+import type { Dataset, Sample } from '../../engine/datasets/dataset';
+import { parsePreprocess } from '../../engine/datasets/preprocess';
+
+export interface DatasetSpec {
+  path: string;
+  /** Compact preprocessing ('' for the defaults). */
+  preprocess: string;
+  split?: 't10k' | 'train' | 'calibration';
+  /** False: labels are ignored (the user called this an unlabelled sample). */
+  labelled: boolean;
+  inputShape: number[];
+  /** The model's class count (last dimension of its first output), checked against the labels. */
+  classes?: number;
+}
+
+/** Opens (and validates) the dataset a spec describes; DatasetError names the file on failure. */
+export function openFromSpec(spec: DatasetSpec): Dataset {
+  const ds = openDataset(spec.path, {
+    inputShape: spec.inputShape,
+    preprocess: spec.preprocess ? parsePreprocess(spec.preprocess) : {},
+    classes: spec.labelled ? spec.classes : undefined,
+    split: spec.split,
+  });
+  return spec.labelled ? ds : withoutLabels(ds);
+}
+
+/** The same samples with labels dropped, for data the user says is unlabelled. */
+export function withoutLabels(ds: Dataset): Dataset {
+  return {
+    length: ds.length,
+    get: (i: number): Sample => {
+      const { input, source } = ds.get(i);
+      return { input, source };
+    },
+    describe: () => ({ ...ds.describe(), labelled: false, classes: undefined }),
+  };
+}

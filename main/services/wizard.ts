@@ -1,0 +1,207 @@
+/**
+ * The wizard's services: the bundled demo, datasets, the advisor, boards and fit, saving models,
+ * and the optimize job (started here, finished here: the produced model is registered only when
+ * the job succeeds, so a cancelled or failed run leaves no model and writes no file).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type {
+  ArgsOf,
+  BoardInfo,
+  JobFinished,
+  ModelHandle,
+  OptimizeResult,
+  ResultOf,
+} from '../contract/types';
+import { boardLimitsFor, modelFactsFromReport, recommend, type AdvisorInput } from '../engine/advisor';
+import { BOARDS, boardById } from '../engine/deploy/boards';
+import { InvalidArgumentError } from '../engine/errors';
+import { inspectModel } from '../engine/tflite/inspect';
+import type { TflModel } from '../engine/tflite/model';
+import { writeFileAtomic } from '../io/files';
+import type { JobManager } from '../jobs/manager';
+import { fitReport, type OptimizeJobParams, type OptimizeJobResult } from '../jobs/kinds/optimize';
+import { DatasetStore } from './datasets';
+
+export interface WizardHost {
+  getModel(id: string): { handle: ModelHandle; model: TflModel; bytes: Uint8Array };
+  openModelPath(file: string): ModelHandle;
+  registerModel(name: string, file: string | null, bytes: Uint8Array): ModelHandle;
+  /** Source paths of every open model (never overwritten by model.save). */
+  modelPaths(): string[];
+  jobs: JobManager;
+  demoDir: string;
+  showSaveDialog?: (defaultName: string) => Promise<string | null>;
+  showDatasetDialog?: () => Promise<string | null>;
+}
+
+type WizardMethod =
+  | 'demo.open'
+  | 'datasets.open'
+  | 'datasets.preview'
+  | 'datasets.close'
+  | 'advisor.recommend'
+  | 'boards.list'
+  | 'deploy.fit'
+  | 'model.save'
+  | 'model.bytes';
+type WizardImpl = { [M in WizardMethod]: (args: ArgsOf<M>) => Promise<ResultOf<M>> | ResultOf<M> };
+
+export interface Wizard {
+  impl: WizardImpl;
+  startOptimize(params: ArgsOf<'jobs.start'> & { kind: 'optimize.run' }): { jobId: string };
+  /** Turns a finished optimize job's raw result into the contract's (registering the model). */
+  finish(f: JobFinished): JobFinished;
+}
+
+export function createWizard(host: WizardHost): Wizard {
+  const datasets = new DatasetStore();
+  /** Running optimize jobs: what to name the produced model. */
+  const pending = new Map<string, { name: string }>();
+
+  const openDemoDataset = (
+    modelId: string,
+    model: TflModel,
+    split: 't10k' | 'calibration',
+    labelled: boolean,
+  ) => datasets.add(modelId, model, { path: path.join(host.demoDir, 'fashion-mnist'), split, labelled });
+
+  const impl: WizardImpl = {
+    'demo.open': () => {
+      const file = path.join(host.demoDir, 'fashion_cnn.tflite');
+      if (!fs.existsSync(file))
+        throw new InvalidArgumentError(`the bundled demo model is missing (${file}): run npm run train-demo`);
+      const handle = host.openModelPath(file);
+      const { model } = host.getModel(handle.id);
+      return {
+        model: handle,
+        dataset: openDemoDataset(handle.id, model, 't10k', true),
+        calibration: openDemoDataset(handle.id, model, 'calibration', false),
+      };
+    },
+    'datasets.open': async ({ modelId, path: file, preprocess, split, labelled }) => {
+      const { model } = host.getModel(modelId);
+      let chosen = file;
+      if (chosen === undefined) {
+        if (!host.showDatasetDialog)
+          throw new InvalidArgumentError('no path given and no folder dialog in browser mode: type the path');
+        const picked = await host.showDatasetDialog();
+        if (picked === null) return null;
+        chosen = picked;
+      }
+      return datasets.add(modelId, model, { path: chosen, preprocess, split, labelled });
+    },
+    'datasets.preview': ({ datasetId, count }) => datasets.preview(datasetId, count),
+    'datasets.close': ({ datasetId }) => datasets.close(datasetId),
+    'advisor.recommend': (args) => {
+      const m = args.modelId ? host.getModel(args.modelId) : null;
+      const report = m ? inspectModel(m.model, m.bytes.length) : null;
+      const board = args.board ? boardById(args.board) : undefined;
+      if (args.board && !board)
+        throw new InvalidArgumentError(`unknown board ${args.board}: see boards.list`);
+      const input: AdvisorInput = {
+        data:
+          args.data === 'none'
+            ? { kind: 'none' }
+            : { kind: args.data, ...(args.samples !== undefined ? { count: args.samples } : {}) },
+        retrain: args.retrain,
+        target: args.target,
+        priority: args.priority,
+        ...(args.limits ? { limits: args.limits } : {}),
+        ...(board ? { board: boardLimitsFor(board, report ? Object.keys(report.opCounts) : undefined) } : {}),
+        ...(report ? { model: modelFactsFromReport(report) } : {}),
+      };
+      return recommend(input);
+    },
+    'boards.list': () =>
+      BOARDS.map((b): BoardInfo => ({
+        id: b.id,
+        name: b.name,
+        mcu: b.mcu,
+        flashBytes: b.flashKB * 1024,
+        ramBytes: b.ramKB * 1024,
+        flashMethod: b.flashMethod,
+      })),
+    'deploy.fit': ({ modelId, board }) => {
+      const m = host.getModel(modelId);
+      return fitReport(m.model, m.bytes.length, board);
+    },
+    'model.save': async ({ modelId, path: file, overwrite }) => {
+      const m = host.getModel(modelId);
+      let target = file;
+      if (target === undefined) {
+        if (!host.showSaveDialog)
+          throw new InvalidArgumentError('no path given and no save dialog in browser mode: use model.bytes');
+        const picked = await host.showSaveDialog(m.handle.name);
+        if (picked === null) return null;
+        target = picked;
+        overwrite = true; // the dialog already asked before replacing a file
+      }
+      target = path.resolve(target);
+      if (!overwrite && fs.existsSync(target))
+        throw new InvalidArgumentError(`${target} already exists: choose another name`);
+      // Never the file a model was opened from (the float input above all).
+      writeFileAtomic(target, m.bytes, host.modelPaths());
+      return { path: target };
+    },
+    'model.bytes': ({ modelId }) => host.getModel(modelId).bytes.slice(),
+  };
+
+  return {
+    impl,
+    startOptimize({ params: p }) {
+      const src = host.getModel(p.modelId);
+      const spec = (id?: string) => {
+        if (!id) return undefined;
+        const d = datasets.get(id);
+        if (d.handle.modelId !== p.modelId)
+          throw new InvalidArgumentError(
+            `dataset ${d.handle.name} was opened for another model: open it again`,
+          );
+        return { ...d.spec, name: `${d.handle.name}, ${d.handle.count} samples` };
+      };
+      if (p.board && !boardById(p.board))
+        throw new InvalidArgumentError(`unknown board ${p.board}: see boards.list`);
+      const floatBytes = src.bytes.slice();
+      const params: OptimizeJobParams = {
+        floatBytes,
+        technique: p.technique,
+        calibration: spec(p.calibrationDatasetId),
+        calibrationSamples: p.calibrationSamples,
+        evaluation: spec(p.evaluationDatasetId),
+        evaluationSamples: p.evaluationSamples,
+        io: p.io,
+        keepFloat: p.keepFloat,
+        calibrationMethod: p.calibrationMethod,
+        board: p.board,
+      };
+      const { jobId } = host.jobs.start('optimize.run', params, [floatBytes.buffer as ArrayBuffer]);
+      const stem = src.handle.name.replace(/\.tflite$/i, '');
+      pending.set(jobId, { name: `${stem}_${p.technique}.tflite` });
+      return { jobId };
+    },
+    finish(f) {
+      const job = pending.get(f.jobId);
+      if (!job) return f;
+      pending.delete(f.jobId);
+      if (f.status !== 'succeeded') return f;
+      const raw = f.result as OptimizeJobResult;
+      try {
+        const model = host.registerModel(job.name, null, raw.bytes);
+        const { bytes: _bytes, ...rest } = raw;
+        const result: OptimizeResult = { ...rest, model };
+        return { ...f, result };
+      } catch (e) {
+        return {
+          jobId: f.jobId,
+          kind: f.kind,
+          status: 'failed',
+          error: {
+            code: 'INTERNAL',
+            message: `the produced model does not read back: ${(e as Error).message}`,
+          },
+        };
+      }
+    },
+  };
+}
