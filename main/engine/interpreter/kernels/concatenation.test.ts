@@ -66,7 +66,7 @@ describe('CONCATENATION', () => {
     expect(Array.from(r.outputs[0].data as ArrayLike<number>)).toEqual([2, -2, 1, -1]);
   });
 
-  it('refuses mismatched shapes, fused activations and int16 rescaling', () => {
+  it('refuses mismatched shapes, fused activations and bad axes', () => {
     const run =
       (inputs: any[], options: any = { axis: 0 }, dtype = 'float32') =>
       () =>
@@ -85,9 +85,60 @@ describe('CONCATENATION', () => {
     expect(
       run([{ dtype: 'float32', shape: [1], data: [1] }], { axis: 0, fusedActivationFunction: 1 }),
     ).toThrow(/activation/);
-    expect(run([{ dtype: 'int16', shape: [1], data: [1], quant: q(2, 0) }], { axis: 0 }, 'int16')).toThrow(
-      /int16/,
-    );
     expect(run([{ dtype: 'float32', shape: [1], data: [1] }], { axis: 1 })).toThrow(/axis/);
+  });
+
+  // TFLite's FourInputsQuantizedMixedRange test: inputs over [-10.7, 10.8], [0, 12.8], [-11, 11.8]
+  // and [0, 7.4], output over [-12.7, 12.8], each quantized with its harness's affine parameters
+  // (scale = range / (qmax - qmin) in float32, nudged zero point).
+  const f = Math.fround;
+  const mixed = (
+    dtype: 'uint8' | 'int16',
+    scales: number[],
+    zps: number[],
+    codes: number[][],
+    out: { scale: number; zp: number },
+  ) =>
+    Array.from(
+      runKernel(kernel, {
+        op: 'CONCATENATION',
+        options: { axis: 2 },
+        inputs: codes.map((c, i) => ({ dtype, shape: [2, 1, 2], data: c, quant: q(scales[i], zps[i]) })),
+        outputs: [{ dtype, shape: [], quant: q(out.scale, out.zp) }],
+      }).outputs[0].data as ArrayLike<number>,
+    );
+
+  it('uint8 mixed ranges reproduce TFLite golden', () => {
+    const got = mixed(
+      'uint8',
+      [f(21.5 / 255), f(12.8 / 255), f(22.8 / 255), f(7.4 / 255)],
+      [127, 0, 123, 0],
+      [
+        [139, 163, 174, 210],
+        [22, 62, 82, 141],
+        [136, 159, 170, 204],
+        [45, 114, 148, 252],
+      ],
+      { scale: f(25.5 / 255), zp: 127 },
+    );
+    expect(got).toEqual([137, 157, 138, 158, 139, 159, 140, 160, 167, 197, 168, 198, 169, 199, 170, 200]);
+  });
+
+  it('int16 mixed ranges reproduce TFLite golden', () => {
+    const got = mixed(
+      'int16',
+      [f(21.5 / 65535), f(12.8 / 65535), f(22.8 / 65535), f(7.4 / 65535)],
+      [-153, -32768, -1150, -32768],
+      [
+        [2895, 8991, 12040, 21184],
+        [-27136, -16896, -11776, 3583],
+        [2299, 8048, 10922, 19545],
+        [-21255, -3543, 5313, 31881],
+      ],
+      { scale: f(25.5 / 65535), zp: -129 },
+    );
+    expect(got).toEqual([
+      2441, 7581, 2698, 7838, 2955, 8095, 3212, 8352, 10151, 17861, 10408, 18118, 10665, 18375, 10922, 18632,
+    ]);
   });
 });

@@ -1,12 +1,12 @@
 /**
  * CONCATENATION along `axis` (negative counts from the end).
- *  - float32 / int32 / int64 / bool / int16: plain copy (int16 requires every input to share the
- *    output's scale and zero point, as TFLite does). Fused activations are refused, as in TFLite.
- *  - uint8 / int8: an input whose scale or zero point differs from the output's is requantized
+ *  - float32 / int32 / int64 / bool: plain copy. Fused activations are refused, as in TFLite.
+ *  - uint8 / int8 / int16: an input whose scale or zero point differs from the output's is requantized
  *    with TFLite's ConcatenationWithScaling arithmetic, which is single-precision float:
  *      scale = float(in_scale) * (1.f / float(out_scale)); bias = -in_zp * scale;
  *      q = int(round_half_away(q_in * scale + bias)) + out_zp, clamped to the dtype range.
- *    (TFLite's own int8 kernel refuses differing parameters; TFLM and uint8 use this formula.)
+ *    (TFLite's current kernel does this for uint8 and int16; its tests' mixed-range goldens for
+ *    both are reproduced in concatenation.test.ts. int8 uses the same formula.)
  *    Every float operation is rounded to float32 (Math.fround) to reproduce it; the reference
  *    is compiled without FMA contraction on the reference path, which we assume.
  */
@@ -96,7 +96,6 @@ export const kernel: Kernel = {
       for (const [i, p] of pieces.entries()) {
         const q = perTensor(ctx, p.tensor, `input ${i}`);
         if (q.scale === outQ.scale && q.zeroPoint === outQ.zeroPoint) continue;
-        if (dtype === 'int16') ctx.unsupported(`int16 input ${i} quantization differs from the output's`);
         const scale = f(f(q.scale) * invOut);
         p.requant = { scale, bias: f(-q.zeroPoint * scale) };
       }
