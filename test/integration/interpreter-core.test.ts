@@ -1,6 +1,11 @@
 // Issue 3: the interpreter runs whole models, plans its arena, observes, and fails clearly.
 import { describe, expect, it } from 'vitest';
-import { ModelFormatError, ShapeMismatchError, UnsupportedOpError } from '../../main/engine/errors';
+import {
+  LowbitError,
+  ModelFormatError,
+  ShapeMismatchError,
+  UnsupportedOpError,
+} from '../../main/engine/errors';
 import { checkSupport, Interpreter, recordingObserver } from '../../main/engine/interpreter/index';
 import { BuiltinOperator } from '../../main/engine/tflite/model';
 import { readTflite } from '../../main/engine/tflite/reader';
@@ -155,5 +160,49 @@ describe('Interpreter state and constants (issue 3)', () => {
       mis.invoke();
       expect(mis.output(0).data[0]).toBe(ref.output(0).data[0]);
     }
+  });
+});
+
+describe('Interpreter on corrupted models (issue 3: untrusted input never crashes or hangs)', () => {
+  it.each(['hello_world_int8.tflite', 'simple_add_model.tflite'])(
+    'byte-flipped %s: domain errors or a run, nothing else escapes',
+    (name) => {
+      const bytes = readBytes(sharedPath('models', 'tflite-micro', name));
+      let seed = 20240601;
+      const rnd = (n: number) => {
+        seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+        return seed % n;
+      };
+      const outcomes: Record<string, number> = {};
+      for (let trial = 0; trial < 300; trial++) {
+        const b = bytes.slice();
+        for (let k = 0; k < 4; k++) b[rnd(b.length)] = rnd(256);
+        let outcome = 'ran';
+        try {
+          const interp = Interpreter.create(readTflite(b));
+          // A flipped dimension can make a valid but huge model (e.g. 5M batch rows): proportional
+          // work, not a hang. Keep the test fast by running only models of the original's size.
+          if (interp.arenaBytes <= 4096) {
+            interp.inputs.forEach((t, i) =>
+              interp.setInput(i, new Array(t.shape.reduce((x, y) => x * y, 1)).fill(0)),
+            );
+            interp.invoke();
+          } else outcome = 'large';
+        } catch (e) {
+          expect(e, String(e)).toBeInstanceOf(LowbitError);
+          outcome = (e as LowbitError).code;
+        }
+        outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+      }
+      expect(outcomes.ran).toBeGreaterThan(0);
+      expect(Object.keys(outcomes).length).toBeGreaterThan(1);
+    },
+  );
+
+  it('a shape too large to allocate is a ModelFormatError, not a crash', () => {
+    const m = model('hello_world_float.tflite');
+    const sg = m.subgraphs[0];
+    sg.tensors[sg.inputs[0]].shape = [1 << 20, 1 << 20];
+    expect(() => Interpreter.create(m)).toThrow(/activation memory|multiple/);
   });
 });

@@ -7,6 +7,7 @@ import type { OpContext, RtTensor } from './types';
 
 /** TFLite's broadcasting kernels handle up to 6 dimensions (BroadcastAdd6DSlow). */
 const MAX_BROADCAST_RANK = 6;
+const MAX_BROADCAST_ELEMENTS = 2 ** 26;
 
 export interface BinaryLayout {
   n: number;
@@ -26,5 +27,8 @@ export function prepareBinary(ctx: OpContext, a: RtTensor, b: RtTensor, out: RtT
   if (sameA && sameB) return { n, maps: null };
   if (shape.length > MAX_BROADCAST_RANK)
     ctx.unsupported(`broadcasting over ${shape.length} dimensions (at most ${MAX_BROADCAST_RANK})`);
+  // The index maps cost 8 bytes per output element; a corrupt shape must not exhaust memory.
+  if (n > MAX_BROADCAST_ELEMENTS)
+    ctx.unsupported(`a broadcast output of ${n} elements (at most ${MAX_BROADCAST_ELEMENTS})`);
   return { n, maps: broadcastIndexMaps(a.shape, b.shape, shape) };
 }

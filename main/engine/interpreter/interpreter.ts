@@ -20,6 +20,9 @@ import { planMemory, type MemoryPlan } from './planner';
 import { buildTensors, makeContexts } from './tensors';
 import type { DType, EvalFn, Kernel, QuantParams, RtTensor, TypedArray } from './types';
 
+/** Largest activation arena the interpreter will allocate (1 GiB). */
+export const MAX_ARENA_BYTES = 2 ** 30;
+
 export interface InterpreterOptions {
   /** Subgraph to run (default 0). */
   subgraph?: number;
@@ -154,6 +157,12 @@ export class Interpreter {
       return { id, size: numElements(t.shape) * bytes, first: first.get(id)!, last: last.get(id)! };
     });
     const memPlan: MemoryPlan = planMemory(requests);
+    // A corrupt or hostile shape must fail as a model error, not as an allocation crash.
+    if (memPlan.arenaBytes > MAX_ARENA_BYTES) {
+      throw new ModelFormatError(
+        `the model needs ${memPlan.arenaBytes} bytes of activation memory (limit ${MAX_ARENA_BYTES})`,
+      );
+    }
     const arena = new ArrayBuffer(memPlan.arenaBytes);
     const plan: PlanEntry[] = memPlan.placements.map((p) => {
       const t = tensors[p.id];
@@ -163,7 +172,15 @@ export class Interpreter {
     plan.sort((a, b) => a.tensor - b.tensor);
 
     const variables = tensors.filter((t) => t.isVariable);
-    for (const t of variables) t.data = allocTyped(t.dtype, numElements(t.shape));
+    for (const t of variables) {
+      const n = numElements(t.shape);
+      if (!Number.isSafeInteger(n) || n < 0 || n * dtypeBytes(t.dtype) > MAX_ARENA_BYTES) {
+        throw new ModelFormatError(
+          `variable tensor ${t.index} "${t.name}" has an unusable shape [${t.shape.join(',')}]`,
+        );
+      }
+      t.data = allocTyped(t.dtype, n);
+    }
 
     const interp = new Interpreter({
       tensors,
