@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ShapeMismatchError } from '../../errors';
+import { ShapeMismatchError, UnsupportedOpError } from '../../errors';
 import { runKernel, type TensorSpec } from '../kernel-runner';
 import { depthwiseConv2d } from './depthwise_conv_2d';
 
@@ -86,6 +86,18 @@ describe('DEPTHWISE_CONV_2D', () => {
     );
     // ch0: (-3810000 + 1000000) * 0.001 = -2810; ch1: -3810000 * 0.002 = -7620
     expect(r.data).toEqual([-2810, -7620]);
+  });
+
+  it('16x8 refuses an int32 bias (TFLite depthwise requires int64)', () => {
+    expect(() =>
+      dw(
+        opts({}),
+        { dtype: 'int16', shape: [1, 1, 1, 1], data: [1], quant: q(0.001) },
+        { dtype: 'int8', shape: [1, 1, 1, 1], data: [1], quant: q(0.01) },
+        { dtype: 'int32', shape: [1], data: [0] },
+        { dtype: 'int16', shape: [], quant: q(0.001) },
+      ),
+    ).toThrow(UnsupportedOpError);
   });
 
   it('hybrid per-channel: asymmetric per-batch input quantization', () => {

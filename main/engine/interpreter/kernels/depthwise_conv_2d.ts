@@ -300,8 +300,9 @@ export const depthwiseConv2d: Kernel = {
       );
     }
     const q = convQuant(ctx, input, filter, output, s.outC, 3, activation);
-    const b = biasValues(ctx, bias, s.outC, biasDtypesFor(input.dtype));
-    const int64 = input.dtype === 'int16' && bias?.dtype !== 'int32';
+    // 16x8 depthwise takes only int64 biases in TFLite (lite and micro), unlike CONV_2D.
+    const b = biasValues(ctx, bias, s.outC, input.dtype === 'int16' ? ['int64'] : biasDtypesFor(input.dtype));
+    const int64 = input.dtype === 'int16';
     if (!filter.isConst) ctx.unsupported('quantized weights must be constant');
     const weights = offsetWeights(filter.data as Int8Array | Uint8Array, q.filterOffset);
     const acc = new Float64Array(s.outC);
