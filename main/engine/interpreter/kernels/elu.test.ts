@@ -45,3 +45,17 @@ describe('ELU', () => {
     ).toThrow(/uint8/);
   });
 });
+
+describe('ELU TFLite EluInt8 case', () => {
+  // Range [-8, 8 * 127/128]: scale 1/16, zero point 0. TFLite's expected dequantized outputs
+  // {0, -1, 2, -1, 3, -0.875, 6, -0.125} are exact multiples of 1/16, i.e. these codes.
+  it('int8', () => {
+    const p = q(1 / 16, 0);
+    const r = runKernel(kernel, {
+      op: 'ELU',
+      inputs: [{ dtype: 'int8', shape: [1, 2, 4, 1], data: [0, -96, 32, -64, 48, -32, 96, -2], quant: p }],
+      outputs: [{ dtype: 'int8', shape: [], quant: p }],
+    });
+    expect(Array.from(r.outputs[0].data as Int8Array)).toEqual([0, -16, 32, -16, 48, -14, 96, -2]);
+  });
+});
