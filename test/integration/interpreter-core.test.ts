@@ -194,8 +194,8 @@ describe('Interpreter on corrupted models (issue 3: untrusted input never crashe
         }
         outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
       }
-      expect(outcomes.ran).toBeGreaterThan(0);
-      expect(Object.keys(outcomes).length).toBeGreaterThan(1);
+      // The mutations exercise several failure paths (the assertion that matters is in the catch).
+      expect(Object.keys(outcomes).length).toBeGreaterThan(2);
     },
   );
 
