@@ -6,6 +6,7 @@ import type { Plan } from '../engine/advisor/types';
 import type { ModelHandle } from './types';
 
 export type WizardPlan = Plan;
+export type { Blocked, Effect, FitCheck, PlanOption, Step as PlanStep } from '../engine/advisor/types';
 
 export interface DatasetHandle {
   id: string;

@@ -1,0 +1,366 @@
+/**
+ * The guided wizard's state: what the user has (data), where it runs (target, board), what
+ * matters (priority, limits), the advisor's plan, the optimize job and its result. One instance;
+ * the step views read and write it, every call goes through `api` (the contract).
+ */
+import type {
+  BoardInfo,
+  DatasetHandle,
+  DatasetPreview,
+  ErrorInfo,
+  FitReport,
+  JobFinished,
+  JobProgress,
+  OptimizeParams,
+  OptimizeResult,
+  OptimizeTechnique,
+  PlanOption,
+  WizardPlan,
+} from './contract';
+import { api } from './api';
+import { toErrorInfo } from './errors';
+
+export const STEPS = ['summary', 'data', 'target', 'priority', 'recommend', 'run', 'results'] as const;
+export type Step = (typeof STEPS)[number];
+export type DataKind = 'none' | 'unlabelled' | 'labelled';
+export type TargetId = 'cpu' | 'gpu' | 'edgetpu' | 'mcu' | 'dsp';
+export type PriorityId = 'size' | 'latency' | 'accuracy';
+
+const RUNNABLE = new Set<string>(['float16', 'dynamic', 'int8', 'int16x8']);
+
+/** The first step of an option that Lowbit itself can run, with its I/O type. */
+export function runnableStep(
+  o: PlanOption | null | undefined,
+): { technique: OptimizeTechnique; io?: OptimizeParams['io'] } | null {
+  const s = o?.steps.find((x) => x.runsIn === 'lowbit' && RUNNABLE.has(x.id));
+  if (!s) return null;
+  const io = s.params?.io;
+  return { technique: s.id as OptimizeTechnique, ...(io ? { io: io === 'float32' ? 'float' : io } : {}) };
+}
+
+class Wizard {
+  step = $state<Step>('summary');
+  modelId = $state<string | null>(null);
+  /** The bundled demo's own datasets, when the wizard runs on the demo. */
+  demo = $state<{ test: DatasetHandle; calibration: DatasetHandle } | null>(null);
+
+  data = $state<DataKind>('none');
+  datasetPath = $state('');
+  split = $state<'' | 't10k' | 'calibration' | 'train'>('');
+  preprocess = $state('');
+  dataset = $state<DatasetHandle | null>(null);
+  preview = $state<DatasetPreview | null>(null);
+  datasetError = $state<ErrorInfo | null>(null);
+  datasetBusy = $state(false);
+
+  target = $state<TargetId>('cpu');
+  boards = $state<BoardInfo[]>([]);
+  board = $state('');
+  priority = $state<PriorityId>('latency');
+  retrain = $state(false);
+  maxModelKB = $state<number | null>(null);
+  maxRamKB = $state<number | null>(null);
+  maxLossPts = $state<number | null>(null);
+
+  plan = $state<WizardPlan | null>(null);
+  planError = $state<ErrorInfo | null>(null);
+  /** Which option runs: 'recommended' or the index of an alternative. */
+  choice = $state<'recommended' | number>('recommended');
+
+  jobId = $state<string | null>(null);
+  jobStatus = $state<'idle' | 'starting' | 'running' | 'succeeded' | 'failed' | 'cancelled'>('idle');
+  progress = $state<JobProgress | null>(null);
+  startedAt = $state(0);
+  stageStartedAt = $state(0);
+  now = $state(0);
+  jobError = $state<ErrorInfo | null>(null);
+  result = $state<OptimizeResult | null>(null);
+  keepFloat = $state<string[]>([]);
+  lastParams = $state<OptimizeParams | null>(null);
+  saved = $state<string | null>(null);
+  saveError = $state<ErrorInfo | null>(null);
+  fit = $state<FitReport | null>(null);
+
+  private early = new Map<string, JobFinished>();
+  private ticker: ReturnType<typeof setInterval> | null = null;
+
+  constructor() {
+    api.on('jobs.progress', (p) => {
+      if (p.jobId !== this.jobId || this.jobStatus !== 'running') return;
+      if (p.stage !== this.progress?.stage) this.stageStartedAt = Date.now();
+      this.progress = p;
+    });
+    api.on('jobs.finished', (f) => {
+      if (f.jobId === this.jobId) this.finish(f);
+      else if (f.kind === 'optimize.run') this.early.set(f.jobId, f);
+    });
+  }
+
+  get index(): number {
+    return STEPS.indexOf(this.step);
+  }
+
+  /** Starts the wizard on an open model (from the inspector or the demo). */
+  begin(modelId: string, demo: Wizard['demo'] = null): void {
+    this.reset();
+    this.modelId = modelId;
+    this.demo = demo;
+    if (demo) this.datasetPath = demo.test.path;
+    this.step = 'summary';
+  }
+
+  reset(): void {
+    this.step = 'summary';
+    this.data = 'none';
+    this.dataset = null;
+    this.preview = null;
+    this.datasetError = null;
+    this.datasetPath = '';
+    this.split = '';
+    this.preprocess = '';
+    this.target = 'cpu';
+    this.board = '';
+    this.priority = 'latency';
+    this.retrain = false;
+    this.maxModelKB = this.maxRamKB = this.maxLossPts = null;
+    this.plan = null;
+    this.planError = null;
+    this.choice = 'recommended';
+    this.clearRun();
+  }
+
+  private clearRun(): void {
+    this.jobId = null;
+    this.jobStatus = 'idle';
+    this.progress = null;
+    this.jobError = null;
+    this.result = null;
+    this.keepFloat = [];
+    this.saved = null;
+    this.saveError = null;
+  }
+
+  /** Can the user move on from the current step? */
+  get canNext(): boolean {
+    switch (this.step) {
+      case 'data':
+        return this.data === 'none' || (this.dataset !== null && this.preview !== null && !this.datasetBusy);
+      case 'target':
+        return this.target !== 'mcu' || this.board !== '' || this.boards.length === 0;
+      case 'recommend':
+        return this.runnable !== null;
+      case 'run':
+        return this.jobStatus === 'succeeded';
+      case 'results':
+        return false;
+      default:
+        return true;
+    }
+  }
+
+  next(): void {
+    if (!this.canNext) return;
+    if (this.step === 'recommend') return void this.run();
+    const i = this.index;
+    if (i < STEPS.length - 1) this.go(STEPS[i + 1]!);
+  }
+
+  back(): void {
+    if (this.step === 'run' && (this.jobStatus === 'running' || this.jobStatus === 'starting')) return;
+    const i = this.index;
+    if (i > 0) this.go(STEPS[i - 1] === 'run' ? 'recommend' : STEPS[i - 1]!);
+  }
+
+  go(step: Step): void {
+    this.step = step;
+    if (step === 'target' && this.boards.length === 0)
+      api.boards.list({}).then(
+        (b) => (this.boards = b),
+        () => undefined,
+      );
+    if (step === 'recommend') void this.recommend();
+  }
+
+  /** Opens the dataset the data step describes and previews a few samples. */
+  async openDataset(usePicker = false): Promise<void> {
+    if (!this.modelId) return;
+    this.datasetBusy = true;
+    this.datasetError = null;
+    this.dataset = null;
+    this.preview = null;
+    try {
+      const split = this.split || (this.data === 'unlabelled' ? 'calibration' : 't10k');
+      const d = await api.datasets.open({
+        modelId: this.modelId,
+        ...(usePicker ? {} : { path: this.datasetPath.trim() }),
+        ...(this.preprocess.trim() ? { preprocess: this.preprocess.trim() } : {}),
+        split,
+        labelled: this.data === 'labelled',
+      });
+      if (!d) return;
+      this.datasetPath = d.path;
+      this.dataset = d;
+      this.preview = await api.datasets.preview({ datasetId: d.id, count: 8 });
+    } catch (e) {
+      this.datasetError = toErrorInfo(e);
+      this.preview = null;
+    } finally {
+      this.datasetBusy = false;
+    }
+  }
+
+  setData(kind: DataKind): void {
+    if (kind === this.data) return;
+    this.data = kind;
+    this.dataset = null;
+    this.preview = null;
+    this.datasetError = null;
+  }
+
+  async recommend(): Promise<void> {
+    this.plan = null;
+    this.planError = null;
+    this.choice = 'recommended';
+    const limits = {
+      ...(this.maxModelKB ? { maxModelBytes: Math.round(this.maxModelKB * 1024) } : {}),
+      ...(this.maxRamKB ? { maxRamBytes: Math.round(this.maxRamKB * 1024) } : {}),
+      ...(this.maxLossPts !== null && this.maxLossPts >= 0 ? { maxAccuracyLossPoints: this.maxLossPts } : {}),
+    };
+    try {
+      this.plan = await api.advisor.recommend({
+        ...(this.modelId ? { modelId: this.modelId } : {}),
+        data: this.data,
+        ...(this.dataset ? { samples: this.dataset.count } : {}),
+        retrain: this.retrain,
+        target: this.target,
+        priority: this.priority,
+        ...(Object.keys(limits).length ? { limits } : {}),
+        ...(this.target === 'mcu' && this.board ? { board: this.board } : {}),
+      });
+    } catch (e) {
+      this.planError = toErrorInfo(e);
+    }
+  }
+
+  get chosenOption(): PlanOption | null {
+    if (!this.plan) return null;
+    return this.choice === 'recommended'
+      ? this.plan.recommended
+      : (this.plan.alternatives[this.choice] ?? null);
+  }
+
+  get runnable(): ReturnType<typeof runnableStep> {
+    return runnableStep(this.chosenOption);
+  }
+
+  /** The data the comparison runs on: labelled data first, else the demo's test set, else the sample. */
+  private evaluationDataset(): DatasetHandle | null {
+    if (this.dataset?.labelled) return this.dataset;
+    if (this.demo) return this.demo.test;
+    return this.dataset;
+  }
+
+  async run(keepFloat: string[] = []): Promise<void> {
+    const r = this.runnable;
+    if (!r || !this.modelId) return;
+    const integer = r.technique === 'int8' || r.technique === 'int16x8';
+    const calibration = this.dataset ?? (integer ? (this.demo?.calibration ?? null) : null);
+    const evaluation = this.evaluationDataset();
+    const params: OptimizeParams = {
+      modelId: this.modelId,
+      technique: r.technique,
+      ...(r.io ? { io: r.io } : {}),
+      ...(integer && calibration ? { calibrationDatasetId: calibration.id } : {}),
+      ...(evaluation ? { evaluationDatasetId: evaluation.id } : {}),
+      ...(keepFloat.length ? { keepFloat } : {}),
+      ...(this.target === 'mcu' && this.board ? { board: this.board } : {}),
+    };
+    await this.start(params);
+  }
+
+  /** Runs the last job again with one more layer kept in float. */
+  async keepLayerFloat(tensorName: string): Promise<void> {
+    if (!this.lastParams) return;
+    const rule = `tensor:^${tensorName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
+    const keep = [...(this.lastParams.keepFloat ?? []), rule];
+    await this.start({ ...this.lastParams, keepFloat: keep });
+  }
+
+  private async start(params: OptimizeParams): Promise<void> {
+    this.clearRun();
+    this.keepFloat = params.keepFloat ?? [];
+    this.lastParams = params;
+    this.step = 'run';
+    this.jobStatus = 'starting';
+    this.startedAt = this.stageStartedAt = this.now = Date.now();
+    this.ticker ??= setInterval(() => (this.now = Date.now()), 250);
+    try {
+      const { jobId } = await api.jobs.start({ kind: 'optimize.run', params });
+      this.jobId = jobId;
+      this.jobStatus = 'running';
+      const f = this.early.get(jobId);
+      if (f) this.finish(f);
+    } catch (e) {
+      this.jobStatus = 'failed';
+      this.jobError = toErrorInfo(e);
+      this.stopTicker();
+    }
+  }
+
+  private finish(f: JobFinished): void {
+    this.early.delete(f.jobId);
+    this.stopTicker();
+    this.now = Date.now();
+    if (f.status === 'succeeded') {
+      this.result = f.result as OptimizeResult;
+      this.jobStatus = 'succeeded';
+      this.fit = this.result.fit;
+      this.step = 'results';
+    } else {
+      this.jobStatus = f.status;
+      this.jobError = f.error;
+    }
+  }
+
+  private stopTicker(): void {
+    if (this.ticker) clearInterval(this.ticker);
+    this.ticker = null;
+  }
+
+  async cancel(): Promise<void> {
+    if (!this.jobId || this.jobStatus !== 'running') return;
+    try {
+      await api.jobs.cancel({ jobId: this.jobId });
+    } catch {
+      // Already finished: the finished event tells the real outcome.
+    }
+  }
+
+  /** Electron: the Save dialog in main. Browser: the bytes as a download (never over the input). */
+  async save(electron: boolean): Promise<void> {
+    const r = this.result;
+    if (!r) return;
+    this.saveError = null;
+    try {
+      if (electron) {
+        const out = await api.model.save({ modelId: r.model.id });
+        if (out) this.saved = out.path;
+        return;
+      }
+      const bytes = await api.model.bytes({ modelId: r.model.id });
+      const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/octet-stream' }));
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = r.model.name;
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      this.saved = r.model.name;
+    } catch (e) {
+      this.saveError = toErrorInfo(e);
+    }
+  }
+}
+
+export const wizard = new Wizard();
