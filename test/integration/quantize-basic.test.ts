@@ -2,6 +2,7 @@
 // back, run in Lowbit's interpreter (and Arm NN where it has the ops), sizes, and weight-level
 // exactness.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { readBytes, sharedPath } from '../support/shared';
 import { armnnAvailable, ArmnnUnsupportedError } from '../support/armnn';
 import { halfToFloat } from '../../main/engine/interpreter/kernels/dequantize';
 import { dequantizeModel } from '../../main/engine/optimize/dequantize';
@@ -133,6 +134,22 @@ describe('float16', () => {
       // Arm NN 20.08 wants constant conv weights; a DEQUANTIZE output is refused at parse time.
       expect(() => armnnOnModel(h, [personFloat(personInt8('person'))])).toThrow(ArmnnUnsupportedError);
     }
+  });
+
+  it('TRANSPOSE_CONV keeps its bias (input 3) float32 and constant', () => {
+    const m = dequantizeModel(
+      readTflite(
+        readBytes(sharedPath('conformance', 'tflm-seanet', 'transpose_conv', 'transpose_conv0.tflite')),
+      ),
+    ).model;
+    const h = roundTrip(quantizeFloat16(m).model);
+    const op = h.subgraphs[0].operators.find(
+      (o) => opName(h.operatorCodes[o.opcodeIndex]) === 'TRANSPOSE_CONV',
+    )!;
+    const bias = h.subgraphs[0].tensors[op.inputs[3]];
+    expect(bias.type).toBe(TensorType.FLOAT32);
+    expect(h.buffers[bias.buffer].data.length).toBeGreaterThan(0);
+    expect(h.subgraphs[0].tensors[op.inputs[1]].type).toBe(TensorType.FLOAT32); // the DEQUANTIZE output
   });
 
   it('mobilenet_v2 (dequantized): size ratio ≤ 0.52 and every weight is its nearest float16', () => {

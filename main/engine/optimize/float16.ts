@@ -3,7 +3,7 @@
  * an operator is stored as float16 and a DEQUANTIZE (float16 -> float32) op, placed at the top
  * of the graph, feeds the unchanged float kernels. Weights take half the bytes; no data needed.
  *
- * Biases (input 2 of CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, TRANSPOSE_CONV) stay float32:
+ * Biases (input 2 of CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED; input 3 of TRANSPOSE_CONV) stay float32:
  * they are a tiny fraction of the size, and Lowbit's and TFLite Micro's kernels require a
  * constant bias, which a DEQUANTIZE output is not.
  *
@@ -31,11 +31,12 @@ import type { QuantizeResult } from './types';
 import { toFloat16 } from './weights';
 import { cloneModel, countOps } from './model-util';
 
-const BIAS_OPS = new Set([
-  BuiltinOperator.CONV_2D,
-  BuiltinOperator.DEPTHWISE_CONV_2D,
-  BuiltinOperator.FULLY_CONNECTED,
-  BuiltinOperator.TRANSPOSE_CONV,
+/** Bias input slot per op. */
+const BIAS_SLOT = new Map<BuiltinOperator, number>([
+  [BuiltinOperator.CONV_2D, 2],
+  [BuiltinOperator.DEPTHWISE_CONV_2D, 2],
+  [BuiltinOperator.FULLY_CONNECTED, 2],
+  [BuiltinOperator.TRANSPOSE_CONV, 3],
 ]);
 
 export interface Float16Options {
@@ -52,8 +53,8 @@ export function quantizeFloat16(input: TflModel, options: Float16Options = {}): 
     const bias = new Set<number>();
     for (const op of sg.operators) {
       for (const i of op.inputs) if (i >= 0) read.add(i);
-      if (BIAS_OPS.has(builtinOf(model, op)) && op.inputs.length > 2 && op.inputs[2] >= 0)
-        bias.add(op.inputs[2]);
+      const slot = BIAS_SLOT.get(builtinOf(model, op));
+      if (slot !== undefined && (op.inputs[slot] ?? -1) >= 0) bias.add(op.inputs[slot]);
     }
     const halfBuffers = new Map<number, number>();
     const dequantizeOps: OperatorT[] = [];
