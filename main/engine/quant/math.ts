@@ -146,13 +146,17 @@ export function multiplyByQuantizedMultiplier(x: number, multiplier: number, shi
   const leftShift = shift > 0 ? shift : 0;
   const rightShift = shift > 0 ? 0 : -shift;
   return roundingDivideByPOT(
-    saturatingRoundingDoublingHighMul(toInt32(x * 2 ** leftShift), multiplier),
+    // x * (1 << left_shift) in int32, wrapping as the reference's int32 arithmetic does.
+    saturatingRoundingDoublingHighMul(leftShift ? x << leftShift : x, multiplier),
     rightShift,
   );
 }
 
 /** Wraps a (small-integer-valued) double to int32 the way C's (int32_t) cast of a 64-bit value would. */
 export function toInt32(x: number): number {
+  // ToInt32 (`| 0`) wraps exactly like C's int32 cast for integers below 2^53 in magnitude;
+  // only larger values need BigInt.
+  if (Math.abs(x) < 9007199254740992) return x | 0;
   return Number(BigInt.asIntN(32, BigInt(x)));
 }
 
@@ -186,7 +190,10 @@ export function activationRangeQuantized(
   dtype: 'int8' | 'uint8' | 'int16',
 ): [number, number] {
   const [qmin, qmax] = qRange(dtype);
-  const q = (x: number) => zeroPoint + roundAwayFromZero(x / scale);
+  // TFLite divides in float32 (f / scale with float operands); fround reproduces that quotient
+  // exactly (float32 operands, double division, one rounding to float32 is correctly rounded).
+  const s32 = Math.fround(scale);
+  const q = (x: number) => zeroPoint + roundAwayFromZero(Math.fround(x / s32));
   switch (activation) {
     case 0: // NONE
       return [qmin, qmax];
