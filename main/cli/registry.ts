@@ -61,4 +61,12 @@ export const commands: Record<string, { summary: string; load: () => Promise<Cli
     summary: 'Chain prune → cluster → quantize, measuring every stage (bytes, gzip, sparsity, accuracy)',
     load: async () => (await import('./commands/optimize')).command,
   },
+  evaluate: {
+    summary: 'Evaluate models on a dataset: accuracy, agreement with a baseline, size, latency, arena',
+    load: async () => (await import('./commands/evaluate')).command,
+  },
+  demo: {
+    summary: 'Quantize the bundled Fashion-MNIST demo model four ways and compare (offline, no arguments)',
+    load: async () => (await import('./commands/demo')).command,
+  },
 };

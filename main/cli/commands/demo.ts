@@ -1,0 +1,57 @@
+import type { CliCommand } from '../command';
+import { parse } from '../args';
+import { compareTechniques } from '../../engine/evaluate/compare';
+import { toJson } from '../../engine/evaluate/report';
+import { InvalidArgumentError } from '../../engine/errors';
+import { readTflite } from '../../engine/tflite/reader';
+import { openDataset } from '../../datasets/open';
+import { assetPath } from '../../io/assets';
+import { readFileBytes } from '../../io/files';
+import { asSampleSet, calibrationSamples } from '../dataset-samples';
+import { formatComparison } from '../format/comparison';
+import { writeReportFiles } from '../report-files';
+
+export const command: CliCommand = {
+  name: 'demo',
+  summary: 'Quantize the bundled Fashion-MNIST demo model four ways and compare (offline, no arguments)',
+  usage: `usage: lowbit demo [--json] [--report DIR] [--model cnn|dwcnn]
+
+Takes the bundled float32 demo model (trained by \`npm run train-demo\`) and its bundled data
+(2,000 Fashion-MNIST test images, 500 calibration images), applies float16, dynamic range, full
+integer int8 and 16x8, evaluates each on the test images and prints the comparison table:
+technique, size, ratio, accuracy, delta, agreement, latency, speed-up, arena.
+  --model      cnn (default: conv 12 3x3 -> maxpool -> dense 10) or dwcnn (with a depthwise conv)
+  --report DIR also write report.json, report.md and report.html there`,
+  async run(argv, ctx) {
+    const { values } = parse(
+      argv,
+      { json: { type: 'boolean' }, report: { type: 'string' }, model: { type: 'string' } },
+      { maxPositionals: 0 },
+    );
+    const which = values.model ?? 'cnn';
+    if (which !== 'cnn' && which !== 'dwcnn') throw new InvalidArgumentError('--model must be cnn or dwcnn');
+    const modelFile = assetPath('demo', which === 'cnn' ? 'fashion_cnn.tflite' : 'fashion_dwcnn.tflite');
+    const dataDir = assetPath('demo', 'fashion-mnist');
+    const floatBytes = readFileBytes(modelFile);
+    const floatModel = readTflite(floatBytes);
+    const sg = floatModel.subgraphs[0]!;
+    const inputShape = [...sg.tensors[sg.inputs[0]!]!.shape];
+    const test = openDataset(dataDir, { inputShape, classes: 10, split: 't10k' });
+    const calib = openDataset(dataDir, { inputShape, classes: 10, split: 'calibration' });
+    const { report } = await compareTechniques({
+      title: `Lowbit demo: ${which === 'cnn' ? 'Fashion-MNIST CNN' : 'Fashion-MNIST depthwise CNN'}`,
+      datasetName: `Fashion-MNIST test subset (bundled)`,
+      floatModel,
+      floatBytes,
+      calibration: calibrationSamples(calib, calib.length),
+      test: asSampleSet(test),
+      techniques: ['float16', 'dynamic', 'int8', 'int16x8'],
+      signal: ctx.signal,
+      progress: (stage, d, t) => ctx.progress(stage, d, t),
+    });
+    if (values.report)
+      for (const p of writeReportFiles(values.report, report, [modelFile])) ctx.log(`wrote ${p}`);
+    ctx.out(values.json ? toJson(report) : formatComparison(report));
+    return 0;
+  },
+};

@@ -1,0 +1,114 @@
+import path from 'node:path';
+import type { CliCommand } from '../command';
+import { parse } from '../args';
+import { parsePreprocess } from '../../engine/datasets/preprocess';
+import { evaluateModel } from '../../engine/evaluate/evaluate';
+import { buildComparison, toJson, type ReportRow } from '../../engine/evaluate/report';
+import { DatasetError, InvalidArgumentError, ShapeMismatchError } from '../../engine/errors';
+import { openDataset } from '../../datasets/open';
+import type { IdxSplit } from '../../datasets/idx-files';
+import { asSampleSet } from '../dataset-samples';
+import { formatComparison } from '../format/comparison';
+import { loadModelFile } from '../load-model';
+import { writeReportFiles } from '../report-files';
+
+export const command: CliCommand = {
+  name: 'evaluate',
+  summary: 'Evaluate models on a dataset: accuracy, agreement with a baseline, size, latency, arena',
+  usage: `usage: lowbit evaluate MODEL [MODEL ...] --dataset PATH [--preprocess SPEC] [--baseline MODEL]
+                       [--split t10k|train|calibration] [--labels FILE] [--limit N] [--runs N]
+                       [--report DIR] [--json]
+
+Runs every MODEL on the dataset and prints one row per model with deltas against the baseline
+(--baseline, or the first MODEL): top-1 accuracy (labelled data), agreement with the baseline's
+top-1 and output SQNR, size and gzip size, median invoke() latency, planned arena.
+  --dataset     IDX directory or file, image folder, .npy/.npz or CSV (see docs/datasets.md)
+  --preprocess  e.g. resize=96x96,gray,scale=0..1,layout=nhwc (default: from the model input)
+  --report DIR  also write report.json, report.md and report.html there`,
+  async run(argv, ctx) {
+    const { values, positionals } = parse(
+      argv,
+      {
+        dataset: { type: 'string' },
+        preprocess: { type: 'string' },
+        baseline: { type: 'string' },
+        split: { type: 'string' },
+        labels: { type: 'string' },
+        limit: { type: 'string' },
+        runs: { type: 'string' },
+        report: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+      { minPositionals: 1 },
+    );
+    if (!values.dataset) throw new InvalidArgumentError('--dataset PATH is required');
+    const limit = values.limit !== undefined ? positiveInt(values.limit, '--limit') : undefined;
+    const runs = values.runs !== undefined ? positiveInt(values.runs, '--runs') : 20;
+    const files = values.baseline
+      ? [values.baseline, ...positionals.filter((p) => p !== values.baseline)]
+      : positionals;
+    const loaded = files.map((f) => ({ file: f, ...loadModelFile(f) }));
+    const first = loaded[0]!.model.subgraphs[0]!;
+    const inputShape = [...first.tensors[first.inputs[0]!]!.shape];
+    const outShape = first.tensors[first.outputs[0]!]!.shape;
+    const ds = withPath(values.dataset, () =>
+      openDataset(values.dataset!, {
+        inputShape,
+        preprocess: values.preprocess ? parsePreprocess(values.preprocess) : undefined,
+        classes: outShape[outShape.length - 1],
+        split: values.split as IdxSplit | undefined,
+        labels: values.labels,
+      }),
+    );
+    for (const m of loaded.slice(1)) {
+      const sg = m.model.subgraphs[0]!;
+      const shape = sg.tensors[sg.inputs[0]!]!.shape;
+      if (shape.join(',') !== inputShape.join(',')) {
+        throw new ShapeMismatchError(
+          `${m.file}: input shape [${shape}] differs from ${loaded[0]!.file}'s [${inputShape}]`,
+        );
+      }
+    }
+    const samples = asSampleSet(ds, limit);
+    ctx.log(`dataset ${values.dataset}: ${samples.length} samples`);
+    const rows: ReportRow[] = [];
+    let reference: Float32Array[][] | undefined;
+    for (const [k, m] of loaded.entries()) {
+      const label = path.basename(m.file);
+      const e = evaluateModel(m.model, m.bytes, samples, {
+        keepOutputs: k === 0,
+        reference,
+        latencyRuns: runs,
+        signal: ctx.signal,
+        progress: (d, t) => ctx.progress(`evaluating ${label}`, d, t),
+      });
+      if (k === 0) reference = e.outputs;
+      rows.push({ technique: label, file: m.file, evaluation: { ...e, outputs: undefined } });
+    }
+    const report = buildComparison('Evaluation', `${values.dataset} (${samples.length} samples)`, rows);
+    if (values.report) for (const p of writeReportFiles(values.report, report, files)) ctx.log(`wrote ${p}`);
+    ctx.out(values.json ? toJson(report) : formatComparison(report));
+    return 0;
+  },
+};
+
+/** Dataset errors name the dataset: prefix the path when the message does not already say it. */
+function withPath<T>(dataset: string, open: () => T): T {
+  try {
+    return open();
+  } catch (e) {
+    if (e instanceof DatasetError || e instanceof ShapeMismatchError) {
+      if (e.message.includes(dataset)) throw e;
+      const Cls = e.constructor as new (m: string) => Error;
+      throw new Cls(`dataset ${dataset}: ${e.message}`);
+    }
+    throw e;
+  }
+}
+
+function positiveInt(s: string, flag: string): number {
+  const n = Number(s);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new InvalidArgumentError(`${flag} must be a positive integer, got "${s}"`);
+  return n;
+}

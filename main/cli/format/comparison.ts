@@ -1,0 +1,40 @@
+import type { ComparisonReport } from '../../engine/evaluate/report';
+import { formatBytes, table } from './table';
+
+/** The seeds' comparison table, for the terminal. */
+export function formatComparison(r: ComparisonReport): string {
+  const pct = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(2)}%`);
+  const delta = (x: number | null) => (x === null ? '-' : `${x >= 0 ? '+' : ''}${x.toFixed(2)} pts`);
+  return [
+    `${r.title} — ${r.dataset}, ${r.samples} samples, baseline ${r.baseline}`,
+    '',
+    table(
+      [
+        'technique',
+        'size',
+        'ratio',
+        'gzip',
+        'accuracy',
+        'delta',
+        'agreement',
+        'latency',
+        'speed-up',
+        'arena',
+      ],
+      r.rows.map((x) => [
+        x.technique,
+        formatBytes(x.bytes),
+        x.sizeRatio.toFixed(3),
+        formatBytes(x.gzipBytes),
+        pct(x.accuracy),
+        delta(x.accuracyDeltaPts),
+        pct(x.agreement),
+        `${x.latencyMs.toFixed(3)} ms`,
+        `${x.speedup.toFixed(2)}x`,
+        formatBytes(x.arenaBytes),
+      ]),
+    ),
+    '',
+    "Latency: median of invoke() in Lowbit's interpreter (pure TypeScript) on this machine; device speed-ups differ.",
+  ].join('\n');
+}
