@@ -21,6 +21,14 @@ export const commands: Record<string, { summary: string; load: () => Promise<Cli
     summary: 'Serve the app UI in a browser on 127.0.0.1 (no Electron needed)',
     load: async () => (await import('./commands/serve')).command,
   },
+  fit: {
+    summary: 'Will the model fit a microcontroller? Flash and RAM per board, with the basis of each figure',
+    load: async () => (await import('./commands/fit')).command,
+  },
+  export: {
+    summary: 'Export for TensorFlow Lite Micro: C++ sources, an Arduino library, or a flashable container',
+    load: async () => (await import('./commands/export')).command,
+  },
   devices: {
     summary: 'List serial ports, USB devices and UF2 drives, with a board guess',
     load: async () => (await import('./commands/devices')).command,
