@@ -11,6 +11,15 @@ describe('CLI reference', () => {
     expect(doc).toBe(await cliReference());
   });
 
+  it('every command file in main/cli/commands is registered', () => {
+    const files = fs
+      .readdirSync(path.join(ROOT, 'main/cli/commands'))
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+      .map((f) => f.slice(0, -3))
+      .sort();
+    expect(Object.keys(commands).sort()).toEqual(files);
+  });
+
   it('every registered command loads, has the same name and a usage line', async () => {
     for (const [name, entry] of Object.entries(commands)) {
       const cmd = await entry.load();
