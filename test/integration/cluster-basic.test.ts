@@ -8,7 +8,8 @@ import { bufferAs } from '../../main/engine/tflite/edit';
 import type { TflModel } from '../../main/engine/tflite/model';
 import { readTflite } from '../../main/engine/tflite/reader';
 import { writeTflite } from '../../main/engine/tflite/writer';
-import { loadShared, personInt8, runReal } from '../support/quantize-helpers';
+import { armnnAvailable } from '../support/armnn';
+import { armnnOnModel, loadShared, personInt8, runReal } from '../support/quantize-helpers';
 
 const roundTrip = (m: TflModel) => readTflite(writeTflite(m));
 const values = (m: TflModel, name: string): Float32Array => {
@@ -60,6 +61,14 @@ describe('clustering a float CNN', () => {
       const after = values(r.model, l.name);
       for (let i = 0; i < after.length; i++) expect(after[i] === 0).toBe(before[i] === 0);
     }
+  });
+
+  it.skipIf(!armnnAvailable())('a clustered model runs in Arm NN with the same outputs', () => {
+    const m = roundTrip(clusterModel(base, { clusters: 16, minWeights: 0 }).model);
+    const x = randomInput(8);
+    const theirs = armnnOnModel(m, [x]).outputs[0].data as Float32Array;
+    const ours = runFloat(m, x);
+    for (let i = 0; i < ours.length; i++) expect(Math.abs(ours[i] - theirs[i])).toBeLessThan(1e-5);
   });
 
   it('refuses a bad cluster count', () => {

@@ -223,7 +223,10 @@ function sliceConstant(model: TflModel, sg: SubGraphT, index: number, axis: numb
   t.shape = shape.map((d, i) => (i === axis ? keep.length : d));
   if (t.shapeSignature.length === t.shape.length) t.shapeSignature[axis] = keep.length;
   const q = t.quantization;
-  if (q && q.scale.length === dim && dim > 1 && q.quantizedDimension === axis) {
+  // A 1-D tensor has only axis 0, whatever its quantized_dimension says (the converter writes 3
+  // for depthwise biases).
+  const onAxis = q && (q.quantizedDimension === axis || shape.length === 1);
+  if (q && onAxis && q.scale.length === dim && dim > 1) {
     q.scale = keep.map((k) => q.scale[k]);
     if (q.zeroPoint.length === dim) q.zeroPoint = keep.map((k) => q.zeroPoint[k]);
   }
