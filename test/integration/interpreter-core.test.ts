@@ -6,7 +6,12 @@ import {
   ShapeMismatchError,
   UnsupportedOpError,
 } from '../../main/engine/errors';
-import { checkSupport, Interpreter, recordingObserver } from '../../main/engine/interpreter/index';
+import {
+  checkSupport,
+  Interpreter,
+  minMaxObserver,
+  recordingObserver,
+} from '../../main/engine/interpreter/index';
 import { BuiltinOperator } from '../../main/engine/tflite/model';
 import { readTflite } from '../../main/engine/tflite/reader';
 import { readBytes, sharedPath } from '../support/shared';
@@ -204,5 +209,33 @@ describe('Interpreter on corrupted models (issue 3: untrusted input never crashe
     const sg = m.subgraphs[0];
     sg.tensors[sg.inputs[0]].shape = [1 << 20, 1 << 20];
     expect(() => Interpreter.create(m)).toThrow(/activation memory|multiple/);
+  });
+});
+
+describe('minMaxObserver (calibration ranges)', () => {
+  it('tracks per-tensor real min/max over invocations, dequantizing int8 outputs', () => {
+    const f = Interpreter.create(model('hello_world_float.tflite'));
+    const { observer, ranges } = minMaxObserver();
+    const rec = recordingObserver();
+    for (const x of [0.5, 3, 6]) {
+      f.setInput(0, [x]);
+      f.invoke({ observer: (k, outs) => (observer(k, outs), rec.observer(k, outs)) });
+    }
+    for (const [tensor, r] of ranges) {
+      const vals = rec.records
+        .filter((o) => o.index === tensor)
+        .flatMap((o) => Array.from(o.data as Float32Array));
+      expect(r).toEqual({ min: Math.min(...vals), max: Math.max(...vals) });
+    }
+    expect(ranges.size).toBe(3);
+
+    const q = Interpreter.create(model('hello_world_int8.tflite'));
+    const mm = minMaxObserver();
+    const rq = recordingObserver();
+    q.setInput(0, [10]);
+    q.invoke({ observer: (k, outs) => (mm.observer(k, outs), rq.observer(k, outs)) });
+    const last = rq.records[2];
+    const real = ((last.data[0] as number) - last.quant!.zeroPoint[0]) * last.quant!.scale[0];
+    expect(mm.ranges.get(last.index)).toEqual({ min: real, max: real });
   });
 });
