@@ -3,6 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { randomInput, runFloat, smallCnn } from '../../main/engine/optimize/prune/fixtures.testutil';
 import { pruneModel, weightStats } from '../../main/engine/optimize/prune/index';
+import { ModelFormatError } from '../../main/engine/errors';
+import { Interpreter } from '../../main/engine/interpreter/index';
 import { DimensionType } from '../../main/engine/tflite/generated/tflite';
 import type { TflModel } from '../../main/engine/tflite/model';
 import { readTflite } from '../../main/engine/tflite/reader';
@@ -55,6 +57,17 @@ describe('sparse storage of pruned weights', () => {
     for (const img of ['person', 'no_person'] as const) {
       expect(runReal(sparse, [personInt8(img)])).toEqual(runReal(dense, [personInt8(img)]));
     }
+  });
+
+  it('a corrupted sparse tensor in a file is a ModelFormatError at load, naming the tensor', () => {
+    const m = readTflite(
+      writeTflite(pruneModel(base, { sparsity: 0.5, minWeights: 0, sparseFormat: 'fc' }).model),
+    );
+    const w = m.subgraphs[0].tensors.find((t) => t.name === 'fc1/weights')!;
+    w.sparsity!.dimMetadata[1].arrayIndices!.values[3] = 9999;
+    const bad = readTflite(writeTflite(m));
+    expect(() => Interpreter.create(bad)).toThrow(ModelFormatError);
+    expect(() => Interpreter.create(bad)).toThrow(/fc1\/weights.*index 9999 outside 0\.\.575/);
   });
 
   it.skipIf(!armnnAvailable())('Arm NN 20.08 on a sparse FC file: runs identically or refuses', () => {

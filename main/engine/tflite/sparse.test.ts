@@ -9,6 +9,7 @@ import {
   Uint8VectorT,
 } from './generated/tflite';
 import { decodeSparse, encodeSparse } from './sparse';
+import { seededRandom } from '../optimize/cluster/kmeans';
 
 const f32bytes = (v: number[]) => new Uint8Array(Float32Array.from(v).buffer);
 
@@ -112,5 +113,36 @@ describe('decodeSparse', () => {
       /more stored positions/,
     );
     expect(() => decodeSparse(good.sparsity, new Uint8Array([1, 2, 3]), [2, 2], 1)).toThrow(ModelFormatError);
+  });
+});
+
+describe('decodeSparse on corrupted metadata (fuzz)', () => {
+  it('either decodes or throws ModelFormatError, never anything else', () => {
+    const rand = seededRandom(42);
+    const dense = new Uint8Array(6 * 40);
+    for (let i = 0; i < dense.length; i++) dense[i] = rand() < 0.4 ? 1 + Math.floor(rand() * 200) : 0;
+    let decoded = 0;
+    let rejected = 0;
+    for (let trial = 0; trial < 500; trial++) {
+      const enc = encodeSparse(dense, [6, 40], 1);
+      const last = enc.sparsity.dimMetadata[1];
+      const pick = Math.floor(rand() * 5);
+      const vec = pick < 2 ? last.arraySegments!.values : last.arrayIndices!.values;
+      const at = Math.floor(rand() * vec.length);
+      if (pick === 4) enc.sparsity.dimMetadata[0].denseSize = Math.floor(rand() * 10);
+      else if (pick === 3) vec.splice(at, 1);
+      else vec[at] = Math.floor(rand() * 300) - 20;
+      const shape = rand() < 0.1 ? [6, 1e9] : [6, 40];
+      try {
+        decodeSparse(enc.sparsity, enc.values, shape, 1);
+        decoded++;
+      } catch (e) {
+        expect(e).toBeInstanceOf(ModelFormatError);
+        rejected++;
+      }
+    }
+    // Both outcomes occur (e.g. an index moved within its row still decodes).
+    expect(decoded).toBeGreaterThan(0);
+    expect(rejected).toBeGreaterThan(100);
   });
 });

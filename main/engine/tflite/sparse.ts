@@ -27,6 +27,9 @@ import {
   Uint8VectorT,
 } from './generated/tflite';
 
+/** Largest dense tensor a sparse constant may expand to (1 GiB). */
+export const MAX_DENSE_BYTES = 2 ** 30;
+
 export interface SparseEncoding {
   sparsity: SparsityParametersT;
   /** The stored (non-zero) values, in traversal order. */
@@ -155,6 +158,11 @@ export function decodeSparse(
     return { d, size, dense: false, seg, idx };
   });
   const total = shape.reduce((a, b) => a * b, 1);
+  // A few bytes of metadata can declare a huge dense shape: cap what densifying may allocate.
+  if (total * elemBytes > MAX_DENSE_BYTES)
+    throw bad(
+      `densified shape [${shape.join(',')}] would take ${total * elemBytes} bytes (limit ${MAX_DENSE_BYTES})`,
+    );
   const out = new Uint8Array(total * elemBytes);
   const strides = new Array<number>(n).fill(1);
   for (let d = n - 2; d >= 0; d--) strides[d] = strides[d + 1] * shape[d + 1];

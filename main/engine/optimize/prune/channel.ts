@@ -21,7 +21,7 @@
  * consumer's bias is exact only for FULLY_CONNECTED or VALID-padded consumers (SAME padding sees
  * zeros at the borders), so it is not done: accuracy on the user's data shows the cost.
  */
-import { throwIfAborted, UnsupportedOpError } from '../../errors';
+import { ModelFormatError, throwIfAborted, UnsupportedOpError } from '../../errors';
 import {
   BuiltinOperator,
   TensorType,
@@ -207,6 +207,11 @@ function sliceConstant(model: TflModel, sg: SubGraphT, index: number, axis: numb
   if (!elem) throw new UnsupportedOpError(`cannot slice a ${TensorType[t.type]} tensor`);
   const src = model.buffers[t.buffer].data;
   const shape = t.shape;
+  // An untrusted file's buffer may disagree with its shape: refuse rather than slice garbage.
+  if (src.length !== shape.reduce((a, b) => a * b, 1) * elem)
+    throw new ModelFormatError(
+      `tensor "${String(t.name)}": ${src.length} bytes for shape [${shape.join(',')}] of ${TensorType[t.type]}`,
+    );
   const outer = shape.slice(0, axis).reduce((a, b) => a * b, 1);
   const dim = shape[axis];
   const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1) * elem;
