@@ -200,6 +200,23 @@ describe('lowbit quantize', () => {
         /^input 0 "input": calibration data spans \[\d+, 2\d\d\] but the model expects \[-0\.99608, 1\.0039\]: check the preprocessing/,
       ),
     ]);
+    const human = await lowbit(
+      'quantize',
+      FLOAT,
+      '--technique',
+      'int8',
+      '--calibration',
+      images,
+      '--preprocess',
+      'gray,scale=-1..1',
+      '--out',
+      out,
+    );
+    expect(human.code).toBe(0);
+    expect(human.stderr).toMatch(
+      /input 0 "input": calibration data spans \[-1, 1\] \(the model expects \[-0\.99608, 1\.0039\]\)/,
+    );
+    expect(human.stdout).toMatch(/^wrote .*from-images\.tflite: int8, \d+ bytes/);
     const noImages = await lowbit(
       'quantize',
       FLOAT,

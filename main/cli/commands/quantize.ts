@@ -178,6 +178,17 @@ int8 and int16x8 calibrate on representative samples run through Lowbit's interp
     };
     if (values.json) ctx.out(JSON.stringify(summary));
     else {
+      // Observed input ranges against what the model expects: the preprocessing check.
+      for (const r of 'inputRanges' in result ? result.inputRanges : []) {
+        if (!r.observed) continue;
+        const fmt = (x: number) => String(Number(x.toPrecision(5)));
+        const expected = r.expected
+          ? ` (the model expects [${fmt(r.expected.min)}, ${fmt(r.expected.max)}])`
+          : '';
+        ctx.log(
+          `input ${r.input} "${r.name}": calibration data spans [${fmt(r.observed.min)}, ${fmt(r.observed.max)}]${expected}`,
+        );
+      }
       for (const w of result.warnings) ctx.log(`warning: ${w}`);
       ctx.out(
         `wrote ${values.out}: ${technique}, ${out.length} bytes (${(summary.sizeRatio * 100).toFixed(1)}% of ${bytes.length}), ` +
