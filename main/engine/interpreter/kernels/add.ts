@@ -79,10 +79,32 @@ export function prepareAddLike(ctx: OpContext, sign: 1 | -1): EvalFn {
   const offB = -qb.zeroPoint;
   const offO = qo.zeroPoint;
   const pow = 2 ** leftShift; // (x + off) * 2^left fits int32: |x + off| <= 2^16 for int16 (zp 0: 2^15), 2^8 else
+  if (out.dtype !== 'int16') {
+    // 8-bit inputs: each operand's rescaled value depends on its byte only, so tabulate the
+    // 256 values once (the same mbqm results, one multiply per element left in eval).
+    const base = out.dtype === 'uint8' ? 0 : -128;
+    const tabA = new Int32Array(256);
+    const tabB = new Int32Array(256);
+    for (let v = 0; v < 256; v++) {
+      tabA[v] = mbqm((base + v + offA) * pow, m1.multiplier, m1.shift);
+      tabB[v] = mbqm((base + v + offB) * pow, m2.multiplier, m2.shift);
+    }
+    return () => {
+      const x = a.data as Int8Array;
+      const y = b.data as Int8Array;
+      const o = out.data as Int8Array;
+      for (let k = 0; k < n; k++) {
+        const s1 = tabA[x[ia ? ia[k] : k] - base];
+        const s2 = tabB[y[ib ? ib[k] : k] - base];
+        const raw = mbqm(sign > 0 ? s1 + s2 : s1 - s2, mo.multiplier, mo.shift) + offO;
+        o[k] = raw < lo ? lo : raw > hi ? hi : raw;
+      }
+    };
+  }
   return () => {
-    const x = a.data as Int8Array;
-    const y = b.data as Int8Array;
-    const o = out.data as Int8Array;
+    const x = a.data as Int16Array;
+    const y = b.data as Int16Array;
+    const o = out.data as Int16Array;
     for (let k = 0; k < n; k++) {
       const s1 = mbqm((x[ia ? ia[k] : k] + offA) * pow, m1.multiplier, m1.shift);
       const s2 = mbqm((y[ib ? ib[k] : k] + offB) * pow, m2.multiplier, m2.shift);

@@ -135,6 +135,8 @@ function prepareQuantized(
     }
     return biasNum;
   };
+  // The input row plus its offset, once per batch row (saves an add per multiply-accumulate).
+  const xs = new Int32Array(depth);
   return () => {
     const x = input.data as Int8Array;
     const w = weights.data as Int8Array;
@@ -142,11 +144,12 @@ function prepareQuantized(
     const o = out.data as Int8Array;
     for (let bi = 0; bi < batches; bi++) {
       const xo = bi * depth;
+      for (let d = 0; d < depth; d++) xs[d] = x[xo + d] + inOff;
       for (let u = 0; u < units; u++) {
         let acc = 0;
         const wo = u * depth;
-        if (wOff === 0) for (let d = 0; d < depth; d++) acc += w[wo + d] * (x[xo + d] + inOff);
-        else for (let d = 0; d < depth; d++) acc += (w[wo + d] + wOff) * (x[xo + d] + inOff);
+        if (wOff === 0) for (let d = 0; d < depth; d++) acc += w[wo + d] * xs[d];
+        else for (let d = 0; d < depth; d++) acc += (w[wo + d] + wOff) * xs[d];
         if (b) acc += b[u];
         const scaled = wide ? mbqm64(acc, mult[u], shift[u]) : mbqm(acc | 0, mult[u], shift[u]);
         o[bi * units + u] = clamp(scaled + outOff, lo, hi);
