@@ -51,7 +51,8 @@ export interface DatasetPreview {
     inputShape: number[];
     /** Range of the raw stored values, when known. */
     valueRange?: [number, number];
-    preprocess?: string;
+    /** The preprocessing applied, spelled out with the defaults resolved for the model input. */
+    preprocess: string;
   };
   samples: PreviewSample[];
   /** Observed range over the previewed samples after preprocessing (what the model receives). */

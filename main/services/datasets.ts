@@ -6,7 +6,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { DatasetHandle, DatasetPreview, PreviewSample } from '../contract/types';
 import type { Dataset } from '../engine/datasets/dataset';
-import { formatPreprocess, parsePreprocess } from '../engine/datasets/preprocess';
+import { formatPreprocess, parsePreprocess, resolvePreprocess } from '../engine/datasets/preprocess';
 import { InvalidArgumentError } from '../engine/errors';
 import type { TflModel } from '../engine/tflite/model';
 import { openFromSpec, type DatasetSpec } from '../jobs/kinds/dataset-spec';
@@ -112,12 +112,32 @@ export class DatasetStore {
         sampleShape: d.sampleShape,
         inputShape: d.inputShape,
         ...(d.valueRange ? { valueRange: d.valueRange } : {}),
-        ...(d.preprocess ? { preprocess: d.preprocess } : {}),
+        preprocess: d.preprocess ?? describePreprocess(handle, d.kind),
       },
       samples,
       inputRange: n > 0 ? [lo, hi] : [0, 0],
     };
   }
+}
+
+/**
+ * The preprocessing every sample goes through, spelled out (the opener resolves the defaults
+ * from the model input): size, colour, layout and scale, in the CLI's --preprocess words.
+ */
+function describePreprocess(handle: DatasetHandle, kind: string): string {
+  const p = resolvePreprocess(handle.preprocess ? parsePreprocess(handle.preprocess) : {}, handle.inputShape);
+  // Images are 8-bit here (IDX, PNG/JPEG/BMP): the automatic scale maps them to 0..1.
+  const image = kind === 'idx' || kind === 'image-folder';
+  const scale = p.scale ?? (image ? '0..1' : 'none');
+  const parts = [
+    `resize=${p.height}x${p.width}`,
+    p.channels === 1 ? 'gray' : 'rgb',
+    `scale=${scale}`,
+    ...(p.mean ? [`mean=${p.mean.join('/')}`] : []),
+    ...(p.std ? [`std=${p.std.join('/')}`] : []),
+    `layout=${p.layout}`,
+  ];
+  return parts.join(',') + (handle.preprocess ? '' : ' (defaults for this model input)');
 }
 
 /**

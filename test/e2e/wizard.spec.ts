@@ -143,14 +143,18 @@ test('(b) unlabelled sample + microcontroller → int8 with int8 I/O; arena, fit
   await page.setViewportSize({ width: 1920, height: 1080 });
   await shootBoth(page, 'results-1920');
   await page.setViewportSize({ width: 1280, height: 800 });
-  // One click: keep the worst layer in float and run again.
-  const worst = await layers.first().locator('td.name').textContent();
-  await page.getByTestId('keep-float-0').click();
+  // One click: keep the worst computing layer (not the I/O conversion) in float and run again.
+  const target = page.locator('[data-testid="layer-row"]:has([data-testid^="keep-float-"])').first();
+  const name = (await target.locator('td.name').textContent())!.trim();
+  await target.locator('[data-testid^="keep-float-"]').click();
   await step(page, 'run');
   await expect(page.getByTestId('wizard')).toHaveAttribute('data-step', 'results', { timeout: JOB_MS });
-  await expect(page.getByTestId('layer-row').filter({ hasText: worst!.trim() }).first()).not.toContainText(
-    'int8',
+  // The debugger lists quantized activations only: the float layer is gone from the table.
+  await expect(page.getByTestId('layer-row').first()).toBeVisible();
+  const names = (await page.getByTestId('layer-row').locator('td.name').allTextContents()).map((t) =>
+    t.trim(),
   );
+  expect(names).not.toContain(name);
 });
 
 test('(c) labelled + GPU + accuracy → float16, keyboard only', async ({ page, serve }) => {

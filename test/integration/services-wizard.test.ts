@@ -85,6 +85,9 @@ describe('wizard services on the bundled demo', () => {
     expect(p.inputRange[1]).toBeLessThanOrEqual(1);
     expect(p.inputRange[1]).toBeGreaterThan(0.9);
     expect(p.description.valueRange).toEqual([0, 255]);
+    expect(p.description.preprocess).toBe(
+      'resize=28x28,gray,scale=0..1,layout=nhwc (defaults for this model input)',
+    );
     const u = await call<DatasetPreview>('datasets.preview', { datasetId: demo.calibration.id, count: 2 });
     expect(u.samples.map((x) => x.label)).toEqual([null, null]);
   });
