@@ -9,6 +9,7 @@ import { createServices } from './services';
 import { buildMenu } from './app/menu';
 import { forwardEvents, registerIpc } from './app/ipc';
 import { createMainWindow } from './app/window';
+import { showDatasetDialog, showSaveModelDialog } from './app/dialogs';
 
 const devUrl = process.env['ELECTRON_RENDERER_URL'] ?? null;
 let win: BrowserWindow | null = null;
@@ -28,6 +29,8 @@ const services = createServices({
     });
     return r.canceled || r.filePaths.length === 0 ? null : r.filePaths[0]!;
   },
+  showDatasetDialog: () => showDatasetDialog(win),
+  showSaveDialog: (name) => showSaveModelDialog(win, name),
 });
 
 async function openFromMain(file: string): Promise<void> {

@@ -1,0 +1,28 @@
+/**
+ * The wizard's native dialogs (Electron main): pick a dataset (folder or file) and save a
+ * produced model. Both resolve null when the user cancels.
+ */
+import { dialog, type BrowserWindow } from 'electron';
+
+export async function showDatasetDialog(win: BrowserWindow | null): Promise<string | null> {
+  // Linux and Windows cannot offer files and folders in one dialog; folders are the common case
+  // (image class folders, IDX directories), so ask for one of those.
+  const r = await dialog.showOpenDialog(win ?? undefined!, {
+    title: 'Choose a dataset folder',
+    properties: ['openDirectory'],
+  });
+  return r.canceled || r.filePaths.length === 0 ? null : r.filePaths[0]!;
+}
+
+export async function showSaveModelDialog(
+  win: BrowserWindow | null,
+  defaultName: string,
+): Promise<string | null> {
+  const r = await dialog.showSaveDialog(win ?? undefined!, {
+    title: 'Save optimized model',
+    defaultPath: defaultName,
+    filters: [{ name: 'TFLite models', extensions: ['tflite'] }],
+    properties: ['createDirectory', 'showOverwriteConfirmation'],
+  });
+  return r.canceled || !r.filePath ? null : r.filePath;
+}
