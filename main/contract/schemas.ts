@@ -9,6 +9,19 @@ const id = z.string().min(1).max(128);
 const empty = z.object({}).strict();
 const filePath = z.string().min(1).max(4096);
 
+const flashParams = z
+  .object({
+    modelId: id,
+    port: z.string().min(1).max(1024),
+    protocol: z.enum(['esp32', 'stm32']),
+    partition: z.string().min(1).max(16).optional(),
+    address: z.number().int().min(0).max(0xffffffff).optional(),
+    baud: z.number().int().min(1200).max(4_000_000).optional(),
+    board: id.optional(),
+  })
+  .strict()
+  .refine((p) => !(p.partition && p.address !== undefined), 'give a partition or an address, not both');
+
 const optimizeParams = z
   .object({
     modelId: id,
@@ -39,6 +52,7 @@ export const argSchemas: { [M in Method]: z.ZodType<ArgsOf<M>> } = {
   'jobs.start': z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('model.verify'), params: z.object({ modelId: id }).strict() }).strict(),
     z.object({ kind: z.literal('optimize.run'), params: optimizeParams }).strict(),
+    z.object({ kind: z.literal('deploy.flash'), params: flashParams }).strict(),
   ]),
   'jobs.cancel': z.object({ jobId: id }).strict(),
   'demo.open': empty as z.ZodType<Record<string, never>>,
@@ -88,4 +102,8 @@ export const argSchemas: { [M in Method]: z.ZodType<ArgsOf<M>> } = {
     .object({ modelId: id, path: filePath.optional(), overwrite: z.boolean().optional() })
     .strict(),
   'model.bytes': z.object({ modelId: id }).strict(),
+  'devices.list': empty as z.ZodType<Record<string, never>>,
+  'deploy.export': z
+    .object({ modelId: id, format: z.enum(['tflm', 'arduino', 'container']), save: z.boolean().optional() })
+    .strict(),
 };

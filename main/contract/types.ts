@@ -20,6 +20,10 @@ import type {
   RecommendArgs,
   WizardPlan,
 } from './wizard';
+import type { DeviceList, ExportFile, FlashOutcome, FlashParams } from './devices';
+
+/** The Devices view's and deploy shapes live in devices.ts. */
+export type * from './devices';
 
 /** The wizard's shapes (datasets, advisor, optimization results, deploy fit) live in wizard.ts. */
 export type * from './wizard';
@@ -123,16 +127,18 @@ export interface InspectReport {
 // ---------------------------------------------------------------- jobs
 
 /** Kinds of long-running engine jobs; each runs in a worker thread with progress and cancel. */
-export type JobKind = 'model.verify' | 'optimize.run';
+export type JobKind = 'model.verify' | 'optimize.run' | 'deploy.flash';
 
 export interface JobParams {
   'model.verify': { modelId: string };
   'optimize.run': OptimizeParams;
+  'deploy.flash': FlashParams;
 }
 
 export interface JobResults {
   'model.verify': { identical: boolean; inputBytes: number; rewrittenBytes: number; seconds: number };
   'optimize.run': OptimizeResult;
+  'deploy.flash': FlashOutcome;
 }
 
 export interface JobProgress {
@@ -194,6 +200,17 @@ export interface Methods {
   'model.save': [{ modelId: string; path?: string; overwrite?: boolean }, { path: string } | null];
   /** The model's bytes (browser mode offers them as a download). */
   'model.bytes': [{ modelId: string }, Uint8Array];
+  /** Serial ports and USB devices with a board guess; changes arrive as `devices.changed`. */
+  'devices.list': [Record<string, never>, DeviceList];
+  /**
+   * Deployment files for an open model: tflm (C array + op resolver + arena size), arduino
+   * (library zip) or container (the model with Lowbit's flash header). With `save` (Electron),
+   * main asks where to save each file and returns the paths instead of bytes.
+   */
+  'deploy.export': [
+    { modelId: string; format: 'tflm' | 'arduino' | 'container'; save?: boolean },
+    { files: ExportFile[]; saved: string[] },
+  ];
 }
 
 export type Method = keyof Methods;
@@ -219,6 +236,8 @@ export const METHODS = [
   'deploy.fit',
   'model.save',
   'model.bytes',
+  'devices.list',
+  'deploy.export',
 ] as const satisfies readonly Method[];
 
 // ---------------------------------------------------------------- events
@@ -230,6 +249,8 @@ export interface Events {
   'model.opened': ModelHandle;
   /** A main-side error the UI should show (e.g. a dropped file that is not a model). */
   'app.error': ErrorInfo;
+  /** The device list changed (plug / unplug); sent while anyone listens to devices. */
+  'devices.changed': DeviceList;
 }
 
 export type EventName = keyof Events;

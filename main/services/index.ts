@@ -27,6 +27,9 @@ import { assetPath } from '../io/assets';
 import { JobManager } from '../jobs/manager';
 import { RecentModels } from './recent';
 import { createWizard } from './wizard';
+import { createDevices } from './devices';
+import { writeFileAtomic } from '../io/files';
+import type { Transport } from '../devices/transport';
 
 export interface ServiceOptions {
   mode: AppInfo['mode'];
@@ -41,6 +44,8 @@ export interface ServiceOptions {
   showDatasetDialog?: () => Promise<string | null>;
   /** Where the bundled demo is (default assets/demo). */
   demoDir?: string;
+  /** Serial link for deploy.flash (default: the real serial port); tests pass a simulator's. */
+  openTransport?: (port: string, baud: number, parity: 'none' | 'even') => Promise<Transport>;
 }
 
 interface OpenModel {
@@ -105,15 +110,24 @@ export function createServices(opts: ServiceOptions): Services {
     return m;
   };
 
+  const modelPaths = () => [...models.values()].flatMap((m) => (m.handle.path ? [m.handle.path] : []));
   const wizard = createWizard({
     getModel: get,
     openModelPath: openPath,
     registerModel: register,
-    modelPaths: () => [...models.values()].flatMap((m) => (m.handle.path ? [m.handle.path] : [])),
+    modelPaths,
     jobs,
     demoDir: opts.demoDir ?? assetPath('demo'),
     showSaveDialog: opts.showSaveDialog,
     showDatasetDialog: opts.showDatasetDialog,
+  });
+
+  const devices = createDevices({
+    getModel: get,
+    emit,
+    showSaveDialog: opts.showSaveDialog,
+    saveFile: (file, bytes) => writeFileAtomic(file, bytes, modelPaths()),
+    openTransport: opts.openTransport,
   });
 
   const impl: Impl = {
@@ -147,6 +161,11 @@ export function createServices(opts: ServiceOptions): Services {
     },
     'model.recent': () => recent.list(),
     ...wizard.impl,
+    ...devices.impl,
+    'devices.list': (args) => {
+      devices.watch();
+      return devices.impl['devices.list'](args);
+    },
     'jobs.start': (req) => {
       switch (req.kind) {
         case 'model.verify': {
@@ -155,10 +174,13 @@ export function createServices(opts: ServiceOptions): Services {
         }
         case 'optimize.run':
           return wizard.startOptimize(req);
+        case 'deploy.flash':
+          return devices.startFlash(req.params);
       }
     },
     'jobs.cancel': ({ jobId }) => {
-      if (!jobs.cancel(jobId)) throw new InvalidArgumentError(`no running job ${jobId}`);
+      if (!devices.cancel(jobId) && !jobs.cancel(jobId))
+        throw new InvalidArgumentError(`no running job ${jobId}`);
     },
   };
 
@@ -194,6 +216,9 @@ export function createServices(opts: ServiceOptions): Services {
       return handle;
     },
     emit,
-    dispose: () => jobs.dispose(),
+    dispose: async () => {
+      await devices.dispose();
+      await jobs.dispose();
+    },
   };
 }

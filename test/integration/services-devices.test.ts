@@ -1,0 +1,177 @@
+/**
+ * Issue 7 (app half): devices.list, deploy.export and the deploy.flash job through the services,
+ * flashing the STM32 bootloader simulator over the real serialport stack on a socat PTY pair,
+ * and over the in-memory fake link for cancel.
+ */
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DeviceList, FlashOutcome, JobFinished, ModelHandle, Outcome } from '../../main/contract/types';
+import { createFakeLink } from '../../main/devices/fake-transport';
+import { SerialTransport } from '../../main/devices/serial-transport';
+import { parseContainer } from '../../main/engine/deploy/container';
+import { createServices } from '../../main/services';
+import { openPtyPair, type PtyPair } from '../devices/sim/pty';
+import { Stm32Sim } from '../devices/sim/stm32-sim';
+import { sharedPath } from '../support/shared';
+
+const HELLO = sharedPath('models', 'tflite-micro', 'hello_world_int8.tflite');
+const MODEL_AT = 0x08020000; // F446 sector 5, as the nucleo-f446re catalogue entry
+
+function value<T>(o: Outcome<unknown>): T {
+  if (!o.ok) throw new Error(`${o.error.code}: ${o.error.message}`);
+  return o.value as T;
+}
+
+function collect(services: ReturnType<typeof createServices>) {
+  const finished = new Map<string, JobFinished>();
+  const progress: { stage: string; done: number; total: number }[] = [];
+  services.subscribe((m) => {
+    if (m.event === 'jobs.finished') finished.set((m.payload as JobFinished).jobId, m.payload as JobFinished);
+    if (m.event === 'jobs.progress')
+      progress.push(m.payload as { stage: string; done: number; total: number });
+  });
+  const waitFor = async (jobId: string, ms = 30_000) => {
+    const t0 = Date.now();
+    while (!finished.has(jobId)) {
+      if (Date.now() - t0 > ms) throw new Error(`job ${jobId} did not finish`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    return finished.get(jobId)!;
+  };
+  return { progress, waitFor };
+}
+
+describe('devices.list and deploy.export', () => {
+  const services = createServices({ mode: 'browser', version: 't' });
+  afterAll(() => services.dispose());
+
+  it('lists serial ports and USB devices without throwing (warnings instead)', async () => {
+    const l = value<DeviceList>(await services.handle('devices.list', {}));
+    expect(Array.isArray(l.serial)).toBe(true);
+    expect(Array.isArray(l.usb)).toBe(true);
+    for (const p of l.serial) expect(p.path).toMatch(/^\/dev\//);
+    expect(l.warnings.every((w) => typeof w === 'string')).toBe(true);
+  });
+
+  it('exports the container (header + exact model bytes) and TFLM sources', async () => {
+    const h = value<ModelHandle>(await services.handle('model.open', { path: HELLO }));
+    const c = value<{ files: { name: string; bytes: Uint8Array }[] }>(
+      await services.handle('deploy.export', { modelId: h.id, format: 'container' }),
+    );
+    expect(c.files.map((f) => f.name)).toEqual(['hello_world_int8.lbm']);
+    const info = parseContainer(c.files[0]!.bytes);
+    expect(info.payloadLength).toBe(fs.statSync(HELLO).size);
+    const t = value<{ files: { name: string; bytes: Uint8Array }[] }>(
+      await services.handle('deploy.export', { modelId: h.id, format: 'tflm' }),
+    );
+    const names = t.files.map((f) => f.name);
+    expect(names.length).toBeGreaterThanOrEqual(2);
+    const text = t.files.map((f) => new TextDecoder().decode(f.bytes)).join('\n');
+    expect(text).toContain(`${fs.statSync(HELLO).size}`);
+    expect(text).toMatch(/FullyConnected/i);
+    const bad = await services.handle('deploy.export', { modelId: h.id, format: 'zip' });
+    expect(!bad.ok && bad.error.code).toBe('INVALID_ARGUMENT');
+  });
+});
+
+describe('deploy.flash over a PTY to the STM32 simulator', () => {
+  let pty: PtyPair;
+  beforeAll(async () => {
+    pty = await openPtyPair();
+  });
+  afterAll(async () => {
+    await pty?.kill();
+  });
+
+  it('flashes hello_world into sector 5 with progress, verified by read-back', async () => {
+    const services = createServices({ mode: 'browser', version: 't' });
+    const { progress, waitFor } = collect(services);
+    const sim = new Stm32Sim(0x421);
+    const dev = new SerialTransport(pty.b, { baud: 115200 });
+    await dev.open();
+    const served = sim.serve(dev);
+    try {
+      const h = value<ModelHandle>(await services.handle('model.open', { path: HELLO }));
+      const { jobId } = value<{ jobId: string }>(
+        await services.handle('jobs.start', {
+          kind: 'deploy.flash',
+          params: { modelId: h.id, port: pty.a, protocol: 'stm32', board: 'nucleo-f446re' },
+        }),
+      );
+      const f = await waitFor(jobId);
+      expect(f.status).toBe('succeeded');
+      const r = (f as { result: FlashOutcome }).result;
+      const model = new Uint8Array(fs.readFileSync(HELLO));
+      expect(r).toMatchObject({
+        protocol: 'stm32',
+        chip: 'STM32F446xx',
+        address: MODEL_AT,
+        modelBytes: model.length,
+        verifiedBy: 'readback',
+      });
+      const flashed = sim.region(MODEL_AT, r.bytes);
+      expect(parseContainer(flashed).payloadLength).toBe(model.length);
+      expect(Buffer.from(flashed.subarray(r.bytes - model.length)).equals(Buffer.from(model))).toBe(true);
+      expect(sim.stats.erasedSectors).toEqual([5]);
+      const writes = progress.filter((p) => p.stage.startsWith('write'));
+      expect(writes.at(-1)?.done).toBe(r.bytes);
+    } finally {
+      sim.stop();
+      await served;
+      await dev.close();
+      await services.dispose();
+    }
+  });
+});
+
+describe('deploy.flash cancel and refusals (fake link)', () => {
+  it('cancel stops the flash: status cancelled, the region past the first blocks stays erased', async () => {
+    const link = createFakeLink();
+    const sim = new Stm32Sim(0x421);
+    void sim.serve(link.device);
+    await link.device.open();
+    const services = createServices({
+      mode: 'browser',
+      version: 't',
+      openTransport: async () => {
+        await link.host.open();
+        return link.host;
+      },
+    });
+    const { progress, waitFor } = collect(services);
+    try {
+      const h = value<ModelHandle>(
+        await services.handle('model.open', {
+          path: sharedPath('models', 'tflite-micro', 'person_detect.tflite'),
+        }),
+      );
+      const { jobId } = value<{ jobId: string }>(
+        await services.handle('jobs.start', {
+          kind: 'deploy.flash',
+          params: { modelId: h.id, port: 'fake', protocol: 'stm32', address: MODEL_AT },
+        }),
+      );
+      while (!progress.some((p) => p.stage.startsWith('write') && p.done > 0))
+        await new Promise((r) => setTimeout(r, 2));
+      value(await services.handle('jobs.cancel', { jobId }));
+      const f = await waitFor(jobId);
+      expect(f.status).toBe('cancelled');
+      // person_detect's container is ~300 KB; a cancelled write leaves its tail erased.
+      expect(sim.region(MODEL_AT + 250_000, 1024).every((b) => b === 0xff)).toBe(true);
+      const noAddr = await services.handle('jobs.start', {
+        kind: 'deploy.flash',
+        params: { modelId: h.id, port: 'fake', protocol: 'stm32' },
+      });
+      const f2 = await waitFor(value<{ jobId: string }>(noAddr).jobId);
+      expect(f2.status !== 'succeeded' && f2.error.code).toBe('INVALID_ARGUMENT');
+      const both = await services.handle('jobs.start', {
+        kind: 'deploy.flash',
+        params: { modelId: h.id, port: 'x', protocol: 'esp32', partition: 'model', address: 0x10000 },
+      });
+      expect(!both.ok && both.error.code).toBe('INVALID_ARGUMENT');
+    } finally {
+      sim.stop();
+      await services.dispose();
+    }
+  });
+});
