@@ -25,6 +25,16 @@ function zeroAlong(m: TflModel, name: string, axis: number, channels: number[]):
   t.buffer = addBuffer(m, bytesOf(v));
 }
 
+/** Zeroes the columns p·channels + c (c in `channels`) of a [O, spatial·channels] float weight. */
+function zeroFlattened(m: TflModel, name: string, channels: number, removed: number[]): void {
+  const t = m.subgraphs[0].tensors.find((x) => x.name === name)!;
+  const v = bufferAs(m.buffers[t.buffer].data, Float32Array);
+  const cols = t.shape[1];
+  const set = new Set(removed);
+  for (let i = 0; i < v.length; i++) if (set.has((i % cols) % channels)) v[i] = 0;
+  t.buffer = addBuffer(m, bytesOf(v));
+}
+
 describe('channel pruning', () => {
   const base = smallCnn();
   const r = pruneModel(base, { sparsity: 0.5, structure: 'channel', minWeights: 0 });
@@ -35,12 +45,23 @@ describe('channel pruning', () => {
     expect(r.layers.map((l) => [l.name, l.newShape])).toEqual([
       ['conv1/filter', [8, 3, 3, 1]],
       ['conv2/filter', [16, 3, 3, 8]],
-      ['fc1/weights', [32, 576]],
+      ['conv3/filter', [8, 1, 1, 16]],
+      ['fc1/weights', [32, 288]],
     ]);
+    // Through the flatten: [1,6,6,8] → [1,288], shape operand and options too.
+    const sg = pruned.subgraphs[0];
+    const reshape = sg.operators.find(
+      (op) => sg.tensors[op.outputs[0]].shape.length === 2 && sg.tensors[op.inputs[0]].shape.length === 4,
+    )!;
+    expect(sg.tensors[reshape.inputs[0]].shape).toEqual([1, 6, 6, 8]);
+    expect(sg.tensors[reshape.outputs[0]].shape).toEqual([1, 288]);
+    expect(
+      Array.from(bufferAs(pruned.buffers[sg.tensors[reshape.inputs[1]].buffer].data, Int32Array)),
+    ).toEqual([1, 288]);
     expect(shapeOf(pruned, 'conv1/bias')).toEqual([8]);
     expect(shapeOf(pruned, 'dw/filter')).toEqual([1, 3, 3, 16]);
     expect(shapeOf(pruned, 'dw/bias')).toEqual([16]);
-    expect(shapeOf(pruned, 'conv3/filter')).toEqual([16, 1, 1, 16]);
+    expect(shapeOf(pruned, 'conv3/bias')).toEqual([8]);
     expect(shapeOf(pruned, 'fc2/weights')).toEqual([10, 32]);
     expect(shapeOf(pruned, 'fc1/bias')).toEqual([32]);
     // Activations shrink too (planned arena and compute): conv1's output is [1,12,12,8].
@@ -52,7 +73,6 @@ describe('channel pruning', () => {
 
   it('names why a layer cannot be channel-pruned', () => {
     const reasons = Object.fromEntries(r.skipped.map((s) => [s.name, s.reason]));
-    expect(reasons['conv3/filter']).toMatch(/RESHAPE/);
     expect(reasons['fc2/weights']).toMatch(/SOFTMAX/);
     expect(reasons['dw/filter']).toMatch(/depthwise/);
   });
@@ -67,6 +87,10 @@ describe('channel pruning', () => {
     // The depthwise layer between conv2 and conv3 keeps its channels in the reference: its
     // output for a dead input channel is relu6(bias), which conv3's zeroed inputs then ignore.
     zeroAlong(ref, 'conv3/filter', 3, removed['conv2/filter']);
+    zeroAlong(ref, 'conv3/filter', 0, removed['conv3/filter']);
+    zeroAlong(ref, 'conv3/bias', 0, removed['conv3/filter']);
+    // fc1 reads the flattened [6, 6, 16]: conv3's channel c is every column p·16 + c.
+    zeroFlattened(ref, 'fc1/weights', 16, removed['conv3/filter']);
     zeroAlong(ref, 'fc1/weights', 0, removed['fc1/weights']);
     zeroAlong(ref, 'fc1/bias', 0, removed['fc1/weights']);
     zeroAlong(ref, 'fc2/weights', 1, removed['fc1/weights']);

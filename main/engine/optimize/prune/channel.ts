@@ -8,8 +8,10 @@
  * act on each channel alone) and DEPTHWISE_CONV_2D with depth_multiplier 1 (its channel c reads
  * only input channel c, so it loses the same channels: weights on axis 3, bias, scales). Chains
  * end at CONV_2D (weights lose axis 3) or FULLY_CONNECTED reading the channel as its innermost
- * input (weights lose columns). Anything else — ADD/MUL/CONCATENATION joining branches, RESHAPE
- * changing the layout, a graph output — refuses the layer with the reason.
+ * input (weights lose columns) — also after a flatten RESHAPE [B, ..., C] → [B, spatial·C], where
+ * channel c is every column p·C + c. Anything else — ADD/MUL/CONCATENATION joining branches, a
+ * RESHAPE that is not a flatten into FULLY_CONNECTED, a graph output — refuses the layer with
+ * the reason.
  *
  * Which channels: the round-down of fraction × O with the smallest L2 norm of their filter (real
  * values); ties remove the lower channel index first; at least one channel stays.
@@ -26,6 +28,7 @@ import {
   BuiltinOperator,
   TensorType,
   type DepthwiseConv2DOptionsT,
+  type ReshapeOptionsT,
   type SubGraphT,
   type TensorT,
 } from '../../tflite/generated/tflite';
@@ -55,8 +58,14 @@ const ELEM: Partial<Record<TensorType, number>> = {
 interface Plan {
   /** Activation tensors whose last dim shrinks. */
   activations: number[];
-  /** Constant tensors to slice: [tensor, axis]; per-channel params follow when on that axis. */
-  slices: [number, number][];
+  /**
+   * Constant tensors to slice: [tensor, axis, spatial]. spatial > 1: the axis is a flattened
+   * [spatial, channels] (FULLY_CONNECTED after a flatten), so channel c is every index p·C + c.
+   * Per-channel params follow when they are on that axis.
+   */
+  slices: [number, number, number][];
+  /** Flatten RESHAPEs: [op, spatial] — output [B, spatial·C] becomes [B, spatial·C']. */
+  flattens: [number, number][];
 }
 
 export function pruneChannels(
@@ -97,7 +106,9 @@ export function pruneChannels(
     sliceConstant(model, sg, layer.tensor, 0, keep);
     const bias = op.inputs[2] ?? -1;
     if (bias >= 0) sliceConstant(model, sg, bias, 0, keep);
-    for (const [t, axis] of plan.slices) sliceConstant(model, sg, t, axis, keep);
+    for (const [t, axis, spatial] of plan.slices)
+      sliceConstant(model, sg, t, axis, spread(keep, channels, spatial));
+    for (const [k, spatial] of plan.flattens) shrinkFlatten(model, sg, k, spatial * keep.length);
     for (const a of plan.activations) {
       const t = sg.tensors[a];
       t.shape[t.shape.length - 1] = keep.length;
@@ -128,7 +139,7 @@ function planChain(
   channels: number,
 ): Plan | string {
   const users = consumers(sg);
-  const plan: Plan = { activations: [], slices: [] };
+  const plan: Plan = { activations: [], slices: [], flattens: [] };
   const queue = [start];
   const graphOutputs = new Set(sg.outputs);
   const sigOutputs = new Set(
@@ -160,9 +171,9 @@ function planChain(
         if ((opts?.depthMultiplier ?? 1) > 1) return `${name} #${k} has depth_multiplier > 1`;
         if (wi < 0 || wShared || !isConstant(model, sg.tensors[wi]))
           return `${name} #${k}: weights not prunable`;
-        plan.slices.push([wi, 3]);
+        plan.slices.push([wi, 3, 1]);
         const bias = op.inputs[2] ?? -1;
-        if (bias >= 0) plan.slices.push([bias, 0]);
+        if (bias >= 0) plan.slices.push([bias, 0, 1]);
         queue.push(op.outputs[0]);
       } else if (b === BuiltinOperator.CONV_2D || b === BuiltinOperator.FULLY_CONNECTED) {
         if (wi < 0 || wShared || !isConstant(model, sg.tensors[wi]))
@@ -172,8 +183,14 @@ function planChain(
         if (wt.shape[axis] !== channels)
           return `${name} #${k} reads ${wt.shape[axis]} input channels, not the ${channels} produced`;
         if (wt.sparsity) return `${name} #${k}: weights are stored sparse`;
-        plan.slices.push([wi, axis]);
+        plan.slices.push([wi, axis, 1]);
         ends++;
+      } else if (b === BuiltinOperator.RESHAPE) {
+        const r = planFlatten(model, sg, users, k, tensor.shape, channels, graphOutputs, sigOutputs);
+        if (typeof r === 'string') return r;
+        plan.flattens.push([k, r.spatial]);
+        plan.slices.push(...r.slices);
+        ends += r.slices.length;
       } else {
         return `${name} #${k} consumes it (not a per-channel op or a prunable consumer)`;
       }
@@ -181,6 +198,79 @@ function planChain(
   }
   if (ends === 0) return 'no consumer layer to shrink';
   return plan;
+}
+
+/**
+ * A RESHAPE that flattens [B, ..., C] to [B, spatial·C] (Keras Flatten), read only by
+ * FULLY_CONNECTED layers: their weight columns p·C + c go with channel c.
+ */
+function planFlatten(
+  model: TflModel,
+  sg: SubGraphT,
+  users: Map<number, { op: number; slot: number }[]>,
+  k: number,
+  inShape: number[],
+  channels: number,
+  graphOutputs: Set<number>,
+  sigOutputs: Set<number>,
+): { spatial: number; slices: [number, number, number][] } | string {
+  const op = sg.operators[k];
+  const out = op.outputs[0];
+  const outShape = sg.tensors[out].shape;
+  const spatial = inShape.slice(1, -1).reduce((a, b) => a * b, 1);
+  if (outShape.length !== 2 || outShape[0] !== inShape[0] || outShape[1] !== spatial * channels)
+    return `RESHAPE #${k} changes the layout (not a flatten to [batch, features])`;
+  if (graphOutputs.has(out) || sigOutputs.has(out)) return 'its channels reach a model output';
+  const shapeIn = op.inputs[1] ?? -1;
+  if (shapeIn >= 0 && (users.get(shapeIn)?.length ?? 0) > 1)
+    return `RESHAPE #${k}: its shape tensor is shared`;
+  const slices: [number, number, number][] = [];
+  for (const { op: j, slot } of users.get(out) ?? []) {
+    const fc = sg.operators[j];
+    const name = BuiltinOperator[builtinOf(model, fc)] ?? 'op';
+    if (builtinOf(model, fc) !== BuiltinOperator.FULLY_CONNECTED || slot !== 0)
+      return `${name} #${j} reads the flattened channels (only FULLY_CONNECTED can shrink with them)`;
+    const wi = fc.inputs[1] ?? -1;
+    const w = wi >= 0 ? sg.tensors[wi] : undefined;
+    if (
+      !w ||
+      !isConstant(model, w) ||
+      w.sparsity ||
+      (users.get(wi)?.length ?? 0) > 1 ||
+      w.shape[1] !== spatial * channels
+    )
+      return `${name} #${j}: weights not prunable`;
+    slices.push([wi, 1, spatial]);
+  }
+  if (slices.length === 0) return `RESHAPE #${k} output has no FULLY_CONNECTED reader`;
+  return { spatial, slices };
+}
+
+/** Kept indices along an axis that is [spatial, C] flattened: p·C + c for every p, kept c. */
+function spread(keep: number[], channels: number, spatial: number): number[] {
+  if (spatial === 1) return keep;
+  const out: number[] = [];
+  for (let p = 0; p < spatial; p++) for (const c of keep) out.push(p * channels + c);
+  return out;
+}
+
+/** The flatten's output, its constant shape operand and its options get the new feature count. */
+function shrinkFlatten(model: TflModel, sg: SubGraphT, k: number, features: number): void {
+  const op = sg.operators[k];
+  const t = sg.tensors[op.outputs[0]];
+  t.shape[1] = features;
+  if (t.shapeSignature.length === 2 && t.shapeSignature[1] !== -1) t.shapeSignature[1] = features;
+  const si = op.inputs[1] ?? -1;
+  if (si >= 0 && isConstant(model, sg.tensors[si]) && sg.tensors[si].type === TensorType.INT32) {
+    const dims = bufferAs(model.buffers[sg.tensors[si].buffer].data, Int32Array);
+    if (dims.length === 2 && dims[1] !== -1) {
+      dims[1] = features;
+      sg.tensors[si].buffer = addBuffer(model, new Uint8Array(dims.buffer));
+    }
+  }
+  const opts = op.builtinOptions as ReshapeOptionsT | null;
+  if (opts && opts.newShape?.length === 2 && opts.newShape[1] !== -1)
+    opts.newShape = [opts.newShape[0], features];
 }
 
 /** L2 norm of each output channel's filter (axis 0), in real values. */
