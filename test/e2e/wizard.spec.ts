@@ -140,6 +140,17 @@ test('(b) unlabelled sample + microcontroller → int8 with int8 I/O; arena, fit
   const sqnr = (await layers.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-sqnr')))).map(Number);
   expect(sqnr).toEqual([...sqnr].sort((a, b) => a - b));
   await shootBoth(page, 'results');
+  // Deploy panel (microcontroller target): verdict, exports as downloads.
+  await expect(page.getByTestId('deploy-verdict')).toHaveText('Fits this board.');
+  const [lbm] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('export-container').click(),
+  ]);
+  expect(lbm.suggestedFilename()).toBe('fashion_cnn_int8.lbm');
+  const container = fs.readFileSync((await lbm.path())!);
+  expect(container.length).toBeGreaterThan(20_000);
+  await page.getByTestId('deploy-panel').scrollIntoViewIfNeeded();
+  await shootBoth(page, 'deploy');
   await page.setViewportSize({ width: 1920, height: 1080 });
   await shootBoth(page, 'results-1920');
   await page.setViewportSize({ width: 1280, height: 800 });
@@ -238,4 +249,14 @@ test('an invalid dataset shows an error naming the file', async ({ page, serve }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('Devices view from the top bar lists serial ports (or says there are none)', async ({ page, serve }) => {
+  await page.goto(serve.url);
+  await page.getByTestId('open-devices').click();
+  await expect(page.getByTestId('devices-view')).toBeVisible();
+  await expect(page.getByTestId('serial-table').or(page.getByTestId('no-serial'))).toBeVisible();
+  await shootBoth(page, 'devices');
+  await page.getByTestId('devices-close').click();
+  await expect(page.getByTestId('start-view')).toBeVisible();
 });

@@ -1,6 +1,6 @@
-/** Which top-level view shows: the inspector/start flow or the guided wizard. */
+/** Which top-level view shows: the inspector/start flow, the guided wizard, or the devices. */
 class Route {
-  view = $state<'main' | 'wizard'>('main');
+  view = $state<'main' | 'wizard' | 'devices'>('main');
 }
 
 export const route = new Route();

@@ -1,0 +1,91 @@
+/**
+ * Devices and deployment as the UI sees them: the device list (refreshed by devices.changed),
+ * exports (download in browser mode, Save dialogs in Electron) and one flash job at a time.
+ */
+import type { DeviceList, ErrorInfo, FlashOutcome, FlashParams, JobProgress } from './contract';
+import { api, hostKind } from './api';
+import { toErrorInfo } from './errors';
+
+export function download(name: string, bytes: Uint8Array): void {
+  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/octet-stream' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name.split('/').pop() ?? name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+class DevicesState {
+  list = $state<DeviceList | null>(null);
+  error = $state<ErrorInfo | null>(null);
+  loading = $state(false);
+
+  flashJob = $state<string | null>(null);
+  flashStatus = $state<'idle' | 'running' | 'succeeded' | 'failed' | 'cancelled'>('idle');
+  flashProgress = $state<JobProgress | null>(null);
+  flashResult = $state<FlashOutcome | null>(null);
+  flashError = $state<ErrorInfo | null>(null);
+
+  exported = $state<string[]>([]);
+  exportError = $state<ErrorInfo | null>(null);
+
+  constructor() {
+    api.on('devices.changed', (l) => (this.list = l));
+    api.on('jobs.progress', (p) => {
+      if (p.jobId === this.flashJob) this.flashProgress = p;
+    });
+    api.on('jobs.finished', (f) => {
+      if (f.jobId !== this.flashJob) return;
+      this.flashStatus = f.status;
+      if (f.status === 'succeeded') this.flashResult = f.result as FlashOutcome;
+      else this.flashError = f.error;
+    });
+  }
+
+  async refresh(): Promise<void> {
+    this.loading = true;
+    this.error = null;
+    try {
+      this.list = await api.devices.list({});
+    } catch (e) {
+      this.error = toErrorInfo(e);
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  async exportModel(modelId: string, format: 'tflm' | 'arduino' | 'container'): Promise<void> {
+    this.exportError = null;
+    this.exported = [];
+    try {
+      const electron = hostKind === 'electron';
+      const r = await api.deploy.export({ modelId, format, ...(electron ? { save: true } : {}) });
+      for (const f of r.files) download(f.name, f.bytes);
+      this.exported = electron ? r.saved : r.files.map((f) => f.name);
+    } catch (e) {
+      this.exportError = toErrorInfo(e);
+    }
+  }
+
+  async flash(params: FlashParams): Promise<void> {
+    this.flashStatus = 'running';
+    this.flashProgress = null;
+    this.flashResult = null;
+    this.flashError = null;
+    try {
+      this.flashJob = (await api.jobs.start({ kind: 'deploy.flash', params })).jobId;
+    } catch (e) {
+      this.flashStatus = 'failed';
+      this.flashError = toErrorInfo(e);
+    }
+  }
+
+  async cancelFlash(): Promise<void> {
+    if (!this.flashJob || this.flashStatus !== 'running') return;
+    await api.jobs.cancel({ jobId: this.flashJob }).catch(() => undefined);
+  }
+}
+
+export const devices = new DevicesState();
