@@ -1,4 +1,4 @@
-import type { Dataset } from '../engine/datasets/dataset';
+import { representativeSamples, type Dataset } from '../engine/datasets/dataset';
 import type { SampleSet } from '../engine/evaluate/evaluate';
 
 /** Adapts a single-input Dataset to the evaluation's SampleSet (one Float32Array per input). */
@@ -13,9 +13,7 @@ export function asSampleSet(ds: Dataset, limit?: number): SampleSet {
   };
 }
 
-/** The first `n` samples as calibration inputs for the quantizer. */
+/** `n` calibration inputs spread evenly over the dataset (a class-sorted folder stays balanced). */
 export function calibrationSamples(ds: Dataset, n: number): Float32Array[][] {
-  const out: Float32Array[][] = [];
-  for (let i = 0; i < Math.min(n, ds.length); i++) out.push([ds.get(i).input]);
-  return out;
+  return [...representativeSamples(ds, n)];
 }
