@@ -244,6 +244,9 @@ test('an invalid dataset shows an error naming the file', async ({ page, serve }
     await expect(err).toBeVisible();
     await expect(err).toHaveAttribute('data-code', 'DATASET');
     await expect(page.getByTestId('dataset-error-message')).toContainText(bad);
+    // The advice points at the data, not at a bug.
+    await expect(err).toContainText('Problem with the dataset');
+    await expect(err).toContainText('Fix or remove the file named above');
     await expect(page.getByTestId('wizard-next')).toBeDisabled();
     await shootBoth(page, 'dataset-error');
   } finally {

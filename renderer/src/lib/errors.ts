@@ -47,6 +47,36 @@ export function adviceFor(e: ErrorInfo): ErrorAdvice {
         detail: e.message,
         hint: 'Restart `lowbit serve` and open the address it prints (it includes a new session token).',
       };
+    case 'DATASET':
+      return {
+        title: 'Problem with the dataset',
+        detail: e.message,
+        hint: 'Fix or remove the file named above, or choose another folder; check that the samples match the model input.',
+      };
+    case 'SHAPE_MISMATCH':
+      return {
+        title: 'Shapes do not match',
+        detail: e.message,
+        hint: 'The data or preprocessing does not fit the model input: check the size, colour channels and layout.',
+      };
+    case 'QUANTIZATION':
+      return {
+        title: 'Quantization failed',
+        detail: e.message,
+        hint: 'Try another technique, keep the named layer in float, or calibrate with more representative data.',
+      };
+    case 'DEVICE_TIMEOUT':
+    case 'DEVICE_PROTOCOL':
+    case 'DEVICE_NOT_FOUND':
+    case 'DEVICE_DISCONNECTED':
+    case 'DEVICE_VERIFY':
+    case 'DEVICE_WRONG_CHIP':
+    case 'DEVICE':
+      return {
+        title: 'Device problem',
+        detail: e.message,
+        hint: 'Check the cable and the port, put the board in its bootloader mode, and try again.',
+      };
     case 'CANCELLED':
       return { title: 'Cancelled', detail: e.message, hint: 'Nothing was changed.' };
     default:
