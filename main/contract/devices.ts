@@ -29,8 +29,9 @@ export interface DeviceList {
 
 export interface FlashParams {
   modelId: string;
+  /** Serial port; for uf2 the BOOTSEL drive's mount point, or 'auto' to find the mounted one. */
   port: string;
-  protocol: 'esp32' | 'stm32';
+  protocol: 'esp32' | 'stm32' | 'uf2';
   /** ESP32: partition name (default from the board, else "model"). */
   partition?: string;
   /** Flash address; STM32 needs it or a board (never the firmware at 0x08000000 by default). */
@@ -40,15 +41,18 @@ export interface FlashParams {
 }
 
 export interface FlashOutcome {
-  protocol: 'esp32' | 'stm32';
+  protocol: 'esp32' | 'stm32' | 'uf2';
   chip: string;
   address: number;
   /** Container bytes written (the model plus Lowbit's 32-byte header). */
   bytes: number;
   modelBytes: number;
   retries: number;
-  verifiedBy: 'md5' | 'readback';
+  /** uf2: nothing reads the flash back; the boot ROM checks each block as it lands. */
+  verifiedBy: 'md5' | 'readback' | 'none';
   ms: number;
+  /** uf2: the file written onto the drive. */
+  file?: string;
 }
 
 export interface ExportFile {

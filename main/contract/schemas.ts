@@ -13,7 +13,7 @@ const flashParams = z
   .object({
     modelId: id,
     port: z.string().min(1).max(1024),
-    protocol: z.enum(['esp32', 'stm32']),
+    protocol: z.enum(['esp32', 'stm32', 'uf2']),
     partition: z.string().min(1).max(16).optional(),
     address: z.number().int().min(0).max(0xffffffff).optional(),
     baud: z.number().int().min(1200).max(4_000_000).optional(),

@@ -20,10 +20,12 @@ import type {
 import { exportArduinoLibrary } from '../engine/deploy/arduino';
 import { boardById } from '../engine/deploy/boards';
 import { buildContainer } from '../engine/deploy/container';
+import { UF2_FAMILIES, buildUf2 } from '../engine/deploy/uf2';
+import { copyToUf2Drive, findUf2Drives, readUf2Info } from '../devices/uf2-drive';
 import { estimateFootprint } from '../engine/deploy/fit';
 import { footprintFacts } from '../engine/deploy/footprint-facts';
 import { exportTflm } from '../engine/deploy/tflm-export';
-import { InvalidArgumentError, toErrorInfo } from '../engine/errors';
+import { DeviceNotFoundError, InvalidArgumentError, toErrorInfo } from '../engine/errors';
 import type { TflModel } from '../engine/tflite/model';
 import { flashEsp32 } from '../devices/esp32/flasher';
 import { listDevices, watchDevices } from '../devices/listing';
@@ -120,6 +122,7 @@ export function createDevices(host: DevicesHost): Devices {
         done,
         total,
       });
+    if (p.protocol === 'uf2') return flashUf2(jobId, p, image, m.bytes.length, board);
     progress('connect', 0, image.length, 0, undefined);
     const t = await openTransport(p.port, baud, p.protocol === 'stm32' ? 'even' : 'none');
     try {
@@ -169,6 +172,46 @@ export function createDevices(host: DevicesHost): Devices {
     } finally {
       await t.close();
     }
+  }
+
+  /** RP2040/RP2350: the image as UF2 blocks, copied onto the BOOTSEL drive (the ROM flashes it). */
+  function flashUf2(
+    jobId: string,
+    p: FlashParams,
+    image: Uint8Array,
+    modelBytes: number,
+    board: ReturnType<typeof boardById>,
+  ): FlashOutcome {
+    const t0 = Date.now();
+    const address = p.address ?? board?.model.address;
+    if (address === undefined) throw new InvalidArgumentError('uf2 needs an address or a board');
+    const family = board?.model.uf2Family ?? 'rp2040';
+    const uf2 = buildUf2(image, address, UF2_FAMILIES[family]);
+    const drive = p.port === 'auto' ? findUf2Drives()[0] : readUf2Info(p.port);
+    if (!drive)
+      throw new DeviceNotFoundError(
+        p.port === 'auto'
+          ? 'no RPI-RP2 / RP2350 drive is mounted: hold BOOTSEL while plugging the board in'
+          : `${p.port} is not a UF2 bootloader drive (no INFO_UF2.TXT)`,
+      );
+    host.emit('jobs.progress', { jobId, stage: 'write', done: 0, total: uf2.length });
+    const file = copyToUf2Drive(
+      drive,
+      `${host.getModel(p.modelId).handle.name.replace(/\.tflite$/i, '')}.uf2`,
+      uf2,
+    );
+    host.emit('jobs.progress', { jobId, stage: 'done', done: uf2.length, total: uf2.length });
+    return {
+      protocol: 'uf2',
+      chip: drive.boardId || drive.family,
+      address,
+      bytes: image.length,
+      modelBytes,
+      retries: 0,
+      verifiedBy: 'none',
+      ms: Date.now() - t0,
+      file,
+    };
   }
 
   return {

@@ -4,6 +4,8 @@
  * and over the in-memory fake link for cancel.
  */
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeviceList, FlashOutcome, JobFinished, ModelHandle, Outcome } from '../../main/contract/types';
 import { createFakeLink } from '../../main/devices/fake-transport';
@@ -172,6 +174,46 @@ describe('deploy.flash cancel and refusals (fake link)', () => {
     } finally {
       sim.stop();
       await services.dispose();
+    }
+  });
+});
+
+describe('deploy.flash uf2 onto a BOOTSEL drive (a folder with INFO_UF2.TXT)', () => {
+  it('writes <model>.uf2 with 256-byte payload blocks at the board address', async () => {
+    const drive = fs.mkdtempSync(path.join(os.tmpdir(), 'lowbit-rpi-rp2-'));
+    fs.writeFileSync(
+      path.join(drive, 'INFO_UF2.TXT'),
+      'UF2 Bootloader v3.0\nModel: Raspberry Pi RP2\nBoard-ID: RPI-RP2\n',
+    );
+    const services = createServices({ mode: 'browser', version: 't' });
+    const { waitFor } = collect(services);
+    try {
+      const h = value<ModelHandle>(await services.handle('model.open', { path: HELLO }));
+      const { jobId } = value<{ jobId: string }>(
+        await services.handle('jobs.start', {
+          kind: 'deploy.flash',
+          params: { modelId: h.id, port: drive, protocol: 'uf2', board: 'raspberry-pi-pico' },
+        }),
+      );
+      const f = await waitFor(jobId);
+      expect(f.status).toBe('succeeded');
+      const r = (f as { result: FlashOutcome }).result;
+      expect(r).toMatchObject({ protocol: 'uf2', chip: 'RPI-RP2', verifiedBy: 'none' });
+      expect(r.file).toBe(path.join(drive, 'hello_world_int8.uf2'));
+      const uf2 = fs.readFileSync(r.file!);
+      expect(uf2.length).toBe(512 * Math.ceil(r.bytes / 256));
+      expect(uf2.readUInt32LE(0)).toBe(0x0a324655); // UF2 first magic
+      expect(uf2.readUInt32LE(12)).toBe(r.address); // first block's target address
+      expect(uf2.readUInt32LE(28)).toBe(0xe48bff56); // RP2040 family
+      const none = await services.handle('jobs.start', {
+        kind: 'deploy.flash',
+        params: { modelId: h.id, port: os.tmpdir(), protocol: 'uf2', board: 'raspberry-pi-pico' },
+      });
+      const f2 = await waitFor(value<{ jobId: string }>(none).jobId);
+      expect(f2.status !== 'succeeded' && f2.error.code).toBe('DEVICE_NOT_FOUND');
+    } finally {
+      await services.dispose();
+      fs.rmSync(drive, { recursive: true, force: true });
     }
   });
 });
