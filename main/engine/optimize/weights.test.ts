@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { halfToFloat } from '../interpreter/kernels/dequantize';
-import { asymmetricParams, symmetricScale } from '../quant/math';
+import { asymmetricParams, quantizeValue, symmetricScale } from '../quant/math';
 import { floatToHalf, quantizeBias, quantizeWeightsSymmetric, toFloat16 } from './weights';
 
 describe('floatToHalf', () => {
@@ -113,5 +113,24 @@ describe('parameter choice (quant/math)', () => {
     expect(symmetricScale(32767, 32767)).toBe(1);
     expect(symmetricScale(1, 127)).toBe(Math.fround(1 / 127));
     expect(symmetricScale(0, 127)).toBe(1);
+  });
+});
+
+describe('quantizeWeightsSymmetric rounding', () => {
+  it('equals quantizeValue(x, scale, 0, -127, 127) on 300k values, ties included', () => {
+    let seed = 99;
+    const rnd = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 2 - 1;
+    const shape = [30, 10000];
+    const w = Float32Array.from({ length: 300000 }, (_v, k) =>
+      k % 97 === 0 ? ((k % 255) - 127) / 127 : rnd() * (1 + (k % 7)),
+    );
+    const q = quantizeWeightsSymmetric(w, shape, 0);
+    for (let k = 0; k < w.length; k++) {
+      const want = quantizeValue(w[k], q.scale[Math.floor(k / 10000)], 0, -127, 127);
+      if (q.data[k] !== want) throw new Error(`element ${k}: ${q.data[k]} vs ${want}`);
+    }
+    // Exact ties: 2.5 steps rounds away from zero to 3, -2.5 to -3.
+    const t = quantizeWeightsSymmetric(new Float32Array([127, 2.5, -2.5]), [3], null);
+    expect(Array.from(t.data)).toEqual([127, 3, -3]);
   });
 });

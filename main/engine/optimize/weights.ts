@@ -44,10 +44,16 @@ export function quantizeWeightsSymmetric(
   for (let o = 0, k = 0; o < outer; o++) {
     for (let c = 0; c < channels; c++) {
       const s = scale[c];
+      const inv = 1 / s;
       for (let i = 0; i < inner; i++, k++) {
-        // quantizeValue(x, s, 0, -127, 127) inlined: round half away from zero, then clamp.
-        const v = values[k] / s;
-        const q = v < 0 ? -Math.round(-v) : Math.round(v);
+        // quantizeValue(x, s, 0, -127, 127) inlined: round(x / s) half away from zero, clamped.
+        // x * inv is within a few ulp of x / s; only a value that close to a .5 tie could round
+        // differently, so those (rare) take the exact division.
+        let a = Math.abs(values[k] * inv);
+        const frac = a - Math.floor(a);
+        if (frac > 0.4999999 && frac < 0.5000001) a = Math.abs(values[k] / s);
+        const r = Math.round(a);
+        const q = values[k] < 0 ? -r : r;
         data[k] = q < -127 ? -127 : q > 127 ? 127 : q;
       }
     }
