@@ -263,3 +263,14 @@ test('Devices view from the top bar lists serial ports (or says there are none)'
   await page.getByTestId('devices-close').click();
   await expect(page.getByTestId('start-view')).toBeVisible();
 });
+
+test('Back to inspector and Optimize… return to the wizard where it was', async ({ page, serve }) => {
+  await startDemo(page, serve.url);
+  await next(page);
+  await page.getByTestId('data-unlabelled').click();
+  await page.getByTestId('wizard-close').click();
+  await expect(page.getByTestId('inspector')).toBeVisible();
+  await page.getByTestId('open-wizard').click();
+  await step(page, 'data');
+  await expect(page.getByTestId('data-unlabelled')).toHaveAttribute('aria-checked', 'true');
+});
