@@ -45,18 +45,44 @@ function indexOf(hay: Uint8Array, needle: Uint8Array): number {
 }
 
 describe('compact writing (issue 2)', () => {
+  const load = () =>
+    readTflite(readBytes(sharedModelPaths().find((p) => p.endsWith('hello_world_int8.tflite'))!));
+
   it("leaves empty vectors out, as TFLite's C++ object API does, without changing the model", () => {
-    const m = readTflite(readBytes(sharedModelPaths().find((p) => p.endsWith('hello_world_int8.tflite'))!));
-    const t = m.subgraphs[0]!.tensors[0]!;
-    expect(t.shapeSignature.length).toBeGreaterThanOrEqual(0);
+    const m = load();
     const before = writeTflite(m).length;
-    // An extra empty list costs nothing: the field is simply absent.
     m.subgraphs[0]!.operators[0]!.intermediates = [];
     expect(writeTflite(m).length).toBe(before);
-    // A non-empty one is written and read back.
-    m.subgraphs[0]!.operators[0]!.intermediates = [0];
+    m.subgraphs[0]!.operators[0]!.intermediates = [9, 8, 7];
     const withList = writeTflite(m);
     expect(withList.length).toBeGreaterThan(before);
-    expect(readTflite(withList).subgraphs[0]!.operators[0]!.intermediates).toEqual([0]);
+    expect(readTflite(withList).subgraphs[0]!.operators[0]!.intermediates).toEqual([9, 8, 7]);
+  });
+
+  it('writes an identical small vector once and references it twice', () => {
+    const m = load();
+    const ops = m.subgraphs[0]!.operators;
+    ops[0]!.intermediates = [9, 8, 7];
+    const one = writeTflite(m).length;
+    ops[1]!.intermediates = [6, 5, 4];
+    const different = writeTflite(m).length;
+    ops[1]!.intermediates = [9, 8, 7];
+    const two = writeTflite(m);
+    // A second, identical list costs only its field: 16 bytes (length + 3 ints) less than a new one.
+    expect(different - two.length).toBe(16);
+    expect(two.length).toBeGreaterThan(one);
+    const again = readTflite(two).subgraphs[0]!.operators;
+    expect(again[0]!.intermediates).toEqual([9, 8, 7]);
+    expect(again[1]!.intermediates).toEqual([9, 8, 7]);
+  });
+
+  it('never shares vectors of offsets (their bytes are position-relative)', () => {
+    const m = load();
+    // Two subgraph-level lists of tables with identical relative offsets must stay distinct.
+    const copy = readTflite(writeTflite(m));
+    expect(copy.subgraphs[0]!.operators.map((o) => o.inputs)).toEqual(
+      m.subgraphs[0]!.operators.map((o) => o.inputs),
+    );
+    expect(copy.operatorCodes).toEqual(m.operatorCodes);
   });
 });
