@@ -124,3 +124,27 @@ describe('lowbit run (issue 3)', async () => {
     expect(new Float32Array(new Uint8Array(fs.readFileSync(input)).buffer)[0]).toBe(2);
   });
 });
+
+describe('stateful models (found by the TFLM cross-check): every run is one inference from the initial state', () => {
+  const LSTM = sharedPath('models', 'tflite-micro', 'trained_lstm.tflite');
+  const input = path.join(tmp, 'lstm_in.bin');
+  fs.writeFileSync(
+    input,
+    new Uint8Array(Float32Array.from({ length: 28 * 28 }, (_, i) => (Math.sin(0.37 * i) + 1) / 2).buffer),
+  );
+  const read = (dir: string, f: string) => new Uint8Array(fs.readFileSync(path.join(dir, f)));
+
+  it('--repeat and --dump write the outputs of a single fresh run', async () => {
+    const once = path.join(tmp, 'lstm-once');
+    const many = path.join(tmp, 'lstm-many');
+    const dump = path.join(tmp, 'lstm-dump');
+    expect((await lowbit('run', LSTM, '--input', input, '--out', once)).code).toBe(0);
+    expect(
+      (await lowbit('run', LSTM, '--input', input, '--out', many, '--repeat', '3', '--dump', dump)).code,
+    ).toBe(0);
+    expect(read(many, 'output0.bin')).toEqual(read(once, 'output0.bin'));
+    // The dump's last operator output is the model output of that same run.
+    const index = JSON.parse(fs.readFileSync(path.join(dump, 'dump.json'), 'utf8')) as { file: string }[];
+    expect(read(dump, index.at(-1)!.file)).toEqual(read(once, 'output0.bin'));
+  });
+});

@@ -87,15 +87,23 @@ separated by commas or whitespace. The element count must match the tensor.
       interp.setInput(i, decodeTensorFile(file, readFileBytes(file), t.dtype, t.shape));
     });
 
+    // Every run is one inference from the model's initial state: stateful models (LSTM, SVDF
+    // variable tensors) would otherwise carry state from run to run, and the outputs and the
+    // dump would belong to the last run rather than to one inference. The observed (dumped) run
+    // is slower, so it is not timed.
+    const observed = opts.dump ? recordingObserver() : null;
     const times: number[] = [];
+    let outputs: ReturnType<typeof interp.output>[] = [];
     for (let r = 0; r < repeat; r++) {
-      if (ctx.signal.aborted) break;
+      if (r > 0 && ctx.signal.aborted) break;
+      interp.reset();
+      const observe = r === 0 && observed !== null;
       const t0 = performance.now();
-      interp.invoke();
-      times.push(performance.now() - t0);
+      interp.invoke(observe ? { observer: observed.observer } : {});
+      if (!observe) times.push(performance.now() - t0);
+      if (r === 0) outputs = interp.outputs.map((_, i) => interp.output(i));
       if (repeat > 1) ctx.progress('run', r + 1, repeat);
     }
-    const outputs = interp.outputs.map((_, i) => interp.output(i));
 
     if (opts.out) {
       fs.mkdirSync(opts.out, { recursive: true });
@@ -109,9 +117,8 @@ separated by commas or whitespace. The element count must match the tensor.
       );
       ctx.log(`wrote ${outputs.length} output(s) to ${opts.out}`);
     }
-    if (opts.dump) {
-      const { observer, records } = recordingObserver();
-      interp.invoke({ observer });
+    if (opts.dump && observed) {
+      const { records } = observed;
       fs.mkdirSync(opts.dump, { recursive: true });
       const index = records.map((r) => {
         const file = `op${r.opIndex}_t${r.index}.bin`;
@@ -132,12 +139,13 @@ separated by commas or whitespace. The element count must match the tensor.
         JSON.stringify({
           outputs: outputs.map((o) => ({ ...meta(o), data: values(o.data) })),
           arenaBytes: interp.arenaBytes,
-          ...(repeat > 1 ? { medianMs, repeat } : {}),
+          ...(repeat > 1 && times.length > 0 ? { medianMs, repeat, timedRuns: times.length } : {}),
         }),
       );
     } else {
       ctx.out(outputs.map(preview).join('\n'));
-      if (repeat > 1) ctx.out(`median ${medianMs.toFixed(3)} ms per inference over ${repeat} runs`);
+      if (repeat > 1 && times.length > 0)
+        ctx.out(`median ${medianMs.toFixed(3)} ms per inference over ${times.length} runs`);
     }
     return 0;
   },
