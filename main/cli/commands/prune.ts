@@ -1,8 +1,8 @@
 import type { CliCommand, CliContext } from '../command';
 import { parse } from '../args';
 import { openDataset } from '../../datasets/open';
+import { asSampleSet, calibrationSamples } from '../dataset-samples';
 import { findIdxPair } from '../../datasets/idx-files';
-import { representativeSamples, type Dataset } from '../../engine/datasets/dataset';
 import { InvalidArgumentError } from '../../engine/errors';
 import type { SampleSet } from '../../engine/evaluate/evaluate';
 import { evaluateStages, type StageEvaluation, type StageResult } from '../../engine/optimize/pipeline';
@@ -151,17 +151,6 @@ function classCount(model: TflModel): number | undefined {
   return shape[shape.length - 1];
 }
 
-function asSampleSet(ds: Dataset, limit?: number): SampleSet {
-  const n = limit ? Math.min(limit, ds.length) : ds.length;
-  return {
-    length: n,
-    get: (i) => {
-      const s = ds.get(i);
-      return { inputs: [s.input], label: s.label };
-    },
-  };
-}
-
 /** A labelled (or not) evaluation set for the model's first input (IDX dirs: the t10k split). */
 export function loadEvalSet(p: string, model: TflModel, limit?: number): SampleSet {
   const ds = openDataset(p, { inputShape: inputShape(model), classes: classCount(model) });
@@ -176,7 +165,7 @@ export function loadCalibration(p: string, model: TflModel, count = 200): Float3
     classes: classCount(model),
     ...(split ? { split: 'calibration' as const } : {}),
   });
-  return [...representativeSamples(ds, count)];
+  return calibrationSamples(ds, count);
 }
 
 export function evaluate(stages: StageResult[], samples: SampleSet, ctx: CliContext): StageEvaluation[] {
