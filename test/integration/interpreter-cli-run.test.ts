@@ -4,30 +4,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../main/cli/index';
 import { sharedPath } from '../support/shared';
+import { lowbitInProcess } from '../support/cli';
 
 const HW = sharedPath('models', 'tflite-micro', 'hello_world_float.tflite');
 const HW8 = sharedPath('models', 'tflite-micro', 'hello_world_int8.tflite');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lowbit-run-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-/** Runs the CLI in-process (as bin/lowbit.mjs does), capturing stdout and stderr. */
-async function lowbit(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const out = process.stdout.write;
-  const err = process.stderr.write;
-  process.stdout.write = ((s: string) => ((stdout += s), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((stderr += s), true)) as typeof process.stderr.write;
-  try {
-    const code = await main(args);
-    return { code, stdout, stderr };
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-  }
-}
+const lowbit = lowbitInProcess;
 
 /** A .npy v1 file with a little-endian float32 array. */
 function npyF32(values: number[], shape: number[]): Uint8Array {

@@ -4,11 +4,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../main/cli/index';
 import { randomInput, smallCnn } from '../../main/engine/optimize/prune/fixtures.testutil';
 import { weightStats } from '../../main/engine/optimize/prune/index';
 import { readTflite } from '../../main/engine/tflite/reader';
 import { writeTflite } from '../../main/engine/tflite/writer';
+import { lowbitInProcess } from '../support/cli';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lowbit-prune-cli-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -23,21 +23,7 @@ fs.writeFileSync(
   ),
 );
 
-async function lowbit(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const out = process.stdout.write;
-  const err = process.stderr.write;
-  process.stdout.write = ((s: string) => ((stdout += s), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((stderr += s), true)) as typeof process.stderr.write;
-  try {
-    const code = await main(args);
-    return { code, stdout, stderr };
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-  }
-}
+const lowbit = lowbitInProcess;
 
 function npyF32(rows: Float32Array[], shape: number[]): Uint8Array {
   let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${shape.join(', ')}), }`;

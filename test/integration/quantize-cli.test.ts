@@ -7,13 +7,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliContext } from '../../main/cli/command';
 import { command as quantizeCommand } from '../../main/cli/commands/quantize';
-import { main } from '../../main/cli/index';
 import { CancelledError } from '../../main/engine/errors';
 import { BuiltinOperator } from '../../main/engine/tflite/model';
 import { readTflite } from '../../main/engine/tflite/reader';
 import { writeTflite } from '../../main/engine/tflite/writer';
 import { sharedPath } from '../support/shared';
 import { modelPath, personFloat, personInt8, personVariants, runReal } from '../support/quantize-helpers';
+import { lowbitInProcess } from '../support/cli';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lowbit-quant-cli-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -22,21 +22,7 @@ const FLOAT = path.join(tmp, 'person_float.tflite');
 const NPY = path.join(tmp, 'calib.npy');
 const BINS = path.join(tmp, 'calib-bins');
 
-async function lowbit(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const out = process.stdout.write;
-  const err = process.stderr.write;
-  process.stdout.write = ((s: string) => ((stdout += s), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((stderr += s), true)) as typeof process.stderr.write;
-  try {
-    const code = await main(args);
-    return { code, stdout, stderr };
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-  }
-}
+const lowbit = lowbitInProcess;
 
 /** A .npy v1 file holding a little-endian float32 array of the given shape. */
 function npyF32(values: Float32Array, shape: number[]): Uint8Array {
