@@ -18,12 +18,13 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Interpreter, recordingObserver } from '../../main/engine/interpreter/index';
 import { TensorT } from '../../main/engine/tflite/generated/tflite';
-import { BuiltinOperator, TensorType } from '../../main/engine/tflite/model';
+import { BuiltinOperator } from '../../main/engine/tflite/model';
 import { readTflite } from '../../main/engine/tflite/reader';
 import { writeTflite } from '../../main/engine/tflite/writer';
 import { armnnAvailable, runArmnn } from '../support/armnn';
 import { mulberry32 } from '../support/random';
 import { readBytes, sharedPath } from '../support/shared';
+import { floatTwin } from '../support/float-twin';
 
 const MODEL = sharedPath('models', 'tflite-micro', 'mobilenet_v2_quantized_1x3x224x224.tflite');
 /**
@@ -140,37 +141,6 @@ describe('mobilenet_v2 int8', () => {
     300_000,
   );
 });
-
-/**
- * The same network in float32 (every int8/int32 constant dequantized per channel, activations
- * float32): float TRANSPOSE, PAD, CONV_2D, DEPTHWISE_CONV_2D, ADD, MEAN, RESHAPE and
- * FULLY_CONNECTED end to end. Arm NN's float PAD pads with 0.0, the same as TFLite, so here the
- * whole model can be compared (measured: max |diff| 9.6e-6 over 1000 logits of magnitude <= 6.2).
- */
-function floatTwin(bytes: Uint8Array): Uint8Array {
-  const m = readTflite(bytes);
-  for (const t of m.subgraphs[0].tensors) {
-    const q = t.quantization;
-    if (!q || q.scale.length === 0 || (t.type !== TensorType.INT8 && t.type !== TensorType.INT32)) continue;
-    const buf = m.buffers[t.buffer];
-    if (buf && buf.data.length > 0) {
-      const raw = buf.data.slice();
-      const src = t.type === TensorType.INT8 ? new Int8Array(raw.buffer) : new Int32Array(raw.buffer);
-      const axis = q.scale.length > 1 ? (t.shape.length === 1 ? 0 : q.quantizedDimension) : -1;
-      let inner = 1;
-      for (let i = axis + 1; axis >= 0 && i < t.shape.length; i++) inner *= t.shape[i];
-      const f = new Float32Array(src.length);
-      for (let i = 0; i < src.length; i++) {
-        const c = axis < 0 ? 0 : Math.floor(i / inner) % t.shape[axis];
-        f[i] = (src[i] - Number(q.zeroPoint[c] ?? 0)) * q.scale[c];
-      }
-      m.buffers[t.buffer] = { data: new Uint8Array(f.buffer) };
-    }
-    t.type = TensorType.FLOAT32;
-    t.quantization = null;
-  }
-  return writeTflite(m);
-}
 
 describe('mobilenet_v2 float twin', () => {
   it.runIf(armnnAvailable())(

@@ -17,12 +17,13 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Interpreter, recordingObserver } from '../../main/engine/interpreter/index';
 import { TensorT } from '../../main/engine/tflite/generated/tflite';
-import { BuiltinOperator, TensorType, type TflModel } from '../../main/engine/tflite/model';
+import { BuiltinOperator, type TflModel } from '../../main/engine/tflite/model';
 import { readTflite } from '../../main/engine/tflite/reader';
 import { writeTflite } from '../../main/engine/tflite/writer';
 import { armnnAvailable, runArmnn } from '../support/armnn';
 import { readGrayBmp } from '../support/bmp';
 import { readBytes, sharedPath } from '../support/shared';
+import { floatTwin } from '../support/float-twin';
 
 const MODEL = sharedPath('models', 'tflite-micro', 'person_detect.tflite');
 let parsed: TflModel | undefined;
@@ -208,39 +209,9 @@ describe('person_detect (whole model, int8 softmax scores)', () => {
   });
 });
 
-/**
- * The same network in float32: every int8/int32 constant dequantized (per-channel along its
- * quantized dimension; a 1-D bias along axis 0), every activation made float32 without
- * quantization. Exercises the float CONV_2D, DEPTHWISE_CONV_2D and AVERAGE_POOL_2D on a real model.
- */
-function floatTwin(): Uint8Array {
-  const m = readTflite(readBytes(MODEL));
-  for (const t of m.subgraphs[0].tensors) {
-    const q = t.quantization;
-    if (!q || q.scale.length === 0 || (t.type !== TensorType.INT8 && t.type !== TensorType.INT32)) continue;
-    const buf = m.buffers[t.buffer];
-    if (buf && buf.data.length > 0) {
-      const raw = buf.data.slice();
-      const src = t.type === TensorType.INT8 ? new Int8Array(raw.buffer) : new Int32Array(raw.buffer);
-      const axis = q.scale.length > 1 ? (t.shape.length === 1 ? 0 : q.quantizedDimension) : -1;
-      let inner = 1;
-      for (let i = axis + 1; axis >= 0 && i < t.shape.length; i++) inner *= t.shape[i];
-      const f = new Float32Array(src.length);
-      for (let i = 0; i < src.length; i++) {
-        const c = axis < 0 ? 0 : Math.floor(i / inner) % t.shape[axis];
-        f[i] = (src[i] - Number(q.zeroPoint[c] ?? 0)) * q.scale[c];
-      }
-      m.buffers[t.buffer] = { data: new Uint8Array(f.buffer) };
-    }
-    t.type = TensorType.FLOAT32;
-    t.quantization = null;
-  }
-  return writeTflite(m);
-}
-
 describe('person_detect float twin (float32 kernels)', () => {
   it.runIf(armnnAvailable())('matches Arm NN CpuRef within 1e-4 on both images', () => {
-    const bytes = floatTwin();
+    const bytes = floatTwin(readBytes(MODEL));
     const interp = Interpreter.create(readTflite(bytes));
     const sg = baseModel().subgraphs[0];
     const inputScale = sg.tensors[sg.inputs[0]].quantization!.scale[0];
