@@ -14,7 +14,7 @@ import { inspectModel } from '../../main/engine/tflite/inspect';
 import { readTflite } from '../../main/engine/tflite/reader';
 import { writeTflite } from '../../main/engine/tflite/writer';
 import { openDataset } from '../../main/datasets/open';
-import { asSampleSet, calibrationSamples } from '../../main/cli/dataset-samples';
+import { asSampleSet, calibrationSamples } from '../../main/engine/datasets/samples';
 import { armnnAvailable } from '../support/armnn';
 import { ROOT, readBytes } from '../support/shared';
 

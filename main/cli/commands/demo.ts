@@ -7,7 +7,7 @@ import { readTflite } from '../../engine/tflite/reader';
 import { openDataset } from '../../datasets/open';
 import { assetPath } from '../../io/assets';
 import { readFileBytes } from '../../io/files';
-import { asSampleSet, calibrationSamples } from '../dataset-samples';
+import { asSampleSet, calibrationSamples } from '../../engine/datasets/samples';
 import { formatComparison } from '../format/comparison';
 import { writeReportFiles } from '../report-files';
 

@@ -7,7 +7,7 @@ import { buildComparison, toJson, type ReportRow } from '../../engine/evaluate/r
 import { DatasetError, InvalidArgumentError, ShapeMismatchError } from '../../engine/errors';
 import { openDataset } from '../../datasets/open';
 import type { IdxSplit } from '../../datasets/idx-files';
-import { asSampleSet } from '../dataset-samples';
+import { asSampleSet } from '../../engine/datasets/samples';
 import { formatComparison } from '../format/comparison';
 import { loadModelFile } from '../load-model';
 import { writeReportFiles } from '../report-files';

@@ -1,7 +1,7 @@
 import type { CliCommand, CliContext } from '../command';
 import { parse } from '../args';
 import { openDataset } from '../../datasets/open';
-import { asSampleSet, calibrationSamples } from '../dataset-samples';
+import { asSampleSet, calibrationSamples } from '../../engine/datasets/samples';
 import { findIdxPair } from '../../datasets/idx-files';
 import { InvalidArgumentError } from '../../engine/errors';
 import type { SampleSet } from '../../engine/evaluate/evaluate';

@@ -5,7 +5,7 @@
  * success, so a cancelled or failed job leaves nothing behind.
  */
 import type { ComparisonInfo, DebugLayerInfo, FitReport, OptimizeTechnique } from '../../contract/types';
-import type { Dataset } from '../../engine/datasets/dataset';
+import { asSampleSet, calibrationSamples } from '../../engine/datasets/samples';
 import { boardById } from '../../engine/deploy/boards';
 import { estimateFootprint, fitBoard } from '../../engine/deploy/fit';
 import { footprintFacts } from '../../engine/deploy/footprint-facts';
@@ -54,18 +54,6 @@ const DEBUG_SAMPLES = 32;
 const SYNTHETIC_SAMPLES = 16;
 const LATENCY_RUNS = 20;
 
-/** `ds` as the evaluator's SampleSet: one input per sample, labels when present. */
-function sampleSet(ds: Dataset, limit?: number): SampleSet {
-  const length = Math.min(limit ?? ds.length, ds.length);
-  return {
-    length,
-    get: (i) => {
-      const s = ds.get(i);
-      return { inputs: [s.input], ...(s.label !== undefined ? { label: s.label } : {}) };
-    },
-  };
-}
-
 /** Uniform 0..1 inputs from a fixed LCG seed (no data given: latency and agreement only). */
 function syntheticSet(model: TflModel): SampleSet {
   const sg = model.subgraphs[0]!;
@@ -108,12 +96,9 @@ export async function optimizeJob(p: OptimizeJobParams, ctx: JobContext): Promis
       `${p.technique} needs a representative sample (100–500 items) to calibrate: choose data first`,
     );
 
-  const calibration: Float32Array[][] = [];
-  if (p.calibration) {
-    const ds = openFromSpec(p.calibration);
-    const n = Math.min(ds.length, p.calibrationSamples ?? DEFAULT_CALIBRATION);
-    for (let i = 0; i < n; i++) calibration.push([ds.get(i).input]);
-  }
+  const calibration = p.calibration
+    ? calibrationSamples(openFromSpec(p.calibration), p.calibrationSamples ?? DEFAULT_CALIBRATION)
+    : [];
   throwIfAborted(signal);
   ctx.progress(integer ? 'calibrating' : 'quantizing', 0, integer ? calibration.length : 1);
   const q = await quantizeModel(floatModel, {
@@ -129,7 +114,7 @@ export async function optimizeJob(p: OptimizeJobParams, ctx: JobContext): Promis
   throwIfAborted(signal);
 
   const evalData = p.evaluation ? openFromSpec(p.evaluation) : null;
-  const test = evalData ? sampleSet(evalData, p.evaluationSamples) : syntheticSet(floatModel);
+  const test = evalData ? asSampleSet(evalData, p.evaluationSamples) : syntheticSet(floatModel);
   const evalStage = (what: string) => (d: number, t: number) => ctx.progress(`evaluating ${what}`, d, t);
   const base = evaluateModel(floatModel, p.floatBytes, test, {
     keepOutputs: true,

@@ -1,5 +1,5 @@
-import { representativeSamples, type Dataset } from '../engine/datasets/dataset';
-import type { SampleSet } from '../engine/evaluate/evaluate';
+import type { SampleSet } from '../evaluate/evaluate';
+import { representativeSamples, type Dataset } from './dataset';
 
 /** Adapts a single-input Dataset to the evaluation's SampleSet (one Float32Array per input). */
 export function asSampleSet(ds: Dataset, limit?: number): SampleSet {
@@ -13,7 +13,7 @@ export function asSampleSet(ds: Dataset, limit?: number): SampleSet {
   };
 }
 
-/** `n` calibration inputs spread evenly over the dataset (a class-sorted folder stays balanced). */
+/** At most `n` calibration inputs spread evenly over the dataset (a class-sorted folder stays balanced). */
 export function calibrationSamples(ds: Dataset, n: number): Float32Array[][] {
   return [...representativeSamples(ds, n)];
 }
