@@ -4,9 +4,7 @@
  * function so the CLI (`lowbit demo`, `lowbit evaluate`) and the app share it.
  */
 import { throwIfAborted } from '../errors';
-import { quantizeDynamicRange } from '../optimize/dynamic-range';
-import { quantizeFloat16 } from '../optimize/float16';
-import { quantizeFullInteger } from '../optimize/full-integer';
+import { quantizeModel } from '../optimize/index';
 import type { Technique } from '../optimize/types';
 import type { TflModel } from '../tflite/model';
 import { writeTflite } from '../tflite/writer';
@@ -51,16 +49,12 @@ export async function compareTechniques(input: CompareInput): Promise<CompareRes
   for (const technique of input.techniques) {
     throwIfAborted(signal);
     const stage = `quantizing ${technique}`;
-    const result =
-      technique === 'float16'
-        ? quantizeFloat16(input.floatModel, { signal })
-        : technique === 'dynamic'
-          ? quantizeDynamicRange(input.floatModel, { signal })
-          : await quantizeFullInteger(input.floatModel, input.calibration, {
-              activations: technique === 'int16x8' ? 'int16' : 'int8',
-              signal,
-              onProgress: (d, t) => progress(stage, d, t),
-            });
+    const result = await quantizeModel(input.floatModel, {
+      technique,
+      samples: input.calibration,
+      signal,
+      onProgress: (d, t) => progress(stage, d, t),
+    });
     const bytes = writeTflite(result.model);
     models.push({ technique, bytes, warnings: result.warnings });
     const evaluation = evaluateModel(result.model, bytes, test, {

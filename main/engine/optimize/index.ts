@@ -37,6 +37,8 @@ export interface QuantizeOptions {
   /** int8 / 16x8: per-tensor FULLY_CONNECTED weights only. */
   perTensorFullyConnected?: boolean;
   keepFloat?: KeepFloatRule[];
+  /** dynamic: weights with fewer elements stay float (default 1024, as LiteRT). */
+  minElements?: number;
   strict?: boolean;
   expectedInputRanges?: (Range | null)[];
   signal?: AbortSignal;
@@ -62,6 +64,7 @@ export async function quantizeModel(
     case 'dynamic':
       return quantizeDynamicRange(model, {
         perTensor: o.perTensor,
+        minElements: o.minElements,
         keepFloat: o.keepFloat,
         signal: o.signal,
       });

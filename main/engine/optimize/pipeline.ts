@@ -22,9 +22,7 @@ import { pruneUnused } from '../tflite/edit';
 import type { TflModel } from '../tflite/model';
 import { writeTflite } from '../tflite/writer';
 import { clusterModel, CENTROID_INITS, type CentroidInit } from './cluster/index';
-import { quantizeDynamicRange } from './dynamic-range';
-import { quantizeFloat16 } from './float16';
-import { quantizeFullInteger } from './full-integer';
+import { quantizeModel } from './index';
 import { pruneModel, storeSparse, weightStats, type LayerStats, type SparseScope } from './prune/index';
 import type { PruneSchedule, PruneStructure } from './prune/index';
 import type { ProgressFn, Technique } from './types';
@@ -181,22 +179,17 @@ async function quantize(
   perTensor: boolean,
   o: PipelineOptions,
 ): Promise<{ model: TflModel; warnings: string[] }> {
-  switch (technique) {
-    case 'float16':
-      return quantizeFloat16(model, { signal: o.signal });
-    case 'dynamic':
-      return quantizeDynamicRange(model, { perTensor, minElements: o.minWeights, signal: o.signal });
-    default: {
-      if (!o.calibration || o.calibration.length === 0)
-        throw new InvalidArgumentError(`quantize:${technique} needs calibration samples (--calibration)`);
-      return quantizeFullInteger(model, o.calibration, {
-        activations: technique === 'int16x8' ? 'int16' : 'int8',
-        perTensor,
-        signal: o.signal,
-        onProgress: o.onProgress,
-      });
-    }
-  }
+  const integer = technique === 'int8' || technique === 'int16x8';
+  if (integer && (!o.calibration || o.calibration.length === 0))
+    throw new InvalidArgumentError(`quantize:${technique} needs calibration samples (--calibration)`);
+  return quantizeModel(model, {
+    technique,
+    samples: o.calibration,
+    perTensor,
+    minElements: o.minWeights,
+    signal: o.signal,
+    onProgress: o.onProgress,
+  });
 }
 
 function measure(stage: string, model: TflModel, warnings: string[]): StageResult {
