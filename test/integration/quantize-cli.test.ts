@@ -218,6 +218,53 @@ describe('lowbit quantize', () => {
     expect(noImages.code).toBe(2);
   });
 
+  it('int8 calibrated on IDX data: a gzipped IDX file, or an MNIST-style folder (its calibration split)', async () => {
+    const demo = path.join(import.meta.dirname, '..', '..', 'assets', 'demo');
+    const model = path.join(demo, 'fashion_cnn.tflite');
+    const idx = path.join(demo, 'fashion-mnist', 'calibration-images-idx3-ubyte.gz');
+    const fromFile = path.join(tmp, 'idx-file.tflite');
+    const fromDir = path.join(tmp, 'idx-dir.tflite');
+    const a = await lowbit(
+      'quantize',
+      model,
+      '--technique',
+      'int8',
+      '--calibration',
+      idx,
+      '--samples',
+      '50',
+      '--out',
+      fromFile,
+      '--json',
+    );
+    expect(a.code).toBe(0);
+    expect(a.stderr).toMatch(/calibration samples: 50\/50/);
+    expect(JSON.parse(a.stdout)).toMatchObject({
+      technique: 'int8',
+      quantizedOps: 5,
+      floatOps: 0,
+      warnings: [],
+    });
+    const b = await lowbit(
+      'quantize',
+      model,
+      '--technique',
+      'int8',
+      '--calibration',
+      path.dirname(idx),
+      '--samples',
+      '50',
+      '--out',
+      fromDir,
+      '--json',
+    );
+    expect(b.code).toBe(0);
+    // The folder holds t10k and calibration splits: calibration is used, so the two files match.
+    expect(Buffer.compare(fs.readFileSync(fromFile), fs.readFileSync(fromDir))).toBe(0);
+    const lint = await lowbit('inspect', fromFile, '--lint', '--json');
+    expect(lint.code).toBe(0);
+  });
+
   it('--keep-float is recorded in the lowbit_quantization metadata', async () => {
     const out = path.join(tmp, 'keep.tflite');
     const r = await lowbit(

@@ -3,8 +3,8 @@ import path from 'node:path';
 import type { CliCommand } from '../command';
 import { UsageError } from '../command';
 import { parse } from '../args';
-import { decodeImage } from '../../engine/datasets/image';
-import { parsePreprocess, preprocessImage, resolvePreprocess } from '../../engine/datasets/preprocess';
+import { parsePreprocess } from '../../engine/datasets/preprocess';
+import { calibrationSamples } from '../../engine/datasets/samples';
 import { DatasetError } from '../../engine/errors';
 import { numElements } from '../../engine/interpreter/dtype';
 import {
@@ -22,15 +22,17 @@ import type { TflModel } from '../../engine/tflite/model';
 import { writeTflite } from '../../engine/tflite/writer';
 import { readFileBytes, writeFileAtomic } from '../../io/files';
 import { loadModelFile } from '../load-model';
+import { openDataset } from '../../datasets/open';
+import { findIdxPair } from '../../datasets/idx-files';
 
 const DATA_EXT = ['.npy', '.bin', '.raw'];
-const IMAGE_EXT = ['.png', '.jpg', '.jpeg', '.bmp'];
 
 /**
  * Representative samples for a single-input float model from PATH: a .npy or raw float32 .bin
- * file (one sample or several stacked), a folder of such files (sorted by name), or a folder of
- * PNG/JPEG/BMP images turned into model inputs by the --preprocess spec (resize, gray/rgb,
- * scale, mean/std, layout; see the datasets module).
+ * file (one sample or several stacked), or a folder of such files (sorted by name); anything
+ * else is opened as a dataset (see main/datasets/open.ts): IDX files or an MNIST-style IDX
+ * folder, a folder of PNG/JPEG/BMP images (flat or one subfolder per class) turned into model
+ * inputs by the --preprocess spec, an .npz, or a CSV. At most `limit` samples, evenly spaced.
  */
 export function loadRepresentativeData(
   p: string,
@@ -43,39 +45,35 @@ export function loadRepresentativeData(
     throw new DatasetError(
       `${p}: the model has ${sg.inputs.length} inputs; representative files are supported for single-input models only`,
     );
-  const elements = numElements(sg.tensors[sg.inputs[0]].shape);
+  const inputShape = [...sg.tensors[sg.inputs[0]].shape];
+  const elements = numElements(inputShape);
   let stat: fs.Stats;
   try {
     stat = fs.statSync(p);
   } catch {
     throw new DatasetError(`${p}: no such file or folder`);
   }
-  if (stat.isDirectory()) {
-    const images = fs
-      .readdirSync(p)
-      .filter((f) => IMAGE_EXT.includes(path.extname(f).toLowerCase()))
-      .sort()
-      .map((f) => path.join(p, f));
-    if (images.length > 0) {
-      const resolved = resolvePreprocess(parsePreprocess(preprocess ?? ''), [
-        ...sg.tensors[sg.inputs[0]].shape,
-      ]);
-      return limitSamples(images, limit).map((f) => [
-        preprocessImage(decodeImage(readFileBytes(f), f), resolved, f),
-      ]);
-    }
-  }
-  if (preprocess)
-    throw new DatasetError(`${p}: --preprocess applies to a folder of images (${IMAGE_EXT.join(', ')})`);
-  const files = stat.isDirectory()
+  const rawFiles = stat.isDirectory()
     ? fs
         .readdirSync(p)
         .filter((f) => DATA_EXT.includes(path.extname(f).toLowerCase()))
         .sort()
         .map((f) => path.join(p, f))
-    : [p];
-  if (files.length === 0) throw new DatasetError(`${p}: no ${DATA_EXT.join('/')} files in the folder`);
-  const samples = files.flatMap((f) => samplesFromFile(f, readFileBytes(f), elements));
+    : DATA_EXT.includes(path.extname(p).toLowerCase())
+      ? [p]
+      : [];
+  if (rawFiles.length === 0) {
+    // An IDX folder calibrates on its calibration split, else train, else test (never by default
+    // on the split the model is evaluated on when another is there).
+    const split = stat.isDirectory()
+      ? (['calibration', 'train', 't10k'] as const).find((s) => findIdxPair(p, s) !== null)
+      : undefined;
+    const ds = openDataset(p, { inputShape, preprocess: parsePreprocess(preprocess ?? ''), split });
+    return calibrationSamples(ds, limit ?? ds.length);
+  }
+  if (preprocess)
+    throw new DatasetError(`${p}: --preprocess applies to images and IDX data, not to raw tensors`);
+  const samples = rawFiles.flatMap((f) => samplesFromFile(f, readFileBytes(f), elements));
   return limitSamples(samples, limit);
 }
 
@@ -89,6 +87,7 @@ int8 and int16x8 calibrate on representative samples run through Lowbit's interp
   --technique T            float16 | dynamic | int8 | int16x8
   --out OUT                output .tflite (never the input; written atomically)
   --calibration PATH       .npy (N samples stacked, or one), raw float32 .bin, a folder of them,
+                           IDX images (MNIST format, plain or .gz), .npz, CSV,
                            or a folder of PNG/JPEG/BMP images (with --preprocess)
   --preprocess SPEC        for images: e.g. gray,scale=-1..1 or resize=224x224,rgb,mean=.485/.456/.406,std=.229/.224/.225,layout=nchw
   --samples N              use at most N samples, evenly spaced (default: all)
