@@ -89,7 +89,8 @@ describe('int8 (float I/O)', () => {
       samples: 14,
       keptFloat: [],
     });
-    expect(rec.versions).toMatchObject({ CONV_2D: [3], DEPTHWISE_CONV_2D: [3], SOFTMAX: [2] });
+    const versions = Object.fromEntries(r.model.operatorCodes.map((c) => [opName(c), c.version]));
+    expect(versions).toMatchObject({ CONV_2D: 3, DEPTHWISE_CONV_2D: 3, SOFTMAX: 2 });
   });
 
   it('weights are symmetric per channel, biases int32 with scale = input × weight scale, softmax fixed', async () => {

@@ -1,11 +1,11 @@
 /**
  * The `lowbit_quantization` metadata buffer: a JSON record of how a model was produced, so a
- * quantized model explains itself (technique, calibration method, what was kept float, the
- * operator versions written).
+ * quantized model explains itself (technique, calibration method, what was kept float). Nothing
+ * the model already says (operator versions, tensor types) is repeated: every byte of it counts
+ * against the size the user is optimizing.
  */
 import { getMetadata, setMetadata } from '../tflite/edit';
 import type { TflModel } from '../tflite/model';
-import { opName } from '../tflite/names';
 
 export const QUANT_METADATA = 'lowbit_quantization';
 
@@ -22,19 +22,10 @@ export interface QuantizationRecord {
    * (what its preprocessing produced), so re-quantization can check calibration data against it.
    */
   inputRanges?: ({ min: number; max: number } | null)[];
-  /** Operator name -> versions present, filled in when recorded. */
-  versions?: Record<string, number[]>;
 }
 
 export function recordQuantization(model: TflModel, record: QuantizationRecord): void {
-  const versions: Record<string, number[]> = {};
-  const used = new Set(model.subgraphs.flatMap((sg) => sg.operators.map((op) => op.opcodeIndex)));
-  model.operatorCodes.forEach((c, i) => {
-    if (!used.has(i)) return;
-    const name = opName(c);
-    versions[name] = [...new Set([...(versions[name] ?? []), c.version])].sort((a, b) => a - b);
-  });
-  const json = JSON.stringify({ format: 1, ...record, versions });
+  const json = JSON.stringify({ format: 1, ...record });
   setMetadata(model, QUANT_METADATA, new TextEncoder().encode(json));
 }
 

@@ -76,6 +76,27 @@ describe('compact writing (issue 2)', () => {
     expect(again[1]!.intermediates).toEqual([9, 8, 7]);
   });
 
+  it('shares wide-element vectors of any size (per-channel parameters), not large byte buffers', () => {
+    const m = load();
+    const ops = m.subgraphs[0]!.operators;
+    const big = Array.from({ length: 3000 }, (_v, i) => i % 7);
+    ops[0]!.intermediates = big;
+    const one = writeTflite(m).length;
+    ops[1]!.intermediates = [...big];
+    // 12,004 bytes of int32 list (> the 4 KB byte-vector limit) written once: the second costs 0.
+    expect(writeTflite(m).length).toBe(one);
+    ops[1]!.intermediates = big.map((v, i) => (i === 2999 ? v + 1 : v));
+    // A list differing in one element is written in full (12,004 bytes, give or take padding).
+    expect(Math.abs(writeTflite(m).length - (one + 12_004))).toBeLessThanOrEqual(8);
+    // Weight buffers (byte vectors over 4 KB) are not compared: equal ones are both written.
+    ops[1]!.intermediates = [];
+    const data = new Uint8Array(5000).fill(3);
+    m.buffers.push({ data }, { data: data.slice() });
+    const copy = readTflite(writeTflite(m));
+    expect(writeTflite(m).length).toBeGreaterThan(one + 10_000);
+    expect(copy.buffers.at(-1)!.data).toEqual(data);
+  });
+
   it('never shares vectors of offsets (their bytes are position-relative)', () => {
     const m = load();
     // Two subgraph-level lists of tables with identical relative offsets must stay distinct.

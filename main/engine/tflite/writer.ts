@@ -16,9 +16,10 @@ export interface WriteOptions {
  * flatbuffers for every reader (TFLite's verifier included):
  *  - empty vectors are left out instead of written, as TFLite's C++ object API does
  *    (`_o->x.size() ? CreateVector(...) : 0`): an absent vector reads back as an empty one;
- *  - small vectors identical to one already written (same bytes, element size and alignment)
- *    are written once and referenced twice. Quantized models repeat the same per-channel
- *    zero-point vector (all zeros, int64) for every weight and bias tensor: ~8 bytes a channel.
+ *  - vectors identical to one already written (same bytes, element size and alignment) are
+ *    written once and referenced twice. Quantized models repeat the same per-channel zero-point
+ *    vector (all zeros, int64) for every weight and bias tensor with as many channels: 8 bytes a
+ *    channel, 0.25 MB of MobileNetV2's int8 file.
  */
 class CompactBuilder extends flatbuffers.Builder {
   private skipping = false;
@@ -37,7 +38,8 @@ class CompactBuilder extends flatbuffers.Builder {
     this.vectorBytes = elemSize * numElems;
     this.inVector = true;
     this.vectorHasOffsets = false;
-    this.vectorKey = this.vectorBytes <= DEDUPE_MAX_BYTES ? `${elemSize}:${alignment}:` : '';
+    this.vectorKey =
+      this.vectorBytes <= DEDUPE_MAX_BYTES || elemSize > 1 ? `${elemSize}:${alignment}:` : '';
     super.startVector(elemSize, numElems, alignment);
   }
 
@@ -58,7 +60,7 @@ class CompactBuilder extends flatbuffers.Builder {
     const self = this as unknown as { bb: flatbuffers.ByteBuffer; space: number };
     // Length prefix + elements; not the alignment padding, which depends on the position.
     const bytes = self.bb.bytes().subarray(self.space, self.space + 4 + this.vectorBytes);
-    const key = this.vectorKey + String.fromCharCode(...bytes);
+    const key = this.vectorKey + bytesKey(bytes);
     const earlier = this.seen.get(key);
     if (earlier !== undefined) {
       // Drop what was just written (data, length prefix, padding) and point at the first copy.
@@ -70,8 +72,21 @@ class CompactBuilder extends flatbuffers.Builder {
   }
 }
 
-/** Only small vectors (shapes, quantization parameters, index lists) are worth comparing. */
+/**
+ * Which vectors are compared: every vector of wider-than-byte elements (shapes, quantization
+ * scales and zero points, index lists: per-channel parameters of a 1,280-channel layer are 10 KB
+ * of int64 zeros) and byte vectors up to this size. Larger byte vectors are weight buffers: rarely
+ * equal, and hashing megabytes of them would cost more time than it saves bytes.
+ */
 const DEDUPE_MAX_BYTES = 4096;
+
+/** The bytes as a string key (one UTF-16 unit per byte), built in chunks to stay under argument limits. */
+function bytesKey(bytes: Uint8Array): string {
+  let key = '';
+  for (let i = 0; i < bytes.length; i += 8192)
+    key += String.fromCharCode.apply(null, bytes.subarray(i, i + 8192) as unknown as number[]);
+  return key;
+}
 
 /** Flatbuffer offsets are signed 32-bit: leave headroom below 2 GiB for the tables themselves. */
 const INLINE_LIMIT = 2 ** 31 - 64 * 1024 * 1024;
