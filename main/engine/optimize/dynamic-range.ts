@@ -126,7 +126,10 @@ export function quantizeDynamicRange(input: TflModel, options: DynamicRangeOptio
     warnings.push(
       'no CONV_2D, DEPTHWISE_CONV_2D or FULLY_CONNECTED weights large enough to quantize: the model is unchanged',
     );
-  recordQuantization(model, { technique: 'dynamic', perTensor: !!options.perTensor, keptFloat: kept });
+  // Only a choice the model cannot show is recorded: int8 weights behind float activations say
+  // "dynamic range" and their scale vectors say per-tensor or per-channel.
+  if (kept.length > 0)
+    recordQuantization(model, { technique: 'dynamic', perTensor: !!options.perTensor, keptFloat: kept });
   pruneUnused(model);
   return { model, warnings, quantizedOps, floatOps, convertedTensors: converted };
 }

@@ -26,7 +26,6 @@ import {
 } from '../tflite/edit';
 import type { TflModel } from '../tflite/model';
 import { asString } from '../tflite/names';
-import { recordQuantization } from './metadata';
 import type { QuantizeResult } from './types';
 import { toFloat16 } from './weights';
 import { cloneModel, countOps } from './model-util';
@@ -93,7 +92,7 @@ export function quantizeFloat16(input: TflModel, options: Float16Options = {}): 
     sg.operators = [...dequantizeOps, ...sg.operators];
   });
   if (converted === 0) warnings.push('the model has no constant float32 tensors: nothing to convert');
-  recordQuantization(model, { technique: 'float16', keptFloat: [] });
+  // No record: float16 constants behind DEQUANTIZE ops say all there is to say.
   pruneUnused(model);
   const ops = countOps(model, new Set(['DEQUANTIZE']));
   return { model, warnings, quantizedOps, floatOps: ops.other - quantizedOps, convertedTensors: converted };

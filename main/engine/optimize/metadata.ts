@@ -1,8 +1,10 @@
 /**
  * The `lowbit_quantization` metadata buffer: a JSON record of how a model was produced, so a
- * quantized model explains itself (technique, calibration method, what was kept float). Nothing
- * the model already says (operator versions, tensor types) is repeated: every byte of it counts
- * against the size the user is optimizing.
+ * quantized model explains what its tensors cannot: calibration method and sample count, what
+ * was kept float on request, the input ranges of a model it was dequantized from. Nothing the
+ * model already says (operator versions, tensor types, per-channel or per-tensor scales) is
+ * repeated, and float16 or dynamic-range files with no keep-float rule carry no record at all:
+ * every byte counts against the size the user is optimizing.
  */
 import { getMetadata, setMetadata } from '../tflite/edit';
 import type { TflModel } from '../tflite/model';
