@@ -68,6 +68,32 @@ describe('quantizeWeightsSymmetric', () => {
     });
   });
 
+  it('rounds exactly like quantizeValue: exact .5 ties away from zero, values just under a tie down', () => {
+    // Channel maxima of 127 × 2^-7 give scales of exactly 2^-7, so (k + 0.5) × 2^-7 is an exact tie.
+    const s = 2 ** -7;
+    // ±127 × 2^-7 at both ends puts each channel's maximum in every layout below.
+    const values: number[] = [127 * s, -127 * s];
+    for (let k = -127; k < 127; k++) values.push((k + 0.5) * s, Math.fround((k + 0.5) * s * (1 - 2 ** -24)));
+    for (let i = 0; i < 2000; i++) values.push(Math.fround(Math.sin(i * 1.7) * 127 * s));
+    values.push(0, -0, 127 * s, -127 * s);
+    const w = Float32Array.from(values);
+    for (const [shape, axis] of [
+      [[2, w.length / 2], 0],
+      [[1, 1, w.length / 2, 2], 3],
+      [[w.length], null],
+    ] as const) {
+      const q = quantizeWeightsSymmetric(w, shape, axis);
+      const inner = axis === 0 ? w.length / 2 : 1;
+      w.forEach((x, k) => {
+        const c = axis === null ? 0 : axis === 0 ? Math.floor(k / inner) : k % 2;
+        expect(q.scale[c]).toBe(s);
+        if (q.data[k] !== quantizeValue(x, q.scale[c], 0, -127, 127)) throw new Error(`${x} (${k})`);
+      });
+      expect(q.data[2]).toBe(-127); // -126.5 rounds away from zero
+      expect(q.data[3]).toBe(-126); // just above -126.5
+    }
+  });
+
   it('per channel on the last axis (depthwise) and per tensor', () => {
     const w = new Float32Array([1, -4, -2, 2]); // shape [1,1,2,2], channels on axis 3: [1,-2], [-4,2]
     const dw = quantizeWeightsSymmetric(w, [1, 1, 2, 2], 3);

@@ -27,38 +27,75 @@ export function quantizeWeightsSymmetric(
   const channels = axis === null ? 1 : shape[axis];
   const inner = axis === null ? n : shape.slice(axis + 1).reduce((a, b) => a * b, 1);
   const outer = channels * inner === 0 ? 0 : n / (channels * inner);
-  // Flat index = (o * channels + c) * inner + i: loop in that order so no division per element.
-  const maxAbs = new Float64Array(channels);
-  for (let o = 0, k = 0; o < outer; o++) {
-    for (let c = 0; c < channels; c++) {
-      let m = maxAbs[c];
-      for (let i = 0; i < inner; i++, k++) {
+  const data = new Int8Array(n);
+  const bits = new Int32Array(values.buffer, values.byteOffset, n);
+  const scale = new Array<number>(channels);
+  if (outer === 1 && inner > 1) {
+    // Channel-major (axis 0, or per tensor): each channel's block is scanned for its maximum and
+    // quantized while it is still in cache.
+    for (let c = 0, k0 = 0; c < channels; c++, k0 += inner) {
+      const end = k0 + inner;
+      let m = 0;
+      for (let k = k0; k < end; k++) {
         const a = Math.abs(values[k]);
         if (a > m) m = a;
       }
-      maxAbs[c] = m;
+      const s = (scale[c] = symmetricScale(m, 127));
+      for (let k = k0; k < end; k++) data[k] = quantizeSymmetric127(values[k], bits[k] >> 31, s);
+    }
+    return { data, scale, zeroPoint: new Array<number>(channels).fill(0), axis: axis ?? 0 };
+  }
+  // Flat index = (o * channels + c) * inner + i: loop in that order so no division per element.
+  // Channels-last tensors (inner 1: DEPTHWISE_CONV_2D, axis 3) step a channel counter instead.
+  const maxAbs = new Float64Array(channels);
+  if (inner === 1) {
+    for (let k = 0, c = 0; k < n; k++) {
+      const a = Math.abs(values[k]);
+      if (a > maxAbs[c]) maxAbs[c] = a;
+      if (++c === channels) c = 0;
+    }
+  } else {
+    for (let o = 0, k = 0; o < outer; o++) {
+      for (let c = 0; c < channels; c++) {
+        let m = maxAbs[c];
+        for (let i = 0; i < inner; i++, k++) {
+          const a = Math.abs(values[k]);
+          if (a > m) m = a;
+        }
+        maxAbs[c] = m;
+      }
     }
   }
-  const scale = Array.from(maxAbs, (m) => symmetricScale(m, 127));
-  const data = new Int8Array(n);
-  for (let o = 0, k = 0; o < outer; o++) {
-    for (let c = 0; c < channels; c++) {
-      const s = scale[c];
-      const inv = 1 / s;
-      for (let i = 0; i < inner; i++, k++) {
-        // quantizeValue(x, s, 0, -127, 127) inlined: round(x / s) half away from zero, clamped.
-        // x * inv is within a few ulp of x / s; only a value that close to a .5 tie could round
-        // differently, so those (rare) take the exact division.
-        let a = Math.abs(values[k] * inv);
-        const frac = a - Math.floor(a);
-        if (frac > 0.4999999 && frac < 0.5000001) a = Math.abs(values[k] / s);
-        const r = Math.round(a);
-        const q = values[k] < 0 ? -r : r;
-        data[k] = q < -127 ? -127 : q > 127 ? 127 : q;
+  for (let c = 0; c < channels; c++) scale[c] = symmetricScale(maxAbs[c], 127);
+  if (inner === 1) {
+    for (let k = 0, c = 0; k < n; k++) {
+      data[k] = quantizeSymmetric127(values[k], bits[k] >> 31, scale[c]);
+      if (++c === channels) c = 0;
+    }
+  } else {
+    for (let o = 0, k = 0; o < outer; o++) {
+      for (let c = 0; c < channels; c++) {
+        const s = scale[c];
+        for (let i = 0; i < inner; i++, k++) data[k] = quantizeSymmetric127(values[k], bits[k] >> 31, s);
       }
     }
   }
   return { data, scale, zeroPoint: new Array<number>(channels).fill(0), axis: axis ?? 0 };
+}
+
+/** The largest double below 0.5: adding it then truncating rounds half away from zero exactly. */
+const JUST_UNDER_HALF = 0.49999999999999994;
+
+/**
+ * quantizeValue(x, s, 0, -127, 127) without a data-dependent branch: round(|x / s|) half away
+ * from zero as trunc(|x / s| + JUST_UNDER_HALF) (exact for every double: with 0.5 instead,
+ * 0.49999999999999994 would round up), clamped, then the sign from the float's sign bit (`sign`
+ * is its bits >> 31: 0 or -1). Weights have random signs and fractions, so a branch on either
+ * mispredicts every other weight, which cost three times the whole loop.
+ */
+function quantizeSymmetric127(x: number, sign: number, s: number): number {
+  const r = Math.min((Math.abs(x / s) + JUST_UNDER_HALF) | 0, 127);
+  return (r ^ sign) - sign;
 }
 
 /**
@@ -121,11 +158,10 @@ export function halfFromBits(b: number): number {
     const half = 1 << (shift - 1);
     return sign | (h + (rem > half || (rem === half && h & 1) ? 1 : 0));
   }
-  let h = sign | (e << 10) | (mant >>> 13);
-  const rem = mant & 0x1fff;
-  // A carry out of the mantissa correctly bumps the exponent (up to Inf).
-  if (rem > 0x1000 || (rem === 0x1000 && h & 1)) h++;
-  return h;
+  // Round to nearest even without a branch: the dropped 13 bits plus 0xfff plus the kept lsb
+  // reach 0x2000 exactly when they are over half, or half with an odd lsb. A carry out of the
+  // mantissa correctly bumps the exponent (up to Inf).
+  return (sign | (e << 10) | (mant >>> 13)) + (((mant & 0x1fff) + 0xfff + ((mant >>> 13) & 1)) >>> 13);
 }
 
 /** float32 values -> half bits (on the raw bits, without a per-value store). */
