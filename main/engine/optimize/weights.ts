@@ -4,6 +4,7 @@
  * scales are float32 values, as the model stores them.
  */
 import { quantizeValue, symmetricScale, INT32_MAX, INT32_MIN } from '../quant/math';
+import { quantizeChannelBlocksSimd, toFloat16Simd } from './wasm/weights-simd';
 
 export interface QuantizedWeights {
   data: Int8Array;
@@ -27,6 +28,10 @@ export function quantizeWeightsSymmetric(
   const channels = axis === null ? 1 : shape[axis];
   const inner = axis === null ? n : shape.slice(axis + 1).reduce((a, b) => a * b, 1);
   const outer = channels * inner === 0 ? 0 : n / (channels * inner);
+  if (outer === 1 && inner > 1) {
+    const simd = quantizeChannelBlocksSimd(values, channels, inner);
+    if (simd) return { ...simd, zeroPoint: new Array<number>(channels).fill(0), axis: axis ?? 0 };
+  }
   const data = new Int8Array(n);
   const bits = new Int32Array(values.buffer, values.byteOffset, n);
   const scale = new Array<number>(channels);
@@ -94,7 +99,8 @@ const JUST_UNDER_HALF = 0.49999999999999994;
  * mispredicts every other weight, which cost three times the whole loop.
  */
 function quantizeSymmetric127(x: number, sign: number, s: number): number {
-  const r = Math.min((Math.abs(x / s) + JUST_UNDER_HALF) | 0, 127);
+  // min before the truncation: NaN gives 0 and ±Inf 127, as WebAssembly's saturating truncation.
+  const r = Math.min(Math.abs(x / s) + JUST_UNDER_HALF, 127) | 0;
   return (r ^ sign) - sign;
 }
 
@@ -166,6 +172,8 @@ export function halfFromBits(b: number): number {
 
 /** float32 values -> half bits (on the raw bits, without a per-value store). */
 export function toFloat16(values: Float32Array): Uint16Array {
+  const simd = toFloat16Simd(values);
+  if (simd) return simd;
   const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
   const out = new Uint16Array(values.length);
   for (let k = 0; k < bits.length; k++) out[k] = halfFromBits(bits[k]);

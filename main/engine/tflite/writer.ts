@@ -38,8 +38,7 @@ class CompactBuilder extends flatbuffers.Builder {
     this.vectorBytes = elemSize * numElems;
     this.inVector = true;
     this.vectorHasOffsets = false;
-    this.vectorKey =
-      this.vectorBytes <= DEDUPE_MAX_BYTES || elemSize > 1 ? `${elemSize}:${alignment}:` : '';
+    this.vectorKey = this.vectorBytes <= DEDUPE_MAX_BYTES || elemSize > 1 ? `${elemSize}:${alignment}:` : '';
     super.startVector(elemSize, numElems, alignment);
   }
 
