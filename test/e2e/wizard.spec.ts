@@ -61,6 +61,10 @@ test('(a) no data + CPU + latency → dynamic range; size ratio and accuracy del
   await expect(
     rec.locator('[data-testid="plan-option-recommended-step"]').first().locator('li').first(),
   ).not.toBeEmpty();
+  // The expected size is one figure when both ends of the range print alike (not "X KiB–X KiB").
+  const size = (await page.getByTestId('plan-option-recommended-size').textContent())!;
+  expect(size).toMatch(/about \d+(\.\d+)? KiB/);
+  expect(size).not.toMatch(/(\d+(\.\d+)? KiB)–\1/);
   await next(page); // Run
   await step(page, 'run');
   await expect(page.getByTestId('run-progress')).toBeVisible();
