@@ -3,7 +3,8 @@
  * (quantization_spec.md): which input holds weights (symmetric int8, per channel on `axis`),
  * which holds the bias (int32 / int64, scale = input scale × weight scale), fixed output
  * parameters, and the ops whose inputs and outputs must share parameters. An op missing from
- * this table has no integer kernel in TFLite and stays float (or fails --strict).
+ * this table stays float (or fails --strict): either TFLite has no integer kernel for it, or (the
+ * recurrent ops and SVDF, listed in full-integer.ts) Lowbit does not quantize it yet.
  */
 export interface OpQuantSpec {
   weights?: { slot: number; axis: number };
