@@ -75,6 +75,52 @@ describe('fast exact quantization math (issue 3)', () => {
     }
   });
 
+  it('mbqm (fast path for |x| < 2^22, limb path otherwise) equals the BigInt reference everywhere', () => {
+    const refMbqm = (x: number, m: number, shift: number) =>
+      refRdbpot(refSrdhm(shift > 0 ? x << shift : x, m), shift > 0 ? 0 : -shift);
+    const check = (x: number, m: number, shift: number) => {
+      const r = refMbqm(x, m, shift);
+      const got = mbqm(x, m, shift);
+      if (got !== r) throw new Error(`mbqm(${x}, ${m}, ${shift}) = ${got}, reference ${r}`);
+      if (multiplyByQuantizedMultiplier(x, m, shift) !== r)
+        throw new Error(`multiplyByQuantizedMultiplier(${x}, ${m}, ${shift}) disagrees with the reference`);
+    };
+    const F = 4194304; // 2^22: the fast path's bound
+    const xs = [0, 1, -1, 2, -2, F - 1, -(F - 1), F, -F, F + 1, -F - 1, 2147483647, -2147483648];
+    const ms = [0, 1, -1, 1073741824, 1073741825, 1518500250, 2147483647, -2147483648, -1073741824, 12345];
+    for (const x of xs) for (const m of ms) for (let shift = -31; shift <= 31; shift++) check(x, m, shift);
+    // Exact ties of both roundings: x * m = (2k + 1) * 2^30 and srdhm results at odd multiples
+    // of half the divisor, with both signs.
+    for (let e = 1; e <= 31; e++) {
+      for (const k of [1, 3, 5, 7, 1001]) {
+        for (const sign of [1, -1]) {
+          check(sign * k * 32768, 32768, 0); // (k * 2^30 / 2^31) = k / 2: a tie of srdhm
+          // srdhm(x, 2^30) = x / 2 (exact for even x); pick x so that x / 2 = k * 2^(e-1), a tie of rdbpot.
+          const x = sign * k * 2 ** e;
+          if (Math.abs(x) < 2 ** 31) check(x, 1073741824, -e);
+        }
+      }
+    }
+    for (let k = 0; k < 200000; k++) {
+      // Mostly the fast path's range (as int8/int16 accumulators), but also its boundary and beyond.
+      const r = k % 4;
+      const x =
+        r === 0
+          ? int32() >> (rnd() % 32)
+          : r === 1
+            ? int32() >> 9
+            : r === 2
+              ? F - 64 + (rnd() % 128)
+              : int32();
+      const xr = r === 2 && rnd() % 2 ? -x : x;
+      const m = k % 5 === 0 ? int32() : 1073741824 + (rnd() % 1073741824);
+      const shift = (rnd() % 63) - 31;
+      // Half the positive shifts keep the left shift in range as real scales do; half wrap.
+      const xs2 = shift > 0 && k % 2 ? xr >> shift : xr;
+      check(xs2, m, shift);
+    }
+  });
+
   it('mbqm64 equals the int64 TFLite formula for |x| < 2^47', () => {
     expect(mbqm64(1000, 1073741824, 0)).toBe(500); // 0.5 * 1000
     expect(mbqm64(-1001, 1073741824, 0)).toBe(-500); // -500.5 rounds up (toward +inf)

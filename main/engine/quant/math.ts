@@ -277,10 +277,29 @@ export function rdbpot(x: number, exponent: number): number {
 /**
  * multiplyByQuantizedMultiplier (int32 x, double-rounding reference form) without BigInt:
  * the left shift wraps like C's int32 multiply would (it never does for sane scales).
+ *
+ * Fast path (every accumulator of a real int8 layer): when |x| < 2^22 (after the left shift),
+ * x * multiplier + 2^30 is below 2^53 in magnitude, so it is exact in a double, and
+ * SaturatingRoundingDoublingHighMul's nudge-and-truncate equals floor((x * m + 2^30) / 2^31)
+ * (for negative products, trunc((p + 1 - 2^30) / 2^31) = ceil(...) = floor((p + 2^30) / 2^31)).
+ * RoundingDivideByPOT is then done in int32 bit arithmetic without branches: the result is
+ * (t >> e) + 1 exactly when the remainder exceeds (mask >> 1) + (t < 0). Other inputs take the
+ * limb path (srdhm, rdbpot). Checked against both and a BigInt reference in math-fast.test.ts.
  */
 export function mbqm(x: number, multiplier: number, shift: number): number {
-  if (shift > 0) return srdhm(Math.imul(x, POW2[shift]), multiplier);
-  return rdbpot(srdhm(x, multiplier), -shift);
+  if (shift > 0) x = Math.imul(x, POW2[shift]);
+  if (x < 4194304 && x > -4194304) {
+    // * 2^-31 is exact (a power of two), so floor sees the exact quotient.
+    const t = Math.floor((x * multiplier + 1073741824) * 4.656612873077393e-10);
+    if (shift >= 0) return t;
+    const e = -shift;
+    if (e > 31) return rdbpot(t, e);
+    const mask = POW2[e] - 1;
+    // |t| <= 2^22, so the sum below is negative (top bit set) exactly when remainder > threshold.
+    return (t >> e) + (((mask >>> 1) + (t >>> 31) - (t & mask)) >>> 31);
+  }
+  const h = srdhm(x, multiplier);
+  return shift >= 0 ? h : rdbpot(h, -shift);
 }
 
 /**
