@@ -50,132 +50,176 @@ export interface ConvShape {
 type IntArray = Int8Array | Uint8Array | Int16Array;
 
 /**
- * The shared multiply-accumulate walk: for every output pixel and channel, calls
- * finish(acc, oc) with acc = sum over in-image taps of filter * input, and stores the result.
- * `input` and `filter` already include any zero-point offsets, so the inner loop is a plain dot
- * product over the weights' depth. Out-of-image taps are skipped (they contribute real zero).
- * Integer form: int32 inputs, int16 weights.
+ * The weights [out_c, kh, kw, kC] laid out tap-major, [kh, kw, kC, out_c], so that for one input
+ * value the weights of every output channel are contiguous (`add` is applied to each value:
+ * TFLite's uint8 filter offset, or 0). Written into `out`, which has the weights' length.
  */
-function convWalkInt(
+export function tapMajorWeights<T extends Float32Array>(
   s: ConvShape,
-  input: Int32Array,
-  filter: Int16Array,
-  output: { [i: number]: number },
-  finish: (acc: number, oc: number) => number,
-): void {
-  const { inH, inW, inC, kH, kW, kC, outC, dilationH, dilationW } = s;
-  const perGroup = outC / (inC / kC);
-  const filterStride = kH * kW * kC;
-  let o = 0;
-  for (let b = 0; b < s.batches; b++) {
-    for (let oy = 0; oy < s.outH; oy++) {
-      const y0 = oy * s.strideH - s.padH;
-      for (let ox = 0; ox < s.outW; ox++) {
-        const x0 = ox * s.strideW - s.padW;
-        for (let oc = 0; oc < outC; oc++) {
-          const cBase = ((oc / perGroup) | 0) * kC;
-          const fBase = oc * filterStride;
-          let acc = 0;
-          for (let fy = 0; fy < kH; fy++) {
-            const iy = y0 + dilationH * fy;
-            if (iy < 0 || iy >= inH) continue;
-            const rowBase = (b * inH + iy) * inW;
-            for (let fx = 0; fx < kW; fx++) {
-              const ix = x0 + dilationW * fx;
-              if (ix < 0 || ix >= inW) continue;
-              const ib = (rowBase + ix) * inC + cBase;
-              const fb = fBase + (fy * kW + fx) * kC;
-              for (let c = 0; c < kC; c++) acc += filter[fb + c] * input[ib + c];
-            }
-          }
-          output[o++] = finish(acc, oc);
-        }
-      }
-    }
+  filter: ArrayLike<number>,
+  add: number,
+  out: T,
+): T {
+  const taps = s.kH * s.kW * s.kC;
+  for (let oc = 0; oc < s.outC; oc++) {
+    const src = oc * taps;
+    for (let t = 0; t < taps; t++) out[t * s.outC + oc] = filter[src + t] + add;
   }
+  return out;
 }
 
-/** convWalkInt for float32 data (a separate copy keeps each inner loop monomorphic for V8). */
-function convWalkFloat(
+/*
+ * The multiply-accumulate walk, in two monomorphic copies (float and integer data) so each inner
+ * loop sees one array type: for output pixel (b, y0, x0) (window origin), acc[oc] = sum over the
+ * in-image taps (fy, fx, c), in that order, of input * weight, with weights tap-major
+ * (tapMajorWeights). Out-of-image taps are skipped (they contribute real zero). Each acc[oc]
+ * receives its products in the same (fy, fx, c) order as a per-channel loop would, so float sums
+ * are bit-identical to that order; integer sums are exact in doubles (|acc| < 2^53).
+ */
+function pixelFloat(
   s: ConvShape,
   input: Float32Array,
-  filter: Float32Array,
-  output: { [i: number]: number },
-  finish: (acc: number, oc: number) => number,
+  w: Float32Array,
+  b: number,
+  y0: number,
+  x0: number,
+  acc: Float64Array,
 ): void {
   const { inH, inW, inC, kH, kW, kC, outC, dilationH, dilationW } = s;
-  const perGroup = outC / (inC / kC);
-  const filterStride = kH * kW * kC;
-  let o = 0;
-  for (let b = 0; b < s.batches; b++) {
-    for (let oy = 0; oy < s.outH; oy++) {
-      const y0 = oy * s.strideH - s.padH;
-      for (let ox = 0; ox < s.outW; ox++) {
-        const x0 = ox * s.strideW - s.padW;
-        for (let oc = 0; oc < outC; oc++) {
-          const cBase = ((oc / perGroup) | 0) * kC;
-          const fBase = oc * filterStride;
-          let acc = 0;
-          for (let fy = 0; fy < kH; fy++) {
-            const iy = y0 + dilationH * fy;
-            if (iy < 0 || iy >= inH) continue;
-            const rowBase = (b * inH + iy) * inW;
-            for (let fx = 0; fx < kW; fx++) {
-              const ix = x0 + dilationW * fx;
-              if (ix < 0 || ix >= inW) continue;
-              const ib = (rowBase + ix) * inC + cBase;
-              const fb = fBase + (fy * kW + fx) * kC;
-              for (let c = 0; c < kC; c++) acc += filter[fb + c] * input[ib + c];
-            }
-          }
-          output[o++] = finish(acc, oc);
+  const groups = inC / kC;
+  const perGroup = outC / groups;
+  for (let oc = 0; oc < outC; oc++) acc[oc] = 0;
+  for (let fy = 0; fy < kH; fy++) {
+    const iy = y0 + dilationH * fy;
+    if (iy < 0 || iy >= inH) continue;
+    const rowBase = (b * inH + iy) * inW;
+    for (let fx = 0; fx < kW; fx++) {
+      const ix = x0 + dilationW * fx;
+      if (ix < 0 || ix >= inW) continue;
+      const ip = (rowBase + ix) * inC;
+      const tap = (fy * kW + fx) * kC;
+      for (let g = 0; g < groups; g++) {
+        const oc0 = g * perGroup;
+        const oc1 = oc0 + perGroup;
+        for (let c = 0; c < kC; c++) {
+          const xv = input[ip + g * kC + c];
+          const wb = (tap + c) * outC;
+          for (let oc = oc0; oc < oc1; oc++) acc[oc] += xv * w[wb + oc];
         }
       }
     }
   }
 }
 
-/** Float convolution; bias may be null. Writes every output element. */
+/**
+ * pixelFloat for integer data: inputs with offsets applied and tap-major weights, both integers
+ * held in float32 (exact below 2^24; inputs and weights here are within 16 bits), so every product
+ * and sum is an exact integer in double. Zero inputs are skipped (they add exact zeros).
+ */
+function pixelInt(
+  s: ConvShape,
+  input: Float32Array,
+  w: Float32Array,
+  b: number,
+  y0: number,
+  x0: number,
+  acc: Float64Array,
+): void {
+  const { inH, inW, inC, kH, kW, kC, outC, dilationH, dilationW } = s;
+  const groups = inC / kC;
+  const perGroup = outC / groups;
+  for (let oc = 0; oc < outC; oc++) acc[oc] = 0;
+  for (let fy = 0; fy < kH; fy++) {
+    const iy = y0 + dilationH * fy;
+    if (iy < 0 || iy >= inH) continue;
+    const rowBase = (b * inH + iy) * inW;
+    for (let fx = 0; fx < kW; fx++) {
+      const ix = x0 + dilationW * fx;
+      if (ix < 0 || ix >= inW) continue;
+      const ip = (rowBase + ix) * inC;
+      const tap = (fy * kW + fx) * kC;
+      for (let g = 0; g < groups; g++) {
+        const oc0 = g * perGroup;
+        const oc1 = oc0 + perGroup;
+        for (let c = 0; c < kC; c++) {
+          const xv = input[ip + g * kC + c];
+          if (xv === 0) continue; // adds exact zeros: skipping them changes no integer sum
+          const wb = (tap + c) * outC;
+          for (let oc = oc0; oc < oc1; oc++) acc[oc] += xv * w[wb + oc];
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Float convolution; bias may be null. `weights` are tap-major (tapMajorWeights); `acc` is
+ * scratch of out_c entries. Sums in double, then bias, stored as float32 (within 1e-5 relative
+ * of TFLite's float32 accumulation), clamped to the fused activation range. Writes every output.
+ */
 export function conv2dFloat(
   s: ConvShape,
   input: Float32Array,
-  filter: Float32Array,
+  weights: Float32Array,
   bias: Float64Array | null,
   output: Float32Array,
   actMin: number,
   actMax: number,
+  acc: Float64Array,
 ): void {
-  convWalkFloat(s, input, filter, output, (acc, oc) => {
-    const v = bias ? acc + bias[oc] : acc;
-    return v < actMin ? actMin : v > actMax ? actMax : v;
-  });
+  const outC = s.outC;
+  let o = 0;
+  for (let b = 0; b < s.batches; b++) {
+    for (let oy = 0; oy < s.outH; oy++) {
+      const y0 = oy * s.strideH - s.padH;
+      for (let ox = 0; ox < s.outW; ox++) {
+        pixelFloat(s, input, weights, b, y0, ox * s.strideW - s.padW, acc);
+        for (let oc = 0; oc < outC; oc++) {
+          const v = bias !== null ? acc[oc] + bias[oc] : acc[oc];
+          output[o++] = v < actMin ? actMin : v > actMax ? actMax : v;
+        }
+      }
+    }
+  }
 }
 
 /**
  * Integer convolution for int8 (per-channel), uint8 (per-tensor, with weight offset) and 16x8.
  * acc = sum((w + filterOffset) * (x + inputOffset)) + bias, requantized per output channel.
- * `int64` selects TFLite's int64 accumulator and its int64 MultiplyByQuantizedMultiplier.
- * `scratch` (input-sized) receives x + inputOffset; `filterWithOffset` is the weights with the
- * uint8 zero point already removed (or the int8 weights themselves).
+ * `int64` selects TFLite's int64 accumulator and its int64 MultiplyByQuantizedMultiplier;
+ * otherwise the exact sum is wrapped to int32 (`| 0`) as C's int32 accumulator would be.
+ * `scratch` (input-sized) receives x + inputOffset; `weights` are tap-major with the uint8 zero
+ * point already removed (or the int8 weights themselves); `acc` is scratch of out_c entries.
  */
 export function conv2dQuant(
   s: ConvShape,
   input: IntArray,
-  filterWithOffset: Int16Array,
+  weights: Float32Array,
   bias: Float64Array | null,
   output: IntArray,
   q: ConvQuant,
   int64: boolean,
-  scratch: Int32Array,
+  scratch: Float32Array,
+  acc: Float64Array,
 ): void {
   const { inputOffset, outputOffset, multipliers, shifts, actMin, actMax } = q;
   for (let i = 0; i < input.length; i++) scratch[i] = input[i] + inputOffset;
-  convWalkInt(s, scratch, filterWithOffset, output, (acc, oc) => {
-    if (bias) acc += bias[oc];
-    let v = int64 ? mbqm64(acc, multipliers[oc], shifts[oc]) : mbqm(acc | 0, multipliers[oc], shifts[oc]);
-    v += outputOffset;
-    return v < actMin ? actMin : v > actMax ? actMax : v;
-  });
+  const outC = s.outC;
+  let o = 0;
+  for (let b = 0; b < s.batches; b++) {
+    for (let oy = 0; oy < s.outH; oy++) {
+      const y0 = oy * s.strideH - s.padH;
+      for (let ox = 0; ox < s.outW; ox++) {
+        pixelInt(s, scratch, weights, b, y0, ox * s.strideW - s.padW, acc);
+        for (let oc = 0; oc < outC; oc++) {
+          const a = bias !== null ? acc[oc] + bias[oc] : acc[oc];
+          let v = int64 ? mbqm64(a, multipliers[oc], shifts[oc]) : mbqm(a | 0, multipliers[oc], shifts[oc]);
+          v += outputOffset;
+          output[o++] = v < actMin ? actMin : v > actMax ? actMax : v;
+        }
+      }
+    }
+  }
 }
 
 /** The weights with TFLite's filter offset (-zero point, uint8 only) applied once. */
@@ -189,12 +233,14 @@ export function offsetWeights(filter: Int8Array | Uint8Array, filterOffset: numb
  * zero point when the weights are per-channel, symmetric otherwise, as TFLite chooses), the
  * integer dot products are formed over in-image taps, and the result is scaled back to float:
  * per-channel: acc * channel_scale * input_scale + bias; per-tensor: bias + acc * (input_scale *
- * weight_scale). Each product is rounded to float32 as in the C code.
+ * weight_scale). Each product is rounded to float32 as in the C code. `weights` are the int8
+ * weights tap-major; `scratch` (input-sized) receives the quantized input, `centered` the same
+ * minus the zero point; `acc` is scratch of out_c entries.
  */
 export function conv2dHybrid(
   s: ConvShape,
   input: Float32Array,
-  filter: Int8Array,
+  weights: Float32Array,
   scales: Float32Array,
   perChannel: boolean,
   bias: Float64Array | null,
@@ -202,10 +248,12 @@ export function conv2dHybrid(
   actMin: number,
   actMax: number,
   scratch: Int8Array,
+  centered: Float32Array,
+  acc: Float64Array,
 ): void {
   const f32 = Math.fround;
-  const perGroup = s.outC / (s.inC / s.kC);
   const batchSize = s.inH * s.inW * s.inC;
+  const outC = s.outC;
   let o = 0;
   for (let b = 0; b < s.batches; b++) {
     let inScale: number;
@@ -215,32 +263,20 @@ export function conv2dHybrid(
       inScale = r.scale;
       zp = r.offset;
     } else inScale = f32(symmetricQuantizeFloats(input, b * batchSize, batchSize, scratch) * scales[0]);
+    for (let i = b * batchSize; i < (b + 1) * batchSize; i++) centered[i] = scratch[i] - zp;
     for (let oy = 0; oy < s.outH; oy++) {
       const y0 = oy * s.strideH - s.padH;
       for (let ox = 0; ox < s.outW; ox++) {
-        const x0 = ox * s.strideW - s.padW;
-        for (let oc = 0; oc < s.outC; oc++) {
-          const cBase = Math.floor(oc / perGroup) * s.kC;
-          let acc = 0;
-          for (let fy = 0; fy < s.kH; fy++) {
-            const iy = y0 + s.dilationH * fy;
-            if (iy < 0 || iy >= s.inH) continue;
-            for (let fx = 0; fx < s.kW; fx++) {
-              const ix = x0 + s.dilationW * fx;
-              if (ix < 0 || ix >= s.inW) continue;
-              const ib = ((b * s.inH + iy) * s.inW + ix) * s.inC + cBase;
-              const fb = ((oc * s.kH + fy) * s.kW + fx) * s.kC;
-              for (let c = 0; c < s.kC; c++) acc += filter[fb + c] * (scratch[ib + c] - zp);
-            }
-          }
-          acc |= 0;
+        pixelInt(s, centered, weights, b, y0, ox * s.strideW - s.padW, acc);
+        for (let oc = 0; oc < outC; oc++) {
+          const a = acc[oc] | 0;
           let v: number;
           if (perChannel) {
-            v = f32(f32(acc * scales[oc]) * inScale);
-            if (bias) v = f32(v + bias[oc]);
+            v = f32(f32(a * scales[oc]) * inScale);
+            if (bias !== null) v = f32(v + bias[oc]);
           } else {
-            v = f32(acc * inScale);
-            if (bias) v = f32(bias[oc] + v);
+            v = f32(a * inScale);
+            if (bias !== null) v = f32(bias[oc] + v);
           }
           output[o++] = v < actMin ? actMin : v > actMax ? actMax : v;
         }
@@ -304,16 +340,15 @@ export const conv2d: Kernel = {
     if (input.dtype === 'float32' && filter.dtype === 'float32' && output.dtype === 'float32') {
       const [lo, hi] = floatActivation(ctx, activation);
       const b = biasValues(ctx, bias, s.outC, ['float32']);
-      return () =>
-        conv2dFloat(
-          s,
-          input.data as Float32Array,
-          filter.data as Float32Array,
-          b,
-          output.data as Float32Array,
-          lo,
-          hi,
-        );
+      const acc = new Float64Array(s.outC);
+      // Constant weights are laid out once; computed ones (e.g. DEQUANTIZE of float16 weights)
+      // on every eval, which costs one pass over the weights.
+      const weights = new Float32Array(s.outC * s.kH * s.kW * s.kC);
+      if (filter.isConst) tapMajorWeights(s, filter.data as Float32Array, 0, weights);
+      return () => {
+        if (!filter.isConst) tapMajorWeights(s, filter.data as Float32Array, 0, weights);
+        conv2dFloat(s, input.data as Float32Array, weights, b, output.data as Float32Array, lo, hi, acc);
+      };
     }
     if (input.dtype === 'float32' && filter.dtype === 'int8' && output.dtype === 'float32') {
       if (!filter.isConst) ctx.unsupported('hybrid weights must be constant');
@@ -322,11 +357,14 @@ export const conv2d: Kernel = {
       const perChannel = hybridIsPerChannel(filter);
       const scales = Float32Array.from(weightScales(ctx, filter, s.outC, 0).scales);
       const scratch = new Int8Array(s.batches * s.inH * s.inW * s.inC);
+      const centered = new Float32Array(scratch.length);
+      const acc = new Float64Array(s.outC);
+      const weights = tapMajorWeights(s, filter.data as Int8Array, 0, new Float32Array(filter.data.length));
       return () =>
         conv2dHybrid(
           s,
           input.data as Float32Array,
-          filter.data as Int8Array,
+          weights,
           scales,
           perChannel,
           b,
@@ -334,6 +372,8 @@ export const conv2d: Kernel = {
           lo,
           hi,
           scratch,
+          centered,
+          acc,
         );
     }
     const combos: Record<string, string> = { int8: 'int8', uint8: 'uint8', int16: 'int8' };
@@ -345,9 +385,11 @@ export const conv2d: Kernel = {
     // 16x8: TFLite accumulates in int64 unless the bias is int32.
     const int64 = input.dtype === 'int16' && bias?.dtype !== 'int32';
     if (!filter.isConst) ctx.unsupported('quantized weights must be constant');
-    const weights = offsetWeights(filter.data as Int8Array | Uint8Array, q.filterOffset);
-    const scratch = new Int32Array(s.batches * s.inH * s.inW * s.inC);
+    const data = filter.data as Int8Array | Uint8Array;
+    const weights = tapMajorWeights(s, data, q.filterOffset, new Float32Array(data.length));
+    const scratch = new Float32Array(s.batches * s.inH * s.inW * s.inC);
+    const acc = new Float64Array(s.outC);
     return () =>
-      conv2dQuant(s, input.data as IntArray, weights, b, output.data as IntArray, q, int64, scratch);
+      conv2dQuant(s, input.data as IntArray, weights, b, output.data as IntArray, q, int64, scratch, acc);
   },
 };
