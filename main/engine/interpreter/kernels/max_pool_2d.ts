@@ -6,27 +6,84 @@
 import { activationRangeQuantized } from '../../quant/math';
 import type { EvalFn, Kernel, OpContext } from '../types';
 import { checkedActivation, floatActivation } from './conv_common';
-import { forEachWindow, poolShape, requireSameQuant, type PoolShape } from './pooling';
+import { poolShape, requireSameQuant, type PoolShape } from './pooling';
 
-type NumArray = Float32Array | Int8Array | Uint8Array | Int16Array;
+type IntArray = Int8Array | Uint8Array | Int16Array;
 
-export function maxPool(
+/*
+ * The window walk of forEachWindow (pooling.ts), written out in a float and an integer copy so
+ * each loop stays monomorphic and free of per-element calls. Every output takes the taps of its
+ * clipped window in (y, x) order, exactly as forEachWindow visits them.
+ */
+export function maxPoolFloat(
   s: PoolShape,
-  input: NumArray,
-  output: NumArray,
+  input: Float32Array,
+  output: Float32Array,
   lowest: number,
   lo: number,
   hi: number,
 ): void {
-  forEachWindow(s, (o, b, y0, y1, x0, x1, c) => {
-    let m = lowest;
-    for (let y = y0; y < y1; y++)
-      for (let x = x0; x < x1; x++) {
-        const v = input[((b * s.inH + y) * s.inW + x) * s.channels + c];
-        if (v > m) m = v;
+  const { inH, inW, channels } = s;
+  let o = 0;
+  for (let b = 0; b < s.batches; b++) {
+    for (let oy = 0; oy < s.outH; oy++) {
+      const yOrigin = oy * s.strideH - s.padH;
+      const y0 = Math.max(0, yOrigin);
+      const y1 = Math.min(inH, yOrigin + s.kH);
+      for (let ox = 0; ox < s.outW; ox++) {
+        const xOrigin = ox * s.strideW - s.padW;
+        const x0 = Math.max(0, xOrigin);
+        const x1 = Math.min(inW, xOrigin + s.kW);
+        for (let c = 0; c < channels; c++) {
+          let m = lowest;
+          for (let y = y0; y < y1; y++) {
+            const row = (b * inH + y) * inW;
+            for (let x = x0; x < x1; x++) {
+              const v = input[(row + x) * channels + c];
+              if (v > m) m = v;
+            }
+          }
+          output[o++] = m < lo ? lo : m > hi ? hi : m;
+        }
       }
-    output[o] = m < lo ? lo : m > hi ? hi : m;
-  });
+    }
+  }
+}
+
+/** maxPoolFloat for int8, uint8 and int16 data. */
+export function maxPoolInt(
+  s: PoolShape,
+  input: IntArray,
+  output: IntArray,
+  lowest: number,
+  lo: number,
+  hi: number,
+): void {
+  const { inH, inW, channels } = s;
+  let o = 0;
+  for (let b = 0; b < s.batches; b++) {
+    for (let oy = 0; oy < s.outH; oy++) {
+      const yOrigin = oy * s.strideH - s.padH;
+      const y0 = Math.max(0, yOrigin);
+      const y1 = Math.min(inH, yOrigin + s.kH);
+      for (let ox = 0; ox < s.outW; ox++) {
+        const xOrigin = ox * s.strideW - s.padW;
+        const x0 = Math.max(0, xOrigin);
+        const x1 = Math.min(inW, xOrigin + s.kW);
+        for (let c = 0; c < channels; c++) {
+          let m = lowest;
+          for (let y = y0; y < y1; y++) {
+            const row = (b * inH + y) * inW;
+            for (let x = x0; x < x1; x++) {
+              const v = input[(row + x) * channels + c];
+              if (v > m) m = v;
+            }
+          }
+          output[o++] = m < lo ? lo : m > hi ? hi : m;
+        }
+      }
+    }
+  }
 }
 
 const LOWEST: Record<string, number> = {
@@ -57,6 +114,8 @@ export const maxPool2d: Kernel = {
       );
     }
     const lowest = LOWEST[input.dtype];
-    return () => maxPool(s, input.data as NumArray, output.data as NumArray, lowest, lo, hi);
+    if (input.dtype === 'float32')
+      return () => maxPoolFloat(s, input.data as Float32Array, output.data as Float32Array, lowest, lo, hi);
+    return () => maxPoolInt(s, input.data as IntArray, output.data as IntArray, lowest, lo, hi);
   },
 };
