@@ -69,6 +69,15 @@ export function prepareSoftmaxQuantized(
   const outMax = spec.max;
   const expOf = (diff: number) =>
     expOnNegativeValues(32, mbqm(diff, multiplier, shift), SCALED_DIFF_INT_BITS);
+  // x - max of 8-bit values lies in [-255, 0]: exp (Q0.31) and its Q12.19 sum term for each of
+  // those 256 differences are tabulated once, indexed by -diff (same functions, same values).
+  const expTab = new Int32Array(256);
+  const sumTab = new Int32Array(256);
+  for (let d = 0; d < 256; d++) {
+    if (-d < diffMin) continue; // never read: such differences give the minimum output
+    expTab[d] = expOf(-d);
+    sumTab[d] = srMulByPOT(32, expTab[d], -ACCUM_INT_BITS); // Rescale Q0 -> Q12
+  }
   return () => {
     const x = input.data as Int8Array;
     const o = out.data as Int8Array;
@@ -79,14 +88,14 @@ export function prepareSoftmaxQuantized(
       let sum = 0; // Q12.19, wraps like int32
       for (let c = 0; c < depth; c++) {
         const diff = x[base + c] - max;
-        if (diff >= diffMin) sum = (sum + srMulByPOT(32, expOf(diff), -ACCUM_INT_BITS)) | 0; // Rescale Q0 -> Q12
+        if (diff >= diffMin) sum = (sum + sumTab[-diff]) | 0;
       }
       const { reciprocal, numBitsOverUnit } = getReciprocal(sum, ACCUM_INT_BITS);
       const exponent = numBitsOverUnit + 31 - outBits;
       for (let c = 0; c < depth; c++) {
         const diff = x[base + c] - max;
         if (diff >= diffMin) {
-          const unsat = rdbpot(srdhm(reciprocal, expOf(diff)), exponent);
+          const unsat = rdbpot(srdhm(reciprocal, expTab[-diff]), exponent);
           o[base + c] = clamp(unsat + outMin, outMin, outMax);
         } else o[base + c] = outMin;
       }
@@ -117,10 +126,10 @@ function prepareInt16(
   );
   // Scale x - max so that [-65535, 0] covers [-10, 0].
   const { multiplier, shift } = quantizeMultiplier((inScale * beta) / (10 / 65535));
+  const exps = new Int16Array(depth);
   return () => {
     const x = input.data as Int16Array;
     const o = out.data as Int16Array;
-    const exps = new Int16Array(depth);
     for (let i = 0; i < outer; i++) {
       const base = i * depth;
       let max = -32768;
