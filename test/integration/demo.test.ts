@@ -53,6 +53,13 @@ describe('lowbit demo (issue 5)', () => {
       expect(Math.abs(row('dynamic').accuracyDeltaPts)).toBeLessThanOrEqual(0.3);
       expect(Math.abs(row('int8').accuracyDeltaPts)).toBeLessThanOrEqual(0.5);
       expect(row('float16').sizeRatio).toBeLessThanOrEqual(0.52);
+      // Issue 5 asks int8 <= 0.27: measured 0.2764 (22,960 of 83,056 bytes). Not met, and not
+      // reachable with per-channel int8 on this model: at 0.27 the int8 weights, int32 biases and
+      // reshape shape (20,484 B) leave 1,941 B for everything else, while the float file's own
+      // structure is 1,408 B and the quantization parameters of 11 tensors, the QUANTIZE /
+      // DEQUANTIZE edges and the quantization record need ~1.2 kB more. This pins the measured value.
+      expect(row('int8').sizeRatio).toBeLessThanOrEqual(0.2765);
+      expect(row('int8').bytes).toBeLessThan(row('dynamic').bytes + 600);
       // Progress went to stderr, the table to stdout only.
       expect(r.stderr).toMatch(/evaluating int8: 2000\/2000/);
     },
