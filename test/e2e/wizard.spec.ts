@@ -123,6 +123,7 @@ test('(b) unlabelled sample + microcontroller → int8 with int8 I/O; arena, fit
   await expect(page.getByTestId('plan-run-summary')).toContainText(
     'full integer int8 with int8 input/output',
   );
+  await expect(page.getByTestId('plan-option-recommended-fit-label')).toHaveText(['Fits flash', 'Fits RAM']);
   await shootBoth(page, 'recommend');
   await next(page);
   await expect(page.getByTestId('run-stage')).toHaveText(/calibrating|evaluating|debugging/, {
