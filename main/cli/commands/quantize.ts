@@ -84,6 +84,8 @@ export const command: CliCommand = {
 
 Post-training quantization of a float32 .tflite model. float16 and dynamic need no data;
 int8 and int16x8 calibrate on representative samples run through Lowbit's interpreter.
+dynamic gives int8 weights to CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED and
+UNIDIRECTIONAL_SEQUENCE_LSTM (hybrid kernels); everything else stays float.
   --technique T            float16 | dynamic | int8 | int16x8
   --out OUT                output .tflite (never the input; written atomically)
   --calibration PATH       .npy (N samples stacked, or one), raw float32 .bin, a folder of them,
@@ -96,6 +98,8 @@ int8 and int16x8 calibrate on representative samples run through Lowbit's interp
   --io IO                  model input/output type: float (default) | int8 | uint8 | int16 (16x8)
   --per-tensor             per-tensor weights instead of per channel
   --fc-per-tensor          per-tensor FULLY_CONNECTED weights only (older runtimes, e.g. Arm NN 20.08)
+  --min-elements N         dynamic: weights with fewer elements stay float (default 1024, as LiteRT;
+                           an LSTM is quantized whole or not at all)
   --keep-float RULE        op:CONV_2D or tensor:<regex>; repeatable; recorded in the metadata
   --strict                 fail, listing every op without an integer kernel, instead of keeping it float
   --json                   print {"technique","inputBytes","outputBytes","sizeRatio","quantizedOps","floatOps","seconds","warnings":[]}`,
@@ -113,6 +117,7 @@ int8 and int16x8 calibrate on representative samples run through Lowbit's interp
         io: { type: 'string' },
         'per-tensor': { type: 'boolean' },
         'fc-per-tensor': { type: 'boolean' },
+        'min-elements': { type: 'string' },
         'keep-float': { type: 'string', multiple: true },
         strict: { type: 'boolean' },
         json: { type: 'boolean' },
@@ -137,6 +142,11 @@ int8 and int16x8 calibrate on representative samples run through Lowbit's interp
     if (percentile !== undefined && !Number.isFinite(percentile))
       throw new UsageError('--percentile must be a number');
     const keepFloat = (values['keep-float'] ?? []).map(parseKeepFloat);
+    const minElements = values['min-elements'] !== undefined ? Number(values['min-elements']) : undefined;
+    if (minElements !== undefined && !(Number.isInteger(minElements) && minElements >= 0))
+      throw new UsageError('--min-elements must be a non-negative integer');
+    if (minElements !== undefined && technique !== 'dynamic')
+      throw new UsageError('--min-elements applies to --technique dynamic only');
     const full = technique === 'int8' || technique === 'int16x8';
     if (full && !values.calibration && !values.strict)
       throw new UsageError(`--technique ${technique} needs --calibration PATH (representative samples)`);
@@ -158,6 +168,7 @@ int8 and int16x8 calibrate on representative samples run through Lowbit's interp
       perTensor: values['per-tensor'],
       perTensorFullyConnected: values['fc-per-tensor'],
       keepFloat,
+      minElements,
       strict: values.strict,
       signal: ctx.signal,
       onProgress: (done, total) => ctx.progress('calibration samples', done, total),

@@ -10,9 +10,11 @@
  *  - Weights with fewer than `minElements` (1024, LiteRT's default) elements stay float: the
  *    saving is negligible and small layers are the most sensitive.
  *  - Biases stay float (hybrid kernels add them in float).
+ *  - UNIDIRECTIONAL_SEQUENCE_LSTM: every weight matrix per tensor, all or none (see lstm.ts).
  * A weight buffer shared with another op gets its own int8 copy; the float one stays for that op.
  */
 import { throwIfAborted } from '../errors';
+import { checkSupport } from '../interpreter/support';
 import { BuiltinOperator, TensorType } from '../tflite/generated/tflite';
 import { addTensor, builtinOf, viewAs, bytesOf, isConstant, opcodeIndex, pruneUnused } from '../tflite/edit';
 import type { TflModel } from '../tflite/model';
@@ -20,6 +22,7 @@ import { asString } from '../tflite/names';
 import { recordQuantization } from './metadata';
 import { cloneModel } from './model-util';
 import { keepFloatMatcher, type KeepFloatRule } from './keep-float';
+import { quantizeLstmHybrid } from './lstm';
 import type { QuantizeResult } from './types';
 import { quantizeWeightsSymmetric } from './weights';
 
@@ -59,11 +62,37 @@ export function quantizeDynamicRange(input: TflModel, options: DynamicRangeOptio
   let quantizedOps = 0;
   let floatOps = 0;
   let converted = 0;
+  let lstms = 0;
   model.subgraphs.forEach((sg) => {
     const cache = new Map<number, number>();
     sg.operators.forEach((op, k) => {
       throwIfAborted(options.signal);
       const builtin = builtinOf(model, op);
+      if (builtin === BuiltinOperator.UNIDIRECTIONAL_SEQUENCE_LSTM) {
+        const outName = op.outputs[0] >= 0 ? asString(sg.tensors[op.outputs[0]].name) : '';
+        const weightNames = op.inputs
+          .filter((i, slot) => i >= 0 && slot > 0 && isConstant(model, sg.tensors[i]))
+          .map((i) => asString(sg.tensors[i].name));
+        if (
+          keep.op('UNIDIRECTIONAL_SEQUENCE_LSTM') ||
+          keep.tensor(outName) ||
+          weightNames.some(keep.tensor)
+        ) {
+          kept.push(`UNIDIRECTIONAL_SEQUENCE_LSTM #${k}`);
+          floatOps++;
+          return;
+        }
+        const r = quantizeLstmHybrid(model, sg, op, k, minElements, cache);
+        if (r.kind === 'quantized') {
+          converted += r.converted;
+          quantizedOps++;
+          lstms++;
+        } else {
+          if (r.kind === 'too-small') warnings.push(r.message);
+          floatOps++;
+        }
+        return;
+      }
       const spec = HYBRID[builtin];
       const inT = op.inputs[0] >= 0 ? sg.tensors[op.inputs[0]] : undefined;
       const wIndex = op.inputs[1] ?? -1;
@@ -124,12 +153,20 @@ export function quantizeDynamicRange(input: TflModel, options: DynamicRangeOptio
   });
   if (quantizedOps === 0)
     warnings.push(
-      'no CONV_2D, DEPTHWISE_CONV_2D or FULLY_CONNECTED weights large enough to quantize: the model is unchanged',
+      'no CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED or UNIDIRECTIONAL_SEQUENCE_LSTM weights large enough to quantize: the model is unchanged',
     );
   // Only a choice the model cannot show is recorded: int8 weights behind float activations say
   // "dynamic range" and their scale vectors say per-tensor or per-channel.
   if (kept.length > 0)
     recordQuantization(model, { technique: 'dynamic', perTensor: !!options.perTensor, keptFloat: kept });
   pruneUnused(model);
+  // Lowbit's hybrid LSTM lacks peephole, projection and layer norm: say so rather than hand back
+  // a model the app cannot run (checked only when an LSTM changed; the other hybrid kernels are
+  // complete).
+  if (lstms > 0)
+    for (const issue of checkSupport(model))
+      warnings.push(
+        `Lowbit's interpreter cannot run ${issue.opName} #${issue.opIndex} of the result: ${issue.message}`,
+      );
   return { model, warnings, quantizedOps, floatOps, convertedTensors: converted };
 }

@@ -5,6 +5,7 @@
  * version recomputed. Returns null for ops this table does not cover (their version is kept).
  */
 import { BuiltinOperator, TensorType, type OperatorT, type SubGraphT } from '../tflite/generated/tflite';
+import { lstmVersion } from './lstm';
 
 export function opVersion(builtin: BuiltinOperator, sg: SubGraphT, op: OperatorT): number | null {
   const type = (i: number, out = false) => {
@@ -118,6 +119,8 @@ export function opVersion(builtin: BuiltinOperator, sg: SubGraphT, op: OperatorT
       if (in0 === TensorType.INT16 || in0 === TensorType.FLOAT16) return 3;
       if (i8) return perChannel(0) ? 5 : 2;
       return 1;
+    case BuiltinOperator.UNIDIRECTIONAL_SEQUENCE_LSTM:
+      return lstmVersion(op, sg);
     case BuiltinOperator.RESHAPE:
     case BuiltinOperator.SQUEEZE:
     case BuiltinOperator.EXPAND_DIMS:
