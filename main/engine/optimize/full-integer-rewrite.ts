@@ -21,6 +21,7 @@ import { asString } from '../tflite/names';
 import type { Range } from './calibrate/index';
 import { minMaxOf } from './calibrate/types';
 import type { ModelIo, OpPlan } from './full-integer';
+import { rewriteIntegerLstm } from './lstm';
 import type { OpQuantSpec } from './op-specs';
 import { opVersion } from './versions';
 import { quantizeBias, quantizeWeightsSymmetric } from './weights';
@@ -93,7 +94,7 @@ export class Rewriter {
     }
     this.plan.forEach((p, k) => {
       const op = this.sg.operators[k];
-      if (p.quantize) this.quantizeOp(op, p.spec!);
+      if (p.quantize) this.quantizeOp(op, p.spec!, k);
       else {
         op.inputs = op.inputs.map((i) => (this.isTracked(i) ? this.getF(i) : i));
         for (const o of op.outputs) if (this.isFloatAct(o)) this.fVer.set(o, o);
@@ -261,7 +262,25 @@ export class Rewriter {
     return idx;
   }
 
-  private quantizeOp(op: OperatorT, spec: OpQuantSpec): void {
+  private quantizeOp(op: OperatorT, spec: OpQuantSpec, k: number): void {
+    if (spec.lstm) {
+      // Weights count themselves in quantizeWeights; the biases are added here.
+      this.convertedConstants += rewriteIntegerLstm(
+        {
+          model: this.model,
+          sg: this.sg,
+          ranges: this.ranges,
+          warnings: this.warnings,
+          quantized: (i) => this.getQ(i),
+          params: (i) => this.paramsOf(i),
+          quantizeOutput: (i) => this.toQuantizedInPlace(i),
+          weights: (i) => this.quantizeWeights(i, 0, true),
+        },
+        op,
+        k,
+      );
+      return;
+    }
     const sg = this.sg;
     const wSlot = spec.weights?.slot ?? -1;
     const inputs = [...op.inputs];

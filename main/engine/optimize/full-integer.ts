@@ -27,6 +27,7 @@ import { asString } from '../tflite/names';
 import { calibrate, type CalibrationMethod, type Range, type Sample } from './calibrate/index';
 import { checkInputRanges, type InputRangeReport } from './input-ranges';
 import { keepFloatMatcher, type KeepFloatRule } from './keep-float';
+import { lstmIntegerBlocker } from './lstm';
 import { readQuantizationRecord, recordQuantization } from './metadata';
 import { cloneModel } from './model-util';
 import { Rewriter } from './full-integer-rewrite';
@@ -35,11 +36,11 @@ import type { ProgressFn, QuantizeResult } from './types';
 
 /**
  * Ops with integer kernels in TFLite that this quantizer does not handle yet: recurrent ops whose
- * int8 form needs per-gate intermediate scales and an int16 cell state. They stay float behind
- * DEQUANTIZE/QUANTIZE (or fail --strict) with a message that says whose gap it is.
+ * int8 form needs gate parameters and an int16 state. They stay float behind DEQUANTIZE/QUANTIZE
+ * (or fail --strict) with a message that says whose gap it is. UNIDIRECTIONAL_SEQUENCE_LSTM is
+ * quantized (lstm.ts), except the forms Lowbit's integer kernel lacks (lstmIntegerBlocker).
  */
 const NOT_YET = new Set([
-  'UNIDIRECTIONAL_SEQUENCE_LSTM',
   'BIDIRECTIONAL_SEQUENCE_LSTM',
   'LSTM',
   'UNIDIRECTIONAL_SEQUENCE_RNN',
@@ -104,7 +105,11 @@ export function planFullInteger(model: TflModel, options: FullIntegerOptions = {
           ? 'TFLite has an integer kernel, but Lowbit does not quantize this op yet (its gate and state parameters)'
           : 'no integer kernel in TFLite',
       };
-    if (int16 && !spec.int16) return { quantize: false, name, reason: 'no 16x8 kernel in TFLite' };
+    if (spec.lstm) {
+      // Lowbit's own gaps (peephole, projection, layer norm, 16x8): no spec, so --strict lists them.
+      const blocker = lstmIntegerBlocker(model, sg, op, int16);
+      if (blocker) return { quantize: false, name, reason: blocker };
+    } else if (int16 && !spec.int16) return { quantize: false, name, reason: 'no 16x8 kernel in TFLite' };
     // Tensor rules match the op's outputs and its constant inputs (weights), not the activations
     // it reads, which belong to the op that produced them.
     const own = [...op.outputs, ...op.inputs.filter((i) => i >= 0 && isConstant(model, sg.tensors[i]))];

@@ -13,11 +13,20 @@
  *  - asymmetric_quantize_inputs is set (LiteRT's default hybrid scheme: inputs and the output
  *    state quantized per batch row with a zero point), which makes the op version 3.
  */
-import { BuiltinOperator, TensorType, type OperatorT, type SubGraphT } from '../tflite/generated/tflite';
-import { addTensor, bytesOf, isConstant, opcodeIndex, viewAs } from '../tflite/edit';
+import { QuantizationError } from '../errors';
+import {
+  BuiltinOperator,
+  QuantizationParametersT,
+  TensorType,
+  type OperatorT,
+  type SubGraphT,
+} from '../tflite/generated/tflite';
+import { addTensor, bufferAs, bytesOf, isConstant, opcodeIndex, quantParams, viewAs } from '../tflite/edit';
 import type { TflModel } from '../tflite/model';
 import { asString } from '../tflite/names';
-import { quantizeWeightsSymmetric } from './weights';
+import { lstmGateKey } from './calibrate/lstm';
+import type { Range } from './calibrate/types';
+import { quantizeBias, quantizeWeightsSymmetric } from './weights';
 
 /** Operand slots holding weight matrices/vectors that LiteRT quantizes in a hybrid LSTM. */
 export const LSTM_WEIGHT_SLOTS: readonly number[] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 16];
@@ -106,4 +115,146 @@ export function lstmVersion(op: OperatorT, sg: SubGraphT): number {
   if (in0 === TensorType.FLOAT32 && w === TensorType.INT8 && out0 === TensorType.FLOAT32)
     return opts?.asymmetricQuantizeInputs ? 3 : 2;
   return 1;
+}
+
+/**
+ * Full integer (TFLite's 8x8->16 integer LSTM, lstm_eval's LstmStepInteger8x8_16), as LiteRT's
+ * post-training quantizer lays it out (trained_lstm_int8.tflite is the structural reference):
+ *  - input: int8 asymmetric, from its calibrated range (shared with whatever produces it);
+ *  - weights 1-8: int8 symmetric per tensor; biases 12-15: int32, scale = input scale × that
+ *    gate's input-to-gate weight scale, zero point 0 (the recurrent half has no bias);
+ *  - output, output state (18) and the hidden intermediate (4): one int8 parameter set from the
+ *    output's calibrated range. Without projection the kernel writes the hidden state, computed at
+ *    the hidden scale, into the output state and the output, so the three must agree;
+ *  - cell state (19): int16 symmetric with a power-of-two scale 2^ceil(log2 max|c|) / 2^15 from
+ *    the calibrated cell range, kept within what the kernel accepts (2^-15 ... 2^-9);
+ *  - intermediates 0-3 (input_to_{input,forget,cell,output}_intermediate): without layer norm the
+ *    kernel computes gates in fixed Q3.12 and ignores them, so, as in the reference, they carry no
+ *    scale; the calibrated gate pre-activation ranges are recorded in their min/max fields, for
+ *    information (the form TFLite's calibrator writes). Q3.12 covers ±8: beyond it sigmoid and
+ *    tanh are within 4e-4 of their limits, so a gate that reaches further loses nothing.
+ * Peephole, projection and layer-norm LSTMs (which Lowbit's integer kernel lacks) and 16x8 stay
+ * float: see lstmIntegerBlocker.
+ */
+export interface LstmRewriteContext {
+  model: TflModel;
+  sg: SubGraphT;
+  ranges: Map<number, Range>;
+  warnings: string[];
+  /** The int8 version of an activation (QUANTIZE inserted when it comes from a float op). */
+  quantized(i: number): number;
+  params(i: number): { scale: number; zeroPoint: number };
+  /** The op's output converted in place to int8 with its group's parameters. */
+  quantizeOutput(i: number): void;
+  weights(i: number): { index: number; scale: number[] };
+}
+
+const GATES = ['input', 'forget', 'cell', 'output'];
+
+/** Why Lowbit cannot make this LSTM integer-only, or null when it can. */
+export function lstmIntegerBlocker(
+  model: TflModel,
+  sg: SubGraphT,
+  op: OperatorT,
+  int16: boolean,
+): string | null {
+  const at = (slot: number) => {
+    const i = op.inputs[slot];
+    return i !== undefined && i >= 0 ? sg.tensors[i] : undefined;
+  };
+  if (int16) return 'TFLite has a 16x8 LSTM (version 5), Lowbit has no kernel for it';
+  if ([9, 10, 11].some((s) => at(s))) return "Lowbit's integer LSTM has no peephole connections";
+  if (at(16) || at(17)) return "Lowbit's integer LSTM has no projection";
+  if ([20, 21, 22, 23].some((s) => at(s))) return "Lowbit's integer LSTM has no layer normalization";
+  const act =
+    (op.builtinOptions as { fusedActivationFunction?: number } | null)?.fusedActivationFunction ?? 4;
+  if (act !== 4 && act !== 6) return 'the integer LSTM computes TANH or SIGMOID cell activations only';
+  const cifg = !at(1);
+  for (const s of [1, 2, 3, 4, 5, 6, 7, 8, 12, 13, 14, 15]) {
+    if (cifg && (s === 1 || s === 5 || s === 12)) continue;
+    const t = at(s);
+    if (!t || t.type !== TensorType.FLOAT32 || !isConstant(model, t))
+      return `operand ${s} is not a constant float32 tensor`;
+  }
+  for (const s of [18, 19]) {
+    const t = at(s);
+    if (!t || !t.isVariable || t.type !== TensorType.FLOAT32)
+      return `state operand ${s} is not a float32 variable`;
+  }
+  return null;
+}
+
+/** Rewrites one planned LSTM in place; returns the number of biases it converted. */
+export function rewriteIntegerLstm(c: LstmRewriteContext, op: OperatorT, k: number): number {
+  let biases = 0;
+  const { model, sg } = c;
+  const inputs = [...op.inputs];
+  const x = c.quantized(op.inputs[0]);
+  inputs[0] = x;
+  const xScale = c.params(op.inputs[0]).scale;
+  for (let g = 0; g < 4; g++) {
+    const wSlot = 1 + g;
+    if (inputs[wSlot] < 0) continue; // CIFG: no input gate
+    const w = c.weights(inputs[wSlot]);
+    inputs[wSlot] = w.index;
+    inputs[5 + g] = c.weights(inputs[5 + g]).index;
+    const b = inputs[12 + g];
+    const bt = sg.tensors[b];
+    const qb = quantizeBias(bufferAs(model.buffers[bt.buffer].data, Float32Array), xScale, w.scale, 'int32');
+    inputs[12 + g] = addTensor(model, sg, {
+      name: asString(bt.name),
+      shape: bt.shape,
+      type: TensorType.INT32,
+      data: bytesOf(qb.data),
+      quant: { scale: qb.scale, zeroPoint: qb.zeroPoint },
+    });
+    biases++;
+  }
+  const out = op.outputs[0];
+  c.quantizeOutput(out);
+  const h = c.params(out);
+  const hState = sg.tensors[inputs[18]];
+  hState.type = TensorType.INT8;
+  hState.quantization = quantParams({ scale: [h.scale], zeroPoint: [h.zeroPoint] });
+  const cellIndex = inputs[19];
+  const cellRange = c.ranges.get(cellIndex);
+  if (!cellRange)
+    throw new QuantizationError(
+      `UNIDIRECTIONAL_SEQUENCE_LSTM #${k}: its cell state was never observed during calibration`,
+    );
+  const maxAbs = Math.max(Math.abs(cellRange.min), Math.abs(cellRange.max));
+  const bits = maxAbs > 0 ? Math.ceil(Math.log2(maxAbs)) : 0;
+  const intBits = Math.min(6, Math.max(0, bits));
+  if (bits > 6)
+    c.warnings.push(
+      `UNIDIRECTIONAL_SEQUENCE_LSTM #${k}: the cell state reaches ${maxAbs.toPrecision(4)}, beyond the ±64 an int16 cell state can hold in the integer kernel: it saturates`,
+    );
+  const cell = sg.tensors[cellIndex];
+  cell.type = TensorType.INT16;
+  cell.quantization = quantParams({ scale: [2 ** (intBits - 15)], zeroPoint: [0] });
+  op.intermediates = GATES.map((name, g) => {
+    const r = c.ranges.get(lstmGateKey(k, g));
+    const i = addTensor(model, sg, {
+      name: `input_to_${name}_intermediate`,
+      shape: [0],
+      type: TensorType.FLOAT32,
+    });
+    if (r) {
+      const q = new QuantizationParametersT();
+      q.min = [r.min];
+      q.max = [r.max];
+      sg.tensors[i].quantization = q;
+    }
+    return i;
+  });
+  op.intermediates.push(
+    addTensor(model, sg, {
+      name: 'effective_hidden_scale_intermediate',
+      shape: [0],
+      type: TensorType.INT8,
+      quant: { scale: [h.scale], zeroPoint: [h.zeroPoint] },
+    }),
+  );
+  op.inputs = inputs;
+  return biases;
 }

@@ -4,7 +4,8 @@
  * which holds the bias (int32 / int64, scale = input scale × weight scale), fixed output
  * parameters, and the ops whose inputs and outputs must share parameters. An op missing from
  * this table stays float (or fails --strict): either TFLite has no integer kernel for it, or (the
- * recurrent ops and SVDF, listed in full-integer.ts) Lowbit does not quantize it yet.
+ * recurrent ops other than UNIDIRECTIONAL_SEQUENCE_LSTM, and SVDF, listed in full-integer.ts)
+ * Lowbit does not quantize it yet. UNIDIRECTIONAL_SEQUENCE_LSTM has its own rules (lstm.ts).
  */
 export interface OpQuantSpec {
   weights?: { slot: number; axis: number };
@@ -17,6 +18,8 @@ export interface OpQuantSpec {
   int16: boolean;
   /** Takes its input in whatever form it comes (SHAPE reads only the shape). */
   anyInput?: boolean;
+  /** Quantized by lstm.ts (weights, biases, states and intermediates of its own). */
+  lstm?: boolean;
 }
 
 const free = (int16 = true): OpQuantSpec => ({ int16 });
@@ -66,4 +69,5 @@ export const OP_SPECS: Readonly<Record<string, OpQuantSpec>> = {
   MAXIMUM: shared(),
   MINIMUM: shared(),
   SHAPE: { int16: true, anyInput: true },
+  UNIDIRECTIONAL_SEQUENCE_LSTM: { int16: false, lstm: true },
 };

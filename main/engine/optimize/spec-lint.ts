@@ -9,6 +9,10 @@
  * fixed output parameters for SOFTMAX/LOGISTIC/TANH/LOG_SOFTMAX/L2_NORMALIZATION; one shared set
  * of parameters across the inputs and outputs of the data-movement ops; activation zero points
  * inside their dtype's range; int16 activations symmetric; scales positive and finite.
+ * Integer UNIDIRECTIONAL_SEQUENCE_LSTM (TFLite's 8x8->16 kernel): weights symmetric per tensor,
+ * gate biases int32 at input scale × input-to-gate weight scale, cell state int16 with a
+ * power-of-two scale in [2^-15, 2^-9], output state and hidden intermediate with the output's
+ * parameters, five intermediates.
  */
 import { BuiltinOperator, TensorType, type TensorT } from '../tflite/generated/tflite';
 import { builtinOf, bufferAs, isConstant } from '../tflite/edit';
@@ -112,6 +116,11 @@ export function lintQuantization(model: TflModel): LintFinding[] {
       if (!spec) return;
       const in0 = op.inputs[0] ?? -1;
       const out0 = op.outputs[0] ?? -1;
+      if (spec.lstm) {
+        if (quantized(in0) && sg.tensors[in0].type === TensorType.INT8)
+          lintLstm(model, sg.tensors, op.inputs, op.outputs, op.intermediates ?? [], k, add);
+        return;
+      }
       if (spec.weights) {
         const w = op.inputs[spec.weights.slot] ?? -1;
         if (w < 0 || sg.tensors[w].type !== TensorType.INT8 || !quantized(w)) return;
@@ -242,4 +251,102 @@ function checkBias(tensors: TensorT[], in0: number, w: number, b: number, k: num
       return;
     }
   }
+}
+
+const sameParams = (a: TensorT, b: TensorT) =>
+  !!a.quantization &&
+  !!b.quantization &&
+  a.quantization.scale.length === 1 &&
+  b.quantization.scale.length === 1 &&
+  close(a.quantization.scale[0], b.quantization.scale[0]) &&
+  a.quantization.zeroPoint[0] === b.quantization.zeroPoint[0];
+
+function lintLstm(
+  model: TflModel,
+  tensors: TensorT[],
+  inputs: number[],
+  outputs: number[],
+  intermediates: number[],
+  k: number,
+  add: Add,
+): void {
+  const at = (slot: number) => (inputs[slot] ?? -1) >= 0;
+  for (const slot of [1, 2, 3, 4, 5, 6, 7, 8]) {
+    if (!at(slot)) continue;
+    const w = inputs[slot];
+    const t = tensors[w];
+    if (t.type !== TensorType.INT8 || !t.quantization || t.quantization.scale.length === 0) {
+      add(
+        'error',
+        'lstm-weights',
+        k,
+        w,
+        `LSTM weight operand ${slot} must be int8 (is ${TensorType[t.type]})`,
+      );
+      continue;
+    }
+    checkWeights(model, t, w, k, 0, add);
+    if (t.quantization.scale.length !== 1)
+      add(
+        'error',
+        'lstm-weights',
+        k,
+        w,
+        `LSTM weights are per tensor, operand ${slot} has ${t.quantization.scale.length} scales`,
+      );
+  }
+  for (let g = 0; g < 4; g++)
+    if (at(1 + g) && at(12 + g) && tensors[inputs[1 + g]].type === TensorType.INT8)
+      checkBias(tensors, inputs[0], inputs[1 + g], inputs[12 + g], k, add);
+  const out = tensors[outputs[0]];
+  if (at(18)) {
+    const h = tensors[inputs[18]];
+    if (h.type !== TensorType.INT8 || !sameParams(h, out))
+      add(
+        'error',
+        'lstm-output-state',
+        k,
+        inputs[18],
+        "LSTM output state must be int8 with the output's scale and zero point",
+      );
+  }
+  if (at(19)) {
+    const c = tensors[inputs[19]];
+    const p = c.quantization;
+    const e = p && p.scale.length === 1 ? Math.log2(p.scale[0]) : NaN;
+    if (
+      c.type !== TensorType.INT16 ||
+      !p ||
+      p.zeroPoint[0] !== 0n ||
+      !Number.isInteger(e) ||
+      e < -15 ||
+      e > -9
+    )
+      add(
+        'error',
+        'lstm-cell-state',
+        k,
+        inputs[19],
+        `LSTM cell state must be int16, zero point 0, scale a power of two in [2^-15, 2^-9] (has ${TensorType[c.type]} scale ${p?.scale[0]})`,
+      );
+  }
+  if (intermediates.length !== 5) {
+    add(
+      'error',
+      'lstm-intermediates',
+      k,
+      null,
+      `integer LSTM needs 5 intermediate tensors, has ${intermediates.length}`,
+    );
+    return;
+  }
+  const hidden = tensors[intermediates[4]];
+  if (hidden.type !== TensorType.INT8 || !sameParams(hidden, out))
+    add(
+      'error',
+      'lstm-intermediates',
+      k,
+      intermediates[4],
+      "the hidden intermediate must be int8 with the output's parameters (no projection: the hidden state is the output)",
+    );
 }

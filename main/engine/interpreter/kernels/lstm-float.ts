@@ -28,6 +28,17 @@ export function floatActivation(act: number): (x: number) => number {
   }
 }
 
+/**
+ * Calibration hook, called after every time step (and batch row) with the four gate
+ * pre-activations (input gate null under CIFG), the new cell state and the hidden state before
+ * projection. Views: copy what you keep. Ordinary inference passes none and pays one test per step.
+ */
+export type LstmProbe = (
+  gates: readonly [Float32Array | null, Float32Array, Float32Array, Float32Array],
+  cell: Float32Array,
+  hidden: Float32Array,
+) => void;
+
 export function sigmoid(x: number): number {
   return 1 / (1 + Math.exp(-x));
 }
@@ -68,6 +79,7 @@ export function makeFloatLstm(
   activation: number,
   cellClip: number,
   projClip: number,
+  probe?: LstmProbe,
 ): () => void {
   const act = floatActivation(activation);
   const gateOf = (g: LstmOperands['forgetGate'], peephole: (typeof o.peephole)[number]): FloatGate => ({
@@ -113,6 +125,7 @@ export function makeFloatLstm(
         // the output gate's peephole sees the updated cell state
         gatePre(og, x, xOff, hState, hOff, cState, cOff, nInput, nOutput, oBuf);
         for (let j = 0; j < nCell; j++) hidden[j] = sigmoid(oBuf[j]) * act(cState[cOff + j]);
+        if (probe) probe([ig ? iBuf : null, fBuf, gBuf, oBuf], cState.subarray(cOff, cOff + nCell), hidden);
         if (pw) {
           for (let k = 0; k < nOutput; k++) {
             let acc = pb ? pb[k] : 0;

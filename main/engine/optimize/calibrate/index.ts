@@ -1,11 +1,13 @@
 /**
  * Calibration: run the FLOAT model in Lowbit's interpreter over representative samples and
- * observe every float tensor (graph inputs and every operator output) with the chosen method.
+ * observe every float tensor (graph inputs and every operator output) with the chosen method,
+ * plus the cell state and gate pre-activations of each LSTM (calibrate/lstm.ts).
  */
 import { CancelledError, DatasetError, InvalidArgumentError, ShapeMismatchError } from '../../errors';
 import { Interpreter } from '../../interpreter/interpreter';
 import type { TflModel } from '../../tflite/model';
 import type { ProgressFn } from '../types';
+import { lstmRecorder } from './lstm';
 import { minMaxCalibrator } from './minmax';
 import { movingAverageCalibrator } from './moving-average';
 import { mseCalibrator } from './mse';
@@ -71,7 +73,8 @@ export async function calibrate(
   if (samples.length === 0)
     throw new DatasetError('the representative dataset is empty: full-integer quantization needs samples');
   const cal = createCalibrator(options.method ?? 'minmax', options.target, options.percentile);
-  const interp = Interpreter.create(model);
+  const lstm = lstmRecorder(model);
+  const interp = Interpreter.create(model, lstm ? { kernels: lstm.kernels } : {});
   const inputs = interp.inputs;
   const pause = yielder();
   const observer = (_op: number, outputs: readonly { index: number; dtype: string; data: unknown }[]) => {
@@ -92,6 +95,7 @@ export async function calibrate(
       cal.observe(inputs[i].index, x);
     });
     interp.invoke({ observer });
+    lstm?.flush(cal);
     options.onProgress?.(s + 1, samples.length);
     await pause();
   }
