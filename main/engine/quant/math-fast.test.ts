@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  clamp,
+  clampInt,
   mbqm,
   mbqm64,
   multiplyByQuantizedMultiplier,
@@ -137,5 +139,48 @@ describe('fast exact quantization math (issue 3)', () => {
       checked++;
     }
     expect(checked).toBeGreaterThan(5000);
+  });
+
+  it('clampInt equals clamp for integers on both sides of +-2^30 and every int8/uint8/int16 range', () => {
+    const bounds: [number, number][] = [
+      [-128, 127],
+      [0, 127],
+      [-128, -128],
+      [0, 255],
+      [-32768, 32767],
+      [0, 32767],
+      [-(2 ** 30) + 1, 2 ** 30 - 1],
+    ];
+    const edges = [
+      0,
+      1,
+      -1,
+      2 ** 30 - 1,
+      2 ** 30,
+      -(2 ** 30) + 1,
+      -(2 ** 30),
+      2 ** 31 - 1,
+      -(2 ** 31),
+      2 ** 31,
+    ];
+    for (const [lo, hi] of bounds) {
+      const xs = [
+        ...edges,
+        lo - 1,
+        lo,
+        lo + 1,
+        hi - 1,
+        hi,
+        hi + 1,
+        2 ** 31 + 32767,
+        -(2 ** 31) - 32768,
+        2 ** 40,
+      ];
+      for (let k = 0; k < 20000; k++) xs.push((rnd() % 70000) - 35000, (rnd() % 2 ? 1 : -1) * rnd());
+      for (const x of xs) {
+        const want = clamp(x, lo, hi);
+        if (clampInt(x, lo, hi) !== want) throw new Error(`clampInt(${x}, ${lo}, ${hi}) != ${want}`);
+      }
+    }
   });
 });
