@@ -156,9 +156,74 @@ describe('CONV_2D walks equal the per-channel reference loop bit for bit', () =>
             : new Int16Array(want.length);
       const sc = scratch(s);
       const tapMajor = tapMajorWeights(s, raw, filterOffset, new Float32Array(raw.length));
-      conv2dQuant(s, input, tapMajor, bias, out, q, int64, sc.shifted, sc.acc);
+      conv2dQuant(s, input, tapMajor, bias, out, q, int64, sc.shifted, sc.acc, new Int32Array(s.outC));
       sameBits(out, want);
     }
+  });
+
+  it('int8 on larger images: interior windows (no bounds checks) and all-zero windows (zeroOut)', () => {
+    let interior = 0;
+    let zeroWindows = 0;
+    for (let k = 0; k < 150; k++) {
+      const s = randomShape();
+      s.inH = int(5, 12);
+      s.inW = int(5, 12);
+      // Consistent geometry: SAME-like padding, the outputs a stride walk gives.
+      s.padH = int(0, 1);
+      s.padW = int(0, 1);
+      s.outH = Math.floor((s.inH + 2 * s.padH - (s.kH - 1) * s.dilationH - 1) / s.strideH) + 1;
+      s.outW = Math.floor((s.inW + 2 * s.padW - (s.kW - 1) * s.dilationW - 1) / s.strideW) + 1;
+      const inputOffset = int(-127, 128);
+      // Mostly the zero point (a zero after the offset) in blobs, as background or ReLU zeros are.
+      const input = Int8Array.from({ length: size(s) }, (_, i) =>
+        (i >> 3) % 3 === 0 ? int(-128, 127) : -inputOffset,
+      );
+      const raw = Int8Array.from({ length: wsize(s) }, () => int(-127, 127));
+      const q: ConvQuant = {
+        inputOffset,
+        filterOffset: 0,
+        outputOffset: int(-128, 127),
+        multipliers: Int32Array.from({ length: s.outC }, () => int(1073741824, 2147483647)),
+        shifts: Int32Array.from({ length: s.outC }, () => int(-12, 0)),
+        actMin: k % 2 ? -128 : int(-128, 0),
+        actMax: 127,
+      };
+      const bias = k % 4 === 0 ? null : Float64Array.from({ length: s.outC }, () => int(-5000, 5000));
+      const shifted = Array.from(input, (x) => x + inputOffset);
+      const want = refWalk(s, shifted, raw, (acc, oc) => {
+        const a = bias ? acc + bias[oc] : acc;
+        const v = multiplyByQuantizedMultiplier(a | 0, q.multipliers[oc], q.shifts[oc]) + q.outputOffset;
+        return v < q.actMin ? q.actMin : v > q.actMax ? q.actMax : v;
+      });
+      for (let oy = 0; oy < s.outH; oy++)
+        for (let ox = 0; ox < s.outW; ox++) {
+          const y0 = oy * s.strideH - s.padH;
+          const x0 = ox * s.strideW - s.padW;
+          const inside =
+            y0 >= 0 &&
+            x0 >= 0 &&
+            y0 + (s.kH - 1) * s.dilationH < s.inH &&
+            x0 + (s.kW - 1) * s.dilationW < s.inW;
+          if (inside) interior++;
+          let allZero = true;
+          for (let fy = 0; fy < s.kH; fy++)
+            for (let fx = 0; fx < s.kW; fx++) {
+              const iy = y0 + fy * s.dilationH;
+              const ix = x0 + fx * s.dilationW;
+              if (iy < 0 || ix < 0 || iy >= s.inH || ix >= s.inW) continue;
+              for (let c = 0; c < s.inC; c++)
+                if (shifted[(iy * s.inW + ix) * s.inC + c] !== 0) allZero = false;
+            }
+          if (allZero) zeroWindows++;
+        }
+      const out = new Int8Array(want.length);
+      const sc = scratch(s);
+      const tapMajor = tapMajorWeights(s, raw, 0, new Float32Array(raw.length));
+      conv2dQuant(s, input, tapMajor, bias, out, q, false, sc.shifted, sc.acc, new Int32Array(s.outC));
+      sameBits(out, want);
+    }
+    expect(interior).toBeGreaterThan(1000);
+    expect(zeroWindows).toBeGreaterThan(100);
   });
 
   it('hybrid (float input, int8 weights), per-channel and per-tensor', () => {
