@@ -10,7 +10,7 @@
  * Accumulators are exact in doubles (|acc| < 2^53 for any realistic depth) and int32
  * accumulators are wrapped to 32 bits like C would.
  */
-import { activationRangeFloat, clamp, mbqm, mbqm64 } from '../../quant/math';
+import { activationRangeFloat, clampInt, mbqm, mbqm64 } from '../../quant/math';
 import { numElements } from '../dtype';
 import { fusedActivation, multiplierOf, perTensor, quantActivationRange } from '../kernel-util';
 import type { EvalFn, Kernel, OpContext, RtTensor } from '../types';
@@ -135,27 +135,101 @@ function prepareQuantized(
     }
     return biasNum;
   };
-  // The input row plus its offset, once per batch row (saves an add per multiply-accumulate).
-  const xs = new Int32Array(depth);
+  // Weights plus their offset as float32-held integers (exact: within 9 bits), laid out once when
+  // constant; the input row's nonzero values (after the offset) and their depth indices.
+  const wf = new Float32Array(units * depth);
+  const fillWeights = () => {
+    const w = weights.data as Int8Array | Uint8Array;
+    for (let i = 0; i < wf.length; i++) wf[i] = w[i] + wOff;
+  };
+  if (weights.isConst) fillWeights();
+  const idx = new Int32Array(depth);
+  const val = new Float32Array(depth);
+  const acc = new Float64Array(units);
   return () => {
-    const x = input.data as Int8Array;
-    const w = weights.data as Int8Array;
+    if (!weights.isConst) fillWeights();
+    const x = input.data as Int8Array | Uint8Array | Int16Array;
     const b = readBias();
-    const o = out.data as Int8Array;
+    const o = out.data as Int8Array | Uint8Array | Int16Array;
     for (let bi = 0; bi < batches; bi++) {
-      const xo = bi * depth;
-      for (let d = 0; d < depth; d++) xs[d] = x[xo + d] + inOff;
+      const n = nonzeroEntries(x, bi * depth, depth, inOff, idx, val);
+      fcDots(wf, depth, units, idx, val, n, acc);
       for (let u = 0; u < units; u++) {
-        let acc = 0;
-        const wo = u * depth;
-        if (wOff === 0) for (let d = 0; d < depth; d++) acc += w[wo + d] * xs[d];
-        else for (let d = 0; d < depth; d++) acc += (w[wo + d] + wOff) * xs[d];
-        if (b) acc += b[u];
-        const scaled = wide ? mbqm64(acc, mult[u], shift[u]) : mbqm(acc | 0, mult[u], shift[u]);
-        o[bi * units + u] = clamp(scaled + outOff, lo, hi);
+        const a = b ? acc[u] + b[u] : acc[u];
+        const scaled = wide ? mbqm64(a, mult[u], shift[u]) : mbqm(a | 0, mult[u], shift[u]);
+        o[bi * units + u] = clampInt(scaled + outOff, lo, hi);
       }
     }
   };
+}
+
+/**
+ * The nonzero values of x[start, start + depth) plus offset, and their indices (relative to
+ * start), packed at the front of val/idx; returns their count. Zeros (after the offset: a ReLU's
+ * or padding's zero point) add nothing to an integer dot product. Branch-free: every entry is
+ * written, and the count advances only for a nonzero value.
+ */
+export function nonzeroEntries(
+  x: ArrayLike<number>,
+  start: number,
+  depth: number,
+  offset: number,
+  idx: Int32Array,
+  val: Float32Array,
+): number {
+  let n = 0;
+  for (let d = 0; d < depth; d++) {
+    const v = x[start + d] + offset;
+    idx[n] = d;
+    val[n] = v;
+    n += (v | -v) >>> 31; // 1 unless v === 0 (|v| < 2^17)
+  }
+  return n;
+}
+
+/**
+ * acc[u] = sum over j < n of val[j] * w[u * depth + idx[j]]: integer dot products, exact in
+ * doubles (every product is an integer below 2^26, any order gives the same sum), four units at
+ * a time so their sums stay in registers.
+ */
+export function fcDots(
+  w: Float32Array,
+  depth: number,
+  units: number,
+  idx: Int32Array,
+  val: Float32Array,
+  n: number,
+  acc: Float64Array,
+): void {
+  let u = 0;
+  for (; u + 4 <= units; u += 4) {
+    const w0 = u * depth;
+    const w1 = w0 + depth;
+    const w2 = w1 + depth;
+    const w3 = w2 + depth;
+    let a0 = 0;
+    let a1 = 0;
+    let a2 = 0;
+    let a3 = 0;
+    for (let j = 0; j < n; j++) {
+      const i = idx[j];
+      const v = val[j];
+      a0 += v * w[w0 + i];
+      a1 += v * w[w1 + i];
+      a2 += v * w[w2 + i];
+      a3 += v * w[w3 + i];
+    }
+    acc[u] = a0;
+    acc[u + 1] = a1;
+    acc[u + 2] = a2;
+    acc[u + 3] = a3;
+  }
+  for (; u < units; u++) {
+    const w0 = u * depth;
+    let a0 = 0;
+    for (let j = 0; j < n; j++) a0 += val[j] * w[w0 + idx[j]];
+    acc[u] = a0;
+  }
 }
 
 export const fullyConnected: Kernel = {
