@@ -7,11 +7,11 @@
  *
  * Integer arithmetic: accumulators are exact in doubles (|acc| < 2^53 for any real model), then
  * wrapped to int32 (`| 0`) where C accumulates in int32, requantized with the shared
- * multiplyByQuantizedMultiplier (mbqm; mbqm64 for int64 accumulators), offset and clamped.
+ * multiplyByQuantizedMultiplier (mbqm; mbqm64 for int64 accumulators), offset and clamped; the
+ * integer loops are in conv_2d_int.ts.
  * Float: products summed in double and stored as float32 (within 1e-5 relative of TFLite's
  * float32 accumulation), then clamped to the fused activation range.
  */
-import { clampInt, mbqm, mbqm64 } from '../../quant/math';
 import type { EvalFn, Kernel, OpContext, RtTensor } from '../types';
 import {
   biasDtypesFor,
@@ -22,8 +22,8 @@ import {
   weightScales,
   windowGeometry,
   windowOptions,
-  type ConvQuant,
 } from './conv_common';
+import { conv2dQuant, convIntScratch } from './conv_2d_int';
 import { asymmetricQuantizeFloats, symmetricQuantizeFloats } from './hybrid';
 
 /** Geometry of one convolution, fixed in prepare. */
@@ -114,8 +114,7 @@ function pixelFloat(
 /**
  * pixelFloat for integer data: inputs with offsets applied and tap-major weights, both integers
  * held in float32 (exact below 2^24; inputs and weights here are within 16 bits), so every product
- * and sum is an exact integer in double. Zero inputs are skipped (they add exact zeros). Returns
- * false when every input of the window was zero (then every acc[oc] is 0).
+ * and sum is an exact integer in double. Zero inputs are skipped (they add exact zeros).
  */
 function pixelInt(
   s: ConvShape,
@@ -125,11 +124,10 @@ function pixelInt(
   y0: number,
   x0: number,
   acc: Float64Array,
-): boolean {
+): void {
   const { inH, inW, inC, kH, kW, kC, outC, dilationH, dilationW } = s;
   const groups = inC / kC;
   const perGroup = outC / groups;
-  let any = false;
   for (let oc = 0; oc < outC; oc++) acc[oc] = 0;
   for (let fy = 0; fy < kH; fy++) {
     const iy = y0 + dilationH * fy;
@@ -146,58 +144,12 @@ function pixelInt(
         for (let c = 0; c < kC; c++) {
           const xv = input[ip + g * kC + c];
           if (xv === 0) continue; // adds exact zeros: skipping them changes no integer sum
-          any = true;
           const wb = (tap + c) * outC;
           for (let oc = oc0; oc < oc1; oc++) acc[oc] += xv * w[wb + oc];
         }
       }
     }
   }
-  return any;
-}
-
-/**
- * pixelInt for a window that lies entirely inside the image (every tap in range): the same sums
- * in the same order, without bounds checks; input positions advance by fixed steps.
- */
-function pixelIntInterior(
-  s: ConvShape,
-  input: Float32Array,
-  w: Float32Array,
-  b: number,
-  y0: number,
-  x0: number,
-  acc: Float64Array,
-): boolean {
-  const { inH, inW, inC, kH, kW, kC, outC, dilationH, dilationW } = s;
-  const groups = inC / kC;
-  const perGroup = outC / groups;
-  const rowStep = dilationH * inW * inC;
-  const colStep = dilationW * inC;
-  let any = false;
-  for (let oc = 0; oc < outC; oc++) acc[oc] = 0;
-  let row = ((b * inH + y0) * inW + x0) * inC;
-  let tap = 0;
-  for (let fy = 0; fy < kH; fy++) {
-    let ip = row;
-    for (let fx = 0; fx < kW; fx++) {
-      for (let g = 0; g < groups; g++) {
-        const oc0 = g * perGroup;
-        const oc1 = oc0 + perGroup;
-        for (let c = 0; c < kC; c++) {
-          const xv = input[ip + g * kC + c];
-          if (xv === 0) continue; // as in pixelInt
-          any = true;
-          const wb = (tap + c) * outC;
-          for (let oc = oc0; oc < oc1; oc++) acc[oc] += xv * w[wb + oc];
-        }
-      }
-      ip += colStep;
-      tap += kC;
-    }
-    row += rowStep;
-  }
-  return any;
 }
 
 /**
@@ -225,65 +177,6 @@ export function conv2dFloat(
         for (let oc = 0; oc < outC; oc++) {
           const v = bias !== null ? acc[oc] + bias[oc] : acc[oc];
           output[o++] = v < actMin ? actMin : v > actMax ? actMax : v;
-        }
-      }
-    }
-  }
-}
-
-/**
- * Integer convolution for int8 (per-channel), uint8 (per-tensor, with weight offset) and 16x8.
- * acc = sum((w + filterOffset) * (x + inputOffset)) + bias, requantized per output channel.
- * `int64` selects TFLite's int64 accumulator and its int64 MultiplyByQuantizedMultiplier;
- * otherwise the exact sum is wrapped to int32 (`| 0`) as C's int32 accumulator would be.
- * `scratch` (input-sized) receives x + inputOffset; `weights` are tap-major with the uint8 zero
- * point already removed (or the int8 weights themselves); `acc` and `zeroOut` are scratch of
- * out_c entries. Windows whose inputs (after offset) are all zero take their outputs from zeroOut.
- */
-export function conv2dQuant(
-  s: ConvShape,
-  input: IntArray,
-  weights: Float32Array,
-  bias: Float64Array | null,
-  output: IntArray,
-  q: ConvQuant,
-  int64: boolean,
-  scratch: Float32Array,
-  acc: Float64Array,
-  zeroOut: Int32Array,
-): void {
-  const { inputOffset, outputOffset, multipliers, shifts, actMin, actMax } = q;
-  for (let i = 0; i < input.length; i++) scratch[i] = input[i] + inputOffset;
-  const { inH, inW, outC } = s;
-  // The outputs of a window whose sums are all zero, computed as the loop below would.
-  for (let oc = 0; oc < outC; oc++) {
-    const a = bias !== null ? bias[oc] : 0;
-    const v = int64 ? mbqm64(a, multipliers[oc], shifts[oc]) : mbqm(a | 0, multipliers[oc], shifts[oc]);
-    zeroOut[oc] = clampInt(v + outputOffset, actMin, actMax);
-  }
-  // A window starting at (y0, x0) is inside the image when y0 >= 0 and y0 + yLast < inH (same in x).
-  const yLast = (s.kH - 1) * s.dilationH;
-  const xLast = (s.kW - 1) * s.dilationW;
-  let o = 0;
-  for (let b = 0; b < s.batches; b++) {
-    for (let oy = 0; oy < s.outH; oy++) {
-      const y0 = oy * s.strideH - s.padH;
-      const rowInside = y0 >= 0 && y0 + yLast < inH;
-      for (let ox = 0; ox < s.outW; ox++) {
-        const x0 = ox * s.strideW - s.padW;
-        const any =
-          rowInside && x0 >= 0 && x0 + xLast < inW
-            ? pixelIntInterior(s, scratch, weights, b, y0, x0, acc)
-            : pixelInt(s, scratch, weights, b, y0, x0, acc);
-        if (!any) {
-          // All-zero window (e.g. image background, or a ReLU's zeros): every sum is 0.
-          for (let oc = 0; oc < outC; oc++) output[o++] = zeroOut[oc];
-          continue;
-        }
-        for (let oc = 0; oc < outC; oc++) {
-          const a = bias !== null ? acc[oc] + bias[oc] : acc[oc];
-          const v = int64 ? mbqm64(a, multipliers[oc], shifts[oc]) : mbqm(a | 0, multipliers[oc], shifts[oc]);
-          output[o++] = clampInt(v + outputOffset, actMin, actMax);
         }
       }
     }
@@ -455,21 +348,8 @@ export const conv2d: Kernel = {
     if (!filter.isConst) ctx.unsupported('quantized weights must be constant');
     const data = filter.data as Int8Array | Uint8Array;
     const weights = tapMajorWeights(s, data, q.filterOffset, new Float32Array(data.length));
-    const scratch = new Float32Array(s.batches * s.inH * s.inW * s.inC);
-    const acc = new Float64Array(s.outC);
-    const zeroOut = new Int32Array(s.outC);
+    const scratch = convIntScratch(s);
     return () =>
-      conv2dQuant(
-        s,
-        input.data as IntArray,
-        weights,
-        b,
-        output.data as IntArray,
-        q,
-        int64,
-        scratch,
-        acc,
-        zeroOut,
-      );
+      conv2dQuant(s, input.data as IntArray, weights, b, output.data as IntArray, q, int64, scratch);
   },
 };

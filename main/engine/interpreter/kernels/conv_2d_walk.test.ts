@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { multiplyByQuantizedMultiplier } from '../../quant/math';
-import { conv2dFloat, conv2dHybrid, conv2dQuant, tapMajorWeights, type ConvShape } from './conv_2d';
+import { conv2dFloat, conv2dHybrid, tapMajorWeights, type ConvShape } from './conv_2d';
+import { conv2dQuant, convIntScratch } from './conv_2d_int';
 import type { ConvQuant } from './conv_common';
 import { asymmetricQuantizeFloats, symmetricQuantizeFloats } from './hybrid';
 
@@ -53,7 +54,7 @@ function randomShape(): ConvShape {
     inH: int(1, 7),
     inW: int(1, 7),
     inC: kC * groups,
-    outC: groups * int(1, 3),
+    outC: groups * int(1, 9), // four-channel blocks of the integer path and their remainders
     kH: int(1, 3),
     kW: int(1, 3),
     kC,
@@ -154,14 +155,13 @@ describe('CONV_2D walks equal the per-channel reference loop bit for bit', () =>
           : kind === 'uint8'
             ? new Uint8Array(want.length)
             : new Int16Array(want.length);
-      const sc = scratch(s);
       const tapMajor = tapMajorWeights(s, raw, filterOffset, new Float32Array(raw.length));
-      conv2dQuant(s, input, tapMajor, bias, out, q, int64, sc.shifted, sc.acc, new Int32Array(s.outC));
+      conv2dQuant(s, input, tapMajor, bias, out, q, int64, convIntScratch(s));
       sameBits(out, want);
     }
   });
 
-  it('int8 on larger images: interior windows (no bounds checks) and all-zero windows (zeroOut)', () => {
+  it('int8 on larger images: interior windows, all-zero windows, four-channel blocks', () => {
     let interior = 0;
     let zeroWindows = 0;
     for (let k = 0; k < 150; k++) {
@@ -217,9 +217,8 @@ describe('CONV_2D walks equal the per-channel reference loop bit for bit', () =>
           if (allZero) zeroWindows++;
         }
       const out = new Int8Array(want.length);
-      const sc = scratch(s);
       const tapMajor = tapMajorWeights(s, raw, 0, new Float32Array(raw.length));
-      conv2dQuant(s, input, tapMajor, bias, out, q, false, sc.shifted, sc.acc, new Int32Array(s.outC));
+      conv2dQuant(s, input, tapMajor, bias, out, q, false, convIntScratch(s));
       sameBits(out, want);
     }
     expect(interior).toBeGreaterThan(1000);
