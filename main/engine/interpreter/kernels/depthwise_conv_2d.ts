@@ -8,7 +8,7 @@
  * Integer arithmetic as in conv_2d.ts: exact double accumulators, wrapped to int32 where C
  * accumulates in int32, requantized by mbqm/mbqm64 per output channel, offset and clamped.
  */
-import { mbqm, mbqm64 } from '../../quant/math';
+import { clampInt, mbqm, mbqm64 } from '../../quant/math';
 import type { EvalFn, Kernel, OpContext, RtTensor } from '../types';
 import {
   biasDtypesFor,
@@ -21,7 +21,7 @@ import {
   windowOptions,
   type ConvQuant,
 } from './conv_common';
-import { offsetWeights, type ConvShape } from './conv_2d';
+import type { ConvShape } from './conv_2d';
 import { asymmetricQuantizeFloats } from './hybrid';
 
 /** ConvShape with kC = 1 and the depth multiplier. */
@@ -32,52 +32,10 @@ export interface DepthwiseShape extends ConvShape {
 type IntArray = Int8Array | Uint8Array | Int16Array;
 
 /**
- * The shared walk (one monomorphic copy per element type, for V8): for every output pixel,
- * acc[oc] = sum over in-image taps of filter[tap, oc] * input[pixel, oc / dm], then
- * finish(acc, o) stores the pixel's out_c results from output index o. Inputs and weights
- * already carry their zero-point offsets. Per output the taps are summed in (fy, fx) order, as
- * in the reference.
+ * The float walk: for every output pixel, acc[oc] = sum over in-image taps of
+ * filter[tap, oc] * input[pixel, oc / dm], then finish(acc, o) stores the pixel's out_c results
+ * from output index o. Per output the taps are summed in (fy, fx) order, as in the reference.
  */
-function depthwiseWalkInt(
-  s: DepthwiseShape,
-  input: Int32Array,
-  filter: Int16Array,
-  acc: Float64Array,
-  finish: (acc: Float64Array, o: number) => void,
-): void {
-  const { inH, inW, inC, kH, kW, outC, dilationH, dilationW, depthMultiplier: dm } = s;
-  let o = 0;
-  for (let b = 0; b < s.batches; b++) {
-    for (let oy = 0; oy < s.outH; oy++) {
-      const y0 = oy * s.strideH - s.padH;
-      for (let ox = 0; ox < s.outW; ox++) {
-        const x0 = ox * s.strideW - s.padW;
-        acc.fill(0);
-        for (let fy = 0; fy < kH; fy++) {
-          const iy = y0 + dilationH * fy;
-          if (iy < 0 || iy >= inH) continue;
-          for (let fx = 0; fx < kW; fx++) {
-            const ix = x0 + dilationW * fx;
-            if (ix < 0 || ix >= inW) continue;
-            const ib = ((b * inH + iy) * inW + ix) * inC;
-            const fb = (fy * kW + fx) * outC;
-            if (dm === 1) {
-              for (let c = 0; c < inC; c++) acc[c] += filter[fb + c] * input[ib + c];
-            } else {
-              for (let ic = 0; ic < inC; ic++) {
-                const x = input[ib + ic];
-                for (let m = 0; m < dm; m++) acc[ic * dm + m] += filter[fb + ic * dm + m] * x;
-              }
-            }
-          }
-        }
-        finish(acc, o);
-        o += outC;
-      }
-    }
-  }
-}
-
 function depthwiseWalkFloat(
   s: DepthwiseShape,
   input: Float32Array,
@@ -136,28 +94,99 @@ export function depthwiseFloat(
   });
 }
 
-/** `scratch` (input-sized) receives x + inputOffset; `weights` carry the uint8 filter offset. */
+/** Scratch for depthwiseQuant, allocated once in prepare. */
+export interface DepthwiseIntScratch {
+  /** Input-sized: x + inputOffset, as float32-held integers. */
+  shifted: Float32Array;
+  /** out_c sums. */
+  acc: Float64Array;
+}
+
+export function depthwiseIntScratch(s: DepthwiseShape): DepthwiseIntScratch {
+  return { shifted: new Float32Array(s.batches * s.inH * s.inW * s.inC), acc: new Float64Array(s.outC) };
+}
+
+/**
+ * Integer depthwise convolution (int8, uint8, 16x8): acc[oc] = sum over in-image taps of
+ * (w + filterOffset) * (x + inputOffset) for input channel oc / dm, plus bias, requantized per
+ * output channel (mbqm64 for the int64 accumulator, else the sum wrapped to int32). `weights`
+ * [kh, kw, out_c] carry the uint8 filter offset, as float32-held integers; inputs are shifted
+ * into sc.shifted the same way, so every product and sum is an exact integer in double. Windows
+ * inside the image walk without bounds checks. Writes every output.
+ */
 export function depthwiseQuant(
   s: DepthwiseShape,
   input: IntArray,
-  weights: Int16Array,
+  weights: Float32Array,
   bias: Float64Array | null,
   output: IntArray,
   q: ConvQuant,
   int64: boolean,
-  acc: Float64Array,
-  scratch: Int32Array,
+  sc: DepthwiseIntScratch,
 ): void {
   const { inputOffset, multipliers, shifts, outputOffset, actMin, actMax } = q;
-  for (let i = 0; i < input.length; i++) scratch[i] = input[i] + inputOffset;
-  depthwiseWalkInt(s, scratch, weights, acc, (a, o) => {
-    for (let oc = 0; oc < a.length; oc++) {
-      const sum = bias ? a[oc] + bias[oc] : a[oc];
-      let v = int64 ? mbqm64(sum, multipliers[oc], shifts[oc]) : mbqm(sum | 0, multipliers[oc], shifts[oc]);
-      v += outputOffset;
-      output[o + oc] = v < actMin ? actMin : v > actMax ? actMax : v;
+  const { shifted, acc } = sc;
+  for (let i = 0; i < input.length; i++) shifted[i] = input[i] + inputOffset;
+  const { inH, inW, inC, kH, kW, outC, dilationH, dilationW, depthMultiplier: dm } = s;
+  const yLast = (kH - 1) * dilationH;
+  const xLast = (kW - 1) * dilationW;
+  const rowStep = dilationH * inW * inC;
+  const colStep = dilationW * inC;
+  let o = 0;
+  for (let b = 0; b < s.batches; b++) {
+    for (let oy = 0; oy < s.outH; oy++) {
+      const y0 = oy * s.strideH - s.padH;
+      const rowInside = y0 >= 0 && y0 + yLast < inH;
+      for (let ox = 0; ox < s.outW; ox++) {
+        const x0 = ox * s.strideW - s.padW;
+        for (let oc = 0; oc < outC; oc++) acc[oc] = 0;
+        if (rowInside && x0 >= 0 && x0 + xLast < inW) {
+          let row = ((b * inH + y0) * inW + x0) * inC;
+          let fb = 0;
+          for (let fy = 0; fy < kH; fy++) {
+            let ib = row;
+            for (let fx = 0; fx < kW; fx++) {
+              if (dm === 1) {
+                for (let c = 0; c < inC; c++) acc[c] += weights[fb + c] * shifted[ib + c];
+              } else {
+                for (let ic = 0; ic < inC; ic++) {
+                  const x = shifted[ib + ic];
+                  for (let m = 0; m < dm; m++) acc[ic * dm + m] += weights[fb + ic * dm + m] * x;
+                }
+              }
+              ib += colStep;
+              fb += outC;
+            }
+            row += rowStep;
+          }
+        } else {
+          for (let fy = 0; fy < kH; fy++) {
+            const iy = y0 + dilationH * fy;
+            if (iy < 0 || iy >= inH) continue;
+            for (let fx = 0; fx < kW; fx++) {
+              const ix = x0 + dilationW * fx;
+              if (ix < 0 || ix >= inW) continue;
+              const ib = ((b * inH + iy) * inW + ix) * inC;
+              const fb = (fy * kW + fx) * outC;
+              if (dm === 1) {
+                for (let c = 0; c < inC; c++) acc[c] += weights[fb + c] * shifted[ib + c];
+              } else {
+                for (let ic = 0; ic < inC; ic++) {
+                  const x = shifted[ib + ic];
+                  for (let m = 0; m < dm; m++) acc[ic * dm + m] += weights[fb + ic * dm + m] * x;
+                }
+              }
+            }
+          }
+        }
+        for (let oc = 0; oc < outC; oc++) {
+          const a = bias !== null ? acc[oc] + bias[oc] : acc[oc];
+          const v = int64 ? mbqm64(a, multipliers[oc], shifts[oc]) : mbqm(a | 0, multipliers[oc], shifts[oc]);
+          output[o++] = clampInt(v + outputOffset, actMin, actMax);
+        }
+      }
     }
-  });
+  }
 }
 
 /**
@@ -304,10 +333,9 @@ export const depthwiseConv2d: Kernel = {
     const b = biasValues(ctx, bias, s.outC, input.dtype === 'int16' ? ['int64'] : biasDtypesFor(input.dtype));
     const int64 = input.dtype === 'int16';
     if (!filter.isConst) ctx.unsupported('quantized weights must be constant');
-    const weights = offsetWeights(filter.data as Int8Array | Uint8Array, q.filterOffset);
-    const acc = new Float64Array(s.outC);
-    const scratch = new Int32Array(s.batches * s.inH * s.inW * s.inC);
+    const weights = Float32Array.from(filter.data as Int8Array | Uint8Array, (w) => w + q.filterOffset);
+    const scratch = depthwiseIntScratch(s);
     return () =>
-      depthwiseQuant(s, input.data as IntArray, weights, b, output.data as IntArray, q, int64, acc, scratch);
+      depthwiseQuant(s, input.data as IntArray, weights, b, output.data as IntArray, q, int64, scratch);
   },
 };
