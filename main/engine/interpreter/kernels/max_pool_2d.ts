@@ -3,7 +3,7 @@
  * reference_integer_ops::MaxPool (int8, int16): the maximum over the in-image taps of each
  * window (starting from the dtype's lowest value), clamped to the fused activation range.
  */
-import { activationRangeQuantized } from '../../quant/math';
+import { activationRangeQuantized, clampInt } from '../../quant/math';
 import type { EvalFn, Kernel, OpContext } from '../types';
 import { checkedActivation, floatActivation } from './conv_common';
 import { poolShape, requireSameQuant, type PoolShape } from './pooling';
@@ -50,7 +50,12 @@ export function maxPoolFloat(
   }
 }
 
-/** maxPoolFloat for int8, uint8 and int16 data. */
+/**
+ * maxPoolFloat for int8, uint8 and int16 data, one pixel at a time with the channels innermost
+ * (contiguous) and their running maxima in `mx` (scratch of `channels` entries). An integer
+ * maximum does not depend on the order of the taps, and it is taken without data-dependent
+ * branches (the sign of the difference masks it; values are within 16 bits), as is the clamp.
+ */
 export function maxPoolInt(
   s: PoolShape,
   input: IntArray,
@@ -58,6 +63,7 @@ export function maxPoolInt(
   lowest: number,
   lo: number,
   hi: number,
+  mx: Int32Array,
 ): void {
   const { inH, inW, channels } = s;
   let o = 0;
@@ -70,17 +76,18 @@ export function maxPoolInt(
         const xOrigin = ox * s.strideW - s.padW;
         const x0 = Math.max(0, xOrigin);
         const x1 = Math.min(inW, xOrigin + s.kW);
-        for (let c = 0; c < channels; c++) {
-          let m = lowest;
-          for (let y = y0; y < y1; y++) {
-            const row = (b * inH + y) * inW;
-            for (let x = x0; x < x1; x++) {
-              const v = input[(row + x) * channels + c];
-              if (v > m) m = v;
+        for (let c = 0; c < channels; c++) mx[c] = lowest;
+        for (let y = y0; y < y1; y++) {
+          const row = (b * inH + y) * inW;
+          for (let x = x0; x < x1; x++) {
+            const ip = (row + x) * channels;
+            for (let c = 0; c < channels; c++) {
+              const d = input[ip + c] - mx[c];
+              mx[c] += d & ~(d >> 31); // + max(d, 0)
             }
           }
-          output[o++] = m < lo ? lo : m > hi ? hi : m;
         }
+        for (let c = 0; c < channels; c++) output[o++] = clampInt(mx[c], lo, hi);
       }
     }
   }
@@ -116,6 +123,7 @@ export const maxPool2d: Kernel = {
     const lowest = LOWEST[input.dtype];
     if (input.dtype === 'float32')
       return () => maxPoolFloat(s, input.data as Float32Array, output.data as Float32Array, lowest, lo, hi);
-    return () => maxPoolInt(s, input.data as IntArray, output.data as IntArray, lowest, lo, hi);
+    const mx = new Int32Array(s.channels);
+    return () => maxPoolInt(s, input.data as IntArray, output.data as IntArray, lowest, lo, hi, mx);
   },
 };
