@@ -12,6 +12,7 @@
  * Float: products summed in double and stored as float32 (within 1e-5 relative of TFLite's
  * float32 accumulation), then clamped to the fused activation range.
  */
+import { clampInt, mbqm64 } from '../../quant/math';
 import type { EvalFn, Kernel, OpContext, RtTensor } from '../types';
 import {
   biasDtypesFor,
@@ -22,6 +23,7 @@ import {
   weightScales,
   windowGeometry,
   windowOptions,
+  type ConvQuant,
 } from './conv_common';
 import { conv2dQuant, convIntScratch } from './conv_2d_int';
 import { asymmetricQuantizeFloats, symmetricQuantizeFloats } from './hybrid';
@@ -177,6 +179,40 @@ export function conv2dFloat(
         for (let oc = 0; oc < outC; oc++) {
           const v = bias !== null ? acc[oc] + bias[oc] : acc[oc];
           output[o++] = v < actMin ? actMin : v > actMax ? actMax : v;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Integer convolution with TFLite's int64 accumulator (16x8 with an int64 or int16 bias): the
+ * exact sum (pixelInt) plus bias, requantized by the int64 MultiplyByQuantizedMultiplier (mbqm64),
+ * offset and clamped. `scratch` (input-sized) receives x + inputOffset (0 for int16); `weights`
+ * are tap-major; `acc` is scratch of out_c entries.
+ */
+export function conv2dQuantWide(
+  s: ConvShape,
+  input: Int16Array,
+  weights: Float32Array,
+  bias: Float64Array | null,
+  output: Int16Array,
+  q: ConvQuant,
+  scratch: Float32Array,
+  acc: Float64Array,
+): void {
+  const { inputOffset, outputOffset, multipliers, shifts, actMin, actMax } = q;
+  for (let i = 0; i < input.length; i++) scratch[i] = input[i] + inputOffset;
+  const outC = s.outC;
+  let o = 0;
+  for (let b = 0; b < s.batches; b++) {
+    for (let oy = 0; oy < s.outH; oy++) {
+      const y0 = oy * s.strideH - s.padH;
+      for (let ox = 0; ox < s.outW; ox++) {
+        pixelInt(s, scratch, weights, b, y0, ox * s.strideW - s.padW, acc);
+        for (let oc = 0; oc < outC; oc++) {
+          const a = bias !== null ? acc[oc] + bias[oc] : acc[oc];
+          output[o++] = clampInt(mbqm64(a, multipliers[oc], shifts[oc]) + outputOffset, actMin, actMax);
         }
       }
     }
@@ -348,8 +384,13 @@ export const conv2d: Kernel = {
     if (!filter.isConst) ctx.unsupported('quantized weights must be constant');
     const data = filter.data as Int8Array | Uint8Array;
     const weights = tapMajorWeights(s, data, q.filterOffset, new Float32Array(data.length));
+    if (int64) {
+      const shifted = new Float32Array(s.batches * s.inH * s.inW * s.inC);
+      const acc = new Float64Array(s.outC);
+      return () =>
+        conv2dQuantWide(s, input.data as Int16Array, weights, b, output.data as Int16Array, q, shifted, acc);
+    }
     const scratch = convIntScratch(s);
-    return () =>
-      conv2dQuant(s, input.data as IntArray, weights, b, output.data as IntArray, q, int64, scratch);
+    return () => conv2dQuant(s, input.data as IntArray, weights, b, output.data as IntArray, q, scratch);
   },
 };

@@ -1,6 +1,7 @@
 /**
- * CONV_2D's integer path (int8 per-channel, uint8 with a weight offset, 16x8 with int32 or int64
- * accumulators); the op, its checks and the float and hybrid paths are in conv_2d.ts.
+ * CONV_2D's integer path with int32 accumulators (int8 per-channel, uint8 with a weight offset,
+ * 16x8 with an int32 bias); the op, its checks, the float, hybrid and int64-accumulator paths are
+ * in conv_2d.ts.
  *
  * Each output pixel's window is packed first: its nonzero inputs (after the input offset) and,
  * for each, the start of its tap-major weights row (weights [kh, kw, kC, out_c]). Zeros add
@@ -9,7 +10,7 @@
  * requantized as they are finished. Integer sums are exact in doubles (|acc| < 2^53) whatever
  * their order, so this equals the per-channel loop bit for bit (conv_2d_walk.test.ts).
  */
-import { clampInt, mbqm, mbqm64 } from '../../quant/math';
+import { clampInt, mbqm } from '../../quant/math';
 import type { ConvShape } from './conv_2d';
 import type { ConvQuant } from './conv_common';
 
@@ -97,10 +98,11 @@ function packWindow(
 }
 
 /**
- * Integer convolution. acc = sum((w + filterOffset) * (x + inputOffset)) + bias, requantized per
- * output channel. `int64` selects TFLite's int64 accumulator and its int64
- * MultiplyByQuantizedMultiplier; otherwise the exact sum is wrapped to int32 (`| 0`) as C's int32
- * accumulator would be. `weights` are tap-major ([kh, kw, kC, out_c]) with the uint8 zero point
+ * Integer convolution with int32 accumulators (int8, uint8, 16x8 with an int32 bias): acc =
+ * sum((w + filterOffset) * (x + inputOffset)) + bias, wrapped to int32 (`| 0`) as C's int32
+ * accumulator would be, requantized per output channel. (16x8 with int64 accumulators is
+ * conv2dQuantWide in conv_2d.ts: a separate function keeps this one's loops free of the other
+ * requantization, which V8 would otherwise compile in for every model once one 16x8 model ran.) `weights` are tap-major ([kh, kw, kC, out_c]) with the uint8 zero point
  * already removed, as float32-held integers. Writes every output.
  */
 export function conv2dQuant(
@@ -110,7 +112,6 @@ export function conv2dQuant(
   bias: Float64Array | null,
   output: IntArray,
   q: ConvQuant,
-  int64: boolean,
   sc: ConvIntScratch,
 ): void {
   const { inputOffset, outputOffset, multipliers, shifts, actMin, actMax } = q;
@@ -122,8 +123,7 @@ export function conv2dQuant(
   // The outputs of a window whose sums are all zero, computed as for any other window.
   for (let oc = 0; oc < outC; oc++) {
     const a = bias !== null ? bias[oc] : 0;
-    const v = int64 ? mbqm64(a, multipliers[oc], shifts[oc]) : mbqm(a | 0, multipliers[oc], shifts[oc]);
-    zeroOut[oc] = clampInt(v + outputOffset, actMin, actMax);
+    zeroOut[oc] = clampInt(mbqm(a | 0, multipliers[oc], shifts[oc]) + outputOffset, actMin, actMax);
   }
   // A window at (y0, x0) is inside the image when y0 >= 0 and y0 + yLast < inH (same in x).
   const yLast = (s.kH - 1) * s.dilationH;
@@ -163,51 +163,29 @@ export function conv2dQuant(
               a2 += bias[oc + 2];
               a3 += bias[oc + 3];
             }
-            if (int64) {
-              output[o] = clampInt(mbqm64(a0, multipliers[oc], shifts[oc]) + outputOffset, actMin, actMax);
-              output[o + 1] = clampInt(
-                mbqm64(a1, multipliers[oc + 1], shifts[oc + 1]) + outputOffset,
-                actMin,
-                actMax,
-              );
-              output[o + 2] = clampInt(
-                mbqm64(a2, multipliers[oc + 2], shifts[oc + 2]) + outputOffset,
-                actMin,
-                actMax,
-              );
-              output[o + 3] = clampInt(
-                mbqm64(a3, multipliers[oc + 3], shifts[oc + 3]) + outputOffset,
-                actMin,
-                actMax,
-              );
-            } else {
-              output[o] = clampInt(mbqm(a0 | 0, multipliers[oc], shifts[oc]) + outputOffset, actMin, actMax);
-              output[o + 1] = clampInt(
-                mbqm(a1 | 0, multipliers[oc + 1], shifts[oc + 1]) + outputOffset,
-                actMin,
-                actMax,
-              );
-              output[o + 2] = clampInt(
-                mbqm(a2 | 0, multipliers[oc + 2], shifts[oc + 2]) + outputOffset,
-                actMin,
-                actMax,
-              );
-              output[o + 3] = clampInt(
-                mbqm(a3 | 0, multipliers[oc + 3], shifts[oc + 3]) + outputOffset,
-                actMin,
-                actMax,
-              );
-            }
+            output[o] = clampInt(mbqm(a0 | 0, multipliers[oc], shifts[oc]) + outputOffset, actMin, actMax);
+            output[o + 1] = clampInt(
+              mbqm(a1 | 0, multipliers[oc + 1], shifts[oc + 1]) + outputOffset,
+              actMin,
+              actMax,
+            );
+            output[o + 2] = clampInt(
+              mbqm(a2 | 0, multipliers[oc + 2], shifts[oc + 2]) + outputOffset,
+              actMin,
+              actMax,
+            );
+            output[o + 3] = clampInt(
+              mbqm(a3 | 0, multipliers[oc + 3], shifts[oc + 3]) + outputOffset,
+              actMin,
+              actMax,
+            );
             o += 4;
           }
           for (; oc < oc1; oc++) {
             let a = 0;
             for (let j = 0; j < n; j++) a += vals[j] * weights[rows[j] + oc];
             if (bias !== null) a += bias[oc];
-            const v = int64
-              ? mbqm64(a, multipliers[oc], shifts[oc])
-              : mbqm(a | 0, multipliers[oc], shifts[oc]);
-            output[o++] = clampInt(v + outputOffset, actMin, actMax);
+            output[o++] = clampInt(mbqm(a | 0, multipliers[oc], shifts[oc]) + outputOffset, actMin, actMax);
           }
         }
       }

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { multiplyByQuantizedMultiplier } from '../../quant/math';
-import { conv2dFloat, conv2dHybrid, tapMajorWeights, type ConvShape } from './conv_2d';
+import { conv2dFloat, conv2dHybrid, conv2dQuantWide, tapMajorWeights, type ConvShape } from './conv_2d';
 import { conv2dQuant, convIntScratch } from './conv_2d_int';
 import type { ConvQuant } from './conv_common';
 import { asymmetricQuantizeFloats, symmetricQuantizeFloats } from './hybrid';
@@ -156,7 +156,18 @@ describe('CONV_2D walks equal the per-channel reference loop bit for bit', () =>
             ? new Uint8Array(want.length)
             : new Int16Array(want.length);
       const tapMajor = tapMajorWeights(s, raw, filterOffset, new Float32Array(raw.length));
-      conv2dQuant(s, input, tapMajor, bias, out, q, int64, convIntScratch(s));
+      if (int64)
+        conv2dQuantWide(
+          s,
+          input as Int16Array,
+          tapMajor,
+          bias,
+          out as Int16Array,
+          q,
+          new Float32Array(size(s)),
+          new Float64Array(s.outC),
+        );
+      else conv2dQuant(s, input, tapMajor, bias, out, q, convIntScratch(s));
       sameBits(out, want);
     }
   });
@@ -218,7 +229,7 @@ describe('CONV_2D walks equal the per-channel reference loop bit for bit', () =>
         }
       const out = new Int8Array(want.length);
       const tapMajor = tapMajorWeights(s, raw, 0, new Float32Array(raw.length));
-      conv2dQuant(s, input, tapMajor, bias, out, q, false, convIntScratch(s));
+      conv2dQuant(s, input, tapMajor, bias, out, q, convIntScratch(s));
       sameBits(out, want);
     }
     expect(interior).toBeGreaterThan(1000);
