@@ -16,6 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { armnnAvailable, runArmnn } from '../support/armnn';
+import { quantizeValue } from '../../main/engine/quant/math';
 
 let float: TflModel;
 let floatBytes: number;
@@ -138,9 +139,7 @@ describe.skipIf(!armnnAvailable())('mobilenet_v2 int8 in Arm NN', () => {
     const zps = m.subgraphs[0].tensors.filter((t) => (t.quantization?.zeroPoint.length ?? 0) > 1).length;
     expect(zps).toBeGreaterThan(100);
     const q = m.subgraphs[0].tensors[m.subgraphs[0].inputs[0]].quantization!;
-    const x = Int8Array.from(input, (v) =>
-      Math.max(-128, Math.min(127, Math.round(v / q.scale[0]) + Number(q.zeroPoint[0]))),
-    );
+    const x = Int8Array.from(input, (v) => quantizeValue(v, q.scale[0], Number(q.zeroPoint[0]), -128, 127));
     const out = runArmnn(file, [x]);
     fs.rmSync(path.dirname(file), { recursive: true, force: true });
     expect(out.outputs[0].shape).toEqual([1, 1000]);

@@ -48,6 +48,7 @@ const NOT_YET = new Set([
   'RNN',
   'SVDF',
 ]);
+
 export type ModelIo = 'float' | 'int8' | 'uint8' | 'int16';
 
 export interface FullIntegerOptions {

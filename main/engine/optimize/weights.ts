@@ -32,24 +32,10 @@ export function quantizeWeightsSymmetric(
     const simd = quantizeChannelBlocksSimd(values, channels, inner);
     if (simd) return { ...simd, zeroPoint: new Array<number>(channels).fill(0), axis: axis ?? 0 };
   }
+  // Without WebAssembly SIMD (and for channels-last layouts): two passes, maxima then values.
   const data = new Int8Array(n);
   const bits = new Int32Array(values.buffer, values.byteOffset, n);
   const scale = new Array<number>(channels);
-  if (outer === 1 && inner > 1) {
-    // Channel-major (axis 0, or per tensor): each channel's block is scanned for its maximum and
-    // quantized while it is still in cache.
-    for (let c = 0, k0 = 0; c < channels; c++, k0 += inner) {
-      const end = k0 + inner;
-      let m = 0;
-      for (let k = k0; k < end; k++) {
-        const a = Math.abs(values[k]);
-        if (a > m) m = a;
-      }
-      const s = (scale[c] = symmetricScale(m, 127));
-      for (let k = k0; k < end; k++) data[k] = quantizeSymmetric127(values[k], bits[k] >> 31, s);
-    }
-    return { data, scale, zeroPoint: new Array<number>(channels).fill(0), axis: axis ?? 0 };
-  }
   // Flat index = (o * channels + c) * inner + i: loop in that order so no division per element.
   // Channels-last tensors (inner 1: DEPTHWISE_CONV_2D, axis 3) step a channel counter instead.
   const maxAbs = new Float64Array(channels);

@@ -71,8 +71,9 @@ export function tapMajorWeights<T extends Float32Array>(
 }
 
 /*
- * The multiply-accumulate walk, in two monomorphic copies (float and integer data) so each inner
- * loop sees one array type: for output pixel (b, y0, x0) (window origin), acc[oc] = sum over the
+ * The multiply-accumulate walk, in two copies: the integer one skips zero inputs (exact for
+ * integer sums, not for float ones, where 0 × Inf is NaN and signs of zero matter), and separate
+ * functions keep V8's type feedback for float models apart from integer ones. For output pixel (b, y0, x0) (window origin), acc[oc] = sum over the
  * in-image taps (fy, fx, c), in that order, of input * weight, with weights tap-major
  * (tapMajorWeights). Out-of-image taps are skipped (they contribute real zero). Each acc[oc]
  * receives its products in the same (fy, fx, c) order as a per-channel loop would, so float sums

@@ -37,6 +37,19 @@ function load(): Kernels | null {
 const PAGE = 65536;
 
 /**
+ * Copies `values` to the start of the module's memory, grown to hold them plus `outBytes` of
+ * output right after them; returns the output's byte offset.
+ */
+function stage(k: Kernels, values: Float32Array, outBytes: number): number {
+  const outAt = values.length * 4;
+  const need = outAt + outBytes;
+  const have = k.memory.buffer.byteLength;
+  if (need > have) k.memory.grow(Math.ceil((need - have) / PAGE));
+  new Float32Array(k.memory.buffer, 0, values.length).set(values);
+  return outAt;
+}
+
+/**
  * Symmetric per-channel int8 quantization of a channel-major tensor (`channels` blocks of `inner`
  * contiguous values), or null when the SIMD kernels are not available.
  */
@@ -48,11 +61,7 @@ export function quantizeChannelBlocksSimd(
   const k = load();
   if (!k) return null;
   const n = values.length;
-  const outAt = n * 4;
-  const need = outAt + n;
-  const have = k.memory.buffer.byteLength;
-  if (need > have) k.memory.grow(Math.ceil((need - have) / PAGE));
-  new Float32Array(k.memory.buffer, 0, n).set(values);
+  const outAt = stage(k, values, n);
   const scale = new Array<number>(channels);
   for (let c = 0; c < channels; c++) {
     const p = c * inner * 4;
@@ -67,11 +76,7 @@ export function toFloat16Simd(values: Float32Array): Uint16Array | null {
   const k = load();
   if (!k) return null;
   const n = values.length;
-  const outAt = n * 4;
-  const need = outAt + n * 2;
-  const have = k.memory.buffer.byteLength;
-  if (need > have) k.memory.grow(Math.ceil((need - have) / PAGE));
-  new Float32Array(k.memory.buffer, 0, n).set(values);
+  const outAt = stage(k, values, n * 2);
   k.half(0, outAt, n);
   return new Uint16Array(k.memory.buffer, outAt, n).slice();
 }
