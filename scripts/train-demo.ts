@@ -22,9 +22,9 @@ import { parsePreprocess, resolvePreprocess } from '../main/engine/datasets/prep
 import { toErrorInfo } from '../main/engine/errors';
 import { DEMO_RECIPES, DEMO_SEED, trainDemo } from '../main/engine/train/demo';
 import { evaluate, type TrainData } from '../main/engine/train/trainer';
-import { DEBIAN_FASHION_MNIST, FASHION_MNIST_CLASSES, readIdxDirectory } from '../main/datasets/idx-files';
+import { DEBIAN_FASHION_MNIST, FASHION_MNIST_CLASSES, readIdxDirectory } from '../main/files/idx-files';
 import { interpreterPredictions } from '../main/engine/train/verify';
-import { writeFileAtomic } from '../main/io/files';
+import { writeFileAtomic } from '../main/files/read-write';
 
 /** Samples at the start of the train split held out of training and shipped for calibration. */
 const CALIBRATION_COUNT = 500;

@@ -1,7 +1,7 @@
 import { LowbitError, ModelFormatError } from '../engine/errors';
 import { readTflite } from '../engine/tflite/reader';
 import type { TflModel } from '../engine/tflite/model';
-import { readFileBytes } from '../io/files';
+import { readFileBytes } from '../files/read-write';
 
 /** Reads a model file; every failure names the file. */
 export function loadModelFile(file: string): { model: TflModel; bytes: Uint8Array } {

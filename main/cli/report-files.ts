@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { toHtml, toJson, toMarkdown, type ComparisonReport } from '../engine/evaluate/report';
-import { writeFileAtomic } from '../io/files';
+import { writeFileAtomic } from '../files/read-write';
 
 /** Writes report.json, report.md and report.html into `dir`; returns their paths. */
 export function writeReportFiles(dir: string, r: ComparisonReport, inputs: string[]): string[] {

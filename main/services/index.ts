@@ -22,13 +22,13 @@ import { InvalidArgumentError, LowbitError, ModelFormatError, toErrorInfo } from
 import { inspectModel } from '../engine/tflite/inspect';
 import type { TflModel } from '../engine/tflite/model';
 import { readTflite } from '../engine/tflite/reader';
-import { readFileBytes } from '../io/files';
-import { assetPath } from '../io/assets';
+import { readFileBytes } from '../files/read-write';
+import { assetPath } from '../files/assets';
 import { JobManager } from '../jobs/manager';
 import { RecentModels } from './recent';
 import { createWizard } from './wizard';
 import { createDevices } from './devices';
-import { writeFileAtomic } from '../io/files';
+import { writeFileAtomic } from '../files/read-write';
 import type { Transport } from '../devices/transport';
 
 export interface ServiceOptions {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { RecentModel } from '../contract/types';
-import { writeFileAtomic } from '../io/files';
+import { writeFileAtomic } from '../files/read-write';
 
 const MAX_RECENT = 10;
 

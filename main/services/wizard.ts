@@ -18,7 +18,7 @@ import { BOARDS, boardById } from '../engine/deploy/boards';
 import { InvalidArgumentError } from '../engine/errors';
 import { inspectModel } from '../engine/tflite/inspect';
 import type { TflModel } from '../engine/tflite/model';
-import { writeFileAtomic } from '../io/files';
+import { writeFileAtomic } from '../files/read-write';
 import type { JobManager } from '../jobs/manager';
 import { fitReport, type OptimizeJobParams, type OptimizeJobResult } from '../jobs/kinds/optimize';
 import { DatasetStore } from './datasets';

@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Interpreter } from '../../main/engine/interpreter/index';
-import type { TypedArray } from '../../main/engine/interpreter/types';
+import type { TypedArray } from '../../main/engine/tensor/dtype';
 import { dequantizeModel } from '../../main/engine/optimize/dequantize';
 import type { TflModel } from '../../main/engine/tflite/model';
 import { readTflite } from '../../main/engine/tflite/reader';

@@ -5,7 +5,7 @@ import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { decodeIdx, decodeIdxImages, encodeIdxUint8 } from '../../main/engine/datasets/idx';
 import { DatasetError } from '../../main/engine/errors';
-import { DEBIAN_FASHION_MNIST, findIdxPair, readIdxDirectory } from '../../main/datasets/idx-files';
+import { DEBIAN_FASHION_MNIST, findIdxPair, readIdxDirectory } from '../../main/files/idx-files';
 
 const debian = fs.existsSync(`${DEBIAN_FASHION_MNIST}/t10k-images-idx3-ubyte.gz`);
 const read = (f: string) => new Uint8Array(fs.readFileSync(f));

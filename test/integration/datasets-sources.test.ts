@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { encodeIdxUint8 } from '../../main/engine/datasets/idx';
 import { representativeSamples } from '../../main/engine/datasets/dataset';
 import { DatasetError } from '../../main/engine/errors';
-import { openDataset } from '../../main/datasets/open';
+import { openDataset } from '../../main/files/dataset-open';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lowbit-ds-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));

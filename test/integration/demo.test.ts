@@ -13,7 +13,7 @@ import { quantizeFullInteger } from '../../main/engine/optimize/full-integer';
 import { inspectModel } from '../../main/engine/tflite/inspect';
 import { readTflite } from '../../main/engine/tflite/reader';
 import { writeTflite } from '../../main/engine/tflite/writer';
-import { openDataset } from '../../main/datasets/open';
+import { openDataset } from '../../main/files/dataset-open';
 import { asSampleSet, calibrationSamples } from '../../main/engine/datasets/samples';
 import { armnnAvailable } from '../support/armnn';
 import { ROOT, readBytes } from '../support/shared';

@@ -4,9 +4,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseCsv } from '../../main/engine/io/tensor-files';
+import { parseCsv } from '../../main/engine/tensor/tensor-files';
 import { Interpreter } from '../../main/engine/interpreter/index';
-import type { DType } from '../../main/engine/interpreter/types';
+import type { DType } from '../../main/engine/tensor/dtype';
 import { readTflite } from '../../main/engine/tflite/reader';
 import { readBytes, sharedPath } from '../support/shared';
 

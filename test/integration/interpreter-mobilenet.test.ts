@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Interpreter, recordingObserver } from '../../main/engine/interpreter/index';
-import type { TypedArray } from '../../main/engine/interpreter/types';
+import type { TypedArray } from '../../main/engine/tensor/dtype';
 import { readTflite } from '../../main/engine/tflite/reader';
 import { writeTflite } from '../../main/engine/tflite/writer';
 import { runArmnn } from '../support/armnn';

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { Interpreter, recordingObserver } from '../../main/engine/interpreter/index';
-import { dtypeOf } from '../../main/engine/interpreter/dtype';
+import { dtypeOf } from '../../main/engine/tflite/dtype';
 import { QuantizationParametersT } from '../../main/engine/tflite/generated/tflite';
 import { TensorType, type TflModel } from '../../main/engine/tflite/model';
 import { readTflite } from '../../main/engine/tflite/reader';

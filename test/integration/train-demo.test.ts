@@ -17,8 +17,8 @@ import { writeTflite } from '../../main/engine/tflite/writer';
 import { DEMO_RECIPES, DEMO_SEED, trainDemo } from '../../main/engine/train/demo';
 import type { TrainData } from '../../main/engine/train/trainer';
 import { interpreterPredictions } from '../../main/engine/train/verify';
-import { demoAssets } from '../../main/datasets/demo-assets';
-import { DEBIAN_FASHION_MNIST, findIdxPair, readIdxDirectory } from '../../main/datasets/idx-files';
+import { demoAssets } from '../../main/files/demo-assets';
+import { DEBIAN_FASHION_MNIST, findIdxPair, readIdxDirectory } from '../../main/files/idx-files';
 
 const demo = path.join(import.meta.dirname, '..', '..', 'assets', 'demo');
 const shipped = path.join(demo, 'fashion-mnist');

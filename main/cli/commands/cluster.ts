@@ -3,7 +3,7 @@ import { parse } from '../args';
 import { InvalidArgumentError } from '../../engine/errors';
 import { CENTROID_INITS, clusterModel, type CentroidInit } from '../../engine/optimize/cluster/index';
 import { parseLayerOps } from '../../engine/optimize/prune/index';
-import { writeFileAtomic } from '../../io/files';
+import { writeFileAtomic } from '../../files/read-write';
 import { loadModelFile } from '../load-model';
 import {
   choice,

@@ -3,7 +3,7 @@ import { UsageError } from '../command';
 import { parse } from '../args';
 import { dequantizeModel } from '../../engine/optimize/index';
 import { writeTflite } from '../../engine/tflite/writer';
-import { writeFileAtomic } from '../../io/files';
+import { writeFileAtomic } from '../../files/read-write';
 import { loadModelFile } from '../load-model';
 
 export const command: CliCommand = {

@@ -8,7 +8,7 @@ import { estimateFootprint } from '../../engine/deploy/fit';
 import { footprintFacts } from '../../engine/deploy/footprint-facts';
 import { exportTflm, type ExportedFile } from '../../engine/deploy/tflm-export';
 import { InvalidArgumentError } from '../../engine/errors';
-import { writeFileAtomic } from '../../io/files';
+import { writeFileAtomic } from '../../files/read-write';
 import { loadModelFile } from '../load-model';
 
 export const command: CliCommand = {

@@ -4,7 +4,7 @@ import { InvalidArgumentError } from '../../engine/errors';
 import { CENTROID_INITS, type CentroidInit } from '../../engine/optimize/cluster/index';
 import { parsePipeline, runPipeline } from '../../engine/optimize/pipeline';
 import type { PruneSchedule, PruneStructure } from '../../engine/optimize/prune/index';
-import { writeFileAtomic } from '../../io/files';
+import { writeFileAtomic } from '../../files/read-write';
 import { loadModelFile } from '../load-model';
 import {
   choice,

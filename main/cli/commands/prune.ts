@@ -1,8 +1,8 @@
 import type { CliCommand, CliContext } from '../command';
 import { parse } from '../args';
-import { openDataset } from '../../datasets/open';
+import { openDataset } from '../../files/dataset-open';
 import { asSampleSet, calibrationSamples } from '../../engine/datasets/samples';
-import { findIdxPair } from '../../datasets/idx-files';
+import { findIdxPair } from '../../files/idx-files';
 import { InvalidArgumentError } from '../../engine/errors';
 import type { SampleSet } from '../../engine/evaluate/evaluate';
 import { evaluateStages, type StageEvaluation, type StageResult } from '../../engine/optimize/pipeline';
@@ -17,7 +17,7 @@ import {
 import { measureSize } from '../../engine/evaluate/size';
 import type { TflModel } from '../../engine/tflite/model';
 import { writeTflite } from '../../engine/tflite/writer';
-import { writeFileAtomic } from '../../io/files';
+import { writeFileAtomic } from '../../files/read-write';
 import { loadModelFile } from '../load-model';
 import fs from 'node:fs';
 

@@ -6,7 +6,7 @@ import { parse } from '../args';
 import { parsePreprocess } from '../../engine/datasets/preprocess';
 import { calibrationSamples } from '../../engine/datasets/samples';
 import { DatasetError } from '../../engine/errors';
-import { numElements } from '../../engine/interpreter/dtype';
+import { numElements } from '../../engine/tensor/dtype';
 import {
   CALIBRATION_METHODS,
   parseKeepFloat,
@@ -20,17 +20,17 @@ import {
 import { limitSamples, samplesFromFile } from '../../engine/optimize/representative';
 import type { TflModel } from '../../engine/tflite/model';
 import { writeTflite } from '../../engine/tflite/writer';
-import { readFileBytes, writeFileAtomic } from '../../io/files';
+import { readFileBytes, writeFileAtomic } from '../../files/read-write';
 import { loadModelFile } from '../load-model';
-import { openDataset } from '../../datasets/open';
-import { findIdxPair } from '../../datasets/idx-files';
+import { openDataset } from '../../files/dataset-open';
+import { findIdxPair } from '../../files/idx-files';
 
 const DATA_EXT = ['.npy', '.bin', '.raw'];
 
 /**
  * Representative samples for a single-input float model from PATH: a .npy or raw float32 .bin
  * file (one sample or several stacked), or a folder of such files (sorted by name); anything
- * else is opened as a dataset (see main/datasets/open.ts): IDX files or an MNIST-style IDX
+ * else is opened as a dataset (see main/files/dataset-open.ts): IDX files or an MNIST-style IDX
  * folder, a folder of PNG/JPEG/BMP images (flat or one subfolder per class) turned into model
  * inputs by the --preprocess spec, an .npz, or a CSV. At most `limit` samples, evenly spaced.
  */

@@ -1,7 +1,7 @@
 import type { CliCommand } from '../command';
 import { parse } from '../args';
 import { writeTflite } from '../../engine/tflite/writer';
-import { writeFileAtomic } from '../../io/files';
+import { writeFileAtomic } from '../../files/read-write';
 import { loadModelFile } from '../load-model';
 
 export const command: CliCommand = {

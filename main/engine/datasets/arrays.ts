@@ -1,12 +1,12 @@
 /**
  * Numeric dataset files, pure: .npz archives (zip of .npy, via fflate; the .npy parser is the
- * interpreter core's main/engine/io/tensor-files) and CSV tables of numbers. Errors are
+ * interpreter core's main/engine/tensor/tensor-files) and CSV tables of numbers. Errors are
  * DatasetErrors naming the file (and the line, for CSV).
  */
 import { unzipSync } from 'fflate';
 import { DatasetError } from '../errors';
-import type { TypedArray } from '../interpreter/types';
-import { parseNpy, type NpyArray } from '../io/tensor-files';
+import type { TypedArray } from '../tensor/dtype';
+import { parseNpy, type NpyArray } from '../tensor/tensor-files';
 
 /** Largest array member accepted from an .npz (uncompressed): 4 GiB would not fit a typed array anyway. */
 const MAX_MEMBER = 2 ** 31 - 1;

@@ -5,8 +5,8 @@
  */
 import { ShapeMismatchError, UnsupportedOpError } from '../errors';
 import { Interpreter, type TensorInfo } from '../interpreter/interpreter';
-import { numElements } from '../interpreter/dtype';
-import type { TypedArray } from '../interpreter/types';
+import { numElements } from '../tensor/dtype';
+import type { TypedArray } from '../tensor/dtype';
 import { qRange, quantizeValue } from '../quant/math';
 import type { TflModel } from '../tflite/model';
 

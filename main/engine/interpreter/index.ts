@@ -8,4 +8,5 @@ export type { Observer, ObservedTensor } from './observer';
 export { planMemory } from './planner';
 export type { MemoryPlan, Placement, PlanRequest } from './planner';
 export { kernels } from './kernels/index';
-export type { DType, Kernel, OpContext, QuantParams, RtTensor, TypedArray } from './types';
+export type { Kernel, OpContext, RtTensor } from './types';
+export type { DType, QuantParams, TypedArray } from '../tensor/dtype';

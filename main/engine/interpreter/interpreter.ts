@@ -13,12 +13,13 @@
  */
 import { InvalidArgumentError, ModelFormatError, ShapeMismatchError, UnsupportedOpError } from '../errors';
 import type { TflModel } from '../tflite/model';
-import { allocTyped, dtypeBytes, numElements, typedView } from './dtype';
+import { allocTyped, dtypeBytes, numElements, typedView } from '../tensor/dtype';
 import { kernels as defaultKernels } from './kernels/index';
 import type { Observer } from './observer';
 import { planMemory, type MemoryPlan } from './planner';
 import { buildTensors, makeContexts } from './tensors';
-import type { DType, EvalFn, Kernel, QuantParams, RtTensor, TypedArray } from './types';
+import type { EvalFn, Kernel, RtTensor } from './types';
+import type { DType, QuantParams, TypedArray } from '../tensor/dtype';
 
 /** Largest activation arena the interpreter will allocate (1 GiB). */
 export const MAX_ARENA_BYTES = 2 ** 30;

@@ -4,8 +4,9 @@
  */
 import { BuiltinOperator } from '../tflite/model';
 import { makeOpContext } from './context';
-import { allocTyped, numElements } from './dtype';
-import type { DType, Kernel, QuantParams, RtTensor, TypedArray } from './types';
+import { allocTyped, numElements } from '../tensor/dtype';
+import type { Kernel, RtTensor } from './types';
+import type { DType, QuantParams, TypedArray } from '../tensor/dtype';
 
 export interface TensorSpec {
   dtype: DType;

@@ -3,8 +3,9 @@
  * parameters, fused activation ranges). Pure; no kernel state.
  */
 import { activationRangeQuantized, quantizeMultiplier, type QuantizedMultiplier } from '../quant/math';
-import { numElements } from './dtype';
-import type { DType, OpContext, RtTensor } from './types';
+import { numElements } from '../tensor/dtype';
+import type { OpContext, RtTensor } from './types';
+import type { DType } from '../tensor/dtype';
 
 export type QDType = 'int8' | 'uint8' | 'int16';
 

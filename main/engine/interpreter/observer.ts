@@ -3,7 +3,8 @@
  * `lowbit run --dump`). The interpreter calls the observer after each operator with that
  * operator's outputs; with no observer the invoke loop has no per-op cost at all.
  */
-import type { RtTensor, TypedArray } from './types';
+import type { RtTensor } from './types';
+import type { TypedArray } from '../tensor/dtype';
 
 /**
  * Called after operator `opIndex` ran. `outputs` are live views into the arena: their data is

@@ -1,5 +1,5 @@
 /** Shared by RESHAPE, SQUEEZE and EXPAND_DIMS: same bytes, new shape, so eval is a copy. */
-import { numElements } from './dtype';
+import { numElements } from '../tensor/dtype';
 import type { EvalFn, OpContext, RtTensor } from './types';
 
 export function prepareCopy(ctx: OpContext, input: RtTensor, out: RtTensor, shape: number[]): EvalFn {

@@ -7,8 +7,10 @@ import { BuiltinOperator } from '../tflite/model';
 import { decodeSparse } from '../tflite/sparse';
 import type { OperatorT, TensorT, TflModel } from '../tflite/model';
 import { makeOpContext } from './context';
-import { allocTyped, dtypeBytes, dtypeOf, numElements, typedView } from './dtype';
-import type { OpContext, QuantParams, RtTensor, TypedArray } from './types';
+import { allocTyped, dtypeBytes, numElements, typedView } from '../tensor/dtype';
+import { dtypeOf } from '../tflite/dtype';
+import type { OpContext, RtTensor } from './types';
+import type { QuantParams, TypedArray } from '../tensor/dtype';
 
 export function quantOf(t: TensorT): QuantParams | null {
   const q = t.quantization;

@@ -15,42 +15,7 @@
  * the Kernel object is glue.
  */
 import type { BuiltinOperator } from '../tflite/model';
-
-export type DType =
-  | 'float32'
-  | 'float16'
-  | 'float64'
-  | 'int8'
-  | 'uint8'
-  | 'int16'
-  | 'uint16'
-  | 'int32'
-  | 'uint32'
-  | 'int64'
-  | 'bool'
-  | 'string'
-  | 'complex64'
-  | 'int4'
-  | 'other';
-
-export type TypedArray =
-  | Float32Array
-  | Float64Array
-  | Int8Array
-  | Uint8Array
-  | Int16Array
-  | Uint16Array
-  | Int32Array
-  | Uint32Array
-  | BigInt64Array;
-
-/** real = (q - zeroPoint[c]) * scale[c]; per-tensor when scale.length === 1. */
-export interface QuantParams {
-  scale: number[];
-  zeroPoint: number[];
-  /** quantized_dimension: the axis the per-channel arrays run along. */
-  axis: number;
-}
+import type { DType, QuantParams, TypedArray } from '../tensor/dtype';
 
 export interface RtTensor {
   /** Index in the subgraph's tensor list. */

@@ -5,7 +5,7 @@
  * (no rescaling: preprocessing is the caller's business).
  */
 import { DatasetError } from '../errors';
-import { isNpy, parseNpy } from '../io/tensor-files';
+import { isNpy, parseNpy } from '../tensor/tensor-files';
 import type { Sample } from './calibrate/index';
 
 /** Splits one file's values into samples for a single-input model with `elements` per sample. */

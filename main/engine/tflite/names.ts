@@ -1,5 +1,5 @@
 import { BuiltinOperator, type OperatorCodeT } from './generated/tflite';
-import { dtypeOf } from '../interpreter/dtype';
+import { dtypeOf } from './dtype';
 import type { TensorType } from './generated/tflite';
 
 /**

@@ -2,7 +2,7 @@
  * How a dataset is reopened: the services open a dataset once to validate it and keep this spec;
  * an optimize job (in its own worker thread) reopens the same files from the spec.
  */
-import { openDataset } from '../../datasets/open';
+import { openDataset } from '../../files/dataset-open';
 import type { Dataset, Sample } from '../../engine/datasets/dataset';
 import { parsePreprocess } from '../../engine/datasets/preprocess';
 

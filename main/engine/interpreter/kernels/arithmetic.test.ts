@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { ShapeMismatchError, UnsupportedOpError } from '../../errors';
 import { runKernel, type TensorSpec } from '../kernel-runner';
-import type { DType, Kernel } from '../types';
+import type { Kernel } from '../types';
+import type { DType } from '../../tensor/dtype';
 import { add } from './add';
 import { mul } from './mul';
 import { sub } from './sub';

@@ -3,8 +3,9 @@
  * float -> integer truncates toward zero (out-of-range values wrap here; C leaves them
  * undefined), integer -> narrower integer wraps, anything -> bool is (x != 0).
  */
-import { numElements } from '../dtype';
-import type { DType, Kernel, OpContext } from '../types';
+import { numElements } from '../../tensor/dtype';
+import type { Kernel, OpContext } from '../types';
+import type { DType } from '../../tensor/dtype';
 
 const CASTABLE: DType[] = [
   'float32',

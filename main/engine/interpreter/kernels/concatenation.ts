@@ -11,8 +11,9 @@
  *    is compiled without FMA contraction on the reference path, which we assume.
  */
 import { clamp, qRange, roundAwayFromZero } from '../../quant/math';
-import { dtypeBytes } from '../dtype';
-import type { Kernel, RtTensor, TypedArray } from '../types';
+import { dtypeBytes } from '../../tensor/dtype';
+import type { Kernel, RtTensor } from '../types';
+import type { TypedArray } from '../../tensor/dtype';
 import { normalizeAxis } from './layout';
 import { isQuantDtype, perTensor } from '../kernel-util';
 

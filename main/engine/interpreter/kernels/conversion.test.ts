@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { ShapeMismatchError, UnsupportedOpError } from '../../errors';
 import { runKernel, type TensorSpec } from '../kernel-runner';
-import type { DType, Kernel } from '../types';
+import type { Kernel } from '../types';
+import type { DType } from '../../tensor/dtype';
 import { cast } from './cast';
 import { dequantize, halfToFloat } from './dequantize';
 import { expandDims } from './expand_dims';

@@ -3,7 +3,7 @@
  * float32 (the reference's DequantizationParams.scale is a double); per-channel along the
  * quantized dimension; float16 -> float32 exactly.
  */
-import { numElements } from '../dtype';
+import { numElements } from '../../tensor/dtype';
 import { isQuantDtype } from '../kernel-util';
 import type { Kernel, OpContext } from '../types';
 

@@ -11,7 +11,7 @@
  * accumulators are wrapped to 32 bits like C would.
  */
 import { activationRangeFloat, clampInt, mbqm, mbqm64 } from '../../quant/math';
-import { numElements } from '../dtype';
+import { numElements } from '../../tensor/dtype';
 import { fusedActivation, multiplierOf, perTensor, quantActivationRange } from '../kernel-util';
 import type { EvalFn, Kernel, OpContext, RtTensor } from '../types';
 import { prepareHybridFc } from './fully_connected_hybrid';

@@ -6,8 +6,9 @@
  * InvalidArgumentError (TFLite returns an error status) instead of reading out of bounds.
  */
 import { InvalidArgumentError } from '../../errors';
-import { dtypeBytes, numElements } from '../dtype';
-import type { Kernel, TypedArray } from '../types';
+import { dtypeBytes, numElements } from '../../tensor/dtype';
+import type { Kernel } from '../types';
+import type { TypedArray } from '../../tensor/dtype';
 import { normalizeAxis } from './layout';
 
 export interface GatherGeometry {

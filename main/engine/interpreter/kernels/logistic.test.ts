@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { UnsupportedOpError } from '../../errors';
 import { runKernel } from '../kernel-runner';
-import type { DType, Kernel } from '../types';
+import type { Kernel } from '../types';
+import type { DType } from '../../tensor/dtype';
 import { logistic } from './logistic';
 import { tanh } from './tanh';
 

@@ -9,7 +9,7 @@
  *   18 output state [batch, n_output], 19 cell state [batch, n_cell] (variable tensors)
  *   20-23 layer-norm coefficients (optional)
  */
-import { numElements } from '../dtype';
+import { numElements } from '../../tensor/dtype';
 import type { OpContext, RtTensor } from '../types';
 
 export interface LstmGateTensors {

@@ -2,7 +2,7 @@
  * PACK: stacks N same-shaped inputs along a new axis (axis in [-(rank+1), rank]).
  * A copy for every dtype; quantized inputs must share the output's parameters (TFLite).
  */
-import { dtypeBytes } from '../dtype';
+import { dtypeBytes } from '../../tensor/dtype';
 import type { Kernel } from '../types';
 import { concatData } from './concatenation';
 import { normalizeAxis, sameShape } from './layout';

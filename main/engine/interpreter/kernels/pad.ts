@@ -5,7 +5,8 @@
  * Quantized inputs are copied as integers, so input and output must share scale and zero point
  * (as TFLite's converter guarantees); the PADV2 constant must carry the output's parameters.
  */
-import type { EvalFn, Kernel, OpContext, RtTensor, TypedArray } from '../types';
+import type { EvalFn, Kernel, OpContext, RtTensor } from '../types';
+import type { TypedArray } from '../../tensor/dtype';
 import { checkedElements, perTensorParams } from './conv_common';
 
 type PadArray = Float32Array | Int8Array | Uint8Array | Int16Array | Int32Array;

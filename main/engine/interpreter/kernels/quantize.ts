@@ -6,7 +6,7 @@
  * in double, plus zp_out, saturated).
  */
 import { clamp, mbqm, qRange, roundAwayFromZero } from '../../quant/math';
-import { numElements } from '../dtype';
+import { numElements } from '../../tensor/dtype';
 import { isQuantDtype, multiplierOf, perTensor } from '../kernel-util';
 import type { Kernel, OpContext } from '../types';
 

@@ -2,7 +2,7 @@
  * RESHAPE: the new shape comes from the constant shape input (1-D int32), else from the
  * options' new_shape, else the output tensor's static shape; one -1 is inferred.
  */
-import { numElements } from '../dtype';
+import { numElements } from '../../tensor/dtype';
 import { constInts } from '../kernel-util';
 import { prepareCopy } from '../reshape-common';
 import type { Kernel, OpContext } from '../types';

@@ -5,8 +5,10 @@
  */
 import { BuiltinOperator, type TflModel } from '../../tflite/model';
 import { makeOpContext } from '../context';
-import { allocTyped, dtypeBytes, dtypeOf, numElements, typedView } from '../dtype';
-import type { Kernel, RtTensor, TypedArray } from '../types';
+import { allocTyped, dtypeBytes, numElements, typedView } from '../../tensor/dtype';
+import { dtypeOf } from '../../tflite/dtype';
+import type { Kernel, RtTensor } from '../types';
+import type { TypedArray } from '../../tensor/dtype';
 
 function tensorOf(model: TflModel, index: number): RtTensor {
   const t = model.subgraphs[0].tensors[index];

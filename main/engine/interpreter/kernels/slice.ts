@@ -3,7 +3,7 @@
  * size are constant int32/int64 operands (a dynamic slice has a data-dependent output shape).
  * TFLite requires 0 <= begin and begin + size <= dim; anything else is refused in prepare.
  */
-import { dtypeBytes } from '../dtype';
+import { dtypeBytes } from '../../tensor/dtype';
 import { constInts } from '../kernel-util';
 import type { Kernel } from '../types';
 import { stridesOf } from './layout';

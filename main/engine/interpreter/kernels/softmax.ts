@@ -3,7 +3,7 @@
  * float64 reference); int8/uint8 -> int8/uint8/int16 and int16 -> int16 follow TFLite's
  * reference fixed-point methods (see softmax_quant.ts).
  */
-import { numElements } from '../dtype';
+import { numElements } from '../../tensor/dtype';
 import type { Kernel, OpContext } from '../types';
 import { prepareSoftmaxQuantized } from './softmax_quant';
 

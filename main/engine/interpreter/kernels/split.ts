@@ -2,9 +2,10 @@
  * SPLIT: input 0 is the axis (a constant int32 scalar), input 1 the tensor; num_splits equal
  * pieces along the axis, one per output. The axis dimension must divide evenly.
  */
-import { dtypeBytes } from '../dtype';
+import { dtypeBytes } from '../../tensor/dtype';
 import { constInts } from '../kernel-util';
-import type { Kernel, TypedArray } from '../types';
+import type { Kernel } from '../types';
+import type { TypedArray } from '../../tensor/dtype';
 import { normalizeAxis } from './layout';
 
 /** Copies piece k of `count` equal pieces along an axis with `outer` rows and `chunk` elements per piece. */

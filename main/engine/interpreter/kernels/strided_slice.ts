@@ -5,8 +5,9 @@
  * start/stop by tflite::strided_slice::StridedSliceStartForAxis / StridedSliceEndForAxis.
  * A pure data movement for every dtype (quantized values are copied, as in TFLite).
  */
-import { dtypeBytes } from '../dtype';
-import type { Kernel, OpContext, TypedArray } from '../types';
+import { dtypeBytes } from '../../tensor/dtype';
+import type { Kernel, OpContext } from '../types';
+import type { TypedArray } from '../../tensor/dtype';
 import { constInts } from '../kernel-util';
 import { stridesOf } from './layout';
 

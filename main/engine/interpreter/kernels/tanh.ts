@@ -5,7 +5,7 @@
  */
 import { clamp, mbqm, rdbpot } from '../../quant/math';
 import { tanhFixed } from '../../quant/fixedpoint';
-import { numElements } from '../dtype';
+import { numElements } from '../../tensor/dtype';
 import { perTensor } from '../kernel-util';
 import {
   int16SigmoidParams,

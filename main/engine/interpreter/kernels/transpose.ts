@@ -3,8 +3,9 @@
  * A pure data movement: quantized values are copied as-is, like TFLite (which does not
  * requantize here; converters give TRANSPOSE equal input/output parameters).
  */
-import { dtypeBytes } from '../dtype';
-import type { Kernel, OpContext, TypedArray } from '../types';
+import { dtypeBytes } from '../../tensor/dtype';
+import type { Kernel, OpContext } from '../types';
+import type { TypedArray } from '../../tensor/dtype';
 import { constInts } from '../kernel-util';
 import { stridesOf } from './layout';
 

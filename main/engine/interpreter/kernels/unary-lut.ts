@@ -4,7 +4,7 @@
  * code (256 for 8-bit, 65536 for int16) and eval is a table lookup. The table holds exactly what
  * the reference computes for that code, so this is bit-identical to evaluating per element.
  */
-import type { TypedArray } from '../types';
+import type { TypedArray } from '../../tensor/dtype';
 import type { QDType } from '../kernel-util';
 import { qRange } from '../../quant/math';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { logisticFixed, tanhFixed } from '../../quant/fixedpoint';
 import { mbqm, quantizeMultiplier, rdbpot } from '../../quant/math';
 import { runKernel, type TensorSpec } from '../kernel-runner';
-import type { DType } from '../types';
+import type { DType } from '../../tensor/dtype';
 import { checkedLog2, effectiveBias } from './lstm-integer';
 import { kernel } from './unidirectional_sequence_lstm';
 

@@ -1,7 +1,7 @@
 /**
  * UNPACK: splits a tensor into `num` outputs along `axis`, removing that axis.
  */
-import { dtypeBytes } from '../dtype';
+import { dtypeBytes } from '../../tensor/dtype';
 import type { Kernel } from '../types';
 import { normalizeAxis } from './layout';
 import { splitData } from './split';

@@ -1,64 +1,45 @@
-import { TensorType } from '../tflite/model';
-import type { DType, TypedArray } from './types';
+/**
+ * The tensor vocabulary shared by every model format, the interpreter, the optimizers and the
+ * datasets: element types, the typed arrays that hold them, quantization parameters, and small
+ * helpers. It imports nothing: the ground floor of the engine.
+ */
 
-export function dtypeOf(t: TensorType): DType {
-  switch (t) {
-    case TensorType.FLOAT32:
-      return 'float32';
-    case TensorType.FLOAT16:
-      return 'float16';
-    case TensorType.FLOAT64:
-      return 'float64';
-    case TensorType.INT8:
-      return 'int8';
-    case TensorType.UINT8:
-      return 'uint8';
-    case TensorType.INT16:
-      return 'int16';
-    case TensorType.UINT16:
-      return 'uint16';
-    case TensorType.INT32:
-      return 'int32';
-    case TensorType.UINT32:
-      return 'uint32';
-    case TensorType.INT64:
-      return 'int64';
-    case TensorType.BOOL:
-      return 'bool';
-    case TensorType.STRING:
-      return 'string';
-    case TensorType.COMPLEX64:
-      return 'complex64';
-    case TensorType.INT4:
-      return 'int4';
-    default:
-      return 'other';
-  }
+export type DType =
+  | 'float32'
+  | 'float16'
+  | 'float64'
+  | 'int8'
+  | 'uint8'
+  | 'int16'
+  | 'uint16'
+  | 'int32'
+  | 'uint32'
+  | 'int64'
+  | 'bool'
+  | 'string'
+  | 'complex64'
+  | 'int4'
+  | 'other';
+
+export type TypedArray =
+  | Float32Array
+  | Float64Array
+  | Int8Array
+  | Uint8Array
+  | Int16Array
+  | Uint16Array
+  | Int32Array
+  | Uint32Array
+  | BigInt64Array;
+
+/** real = (q - zeroPoint[c]) * scale[c]; per-tensor when scale.length === 1. */
+export interface QuantParams {
+  scale: number[];
+  zeroPoint: number[];
+  /** quantized_dimension: the axis the per-channel arrays run along. */
+  axis: number;
 }
 
-export function tensorTypeOf(d: DType): TensorType {
-  const map: Partial<Record<DType, TensorType>> = {
-    float32: TensorType.FLOAT32,
-    float16: TensorType.FLOAT16,
-    float64: TensorType.FLOAT64,
-    int8: TensorType.INT8,
-    uint8: TensorType.UINT8,
-    int16: TensorType.INT16,
-    uint16: TensorType.UINT16,
-    int32: TensorType.INT32,
-    uint32: TensorType.UINT32,
-    int64: TensorType.INT64,
-    bool: TensorType.BOOL,
-    string: TensorType.STRING,
-    complex64: TensorType.COMPLEX64,
-    int4: TensorType.INT4,
-  };
-  const t = map[d];
-  if (t === undefined) throw new RangeError(`no TensorType for ${d}`);
-  return t;
-}
-
-/** Bytes per element; 0 for types without a fixed element size. */
 export function dtypeBytes(d: DType): number {
   switch (d) {
     case 'float64':

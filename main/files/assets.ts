@@ -12,7 +12,7 @@ export function assetPath(...parts: string[]): string {
     const p = path.join(packaged, 'assets', ...parts);
     if (fs.existsSync(p)) return p;
   }
-  // main/io/assets.ts -> project root
+  // main/files/assets.ts -> project root
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
   return path.join(root, 'assets', ...parts);
 }

@@ -6,8 +6,8 @@
  * a file with the wrong element count throws ShapeMismatchError.
  */
 import { DatasetError, ShapeMismatchError } from '../errors';
-import { allocTyped, dtypeBytes, numElements } from '../interpreter/dtype';
-import type { DType, TypedArray } from '../interpreter/types';
+import { allocTyped, dtypeBytes, numElements } from './dtype';
+import type { DType, TypedArray } from './dtype';
 
 export interface NpyArray {
   dtype: DType;

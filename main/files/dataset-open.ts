@@ -38,8 +38,8 @@ import {
   type ResolvedPreprocess,
 } from '../engine/datasets/preprocess';
 import { DatasetError, LowbitError } from '../engine/errors';
-import { isNpy, parseNpy } from '../engine/io/tensor-files';
-import { readFileBytes } from '../io/files';
+import { isNpy, parseNpy } from '../engine/tensor/tensor-files';
+import { readFileBytes } from './read-write';
 import { findIdxPair, FASHION_MNIST_CLASSES, readIdxPair, type IdxSplit } from './idx-files';
 
 export interface OpenOptions {

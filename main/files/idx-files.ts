@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { decodeIdxImages, type IdxImageSet } from '../engine/datasets/idx';
 import { DatasetError } from '../engine/errors';
-import { readFileBytes } from '../io/files';
+import { readFileBytes } from './read-write';
 
 /** 'calibration' is the shipped demo subset's held-out calibration set. */
 export type IdxSplit = 'train' | 't10k' | 'calibration';
