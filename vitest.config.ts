@@ -6,7 +6,6 @@ export default defineConfig({
       'main/**/*.test.ts',
       'preload/**/*.test.ts',
       'renderer/src/**/*.test.ts',
-      'test/unit/**/*.test.ts',
       'test/integration/**/*.test.ts',
     ],
     environment: 'node',

@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { LowbitError } from '../engine/errors';
 import type { CliContext } from './command';
 import { UsageError } from './command';
 import { commands } from './registry';
+import { version } from './version';
 
 export const EXIT = { ok: 0, usage: 1, badInput: 2, internal: 3 } as const;
 
@@ -25,11 +24,6 @@ const BAD_INPUT = new Set([
   'DEVICE_WRONG_CHIP',
   'DEVICE',
 ]);
-
-export function version(): string {
-  const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8'));
-  return pkg.version as string;
-}
 
 function helpText(): string {
   const names = Object.keys(commands);

@@ -2,7 +2,7 @@
 // determinism, int8 weights; outputs read back and run.
 import { describe, expect, it } from 'vitest';
 import { CENTROID_INITS, clusterModel } from '../../main/engine/optimize/cluster/index';
-import { randomInput, runFloat, smallCnn } from '../../main/engine/optimize/prune/fixtures.testutil';
+import { randomInput, runFloat, smallCnn } from '../support/prune-fixtures';
 import { pruneModel, weightStats } from '../../main/engine/optimize/prune/index';
 import { bufferAs } from '../../main/engine/tflite/edit';
 import type { TflModel } from '../../main/engine/tflite/model';

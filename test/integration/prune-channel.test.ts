@@ -2,7 +2,7 @@
 // model computes with the same masks (pruned channels' weights and bias zeroed, consumers'
 // matching input weights zeroed).
 import { describe, expect, it } from 'vitest';
-import { randomInput, runFloat, smallCnn } from '../../main/engine/optimize/prune/fixtures.testutil';
+import { randomInput, runFloat, smallCnn } from '../support/prune-fixtures';
 import { pruneModel } from '../../main/engine/optimize/prune/index';
 import { addBuffer, bufferAs, bytesOf } from '../../main/engine/tflite/edit';
 import type { TflModel } from '../../main/engine/tflite/model';

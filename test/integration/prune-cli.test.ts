@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { randomInput, smallCnn } from '../../main/engine/optimize/prune/fixtures.testutil';
+import { randomInput, smallCnn } from '../support/prune-fixtures';
 import { weightStats } from '../../main/engine/optimize/prune/index';
 import { readTflite } from '../../main/engine/tflite/reader';
 import { writeTflite } from '../../main/engine/tflite/writer';

@@ -2,7 +2,7 @@
 // and on the real int8 person_detect; every output is written, read back and run.
 import { describe, expect, it } from 'vitest';
 import { Interpreter } from '../../main/engine/interpreter/index';
-import { randomInput, runFloat, smallCnn } from '../../main/engine/optimize/prune/fixtures.testutil';
+import { randomInput, runFloat, smallCnn } from '../support/prune-fixtures';
 import { pruneModel, weightStats } from '../../main/engine/optimize/prune/index';
 import { bufferAs } from '../../main/engine/tflite/edit';
 import type { TflModel } from '../../main/engine/tflite/model';

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { Interpreter } from '../../main/engine/interpreter/index';
 import { parsePipeline, runPipeline, type StageResult } from '../../main/engine/optimize/pipeline';
-import { randomInput, smallCnn } from '../../main/engine/optimize/prune/fixtures.testutil';
+import { randomInput, smallCnn } from '../support/prune-fixtures';
 import { readTflite } from '../../main/engine/tflite/reader';
 import { armnnAvailable } from '../support/armnn';
 import { armnnOnModel, maxAbsDiff, runReal } from '../support/quantize-helpers';

@@ -1,7 +1,7 @@
 // Issue 8: pruned weights stored in TFLite's sparse format: the file shrinks, reads back, and the
 // interpreter (which densifies sparse constants at load) gives bit-identical outputs.
 import { describe, expect, it } from 'vitest';
-import { randomInput, runFloat, smallCnn } from '../../main/engine/optimize/prune/fixtures.testutil';
+import { randomInput, runFloat, smallCnn } from '../support/prune-fixtures';
 import { pruneModel, weightStats } from '../../main/engine/optimize/prune/index';
 import { ModelFormatError } from '../../main/engine/errors';
 import { Interpreter } from '../../main/engine/interpreter/index';

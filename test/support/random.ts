@@ -1,11 +1,5 @@
-/** Small deterministic PRNG (mulberry32) so fuzz cases are reproducible from their seed. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/**
+ * Small deterministic PRNG (mulberry32) so fuzz cases are reproducible from their seed. The one
+ * definition is the engine's (k-means++ seeding uses it); tests know it by its algorithm's name.
+ */
+export { seededRandom as mulberry32 } from '../../main/engine/optimize/cluster/kmeans';

@@ -7,7 +7,7 @@ import { startHost } from '../../host/server';
 import { createServices } from '../../services';
 import { parse } from '../args';
 import { UsageError, type CliCommand } from '../command';
-import { version } from '../index';
+import { version } from '../version';
 
 /** The Vite build of renderer/ (`npm run build:renderer`); overridable for packaged layouts. */
 export function rendererDist(): string {

@@ -20,7 +20,7 @@ import type { TflModel } from '../tflite/model';
 import { asString } from '../tflite/names';
 import type { Range } from './calibrate/index';
 import { minMaxOf } from './calibrate/types';
-import type { ModelIo, OpPlan } from './full-integer';
+import type { ModelIo, OpPlan } from './full-integer-types';
 import { rewriteIntegerLstm } from './lstm';
 import type { OpQuantSpec } from './op-specs';
 import { opVersion } from './versions';

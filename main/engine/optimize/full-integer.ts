@@ -31,8 +31,11 @@ import { lstmIntegerBlocker } from './lstm';
 import { readQuantizationRecord, recordQuantization } from './metadata';
 import { cloneModel } from './model-util';
 import { Rewriter } from './full-integer-rewrite';
-import { OP_SPECS, type OpQuantSpec } from './op-specs';
+import type { ModelIo, OpPlan } from './full-integer-types';
+import { OP_SPECS } from './op-specs';
 import type { ProgressFn, QuantizeResult } from './types';
+
+export type { ModelIo, OpPlan } from './full-integer-types';
 
 /**
  * Ops with integer kernels in TFLite that this quantizer does not handle yet: recurrent ops whose
@@ -48,8 +51,6 @@ const NOT_YET = new Set([
   'RNN',
   'SVDF',
 ]);
-
-export type ModelIo = 'float' | 'int8' | 'uint8' | 'int16';
 
 export interface FullIntegerOptions {
   /** 'int8' (default) or 'int16' activations (16x8). */
@@ -77,13 +78,6 @@ export interface FullIntegerResult extends QuantizeResult {
   inputRanges: InputRangeReport[];
   /** Ops left float, with the reason. */
   floatOpList: { op: number; name: string; reason: string }[];
-}
-
-export interface OpPlan {
-  quantize: boolean;
-  name: string;
-  reason: string;
-  spec?: OpQuantSpec;
 }
 
 /** Decides per operator whether it is quantized; used before calibration so --strict fails fast. */

@@ -9,7 +9,7 @@ import {
   Uint8VectorT,
 } from './generated/tflite';
 import { decodeSparse, encodeSparse } from './sparse';
-import { seededRandom } from '../optimize/cluster/kmeans';
+import { mulberry32 as seededRandom } from '../../../test/support/random';
 
 const f32bytes = (v: number[]) => new Uint8Array(Float32Array.from(v).buffer);
 

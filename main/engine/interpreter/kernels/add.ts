@@ -9,7 +9,7 @@
  * optional power-of-two-scale path is not used (TFLite Micro always takes the general path).
  */
 import { clamp, mbqm } from '../../quant/math';
-import { prepareBinary } from '../binary-common';
+import { prepareBinary } from './common/binary';
 import {
   fusedActivation,
   int32ActivationRange,
@@ -17,7 +17,7 @@ import {
   multiplierOf,
   perTensor,
   quantActivationRange,
-} from '../kernel-util';
+} from './common/kernel-util';
 import { activationRangeFloat } from '../../quant/math';
 import type { EvalFn, Kernel, OpContext } from '../types';
 
@@ -114,6 +114,6 @@ export function prepareAddLike(ctx: OpContext, sign: 1 | -1): EvalFn {
   };
 }
 
-export const add: Kernel = {
+export const kernel: Kernel = {
   prepare: (ctx) => prepareAddLike(ctx, 1),
 };

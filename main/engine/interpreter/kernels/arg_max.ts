@@ -3,9 +3,9 @@
  * smallest index, as TFLite's reference (strict greater-than while scanning) does. Quantized
  * inputs compare codes, which orders like the real values for a positive scale.
  */
-import { constInts } from '../kernel-util';
+import { constInts } from './common/kernel-util';
 import type { Kernel } from '../types';
-import { normalizeAxis } from './layout';
+import { normalizeAxis } from './common/layout';
 
 const DTYPES = ['float32', 'int8', 'uint8', 'int16', 'int32', 'int64', 'bool'];
 

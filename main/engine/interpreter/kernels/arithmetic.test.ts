@@ -6,9 +6,9 @@ import { ShapeMismatchError, UnsupportedOpError } from '../../errors';
 import { runKernel, type TensorSpec } from '../kernel-runner';
 import type { Kernel } from '../types';
 import type { DType } from '../../tensor/dtype';
-import { add } from './add';
-import { mul } from './mul';
-import { sub } from './sub';
+import { kernel as add } from './add';
+import { kernel as mul } from './mul';
+import { kernel as sub } from './sub';
 
 const q = (scale: number, zeroPoint = 0) => ({ scale: [scale], zeroPoint: [zeroPoint], axis: 0 });
 

@@ -20,7 +20,7 @@ const CASTABLE: DType[] = [
   'float64',
 ];
 
-export const cast: Kernel = {
+export const kernel: Kernel = {
   prepare(ctx: OpContext) {
     const input = ctx.input(0);
     const out = ctx.output(0);

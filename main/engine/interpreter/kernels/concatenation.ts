@@ -14,8 +14,8 @@ import { clamp, qRange, roundAwayFromZero } from '../../quant/math';
 import { dtypeBytes } from '../../tensor/dtype';
 import type { Kernel, RtTensor } from '../types';
 import type { TypedArray } from '../../tensor/dtype';
-import { normalizeAxis } from './layout';
-import { isQuantDtype, perTensor } from '../kernel-util';
+import { normalizeAxis } from './common/layout';
+import { isQuantDtype, perTensor } from './common/kernel-util';
 
 const f = Math.fround;
 

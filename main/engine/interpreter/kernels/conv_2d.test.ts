@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UnsupportedOpError, ShapeMismatchError } from '../../errors';
 import { runKernel, type TensorSpec } from '../kernel-runner';
-import { conv2d } from './conv_2d';
+import { kernel as conv2d } from './conv_2d';
 
 const SAME = 0;
 const VALID = 1;

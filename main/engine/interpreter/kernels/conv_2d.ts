@@ -8,7 +8,7 @@
  * Integer arithmetic: accumulators are exact in doubles (|acc| < 2^53 for any real model), then
  * wrapped to int32 (`| 0`) where C accumulates in int32, requantized with the shared
  * multiplyByQuantizedMultiplier (mbqm; mbqm64 for int64 accumulators), offset and clamped; the
- * integer loops are in conv_2d_int.ts.
+ * integer loops are in common/conv-2d-int.ts.
  * Float: products summed in double and stored as float32 (within 1e-5 relative of TFLite's
  * float32 accumulation), then clamped to the fused activation range.
  */
@@ -24,30 +24,10 @@ import {
   windowGeometry,
   windowOptions,
   type ConvQuant,
-} from './conv_common';
-import { conv2dQuant, convIntScratch } from './conv_2d_int';
-import { asymmetricQuantizeFloats, symmetricQuantizeFloats } from './hybrid';
-
-/** Geometry of one convolution, fixed in prepare. */
-export interface ConvShape {
-  batches: number;
-  inH: number;
-  inW: number;
-  inC: number;
-  outH: number;
-  outW: number;
-  outC: number;
-  kH: number;
-  kW: number;
-  /** Weights' input depth (in_c / groups). */
-  kC: number;
-  strideH: number;
-  strideW: number;
-  dilationH: number;
-  dilationW: number;
-  padH: number;
-  padW: number;
-}
+  type ConvShape,
+} from './common/conv';
+import { conv2dQuant, convIntScratch } from './common/conv-2d-int';
+import { asymmetricQuantizeFloats, symmetricQuantizeFloats } from './common/hybrid';
 
 type IntArray = Int8Array | Uint8Array | Int16Array;
 
@@ -220,12 +200,6 @@ export function conv2dQuantWide(
   }
 }
 
-/** The weights with TFLite's filter offset (-zero point, uint8 only) applied once. */
-export function offsetWeights(filter: Int8Array | Uint8Array, filterOffset: number): Int16Array {
-  // Always int16 so the inner loop sees one array type (uint8 - zero point needs 9 bits).
-  return Int16Array.from(filter, (w) => w + filterOffset);
-}
-
 /**
  * Hybrid convolution: each batch of the float input is quantized to int8 (asymmetric with a
  * zero point when the weights are per-channel, symmetric otherwise, as TFLite chooses), the
@@ -326,7 +300,7 @@ export function hybridIsPerChannel(filter: RtTensor): boolean {
   return s.length > 1 && s.some((v) => v !== s[0]);
 }
 
-export const conv2d: Kernel = {
+export const kernel: Kernel = {
   prepare(ctx: OpContext): EvalFn {
     const input = ctx.input(0);
     const filter = ctx.input(1);

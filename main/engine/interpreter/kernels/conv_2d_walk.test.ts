@@ -6,10 +6,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { multiplyByQuantizedMultiplier } from '../../quant/math';
-import { conv2dFloat, conv2dHybrid, conv2dQuantWide, tapMajorWeights, type ConvShape } from './conv_2d';
-import { conv2dQuant, convIntScratch } from './conv_2d_int';
-import type { ConvQuant } from './conv_common';
-import { asymmetricQuantizeFloats, symmetricQuantizeFloats } from './hybrid';
+import type { ConvShape } from './common/conv';
+import { conv2dFloat, conv2dHybrid, conv2dQuantWide, tapMajorWeights } from './conv_2d';
+import { conv2dQuant, convIntScratch } from './common/conv-2d-int';
+import type { ConvQuant } from './common/conv';
+import { asymmetricQuantizeFloats, symmetricQuantizeFloats } from './common/hybrid';
 
 let seed = 424242;
 const rnd = () => (seed = (seed * 1664525 + 1013904223) % 4294967296) / 4294967296;

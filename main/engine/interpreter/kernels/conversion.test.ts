@@ -4,13 +4,13 @@ import { ShapeMismatchError, UnsupportedOpError } from '../../errors';
 import { runKernel, type TensorSpec } from '../kernel-runner';
 import type { Kernel } from '../types';
 import type { DType } from '../../tensor/dtype';
-import { cast } from './cast';
-import { dequantize, halfToFloat } from './dequantize';
-import { expandDims } from './expand_dims';
-import { quantize } from './quantize';
-import { reshape } from './reshape';
-import { shape } from './shape';
-import { squeeze } from './squeeze';
+import { kernel as cast } from './cast';
+import { kernel as dequantize, halfToFloat } from './dequantize';
+import { kernel as expandDims } from './expand_dims';
+import { kernel as quantize } from './quantize';
+import { kernel as reshape } from './reshape';
+import { kernel as shape } from './shape';
+import { kernel as squeeze } from './squeeze';
 
 const q = (scale: number | number[], zeroPoint: number | number[] = 0, axis = 0) => ({
   scale: Array.isArray(scale) ? scale : [scale],

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ShapeMismatchError, UnsupportedOpError } from '../../errors';
 import { runKernel, type TensorSpec } from '../kernel-runner';
-import { depthwiseConv2d } from './depthwise_conv_2d';
+import { kernel as depthwiseConv2d } from './depthwise_conv_2d';
 
 const opts = (o: Record<string, number>) => ({
   padding: 1,

@@ -20,9 +20,9 @@ import {
   windowGeometry,
   windowOptions,
   type ConvQuant,
-} from './conv_common';
-import type { ConvShape } from './conv_2d';
-import { asymmetricQuantizeFloats } from './hybrid';
+  type ConvShape,
+} from './common/conv';
+import { asymmetricQuantizeFloats } from './common/hybrid';
 
 /** ConvShape with kC = 1 and the depth multiplier. */
 export interface DepthwiseShape extends ConvShape {
@@ -278,7 +278,7 @@ function depthwiseShape(ctx: OpContext, input: RtTensor, filter: RtTensor, outpu
   };
 }
 
-export const depthwiseConv2d: Kernel = {
+export const kernel: Kernel = {
   prepare(ctx: OpContext): EvalFn {
     const input = ctx.input(0);
     const filter = ctx.input(1);

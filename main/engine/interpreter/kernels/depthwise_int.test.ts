@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { multiplyByQuantizedMultiplier } from '../../quant/math';
-import type { ConvQuant } from './conv_common';
+import type { ConvQuant } from './common/conv';
 import { depthwiseIntScratch, depthwiseQuant, type DepthwiseShape } from './depthwise_conv_2d';
 
 let seed = 271828;

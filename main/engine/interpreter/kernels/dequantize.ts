@@ -4,7 +4,7 @@
  * quantized dimension; float16 -> float32 exactly.
  */
 import { numElements } from '../../tensor/dtype';
-import { isQuantDtype } from '../kernel-util';
+import { isQuantDtype } from './common/kernel-util';
 import type { Kernel, OpContext } from '../types';
 
 /** IEEE half (as raw bits) to number, exactly. */
@@ -28,7 +28,7 @@ function halfLookup(): Float32Array {
   return halfTable;
 }
 
-export const dequantize: Kernel = {
+export const kernel: Kernel = {
   prepare(ctx: OpContext) {
     const input = ctx.input(0);
     const out = ctx.output(0);

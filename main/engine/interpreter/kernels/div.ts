@@ -14,8 +14,8 @@
 import { InvalidArgumentError } from '../../errors';
 import { activationRangeFloat, quantizeMultiplier, rdbpot, srdhm } from '../../quant/math';
 import { getReciprocal } from '../../quant/softmax-math';
-import { broadcastIndexMaps, broadcastShape } from '../broadcast';
-import { fusedActivation, int32ActivationRange, perTensor, quantActivationRange } from '../kernel-util';
+import { broadcastIndexMaps, broadcastShape } from './common/broadcast';
+import { fusedActivation, int32ActivationRange, perTensor, quantActivationRange } from './common/kernel-util';
 import type { Kernel } from '../types';
 
 export interface QuantDivParams {

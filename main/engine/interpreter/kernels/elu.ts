@@ -10,8 +10,8 @@
  */
 import { clamp, roundAwayFromZero } from '../../quant/math';
 import type { Kernel } from '../types';
-import { perTensor } from '../kernel-util';
-import { applyCodeTable, applyFloat, buildCodeTable } from './unary-lut';
+import { perTensor } from './common/kernel-util';
+import { applyCodeTable, applyFloat, buildCodeTable } from './common/unary-lut';
 
 const f = Math.fround;
 

@@ -1,9 +1,9 @@
 /** EXPAND_DIMS: inserts a size-1 dimension at the constant axis (in [-rank-1, rank]). */
-import { constInts } from '../kernel-util';
-import { prepareCopy } from '../reshape-common';
+import { constInts } from './common/kernel-util';
+import { prepareCopy } from './common/reshape';
 import type { Kernel, OpContext } from '../types';
 
-export const expandDims: Kernel = {
+export const kernel: Kernel = {
   prepare(ctx: OpContext) {
     const input = ctx.input(0);
     const axisT = ctx.input(1);

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { UnsupportedOpError } from '../../errors';
 import { runKernel, type TensorSpec } from '../kernel-runner';
-import { fullyConnected } from './fully_connected';
+import { kernel as fullyConnected } from './fully_connected';
 
 const q = (scale: number | number[], zeroPoint: number | number[] = 0) => ({
   scale: Array.isArray(scale) ? scale : [scale],

@@ -1,7 +1,7 @@
 /**
  * FULLY_CONNECTED: float32; int8 (per-tensor or per-channel int8 weights, int32 bias);
  * int16x8 (int16 activations, int8 weights, int64 or int32 bias); uint8 (legacy, with a weight
- * zero point); hybrid (float input, int8 weights; see fully_connected_hybrid.ts).
+ * zero point); hybrid (float input, int8 weights; see common/fully-connected-hybrid.ts).
  *
  * Integer method (reference_integer_ops::FullyConnected[PerChannel]): acc = sum of
  * (w + w_offset) * (x + x_offset) over the depth, plus bias; rescaled by
@@ -11,43 +11,10 @@
  * accumulators are wrapped to 32 bits like C would.
  */
 import { activationRangeFloat, clampInt, mbqm, mbqm64 } from '../../quant/math';
-import { numElements } from '../../tensor/dtype';
-import { fusedActivation, multiplierOf, perTensor, quantActivationRange } from '../kernel-util';
+import { fusedActivation, multiplierOf, perTensor, quantActivationRange } from './common/kernel-util';
 import type { EvalFn, Kernel, OpContext, RtTensor } from '../types';
-import { prepareHybridFc } from './fully_connected_hybrid';
-
-export interface FcGeometry {
-  batches: number;
-  units: number;
-  depth: number;
-}
-
-/** Checks shapes and sets the output shape (keep_num_dims or [batches, units]). */
-export function fcGeometry(
-  ctx: OpContext,
-  input: RtTensor,
-  weights: RtTensor,
-  bias: RtTensor | null,
-  out: RtTensor,
-): FcGeometry {
-  if (weights.shape.length !== 2) ctx.invalid(`weights must be 2-D, got [${weights.shape.join(',')}]`);
-  const [units, depth] = weights.shape;
-  const n = numElements(input.shape);
-  if (depth === 0 || n % depth !== 0)
-    ctx.invalid(`input [${input.shape.join(',')}] is not a multiple of the weights' depth ${depth}`);
-  const batches = n / depth;
-  if (bias && numElements(bias.shape) !== units)
-    ctx.invalid(`bias has ${numElements(bias.shape)} elements, expected ${units}`);
-  if ((ctx.options?.weightsFormat ?? 0) !== 0) ctx.unsupported('shuffled weights format');
-  if (ctx.options?.keepNumDims) {
-    if (input.shape[input.shape.length - 1] !== depth)
-      ctx.invalid('keep_num_dims needs the last input dimension to equal the depth');
-    out.shape = [...input.shape.slice(0, -1), units];
-  } else {
-    out.shape = [batches, units];
-  }
-  return { batches, units, depth };
-}
+import { fcGeometry, type FcGeometry } from './common/fully-connected-geometry';
+import { prepareHybridFc } from './common/fully-connected-hybrid';
 
 function prepareFloat(
   ctx: OpContext,
@@ -232,7 +199,7 @@ export function fcDots(
   }
 }
 
-export const fullyConnected: Kernel = {
+export const kernel: Kernel = {
   prepare(ctx: OpContext) {
     const input = ctx.input(0);
     const weights = ctx.input(1);

@@ -7,7 +7,7 @@
 import { describe, it } from 'vitest';
 import { activationRangeQuantized, mbqm, mbqm64, quantizeMultiplier } from '../../quant/math';
 import { runKernel } from '../kernel-runner';
-import { fcDots, fullyConnected, nonzeroEntries } from './fully_connected';
+import { fcDots, kernel as fullyConnected, nonzeroEntries } from './fully_connected';
 
 let seed = 31337;
 const rnd = () => (seed = (seed * 1664525 + 1013904223) % 4294967296) / 4294967296;

@@ -9,7 +9,7 @@ import { InvalidArgumentError } from '../../errors';
 import { dtypeBytes, numElements } from '../../tensor/dtype';
 import type { Kernel } from '../types';
 import type { TypedArray } from '../../tensor/dtype';
-import { normalizeAxis } from './layout';
+import { normalizeAxis } from './common/layout';
 
 export interface GatherGeometry {
   batchSize: number;

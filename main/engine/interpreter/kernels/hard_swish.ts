@@ -11,8 +11,8 @@
 import { sdhm16, srdhm16 } from '../../quant/fixedpoint';
 import { quantizeMultiplier } from '../../quant/math';
 import type { Kernel } from '../types';
-import { perTensor } from '../kernel-util';
-import { applyCodeTable, applyFloat, buildCodeTable } from './unary-lut';
+import { perTensor } from './common/kernel-util';
+import { applyCodeTable, applyFloat, buildCodeTable } from './common/unary-lut';
 import { qRange } from '../../quant/math';
 
 const f = Math.fround;

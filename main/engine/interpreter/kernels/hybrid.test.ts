@@ -5,9 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../../../test/support/random';
 import { runKernel } from '../kernel-runner';
-import { conv2d } from './conv_2d';
-import { depthwiseConv2d } from './depthwise_conv_2d';
-import { asymmetricQuantizeFloats, symmetricQuantizeFloats } from './hybrid';
+import { kernel as conv2d } from './conv_2d';
+import { kernel as depthwiseConv2d } from './depthwise_conv_2d';
+import { asymmetricQuantizeFloats, symmetricQuantizeFloats } from './common/hybrid';
 
 const rnd = mulberry32(7);
 const randn = (n: number, scale: number) => Float32Array.from({ length: n }, () => (rnd() * 2 - 1) * scale);

@@ -3,8 +3,8 @@
  * of each window, clamped to the fused activation range. Sums in double, stored as float32.
  */
 import type { EvalFn, Kernel, OpContext } from '../types';
-import { floatActivation } from './conv_common';
-import { forEachWindow, poolShape, type PoolShape } from './pooling';
+import { floatActivation } from './common/conv';
+import { forEachWindow, poolShape, type PoolShape } from './common/pooling';
 
 export function l2Pool(
   s: PoolShape,
@@ -28,7 +28,7 @@ export function l2Pool(
   });
 }
 
-export const l2Pool2d: Kernel = {
+export const kernel: Kernel = {
   prepare(ctx: OpContext): EvalFn {
     const input = ctx.input(0);
     const output = ctx.output(0);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { sharedPath } from '../../../../test/support/shared';
 import { runKernel } from '../kernel-runner';
-import { runConformanceCase } from './conformance.testutil';
+import { runConformanceCase } from '../../../../test/support/conformance';
 import { kernel, leakyReluParams, leakyReluQuantized } from './leaky_relu';
 
 const q = (scale: number, zeroPoint: number) => ({ scale: [scale], zeroPoint: [zeroPoint], axis: 0 });

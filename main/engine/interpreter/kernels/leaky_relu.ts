@@ -7,8 +7,8 @@
  */
 import { clamp, multiplyByQuantizedMultiplier, qRange, quantizeMultiplier } from '../../quant/math';
 import type { Kernel } from '../types';
-import { isQuantDtype, perTensor } from '../kernel-util';
-import { applyCodeTable, applyFloat, buildCodeTable } from './unary-lut';
+import { isQuantDtype, perTensor } from './common/kernel-util';
+import { applyCodeTable, applyFloat, buildCodeTable } from './common/unary-lut';
 
 const f = Math.fround;
 

@@ -14,7 +14,7 @@ import { expOnNegativeValues } from '../../quant/fixedpoint';
 import { logXForXGreaterThanOrEqualTo1 } from '../../quant/log-fixedpoint';
 import { mbqm, quantizeMultiplier, rdbpot } from '../../quant/math';
 import { calculateInputRadius } from '../../quant/softmax-math';
-import { perTensor } from '../kernel-util';
+import { perTensor } from './common/kernel-util';
 import type { Kernel } from '../types';
 
 const SCALED_DIFF_INT_BITS = 5;

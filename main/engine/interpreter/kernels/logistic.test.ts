@@ -5,8 +5,8 @@ import { UnsupportedOpError } from '../../errors';
 import { runKernel } from '../kernel-runner';
 import type { Kernel } from '../types';
 import type { DType } from '../../tensor/dtype';
-import { logistic } from './logistic';
-import { tanh } from './tanh';
+import { kernel as logistic } from './logistic';
+import { kernel as tanh } from './tanh';
 
 const q = (scale: number, zeroPoint: number) => ({ scale: [scale], zeroPoint: [zeroPoint], axis: 0 });
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));

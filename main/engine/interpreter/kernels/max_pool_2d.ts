@@ -5,8 +5,8 @@
  */
 import { activationRangeQuantized, clampInt } from '../../quant/math';
 import type { EvalFn, Kernel, OpContext } from '../types';
-import { checkedActivation, floatActivation } from './conv_common';
-import { poolShape, requireSameQuant, type PoolShape } from './pooling';
+import { checkedActivation, floatActivation } from './common/conv';
+import { poolShape, requireSameQuant, type PoolShape } from './common/pooling';
 
 type IntArray = Int8Array | Uint8Array | Int16Array;
 
@@ -100,7 +100,7 @@ const LOWEST: Record<string, number> = {
   int16: -32768,
 };
 
-export const maxPool2d: Kernel = {
+export const kernel: Kernel = {
   prepare(ctx: OpContext): EvalFn {
     const input = ctx.input(0);
     const output = ctx.output(0);

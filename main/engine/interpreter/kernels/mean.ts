@@ -12,7 +12,7 @@
  */
 import { mbqm, qRange, quantizeMultiplier } from '../../quant/math';
 import type { EvalFn, Kernel, OpContext } from '../types';
-import { perTensorParams } from './conv_common';
+import { perTensorParams } from './common/conv';
 import {
   applyMeanOrSumQuant,
   meanOrSumQuant,
@@ -69,7 +69,7 @@ export function meanSpatialInt(
   }
 }
 
-export const mean: Kernel = {
+export const kernel: Kernel = {
   prepare(ctx: OpContext): EvalFn {
     const input = ctx.input(0);
     const axis = ctx.input(1);

@@ -4,7 +4,7 @@
  * fused activation range (reference MulElementwise). Broadcasting up to 6-D.
  */
 import { activationRangeFloat, clamp, mbqm } from '../../quant/math';
-import { prepareBinary } from '../binary-common';
+import { prepareBinary } from './common/binary';
 import {
   fusedActivation,
   int32ActivationRange,
@@ -12,10 +12,10 @@ import {
   multiplierOf,
   perTensor,
   quantActivationRange,
-} from '../kernel-util';
+} from './common/kernel-util';
 import type { Kernel, OpContext } from '../types';
 
-export const mul: Kernel = {
+export const kernel: Kernel = {
   prepare(ctx: OpContext) {
     const a = ctx.input(0);
     const b = ctx.input(1);

@@ -5,7 +5,7 @@
 import { dtypeBytes } from '../../tensor/dtype';
 import type { Kernel } from '../types';
 import { concatData } from './concatenation';
-import { normalizeAxis, sameShape } from './layout';
+import { normalizeAxis, sameShape } from './common/layout';
 
 export const kernel: Kernel = {
   prepare(ctx) {

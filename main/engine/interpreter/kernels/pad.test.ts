@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ShapeMismatchError, UnsupportedOpError } from '../../errors';
 import { runKernel, type TensorSpec } from '../kernel-runner';
-import { pad } from './pad';
-import { padv2 } from './padv2';
+import { kernel as pad } from './pad';
+import { kernel as padv2 } from './padv2';
 
 const q = (scale: number, zeroPoint = 0) => ({ scale: [scale], zeroPoint: [zeroPoint], axis: 0 });
 

@@ -7,7 +7,7 @@
  */
 import type { EvalFn, Kernel, OpContext, RtTensor } from '../types';
 import type { TypedArray } from '../../tensor/dtype';
-import { checkedElements, perTensorParams } from './conv_common';
+import { checkedElements, perTensorParams } from './common/conv';
 
 type PadArray = Float32Array | Int8Array | Uint8Array | Int16Array | Int32Array;
 
@@ -113,6 +113,6 @@ export function preparePad(ctx: OpContext, withConstant: boolean): EvalFn {
   return () => padTensor(input.data as PadArray, inShape, pads, output.data as PadArray, value);
 }
 
-export const pad: Kernel = {
+export const kernel: Kernel = {
   prepare: (ctx) => preparePad(ctx, false),
 };

@@ -2,6 +2,6 @@
 import type { Kernel } from '../types';
 import { preparePad } from './pad';
 
-export const padv2: Kernel = {
+export const kernel: Kernel = {
   prepare: (ctx) => preparePad(ctx, true),
 };

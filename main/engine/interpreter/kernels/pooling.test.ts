@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { UnsupportedOpError } from '../../errors';
 import { runKernel, type TensorSpec } from '../kernel-runner';
 import type { Kernel } from '../types';
-import { averagePool2d } from './average_pool_2d';
-import { l2Pool2d } from './l2_pool_2d';
-import { maxPool2d } from './max_pool_2d';
+import { kernel as averagePool2d } from './average_pool_2d';
+import { kernel as l2Pool2d } from './l2_pool_2d';
+import { kernel as maxPool2d } from './max_pool_2d';
 
 const opts = (o: Record<string, number>) => ({
   padding: 1,

@@ -8,7 +8,7 @@
 import { describe, it } from 'vitest';
 import { averagePoolFloat, averagePoolInt } from './average_pool_2d';
 import { maxPoolInt } from './max_pool_2d';
-import { forEachWindow, type PoolShape } from './pooling';
+import { forEachWindow, type PoolShape } from './common/pooling';
 
 let seed = 8675309;
 const rnd = () => (seed = (seed * 1664525 + 1013904223) % 4294967296) / 4294967296;

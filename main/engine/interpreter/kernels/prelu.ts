@@ -8,8 +8,8 @@
  */
 import { clamp, multiplyByQuantizedMultiplier, qRange, quantizeMultiplier } from '../../quant/math';
 import type { Kernel } from '../types';
-import { broadcastIndexMaps, broadcastShape } from '../broadcast';
-import { perTensor } from '../kernel-util';
+import { broadcastIndexMaps, broadcastShape } from './common/broadcast';
+import { perTensor } from './common/kernel-util';
 
 const f = Math.fround;
 

@@ -7,10 +7,10 @@
  */
 import { clamp, mbqm, qRange, roundAwayFromZero } from '../../quant/math';
 import { numElements } from '../../tensor/dtype';
-import { isQuantDtype, multiplierOf, perTensor } from '../kernel-util';
+import { isQuantDtype, multiplierOf, perTensor } from './common/kernel-util';
 import type { Kernel, OpContext } from '../types';
 
-export const quantize: Kernel = {
+export const kernel: Kernel = {
   prepare(ctx: OpContext) {
     const input = ctx.input(0);
     const out = ctx.output(0);

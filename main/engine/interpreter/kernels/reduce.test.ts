@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ShapeMismatchError, UnsupportedOpError } from '../../errors';
 import { runKernel, type TensorSpec } from '../kernel-runner';
 import type { Kernel } from '../types';
-import { mean } from './mean';
-import { sum } from './sum';
+import { kernel as mean } from './mean';
+import { kernel as sum } from './sum';
 
 const q = (scale: number, zeroPoint = 0) => ({ scale: [scale], zeroPoint: [zeroPoint], axis: 0 });
 

@@ -6,7 +6,7 @@
  */
 import { mbqm, quantizeMultiplier } from '../../quant/math';
 import type { OpContext, RtTensor } from '../types';
-import { checkedElements } from './conv_common';
+import { checkedElements } from './common/conv';
 
 export interface ReducePlan {
   /** Distinct reduced axes in [0, rank), in the order given. */

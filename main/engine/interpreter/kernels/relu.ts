@@ -1,4 +1,4 @@
-import { makeReluKernel } from './relu-family';
+import { makeReluKernel } from './common/relu-family';
 
-/** RELU: max(0, x); see relu-family.ts for the quantized arithmetic. */
+/** RELU: max(0, x); see common/relu-family.ts for the quantized arithmetic. */
 export const kernel = makeReluKernel(0, Infinity);

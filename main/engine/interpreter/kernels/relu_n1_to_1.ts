@@ -1,4 +1,4 @@
-import { makeReluKernel } from './relu-family';
+import { makeReluKernel } from './common/relu-family';
 
-/** RELU_N1_TO_1: min(max(-1, x), 1); see relu-family.ts for the quantized arithmetic. */
+/** RELU_N1_TO_1: min(max(-1, x), 1); see common/relu-family.ts for the quantized arithmetic. */
 export const kernel = makeReluKernel(-1, 1);

@@ -3,11 +3,11 @@
  * options' new_shape, else the output tensor's static shape; one -1 is inferred.
  */
 import { numElements } from '../../tensor/dtype';
-import { constInts } from '../kernel-util';
-import { prepareCopy } from '../reshape-common';
+import { constInts } from './common/kernel-util';
+import { prepareCopy } from './common/reshape';
 import type { Kernel, OpContext } from '../types';
 
-export const reshape: Kernel = {
+export const kernel: Kernel = {
   prepare(ctx: OpContext) {
     const input = ctx.input(0);
     const out = ctx.output(0);

@@ -8,7 +8,7 @@
  *    zero by (sum ± 2^19) / 2^20 with truncating division.
  */
 import type { Kernel } from '../types';
-import { resizeGeometry, type ResizeGeometry } from './resize-common';
+import { resizeGeometry, type ResizeGeometry } from './common/resize';
 
 const f = Math.fround;
 

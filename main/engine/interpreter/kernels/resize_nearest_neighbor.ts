@@ -8,7 +8,7 @@
  */
 import { roundAwayFromZero } from '../../quant/math';
 import type { Kernel } from '../types';
-import { resizeGeometry } from './resize-common';
+import { resizeGeometry } from './common/resize';
 
 const f = Math.fround;
 

@@ -1,7 +1,7 @@
 /** SHAPE: the input's shape as a 1-D int32 or int64 tensor. */
 import type { Kernel, OpContext } from '../types';
 
-export const shape: Kernel = {
+export const kernel: Kernel = {
   prepare(ctx: OpContext) {
     const input = ctx.input(0);
     const out = ctx.output(0);

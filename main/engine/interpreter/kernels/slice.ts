@@ -4,9 +4,9 @@
  * TFLite requires 0 <= begin and begin + size <= dim; anything else is refused in prepare.
  */
 import { dtypeBytes } from '../../tensor/dtype';
-import { constInts } from '../kernel-util';
+import { constInts } from './common/kernel-util';
 import type { Kernel } from '../types';
-import { stridesOf } from './layout';
+import { stridesOf } from './common/layout';
 import { stridedSliceData } from './strided_slice';
 
 export function planSlice(

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { UnsupportedOpError } from '../../errors';
 import { runKernel } from '../kernel-runner';
-import { softmax } from './softmax';
+import { kernel as softmax } from './softmax';
 
 function ref(xs: number[], beta = 1): number[] {
   const m = Math.max(...xs);

@@ -1,13 +1,13 @@
 /**
  * SOFTMAX over the last dimension with beta. float32 computes in double (within 1e-6 of a
  * float64 reference); int8/uint8 -> int8/uint8/int16 and int16 -> int16 follow TFLite's
- * reference fixed-point methods (see softmax_quant.ts).
+ * reference fixed-point methods (see common/softmax-quant.ts).
  */
 import { numElements } from '../../tensor/dtype';
 import type { Kernel, OpContext } from '../types';
-import { prepareSoftmaxQuantized } from './softmax_quant';
+import { prepareSoftmaxQuantized } from './common/softmax-quant';
 
-export const softmax: Kernel = {
+export const kernel: Kernel = {
   prepare(ctx: OpContext) {
     const input = ctx.input(0);
     const out = ctx.output(0);

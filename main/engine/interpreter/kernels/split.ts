@@ -3,10 +3,10 @@
  * pieces along the axis, one per output. The axis dimension must divide evenly.
  */
 import { dtypeBytes } from '../../tensor/dtype';
-import { constInts } from '../kernel-util';
+import { constInts } from './common/kernel-util';
 import type { Kernel } from '../types';
 import type { TypedArray } from '../../tensor/dtype';
-import { normalizeAxis } from './layout';
+import { normalizeAxis } from './common/layout';
 
 /** Copies piece k of `count` equal pieces along an axis with `outer` rows and `chunk` elements per piece. */
 export function splitData(input: TypedArray, outputs: TypedArray[], outer: number, chunk: number): void {

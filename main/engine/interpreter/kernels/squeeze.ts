@@ -1,8 +1,8 @@
 /** SQUEEZE: drops the listed size-1 dimensions (negative axes count from the end), or all of them. */
-import { prepareCopy } from '../reshape-common';
+import { prepareCopy } from './common/reshape';
 import type { Kernel, OpContext } from '../types';
 
-export const squeeze: Kernel = {
+export const kernel: Kernel = {
   prepare(ctx: OpContext) {
     const input = ctx.input(0);
     const rank = input.shape.length;

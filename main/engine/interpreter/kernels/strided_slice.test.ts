@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { sharedPath } from '../../../../test/support/shared';
 import { runKernel } from '../kernel-runner';
-import { runConformanceCase } from './conformance.testutil';
+import { runConformanceCase } from '../../../../test/support/conformance';
 import { kernel, planStridedSlice, type StridedSliceSpec } from './strided_slice';
 
 const iota = (n: number) => Array.from({ length: n }, (_, i) => i);

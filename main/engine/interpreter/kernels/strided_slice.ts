@@ -8,8 +8,8 @@
 import { dtypeBytes } from '../../tensor/dtype';
 import type { Kernel, OpContext } from '../types';
 import type { TypedArray } from '../../tensor/dtype';
-import { constInts } from '../kernel-util';
-import { stridesOf } from './layout';
+import { constInts } from './common/kernel-util';
+import { stridesOf } from './common/layout';
 
 export interface StridedSliceSpec {
   begin: number[];

@@ -5,6 +5,6 @@
 import type { Kernel } from '../types';
 import { prepareAddLike } from './add';
 
-export const sub: Kernel = {
+export const kernel: Kernel = {
   prepare: (ctx) => prepareAddLike(ctx, -1),
 };

@@ -8,12 +8,12 @@
  */
 import { qRange } from '../../quant/math';
 import type { EvalFn, Kernel, OpContext } from '../types';
-import { perTensorParams } from './conv_common';
+import { perTensorParams } from './common/conv';
 import { applyMeanOrSumQuant, meanOrSumQuant, planReduce, reduceSum, reduceSumFloat32 } from './reduce';
 
 type QArray = Int8Array | Uint8Array | Int16Array;
 
-export const sum: Kernel = {
+export const kernel: Kernel = {
   prepare(ctx: OpContext): EvalFn {
     const input = ctx.input(0);
     const output = ctx.output(0);

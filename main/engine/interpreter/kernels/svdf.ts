@@ -16,9 +16,9 @@
  * so an overflowing accumulator wraps exactly as the C++ two's-complement one does.
  */
 import { mbqm, quantizeMultiplier } from '../../quant/math';
-import { perTensor } from '../kernel-util';
+import { perTensor } from './common/kernel-util';
 import type { Kernel, OpContext, RtTensor } from '../types';
-import { floatActivation } from './lstm-float';
+import { floatActivation } from './common/lstm-float';
 
 const f = Math.fround;
 

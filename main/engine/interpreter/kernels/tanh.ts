@@ -1,21 +1,21 @@
 /**
  * TANH: float32, int8 (output 1/128 @ 0; gemmlowp fixed-point reference method) and int16
  * (output 2^-15 @ 0; tanh(x) = 2·sigmoid(2x) - 1 on the interpolated sigmoid table). See
- * sigmoid-common.ts for the integer methods and their exactness.
+ * common/sigmoid.ts for the integer methods and their exactness.
  */
 import { clamp, mbqm, rdbpot } from '../../quant/math';
 import { tanhFixed } from '../../quant/fixedpoint';
 import { numElements } from '../../tensor/dtype';
-import { perTensor } from '../kernel-util';
+import { perTensor } from './common/kernel-util';
 import {
   int16SigmoidParams,
   int8SigmoidParams,
   rescaleInt16Input,
   SIGMOID_TABLE_U16,
-} from '../sigmoid-common';
+} from './common/sigmoid';
 import type { Kernel, OpContext } from '../types';
 
-export const tanh: Kernel = {
+export const kernel: Kernel = {
   prepare(ctx: OpContext) {
     const input = ctx.input(0);
     const out = ctx.output(0);

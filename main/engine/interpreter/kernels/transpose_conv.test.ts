@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ShapeMismatchError, UnsupportedOpError } from '../../errors';
 import { runKernel, type TensorSpec } from '../kernel-runner';
-import { transposeConv } from './transpose_conv';
+import { kernel as transposeConv } from './transpose_conv';
 
 const q = (scale: number | number[], zeroPoint: number | number[] = 0) => ({
   scale: Array.isArray(scale) ? scale : [scale],

@@ -20,12 +20,12 @@ import {
   checkedElements,
   convQuant,
   floatActivation,
+  offsetWeights,
   requireRank,
   windowOptions,
   type ConvQuant,
-} from './conv_common';
-import { offsetWeights } from './conv_2d';
-import { computePaddingHeightWidth } from './padding';
+} from './common/conv';
+import { computePaddingHeightWidth } from './common/padding';
 
 export interface TransposeConvShape {
   batches: number;
@@ -134,7 +134,7 @@ function outputShape(
   return { shape: [...declared], dynamic: true };
 }
 
-export const transposeConv: Kernel = {
+export const kernel: Kernel = {
   prepare(ctx: OpContext): EvalFn {
     const shapeT = ctx.input(0);
     const filter = ctx.input(1);

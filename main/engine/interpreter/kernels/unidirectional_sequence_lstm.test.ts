@@ -3,7 +3,7 @@ import { logisticFixed, tanhFixed } from '../../quant/fixedpoint';
 import { mbqm, quantizeMultiplier, rdbpot } from '../../quant/math';
 import { runKernel, type TensorSpec } from '../kernel-runner';
 import type { DType } from '../../tensor/dtype';
-import { checkedLog2, effectiveBias } from './lstm-integer';
+import { checkedLog2, effectiveBias } from './common/lstm-integer';
 import { kernel } from './unidirectional_sequence_lstm';
 
 const sig = (v: number) => 1 / (1 + Math.exp(-v));
@@ -191,7 +191,7 @@ describe('UNIDIRECTIONAL_SEQUENCE_LSTM hybrid (float activations, int8 weights)'
   });
 
   it('quantizes a multi-element row like BatchQuantizeFloats', async () => {
-    const { symmetricQuantize, asymmetricQuantize } = await import('./lstm-hybrid');
+    const { symmetricQuantize, asymmetricQuantize } = await import('./common/lstm-hybrid');
     const v = { q: new Int8Array(4), scale: 0, zeroPoint: 0 };
     symmetricQuantize([0.5, -1, 0.25, 0.004], 0, 4, v);
     expect(Array.from(v.q)).toEqual([64, -127, 32, 1]); // 63.5 rounds away from zero

@@ -1,14 +1,14 @@
 /**
- * UNIDIRECTIONAL_SEQUENCE_LSTM: float32 (lstm-float.ts), hybrid float32 activations with int8
- * weights (lstm-hybrid.ts) and integer-only int8 with int16 cell state (lstm-integer.ts).
+ * UNIDIRECTIONAL_SEQUENCE_LSTM: float32 (common/lstm-float.ts), hybrid float32 activations with int8
+ * weights (common/lstm-hybrid.ts) and integer-only int8 with int16 cell state (common/lstm-integer.ts).
  * Layer-norm LSTMs (and peephole/projection outside the float path) are refused in prepare. The output and cell states are variable tensors carried across
  * invocations, as in TFLite.
  */
 import type { EvalFn, Kernel, OpContext } from '../types';
-import { makeFloatLstm, type LstmProbe } from './lstm-float';
-import { makeHybridLstm } from './lstm-hybrid';
-import { makeIntegerLstm, prepareIntegerLstm } from './lstm-integer';
-import { lstmOperands } from './lstm-tensors';
+import { makeFloatLstm, type LstmProbe } from './common/lstm-float';
+import { makeHybridLstm } from './common/lstm-hybrid';
+import { makeIntegerLstm, prepareIntegerLstm } from './common/lstm-integer';
+import { lstmOperands } from './common/lstm-tensors';
 
 /**
  * The kernel, optionally with a probe per operator index on the float path (calibration observes

@@ -3,7 +3,7 @@
  */
 import { dtypeBytes } from '../../tensor/dtype';
 import type { Kernel } from '../types';
-import { normalizeAxis } from './layout';
+import { normalizeAxis } from './common/layout';
 import { splitData } from './split';
 
 export const kernel: Kernel = {

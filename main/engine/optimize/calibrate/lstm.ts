@@ -2,14 +2,14 @@
  * What calibration observes inside a float UNIDIRECTIONAL_SEQUENCE_LSTM, which no operator output
  * shows: the cell state at every time step (its int16 power-of-two scale comes from its range)
  * and the four gate pre-activations (the integer kernel's gate intermediates). The float kernel
- * reports them through a probe (lstm-float.ts); each sample's steps are gathered and handed to
+ * reports them through a probe (interpreter/kernels/common/lstm-float.ts); each sample's steps are gathered and handed to
  * the calibrator once per sample, like any tensor, so every calibration method applies.
  *
  * Keys: the cell state under its own tensor index (operand 19, a variable tensor); the gates,
  * which have no tensor in a float model, under lstmGateKey (negative, so they never clash).
  */
 import { kernels as defaultKernels } from '../../interpreter/kernels/index';
-import type { LstmProbe } from '../../interpreter/kernels/lstm-float';
+import type { LstmProbe } from '../../interpreter/kernels/common/lstm-float';
 import { lstmKernel } from '../../interpreter/kernels/unidirectional_sequence_lstm';
 import type { Kernel } from '../../interpreter/types';
 import { builtinOf } from '../../tflite/edit';

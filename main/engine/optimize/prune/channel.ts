@@ -34,8 +34,7 @@ import {
 } from '../../tflite/generated/tflite';
 import { addBuffer, builtinOf, bufferAs, consumers, isConstant } from '../../tflite/edit';
 import type { TflModel } from '../../tflite/model';
-import type { PrunedLayer } from './index';
-import type { SkippedLayer, WeightLayer } from './layers';
+import type { PrunedLayer, SkippedLayer, WeightLayer } from './layers';
 
 const PER_CHANNEL = new Set([
   BuiltinOperator.RELU,

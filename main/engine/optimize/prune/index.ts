@@ -13,6 +13,7 @@ import {
   readWeights,
   writeWeights,
   type LayerSelection,
+  type PrunedLayer,
   type SkippedLayer,
   type WeightLayer,
 } from './layers';
@@ -30,18 +31,6 @@ export interface PruneOptions extends LayerSelection {
   /** Store pruned weights in TFLite's sparse format ('fc': FULLY_CONNECTED only, as TFLite does). */
   sparseFormat?: SparseScope | null;
   signal?: AbortSignal;
-}
-
-export interface PrunedLayer {
-  name: string;
-  op: string;
-  shape: number[];
-  weights: number;
-  zeros: number;
-  sparsity: number;
-  /** Channel pruning: output channels removed, and the new shape. */
-  removedChannels?: number[];
-  newShape?: number[];
 }
 
 export interface PruneResult {
@@ -161,6 +150,6 @@ function pruneGlobal(model: TflModel, layers: WeightLayer[], s: number): PrunedL
 }
 
 export { findWeightLayers, parseLayerOps, DEFAULT_MIN_WEIGHTS, DEFAULT_OPS } from './layers';
-export type { LayerOp, SkippedLayer } from './layers';
+export type { LayerOp, PrunedLayer, SkippedLayer } from './layers';
 export { weightStats, type LayerStats } from './stats';
 export { storeSparse, type SparseScope } from './sparse-store';

@@ -151,3 +151,16 @@ export function channelIndexer(shape: readonly number[], axis: number): (k: numb
   const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
   return (k) => Math.floor(k / inner) % channels;
 }
+
+/** One pruned weight tensor, as reported to the user. */
+export interface PrunedLayer {
+  name: string;
+  op: string;
+  shape: number[];
+  weights: number;
+  zeros: number;
+  sparsity: number;
+  /** Channel pruning: output channels removed, and the new shape. */
+  removedChannels?: number[];
+  newShape?: number[];
+}

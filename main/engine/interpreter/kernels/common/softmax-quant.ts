@@ -1,0 +1,160 @@
+/**
+ * Quantized SOFTMAX, exactly as TFLite's reference kernels compute it.
+ *
+ * int8/uint8 input (reference_ops::Softmax<InputT, OutputT>, params from
+ * tflite::PreprocessSoftmaxScaling with 5 integer bits for the scaled difference): per row,
+ * x - max is rescaled to Q5.26 by a Q31 multiplier with a left shift, exp() is evaluated in
+ * gemmlowp fixed point, summed in Q12.19, inverted with GetReciprocal, and each output is
+ * exp * (1/sum) shifted down to the output width and offset by the output type's minimum.
+ * Differences below diff_min (-input radius) give the minimum output. Outputs: int8 (zero
+ * point -128, scale 1/256), uint8 (0, 1/256), or int16 (-32768, 1/65536), as TFLite requires.
+ *
+ * int16 input (reference_ops::SoftmaxInt16, TFLite Micro's LUTs): exp via a 513-entry LUT over
+ * [-10, 0], 1/(1+x) via a second LUT; output zero point 0, scale 1/32768.
+ */
+import {
+  clamp,
+  mbqm,
+  multiplyByQuantizedMultiplier,
+  quantizeMultiplier,
+  rdbpot,
+  srdhm,
+} from '../../../quant/math';
+import { expOnNegativeValues, srMulByPOT } from '../../../quant/fixedpoint';
+import { calculateInputRadius, getReciprocal } from '../../../quant/softmax-math';
+import { lutLookupInt16, lutPopulateInt16 } from '../../../quant/lut';
+import { perTensor } from './kernel-util';
+import type { EvalFn, OpContext, RtTensor } from '../../types';
+
+const SCALED_DIFF_INT_BITS = 5;
+const ACCUM_INT_BITS = 12;
+
+const OUTPUT_SPEC: Record<
+  string,
+  { zeroPoint: number; scale: number; bits: number; min: number; max: number }
+> = {
+  int8: { zeroPoint: -128, scale: 1 / 256, bits: 8, min: -128, max: 127 },
+  uint8: { zeroPoint: 0, scale: 1 / 256, bits: 8, min: 0, max: 255 },
+  int16: { zeroPoint: -32768, scale: 1 / 65536, bits: 16, min: -32768, max: 32767 },
+};
+
+export function prepareSoftmaxQuantized(
+  ctx: OpContext,
+  input: RtTensor,
+  out: RtTensor,
+  beta: number,
+  outer: number,
+  depth: number,
+): EvalFn {
+  const qi = perTensor(ctx, input, 'input');
+  const qo = perTensor(ctx, out, 'output');
+  if (input.dtype === 'int16')
+    return prepareInt16(ctx, input, out, beta, outer, depth, qi.scale, qi.zeroPoint, qo);
+  if (input.dtype !== 'int8' && input.dtype !== 'uint8') ctx.unsupported(`input dtype ${input.dtype}`);
+  const spec = OUTPUT_SPEC[out.dtype];
+  if (!spec || (out.dtype !== 'int16' && out.dtype !== input.dtype))
+    ctx.unsupported(`${input.dtype} input with ${out.dtype} output`);
+  if (qo.zeroPoint !== spec.zeroPoint || Math.abs(qo.scale - spec.scale) > spec.scale * 1e-3) {
+    ctx.unsupported(
+      `${out.dtype} output must have zero point ${spec.zeroPoint} and scale ${spec.scale} (got ${qo.zeroPoint}, ${qo.scale})`,
+    );
+  }
+  // tflite::PreprocessSoftmaxScaling (double rounding build): cap at 2^31 - 1.
+  const real = Math.min(beta * qi.scale * 2 ** (31 - SCALED_DIFF_INT_BITS), 2 ** 31 - 1);
+  const { multiplier, shift } = quantizeMultiplier(real);
+  if (shift < 0) ctx.unsupported(`input scale ${qi.scale} with beta ${beta} needs a right shift`);
+  const diffMin = -calculateInputRadius(SCALED_DIFF_INT_BITS, shift);
+  const outBits = spec.bits;
+  const outMin = spec.min;
+  const outMax = spec.max;
+  const expOf = (diff: number) =>
+    expOnNegativeValues(32, mbqm(diff, multiplier, shift), SCALED_DIFF_INT_BITS);
+  // x - max of 8-bit values lies in [-255, 0]: exp (Q0.31) and its Q12.19 sum term for each of
+  // those 256 differences are tabulated once, indexed by -diff (same functions, same values).
+  const expTab = new Int32Array(256);
+  const sumTab = new Int32Array(256);
+  for (let d = 0; d < 256; d++) {
+    if (-d < diffMin) continue; // never read: such differences give the minimum output
+    expTab[d] = expOf(-d);
+    sumTab[d] = srMulByPOT(32, expTab[d], -ACCUM_INT_BITS); // Rescale Q0 -> Q12
+  }
+  return () => {
+    const x = input.data as Int8Array;
+    const o = out.data as Int8Array;
+    for (let i = 0; i < outer; i++) {
+      const base = i * depth;
+      let max = -Infinity;
+      for (let c = 0; c < depth; c++) if (x[base + c] > max) max = x[base + c];
+      let sum = 0; // Q12.19, wraps like int32
+      for (let c = 0; c < depth; c++) {
+        const diff = x[base + c] - max;
+        if (diff >= diffMin) sum = (sum + sumTab[-diff]) | 0;
+      }
+      const { reciprocal, numBitsOverUnit } = getReciprocal(sum, ACCUM_INT_BITS);
+      const exponent = numBitsOverUnit + 31 - outBits;
+      for (let c = 0; c < depth; c++) {
+        const diff = x[base + c] - max;
+        if (diff >= diffMin) {
+          const unsat = rdbpot(srdhm(reciprocal, expTab[-diff]), exponent);
+          o[base + c] = clamp(unsat + outMin, outMin, outMax);
+        } else o[base + c] = outMin;
+      }
+    }
+  };
+}
+
+function prepareInt16(
+  ctx: OpContext,
+  input: RtTensor,
+  out: RtTensor,
+  beta: number,
+  outer: number,
+  depth: number,
+  inScale: number,
+  inZeroPoint: number,
+  qo: { scale: number; zeroPoint: number },
+): EvalFn {
+  if (out.dtype !== 'int16') ctx.unsupported(`int16 input with ${out.dtype} output`);
+  if (inZeroPoint !== 0 || qo.zeroPoint !== 0) ctx.unsupported('int16 softmax needs zero points 0');
+  if (Math.abs(qo.scale - 1 / 32768) > 0.001 / 32768)
+    ctx.unsupported(`int16 output scale must be 1/32768 (got ${qo.scale})`);
+  const range = 65535;
+  // exp over [-10, 0] and 1/(1+x) over [0, 1], as TFLite Micro populates them (float32).
+  const expLut = lutPopulateInt16(Math.fround(10 / range), 32767, Math.fround(2 / range), 0, Math.exp);
+  const recipLut = lutPopulateInt16(Math.fround(1 / range), -32768, Math.fround(2 / range), 0, (v) =>
+    Math.fround(1 / Math.fround(1 + v)),
+  );
+  // Scale x - max so that [-65535, 0] covers [-10, 0].
+  const { multiplier, shift } = quantizeMultiplier((inScale * beta) / (10 / 65535));
+  const exps = new Int16Array(depth);
+  return () => {
+    const x = input.data as Int16Array;
+    const o = out.data as Int16Array;
+    for (let i = 0; i < outer; i++) {
+      const base = i * depth;
+      let max = -32768;
+      for (let c = 0; c < depth; c++) if (x[base + c] > max) max = x[base + c];
+      let sum = 0; // Q16.15
+      for (let c = 0; c < depth; c++) {
+        const scaled = multiplyByQuantizedMultiplierFast(x[base + c] - max, multiplier, shift);
+        const sym = clamp(scaled + 32767, -32768, 32767);
+        exps[c] = lutLookupInt16(sym, expLut);
+        sum = (sum + exps[c]) | 0;
+      }
+      const headroomPlusOne = Math.clz32(sum);
+      const shiftedSum = Math.floor((sum * 2 ** (headroomPlusOne - 1) + 8192) / 16384);
+      const symShifted = clamp(shiftedSum - (32768 + 65536), -32768, 32767);
+      const recip = lutLookupInt16(symShifted, recipLut);
+      const rightShift = 31 - headroomPlusOne;
+      const round = rightShift > 0 ? 2 ** (rightShift - 1) : 0;
+      for (let c = 0; c < depth; c++) {
+        const r = Math.floor((exps[c] * recip + round) / 2 ** rightShift);
+        o[base + c] = clamp(r, 0, 32767);
+      }
+    }
+  };
+}
+
+// int32 MultiplyByQuantizedMultiplier; the shift here can be positive (a left shift).
+const multiplyByQuantizedMultiplierFast = (x: number, m: number, s: number) =>
+  s > 0 && Math.abs(x) * 2 ** s >= 2 ** 31 ? multiplyByQuantizedMultiplier(x, m, s) : mbqm(x, m, s);
