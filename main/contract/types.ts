@@ -3,7 +3,8 @@
  *
  * This file is the documentation. It has no runtime dependencies, so main, preload, the
  * renderer and the browser-mode host all import it; argument schemas (zod) live beside it in
- * schemas.ts and are used only by main to validate every argument it receives.
+ * schemas.ts and are used only by main to validate every argument it receives. Shapes the engine
+ * already defines (the inspect report, the format ids) are re-exported as types, never copied.
  *
  * Transport: channel names are `lowbit:<service>.<method>`; a call resolves with its result or
  * rejects with `{code, message}` (an ApiError); events are pushed on `lowbit:event`.
@@ -21,6 +22,19 @@ import type {
   WizardPlan,
 } from './wizard';
 import type { DeviceList, ExportFile, FlashOutcome, FlashParams } from './devices';
+import type { ModelFormatId } from '../engine/model/format-id';
+import type { InspectReport } from '../engine/model/inspect-report';
+
+/** The inspector's report is the engine's own (main/engine/model/inspect-report.ts). */
+export type {
+  InspectReport,
+  OperatorInfo,
+  QuantizationInfo,
+  SizeBreakdown,
+  SubgraphInfo,
+  TensorInfo,
+} from '../engine/model/inspect-report';
+export type { ModelFormatId } from '../engine/model/format-id';
 
 /** The Devices view's and deploy shapes live in devices.ts. */
 export type * from './devices';
@@ -56,72 +70,13 @@ export interface ModelHandle {
   /** Full path when opened from disk (Electron / CLI host), null when uploaded as bytes. */
   path: string | null;
   sizeBytes: number;
-  format: 'tflite';
+  format: ModelFormatId;
 }
 
 export interface RecentModel {
   path: string;
   name: string;
   openedAt: string;
-}
-
-export interface QuantizationInfo {
-  scale: number[];
-  zeroPoint: number[];
-  axis: number;
-}
-
-export interface TensorInfo {
-  index: number;
-  name: string;
-  shape: number[];
-  dtype: string;
-  /** Buffer index; 0 (the empty sentinel) for activations. */
-  buffer: number;
-  /** Bytes of constant data in the buffer (0 for activations). */
-  bytes: number;
-  quantization: QuantizationInfo | null;
-  isVariable?: boolean;
-  sparse?: boolean;
-}
-
-export interface OperatorInfo {
-  op: string;
-  version: number;
-  customCode?: string;
-  inputs: number[];
-  outputs: number[];
-}
-
-export interface SubgraphInfo {
-  name: string;
-  inputs: number[];
-  outputs: number[];
-  operators: OperatorInfo[];
-  tensors: TensorInfo[];
-}
-
-export interface SizeBreakdown {
-  /** Constant tensor bytes by dtype, e.g. {"int8": 250000, "int32": 3000}. */
-  weightsByDtype: Record<string, number>;
-  weightsBytes: number;
-  /** Bytes of metadata buffers (not tensor data). */
-  metadataBytes: number;
-  /** Everything else: the flatbuffer tables, strings, padding. */
-  structureBytes: number;
-}
-
-/** What `lowbit inspect --json` prints and `model.inspect` returns. */
-export interface InspectReport {
-  format: 'tflite';
-  version: number;
-  description: string;
-  sizeBytes: number;
-  opCounts: Record<string, number>;
-  subgraphs: SubgraphInfo[];
-  size: SizeBreakdown;
-  metadata: { name: string; bytes: number }[];
-  signatures: { key: string; subgraph: number; inputs: string[]; outputs: string[] }[];
 }
 
 // ---------------------------------------------------------------- jobs

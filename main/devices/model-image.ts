@@ -1,24 +1,10 @@
-import fs from 'node:fs';
-import { IoError, InvalidArgumentError, LowbitError, ModelFormatError } from '../engine/errors';
+import { InvalidArgumentError } from '../engine/errors';
 import { buildContainer } from '../engine/deploy/container';
-import { readTflite } from '../engine/tflite/reader';
+import { openModelFile } from '../files/model-file';
 
-/** Reads a .tflite, checks it parses, and wraps it in the flashing container. Errors name the file. */
+/** Reads a model file, checks it parses, and wraps it in the flashing container. Errors name the file. */
 export function readModelContainer(file: string): { model: Uint8Array; image: Uint8Array } {
-  let bytes: Uint8Array;
-  try {
-    const b = fs.readFileSync(file);
-    bytes = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new IoError(`${file}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`, { cause: e });
-  }
-  try {
-    readTflite(bytes);
-  } catch (e) {
-    if (e instanceof LowbitError && e.code !== 'MODEL_FORMAT') throw e;
-    throw new ModelFormatError(`${file}: not a TFLite model (${(e as Error).message})`, { cause: e });
-  }
+  const { bytes } = openModelFile(file);
   return { model: bytes, image: buildContainer(bytes) };
 }
 

@@ -4,24 +4,28 @@
  * Engine code does the work; this file only adapts it to the job protocol.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { throwIfAborted } from '../engine/errors';
-import { readTflite } from '../engine/tflite/reader';
-import { writeTflite } from '../engine/tflite/writer';
+import { throwIfAborted, UnsupportedOpError } from '../engine/errors';
+import { readModel } from '../engine/model/registry';
 import type { JobFn } from './protocol';
 import { optimizeJob } from './kinds/optimize';
 
 export const jobKinds: Record<string, JobFn> = {
-  /** Reads a model, writes it back, reads that again and compares: the lossless round-trip check. */
-  'model.verify': async (params: { bytes: Uint8Array }, ctx) => {
+  /**
+   * Reads a model, writes it back in its own format, reads that again and compares: the lossless
+   * round-trip check.
+   */
+  'model.verify': async (params: { bytes: Uint8Array; name: string }, ctx) => {
     const t0 = performance.now();
     ctx.progress('reading', 0, 3);
-    const model = readTflite(params.bytes);
+    const { format, model } = readModel(params.bytes, params.name);
+    if (!format.write)
+      throw new UnsupportedOpError(`${params.name}: Lowbit cannot write ${format.name} models`);
     throwIfAborted(ctx.signal);
     ctx.progress('writing', 1, 3);
-    const out = writeTflite(model);
+    const out = format.write(model);
     throwIfAborted(ctx.signal);
     ctx.progress('comparing', 2, 3);
-    const again = readTflite(out);
+    const again = format.read(out, params.name);
     ctx.progress('done', 3, 3);
     return {
       identical: isDeepStrictEqual(again, model),

@@ -18,11 +18,10 @@ import {
   type Outcome,
   type ResultOf,
 } from '../contract/types';
-import { InvalidArgumentError, LowbitError, ModelFormatError, toErrorInfo } from '../engine/errors';
-import { inspectModel } from '../engine/tflite/inspect';
+import { InvalidArgumentError, toErrorInfo } from '../engine/errors';
+import { openModel, type OpenedModel } from '../engine/model/registry';
 import type { TflModel } from '../engine/tflite/model';
-import { readTflite } from '../engine/tflite/reader';
-import { readFileBytes } from '../files/read-write';
+import { openModelFile } from '../files/model-file';
 import { assetPath } from '../files/assets';
 import { JobManager } from '../jobs/manager';
 import { RecentModels } from './recent';
@@ -50,6 +49,9 @@ export interface ServiceOptions {
 
 interface OpenModel {
   handle: ModelHandle;
+  /** The model in its own format (inspect reads it). */
+  opened: OpenedModel;
+  /** The TFLite model everything else works on (`opened.tflite`). */
   model: TflModel;
   bytes: Uint8Array;
 }
@@ -80,27 +82,23 @@ export function createServices(opts: ServiceOptions): Services {
     finished: (f) => emit('jobs.finished', wizard.finish(f)),
   });
 
-  const register = (name: string, file: string | null, bytes: Uint8Array): ModelHandle => {
-    let model: TflModel;
-    try {
-      model = readTflite(bytes);
-    } catch (e) {
-      if (e instanceof LowbitError) throw new ModelFormatError(`${name}: ${e.message}`);
-      throw e;
-    }
+  const add = (name: string, file: string | null, bytes: Uint8Array, opened: OpenedModel): ModelHandle => {
     const handle: ModelHandle = {
       id: randomUUID(),
       name,
       path: file,
       sizeBytes: bytes.length,
-      format: 'tflite',
+      format: opened.format.id,
     };
-    models.set(handle.id, { handle, model, bytes });
+    models.set(handle.id, { handle, opened, model: opened.tflite, bytes });
     return handle;
   };
+  const register = (name: string, file: string | null, bytes: Uint8Array): ModelHandle =>
+    add(name, file, bytes, openModel(bytes, name));
   const openPath = (file: string): ModelHandle => {
     const abs = path.resolve(file);
-    const handle = register(path.basename(abs), abs, readFileBytes(abs));
+    const { bytes, ...opened } = openModelFile(abs);
+    const handle = add(path.basename(abs), abs, bytes, opened);
     recent.add(abs);
     return handle;
   };
@@ -153,8 +151,8 @@ export function createServices(opts: ServiceOptions): Services {
     },
     'model.load': ({ name, bytes }) => register(name, null, bytes),
     'model.inspect': ({ modelId }) => {
-      const m = get(modelId);
-      return inspectModel(m.model, m.bytes.length);
+      const { opened, bytes } = get(modelId);
+      return opened.format.inspect(opened.model, bytes.length);
     },
     'model.close': ({ modelId }) => {
       models.delete(modelId);
@@ -169,8 +167,10 @@ export function createServices(opts: ServiceOptions): Services {
     'jobs.start': (req) => {
       switch (req.kind) {
         case 'model.verify': {
-          const bytes = get(req.params.modelId).bytes.slice();
-          return { jobId: jobs.start('model.verify', { bytes }, [bytes.buffer as ArrayBuffer]).jobId };
+          const m = get(req.params.modelId);
+          const bytes = m.bytes.slice();
+          const params = { bytes, name: m.handle.name };
+          return { jobId: jobs.start('model.verify', params, [bytes.buffer as ArrayBuffer]).jobId };
         }
         case 'optimize.run':
           return wizard.startOptimize(req);

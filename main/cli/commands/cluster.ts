@@ -4,7 +4,7 @@ import { InvalidArgumentError } from '../../engine/errors';
 import { CENTROID_INITS, clusterModel, type CentroidInit } from '../../engine/optimize/cluster/index';
 import { parseLayerOps } from '../../engine/optimize/prune/index';
 import { writeFileAtomic } from '../../files/read-write';
-import { loadModelFile } from '../load-model';
+import { openModelFile } from '../../files/model-file';
 import {
   choice,
   evaluate,
@@ -55,7 +55,7 @@ The input is never overwritten; the output is written atomically.`,
     if (clusters === undefined) throw new InvalidArgumentError('--clusters N is required');
     if (!v.out) throw new InvalidArgumentError('--out OUT is required');
     const init = choice(v.init, [...CENTROID_INITS], '--init') as CentroidInit | undefined;
-    const { model } = loadModelFile(file);
+    const { tflite: model } = openModelFile(file);
     const samples = v.data ? loadEvalSet(v.data, model, intOption(v.limit, '--limit')) : null;
     const r = clusterModel(model, {
       clusters,

@@ -2,7 +2,7 @@ import type { CliCommand } from '../command';
 import { UsageError } from '../command';
 import { parse } from '../args';
 import { debugQuantization, type DebugReport, type LayerStats } from '../../engine/optimize/index';
-import { loadModelFile } from '../load-model';
+import { openModelFile } from '../../files/model-file';
 import { loadRepresentativeData } from './quantize';
 
 export const command: CliCommand = {
@@ -38,8 +38,8 @@ threshold are flagged with a suggested remedy (keep float, 16x8, another calibra
     const threshold = values.threshold !== undefined ? Number(values.threshold) : 15;
     if (!(Number.isInteger(limit) && limit > 0) || !Number.isFinite(threshold))
       throw new UsageError('--samples must be a positive integer and --threshold a number');
-    const f = loadModelFile(floatFile).model;
-    const q = loadModelFile(quantFile).model;
+    const f = openModelFile(floatFile).tflite;
+    const q = openModelFile(quantFile).tflite;
     const samples = loadRepresentativeData(values.data, f, limit, values.preprocess);
     const report = await debugQuantization(f, q, samples, {
       sqnrThresholdDb: threshold,

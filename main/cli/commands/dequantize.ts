@@ -4,7 +4,7 @@ import { parse } from '../args';
 import { dequantizeModel } from '../../engine/optimize/index';
 import { writeTflite } from '../../engine/tflite/writer';
 import { writeFileAtomic } from '../../files/read-write';
-import { loadModelFile } from '../load-model';
+import { openModelFile } from '../../files/model-file';
 
 export const command: CliCommand = {
   name: 'dequantize',
@@ -25,7 +25,7 @@ ranges of the quantized model are recorded in the output's lowbit_quantization m
     const file = positionals[0]!;
     if (!values.out) throw new UsageError('--out OUT is required');
     const t0 = performance.now();
-    const { model, bytes } = loadModelFile(file);
+    const { tflite: model, bytes } = openModelFile(file);
     const r = dequantizeModel(model, { signal: ctx.signal });
     const out = writeTflite(r.model);
     writeFileAtomic(values.out, out, [file]);

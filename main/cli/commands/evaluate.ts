@@ -9,7 +9,7 @@ import { openDataset } from '../../files/dataset-open';
 import type { IdxSplit } from '../../files/idx-files';
 import { asSampleSet } from '../../engine/datasets/samples';
 import { formatComparison } from '../format/comparison';
-import { loadModelFile } from '../load-model';
+import { openModelFile } from '../../files/model-file';
 import { writeReportFiles } from '../report-files';
 
 export const command: CliCommand = {
@@ -47,7 +47,10 @@ top-1 and output SQNR, size and gzip size, median invoke() latency, planned aren
     const files = values.baseline
       ? [values.baseline, ...positionals.filter((p) => p !== values.baseline)]
       : positionals;
-    const loaded = files.map((f) => ({ file: f, ...loadModelFile(f) }));
+    const loaded = files.map((f) => {
+      const { tflite: model, bytes } = openModelFile(f);
+      return { file: f, model, bytes };
+    });
     const first = loaded[0]!.model.subgraphs[0]!;
     const inputShape = [...first.tensors[first.inputs[0]!]!.shape];
     const outShape = first.tensors[first.outputs[0]!]!.shape;

@@ -9,7 +9,7 @@ import { footprintFacts } from '../../engine/deploy/footprint-facts';
 import { exportTflm, type ExportedFile } from '../../engine/deploy/tflm-export';
 import { InvalidArgumentError } from '../../engine/errors';
 import { writeFileAtomic } from '../../files/read-write';
-import { loadModelFile } from '../load-model';
+import { openModelFile } from '../../files/model-file';
 
 export const command: CliCommand = {
   name: 'export',
@@ -39,7 +39,7 @@ export const command: CliCommand = {
       throw new InvalidArgumentError('--format must be tflm, arduino or container');
     if (!values.out) throw new InvalidArgumentError('--out DIR is required');
     const base = values.name ?? 'model';
-    const { model, bytes } = loadModelFile(file);
+    const { tflite: model, bytes } = openModelFile(file);
     const facts = footprintFacts(model, bytes.length);
     const estimate = estimateFootprint(facts);
     const opts = { baseName: base, sourceName: path.basename(file) };

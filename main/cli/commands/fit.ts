@@ -4,7 +4,7 @@ import { BOARDS, boardById } from '../../engine/deploy/boards';
 import { estimateFootprint, fitBoard } from '../../engine/deploy/fit';
 import { footprintFacts } from '../../engine/deploy/footprint-facts';
 import { InvalidArgumentError } from '../../engine/errors';
-import { loadModelFile } from '../load-model';
+import { openModelFile } from '../../files/model-file';
 import { formatBytes, table } from '../format/table';
 
 export const command: CliCommand = {
@@ -27,7 +27,7 @@ catalogue, or just --board ID. Board ids: ${BOARDS.map((b) => b.id).join(', ')}.
       throw new InvalidArgumentError(
         `unknown board "${values.board}": one of ${BOARDS.map((b) => b.id).join(', ')}`,
       );
-    const { model, bytes } = loadModelFile(file);
+    const { tflite: model, bytes } = openModelFile(file);
     const facts = footprintFacts(model, bytes.length);
     const estimate = estimateFootprint(facts);
     const fits = boards.map((b) => fitBoard(estimate, b!));

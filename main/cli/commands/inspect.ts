@@ -1,9 +1,8 @@
 import type { CliCommand } from '../command';
 import { parse } from '../args';
 import { lintQuantization, type LintFinding } from '../../engine/optimize/spec-lint';
-import { inspectModel } from '../../engine/tflite/inspect';
 import { formatInspect } from '../format/inspect-table';
-import { loadModelFile } from '../load-model';
+import { openModelFile } from '../../files/model-file';
 
 export const command: CliCommand = {
   name: 'inspect',
@@ -23,9 +22,9 @@ operator counts, size breakdown by dtype and, with --tensors, every tensor.
       { minPositionals: 1, maxPositionals: 1 },
     );
     const file = positionals[0]!;
-    const { model, bytes } = loadModelFile(file);
-    const report = inspectModel(model, bytes.length);
-    const lint = values.lint ? lintQuantization(model) : undefined;
+    const { format, model, tflite, bytes } = openModelFile(file);
+    const report = format.inspect(model, bytes.length);
+    const lint = values.lint ? lintQuantization(tflite) : undefined;
     ctx.out(
       values.json
         ? JSON.stringify(lint ? { ...report, lint } : report, null, 2)

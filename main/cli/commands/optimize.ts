@@ -5,7 +5,7 @@ import { CENTROID_INITS, type CentroidInit } from '../../engine/optimize/cluster
 import { parsePipeline, runPipeline } from '../../engine/optimize/pipeline';
 import type { PruneSchedule, PruneStructure } from '../../engine/optimize/prune/index';
 import { writeFileAtomic } from '../../files/read-write';
-import { loadModelFile } from '../load-model';
+import { openModelFile } from '../../files/model-file';
 import {
   choice,
   evaluate,
@@ -58,7 +58,7 @@ scales with at most N codes per channel.`,
     if (!v.pipeline) throw new InvalidArgumentError('--pipeline SPEC is required');
     if (!v.out) throw new InvalidArgumentError('--out OUT is required');
     const stagesSpec = parsePipeline(v.pipeline);
-    const { model } = loadModelFile(file);
+    const { tflite: model } = openModelFile(file);
     const needsCalibration = stagesSpec.some(
       (s) => s.kind === 'quantize' && (s.technique === 'int8' || s.technique === 'int16x8'),
     );

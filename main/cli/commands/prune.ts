@@ -18,7 +18,7 @@ import { measureSize } from '../../engine/evaluate/size';
 import type { TflModel } from '../../engine/tflite/model';
 import { writeTflite } from '../../engine/tflite/writer';
 import { writeFileAtomic } from '../../files/read-write';
-import { loadModelFile } from '../load-model';
+import { openModelFile } from '../../files/model-file';
 import fs from 'node:fs';
 
 export const command: CliCommand = {
@@ -70,7 +70,7 @@ The input is never overwritten; the output is written atomically.`,
       sparseFormat: v['sparse-all'] ? ('all' as const) : v['sparse-format'] ? ('fc' as const) : null,
       signal: ctx.signal,
     };
-    const { model } = loadModelFile(file);
+    const { tflite: model } = openModelFile(file);
     const samples = v.data ? loadEvalSet(v.data, model, intOption(v.limit, '--limit')) : null;
     if (v.sweep) {
       const list = v.sweep.split(',').map((s) => fraction(s, '--sweep'));

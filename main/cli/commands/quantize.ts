@@ -21,7 +21,7 @@ import { limitSamples, samplesFromFile } from '../../engine/optimize/representat
 import type { TflModel } from '../../engine/tflite/model';
 import { writeTflite } from '../../engine/tflite/writer';
 import { readFileBytes, writeFileAtomic } from '../../files/read-write';
-import { loadModelFile } from '../load-model';
+import { openModelFile } from '../../files/model-file';
 import { openDataset } from '../../files/dataset-open';
 import { findIdxPair } from '../../files/idx-files';
 
@@ -153,7 +153,7 @@ UNIDIRECTIONAL_SEQUENCE_LSTM (hybrid kernels); everything else stays float.
     if (!full && values.calibration) ctx.log(`note: --calibration is not used by --technique ${technique}`);
 
     const t0 = performance.now();
-    const { model, bytes } = loadModelFile(file);
+    const { tflite: model, bytes } = openModelFile(file);
     const samples =
       full && values.calibration
         ? loadRepresentativeData(values.calibration, model, limit, values.preprocess)

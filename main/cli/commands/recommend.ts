@@ -21,8 +21,7 @@ import type {
 import { BOARDS, boardById } from '../../engine/deploy/boards';
 import { LowbitError } from '../../engine/errors';
 import { Interpreter } from '../../engine/interpreter';
-import { inspectModel } from '../../engine/tflite/inspect';
-import { loadModelFile } from '../load-model';
+import { openModelFile } from '../../files/model-file';
 
 const USAGE = `usage: lowbit recommend --data none|unlabelled|labelled [--samples N] [--retrain]
                         --target cpu|gpu|edgetpu|mcu|dsp --priority size|latency|accuracy
@@ -73,8 +72,8 @@ function points(flag: string, value: string | undefined): number | undefined {
 
 /** Model facts from the file; the arena comes from the interpreter's planner when it can plan it. */
 function factsFor(file: string, ctx: CliContext): ModelFacts {
-  const { model, bytes } = loadModelFile(file);
-  const report = inspectModel(model, bytes.length);
+  const { format, model: source, tflite: model, bytes } = openModelFile(file);
+  const report = format.inspect(source, bytes.length);
   let arenaBytes: number | undefined;
   try {
     arenaBytes = Interpreter.create(model).arenaBytes;

@@ -2,7 +2,7 @@ import type { CliCommand } from '../command';
 import { parse } from '../args';
 import { writeTflite } from '../../engine/tflite/writer';
 import { writeFileAtomic } from '../../files/read-write';
-import { loadModelFile } from '../load-model';
+import { openModelFile } from '../../files/model-file';
 
 export const command: CliCommand = {
   name: 'rewrite',
@@ -20,7 +20,7 @@ reads back to an identical model (every field and buffer); byte layout may diffe
       { minPositionals: 2, maxPositionals: 2 },
     );
     const [input, output] = positionals as [string, string];
-    const { model, bytes } = loadModelFile(input);
+    const { tflite: model, bytes } = openModelFile(input);
     const out = writeTflite(model, { appendBuffers: values['append-buffers'] ? true : 'auto' });
     writeFileAtomic(output, out, [input]);
     const summary = { input, output, inputBytes: bytes.length, outputBytes: out.length };

@@ -7,7 +7,7 @@ import { decodeTensorFile } from '../../engine/tensor/tensor-files';
 import { readFileBytes, writeFileAtomic } from '../../files/read-write';
 import { parse } from '../args';
 import type { CliCommand } from '../command';
-import { loadModelFile } from '../load-model';
+import { openModelFile } from '../../files/model-file';
 
 interface TensorMeta {
   name: string;
@@ -74,7 +74,7 @@ separated by commas or whitespace. The element count must match the tensor.
       throw new InvalidArgumentError(`--repeat must be a positive integer, got "${opts.repeat}"`);
     const protectedPaths = [modelFile, ...inputFiles];
 
-    const { model } = loadModelFile(modelFile);
+    const { tflite: model } = openModelFile(modelFile);
     const interp = Interpreter.create(model);
     if (inputFiles.length !== interp.inputs.length) {
       const want = interp.inputs.map((t) => `${t.name} ${t.dtype} [${t.shape.join(',')}]`).join('; ');

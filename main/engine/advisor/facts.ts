@@ -1,4 +1,4 @@
-import type { InspectReport, TensorInfo } from '../../contract/types';
+import type { InspectReport, TensorInfo } from '../model/inspect-report';
 import { TFLM_OPS } from '../deploy/tflm-ops';
 import type { ModelDtype, ModelFacts } from './types';
 

@@ -1,4 +1,4 @@
-import type { InspectReport, SubgraphInfo, TensorInfo } from '../../contract/types';
+import type { InspectReport, SubgraphInfo, TensorInfo } from '../model/inspect-report';
 import type { TflModel } from './model';
 import { asString, customCodeOf, dtypeName, opName } from './names';
 

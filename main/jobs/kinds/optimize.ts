@@ -18,8 +18,8 @@ import {
   quantizeModel,
   type CalibrationMethod,
 } from '../../engine/optimize';
+import { openModel } from '../../engine/model/registry';
 import type { TflModel } from '../../engine/tflite/model';
-import { readTflite } from '../../engine/tflite/reader';
 import { writeTflite } from '../../engine/tflite/writer';
 import type { JobContext } from '../protocol';
 import { openFromSpec, type DatasetSpec } from './dataset-spec';
@@ -89,7 +89,7 @@ const finite = (x: number | null): number | null => (x !== null && Number.isFini
 export async function optimizeJob(p: OptimizeJobParams, ctx: JobContext): Promise<OptimizeJobResult> {
   const t0 = performance.now();
   const { signal } = ctx;
-  const floatModel = readTflite(p.floatBytes);
+  const floatModel = openModel(p.floatBytes, 'the float model').tflite;
   const integer = p.technique === 'int8' || p.technique === 'int16x8';
   if (integer && !p.calibration)
     throw new InvalidArgumentError(

@@ -1,0 +1,43 @@
+/**
+ * What a model format is, for the rest of Lowbit. One implementation per format, in the format's
+ * own folder (main/engine/tflite/format.ts today, main/engine/onnx/format.ts next), listed once
+ * in registry.ts. Everything outside the engine opens models through the registry's `openModel`,
+ * so a new format is a new folder, its id in format-id.ts and one registry line.
+ *
+ * A format turns untrusted bytes into its own in-memory model (`M`), summarises it in the
+ * format-neutral InspectReport, and optionally writes it back and lowers it to a TFLite model,
+ * which is what the interpreter, the optimizers and the deploy code work on.
+ */
+import type { TflModel } from '../tflite/model';
+import type { ModelFormatId } from './format-id';
+import type { InspectReport } from './inspect-report';
+
+export type { ModelFormatId } from './format-id';
+
+// Methods (not function-valued properties) on purpose: a ModelFormat<TflModel> must fit in the
+// registry's list of ModelFormat<unknown>, which method parameter bivariance allows.
+export interface ModelFormat<M = unknown> {
+  readonly id: ModelFormatId;
+  /** Shown to people: "TFLite". */
+  readonly name: string;
+  /** File name endings, lower case with the dot: [".tflite"]. The first is the one to save with. */
+  readonly extensions: readonly string[];
+  /** What `sniff` looks for, in words, for the error that says no format recognised a file. */
+  readonly recognisedBy: string;
+  /**
+   * True when the bytes (magic numbers first, then the file name's extension) look like this
+   * format. Cheap, and never throws: any bytes, any length, any name.
+   */
+  sniff(bytes: Uint8Array, fileName: string): boolean;
+  /**
+   * Parses the bytes. The bytes are untrusted: every offset and length is bounds-checked and
+   * any problem is a ModelFormatError saying what is wrong (the registry adds the file name).
+   */
+  read(bytes: Uint8Array, fileName: string): M;
+  /** The format-neutral summary; `sizeBytes` is the size of the file as read. */
+  inspect(model: M, sizeBytes: number): InspectReport;
+  /** Serialises the model; formats Lowbit only reads leave it out. */
+  write?(model: M): Uint8Array;
+  /** The TFLite model to run, optimize and deploy; formats that cannot be lowered leave it out. */
+  toTflite?(model: M): TflModel;
+}
