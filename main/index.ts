@@ -5,6 +5,7 @@
 import { app, BrowserWindow, dialog } from 'electron';
 import path from 'node:path';
 import { toErrorInfo } from './engine/errors';
+import { hasModelExtension, MODEL_FORMATS } from './engine/model/registry';
 import { createServices } from './services';
 import { buildMenu } from './app/menu';
 import { forwardEvents, registerIpc } from './app/ipc';
@@ -23,7 +24,10 @@ const services = createServices({
       title: 'Open Model',
       properties: ['openFile'],
       filters: [
-        { name: 'TFLite models', extensions: ['tflite'] },
+        ...MODEL_FORMATS.map((f) => ({
+          name: `${f.name} models`,
+          extensions: f.extensions.map((ext) => ext.slice(1)),
+        })),
         { name: 'All files', extensions: ['*'] },
       ],
     });
@@ -72,7 +76,7 @@ void app.whenReady().then(() => {
   win.on('closed', () => (win = null));
   refreshMenu();
   // A model path on the command line (`lowbit-app model.tflite`, file associations).
-  const arg = process.argv.slice(app.isPackaged ? 1 : 2).find((a) => a.endsWith('.tflite'));
+  const arg = process.argv.slice(app.isPackaged ? 1 : 2).find(hasModelExtension);
   if (arg) win.webContents.once('did-finish-load', () => void openFromMain(arg));
 });
 

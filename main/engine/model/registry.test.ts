@@ -2,28 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { isDeepStrictEqual } from 'node:util';
 import { ModelFormatError } from '../errors';
 import { readTflite } from '../tflite/reader';
+import { mulberry32 } from '../../../test/support/random';
 import { readBytes, sharedPath } from '../../../test/support/shared';
-import { formatFor, MODEL_FORMATS, openModel, readModel } from './registry';
+import { formatFor, hasModelExtension, MODEL_FORMATS, openModel, readModel } from './registry';
 
 const HELLO = sharedPath('models', 'tflite-micro', 'hello_world_int8.tflite');
-
-/** A small deterministic generator, so a failing case can be reproduced. */
-function randomBytes(length: number, seed: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
 
 describe('model format registry (issue 12)', () => {
   it('sniff never throws on empty, short or random bytes, whatever the name', () => {
     const inputs: Uint8Array[] = [new Uint8Array(0), new Uint8Array(3), new Uint8Array(7)];
-    for (let n = 0; n < 64; n++) inputs.push(randomBytes(n * 5, n + 1));
+    const random = mulberry32(12);
+    for (let n = 0; n < 64; n++) inputs.push(Uint8Array.from({ length: n * 5 }, () => random() * 256));
     const names = ['', 'model.tflite', 'MODEL.TFLITE', 'notes.txt', '.', 'a/b/c.onnx'];
     for (const format of MODEL_FORMATS)
       for (const bytes of inputs)
@@ -34,6 +23,13 @@ describe('model format registry (issue 12)', () => {
     const bytes = readBytes(HELLO);
     expect(formatFor(bytes, 'weights.bin').id).toBe('tflite');
     expect(formatFor(new Uint8Array(0), 'empty.tflite').id).toBe('tflite');
+  });
+
+  it('knows model files by their extension, in any case', () => {
+    expect(hasModelExtension('/tmp/person_detect.tflite')).toBe(true);
+    expect(hasModelExtension('MODEL.TFLITE')).toBe(true);
+    expect(hasModelExtension('--inspect')).toBe(false);
+    expect(hasModelExtension('notes.txt')).toBe(false);
   });
 
   it('an unknown format is a ModelFormatError naming the file and what was expected', () => {

@@ -13,6 +13,12 @@ import type { ModelFormat } from './format';
 
 export const MODEL_FORMATS: readonly ModelFormat[] = [tfliteFormat];
 
+/** True when the file name ends in one of the formats' extensions (a cheap guess, before reading). */
+export function hasModelExtension(name: string): boolean {
+  const lower = name.toLowerCase();
+  return MODEL_FORMATS.some((f) => f.extensions.some((ext) => lower.endsWith(ext)));
+}
+
 /** A model as read from its file, in its own format's terms. */
 export interface ReadModel {
   format: ModelFormat;
