@@ -17,7 +17,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { METHODS, type EventMessage, type Method, type Outcome } from '../contract/types';
-import { decode, encode } from './wire';
+import { decode, encode } from '../contract/wire';
 import { sendPlain, serveStatic } from './static';
 
 /** What the host needs from the services layer. */

@@ -10,7 +10,7 @@ import WebSocket from 'ws';
 import type { EventMessage, Method, Outcome } from '../../main/contract/types';
 import { CSP } from '../../main/host/static';
 import { newToken, startHost, tokenMatches, type RunningHost } from '../../main/host/server';
-import { decode, encode } from '../../main/host/wire';
+import { decode, encode } from '../../main/contract/wire';
 
 const INDEX = '<!doctype html><title>t</title>';
 const SCRIPT = 'console.log(1);';

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { BuiltinOperator } from '../../main/engine/tflite/model';
 import { readTflite } from '../../main/engine/tflite/reader';
-import { decode, encode } from '../../main/host/wire';
+import { decode, encode } from '../../main/contract/wire';
 import { ROOT, readBytes, sharedPath } from '../support/shared';
 
 const CLI = path.join(ROOT, 'bin', 'lowbit.mjs');

@@ -1,8 +1,9 @@
-// Issue 2: the browser-mode wire format. The renderer's codec (browser APIs: btoa/atob) and the
-// host's (Node Buffer) must agree byte for byte, including for large and awkward byte arrays.
+// Issue 2: the browser-mode wire format. The renderer and the host share one codec
+// (main/contract/wire.ts, issue 12); it must agree byte for byte with Node's Buffer base64,
+// including for large and awkward byte arrays.
 import { describe, expect, it } from 'vitest';
-import * as browser from '../../renderer/src/lib/wire';
-import * as host from '../../main/host/wire';
+import * as browser from '../../main/contract/wire';
+import * as host from '../../main/contract/wire';
 
 function pattern(n: number, seed: number): Uint8Array {
   // xorshift32: every byte value appears, no long runs, deterministic.

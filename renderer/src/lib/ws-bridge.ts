@@ -1,6 +1,6 @@
 /**
  * The contract over a WebSocket, for browser mode (`lowbit serve`): the same LowbitApi the
- * Electron preload exposes, built with the contract's buildApi. See wire.ts for the format.
+ * Electron preload exposes, built with the contract's buildApi. See main/contract/wire.ts for the format.
  */
 import {
   ApiError,
@@ -10,8 +10,9 @@ import {
   type LowbitApi,
   type Method,
   type Outcome,
+  decode,
+  encode,
 } from './contract';
-import { decode, encode } from './wire';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: unknown) => void };
 type AnyListener = (payload: unknown) => void;
