@@ -39,7 +39,7 @@ function toTrainData(set: IdxImageSet, from: number, to: number): TrainData {
   const ds = new IdxDataset(set, pre, 'fashion-mnist');
   const count = to - from;
   const inputs = new Float32Array(count * 784);
-  for (let i = 0; i < count; i++) inputs.set(ds.get(from + i).input, i * 784);
+  for (let i = 0; i < count; i++) inputs.set(ds.get(from + i).inputs[0]!, i * 784);
   return { inputs, labels: set.labels!.subarray(from, to), count };
 }
 

@@ -3,6 +3,7 @@
  * results, board fit. Type-only like types.ts (the advisor's Plan is pure data, imported as a type).
  */
 import type { Plan } from '../engine/advisor/types';
+import type { PreprocessSpec } from '../engine/datasets/preprocess';
 import type { ModelHandle } from './types';
 
 export type WizardPlan = Plan;
@@ -21,8 +22,8 @@ export interface DatasetHandle {
   labelled: boolean;
   classes?: string[];
   inputShape: number[];
-  /** Compact preprocessing, e.g. "scale=0..1" (the same syntax as the CLI's --preprocess). */
-  preprocess: string;
+  /** The preprocessing asked for, parsed ({} for the defaults from the model input). */
+  preprocess: PreprocessSpec;
   split?: 't10k' | 'train' | 'calibration';
 }
 

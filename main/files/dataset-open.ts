@@ -26,8 +26,8 @@ import {
   validateDataset,
   type Dataset,
   type DatasetDescription,
-  type Sample,
 } from '../engine/datasets/dataset';
+import type { Sample } from '../engine/datasets/samples';
 import { isGzip } from '../engine/datasets/gzip';
 import { decodeImage, sniffImage } from '../engine/datasets/image';
 import {
@@ -224,7 +224,7 @@ export class ImageFolderDataset implements Dataset {
       throw new DatasetError(`${this.dir}: sample ${i} does not exist (${this.length} samples)`);
     const { file, label } = this.files[i];
     const img = decodeImage(readFileBytes(file), file);
-    return { input: preprocessImage(img, this.pre, file), label, source: file };
+    return { inputs: [preprocessImage(img, this.pre, file)], label, source: file };
   }
 
   describe(): DatasetDescription {

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { DatasetHandle, DatasetPreview, PreviewSample } from '../contract/types';
 import type { Dataset } from '../engine/datasets/dataset';
-import { formatPreprocess, parsePreprocess, resolvePreprocess } from '../engine/datasets/preprocess';
+import { evenlySpacedIndices } from '../engine/datasets/samples';
+import { parsePreprocess, resolvePreprocess, type ResolvedPreprocess } from '../engine/datasets/preprocess';
 import { InvalidArgumentError } from '../engine/errors';
 import type { TflModel } from '../engine/tflite/model';
 import { openFromSpec, type DatasetSpec } from '../jobs/kinds/dataset-spec';
@@ -37,8 +38,8 @@ export class DatasetStore {
     req: { path: string; preprocess?: string; split?: DatasetSpec['split']; labelled?: boolean },
   ): DatasetHandle {
     const { inputShape, classes } = modelIo(model);
-    // Normalise the preprocessing text now, so a typo fails here (INVALID_ARGUMENT) not in the job.
-    const preprocess = req.preprocess?.trim() ? formatPreprocess(parsePreprocess(req.preprocess)) : '';
+    // Parse the preprocessing text once, here, so a typo fails now (INVALID_ARGUMENT) not in the job.
+    const preprocess = parsePreprocess(req.preprocess ?? '');
     const file = path.resolve(req.path);
     const first: DatasetSpec = {
       path: file,
@@ -64,7 +65,7 @@ export class DatasetStore {
       labelled,
       ...(labelled && d.classes ? { classes: d.classes } : {}),
       inputShape,
-      preprocess: d.preprocess ?? preprocess,
+      preprocess,
       ...(req.split ? { split: req.split } : {}),
     };
     this.open.set(handle.id, { handle, spec, dataset });
@@ -84,22 +85,22 @@ export class DatasetStore {
   preview(id: string, count: number): DatasetPreview {
     const { handle, dataset } = this.get(id);
     const d = dataset.describe();
+    const resolved = resolvePreprocess(handle.preprocess, handle.inputShape);
     const samples: PreviewSample[] = [];
     let lo = Infinity;
     let hi = -Infinity;
     // Spread the previewed samples over the set rather than showing the first few only.
-    const n = Math.min(count, dataset.length);
-    for (let k = 0; k < n; k++) {
-      const i = Math.floor((k * dataset.length) / n);
+    const picked = evenlySpacedIndices(dataset.length, count);
+    for (const i of picked) {
       const s = dataset.get(i);
-      const sample = toDisplay(s.input, handle.inputShape, handle.preprocess);
+      const sample = toDisplay(s.inputs[0]!, handle.inputShape, resolved.layout);
       lo = Math.min(lo, sample.inputRange[0]);
       hi = Math.max(hi, sample.inputRange[1]);
       samples.push({
         ...sample,
         label: s.label ?? null,
         className: s.label !== undefined ? (handle.classes?.[s.label] ?? String(s.label)) : null,
-        source: s.source,
+        source: s.source ?? handle.path,
       });
     }
     return {
@@ -112,10 +113,10 @@ export class DatasetStore {
         sampleShape: d.sampleShape,
         inputShape: d.inputShape,
         ...(d.valueRange ? { valueRange: d.valueRange } : {}),
-        preprocess: d.preprocess ?? describePreprocess(handle, d.kind),
+        preprocess: d.preprocess ?? describePreprocess(resolved, handle, d.kind),
       },
       samples,
-      inputRange: n > 0 ? [lo, hi] : [0, 0],
+      inputRange: picked.length > 0 ? [lo, hi] : [0, 0],
     };
   }
 }
@@ -124,8 +125,7 @@ export class DatasetStore {
  * The preprocessing every sample goes through, spelled out (the opener resolves the defaults
  * from the model input): size, colour, layout and scale, in the CLI's --preprocess words.
  */
-function describePreprocess(handle: DatasetHandle, kind: string): string {
-  const p = resolvePreprocess(handle.preprocess ? parsePreprocess(handle.preprocess) : {}, handle.inputShape);
+function describePreprocess(p: ResolvedPreprocess, handle: DatasetHandle, kind: string): string {
   // Images are 8-bit here (IDX, PNG/JPEG/BMP): the automatic scale maps them to 0..1.
   const image = kind === 'idx' || kind === 'image-folder';
   const scale = p.scale ?? (image ? '0..1' : 'none');
@@ -137,7 +137,8 @@ function describePreprocess(handle: DatasetHandle, kind: string): string {
     ...(p.std ? [`std=${p.std.join('/')}`] : []),
     `layout=${p.layout}`,
   ];
-  return parts.join(',') + (handle.preprocess ? '' : ' (defaults for this model input)');
+  const asked = Object.keys(handle.preprocess).length > 0;
+  return parts.join(',') + (asked ? '' : ' (defaults for this model input)');
 }
 
 /**
@@ -148,7 +149,7 @@ function describePreprocess(handle: DatasetHandle, kind: string): string {
 function toDisplay(
   input: Float32Array,
   shape: number[],
-  preprocess: string,
+  layout: ResolvedPreprocess['layout'],
 ): Omit<PreviewSample, 'label' | 'className' | 'source'> {
   let lo = Infinity;
   let hi = -Infinity;
@@ -157,7 +158,7 @@ function toDisplay(
     if (v > hi) hi = v;
   }
   if (!Number.isFinite(lo)) lo = hi = 0;
-  const nchw = /layout=nchw/.test(preprocess);
+  const nchw = layout === 'nchw';
   const dims = shape.length === 4 ? shape.slice(1) : shape.length === 3 ? shape : [1, input.length, 1];
   const [h, w, c] = (nchw ? [dims[1], dims[2], dims[0]] : dims) as [number, number, number];
   const channels = c === 3 ? 3 : 1;

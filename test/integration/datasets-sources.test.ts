@@ -7,7 +7,7 @@ import { encode as encodePng } from 'fast-png';
 import { zipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodeIdxUint8 } from '../../main/engine/datasets/idx';
-import { representativeSamples } from '../../main/engine/datasets/dataset';
+import { representativeSamples } from '../../main/engine/datasets/samples';
 import { DatasetError } from '../../main/engine/errors';
 import { openDataset } from '../../main/files/dataset-open';
 
@@ -55,7 +55,7 @@ describe('dataset sources', () => {
     expect(ds.classes).toEqual(['cat', 'dog']);
     expect([0, 1, 2].map((i) => ds.get(i).label)).toEqual([0, 0, 1]);
     expect(ds.get(2).source).toBe(path.join(d, 'dog', 'b.png'));
-    expect(Array.from(ds.get(2).input)).toEqual([40, 41, 42, 43]);
+    expect(Array.from(ds.get(2).inputs[0]!)).toEqual([40, 41, 42, 43]);
     expect(ds.describe()).toMatchObject({
       kind: 'image-folder',
       count: 3,
@@ -73,7 +73,7 @@ describe('dataset sources', () => {
     const ds = openDataset(d, { inputShape: [1, 1, 1, 1], classes: 2, preprocess: { scale: 'none' } });
     expect(ds.classes).toEqual(['bag', 'shoe']);
     expect(ds.get(0).label).toBe(1); // x2 listed first, "shoe" is class 1
-    expect(ds.get(0).input[0]).toBe(11.5); // bilinear 2x2 -> 1x1 = mean of 10..13
+    expect(ds.get(0).inputs[0]![0]).toBe(11.5); // bilinear 2x2 -> 1x1 = mean of 10..13
   });
 
   it('.npy inputs with a labels .npy, and .npz with x and y', () => {
@@ -84,14 +84,14 @@ describe('dataset sources', () => {
     });
     const ds = openDataset(path.join(d, 'x.npy'), { ...model, labels: path.join(d, 'y.npy') });
     expect(ds.length).toBe(3);
-    expect(Array.from(ds.get(1).input)).toEqual([0.4, 0.5, 0.6, 0.7].map(Math.fround));
+    expect(Array.from(ds.get(1).inputs[0]!)).toEqual([0.4, 0.5, 0.6, 0.7].map(Math.fround));
     expect(ds.get(2).label).toBe(1);
 
     const u8 = Uint8Array.from({ length: 2 * 2 * 2 }, (_, i) => i * 30);
     const z = zipSync({ 'x.npy': npy('|u1', [2, 2, 2], u8), 'y.npy': npy('<i4', [2], Int32Array.of(0, 1)) });
     const f = path.join(dir('npz', { 'd.npz': z }), 'd.npz');
     const dz = openDataset(f, { ...model, preprocess: { scale: '0..255' } });
-    expect(Array.from(dz.get(1).input)).toEqual([120, 150, 180, 210]);
+    expect(Array.from(dz.get(1).inputs[0]!)).toEqual([120, 150, 180, 210]);
     expect(dz.get(1).label).toBe(1);
   });
 
@@ -99,7 +99,7 @@ describe('dataset sources', () => {
     const f = path.join(dir('csv', { 't.csv': 'a,b,label,c,d\n1,2,1,3,4\n5,6,0,7,8\n' }), 't.csv');
     const ds = openDataset(f, model);
     expect(ds.length).toBe(2);
-    expect(Array.from(ds.get(1).input)).toEqual([5, 6, 7, 8]);
+    expect(Array.from(ds.get(1).inputs[0]!)).toEqual([5, 6, 7, 8]);
     expect(ds.get(1).label).toBe(0);
   });
 
@@ -110,7 +110,7 @@ describe('dataset sources', () => {
       't10k-labels-idx1-ubyte': encodeIdxUint8([4], Uint8Array.of(0, 1, 1, 0)),
     });
     const ds = openDataset(d, { ...model, preprocess: { scale: '0..255' } });
-    expect(Array.from(ds.get(3).input)).toEqual([12, 13, 14, 15]);
+    expect(Array.from(ds.get(3).inputs[0]!)).toEqual([12, 13, 14, 15]);
     const byFile = openDataset(path.join(d, 't10k-images-idx3-ubyte'), model);
     expect(byFile.get(2).label).toBe(1);
     const rep = [...representativeSamples(ds, 2)];

@@ -147,7 +147,7 @@ describe.runIf(armnnAvailable())('Arm NN scores the demo models like Lowbit (iss
       const modelPath = path.join(dir, 'm.tflite');
       fs.writeFileSync(modelPath, modelBytes);
       const x = new Float32Array(test.length * 784);
-      for (let i = 0; i < test.length; i++) x.set(test.get(i).input, i * 784);
+      for (let i = 0; i < test.length; i++) x.set(test.get(i).inputs[0]!, i * 784);
       fs.writeFileSync(path.join(dir, 'x.bin'), new Uint8Array(x.buffer));
       // Run the script itself: its #!/usr/bin/python3 is Debian's Python, which has pyarmnn.
       execFileSync(path.join(ROOT, 'test/support/armnn-batch.py'), [

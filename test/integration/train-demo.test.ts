@@ -30,7 +30,7 @@ function load(dir: string, split: 'train' | 't10k' | 'calibration', count?: numb
   const n = Math.min(count ?? set.count, set.count);
   const ds = new IdxDataset(set, resolvePreprocess(parsePreprocess('scale=0..1'), [1, 28, 28, 1]), dir);
   const inputs = new Float32Array(n * 784);
-  for (let i = 0; i < n; i++) inputs.set(ds.get(i).input, i * 784);
+  for (let i = 0; i < n; i++) inputs.set(ds.get(i).inputs[0]!, i * 784);
   return { inputs, labels: set.labels!.subarray(0, n), count: n };
 }
 

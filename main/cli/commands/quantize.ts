@@ -4,7 +4,7 @@ import type { CliCommand } from '../command';
 import { UsageError } from '../command';
 import { parse } from '../args';
 import { parsePreprocess } from '../../engine/datasets/preprocess';
-import { calibrationSamples } from '../../engine/datasets/samples';
+import { calibrationSamples, takeEvenly } from '../../engine/datasets/samples';
 import { DatasetError } from '../../engine/errors';
 import { numElements } from '../../engine/tensor/dtype';
 import {
@@ -17,7 +17,7 @@ import {
   type Sample,
   type Technique,
 } from '../../engine/optimize/index';
-import { limitSamples, samplesFromFile } from '../../engine/optimize/representative';
+import { samplesFromFile } from '../../engine/optimize/representative';
 import type { TflModel } from '../../engine/tflite/model';
 import { writeTflite } from '../../engine/tflite/writer';
 import { readFileBytes, writeFileAtomic } from '../../files/read-write';
@@ -74,7 +74,7 @@ export function loadRepresentativeData(
   if (preprocess)
     throw new DatasetError(`${p}: --preprocess applies to images and IDX data, not to raw tensors`);
   const samples = rawFiles.flatMap((f) => samplesFromFile(f, readFileBytes(f), elements));
-  return limitSamples(samples, limit);
+  return takeEvenly(samples, limit);
 }
 
 export const command: CliCommand = {

@@ -3,17 +3,10 @@
  * implementations built from decoded arrays. Samples are preprocessed lazily in get(i), so a
  * 10,000-image set costs its raw bytes, not 10,000 float tensors.
  */
-import { DatasetError, throwIfAborted } from '../errors';
+import { DatasetError } from '../errors';
 import type { IdxImageSet } from './idx';
 import { preprocessImage, preprocessValues, type ResolvedPreprocess } from './preprocess';
-
-export interface Sample {
-  /** Preprocessed to the model input's shape, layout and scale. */
-  input: Float32Array;
-  label?: number;
-  /** Where the sample came from, for messages: a file name, or file#index. */
-  source: string;
-}
+import type { Sample, SampleSet } from './samples';
 
 export interface DatasetDescription {
   kind: string;
@@ -30,10 +23,9 @@ export interface DatasetDescription {
   preprocess?: string;
 }
 
-export interface Dataset {
-  readonly length: number;
+/** Samples from one source for a single-input model (get(i).inputs has one array), described. */
+export interface Dataset extends SampleSet {
   readonly classes?: string[];
-  get(i: number): Sample;
   describe(): DatasetDescription;
 }
 
@@ -63,7 +55,7 @@ export class IdxDataset implements Dataset {
     const data = this.set.pixels.subarray(i * this.pixelsPer, (i + 1) * this.pixelsPer);
     const where = `${this.source}#${i}`;
     const input = preprocessImage({ width, height, channels, data, maxValue: 255 }, this.pre, where);
-    return { input, label: this.set.labels ? this.set.labels[i] : undefined, source: where };
+    return { inputs: [input], label: this.set.labels ? this.set.labels[i] : undefined, source: where };
   }
 
   describe(): DatasetDescription {
@@ -112,7 +104,7 @@ export class ArrayDataset implements Dataset {
     const where = `${this.source}#${i}`;
     const values = this.x.subarray(i * this.per, (i + 1) * this.per);
     const input = preprocessValues(values, this.sampleShape, this.pre, this.maxValue, where);
-    return { input, label: this.labels ? Number(this.labels[i]) : undefined, source: where };
+    return { inputs: [input], label: this.labels ? Number(this.labels[i]) : undefined, source: where };
   }
 
   describe(): DatasetDescription {
@@ -163,28 +155,9 @@ export function validateDataset(
     }
   }
   const first = ds.get(0);
-  if (first.input.length !== inputElements)
+  const values = first.inputs[0]!.length;
+  if (values !== inputElements)
     throw new DatasetError(
-      `${first.source}: preprocesses to ${first.input.length} values, the model input takes ${inputElements}`,
+      `${first.source ?? src}: preprocesses to ${values} values, the model input takes ${inputElements}`,
     );
-}
-
-/**
- * Representative data for the quantizer's calibration: `count` preprocessed samples (one
- * Float32Array per model input; these models have one input), taken evenly spaced across the
- * dataset (deterministic, and covers every part of a sorted dataset, e.g. an image folder
- * ordered by class). count >= length yields every sample once.
- */
-export function* representativeSamples(
-  ds: Dataset,
-  count: number,
-  signal?: AbortSignal,
-): Generator<Float32Array[]> {
-  if (ds.length === 0) throw new DatasetError(`${ds.describe().source}: no samples for calibration`);
-  const n = Math.min(Math.max(1, Math.floor(count)), ds.length);
-  for (let k = 0; k < n; k++) {
-    throwIfAborted(signal);
-    const i = Math.floor((k * ds.length) / n);
-    yield [ds.get(i).input];
-  }
 }

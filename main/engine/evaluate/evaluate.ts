@@ -5,6 +5,7 @@
  * the interpreter's planned activation memory.
  */
 import { DatasetError, throwIfAborted } from '../errors';
+import type { Sample, SampleSet } from '../datasets/samples';
 import type { TflModel } from '../tflite/model';
 import {
   ClassificationTally,
@@ -16,16 +17,7 @@ import {
 import { FloatRunner } from './runner';
 import { measureSize, type SizeReport } from './size';
 
-export interface Sample {
-  /** One Float32Array per model input, already preprocessed to the input's shape. */
-  inputs: Float32Array[];
-  label?: number;
-}
-
-export interface SampleSet {
-  readonly length: number;
-  get(i: number): Sample;
-}
+export type { Sample, SampleSet } from '../datasets/samples';
 
 export interface EvaluateOptions {
   /** Reference outputs (e.g. the float model's), one array of outputs per sample. */

@@ -32,9 +32,3 @@ export function samplesFromFile(name: string, bytes: Uint8Array, elements: numbe
   for (let k = 0; k < values.length; k += elements) out.push([values.slice(k, k + elements)]);
   return out;
 }
-
-/** Evenly spaced subset of at most `limit` samples (deterministic). */
-export function limitSamples<T>(samples: T[], limit: number | undefined): T[] {
-  if (!limit || samples.length <= limit) return samples;
-  return Array.from({ length: limit }, (_v, i) => samples[Math.floor((i * samples.length) / limit)]);
-}

@@ -3,13 +3,14 @@
  * an optimize job (in its own worker thread) reopens the same files from the spec.
  */
 import { openDataset } from '../../files/dataset-open';
-import type { Dataset, Sample } from '../../engine/datasets/dataset';
-import { parsePreprocess } from '../../engine/datasets/preprocess';
+import type { Dataset } from '../../engine/datasets/dataset';
+import type { Sample } from '../../engine/datasets/samples';
+import type { PreprocessSpec } from '../../engine/datasets/preprocess';
 
 export interface DatasetSpec {
   path: string;
-  /** Compact preprocessing ('' for the defaults). */
-  preprocess: string;
+  /** The user's preprocessing ({} for the defaults from the model input). */
+  preprocess: PreprocessSpec;
   split?: 't10k' | 'train' | 'calibration';
   /** False: labels are ignored (the user called this an unlabelled sample). */
   labelled: boolean;
@@ -22,7 +23,7 @@ export interface DatasetSpec {
 export function openFromSpec(spec: DatasetSpec): Dataset {
   const ds = openDataset(spec.path, {
     inputShape: spec.inputShape,
-    preprocess: spec.preprocess ? parsePreprocess(spec.preprocess) : {},
+    preprocess: spec.preprocess,
     classes: spec.labelled ? spec.classes : undefined,
     split: spec.split,
   });
@@ -34,8 +35,8 @@ export function withoutLabels(ds: Dataset): Dataset {
   return {
     length: ds.length,
     get: (i: number): Sample => {
-      const { input, source } = ds.get(i);
-      return { input, source };
+      const { inputs, source } = ds.get(i);
+      return { inputs, source };
     },
     describe: () => ({ ...ds.describe(), labelled: false, classes: undefined }),
   };
