@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadCalibration, loadEvalSet } from '../../main/cli/commands/prune';
+import { loadCalibration, loadEvalSet } from '../../main/cli/load-data';
 import { evaluateStages, parsePipeline, runPipeline } from '../../main/engine/optimize/pipeline';
 import { readTflite } from '../../main/engine/tflite/reader';
 import { ROOT } from '../support/shared';

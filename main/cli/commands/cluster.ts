@@ -1,21 +1,12 @@
-import type { CliCommand } from '../command';
+import { UsageError, type CliCommand } from '../command';
 import { parse } from '../args';
-import { InvalidArgumentError } from '../../engine/errors';
 import { CENTROID_INITS, clusterModel, type CentroidInit } from '../../engine/optimize/cluster/index';
 import { parseLayerOps } from '../../engine/optimize/prune/index';
 import { writeFileAtomic } from '../../files/read-write';
 import { openModelFile } from '../../files/model-file';
-import {
-  choice,
-  evaluate,
-  formatLayers,
-  formatRows,
-  intOption,
-  jsonNumbers,
-  loadEvalSet,
-  row,
-  stageOf,
-} from './prune';
+import { loadEvalSet } from '../load-data';
+import { choice, EVALUATION_DATA_FLAGS, intOption, JSON_FLAG, OUT_FLAG } from '../options';
+import { evaluate, formatLayers, formatRows, jsonNumbers, row, stageOf } from '../stages';
 
 export const command: CliCommand = {
   name: 'cluster',
@@ -43,17 +34,16 @@ The input is never overwritten; the output is written atomically.`,
         seed: { type: 'string' },
         'min-weights': { type: 'string' },
         ops: { type: 'string' },
-        out: { type: 'string' },
-        data: { type: 'string' },
-        limit: { type: 'string' },
-        json: { type: 'boolean' },
+        ...OUT_FLAG,
+        ...EVALUATION_DATA_FLAGS,
+        ...JSON_FLAG,
       },
       { minPositionals: 1, maxPositionals: 1 },
     );
     const file = positionals[0]!;
     const clusters = intOption(v.clusters, '--clusters');
-    if (clusters === undefined) throw new InvalidArgumentError('--clusters N is required');
-    if (!v.out) throw new InvalidArgumentError('--out OUT is required');
+    if (clusters === undefined) throw new UsageError('--clusters N is required');
+    if (!v.out) throw new UsageError('--out OUT is required');
     const init = choice(v.init, [...CENTROID_INITS], '--init') as CentroidInit | undefined;
     const { tflite: model } = openModelFile(file);
     const samples = v.data ? loadEvalSet(v.data, model, intOption(v.limit, '--limit')) : null;

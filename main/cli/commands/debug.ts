@@ -3,7 +3,8 @@ import { UsageError } from '../command';
 import { parse } from '../args';
 import { debugQuantization, type DebugReport, type LayerStats } from '../../engine/optimize/index';
 import { openModelFile } from '../../files/model-file';
-import { loadRepresentativeData } from './quantize';
+import { loadRepresentativeData } from '../load-data';
+import { JSON_FLAG, PREPROCESS_FLAG, preprocessFlag } from '../options';
 
 export const command: CliCommand = {
   name: 'debug',
@@ -24,10 +25,10 @@ threshold are flagged with a suggested remedy (keep float, 16x8, another calibra
       argv,
       {
         data: { type: 'string' },
-        preprocess: { type: 'string' },
+        ...PREPROCESS_FLAG,
         samples: { type: 'string' },
         threshold: { type: 'string' },
-        json: { type: 'boolean' },
+        ...JSON_FLAG,
         csv: { type: 'boolean' },
       },
       { minPositionals: 2, maxPositionals: 2 },
@@ -40,7 +41,7 @@ threshold are flagged with a suggested remedy (keep float, 16x8, another calibra
       throw new UsageError('--samples must be a positive integer and --threshold a number');
     const f = openModelFile(floatFile).tflite;
     const q = openModelFile(quantFile).tflite;
-    const samples = loadRepresentativeData(values.data, f, limit, values.preprocess);
+    const samples = loadRepresentativeData(values.data, f, limit, preprocessFlag(values.preprocess));
     const report = await debugQuantization(f, q, samples, {
       sqnrThresholdDb: threshold,
       signal: ctx.signal,

@@ -1,8 +1,8 @@
-import type { CliCommand } from '../command';
+import { UsageError, type CliCommand } from '../command';
 import { parse } from '../args';
+import { JSON_FLAG, REPORT_FLAG } from '../options';
 import { compareTechniques } from '../../engine/evaluate/compare';
 import { toJson } from '../../engine/evaluate/report';
-import { InvalidArgumentError } from '../../engine/errors';
 import { openDataset } from '../../files/dataset-open';
 import { assetPath } from '../../files/assets';
 import { openModelFile } from '../../files/model-file';
@@ -24,11 +24,11 @@ technique, size, ratio, accuracy, delta, agreement, latency, speed-up, arena.
   async run(argv, ctx) {
     const { values } = parse(
       argv,
-      { json: { type: 'boolean' }, report: { type: 'string' }, model: { type: 'string' } },
+      { ...JSON_FLAG, ...REPORT_FLAG, model: { type: 'string' } },
       { maxPositionals: 0 },
     );
     const which = values.model ?? 'cnn';
-    if (which !== 'cnn' && which !== 'dwcnn') throw new InvalidArgumentError('--model must be cnn or dwcnn');
+    if (which !== 'cnn' && which !== 'dwcnn') throw new UsageError('--model must be cnn or dwcnn');
     const modelFile = assetPath('demo', which === 'cnn' ? 'fashion_cnn.tflite' : 'fashion_dwcnn.tflite');
     const dataDir = assetPath('demo', 'fashion-mnist');
     const { tflite: floatModel, bytes: floatBytes } = openModelFile(modelFile);

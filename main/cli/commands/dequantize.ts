@@ -1,6 +1,7 @@
 import type { CliCommand } from '../command';
 import { UsageError } from '../command';
 import { parse } from '../args';
+import { JSON_FLAG, OUT_FLAG } from '../options';
 import { dequantizeModel } from '../../engine/optimize/index';
 import { writeTflite } from '../../engine/tflite/writer';
 import { writeFileAtomic } from '../../files/read-write';
@@ -19,7 +20,7 @@ ranges of the quantized model are recorded in the output's lowbit_quantization m
   async run(argv, ctx) {
     const { values, positionals } = parse(
       argv,
-      { out: { type: 'string' }, json: { type: 'boolean' } },
+      { ...OUT_FLAG, ...JSON_FLAG },
       { minPositionals: 1, maxPositionals: 1 },
     );
     const file = positionals[0]!;

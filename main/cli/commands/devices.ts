@@ -1,5 +1,6 @@
 import type { CliCommand } from '../command';
 import { parse } from '../args';
+import { JSON_FLAG } from '../options';
 import { listDevices } from '../../devices/listing';
 import { findUf2Drives } from '../../devices/uf2-drive';
 
@@ -15,7 +16,7 @@ devices and mounted RP2040/RP2350 BOOTSEL drives, each with the catalogue boards
 match its USB VID:PID. A VID:PID shared by many boards (CP2102N, ST-LINK) lists them all.
   --json   print {serial, usb, uf2Drives, warnings} as JSON`,
   async run(argv, ctx) {
-    const { values } = parse(argv, { json: { type: 'boolean' } }, { maxPositionals: 0 });
+    const { values } = parse(argv, { ...JSON_FLAG }, { maxPositionals: 0 });
     const listing = await listDevices();
     const uf2Drives = findUf2Drives();
     if (values.json) {

@@ -1,16 +1,16 @@
 import path from 'node:path';
-import type { CliCommand } from '../command';
+import { UsageError, type CliCommand } from '../command';
 import { parse } from '../args';
-import { parsePreprocess } from '../../engine/datasets/preprocess';
 import { evaluateModel } from '../../engine/evaluate/evaluate';
 import { buildComparison, toJson, type ReportRow } from '../../engine/evaluate/report';
-import { DatasetError, InvalidArgumentError, ShapeMismatchError } from '../../engine/errors';
+import { DatasetError, ShapeMismatchError } from '../../engine/errors';
 import { openDataset } from '../../files/dataset-open';
 import type { IdxSplit } from '../../files/idx-files';
 import { asSampleSet } from '../../engine/datasets/samples';
 import { formatComparison } from '../format/comparison';
 import { openModelFile } from '../../files/model-file';
 import { writeReportFiles } from '../report-files';
+import { DATASET_FLAGS, JSON_FLAG, positiveInt, preprocessFlag, REPORT_FLAG } from '../options';
 
 export const command: CliCommand = {
   name: 'evaluate',
@@ -29,19 +29,15 @@ top-1 and output SQNR, size and gzip size, median invoke() latency, planned aren
     const { values, positionals } = parse(
       argv,
       {
-        dataset: { type: 'string' },
-        preprocess: { type: 'string' },
+        ...DATASET_FLAGS,
         baseline: { type: 'string' },
-        split: { type: 'string' },
-        labels: { type: 'string' },
-        limit: { type: 'string' },
         runs: { type: 'string' },
-        report: { type: 'string' },
-        json: { type: 'boolean' },
+        ...REPORT_FLAG,
+        ...JSON_FLAG,
       },
       { minPositionals: 1 },
     );
-    if (!values.dataset) throw new InvalidArgumentError('--dataset PATH is required');
+    if (!values.dataset) throw new UsageError('--dataset PATH is required');
     const limit = values.limit !== undefined ? positiveInt(values.limit, '--limit') : undefined;
     const runs = values.runs !== undefined ? positiveInt(values.runs, '--runs') : 20;
     const files = values.baseline
@@ -57,7 +53,7 @@ top-1 and output SQNR, size and gzip size, median invoke() latency, planned aren
     const ds = withPath(values.dataset, () =>
       openDataset(values.dataset!, {
         inputShape,
-        preprocess: values.preprocess ? parsePreprocess(values.preprocess) : undefined,
+        preprocess: preprocessFlag(values.preprocess),
         classes: outShape[outShape.length - 1],
         split: values.split as IdxSplit | undefined,
         labels: values.labels,
@@ -107,11 +103,4 @@ function withPath<T>(dataset: string, open: () => T): T {
     }
     throw e;
   }
-}
-
-function positiveInt(s: string, flag: string): number {
-  const n = Number(s);
-  if (!Number.isInteger(n) || n <= 0)
-    throw new InvalidArgumentError(`${flag} must be a positive integer, got "${s}"`);
-  return n;
 }

@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { CliCommand } from '../command';
+import { UsageError, type CliCommand } from '../command';
 import { parse } from '../args';
+import { JSON_FLAG, OUT_FLAG } from '../options';
 import { exportArduinoLibrary } from '../../engine/deploy/arduino';
 import { buildContainer, CONTAINER_C_SNIPPET } from '../../engine/deploy/container';
 import { estimateFootprint } from '../../engine/deploy/fit';
 import { footprintFacts } from '../../engine/deploy/footprint-facts';
 import { exportTflm, type ExportedFile } from '../../engine/deploy/tflm-export';
-import { InvalidArgumentError } from '../../engine/errors';
 import { writeFileAtomic } from '../../files/read-write';
 import { openModelFile } from '../../files/model-file';
 
@@ -27,17 +27,17 @@ export const command: CliCommand = {
       argv,
       {
         format: { type: 'string' },
-        out: { type: 'string' },
+        ...OUT_FLAG,
         name: { type: 'string' },
-        json: { type: 'boolean' },
+        ...JSON_FLAG,
       },
       { minPositionals: 1, maxPositionals: 1 },
     );
     const file = positionals[0]!;
     const format = values.format;
     if (!format || !['tflm', 'arduino', 'container'].includes(format))
-      throw new InvalidArgumentError('--format must be tflm, arduino or container');
-    if (!values.out) throw new InvalidArgumentError('--out DIR is required');
+      throw new UsageError('--format must be tflm, arduino or container');
+    if (!values.out) throw new UsageError('--out DIR is required');
     const base = values.name ?? 'model';
     const { tflite: model, bytes } = openModelFile(file);
     const facts = footprintFacts(model, bytes.length);

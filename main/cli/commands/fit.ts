@@ -1,9 +1,9 @@
-import type { CliCommand } from '../command';
+import { UsageError, type CliCommand } from '../command';
 import { parse } from '../args';
+import { JSON_FLAG } from '../options';
 import { BOARDS, boardById } from '../../engine/deploy/boards';
 import { estimateFootprint, fitBoard } from '../../engine/deploy/fit';
 import { footprintFacts } from '../../engine/deploy/footprint-facts';
-import { InvalidArgumentError } from '../../engine/errors';
 import { openModelFile } from '../../files/model-file';
 import { formatBytes, table } from '../format/table';
 
@@ -18,15 +18,13 @@ catalogue, or just --board ID. Board ids: ${BOARDS.map((b) => b.id).join(', ')}.
   async run(argv, ctx) {
     const { values, positionals } = parse(
       argv,
-      { json: { type: 'boolean' }, board: { type: 'string' } },
+      { ...JSON_FLAG, board: { type: 'string' } },
       { minPositionals: 1, maxPositionals: 1 },
     );
     const file = positionals[0]!;
     const boards = values.board ? [boardById(values.board)] : [...BOARDS];
     if (boards[0] === undefined)
-      throw new InvalidArgumentError(
-        `unknown board "${values.board}": one of ${BOARDS.map((b) => b.id).join(', ')}`,
-      );
+      throw new UsageError(`unknown board "${values.board}": one of ${BOARDS.map((b) => b.id).join(', ')}`);
     const { tflite: model, bytes } = openModelFile(file);
     const facts = footprintFacts(model, bytes.length);
     const estimate = estimateFootprint(facts);

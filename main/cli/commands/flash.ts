@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { CliCommand, CliContext } from '../command';
 import { UsageError } from '../command';
 import { parse } from '../args';
+import { FAMILY_FLAG, JSON_FLAG, OUT_FLAG } from '../options';
 import { IoError } from '../../engine/errors';
 import { boardById, type Board } from '../../engine/deploy/boards';
 import { UF2_FAMILIES, buildUf2 } from '../../engine/deploy/uf2';
@@ -12,7 +13,6 @@ import { flashEsp32 } from '../../devices/esp32/flasher';
 import { flashStm32 } from '../../devices/stm32/flasher';
 import { copyToUf2Drive, findUf2Drives } from '../../devices/uf2-drive';
 import type { FlashProgress } from '../../devices/flash-job';
-import { FAMILY_FLAG } from './uf2';
 
 export const command: CliCommand = {
   name: 'flash',
@@ -47,8 +47,8 @@ Success is reported only after the check passes.
         'no-reset': { type: 'boolean' },
         retries: { type: 'string' },
         family: { type: 'string' },
-        out: { type: 'string' },
-        json: { type: 'boolean' },
+        ...OUT_FLAG,
+        ...JSON_FLAG,
       },
       { minPositionals: 1, maxPositionals: 1 },
     );

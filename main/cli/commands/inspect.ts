@@ -1,5 +1,6 @@
 import type { CliCommand } from '../command';
 import { parse } from '../args';
+import { JSON_FLAG } from '../options';
 import { lintQuantization, type LintFinding } from '../../engine/optimize/spec-lint';
 import { formatInspect } from '../format/inspect-table';
 import { openModelFile } from '../../files/model-file';
@@ -18,7 +19,7 @@ operator counts, size breakdown by dtype and, with --tensors, every tensor.
   async run(argv, ctx) {
     const { values, positionals } = parse(
       argv,
-      { json: { type: 'boolean' }, tensors: { type: 'boolean' }, lint: { type: 'boolean' } },
+      { ...JSON_FLAG, tensors: { type: 'boolean' }, lint: { type: 'boolean' } },
       { minPositionals: 1, maxPositionals: 1 },
     );
     const file = positionals[0]!;

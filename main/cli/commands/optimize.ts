@@ -1,22 +1,13 @@
-import type { CliCommand } from '../command';
+import { UsageError, type CliCommand } from '../command';
 import { parse } from '../args';
-import { InvalidArgumentError } from '../../engine/errors';
 import { CENTROID_INITS, type CentroidInit } from '../../engine/optimize/cluster/index';
 import { parsePipeline, runPipeline } from '../../engine/optimize/pipeline';
 import type { PruneSchedule, PruneStructure } from '../../engine/optimize/prune/index';
 import { writeFileAtomic } from '../../files/read-write';
 import { openModelFile } from '../../files/model-file';
-import {
-  choice,
-  evaluate,
-  formatLayers,
-  formatRows,
-  intOption,
-  jsonNumbers,
-  loadCalibration,
-  loadEvalSet,
-  row,
-} from './prune';
+import { loadCalibration, loadEvalSet } from '../load-data';
+import { CALIBRATION_FLAG, choice, EVALUATION_DATA_FLAGS, intOption, JSON_FLAG, OUT_FLAG } from '../options';
+import { evaluate, formatLayers, formatRows, jsonNumbers, row } from '../stages';
 
 export const command: CliCommand = {
   name: 'optimize',
@@ -39,9 +30,8 @@ scales with at most N codes per channel.`,
       argv,
       {
         pipeline: { type: 'string' },
-        calibration: { type: 'string' },
-        data: { type: 'string' },
-        limit: { type: 'string' },
+        ...CALIBRATION_FLAG,
+        ...EVALUATION_DATA_FLAGS,
         schedule: { type: 'string' },
         structure: { type: 'string' },
         'min-weights': { type: 'string' },
@@ -49,21 +39,21 @@ scales with at most N codes per channel.`,
         'per-channel': { type: 'boolean' },
         seed: { type: 'string' },
         'sparse-format': { type: 'boolean' },
-        out: { type: 'string' },
-        json: { type: 'boolean' },
+        ...OUT_FLAG,
+        ...JSON_FLAG,
       },
       { minPositionals: 1, maxPositionals: 1 },
     );
     const file = positionals[0]!;
-    if (!v.pipeline) throw new InvalidArgumentError('--pipeline SPEC is required');
-    if (!v.out) throw new InvalidArgumentError('--out OUT is required');
+    if (!v.pipeline) throw new UsageError('--pipeline SPEC is required');
+    if (!v.out) throw new UsageError('--out OUT is required');
     const stagesSpec = parsePipeline(v.pipeline);
     const { tflite: model } = openModelFile(file);
     const needsCalibration = stagesSpec.some(
       (s) => s.kind === 'quantize' && (s.technique === 'int8' || s.technique === 'int16x8'),
     );
     if (needsCalibration && !v.calibration)
-      throw new InvalidArgumentError('int8 / int16x8 quantization needs --calibration PATH');
+      throw new UsageError('int8 / int16x8 quantization needs --calibration PATH');
     const calibration = v.calibration ? loadCalibration(v.calibration, model) : undefined;
     const samples = v.data ? loadEvalSet(v.data, model, intOption(v.limit, '--limit')) : null;
     const stages = await runPipeline(model, stagesSpec, {

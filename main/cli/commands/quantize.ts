@@ -1,12 +1,6 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { CliCommand } from '../command';
 import { UsageError } from '../command';
 import { parse } from '../args';
-import { parsePreprocess } from '../../engine/datasets/preprocess';
-import { calibrationSamples, takeEvenly } from '../../engine/datasets/samples';
-import { DatasetError } from '../../engine/errors';
-import { numElements } from '../../engine/tensor/dtype';
 import {
   CALIBRATION_METHODS,
   parseKeepFloat,
@@ -14,68 +8,13 @@ import {
   TECHNIQUES,
   type CalibrationMethod,
   type ModelIo,
-  type Sample,
   type Technique,
 } from '../../engine/optimize/index';
-import { samplesFromFile } from '../../engine/optimize/representative';
-import type { TflModel } from '../../engine/tflite/model';
 import { writeTflite } from '../../engine/tflite/writer';
-import { readFileBytes, writeFileAtomic } from '../../files/read-write';
+import { writeFileAtomic } from '../../files/read-write';
 import { openModelFile } from '../../files/model-file';
-import { openDataset } from '../../files/dataset-open';
-import { findIdxPair } from '../../files/idx-files';
-
-const DATA_EXT = ['.npy', '.bin', '.raw'];
-
-/**
- * Representative samples for a single-input float model from PATH: a .npy or raw float32 .bin
- * file (one sample or several stacked), or a folder of such files (sorted by name); anything
- * else is opened as a dataset (see main/files/dataset-open.ts): IDX files or an MNIST-style IDX
- * folder, a folder of PNG/JPEG/BMP images (flat or one subfolder per class) turned into model
- * inputs by the --preprocess spec, an .npz, or a CSV. At most `limit` samples, evenly spaced.
- */
-export function loadRepresentativeData(
-  p: string,
-  model: TflModel,
-  limit?: number,
-  preprocess?: string,
-): Sample[] {
-  const sg = model.subgraphs[0];
-  if (sg.inputs.length !== 1)
-    throw new DatasetError(
-      `${p}: the model has ${sg.inputs.length} inputs; representative files are supported for single-input models only`,
-    );
-  const inputShape = [...sg.tensors[sg.inputs[0]].shape];
-  const elements = numElements(inputShape);
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(p);
-  } catch {
-    throw new DatasetError(`${p}: no such file or folder`);
-  }
-  const rawFiles = stat.isDirectory()
-    ? fs
-        .readdirSync(p)
-        .filter((f) => DATA_EXT.includes(path.extname(f).toLowerCase()))
-        .sort()
-        .map((f) => path.join(p, f))
-    : DATA_EXT.includes(path.extname(p).toLowerCase())
-      ? [p]
-      : [];
-  if (rawFiles.length === 0) {
-    // An IDX folder calibrates on its calibration split, else train, else test (never by default
-    // on the split the model is evaluated on when another is there).
-    const split = stat.isDirectory()
-      ? (['calibration', 'train', 't10k'] as const).find((s) => findIdxPair(p, s) !== null)
-      : undefined;
-    const ds = openDataset(p, { inputShape, preprocess: parsePreprocess(preprocess ?? ''), split });
-    return calibrationSamples(ds, limit ?? ds.length);
-  }
-  if (preprocess)
-    throw new DatasetError(`${p}: --preprocess applies to images and IDX data, not to raw tensors`);
-  const samples = rawFiles.flatMap((f) => samplesFromFile(f, readFileBytes(f), elements));
-  return takeEvenly(samples, limit);
-}
+import { loadRepresentativeData } from '../load-data';
+import { CALIBRATION_FLAG, JSON_FLAG, OUT_FLAG, PREPROCESS_FLAG, preprocessFlag } from '../options';
 
 export const command: CliCommand = {
   name: 'quantize',
@@ -108,9 +47,9 @@ UNIDIRECTIONAL_SEQUENCE_LSTM (hybrid kernels); everything else stays float.
       argv,
       {
         technique: { type: 'string' },
-        out: { type: 'string' },
-        calibration: { type: 'string' },
-        preprocess: { type: 'string' },
+        ...OUT_FLAG,
+        ...CALIBRATION_FLAG,
+        ...PREPROCESS_FLAG,
         samples: { type: 'string' },
         'calibration-method': { type: 'string' },
         percentile: { type: 'string' },
@@ -120,7 +59,7 @@ UNIDIRECTIONAL_SEQUENCE_LSTM (hybrid kernels); everything else stays float.
         'min-elements': { type: 'string' },
         'keep-float': { type: 'string', multiple: true },
         strict: { type: 'boolean' },
-        json: { type: 'boolean' },
+        ...JSON_FLAG,
       },
       { minPositionals: 1, maxPositionals: 1 },
     );
@@ -156,7 +95,7 @@ UNIDIRECTIONAL_SEQUENCE_LSTM (hybrid kernels); everything else stays float.
     const { tflite: model, bytes } = openModelFile(file);
     const samples =
       full && values.calibration
-        ? loadRepresentativeData(values.calibration, model, limit, values.preprocess)
+        ? loadRepresentativeData(values.calibration, model, limit, preprocessFlag(values.preprocess))
         : [];
     if (full) ctx.log(`calibrating on ${samples.length} sample(s) with ${method}`);
     const result = await quantizeModel(model, {

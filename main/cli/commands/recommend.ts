@@ -1,6 +1,7 @@
 import type { CliCommand, CliContext } from '../command';
 import { UsageError } from '../command';
 import { parse } from '../args';
+import { JSON_FLAG } from '../options';
 import {
   boardLimitsFor,
   formatPlan,
@@ -104,7 +105,7 @@ export const command: CliCommand = {
         'max-loss': { type: 'string' },
         'int8-loss': { type: 'string' },
         model: { type: 'string' },
-        json: { type: 'boolean' },
+        ...JSON_FLAG,
       },
       { maxPositionals: 0 },
     );

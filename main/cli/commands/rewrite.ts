@@ -1,5 +1,6 @@
 import type { CliCommand } from '../command';
 import { parse } from '../args';
+import { JSON_FLAG } from '../options';
 import { writeTflite } from '../../engine/tflite/writer';
 import { writeFileAtomic } from '../../files/read-write';
 import { openModelFile } from '../../files/model-file';
@@ -16,7 +17,7 @@ reads back to an identical model (every field and buffer); byte layout may diffe
   async run(argv, ctx) {
     const { values, positionals } = parse(
       argv,
-      { json: { type: 'boolean' }, 'append-buffers': { type: 'boolean' } },
+      { ...JSON_FLAG, 'append-buffers': { type: 'boolean' } },
       { minPositionals: 2, maxPositionals: 2 },
     );
     const [input, output] = positionals as [string, string];

@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { InvalidArgumentError } from '../../engine/errors';
 import { Interpreter, recordingObserver, type OutputTensor } from '../../engine/interpreter/index';
 import type { QuantParams, TypedArray } from '../../engine/tensor/dtype';
 import { decodeTensorFile } from '../../engine/tensor/tensor-files';
 import { readFileBytes, writeFileAtomic } from '../../files/read-write';
 import { parse } from '../args';
-import type { CliCommand } from '../command';
+import { JSON_FLAG, OUT_FLAG, positiveInt } from '../options';
+import { UsageError, type CliCommand } from '../command';
 import { openModelFile } from '../../files/model-file';
 
 interface TensorMeta {
@@ -60,8 +60,8 @@ separated by commas or whitespace. The element count must match the tensor.
       argv,
       {
         input: { type: 'string', multiple: true },
-        out: { type: 'string' },
-        json: { type: 'boolean' },
+        ...OUT_FLAG,
+        ...JSON_FLAG,
         repeat: { type: 'string' },
         dump: { type: 'string' },
       },
@@ -69,16 +69,14 @@ separated by commas or whitespace. The element count must match the tensor.
     );
     const modelFile = positionals[0]!;
     const inputFiles = opts.input ?? [];
-    const repeat = opts.repeat === undefined ? 1 : Number(opts.repeat);
-    if (!Number.isInteger(repeat) || repeat < 1)
-      throw new InvalidArgumentError(`--repeat must be a positive integer, got "${opts.repeat}"`);
+    const repeat = opts.repeat === undefined ? 1 : positiveInt(opts.repeat, '--repeat');
     const protectedPaths = [modelFile, ...inputFiles];
 
     const { tflite: model } = openModelFile(modelFile);
     const interp = Interpreter.create(model);
     if (inputFiles.length !== interp.inputs.length) {
       const want = interp.inputs.map((t) => `${t.name} ${t.dtype} [${t.shape.join(',')}]`).join('; ');
-      throw new InvalidArgumentError(
+      throw new UsageError(
         `the model has ${interp.inputs.length} input(s) (${want}); got ${inputFiles.length} --input`,
       );
     }

@@ -6,6 +6,7 @@ import { IoError, LowbitError } from '../../engine/errors';
 import { startHost } from '../../host/server';
 import { createServices } from '../../services';
 import { parse } from '../args';
+import { JSON_FLAG } from '../options';
 import { UsageError, type CliCommand } from '../command';
 import { version } from '../version';
 
@@ -58,7 +59,7 @@ Needs the built UI: run \`npm run build:renderer\` once (npm start and npm run t
   async run(argv, ctx) {
     const { values } = parse(
       argv,
-      { port: { type: 'string' }, open: { type: 'boolean' }, json: { type: 'boolean' } },
+      { port: { type: 'string' }, open: { type: 'boolean' }, ...JSON_FLAG },
       { maxPositionals: 0 },
     );
     const port = parsePort(values.port);

@@ -3,16 +3,10 @@ import path from 'node:path';
 import type { CliCommand } from '../command';
 import { UsageError } from '../command';
 import { parse } from '../args';
+import { FAMILY_FLAG, JSON_FLAG, OUT_FLAG } from '../options';
 import { IoError } from '../../engine/errors';
 import { UF2_FAMILIES, buildUf2 } from '../../engine/deploy/uf2';
 import { parseAddress, readModelContainer } from '../../devices/model-image';
-
-export const FAMILY_FLAG: Record<string, keyof typeof UF2_FAMILIES> = {
-  rp2040: 'rp2040',
-  rp2350: 'rp2350-arm-s',
-  absolute: 'absolute',
-  data: 'data',
-};
 
 export const command: CliCommand = {
   name: 'uf2',
@@ -28,9 +22,9 @@ writes UF2 blocks of 256 bytes starting at --address (256-byte aligned, e.g. 0x1
       argv,
       {
         address: { type: 'string' },
-        out: { type: 'string' },
+        ...OUT_FLAG,
         family: { type: 'string' },
-        json: { type: 'boolean' },
+        ...JSON_FLAG,
       },
       { minPositionals: 1, maxPositionals: 1 },
     );
