@@ -7,7 +7,12 @@ import { randomUUID } from 'node:crypto';
 import type { DatasetHandle, DatasetPreview, PreviewSample } from '../contract/types';
 import type { Dataset } from '../engine/datasets/dataset';
 import { evenlySpacedIndices } from '../engine/datasets/samples';
-import { parsePreprocess, resolvePreprocess, type ResolvedPreprocess } from '../engine/datasets/preprocess';
+import {
+  formatPreprocess,
+  parsePreprocess,
+  resolvePreprocess,
+  type ResolvedPreprocess,
+} from '../engine/datasets/preprocess';
 import { InvalidArgumentError } from '../engine/errors';
 import type { TflModel } from '../engine/tflite/model';
 import { openFromSpec, type DatasetSpec } from '../jobs/kinds/dataset-spec';
@@ -128,17 +133,16 @@ export class DatasetStore {
 function describePreprocess(p: ResolvedPreprocess, handle: DatasetHandle, kind: string): string {
   // Images are 8-bit here (IDX, PNG/JPEG/BMP): the automatic scale maps them to 0..1.
   const image = kind === 'idx' || kind === 'image-folder';
-  const scale = p.scale ?? (image ? '0..1' : 'none');
-  const parts = [
-    `resize=${p.height}x${p.width}`,
-    p.channels === 1 ? 'gray' : 'rgb',
-    `scale=${scale}`,
-    ...(p.mean ? [`mean=${p.mean.join('/')}`] : []),
-    ...(p.std ? [`std=${p.std.join('/')}`] : []),
-    `layout=${p.layout}`,
-  ];
+  const spelledOut = formatPreprocess({
+    resize: { height: p.height, width: p.width },
+    color: p.channels === 1 ? 'gray' : 'rgb',
+    scale: p.scale ?? (image ? '0..1' : 'none'),
+    mean: p.mean,
+    std: p.std,
+    layout: p.layout,
+  });
   const asked = Object.keys(handle.preprocess).length > 0;
-  return parts.join(',') + (asked ? '' : ' (defaults for this model input)');
+  return spelledOut + (asked ? '' : ' (defaults for this model input)');
 }
 
 /**
