@@ -8,9 +8,9 @@ import path from 'node:path';
 import type { PreprocessSpec } from '../engine/datasets/preprocess';
 import { asSampleSet, calibrationSamples, takeEvenly, type SampleSet } from '../engine/datasets/samples';
 import { DatasetError } from '../engine/errors';
-import type { Sample } from '../engine/optimize/index';
 import { samplesFromFile } from '../engine/optimize/representative';
 import { numElements } from '../engine/tensor/dtype';
+import type { ModelInputs } from '../engine/tensor/model-inputs';
 import type { TflModel } from '../engine/tflite/model';
 import { openDataset } from '../files/dataset-open';
 import { findIdxPair } from '../files/idx-files';
@@ -30,7 +30,7 @@ export function loadRepresentativeData(
   model: TflModel,
   limit?: number,
   preprocess?: PreprocessSpec,
-): Sample[] {
+): ModelInputs[] {
   const sg = model.subgraphs[0];
   if (sg.inputs.length !== 1)
     throw new DatasetError(
@@ -86,7 +86,7 @@ export function loadEvalSet(p: string, model: TflModel, limit?: number): SampleS
 }
 
 /** Calibration samples: an IDX directory's 'calibration' split when it has one, else its default. */
-export function loadCalibration(p: string, model: TflModel, count = 200): Float32Array[][] {
+export function loadCalibration(p: string, model: TflModel, count = 200): ModelInputs[] {
   const split = fs.statSync(p, { throwIfNoEntry: false })?.isDirectory() && findIdxPair(p, 'calibration');
   const ds = openDataset(p, {
     inputShape: inputShape(model),

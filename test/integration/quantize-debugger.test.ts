@@ -2,7 +2,7 @@
 // activations, and its behaviour on int8 vs 16x8 models of person_detect.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Interpreter, recordingObserver } from '../../main/engine/interpreter/index';
-import type { Sample } from '../../main/engine/optimize/calibrate/index';
+import type { ModelInputs as Sample } from '../../main/engine/tensor/model-inputs';
 import { debugQuantization } from '../../main/engine/optimize/debugger';
 import { quantizeFullInteger } from '../../main/engine/optimize/full-integer';
 import type { TflModel } from '../../main/engine/tflite/model';

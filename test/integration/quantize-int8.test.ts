@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CancelledError, DatasetError, QuantizationError } from '../../main/engine/errors';
 import { Interpreter } from '../../main/engine/interpreter/index';
-import type { Sample } from '../../main/engine/optimize/calibrate/index';
+import type { ModelInputs as Sample } from '../../main/engine/tensor/model-inputs';
 import { quantizeFullInteger, type FullIntegerOptions } from '../../main/engine/optimize/full-integer';
 import { readQuantizationRecord } from '../../main/engine/optimize/metadata';
 import { lintQuantization } from '../../main/engine/optimize/spec-lint';

@@ -6,11 +6,12 @@
  * walks samples takes a SampleSet, so a new reader needs no adapter.
  */
 import { DatasetError, throwIfAborted } from '../errors';
+import type { ModelInputs } from '../tensor/model-inputs';
 
 /** One example, preprocessed: what one model invocation takes, and its label when known. */
 export interface Sample {
   /** One Float32Array per model input, already preprocessed to that input's shape. */
-  inputs: Float32Array[];
+  inputs: ModelInputs;
   /** Class index, when the data is labelled. */
   label?: number;
   /** Where the sample came from, for messages: a file name, or file#index. */
@@ -57,7 +58,7 @@ export function* representativeSamples(
   set: NamedSampleSet,
   count: number,
   signal?: AbortSignal,
-): Generator<Float32Array[]> {
+): Generator<ModelInputs> {
   if (set.length === 0) throw new DatasetError(`${set.describe().source}: no samples for calibration`);
   for (const i of evenlySpacedIndices(set.length, Math.max(1, count))) {
     throwIfAborted(signal);
@@ -66,6 +67,6 @@ export function* representativeSamples(
 }
 
 /** At most `n` calibration inputs spread evenly over the set (a class-sorted folder stays balanced). */
-export function calibrationSamples(set: NamedSampleSet, n: number): Float32Array[][] {
+export function calibrationSamples(set: NamedSampleSet, n: number): ModelInputs[] {
   return [...representativeSamples(set, n)];
 }

@@ -13,7 +13,8 @@ import { Interpreter } from '../interpreter/interpreter';
 import type { RtTensor } from '../interpreter/types';
 import { clamp, qRange, roundAwayFromZero } from '../quant/math';
 import type { TflModel } from '../tflite/model';
-import { yielder, type Sample } from './calibrate/index';
+import type { ModelInputs } from '../tensor/model-inputs';
+import { yielder } from './calibrate/index';
 import type { Range } from './calibrate/types';
 import type { ProgressFn } from './types';
 
@@ -80,7 +81,7 @@ const QDTYPES = new Set(['int8', 'uint8', 'int16']);
 export async function debugQuantization(
   floatModel: TflModel,
   quantModel: TflModel,
-  samples: readonly Sample[],
+  samples: readonly ModelInputs[],
   options: DebugOptions = {},
 ): Promise<DebugReport> {
   if (samples.length === 0) throw new DatasetError('the debugger needs at least one sample');

@@ -24,7 +24,8 @@ import { BuiltinOperator, TensorType } from '../tflite/generated/tflite';
 import { builtinOf, isConstant, pruneUnused } from '../tflite/edit';
 import type { TflModel } from '../tflite/model';
 import { asString } from '../tflite/names';
-import { calibrate, type CalibrationMethod, type Range, type Sample } from './calibrate/index';
+import type { ModelInputs } from '../tensor/model-inputs';
+import { calibrate, type CalibrationMethod, type Range } from './calibrate/index';
 import { checkInputRanges, type InputRangeReport } from './input-ranges';
 import { keepFloatMatcher, type KeepFloatRule } from './keep-float';
 import { lstmIntegerBlocker } from './lstm';
@@ -146,7 +147,7 @@ export function strictViolations(plan: OpPlan[]): string[] {
 
 export async function quantizeFullInteger(
   input: TflModel,
-  samples: readonly Sample[],
+  samples: readonly ModelInputs[],
   options: FullIntegerOptions = {},
 ): Promise<FullIntegerResult> {
   const int16 = options.activations === 'int16';

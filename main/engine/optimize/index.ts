@@ -4,7 +4,8 @@
  */
 import { InvalidArgumentError } from '../errors';
 import type { TflModel } from '../tflite/model';
-import type { CalibrationMethod, Range, Sample } from './calibrate/index';
+import type { ModelInputs } from '../tensor/model-inputs';
+import type { CalibrationMethod, Range } from './calibrate/index';
 import { quantizeDynamicRange } from './dynamic-range';
 import { quantizeFloat16 } from './float16';
 import { quantizeFullInteger, type FullIntegerResult, type ModelIo } from './full-integer';
@@ -19,7 +20,7 @@ export type { LintFinding } from './spec-lint';
 export { parseKeepFloat } from './keep-float';
 export type { KeepFloatRule } from './keep-float';
 export { CALIBRATION_METHODS } from './calibrate/index';
-export type { CalibrationMethod, Sample } from './calibrate/index';
+export type { CalibrationMethod } from './calibrate/index';
 export { readQuantizationRecord, QUANT_METADATA } from './metadata';
 export type { QuantizeResult, Technique } from './types';
 export type { ModelIo } from './full-integer';
@@ -29,7 +30,7 @@ export const TECHNIQUES: readonly Technique[] = ['float16', 'dynamic', 'int8', '
 export interface QuantizeOptions {
   technique: Technique;
   /** Representative samples (int8 / 16x8 only). */
-  samples?: readonly Sample[];
+  samples?: readonly ModelInputs[];
   io?: ModelIo;
   method?: CalibrationMethod;
   percentile?: number;

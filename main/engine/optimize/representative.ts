@@ -6,10 +6,10 @@
  */
 import { DatasetError } from '../errors';
 import { isNpy, parseNpy } from '../tensor/tensor-files';
-import type { Sample } from './calibrate/index';
+import type { ModelInputs } from '../tensor/model-inputs';
 
 /** Splits one file's values into samples for a single-input model with `elements` per sample. */
-export function samplesFromFile(name: string, bytes: Uint8Array, elements: number): Sample[] {
+export function samplesFromFile(name: string, bytes: Uint8Array, elements: number): ModelInputs[] {
   let values: Float32Array;
   if (name.toLowerCase().endsWith('.npy') || isNpy(bytes)) {
     const arr = parseNpy(bytes, name);
@@ -28,7 +28,7 @@ export function samplesFromFile(name: string, bytes: Uint8Array, elements: numbe
       `${name}: ${values.length} values is not a whole number of samples of ${elements} values (the model input's size)`,
     );
   }
-  const out: Sample[] = [];
+  const out: ModelInputs[] = [];
   for (let k = 0; k < values.length; k += elements) out.push([values.slice(k, k + elements)]);
   return out;
 }

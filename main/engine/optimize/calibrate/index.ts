@@ -12,13 +12,11 @@ import { minMaxCalibrator } from './minmax';
 import { movingAverageCalibrator } from './moving-average';
 import { mseCalibrator } from './mse';
 import { percentileCalibrator } from './percentile';
+import type { ModelInputs } from '../../tensor/model-inputs';
 import type { CalibrationMethod, Calibrator, QuantTarget, Range } from './types';
 
 export type { CalibrationMethod, Calibrator, QuantTarget, Range } from './types';
 export { CALIBRATION_METHODS } from './types';
-
-/** One sample: one Float32Array per model input, in input order. */
-export type Sample = Float32Array[];
 
 export interface CalibrateOptions {
   method?: CalibrationMethod;
@@ -67,7 +65,7 @@ export function yielder(ms = 25): () => Promise<void> {
  */
 export async function calibrate(
   model: TflModel,
-  samples: readonly Sample[],
+  samples: readonly ModelInputs[],
   options: CalibrateOptions,
 ): Promise<Map<number, Range>> {
   if (samples.length === 0)
