@@ -4,6 +4,8 @@
  */
 import type { Plan } from '../engine/advisor/types';
 import type { PreprocessSpec } from '../engine/datasets/preprocess';
+import type { DeployMethod, FlashFamilyId } from '../engine/deploy/device-types';
+import type { FitReport } from '../engine/deploy/fit';
 import type { ModelHandle } from './types';
 
 export type WizardPlan = Plan;
@@ -80,39 +82,24 @@ export interface RecommendArgs {
   board?: string;
 }
 
+/** A microcontroller board as boards.list sends it (accelerators are not listed). */
 export interface BoardInfo {
   id: string;
   name: string;
   mcu: string;
   flashBytes: number;
   ramBytes: number;
-  flashMethod: string;
+  /** The flash family that writes the model onto it; absent: export and build it in instead. */
+  flashFamily?: FlashFamilyId;
+  /** Flash families and export formats that reach this board. */
+  deploy: DeployMethod[];
 }
 
-export interface FootprintFigure {
-  bytes: number;
-  basis: string;
-}
-
-export interface BoardFitInfo {
-  board: string;
-  name: string;
-  flashBytes: number;
-  ramBytes: number;
-  fitsFlash: boolean;
-  fitsRam: boolean;
-  fits: boolean;
-  flashHeadroom: number;
-  ramHeadroom: number;
-}
-
-export interface FitReport {
-  flash: { total: number; model: FootprintFigure; runtime: FootprintFigure; kernels: FootprintFigure };
-  ram: { total: number; arena: FootprintFigure; persistent: FootprintFigure; margin: FootprintFigure };
-  missingKernels: string[];
-  /** The chosen board, or every catalogue board when none was given. */
-  fits: BoardFitInfo[];
-}
+export type {
+  Figure as FootprintFigure,
+  BoardFit as BoardFitInfo,
+  FitReport,
+} from '../engine/deploy/fit';
 
 export type OptimizeTechnique = 'float16' | 'dynamic' | 'int8' | 'int16x8';
 

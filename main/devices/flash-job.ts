@@ -1,16 +1,11 @@
+/**
+ * What the flashers share: options every protocol takes, the result it returns, progress with a
+ * rate and an ETA, block retries, and a cancellable sleep.
+ */
+import type { FlashProgress, VerifyMethod } from '../engine/deploy/device-types';
 import { CancelledError, DeviceDisconnectedError, DeviceError, LowbitError } from '../engine/errors';
 
-/** What every flasher reports while it works. */
-export interface FlashProgress {
-  phase: 'connect' | 'erase' | 'write' | 'verify' | 'done';
-  /** Bytes finished in this phase. */
-  done: number;
-  total: number;
-  /** Bytes per second over the phase so far (0 until measurable). */
-  bytesPerSec: number;
-  /** Seconds left in this phase at the current rate (undefined until measurable). */
-  etaSec: number | undefined;
-}
+export type { FlashProgress } from '../engine/deploy/device-types';
 
 export interface FlashCommonOptions {
   signal?: AbortSignal;
@@ -29,7 +24,7 @@ export interface FlashResult {
   /** Blocks that needed a retry. */
   retries: number;
   /** How the result was checked: 'md5' (ESP32) or 'readback' (STM32). */
-  verifiedBy: 'md5' | 'readback';
+  verifiedBy: Exclude<VerifyMethod, 'none'>;
   ms: number;
 }
 
@@ -51,6 +46,14 @@ export class ProgressMeter {
     const etaSec = rate > 0 ? (this.total - done) / rate : undefined;
     this.sink({ phase: this.phase, done, total: this.total, bytesPerSec: rate, etaSec });
   }
+}
+
+/** "write 12.3 KB/s ETA 4 s": the phase with its rate and time left, parts joined by `separator`. */
+export function describeProgress(p: FlashProgress, separator = ' '): string {
+  const parts: string[] = [p.phase];
+  if (p.bytesPerSec > 0) parts.push(`${(p.bytesPerSec / 1024).toFixed(1)} KB/s`);
+  if (p.etaSec !== undefined && p.done < p.total) parts.push(`ETA ${Math.ceil(p.etaSec)} s`);
+  return parts.join(separator);
 }
 
 /** Errors a block retry can fix (noise, a NAK, a lost reply); a pulled cable or a cancel cannot. */

@@ -1,37 +1,12 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { boardsForUsb } from '../engine/deploy/boards';
-
 /**
  * What is plugged in: serial ports (with the USB IDs behind them) and USB devices, each with a
  * board guess from the catalogue. Listing never throws: a missing udevadm, a sandbox without
  * /sys, or a USB stack without permissions shrink the answer and add a warning instead.
  */
-export interface SerialPortInfo {
-  path: string;
-  vid?: number;
-  pid?: number;
-  manufacturer?: string;
-  product?: string;
-  serialNumber?: string;
-  /** Where the USB IDs came from. */
-  source: 'serialport' | 'sysfs' | 'serialport+sysfs';
-  boards: string[];
-}
-
-export interface UsbDeviceInfo {
-  vid: number;
-  pid: number;
-  bus: string;
-  address: number;
-  boards: string[];
-}
-
-export interface DeviceListing {
-  serial: SerialPortInfo[];
-  usb: UsbDeviceInfo[];
-  warnings: string[];
-}
+import fs from 'node:fs';
+import path from 'node:path';
+import { boardsForUsb } from '../engine/deploy/boards';
+import type { DeviceList, SerialPortEntry, UsbDeviceEntry } from '../engine/deploy/device-types';
 
 const guess = (vid?: number, pid?: number) =>
   vid === undefined || pid === undefined ? [] : boardsForUsb(vid, pid).map((b) => b.id);
@@ -50,14 +25,14 @@ function readText(file: string): string | undefined {
  * idProduct. TTYs without a USB ancestor (virtual consoles, legacy 8250 ports) are skipped,
  * as serialport skips them.
  */
-export function listSerialPortsSysfs(root = '/sys/class/tty', devDir = '/dev'): SerialPortInfo[] {
+export function listSerialPortsSysfs(root = '/sys/class/tty', devDir = '/dev'): SerialPortEntry[] {
   let names: string[];
   try {
     names = fs.readdirSync(root);
   } catch {
     return [];
   }
-  const out: SerialPortInfo[] = [];
+  const out: SerialPortEntry[] = [];
   for (const name of names.sort()) {
     let dir: string;
     try {
@@ -88,7 +63,7 @@ export function listSerialPortsSysfs(root = '/sys/class/tty', devDir = '/dev'): 
   return out;
 }
 
-async function listSerialPortsNative(timeoutMs: number): Promise<SerialPortInfo[]> {
+async function listSerialPortsNative(timeoutMs: number): Promise<SerialPortEntry[]> {
   const { SerialPort } = await import('serialport');
   const list = SerialPort.list();
   // udevadm can hang in odd containers: never wait on it forever.
@@ -115,9 +90,9 @@ async function listSerialPortsNative(timeoutMs: number): Promise<SerialPortInfo[
 export async function listSerialPorts(
   warnings: string[] = [],
   opts: { sysfsRoot?: string } = {},
-): Promise<SerialPortInfo[]> {
+): Promise<SerialPortEntry[]> {
   const sys = listSerialPortsSysfs(opts.sysfsRoot);
-  let native: SerialPortInfo[];
+  let native: SerialPortEntry[];
   try {
     native = await listSerialPortsNative(3000);
   } catch (e) {
@@ -145,7 +120,7 @@ export async function listSerialPorts(
  * USB devices through the `usb` package (v3: a WebUSB-style API; `usb` allows all devices).
  * Reads the enumeration data only, never opens a device, so missing permissions do not matter.
  */
-export async function listUsbDevices(warnings: string[] = []): Promise<UsbDeviceInfo[]> {
+export async function listUsbDevices(warnings: string[] = []): Promise<UsbDeviceEntry[]> {
   try {
     const { usb } = await import('usb');
     const devices = await usb.getDevices();
@@ -162,7 +137,7 @@ export async function listUsbDevices(warnings: string[] = []): Promise<UsbDevice
   }
 }
 
-export async function listDevices(): Promise<DeviceListing> {
+export async function listDevices(): Promise<DeviceList> {
   const warnings: string[] = [];
   const [serial, usb] = await Promise.all([listSerialPorts(warnings), listUsbDevices(warnings)]);
   return { serial, usb, warnings };
@@ -173,7 +148,7 @@ export async function listDevices(): Promise<DeviceListing> {
  * unplug). Returns a stop function. Polling, not hotplug events, because serial ports have no
  * portable event source and libusb hotplug needs permissions that are often missing.
  */
-export function watchDevices(onChange: (l: DeviceListing) => void, intervalMs = 2000): () => void {
+export function watchDevices(onChange: (l: DeviceList) => void, intervalMs = 2000): () => void {
   let last = '';
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;

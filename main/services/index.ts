@@ -28,7 +28,7 @@ import { RecentModels } from './recent';
 import { createWizard } from './wizard';
 import { createDevices } from './devices';
 import { writeFileAtomic } from '../files/read-write';
-import type { Transport } from '../devices/transport';
+import type { OpenSerialLink } from '../devices/link/link';
 
 export interface ServiceOptions {
   mode: AppInfo['mode'];
@@ -44,7 +44,7 @@ export interface ServiceOptions {
   /** Where the bundled demo is (default assets/demo). */
   demoDir?: string;
   /** Serial link for deploy.flash (default: the real serial port); tests pass a simulator's. */
-  openTransport?: (port: string, baud: number, parity: 'none' | 'even') => Promise<Transport>;
+  openTransport?: OpenSerialLink;
 }
 
 interface OpenModel {

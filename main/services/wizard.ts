@@ -14,7 +14,7 @@ import type {
   ResultOf,
 } from '../contract/types';
 import { boardLimitsFor, modelFactsFromReport, recommend, type AdvisorInput } from '../engine/advisor';
-import { BOARDS, boardById } from '../engine/deploy/boards';
+import { BOARDS, boardById, flashFamilyOf } from '../engine/deploy/boards';
 import { InvalidArgumentError } from '../engine/errors';
 import { inspectModel } from '../engine/tflite/inspect';
 import type { TflModel } from '../engine/tflite/model';
@@ -120,7 +120,8 @@ export function createWizard(host: WizardHost): Wizard {
         mcu: b.mcu,
         flashBytes: b.flashKB * 1024,
         ramBytes: b.ramKB * 1024,
-        flashMethod: b.flashMethod,
+        flashFamily: flashFamilyOf(b),
+        deploy: b.deploy,
       })),
     'deploy.fit': ({ modelId, board }) => {
       const m = host.getModel(modelId);

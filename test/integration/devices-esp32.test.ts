@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFakeLink } from '../../main/devices/fake-transport';
-import { SerialTransport } from '../../main/devices/serial-transport';
+import { createFakeLink } from '../../main/devices/link/fake';
+import { SerialTransport } from '../../main/devices/link/serial';
 import { flashEsp32 } from '../../main/devices/esp32/flasher';
 import { OP } from '../../main/devices/esp32/commands';
 import { buildContainer, parseContainer } from '../../main/engine/deploy/container';

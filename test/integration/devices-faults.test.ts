@@ -4,8 +4,8 @@
  * Device…Error (never a success), and a clean retry on the same simulated board succeeds.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFakeLink, type FakeLinkFaults } from '../../main/devices/fake-transport';
-import { SerialTransport } from '../../main/devices/serial-transport';
+import { createFakeLink, type FakeLinkFaults } from '../../main/devices/link/fake';
+import { SerialTransport } from '../../main/devices/link/serial';
 import { flashStm32, type Stm32FlashOptions } from '../../main/devices/stm32/flasher';
 import { flashEsp32, type Esp32FlashOptions } from '../../main/devices/esp32/flasher';
 import { OP } from '../../main/devices/esp32/commands';

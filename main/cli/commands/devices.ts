@@ -2,7 +2,7 @@ import type { CliCommand } from '../command';
 import { parse } from '../args';
 import { JSON_FLAG } from '../options';
 import { listDevices } from '../../devices/listing';
-import { findUf2Drives } from '../../devices/uf2-drive';
+import { findUf2Drives } from '../../devices/uf2/drive';
 
 const hex4 = (n: number | undefined) => (n === undefined ? '----' : n.toString(16).padStart(4, '0'));
 

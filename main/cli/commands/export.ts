@@ -3,13 +3,15 @@ import path from 'node:path';
 import { UsageError, type CliCommand } from '../command';
 import { parse } from '../args';
 import { JSON_FLAG, OUT_FLAG } from '../options';
-import { exportArduinoLibrary } from '../../engine/deploy/arduino';
-import { buildContainer, CONTAINER_C_SNIPPET } from '../../engine/deploy/container';
-import { estimateFootprint } from '../../engine/deploy/fit';
+import { exportModel } from '../../engine/deploy/export-formats';
 import { footprintFacts } from '../../engine/deploy/footprint-facts';
-import { exportTflm, type ExportedFile } from '../../engine/deploy/tflm-export';
 import { writeFileAtomic } from '../../files/read-write';
 import { openModelFile } from '../../files/model-file';
+
+/** The formats this command writes into a folder (uf2 has its own command: it needs an address). */
+const FOLDER_FORMATS = ['tflm', 'arduino', 'container'] as const;
+const isFolderFormat = (f: string): f is (typeof FOLDER_FORMATS)[number] =>
+  (FOLDER_FORMATS as readonly string[]).includes(f);
 
 export const command: CliCommand = {
   name: 'export',
@@ -35,25 +37,18 @@ export const command: CliCommand = {
     );
     const file = positionals[0]!;
     const format = values.format;
-    if (!format || !['tflm', 'arduino', 'container'].includes(format))
-      throw new UsageError('--format must be tflm, arduino or container');
+    if (!format || !isFolderFormat(format)) throw new UsageError('--format must be tflm, arduino or container');
     if (!values.out) throw new UsageError('--out DIR is required');
-    const base = values.name ?? 'model';
     const { tflite: model, bytes } = openModelFile(file);
     const facts = footprintFacts(model, bytes.length);
-    const estimate = estimateFootprint(facts);
-    const opts = { baseName: base, sourceName: path.basename(file) };
-    let files: ExportedFile[];
-    if (format === 'tflm') files = exportTflm(bytes, facts.ops, estimate, opts);
-    else if (format === 'arduino')
-      files = [
-        { path: `${base}_arduino.zip`, contents: exportArduinoLibrary(bytes, facts.ops, estimate, opts).zip },
-      ];
-    else
-      files = [
-        { path: `${base}.lbm`, contents: buildContainer(bytes) },
-        { path: 'lowbit_container.h', contents: CONTAINER_C_SNIPPET },
-      ];
+    const built = exportModel(format, {
+      bytes,
+      model,
+      facts,
+      baseName: values.name ?? 'model',
+      sourceName: path.basename(file),
+    });
+    const files = [...built.files, ...built.helpers];
     fs.mkdirSync(values.out, { recursive: true });
     const written = files.map((f) => {
       const p = path.join(values.out!, f.path);

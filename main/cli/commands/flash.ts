@@ -1,18 +1,18 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { CliCommand, CliContext } from '../command';
 import { UsageError } from '../command';
 import { parse } from '../args';
 import { FAMILY_FLAG, JSON_FLAG, OUT_FLAG } from '../options';
-import { IoError } from '../../engine/errors';
 import { boardById, type Board } from '../../engine/deploy/boards';
-import { UF2_FAMILIES, buildUf2 } from '../../engine/deploy/uf2';
+import { exportBaseName, exportModel } from '../../engine/deploy/export-formats';
+import type { Uf2Family } from '../../engine/deploy/uf2';
+import { writeFileAtomic } from '../../files/read-write';
+import { FAMILIES, familyById } from '../../devices/families';
+import type { DeviceFamily } from '../../devices/family';
+import { describeProgress } from '../../devices/flash-job';
+import { flashModel, resolveFamily, type FlashModelRequest } from '../../devices/flash-model';
 import { parseAddress, readModelContainer } from '../../devices/model-image';
-import { SerialTransport } from '../../devices/serial-transport';
-import { flashEsp32 } from '../../devices/esp32/flasher';
-import { flashStm32 } from '../../devices/stm32/flasher';
-import { copyToUf2Drive, findUf2Drives } from '../../devices/uf2-drive';
-import type { FlashProgress } from '../../devices/flash-job';
+import { driveFamilyFor, findUf2DriveFor } from '../../devices/uf2/drive';
 
 export const command: CliCommand = {
   name: 'flash',
@@ -57,83 +57,45 @@ Success is reported only after the check passes.
       board = boardById(values.board);
       if (!board) throw new UsageError(`unknown board "${values.board}" (see assets/boards.json)`);
     }
-    const fromBoard = { 'esp32-rom': 'esp32', 'stm32-uart': 'stm32', uf2: 'uf2', other: undefined }[
-      board?.flashMethod ?? 'other'
-    ];
-    const protocol = values.protocol ?? fromBoard;
-    if (protocol !== 'esp32' && protocol !== 'stm32' && protocol !== 'uf2') {
-      throw new UsageError(
-        board
-          ? `board ${board.id} is not flashed over serial: export the model instead`
-          : '--protocol esp32|stm32|uf2 is required',
-      );
-    }
+    if (values.protocol === undefined ? !board : !familyById(values.protocol))
+      throw new UsageError(`--protocol ${Object.keys(FAMILIES).join('|')} is required`);
+    const family = resolveFamily(values.protocol, board);
     if (values.partition && values.address) throw new UsageError('give --partition or --address, not both');
     const address = values.address ? parseAddress(values.address) : undefined;
-    const baud = values.baud ? positiveInt(values.baud, '--baud') : 115200;
-    const retries = values.retries ? positiveInt(values.retries, '--retries', true) : undefined;
+    if (family.capabilities.needsAddress && address === undefined && board?.model.address === undefined)
+      throw new UsageError(
+        `${family.id} needs --address HEX or --board ID (no address is safe to assume: firmware lives at the start of flash)`,
+      );
     const file = positionals[0]!;
     const { model, image } = readModelContainer(file);
-    const json = !!values.json;
-
-    if (protocol === 'uf2')
-      return flashUf2(
-        ctx,
-        file,
-        image,
-        address ?? board?.model.address,
-        values.family,
-        board,
-        values.out,
-        json,
-      );
+    const request: Omit<FlashModelRequest, 'target'> = {
+      model,
+      modelName: path.basename(file),
+      family: family.id,
+      board,
+      address,
+      partition: values.partition,
+      baud: values.baud ? positiveInt(values.baud, '--baud') : 115200,
+      flashBaud: values['flash-baud'] ? positiveInt(values['flash-baud'], '--flash-baud') : undefined,
+      reset: !values['no-reset'],
+      retries: values.retries ? positiveInt(values.retries, '--retries', true) : undefined,
+      signal: ctx.signal,
+      onProgress: progressPrinter(ctx),
+      onLog: (l: string) => ctx.log(l),
+    };
+    if (family.link === 'drive') 
+      return flashDrive(ctx, family, request, image.length, values.family, values.out, !!values.json);
     if (!values.port) throw new UsageError('--port is required for serial flashing');
-
-    const onProgress = progressPrinter(ctx);
-    const transport = new SerialTransport(values.port, {
-      baud,
-      parity: protocol === 'stm32' ? 'even' : 'none',
-    });
-    await transport.open();
-    try {
-      const common = { signal: ctx.signal, onProgress, onLog: (l: string) => ctx.log(l), retries };
-      const result =
-        protocol === 'esp32'
-          ? await flashEsp32(transport, image, {
-              ...common,
-              baud,
-              flashBaud: values['flash-baud'] ? positiveInt(values['flash-baud'], '--flash-baud') : undefined,
-              address: address ?? (values.partition ? undefined : board?.model.address),
-              partition: address === undefined ? (values.partition ?? board?.model.partition) : undefined,
-              reset: values['no-reset'] ? 'none' : 'classic',
-              resetAfter: !values['no-reset'],
-              expectChip: board?.espChip,
-              flashSize: board ? board.flashKB * 1024 : undefined,
-            })
-          : await flashStm32(transport, image, {
-              ...common,
-              baud,
-              address: address ?? board?.model.address ?? missingAddress(),
-              expectPid: board?.stm32Pid,
-            });
-      const out = { ...result, port: values.port, model: file, modelBytes: model.length };
-      ctx.out(
-        json
-          ? JSON.stringify(out, null, 2)
-          : `flashed ${file} (${model.length} bytes, container ${result.bytes}) to ${result.chip} at 0x${result.address.toString(16)}: verified by ${result.verifiedBy} in ${(result.ms / 1000).toFixed(1)} s`,
-      );
-      return 0;
-    } finally {
-      await transport.close();
-    }
+    const result = await flashModel({ ...request, target: values.port });
+    const out = { ...result, port: values.port, model: file };
+    ctx.out(
+      values.json
+        ? JSON.stringify(out, null, 2)
+        : `flashed ${file} (${model.length} bytes, container ${result.bytes}) to ${result.chip} at 0x${result.address.toString(16)}: verified by ${result.verifiedBy} in ${(result.ms / 1000).toFixed(1)} s`,
+    );
+    return 0;
   },
 };
-
-function missingAddress(): never {
-  throw new UsageError(
-    'stm32 needs --address HEX or --board ID (flashing over the firmware at 0x08000000 is never a default)',
-  );
-}
 
 function positiveInt(text: string, flag: string, allowZero = false): number {
   const n = Number(text);
@@ -142,61 +104,54 @@ function positiveInt(text: string, flag: string, allowZero = false): number {
   return n;
 }
 
-function progressPrinter(ctx: CliContext): (p: FlashProgress) => void {
-  return (p) => {
-    const rate = p.bytesPerSec > 0 ? ` ${(p.bytesPerSec / 1024).toFixed(1)} KB/s` : '';
-    const eta = p.etaSec !== undefined && p.done < p.total ? ` ETA ${Math.ceil(p.etaSec)} s` : '';
-    ctx.progress(`${p.phase}${rate}${eta}`, p.done, p.total);
-  };
+function progressPrinter(ctx: CliContext): (p: Parameters<typeof describeProgress>[0]) => void {
+  return (p) => ctx.progress(describeProgress(p), p.done, p.total);
 }
 
-function flashUf2(
+/**
+ * A drive family (UF2): copy onto the mounted BOOTSEL drive, or, with --out or when none is
+ * mounted, save the image for the user to copy.
+ */
+async function flashDrive(
   ctx: CliContext,
-  file: string,
-  image: Uint8Array,
-  address: number | undefined,
+  family: DeviceFamily,
+  request: Omit<FlashModelRequest, 'target'>,
+  containerBytes: number,
   familyFlag: string | undefined,
-  board: Board | undefined,
   outFile: string | undefined,
   json: boolean,
-): number {
-  if (address === undefined) throw new UsageError('uf2 needs --address HEX or --board ID');
-  const family = familyFlag ? FAMILY_FLAG[familyFlag] : (board?.model.uf2Family ?? 'rp2040');
-  if (!family) throw new UsageError(`unknown --family "${familyFlag}"`);
-  const uf2 = buildUf2(image, address, UF2_FAMILIES[family]);
-  const name = `${path.basename(file).replace(/\.tflite$/i, '')}.uf2`;
-  const want = family === 'rp2040' ? 'rp2040' : family === 'rp2350-arm-s' ? 'rp2350' : undefined;
-  const drive = findUf2Drives().find((d) => want === undefined || d.family === want);
-  let target: string;
-  let copied = false;
-  if (drive && !outFile) {
-    target = copyToUf2Drive(drive, name, uf2);
-    copied = true;
+): Promise<number> {
+  const { board, model, modelName } = request;
+  const address = (request.address ?? board?.model.address)!;
+  const uf2Family: Uf2Family | undefined = familyFlag
+    ? FAMILY_FLAG[familyFlag]
+    : (board?.model.uf2Family ?? 'rp2040');
+  if (!uf2Family) throw new UsageError(`unknown --family "${familyFlag}"`);
+  let outcome: { file: string; copiedToDrive: boolean };
+  if (!outFile && findUf2DriveFor(uf2Family)) {
+    const r = await flashModel({ ...request, uf2Family, target: 'auto' });
+    outcome = { file: r.file!, copiedToDrive: true };
   } else {
-    target = path.resolve(ctx.cwd, outFile ?? name);
-    try {
-      fs.writeFileSync(target, uf2);
-    } catch (e) {
-      throw new IoError(`${target}: cannot write (${(e as Error).message})`, { cause: e });
-    }
+    const [uf2] = exportModel('uf2', {
+      bytes: model,
+      baseName: exportBaseName(modelName),
+      sourceName: modelName,
+      uf2: { address, family: uf2Family },
+    }).files;
+    const target = path.resolve(ctx.cwd, outFile ?? uf2!.path);
+    writeFileAtomic(target, uf2!.contents, []);
     if (!outFile)
       ctx.log(
-        `no ${want ?? 'UF2'} BOOTSEL drive mounted: saved ${target}; hold BOOTSEL while plugging in, then copy it onto the drive`,
+        `no ${driveFamilyFor(uf2Family) ?? 'UF2'} BOOTSEL drive mounted: saved ${target}; hold BOOTSEL while plugging in, then copy it onto the drive`,
       );
+    outcome = { file: target, copiedToDrive: false };
   }
-  const result = {
-    protocol: 'uf2',
-    file: target,
-    copiedToDrive: copied,
-    address,
-    family,
-    blocks: uf2.length / 512,
-    bytes: image.length,
-  };
+  const blocks = Math.ceil(containerBytes / 256);
+  const result = { protocol: family.id, ...outcome, address, family: uf2Family, blocks, bytes: containerBytes };
   ctx.out(
     json
       ? JSON.stringify(result, null, 2)
-      : `${copied ? 'copied to' : 'saved'} ${target} (${result.blocks} UF2 blocks at 0x${address.toString(16)})`,
+      : `${outcome.copiedToDrive ? 'copied to' : 'saved'} ${outcome.file} (${blocks} UF2 blocks at 0x${address.toString(16)})`,
   );
   return 0;
 }

@@ -1,11 +1,11 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { CliCommand } from '../command';
 import { UsageError } from '../command';
 import { parse } from '../args';
 import { FAMILY_FLAG, JSON_FLAG, OUT_FLAG } from '../options';
-import { IoError } from '../../engine/errors';
-import { UF2_FAMILIES, buildUf2 } from '../../engine/deploy/uf2';
+import { exportModel } from '../../engine/deploy/export-formats';
+import { UF2_FAMILIES } from '../../engine/deploy/uf2';
+import { writeFileAtomic } from '../../files/read-write';
 import { parseAddress, readModelContainer } from '../../devices/model-image';
 
 export const command: CliCommand = {
@@ -33,20 +33,22 @@ writes UF2 blocks of 256 bytes starting at --address (256-byte aligned, e.g. 0x1
     const family = FAMILY_FLAG[values.family ?? 'rp2040'];
     if (!family) throw new UsageError(`unknown --family "${values.family}" (rp2040, rp2350, absolute, data)`);
     const address = parseAddress(values.address);
-    const { image } = readModelContainer(positionals[0]!);
-    const uf2 = buildUf2(image, address, UF2_FAMILIES[family]);
+    const file = positionals[0]!;
+    const { model, image } = readModelContainer(file);
+    const [uf2] = exportModel('uf2', {
+      bytes: model,
+      baseName: path.basename(values.out),
+      sourceName: path.basename(file),
+      uf2: { address, family },
+    }).files;
     const out = path.resolve(ctx.cwd, values.out);
-    try {
-      fs.writeFileSync(out, uf2);
-    } catch (e) {
-      throw new IoError(`${out}: cannot write (${(e as Error).message})`, { cause: e });
-    }
+    writeFileAtomic(out, uf2!.contents, [file]);
     const result = {
       out,
       address,
       family,
       familyId: UF2_FAMILIES[family],
-      blocks: uf2.length / 512,
+      blocks: uf2!.contents.length / 512,
       containerBytes: image.length,
     };
     ctx.out(

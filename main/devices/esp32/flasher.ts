@@ -14,7 +14,8 @@ import {
   parsePartitionTable,
 } from '../../engine/deploy/partition-table';
 import { type FlashCommonOptions, type FlashResult, ProgressMeter, withRetries } from '../flash-job';
-import { wireTimeMs, type Transport } from '../transport';
+import { wireTimeMs } from '../link/byte-stream';
+import type { SerialLink } from '../link/link';
 import { CHIP_DETECT_MAGIC_REG, esp32ChipByMagic, otherChipName, type Esp32Chip } from './chips';
 import { OP, ROM_BLOCK, words } from './commands';
 import { EspRomLoader } from './loader';
@@ -49,7 +50,7 @@ const md5hex = (b: Uint8Array) => createHash('md5').update(b).digest('hex');
  * SPI_FLASH_MD5 over the written range. Success is returned only when the MD5 matches.
  */
 export async function flashEsp32(
-  t: Transport,
+  t: SerialLink,
   image: Uint8Array,
   opts: Esp32FlashOptions,
 ): Promise<FlashResult> {

@@ -1,7 +1,8 @@
 import { DeviceProtocolError, DeviceTimeoutError } from '../../engine/errors';
 import { SlipDecoder, slipEncode } from '../codecs/slip';
 import { sleep } from '../flash-job';
-import { wireTimeMs, type Transport } from '../transport';
+import { wireTimeMs } from '../link/byte-stream';
+import type { SerialLink } from '../link/link';
 import {
   OP,
   ROM_ERRORS,
@@ -30,7 +31,7 @@ export class EspRomLoader {
   readonly replyTimeoutMs: number;
 
   constructor(
-    private readonly t: Transport,
+    private readonly t: SerialLink,
     private readonly opts: LoaderOptions,
   ) {
     this.baud = opts.baud;

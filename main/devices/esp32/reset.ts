@@ -1,5 +1,5 @@
 import { sleep } from '../flash-job';
-import type { Transport } from '../transport';
+import type { SerialLink } from '../link/link';
 
 /**
  * How to put the chip into its ROM download mode before SYNC.
@@ -12,7 +12,7 @@ export type ResetStrategy = 'classic' | 'none';
 
 /** Returns false when the strategy could not run because the link has no DTR/RTS. */
 export async function resetIntoBootloader(
-  t: Transport,
+  t: SerialLink,
   strategy: ResetStrategy,
   signal?: AbortSignal,
 ): Promise<boolean> {
@@ -26,7 +26,7 @@ export async function resetIntoBootloader(
 }
 
 /** Leaves the loader: pulse EN (RTS) with IO0 released so the application boots. */
-export async function hardReset(t: Transport, signal?: AbortSignal): Promise<boolean> {
+export async function hardReset(t: SerialLink, signal?: AbortSignal): Promise<boolean> {
   if (!(await t.setSignals({ dtr: false, rts: true }))) return false;
   await sleep(100, signal);
   await t.setSignals({ rts: false });

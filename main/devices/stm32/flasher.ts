@@ -6,7 +6,7 @@ import {
   throwIfAborted,
 } from '../../engine/errors';
 import { type FlashCommonOptions, type FlashResult, ProgressMeter, withRetries } from '../flash-job';
-import type { Transport } from '../transport';
+import type { SerialLink } from '../link/link';
 import { flashEnd, sectorsCovering, stm32ChipByPid, type Stm32Chip } from './chips';
 import { CMD, Stm32Bootloader } from './protocol';
 
@@ -31,7 +31,7 @@ const BLOCK = 256;
  * is returned only after the read-back matches byte for byte.
  */
 export async function flashStm32(
-  t: Transport,
+  t: SerialLink,
   image: Uint8Array,
   opts: Stm32FlashOptions,
 ): Promise<FlashResult> {

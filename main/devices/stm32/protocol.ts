@@ -1,5 +1,6 @@
 import { DeviceProtocolError, DeviceTimeoutError, InvalidArgumentError } from '../../engine/errors';
-import { wireTimeMs, type Transport } from '../transport';
+import { wireTimeMs } from '../link/byte-stream';
+import type { SerialLink } from '../link/link';
 
 /** AN3155 (STM32 USART bootloader) command layer. */
 export const ACK = 0x79;
@@ -36,7 +37,7 @@ export interface BootloaderInfo {
 export class Stm32Bootloader {
   /** Per-reply budget on top of wire time: bootloader processing, USB-serial latency. */
   constructor(
-    private readonly t: Transport,
+    private readonly t: SerialLink,
     private readonly baud: number,
     private readonly slackMs = 500,
     private readonly signal?: AbortSignal,

@@ -1,12 +1,19 @@
 import { z } from 'zod';
 import catalogue from '../../../assets/boards.json';
 import { ModelFormatError } from '../errors';
+import { DEPLOY_METHODS, isFlashFamilyId, type DeployMethod, type FlashFamilyId } from './device-types';
 import { UF2_FAMILIES } from './uf2';
 
 /**
  * Board catalogue (assets/boards.json), validated once at load. The JSON is bundled by import,
  * never read from disk, so the engine stays free of I/O. Hex strings in the JSON (USB IDs,
  * addresses, STM32 product IDs) become numbers here.
+ *
+ * Two kinds of entry: `mcu` boards run the model themselves (fit, flash and export consider
+ * these: BOARDS), `accelerator`s are co-processors a host drives over USB (ACCELERATORS).
+ * Each entry's `deploy` lists the flash families (device-types.ts FLASH_FAMILY_IDS) and export
+ * formats (EXPORT_FORMAT_IDS) that reach it. Add a board: one entry in the JSON, with a source
+ * for every figure.
  */
 const hex = z
   .string()
@@ -14,48 +21,73 @@ const hex = z
   .transform((s) => parseInt(s, 16));
 
 const figure = z.enum(['core', 'clockMHz', 'flashKB', 'ramKB', 'usb']);
+const id = z.string().regex(/^[a-z0-9-]+$/);
+const usbIds = z.array(z.object({ vid: hex, pid: hex, what: z.string() })).min(1);
+const deploy = z.array(z.enum(DEPLOY_METHODS as [DeployMethod, ...DeployMethod[]]));
 
-const boardSchema = z
-  .object({
-    id: z.string().regex(/^[a-z0-9-]+$/),
-    name: z.string().min(1),
-    mcu: z.string().min(1),
-    core: z.string().min(1),
-    clockMHz: z.number().positive(),
-    flashKB: z.number().int().positive(),
-    ramKB: z.number().int().positive(),
-    psramKB: z.number().int().positive().optional(),
-    usb: z.array(z.object({ vid: hex, pid: hex, what: z.string() })).min(1),
-    flashMethod: z.enum(['esp32-rom', 'stm32-uart', 'uf2', 'other']),
-    espChip: z.enum(['esp32', 'esp32s3']).optional(),
-    stm32Pid: hex.optional(),
-    model: z.object({
-      partition: z.string().optional(),
-      address: hex.optional(),
-      uf2Family: z
-        .enum(Object.keys(UF2_FAMILIES) as [keyof typeof UF2_FAMILIES, ...(keyof typeof UF2_FAMILIES)[]])
-        .optional(),
-      how: z.string().optional(),
-      note: z.string().optional(),
-    }),
-    // An enum-keyed record is exhaustive: every figure must name its source.
-    sources: z.record(figure, z.string().min(1)),
-  })
-  .superRefine((b, ctx) => {
-    if (b.flashMethod === 'esp32-rom' && !b.espChip)
-      ctx.addIssue({ code: 'custom', message: `${b.id}: esp32-rom needs espChip` });
-    if (b.flashMethod === 'stm32-uart' && (b.stm32Pid === undefined || b.model.address === undefined)) {
-      ctx.addIssue({ code: 'custom', message: `${b.id}: stm32-uart needs stm32Pid and model.address` });
-    }
-    if (b.flashMethod === 'uf2' && (!b.model.uf2Family || b.model.address === undefined)) {
-      ctx.addIssue({ code: 'custom', message: `${b.id}: uf2 needs model.uf2Family and model.address` });
-    }
-  });
+const mcuSchema = z.object({
+  id,
+  kind: z.literal('mcu'),
+  name: z.string().min(1),
+  mcu: z.string().min(1),
+  core: z.string().min(1),
+  clockMHz: z.number().positive(),
+  flashKB: z.number().int().positive(),
+  ramKB: z.number().int().positive(),
+  psramKB: z.number().int().positive().optional(),
+  usb: usbIds,
+  deploy,
+  espChip: z.enum(['esp32', 'esp32s3']).optional(),
+  stm32Pid: hex.optional(),
+  model: z.object({
+    partition: z.string().optional(),
+    address: hex.optional(),
+    uf2Family: z
+      .enum(Object.keys(UF2_FAMILIES) as [keyof typeof UF2_FAMILIES, ...(keyof typeof UF2_FAMILIES)[]])
+      .optional(),
+    how: z.string().optional(),
+    note: z.string().optional(),
+  }),
+  // An enum-keyed record is exhaustive: every figure must name its source.
+  sources: z.record(figure, z.string().min(1)),
+});
 
-export type Board = z.output<typeof boardSchema>;
+const acceleratorSchema = z.object({
+  id,
+  kind: z.literal('accelerator'),
+  name: z.string().min(1),
+  chip: z.string().min(1),
+  /** On-chip memory that caches model parameters; what does not fit streams from the host. */
+  parameterMemoryKB: z.number().int().positive(),
+  usb: usbIds,
+  deploy,
+  note: z.string().optional(),
+  sources: z.record(z.enum(['parameterMemoryKB', 'usb']), z.string().min(1)),
+});
 
-export function parseBoards(json: unknown): Board[] {
-  const r = z.object({ version: z.literal(1), boards: z.array(boardSchema).min(1) }).safeParse(json);
+const entrySchema = z.discriminatedUnion('kind', [mcuSchema, acceleratorSchema]).superRefine((b, ctx) => {
+  if (b.kind !== 'mcu') return;
+  const family = b.deploy.filter(isFlashFamilyId);
+  if (family.length > 1)
+    ctx.addIssue({ code: 'custom', message: `${b.id}: at most one flash family in deploy` });
+  if (family[0] === 'esp32' && !b.espChip)
+    ctx.addIssue({ code: 'custom', message: `${b.id}: esp32 needs espChip` });
+  if (family[0] === 'stm32' && (b.stm32Pid === undefined || b.model.address === undefined)) {
+    ctx.addIssue({ code: 'custom', message: `${b.id}: stm32 needs stm32Pid and model.address` });
+  }
+  if (family[0] === 'uf2' && (!b.model.uf2Family || b.model.address === undefined)) {
+    ctx.addIssue({ code: 'custom', message: `${b.id}: uf2 needs model.uf2Family and model.address` });
+  }
+});
+
+export type CatalogueEntry = z.output<typeof entrySchema>;
+/** A microcontroller board: the model runs on it. */
+export type Board = Extract<CatalogueEntry, { kind: 'mcu' }>;
+/** A USB co-processor a host drives (Coral USB Accelerator). */
+export type Accelerator = Extract<CatalogueEntry, { kind: 'accelerator' }>;
+
+export function parseCatalogue(json: unknown): CatalogueEntry[] {
+  const r = z.object({ version: z.literal(1), boards: z.array(entrySchema).min(1) }).safeParse(json);
   if (!r.success)
     throw new ModelFormatError(
       `board catalogue: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
@@ -68,13 +100,31 @@ export function parseBoards(json: unknown): Board[] {
   return r.data.boards;
 }
 
-export const BOARDS: readonly Board[] = parseBoards(catalogue);
+/** The microcontroller boards of a catalogue (what fit, flash and the wizard list). */
+export function parseBoards(json: unknown): Board[] {
+  return parseCatalogue(json).filter((b): b is Board => b.kind === 'mcu');
+}
 
+export const CATALOGUE: readonly CatalogueEntry[] = parseCatalogue(catalogue);
+export const BOARDS: readonly Board[] = CATALOGUE.filter((b): b is Board => b.kind === 'mcu');
+export const ACCELERATORS: readonly Accelerator[] = CATALOGUE.filter(
+  (b): b is Accelerator => b.kind === 'accelerator',
+);
+
+/** A microcontroller board by id (accelerators are not flashed or fitted). */
 export function boardById(id: string): Board | undefined {
   return BOARDS.find((b) => b.id === id);
 }
 
-/** Boards that enumerate with this USB VID:PID (a guess: bridges like the CP2102N are shared). */
-export function boardsForUsb(vid: number, pid: number): Board[] {
-  return BOARDS.filter((b) => b.usb.some((u) => u.vid === vid && u.pid === pid));
+/** The family that flashes this board directly, if any (others take an export). */
+export function flashFamilyOf(board: Board): FlashFamilyId | undefined {
+  return board.deploy.find(isFlashFamilyId);
+}
+
+/**
+ * Catalogue entries, boards and accelerators, that enumerate with this USB VID:PID (a guess:
+ * bridges like the CP2102N are shared).
+ */
+export function boardsForUsb(vid: number, pid: number): CatalogueEntry[] {
+  return CATALOGUE.filter((b) => b.usb.some((u) => u.vid === vid && u.pid === pid));
 }

@@ -37,6 +37,12 @@ export interface FootprintEstimate {
   missingKernels: string[];
 }
 
+/** Budgets with their basis, and the verdict for the chosen board (or for every MCU board). */
+export interface FitReport extends FootprintEstimate {
+  /** The chosen board, or every catalogue board when none was given. */
+  fits: BoardFit[];
+}
+
 export interface BoardFit {
   board: string;
   name: string;

@@ -1,5 +1,5 @@
 /**
- * ESP32 / ESP32-S3 ROM loader simulator, a test tool. Serves one Transport at a time and keeps
+ * ESP32 / ESP32-S3 ROM loader simulator, a test tool. Serves one SerialLink at a time and keeps
  * its 4 MB flash across sessions. NOR semantics: FLASH_(DEFL_)BEGIN erases whole 4 KB sectors
  * to 0xFF, data can only clear bits. Compressed data is inflated with fflate's streaming
  * Unzlib, so a broken zlib stream shows up as the ROM's "deflate error".
@@ -10,7 +10,7 @@ import { SlipDecoder, slipEncode } from '../../../main/devices/codecs/slip';
 import { CHIP_DETECT_MAGIC_REG } from '../../../main/devices/esp32/chips';
 import { OP, checksum } from '../../../main/devices/esp32/commands';
 import { DeviceTimeoutError } from '../../../main/engine/errors';
-import type { Transport } from '../../../main/devices/transport';
+import type { SerialLink } from '../../../main/devices/link/link';
 
 export interface Esp32SimFaults {
   /** Answer this op with a failure status (0x06 "failed to act"), `times` times. */
@@ -73,7 +73,7 @@ export class Esp32Sim {
     return this.faults.statusLength ?? 4;
   }
 
-  async serve(t: Transport): Promise<void> {
+  async serve(t: SerialLink): Promise<void> {
     const dec = new SlipDecoder();
     this.write = undefined;
     try {
@@ -94,7 +94,7 @@ export class Esp32Sim {
   }
 
   private async respond(
-    t: Transport,
+    t: SerialLink,
     op: number,
     value: number,
     data: Uint8Array = new Uint8Array(0),
@@ -131,7 +131,7 @@ export class Esp32Sim {
     return true;
   }
 
-  private async handle(t: Transport, f: Uint8Array): Promise<void> {
+  private async handle(t: SerialLink, f: Uint8Array): Promise<void> {
     if (f.length < 8 || f[0] !== 0x00) return;
     const v = new DataView(f.buffer, f.byteOffset, f.byteLength);
     const op = f[1];
@@ -239,7 +239,7 @@ export class Esp32Sim {
   }
 
   private async data(
-    t: Transport,
+    t: SerialLink,
     op: number,
     data: Uint8Array,
     chk: number,

@@ -1,5 +1,5 @@
 /**
- * STM32 system bootloader simulator (AN3155, USART), a test tool. It serves one Transport
+ * STM32 system bootloader simulator (AN3155, USART), a test tool. It serves one SerialLink
  * (the device end of a fake link, or the far end of a PTY pair) and keeps its flash across
  * sessions, so a retry after a fault sees what the failed attempt left behind.
  *
@@ -8,7 +8,7 @@
  */
 import { DeviceTimeoutError } from '../../../main/engine/errors';
 import { stm32ChipByPid, flashEnd, type Stm32Chip } from '../../../main/devices/stm32/chips';
-import type { Transport } from '../../../main/devices/transport';
+import type { SerialLink } from '../../../main/devices/link/link';
 
 const ACK = 0x79;
 const NACK = 0x1f;
@@ -71,7 +71,7 @@ export class Stm32Sim {
   }
 
   /** Serves one connection until it closes or stop() is called. A board reset drops sync. */
-  async serve(t: Transport): Promise<void> {
+  async serve(t: SerialLink): Promise<void> {
     this.synced = false;
     try {
       while (!this.stopped) await this.step(t);
@@ -83,11 +83,11 @@ export class Stm32Sim {
     }
   }
 
-  private async byte(t: Transport): Promise<number> {
+  private async byte(t: SerialLink): Promise<number> {
     return (await this.bytes(t, 1))[0];
   }
 
-  private async bytes(t: Transport, n: number): Promise<Uint8Array> {
+  private async bytes(t: SerialLink, n: number): Promise<Uint8Array> {
     while (true) {
       if (this.stopped) throw Object.assign(new Error('stopped'), { code: 'DEVICE_DISCONNECTED' });
       try {
@@ -98,17 +98,17 @@ export class Stm32Sim {
     }
   }
 
-  private async reply(t: Transport, bytes: number[] | Uint8Array): Promise<void> {
+  private async reply(t: SerialLink, bytes: number[] | Uint8Array): Promise<void> {
     if (this.faults.silent) return;
     await t.write(bytes instanceof Uint8Array ? bytes : Uint8Array.from(bytes));
   }
 
-  private async nack(t: Transport): Promise<void> {
+  private async nack(t: SerialLink): Promise<void> {
     this.stats.naks++;
     await this.reply(t, [NACK]);
   }
 
-  private async address(t: Transport): Promise<number | undefined> {
+  private async address(t: SerialLink): Promise<number | undefined> {
     const a = await this.bytes(t, 5);
     if ((a[0] ^ a[1] ^ a[2] ^ a[3]) !== a[4]) return undefined;
     return ((a[0] << 24) | (a[1] << 16) | (a[2] << 8) | a[3]) >>> 0;
@@ -118,7 +118,7 @@ export class Stm32Sim {
     return address >= this.chip.flashStart && address + n <= this.chip.flashStart + this.flash.length;
   }
 
-  private async step(t: Transport): Promise<void> {
+  private async step(t: SerialLink): Promise<void> {
     if (!this.synced) {
       // Before auto-baud the bootloader ignores everything except 0x7F.
       if ((await this.byte(t)) === 0x7f) {
@@ -179,7 +179,7 @@ export class Stm32Sim {
     }
   }
 
-  private async readMemory(t: Transport): Promise<void> {
+  private async readMemory(t: SerialLink): Promise<void> {
     await this.reply(t, [ACK]);
     const a = await this.address(t);
     if (a === undefined) return this.nack(t);
@@ -192,7 +192,7 @@ export class Stm32Sim {
     await this.reply(t, this.region(a, n1 + 1).slice());
   }
 
-  private async writeMemory(t: Transport): Promise<void> {
+  private async writeMemory(t: SerialLink): Promise<void> {
     if (this.faults.silentAfterWrites !== undefined && this.stats.writes >= this.faults.silentAfterWrites) {
       this.faults.silent = true;
     }
@@ -230,7 +230,7 @@ export class Stm32Sim {
     return true;
   }
 
-  private async extendedErase(t: Transport): Promise<void> {
+  private async extendedErase(t: SerialLink): Promise<void> {
     await this.reply(t, [ACK]);
     const nn = await this.bytes(t, 2);
     const n = (nn[0] << 8) | nn[1];
@@ -253,7 +253,7 @@ export class Stm32Sim {
     await this.reply(t, [ACK]);
   }
 
-  private async legacyErase(t: Transport): Promise<void> {
+  private async legacyErase(t: SerialLink): Promise<void> {
     await this.reply(t, [ACK]);
     const n = await this.byte(t);
     if (n === 0xff) {

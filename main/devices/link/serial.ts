@@ -1,6 +1,6 @@
 import { SerialPort } from 'serialport';
-import { DeviceError, DeviceNotFoundError } from '../engine/errors';
-import { ReceiveBuffer, disconnected, type Transport } from './transport';
+import { DeviceError, DeviceNotFoundError } from '../../engine/errors';
+import { BufferedSerialLink, disconnected } from './byte-stream';
 
 export interface SerialOptions {
   baud: number;
@@ -11,17 +11,16 @@ export interface SerialOptions {
 /** Errno codes a tty answers when it has no modem lines (PTYs: EINVAL or ENOTTY). */
 const NO_LINES = /EINVAL|ENOTTY|Inappropriate ioctl|Invalid argument|not supported/i;
 
-/** A Transport over node-serialport (its bundled prebuilt bindings). */
-export class SerialTransport implements Transport {
+/** A SerialLink over node-serialport (its bundled prebuilt bindings). */
+export class SerialTransport extends BufferedSerialLink {
   private port: SerialPort | undefined;
-  private rx: ReceiveBuffer;
   private linesUnavailable = false;
 
   constructor(
-    readonly path: string,
+    path: string,
     private readonly options: SerialOptions,
   ) {
-    this.rx = new ReceiveBuffer(path);
+    super(path);
   }
 
   get isOpen(): boolean {
@@ -58,16 +57,6 @@ export class SerialTransport implements Transport {
     this.port = port;
   }
 
-  read(n: number, timeoutMs: number, signal?: AbortSignal) {
-    return this.rx.read(n, timeoutMs, signal);
-  }
-  readUntil(delimiter: number, timeoutMs: number, signal?: AbortSignal) {
-    return this.rx.readUntil(delimiter, timeoutMs, signal);
-  }
-  readSome(timeoutMs: number, signal?: AbortSignal) {
-    return this.rx.readSome(timeoutMs, signal);
-  }
-
   async write(bytes: Uint8Array): Promise<void> {
     const port = this.port;
     if (!port?.isOpen) throw disconnected(this.path);
@@ -102,10 +91,6 @@ export class SerialTransport implements Transport {
       port.update({ baudRate: baud }, (e) => (e ? reject(disconnected(this.path, e)) : resolve())),
     );
     return true;
-  }
-
-  discardInput(): void {
-    this.rx.clear();
   }
 
   async close(): Promise<void> {

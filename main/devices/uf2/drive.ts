@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Uf2Family } from '../../engine/deploy/uf2';
 
 /**
  * RP2040 / RP2350 BOOTSEL mass-storage drives. The boot ROM's drive holds INFO_UF2.TXT with a
@@ -51,6 +52,17 @@ export function readUf2Info(mount: string): Uf2Drive | undefined {
 /** Mounted UF2 drives, optionally searching only the given mount points (tests). */
 export function findUf2Drives(mounts: string[] = candidates()): Uf2Drive[] {
   return mounts.map(readUf2Info).filter((d): d is Uf2Drive => d !== undefined);
+}
+
+/** Which drive family takes blocks of this UF2 family (undefined: any drive). */
+export function driveFamilyFor(family: Uf2Family | undefined): Uf2Drive['family'] | undefined {
+  return family === 'rp2040' ? 'rp2040' : family === 'rp2350-arm-s' ? 'rp2350' : undefined;
+}
+
+/** The first mounted drive that takes blocks of this UF2 family (any drive for the others). */
+export function findUf2DriveFor(family: Uf2Family | undefined, mounts?: string[]): Uf2Drive | undefined {
+  const want = driveFamilyFor(family);
+  return findUf2Drives(mounts).find((d) => want === undefined || d.family === want);
 }
 
 /** Copies the image onto the drive; the ROM reboots the chip once the last block lands. */

@@ -1,4 +1,4 @@
-import { ReceiveBuffer, disconnected, type Transport } from './transport';
+import { BufferedSerialLink, disconnected } from './byte-stream';
 
 /**
  * An in-memory serial link for tests: two endpoints, bytes delivered asynchronously (as a wire
@@ -27,17 +27,16 @@ export interface FakeLinkStats {
   hostStream: number[];
 }
 
-export class FakeEndpoint implements Transport {
-  private rx: ReceiveBuffer;
+export class FakeEndpoint extends BufferedSerialLink {
   // A fake cable is plugged in from the start; open() only re-checks it.
   private open_ = true;
   peer!: FakeEndpoint;
   constructor(
-    readonly path: string,
+    path: string,
     private readonly link: FakeLink,
     private readonly side: 'host' | 'device',
   ) {
-    this.rx = new ReceiveBuffer(path);
+    super(path);
   }
   get isOpen(): boolean {
     return this.open_ && !this.link.dropped;
@@ -45,15 +44,6 @@ export class FakeEndpoint implements Transport {
   async open(): Promise<void> {
     if (this.link.dropped) throw disconnected(this.path);
     this.open_ = true;
-  }
-  read(n: number, timeoutMs: number, signal?: AbortSignal) {
-    return this.rx.read(n, timeoutMs, signal);
-  }
-  readUntil(delimiter: number, timeoutMs: number, signal?: AbortSignal) {
-    return this.rx.readUntil(delimiter, timeoutMs, signal);
-  }
-  readSome(timeoutMs: number, signal?: AbortSignal) {
-    return this.rx.readSome(timeoutMs, signal);
   }
   async write(bytes: Uint8Array): Promise<void> {
     if (!this.open_ || this.link.dropped) throw disconnected(this.path);
@@ -67,9 +57,6 @@ export class FakeEndpoint implements Transport {
   async setBaud(baud: number): Promise<boolean> {
     this.link.stats.bauds.push(baud);
     return true;
-  }
-  discardInput(): void {
-    this.rx.clear();
   }
   async close(): Promise<void> {
     this.open_ = false;

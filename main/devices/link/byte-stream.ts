@@ -1,38 +1,13 @@
-import { CancelledError, DeviceDisconnectedError, DeviceTimeoutError } from '../engine/errors';
+import { CancelledError, DeviceDisconnectedError, DeviceTimeoutError } from '../../engine/errors';
+import type { SerialLink } from './link';
 
 /**
- * One byte-level link to a board. Protocols (ESP32 ROM, STM32 bootloader) only see this
- * interface, so they run unchanged over a real serial port, a PTY pair or the in-memory fake.
- *
- * Reads never hang: every read has a timeout and fails with DeviceTimeoutError. A link that
- * goes away (unplugged adapter, closed peer) fails every pending and later call with
- * DeviceDisconnectedError.
+ * What the byte-stream links share: the receive buffer readers wait on, the read methods
+ * every SerialLink delegates to it, and the error a closed link gives.
  */
-export interface Transport {
-  readonly path: string;
-  readonly isOpen: boolean;
-  open(): Promise<void>;
-  /** Exactly n bytes, or DeviceTimeoutError when they do not all arrive within timeoutMs. */
-  read(n: number, timeoutMs: number, signal?: AbortSignal): Promise<Uint8Array>;
-  /** Bytes up to and including the first `delimiter`. */
-  readUntil(delimiter: number, timeoutMs: number, signal?: AbortSignal): Promise<Uint8Array>;
-  /** Whatever is buffered (at least one byte), waiting up to timeoutMs for the first byte. */
-  readSome(timeoutMs: number, signal?: AbortSignal): Promise<Uint8Array>;
-  write(bytes: Uint8Array): Promise<void>;
-  /**
-   * Drives the modem lines. Returns false when the link has none (PTYs, some adapters answer
-   * EINVAL/ENOTTY): reset strategies then skip themselves instead of failing.
-   */
-  setSignals(signals: { dtr?: boolean; rts?: boolean }): Promise<boolean>;
-  /** Changes the line speed; returns false when the link has no notion of baud (fake link). */
-  setBaud(baud: number): Promise<boolean>;
-  /** Drops everything received but not yet read (stale replies before a resync). */
-  discardInput(): void;
-  close(): Promise<void>;
-}
 
 /**
- * Receive buffer shared by the transports: producers push bytes or a failure, readers wait
+ * Receive buffer shared by the serial links: producers push bytes or a failure, readers wait
  * with a timeout. Single reader at a time (protocols are strictly request/response).
  */
 export class ReceiveBuffer {
@@ -148,6 +123,35 @@ export class ReceiveBuffer {
 
   readSome(timeoutMs: number, signal?: AbortSignal): Promise<Uint8Array> {
     return this.waitFor(() => this.available, timeoutMs, 'any byte', signal);
+  }
+}
+
+/**
+ * A SerialLink whose bytes arrive in a ReceiveBuffer (the real port and the fake): the read
+ * side is written once here; subclasses push received bytes into `rx` and do the writing.
+ */
+export abstract class BufferedSerialLink implements SerialLink {
+  protected readonly rx: ReceiveBuffer;
+  constructor(readonly path: string) {
+    this.rx = new ReceiveBuffer(path);
+  }
+  abstract readonly isOpen: boolean;
+  abstract open(): Promise<void>;
+  abstract write(bytes: Uint8Array): Promise<void>;
+  abstract setSignals(signals: { dtr?: boolean; rts?: boolean }): Promise<boolean>;
+  abstract setBaud(baud: number): Promise<boolean>;
+  abstract close(): Promise<void>;
+  read(n: number, timeoutMs: number, signal?: AbortSignal): Promise<Uint8Array> {
+    return this.rx.read(n, timeoutMs, signal);
+  }
+  readUntil(delimiter: number, timeoutMs: number, signal?: AbortSignal): Promise<Uint8Array> {
+    return this.rx.readUntil(delimiter, timeoutMs, signal);
+  }
+  readSome(timeoutMs: number, signal?: AbortSignal): Promise<Uint8Array> {
+    return this.rx.readSome(timeoutMs, signal);
+  }
+  discardInput(): void {
+    this.rx.clear();
   }
 }
 
