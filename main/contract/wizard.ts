@@ -95,11 +95,7 @@ export interface BoardInfo {
   deploy: DeployMethod[];
 }
 
-export type {
-  Figure as FootprintFigure,
-  BoardFit as BoardFitInfo,
-  FitReport,
-} from '../engine/deploy/fit';
+export type { Figure as FootprintFigure, BoardFit as BoardFitInfo, FitReport } from '../engine/deploy/fit';
 
 export type OptimizeTechnique = 'float16' | 'dynamic' | 'int8' | 'int16x8';
 

@@ -48,6 +48,20 @@ export class ProgressMeter {
   }
 }
 
+/**
+ * The end of a verified flash: reports the single 'done' progress event over `doneBytes` and
+ * returns the result, timed from `startedAt`.
+ */
+export function finishFlash(
+  result: Omit<FlashResult, 'ms'>,
+  doneBytes: number,
+  startedAt: number,
+  onProgress: FlashCommonOptions['onProgress'],
+): FlashResult {
+  new ProgressMeter('done', doneBytes, onProgress).report(doneBytes);
+  return { ...result, ms: Date.now() - startedAt };
+}
+
 /** "write 12.3 KB/s ETA 4 s": the phase with its rate and time left, parts joined by `separator`. */
 export function describeProgress(p: FlashProgress, separator = ' '): string {
   const parts: string[] = [p.phase];

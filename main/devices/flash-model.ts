@@ -15,8 +15,10 @@ import { familyById } from './families';
 import type { OpenSerialLink } from './link/link';
 import { SerialTransport } from './link/serial';
 
-export interface FlashModelRequest
-  extends Omit<FamilyFlashRequest, 'image' | 'baseName' | 'openSerial' | 'baud' | 'reset'> {
+export interface FlashModelRequest extends Omit<
+  FamilyFlashRequest,
+  'image' | 'baseName' | 'openSerial' | 'baud' | 'reset'
+> {
   /** File name of the model (names files written on a drive). */
   modelName: string;
   /** Family id; absent: the board's flash family. */
@@ -53,7 +55,13 @@ export async function flashModel(request: FlashModelRequest): Promise<FlashOutco
   const family = resolveFamily(asked, request.board);
   const image = buildContainer(request.model);
   if (family.link !== 'drive')
-    request.onProgress?.({ phase: 'connect', done: 0, total: image.length, bytesPerSec: 0, etaSec: undefined });
+    request.onProgress?.({
+      phase: 'connect',
+      done: 0,
+      total: image.length,
+      bytesPerSec: 0,
+      etaSec: undefined,
+    });
   const outcome = await family.flash({
     ...rest,
     image,

@@ -105,7 +105,12 @@ export function createDevices(host: DevicesHost): Devices {
       address: p.address,
       signal,
       onProgress: (x) =>
-        host.emit('jobs.progress', { jobId, stage: describeProgress(x, ' · '), done: x.done, total: x.total }),
+        host.emit('jobs.progress', {
+          jobId,
+          stage: describeProgress(x, ' · '),
+          done: x.done,
+          total: x.total,
+        }),
       openSerial: host.openTransport,
     });
   }

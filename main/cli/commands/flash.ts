@@ -83,7 +83,7 @@ Success is reported only after the check passes.
       onProgress: progressPrinter(ctx),
       onLog: (l: string) => ctx.log(l),
     };
-    if (family.link === 'drive') 
+    if (family.link === 'drive')
       return flashDrive(ctx, family, request, image.length, values.family, values.out, !!values.json);
     if (!values.port) throw new UsageError('--port is required for serial flashing');
     const result = await flashModel({ ...request, target: values.port });
@@ -147,7 +147,14 @@ async function flashDrive(
     outcome = { file: target, copiedToDrive: false };
   }
   const blocks = Math.ceil(containerBytes / 256);
-  const result = { protocol: family.id, ...outcome, address, family: uf2Family, blocks, bytes: containerBytes };
+  const result = {
+    protocol: family.id,
+    ...outcome,
+    address,
+    family: uf2Family,
+    blocks,
+    bytes: containerBytes,
+  };
   ctx.out(
     json
       ? JSON.stringify(result, null, 2)

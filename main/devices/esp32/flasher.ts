@@ -13,7 +13,13 @@ import {
   findPartition,
   parsePartitionTable,
 } from '../../engine/deploy/partition-table';
-import { type FlashCommonOptions, type FlashResult, ProgressMeter, withRetries } from '../flash-job';
+import {
+  finishFlash,
+  type FlashCommonOptions,
+  type FlashResult,
+  ProgressMeter,
+  withRetries,
+} from '../flash-job';
 import { wireTimeMs } from '../link/byte-stream';
 import type { SerialLink } from '../link/link';
 import { CHIP_DETECT_MAGIC_REG, esp32ChipByMagic, otherChipName, type Esp32Chip } from './chips';
@@ -94,10 +100,8 @@ export async function flashEsp32(
   if (opts.flashBaud && opts.flashBaud !== opts.baud) await rom.changeBaud(opts.flashBaud);
 
   const address = await resolveAddress(rom, chip, image.length, opts, log);
-  let retried =
-    opts.compress === false
-      ? await writePlain(rom, chip, image, address, opts, retries)
-      : await writeDeflated(rom, chip, image, address, opts, retries);
+  const plan = opts.compress === false ? plainPlan(image) : deflatedPlan(image);
+  let retried = await writeBlocks(rom, chip, image, address, opts, retries, plan);
 
   const verify = new ProgressMeter('verify', image.length, opts.onProgress);
   let got = '';
@@ -119,16 +123,8 @@ export async function flashEsp32(
   await withRetries(retries, async () => void (await rom.command(endOp, words(1))), again, signal);
   if (opts.resetAfter !== false && !(await hardReset(t, signal)))
     log('no DTR/RTS lines: press EN/RESET to start the firmware');
-  new ProgressMeter('done', image.length, opts.onProgress).report(image.length);
-  return {
-    protocol: 'esp32',
-    chip: chip.name,
-    address,
-    bytes: image.length,
-    retries: retried,
-    verifiedBy: 'md5',
-    ms: Date.now() - t0,
-  };
+  const result = { protocol: 'esp32', chip: chip.name, address, bytes: image.length } as const;
+  return finishFlash({ ...result, retries: retried, verifiedBy: 'md5' }, image.length, t0, opts.onProgress);
 }
 
 async function resolveAddress(
@@ -196,83 +192,86 @@ function beginWords(chip: Esp32Chip, eraseSize: number, blocks: number, offset: 
     : words(eraseSize, blocks, ROM_BLOCK, offset);
 }
 
-async function writeDeflated(
-  rom: EspRomLoader,
-  chip: Esp32Chip,
-  image: Uint8Array,
-  address: number,
-  opts: Esp32FlashOptions,
-  retries: number,
-): Promise<number> {
-  let retried = 0;
-  const packed = zlibSync(image, { level: 9 });
-  const blocks = Math.ceil(packed.length / ROM_BLOCK);
-  // ROM quirk (esptool flash_defl_begin): the size is the uncompressed size rounded up to blocks.
-  const eraseSize = Math.ceil(image.length / ROM_BLOCK) * ROM_BLOCK;
-  const again = () => {
-    rom.flush();
-    return Promise.resolve();
-  };
-  const eraseMs = rom.replyTimeoutMs + Math.ceil((30000 * eraseSize) / (1 << 20));
-  retried += await withRetries(
-    retries,
-    async () =>
-      void (await rom.command(OP.FLASH_DEFL_BEGIN, beginWords(chip, eraseSize, blocks, address), 0, eraseMs)),
-    again,
-    opts.signal,
-  );
-  const meter = new ProgressMeter('write', image.length, opts.onProgress);
-  for (let seq = 0; seq < blocks; seq++) {
-    throwIfAborted(opts.signal);
-    const block = packed.subarray(seq * ROM_BLOCK, Math.min((seq + 1) * ROM_BLOCK, packed.length));
-    // A block inflates to at most ~1032× its size; budget for the share of the image it carries.
-    const share = Math.ceil((image.length * block.length) / packed.length);
-    retried += await withRetries(
-      retries,
-      () => rom.sendBlock(OP.FLASH_DEFL_DATA, block, seq, blockTimeout(rom, block.length, share)),
-      again,
-      opts.signal,
-    );
-    meter.report(Math.min(image.length, Math.round((image.length * (seq + 1)) / blocks)));
-  }
-  return retried;
+/** How one write goes: which ops, how much to erase, and the blocks with their timeouts. */
+interface WritePlan {
+  beginOp: number;
+  dataOp: number;
+  eraseSize: number;
+  blocks: number;
+  /** Block `seq` as sent, and the image bytes it writes (its timeout budget). */
+  block(seq: number): { bytes: Uint8Array; imageBytes: number };
+  /** Image bytes written once blocks 0..seq have landed (progress). */
+  writtenAfter(seq: number): number;
 }
 
-async function writePlain(
+function deflatedPlan(image: Uint8Array): WritePlan {
+  const packed = zlibSync(image, { level: 9 });
+  const blocks = Math.ceil(packed.length / ROM_BLOCK);
+  return {
+    beginOp: OP.FLASH_DEFL_BEGIN,
+    dataOp: OP.FLASH_DEFL_DATA,
+    // ROM quirk (esptool flash_defl_begin): the size is the uncompressed size rounded up to blocks.
+    eraseSize: Math.ceil(image.length / ROM_BLOCK) * ROM_BLOCK,
+    blocks,
+    block(seq) {
+      const bytes = packed.subarray(seq * ROM_BLOCK, Math.min((seq + 1) * ROM_BLOCK, packed.length));
+      // A block inflates to at most ~1032× its size; budget for the share of the image it carries.
+      return { bytes, imageBytes: Math.ceil((image.length * bytes.length) / packed.length) };
+    },
+    writtenAfter: (seq) => Math.min(image.length, Math.round((image.length * (seq + 1)) / blocks)),
+  };
+}
+
+function plainPlan(image: Uint8Array): WritePlan {
+  return {
+    beginOp: OP.FLASH_BEGIN,
+    dataOp: OP.FLASH_DATA,
+    eraseSize: image.length,
+    blocks: Math.ceil(image.length / ROM_BLOCK),
+    block(seq) {
+      // The ROM writes whole blocks: pad the last one with erased-flash 0xFF.
+      const bytes = new Uint8Array(ROM_BLOCK).fill(0xff);
+      bytes.set(image.subarray(seq * ROM_BLOCK, Math.min((seq + 1) * ROM_BLOCK, image.length)));
+      return { bytes, imageBytes: ROM_BLOCK };
+    },
+    writtenAfter: (seq) => Math.min(image.length, (seq + 1) * ROM_BLOCK),
+  };
+}
+
+/** FLASH_(DEFL_)BEGIN, then every block with retries; returns the number of retries used. */
+async function writeBlocks(
   rom: EspRomLoader,
   chip: Esp32Chip,
   image: Uint8Array,
   address: number,
   opts: Esp32FlashOptions,
   retries: number,
+  plan: WritePlan,
 ): Promise<number> {
   let retried = 0;
-  const blocks = Math.ceil(image.length / ROM_BLOCK);
   const again = () => {
     rom.flush();
     return Promise.resolve();
   };
-  const eraseMs = rom.replyTimeoutMs + Math.ceil((30000 * image.length) / (1 << 20));
+  const eraseMs = rom.replyTimeoutMs + Math.ceil((30000 * plan.eraseSize) / (1 << 20));
+  const begin = beginWords(chip, plan.eraseSize, plan.blocks, address);
   retried += await withRetries(
     retries,
-    async () =>
-      void (await rom.command(OP.FLASH_BEGIN, beginWords(chip, image.length, blocks, address), 0, eraseMs)),
+    async () => void (await rom.command(plan.beginOp, begin, 0, eraseMs)),
     again,
     opts.signal,
   );
   const meter = new ProgressMeter('write', image.length, opts.onProgress);
-  for (let seq = 0; seq < blocks; seq++) {
+  for (let seq = 0; seq < plan.blocks; seq++) {
     throwIfAborted(opts.signal);
-    // The ROM writes whole blocks: pad the last one with erased-flash 0xFF.
-    const block = new Uint8Array(ROM_BLOCK).fill(0xff);
-    block.set(image.subarray(seq * ROM_BLOCK, Math.min((seq + 1) * ROM_BLOCK, image.length)));
+    const { bytes, imageBytes } = plan.block(seq);
     retried += await withRetries(
       retries,
-      () => rom.sendBlock(OP.FLASH_DATA, block, seq, blockTimeout(rom, ROM_BLOCK, ROM_BLOCK)),
+      () => rom.sendBlock(plan.dataOp, bytes, seq, blockTimeout(rom, bytes.length, imageBytes)),
       again,
       opts.signal,
     );
-    meter.report(Math.min(image.length, (seq + 1) * ROM_BLOCK));
+    meter.report(plan.writtenAfter(seq));
   }
   return retried;
 }

@@ -5,7 +5,13 @@ import {
   InvalidArgumentError,
   throwIfAborted,
 } from '../../engine/errors';
-import { type FlashCommonOptions, type FlashResult, ProgressMeter, withRetries } from '../flash-job';
+import {
+  finishFlash,
+  type FlashCommonOptions,
+  type FlashResult,
+  ProgressMeter,
+  withRetries,
+} from '../flash-job';
 import type { SerialLink } from '../link/link';
 import { flashEnd, sectorsCovering, stm32ChipByPid, type Stm32Chip } from './chips';
 import { CMD, Stm32Bootloader } from './protocol';
@@ -142,16 +148,13 @@ export async function flashStm32(
     verifyMeter.report(off + n);
   }
   if (opts.goAddress !== undefined) await bl.go(opts.goAddress);
-  new ProgressMeter('done', data.length, opts.onProgress).report(data.length);
-  return {
-    protocol: 'stm32',
-    chip: chip.name,
-    address,
-    bytes: image.length,
-    retries: retried,
-    verifiedBy: 'readback',
-    ms: Date.now() - t0,
-  };
+  const result = { protocol: 'stm32', chip: chip.name, address, bytes: image.length } as const;
+  return finishFlash(
+    { ...result, retries: retried, verifiedBy: 'readback' },
+    data.length,
+    t0,
+    opts.onProgress,
+  );
 }
 
 function checkRange(chip: Stm32Chip, address: number, length: number): void {

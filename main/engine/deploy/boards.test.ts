@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import catalogue from '../../../assets/boards.json';
-import { BOARDS, boardById, boardsForUsb, parseBoards } from './boards';
+import { ACCELERATORS, BOARDS, boardById, boardsForUsb, flashFamilyOf, parseBoards } from './boards';
 
 describe('board catalogue', () => {
   it('lists the required boards with typed figures', () => {
@@ -49,5 +49,34 @@ describe('board catalogue', () => {
     const bad2 = structuredClone(catalogue) as { boards: Record<string, unknown>[] };
     (bad2.boards[1].usb as { vid: string }[])[0].vid = '10c4';
     expect(() => parseBoards(bad2)).toThrow(expect.objectContaining({ code: 'MODEL_FORMAT' }));
+  });
+
+  it('keeps accelerators apart from microcontroller boards (issue 12)', () => {
+    expect(ACCELERATORS.map((a) => a.id)).toEqual(['coral-usb-accelerator']);
+    expect(ACCELERATORS[0]).toMatchObject({ kind: 'accelerator', parameterMemoryKB: 8192, deploy: [] });
+    expect(BOARDS.every((b) => b.kind === 'mcu')).toBe(true);
+    expect(boardById('coral-usb-accelerator')).toBeUndefined();
+    // Before its firmware is loaded (DFU) and after: both IDs name the accelerator.
+    expect(boardsForUsb(0x1a6e, 0x089a).map((b) => b.id)).toEqual(['coral-usb-accelerator']);
+    expect(boardsForUsb(0x18d1, 0x9302).map((b) => b.id)).toEqual(['coral-usb-accelerator']);
+  });
+
+  it('says which flash family and export formats reach each board', () => {
+    expect(BOARDS.map((b) => [b.id, flashFamilyOf(b) ?? null])).toEqual([
+      ['arduino-nano-33-ble-sense', null],
+      ['esp32-devkitc', 'esp32'],
+      ['esp32-s3-devkitc-1', 'esp32'],
+      ['xiao-esp32s3', 'esp32'],
+      ['stm32f746g-disco', 'stm32'],
+      ['nucleo-f446re', 'stm32'],
+      ['nucleo-h743zi', 'stm32'],
+      ['raspberry-pi-pico', 'uf2'],
+      ['raspberry-pi-pico-2', 'uf2'],
+      ['sparkfun-edge', null],
+    ]);
+    expect(BOARDS.every((b) => b.deploy.includes('tflm'))).toBe(true);
+    const bad = structuredClone(catalogue) as { boards: Record<string, unknown>[] };
+    bad.boards[1].deploy = ['esp32', 'stm32'];
+    expect(() => parseBoards(bad)).toThrow(/at most one flash family/);
   });
 });

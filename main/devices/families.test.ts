@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { boardById } from '../engine/deploy/boards';
+import { FLASH_FAMILY_IDS } from '../engine/deploy/device-types';
+import { FAMILIES, familyById } from './families';
+import { resolveFamily } from './flash-model';
+
+describe('device family registry (issue 12)', () => {
+  it('has one entry per family id, under its own id, with its link and verification', () => {
+    expect(Object.keys(FAMILIES)).toEqual([...FLASH_FAMILY_IDS]);
+    for (const [id, f] of Object.entries(FAMILIES)) expect(f.id).toBe(id);
+    expect(Object.values(FAMILIES).map((f) => [f.id, f.link, f.verify])).toEqual([
+      ['esp32', 'serial', 'md5'],
+      ['stm32', 'serial', 'readback'],
+      ['uf2', 'drive', 'none'],
+    ]);
+    expect(familyById('dfu')).toBeUndefined();
+  });
+
+  it('detects ports by the boards behind them, and drives by their mount', () => {
+    const found = {
+      serial: [
+        { path: '/dev/ttyUSB0', source: 'sysfs' as const, boards: ['esp32-devkitc', 'esp32-s3-devkitc-1'] },
+        { path: '/dev/ttyACM0', source: 'sysfs' as const, boards: ['nucleo-f446re'] },
+        { path: '/dev/ttyS9', source: 'sysfs' as const, boards: [] },
+      ],
+      usb: [],
+      warnings: [],
+      drives: [
+        {
+          mount: '/media/u/RPI-RP2',
+          boardId: 'RPI-RP2',
+          model: 'Raspberry Pi RP2',
+          family: 'rp2040' as const,
+        },
+      ],
+    };
+    expect(FAMILIES.esp32.detect(found)).toEqual(['/dev/ttyUSB0']);
+    expect(FAMILIES.stm32.detect(found)).toEqual(['/dev/ttyACM0']);
+    expect(FAMILIES.uf2.detect(found)).toEqual(['/media/u/RPI-RP2']);
+  });
+
+  it("resolves the family asked for, else the board's; refuses a board flashed only by export", () => {
+    expect(resolveFamily('stm32', undefined).id).toBe('stm32');
+    expect(resolveFamily(undefined, boardById('raspberry-pi-pico')).id).toBe('uf2');
+    expect(() => resolveFamily(undefined, boardById('sparkfun-edge'))).toThrow(/not flashed over serial/);
+    expect(() => resolveFamily('jtag', undefined)).toThrow(/unknown device family/);
+  });
+});
