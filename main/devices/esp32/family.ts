@@ -1,5 +1,5 @@
 import type { DeviceFamily } from '../family';
-import { serialPortsFlashedBy } from '../detect';
+import { overSerialLink, serialPortsFlashedBy } from '../serial-family';
 import { flashEsp32 } from './flasher';
 
 /** ESP32 / ESP32-S3 through the ROM loader over serial, verified by SPI_FLASH_MD5. */
@@ -10,26 +10,17 @@ export const esp32Family: DeviceFamily = {
   verify: 'md5',
   capabilities: { needsAddress: false, readsPartitionTable: true, resetsBoard: true, changesBaud: true },
   detect: (found) => serialPortsFlashedBy('esp32', found),
-  async flash(r) {
-    const { board } = r;
-    const link = await r.openSerial(r.target, r.baud, 'none');
-    try {
-      return await flashEsp32(link, r.image, {
-        signal: r.signal,
-        onProgress: r.onProgress,
-        onLog: r.onLog,
-        retries: r.retries,
-        baud: r.baud,
+  flash: (r) =>
+    overSerialLink(r, 'none', (link, common) =>
+      flashEsp32(link, r.image, {
+        ...common,
         flashBaud: r.flashBaud,
-        address: r.address ?? (r.partition ? undefined : board?.model.address),
-        partition: r.address === undefined ? (r.partition ?? board?.model.partition) : undefined,
+        address: r.address ?? (r.partition ? undefined : r.board?.model.address),
+        partition: r.address === undefined ? (r.partition ?? r.board?.model.partition) : undefined,
         reset: r.reset ? 'classic' : 'none',
         resetAfter: r.reset,
-        expectChip: board?.espChip,
-        flashSize: board ? board.flashKB * 1024 : undefined,
-      });
-    } finally {
-      await link.close();
-    }
-  },
+        expectChip: r.board?.espChip,
+        flashSize: r.board ? r.board.flashKB * 1024 : undefined,
+      }),
+    ),
 };

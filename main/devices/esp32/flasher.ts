@@ -13,13 +13,8 @@ import {
   findPartition,
   parsePartitionTable,
 } from '../../engine/deploy/partition-table';
-import {
-  finishFlash,
-  type FlashCommonOptions,
-  type FlashResult,
-  ProgressMeter,
-  withRetries,
-} from '../flash-job';
+import { finishFlash, ProgressMeter, withRetries } from '../flash-job';
+import type { FlashCommonOptions, FlashResult } from '../flash-job';
 import { wireTimeMs } from '../link/byte-stream';
 import type { SerialLink } from '../link/link';
 import { CHIP_DETECT_MAGIC_REG, esp32ChipByMagic, otherChipName, type Esp32Chip } from './chips';

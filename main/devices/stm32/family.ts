@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../../engine/errors';
 import type { DeviceFamily } from '../family';
-import { serialPortsFlashedBy } from '../detect';
+import { overSerialLink, serialPortsFlashedBy } from '../serial-family';
 import { flashStm32 } from './flasher';
 
 /** STM32 system bootloader over USART (AN3155, 8E1), verified by reading everything back. */
@@ -17,19 +17,8 @@ export const stm32Family: DeviceFamily = {
       throw new InvalidArgumentError(
         'stm32 needs an address or a board (flashing over the firmware at 0x08000000 is never a default)',
       );
-    const link = await r.openSerial(r.target, r.baud, 'even');
-    try {
-      return await flashStm32(link, r.image, {
-        signal: r.signal,
-        onProgress: r.onProgress,
-        onLog: r.onLog,
-        retries: r.retries,
-        baud: r.baud,
-        address,
-        expectPid: r.board?.stm32Pid,
-      });
-    } finally {
-      await link.close();
-    }
+    return overSerialLink(r, 'even', (link, common) =>
+      flashStm32(link, r.image, { ...common, address, expectPid: r.board?.stm32Pid }),
+    );
   },
 };

@@ -5,13 +5,8 @@ import {
   InvalidArgumentError,
   throwIfAborted,
 } from '../../engine/errors';
-import {
-  finishFlash,
-  type FlashCommonOptions,
-  type FlashResult,
-  ProgressMeter,
-  withRetries,
-} from '../flash-job';
+import { finishFlash, ProgressMeter, withRetries } from '../flash-job';
+import type { FlashCommonOptions, FlashResult } from '../flash-job';
 import type { SerialLink } from '../link/link';
 import { flashEnd, sectorsCovering, stm32ChipByPid, type Stm32Chip } from './chips';
 import { CMD, Stm32Bootloader } from './protocol';
