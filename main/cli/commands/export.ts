@@ -37,7 +37,8 @@ export const command: CliCommand = {
     );
     const file = positionals[0]!;
     const format = values.format;
-    if (!format || !isFolderFormat(format)) throw new UsageError('--format must be tflm, arduino or container');
+    if (!format || !isFolderFormat(format))
+      throw new UsageError('--format must be tflm, arduino or container');
     if (!values.out) throw new UsageError('--out DIR is required');
     const { tflite: model, bytes } = openModelFile(file);
     const facts = footprintFacts(model, bytes.length);
