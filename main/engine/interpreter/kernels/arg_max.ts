@@ -5,7 +5,7 @@
  */
 import { constInts } from './common/kernel-util';
 import type { Kernel } from '../types';
-import { normalizeAxis } from './common/layout';
+import { normalizeAxis, outerInner } from './common/layout';
 
 const DTYPES = ['float32', 'int8', 'uint8', 'int16', 'int32', 'int64', 'bool'];
 
@@ -21,10 +21,7 @@ export const kernel: Kernel = {
     const axis = normalizeAxis(ctx, axisValues[0], rank);
     const axisSize = input.shape[axis];
     if (axisSize === 0) ctx.invalid('arg max over an empty axis');
-    let outer = 1;
-    let inner = 1;
-    for (let d = 0; d < axis; d++) outer *= input.shape[d];
-    for (let d = axis + 1; d < rank; d++) inner *= input.shape[d];
+    const { outer, inner } = outerInner(input.shape, axis);
     output.shape = input.shape.filter((_, i) => i !== axis);
     const is64 = output.dtype === 'int64';
     return () => {

@@ -14,7 +14,7 @@ import { clamp, qRange, roundAwayFromZero } from '../../quant/math';
 import { dtypeBytes } from '../../tensor/dtype';
 import type { Kernel, RtTensor } from '../types';
 import type { TypedArray } from '../../tensor/dtype';
-import { normalizeAxis } from './common/layout';
+import { normalizeAxis, outerInner } from './common/layout';
 import { isQuantDtype, perTensor } from './common/kernel-util';
 
 const f = Math.fround;
@@ -78,10 +78,7 @@ export const kernel: Kernel = {
           ctx.invalid(`input ${i} dim ${d} is ${t.shape[d]}, input 0 has ${first.shape[d]}`);
       axisTotal += t.shape[axis];
     }
-    let outer = 1;
-    let inner = 1;
-    for (let d = 0; d < axis; d++) outer *= first.shape[d];
-    for (let d = axis + 1; d < rank; d++) inner *= first.shape[d];
+    const { outer, inner } = outerInner(first.shape, axis);
     output.shape = first.shape.map((d, i) => (i === axis ? axisTotal : d));
 
     let qmin = 0;

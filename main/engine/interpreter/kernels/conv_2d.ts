@@ -18,11 +18,11 @@ import {
   biasDtypesFor,
   biasValues,
   convQuant,
+  convShapeOf,
   floatActivation,
+  requireQuantDtypes,
   requireRank,
   weightScales,
-  windowGeometry,
-  windowOptions,
   type ConvQuant,
   type ConvShape,
 } from './common/conv';
@@ -261,34 +261,14 @@ export function conv2dHybrid(
 function convShape(ctx: OpContext, input: RtTensor, filter: RtTensor, output: RtTensor): ConvShape {
   requireRank(ctx, input, 4, 'input');
   requireRank(ctx, filter, 4, 'weights');
-  const [batches, inH, inW, inC] = input.shape;
+  const inC = input.shape[3];
   const [outC, kH, kW, kC] = filter.shape;
   if (kC === 0 || inC % kC !== 0)
     ctx.invalid(`input depth ${inC} is not a multiple of the weights' depth ${kC}`);
   const groups = inC / kC;
   if (outC === 0 || outC % groups !== 0)
     ctx.invalid(`${outC} output channels do not split into ${groups} groups`);
-  const w = windowOptions(ctx, true);
-  const g = windowGeometry(ctx, w, inH, inW, kH, kW);
-  output.shape = [batches, g.outHeight, g.outWidth, outC];
-  return {
-    batches,
-    inH,
-    inW,
-    inC,
-    outH: g.outHeight,
-    outW: g.outWidth,
-    outC,
-    kH,
-    kW,
-    kC,
-    strideH: w.strideH,
-    strideW: w.strideW,
-    dilationH: w.dilationH,
-    dilationW: w.dilationW,
-    padH: g.padHeight,
-    padW: g.padWidth,
-  };
+  return convShapeOf(ctx, input, output, kH, kW, kC, outC);
 }
 
 /**
@@ -348,10 +328,7 @@ export const kernel: Kernel = {
           acc,
         );
     }
-    const combos: Record<string, string> = { int8: 'int8', uint8: 'uint8', int16: 'int8' };
-    if (combos[input.dtype] !== filter.dtype || output.dtype !== input.dtype) {
-      ctx.unsupported(`CONV_2D with input ${input.dtype}, weights ${filter.dtype}, output ${output.dtype}`);
-    }
+    requireQuantDtypes(ctx, 'CONV_2D', input, filter, output);
     const q = convQuant(ctx, input, filter, output, s.outC, 0, activation);
     const b = biasValues(ctx, bias, s.outC, biasDtypesFor(input.dtype));
     // 16x8: TFLite accumulates in int64 unless the bias is int32.

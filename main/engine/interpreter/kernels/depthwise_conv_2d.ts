@@ -14,11 +14,11 @@ import {
   biasDtypesFor,
   biasValues,
   convQuant,
+  convShapeOf,
   floatActivation,
+  requireQuantDtypes,
   requireRank,
   weightScales,
-  windowGeometry,
-  windowOptions,
   type ConvQuant,
   type ConvShape,
 } from './common/conv';
@@ -242,7 +242,7 @@ export function depthwiseHybrid(
 function depthwiseShape(ctx: OpContext, input: RtTensor, filter: RtTensor, output: RtTensor): DepthwiseShape {
   requireRank(ctx, input, 4, 'input');
   requireRank(ctx, filter, 4, 'weights');
-  const [batches, inH, inW, inC] = input.shape;
+  const inC = input.shape[3];
   const [one, kH, kW, outC] = filter.shape;
   if (one !== 1)
     ctx.invalid(`depthwise weights must have shape [1, kh, kw, out_c], got [${filter.shape.join(',')}]`);
@@ -254,28 +254,7 @@ function depthwiseShape(ctx: OpContext, input: RtTensor, filter: RtTensor, outpu
   // non-zero option that disagrees points at a broken model.
   if (opt !== 0 && opt !== depthMultiplier)
     ctx.invalid(`depth_multiplier ${opt} disagrees with ${inC} -> ${outC} channels`);
-  const w = windowOptions(ctx, true);
-  const g = windowGeometry(ctx, w, inH, inW, kH, kW);
-  output.shape = [batches, g.outHeight, g.outWidth, outC];
-  return {
-    batches,
-    inH,
-    inW,
-    inC,
-    outH: g.outHeight,
-    outW: g.outWidth,
-    outC,
-    kH,
-    kW,
-    kC: 1,
-    strideH: w.strideH,
-    strideW: w.strideW,
-    dilationH: w.dilationH,
-    dilationW: w.dilationW,
-    padH: g.padHeight,
-    padW: g.padWidth,
-    depthMultiplier,
-  };
+  return { ...convShapeOf(ctx, input, output, kH, kW, 1, outC), depthMultiplier };
 }
 
 export const kernel: Kernel = {
@@ -322,12 +301,7 @@ export const kernel: Kernel = {
           scratch,
         );
     }
-    const combos: Record<string, string> = { int8: 'int8', uint8: 'uint8', int16: 'int8' };
-    if (combos[input.dtype] !== filter.dtype || output.dtype !== input.dtype) {
-      ctx.unsupported(
-        `DEPTHWISE_CONV_2D with input ${input.dtype}, weights ${filter.dtype}, output ${output.dtype}`,
-      );
-    }
+    requireQuantDtypes(ctx, 'DEPTHWISE_CONV_2D', input, filter, output);
     const q = convQuant(ctx, input, filter, output, s.outC, 3, activation);
     // 16x8 depthwise takes only int64 biases in TFLite (lite and micro), unlike CONV_2D.
     const b = biasValues(ctx, bias, s.outC, input.dtype === 'int16' ? ['int64'] : biasDtypesFor(input.dtype));

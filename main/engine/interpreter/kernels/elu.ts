@@ -10,7 +10,7 @@
  */
 import { clamp, roundAwayFromZero } from '../../quant/math';
 import type { Kernel } from '../types';
-import { perTensor } from './common/kernel-util';
+import { perTensor, sameDtypeElementwise } from './common/kernel-util';
 import { applyCodeTable, applyFloat, buildCodeTable } from './common/unary-lut';
 
 const f = Math.fround;
@@ -31,11 +31,7 @@ export function eluLutEntry(
 
 export const kernel: Kernel = {
   prepare(ctx) {
-    const input = ctx.input(0);
-    const output = ctx.output(0);
-    if (output.dtype !== input.dtype)
-      ctx.invalid(`output dtype ${output.dtype} differs from input ${input.dtype}`);
-    output.shape = [...input.shape];
+    const { input, output } = sameDtypeElementwise(ctx);
     if (input.dtype === 'float32')
       return () => applyFloat(input.data, output.data, (x) => (x < 0 ? Math.expm1(x) : x));
     if (input.dtype !== 'int8') return ctx.unsupported(`dtype ${input.dtype}`);

@@ -11,7 +11,7 @@
 import { sdhm16, srdhm16 } from '../../quant/fixedpoint';
 import { quantizeMultiplier } from '../../quant/math';
 import type { Kernel } from '../types';
-import { perTensor } from './common/kernel-util';
+import { perTensor, sameDtypeElementwise } from './common/kernel-util';
 import { applyCodeTable, applyFloat, buildCodeTable } from './common/unary-lut';
 import { qRange } from '../../quant/math';
 
@@ -97,11 +97,7 @@ export function hardSwishFloat(x: number): number {
 
 export const kernel: Kernel = {
   prepare(ctx) {
-    const input = ctx.input(0);
-    const output = ctx.output(0);
-    if (output.dtype !== input.dtype)
-      ctx.invalid(`output dtype ${output.dtype} differs from input ${input.dtype}`);
-    output.shape = [...input.shape];
+    const { input, output } = sameDtypeElementwise(ctx);
     if (input.dtype === 'float32') return () => applyFloat(input.data, output.data, hardSwishFloat);
     if (input.dtype !== 'int8' && input.dtype !== 'uint8') return ctx.unsupported(`dtype ${input.dtype}`);
     const iq = perTensor(ctx, input, 'input');

@@ -1,8 +1,6 @@
-import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { sharedPath } from '../../../../test/support/shared';
 import { runKernel } from '../kernel-runner';
-import { runConformanceCase } from '../../../../test/support/conformance';
+import { describeConformance } from '../../../../test/support/conformance';
 import { kernel, leakyReluParams, leakyReluQuantized } from './leaky_relu';
 
 const q = (scale: number, zeroPoint: number) => ({ scale: [scale], zeroPoint: [zeroPoint], axis: 0 });
@@ -50,27 +48,5 @@ describe('LEAKY_RELU', () => {
     ).toThrow(/UNSUPPORTED|int32/i);
   });
 
-  describe('TFLM conformance (tflm-seanet/leaky_relu, int16, every element within ±1)', () => {
-    const dir = sharedPath('conformance', 'tflm-seanet', 'leaky_relu');
-    const cases = fs.existsSync(dir)
-      ? fs
-          .readdirSync(dir)
-          .filter((f) => f.endsWith('.tflite'))
-          .map((f) => f.replace(/\.tflite$/, ''))
-          .sort()
-      : [];
-    it('has the cases', () => expect(cases.length).toBeGreaterThanOrEqual(12));
-    for (const name of cases) {
-      it(name, () => {
-        const res = runConformanceCase(
-          fs.readFileSync(`${dir}/${name}.tflite`),
-          fs.readFileSync(`${dir}/${name}_input0_int16.csv`, 'utf8'),
-          fs.readFileSync(`${dir}/${name}_golden_int16.csv`, 'utf8'),
-          kernel,
-        );
-        expect(res.count).toBeGreaterThan(0);
-        expect(res.maxAbsDiff).toBeLessThanOrEqual(1);
-      });
-    }
-  });
+  describeConformance('leaky_relu', kernel, 12);
 });

@@ -7,7 +7,7 @@
  */
 import { clamp, multiplyByQuantizedMultiplier, qRange, quantizeMultiplier } from '../../quant/math';
 import type { Kernel } from '../types';
-import { isQuantDtype, perTensor } from './common/kernel-util';
+import { isQuantDtype, perTensor, sameDtypeElementwise } from './common/kernel-util';
 import { applyCodeTable, applyFloat, buildCodeTable } from './common/unary-lut';
 
 const f = Math.fround;
@@ -56,12 +56,8 @@ export function leakyReluQuantized(q: number, p: LeakyReluQuantParams): number {
 
 export const kernel: Kernel = {
   prepare(ctx) {
-    const input = ctx.input(0);
-    const output = ctx.output(0);
-    if (output.dtype !== input.dtype)
-      ctx.invalid(`output dtype ${output.dtype} differs from input ${input.dtype}`);
+    const { input, output } = sameDtypeElementwise(ctx);
     const alpha: number = ctx.options?.alpha ?? 0;
-    output.shape = [...input.shape];
     if (input.dtype === 'float32') {
       const a = f(alpha);
       return () => applyFloat(input.data, output.data, (x) => (x > 0 ? x : x * a));

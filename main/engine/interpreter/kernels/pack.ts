@@ -2,10 +2,9 @@
  * PACK: stacks N same-shaped inputs along a new axis (axis in [-(rank+1), rank]).
  * A copy for every dtype; quantized inputs must share the output's parameters (TFLite).
  */
-import { dtypeBytes } from '../../tensor/dtype';
 import type { Kernel } from '../types';
 import { concatData } from './concatenation';
-import { normalizeAxis, sameShape } from './common/layout';
+import { normalizeAxis, outerInner, requireCopyable, sameShape } from './common/layout';
 
 export const kernel: Kernel = {
   prepare(ctx) {
@@ -14,7 +13,7 @@ export const kernel: Kernel = {
     const n: number = ctx.options?.valuesCount ?? inputs.length;
     if (n !== inputs.length || n === 0) ctx.invalid(`values_count ${n} but ${inputs.length} inputs`);
     const first = inputs[0];
-    if (dtypeBytes(first.dtype) === 0 || first.dtype === 'complex64') ctx.unsupported(`dtype ${first.dtype}`);
+    requireCopyable(ctx, first.dtype);
     const rank = first.shape.length;
     const axis = normalizeAxis(ctx, ctx.options?.axis ?? 0, rank + 1);
     for (const [i, t] of inputs.entries()) {
@@ -30,10 +29,7 @@ export const kernel: Kernel = {
     }
     if (output.dtype !== first.dtype) ctx.invalid(`output dtype ${output.dtype} differs from ${first.dtype}`);
     output.shape = [...first.shape.slice(0, axis), n, ...first.shape.slice(axis)];
-    let outer = 1;
-    let inner = 1;
-    for (let d = 0; d < axis; d++) outer *= first.shape[d];
-    for (let d = axis; d < rank; d++) inner *= first.shape[d];
+    const { outer, inner } = outerInner(first.shape, axis, true);
     // Stacking along the new axis is a concatenation of [outer, 1, inner] pieces.
     return () =>
       concatData(

@@ -3,10 +3,9 @@
  * size are constant int32/int64 operands (a dynamic slice has a data-dependent output shape).
  * TFLite requires 0 <= begin and begin + size <= dim; anything else is refused in prepare.
  */
-import { dtypeBytes } from '../../tensor/dtype';
 import { constInts } from './common/kernel-util';
 import type { Kernel } from '../types';
-import { stridesOf } from './common/layout';
+import { requireCopyable, requireInputDtype, stridesOf } from './common/layout';
 import { stridedSliceData } from './strided_slice';
 
 export function planSlice(
@@ -29,9 +28,8 @@ export const kernel: Kernel = {
   prepare(ctx) {
     const input = ctx.input(0);
     const output = ctx.output(0);
-    if (dtypeBytes(input.dtype) === 0 || input.dtype === 'complex64') ctx.unsupported(`dtype ${input.dtype}`);
-    if (output.dtype !== input.dtype)
-      ctx.invalid(`output dtype ${output.dtype} differs from input ${input.dtype}`);
+    requireCopyable(ctx, input.dtype);
+    requireInputDtype(ctx, output, input);
     if (input.shape.length > 5) ctx.unsupported(`rank ${input.shape.length} > 5`);
     const begin = constInts(ctx, ctx.input(1), 'begin');
     const size = constInts(ctx, ctx.input(2), 'size');

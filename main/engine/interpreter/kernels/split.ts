@@ -2,11 +2,10 @@
  * SPLIT: input 0 is the axis (a constant int32 scalar), input 1 the tensor; num_splits equal
  * pieces along the axis, one per output. The axis dimension must divide evenly.
  */
-import { dtypeBytes } from '../../tensor/dtype';
 import { constInts } from './common/kernel-util';
 import type { Kernel } from '../types';
 import type { TypedArray } from '../../tensor/dtype';
-import { normalizeAxis } from './common/layout';
+import { normalizeAxis, outerInner, requireCopyable, requireInputDtype } from './common/layout';
 
 /** Copies piece k of `count` equal pieces along an axis with `outer` rows and `chunk` elements per piece. */
 export function splitData(input: TypedArray, outputs: TypedArray[], outer: number, chunk: number): void {
@@ -27,7 +26,7 @@ export const kernel: Kernel = {
     const axisValues = constInts(ctx, ctx.input(0), 'axis');
     if (axisValues.length !== 1) ctx.invalid(`axis has ${axisValues.length} values, expected 1`);
     const input = ctx.input(1);
-    if (dtypeBytes(input.dtype) === 0 || input.dtype === 'complex64') ctx.unsupported(`dtype ${input.dtype}`);
+    requireCopyable(ctx, input.dtype);
     const rank = input.shape.length;
     const axis = normalizeAxis(ctx, axisValues[0], rank);
     const n: number = ctx.options?.numSplits ?? ctx.outputs.length;
@@ -35,13 +34,9 @@ export const kernel: Kernel = {
     if (n <= 0 || input.shape[axis] % n !== 0)
       ctx.invalid(`dim ${input.shape[axis]} on axis ${axis} does not split into ${n}`);
     const piece = input.shape[axis] / n;
-    let outer = 1;
-    let inner = 1;
-    for (let d = 0; d < axis; d++) outer *= input.shape[d];
-    for (let d = axis + 1; d < rank; d++) inner *= input.shape[d];
+    const { outer, inner } = outerInner(input.shape, axis);
     for (const out of ctx.outputs) {
-      if (out.dtype !== input.dtype)
-        ctx.invalid(`output dtype ${out.dtype} differs from input ${input.dtype}`);
+      requireInputDtype(ctx, out, input);
       out.shape = input.shape.map((d, i) => (i === axis ? piece : d));
     }
     return () =>

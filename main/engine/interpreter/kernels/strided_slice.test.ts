@@ -1,8 +1,6 @@
-import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { sharedPath } from '../../../../test/support/shared';
 import { runKernel } from '../kernel-runner';
-import { runConformanceCase } from '../../../../test/support/conformance';
+import { describeConformance } from '../../../../test/support/conformance';
 import { kernel, planStridedSlice, type StridedSliceSpec } from './strided_slice';
 
 const iota = (n: number) => Array.from({ length: n }, (_, i) => i);
@@ -124,27 +122,5 @@ describe('STRIDED_SLICE', () => {
     ).toThrow(/constant/);
   });
 
-  describe('TFLM conformance (tflm-seanet/strided_slice, int16, every element within ±1)', () => {
-    const dir = sharedPath('conformance', 'tflm-seanet', 'strided_slice');
-    const cases = fs.existsSync(dir)
-      ? fs
-          .readdirSync(dir)
-          .filter((f) => f.endsWith('.tflite'))
-          .map((f) => f.replace(/\.tflite$/, ''))
-          .sort()
-      : [];
-    it('has the cases', () => expect(cases.length).toBeGreaterThanOrEqual(17));
-    for (const name of cases) {
-      it(name, () => {
-        const res = runConformanceCase(
-          fs.readFileSync(`${dir}/${name}.tflite`),
-          fs.readFileSync(`${dir}/${name}_input0_int16.csv`, 'utf8'),
-          fs.readFileSync(`${dir}/${name}_golden_int16.csv`, 'utf8'),
-          kernel,
-        );
-        expect(res.count).toBeGreaterThan(0);
-        expect(res.maxAbsDiff).toBeLessThanOrEqual(1);
-      });
-    }
-  });
+  describeConformance('strided_slice', kernel, 17);
 });

@@ -5,11 +5,10 @@
  * start/stop by tflite::strided_slice::StridedSliceStartForAxis / StridedSliceEndForAxis.
  * A pure data movement for every dtype (quantized values are copied, as in TFLite).
  */
-import { dtypeBytes } from '../../tensor/dtype';
 import type { Kernel, OpContext } from '../types';
 import type { TypedArray } from '../../tensor/dtype';
 import { constInts } from './common/kernel-util';
-import { stridesOf } from './common/layout';
+import { requireCopyable, requireInputDtype, stridesOf } from './common/layout';
 
 export interface StridedSliceSpec {
   begin: number[];
@@ -195,9 +194,8 @@ export const kernel: Kernel = {
   prepare(ctx) {
     const input = ctx.input(0);
     const output = ctx.output(0);
-    if (dtypeBytes(input.dtype) === 0 || input.dtype === 'complex64') ctx.unsupported(`dtype ${input.dtype}`);
-    if (output.dtype !== input.dtype)
-      ctx.invalid(`output dtype ${output.dtype} differs from input ${input.dtype}`);
+    requireCopyable(ctx, input.dtype);
+    requireInputDtype(ctx, output, input);
     if (input.shape.length > 5) ctx.unsupported(`input rank ${input.shape.length} > 5`);
     const sp = spec(ctx);
     if (sp.strides.length === 0) ctx.unsupported('strides input is missing');

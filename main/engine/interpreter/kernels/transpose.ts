@@ -3,11 +3,10 @@
  * A pure data movement: quantized values are copied as-is, like TFLite (which does not
  * requantize here; converters give TRANSPOSE equal input/output parameters).
  */
-import { dtypeBytes } from '../../tensor/dtype';
 import type { Kernel, OpContext } from '../types';
 import type { TypedArray } from '../../tensor/dtype';
 import { constInts } from './common/kernel-util';
-import { stridesOf } from './common/layout';
+import { requireCopyable, requireInputDtype, stridesOf } from './common/layout';
 
 export const MAX_TRANSPOSE_RANK = 6;
 
@@ -69,9 +68,8 @@ export const kernel: Kernel = {
     const output = ctx.output(0);
     const rank = input.shape.length;
     if (rank > MAX_TRANSPOSE_RANK) ctx.unsupported(`rank ${rank} > ${MAX_TRANSPOSE_RANK}`);
-    if (dtypeBytes(input.dtype) === 0 || input.dtype === 'complex64') ctx.unsupported(`dtype ${input.dtype}`);
-    if (output.dtype !== input.dtype)
-      ctx.invalid(`output dtype ${output.dtype} differs from input ${input.dtype}`);
+    requireCopyable(ctx, input.dtype);
+    requireInputDtype(ctx, output, input);
     const perm = constInts(ctx, ctx.input(1), 'perm');
     checkPerm(ctx, perm, rank);
     output.shape = perm.map((p) => input.shape[p]);

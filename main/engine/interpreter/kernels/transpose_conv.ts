@@ -23,24 +23,15 @@ import {
   offsetWeights,
   requireRank,
   windowOptions,
+  requireQuantDtypes,
   type ConvQuant,
+  type WindowShape,
 } from './common/conv';
 import { computePaddingHeightWidth } from './common/padding';
 
-export interface TransposeConvShape {
-  batches: number;
-  inH: number;
-  inW: number;
+export interface TransposeConvShape extends WindowShape {
   inC: number;
-  outH: number;
-  outW: number;
   outC: number;
-  kH: number;
-  kW: number;
-  strideH: number;
-  strideW: number;
-  padH: number;
-  padW: number;
 }
 
 type IntArray = Int8Array | Uint8Array | Int16Array;
@@ -210,12 +201,7 @@ export const kernel: Kernel = {
         );
       };
     }
-    const combos: Record<string, string> = { int8: 'int8', uint8: 'uint8', int16: 'int8' };
-    if (combos[input.dtype] !== filter.dtype || output.dtype !== input.dtype) {
-      ctx.unsupported(
-        `TRANSPOSE_CONV with input ${input.dtype}, weights ${filter.dtype}, output ${output.dtype}`,
-      );
-    }
+    requireQuantDtypes(ctx, 'TRANSPOSE_CONV', input, filter, output);
     if (!filter.isConst) ctx.unsupported('quantized weights must be constant');
     const q = convQuant(ctx, input, filter, output, outC, 0, activation);
     const b = biasValues(ctx, bias, outC, input.dtype === 'int16' ? ['int64', 'int16'] : ['int32']);

@@ -126,25 +126,85 @@ export function weightScales(
   return { scales, zeroPoint: 0 };
 }
 
-/** Geometry of one convolution, fixed in prepare. */
-export interface ConvShape {
+/**
+ * Geometry of a window op (convolutions, pooling), fixed in prepare: NHWC input [batches, inH,
+ * inW, *], output [batches, outH, outW, *], a kH x kW window moved by the strides, padding before.
+ */
+export interface WindowShape {
   batches: number;
   inH: number;
   inW: number;
-  inC: number;
   outH: number;
   outW: number;
-  outC: number;
   kH: number;
   kW: number;
-  /** Weights' input depth (in_c / groups). */
-  kC: number;
   strideH: number;
   strideW: number;
-  dilationH: number;
-  dilationW: number;
   padH: number;
   padW: number;
+}
+
+/** Geometry of one convolution, fixed in prepare. */
+export interface ConvShape extends WindowShape {
+  inC: number;
+  outC: number;
+  /** Weights' input depth (in_c / groups). */
+  kC: number;
+  dilationH: number;
+  dilationW: number;
+}
+
+/**
+ * The ConvShape of a CONV_2D or DEPTHWISE_CONV_2D whose weights (checked by the caller) give
+ * kH x kW taps of kC input channels for outC outputs: reads the window options (with dilation)
+ * and sets the output shape [N, out_h, out_w, out_c].
+ */
+export function convShapeOf(
+  ctx: OpContext,
+  input: RtTensor,
+  output: RtTensor,
+  kH: number,
+  kW: number,
+  kC: number,
+  outC: number,
+): ConvShape {
+  const [batches, inH, inW, inC] = input.shape;
+  const w = windowOptions(ctx, true);
+  const g = windowGeometry(ctx, w, inH, inW, kH, kW);
+  output.shape = [batches, g.outHeight, g.outWidth, outC];
+  return {
+    batches,
+    inH,
+    inW,
+    inC,
+    outH: g.outHeight,
+    outW: g.outWidth,
+    outC,
+    kH,
+    kW,
+    kC,
+    strideH: w.strideH,
+    strideW: w.strideW,
+    dilationH: w.dilationH,
+    dilationW: w.dilationW,
+    padH: g.padHeight,
+    padW: g.padWidth,
+  };
+}
+
+/** Activation dtype -> the weights dtype a quantized convolution takes with it (16x8: int8). */
+const QUANT_WEIGHTS: Readonly<Record<string, string>> = { int8: 'int8', uint8: 'uint8', int16: 'int8' };
+
+/** Refuses a quantized convolution's dtype combination TFLite has no kernel for. */
+export function requireQuantDtypes(
+  ctx: OpContext,
+  op: string,
+  input: RtTensor,
+  filter: RtTensor,
+  output: RtTensor,
+): void {
+  if (QUANT_WEIGHTS[input.dtype] !== filter.dtype || output.dtype !== input.dtype)
+    ctx.unsupported(`${op} with input ${input.dtype}, weights ${filter.dtype}, output ${output.dtype}`);
 }
 
 /** The weights with TFLite's filter offset (-zero point, uint8 only) applied once. */

@@ -13,6 +13,19 @@ export function isQuantDtype(d: DType): d is QDType {
   return d === 'int8' || d === 'uint8' || d === 'int16';
 }
 
+/**
+ * Input 0 and output 0 of an elementwise op that keeps the dtype (activations): refuses another
+ * output dtype and gives the output the input's shape.
+ */
+export function sameDtypeElementwise(ctx: OpContext): { input: RtTensor; output: RtTensor } {
+  const input = ctx.input(0);
+  const output = ctx.output(0);
+  if (output.dtype !== input.dtype)
+    ctx.invalid(`output dtype ${output.dtype} differs from input ${input.dtype}`);
+  output.shape = [...input.shape];
+  return { input, output };
+}
+
 /** Per-tensor scale and zero point; refuses missing or per-channel parameters. */
 export function perTensor(ctx: OpContext, t: RtTensor, what: string): { scale: number; zeroPoint: number } {
   if (!t.quant) ctx.unsupported(`${what} (${t.dtype}) has no quantization parameters`);

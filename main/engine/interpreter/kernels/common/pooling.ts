@@ -5,22 +5,11 @@
  * padded positions never count (filter_count is the number of in-image taps).
  */
 import type { OpContext, RtTensor } from '../../types';
-import { requireRank, windowGeometry, windowOptions } from './conv';
-import { perTensorParams } from './conv';
+import { perTensorParams, requireRank, windowGeometry, windowOptions, type WindowShape } from './conv';
 
-export interface PoolShape {
-  batches: number;
-  inH: number;
-  inW: number;
+/** A pooling window's geometry; channels pass through (input and output depth). */
+export interface PoolShape extends WindowShape {
   channels: number;
-  outH: number;
-  outW: number;
-  kH: number;
-  kW: number;
-  strideH: number;
-  strideW: number;
-  padH: number;
-  padW: number;
 }
 
 /** Checks the input and options, sets the output shape [N, out_h, out_w, C]. */

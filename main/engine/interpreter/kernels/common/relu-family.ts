@@ -13,7 +13,7 @@ import {
   roundAwayFromZero,
 } from '../../../quant/math';
 import type { Kernel } from '../../types';
-import { isQuantDtype, perTensor } from './kernel-util';
+import { isQuantDtype, perTensor, sameDtypeElementwise } from './kernel-util';
 import { applyCodeTable, applyFloat, buildCodeTable } from './unary-lut';
 import { sameShape } from './layout';
 
@@ -35,11 +35,7 @@ export function reluXQuantized(
 export function makeReluKernel(actMin: number, actMax: number): Kernel {
   return {
     prepare(ctx) {
-      const input = ctx.input(0);
-      const output = ctx.output(0);
-      if (output.dtype !== input.dtype)
-        ctx.invalid(`output dtype ${output.dtype} differs from input ${input.dtype}`);
-      output.shape = [...input.shape];
+      const { input, output } = sameDtypeElementwise(ctx);
       if (input.dtype === 'float32') {
         return () =>
           applyFloat(input.data, output.data, (x) => (x < actMin ? actMin : x > actMax ? actMax : x));
