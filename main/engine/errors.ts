@@ -101,41 +101,47 @@ export class DeviceError extends LowbitError {
   }
 }
 
-export class DeviceTimeoutError extends DeviceError {
-  constructor(message: string, advice = 'check the cable, the port and that the board is in its bootloader') {
-    super('DEVICE_TIMEOUT', message, advice);
-  }
+/**
+ * A DeviceError class with a fixed code and default advice (each subclass below is one line, so
+ * `instanceof` and `name` still tell them apart).
+ */
+function deviceErrorWith(code: ErrorCode, defaultAdvice: string) {
+  return class extends DeviceError {
+    constructor(message: string, advice = defaultAdvice) {
+      super(code, message, advice);
+    }
+  };
 }
 
-export class DeviceProtocolError extends DeviceError {
-  constructor(message: string, advice = 'reset the board into its bootloader and try again') {
-    super('DEVICE_PROTOCOL', message, advice);
-  }
-}
+export class DeviceTimeoutError extends deviceErrorWith(
+  'DEVICE_TIMEOUT',
+  'check the cable, the port and that the board is in its bootloader',
+) {}
 
-export class DeviceNotFoundError extends DeviceError {
-  constructor(message: string, advice = 'check that the board is plugged in and the port name is right') {
-    super('DEVICE_NOT_FOUND', message, advice);
-  }
-}
+export class DeviceProtocolError extends deviceErrorWith(
+  'DEVICE_PROTOCOL',
+  'reset the board into its bootloader and try again',
+) {}
 
-export class DeviceDisconnectedError extends DeviceError {
-  constructor(message: string, advice = 'the link dropped: reconnect the board and try again') {
-    super('DEVICE_DISCONNECTED', message, advice);
-  }
-}
+export class DeviceNotFoundError extends deviceErrorWith(
+  'DEVICE_NOT_FOUND',
+  'check that the board is plugged in and the port name is right',
+) {}
 
-export class DeviceVerifyError extends DeviceError {
-  constructor(message: string, advice = 'the written data does not match: flash again') {
-    super('DEVICE_VERIFY', message, advice);
-  }
-}
+export class DeviceDisconnectedError extends deviceErrorWith(
+  'DEVICE_DISCONNECTED',
+  'the link dropped: reconnect the board and try again',
+) {}
 
-export class DeviceWrongChipError extends DeviceError {
-  constructor(message: string, advice = 'choose the protocol and board that match the connected chip') {
-    super('DEVICE_WRONG_CHIP', message, advice);
-  }
-}
+export class DeviceVerifyError extends deviceErrorWith(
+  'DEVICE_VERIFY',
+  'the written data does not match: flash again',
+) {}
+
+export class DeviceWrongChipError extends deviceErrorWith(
+  'DEVICE_WRONG_CHIP',
+  'choose the protocol and board that match the connected chip',
+) {}
 
 /** Turns anything thrown into the `{code, message}` shape that crosses IPC and the CLI. */
 export function toErrorInfo(e: unknown): { code: ErrorCode; message: string } {

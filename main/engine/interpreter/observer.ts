@@ -5,6 +5,7 @@
  */
 import type { RtTensor } from './types';
 import type { TypedArray } from '../tensor/dtype';
+import { minMaxOf } from '../tensor/min-max';
 
 /**
  * Called after operator `opIndex` ran. `outputs` are live views into the arena: their data is
@@ -48,13 +49,7 @@ export function minMaxObserver(): { observer: Observer; ranges: Map<number, { mi
     for (const t of outputs) {
       const d = t.data;
       if (d instanceof BigInt64Array || d.length === 0) continue;
-      let lo = Infinity;
-      let hi = -Infinity;
-      for (let k = 0; k < d.length; k++) {
-        const v = d[k];
-        if (v < lo) lo = v;
-        if (v > hi) hi = v;
-      }
+      let { min: lo, max: hi } = minMaxOf(d);
       if (t.quant && t.quant.scale.length === 1 && t.dtype !== 'float32') {
         const s = t.quant.scale[0];
         const z = t.quant.zeroPoint[0];

@@ -16,15 +16,15 @@
 import { throwIfAborted } from '../errors';
 import { checkSupport } from '../interpreter/support';
 import { BuiltinOperator, TensorType } from '../tflite/generated/tflite';
-import { addTensor, builtinOf, viewAs, bytesOf, isConstant, opcodeIndex, pruneUnused } from '../tflite/edit';
+import { builtinOf, isConstant, opcodeIndex, pruneUnused } from '../tflite/edit';
 import type { TflModel } from '../tflite/model';
 import { asString } from '../tflite/names';
 import { recordQuantization } from './metadata';
 import { cloneModel } from './model-util';
+import { int8WeightCopy } from './hybrid-weights';
 import { keepFloatMatcher, type KeepFloatRule } from './keep-float';
 import { quantizeLstmHybrid } from './lstm';
 import type { QuantizeResult } from './types';
-import { quantizeWeightsSymmetric } from './weights';
 
 export interface DynamicRangeOptions {
   /** Per-tensor weights for every op (default: per channel). */
@@ -124,21 +124,9 @@ export function quantizeDynamicRange(input: TflModel, options: DynamicRangeOptio
         return;
       }
       const perChannel = !options.perTensor && w.shape[spec.axis] > 1;
-      let q = cache.get(wIndex);
-      if (q === undefined) {
-        const values = viewAs(model.buffers[w.buffer].data, Float32Array);
-        const qw = quantizeWeightsSymmetric(values, w.shape, perChannel ? spec.axis : null);
-        q = addTensor(model, sg, {
-          name: asString(w.name),
-          shape: w.shape,
-          type: TensorType.INT8,
-          data: bytesOf(qw.data),
-          quant: qw,
-        });
-        cache.set(wIndex, q);
-        converted++;
-      }
-      op.inputs[1] = q;
+      const copy = int8WeightCopy(model, sg, cache, wIndex, perChannel ? spec.axis : null);
+      if (copy.added) converted++;
+      op.inputs[1] = copy.index;
       if (
         builtin === BuiltinOperator.FULLY_CONNECTED &&
         op.builtinOptions &&

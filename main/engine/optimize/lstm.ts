@@ -21,12 +21,13 @@ import {
   type OperatorT,
   type SubGraphT,
 } from '../tflite/generated/tflite';
-import { addTensor, bufferAs, bytesOf, isConstant, opcodeIndex, quantParams, viewAs } from '../tflite/edit';
+import { addTensor, bufferAs, bytesOf, isConstant, opcodeIndex, quantParams } from '../tflite/edit';
 import type { TflModel } from '../tflite/model';
 import { asString } from '../tflite/names';
 import { lstmGateKey } from './calibrate/lstm';
+import { int8WeightCopy } from './hybrid-weights';
 import type { Range } from './calibrate/types';
-import { quantizeBias, quantizeWeightsSymmetric } from './weights';
+import { quantizeBias } from './weights';
 
 /** Operand slots holding weight matrices/vectors that LiteRT quantizes in a hybrid LSTM. */
 export const LSTM_WEIGHT_SLOTS: readonly number[] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 16];
@@ -77,22 +78,9 @@ export function quantizeLstmHybrid(
   let converted = 0;
   for (const s of slots) {
     const wIndex = op.inputs[s];
-    let q = cache.get(wIndex);
-    if (q === undefined) {
-      const w = sg.tensors[wIndex];
-      const values = viewAs(model.buffers[w.buffer].data, Float32Array);
-      const qw = quantizeWeightsSymmetric(values, w.shape, null);
-      q = addTensor(model, sg, {
-        name: asString(w.name),
-        shape: w.shape,
-        type: TensorType.INT8,
-        data: bytesOf(qw.data),
-        quant: qw,
-      });
-      cache.set(wIndex, q);
-      converted++;
-    }
-    op.inputs[s] = q;
+    const copy = int8WeightCopy(model, sg, cache, wIndex, null);
+    if (copy.added) converted++;
+    op.inputs[s] = copy.index;
   }
   if (op.builtinOptions && 'asymmetricQuantizeInputs' in op.builtinOptions)
     op.builtinOptions.asymmetricQuantizeInputs = true;

@@ -53,18 +53,42 @@ function activate(act: Activation, v: number): number {
   return act === 'relu6' && v > 6 ? 6 : v;
 }
 
-export class Conv2D implements TrainLayer {
-  readonly outShape: number[];
+/**
+ * What every layer with a weight tensor and a bias keeps: its parameters (initialised from the
+ * seed), their gradients, the input of the latest forward pass, and its output and input-gradient
+ * buffers. The bias has one entry per output channel (the last output dimension).
+ */
+abstract class WeightedLayer implements TrainLayer {
   readonly params: Float32Array[];
   readonly grads: Float64Array[];
-  private readonly w: Float32Array;
-  private readonly b: Float32Array;
-  private readonly y: Float32Array;
-  private readonly gx: Float64Array;
-  private x: Float32Array = new Float32Array(0);
+  protected readonly w: Float32Array;
+  protected readonly b: Float32Array;
+  protected readonly y: Float32Array;
+  protected readonly gx: Float64Array;
+  protected x: Float32Array = new Float32Array(0);
 
   constructor(
     readonly inShape: number[],
+    readonly outShape: number[],
+    init: { weights: number; fanIn: number; fanOut: number; relu: boolean; rng: Prng },
+  ) {
+    this.w = new Float32Array(init.weights);
+    this.b = new Float32Array(outShape[outShape.length - 1]);
+    initUniform(init.rng, this.w, init.fanIn, init.fanOut, init.relu);
+    this.params = [this.w, this.b];
+    this.grads = [new Float64Array(this.w.length), new Float64Array(this.b.length)];
+    this.y = new Float32Array(size(outShape));
+    this.gx = new Float64Array(size(inShape));
+  }
+
+  abstract forward(x: Float32Array): Float32Array;
+  abstract backward(gy: Float64Array, needInputGrad: boolean): Float64Array | null;
+  abstract spec(): LayerSpec;
+}
+
+export class Conv2D extends WeightedLayer {
+  constructor(
+    inShape: number[],
     private readonly filters: number,
     private readonly kh: number,
     private readonly kw: number,
@@ -72,14 +96,13 @@ export class Conv2D implements TrainLayer {
     rng: Prng,
   ) {
     const [h, w, c] = inShape;
-    this.outShape = [h - kh + 1, w - kw + 1, filters];
-    this.w = new Float32Array(filters * kh * kw * c);
-    this.b = new Float32Array(filters);
-    initUniform(rng, this.w, kh * kw * c, kh * kw * filters, act !== 'none');
-    this.params = [this.w, this.b];
-    this.grads = [new Float64Array(this.w.length), new Float64Array(filters)];
-    this.y = new Float32Array(size(this.outShape));
-    this.gx = new Float64Array(size(inShape));
+    super(inShape, [h - kh + 1, w - kw + 1, filters], {
+      weights: filters * kh * kw * c,
+      fanIn: kh * kw * c,
+      fanOut: kh * kw * filters,
+      relu: act !== 'none',
+      rng,
+    });
   }
 
   forward(x: Float32Array): Float32Array {
@@ -144,33 +167,25 @@ export class Conv2D implements TrainLayer {
   }
 }
 
-export class DepthwiseConv2D implements TrainLayer {
-  readonly outShape: number[];
-  readonly params: Float32Array[];
-  readonly grads: Float64Array[];
-  private readonly w: Float32Array;
-  private readonly b: Float32Array;
-  private readonly y: Float32Array;
-  private readonly gx: Float64Array;
+export class DepthwiseConv2D extends WeightedLayer {
   private readonly acc: Float64Array;
-  private x: Float32Array = new Float32Array(0);
 
   constructor(
-    readonly inShape: number[],
+    inShape: number[],
     private readonly kh: number,
     private readonly kw: number,
     private readonly act: Activation,
     rng: Prng,
   ) {
     const [h, w, c] = inShape;
-    this.outShape = [h - kh + 1, w - kw + 1, c];
-    this.w = new Float32Array(kh * kw * c); // TFLite layout [1, kh, kw, c]
-    this.b = new Float32Array(c);
-    initUniform(rng, this.w, kh * kw, kh * kw, act !== 'none');
-    this.params = [this.w, this.b];
-    this.grads = [new Float64Array(this.w.length), new Float64Array(c)];
-    this.y = new Float32Array(size(this.outShape));
-    this.gx = new Float64Array(size(inShape));
+    // Weights in TFLite's layout [1, kh, kw, c].
+    super(inShape, [h - kh + 1, w - kw + 1, c], {
+      weights: kh * kw * c,
+      fanIn: kh * kw,
+      fanOut: kh * kw,
+      relu: act !== 'none',
+      rng,
+    });
     this.acc = new Float64Array(c);
   }
 
@@ -317,31 +332,16 @@ export class Flatten implements TrainLayer {
   }
 }
 
-export class Dense implements TrainLayer {
-  readonly outShape: number[];
-  readonly params: Float32Array[];
-  readonly grads: Float64Array[];
-  private readonly w: Float32Array;
-  private readonly b: Float32Array;
-  private readonly y: Float32Array;
-  private readonly gx: Float64Array;
-  private x: Float32Array = new Float32Array(0);
-
+export class Dense extends WeightedLayer {
   constructor(
-    readonly inShape: number[],
+    inShape: number[],
     private readonly units: number,
     private readonly act: Activation,
     rng: Prng,
   ) {
     const f = size(inShape);
-    this.outShape = [units];
-    this.w = new Float32Array(units * f); // TFLite layout [units, in_features]
-    this.b = new Float32Array(units);
-    initUniform(rng, this.w, f, units, act !== 'none');
-    this.params = [this.w, this.b];
-    this.grads = [new Float64Array(this.w.length), new Float64Array(units)];
-    this.y = new Float32Array(units);
-    this.gx = new Float64Array(f);
+    // Weights in TFLite's layout [units, in_features].
+    super(inShape, [units], { weights: units * f, fanIn: f, fanOut: units, relu: act !== 'none', rng });
   }
 
   forward(x: Float32Array): Float32Array {

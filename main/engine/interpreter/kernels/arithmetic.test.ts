@@ -3,14 +3,14 @@
 // and saturation. Quantized expectations are worked out in the comments.
 import { describe, expect, it } from 'vitest';
 import { ShapeMismatchError, UnsupportedOpError } from '../../errors';
-import { runKernel, type TensorSpec } from '../kernel-runner';
+import { quantParams, runKernel, type TensorSpec } from '../../../../test/support/kernel-runner';
 import type { Kernel } from '../types';
 import type { DType } from '../../tensor/dtype';
 import { kernel as add } from './add';
 import { kernel as mul } from './mul';
 import { kernel as sub } from './sub';
 
-const q = (scale: number, zeroPoint = 0) => ({ scale: [scale], zeroPoint: [zeroPoint], axis: 0 });
+const q = quantParams;
 
 function bin(
   kernel: Kernel,

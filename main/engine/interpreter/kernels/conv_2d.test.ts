@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UnsupportedOpError, ShapeMismatchError } from '../../errors';
-import { runKernel, type TensorSpec } from '../kernel-runner';
+import { quantParams, runKernel, type TensorSpec } from '../../../../test/support/kernel-runner';
 import { kernel as conv2d } from './conv_2d';
 
 const SAME = 0;
@@ -14,11 +14,7 @@ const opts = (o: Record<string, number>) => ({
   fusedActivationFunction: 0,
   ...o,
 });
-const q = (scale: number | number[], zeroPoint: number | number[] = 0, axis = 0) => ({
-  scale: Array.isArray(scale) ? scale : [scale],
-  zeroPoint: Array.isArray(zeroPoint) ? zeroPoint : [zeroPoint],
-  axis,
-});
+const q = quantParams;
 const seq = (n: number, from = 1) => Array.from({ length: n }, (_, i) => i + from);
 
 function conv(

@@ -1,7 +1,7 @@
 // Issue 3: QUANTIZE, DEQUANTIZE, CAST, RESHAPE, SQUEEZE, EXPAND_DIMS, SHAPE golden values.
 import { describe, expect, it } from 'vitest';
 import { ShapeMismatchError, UnsupportedOpError } from '../../errors';
-import { runKernel, type TensorSpec } from '../kernel-runner';
+import { quantParams, runKernel, type TensorSpec } from '../../../../test/support/kernel-runner';
 import type { Kernel } from '../types';
 import type { DType } from '../../tensor/dtype';
 import { kernel as cast } from './cast';
@@ -12,11 +12,7 @@ import { kernel as reshape } from './reshape';
 import { kernel as shape } from './shape';
 import { kernel as squeeze } from './squeeze';
 
-const q = (scale: number | number[], zeroPoint: number | number[] = 0, axis = 0) => ({
-  scale: Array.isArray(scale) ? scale : [scale],
-  zeroPoint: Array.isArray(zeroPoint) ? zeroPoint : [zeroPoint],
-  axis,
-});
+const q = quantParams;
 
 function one(
   kernel: Kernel,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ShapeMismatchError, UnsupportedOpError } from '../../errors';
-import { runKernel, type TensorSpec } from '../kernel-runner';
+import { quantParams, runKernel, type TensorSpec } from '../../../../test/support/kernel-runner';
 import { kernel as depthwiseConv2d } from './depthwise_conv_2d';
 
 const opts = (o: Record<string, number>) => ({
@@ -13,11 +13,8 @@ const opts = (o: Record<string, number>) => ({
   fusedActivationFunction: 0,
   ...o,
 });
-const q = (scale: number | number[], zeroPoint: number | number[] = 0, axis = 3) => ({
-  scale: Array.isArray(scale) ? scale : [scale],
-  zeroPoint: Array.isArray(zeroPoint) ? zeroPoint : [zeroPoint],
-  axis,
-});
+const q = (scale: number | number[], zeroPoint: number | number[] = 0, axis = 3) =>
+  quantParams(scale, zeroPoint, axis);
 
 function dw(
   options: any,

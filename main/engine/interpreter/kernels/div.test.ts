@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runKernel } from '../kernel-runner';
+import { runKernel } from '../../../../test/support/kernel-runner';
 import { kernel as div } from './div';
 
 describe('DIV', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { runKernel } from '../kernel-runner';
+import { quantParams, runKernel } from '../../../../test/support/kernel-runner';
 import { eluLutEntry, kernel } from './elu';
 
-const q = (scale: number, zeroPoint: number) => ({ scale: [scale], zeroPoint: [zeroPoint], axis: 0 });
+const q = quantParams;
 
 describe('ELU', () => {
   it('float32: expm1 below zero, identity above', () => {

@@ -3,14 +3,10 @@
 // fused activations and saturation. Expected values are worked out by hand in the comments.
 import { describe, expect, it } from 'vitest';
 import { UnsupportedOpError } from '../../errors';
-import { runKernel, type TensorSpec } from '../kernel-runner';
+import { quantParams, runKernel, type TensorSpec } from '../../../../test/support/kernel-runner';
 import { kernel as fullyConnected } from './fully_connected';
 
-const q = (scale: number | number[], zeroPoint: number | number[] = 0) => ({
-  scale: Array.isArray(scale) ? scale : [scale],
-  zeroPoint: Array.isArray(zeroPoint) ? zeroPoint : [zeroPoint],
-  axis: 0,
-});
+const q = quantParams;
 
 function fc(inputs: (TensorSpec | null)[], out: TensorSpec, options: any = {}) {
   return runKernel(fullyConnected, { op: 'FULLY_CONNECTED', options, inputs, outputs: [out] }).outputs[0];

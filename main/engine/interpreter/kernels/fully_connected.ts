@@ -12,18 +12,11 @@
  */
 import { activationRangeFloat, clampInt, mbqm, mbqm64 } from '../../quant/math';
 import { fusedActivation, multiplierOf, perTensor, quantActivationRange } from './common/kernel-util';
-import type { EvalFn, Kernel, OpContext, RtTensor } from '../types';
-import { fcGeometry, type FcGeometry } from './common/fully-connected-geometry';
+import type { EvalFn, Kernel, OpContext } from '../types';
+import { fcGeometry, type FcOperands } from './common/fully-connected-geometry';
 import { prepareHybridFc } from './common/fully-connected-hybrid';
 
-function prepareFloat(
-  ctx: OpContext,
-  g: FcGeometry,
-  input: RtTensor,
-  weights: RtTensor,
-  bias: RtTensor | null,
-  out: RtTensor,
-): EvalFn {
+function prepareFloat(ctx: OpContext, { g, input, weights, bias, out }: FcOperands): EvalFn {
   if (bias && bias.dtype !== 'float32') ctx.unsupported(`float FULLY_CONNECTED with ${bias.dtype} bias`);
   const [lo, hi] = activationRangeFloat(fusedActivation(ctx));
   const { batches, units, depth } = g;
@@ -46,14 +39,7 @@ function prepareFloat(
   };
 }
 
-function prepareQuantized(
-  ctx: OpContext,
-  g: FcGeometry,
-  input: RtTensor,
-  weights: RtTensor,
-  bias: RtTensor | null,
-  out: RtTensor,
-): EvalFn {
+function prepareQuantized(ctx: OpContext, { g, input, weights, bias, out }: FcOperands): EvalFn {
   const inDt = input.dtype;
   const okPair =
     (inDt === 'int8' && weights.dtype === 'int8') ||
@@ -205,14 +191,14 @@ export const kernel: Kernel = {
     const weights = ctx.input(1);
     const bias = ctx.inputs[2] ?? null;
     const out = ctx.output(0);
-    const g = fcGeometry(ctx, input, weights, bias, out);
+    const fc: FcOperands = { g: fcGeometry(ctx, input, weights, bias, out), input, weights, bias, out };
     if (input.dtype === 'float32' && weights.dtype === 'float32') {
       if (out.dtype !== 'float32') ctx.unsupported('float input with non-float output');
-      return prepareFloat(ctx, g, input, weights, bias, out);
+      return prepareFloat(ctx, fc);
     }
     if (input.dtype === 'float32' && (weights.dtype === 'int8' || weights.dtype === 'uint8')) {
-      return prepareHybridFc(ctx, g, input, weights, bias, out);
+      return prepareHybridFc(ctx, fc);
     }
-    return prepareQuantized(ctx, g, input, weights, bias, out);
+    return prepareQuantized(ctx, fc);
   },
 };

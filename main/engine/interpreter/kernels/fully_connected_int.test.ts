@@ -6,7 +6,7 @@
  */
 import { describe, it } from 'vitest';
 import { activationRangeQuantized, mbqm, mbqm64, quantizeMultiplier } from '../../quant/math';
-import { runKernel } from '../kernel-runner';
+import { runKernel } from '../../../../test/support/kernel-runner';
 import { fcDots, kernel as fullyConnected, nonzeroEntries } from './fully_connected';
 
 let seed = 31337;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runKernel } from '../kernel-runner';
+import { quantParams, runKernel } from '../../../../test/support/kernel-runner';
 import {
   downScaleToInt16,
   hardSwishFloat,
@@ -10,7 +10,7 @@ import {
   srdhm16,
 } from './hard_swish';
 
-const q = (scale: number, zeroPoint: number) => ({ scale: [scale], zeroPoint: [zeroPoint], axis: 0 });
+const q = quantParams;
 const hswish = (x: number) => (x * Math.min(6, Math.max(0, x + 3))) / 6;
 
 describe('HARD_SWISH', () => {

@@ -4,7 +4,7 @@
 // float rounding), on random data with padding, strides and several channels.
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../../../test/support/random';
-import { runKernel } from '../kernel-runner';
+import { runKernel } from '../../../../test/support/kernel-runner';
 import { kernel as conv2d } from './conv_2d';
 import { kernel as depthwiseConv2d } from './depthwise_conv_2d';
 import { asymmetricQuantizeFloats, symmetricQuantizeFloats } from './common/hybrid';

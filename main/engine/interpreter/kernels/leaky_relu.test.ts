@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { runKernel } from '../kernel-runner';
+import { quantParams, runKernel } from '../../../../test/support/kernel-runner';
 import { describeConformance } from '../../../../test/support/conformance';
 import { kernel, leakyReluParams, leakyReluQuantized } from './leaky_relu';
 
-const q = (scale: number, zeroPoint: number) => ({ scale: [scale], zeroPoint: [zeroPoint], axis: 0 });
+const q = quantParams;
 
 describe('LEAKY_RELU', () => {
   it('float32: x for x > 0, alpha * x otherwise', () => {

@@ -2,13 +2,13 @@
 // function rounded to the fixed output grid; exact anchor points; saturation).
 import { describe, expect, it } from 'vitest';
 import { UnsupportedOpError } from '../../errors';
-import { runKernel } from '../kernel-runner';
+import { quantParams, runKernel } from '../../../../test/support/kernel-runner';
 import type { Kernel } from '../types';
 import type { DType } from '../../tensor/dtype';
 import { kernel as logistic } from './logistic';
 import { kernel as tanh } from './tanh';
 
-const q = (scale: number, zeroPoint: number) => ({ scale: [scale], zeroPoint: [zeroPoint], axis: 0 });
+const q = quantParams;
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
 function run(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runKernel } from '../kernel-runner';
+import { runKernel } from '../../../../test/support/kernel-runner';
 import { kernel as maximum } from './maximum';
 import { kernel as minimum } from './minimum';
 import { kernel as argMax } from './arg_max';

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ShapeMismatchError, UnsupportedOpError } from '../../errors';
-import { runKernel, type TensorSpec } from '../kernel-runner';
+import { quantParams, runKernel, type TensorSpec } from '../../../../test/support/kernel-runner';
 import { kernel as pad } from './pad';
 import { kernel as padv2 } from './padv2';
 
-const q = (scale: number, zeroPoint = 0) => ({ scale: [scale], zeroPoint: [zeroPoint], axis: 0 });
+const q = quantParams;
 
 function run(
   v2: boolean,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UnsupportedOpError } from '../../errors';
-import { runKernel, type TensorSpec } from '../kernel-runner';
+import { quantParams, runKernel, type TensorSpec } from '../../../../test/support/kernel-runner';
 import type { Kernel } from '../types';
 import { kernel as averagePool2d } from './average_pool_2d';
 import { kernel as l2Pool2d } from './l2_pool_2d';
@@ -15,7 +15,7 @@ const opts = (o: Record<string, number>) => ({
   fusedActivationFunction: 0,
   ...o,
 });
-const q = (scale: number, zeroPoint = 0) => ({ scale: [scale], zeroPoint: [zeroPoint], axis: 0 });
+const q = quantParams;
 const seq16 = Array.from({ length: 16 }, (_, i) => i + 1);
 
 function pool(kernel: Kernel, op: any, options: any, input: TensorSpec, out: Partial<TensorSpec> = {}) {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { runKernel } from '../kernel-runner';
+import { quantParams, runKernel } from '../../../../test/support/kernel-runner';
 import { kernel } from './prelu';
 
-const q = (scale: number, zeroPoint: number) => ({ scale: [scale], zeroPoint: [zeroPoint], axis: 0 });
+const q = quantParams;
 
 describe('PRELU', () => {
   it('float32 with per-channel alpha broadcast over [1,2,2,3]', () => {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ShapeMismatchError, UnsupportedOpError } from '../../errors';
-import { runKernel, type TensorSpec } from '../kernel-runner';
+import { quantParams, runKernel, type TensorSpec } from '../../../../test/support/kernel-runner';
 import type { Kernel } from '../types';
 import { kernel as mean } from './mean';
 import { kernel as sum } from './sum';
 
-const q = (scale: number, zeroPoint = 0) => ({ scale: [scale], zeroPoint: [zeroPoint], axis: 0 });
+const q = quantParams;
 
 function reduce(
   kernel: Kernel,

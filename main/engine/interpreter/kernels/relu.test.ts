@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { runKernel } from '../kernel-runner';
+import { quantParams, runKernel } from '../../../../test/support/kernel-runner';
 import type { Kernel } from '../types';
 import { kernel as relu } from './relu';
 import { kernel as relu6 } from './relu6';
 import { kernel as reluN1To1 } from './relu_n1_to_1';
 
-const q = (scale: number, zeroPoint: number) => ({ scale: [scale], zeroPoint: [zeroPoint], axis: 0 });
+const q = quantParams;
 
 function run(
   k: Kernel,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runKernel } from '../kernel-runner';
+import { runKernel } from '../../../../test/support/kernel-runner';
 import type { DType } from '../../tensor/dtype';
 import { kernel as bilinear } from './resize_bilinear';
 import { kernel as nearest, nearestIndex } from './resize_nearest_neighbor';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runKernel } from '../kernel-runner';
+import { runKernel } from '../../../../test/support/kernel-runner';
 import { kernel } from './slice';
 
 const run = (shape: number[], begin: number[], size: number[], dtype: 'float32' | 'int8' = 'float32') => {

@@ -2,7 +2,7 @@
 // settings: input scale 0.1, outputs 1/256 @ -128 (int8), 1/32768 @ 0 (int16), 1/65536 @ -32768).
 import { describe, expect, it } from 'vitest';
 import { UnsupportedOpError } from '../../errors';
-import { runKernel } from '../kernel-runner';
+import { quantParams, runKernel } from '../../../../test/support/kernel-runner';
 import { kernel as softmax } from './softmax';
 
 function ref(xs: number[], beta = 1): number[] {
@@ -12,7 +12,7 @@ function ref(xs: number[], beta = 1): number[] {
   return e.map((v) => v / s);
 }
 
-const q = (scale: number, zeroPoint: number) => ({ scale: [scale], zeroPoint: [zeroPoint], axis: 0 });
+const q = quantParams;
 
 describe('SOFTMAX', () => {
   it('float32 over the last axis matches float64 within 1e-6, with beta', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { runKernel } from '../kernel-runner';
+import { quantParams, runKernel } from '../../../../test/support/kernel-runner';
 import { kernel } from './svdf';
 
-const q = (scale: number, zeroPoint: number) => ({ scale: [scale], zeroPoint: [zeroPoint], axis: 0 });
+const q = quantParams;
 
 // batch 1, input 2, filters 2, rank 1 (2 units), memory 2; weights_feature = identity, so each
 // filter's newest state column is one input value.

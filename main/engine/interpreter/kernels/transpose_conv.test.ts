@@ -1,13 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ShapeMismatchError, UnsupportedOpError } from '../../errors';
-import { runKernel, type TensorSpec } from '../kernel-runner';
+import { quantParams, runKernel, type TensorSpec } from '../../../../test/support/kernel-runner';
 import { kernel as transposeConv } from './transpose_conv';
 
-const q = (scale: number | number[], zeroPoint: number | number[] = 0) => ({
-  scale: Array.isArray(scale) ? scale : [scale],
-  zeroPoint: Array.isArray(zeroPoint) ? zeroPoint : [zeroPoint],
-  axis: 0,
-});
+const q = quantParams;
 const opts = (o: Record<string, number>) => ({
   padding: 1,
   strideW: 1,

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { logisticFixed, tanhFixed } from '../../quant/fixedpoint';
 import { mbqm, quantizeMultiplier, rdbpot } from '../../quant/math';
-import { runKernel, type TensorSpec } from '../kernel-runner';
+import { quantParams, runKernel, type TensorSpec } from '../../../../test/support/kernel-runner';
 import type { DType } from '../../tensor/dtype';
 import { checkedLog2, effectiveBias } from './common/lstm-integer';
 import { kernel } from './unidirectional_sequence_lstm';
 
 const sig = (v: number) => 1 / (1 + Math.exp(-v));
-const q = (scale: number, zeroPoint = 0) => ({ scale: [scale], zeroPoint: [zeroPoint], axis: 0 });
+const q = quantParams;
 
 interface Cell {
   dtype: DType;

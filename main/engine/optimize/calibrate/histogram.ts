@@ -4,6 +4,8 @@
  * to bin n/4 + floor(i/2) of the new one, exact because n is a multiple of 4). The exact min and
  * max are kept beside it. Used by the percentile and MSE calibrators.
  */
+import { minMaxOf } from '../../tensor/min-max';
+
 export const BINS = 2048;
 
 export class Histogram {
@@ -15,13 +17,7 @@ export class Histogram {
   total = 0;
 
   add(values: Float32Array): void {
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let k = 0; k < values.length; k++) {
-      const v = values[k];
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
+    const { min: lo, max: hi } = minMaxOf(values);
     if (!Number.isFinite(lo) || !Number.isFinite(hi)) return;
     if (lo < this.min) this.min = lo;
     if (hi > this.max) this.max = hi;

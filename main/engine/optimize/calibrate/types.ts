@@ -28,14 +28,4 @@ export interface Calibrator {
   ranges(): Map<number, Range>;
 }
 
-export function minMaxOf(values: Float32Array): Range {
-  let min = Infinity;
-  let max = -Infinity;
-  for (let k = 0; k < values.length; k++) {
-    const v = values[k];
-    // NaN fails both comparisons and is ignored.
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  return { min, max };
-}
+export { minMaxOf } from '../../tensor/min-max';

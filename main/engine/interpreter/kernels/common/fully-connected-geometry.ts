@@ -35,3 +35,12 @@ export function fcGeometry(
   }
   return { batches, units, depth };
 }
+
+/** FULLY_CONNECTED's tensors and their checked geometry, handed to the path for their dtypes. */
+export interface FcOperands {
+  g: FcGeometry;
+  input: RtTensor;
+  weights: RtTensor;
+  bias: RtTensor | null;
+  out: RtTensor;
+}

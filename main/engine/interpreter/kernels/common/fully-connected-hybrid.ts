@@ -12,20 +12,13 @@
  */
 import { activationRangeFloat } from '../../../quant/math';
 import { fusedActivation } from './kernel-util';
-import type { EvalFn, OpContext, RtTensor } from '../../types';
-import type { FcGeometry } from './fully-connected-geometry';
+import type { EvalFn, OpContext } from '../../types';
+import type { FcOperands } from './fully-connected-geometry';
 import { asymmetricQuantizeFloats, symmetricQuantizeFloats } from './hybrid';
 
 const f32 = Math.fround;
 
-export function prepareHybridFc(
-  ctx: OpContext,
-  g: FcGeometry,
-  input: RtTensor,
-  weights: RtTensor,
-  bias: RtTensor | null,
-  out: RtTensor,
-): EvalFn {
+export function prepareHybridFc(ctx: OpContext, { g, input, weights, bias, out }: FcOperands): EvalFn {
   if (weights.dtype !== 'int8') ctx.unsupported('hybrid FULLY_CONNECTED needs int8 weights');
   if (out.dtype !== 'float32') ctx.unsupported(`hybrid FULLY_CONNECTED with ${out.dtype} output`);
   if (bias && bias.dtype !== 'float32') ctx.unsupported(`hybrid FULLY_CONNECTED with ${bias.dtype} bias`);

@@ -2,11 +2,11 @@
  * Runs a single kernel without a model, like TFLite Micro's KernelRunner: for golden-value tests
  * of one op. Tensors are given as plain values; outputs are allocated from the shapes prepare sets.
  */
-import { BuiltinOperator } from '../tflite/model';
-import { makeOpContext } from './context';
-import { allocTyped, numElements } from '../tensor/dtype';
-import type { Kernel, RtTensor } from './types';
-import type { DType, QuantParams, TypedArray } from '../tensor/dtype';
+import { BuiltinOperator } from '../../main/engine/tflite/model';
+import { makeOpContext } from '../../main/engine/interpreter/context';
+import { allocTyped, numElements } from '../../main/engine/tensor/dtype';
+import type { Kernel, RtTensor } from '../../main/engine/interpreter/types';
+import type { DType, QuantParams, TypedArray } from '../../main/engine/tensor/dtype';
 
 export interface TensorSpec {
   dtype: DType;
@@ -84,5 +84,18 @@ export function runKernel(kernel: Kernel, spec: KernelRunSpec): KernelRun {
       evalFn();
       return outputs;
     },
+  };
+}
+
+/** Quantization parameters for a TensorSpec: one scale and zero point, or one per channel of `axis`. */
+export function quantParams(
+  scale: number | number[],
+  zeroPoint: number | number[] = 0,
+  axis = 0,
+): QuantParams {
+  return {
+    scale: Array.isArray(scale) ? scale : [scale],
+    zeroPoint: Array.isArray(zeroPoint) ? zeroPoint : [zeroPoint],
+    axis,
   };
 }
