@@ -4,7 +4,7 @@
  * quantized dimension; float16 -> float32 exactly.
  */
 import { numElements } from '../../tensor/dtype';
-import { isQuantDtype } from './common/kernel-util';
+import { isQuantDtype, perChannelLayout } from './common/kernel-util';
 import type { Kernel, OpContext } from '../types';
 
 /** IEEE half (as raw bits) to number, exactly. */
@@ -61,10 +61,7 @@ export const kernel: Kernel = {
         for (let k = 0; k < n; k++) o[k] = (x[k] - zp) * s;
       };
     }
-    const channels = input.shape[axis];
-    if (channels !== scale.length)
-      ctx.invalid(`${scale.length} scales for ${channels} channels on axis ${axis}`);
-    const inner = numElements(input.shape.slice(axis + 1));
+    const { channels, inner } = perChannelLayout(ctx, input.shape, axis, scale.length);
     return () => {
       const x = input.data as Int8Array;
       const o = out.data as Float32Array;

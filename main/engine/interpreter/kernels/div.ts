@@ -14,7 +14,7 @@
 import { InvalidArgumentError } from '../../errors';
 import { activationRangeFloat, quantizeMultiplier, rdbpot, srdhm } from '../../quant/math';
 import { getReciprocal } from '../../quant/softmax-math';
-import { broadcastIndexMaps, broadcastShape } from './common/broadcast';
+import { broadcastOperands } from './common/broadcast';
 import { fusedActivation, int32ActivationRange, perTensor, quantActivationRange } from './common/kernel-util';
 import type { Kernel } from '../types';
 
@@ -59,10 +59,7 @@ export const kernel: Kernel = {
       ctx.invalid(`dtypes differ: ${a.dtype}, ${b.dtype}, ${output.dtype}`);
     if (!['float32', 'int32', 'uint8', 'int8'].includes(a.dtype)) return ctx.unsupported(`dtype ${a.dtype}`);
     const act = fusedActivation(ctx);
-    const outShape = broadcastShape(a.shape, b.shape);
-    if (!outShape) return ctx.invalid(`shapes [${a.shape}] and [${b.shape}] do not broadcast`);
-    output.shape = outShape;
-    const [ia, ib] = broadcastIndexMaps(a.shape, b.shape, outShape);
+    const [ia, ib] = broadcastOperands(ctx, a, b, output);
     if (a.dtype === 'float32') {
       const [lo, hi] = activationRangeFloat(act);
       return () => {

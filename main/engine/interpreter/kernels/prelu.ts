@@ -8,7 +8,7 @@
  */
 import { clamp, multiplyByQuantizedMultiplier, qRange, quantizeMultiplier } from '../../quant/math';
 import type { Kernel } from '../types';
-import { broadcastIndexMaps, broadcastShape } from './common/broadcast';
+import { broadcastOperands } from './common/broadcast';
 import { perTensor } from './common/kernel-util';
 
 const f = Math.fround;
@@ -21,11 +21,7 @@ export const kernel: Kernel = {
     const dt = input.dtype;
     if (alpha.dtype !== dt || output.dtype !== dt)
       ctx.invalid(`dtypes differ: ${dt}, ${alpha.dtype}, ${output.dtype}`);
-    const outShape = broadcastShape(input.shape, alpha.shape);
-    if (!outShape) return ctx.invalid(`shapes [${input.shape}] and [${alpha.shape}] do not broadcast`);
-    if (outShape.length > 4) ctx.unsupported(`rank ${outShape.length} > 4`);
-    output.shape = outShape;
-    const [im, am] = broadcastIndexMaps(input.shape, alpha.shape, outShape);
+    const [im, am] = broadcastOperands(ctx, input, alpha, output, 4);
     if (dt === 'float32') {
       return () => {
         const x = input.data as Float32Array;

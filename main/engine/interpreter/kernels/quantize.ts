@@ -7,7 +7,7 @@
  */
 import { clamp, mbqm, qRange, roundAwayFromZero } from '../../quant/math';
 import { numElements } from '../../tensor/dtype';
-import { isQuantDtype, multiplierOf, perTensor } from './common/kernel-util';
+import { isQuantDtype, multiplierOf, perChannelLayout, perTensor } from './common/kernel-util';
 import type { Kernel, OpContext } from '../types';
 
 export const kernel: Kernel = {
@@ -30,11 +30,7 @@ export const kernel: Kernel = {
           for (let k = 0; k < n; k++) o[k] = clamp(roundAwayFromZero(Math.fround(x[k] / s)) + zp, qmin, qmax);
         };
       }
-      // Per-channel along `axis`: channel of flat index k is floor(k / inner) % channels.
-      const channels = input.shape[axis];
-      if (channels !== scale.length)
-        ctx.invalid(`${scale.length} scales for ${channels} channels on axis ${axis}`);
-      const inner = numElements(input.shape.slice(axis + 1));
+      const { channels, inner } = perChannelLayout(ctx, input.shape, axis, scale.length);
       return () => {
         const x = input.data as Float32Array;
         const o = out.data as Int8Array;

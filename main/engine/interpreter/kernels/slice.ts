@@ -5,7 +5,7 @@
  */
 import { constInts } from './common/kernel-util';
 import type { Kernel } from '../types';
-import { requireCopyable, requireInputDtype, stridesOf } from './common/layout';
+import { copyOperands, stridesOf } from './common/layout';
 import { stridedSliceData } from './strided_slice';
 
 export function planSlice(
@@ -26,10 +26,7 @@ export function planSlice(
 
 export const kernel: Kernel = {
   prepare(ctx) {
-    const input = ctx.input(0);
-    const output = ctx.output(0);
-    requireCopyable(ctx, input.dtype);
-    requireInputDtype(ctx, output, input);
+    const { input, output } = copyOperands(ctx);
     if (input.shape.length > 5) ctx.unsupported(`rank ${input.shape.length} > 5`);
     const begin = constInts(ctx, ctx.input(1), 'begin');
     const size = constInts(ctx, ctx.input(2), 'size');

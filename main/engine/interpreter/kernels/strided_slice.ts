@@ -8,7 +8,7 @@
 import type { Kernel, OpContext } from '../types';
 import type { TypedArray } from '../../tensor/dtype';
 import { constInts } from './common/kernel-util';
-import { requireCopyable, requireInputDtype, stridesOf } from './common/layout';
+import { copyOperands, stridesOf } from './common/layout';
 
 export interface StridedSliceSpec {
   begin: number[];
@@ -192,10 +192,7 @@ function spec(ctx: OpContext): StridedSliceSpec {
 
 export const kernel: Kernel = {
   prepare(ctx) {
-    const input = ctx.input(0);
-    const output = ctx.output(0);
-    requireCopyable(ctx, input.dtype);
-    requireInputDtype(ctx, output, input);
+    const { input, output } = copyOperands(ctx);
     if (input.shape.length > 5) ctx.unsupported(`input rank ${input.shape.length} > 5`);
     const sp = spec(ctx);
     if (sp.strides.length === 0) ctx.unsupported('strides input is missing');

@@ -1,3 +1,5 @@
+import type { OpContext, RtTensor } from '../../types';
+
 /**
  * NumPy-style broadcasting for binary elementwise kernels (TFLite's NdArrayDesc semantics:
  * shapes are right-aligned, a dimension of 1 repeats).
@@ -58,4 +60,22 @@ export function broadcastIndexMaps(
     }
   }
   return [ia, ib];
+}
+
+/**
+ * Broadcasts a with b (refusing shapes that do not broadcast), sets the output shape and returns
+ * the index maps: input a's and input b's flat index for every output element.
+ */
+export function broadcastOperands(
+  ctx: OpContext,
+  a: RtTensor,
+  b: RtTensor,
+  output: RtTensor,
+  maxRank = Infinity,
+): [Int32Array, Int32Array] {
+  const outShape = broadcastShape(a.shape, b.shape);
+  if (!outShape) return ctx.invalid(`shapes [${a.shape}] and [${b.shape}] do not broadcast`);
+  if (outShape.length > maxRank) ctx.unsupported(`rank ${outShape.length} > ${maxRank}`);
+  output.shape = outShape;
+  return broadcastIndexMaps(a.shape, b.shape, outShape);
 }

@@ -6,6 +6,7 @@
  * rounding is std::round (halves away from zero).
  */
 import { roundAwayFromZero } from '../../../quant/math';
+import { minMaxOf } from '../../../tensor/min-max';
 
 const f32 = Math.fround;
 
@@ -21,13 +22,7 @@ export function asymmetricQuantizeFloats(
   size: number,
   out: Int8Array,
 ): { scale: number; offset: number } {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let i = start; i < start + size; i++) {
-    const v = values[i];
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
+  const { min: lo, max: hi } = minMaxOf(values, start, start + size);
   const rmin = Math.min(0, lo);
   const rmax = Math.max(0, hi);
   if (rmin === rmax) {
@@ -63,13 +58,7 @@ export function symmetricQuantizeFloats(
   size: number,
   out: Int8Array,
 ): number {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let i = start; i < start + size; i++) {
-    const v = values[i];
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
+  const { min: lo, max: hi } = minMaxOf(values, start, start + size);
   const range = f32(Math.max(Math.abs(lo), Math.abs(hi)));
   if (range === 0 || size === 0) {
     out.fill(0, start, start + size);

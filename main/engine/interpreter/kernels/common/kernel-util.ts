@@ -89,3 +89,18 @@ export function constInts(ctx: OpContext, t: RtTensor, what: string): number[] {
     ctx.unsupported(`${what} has dtype ${t.dtype}, expected int32`);
   return Array.from(t.data as Int32Array);
 }
+
+/**
+ * Per-channel (de)quantization along `axis`: the channel of flat index k is
+ * floor(k / inner) % channels. Refuses a scale count that is not the axis' size.
+ */
+export function perChannelLayout(
+  ctx: OpContext,
+  shape: readonly number[],
+  axis: number,
+  scales: number,
+): { channels: number; inner: number } {
+  const channels = shape[axis];
+  if (channels !== scales) ctx.invalid(`${scales} scales for ${channels} channels on axis ${axis}`);
+  return { channels, inner: numElements(shape.slice(axis + 1)) };
+}

@@ -54,3 +54,12 @@ export function requireInputDtype(ctx: OpContext, output: RtTensor, input: RtTen
   if (output.dtype !== input.dtype)
     ctx.invalid(`output dtype ${output.dtype} differs from input ${input.dtype}`);
 }
+
+/** Input 0 and output 0 of a kernel that copies elements: a copyable dtype, the same on both. */
+export function copyOperands(ctx: OpContext): { input: RtTensor; output: RtTensor } {
+  const input = ctx.input(0);
+  const output = ctx.output(0);
+  requireCopyable(ctx, input.dtype);
+  requireInputDtype(ctx, output, input);
+  return { input, output };
+}

@@ -2,7 +2,7 @@
  * MAXIMUM / MINIMUM with broadcasting. Quantized inputs compare codes directly, as TFLite's
  * reference does (it requires both inputs and the output to share one scale and zero point).
  */
-import { broadcastIndexMaps, broadcastShape } from './broadcast';
+import { broadcastOperands } from './broadcast';
 import type { Kernel } from '../../types';
 
 const DTYPES = ['float32', 'int8', 'uint8', 'int16', 'int32', 'int64'];
@@ -21,10 +21,7 @@ export function makeMaxMinKernel(isMax: boolean): Kernel {
           x!.scale[0] === output.quant!.scale[0] && x!.zeroPoint[0] === output.quant!.zeroPoint[0];
         if (!same(a.quant) || !same(b.quant)) ctx.unsupported('inputs and output quantization differ');
       }
-      const outShape = broadcastShape(a.shape, b.shape);
-      if (!outShape) return ctx.invalid(`shapes [${a.shape}] and [${b.shape}] do not broadcast`);
-      output.shape = outShape;
-      const [ia, ib] = broadcastIndexMaps(a.shape, b.shape, outShape);
+      const [ia, ib] = broadcastOperands(ctx, a, b, output);
       return () => {
         const x = a.data as any;
         const y = b.data as any;

@@ -14,7 +14,9 @@
  */
 import { frexp, roundAwayFromZero } from '../../../quant/math';
 import { calculateInputRadius } from '../../../quant/softmax-math';
-import type { OpContext } from '../../types';
+import { numElements } from '../../../tensor/dtype';
+import type { EvalFn, OpContext } from '../../types';
+import { perTensor } from './kernel-util';
 
 export interface Int8SigmoidParams {
   zeroPoint: number;
@@ -85,4 +87,47 @@ export const SIGMOID_TABLE_U16: Uint16Array = (() => {
 export function rescaleInt16Input(x: number, p: Int16SigmoidParams): number {
   const round = p.leftShift > 0 ? 2 ** (p.leftShift - 1) : 0;
   return Math.floor((x * p.multiplier + round) / 2 ** p.leftShift);
+}
+
+/**
+ * What LOGISTIC and TANH do differently: the int8 output quantization TFLite requires, whether
+ * the int16 prepare allows a shift of one (TANH), and their eval loops per dtype (each op keeps
+ * its own loops, so V8's feedback for one never mixes with the other's).
+ */
+export interface SigmoidFamilyOp {
+  name: 'LOGISTIC' | 'TANH';
+  int8Output: { scale: number; scaleText: string; zeroPoint: number };
+  allowShiftOne: boolean;
+  float(x: Float32Array, o: Float32Array, n: number): void;
+  int8(x: Int8Array, o: Int8Array, n: number, p: Int8SigmoidParams): void;
+  int16(x: Int16Array, o: Int16Array, n: number, p: Int16SigmoidParams): void;
+}
+
+/** The shared prepare: dtype and quantization checks, parameters, and the eval for the dtype. */
+export function prepareSigmoidFamily(ctx: OpContext, op: SigmoidFamilyOp): EvalFn {
+  const input = ctx.input(0);
+  const out = ctx.output(0);
+  if (input.dtype !== out.dtype) ctx.unsupported('input and output dtypes differ');
+  out.shape = [...input.shape];
+  const n = numElements(input.shape);
+  if (input.dtype === 'float32')
+    return () => op.float(input.data as Float32Array, out.data as Float32Array, n);
+  const qi = perTensor(ctx, input, 'input');
+  const qo = perTensor(ctx, out, 'output');
+  if (input.dtype === 'int8') {
+    const want = op.int8Output;
+    if (qo.zeroPoint !== want.zeroPoint || Math.abs(qo.scale - want.scale) > 1e-3 * want.scale) {
+      ctx.unsupported(
+        `int8 output must have scale ${want.scaleText} and zero point ${want.zeroPoint} (got ${qo.scale}, ${qo.zeroPoint})`,
+      );
+    }
+    const p = int8SigmoidParams(qi.scale, qi.zeroPoint);
+    return () => op.int8(input.data as Int8Array, out.data as Int8Array, n, p);
+  }
+  if (input.dtype === 'int16') {
+    if (qi.zeroPoint !== 0 || qo.zeroPoint !== 0) ctx.unsupported(`int16 ${op.name} needs zero points 0`);
+    const p = int16SigmoidParams(ctx, qi.scale, qo.scale, op.allowShiftOne);
+    return () => op.int16(input.data as Int16Array, out.data as Int16Array, n, p);
+  }
+  return ctx.unsupported(`dtype ${input.dtype}`);
 }
