@@ -99,10 +99,9 @@ module.exports = {
       to: { circular: true },
     },
     {
-      // TODO(lead): error once InspectReport lives in the engine (tflite/inspect.ts, advisor/facts.ts).
       name: 'engine-above',
       comment: 'main/engine imports nothing above it (contract, files, devices, jobs, services, shells, UI).',
-      severity: 'warn',
+      severity: 'error',
       from: { path: '^main/engine/' },
       to: {
         path: '^(main/(contract|files|devices|jobs|services|cli|host|app|index\\.ts)|preload|renderer)(/|$)',
