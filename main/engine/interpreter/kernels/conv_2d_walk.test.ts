@@ -10,6 +10,7 @@ import type { ConvShape } from './common/conv';
 import { conv2dFloat, conv2dHybrid, conv2dQuantWide, tapMajorWeights } from './conv_2d';
 import { conv2dQuant, convIntScratch } from './common/conv-2d-int';
 import type { ConvQuant } from './common/conv';
+import { intArray, intRange, randomConvRequant } from '../../../../test/support/int-conv-case';
 import { asymmetricQuantizeFloats, symmetricQuantizeFloats } from './common/hybrid';
 
 let seed = 424242;
@@ -116,25 +117,15 @@ describe('CONV_2D walks equal the per-channel reference loop bit for bit', () =>
       const s = randomShape();
       const kind = (['int8', 'uint8', 'int16'] as const)[k % 3];
       const int64 = kind === 'int16' && k % 2 === 0;
-      const [qmin, qmax] = kind === 'int8' ? [-128, 127] : kind === 'uint8' ? [0, 255] : [-32768, 32767];
+      const [qmin, qmax] = intRange(kind);
       const n = size(s);
-      const input =
-        kind === 'int8' ? new Int8Array(n) : kind === 'uint8' ? new Uint8Array(n) : new Int16Array(n);
+      const input = intArray(kind, n);
       for (let i = 0; i < n; i++)
         input[i] = rnd() < 0.3 ? (kind === 'uint8' ? 0 : int(-2, 2)) : int(qmin, qmax);
       const raw = kind === 'uint8' ? new Uint8Array(wsize(s)) : new Int8Array(wsize(s));
       for (let i = 0; i < raw.length; i++) raw[i] = kind === 'uint8' ? int(0, 255) : int(-127, 127);
       const filterOffset = kind === 'uint8' ? -int(0, 255) : 0;
-      const q: ConvQuant = {
-        inputOffset: kind === 'int16' ? 0 : -int(qmin, qmax),
-        filterOffset,
-        outputOffset: kind === 'int16' ? 0 : int(qmin, qmax),
-        multipliers: Int32Array.from({ length: s.outC }, () => int(1073741824, 2147483647)),
-        shifts: Int32Array.from({ length: s.outC }, () => int(-14, 1)),
-        actMin: k % 2 ? qmin : int(qmin, 0),
-        actMax: qmax,
-      };
-      const bias = k % 5 === 0 ? null : Float64Array.from({ length: s.outC }, () => int(-(2 ** 20), 2 ** 20));
+      const { q, bias } = randomConvRequant(int, kind, s.outC, filterOffset, k);
       const weights = Float32Array.from(raw, (w) => w + filterOffset);
       const shifted = Array.from(input, (x) => x + q.inputOffset);
       const want = refWalk(s, shifted, weights, (acc, oc) => {

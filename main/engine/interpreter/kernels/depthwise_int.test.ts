@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { multiplyByQuantizedMultiplier } from '../../quant/math';
-import type { ConvQuant } from './common/conv';
+import { intArray, intRange, randomConvRequant } from '../../../../test/support/int-conv-case';
 import { depthwiseIntScratch, depthwiseQuant, type DepthwiseShape } from './depthwise_conv_2d';
 
 let seed = 271828;
@@ -44,26 +44,16 @@ describe('integer DEPTHWISE_CONV_2D equals the per-output reference', () => {
         outW: int(1, 6),
         depthMultiplier: dm,
       };
-      const [qmin, qmax] = kind === 'int8' ? [-128, 127] : kind === 'uint8' ? [0, 255] : [-32768, 32767];
+      const [qmin, qmax] = intRange(kind);
       const n = s.batches * s.inH * s.inW * s.inC;
-      const input =
-        kind === 'int8' ? new Int8Array(n) : kind === 'uint8' ? new Uint8Array(n) : new Int16Array(n);
+      const input = intArray(kind, n);
       for (let i = 0; i < n; i++) input[i] = int(qmin, qmax);
       const filterOffset = kind === 'uint8' ? -int(0, 255) : 0;
       const raw = Array.from({ length: s.kH * s.kW * s.outC }, () =>
         kind === 'uint8' ? int(0, 255) : int(-127, 127),
       );
-      const q: ConvQuant = {
-        inputOffset: kind === 'int16' ? 0 : -int(qmin, qmax),
-        filterOffset,
-        outputOffset: kind === 'int16' ? 0 : int(qmin, qmax),
-        multipliers: Int32Array.from({ length: s.outC }, () => int(1073741824, 2147483647)),
-        shifts: Int32Array.from({ length: s.outC }, () => int(-14, 1)),
-        actMin: k % 2 ? qmin : int(qmin, 0),
-        actMax: qmax,
-      };
+      const { q, bias } = randomConvRequant(int, kind, s.outC, filterOffset, k);
       const int64 = kind === 'int16';
-      const bias = k % 5 === 0 ? null : Float64Array.from({ length: s.outC }, () => int(-(2 ** 20), 2 ** 20));
       const want: number[] = [];
       for (let b = 0; b < s.batches; b++)
         for (let oy = 0; oy < s.outH; oy++)

@@ -16,7 +16,7 @@ export const kernel: Kernel = {
     const depth = input.shape[input.shape.length - 1];
     const outer = depth === 0 ? 0 : numElements(input.shape) / depth;
     const beta: number = ctx.options?.beta ?? 1;
-    if (input.dtype !== 'float32') return prepareSoftmaxQuantized(ctx, input, out, beta, outer, depth);
+    if (input.dtype !== 'float32') return prepareSoftmaxQuantized(ctx, { input, out, beta, outer, depth });
     if (out.dtype !== 'float32') ctx.unsupported(`float input with ${out.dtype} output`);
     return () => {
       const x = input.data as Float32Array;

@@ -26,8 +26,14 @@ export function sameDtypeElementwise(ctx: OpContext): { input: RtTensor; output:
   return { input, output };
 }
 
+/** One scale and zero point (a per-tensor quantized tensor). */
+export interface PerTensorQuant {
+  scale: number;
+  zeroPoint: number;
+}
+
 /** Per-tensor scale and zero point; refuses missing or per-channel parameters. */
-export function perTensor(ctx: OpContext, t: RtTensor, what: string): { scale: number; zeroPoint: number } {
+export function perTensor(ctx: OpContext, t: RtTensor, what: string): PerTensorQuant {
   if (!t.quant) ctx.unsupported(`${what} (${t.dtype}) has no quantization parameters`);
   if (t.quant.scale.length !== 1)
     ctx.unsupported(`${what} is per-channel quantized; only per-tensor is supported here`);
@@ -43,11 +49,7 @@ export function fusedActivation(ctx: OpContext): number {
   return a;
 }
 
-export function quantActivationRange(
-  act: number,
-  out: RtTensor,
-  q: { scale: number; zeroPoint: number },
-): [number, number] {
+export function quantActivationRange(act: number, out: RtTensor, q: PerTensorQuant): [number, number] {
   return activationRangeQuantized(act, q.scale, q.zeroPoint, out.dtype as QDType);
 }
 

@@ -13,6 +13,7 @@
  * reference's; the rest is float math within the float tolerance.
  */
 import { roundAwayFromZero } from '../../../quant/math';
+import { minMaxOf } from '../../../tensor/min-max';
 import { perTensor } from './kernel-util';
 import type { OpContext } from '../../types';
 import { floatActivation, sigmoid } from './lstm-float';
@@ -29,13 +30,7 @@ export interface QuantizedVector {
 
 /** tensor_utils::SymmetricQuantizeFloats on one row. */
 export function symmetricQuantize(v: ArrayLike<number>, off: number, n: number, out: QuantizedVector): void {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const x = v[off + i];
-    if (x < lo) lo = x;
-    if (x > hi) hi = x;
-  }
+  const { min: lo, max: hi } = minMaxOf(v, off, off + n);
   const range = Math.max(Math.abs(lo), Math.abs(hi));
   out.zeroPoint = 0;
   if (range === 0 || n === 0) {
@@ -53,13 +48,7 @@ export function symmetricQuantize(v: ArrayLike<number>, off: number, n: number, 
 
 /** tensor_utils::AsymmetricQuantizeFloats on one row. */
 export function asymmetricQuantize(v: ArrayLike<number>, off: number, n: number, out: QuantizedVector): void {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const x = v[off + i];
-    if (x < lo) lo = x;
-    if (x > hi) hi = x;
-  }
+  const { min: lo, max: hi } = minMaxOf(v, off, off + n);
   const rmin = Math.min(0, lo);
   const rmax = Math.max(0, hi);
   if (rmin === rmax) {

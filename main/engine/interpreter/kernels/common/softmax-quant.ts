@@ -23,7 +23,7 @@ import {
 import { expOnNegativeValues, srMulByPOT } from '../../../quant/fixedpoint';
 import { calculateInputRadius, getReciprocal } from '../../../quant/softmax-math';
 import { lutLookupInt16, lutPopulateInt16 } from '../../../quant/lut';
-import { perTensor } from './kernel-util';
+import { perTensor, type PerTensorQuant } from './kernel-util';
 import type { EvalFn, OpContext, RtTensor } from '../../types';
 
 const SCALED_DIFF_INT_BITS = 5;
@@ -38,18 +38,20 @@ const OUTPUT_SPEC: Record<
   int16: { zeroPoint: -32768, scale: 1 / 65536, bits: 16, min: -32768, max: 32767 },
 };
 
-export function prepareSoftmaxQuantized(
-  ctx: OpContext,
-  input: RtTensor,
-  out: RtTensor,
-  beta: number,
-  outer: number,
-  depth: number,
-): EvalFn {
+/** SOFTMAX's operands: `outer` rows of `depth` values, exponent scaled by beta. */
+export interface SoftmaxRows {
+  input: RtTensor;
+  out: RtTensor;
+  beta: number;
+  outer: number;
+  depth: number;
+}
+
+export function prepareSoftmaxQuantized(ctx: OpContext, rows: SoftmaxRows): EvalFn {
+  const { input, out, beta, outer, depth } = rows;
   const qi = perTensor(ctx, input, 'input');
   const qo = perTensor(ctx, out, 'output');
-  if (input.dtype === 'int16')
-    return prepareInt16(ctx, input, out, beta, outer, depth, qi.scale, qi.zeroPoint, qo);
+  if (input.dtype === 'int16') return prepareInt16(ctx, rows, qi, qo);
   if (input.dtype !== 'int8' && input.dtype !== 'uint8') ctx.unsupported(`input dtype ${input.dtype}`);
   const spec = OUTPUT_SPEC[out.dtype];
   if (!spec || (out.dtype !== 'int16' && out.dtype !== input.dtype))
@@ -103,17 +105,9 @@ export function prepareSoftmaxQuantized(
   };
 }
 
-function prepareInt16(
-  ctx: OpContext,
-  input: RtTensor,
-  out: RtTensor,
-  beta: number,
-  outer: number,
-  depth: number,
-  inScale: number,
-  inZeroPoint: number,
-  qo: { scale: number; zeroPoint: number },
-): EvalFn {
+function prepareInt16(ctx: OpContext, rows: SoftmaxRows, qi: PerTensorQuant, qo: PerTensorQuant): EvalFn {
+  const { input, out, beta, outer, depth } = rows;
+  const { scale: inScale, zeroPoint: inZeroPoint } = qi;
   if (out.dtype !== 'int16') ctx.unsupported(`int16 input with ${out.dtype} output`);
   if (inZeroPoint !== 0 || qo.zeroPoint !== 0) ctx.unsupported('int16 softmax needs zero points 0');
   if (Math.abs(qo.scale - 1 / 32768) > 0.001 / 32768)
