@@ -4,7 +4,7 @@
 // float rounding), on random data with padding, strides and several channels.
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../../../test/support/random';
-import { runKernel } from '../../../../test/support/kernel-runner';
+import { quantParams, runKernel, type TensorSpec } from '../../../../test/support/kernel-runner';
 import { kernel as conv2d } from './conv_2d';
 import { kernel as depthwiseConv2d } from './depthwise_conv_2d';
 import { asymmetricQuantizeFloats, symmetricQuantizeFloats } from './common/hybrid';
@@ -41,6 +41,28 @@ function perChannelWeights(n: number, channels: number, axisStride: (i: number) 
   return { q, real, scales };
 }
 
+/** The weights as the hybrid kernel takes them (int8, symmetric scales along `axis`) or as their float twin. */
+function weightsSpec(
+  hybrid: boolean,
+  shape: number[],
+  w: { q: Int8Array; real: Float32Array },
+  scales: number[],
+  axis: number,
+): TensorSpec {
+  return hybrid
+    ? {
+        dtype: 'int8',
+        shape,
+        data: w.q,
+        quant: quantParams(
+          scales,
+          scales.map(() => 0),
+          axis,
+        ),
+      }
+    : { dtype: 'float32', shape, data: w.real };
+}
+
 describe('hybrid kernels vs float kernels on dequantized weights', () => {
   const input = randn(2 * 5 * 5 * 3, 2);
   const options = {
@@ -63,14 +85,7 @@ describe('hybrid kernels vs float kernels on dequantized weights', () => {
           options,
           inputs: [
             { dtype: 'float32', shape: [2, 5, 5, 3], data: input },
-            hybrid
-              ? {
-                  dtype: 'int8',
-                  shape: [4, 3, 3, 3],
-                  data: w.q,
-                  quant: { scale: scales, zeroPoint: scales.map(() => 0), axis: 0 },
-                }
-              : { dtype: 'float32', shape: [4, 3, 3, 3], data: w.real },
+            weightsSpec(hybrid, [4, 3, 3, 3], w, scales, 0),
             { dtype: 'float32', shape: [4], data: bias },
           ],
           outputs: [{ dtype: 'float32', shape: [] }],
@@ -95,14 +110,7 @@ describe('hybrid kernels vs float kernels on dequantized weights', () => {
         options: { ...options, depthMultiplier: 2 },
         inputs: [
           { dtype: 'float32', shape: [2, 5, 5, 3], data: input },
-          hybrid
-            ? {
-                dtype: 'int8',
-                shape: [1, 3, 3, 6],
-                data: w.q,
-                quant: { scale: w.scales, zeroPoint: w.scales.map(() => 0), axis: 3 },
-              }
-            : { dtype: 'float32', shape: [1, 3, 3, 6], data: w.real },
+          weightsSpec(hybrid, [1, 3, 3, 6], w, w.scales, 3),
           null,
         ],
         outputs: [{ dtype: 'float32', shape: [] }],

@@ -9,6 +9,7 @@ import { describe, it } from 'vitest';
 import { averagePoolFloat, averagePoolInt } from './average_pool_2d';
 import { maxPoolInt } from './max_pool_2d';
 import { forEachWindow, type PoolShape } from './common/pooling';
+import { intArray, intRange } from '../../../../test/support/int-conv-case';
 
 let seed = 8675309;
 const rnd = () => (seed = (seed * 1664525 + 1013904223) % 4294967296) / 4294967296;
@@ -33,9 +34,38 @@ function randomShape(): PoolShape {
 const size = (s: PoolShape) => s.batches * s.inH * s.inW * s.channels;
 const outSize = (s: PoolShape) => s.batches * s.outH * s.outW * s.channels;
 const kinds = ['int8', 'uint8', 'int16'] as const;
-const ranges = { int8: [-128, 127], uint8: [0, 255], int16: [-32768, 32767] } as const;
-const make = (kind: (typeof kinds)[number], n: number) =>
-  kind === 'int8' ? new Int8Array(n) : kind === 'uint8' ? new Uint8Array(n) : new Int16Array(n);
+
+/** Case k of an integer test: a random shape, kind k % 3, a random input and activation minimum. */
+function intCase(k: number) {
+  const s = randomShape();
+  const kind = kinds[k % 3];
+  const [qmin, qmax] = intRange(kind);
+  const input = intArray(kind, size(s));
+  for (let i = 0; i < input.length; i++) input[i] = int(qmin, qmax);
+  const lo = k % 2 ? qmin : int(qmin, 0);
+  return { s, kind, qmin, qmax, input, lo };
+}
+
+/** The sum and count of one clipped window's taps, in forEachWindow's (y, x) order. */
+function windowSum(
+  s: PoolShape,
+  input: ArrayLike<number>,
+  b: number,
+  y0: number,
+  y1: number,
+  x0: number,
+  x1: number,
+  c: number,
+) {
+  let sum = 0;
+  let count = 0;
+  for (let y = y0; y < y1; y++)
+    for (let x = x0; x < x1; x++) {
+      sum += input[((b * s.inH + y) * s.inW + x) * s.channels + c];
+      count++;
+    }
+  return { sum, count };
+}
 
 function sameBits(got: ArrayLike<number>, want: ArrayLike<number>, what: string) {
   for (let i = 0; i < want.length; i++)
@@ -46,14 +76,9 @@ function sameBits(got: ArrayLike<number>, want: ArrayLike<number>, what: string)
 describe('pooling loops equal the forEachWindow walk bit for bit', () => {
   it('MAX_POOL_2D integer', () => {
     for (let k = 0; k < 600; k++) {
-      const s = randomShape();
-      const kind = kinds[k % 3];
-      const [qmin, qmax] = ranges[kind];
-      const input = make(kind, size(s));
-      for (let i = 0; i < input.length; i++) input[i] = int(qmin, qmax);
-      const lo = k % 2 ? qmin : int(qmin, 0);
+      const { s, kind, qmin, qmax, input, lo } = intCase(k);
       const hi = k % 3 ? qmax : int(0, qmax);
-      const want = make(kind, outSize(s));
+      const want = intArray(kind, outSize(s));
       forEachWindow(s, (o, b, y0, y1, x0, x1, c) => {
         let m: number = qmin;
         for (let y = y0; y < y1; y++)
@@ -63,7 +88,7 @@ describe('pooling loops equal the forEachWindow walk bit for bit', () => {
           }
         want[o] = m < lo ? lo : m > hi ? hi : m;
       });
-      const got = make(kind, outSize(s));
+      const got = intArray(kind, outSize(s));
       maxPoolInt(s, input, got, qmin, lo, hi, new Int32Array(s.channels));
       sameBits(got, want, `case ${k} (${kind})`);
     }
@@ -71,22 +96,11 @@ describe('pooling loops equal the forEachWindow walk bit for bit', () => {
 
   it('AVERAGE_POOL_2D integer', () => {
     for (let k = 0; k < 600; k++) {
-      const s = randomShape();
-      const kind = kinds[k % 3];
-      const [qmin, qmax] = ranges[kind];
-      const input = make(kind, size(s));
-      for (let i = 0; i < input.length; i++) input[i] = int(qmin, qmax);
-      const lo = k % 2 ? qmin : int(qmin, 0);
+      const { s, kind, qmax, input, lo } = intCase(k);
       const unsigned = kind === 'uint8';
-      const want = make(kind, outSize(s));
+      const want = intArray(kind, outSize(s));
       forEachWindow(s, (o, b, y0, y1, x0, x1, c) => {
-        let sum = 0;
-        let count = 0;
-        for (let y = y0; y < y1; y++)
-          for (let x = x0; x < x1; x++) {
-            sum += input[((b * s.inH + y) * s.inW + x) * s.channels + c];
-            count++;
-          }
+        const { sum, count } = windowSum(s, input, b, y0, y1, x0, x1, c);
         let v = 0;
         if (count) {
           const half = Math.floor(count / 2);
@@ -94,7 +108,7 @@ describe('pooling loops equal the forEachWindow walk bit for bit', () => {
         }
         want[o] = v < lo ? lo : v > qmax ? qmax : v;
       });
-      const got = make(kind, outSize(s));
+      const got = intArray(kind, outSize(s));
       averagePoolInt(s, input, got, lo, qmax, unsigned, new Float64Array(s.channels));
       sameBits(got, want, `case ${k} (${kind})`);
     }
@@ -110,13 +124,7 @@ describe('pooling loops equal the forEachWindow walk bit for bit', () => {
       const [lo, hi] = k % 2 ? [0, 6] : [-Infinity, Infinity];
       const want = new Float32Array(outSize(s));
       forEachWindow(s, (o, b, y0, y1, x0, x1, c) => {
-        let sum = 0;
-        let count = 0;
-        for (let y = y0; y < y1; y++)
-          for (let x = x0; x < x1; x++) {
-            sum += input[((b * s.inH + y) * s.inW + x) * s.channels + c];
-            count++;
-          }
+        const { sum, count } = windowSum(s, input, b, y0, y1, x0, x1, c);
         const v = count ? Math.fround(sum) / count : 0;
         want[o] = v < lo ? lo : v > hi ? hi : v;
       });
