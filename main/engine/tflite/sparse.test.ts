@@ -13,6 +13,13 @@ import { mulberry32 as seededRandom } from '../../../test/support/random';
 
 const f32bytes = (v: number[]) => new Uint8Array(Float32Array.from(v).buffer);
 
+/** A SPARSE_CSR dimension with its segments and indices stored as int32 or uint8 vectors. */
+function csrDimension(vector: 'int32' | 'uint8', segments: number[], indices: number[]): DimensionMetadataT {
+  const type = vector === 'int32' ? SparseIndexVector.Int32Vector : SparseIndexVector.Uint8Vector;
+  const of = (v: number[]) => (vector === 'int32' ? new Int32VectorT(v) : new Uint8VectorT(v));
+  return new DimensionMetadataT(DimensionType.SPARSE_CSR, 0, type, of(segments), type, of(indices));
+}
+
 describe('encodeSparse', () => {
   it('writes the converter layout: DENSE rows, SPARSE_CSR columns, non-zeros in row-major order', () => {
     const dense = [0, 1, 0, 2, 0, 0, 0, 0, 3, 0, 4, 5];
@@ -59,14 +66,7 @@ describe('decodeSparse', () => {
       [0, 1],
       [
         new DimensionMetadataT(DimensionType.DENSE, 2),
-        new DimensionMetadataT(
-          DimensionType.SPARSE_CSR,
-          0,
-          SparseIndexVector.Int32Vector,
-          new Int32VectorT([0, 2, 3]),
-          SparseIndexVector.Int32Vector,
-          new Int32VectorT([0, 1, 1]),
-        ),
+        csrDimension('int32', [0, 2, 3], [0, 1, 1]),
         new DimensionMetadataT(DimensionType.DENSE, 2),
         new DimensionMetadataT(DimensionType.DENSE, 2),
       ],
@@ -81,17 +81,7 @@ describe('decodeSparse', () => {
     const p = new SparsityParametersT(
       [1, 0],
       [],
-      [
-        new DimensionMetadataT(DimensionType.DENSE, 2),
-        new DimensionMetadataT(
-          DimensionType.SPARSE_CSR,
-          0,
-          SparseIndexVector.Uint8Vector,
-          new Uint8VectorT([0, 1, 2]),
-          SparseIndexVector.Uint8Vector,
-          new Uint8VectorT([1, 0]),
-        ),
-      ],
+      [new DimensionMetadataT(DimensionType.DENSE, 2), csrDimension('uint8', [0, 1, 2], [1, 0])],
     );
     expect(Array.from(decodeSparse(p, new Uint8Array([7, 9]), [2, 2], 1))).toEqual([0, 9, 7, 0]);
   });

@@ -5,6 +5,16 @@ import { kernel, planStridedSlice, type StridedSliceSpec } from './strided_slice
 
 const iota = (n: number) => Array.from({ length: n }, (_, i) => i);
 
+/** STRIDED_SLICE's options with every mask off. */
+const NO_MASKS = {
+  beginMask: 0,
+  endMask: 0,
+  ellipsisMask: 0,
+  newAxisMask: 0,
+  shrinkAxisMask: 0,
+  offset: false,
+};
+
 function slice(
   shape: number[],
   begin: number[],
@@ -15,15 +25,7 @@ function slice(
   const n = shape.reduce((a, b) => a * b, 1);
   const r = runKernel(kernel, {
     op: 'STRIDED_SLICE',
-    options: {
-      beginMask: 0,
-      endMask: 0,
-      ellipsisMask: 0,
-      newAxisMask: 0,
-      shrinkAxisMask: 0,
-      offset: false,
-      ...options,
-    },
+    options: { ...NO_MASKS, ...options },
     inputs: [
       { dtype: 'float32', shape, data: iota(n) },
       { dtype: 'int32', shape: [begin.length], data: begin },
@@ -93,14 +95,7 @@ describe('STRIDED_SLICE', () => {
   });
 
   it('plan rejects zero stride and out-of-range shrink', () => {
-    const base = {
-      beginMask: 0,
-      endMask: 0,
-      ellipsisMask: 0,
-      newAxisMask: 0,
-      shrinkAxisMask: 0,
-      offset: false,
-    };
+    const base = NO_MASKS;
     expect(() => planStridedSlice([4], { ...base, begin: [0], end: [4], strides: [0] })).toThrow(/zero/);
     expect(() =>
       planStridedSlice([4], { ...base, begin: [4], end: [5], strides: [1], shrinkAxisMask: 1 }),
