@@ -79,6 +79,24 @@ const shellRules = SHELLS.map((shell) => ({
   },
 }));
 
+/**
+ * The layers below the contract and what each may not import (everything above it). Devices sit
+ * beside the engine and may use main/files; main/files may use only the engine.
+ */
+const LOWER_LAYERS = {
+  engine: ['contract', 'files', 'devices', 'jobs', 'services', 'cli', 'host', 'app'],
+  files: ['contract', 'devices', 'jobs', 'services', 'cli', 'host', 'app'],
+  devices: ['contract', 'jobs', 'services', 'cli', 'host', 'app'],
+};
+
+const lowerLayerRules = Object.entries(LOWER_LAYERS).map(([layer, above]) => ({
+  name: `${layer}-above`,
+  comment: `main/${layer} may not import ${above.join(', ')}, the Electron entry or the UI.`,
+  severity: 'error',
+  from: { path: `^main/${layer}/` },
+  to: { path: `^(main/(${above.join('|')}|index\\.ts)|preload|renderer)(/|$)` },
+}));
+
 module.exports = {
   forbidden: [
     {
@@ -98,30 +116,8 @@ module.exports = {
       from: { path: '^main/contract/' },
       to: { circular: true },
     },
-    {
-      name: 'engine-above',
-      comment: 'main/engine imports nothing above it (contract, files, devices, jobs, services, shells, UI).',
-      severity: 'error',
-      from: { path: '^main/engine/' },
-      to: {
-        path: '^(main/(contract|files|devices|jobs|services|cli|host|app|index\\.ts)|preload|renderer)(/|$)',
-      },
-    },
+    ...lowerLayerRules,
     ...engineFloorRules,
-    {
-      name: 'files-above',
-      comment: 'main/files may import only the engine.',
-      severity: 'error',
-      from: { path: '^main/files/' },
-      to: { path: '^(main/(contract|devices|jobs|services|cli|host|app|index\\.ts)|preload|renderer)(/|$)' },
-    },
-    {
-      name: 'devices-above',
-      comment: 'main/devices may import the engine and main/files, nothing above.',
-      severity: 'error',
-      from: { path: '^main/devices/' },
-      to: { path: '^(main/(contract|jobs|services|cli|host|app|index\\.ts)|preload|renderer)(/|$)' },
-    },
     {
       name: 'contract-outside',
       comment: 'main/contract imports only engine types and zod.',

@@ -2,7 +2,10 @@
  * The kernel contract. Read this file first: it is the documentation for writing a kernel.
  *
  * A kernel is one file, `kernels/<op>.ts` (op name in snake case, e.g. `conv_2d.ts`), exporting
- * a `Kernel`. Like TFLite Micro it separates:
+ * `const kernel: Kernel`, registered by one line in `kernels/index.ts`. Helpers shared by several
+ * kernels, and the parts of a kernel split off by size, live in `kernels/common/` (kebab-case
+ * names, e.g. `common/conv.ts`, `common/lstm-float.ts`); tests sit beside what they test, test
+ * helpers (KernelRunner) in test/support. Like TFLite Micro a kernel separates:
  *   - prepare(ctx): runs once, before anything executes. Checks dtypes, shapes, options and
  *     quantization parameters (throwing via ctx.unsupported / ctx.invalid), sets every output's
  *     shape, precomputes quantized multipliers, lookup tables and scratch buffers, and returns
