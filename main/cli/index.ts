@@ -1,4 +1,5 @@
 import { LowbitError } from '../engine/errors';
+import { messageWithFlag } from './option-flags';
 import type { CliContext } from './command';
 import { UsageError } from './command';
 import { commands } from './registry';
@@ -102,10 +103,10 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (e instanceof LowbitError) {
       if (e.code === 'INVALID_ARGUMENT') {
-        process.stderr.write(`lowbit ${name}: ${e.message}\n`);
+        process.stderr.write(`lowbit ${name}: ${messageWithFlag(e)}\n`);
         return EXIT.usage;
       }
-      process.stderr.write(`lowbit ${name}: error [${e.code}]: ${e.message}\n`);
+      process.stderr.write(`lowbit ${name}: error [${e.code}]: ${messageWithFlag(e)}\n`);
       return BAD_INPUT.has(e.code) ? EXIT.badInput : EXIT.internal;
     }
     process.stderr.write(`lowbit ${name}: internal error: ${(e as Error)?.stack ?? String(e)}\n`);

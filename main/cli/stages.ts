@@ -5,7 +5,8 @@
 import type { CliContext } from './command';
 import type { SampleSet } from '../engine/datasets/samples';
 import { measureSize } from '../engine/evaluate/size';
-import { evaluateStages, type StageEvaluation, type StageResult } from '../engine/optimize/pipeline';
+import { evaluateStages, type StageEvaluation } from '../engine/evaluate/stages';
+import type { StageResult } from '../engine/optimize/pipeline';
 import { weightStats, type LayerStats } from '../engine/optimize/prune/index';
 import type { TflModel } from '../engine/tflite/model';
 import { writeTflite } from '../engine/tflite/writer';
@@ -15,7 +16,11 @@ export function stageOf(stage: string, model: TflModel, warnings: string[]): Sta
   return { stage, model, bytes, size: measureSize(bytes), layers: weightStats(model), warnings };
 }
 
-export function evaluate(stages: StageResult[], samples: SampleSet, ctx: CliContext): StageEvaluation[] {
+export function evaluate(
+  stages: StageResult[],
+  samples: SampleSet,
+  ctx: CliContext,
+): Promise<StageEvaluation[]> {
   return evaluateStages(stages, samples, {
     signal: ctx.signal,
     progress: (stage, d, t) => {

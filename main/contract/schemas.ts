@@ -3,7 +3,7 @@
  * these before doing anything (the renderer is not trusted more than a web page).
  */
 import { z } from 'zod';
-import type { ArgsOf, Method } from './types';
+import type { ArgsOf, Method, OptimizeTechnique } from './types';
 
 const id = z.string().min(1).max(128);
 const empty = z.object({}).strict();
@@ -25,7 +25,8 @@ const flashParams = z
 const optimizeParams = z
   .object({
     modelId: id,
-    technique: z.enum(['float16', 'dynamic', 'int8', 'int16x8']),
+    // A short id here; the service checks it against the technique registry (the one list).
+    technique: z.custom<OptimizeTechnique>((v) => typeof v === 'string' && /^[a-z0-9-]{1,64}$/.test(v)),
     calibrationDatasetId: id.optional(),
     calibrationSamples: z.number().int().min(1).max(100_000).optional(),
     evaluationDatasetId: id.optional(),

@@ -104,8 +104,9 @@ export interface JobProgress {
   total: number;
 }
 
+/** How a job ended: on success, the result its kind promises (JobResults). */
 export type JobFinished =
-  | { jobId: string; kind: JobKind; status: 'succeeded'; result: unknown }
+  | { [K in JobKind]: { jobId: string; kind: K; status: 'succeeded'; result: JobResults[K] } }[JobKind]
   | { jobId: string; kind: JobKind; status: 'failed' | 'cancelled'; error: ErrorInfo };
 
 // ---------------------------------------------------------------- methods

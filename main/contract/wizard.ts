@@ -6,10 +6,18 @@ import type { Plan } from '../engine/advisor/types';
 import type { PreprocessSpec } from '../engine/datasets/preprocess';
 import type { DeployMethod, FlashFamilyId } from '../engine/deploy/device-types';
 import type { FitReport } from '../engine/deploy/fit';
+import type { TechniqueTrial, TrialSettings } from '../engine/evaluate/technique-trial';
 import type { ModelHandle } from './types';
 
 export type WizardPlan = Plan;
-export type { Blocked, Effect, FitCheck, PlanOption, Step as PlanStep } from '../engine/advisor/types';
+export type {
+  Blocked,
+  Effect,
+  FitCheck,
+  OptimizeStep,
+  PlanOption,
+  Step as PlanStep,
+} from '../engine/advisor/types';
 
 export interface DatasetHandle {
   id: string;
@@ -97,74 +105,30 @@ export interface BoardInfo {
 
 export type { Figure as FootprintFigure, BoardFit as BoardFitInfo, FitReport } from '../engine/deploy/fit';
 
-export type OptimizeTechnique = 'float16' | 'dynamic' | 'int8' | 'int16x8';
+export type { TechniqueId as OptimizeTechnique } from '../engine/optimize/techniques/registry';
+export type {
+  ComparisonRowSummary as ComparisonRowInfo,
+  ComparisonSummary as ComparisonInfo,
+} from '../engine/evaluate/report';
+export type { DebugLayerSummary as DebugLayerInfo } from '../engine/optimize/debug-summary';
 
-export interface OptimizeParams {
+/**
+ * Starts an optimization of an open model: the engine's trial settings, with the model and the
+ * datasets named by their handles' ids.
+ */
+export interface OptimizeParams extends TrialSettings {
   /** The float model to optimize. */
   modelId: string;
-  technique: OptimizeTechnique;
-  /** Representative sample for int8 / 16x8 calibration (required for those). */
+  /** Representative sample for the techniques that calibrate (required for those). */
   calibrationDatasetId?: string;
-  /** At most this many calibration samples (default 500). */
-  calibrationSamples?: number;
   /** Data to compare the models on; labelled data gives accuracy, any data gives agreement. */
   evaluationDatasetId?: string;
-  /** At most this many evaluation samples (default all). */
-  evaluationSamples?: number;
-  io?: 'float' | 'int8' | 'uint8' | 'int16';
-  /** Keep-float rules, as the CLI's --keep-float: an op name (CONV_2D) or tensor:<pattern>. */
-  keepFloat?: string[];
-  calibrationMethod?: 'minmax' | 'moving-average' | 'percentile' | 'mse';
   /** Board to check the produced model against (microcontroller target). */
   board?: string;
 }
 
-export interface ComparisonRowInfo {
-  technique: string;
-  bytes: number;
-  gzipBytes: number;
-  sizeRatio: number;
-  gzipRatio: number;
-  /** Top-1 accuracy 0..1 on labelled data, else null. */
-  accuracy: number | null;
-  /** Accuracy change against float32 in percentage points. */
-  accuracyDeltaPts: number | null;
-  /** Fraction of samples where the top-1 class matches float32's. */
-  agreement: number | null;
-  sqnrDb: number | null;
-  latencyMs: number;
-  speedup: number;
-  arenaBytes: number;
-}
-
-export interface ComparisonInfo {
-  title: string;
-  dataset: string;
-  samples: number;
-  rows: ComparisonRowInfo[];
-}
-
-export interface DebugLayerInfo {
-  name: string;
-  op: string;
-  opIndex: number;
-  dtype: string;
-  sqnrDb: number | null;
-  cosine: number;
-  maxAbsError: number;
-  flagged: boolean;
-  remedy: string | null;
-}
-
-export interface OptimizeResult {
-  /** The produced model, registered like an opened one (inspect, save, bytes). */
+/** The engine's trial, with the produced model registered like an opened one (inspect, save, bytes). */
+export type OptimizeResult = Omit<TechniqueTrial, 'model' | 'bytes'> & {
   model: ModelHandle;
-  technique: OptimizeTechnique;
-  /** Against the float model; without data, latency and agreement come from synthetic inputs (see `dataset`). */
-  comparison: ComparisonInfo;
-  /** Per-layer quantization debugger (int8 / 16x8 with data), worst SQNR first. */
-  layers: DebugLayerInfo[] | null;
-  warnings: string[];
   fit: FitReport | null;
-  seconds: number;
-}
+};

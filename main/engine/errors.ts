@@ -23,12 +23,24 @@ export type ErrorCode =
   | 'DEVICE'
   | 'INTERNAL';
 
+export interface LowbitErrorOptions {
+  cause?: unknown;
+  /**
+   * The caller's option the error is about, by its engine name ('strict', 'keepFloat', 'io',
+   * 'calibration'...). Engine messages say what is wrong in plain words; a shell that knows how
+   * the option is spelled there (a CLI flag, a form field) adds that spelling when it reports.
+   */
+  option?: string;
+}
+
 export class LowbitError extends Error {
   readonly code: ErrorCode;
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  readonly option?: string;
+  constructor(code: ErrorCode, message: string, options?: LowbitErrorOptions) {
+    super(message, options?.cause !== undefined ? { cause: options.cause } : undefined);
     this.code = code;
     this.name = new.target.name;
+    if (options?.option !== undefined) this.option = options.option;
   }
   toJSON(): { code: ErrorCode; message: string } {
     return { code: this.code, message: this.message };
@@ -58,8 +70,8 @@ export class ShapeMismatchError extends LowbitError {
 
 /** A caller passed a bad argument (CLI flag, IPC argument, option value). */
 export class InvalidArgumentError extends LowbitError {
-  constructor(message: string) {
-    super('INVALID_ARGUMENT', message);
+  constructor(message: string, options?: LowbitErrorOptions) {
+    super('INVALID_ARGUMENT', message, options);
   }
 }
 
@@ -72,15 +84,15 @@ export class CancelledError extends LowbitError {
 
 /** A dataset is empty, unreadable or does not match the model. */
 export class DatasetError extends LowbitError {
-  constructor(message: string) {
-    super('DATASET', message);
+  constructor(message: string, options?: LowbitErrorOptions) {
+    super('DATASET', message, options);
   }
 }
 
 /** Quantization could not be carried out (no calibration data, strict mode failure...). */
 export class QuantizationError extends LowbitError {
-  constructor(message: string) {
-    super('QUANTIZATION', message);
+  constructor(message: string, options?: LowbitErrorOptions) {
+    super('QUANTIZATION', message, options);
   }
 }
 

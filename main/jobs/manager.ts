@@ -5,22 +5,30 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
-import type { ErrorInfo, JobFinished, JobKind, JobProgress } from '../contract/types';
+import type { ErrorInfo, JobProgress } from '../contract/types';
+import type { WorkerJobKind, WorkerJobParams, WorkerJobResult } from './kinds';
 import type { FromWorker, ToWorker } from './protocol';
 
 /** How long a cancelled job may take to stop on its own before its thread is terminated. */
 const CANCEL_GRACE_MS = 2000;
 
+/** How a worker job ended, typed by its kind (the services turn it into the contract's JobFinished). */
+export type WorkerJobFinished<K extends WorkerJobKind = WorkerJobKind> = {
+  [Kind in K]:
+    | { jobId: string; kind: Kind; status: 'succeeded'; result: WorkerJobResult<Kind> }
+    | { jobId: string; kind: Kind; status: 'failed' | 'cancelled'; error: ErrorInfo };
+}[K];
+
 export interface JobEvents {
   progress(p: JobProgress): void;
-  finished(f: JobFinished): void;
+  finished(f: WorkerJobFinished): void;
 }
 
 interface Running {
   worker: Worker;
-  kind: JobKind;
   cancelled: boolean;
-  settle: (f: JobFinished) => void;
+  /** Settles the job as cancelled (after the grace period). */
+  cancelNow: () => void;
 }
 
 function workerUrl(): URL {
@@ -37,22 +45,23 @@ export class JobManager {
   constructor(private readonly events: JobEvents) {}
 
   /** Starts a job; resolves with its id at once. Completion arrives as a `finished` event. */
-  start(
-    kind: JobKind,
-    workerParams: unknown,
+  start<K extends WorkerJobKind>(
+    kind: K,
+    workerParams: WorkerJobParams<K>,
     transfer: ArrayBuffer[] = [],
-  ): { jobId: string; done: Promise<JobFinished> } {
+  ): { jobId: string; done: Promise<WorkerJobFinished<K>> } {
     const jobId = randomUUID();
     const worker = new Worker(workerUrl());
     let settled = false;
-    let resolveDone!: (f: JobFinished) => void;
-    const done = new Promise<JobFinished>((r) => (resolveDone = r));
-    const settle = (f: JobFinished) => {
+    let resolveDone!: (f: WorkerJobFinished<K>) => void;
+    const done = new Promise<WorkerJobFinished<K>>((r) => (resolveDone = r));
+    const settle = (f: WorkerJobFinished<K>) => {
       if (settled) return;
       settled = true;
       this.running.delete(jobId);
       void worker.terminate();
-      this.events.finished(f);
+      // A WorkerJobFinished<K> is one member of the union over all kinds (TS cannot see it for a generic K).
+      this.events.finished(f as WorkerJobFinished);
       resolveDone(f);
     };
     const fail = (error: ErrorInfo) => {
@@ -62,16 +71,33 @@ export class JobManager {
         kind,
         status,
         error: status === 'cancelled' ? { code: 'CANCELLED', message: 'cancelled' } : error,
-      });
+      } as WorkerJobFinished<K>);
     };
-    const entry: Running = { worker, kind, cancelled: false, settle };
+    const entry: Running = {
+      worker,
+      cancelled: false,
+      cancelNow: () =>
+        settle({
+          jobId,
+          kind,
+          status: 'cancelled',
+          error: { code: 'CANCELLED', message: 'cancelled' },
+        } as WorkerJobFinished<K>),
+    };
     this.running.set(jobId, entry);
     worker.on('message', (m: FromWorker) => {
       if (m.type === 'progress')
         this.events.progress({ jobId, stage: m.stage, done: m.done, total: m.total });
       else if (m.type === 'done') {
         if (entry.cancelled) fail({ code: 'CANCELLED', message: 'cancelled' });
-        else settle({ jobId, kind, status: 'succeeded', result: m.result });
+        // The worker ran this kind's job; its result crossed the thread boundary by structured clone.
+        else
+          settle({
+            jobId,
+            kind,
+            status: 'succeeded',
+            result: m.result as WorkerJobResult<K>,
+          } as WorkerJobFinished<K>);
       } else fail(m.error);
     });
     worker.on('error', (e) => fail({ code: 'INTERNAL', message: e.message }));
@@ -87,16 +113,7 @@ export class JobManager {
     if (!r) return false;
     r.cancelled = true;
     r.worker.postMessage({ type: 'cancel' } satisfies ToWorker);
-    setTimeout(
-      () =>
-        r.settle({
-          jobId,
-          kind: r.kind,
-          status: 'cancelled',
-          error: { code: 'CANCELLED', message: 'cancelled' },
-        }),
-      CANCEL_GRACE_MS,
-    ).unref();
+    setTimeout(r.cancelNow, CANCEL_GRACE_MS).unref();
     return true;
   }
 

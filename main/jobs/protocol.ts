@@ -1,6 +1,7 @@
-/** Messages between the JobManager (parent) and a job worker thread. */
+/** Messages between the JobManager (parent) and a job worker thread, and what a job function is. */
 import type { ErrorInfo } from '../contract/types';
 
+/** `params` crosses the thread boundary by structured clone: the worker trusts the manager's types. */
 export type ToWorker = { type: 'start'; kind: string; params: unknown } | { type: 'cancel' };
 
 export type FromWorker =
@@ -14,4 +15,4 @@ export interface JobContext {
   signal: AbortSignal;
 }
 
-export type JobFn = (params: any, ctx: JobContext) => Promise<unknown>;
+export type JobFn<Params, Result> = (params: Params, ctx: JobContext) => Promise<Result>;

@@ -1,8 +1,8 @@
 /** Entry of a job worker thread: runs one job, posting progress, then the result or the error. */
 import { parentPort } from 'node:worker_threads';
 import { toErrorInfo } from '../engine/errors';
-import { jobKinds } from './kinds';
-import type { FromWorker, ToWorker } from './protocol';
+import { isWorkerJobKind, jobKinds } from './kinds';
+import type { FromWorker, JobFn, ToWorker } from './protocol';
 
 const port = parentPort;
 if (!port) throw new Error('main/jobs/worker.ts must run in a worker thread');
@@ -14,10 +14,11 @@ port.on('message', async (msg: ToWorker) => {
     abort.abort();
     return;
   }
-  const fn = jobKinds[msg.kind];
   try {
-    if (!fn) throw new Error(`unknown job kind ${msg.kind}`);
-    const result = await fn(msg.params, {
+    if (!isWorkerJobKind(msg.kind)) throw new Error(`unknown job kind ${msg.kind}`);
+    // The manager typed the params for this kind (JobManager.start); the clone keeps their shape.
+    const run = jobKinds[msg.kind] as JobFn<unknown, unknown>;
+    const result = await run(msg.params, {
       signal: abort.signal,
       progress: (stage, done, total) => post({ type: 'progress', stage, done, total }),
     });

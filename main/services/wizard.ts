@@ -19,8 +19,10 @@ import { InvalidArgumentError } from '../engine/errors';
 import { inspectModel } from '../engine/tflite/inspect';
 import type { TflModel } from '../engine/tflite/model';
 import { writeFileAtomic } from '../files/read-write';
-import type { JobManager } from '../jobs/manager';
-import { fitReport, type OptimizeJobParams, type OptimizeJobResult } from '../jobs/kinds/optimize';
+import type { JobManager, WorkerJobFinished } from '../jobs/manager';
+import type { OptimizeJobParams } from '../jobs/kinds/optimize';
+import { fitReport } from '../engine/deploy/fit-report';
+import { techniqueById } from '../engine/optimize/index';
 import { DatasetStore } from './datasets';
 
 export interface WizardHost {
@@ -50,8 +52,8 @@ type WizardImpl = { [M in WizardMethod]: (args: ArgsOf<M>) => Promise<ResultOf<M
 export interface Wizard {
   impl: WizardImpl;
   startOptimize(params: ArgsOf<'jobs.start'> & { kind: 'optimize.run' }): { jobId: string };
-  /** Turns a finished optimize job's raw result into the contract's (registering the model). */
-  finish(f: JobFinished): JobFinished;
+  /** Turns a finished worker job into the contract's (an optimize job's model is registered here). */
+  finish(f: WorkerJobFinished): JobFinished;
 }
 
 export function createWizard(host: WizardHost): Wizard {
@@ -151,6 +153,7 @@ export function createWizard(host: WizardHost): Wizard {
   return {
     impl,
     startOptimize({ params: p }) {
+      techniqueById(p.technique); // the contract checks the shape only; the registry knows the ids
       const src = host.getModel(p.modelId);
       const spec = (id?: string) => {
         if (!id) return undefined;
@@ -164,17 +167,12 @@ export function createWizard(host: WizardHost): Wizard {
       if (p.board && !boardById(p.board))
         throw new InvalidArgumentError(`unknown board ${p.board}: see boards.list`);
       const floatBytes = src.bytes.slice();
+      const { modelId: _modelId, calibrationDatasetId, evaluationDatasetId, ...settings } = p;
       const params: OptimizeJobParams = {
+        ...settings,
         floatBytes,
-        technique: p.technique,
-        calibration: spec(p.calibrationDatasetId),
-        calibrationSamples: p.calibrationSamples,
-        evaluation: spec(p.evaluationDatasetId),
-        evaluationSamples: p.evaluationSamples,
-        io: p.io,
-        keepFloat: p.keepFloat,
-        calibrationMethod: p.calibrationMethod,
-        board: p.board,
+        calibration: spec(calibrationDatasetId),
+        evaluation: spec(evaluationDatasetId),
       };
       const { jobId } = host.jobs.start('optimize.run', params, [floatBytes.buffer as ArrayBuffer]);
       const stem = src.handle.name.replace(/\.tflite$/i, '');
@@ -183,12 +181,12 @@ export function createWizard(host: WizardHost): Wizard {
     },
     finish(f) {
       const job = pending.get(f.jobId);
-      if (!job) return f;
       pending.delete(f.jobId);
-      if (f.status !== 'succeeded') return f;
-      const raw = f.result as OptimizeJobResult;
+      if (f.kind !== 'optimize.run' || f.status !== 'succeeded') return f;
+      const raw = f.result;
+      const name = job?.name ?? `optimized_${raw.technique}.tflite`;
       try {
-        const model = host.registerModel(job.name, null, raw.bytes);
+        const model = host.registerModel(name, null, raw.bytes);
         const { bytes: _bytes, ...rest } = raw;
         const result: OptimizeResult = { ...rest, model };
         return { ...f, result };

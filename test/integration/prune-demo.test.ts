@@ -10,7 +10,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCalibration, loadEvalSet } from '../../main/cli/load-data';
-import { evaluateStages, parsePipeline, runPipeline } from '../../main/engine/optimize/pipeline';
+import { evaluateStages } from '../../main/engine/evaluate/stages';
+import { parsePipeline, runPipeline } from '../../main/engine/optimize/pipeline';
 import { readTflite } from '../../main/engine/tflite/reader';
 import { ROOT } from '../support/shared';
 
@@ -28,7 +29,7 @@ describe.skipIf(!present)('demo model fashion_cnn: prune / cluster / int8', () =
     const floatGzip = a[0].size.gzipBytes;
     const ratioA = a[2].size.gzipBytes / floatGzip;
     const ratioB = b[3].size.gzipBytes / floatGzip;
-    const ev = evaluateStages([a[0], a[2], b[3]], samples);
+    const ev = await evaluateStages([a[0], a[2], b[3]], samples);
     const acc = ev.map((e) => e.accuracy!.top1);
     console.log(
       `fashion_cnn (${samples.length} t10k samples): float gzip ${floatGzip} B, acc ${acc[0].toFixed(4)}; ` +

@@ -59,7 +59,7 @@ The input is never overwritten; the output is written atomically.`,
     });
     const stages = [stageOf('input', model, []), stageOf(`cluster:${clusters}`, r.model, r.warnings)];
     writeFileAtomic(v.out, stages[1].bytes, [file]);
-    const evals = samples ? evaluate(stages, samples, ctx) : null;
+    const evals = samples ? await evaluate(stages, samples, ctx) : null;
     const report = {
       model: file,
       out: v.out,

@@ -3,6 +3,7 @@ import { parse } from '../args';
 import { JSON_FLAG, REPORT_FLAG } from '../options';
 import { compareTechniques } from '../../engine/evaluate/compare';
 import { toJson } from '../../engine/evaluate/report';
+import { TECHNIQUE_IDS } from '../../engine/optimize/index';
 import { openDataset } from '../../files/dataset-open';
 import { assetPath } from '../../files/assets';
 import { openModelFile } from '../../files/model-file';
@@ -43,9 +44,10 @@ technique, size, ratio, accuracy, delta, agreement, latency, speed-up, arena.
       floatBytes,
       calibration: calibrationSamples(calib, calib.length),
       test: asSampleSet(test),
-      techniques: ['float16', 'dynamic', 'int8', 'int16x8'],
+      techniques: TECHNIQUE_IDS,
       signal: ctx.signal,
-      progress: (stage, d, t) => ctx.progress(stage, d, t),
+      onProgress: (p) =>
+        ctx.progress(`${p.step === 'make' ? 'quantizing' : 'evaluating'} ${p.label}`, p.done, p.total),
     });
     if (values.report)
       for (const p of writeReportFiles(values.report, report, [modelFile])) ctx.log(`wrote ${p}`);

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { UsageError, type CliCommand } from '../command';
 import { parse } from '../args';
-import { evaluateModel } from '../../engine/evaluate/evaluate';
-import { buildComparison, toJson, type ReportRow } from '../../engine/evaluate/report';
+import { compareModels } from '../../engine/evaluate/compare';
+import { buildComparison, toJson } from '../../engine/evaluate/report';
 import { DatasetError, ShapeMismatchError } from '../../engine/errors';
 import { openDataset } from '../../files/dataset-open';
 import type { IdxSplit } from '../../files/idx-files';
@@ -70,20 +70,15 @@ top-1 and output SQNR, size and gzip size, median invoke() latency, planned aren
     }
     const samples = asSampleSet(ds, limit);
     ctx.log(`dataset ${values.dataset}: ${samples.length} samples`);
-    const rows: ReportRow[] = [];
-    let reference: Float32Array[][] | undefined;
-    for (const [k, m] of loaded.entries()) {
-      const label = path.basename(m.file);
-      const e = evaluateModel(m.model, m.bytes, samples, {
-        keepOutputs: k === 0,
-        reference,
-        latencyRuns: runs,
-        signal: ctx.signal,
-        progress: (d, t) => ctx.progress(`evaluating ${label}`, d, t),
-      });
-      if (k === 0) reference = e.outputs;
-      rows.push({ technique: label, file: m.file, evaluation: { ...e, outputs: undefined } });
-    }
+    const [baseline, ...others] = loaded.map((m) => ({ ...m, label: path.basename(m.file) }));
+    const { rows } = await compareModels({
+      baseline: baseline!,
+      candidates: others.map((m) => ({ label: m.label, file: m.file, make: () => m })),
+      test: samples,
+      latencyRuns: runs,
+      signal: ctx.signal,
+      onProgress: (p) => ctx.progress(`evaluating ${p.label}`, p.done, p.total),
+    });
     const report = buildComparison('Evaluation', `${values.dataset} (${samples.length} samples)`, rows);
     if (values.report) for (const p of writeReportFiles(values.report, report, files)) ctx.log(`wrote ${p}`);
     ctx.out(values.json ? toJson(report) : formatComparison(report));

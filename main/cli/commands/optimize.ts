@@ -2,6 +2,7 @@ import { UsageError, type CliCommand } from '../command';
 import { parse } from '../args';
 import { CENTROID_INITS, type CentroidInit } from '../../engine/optimize/cluster/index';
 import { parsePipeline, runPipeline } from '../../engine/optimize/pipeline';
+import { needsCalibration, TECHNIQUE_IDS, TECHNIQUES } from '../../engine/optimize/index';
 import type { PruneSchedule, PruneStructure } from '../../engine/optimize/prune/index';
 import { writeFileAtomic } from '../../files/read-write';
 import { openModelFile } from '../../files/model-file';
@@ -9,13 +10,17 @@ import { loadCalibration, loadEvalSet } from '../load-data';
 import { CALIBRATION_FLAG, choice, EVALUATION_DATA_FLAGS, intOption, JSON_FLAG, OUT_FLAG } from '../options';
 import { evaluate, formatLayers, formatRows, jsonNumbers, row } from '../stages';
 
+const calibrated = TECHNIQUES.filter((t) => t.needs === 'calibration-sample')
+  .map((t) => t.id)
+  .join(' / ');
+
 export const command: CliCommand = {
   name: 'optimize',
   summary: 'Chain prune → cluster → quantize, measuring every stage (bytes, gzip, sparsity, accuracy)',
   usage: `usage: lowbit optimize MODEL --pipeline prune:0.5,cluster:16,quantize:int8 --out OUT [options] [--json]
 
-  --pipeline SPEC       stages in order prune:S, cluster:N, quantize:float16|dynamic|int8|int16x8
-  --calibration PATH    representative data for int8 / int16x8 (IDX dirs: the calibration split)
+  --pipeline SPEC       stages in order prune:S, cluster:N, quantize:${TECHNIQUE_IDS.join('|')}
+  --calibration PATH    representative data for ${calibrated} (IDX dirs: the calibration split)
   --data PATH           evaluate every stage on this dataset (accuracy, agreement with the input)
   --limit N             evaluate on the first N samples only
   --schedule, --structure, --min-weights   as for lowbit prune
@@ -49,11 +54,9 @@ scales with at most N codes per channel.`,
     if (!v.out) throw new UsageError('--out OUT is required');
     const stagesSpec = parsePipeline(v.pipeline);
     const { tflite: model } = openModelFile(file);
-    const needsCalibration = stagesSpec.some(
-      (s) => s.kind === 'quantize' && (s.technique === 'int8' || s.technique === 'int16x8'),
-    );
-    if (needsCalibration && !v.calibration)
-      throw new UsageError('int8 / int16x8 quantization needs --calibration PATH');
+    const calibrating = stagesSpec.some((s) => s.kind === 'quantize' && needsCalibration(s.technique));
+    if (calibrating && !v.calibration)
+      throw new UsageError(`${calibrated} quantization needs --calibration PATH`);
     const calibration = v.calibration ? loadCalibration(v.calibration, model) : undefined;
     const samples = v.data ? loadEvalSet(v.data, model, intOption(v.limit, '--limit')) : null;
     const stages = await runPipeline(model, stagesSpec, {
@@ -73,7 +76,7 @@ scales with at most N codes per channel.`,
     });
     const last = stages[stages.length - 1];
     writeFileAtomic(v.out, last.bytes, [file]);
-    const evals = samples ? evaluate(stages, samples, ctx) : null;
+    const evals = samples ? await evaluate(stages, samples, ctx) : null;
     const rows = stages.map((st, i) => row(st, evals?.[i] ?? null, stages[0]));
     if (v.json) ctx.out(JSON.stringify({ model: file, out: v.out, stages: rows }, jsonNumbers));
     else {

@@ -71,7 +71,7 @@ The input is never overwritten; the output is written atomically.`,
         const r = pruneModel(model, { ...base, sparsity: s });
         stages.push(stageOf(`prune:${s}`, r.model, r.warnings));
       }
-      const evals = samples ? evaluate(stages, samples, ctx) : null;
+      const evals = samples ? await evaluate(stages, samples, ctx) : null;
       const rows = stages.map((st, i) => row(st, evals?.[i] ?? null, stages[0]));
       if (v.json) ctx.out(JSON.stringify({ model: file, sweep: rows }, jsonNumbers));
       else ctx.out(formatRows(rows) + '\n');
@@ -82,7 +82,7 @@ The input is never overwritten; the output is written atomically.`,
     const r = pruneModel(model, { ...base, sparsity: fraction(v.sparsity, '--sparsity') });
     const stages = [stageOf('input', model, []), stageOf(`prune:${v.sparsity}`, r.model, r.warnings)];
     writeFileAtomic(v.out, stages[1].bytes, [file]);
-    const evals = samples ? evaluate(stages, samples, ctx) : null;
+    const evals = samples ? await evaluate(stages, samples, ctx) : null;
     const report = {
       model: file,
       out: v.out,

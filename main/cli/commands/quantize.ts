@@ -5,10 +5,13 @@ import {
   CALIBRATION_METHODS,
   parseKeepFloat,
   quantizeModel,
+  isTechniqueId,
+  needsCalibration,
+  TECHNIQUE_IDS,
   TECHNIQUES,
+  techniquesTaking,
   type CalibrationMethod,
   type ModelIo,
-  type Technique,
 } from '../../engine/optimize/index';
 import { writeTflite } from '../../engine/tflite/writer';
 import { writeFileAtomic } from '../../files/read-write';
@@ -16,16 +19,21 @@ import { openModelFile } from '../../files/model-file';
 import { loadRepresentativeData } from '../load-data';
 import { CALIBRATION_FLAG, JSON_FLAG, OUT_FLAG, PREPROCESS_FLAG, preprocessFlag } from '../options';
 
+const idsNeeding = (data: 'none' | 'calibration-sample') =>
+  TECHNIQUES.filter((t) => t.needs === data)
+    .map((t) => t.id)
+    .join(' and ');
+
 export const command: CliCommand = {
   name: 'quantize',
   summary: 'Quantize a float model: float16, dynamic range, full int8 or 16x8 (with calibration data)',
-  usage: `usage: lowbit quantize MODEL --technique float16|dynamic|int8|int16x8 --out OUT [options]
+  usage: `usage: lowbit quantize MODEL --technique ${TECHNIQUE_IDS.join('|')} --out OUT [options]
 
-Post-training quantization of a float32 .tflite model. float16 and dynamic need no data;
-int8 and int16x8 calibrate on representative samples run through Lowbit's interpreter.
+Post-training quantization of a float32 .tflite model. ${idsNeeding('none')} need no data;
+${idsNeeding('calibration-sample')} calibrate on representative samples run through Lowbit's interpreter.
 dynamic gives int8 weights to CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED and
 UNIDIRECTIONAL_SEQUENCE_LSTM (hybrid kernels); everything else stays float.
-  --technique T            float16 | dynamic | int8 | int16x8
+  --technique T            ${TECHNIQUE_IDS.join(' | ')}
   --out OUT                output .tflite (never the input; written atomically)
   --calibration PATH       .npy (N samples stacked, or one), raw float32 .bin, a folder of them,
                            IDX images (MNIST format, plain or .gz), .npz, CSV,
@@ -64,9 +72,9 @@ UNIDIRECTIONAL_SEQUENCE_LSTM (hybrid kernels); everything else stays float.
       { minPositionals: 1, maxPositionals: 1 },
     );
     const file = positionals[0]!;
-    const technique = values.technique as Technique | undefined;
-    if (!technique || !TECHNIQUES.includes(technique))
-      throw new UsageError(`--technique must be one of ${TECHNIQUES.join(', ')}`);
+    const technique = values.technique;
+    if (!technique || !isTechniqueId(technique))
+      throw new UsageError(`--technique must be one of ${TECHNIQUE_IDS.join(', ')}`);
     if (!values.out) throw new UsageError('--out OUT is required');
     const method = (values['calibration-method'] ?? 'minmax') as CalibrationMethod;
     if (!CALIBRATION_METHODS.includes(method))
@@ -84,9 +92,10 @@ UNIDIRECTIONAL_SEQUENCE_LSTM (hybrid kernels); everything else stays float.
     const minElements = values['min-elements'] !== undefined ? Number(values['min-elements']) : undefined;
     if (minElements !== undefined && !(Number.isInteger(minElements) && minElements >= 0))
       throw new UsageError('--min-elements must be a non-negative integer');
-    if (minElements !== undefined && technique !== 'dynamic')
-      throw new UsageError('--min-elements applies to --technique dynamic only');
-    const full = technique === 'int8' || technique === 'int16x8';
+    const takingMinElements = techniquesTaking('minElements');
+    if (minElements !== undefined && !takingMinElements.includes(technique))
+      throw new UsageError(`--min-elements applies to --technique ${takingMinElements.join(', ')} only`);
+    const full = needsCalibration(technique);
     if (full && !values.calibration && !values.strict)
       throw new UsageError(`--technique ${technique} needs --calibration PATH (representative samples)`);
     if (!full && values.calibration) ctx.log(`note: --calibration is not used by --technique ${technique}`);

@@ -10,6 +10,7 @@ import {
   integerOnly,
 } from './techniques';
 import type { AdvisorInput, Blocked, FitCheck, Plan, PlanOption, Step, TechniqueId } from './types';
+import { TECHNIQUES as TECHNIQUE_REGISTRY } from '../optimize/techniques/registry';
 import { validateInput } from './validate';
 
 interface Candidate {
@@ -147,6 +148,8 @@ function buildOption(c: Candidate, input: AdvisorInput): PlanOption {
     if (id === 'int8' || id === 'keep-float-fallback')
       step.params = { io: integerOnly(input.target) ? 'int8' : 'float32' };
     if (id === 'int16x8') step.params = { io: input.target === 'mcu' ? 'int16' : 'float32' };
+    const runnable = TECHNIQUE_REGISTRY.find((t) => t.id === id);
+    if (runnable) step.optimize = { technique: runnable.id, label: runnable.label, needs: runnable.needs };
     return step;
   });
   const effect = effectOf(c.template, input);
@@ -215,7 +218,9 @@ function contextWarnings(input: AdvisorInput, recommended: PlanOption | null): s
   const out: string[] = [];
   const m = input.model;
   const uses = (id: TechniqueId) => !!recommended?.steps.some((s) => s.id === id);
-  const usesSample = uses('int8') || uses('int16x8') || uses('keep-float-fallback');
+  const usesSample =
+    uses('keep-float-fallback') ||
+    TECHNIQUE_REGISTRY.some((t) => t.needs === 'calibration-sample' && uses(t.id));
   if (m?.dtype === 'float16')
     out.push(
       'The model already has float16 weights; the size ratios here are against float32, so int8 halves it again.',

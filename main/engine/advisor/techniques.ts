@@ -1,8 +1,13 @@
-import type { Risk, SpeedEffect, Target, TechniqueId } from './types';
+import {
+  TECHNIQUES as TECHNIQUE_REGISTRY,
+  type TechniqueId as PostTrainingId,
+} from '../optimize/techniques/registry';
+import type { AdviceOnlyId, Risk, SpeedEffect, Target, TechniqueId } from './types';
 
 /**
- * What each technique does, from the seeds' table (shared/notes/quantization.md) and TFLite's
- * post-training quantization guide: float16 ≈ ½ size; dynamic range ≈ ¼ size and 2–3× on CPU;
+ * What each technique does (the post-training ones Lowbit runs say it in their own files:
+ * optimize/techniques/<id>.ts, `advice`), from the seeds' table (shared/notes/quantization.md)
+ * and TFLite's post-training quantization guide: float16 ≈ ½ size; dynamic range ≈ ¼ size and 2–3× on CPU;
  * full integer ≈ ¼ size and 3×+ on CPU; 16x8 ≈ ¼ weights with int16 activations, slower;
  * pruning and clustering only shrink the compressed file. Speed-ups are against the float32
  * model on the same target; null bounds mean nobody publishes a figure we can stand behind.
@@ -22,45 +27,24 @@ export interface TechniqueInfo {
 
 const ALL: readonly Target[] = ['cpu', 'gpu', 'edgetpu', 'mcu', 'dsp'];
 
-export const TECHNIQUES: Record<TechniqueId, TechniqueInfo> = {
-  float16: {
-    title: 'float16 weights (post-training)',
-    weightRatio: { min: 0.5, max: 0.5 },
-    activationBytes: null,
-    compressedOnly: false,
-    risk: 'low',
-    runsIn: 'lowbit',
-    deployableOn: ['cpu', 'gpu'],
-  },
-  dynamic: {
-    title: 'dynamic range quantization (int8 weights, float activations)',
-    weightRatio: { min: 0.25, max: 0.25 },
-    activationBytes: null,
-    compressedOnly: false,
-    risk: 'low',
-    runsIn: 'lowbit',
-    // GPU delegates take hybrid models but run the int8-weight ops on the CPU.
-    deployableOn: ['cpu', 'gpu'],
-  },
-  int8: {
-    title: 'full integer int8 quantization (calibrated)',
-    weightRatio: { min: 0.25, max: 0.25 },
-    activationBytes: { min: 1, max: 1 },
-    compressedOnly: false,
-    risk: 'medium',
-    runsIn: 'lowbit',
-    deployableOn: ALL,
-  },
-  int16x8: {
-    title: '16x8 quantization (int8 weights, int16 activations)',
-    weightRatio: { min: 0.25, max: 0.25 },
-    activationBytes: { min: 2, max: 2 },
-    compressedOnly: false,
-    risk: 'low',
-    runsIn: 'lowbit',
-    // TFLite's CPU reference kernels and TFLite Micro have int16x8 kernels; delegates mostly do not.
-    deployableOn: ['cpu', 'mcu'],
-  },
+/** The techniques Lowbit runs bring their own advice (optimize/techniques/<id>.ts). */
+const RUNNABLE = Object.fromEntries(
+  TECHNIQUE_REGISTRY.map((t): [PostTrainingId, TechniqueInfo] => [
+    t.id,
+    {
+      title: t.advice.title,
+      weightRatio: t.advice.weightRatio,
+      activationBytes: t.advice.activationBytes,
+      compressedOnly: false,
+      risk: t.advice.risk,
+      runsIn: 'lowbit',
+      deployableOn: t.advice.deployableOn,
+    },
+  ]),
+) as Record<PostTrainingId, TechniqueInfo>;
+
+/** The techniques the advisor knows but Lowbit does not run (training, per-layer fallback). */
+const ADVICE_ONLY: Record<AdviceOnlyId, TechniqueInfo> = {
   'keep-float-fallback': {
     title: 'int8 with per-layer float fallback',
     // A few float layers keep it near ¼; the worst case (everything float) is no change.
@@ -110,40 +94,18 @@ export const TECHNIQUES: Record<TechniqueId, TechniqueInfo> = {
   },
 };
 
+export const TECHNIQUES: Record<TechniqueId, TechniqueInfo> = { ...RUNNABLE, ...ADVICE_ONLY };
+
 const NO_CHANGE: SpeedEffect = { min: 1, max: 1, note: 'no latency change' };
 
 /** Speed of a technique's result on a target, against float32 on that target. */
 export function speedOn(id: TechniqueId, target: Target): SpeedEffect {
-  switch (id) {
-    case 'float16':
-      if (target === 'gpu')
-        return { min: null, max: null, note: 'runs in fp16 on the GPU delegate, faster than fp32 compute' };
-      return { min: 1, max: 1, note: 'weights are expanded to float32 at load: no CPU speed-up' };
-    case 'dynamic':
-      if (target === 'cpu') return { min: 2, max: 3, note: '2–3× on CPU (hybrid int8 kernels)' };
-      if (target === 'gpu')
-        return { min: null, max: null, note: 'the int8-weight ops run on the CPU, not the GPU' };
-      return { min: null, max: null, note: 'host-side preview only: does not run on this target' };
-    case 'int8':
+  const runnable = TECHNIQUE_REGISTRY.find((t) => t.id === id);
+  if (runnable) return runnable.advice.speedOn(target);
+  switch (id as AdviceOnlyId) {
     case 'qat':
-      if (target === 'cpu') return { min: 3, max: null, note: '3× or more on CPU: the fastest CPU option' };
-      if (target === 'gpu')
-        return {
-          min: null,
-          max: null,
-          note: 'the GPU delegate dequantizes int8 weights: float speed on the GPU',
-        };
-      if (target === 'edgetpu')
-        return { min: null, max: null, note: 'runs on the Edge TPU, which cannot run float models at all' };
-      if (target === 'mcu')
-        return {
-          min: null,
-          max: null,
-          note: 'integer kernels (CMSIS-NN, ESP-NN) instead of float ones; no published factor',
-        };
-      return { min: null, max: null, note: 'runs on the DSP, which cannot run float models at all' };
-    case 'int16x8':
-      return { min: null, max: null, note: 'slower than int8: fewer optimised kernels' };
+      // The result of QAT is an int8 model.
+      return speedOn('int8', target);
     case 'keep-float-fallback':
       return {
         min: null,
@@ -183,10 +145,10 @@ export const CALIBRATION_MAX = 500;
 
 /** Short names for sentences ("the int8 model needs…"). */
 export const SHORT_NAMES: Record<TechniqueId, string> = {
-  float16: 'float16',
-  dynamic: 'dynamic-range',
-  int8: 'int8',
-  int16x8: '16x8',
+  ...(Object.fromEntries(TECHNIQUE_REGISTRY.map((t) => [t.id, t.advice.shortName])) as Record<
+    PostTrainingId,
+    string
+  >),
   prune: 'pruned',
   cluster: 'clustered',
   qat: 'QAT',

@@ -1,25 +1,24 @@
 /**
  * The advisor's typed contract: what the wizard (and `lowbit recommend`) asks, and the plan it
- * gets back. Pure data, no behaviour, so the renderer can import it as well.
+ * gets back. Pure data, no behaviour (the contract imports its types).
  */
+import {
+  TECHNIQUE_IDS as POST_TRAINING_IDS,
+  type TechniqueId as PostTrainingId,
+} from '../optimize/techniques/registry';
+import type { DeployTarget, Risk, SpeedEffect, TechniqueNeeds } from '../optimize/techniques/types';
 
-/** Stable, machine-readable technique ids. Never rename one: the wizard and scripts key on them. */
-export type TechniqueId =
-  | 'float16'
-  | 'dynamic'
-  | 'int8'
-  | 'int16x8'
-  | 'prune'
-  | 'cluster'
-  | 'qat'
-  | 'distill'
-  | 'keep-float-fallback';
+/**
+ * Stable, machine-readable technique ids. Never rename one: the wizard and scripts key on them.
+ * The post-training ones Lowbit runs come from the technique registry; the others are advice
+ * only (training-time techniques, and int8 with a per-layer float fallback).
+ */
+export type TechniqueId = PostTrainingId | AdviceOnlyId;
+
+export type AdviceOnlyId = 'prune' | 'cluster' | 'qat' | 'distill' | 'keep-float-fallback';
 
 export const TECHNIQUE_IDS: readonly TechniqueId[] = [
-  'float16',
-  'dynamic',
-  'int8',
-  'int16x8',
+  ...POST_TRAINING_IDS,
   'prune',
   'cluster',
   'qat',
@@ -37,11 +36,8 @@ export type DataAvailability =
 
 export type DataKind = DataAvailability['kind'];
 
-/**
- * cpu = desktop/mobile CPU, gpu = mobile GPU delegate, edgetpu = Coral Edge TPU,
- * mcu = microcontroller (TFLite Micro), dsp = Hexagon-class DSP/NPU.
- */
-export type Target = 'cpu' | 'gpu' | 'edgetpu' | 'mcu' | 'dsp';
+/** Where the model runs (the vocabulary the technique definitions use for their advice). */
+export type Target = DeployTarget;
 export const TARGETS: readonly Target[] = ['cpu', 'gpu', 'edgetpu', 'mcu', 'dsp'];
 
 export type Priority = 'size' | 'latency' | 'accuracy';
@@ -105,9 +101,7 @@ export interface ModelFacts {
 }
 
 /** Accuracy loss measured by an earlier evaluation, in percentage points, per post-training technique. */
-export type MeasuredLoss = Partial<
-  Record<'float16' | 'dynamic' | 'int8' | 'int16x8' | 'keep-float-fallback', number>
->;
+export type MeasuredLoss = Partial<Record<PostTrainingId | 'keep-float-fallback', number>>;
 
 export interface AdvisorInput {
   data: DataAvailability;
@@ -122,14 +116,7 @@ export interface AdvisorInput {
   measuredLoss?: MeasuredLoss;
 }
 
-export type Risk = 'low' | 'medium' | 'high';
-
-/** Speed relative to the float32 model on the same target; null bounds mean "no reliable figure". */
-export interface SpeedEffect {
-  min: number | null;
-  max: number | null;
-  note: string;
-}
+export type { Risk, SpeedEffect };
 
 export interface Effect {
   /** In-memory model size relative to float32 weights (1 = unchanged). */
@@ -155,10 +142,20 @@ export interface StepParams {
   io?: 'int8' | 'uint8' | 'float32' | 'int16';
 }
 
+/** How the app's optimize job runs a step (set only for the techniques in the registry). */
+export interface OptimizeStep {
+  technique: PostTrainingId;
+  /** Short words for people: "full integer int8". */
+  label: string;
+  /** 'calibration-sample': the job needs a representative sample. */
+  needs: TechniqueNeeds;
+}
+
 export interface Step {
   id: TechniqueId;
   title: string;
   params?: StepParams;
+  optimize?: OptimizeStep;
   /** 'lowbit' = Lowbit runs it; 'training' = it needs fine-tuning in the user's own training pipeline. */
   runsIn: 'lowbit' | 'training';
   /** Sentences citing the rule that put this step here, written to be shown verbatim. */

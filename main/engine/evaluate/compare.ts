@@ -1,69 +1,156 @@
 /**
- * Applies post-training techniques to a float model and evaluates each against it: the seeds'
- * comparison table (technique, size, ratio, accuracy, delta, latency, speed-up), as an engine
- * function so the CLI (`lowbit demo`, `lowbit evaluate`) and the app share it.
+ * The one orchestration of "make models, evaluate each against a baseline, compare": the seeds'
+ * comparison table (technique, size, ratio, accuracy, delta, latency, speed-up). `compareModels`
+ * is the loop every caller shares (`lowbit evaluate` over files, the prune / cluster / optimize
+ * pipeline over its stages); `compareTechniques` feeds it post-training techniques (`lowbit demo`,
+ * the app's optimize job).
+ *
+ * Order of work: each candidate is made before it is evaluated, and the baseline is evaluated just
+ * before the first candidate, so a technique that cannot run fails before any evaluation time is
+ * spent. Every candidate is compared with the baseline's outputs (agreement, SQNR).
  */
 import { throwIfAborted } from '../errors';
-import { quantizeModel } from '../optimize/index';
-import type { Technique } from '../optimize/types';
+import { needsCalibration, quantizeModel, type TechniqueId, type TechniqueOptions } from '../optimize/index';
+import type { QuantizeResult } from '../optimize/types';
+import type { ModelInputs } from '../tensor/model-inputs';
 import type { TflModel } from '../tflite/model';
 import { writeTflite } from '../tflite/writer';
-import { evaluateModel, type SampleSet } from './evaluate';
+import { evaluateModel, type ModelEvaluation, type SampleSet } from './evaluate';
 import { buildComparison, type ComparisonReport, type ReportRow } from './report';
 
-export interface CompareInput {
+/** A model with its serialized bytes (size is measured on the bytes). */
+export interface ModelAndBytes {
+  model: TflModel;
+  bytes: Uint8Array;
+}
+
+/** One model to compare: its row label and file, and how to make it when its turn comes. */
+export interface Candidate<T extends ModelAndBytes> {
+  label: string;
+  file?: string;
+  make: () => T | Promise<T>;
+}
+
+/** make: producing a candidate (quantizing, calibrating); evaluate: running a model on the test set. */
+export interface CompareProgress {
+  step: 'make' | 'evaluate';
+  label: string;
+  done: number;
+  total: number;
+}
+
+export interface CompareModelsInput<T extends ModelAndBytes> {
+  baseline: ModelAndBytes & { label: string; file?: string };
+  candidates: readonly Candidate<T>[];
+  test: SampleSet;
+  latencyRuns?: number;
+  warmupRuns?: number;
+  signal?: AbortSignal;
+  onProgress?: (p: CompareProgress) => void;
+}
+
+export interface ComparedModels<T extends ModelAndBytes> {
+  /** Baseline first, then the candidates in order; evaluations carry no outputs. */
+  rows: ReportRow[];
+  /** What each candidate's `make` returned, in order. */
+  made: T[];
+}
+
+export async function compareModels<T extends ModelAndBytes>(
+  input: CompareModelsInput<T>,
+): Promise<ComparedModels<T>> {
+  const { test, signal, baseline } = input;
+  const onProgress = input.onProgress ?? (() => {});
+  const evaluate = (label: string, m: ModelAndBytes, reference?: Float32Array[][]): ModelEvaluation =>
+    evaluateModel(m.model, m.bytes, test, {
+      reference,
+      keepOutputs: reference === undefined,
+      latencyRuns: input.latencyRuns,
+      warmupRuns: input.warmupRuns,
+      signal,
+      progress: (done, total) => onProgress({ step: 'evaluate', label, done, total }),
+    });
+  const row = (label: string, file: string | undefined, e: ModelEvaluation): ReportRow => ({
+    technique: label,
+    file: file ?? label,
+    evaluation: { ...e, outputs: undefined },
+  });
+  let reference: Float32Array[][] | undefined;
+  const rows: ReportRow[] = [];
+  const made: T[] = [];
+  const evaluateBaseline = (): Float32Array[][] => {
+    onProgress({ step: 'evaluate', label: baseline.label, done: 0, total: test.length });
+    const e = evaluate(baseline.label, baseline);
+    rows.push(row(baseline.label, baseline.file, e));
+    return e.outputs ?? [];
+  };
+  for (const c of input.candidates) {
+    throwIfAborted(signal);
+    const m = await c.make();
+    made.push(m);
+    throwIfAborted(signal);
+    reference ??= evaluateBaseline();
+    rows.push(row(c.label, c.file, evaluate(c.label, m, reference)));
+  }
+  if (!reference) evaluateBaseline();
+  return { rows, made };
+}
+
+export interface CompareTechniquesInput {
   title: string;
   datasetName: string;
   floatModel: TflModel;
   floatBytes: Uint8Array;
-  /** Representative samples for int8 / 16x8 calibration (one Float32Array per model input). */
-  calibration: Float32Array[][];
+  /** Representative samples for the techniques that calibrate. */
+  calibration: readonly ModelInputs[];
   test: SampleSet;
-  techniques: Technique[];
+  techniques: readonly TechniqueId[];
+  /** Technique options beyond the samples (io, calibration method, keep-float rules...). */
+  options?: Omit<TechniqueOptions, 'samples' | 'signal' | 'onProgress'>;
   latencyRuns?: number;
-  progress?: (stage: string, done: number, total: number) => void;
+  /** While making, a calibrating technique counts samples. */
+  onProgress?: (p: CompareProgress) => void;
   signal?: AbortSignal;
 }
 
-export interface CompareResult {
-  report: ComparisonReport;
-  /** The produced model files, by technique, for saving. */
-  models: { technique: Technique; bytes: Uint8Array; warnings: string[] }[];
+export interface QuantizedModel extends ModelAndBytes {
+  technique: TechniqueId;
+  /** The quantizer's result: warnings, op counts (and input ranges for full integer). */
+  result: QuantizeResult;
 }
 
-export async function compareTechniques(input: CompareInput): Promise<CompareResult> {
-  const { test, signal } = input;
-  const progress = input.progress ?? (() => {});
-  const latencyRuns = input.latencyRuns ?? 30;
-  progress('evaluating float32', 0, test.length);
-  const base = evaluateModel(input.floatModel, input.floatBytes, test, {
-    keepOutputs: true,
-    latencyRuns,
+export interface CompareTechniquesResult {
+  report: ComparisonReport;
+  /** The produced models, by technique, for saving. */
+  models: QuantizedModel[];
+}
+
+export async function compareTechniques(input: CompareTechniquesInput): Promise<CompareTechniquesResult> {
+  const { signal } = input;
+  const onProgress = input.onProgress ?? (() => {});
+  const candidates = input.techniques.map((technique): Candidate<QuantizedModel> => ({
+    label: technique,
+    make: async () => {
+      const samples = needsCalibration(technique) ? input.calibration : undefined;
+      onProgress({ step: 'make', label: technique, done: 0, total: samples?.length ?? 1 });
+      const result = await quantizeModel(input.floatModel, {
+        ...input.options,
+        technique,
+        samples,
+        signal,
+        onProgress: (done, total) => onProgress({ step: 'make', label: technique, done, total }),
+      });
+      const bytes = writeTflite(result.model);
+      return { technique, model: result.model, bytes, result };
+    },
+  }));
+  const { rows, made } = await compareModels({
+    baseline: { label: 'float32', model: input.floatModel, bytes: input.floatBytes },
+    candidates,
+    test: input.test,
+    latencyRuns: input.latencyRuns ?? 30,
     signal,
-    progress: (d, t) => progress('evaluating float32', d, t),
+    onProgress,
   });
-  const rows: ReportRow[] = [
-    { technique: 'float32', file: 'float32', evaluation: { ...base, outputs: undefined } },
-  ];
-  const models: CompareResult['models'] = [];
-  for (const technique of input.techniques) {
-    throwIfAborted(signal);
-    const stage = `quantizing ${technique}`;
-    const result = await quantizeModel(input.floatModel, {
-      technique,
-      samples: input.calibration,
-      signal,
-      onProgress: (d, t) => progress(stage, d, t),
-    });
-    const bytes = writeTflite(result.model);
-    models.push({ technique, bytes, warnings: result.warnings });
-    const evaluation = evaluateModel(result.model, bytes, test, {
-      reference: base.outputs,
-      latencyRuns,
-      signal,
-      progress: (d, t) => progress(`evaluating ${technique}`, d, t),
-    });
-    rows.push({ technique, file: technique, evaluation });
-  }
-  return { report: buildComparison(input.title, input.datasetName, rows), models };
+  return { report: buildComparison(input.title, input.datasetName, rows), models: made };
 }

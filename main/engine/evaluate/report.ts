@@ -71,6 +71,29 @@ export function buildComparison(title: string, dataset: string, rows: ReportRow[
   };
 }
 
+/** A row as it crosses process boundaries: no file path, and an exact SQNR (Infinity) as null. */
+export type ComparisonRowSummary = Omit<ComparisonRow, 'file'>;
+
+/** The report without file paths, JSON-safe numbers only (the app's comparison table). */
+export interface ComparisonSummary {
+  title: string;
+  dataset: string;
+  samples: number;
+  rows: ComparisonRowSummary[];
+}
+
+export function summarizeComparison(r: ComparisonReport): ComparisonSummary {
+  return {
+    title: r.title,
+    dataset: r.dataset,
+    samples: r.samples,
+    rows: r.rows.map(({ file: _file, sqnrDb, ...row }) => ({
+      ...row,
+      sqnrDb: sqnrDb !== null && Number.isFinite(sqnrDb) ? sqnrDb : null,
+    })),
+  };
+}
+
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(2)}%`);
 const pts = (x: number | null) => (x === null ? '—' : `${x >= 0 ? '+' : ''}${x.toFixed(2)}`);

@@ -284,10 +284,10 @@ function remedyFor(l: LayerStats, a: Acc): string {
     return 'values fall outside the calibrated range: calibrate with more representative data, or check the preprocessing';
   }
   if (peak > 0 && rms / peak < 0.05) {
-    return 'long-tailed values waste most of the int8 range: try --calibration-method percentile or mse';
+    return 'long-tailed values waste most of the int8 range: calibrate with the percentile or mse method';
   }
-  if (l.sqnrDb < 10) return `keep this layer float: --keep-float tensor:^${escapeRegex(l.name)}$`;
-  return 'int8 activations are too coarse here: try --technique int16x8';
+  if (l.sqnrDb < 10) return `keep this layer float (keep-float rule tensor:^${escapeRegex(l.name)}$)`;
+  return 'int8 activations are too coarse here: try 16x8 quantization (int16 activations)';
 }
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -25,23 +25,24 @@ import { builtinOf, isConstant, pruneUnused } from '../tflite/edit';
 import type { TflModel } from '../tflite/model';
 import { asString } from '../tflite/names';
 import type { ModelInputs } from '../tensor/model-inputs';
-import { calibrate, type CalibrationMethod, type Range } from './calibrate/index';
+import { calibrate } from './calibrate/index';
 import { checkInputRanges, type InputRangeReport } from './input-ranges';
-import { keepFloatMatcher, type KeepFloatRule } from './keep-float';
+import { keepFloatMatcher } from './keep-float';
 import { lstmIntegerBlocker } from './lstm';
 import { readQuantizationRecord, recordQuantization } from './metadata';
 import { cloneModel } from './model-util';
 import { Rewriter } from './full-integer-rewrite';
-import type { ModelIo, OpPlan } from './full-integer-types';
+import type { OpPlan } from './full-integer-types';
 import { OP_SPECS } from './op-specs';
-import type { ProgressFn, QuantizeResult } from './types';
+import type { TechniqueOptions } from './techniques/types';
+import type { QuantizeResult } from './types';
 
 export type { ModelIo, OpPlan } from './full-integer-types';
 
 /**
  * Ops with integer kernels in TFLite that this quantizer does not handle yet: recurrent ops whose
  * int8 form needs gate parameters and an int16 state. They stay float behind DEQUANTIZE/QUANTIZE
- * (or fail --strict) with a message that says whose gap it is. UNIDIRECTIONAL_SEQUENCE_LSTM is
+ * (or fail in strict mode) with a message that says whose gap it is. UNIDIRECTIONAL_SEQUENCE_LSTM is
  * quantized (lstm.ts), except the forms Lowbit's integer kernel lacks (lstmIntegerBlocker).
  */
 const NOT_YET = new Set([
@@ -53,26 +54,10 @@ const NOT_YET = new Set([
   'SVDF',
 ]);
 
-export interface FullIntegerOptions {
+/** The full-integer quantizer's options: the technique options it reads, and the activation type. */
+export interface FullIntegerOptions extends Omit<TechniqueOptions, 'samples' | 'minElements'> {
   /** 'int8' (default) or 'int16' activations (16x8). */
   activations?: 'int8' | 'int16';
-  /** Model input/output type (default float). int8/uint8 for int8 models, int16 for 16x8. */
-  io?: ModelIo;
-  method?: CalibrationMethod;
-  percentile?: number;
-  perTensor?: boolean;
-  /**
-   * Per-tensor FULLY_CONNECTED weights only (conv stays per channel): what older converters
-   * wrote and what runtimes without per-channel FC (Arm NN 20.08, older TFLite Micro) accept.
-   */
-  perTensorFullyConnected?: boolean;
-  keepFloat?: KeepFloatRule[];
-  /** Fail, listing every op without an integer kernel, instead of keeping them float. */
-  strict?: boolean;
-  /** The real range each model input is expected to have (e.g. from the preprocessing). */
-  expectedInputRanges?: (Range | null)[];
-  signal?: AbortSignal;
-  onProgress?: ProgressFn;
 }
 
 export interface FullIntegerResult extends QuantizeResult {
@@ -81,7 +66,7 @@ export interface FullIntegerResult extends QuantizeResult {
   floatOpList: { op: number; name: string; reason: string }[];
 }
 
-/** Decides per operator whether it is quantized; used before calibration so --strict fails fast. */
+/** Decides per operator whether it is quantized; used before calibration so strict mode fails fast. */
 export function planFullInteger(model: TflModel, options: FullIntegerOptions = {}): OpPlan[] {
   const sg = model.subgraphs[0];
   const int16 = options.activations === 'int16';
@@ -102,7 +87,7 @@ export function planFullInteger(model: TflModel, options: FullIntegerOptions = {
           : 'no integer kernel in TFLite',
       };
     if (spec.lstm) {
-      // Lowbit's own gaps (peephole, projection, layer norm, 16x8): no spec, so --strict lists them.
+      // Lowbit's own gaps (peephole, projection, layer norm, 16x8): no spec, so strict mode lists them.
       const blocker = lstmIntegerBlocker(model, sg, op, int16);
       if (blocker) return { quantize: false, name, reason: blocker };
     } else if (int16 && !spec.int16) return { quantize: false, name, reason: 'no 16x8 kernel in TFLite' };
@@ -111,7 +96,7 @@ export function planFullInteger(model: TflModel, options: FullIntegerOptions = {
     const own = [...op.outputs, ...op.inputs.filter((i) => i >= 0 && isConstant(model, sg.tensors[i]))];
     const tensorNames = own.filter((i) => i >= 0).map((i) => asString(sg.tensors[i].name));
     if (keep.op(name) || tensorNames.some((n) => keep.tensor(n)))
-      return { quantize: false, name, reason: 'kept float (--keep-float)', spec };
+      return { quantize: false, name, reason: 'kept float (keep-float rule)', spec };
     if (spec.weights) {
       const w = op.inputs[spec.weights.slot];
       if (
@@ -138,7 +123,7 @@ export function planFullInteger(model: TflModel, options: FullIntegerOptions = {
   });
 }
 
-/** Ops that stop a --strict quantization (no integer kernel, here or in TFLite), one line each. */
+/** Ops that stop a strict quantization (no integer kernel, here or in TFLite), one line each. */
 export function strictViolations(plan: OpPlan[]): string[] {
   return plan.flatMap((p, k) =>
     !p.quantize && !p.spec && p.reason !== 'no float activations' ? [`${p.name} #${k}: ${p.reason}`] : [],
@@ -153,9 +138,16 @@ export async function quantizeFullInteger(
   const int16 = options.activations === 'int16';
   const io = options.io ?? 'float';
   if (int16 && (io === 'int8' || io === 'uint8'))
-    throw new InvalidArgumentError(`--io ${io} does not apply to 16x8 models: use float or int16`);
+    throw new InvalidArgumentError(`model I/O type ${io} does not apply to 16x8 models: use float or int16`, {
+      option: 'io',
+    });
   if (!int16 && io === 'int16')
-    throw new InvalidArgumentError('--io int16 applies to 16x8 models only: use float, int8 or uint8');
+    throw new InvalidArgumentError(
+      'model I/O type int16 applies to 16x8 models only: use float, int8 or uint8',
+      {
+        option: 'io',
+      },
+    );
   if (input.subgraphs.length !== 1)
     throw new QuantizationError(
       `the model has ${input.subgraphs.length} subgraphs: only single-subgraph models can be fully quantized`,
@@ -174,11 +166,14 @@ export async function quantizeFullInteger(
   const violations = strictViolations(plan);
   if (options.strict && violations.length > 0) {
     throw new QuantizationError(
-      `--strict: ${violations.length} operator(s) have no ${int16 ? '16x8' : 'int8'} kernel:\n  ${violations.join('\n  ')}`,
+      `${violations.length} operator(s) have no ${int16 ? '16x8' : 'int8'} kernel:\n  ${violations.join('\n  ')}`,
+      { option: 'strict' },
     );
   }
   if (samples.length === 0)
-    throw new DatasetError('full-integer quantization needs representative samples (--calibration)');
+    throw new DatasetError('full-integer quantization needs representative samples to calibrate on', {
+      option: 'calibration',
+    });
   const target = int16
     ? { qmin: -32767, qmax: 32767, symmetric: true }
     : { qmin: -128, qmax: 127, symmetric: false };

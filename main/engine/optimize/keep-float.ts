@@ -17,12 +17,15 @@ export function parseKeepFloat(spec: string): KeepFloatRule {
       new RegExp(value);
     } catch (e) {
       throw new InvalidArgumentError(
-        `--keep-float ${spec}: invalid regular expression (${(e as Error).message})`,
+        `keep-float rule ${spec}: invalid regular expression (${(e as Error).message})`,
+        { option: 'keepFloat' },
       );
     }
     return { kind: 'tensor', pattern: value };
   }
-  throw new InvalidArgumentError(`--keep-float ${spec}: expected op:<OPERATOR> or tensor:<regex>`);
+  throw new InvalidArgumentError(`keep-float rule ${spec}: expected op:<OPERATOR> or tensor:<regex>`, {
+    option: 'keepFloat',
+  });
 }
 
 export function keepFloatMatcher(rules: readonly KeepFloatRule[]): {

@@ -12,27 +12,30 @@
  * at most N codes. float16 maps each centroid to one half value either way. The measured unique
  * values of every stage are in the report, and a warning names any layer that ends above N.
  *
- * Pure: no I/O. Evaluation on data is `evaluateStages` (through evaluate/evaluateModel).
+ * Pure: no I/O. Evaluation on data is `evaluateStages` (evaluate/stages.ts).
  */
 import { InvalidArgumentError } from '../errors';
-import { evaluateModel, type SampleSet } from '../evaluate/evaluate';
-import type { ClassificationResult, FidelityResult } from '../evaluate/metrics';
 import { measureSize, type SizeReport } from '../evaluate/size';
 import { pruneUnused } from '../tflite/edit';
 import type { TflModel } from '../tflite/model';
 import { writeTflite } from '../tflite/writer';
 import { clusterModel, CENTROID_INITS, type CentroidInit } from './cluster/index';
 import { quantizeModel } from './index';
+import {
+  needsCalibration,
+  resolveTechnique,
+  TECHNIQUE_IDS,
+  techniquesTaking,
+  type TechniqueId,
+} from './techniques/registry';
 import { pruneModel, storeSparse, weightStats, type LayerStats, type SparseScope } from './prune/index';
 import type { PruneSchedule, PruneStructure } from './prune/index';
-import type { ProgressFn, Technique } from './types';
+import type { ProgressFn } from './types';
 
 export type PipelineStage =
   | { kind: 'prune'; sparsity: number }
   | { kind: 'cluster'; clusters: number }
-  | { kind: 'quantize'; technique: Technique };
-
-const TECHNIQUES: readonly Technique[] = ['float16', 'dynamic', 'int8', 'int16x8'];
+  | { kind: 'quantize'; technique: TechniqueId };
 
 /** "prune:0.5,cluster:16,quantize:int8" → stages, in order (each kind at most once). */
 export function parsePipeline(spec: string): PipelineStage[] {
@@ -56,10 +59,10 @@ export function parsePipeline(spec: string): PipelineStage[] {
         return { kind, clusters: n };
       }
       if (kind === 'quantize') {
-        const t = (arg === 'int16' || arg === '16x8' ? 'int16x8' : arg) as Technique;
-        if (!TECHNIQUES.includes(t))
+        const t = resolveTechnique(arg);
+        if (!t)
           throw new InvalidArgumentError(
-            `pipeline stage "${tok}": technique must be ${TECHNIQUES.join(', ')}`,
+            `pipeline stage "${tok}": technique must be ${TECHNIQUE_IDS.join(', ')}`,
           );
         return { kind, technique: t };
       }
@@ -144,7 +147,8 @@ export async function runPipeline(
       };
     } else {
       label = `quantize:${st.technique}`;
-      const perTensor = clusters !== null && !clusters.perChannel && st.technique !== 'float16';
+      const perTensor =
+        clusters !== null && !clusters.perChannel && techniquesTaking('perTensor').includes(st.technique);
       if (perTensor)
         warnings.push('weights quantized per tensor so that each layer-wide cluster keeps one int8 code');
       const r = await quantize(model, st.technique, perTensor, options);
@@ -175,13 +179,14 @@ export async function runPipeline(
 
 async function quantize(
   model: TflModel,
-  technique: Technique,
+  technique: TechniqueId,
   perTensor: boolean,
   o: PipelineOptions,
 ): Promise<{ model: TflModel; warnings: string[] }> {
-  const integer = technique === 'int8' || technique === 'int16x8';
-  if (integer && (!o.calibration || o.calibration.length === 0))
-    throw new InvalidArgumentError(`quantize:${technique} needs calibration samples (--calibration)`);
+  if (needsCalibration(technique) && (!o.calibration || o.calibration.length === 0))
+    throw new InvalidArgumentError(`quantize:${technique} needs calibration samples`, {
+      option: 'calibration',
+    });
   return quantizeModel(model, {
     technique,
     samples: o.calibration,
@@ -195,38 +200,4 @@ async function quantize(
 function measure(stage: string, model: TflModel, warnings: string[]): StageResult {
   const bytes = writeTflite(model);
   return { stage, model, bytes, size: measureSize(bytes), layers: weightStats(model), warnings };
-}
-
-export interface StageEvaluation {
-  stage: string;
-  accuracy: ClassificationResult | null;
-  /** Against the first stage's (the input model's) outputs. */
-  fidelity: FidelityResult | null;
-  latencyMedianMs: number;
-}
-
-/** Runs every stage's model on the same samples; fidelity is measured against the input model. */
-export function evaluateStages(
-  stages: readonly { stage: string; model: TflModel; bytes: Uint8Array }[],
-  samples: SampleSet,
-  options: { signal?: AbortSignal; progress?: (stage: string, done: number, total: number) => void } = {},
-): StageEvaluation[] {
-  let reference: Float32Array[][] | undefined;
-  return stages.map((s, i) => {
-    const ev = evaluateModel(s.model, s.bytes, samples, {
-      reference,
-      keepOutputs: i === 0,
-      latencyRuns: 5,
-      warmupRuns: 1,
-      signal: options.signal,
-      progress: (d, t) => options.progress?.(s.stage, d, t),
-    });
-    if (i === 0) reference = ev.outputs;
-    return {
-      stage: s.stage,
-      accuracy: ev.accuracy,
-      fidelity: ev.fidelity,
-      latencyMedianMs: ev.latency.medianMs,
-    };
-  });
 }

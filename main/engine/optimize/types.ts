@@ -1,8 +1,6 @@
 /** Shared result and option types of the optimizers. */
 import type { TflModel } from '../tflite/model';
 
-export type Technique = 'float16' | 'dynamic' | 'int8' | 'int16x8';
-
 export interface QuantizeResult {
   /** The new model (the input model is never modified). */
   model: TflModel;

@@ -13,7 +13,7 @@ import type {
   JobProgress,
   OptimizeParams,
   OptimizeResult,
-  OptimizeTechnique,
+  OptimizeStep,
   PlanOption,
   WizardPlan,
 } from './contract';
@@ -26,16 +26,14 @@ export type DataKind = 'none' | 'unlabelled' | 'labelled';
 export type TargetId = 'cpu' | 'gpu' | 'edgetpu' | 'mcu' | 'dsp';
 export type PriorityId = 'size' | 'latency' | 'accuracy';
 
-const RUNNABLE = new Set<string>(['float16', 'dynamic', 'int8', 'int16x8']);
-
-/** The first step of an option that Lowbit itself can run, with its I/O type. */
+/** The first step of an option that Lowbit's optimize job can run, with its I/O type. */
 export function runnableStep(
   o: PlanOption | null | undefined,
-): { technique: OptimizeTechnique; io?: OptimizeParams['io'] } | null {
-  const s = o?.steps.find((x) => x.runsIn === 'lowbit' && RUNNABLE.has(x.id));
-  if (!s) return null;
+): (OptimizeStep & { io?: OptimizeParams['io'] }) | null {
+  const s = o?.steps.find((x) => x.runsIn === 'lowbit' && x.optimize);
+  if (!s?.optimize) return null;
   const io = s.params?.io;
-  return { technique: s.id as OptimizeTechnique, ...(io ? { io: io === 'float32' ? 'float' : io } : {}) };
+  return { ...s.optimize, ...(io ? { io: io === 'float32' ? 'float' : io } : {}) };
 }
 
 class Wizard {
@@ -263,14 +261,14 @@ class Wizard {
   async run(keepFloat: string[] = []): Promise<void> {
     const r = this.runnable;
     if (!r || !this.modelId) return;
-    const integer = r.technique === 'int8' || r.technique === 'int16x8';
-    const calibration = this.dataset ?? (integer ? (this.demo?.calibration ?? null) : null);
+    const calibrating = r.needs === 'calibration-sample';
+    const calibration = this.dataset ?? (calibrating ? (this.demo?.calibration ?? null) : null);
     const evaluation = this.evaluationDataset();
     const params: OptimizeParams = {
       modelId: this.modelId,
       technique: r.technique,
       ...(r.io ? { io: r.io } : {}),
-      ...(integer && calibration ? { calibrationDatasetId: calibration.id } : {}),
+      ...(calibrating && calibration ? { calibrationDatasetId: calibration.id } : {}),
       ...(evaluation ? { evaluationDatasetId: evaluation.id } : {}),
       ...(keepFloat.length ? { keepFloat } : {}),
       ...(this.target === 'mcu' && this.board ? { board: this.board } : {}),

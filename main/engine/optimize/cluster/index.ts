@@ -85,7 +85,7 @@ function clusterLayer(model: TflModel, layer: WeightLayer, o: ClusterOptions): C
   const t = model.subgraphs[layer.subgraph].tensors[layer.tensor];
   const perChannelScales = layer.dtype === 'int8' && (t.quantization?.scale.length ?? 0) > 1;
   if (perChannelScales && !o.perChannel)
-    return 'int8 weights quantized per channel: cluster them per channel (--per-channel)';
+    return 'int8 weights quantized per channel: cluster them per channel';
   const ch = channelIndexer(layer.shape, layer.outAxis);
   const groups = o.perChannel ? layer.shape[layer.outAxis] : 1;
   const members: number[][] = Array.from({ length: groups }, () => []);
