@@ -1,6 +1,16 @@
 /** Full integer int8: int8 weights and activations, calibrated on representative samples. */
 import { FULL_INTEGER_OPTIONS, runFullInteger } from './full-integer-options';
-import type { TechniqueDefinition } from './types';
+import type { DeployTarget, SpeedEffect, TechniqueDefinition } from './types';
+
+/** Against float32 on the same target; only the CPU has a published factor. */
+const unknown = (note: string): SpeedEffect => ({ min: null, max: null, note });
+const SPEED: Record<DeployTarget, SpeedEffect> = {
+  cpu: { min: 3, max: null, note: '3× or more on CPU: the fastest CPU option' },
+  gpu: unknown('the GPU delegate dequantizes int8 weights: float speed on the GPU'),
+  edgetpu: unknown('runs on the Edge TPU, which cannot run float models at all'),
+  mcu: unknown('integer kernels (CMSIS-NN, ESP-NN) instead of float ones; no published factor'),
+  dsp: unknown('runs on the DSP, which cannot run float models at all'),
+};
 
 export const int8 = {
   id: 'int8',
@@ -15,28 +25,7 @@ export const int8 = {
     activationBytes: { min: 1, max: 1 },
     risk: 'medium',
     deployableOn: ['cpu', 'gpu', 'edgetpu', 'mcu', 'dsp'],
-    speedOn: (target) => {
-      switch (target) {
-        case 'cpu':
-          return { min: 3, max: null, note: '3× or more on CPU: the fastest CPU option' };
-        case 'gpu':
-          return {
-            min: null,
-            max: null,
-            note: 'the GPU delegate dequantizes int8 weights: float speed on the GPU',
-          };
-        case 'edgetpu':
-          return { min: null, max: null, note: 'runs on the Edge TPU, which cannot run float models at all' };
-        case 'mcu':
-          return {
-            min: null,
-            max: null,
-            note: 'integer kernels (CMSIS-NN, ESP-NN) instead of float ones; no published factor',
-          };
-        case 'dsp':
-          return { min: null, max: null, note: 'runs on the DSP, which cannot run float models at all' };
-      }
-    },
+    speedOn: (target) => SPEED[target],
   },
   run: (model, o) => runFullInteger(model, 'int8', o),
 } as const satisfies TechniqueDefinition<'int8'>;
