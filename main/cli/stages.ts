@@ -8,6 +8,8 @@ import { measureSize } from '../engine/evaluate/size';
 import { evaluateStages, type StageEvaluation } from '../engine/evaluate/stages';
 import type { StageResult } from '../engine/optimize/pipeline';
 import { weightStats, type LayerStats } from '../engine/optimize/prune/index';
+import type { SkippedLayer } from '../engine/optimize/prune/layers';
+import { writeFileAtomic } from '../files/read-write';
 import type { TflModel } from '../engine/tflite/model';
 import { writeTflite } from '../engine/tflite/writer';
 
@@ -17,7 +19,7 @@ export function stageOf(stage: string, model: TflModel, warnings: string[]): Sta
 }
 
 export function evaluate(
-  stages: StageResult[],
+  stages: readonly StageResult[],
   samples: SampleSet,
   ctx: CliContext,
 ): Promise<StageEvaluation[]> {
@@ -27,6 +29,35 @@ export function evaluate(
       if (d === t || d % 100 === 0) ctx.progress(`evaluating ${stage}`, d, t);
     },
   });
+}
+
+/**
+ * The end of a one-step command (prune, cluster): write the new model atomically, evaluate input
+ * and output when data was given, then print the JSON report or the tables and notes.
+ * `details` is the step's own part of the report (its layers, skipped layers and warnings).
+ */
+export async function writeAndReport(
+  ctx: CliContext,
+  o: { file: string; out: string; json?: boolean; samples: SampleSet | null },
+  stages: readonly [StageResult, StageResult],
+  details: { skipped: SkippedLayer[]; warnings: string[] } & Record<string, unknown>,
+): Promise<number> {
+  writeFileAtomic(o.out, stages[1].bytes, [o.file]);
+  const evals = o.samples ? await evaluate(stages, o.samples, ctx) : null;
+  const report = {
+    model: o.file,
+    out: o.out,
+    stages: stages.map((st, i) => row(st, evals?.[i] ?? null, stages[0])),
+    ...details,
+  };
+  if (o.json) ctx.out(JSON.stringify(report, jsonNumbers));
+  else {
+    ctx.out(formatRows(report.stages) + '\n\n' + formatLayers(stages[1].layers) + '\n');
+    for (const s of details.skipped) ctx.log(`skipped ${s.name} (${s.op}): ${s.reason}`);
+    for (const w of details.warnings) ctx.log(`warning: ${w}`);
+    ctx.log(`wrote ${o.out}`);
+  }
+  return 0;
 }
 
 export interface Row {

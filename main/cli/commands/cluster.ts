@@ -2,11 +2,10 @@ import { UsageError, type CliCommand } from '../command';
 import { parse } from '../args';
 import { CENTROID_INITS, clusterModel, type CentroidInit } from '../../engine/optimize/cluster/index';
 import { parseLayerOps } from '../../engine/optimize/prune/index';
-import { writeFileAtomic } from '../../files/read-write';
 import { openModelFile } from '../../files/model-file';
 import { loadEvalSet } from '../load-data';
 import { choice, EVALUATION_DATA_FLAGS, intOption, JSON_FLAG, OUT_FLAG } from '../options';
-import { evaluate, formatLayers, formatRows, jsonNumbers, row, stageOf } from '../stages';
+import { stageOf, writeAndReport } from '../stages';
 
 export const command: CliCommand = {
   name: 'cluster',
@@ -57,24 +56,14 @@ The input is never overwritten; the output is written atomically.`,
       ops: v.ops ? parseLayerOps(v.ops) : undefined,
       signal: ctx.signal,
     });
-    const stages = [stageOf('input', model, []), stageOf(`cluster:${clusters}`, r.model, r.warnings)];
-    writeFileAtomic(v.out, stages[1].bytes, [file]);
-    const evals = samples ? await evaluate(stages, samples, ctx) : null;
-    const report = {
-      model: file,
-      out: v.out,
-      stages: stages.map((st, i) => row(st, evals?.[i] ?? null, stages[0])),
+    const stages = [
+      stageOf('input', model, []),
+      stageOf(`cluster:${clusters}`, r.model, r.warnings),
+    ] as const;
+    return writeAndReport(ctx, { file, out: v.out, json: v.json, samples }, stages, {
       clustered: r.layers,
       skipped: r.skipped,
       warnings: r.warnings,
-    };
-    if (v.json) ctx.out(JSON.stringify(report, jsonNumbers));
-    else {
-      ctx.out(formatRows(report.stages) + '\n\n' + formatLayers(stages[1].layers) + '\n');
-      for (const s of r.skipped) ctx.log(`skipped ${s.name} (${s.op}): ${s.reason}`);
-      for (const w of r.warnings) ctx.log(`warning: ${w}`);
-      ctx.log(`wrote ${v.out}`);
-    }
-    return 0;
+    });
   },
 };

@@ -7,11 +7,10 @@ import {
   type PruneSchedule,
   type PruneStructure,
 } from '../../engine/optimize/prune/index';
-import { writeFileAtomic } from '../../files/read-write';
 import { openModelFile } from '../../files/model-file';
 import { loadEvalSet } from '../load-data';
 import { choice, EVALUATION_DATA_FLAGS, intOption, JSON_FLAG, OUT_FLAG } from '../options';
-import { evaluate, formatLayers, formatRows, jsonNumbers, row, stageOf } from '../stages';
+import { evaluate, formatRows, jsonNumbers, row, stageOf, writeAndReport } from '../stages';
 
 export const command: CliCommand = {
   name: 'prune',
@@ -80,26 +79,16 @@ The input is never overwritten; the output is written atomically.`,
     if (v.sparsity === undefined) throw new UsageError('--sparsity S (or --sweep LIST) is required');
     if (!v.out) throw new UsageError('--out OUT is required');
     const r = pruneModel(model, { ...base, sparsity: fraction(v.sparsity, '--sparsity') });
-    const stages = [stageOf('input', model, []), stageOf(`prune:${v.sparsity}`, r.model, r.warnings)];
-    writeFileAtomic(v.out, stages[1].bytes, [file]);
-    const evals = samples ? await evaluate(stages, samples, ctx) : null;
-    const report = {
-      model: file,
-      out: v.out,
-      stages: stages.map((st, i) => row(st, evals?.[i] ?? null, stages[0])),
+    const stages = [
+      stageOf('input', model, []),
+      stageOf(`prune:${v.sparsity}`, r.model, r.warnings),
+    ] as const;
+    return writeAndReport(ctx, { file, out: v.out, json: v.json, samples }, stages, {
       pruned: r.layers,
       skipped: r.skipped,
       sparseStorage: r.sparse?.tensors ?? [],
       warnings: r.warnings,
-    };
-    if (v.json) ctx.out(JSON.stringify(report, jsonNumbers));
-    else {
-      ctx.out(formatRows(report.stages) + '\n\n' + formatLayers(stages[1].layers) + '\n');
-      for (const s of r.skipped) ctx.log(`skipped ${s.name} (${s.op}): ${s.reason}`);
-      for (const w of r.warnings) ctx.log(`warning: ${w}`);
-      ctx.log(`wrote ${v.out}`);
-    }
-    return 0;
+    });
   },
 };
 
