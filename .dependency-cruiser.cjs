@@ -104,16 +104,7 @@ module.exports = {
       comment:
         'Import cycles are not allowed (type-only ones included): move the shared part into a third file.',
       severity: 'error',
-      from: { pathNot: '^main/contract/' },
-      to: { circular: true },
-    },
-    {
-      // TODO(lead): contract/types.ts <-> contract/wizard.ts (ModelHandle); once gone, delete this
-      // rule and the pathNot above.
-      name: 'no-circular-contract',
-      comment: 'Import cycles are not allowed in main/contract (warn until types.ts <-> wizard.ts is split).',
-      severity: 'warn',
-      from: { path: '^main/contract/' },
+      from: {},
       to: { circular: true },
     },
     ...lowerLayerRules,

@@ -22,7 +22,7 @@ import type {
   WizardPlan,
 } from './wizard';
 import type { DeviceList, ExportFile, FlashOutcome, FlashParams } from './devices';
-import type { ModelFormatId } from '../engine/model/format-id';
+import type { ModelHandle } from './model-handle';
 import type { InspectReport } from '../engine/model/inspect-report';
 
 /** The inspector's report is the engine's own (main/engine/model/inspect-report.ts). */
@@ -35,6 +35,9 @@ export type {
   TensorInfo,
 } from '../engine/model/inspect-report';
 export type { ModelFormatId } from '../engine/model/format-id';
+
+/** An open model (its own file, so wizard.ts can use it without importing this one). */
+export type { ModelHandle } from './model-handle';
 
 /** The Devices view's and deploy shapes live in devices.ts. */
 export type * from './devices';
@@ -60,17 +63,6 @@ export interface AppInfo {
   mode: 'electron' | 'browser';
   platform: string;
   versions: Record<string, string>;
-}
-
-export interface ModelHandle {
-  /** Opaque id for later calls. */
-  id: string;
-  /** File name shown to the user. */
-  name: string;
-  /** Full path when opened from disk (Electron / CLI host), null when uploaded as bytes. */
-  path: string | null;
-  sizeBytes: number;
-  format: ModelFormatId;
 }
 
 export interface RecentModel {

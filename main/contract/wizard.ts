@@ -7,7 +7,7 @@ import type { PreprocessSpec } from '../engine/datasets/preprocess';
 import type { DeployMethod, FlashFamilyId } from '../engine/deploy/device-types';
 import type { FitReport } from '../engine/deploy/fit';
 import type { TechniqueTrial, TrialSettings } from '../engine/evaluate/technique-trial';
-import type { ModelHandle } from './types';
+import type { ModelHandle } from './model-handle';
 
 export type WizardPlan = Plan;
 export type {
