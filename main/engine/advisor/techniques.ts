@@ -43,6 +43,19 @@ const RUNNABLE = Object.fromEntries(
   ]),
 ) as Record<PostTrainingId, TechniqueInfo>;
 
+/** Pruning and clustering: only the compressed file shrinks, and fine-tuning has to recover accuracy. */
+function fineTunedCompression(title: string): TechniqueInfo {
+  return {
+    title,
+    weightRatio: { min: 1, max: 1 },
+    activationBytes: null,
+    compressedOnly: true,
+    risk: 'medium',
+    runsIn: 'training',
+    deployableOn: ALL,
+  };
+}
+
 /** The techniques the advisor knows but Lowbit does not run (training, per-layer fallback). */
 const ADVICE_ONLY: Record<AdviceOnlyId, TechniqueInfo> = {
   'keep-float-fallback': {
@@ -55,24 +68,8 @@ const ADVICE_ONLY: Record<AdviceOnlyId, TechniqueInfo> = {
     runsIn: 'lowbit',
     deployableOn: ['cpu', 'gpu'],
   },
-  prune: {
-    title: 'magnitude pruning with fine-tuning',
-    weightRatio: { min: 1, max: 1 },
-    activationBytes: null,
-    compressedOnly: true,
-    risk: 'medium',
-    runsIn: 'training',
-    deployableOn: ALL,
-  },
-  cluster: {
-    title: 'weight clustering with fine-tuning',
-    weightRatio: { min: 1, max: 1 },
-    activationBytes: null,
-    compressedOnly: true,
-    risk: 'medium',
-    runsIn: 'training',
-    deployableOn: ALL,
-  },
+  prune: fineTunedCompression('magnitude pruning with fine-tuning'),
+  cluster: fineTunedCompression('weight clustering with fine-tuning'),
   qat: {
     title: 'quantization-aware training',
     weightRatio: { min: 1, max: 1 },
