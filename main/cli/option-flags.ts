@@ -11,6 +11,7 @@ const FLAGS: Record<string, string> = {
   keepFloat: '--keep-float',
   method: '--calibration-method',
   minElements: '--min-elements',
+  preprocess: '--preprocess',
   strict: '--strict',
   technique: '--technique',
 };

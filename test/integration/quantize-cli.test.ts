@@ -216,6 +216,21 @@ describe('lowbit quantize', () => {
       out,
     );
     expect(noImages.code).toBe(2);
+    // A malformed spec is a usage error; the CLI names the flag the engine's error is about.
+    const typo = await lowbit(
+      'quantize',
+      FLOAT,
+      '--technique',
+      'int8',
+      '--calibration',
+      images,
+      '--preprocess',
+      'resize=96',
+      '--out',
+      out,
+    );
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toContain('--preprocess: "resize=96": expected resize=HEIGHTxWIDTH');
   });
 
   it('int8 calibrated on IDX data: a gzipped IDX file, or an MNIST-style folder (its calibration split)', async () => {

@@ -66,7 +66,7 @@ const SCALES: ScaleMode[] = ['0..1', '-1..1', '0..255', 'none'];
 export function parsePreprocess(text: string): PreprocessSpec {
   const spec: PreprocessSpec = {};
   const bad = (tok: string, why: string): never => {
-    throw new InvalidArgumentError(`--preprocess: "${tok}": ${why}`);
+    throw new InvalidArgumentError(`"${tok}": ${why}`, { option: 'preprocess' });
   };
   for (const raw of text.split(',')) {
     const tok = raw.trim();
@@ -124,7 +124,7 @@ export function parsePreprocess(text: string): PreprocessSpec {
     }
   }
   if ((spec.mean === undefined) !== (spec.std === undefined))
-    throw new InvalidArgumentError('--preprocess: mean= and std= go together');
+    throw new InvalidArgumentError('mean= and std= go together', { option: 'preprocess' });
   return spec;
 }
 
@@ -189,7 +189,9 @@ export function resolvePreprocess(spec: PreprocessSpec, inputShape: number[]): R
   for (const k of ['mean', 'std'] as const) {
     const v = spec[k];
     if (v && v.length !== 1 && v.length !== channels)
-      throw new InvalidArgumentError(`--preprocess: ${k}= has ${v.length} values for ${channels} channel(s)`);
+      throw new InvalidArgumentError(`${k}= has ${v.length} values for ${channels} channel(s)`, {
+        option: 'preprocess',
+      });
   }
   return {
     height,
