@@ -34,22 +34,12 @@ const ENGINE_FLOORS = [
 /** `^main/engine/(a|b)(/|$)` for a list of engine folder (or file) names. */
 const enginePath = (names) => `^main/engine/(${names.map((n) => n.replace('.', '\\.')).join('|')})(/|$)`;
 
-/**
- * Floor rules that still have violations when this file landed, reported as warnings until the
- * named imports are gone (then delete the entry, and the rule is an error like the others).
- */
-const WARN_UNTIL_FIXED = {
-  // TODO(lead): optimize/pipeline.ts imports evaluate/ (the prune/cluster pipeline evaluates its
-  // result); it goes once the pipeline uses the one optimize-evaluate-compare orchestration.
-  'engine-floor-techniques': true,
-};
-
 const engineFloorRules = ENGINE_FLOORS.slice(0, -1).map((floor, i) => {
   const above = ENGINE_FLOORS.slice(i + 1).flatMap((f) => f.folders);
   return {
     name: `engine-floor-${floor.name}`,
     comment: `main/engine/{${floor.folders.join(',')}} may not import a higher floor (${above.join(', ')}).`,
-    severity: WARN_UNTIL_FIXED[`engine-floor-${floor.name}`] ? 'warn' : 'error',
+    severity: 'error',
     from: { path: enginePath(floor.folders) },
     to: { path: enginePath(above) },
   };

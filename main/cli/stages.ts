@@ -4,7 +4,7 @@
  */
 import type { CliContext } from './command';
 import type { SampleSet } from '../engine/datasets/samples';
-import { measureSize } from '../engine/evaluate/size';
+import { measureSize } from '../engine/model/file-size';
 import { evaluateStages, type StageEvaluation } from '../engine/evaluate/stages';
 import type { StageResult } from '../engine/optimize/pipeline';
 import { weightStats, type LayerStats } from '../engine/optimize/prune/index';

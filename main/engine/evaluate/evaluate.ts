@@ -15,7 +15,7 @@ import {
   type FidelityResult,
 } from './metrics';
 import { FloatRunner } from './runner';
-import { measureSize, type SizeReport } from './size';
+import { measureSize, type SizeReport } from '../model/file-size';
 
 export type { Sample, SampleSet } from '../datasets/samples';
 

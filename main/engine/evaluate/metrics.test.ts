@@ -9,7 +9,7 @@ import {
   toProbabilities,
   topK,
 } from './metrics';
-import { measureSize } from './size';
+import { measureSize } from '../model/file-size';
 
 describe('evaluation metrics (issue 5)', () => {
   it('argmax and topK break ties toward the lower index', () => {

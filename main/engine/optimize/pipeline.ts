@@ -15,7 +15,7 @@
  * Pure: no I/O. Evaluation on data is `evaluateStages` (evaluate/stages.ts).
  */
 import { InvalidArgumentError } from '../errors';
-import { measureSize, type SizeReport } from '../evaluate/size';
+import { measureSize, type SizeReport } from '../model/file-size';
 import { pruneUnused } from '../tflite/edit';
 import type { TflModel } from '../tflite/model';
 import { writeTflite } from '../tflite/writer';
