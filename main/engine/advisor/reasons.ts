@@ -1,4 +1,5 @@
 import { CALIBRATION_MAX, CALIBRATION_MIN, TARGET_NAMES, integerOnly } from './techniques';
+import { techniqueById } from '../optimize/techniques/registry';
 import type { Template } from './rules';
 import type { AdvisorInput, TechniqueId } from './types';
 
@@ -165,5 +166,8 @@ export function stepReasons(
         'Train a smaller student network on this model\u2019s outputs: the only way to shrink the model beyond what quantization gives.',
         'It is a training job outside Lowbit; quantize the student here afterwards.',
       ];
+    default:
+      // A technique added to the registry that has no sentences here yet: its own summary.
+      return [techniqueById(id).summary, sampleNote(input)].filter((s) => s !== '');
   }
 }

@@ -1,4 +1,5 @@
 import { CALIBRATION_MAX, CALIBRATION_MIN, TARGET_NAMES, TECHNIQUES, integerOnly } from './techniques';
+import { needsCalibration, type TechniqueId as PostTrainingId } from '../optimize/techniques/registry';
 import type { AdvisorInput, Priority, Target, TechniqueId } from './types';
 
 /**
@@ -197,5 +198,29 @@ export function verdict(id: TechniqueId, input: AdvisorInput): Verdict {
           unlock: 'A set of typical inputs; labels are optional, the teacher provides the targets.',
         };
       return OK;
+    default:
+      // A technique added to the registry that no rule here names yet: what its definition
+      // says (where its result runs, what data it needs) decides.
+      return definitionVerdict(id, input);
   }
+}
+
+/** The verdict a technique's own definition implies: deployable on the target, data at hand. */
+function definitionVerdict(id: TechniqueId, input: AdvisorInput): Verdict {
+  const { title, deployableOn } = TECHNIQUES[id];
+  if (!deployableOn.includes(input.target))
+    return {
+      ok: false,
+      kind: 'impossible',
+      why: `The ${TARGET_NAMES[input.target]} cannot run the result of ${title}.`,
+      unlock: `Target ${deployableOn.map((t) => TARGET_NAMES[t]).join(' or ')} instead.`,
+    };
+  if (needsCalibration(id as PostTrainingId) && !hasSample(input))
+    return {
+      ok: false,
+      kind: 'impossible',
+      why: `${title} calibrates activation ranges, so it needs a representative sample.`,
+      unlock: SAMPLE_UNLOCK,
+    };
+  return OK;
 }
