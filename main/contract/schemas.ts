@@ -3,17 +3,23 @@
  * these before doing anything (the renderer is not trusted more than a web page).
  */
 import { z } from 'zod';
-import type { ArgsOf, Method, OptimizeTechnique } from './types';
+import type { ArgsOf, FlashParams, Method, OptimizeTechnique } from './types';
 
 const id = z.string().min(1).max(128);
 const empty = z.object({}).strict();
 const filePath = z.string().min(1).max(4096);
+/**
+ * A registry id (technique, device family): only its shape is checked here; the service looks it
+ * up in the engine's registry, the one list, so adding an entry never needs an edit here.
+ */
+const registryId = <T extends string>() =>
+  z.custom<T>((v) => typeof v === 'string' && /^[a-z0-9-]{1,64}$/.test(v), 'expected a short lowercase id');
 
 const flashParams = z
   .object({
     modelId: id,
     port: z.string().min(1).max(1024),
-    protocol: z.enum(['esp32', 'stm32', 'uf2']),
+    protocol: registryId<FlashParams['protocol']>(),
     partition: z.string().min(1).max(16).optional(),
     address: z.number().int().min(0).max(0xffffffff).optional(),
     baud: z.number().int().min(1200).max(4_000_000).optional(),
@@ -25,8 +31,7 @@ const flashParams = z
 const optimizeParams = z
   .object({
     modelId: id,
-    // A short id here; the service checks it against the technique registry (the one list).
-    technique: z.custom<OptimizeTechnique>((v) => typeof v === 'string' && /^[a-z0-9-]{1,64}$/.test(v)),
+    technique: registryId<OptimizeTechnique>(),
     calibrationDatasetId: id.optional(),
     calibrationSamples: z.number().int().min(1).max(100_000).optional(),
     evaluationDatasetId: id.optional(),

@@ -22,7 +22,7 @@ import { exportBaseName, exportModel } from '../engine/deploy/export-formats';
 import { InvalidArgumentError, toErrorInfo } from '../engine/errors';
 import type { TflModel } from '../engine/tflite/model';
 import { describeProgress } from '../devices/flash-job';
-import { flashModel } from '../devices/flash-model';
+import { flashModel, resolveFamily } from '../devices/flash-model';
 import type { OpenSerialLink } from '../devices/link/link';
 import { listDevices, watchDevices } from '../devices/listing';
 
@@ -119,6 +119,7 @@ export function createDevices(host: DevicesHost): Devices {
     impl,
     startFlash(p) {
       host.getModel(p.modelId); // fail now, not in the job, for an unknown model
+      resolveFamily(p.protocol, undefined); // and for a family the registry does not have
       const jobId = randomUUID();
       const abort = new AbortController();
       running.set(jobId, abort);

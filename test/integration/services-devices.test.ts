@@ -171,6 +171,15 @@ describe('deploy.flash cancel and refusals (fake link)', () => {
         params: { modelId: h.id, port: 'x', protocol: 'esp32', partition: 'model', address: 0x10000 },
       });
       expect(!both.ok && both.error.code).toBe('INVALID_ARGUMENT');
+      // The schema checks an id's shape; the family registry refuses one it does not have.
+      const unknown = await services.handle('jobs.start', {
+        kind: 'deploy.flash',
+        params: { modelId: h.id, port: 'x', protocol: 'nrf52', address: 0x10000 },
+      });
+      expect(!unknown.ok && unknown.error).toEqual({
+        code: 'INVALID_ARGUMENT',
+        message: 'unknown device family "nrf52"',
+      });
     } finally {
       sim.stop();
       await services.dispose();
