@@ -127,7 +127,7 @@ export interface Methods {
       modelId: string;
       path?: string;
       preprocess?: string;
-      split?: 't10k' | 'train' | 'calibration';
+      split?: DatasetHandle['split'];
       labelled?: boolean;
     },
     DatasetHandle | null,

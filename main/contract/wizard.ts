@@ -2,7 +2,8 @@
  * Contract shapes of the guided wizard: datasets, the advisor's plan, optimization jobs and their
  * results, board fit. Type-only like types.ts (the advisor's Plan is pure data, imported as a type).
  */
-import type { Plan } from '../engine/advisor/types';
+import type { DataKind, Limits, Plan, Priority, Target } from '../engine/advisor/types';
+import type { IdxSplit } from '../engine/datasets/idx';
 import type { PreprocessSpec } from '../engine/datasets/preprocess';
 import type { DeployMethod, FlashFamilyId } from '../engine/deploy/device-types';
 import type { FitReport } from '../engine/deploy/fit';
@@ -34,7 +35,7 @@ export interface DatasetHandle {
   inputShape: number[];
   /** The preprocessing asked for, parsed ({} for the defaults from the model input). */
   preprocess: PreprocessSpec;
-  split?: 't10k' | 'train' | 'calibration';
+  split?: IdxSplit;
 }
 
 export interface PreviewSample {
@@ -80,12 +81,12 @@ export interface DemoHandles {
 
 export interface RecommendArgs {
   modelId?: string;
-  data: 'none' | 'unlabelled' | 'labelled';
+  data: DataKind;
   samples?: number;
   retrain: boolean;
-  target: 'cpu' | 'gpu' | 'edgetpu' | 'mcu' | 'dsp';
-  priority: 'size' | 'latency' | 'accuracy';
-  limits?: { maxModelBytes?: number; maxRamBytes?: number; maxAccuracyLossPoints?: number };
+  target: Target;
+  priority: Priority;
+  limits?: Limits;
   /** A board id from boards.list (microcontroller target). */
   board?: string;
 }

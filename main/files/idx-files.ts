@@ -5,12 +5,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { decodeIdxImages, type IdxImageSet } from '../engine/datasets/idx';
+import { decodeIdxImages, type IdxImageSet, type IdxSplit } from '../engine/datasets/idx';
 import { DatasetError } from '../engine/errors';
 import { readFileBytes } from './read-write';
 
-/** 'calibration' is the shipped demo subset's held-out calibration set. */
-export type IdxSplit = 'train' | 't10k' | 'calibration';
+export type { IdxSplit } from '../engine/datasets/idx';
 
 /** Debian's dataset-fashion-mnist package. */
 export const DEBIAN_FASHION_MNIST = '/usr/share/datasets/fashion-mnist';

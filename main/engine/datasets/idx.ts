@@ -10,6 +10,12 @@
 import { DatasetError } from '../errors';
 import { maybeGunzip } from './gzip';
 
+/**
+ * The parts of an MNIST-style IDX folder: train, t10k (test), and 'calibration', the shipped demo
+ * subset's held-out calibration set.
+ */
+export type IdxSplit = 'train' | 't10k' | 'calibration';
+
 export type IdxDType = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
 
 export interface IdxArray {

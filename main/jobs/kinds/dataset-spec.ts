@@ -5,13 +5,14 @@
 import { openDataset } from '../../files/dataset-open';
 import type { Dataset } from '../../engine/datasets/dataset';
 import type { Sample } from '../../engine/datasets/samples';
+import type { IdxSplit } from '../../engine/datasets/idx';
 import type { PreprocessSpec } from '../../engine/datasets/preprocess';
 
 export interface DatasetSpec {
   path: string;
   /** The user's preprocessing ({} for the defaults from the model input). */
   preprocess: PreprocessSpec;
-  split?: 't10k' | 'train' | 'calibration';
+  split?: IdxSplit;
   /** False: labels are ignored (the user called this an unlabelled sample). */
   labelled: boolean;
   inputShape: number[];
