@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { boardById } from '../engine/deploy/boards';
 import { FLASH_FAMILY_IDS } from '../engine/deploy/device-types';
-import { FAMILIES, familyById } from './families';
+import { FAMILIES, familiesByTarget, familyById } from './families';
 import { resolveFamily } from './flash-model';
 
 describe('device family registry (issue 12)', () => {
@@ -37,6 +37,12 @@ describe('device family registry (issue 12)', () => {
     expect(FAMILIES.esp32.detect(found)).toEqual(['/dev/ttyUSB0']);
     expect(FAMILIES.stm32.detect(found)).toEqual(['/dev/ttyACM0']);
     expect(FAMILIES.uf2.detect(found)).toEqual(['/media/u/RPI-RP2']);
+    // What `lowbit devices` prints beside each port and drive.
+    expect(familiesByTarget(found)).toEqual({
+      '/dev/ttyUSB0': ['esp32'],
+      '/dev/ttyACM0': ['stm32'],
+      '/media/u/RPI-RP2': ['uf2'],
+    });
   });
 
   it("resolves the family asked for, else the board's; refuses a board flashed only by export", () => {

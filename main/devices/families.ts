@@ -6,7 +6,7 @@
 import type { FlashFamilyId } from '../engine/deploy/device-types';
 import { isFlashFamilyId } from '../engine/deploy/device-types';
 import { esp32Family } from './esp32/family';
-import type { DeviceFamily } from './family';
+import type { DeviceFamily, FoundDevices } from './family';
 import { stm32Family } from './stm32/family';
 import { uf2Family } from './uf2/family';
 
@@ -18,4 +18,15 @@ export const FAMILIES: Readonly<Record<FlashFamilyId, DeviceFamily>> = {
 
 export function familyById(id: string): DeviceFamily | undefined {
   return isFlashFamilyId(id) ? FAMILIES[id] : undefined;
+}
+
+/**
+ * For each port or drive in a listing, the families that would flash it, from the families' own
+ * `detect` (a guess from USB IDs and drive labels: the user still picks).
+ */
+export function familiesByTarget(found: FoundDevices): Record<string, FlashFamilyId[]> {
+  const out: Record<string, FlashFamilyId[]> = {};
+  for (const [id, family] of Object.entries(FAMILIES) as [FlashFamilyId, DeviceFamily][])
+    for (const target of family.detect(found)) (out[target] ??= []).push(id);
+  return out;
 }

@@ -254,7 +254,13 @@ describe('device listing', () => {
     expect(Array.isArray(l.serial) && Array.isArray(l.usb) && Array.isArray(l.warnings)).toBe(true);
     const c = ctx();
     expect(await devices.run(['--json'], c)).toBe(0);
-    expect(Object.keys(JSON.parse(c.stdout[0]))).toEqual(['serial', 'usb', 'warnings', 'uf2Drives']);
+    expect(Object.keys(JSON.parse(c.stdout[0]))).toEqual([
+      'serial',
+      'usb',
+      'warnings',
+      'uf2Drives',
+      'flashWith',
+    ]);
   });
 
   it('watchDevices reports the first listing, then only changes, and stops', async () => {

@@ -1,6 +1,7 @@
 import type { CliCommand } from '../command';
 import { parse } from '../args';
 import { JSON_FLAG } from '../options';
+import { familiesByTarget } from '../../devices/families';
 import { listDevices } from '../../devices/listing';
 import { findUf2Drives } from '../../devices/uf2/drive';
 
@@ -13,14 +14,17 @@ export const command: CliCommand = {
 
 Lists serial ports (USB IDs from serialport, or from /sys when udevadm is missing), USB
 devices and mounted RP2040/RP2350 BOOTSEL drives, each with the catalogue boards that
-match its USB VID:PID. A VID:PID shared by many boards (CP2102N, ST-LINK) lists them all.
-  --json   print {serial, usb, uf2Drives, warnings} as JSON`,
+match its USB VID:PID (a VID:PID shared by many boards, CP2102N or ST-LINK, lists them all)
+and the device families that would flash it (\`lowbit flash --protocol\`).
+  --json   print {serial, usb, uf2Drives, flashWith, warnings} as JSON`,
   async run(argv, ctx) {
     const { values } = parse(argv, { ...JSON_FLAG }, { maxPositionals: 0 });
     const listing = await listDevices();
     const uf2Drives = findUf2Drives();
+    const flashWith = familiesByTarget({ ...listing, drives: uf2Drives });
+    const flash = (target: string) => (flashWith[target] ? `  (flash: ${flashWith[target].join(', ')})` : '');
     if (values.json) {
-      ctx.out(JSON.stringify({ ...listing, uf2Drives }, null, 2));
+      ctx.out(JSON.stringify({ ...listing, uf2Drives, flashWith }, null, 2));
       return 0;
     }
     const lines: string[] = ['serial ports:'];
@@ -28,7 +32,7 @@ match its USB VID:PID. A VID:PID shared by many boards (CP2102N, ST-LINK) lists 
     for (const p of listing.serial) {
       const who = [p.manufacturer, p.product].filter(Boolean).join(' ');
       lines.push(
-        `  ${p.path}  ${hex4(p.vid)}:${hex4(p.pid)}  ${who}${p.boards.length ? `  → ${p.boards.join(', ')}` : ''}`,
+        `  ${p.path}  ${hex4(p.vid)}:${hex4(p.pid)}  ${who}${p.boards.length ? `  → ${p.boards.join(', ')}` : ''}${flash(p.path)}`,
       );
     }
     lines.push('usb devices:');
@@ -39,7 +43,10 @@ match its USB VID:PID. A VID:PID shared by many boards (CP2102N, ST-LINK) lists 
       );
     }
     if (uf2Drives.length)
-      lines.push('uf2 drives:', ...uf2Drives.map((d) => `  ${d.mount}  ${d.boardId} (${d.family})`));
+      lines.push(
+        'uf2 drives:',
+        ...uf2Drives.map((d) => `  ${d.mount}  ${d.boardId} (${d.family})${flash(d.mount)}`),
+      );
     for (const w of listing.warnings) ctx.log(`warning: ${w}`);
     ctx.out(lines.join('\n'));
     return 0;
