@@ -1,11 +1,12 @@
 /**
  * Static files for browser mode: only files under the renderer's dist folder, only GET/HEAD,
- * with the same CSP as the page's <meta> tag. Path traversal is refused before touching the disk.
+ * with the same CSP as the page's <meta> tag. Path traversal is refused before touching the disk,
+ * a symlink out of the folder after (main/files/static-files.ts).
  */
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
+import { contentTypeOf, findStaticFile, resolveStaticPath } from '../files/static-files';
 
 export const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self' ws://127.0.0.1:*; " +
@@ -21,19 +22,6 @@ export const SECURITY_HEADERS: Record<string, string> = {
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.map': 'application/json; charset=utf-8',
-};
-
 export function sendPlain(res: ServerResponse, status: number, text: string): void {
   res.writeHead(status, {
     ...SECURITY_HEADERS,
@@ -41,27 +29,6 @@ export function sendPlain(res: ServerResponse, status: number, text: string): vo
     'Cache-Control': 'no-store',
   });
   res.end(text + '\n');
-}
-
-/**
- * Maps a request path to a file under root, or null when the path is not acceptable: not
- * decodable, contains NUL or backslashes, has a "." or ".." segment, or resolves outside root.
- */
-export function resolveStaticPath(root: string, urlPath: string): string | null {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(urlPath);
-  } catch {
-    return null;
-  }
-  if (decoded.includes('\0') || decoded.includes('\\')) return null;
-  const segments = decoded.split('/').filter((s) => s !== '');
-  if (segments.some((s) => s === '..' || s === '.')) return null;
-  const rel = segments.length === 0 ? 'index.html' : segments.join('/');
-  const base = path.resolve(root);
-  const full = path.resolve(base, rel);
-  if (full !== base && !full.startsWith(base + path.sep)) return null;
-  return full;
 }
 
 export async function serveStatic(root: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -76,24 +43,19 @@ export async function serveStatic(root: string, req: IncomingMessage, res: Serve
     sendPlain(res, 400, 'bad path');
     return;
   }
-  let size: number;
-  try {
-    const st = await stat(file);
-    if (!st.isFile()) throw new Error('not a file');
-    size = st.size;
-  } catch {
+  const found = await findStaticFile(root, file);
+  if (!found) {
     sendPlain(res, 404, 'not found');
     return;
   }
-  const type = TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
   // Hashed assets never change; index.html must be re-read so a rebuild is picked up.
   const cache = file.includes(`${path.sep}assets${path.sep}`)
     ? 'public, max-age=31536000, immutable'
     : 'no-store';
   res.writeHead(200, {
     ...SECURITY_HEADERS,
-    'Content-Type': type,
-    'Content-Length': String(size),
+    'Content-Type': contentTypeOf(file),
+    'Content-Length': String(found.size),
     'Cache-Control': cache,
   });
   if (req.method === 'HEAD') {

@@ -149,6 +149,13 @@ describe('lowbit serve: static files', () => {
     expect(post.headers.allow).toBe('GET, HEAD');
   });
 
+  it('answers 404 for a symlink leading out of the static root (issue 18)', async () => {
+    fs.symlinkSync(path.join(dir, 'secret.txt'), path.join(dir, 'dist', 'assets', 'out.txt'));
+    const r = await get('/assets/out.txt');
+    expect(r.status).toBe(404);
+    expect(r.body).not.toContain(SECRET);
+  });
+
   it('refuses a foreign Host header (DNS rebinding)', async () => {
     const r = await get('/', { host: `evil.example:${host.port}` });
     expect(r.status).toBe(421);
