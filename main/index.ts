@@ -2,13 +2,14 @@
  * Electron main process entry: windows, menu, IPC — thin. All work happens in main/services
  * (validated calls) and worker threads (main/jobs); this file only wires Electron to them.
  */
-import { app, BrowserWindow, dialog } from 'electron';
+import { app, BrowserWindow, dialog, protocol } from 'electron';
 import path from 'node:path';
 import { toErrorInfo } from './engine/errors';
 import { hasModelExtension, MODEL_FORMATS } from './engine/model/registry';
 import { createServices } from './services';
 import { buildMenu } from './app/menu';
 import { forwardEvents, registerIpc } from './app/ipc';
+import { registerAppScheme } from './app/app-protocol';
 import { createMainWindow } from './app/window';
 import { showDatasetDialog, showSaveModelDialog } from './app/dialogs';
 
@@ -65,6 +66,7 @@ function refreshMenu(): void {
 }
 
 app.enableSandbox();
+registerAppScheme(protocol);
 app.on('web-contents-created', (_e, contents) => {
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
 });

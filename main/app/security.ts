@@ -1,10 +1,16 @@
 /**
  * Electron hardening, kept in one place so a test can assert it with electron stubbed.
  * contextIsolation + sandbox + no nodeIntegration; the renderer is treated like a web page.
+ * Beside it: where the page comes from (app-protocol.ts) and who may call the API (ipc-sender.ts).
  */
 import type { BrowserWindowConstructorOptions, Session, WebContents } from 'electron';
+import { fileURLToPath } from 'node:url';
 
-/** Served with every renderer response (and mirrored in renderer/index.html's meta tag). */
+/**
+ * The one CSP of the app's page: sent with every app:// response (app-protocol.ts) and added to
+ * every other response the renderer receives, the dev server's included (`enforceCsp`).
+ * renderer/index.html's meta tag says the same, plus the WebSocket browser mode needs.
+ */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
@@ -44,22 +50,26 @@ export function denyPermissions(session: Session): void {
   session.setDevicePermissionHandler?.(() => false);
 }
 
-/** Adds the CSP header to every response the renderer receives. */
+/** The headers every response to the renderer carries, whoever serves it. */
+export const RESPONSE_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+  'X-Content-Type-Options': 'nosniff',
+};
+
+/** Adds the security headers to every response the renderer receives over the network. */
 export function enforceCsp(session: Session): void {
+  const asLists = Object.fromEntries(
+    Object.entries(RESPONSE_SECURITY_HEADERS).map(([name, value]) => [name, [value]]),
+  );
   session.webRequest.onHeadersReceived((details, callback) => {
-    callback({
-      responseHeaders: {
-        ...details.responseHeaders,
-        'Content-Security-Policy': [CONTENT_SECURITY_POLICY],
-        'X-Content-Type-Options': ['nosniff'],
-      },
-    });
+    callback({ responseHeaders: { ...details.responseHeaders, ...asLists } });
   });
 }
 
 /**
- * No navigation away from the app and no new windows. A file dropped outside the drop zone
- * makes Chromium navigate to its file:// URL: intercept that and hand the path to `onFileDrop`.
+ * No navigation away from the app (`appUrl`: app:// or the dev server), in any frame, and no
+ * new windows. A file dropped outside the drop zone makes Chromium navigate to its file:// URL
+ * (never an app URL): intercept that and hand the path to `onFileDrop`.
  */
 export function lockNavigation(
   contents: WebContents,
@@ -70,10 +80,26 @@ export function lockNavigation(
   contents.on('will-navigate', (event, url) => {
     if (appUrl(url)) return;
     event.preventDefault();
-    if (url.startsWith('file://')) onFileDrop(decodeURIComponent(new URL(url).pathname));
+    const dropped = droppedFilePath(url);
+    if (dropped) onFileDrop(dropped);
+  });
+  // Subframes only: the main frame's navigations are will-navigate's (Electron skips
+  // will-navigate when this event was prevented, which would lose the drop).
+  contents.on('will-frame-navigate', (event) => {
+    if (!event.isMainFrame && !appUrl(event.url)) event.preventDefault();
   });
   contents.on('will-redirect', (event, url) => {
     if (!appUrl(url)) event.preventDefault();
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
+}
+
+/** The local path of a file:// URL (a drop), or null for any other URL or a remote host's file. */
+function droppedFilePath(url: string): string | null {
+  if (!url.startsWith('file:')) return null;
+  try {
+    return fileURLToPath(url);
+  } catch {
+    return null;
+  }
 }

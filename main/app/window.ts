@@ -1,10 +1,11 @@
 import { BrowserWindow, session as electronSession } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { appPageMatcher, APP_ENTRY_URL, serveRenderer } from './app-protocol';
 import { denyPermissions, enforceCsp, lockNavigation, secureWebPreferences } from './security';
 
 export interface WindowDeps {
-  /** Dev server URL (electron-vite dev) or null to load the built renderer from disk. */
+  /** Dev server URL (electron-vite dev) or null to load the built renderer over app://. */
   devUrl: string | null;
   onFileDrop(path: string): void;
 }
@@ -15,6 +16,7 @@ export function createMainWindow(deps: WindowDeps): BrowserWindow {
   const ses = electronSession.defaultSession;
   denyPermissions(ses);
   enforceCsp(ses);
+  if (!deps.devUrl) serveRenderer(ses.protocol, path.join(here, '../renderer'));
   const win = new BrowserWindow({
     width: 1280,
     height: 800,
@@ -25,14 +27,8 @@ export function createMainWindow(deps: WindowDeps): BrowserWindow {
     backgroundColor: '#1e1f22',
     webPreferences: secureWebPreferences(path.join(here, '../preload/index.cjs')),
   });
-  const indexFile = path.join(here, '../renderer/index.html');
-  const isAppUrl = (url: string) =>
-    deps.devUrl
-      ? url.startsWith(deps.devUrl)
-      : url.startsWith('file://') && decodeURIComponent(new URL(url).pathname) === indexFile;
-  lockNavigation(win.webContents, isAppUrl, deps.onFileDrop);
+  lockNavigation(win.webContents, appPageMatcher(deps.devUrl), deps.onFileDrop);
   win.once('ready-to-show', () => win.show());
-  if (deps.devUrl) void win.loadURL(deps.devUrl);
-  else void win.loadFile(indexFile);
+  void win.loadURL(deps.devUrl ?? APP_ENTRY_URL);
   return win;
 }

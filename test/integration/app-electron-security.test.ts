@@ -12,6 +12,8 @@ let permissionRequest: ((wc: unknown, perm: string, cb: (ok: boolean) => void) =
 let permissionCheck: ((...a: unknown[]) => boolean) | null = null;
 let headersHook: ((details: any, cb: (r: any) => void) => void) | null = null;
 const exposed: Record<string, unknown> = {};
+const loaded: string[] = [];
+const protocolHandlers = new Map<string, (request: Request) => Promise<Response>>();
 const invoked: [string, unknown][] = [];
 
 vi.mock('electron', () => {
@@ -24,10 +26,12 @@ vi.mock('electron', () => {
       created.push(opts);
     }
     once() {}
-    loadFile() {
+    loadFile(file: string) {
+      loaded.push(`loadFile:${file}`);
       return Promise.resolve();
     }
-    loadURL() {
+    loadURL(url: string) {
+      loaded.push(url);
       return Promise.resolve();
     }
   }
@@ -39,6 +43,11 @@ vi.mock('electron', () => {
         setPermissionCheckHandler: (h: typeof permissionCheck) => (permissionCheck = h),
         setDevicePermissionHandler: () => {},
         webRequest: { onHeadersReceived: (h: typeof headersHook) => (headersHook = h) },
+        protocol: {
+          isProtocolHandled: (scheme: string) => protocolHandlers.has(scheme),
+          handle: (scheme: string, h: (request: Request) => Promise<Response>) =>
+            protocolHandlers.set(scheme, h),
+        },
       },
     },
     contextBridge: { exposeInMainWorld: (key: string, api: unknown) => (exposed[key] = api) },
@@ -97,6 +106,35 @@ describe('main window security', () => {
     expect(dropped).toContain('/home/me/models/my model.tflite');
   });
 
+  it('loads the page from app://, served from the built renderer folder (issue 18)', () => {
+    expect(loaded.at(-1)).toBe('app://lowbit/index.html');
+    expect(loaded.some((l) => l.startsWith('loadFile:') || l.startsWith('file:'))).toBe(false);
+    expect([...protocolHandlers.keys()]).toEqual(['app']);
+  });
+
+  it('allows navigation within app:// only, in the main frame and in subframes (issue 18)', () => {
+    const navigate = (url: string) => {
+      let prevented = false;
+      handlers['will-navigate']!({ preventDefault: () => (prevented = true) }, url);
+      return prevented;
+    };
+    expect(navigate('app://lowbit/index.html#/wizard')).toBe(false);
+    expect(navigate('app://evil/index.html')).toBe(true);
+    // The page's own file:// URL is no longer the app: only app:// is.
+    expect(navigate('file:///opt/lowbit/out/renderer/index.html')).toBe(true);
+
+    const frameNavigate = (url: string, isMainFrame: boolean) => {
+      let prevented = false;
+      handlers['will-frame-navigate']!({ url, isMainFrame, preventDefault: () => (prevented = true) });
+      return prevented;
+    };
+    expect(frameNavigate('https://example.com/', false)).toBe(true);
+    expect(frameNavigate('file:///etc/passwd', false)).toBe(true);
+    expect(frameNavigate('app://lowbit/index.html', false)).toBe(false);
+    // The main frame's navigations are will-navigate's, so a drop still reaches it.
+    expect(frameNavigate('file:///home/me/m.tflite', true)).toBe(false);
+  });
+
   it('denies every permission request and check', () => {
     for (const perm of ['media', 'notifications', 'geolocation', 'serial', 'usb', 'hid', 'clipboard-read']) {
       let granted: boolean | null = null;
@@ -115,6 +153,20 @@ describe('main window security', () => {
     expect(CONTENT_SECURITY_POLICY).toContain("script-src 'self'");
     expect(CONTENT_SECURITY_POLICY).not.toContain('unsafe-eval');
     expect(CONTENT_SECURITY_POLICY).toContain("object-src 'none'");
+  });
+});
+
+describe('main window in development (issue 18)', () => {
+  it('loads the dev server URL and allows its origin only', async () => {
+    loaded.length = 0;
+    const { createMainWindow } = await import('../../main/app/window');
+    createMainWindow({ devUrl: 'http://localhost:5173/', onFileDrop: () => {} });
+    expect(loaded).toEqual(['http://localhost:5173/']);
+    let prevented = false;
+    handlers['will-navigate']!({ preventDefault: () => (prevented = true) }, 'http://localhost:5173/x');
+    expect(prevented).toBe(false);
+    handlers['will-navigate']!({ preventDefault: () => (prevented = true) }, 'app://lowbit/index.html');
+    expect(prevented).toBe(true);
   });
 });
 
