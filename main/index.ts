@@ -9,7 +9,8 @@ import { hasModelExtension, MODEL_FORMATS } from './engine/model/registry';
 import { createServices } from './services';
 import { buildMenu } from './app/menu';
 import { forwardEvents, registerIpc } from './app/ipc';
-import { registerAppScheme } from './app/app-protocol';
+import { senderRefusal } from './app/ipc-sender';
+import { appPageMatcher, registerAppScheme } from './app/app-protocol';
 import { createMainWindow } from './app/window';
 import { showDatasetDialog, showSaveModelDialog } from './app/dialogs';
 
@@ -72,7 +73,9 @@ app.on('web-contents-created', (_e, contents) => {
 });
 
 void app.whenReady().then(() => {
-  registerIpc(services, (wc) => win !== null && wc === win.webContents);
+  const isAppPage = appPageMatcher(devUrl);
+  const appContents = () => (win && !win.isDestroyed() ? win.webContents : null);
+  registerIpc(services, (event) => senderRefusal(event, appContents(), isAppPage));
   forwardEvents(services, () => win?.webContents ?? null);
   win = createMainWindow({ devUrl, onFileDrop: (p) => void openFromMain(p) });
   win.on('closed', () => (win = null));
