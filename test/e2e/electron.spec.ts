@@ -63,6 +63,8 @@ test.describe('Electron app', () => {
     try {
       const win = await app.firstWindow();
       await expect(win.getByTestId('start-view')).toBeVisible();
+      // Issue 18: the page comes from the app:// protocol, never file://.
+      expect(win.url()).toBe('app://lowbit/index.html');
 
       // The page is a sandboxed web page: the contract's services and nothing from Node.
       const exposed = await win.evaluate(() => {
