@@ -13,34 +13,9 @@ import { exportArduinoLibrary } from '../../main/engine/deploy/arduino';
 import { estimateFootprint } from '../../main/engine/deploy/fit';
 import { footprintFacts } from '../../main/engine/deploy/footprint-facts';
 import { exportTflm } from '../../main/engine/deploy/tflm-export';
-import { TFLM_OPS } from '../../main/engine/deploy/tflm-ops';
 import { readTflite } from '../../main/engine/tflite/reader';
 import { readBytes, sharedPath } from '../support/shared';
-
-function stubResolverHeader(): string {
-  const methods = Object.entries(TFLM_OPS)
-    .map(([op, t]) => `  TfLiteStatus ${t.resolver}() { return Record("${op}"); }`)
-    .join('\n');
-  return `#pragma once
-#include <cstdio>
-typedef enum { kTfLiteOk = 0, kTfLiteError = 1 } TfLiteStatus;
-namespace tflite {
-template <unsigned int N>
-class MicroMutableOpResolver {
- public:
-${methods}
-  unsigned int count = 0;
- private:
-  TfLiteStatus Record(const char* op) {
-    if (count >= N) return kTfLiteError;
-    std::printf("op %s\\n", op);
-    count++;
-    return kTfLiteOk;
-  }
-};
-}  // namespace tflite
-`;
-}
+import { stubResolverHeader } from '../support/tflm-stub';
 
 const MAIN = `#include <cstdio>
 #include "model_data.h"

@@ -3,7 +3,7 @@ import type { CliCommand } from '../command';
 import { UsageError } from '../command';
 import { parse } from '../args';
 import { FAMILY_FLAG, JSON_FLAG, OUT_FLAG } from '../options';
-import { exportModel } from '../../engine/deploy/export-formats';
+import { exportBaseName, exportModel } from '../../engine/deploy/export-formats';
 import { UF2_FAMILIES } from '../../engine/deploy/uf2';
 import { writeFileAtomic } from '../../files/read-write';
 import { parseAddress, readModelContainer } from '../../devices/model-image';
@@ -37,7 +37,7 @@ writes UF2 blocks of 256 bytes starting at --address (256-byte aligned, e.g. 0x1
     const { model, image } = readModelContainer(file);
     const [uf2] = exportModel('uf2', {
       bytes: model,
-      baseName: path.basename(values.out),
+      baseName: exportBaseName(path.basename(values.out)),
       sourceName: path.basename(file),
       uf2: { address, family },
     }).files;

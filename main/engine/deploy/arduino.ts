@@ -5,7 +5,8 @@
  * Arduino_TensorFlowLite) for the runtime itself.
  */
 import { zipSync, strToU8 } from 'fflate';
-import { exportTflm, pascal, type ExportedFile, type TflmExportOptions } from './tflm-export';
+import { exportTflm, type ExportedFile, type TflmExportOptions } from './tflm-export';
+import { propertiesValue, typeNamePart } from './c-names';
 import type { FootprintEstimate } from './fit';
 
 export function exportArduinoLibrary(
@@ -15,8 +16,8 @@ export function exportArduinoLibrary(
   opts: TflmExportOptions & { libraryName?: string } = {},
 ): { zip: Uint8Array; files: ExportedFile[] } {
   const base = opts.baseName ?? 'model';
-  const lib = (opts.libraryName ?? `Lowbit_${pascal(base)}`).replace(/[^A-Za-z0-9_]/g, '_');
-  const P = pascal(base);
+  const lib = (opts.libraryName ?? `Lowbit_${typeNamePart(base)}`).replace(/[^A-Za-z0-9_]/g, '_');
+  const P = typeNamePart(base);
   const tflm = exportTflm(modelBytes, ops, estimate, opts);
   const files: ExportedFile[] = [
     {
@@ -25,7 +26,7 @@ export function exportArduinoLibrary(
 version=1.0.0
 author=Lowbit
 maintainer=Lowbit
-sentence=The ${opts.sourceName ?? base} model for TensorFlow Lite Micro, exported by Lowbit.
+sentence=The ${propertiesValue(opts.sourceName ?? base)} model for TensorFlow Lite Micro, exported by Lowbit.
 paragraph=Model array, op resolver with exactly the model's ops, and the tensor arena size.
 category=Data Processing
 url=https://github.com/

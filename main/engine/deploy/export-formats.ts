@@ -16,6 +16,7 @@ import { estimateFootprint, type ModelFootprintFacts } from './fit';
 import { footprintFacts } from './footprint-facts';
 import { exportTflm, type ExportedFile } from './tflm-export';
 import { UF2_FAMILIES, buildUf2, type Uf2Family } from './uf2';
+import { checkFileBaseName } from './c-names';
 
 export interface ExportInput {
   /** The .tflite file as is. */
@@ -99,11 +100,13 @@ export function isExportFormatId(s: string): s is ExportFormatId {
   return Object.hasOwn(EXPORT_FORMATS, s);
 }
 
+/** Builds a format's files; the base name must have an identifier's shape (checkFileBaseName). */
 export function exportModel(format: ExportFormatId, input: ExportInput): ExportOutput {
+  checkFileBaseName(input.baseName);
   return EXPORT_FORMATS[format].build(input);
 }
 
-/** A base name for a model's files from its file name: a C identifier, "model" if nothing is left. */
+/** A base name for a model's files from its file name: an identifier's shape, "model" if nothing is left. */
 export function exportBaseName(modelName: string): string {
   const stem = modelName.replace(/\.tflite$/i, '').replace(/[^A-Za-z0-9_]/g, '_') || 'model';
   return /^[A-Za-z_]/.test(stem) ? stem : `m_${stem}`;
