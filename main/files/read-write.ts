@@ -30,8 +30,21 @@ export function ioError(file: string, e: unknown): IoError {
   return new IoError(`${file}: ${why}`, { cause: e });
 }
 
-/** Same file on disk (following links), or both absent and the same path. */
+/**
+ * Same file on disk: the same inode (a hard link or a symbolic link to it counts), else the same
+ * real path (both absent).
+ */
 export function sameFile(a: string, b: string): boolean {
+  const id = (p: string) => {
+    try {
+      const st = fs.statSync(p);
+      return `${st.dev}:${st.ino}`;
+    } catch {
+      return undefined;
+    }
+  };
+  const ia = id(a);
+  if (ia !== undefined && ia === id(b)) return true;
   const real = (p: string) => {
     try {
       return fs.realpathSync(p);
@@ -43,17 +56,57 @@ export function sameFile(a: string, b: string): boolean {
 }
 
 /**
- * Writes bytes to `file` atomically. `inputs` are paths that must never be overwritten
- * (the model being transformed, a dataset...).
+ * Refuses an output path Lowbit must not write: one of the inputs (by inode, so a hard or
+ * symbolic link to an input counts), a symbolic link (never written through, never replaced: the
+ * user names the real file), or anything that exists and is not a regular file.
  */
-export function writeFileAtomic(file: string, data: Uint8Array | string, inputs: string[] = []): void {
+export function checkOutputPath(file: string, inputs: readonly string[] = []): void {
   for (const input of inputs) {
     if (sameFile(file, input)) {
       throw new InvalidArgumentError(`refusing to overwrite the input ${input}: choose another output path`);
     }
   }
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(file);
+  } catch {
+    return; // absent: it will be created
+  }
+  if (st.isSymbolicLink())
+    throw new InvalidArgumentError(
+      `refusing to write ${file}: it is a symbolic link (Lowbit neither writes through nor replaces links): give the real path`,
+    );
+  if (!st.isFile())
+    throw new InvalidArgumentError(`refusing to write ${file}: it exists and is not a regular file`);
+}
+
+/** Creates an output folder (and its parents); a failure is a one-line IoError naming it. */
+export function makeOutputDir(dir: string): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw ioError(dir, e);
+  }
+}
+
+/**
+ * Writes bytes to `file` atomically: a temp file created exclusively in the same folder, fsync,
+ * rename over the target (which replaces the directory entry and never writes through a link).
+ * `inputs` are paths that must never be overwritten (the model being transformed, a dataset...);
+ * checkOutputPath says what else is refused.
+ */
+export function writeFileAtomic(
+  file: string,
+  data: Uint8Array | string,
+  inputs: readonly string[] = [],
+): void {
+  checkOutputPath(file, inputs);
   const dir = path.dirname(path.resolve(file));
-  const tmp = path.join(dir, `.${path.basename(file)}.${crypto.randomBytes(6).toString('hex')}.tmp`);
+  // The temp name keeps at most 64 characters of the target's, so it fits wherever the target does.
+  const tmp = path.join(
+    dir,
+    `.${path.basename(file).slice(0, 64)}.${crypto.randomBytes(6).toString('hex')}.tmp`,
+  );
   let fd: number | undefined;
   try {
     fd = fs.openSync(tmp, 'wx', 0o644);

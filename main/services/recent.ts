@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { RecentModel } from '../contract/types';
-import { writeFileAtomic } from '../files/read-write';
+import { makeOutputDir, writeFileAtomic } from '../files/read-write';
 
 const MAX_RECENT = 10;
 
@@ -32,7 +32,7 @@ export class RecentModels {
     ].slice(0, MAX_RECENT);
     if (this.file) {
       try {
-        fs.mkdirSync(path.dirname(this.file), { recursive: true });
+        makeOutputDir(path.dirname(this.file));
         writeFileAtomic(this.file, JSON.stringify(this.items, null, 2));
       } catch {
         // Not being able to remember recents is not worth failing an open over.

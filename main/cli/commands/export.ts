@@ -1,11 +1,10 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError, type CliCommand } from '../command';
 import { parse } from '../args';
 import { JSON_FLAG, OUT_FLAG } from '../options';
 import { exportModel } from '../../engine/deploy/export-formats';
 import { footprintFacts } from '../../engine/deploy/footprint-facts';
-import { writeFileAtomic } from '../../files/read-write';
+import { makeOutputDir, writeFileAtomic } from '../../files/read-write';
 import { openModelFile } from '../../files/model-file';
 
 /** The formats this command writes into a folder (uf2 has its own command: it needs an address). */
@@ -50,7 +49,7 @@ export const command: CliCommand = {
       sourceName: path.basename(file),
     });
     const files = [...built.files, ...built.helpers];
-    fs.mkdirSync(values.out, { recursive: true });
+    makeOutputDir(values.out);
     const written = files.map((f) => {
       const p = path.join(values.out!, f.path);
       writeFileAtomic(p, f.contents, [file]);

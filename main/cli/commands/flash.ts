@@ -84,7 +84,15 @@ Success is reported only after the check passes.
       onLog: (l: string) => ctx.log(l),
     };
     if (family.link === 'drive')
-      return flashDrive(ctx, family, request, image.length, values.family, values.out, !!values.json);
+      return flashDrive(
+        ctx,
+        family,
+        request,
+        image.length,
+        values.family,
+        { out: values.out, model: file },
+        !!values.json,
+      );
     if (!values.port) throw new UsageError('--port is required for serial flashing');
     const result = await flashModel({ ...request, target: values.port });
     const out = { ...result, port: values.port, model: file };
@@ -118,10 +126,11 @@ async function flashDrive(
   request: Omit<FlashModelRequest, 'target'>,
   containerBytes: number,
   familyFlag: string | undefined,
-  outFile: string | undefined,
+  files: { out: string | undefined; model: string },
   json: boolean,
 ): Promise<number> {
   const { board, model, modelName } = request;
+  const outFile = files.out;
   const address = (request.address ?? board?.model.address)!;
   const uf2Family: Uf2Family | undefined = familyFlag
     ? FAMILY_FLAG[familyFlag]
@@ -139,7 +148,7 @@ async function flashDrive(
       uf2: { address, family: uf2Family },
     }).files;
     const target = path.resolve(ctx.cwd, outFile ?? uf2!.path);
-    writeFileAtomic(target, uf2!.contents, []);
+    writeFileAtomic(target, uf2!.contents, [files.model]);
     if (!outFile)
       ctx.log(
         `no ${driveFamilyFor(uf2Family) ?? 'UF2'} BOOTSEL drive mounted: saved ${target}; hold BOOTSEL while plugging in, then copy it onto the drive`,

@@ -1,9 +1,8 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { Interpreter, recordingObserver, type OutputTensor } from '../../engine/interpreter/index';
 import type { QuantParams, TypedArray } from '../../engine/tensor/dtype';
 import { decodeTensorFile } from '../../engine/tensor/tensor-files';
-import { readFileBytes, writeFileAtomic } from '../../files/read-write';
+import { makeOutputDir, readFileBytes, writeFileAtomic } from '../../files/read-write';
 import { parse } from '../args';
 import { JSON_FLAG, OUT_FLAG, positiveInt } from '../options';
 import { UsageError, type CliCommand } from '../command';
@@ -104,7 +103,7 @@ separated by commas or whitespace. The element count must match the tensor.
     }
 
     if (opts.out) {
-      fs.mkdirSync(opts.out, { recursive: true });
+      makeOutputDir(opts.out);
       outputs.forEach((o, k) =>
         writeFileAtomic(path.join(opts.out!, `output${k}.bin`), bytesOf(o.data), protectedPaths),
       );
@@ -117,7 +116,7 @@ separated by commas or whitespace. The element count must match the tensor.
     }
     if (opts.dump && observed) {
       const { records } = observed;
-      fs.mkdirSync(opts.dump, { recursive: true });
+      makeOutputDir(opts.dump);
       const index = records.map((r) => {
         const file = `op${r.opIndex}_t${r.index}.bin`;
         writeFileAtomic(path.join(opts.dump!, file), bytesOf(r.data), protectedPaths);

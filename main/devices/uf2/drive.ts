@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Uf2Family } from '../../engine/deploy/uf2';
+import { InvalidArgumentError } from '../../engine/errors';
+import { ioError } from '../../files/read-write';
 
 /**
  * RP2040 / RP2350 BOOTSEL mass-storage drives. The boot ROM's drive holds INFO_UF2.TXT with a
@@ -65,9 +67,38 @@ export function findUf2DriveFor(family: Uf2Family | undefined, mounts?: string[]
   return findUf2Drives(mounts).find((d) => want === undefined || d.family === want);
 }
 
-/** Copies the image onto the drive; the ROM reboots the chip once the last block lands. */
+/** The file name on the drive: a plain base name (no folder, not hidden), safe on FAT. */
+export function uf2DriveFileName(fileName: string): string {
+  const name = path
+    .basename(fileName.replace(/\\/g, '/'))
+    .replace(/[^A-Za-z0-9._-]/g, '_')
+    .replace(/^[.]+/, '');
+  return name || 'model.uf2';
+}
+
+/**
+ * Copies the image onto the drive; the ROM reboots the chip once the last block lands. Written in
+ * place, not through a temp file and a rename: the ROM flashes blocks as they arrive and reboots
+ * after the last, so a rename would come too late. The name cannot leave the drive's folder, and
+ * a symbolic link at the name is refused (O_NOFOLLOW where the platform has it), never written
+ * through.
+ */
 export function copyToUf2Drive(drive: Uf2Drive, fileName: string, bytes: Uint8Array): string {
-  const target = path.join(drive.mount, fileName);
-  fs.writeFileSync(target, bytes);
+  const mount = path.resolve(drive.mount);
+  const target = path.join(mount, uf2DriveFileName(fileName));
+  if (path.dirname(target) !== mount)
+    throw new InvalidArgumentError(`${fileName}: not a file name on the drive`);
+  if (fs.lstatSync(target, { throwIfNoEntry: false })?.isSymbolicLink())
+    throw new InvalidArgumentError(`refusing to write ${target}: it is a symbolic link`);
+  const { O_WRONLY, O_CREAT, O_TRUNC, O_NOFOLLOW } = fs.constants;
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(target, O_WRONLY | O_CREAT | O_TRUNC | (O_NOFOLLOW ?? 0), 0o644);
+    fs.writeFileSync(fd, bytes);
+  } catch (e) {
+    throw ioError(target, e);
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
   return target;
 }
