@@ -3,7 +3,9 @@
  * deployment exports, and flashing. Flashing runs here, in main's event loop, not in a job
  * worker: it is serial I/O bound (awaits, no CPU work) and the serial port's native binding
  * belongs to the main thread. It reports through the same jobs.progress / jobs.finished events
- * and is cancelled through jobs.cancel like any job.
+ * and is cancelled through jobs.cancel like any job. One flash per port (or drive) at a time: a
+ * second is refused (BUSY), since two writers on one port would interleave their bytes. Flashes
+ * use no worker thread, so they do not count against the JobManager's limits.
  */
 import { randomUUID } from 'node:crypto';
 import type {
@@ -54,6 +56,8 @@ const asList = (l: DeviceList): DeviceList => ({ serial: l.serial, usb: l.usb, w
 
 export function createDevices(host: DevicesHost): Devices {
   const running = new Map<string, AbortController>();
+  /** The port (or drive) each running flash holds: one flash per port, a second is refused. */
+  const portOf = new Map<string, string>();
   const pending = new Set<Promise<unknown>>();
   let stopWatch: (() => void) | null = null;
 
@@ -120,7 +124,12 @@ export function createDevices(host: DevicesHost): Devices {
     startFlash(p) {
       host.getModel(p.modelId); // fail now, not in the job, for an unknown model
       resolveFamily(p.protocol, undefined); // and for a family the registry does not have
+      if ([...portOf.values()].includes(p.port))
+        throw new InvalidArgumentError(
+          `busy: a flash to ${JSON.stringify(p.port)} is already running: wait for it to finish or cancel it`,
+        );
       const jobId = randomUUID();
+      portOf.set(jobId, p.port);
       const abort = new AbortController();
       running.set(jobId, abort);
       const done = flash(jobId, p, abort.signal).then(
@@ -139,6 +148,7 @@ export function createDevices(host: DevicesHost): Devices {
       pending.add(done);
       void done.finally(() => {
         running.delete(jobId);
+        portOf.delete(jobId);
         pending.delete(done);
       });
       return { jobId };

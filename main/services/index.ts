@@ -23,7 +23,7 @@ import { openModel, type OpenedModel } from '../engine/model/registry';
 import type { TflModel } from '../engine/tflite/model';
 import { openModelFile } from '../files/model-file';
 import { assetPath } from '../files/assets';
-import { JobManager } from '../jobs/manager';
+import { JobManager, type JobLimits } from '../jobs/manager';
 import { RecentModels } from './recent';
 import { createWizard } from './wizard';
 import { createDevices } from './devices';
@@ -45,6 +45,8 @@ export interface ServiceOptions {
   demoDir?: string;
   /** Serial link for deploy.flash (default: the real serial port); tests pass a simulator's. */
   openTransport?: OpenSerialLink;
+  /** How many worker jobs run at once and wait (default: one per core, 16 waiting). */
+  jobLimits?: JobLimits;
 }
 
 interface OpenModel {
@@ -77,10 +79,13 @@ export function createServices(opts: ServiceOptions): Services {
   const emit = <E extends EventName>(event: E, payload: Events[E]) => {
     for (const l of listeners) l({ event, payload } as EventMessage);
   };
-  const jobs = new JobManager({
-    progress: (p) => emit('jobs.progress', p),
-    finished: (f) => emit('jobs.finished', wizard.finish(f)),
-  });
+  const jobs = new JobManager(
+    {
+      progress: (p) => emit('jobs.progress', p),
+      finished: (f) => emit('jobs.finished', wizard.finish(f)),
+    },
+    opts.jobLimits,
+  );
 
   const add = (name: string, file: string | null, bytes: Uint8Array, opened: OpenedModel): ModelHandle => {
     const handle: ModelHandle = {
