@@ -7,41 +7,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DeviceList, FlashOutcome, JobFinished, ModelHandle, Outcome } from '../../main/contract/types';
-import { createFakeLink } from '../../main/devices/link/fake';
+import type { DeviceList, FlashOutcome, ModelHandle } from '../../main/contract/types';
 import { SerialTransport } from '../../main/devices/link/serial';
 import { parseContainer } from '../../main/engine/deploy/container';
 import { createServices } from '../../main/services';
 import { openPtyPair, type PtyPair } from '../devices/sim/pty';
 import { Stm32Sim } from '../devices/sim/stm32-sim';
 import { sharedPath } from '../support/shared';
+import { collect, servicesWithFakeStm32, value } from '../support/services-harness';
 
 const HELLO = sharedPath('models', 'tflite-micro', 'hello_world_int8.tflite');
 const MODEL_AT = 0x08020000; // F446 sector 5, as the nucleo-f446re catalogue entry
-
-function value<T>(o: Outcome<unknown>): T {
-  if (!o.ok) throw new Error(`${o.error.code}: ${o.error.message}`);
-  return o.value as T;
-}
-
-function collect(services: ReturnType<typeof createServices>) {
-  const finished = new Map<string, JobFinished>();
-  const progress: { stage: string; done: number; total: number }[] = [];
-  services.subscribe((m) => {
-    if (m.event === 'jobs.finished') finished.set((m.payload as JobFinished).jobId, m.payload as JobFinished);
-    if (m.event === 'jobs.progress')
-      progress.push(m.payload as { stage: string; done: number; total: number });
-  });
-  const waitFor = async (jobId: string, ms = 30_000) => {
-    const t0 = Date.now();
-    while (!finished.has(jobId)) {
-      if (Date.now() - t0 > ms) throw new Error(`job ${jobId} did not finish`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    return finished.get(jobId)!;
-  };
-  return { progress, waitFor };
-}
 
 describe('devices.list and deploy.export', () => {
   const services = createServices({ mode: 'browser', version: 't' });
@@ -128,18 +104,7 @@ describe('deploy.flash over a PTY to the STM32 simulator', () => {
 
 describe('deploy.flash cancel and refusals (fake link)', () => {
   it('cancel stops the flash: status cancelled, the region past the first blocks stays erased', async () => {
-    const link = createFakeLink();
-    const sim = new Stm32Sim(0x421);
-    void sim.serve(link.device);
-    await link.device.open();
-    const services = createServices({
-      mode: 'browser',
-      version: 't',
-      openTransport: async () => {
-        await link.host.open();
-        return link.host;
-      },
-    });
+    const { services, sim } = await servicesWithFakeStm32();
     const { progress, waitFor } = collect(services);
     try {
       const h = value<ModelHandle>(

@@ -5,38 +5,13 @@
  * once the first flash has ended.
  */
 import { describe, expect, it } from 'vitest';
-import type { JobFinished, JobProgress, ModelHandle, Outcome } from '../../main/contract/types';
-import { createFakeLink } from '../../main/devices/link/fake';
-import { DeviceNotFoundError } from '../../main/engine/errors';
+import type { ModelHandle } from '../../main/contract/types';
 import { createServices } from '../../main/services';
-import { Stm32Sim } from '../devices/sim/stm32-sim';
 import { sharedPath } from '../support/shared';
+import { collect, servicesWithFakeStm32, value } from '../support/services-harness';
 
 const HELLO = sharedPath('models', 'tflite-micro', 'hello_world_int8.tflite');
 const MODEL_AT = 0x08020000;
-
-function value<T>(o: Outcome<unknown>): T {
-  if (!o.ok) throw new Error(`${o.error.code}: ${o.error.message}`);
-  return o.value as T;
-}
-
-function events(services: ReturnType<typeof createServices>) {
-  const finished = new Map<string, JobFinished>();
-  const progress: JobProgress[] = [];
-  services.subscribe((m) => {
-    if (m.event === 'jobs.finished') finished.set((m.payload as JobFinished).jobId, m.payload as JobFinished);
-    if (m.event === 'jobs.progress') progress.push(m.payload as JobProgress);
-  });
-  const waitFor = async (jobId: string, ms = 30_000) => {
-    const t0 = Date.now();
-    while (!finished.has(jobId)) {
-      if (Date.now() - t0 > ms) throw new Error(`job ${jobId} did not finish`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    return finished.get(jobId)!;
-  };
-  return { progress, waitFor };
-}
 
 describe('job limits through the services', { timeout: 60_000 }, () => {
   it('worker jobs: queued beyond maxRunning, refused beyond the queue', async () => {
@@ -45,7 +20,7 @@ describe('job limits through the services', { timeout: 60_000 }, () => {
       version: 't',
       jobLimits: { maxRunning: 1, maxQueued: 1 },
     });
-    const { progress, waitFor } = events(services);
+    const { progress, waitFor } = collect(services);
     try {
       const h = value<ModelHandle>(await services.handle('model.open', { path: HELLO }));
       const start = () => services.handle('jobs.start', { kind: 'model.verify', params: { modelId: h.id } });
@@ -63,20 +38,8 @@ describe('job limits through the services', { timeout: 60_000 }, () => {
   });
 
   it('one flash per port: a second is refused while the first runs, accepted after it', async () => {
-    const link = createFakeLink();
-    const sim = new Stm32Sim(0x421);
-    void sim.serve(link.device);
-    await link.device.open();
-    const services = createServices({
-      mode: 'browser',
-      version: 't',
-      openTransport: async (port) => {
-        if (port !== 'fake') throw new DeviceNotFoundError(`${port}: no such port`);
-        await link.host.open();
-        return link.host;
-      },
-    });
-    const { waitFor } = events(services);
+    const { services, sim } = await servicesWithFakeStm32();
+    const { waitFor } = collect(services);
     try {
       const h = value<ModelHandle>(await services.handle('model.open', { path: HELLO }));
       const flash = (port: string) =>
