@@ -37,7 +37,8 @@ import {
   type PreprocessSpec,
   type ResolvedPreprocess,
 } from '../engine/datasets/preprocess';
-import { DatasetError, LowbitError } from '../engine/errors';
+import { DatasetError, LowbitError, quotable } from '../engine/errors';
+import { isInside } from './inside';
 import { isNpy, parseNpy } from '../engine/tensor/tensor-files';
 import { readFileBytes } from './read-write';
 import { findIdxPair, FASHION_MNIST_CLASSES, readIdxPair, type IdxSplit } from './idx-files';
@@ -177,7 +178,14 @@ function openDirectory(dir: string, pre: ResolvedPreprocess, options: OpenOption
   const classes = numeric ? undefined : [...new Set(table.labels)].sort();
   const files = table.files.map((f, i) => {
     const file = path.resolve(dir, f);
-    if (!fs.existsSync(file)) throw new DatasetError(`${labelsFile}: lists ${f}, which is not in ${dir}`);
+    // The file's own text is quoted only as a plain name; a name leading out of the folder
+    // (`..`, an absolute path) is refused before anything looks at it.
+    const named = quotable(f) ?? `on data row ${i + 1}`;
+    if (file === path.resolve(dir) || !isInside(file, dir))
+      throw new DatasetError(
+        `${labelsFile}: the file ${named} is outside ${dir}: list files in the folder only`,
+      );
+    if (!fs.existsSync(file)) throw new DatasetError(`${labelsFile}: lists ${named}, which is not in ${dir}`);
     const l = table.labels[i];
     return { file, label: numeric ? Number(l) : classes!.indexOf(l) };
   });

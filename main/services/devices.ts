@@ -27,12 +27,15 @@ import { describeProgress } from '../devices/flash-job';
 import { flashModel, resolveFamily } from '../devices/flash-model';
 import type { OpenSerialLink } from '../devices/link/link';
 import { listDevices, watchDevices } from '../devices/listing';
+import type { Grants } from './grants';
 
 export interface DevicesHost {
   getModel(id: string): { handle: ModelHandle; model: TflModel; bytes: Uint8Array };
   emit<E extends EventName>(event: E, payload: Events[E]): void;
   showSaveDialog?: (defaultName: string) => Promise<string | null>;
   saveFile(file: string, bytes: Uint8Array): void;
+  /** What the caller may write: a drive family's explicit target folder is checked here. */
+  grants: Grants;
   /** Opens the serial link (tests give a fake or PTY link). */
   openTransport?: OpenSerialLink;
   /** Polling interval of the device watcher (ms). */
@@ -123,7 +126,10 @@ export function createDevices(host: DevicesHost): Devices {
     impl,
     startFlash(p) {
       host.getModel(p.modelId); // fail now, not in the job, for an unknown model
-      resolveFamily(p.protocol, undefined); // and for a family the registry does not have
+      const family = resolveFamily(p.protocol, undefined); // and for a family the registry does not have
+      // A drive family writes a file into the folder named by `port`: 'auto' finds the drive
+      // itself; a folder named by the caller must be one it may create files in.
+      if (family.link === 'drive' && p.port !== 'auto') host.grants.checkFolderForNewFiles(p.port);
       if ([...portOf.values()].includes(p.port))
         throw new InvalidArgumentError(
           `busy: a flash to ${JSON.stringify(p.port)} is already running: wait for it to finish or cancel it`,

@@ -1,7 +1,9 @@
 /**
  * The services behind the contract: one implementation shared by the Electron IPC handlers
  * (main/app) and the browser-mode host (main/host). Every argument is validated here with the
- * contract's schemas before use; every failure becomes `{code, message}`.
+ * contract's schemas before use; every path in an argument is checked against the grant store
+ * (grants.ts: only what the user chose) before the file system is touched; every failure becomes
+ * `{code, message}`.
  */
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -25,6 +27,7 @@ import { openModelFile } from '../files/model-file';
 import { assetPath } from '../files/assets';
 import { JobManager, type JobLimits } from '../jobs/manager';
 import { RecentModels } from './recent';
+import { Grants } from './grants';
 import { createWizard } from './wizard';
 import { createDevices } from './devices';
 import { writeFileAtomic } from '../files/read-write';
@@ -43,6 +46,11 @@ export interface ServiceOptions {
   showDatasetDialog?: () => Promise<string | null>;
   /** Where the bundled demo is (default assets/demo). */
   demoDir?: string;
+  /**
+   * Folders whose files the caller may read and where it may create new files (`lowbit serve
+   * --allow`, default the working directory there). Electron has none: dialogs and drops grant.
+   */
+  allowedFolders?: readonly string[];
   /** Serial link for deploy.flash (default: the real serial port); tests pass a simulator's. */
   openTransport?: OpenSerialLink;
   /** How many worker jobs run at once and wait (default: one per core, 16 waiting). */
@@ -76,6 +84,14 @@ export function createServices(opts: ServiceOptions): Services {
   const models = new Map<string, OpenModel>();
   const listeners = new Set<Listener>();
   const recent = new RecentModels(opts.recentFile ?? null);
+  const grants = new Grants({ allowedFolders: opts.allowedFolders });
+  // The recent list is the user's own earlier choices (Open Recent): granted again.
+  for (const r of recent.list()) grants.grantRead(r.path);
+  /** A path the user picked in one of main's dialogs (or main itself chose): readable from now on. */
+  const chosen = (file: string | null): string | null => {
+    if (file !== null) grants.grantRead(file);
+    return file;
+  };
   const emit = <E extends EventName>(event: E, payload: Events[E]) => {
     for (const l of listeners) l({ event, payload } as EventMessage);
   };
@@ -121,8 +137,9 @@ export function createServices(opts: ServiceOptions): Services {
     modelPaths,
     jobs,
     demoDir: opts.demoDir ?? assetPath('demo'),
+    grants,
     showSaveDialog: opts.showSaveDialog,
-    showDatasetDialog: opts.showDatasetDialog,
+    showDatasetDialog: opts.showDatasetDialog && (async () => chosen(await opts.showDatasetDialog!())),
   });
 
   const devices = createDevices({
@@ -130,6 +147,7 @@ export function createServices(opts: ServiceOptions): Services {
     emit,
     showSaveDialog: opts.showSaveDialog,
     saveFile: (file, bytes) => writeFileAtomic(file, bytes, modelPaths()),
+    grants,
     openTransport: opts.openTransport,
   });
 
@@ -149,10 +167,10 @@ export function createServices(opts: ServiceOptions): Services {
           throw new InvalidArgumentError(
             'no path given and no file dialog in browser mode: use the file picker',
           );
-        const chosen = await opts.showOpenDialog();
-        return chosen === null ? null : openPath(chosen);
+        const picked = chosen(await opts.showOpenDialog());
+        return picked === null ? null : openPath(picked);
       }
-      return openPath(file);
+      return openPath(grants.checkRead(file));
     },
     'model.load': ({ name, bytes }) => register(name, null, bytes),
     'model.inspect': ({ modelId }) => {
@@ -216,6 +234,8 @@ export function createServices(opts: ServiceOptions): Services {
       return () => listeners.delete(listener);
     },
     async openFromMain(file) {
+      // Menu, drop, command line, Open Recent: the user picked this file.
+      grants.grantRead(file);
       const handle = openPath(file);
       emit('model.opened', handle);
       return handle;

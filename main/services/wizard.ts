@@ -18,12 +18,14 @@ import { BOARDS, boardById, flashFamilyOf } from '../engine/deploy/boards';
 import { InvalidArgumentError } from '../engine/errors';
 import { inspectModel } from '../engine/tflite/inspect';
 import type { TflModel } from '../engine/tflite/model';
-import { writeFileAtomic } from '../files/read-write';
+import { checkOutputPath, writeFileAtomic } from '../files/read-write';
 import type { JobManager, WorkerJobFinished } from '../jobs/manager';
 import type { OptimizeJobParams } from '../jobs/kinds/optimize';
 import { fitReport } from '../engine/deploy/fit-report';
 import { techniqueById } from '../engine/optimize/index';
 import { DatasetStore } from './datasets';
+import type { Grants } from './grants';
+import { hasModelExtension, MODEL_FORMATS } from '../engine/model/registry';
 
 export interface WizardHost {
   getModel(id: string): { handle: ModelHandle; model: TflModel; bytes: Uint8Array };
@@ -33,6 +35,8 @@ export interface WizardHost {
   modelPaths(): string[];
   jobs: JobManager;
   demoDir: string;
+  /** What the caller may read and write (grants.ts). */
+  grants: Grants;
   showSaveDialog?: (defaultName: string) => Promise<string | null>;
   showDatasetDialog?: () => Promise<string | null>;
 }
@@ -56,6 +60,16 @@ export interface Wizard {
   finish(f: WorkerJobFinished): JobFinished;
 }
 
+/** True when something (even a dangling symlink) is at `p`. */
+function exists(p: string): boolean {
+  try {
+    fs.lstatSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function createWizard(host: WizardHost): Wizard {
   const datasets = new DatasetStore();
   /** Running optimize jobs: what to name the produced model. */
@@ -70,6 +84,8 @@ export function createWizard(host: WizardHost): Wizard {
 
   const impl: WizardImpl = {
     'demo.open': () => {
+      // Main's own choice: the handles it returns name the demo's paths, so they are granted.
+      host.grants.grantRead(host.demoDir);
       const file = path.join(host.demoDir, 'fashion_cnn.tflite');
       if (!fs.existsSync(file))
         throw new InvalidArgumentError(`the bundled demo model is missing (${file}): run npm run train-demo`);
@@ -83,7 +99,7 @@ export function createWizard(host: WizardHost): Wizard {
     },
     'datasets.open': async ({ modelId, path: file, preprocess, split, labelled }) => {
       const { model } = host.getModel(modelId);
-      let chosen = file;
+      let chosen = file === undefined ? undefined : host.grants.checkRead(file);
       if (chosen === undefined) {
         if (!host.showDatasetDialog)
           throw new InvalidArgumentError('no path given and no folder dialog in browser mode: type the path');
@@ -131,19 +147,33 @@ export function createWizard(host: WizardHost): Wizard {
     },
     'model.save': async ({ modelId, path: file, overwrite }) => {
       const m = host.getModel(modelId);
-      let target = file;
-      if (target === undefined) {
+      let target: string;
+      let mayReplace: boolean;
+      if (file === undefined) {
         if (!host.showSaveDialog)
           throw new InvalidArgumentError('no path given and no save dialog in browser mode: use model.bytes');
         const picked = await host.showSaveDialog(m.handle.name);
         if (picked === null) return null;
-        target = picked;
-        overwrite = true; // the dialog already asked before replacing a file
+        host.grants.grantWrite(picked); // the user picked it; the dialog asked before replacing
+        target = path.resolve(picked);
+        mayReplace = true;
+        overwrite = true;
+      } else {
+        ({ path: target, mayReplace } = host.grants.checkWrite(file));
+        // A model file only: a caller must not plant other files (scripts, autostart entries).
+        if (!mayReplace && !hasModelExtension(target))
+          throw new InvalidArgumentError(
+            `${file}: a model's file name ends in ${MODEL_FORMATS.flatMap((f) => f.extensions).join(' or ')}`,
+          );
       }
-      target = path.resolve(target);
-      if (!overwrite && fs.existsSync(target))
-        throw new InvalidArgumentError(`${target} already exists: choose another name`);
       // Never the file a model was opened from (the float input above all).
+      checkOutputPath(target, host.modelPaths());
+      if (exists(target) && !(overwrite && mayReplace))
+        throw new InvalidArgumentError(
+          mayReplace
+            ? `${target} already exists: choose another name`
+            : `${target} already exists: choose another name (only a file picked in the Save dialog is replaced; delete it yourself to reuse the name)`,
+        );
       writeFileAtomic(target, m.bytes, host.modelPaths());
       return { path: target };
     },

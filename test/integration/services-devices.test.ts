@@ -13,14 +13,14 @@ import { parseContainer } from '../../main/engine/deploy/container';
 import { createServices } from '../../main/services';
 import { openPtyPair, type PtyPair } from '../devices/sim/pty';
 import { Stm32Sim } from '../devices/sim/stm32-sim';
-import { sharedPath } from '../support/shared';
+import { SHARED, sharedPath } from '../support/shared';
 import { collect, servicesWithFakeStm32, value } from '../support/services-harness';
 
 const HELLO = sharedPath('models', 'tflite-micro', 'hello_world_int8.tflite');
 const MODEL_AT = 0x08020000; // F446 sector 5, as the nucleo-f446re catalogue entry
 
 describe('devices.list and deploy.export', () => {
-  const services = createServices({ mode: 'browser', version: 't' });
+  const services = createServices({ mode: 'browser', version: 't', allowedFolders: [SHARED] });
   afterAll(() => services.dispose());
 
   it('lists serial ports and USB devices without throwing (warnings instead)', async () => {
@@ -62,7 +62,7 @@ describe('deploy.flash over a PTY to the STM32 simulator', () => {
   });
 
   it('flashes hello_world into sector 5 with progress, verified by read-back', async () => {
-    const services = createServices({ mode: 'browser', version: 't' });
+    const services = createServices({ mode: 'browser', version: 't', allowedFolders: [SHARED] });
     const { progress, waitFor } = collect(services);
     const sim = new Stm32Sim(0x421);
     const dev = new SerialTransport(pty.b, { baud: 115200 });
@@ -159,7 +159,8 @@ describe('deploy.flash uf2 onto a BOOTSEL drive (a folder with INFO_UF2.TXT)', (
       path.join(drive, 'INFO_UF2.TXT'),
       'UF2 Bootloader v3.0\nModel: Raspberry Pi RP2\nBoard-ID: RPI-RP2\n',
     );
-    const services = createServices({ mode: 'browser', version: 't' });
+    // A drive given by path is a folder the caller writes into: `lowbit serve --allow <drive>`.
+    const services = createServices({ mode: 'browser', version: 't', allowedFolders: [SHARED, drive] });
     const { waitFor } = collect(services);
     try {
       const h = value<ModelHandle>(await services.handle('model.open', { path: HELLO }));

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelHandle } from '../../main/contract/types';
 import { createServices } from '../../main/services';
-import { sharedPath } from '../support/shared';
+import { SHARED, sharedPath } from '../support/shared';
 import { collect, servicesWithFakeStm32, value } from '../support/services-harness';
 
 const HELLO = sharedPath('models', 'tflite-micro', 'hello_world_int8.tflite');
@@ -18,6 +18,7 @@ describe('job limits through the services', { timeout: 60_000 }, () => {
     const services = createServices({
       mode: 'browser',
       version: 't',
+      allowedFolders: [SHARED],
       jobLimits: { maxRunning: 1, maxQueued: 1 },
     });
     const { progress, waitFor } = collect(services);

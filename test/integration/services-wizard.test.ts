@@ -17,15 +17,17 @@ import type {
   Outcome,
   WizardPlan,
 } from '../../main/contract/types';
+import { ROOT } from '../support/shared';
 
-const services = createServices({ mode: 'browser', version: '0.0.0-test' });
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lowbit-wizard-'));
+// `lowbit serve --allow ROOT --allow tmp`: the repository (the demo) and the scratch folder.
+const services = createServices({ mode: 'browser', version: '0.0.0-test', allowedFolders: [ROOT, tmp] });
 const finished = new Map<string, JobFinished>();
 const stages: string[] = [];
 services.subscribe((m) => {
   if (m.event === 'jobs.finished') finished.set((m.payload as JobFinished).jobId, m.payload as JobFinished);
   if (m.event === 'jobs.progress') stages.push((m.payload as { stage: string }).stage);
 });
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lowbit-wizard-'));
 afterAll(async () => {
   await services.dispose();
   fs.rmSync(tmp, { recursive: true, force: true });

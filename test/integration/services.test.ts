@@ -2,9 +2,15 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createServices } from '../../main/services';
 import type { EventMessage, InspectReport, JobFinished, ModelHandle } from '../../main/contract/types';
-import { readBytes, sharedPath } from '../support/shared';
+import { readBytes, SHARED, sharedPath } from '../support/shared';
 
-const services = createServices({ mode: 'browser', version: '0.0.0-test' });
+// What `lowbit serve --allow` would grant: the reference models, and a folder that does not exist
+// (so a missing file inside the grants is still reported as missing).
+const services = createServices({
+  mode: 'browser',
+  version: '0.0.0-test',
+  allowedFolders: [SHARED, '/nonexistent'],
+});
 const events: EventMessage[] = [];
 services.subscribe((m) => events.push(m));
 afterAll(() => services.dispose());

@@ -4,6 +4,7 @@ import { createFakeLink } from '../../main/devices/link/fake';
 import { DeviceNotFoundError } from '../../main/engine/errors';
 import { createServices } from '../../main/services';
 import { Stm32Sim } from '../devices/sim/stm32-sim';
+import { SHARED } from './shared';
 
 /** A call's value, or the error as a thrown Error. */
 export function value<T>(o: Outcome<unknown>): T {
@@ -20,6 +21,8 @@ export async function servicesWithFakeStm32() {
   const services = createServices({
     mode: 'browser',
     version: 't',
+    // `lowbit serve --allow ../shared`: the reference models the tests open by path.
+    allowedFolders: [SHARED],
     openTransport: async (port) => {
       if (port !== 'fake') throw new DeviceNotFoundError(`${port}: no such port`);
       await link.host.open();

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IoError, LowbitError } from '../../engine/errors';
@@ -43,26 +43,47 @@ function openInBrowser(url: string, warn: (line: string) => void): void {
   }
 }
 
+/** An --allow value: an existing folder, absolute from here on. */
+function allowedFolder(dir: string): string {
+  let isDir = false;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {
+    // reported below
+  }
+  if (!isDir) throw new UsageError(`--allow needs an existing folder, got "${dir}"`);
+  return path.resolve(dir);
+}
+
 export const command: CliCommand = {
   name: 'serve',
   summary: 'Serve the app UI in a browser on 127.0.0.1 (no Electron needed)',
-  usage: `usage: lowbit serve [--port N] [--open] [--json]
+  usage: `usage: lowbit serve [--port N] [--allow DIR]... [--open] [--json]
 
 Serves the Lowbit UI to a browser on this machine only (127.0.0.1), with the same services as
 the desktop app over a WebSocket. The printed address carries a random session token: only a
-page opened from it can use the services. Stop with Ctrl+C.
-  --port N   port to listen on (default 0: a free port)
-  --open     open the address in the default browser
-  --json     print {"url": ...} on stdout instead of a sentence
+page opened from it can use the services. The page reaches only files under the allowed
+folders (symlinks and .. cannot lead out), and saves only new model files there. Stop with Ctrl+C.
+  --port N     port to listen on (default 0: a free port)
+  --allow DIR  a folder the page may read and save new models into (repeatable; default: the
+               working directory)
+  --open       open the address in the default browser
+  --json       print {"url": ...} on stdout instead of a sentence
 
 Needs the built UI: run \`npm run build:renderer\` once (npm start and npm run test:e2e do it).`,
   async run(argv, ctx) {
     const { values } = parse(
       argv,
-      { port: { type: 'string' }, open: { type: 'boolean' }, ...JSON_FLAG },
+      {
+        port: { type: 'string' },
+        allow: { type: 'string', multiple: true },
+        open: { type: 'boolean' },
+        ...JSON_FLAG,
+      },
       { maxPositionals: 0 },
     );
     const port = parsePort(values.port);
+    const allowedFolders = (values.allow ?? [process.cwd()]).map(allowedFolder);
     const dist = rendererDist();
     if (!existsSync(path.join(dist, 'index.html'))) {
       throw new LowbitError(
@@ -71,7 +92,12 @@ Needs the built UI: run \`npm run build:renderer\` once (npm start and npm run t
       );
     }
 
-    const services = createServices({ mode: 'browser', version: version(), recentFile: null });
+    const services = createServices({
+      mode: 'browser',
+      version: version(),
+      recentFile: null,
+      allowedFolders,
+    });
     let host;
     try {
       host = await startHost({ rootDir: dist, backend: services, port });
@@ -89,6 +115,7 @@ Needs the built UI: run \`npm run build:renderer\` once (npm start and npm run t
 
     ctx.out(values.json ? JSON.stringify({ url: host.url }) : `Lowbit is serving on ${host.url}`);
     ctx.log('open the address above in a browser on this machine; Ctrl+C stops the server');
+    ctx.log(`files: the page reaches only files under ${allowedFolders.join(', ')}`);
     if (values.open) openInBrowser(host.url, ctx.log);
 
     // Run until Ctrl+C (the CLI aborts ctx.signal) or SIGTERM, then close sockets cleanly.

@@ -4,7 +4,7 @@
  * DatasetErrors naming the file (and the line, for CSV).
  */
 import { unzipSync } from 'fflate';
-import { DatasetError } from '../errors';
+import { DatasetError, quotable } from '../errors';
 import type { TypedArray } from '../tensor/dtype';
 import { parseNpy, type NpyArray } from '../tensor/tensor-files';
 
@@ -55,7 +55,7 @@ export function npzInputsAndLabels(
     if (x) return { x, y: arrays.get(yn) ?? null, names: [xn, arrays.has(yn) ? yn : null] };
   }
   throw new DatasetError(
-    `${what}: no input array: expected one named x, images, inputs, x_test or arr_0 (found ${[...arrays.keys()].join(', ')})`,
+    `${what}: no input array: expected one named x, images, inputs, x_test or arr_0 (found ${quotedNames([...arrays.keys()])})`,
   );
 }
 
@@ -117,7 +117,7 @@ export function parseCsvTable(text: string, what = 'csv file', options: CsvOptio
     labelCol = header ? header.findIndex((h) => h === opt) : -1;
     if (labelCol < 0)
       throw new DatasetError(
-        `${what}: no column named "${opt}"${header ? ` (columns: ${header.join(', ')})` : ' (the file has no header row)'}`,
+        `${what}: no column named "${opt}"${header ? ` (${describeHeader(header)})` : ' (the file has no header row)'}`,
       );
   } else if (opt === undefined && header) {
     const k = header.findIndex((h) => LABEL_NAMES.includes(h.toLowerCase()));
@@ -138,7 +138,12 @@ export function parseCsvTable(text: string, what = 'csv file', options: CsvOptio
         rawLabels.push(c);
         return;
       }
-      if (!isNum(c)) throw new DatasetError(`${what}:${line}: "${c}" in column ${j + 1} is not a number`);
+      if (!isNum(c)) {
+        const shown = quotable(c);
+        throw new DatasetError(
+          `${what}:${line}: ${shown !== null ? `"${shown}" in ` : ''}column ${j + 1} is not a number`,
+        );
+      }
       values[r * columns + k++] = Number(c);
     });
   });
@@ -169,4 +174,16 @@ export function parseLabelsCsv(text: string, what = 'labels.csv'): { files: stri
   });
   if (files.length === 0) throw new DatasetError(`${what}: no "file,label" rows`);
   return { files, labels };
+}
+
+/** The header's column names when each is a plain token, else only how many there are. */
+function describeHeader(header: string[]): string {
+  return header.every((h) => quotable(h) !== null)
+    ? `columns: ${header.join(', ')}`
+    : `the header has ${header.length} columns`;
+}
+
+/** Member names (file contents, too) when each is a plain token, else only how many. */
+function quotedNames(names: string[]): string {
+  return names.every((n) => quotable(n) !== null) ? names.join(', ') : `${names.length} arrays`;
 }

@@ -5,7 +5,7 @@
  * golden files are). Every length is checked; a bad file throws DatasetError naming the problem,
  * a file with the wrong element count throws ShapeMismatchError.
  */
-import { DatasetError, ShapeMismatchError } from '../errors';
+import { DatasetError, quotable, ShapeMismatchError } from '../errors';
 import { allocTyped, dtypeBytes, numElements } from './dtype';
 import type { DType, TypedArray } from './dtype';
 
@@ -66,7 +66,9 @@ export function parseNpy(bytes: Uint8Array, what = 'npy file'): NpyArray {
   const fortran = /['"]fortran_order['"]\s*:\s*(True|False)/.exec(header);
   const shapeM = /['"]shape['"]\s*:\s*\(([^)]*)\)/.exec(header);
   if (!descr || !fortran || !shapeM)
-    throw new DatasetError(`${what}: malformed .npy header ${JSON.stringify(header.trim())}`);
+    throw new DatasetError(
+      `${what}: malformed .npy header (expected a dict with 'descr', 'fortran_order' and 'shape')`,
+    );
   const [, order, code] = descr;
   const dtype = NPY_DTYPES[code];
   if (!dtype) throw new DatasetError(`${what}: unsupported .npy dtype '${order}${code}'`);
@@ -76,10 +78,12 @@ export function parseNpy(bytes: Uint8Array, what = 'npy file'): NpyArray {
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s.length > 0)
-    .map((s) => {
+    .map((s, k) => {
       const n = Number(s.replace(/L$/, ''));
       if (!Number.isInteger(n) || n < 0)
-        throw new DatasetError(`${what}: bad dimension '${s}' in .npy shape`);
+        throw new DatasetError(
+          `${what}: bad dimension ${quoted(s)}(number ${k + 1}) in .npy shape: expected a whole number`,
+        );
       return n;
     });
   const count = numElements(shape);
@@ -126,17 +130,17 @@ export function parseCsv(text: string, dtype: DType, what = 'csv file'): TypedAr
   tokens.forEach((tok, i) => {
     const v = Number(tok);
     if (tok.trim() === '' || (Number.isNaN(v) && !/^[+-]?nan$/i.test(tok))) {
-      throw new DatasetError(`${what}: value ${i + 1} '${tok.slice(0, 20)}' is not a number`);
+      throw new DatasetError(`${what}: value ${i + 1} ${quoted(tok)}is not a number`);
     }
     if (out instanceof BigInt64Array) {
       if (!/^[+-]?\d+$/.test(tok))
-        throw new DatasetError(`${what}: value ${i + 1} '${tok}' is not an integer`);
+        throw new DatasetError(`${what}: value ${i + 1} ${quoted(tok)}is not an integer`);
       out[i] = BigInt(tok);
       return;
     }
     if (range) {
       if (!Number.isInteger(v) || v < range[0] || v > range[1]) {
-        throw new DatasetError(`${what}: value ${i + 1} (${tok}) does not fit ${dtype}`);
+        throw new DatasetError(`${what}: value ${i + 1} ${quoted(tok)}does not fit ${dtype}`);
       }
     }
     out[i] = v;
@@ -183,4 +187,10 @@ export function decodeTensorFile(
     );
   }
   return data;
+}
+
+/** `'tok' ` when the token may be quoted (errors.ts `quotable`), else nothing. */
+function quoted(tok: string): string {
+  const shown = quotable(tok);
+  return shown === null ? '' : `'${shown}' `;
 }
