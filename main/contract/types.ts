@@ -106,7 +106,12 @@ export type JobFinished =
 /** Every call: name -> [argument, result]. Arguments are always one object. */
 export interface Methods {
   'app.info': [Record<string, never>, AppInfo];
-  /** Opens a model file. With no path, main shows a file dialog (Electron) and may resolve null. */
+  /**
+   * Opens a model file. A path must be one the user chose (main/services/grants.ts: a dialog
+   * pick, a drop, the recent list, or under `lowbit serve --allow`); anything else is refused the
+   * same whether it exists or not. With no path, main shows a file dialog (Electron) and may
+   * resolve null.
+   */
   'model.open': [{ path?: string }, ModelHandle | null];
   /** Opens a model from bytes (browser-mode file input, drag and drop in the browser). */
   'model.load': [{ name: string; bytes: Uint8Array }, ModelHandle];
@@ -119,7 +124,7 @@ export interface Methods {
   'demo.open': [Record<string, never>, DemoHandles];
   /**
    * Opens a dataset for one open model's input, validated up front (DATASET error naming the
-   * file). Without a path, main shows a folder/file dialog (Electron) and may resolve null.
+   * file, never quoting its text). A path must be granted, as for model.open. Without a path, main shows a folder/file dialog (Electron) and may resolve null.
    * `labelled: false` ignores any labels (an unlabelled representative sample).
    */
   'datasets.open': [
@@ -142,8 +147,9 @@ export interface Methods {
   'deploy.fit': [{ modelId: string; board?: string }, FitReport];
   /**
    * Writes an open model to disk atomically. Without a path main shows the Save dialog
-   * (Electron; null when cancelled). Refuses the path of any open model's source file and, unless
-   * `overwrite`, any existing file.
+   * (Electron; null when cancelled). A path must be a Save-dialog pick (replaced only with
+   * `overwrite`) or a new model file under a `lowbit serve --allow` folder (never replaced).
+   * Refuses the path of any open model's source file.
    */
   'model.save': [{ modelId: string; path?: string; overwrite?: boolean }, { path: string } | null];
   /** The model's bytes (browser mode offers them as a download). */

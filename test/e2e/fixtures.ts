@@ -1,12 +1,20 @@
 /**
- * Playwright fixtures for browser mode: one real `lowbit serve --port 0 --json` child process per
- * worker, and a page that fails the test if it makes any request that leaves 127.0.0.1.
+ * Playwright fixtures for browser mode: one real `lowbit serve --port 0 --json --allow …` child process
+ * per worker, and a page that fails the test if it makes any request that leaves 127.0.0.1.
  */
 import { test as base, expect } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { ROOT } from '../support/shared';
+import os from 'node:os';
+import { ROOT, SHARED } from '../support/shared';
+
+/**
+ * The folders the tests' files live in, granted as a user would with `lowbit serve --allow`: the
+ * repository, ../shared and the temp folder (datasets the tests write). The bundled demo needs no
+ * grant: demo.open is main's own choice.
+ */
+const ALLOW = [ROOT, SHARED, os.tmpdir()];
 
 export interface ServeHost {
   url: string;
@@ -19,7 +27,14 @@ export interface ServeHost {
 export async function startServe(): Promise<{ host: ServeHost; child: ChildProcess }> {
   const child = spawn(
     process.execPath,
-    [path.join(ROOT, 'bin/lowbit.mjs'), 'serve', '--port', '0', '--json'],
+    [
+      path.join(ROOT, 'bin/lowbit.mjs'),
+      'serve',
+      '--port',
+      '0',
+      '--json',
+      ...ALLOW.flatMap((d) => ['--allow', d]),
+    ],
     {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -159,8 +159,13 @@ describe('deploy.flash uf2 onto a BOOTSEL drive (a folder with INFO_UF2.TXT)', (
       path.join(drive, 'INFO_UF2.TXT'),
       'UF2 Bootloader v3.0\nModel: Raspberry Pi RP2\nBoard-ID: RPI-RP2\n',
     );
-    // A drive given by path is a folder the caller writes into: `lowbit serve --allow <drive>`.
-    const services = createServices({ mode: 'browser', version: 't', allowedFolders: [SHARED, drive] });
+    // A drive given by path is a folder the caller writes into: `lowbit serve --allow <tmp>` (the
+    // drive, and the temp folder that is no drive, below).
+    const services = createServices({
+      mode: 'browser',
+      version: 't',
+      allowedFolders: [SHARED, os.tmpdir()],
+    });
     const { waitFor } = collect(services);
     try {
       const h = value<ModelHandle>(await services.handle('model.open', { path: HELLO }));
