@@ -4,10 +4,9 @@
  * or not, no `..` or symlink out, model.save writes only new model files there and never
  * overwrites, and parse errors do not quote the file.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Outcome } from '../../main/contract/types';
@@ -22,6 +21,7 @@ import {
   type GrantTree,
 } from '../support/grant-fixture';
 import { ROOT } from '../support/shared';
+import { spawnServe } from '../support/serve-child';
 
 const CLI = path.join(ROOT, 'bin', 'lowbit.mjs');
 const tree: GrantTree = makeGrantTree();
@@ -109,20 +109,9 @@ describe('lowbit serve --allow <inside>: the WebSocket API', () => {
 
 describe('lowbit serve --allow (child process)', () => {
   it('serves only the named folders', async () => {
-    const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--json', '--allow', tree.inside], {
-      cwd: ROOT,
-      env: { ...process.env, LOWBIT_RENDERER_DIST: dist },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    const exit = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    const { child, url, stderr, exit } = await spawnServe(dist, ['--allow', tree.inside]);
     try {
-      const line = await new Promise<string>((resolve, reject) => {
-        createInterface({ input: child.stdout }).once('line', resolve);
-        void exit.then((c) => reject(new Error(`serve exited ${c}: ${stderr}`)));
-      });
-      const c = await connect((JSON.parse(line) as { url: string }).url);
+      const c = await connect(url);
       expect((await c.call('model.open', { path: tree.at('inside/model.tflite') })).ok).toBe(true);
       // The working directory (the repository) is not allowed once --allow names folders.
       const other = await c.call('model.open', { path: path.join(ROOT, 'assets/demo/fashion_cnn.tflite') });
@@ -132,7 +121,7 @@ describe('lowbit serve --allow (child process)', () => {
       // The bundled demo is main's own choice: it opens all the same.
       expect((await c.call('demo.open', {})).ok).toBe(true);
       c.close();
-      expect(stderr).toContain(`the page reaches only files under ${fs.realpathSync(tree.inside)}`);
+      expect(stderr()).toContain(`the page reaches only files under ${fs.realpathSync(tree.inside)}`);
     } finally {
       child.kill('SIGTERM');
     }

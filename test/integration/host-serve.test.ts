@@ -1,17 +1,17 @@
 // Issue 2: `lowbit serve` as a user runs it: a child process, the real services behind the
 // WebSocket, person_detect sent as bytes and inspected, clean shutdown, clear errors.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { BuiltinOperator } from '../../main/engine/tflite/model';
 import { readTflite } from '../../main/engine/tflite/reader';
 import { decode, encode } from '../../main/contract/wire';
 import { ROOT, readBytes, sharedPath } from '../support/shared';
+import { spawnServe } from '../support/serve-child';
 
 const CLI = path.join(ROOT, 'bin', 'lowbit.mjs');
 const PERSON_DETECT = sharedPath('models', 'tflite-micro', 'person_detect.tflite');
@@ -36,20 +36,8 @@ function run(args: string[], env: Record<string, string> = {}) {
 
 describe('lowbit serve (child process, real services)', () => {
   it('serves, answers contract calls over the WebSocket, and exits 0 on SIGTERM', async () => {
-    const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--json'], {
-      cwd: ROOT,
-      env: { ...process.env, LOWBIT_RENDERER_DIST: dist },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    const exit = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    const { child, url, exit } = await spawnServe(dist);
     try {
-      const line = await new Promise<string>((resolve, reject) => {
-        createInterface({ input: child.stdout }).once('line', resolve);
-        void exit.then((c) => reject(new Error(`serve exited ${c}: ${stderr}`)));
-      });
-      const { url } = JSON.parse(line) as { url: string };
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9_-]{32}$/);
       const u = new URL(url);
       const token = u.hash.slice('#token='.length);
