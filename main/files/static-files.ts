@@ -11,6 +11,7 @@
  */
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { isInside } from './inside';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -49,7 +50,7 @@ export function resolveStaticPath(root: string, urlPath: string): string | null 
   const rel = segments.length === 0 ? 'index.html' : segments.join('/');
   const base = path.resolve(root);
   const full = path.resolve(base, rel);
-  return isInside(base, full) ? full : null;
+  return isBelow(base, full) ? full : null;
 }
 
 /**
@@ -59,7 +60,7 @@ export function resolveStaticPath(root: string, urlPath: string): string | null 
 export async function findStaticFile(root: string, file: string): Promise<{ size: number } | null> {
   try {
     const [realRoot, realFile] = await Promise.all([realpath(root), realpath(file)]);
-    if (!isInside(realRoot, realFile)) return null;
+    if (!isBelow(realRoot, realFile)) return null;
     const st = await stat(realFile);
     return st.isFile() ? { size: st.size } : null;
   } catch {
@@ -67,6 +68,7 @@ export async function findStaticFile(root: string, file: string): Promise<{ size
   }
 }
 
-function isInside(base: string, full: string): boolean {
-  return full !== base && full.startsWith(base.endsWith(path.sep) ? base : base + path.sep);
+/** Strictly below base: the root folder itself is not a file to serve. */
+function isBelow(base: string, full: string): boolean {
+  return full !== base && isInside(full, base);
 }

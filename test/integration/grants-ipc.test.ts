@@ -37,12 +37,23 @@ const picks: { open: string | null; dataset: string | null; save: string | null 
 let services: Services;
 const recentFile = tree.at('settings/recent-models.json');
 
+/** The app window's top frame, showing our own page (the sender every call comes from). */
+const APP_PAGE = 'app://lowbit/index.html';
+const mainFrame = {
+  url: APP_PAGE,
+  parent: null,
+  detached: false,
+  isDestroyed: () => false,
+  processId: 1,
+  routingId: 1,
+};
+const appWindow = { isDestroyed: () => false, mainFrame };
+
 /** One call as the renderer makes it: through the IPC channel main registered. */
 async function call(method: string, args: Record<string, unknown>): Promise<Outcome<unknown>> {
   const h = handlers.get(`lowbit:${method}`);
   if (!h) throw new Error(`no handler for ${method}`);
-  const frame = { url: 'file:///app/index.html' };
-  return h({ sender: {}, senderFrame: frame }, args);
+  return h({ sender: appWindow, senderFrame: appWindow.mainFrame }, args);
 }
 const value = <T>(o: Outcome<unknown>): T => {
   if (!o.ok) throw new Error(`${o.error.code}: ${o.error.message}`);
@@ -60,7 +71,9 @@ beforeAll(async () => {
     showDatasetDialog: async () => picks.dataset,
     showSaveDialog: async () => picks.save,
   });
-  registerIpc(services, () => true);
+  const { senderRefusal } = await import('../../main/app/ipc-sender');
+  // As main/index.ts wires it: the app window's top frame showing our page may call.
+  registerIpc(services, (event) => senderRefusal(event as never, appWindow as never, (u) => u === APP_PAGE));
 });
 afterAll(async () => {
   await services.dispose();

@@ -1,11 +1,12 @@
 /** `lowbit serve --port 0 --json …` as a child process, for the tests that run it as a user does. */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { ROOT } from './shared';
 
 export interface ServeChild {
-  child: ChildProcessWithoutNullStreams;
+  child: ChildProcessByStdio<null, Readable, Readable>;
   /** The address it printed, token included. */
   url: string;
   /** stderr so far. */
