@@ -10,6 +10,7 @@ import { encodeIdxUint8 } from '../../main/engine/datasets/idx';
 import { representativeSamples } from '../../main/engine/datasets/samples';
 import { DatasetError } from '../../main/engine/errors';
 import { openDataset } from '../../main/files/dataset-open';
+import { npy } from '../support/crafted-datasets';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lowbit-ds-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -27,17 +28,6 @@ function dir(name: string, files: Record<string, Uint8Array | string>): string {
 /** A 2x2 gray PNG whose pixels are v, v+1, v+2, v+3. */
 const png = (v: number) =>
   encodePng({ width: 2, height: 2, channels: 1, depth: 8, data: Uint8Array.of(v, v + 1, v + 2, v + 3) });
-
-/** NumPy .npy v1 bytes for a little-endian array. */
-function npy(descr: string, shape: number[], data: ArrayBufferView): Uint8Array {
-  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
-  header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
-  const out = new Uint8Array(10 + header.length + data.byteLength);
-  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, header.length & 255, header.length >> 8]);
-  out.set(new TextEncoder().encode(header), 10);
-  out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), 10 + header.length);
-  return out;
-}
 
 const model = { inputShape: [1, 2, 2, 1], classes: 2 };
 const listing = (d: string) => fs.readdirSync(d, { recursive: true }).sort();

@@ -1,39 +1,28 @@
 /**
- * Numeric dataset files, pure: .npz archives (zip of .npy, via fflate; the .npy parser is the
- * interpreter core's main/engine/tensor/tensor-files) and CSV tables of numbers. Errors are
+ * Numeric dataset files, pure: .npz archives (zip of .npy: the container is read by
+ * zip-directory.ts within limits.ts' caps; the .npy parser is the interpreter core's
+ * main/engine/tensor/tensor-files) and CSV tables of numbers. Errors are
  * DatasetErrors naming the file (and the line, for CSV).
  */
-import { unzipSync } from 'fflate';
 import { DatasetError, quotable } from '../errors';
 import type { TypedArray } from '../tensor/dtype';
 import { parseNpy, type NpyArray } from '../tensor/tensor-files';
+import { readZipDirectory, readZipMember } from './zip-directory';
 
-/** Largest array member accepted from an .npz (uncompressed): 4 GiB would not fit a typed array anyway. */
-const MAX_MEMBER = 2 ** 31 - 1;
-
-/** The arrays of an .npz, by name without ".npy" (np.savez(x=..., y=...) gives "x" and "y"). */
+/**
+ * The arrays of an .npz, by name without ".npy" (np.savez(x=..., y=...) gives "x" and "y"). The
+ * archive's directory is checked before anything is inflated (zip-directory.ts: no aliasing
+ * members, all members together within MAX_INFLATED_BYTES), and each member inflates to at most
+ * its declared size.
+ */
 export function parseNpz(bytes: Uint8Array, what = 'npz file'): Map<string, NpyArray> {
   if (bytes.length < 4 || bytes[0] !== 0x50 || bytes[1] !== 0x4b)
     throw new DatasetError(`${what}: not an .npz (zip) file`);
-  let files: Record<string, Uint8Array>;
-  try {
-    files = unzipSync(bytes, {
-      filter: (f) => {
-        if (!f.name.endsWith('.npy')) return false;
-        // A deflated member cannot grow more than ~1032x; refuse a header that claims more
-        // before fflate allocates it.
-        if (f.originalSize > MAX_MEMBER || (f.compression !== 0 && f.originalSize > f.size * 1032 + 1024))
-          throw new DatasetError(`${what}: member ${f.name} declares ${f.originalSize} bytes, refused`);
-        return true;
-      },
-    });
-  } catch (e) {
-    if (e instanceof DatasetError) throw e;
-    throw new DatasetError(`${what}: corrupt .npz archive (${(e as Error).message})`);
-  }
   const out = new Map<string, NpyArray>();
-  for (const [name, data] of Object.entries(files)) {
-    out.set(name.replace(/\.npy$/, ''), parseNpy(data, `${what}:${name}`));
+  for (const entry of readZipDirectory(bytes, what)) {
+    if (!entry.name.endsWith('.npy')) continue;
+    const data = readZipMember(bytes, entry, what);
+    out.set(entry.name.replace(/\.npy$/, ''), parseNpy(data, `${what}:${entry.label}`));
   }
   if (out.size === 0) throw new DatasetError(`${what}: the archive holds no .npy arrays`);
   return out;

@@ -5,10 +5,13 @@
  *   byte  3    number of dimensions
  *   then one big-endian uint32 per dimension, then the elements, big-endian, C order.
  * Plain or gzipped (decided by magic bytes). The header is checked against the file length
- * before anything is allocated, so a huge declared size in a tiny file is refused cheaply.
+ * before anything is allocated, so a huge declared size in a tiny file is refused cheaply; a
+ * gzipped file is inflated only as far as its header says the data goes, and refused at once when
+ * that is more than MAX_INFLATED_BYTES (limits.ts).
  */
 import { DatasetError } from '../errors';
 import { maybeGunzip } from './gzip';
+import { formatBytes, limitExceeded, MAX_INFLATED_BYTES } from './limits';
 
 /**
  * The parts of an MNIST-style IDX folder: train, t10k (test), and 'calibration', the shipped demo
@@ -69,9 +72,37 @@ export function readIdxHeader(
   return { dtype: type[0], shape, offset, elementBytes: type[1] };
 }
 
-/** Decodes an IDX file (plain or gzipped). Trailing bytes past the declared data are ignored. */
+/**
+ * How many bytes the IDX file starting with `head` declares (header and data), for inflating no
+ * further: null while the head is too short to tell, the head's own length when it is no IDX
+ * header (readIdxHeader then says why). A declaration over MAX_INFLATED_BYTES is refused here.
+ */
+function idxDeclaredLength(head: Uint8Array, what: string): number | null {
+  if (head.length < 4) return null;
+  const type = TYPES[head[2]];
+  if (head[0] !== 0 || head[1] !== 0 || !type || head[3] === 0) return head.length;
+  const offset = 4 + 4 * head[3];
+  if (head.length < offset) return null;
+  const view = new DataView(head.buffer, head.byteOffset, offset);
+  let count = 1;
+  for (let i = 0; i < head[3]; i++) count *= view.getUint32(4 + 4 * i, false);
+  const length = offset + count * type[1];
+  if (length > MAX_INFLATED_BYTES)
+    throw limitExceeded(
+      what,
+      `the IDX header declares ${length} bytes, over`,
+      formatBytes(MAX_INFLATED_BYTES),
+      'MAX_INFLATED_BYTES',
+    );
+  return length;
+}
+
+/**
+ * Decodes an IDX file (plain or gzipped). Trailing bytes past the declared data are ignored (and,
+ * gzipped, never inflated).
+ */
 export function decodeIdx(input: Uint8Array, what = 'IDX file'): IdxArray {
-  const bytes = maybeGunzip(input, what);
+  const bytes = maybeGunzip(input, what, (head) => idxDeclaredLength(head, what));
   const { dtype, shape, offset, elementBytes } = readIdxHeader(bytes, what);
   const count = shape.reduce((a, b) => a * b, 1);
   if (dtype === 'uint8') return { dtype, shape, data: bytes.subarray(offset, offset + count) };

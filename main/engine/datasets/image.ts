@@ -3,18 +3,19 @@
  * (jpeg-js), BMP (bmp-ts, uncompressed 1/4/8/16/24/32-bit). All three are pure JavaScript; bmp-ts reads through Node's Buffer,
  * so BMP needs a Buffer global (Node, Electron main, workers; a browser needs a polyfill).
  *
- * Untrusted files: the declared size is checked against MAX_PIXELS (and, for uncompressed BMP,
- * against the file length) before a decoder allocates, and any decoder exception becomes a
- * DatasetError naming the file.
+ * Untrusted files: before a decoder runs, its header is checked against limits.ts (png-bounds.ts:
+ * IHDR, and the IDAT and iCCP streams inflated within their limits; image-bounds.ts: JPEG's SOF
+ * marker, BMP's header against the file length), jpeg-js runs with its own limits set, and any
+ * decoder exception becomes a DatasetError naming the file.
  */
 import { decode as decodePngLib, convertIndexedToRgb } from 'fast-png';
 import { decode as decodeJpegLib } from 'jpeg-js';
 import { decode as decodeBmpLib } from 'bmp-ts';
 import { DatasetError } from '../errors';
+import { BMP_UNCOMPRESSED, checkBmpHeader, checkJpegHeader } from './image-bounds';
+import { MAX_IMAGE_PIXELS, MAX_JPEG_DECODER_MB } from './limits';
+import { checkPng } from './png-bounds';
 import type { RawImage } from './preprocess';
-
-/** 64 megapixels: far above any dataset image, far below what would exhaust memory. */
-export const MAX_PIXELS = 64 * 1024 * 1024;
 
 export type ImageFormat = 'png' | 'jpeg' | 'bmp';
 
@@ -35,7 +36,7 @@ export function decodeImage(bytes: Uint8Array, what = 'image'): RawImage {
       case 'png':
         return decodePng(bytes, what);
       case 'jpeg':
-        return decodeJpeg(bytes);
+        return decodeJpeg(bytes, what);
       case 'bmp':
         return decodeBmp(bytes, what);
     }
@@ -45,18 +46,8 @@ export function decodeImage(bytes: Uint8Array, what = 'image'): RawImage {
   }
 }
 
-function checkSize(what: string, width: number, height: number): void {
-  if (!(width > 0 && height > 0) || width * height > MAX_PIXELS)
-    throw new DatasetError(
-      `${what}: image size ${width}x${height} is out of range (at most ${MAX_PIXELS} pixels)`,
-    );
-}
-
 function decodePng(bytes: Uint8Array, what: string): RawImage {
-  // IHDR is the first chunk: width and height are big-endian at offsets 16 and 20.
-  if (bytes.length < 33) throw new DatasetError(`${what}: truncated PNG (${bytes.length} bytes)`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  checkSize(what, view.getUint32(16, false), view.getUint32(20, false));
+  checkPng(bytes, what);
   const png = decodePngLib(bytes);
   if (png.palette) {
     const rgb = convertIndexedToRgb(png);
@@ -67,37 +58,27 @@ function decodePng(bytes: Uint8Array, what: string): RawImage {
   return { width: png.width, height: png.height, channels: png.channels, data: png.data, maxValue };
 }
 
-function decodeJpeg(bytes: Uint8Array): RawImage {
+function decodeJpeg(bytes: Uint8Array, what: string): RawImage {
+  checkJpegHeader(bytes, what);
   const img = decodeJpegLib(bytes, {
     useTArray: true,
     formatAsRGBA: true,
-    maxResolutionInMP: MAX_PIXELS / (1024 * 1024),
-    maxMemoryUsageInMB: 1024,
+    maxResolutionInMP: MAX_IMAGE_PIXELS / 1e6,
+    maxMemoryUsageInMB: MAX_JPEG_DECODER_MB,
   });
   return { width: img.width, height: img.height, channels: 4, data: img.data, maxValue: 255 };
 }
 
 function decodeBmp(bytes: Uint8Array, what: string): RawImage {
-  if (bytes.length < 30) throw new DatasetError(`${what}: truncated BMP (${bytes.length} bytes)`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const width = view.getInt32(18, true);
-  const height = Math.abs(view.getInt32(22, true));
-  const bpp = view.getUint16(28, true);
-  checkSize(what, width, height);
-  const compression = bytes.length >= 34 ? view.getUint32(30, true) : 0;
-  if (compression === 0 || compression === 3) {
-    // Uncompressed rows are padded to 4 bytes: the pixel data must fit in the file.
-    const rowBytes = Math.ceil((width * bpp) / 32) * 4;
-    const offset = view.getUint32(10, true);
-    if (offset + rowBytes * height > bytes.length)
-      throw new DatasetError(
-        `${what}: truncated BMP: ${width}x${height} at ${bpp} bits needs ${offset + rowBytes * height} bytes, the file has ${bytes.length}`,
-      );
-  }
+  const compression = checkBmpHeader(bytes, what);
   // bmp-ts' RLE paths and its toRGBA option misplace channels; its default ABGR output is right
   // for every uncompressed depth, so RLE is refused and ABGR is reordered here.
   if (compression === 1 || compression === 2)
     throw new DatasetError(`${what}: RLE-compressed BMP is not supported; save it uncompressed`);
+  if (!BMP_UNCOMPRESSED.has(compression))
+    throw new DatasetError(
+      `${what}: BMP compression method ${compression} is not supported; save it uncompressed`,
+    );
   const B = (globalThis as { Buffer?: { from(a: ArrayBufferLike, o: number, l: number): any } }).Buffer;
   if (!B) throw new DatasetError(`${what}: BMP decoding needs Node's Buffer (not available here)`);
   const img = decodeBmpLib(B.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { toRGBA: false });

@@ -1,0 +1,175 @@
+/**
+ * Crafted hostile dataset files (issue 18), built in memory in a few KB or MB: decompression
+ * bombs, aliasing archives and headers that lie. Shared by the limit regression tests
+ * (test/integration/datasets-limits.test.ts) and the fuzz harness, which mutates them further.
+ *
+ * Bombs are made without compressing gigabytes: a block of zeros is deflated once, ending on a
+ * byte boundary (Z_SYNC_FLUSH ends with an empty stored block), and that block is repeated; its
+ * back-references (distance 1 into zeros) stay valid wherever it lands after zeros. A final empty
+ * fixed-Huffman block (03 00) closes the stream. Checksums (gzip CRC, zlib Adler-32) are not
+ * computed: Lowbit's decoders do not check them, and a bomb must be refused before they matter.
+ */
+import zlib from 'node:zlib';
+import { encode as encodeJpeg } from 'jpeg-js';
+import { crc32 } from '../../main/engine/deploy/crc32';
+
+export const MiB = 1024 * 1024;
+
+/** A .npy file: NumPy format 1.0 header (padded to 64 bytes) and the raw data. */
+export function npy(descr: string, shape: number[], data: ArrayBufferView): Uint8Array {
+  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
+  header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
+  const out = new Uint8Array(10 + header.length + data.byteLength);
+  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, header.length & 255, header.length >> 8]);
+  out.set(new TextEncoder().encode(header), 10);
+  out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), 10 + header.length);
+  return out;
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) out.set(p, (at += p.length) - p.length);
+  return out;
+}
+
+const le = (n: number, bytes: 2 | 4) => {
+  const b = new Uint8Array(bytes);
+  for (let i = 0; i < bytes; i++) b[i] = (n >>> (8 * i)) & 0xff;
+  return b;
+};
+const be32 = (n: number) => Uint8Array.of(n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
+
+/**
+ * Raw DEFLATE (no final block yet) of `head` followed by `zeroMiB` MiB of zeros: about 1 KB per
+ * MiB. Close it with `DEFLATE_END`.
+ */
+export function deflatedZeros(zeroMiB: number, head: Uint8Array = new Uint8Array(0)): Uint8Array {
+  const flush = { finishFlush: zlib.constants.Z_SYNC_FLUSH };
+  const block = new Uint8Array(zlib.deflateRawSync(new Uint8Array(MiB), flush));
+  const parts = head.length ? [new Uint8Array(zlib.deflateRawSync(head, flush))] : [];
+  for (let i = 0; i < zeroMiB; i++) parts.push(block);
+  return concat(parts);
+}
+/** An empty final fixed-Huffman block: BFINAL=1, BTYPE=01, end-of-block. */
+export const DEFLATE_END = Uint8Array.of(0x03, 0x00);
+
+/** A gzip file of `head` + `zeroMiB` MiB of zeros whose trailer claims `isize` bytes. */
+export function gzipBomb(zeroMiB: number, head: Uint8Array, isize: number): Uint8Array {
+  const header = Uint8Array.of(0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff);
+  return concat([header, deflatedZeros(zeroMiB, head), DEFLATE_END, le(0, 4), le(isize >>> 0, 4)]);
+}
+
+/** An IDX header (no data): uint8 by default. */
+export function idxHeader(shape: number[], type = 0x08): Uint8Array {
+  return concat([Uint8Array.of(0, 0, type, shape.length), ...shape.map(be32)]);
+}
+
+/**
+ * An .npz of `entries` members (a0.npy, a1.npy...), each a deflated .npy of `memberMiB` MiB of
+ * zeros (about 1 KB per MiB). Aliased: the archive holds the member once and every central
+ * directory entry points at it, so extracting every entry would cost entries x memberMiB MiB.
+ * Not aliased: each entry has its own copy, an honest archive of that size.
+ */
+export function npzOfZeros(entries: number, memberMiB: number, aliased: boolean): Uint8Array {
+  const size = memberMiB * MiB;
+  const head = npy('|u1', [size], new Uint8Array(0));
+  const data = concat([deflatedZeros(memberMiB, head), DEFLATE_END]);
+  const sizes = [le(0, 4), le(data.length, 4), le(head.length + size, 4)]; // crc (unchecked), sizes
+  const locals: Uint8Array[] = [];
+  const central: Uint8Array[] = [];
+  let offset = 0;
+  for (let i = 0; i < entries; i++) {
+    const name = new TextEncoder().encode(`a${i}.npy`);
+    const at = aliased ? 0 : offset;
+    if (!aliased || i === 0) {
+      // signature, version, flags, method 8, time, date, crc and sizes, name and extra lengths
+      const local = concat([le(0x04034b50, 4), le(20, 2), le(0, 2), le(8, 2), le(0, 4), ...sizes]);
+      locals.push(concat([local, le(name.length, 2), le(0, 2), name, data]));
+      offset += locals[locals.length - 1].length;
+    }
+    // signature, versions, flags, method 8, time, date, crc and sizes, name/extra/comment lengths,
+    // disk, attributes, local header offset
+    const fixed = concat([le(0x02014b50, 4), le(20, 2), le(20, 2), le(0, 2), le(8, 2), le(0, 4), ...sizes]);
+    central.push(concat([fixed, le(name.length, 2), le(0, 4), le(0, 4), le(0, 4), le(at, 4), name]));
+  }
+  const directory = concat(central);
+  // signature, disk numbers, entry counts, directory size and offset, comment length
+  const end = concat([
+    le(0x06054b50, 4),
+    le(0, 4),
+    le(entries, 2),
+    le(entries, 2),
+    le(directory.length, 4),
+    le(offset, 4),
+    le(0, 2),
+  ]);
+  return concat([...locals, directory, end]);
+}
+
+function pngChunk(type: string, data: Uint8Array): Uint8Array {
+  const typed = concat([new TextEncoder().encode(type), data]);
+  return concat([be32(data.length), typed, be32(crc32(typed))]);
+}
+
+/** A zlib stream of `zeroMiB` MiB of zeros (Adler-32 left zero). */
+function zlibZeros(zeroMiB: number, head: Uint8Array = new Uint8Array(0)): Uint8Array {
+  return concat([Uint8Array.of(0x78, 0x9c), deflatedZeros(zeroMiB, head), DEFLATE_END, le(0, 4)]);
+}
+
+export interface CraftedPng {
+  width: number;
+  height: number;
+  /** PNG colour type (0 gray, 2 RGB, 6 RGBA...) and bit depth. Default 8-bit gray. */
+  colorType?: number;
+  depth?: number;
+  /** MiB of zeros the IDAT stream inflates to (default: exactly the rows of an 8-bit gray image). */
+  idatMiB?: number;
+  /** MiB of zeros an iCCP chunk's profile inflates to (default: no iCCP). */
+  iccpMiB?: number;
+}
+
+/** A PNG of zeros built from the parts above: a huge IHDR, an IDAT bomb, an iCCP bomb. */
+export function craftedPng(p: CraftedPng): Uint8Array {
+  const ihdr = concat([
+    be32(p.width),
+    be32(p.height),
+    Uint8Array.of(p.depth ?? 8, p.colorType ?? 0, 0, 0, 0),
+  ]);
+  const chunks = [pngChunk('IHDR', ihdr)];
+  if (p.iccpMiB !== undefined)
+    chunks.push(
+      pngChunk('iCCP', concat([new TextEncoder().encode('icc\0'), Uint8Array.of(0), zlibZeros(p.iccpMiB)])),
+    );
+  const rows = p.idatMiB === undefined ? new Uint8Array(p.height * (1 + p.width)) : new Uint8Array(0);
+  chunks.push(pngChunk('IDAT', zlibZeros(p.idatMiB ?? 0, rows)));
+  chunks.push(pngChunk('IEND', new Uint8Array(0)));
+  return concat([Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a), ...chunks]);
+}
+
+/** A real 8x8 JPEG whose SOF0 marker is patched to claim width x height. */
+export function jpegClaiming(width: number, height: number): Uint8Array {
+  const jpg = new Uint8Array(encodeJpeg({ width: 8, height: 8, data: new Uint8Array(256) }, 90).data);
+  for (let i = 2; i + 9 < jpg.length; i++) {
+    if (jpg[i] === 0xff && jpg[i + 1] === 0xc0) {
+      jpg.set([height >> 8, height & 0xff, width >> 8, width & 0xff], i + 5);
+      return jpg;
+    }
+  }
+  throw new Error('jpeg-js wrote no SOF0 marker');
+}
+
+/** A 24-bit BITMAPINFOHEADER BMP claiming width x height, holding `fileBytes` bytes in all. */
+export function bmpClaiming(width: number, height: number, fileBytes = 1024): Uint8Array {
+  const out = new Uint8Array(fileBytes);
+  const v = new DataView(out.buffer);
+  out.set([0x42, 0x4d]);
+  v.setUint32(2, fileBytes, true);
+  v.setUint32(10, 54, true);
+  v.setUint32(14, 40, true);
+  v.setInt32(18, width, true);
+  v.setInt32(22, height, true);
+  v.setUint16(26, 1, true);
+  v.setUint16(28, 24, true);
+  return out;
+}
