@@ -3,6 +3,9 @@
 // refused (or processed) within the limits of main/engine/datasets/limits.ts, quickly and without
 // the memory. Legitimate files of the same kinds still decode (and the datasets-*.test.ts files
 // check them byte for byte).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import zlib from 'node:zlib';
 import { encode as encodePng } from 'fast-png';
 import { zipSync } from 'fflate';
@@ -23,6 +26,7 @@ import {
   npy,
   npzOfZeros,
 } from '../support/crafted-datasets';
+import { lowbitInProcess } from '../support/cli';
 
 /** Growth of ArrayBuffer memory a refused file may leave behind (the limits allow up to 256 MiB). */
 const MEMORY_BOUND = 64 * MiB;
@@ -197,5 +201,43 @@ describe('bounded decoding of crafted files (issue 18)', () => {
     expect(decodeImage(craftedPng({ width: 4096, height: 4096 }), 'max.png').data.length).toBe(
       MAX_IMAGE_PIXELS,
     );
+  });
+
+  it('the CLI reports a crafted dataset in one line naming the file and the limit, exit 2', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lowbit-limits-'));
+    try {
+      const model = path.join('assets', 'demo', 'fashion_cnn.tflite');
+      const cases: [string, Uint8Array, RegExp][] = [
+        ['alias.npz', npzOfZeros(2000, 10, true), /alias\.npz: members a0\.npy and a1\.npy share bytes/],
+        [
+          't10k-images-idx3-ubyte.gz',
+          gzipBomb(4096, idxHeader([5_478_274, 28, 28]), 0),
+          /\(MAX_INFLATED_BYTES\)$/,
+        ],
+      ];
+      for (const [name, bytes, message] of cases) {
+        const file = path.join(dir, name);
+        fs.writeFileSync(file, bytes);
+        const r = await lowbitInProcess('evaluate', model, '--dataset', file);
+        expect(r.code).toBe(2);
+        const lines = r.stderr.trim().split('\n');
+        expect(lines).toHaveLength(1);
+        expect(lines[0]).toContain(file);
+        expect(lines[0]).toMatch(message);
+      }
+      // A flat image folder holding a PNG bomb: refused when the first image is decoded.
+      const folder = path.join(dir, 'images');
+      fs.mkdirSync(folder, { recursive: true });
+      fs.writeFileSync(
+        path.join(folder, 'bomb.png'),
+        craftedPng({ width: 1000, height: 1000, idatMiB: 1024 }),
+      );
+      const r = await lowbitInProcess('evaluate', model, '--dataset', folder);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/bomb\.png: the IDAT stream inflates past the limit of 1001000 bytes/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
