@@ -213,29 +213,34 @@ export function preprocessImage(img: RawImage, p: ResolvedPreprocess, what = 'im
   if (![1, 2, 3, 4].includes(sc) || img.data.length !== sw * sh * sc || sw < 1 || sh < 1)
     throw new DatasetError(`${what}: bad image geometry ${sw}x${sh}x${sc} for ${img.data.length} values`);
   const c = p.channels;
-  // 1. color, at source resolution, into doubles.
-  const src = new Float64Array(sw * sh * c);
-  const d = img.data;
-  for (let i = 0; i < sw * sh; i++) {
-    const o = i * sc;
-    if (sc <= 2) {
-      const g = d[o];
-      if (c === 1) src[i] = g;
-      else src[3 * i] = src[3 * i + 1] = src[3 * i + 2] = g;
-    } else if (c === 1) {
-      src[i] = 0.299 * d[o] + 0.587 * d[o + 1] + 0.114 * d[o + 2];
-    } else {
-      src[3 * i] = d[o];
-      src[3 * i + 1] = d[o + 1];
-      src[3 * i + 2] = d[o + 2];
-    }
-  }
+  // 1. color, read on demand from the decoded image: a full-resolution copy in doubles would cost
+  // 24 bytes per pixel (400 MB for the largest image limits.ts allows).
+  const at = colorSampler(img, c);
   // 2. resize.
   const resized =
-    sw === p.width && sh === p.height ? src : resize(src, sw, sh, c, p.width, p.height, p.interpolation);
+    sw === p.width && sh === p.height
+      ? materialize(at, sw * sh, c)
+      : resize(at, sw, sh, c, p.width, p.height, p.interpolation);
   // 3-5. scale, normalise, lay out.
   const scale = p.scale ?? (img.maxValue === 1 ? 'none' : '0..1');
   return finish(resized, p, scale, img.maxValue, 'hwc');
+}
+
+/** Channel k of pixel i after step 1 (BT.601 luma, or gray replicated, or RGB as stored), in doubles. */
+type Sampler = (pixel: number, k: number) => number;
+
+function colorSampler(img: RawImage, c: number): Sampler {
+  const d = img.data;
+  const sc = img.channels;
+  if (sc <= 2) return (i) => d[i * sc];
+  if (c === 1) return (i) => 0.299 * d[i * sc] + 0.587 * d[i * sc + 1] + 0.114 * d[i * sc + 2];
+  return (i, k) => d[i * sc + k];
+}
+
+function materialize(at: Sampler, pixels: number, c: number): Float64Array {
+  const out = new Float64Array(pixels * c);
+  for (let i = 0; i < pixels; i++) for (let k = 0; k < c; k++) out[i * c + k] = at(i, k);
+  return out;
 }
 
 /**
@@ -307,7 +312,7 @@ function finish(
 }
 
 function resize(
-  src: Float64Array,
+  at: Sampler,
   sw: number,
   sh: number,
   c: number,
@@ -326,7 +331,7 @@ function resize(
       if (mode === 'nearest') {
         const iy = Math.min(Math.floor((y + 0.5) * sy), sh - 1);
         const ix = Math.min(Math.floor((x + 0.5) * sx), sw - 1);
-        for (let k = 0; k < c; k++) out[o + k] = src[(iy * sw + ix) * c + k];
+        for (let k = 0; k < c; k++) out[o + k] = at(iy * sw + ix, k);
         continue;
       }
       const y0 = Math.floor(fy);
@@ -336,10 +341,10 @@ function resize(
       const wy = fy - y0;
       const wx = fx - x0;
       for (let k = 0; k < c; k++) {
-        const a = src[(y0 * sw + x0) * c + k];
-        const b = src[(y0 * sw + x1) * c + k];
-        const cc = src[(y1 * sw + x0) * c + k];
-        const dd = src[(y1 * sw + x1) * c + k];
+        const a = at(y0 * sw + x0, k);
+        const b = at(y0 * sw + x1, k);
+        const cc = at(y1 * sw + x0, k);
+        const dd = at(y1 * sw + x1, k);
         out[o + k] = (a * (1 - wx) + b * wx) * (1 - wy) + (cc * (1 - wx) + dd * wx) * wy;
       }
     }
