@@ -6,18 +6,12 @@
  * than the limit in memory or time.
  */
 import { DatasetError } from '../errors';
-import { inflateBounded } from './inflate';
+import { inflateBounded, MAX_DEFLATE_RATIO } from './inflate';
 import { MAX_INFLATED_BYTES } from './limits';
 
 export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
-
-/**
- * DEFLATE cannot expand data by more than about 1032:1 (a 258-byte match per ~2 bits). A trailer
- * that claims more is corrupt or hostile, and refused before inflating anything.
- */
-const MAX_DEFLATE_RATIO = 1032;
 
 /**
  * Returns the bytes, gunzipped (every member) when they start with the gzip magic. `what` names
@@ -32,7 +26,8 @@ export function maybeGunzip(
   if (!isGzip(bytes)) return bytes;
   if (bytes.length < 18) throw new DatasetError(`${what}: truncated gzip stream (${bytes.length} bytes)`);
   const n = bytes.length;
-  // ISIZE, the last member's length mod 2^32: a hint for the output buffer, never trusted as a bound.
+  // ISIZE, the last member's length mod 2^32: a hint for the output buffer, never trusted as a
+  // bound. A size DEFLATE cannot produce from these bytes is refused before inflating anything.
   const isize = (bytes[n - 4] | (bytes[n - 3] << 8) | (bytes[n - 2] << 16) | (bytes[n - 1] << 24)) >>> 0;
   if (isize > (n - 18) * MAX_DEFLATE_RATIO + 1024) {
     throw new DatasetError(

@@ -33,6 +33,12 @@ export interface InflateLimit {
   until?: (head: Uint8Array) => number | null;
 }
 
+/**
+ * DEFLATE cannot expand data by more than about 1032:1 (a 258-byte match per ~2 bits): a header
+ * or trailer claiming more for its compressed size is corrupt or hostile.
+ */
+export const MAX_DEFLATE_RATIO = 1032;
+
 /** Thrown from the output callback to stop a decoder once the caller has what it needs. */
 const ENOUGH = Symbol('enough');
 

@@ -9,8 +9,8 @@
  *
  * A file that passes a limit gets a DatasetError naming the file and the limit
  * (`limitExceeded`), never a partial result. To change a limit, change it here and in
- * docs/datasets.md ("Limits"); the regression tests in test/integration/datasets-limits.test.ts
- * build their crafted files from these constants.
+ * docs/datasets.md ("Limits on decoding"); test/integration/datasets-limits.test.ts checks each
+ * with a crafted file.
  */
 import { DatasetError } from '../errors';
 
@@ -27,8 +27,9 @@ export const MAX_IMAGE_PIXELS = 16 * MIB;
 
 /**
  * Bytes of one decoded image as its decoder hands it over (width x height x channels x bytes per
- * sample; JPEG and BMP decode to 4 channels of 8 bits), and the most a PNG's IDAT stream may
- * inflate to. A 4096 x 4096 RGBA image at 16 bits fits.
+ * sample; JPEG and BMP decode to 4 channels of 8 bits, a palette PNG is expanded to RGB(A)). At
+ * 16 Mi pixels no format passes it (RGBA at 16 bits is exactly 128 MiB); it holds if
+ * MAX_IMAGE_PIXELS is raised. A PNG's IDAT stream may inflate to no more than its IHDR implies.
  */
 export const MAX_IMAGE_BYTES = 128 * MIB;
 

@@ -8,7 +8,7 @@
  * compressed size. Zip64 sizes and offsets are read. Extraction (bounded) is `readZipMember`.
  */
 import { DatasetError, quotable } from '../errors';
-import { inflateBounded } from './inflate';
+import { inflateBounded, MAX_DEFLATE_RATIO } from './inflate';
 import { formatBytes, limitExceeded, MAX_ARCHIVE_MEMBERS, MAX_INFLATED_BYTES } from './limits';
 
 export interface ZipEntry {
@@ -34,8 +34,6 @@ const ZIP64_EOCD = 0x06064b50;
 const CENTRAL = 0x02014b50;
 const LOCAL = 0x04034b50;
 const MAX_U32 = 0xffffffff;
-/** DEFLATE's largest expansion (a 258-byte match per ~2 bits), as in gzip.ts. */
-const MAX_DEFLATE_RATIO = 1032;
 
 /** Little-endian reads that refuse to leave the file. */
 class Reader {
