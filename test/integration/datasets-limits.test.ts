@@ -18,6 +18,7 @@ import { MAX_IMAGE_PIXELS } from '../../main/engine/datasets/limits';
 import { DatasetError } from '../../main/engine/errors';
 import {
   bmpClaiming,
+  craftedDatasetFiles,
   craftedPng,
   gzipBomb,
   idxHeader,
@@ -238,6 +239,19 @@ describe('bounded decoding of crafted files (issue 18)', () => {
       expect(r.stderr).toMatch(/bomb\.png: the IDAT stream inflates past the limit of 1001000 bytes/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('every file of craftedDatasetFiles (the fuzz harness set) is refused or read within the limits', () => {
+    for (const { name, bytes } of craftedDatasetFiles()) {
+      const decode = name.endsWith('.npz')
+        ? () => parseNpz(bytes, name)
+        : name.endsWith('.gz')
+          ? () => decodeIdx(bytes, name)
+          : () => decodeImage(bytes, name);
+      if (name.startsWith('small-header'))
+        expect((decode() as { shape: number[] }).shape).toEqual([1, 28, 28]);
+      else expectRefused(name, bytes, decode, new RegExp(`^${name.replace(/\./g, '\\.')}: `));
     }
   });
 });

@@ -173,3 +173,23 @@ export function bmpClaiming(width: number, height: number, fileBytes = 1024): Ui
   v.setUint16(28, 24, true);
   return out;
 }
+
+/**
+ * One file per crafted case of issue 18, named as a dataset file of its kind (images are meant to
+ * sit in an image folder). Each is a few KB to ~4 MB; each must be refused (or, for the IDX whose
+ * header declares one image, read as that image) within the limits of datasets/limits.ts.
+ */
+export function craftedDatasetFiles(): { name: string; bytes: Uint8Array }[] {
+  return [
+    { name: 'aliasing.npz', bytes: npzOfZeros(2000, 10, true) },
+    { name: 'oversized.npz', bytes: npzOfZeros(2, 150, false) },
+    { name: 'small-header-idx3-ubyte.gz', bytes: gzipBomb(4096, idxHeader([1, 28, 28]), 1000) },
+    { name: 'huge-header-idx3-ubyte.gz', bytes: gzipBomb(4096, idxHeader([5_478_274, 28, 28]), 0) },
+    { name: 'headerless-idx3-ubyte.gz', bytes: gzipBomb(4096, new Uint8Array(0), 0) },
+    { name: 'huge-ihdr.png', bytes: craftedPng({ width: 100_000, height: 100_000, idatMiB: 0 }) },
+    { name: 'idat-bomb.png', bytes: craftedPng({ width: 1000, height: 1000, idatMiB: 1024 }) },
+    { name: 'iccp-bomb.png', bytes: craftedPng({ width: 2, height: 2, iccpMiB: 1024 }) },
+    { name: 'giant-sof.jpg', bytes: jpegClaiming(65535, 65535) },
+    { name: 'short.bmp', bytes: bmpClaiming(4000, 4000) },
+  ];
+}
