@@ -197,6 +197,9 @@ describe('bounded decoding of crafted files (issue 18)', () => {
     const arrays = parseNpz(npz, 'ok.npz');
     expect(Array.from(arrays.get('x')!.data as Uint8Array)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(Array.from(arrays.get('y')!.data as Int32Array)).toEqual([0, 1]);
+    // Member names are file contents: errors show one only when it is a plain token.
+    const odd = zipSync({ 'a line of the secret file.npy': Uint8Array.of(1, 2, 3) });
+    expect(() => parseNpz(odd, 'odd.npz')).toThrow(/^odd\.npz:entry 1: not a \.npy file/);
     // The largest image the limits allow, 4096 x 4096, gray: decodes.
     expect(MAX_IMAGE_PIXELS).toBe(4096 * 4096);
     expect(decodeImage(craftedPng({ width: 4096, height: 4096 }), 'max.png').data.length).toBe(
