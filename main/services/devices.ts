@@ -24,10 +24,10 @@ import { exportBaseName, exportModel } from '../engine/deploy/export-formats';
 import { InvalidArgumentError, toErrorInfo } from '../engine/errors';
 import type { TflModel } from '../engine/tflite/model';
 import { describeProgress } from '../devices/flash-job';
-import { flashModel, resolveFamily } from '../devices/flash-model';
+import { flashModel, openSerialPort, resolveFamily } from '../devices/flash-model';
 import type { OpenSerialLink } from '../devices/link/link';
 import { listDevices, watchDevices } from '../devices/listing';
-import type { Grants } from './grants';
+import { checkSerialPort, type Grants } from './grants';
 
 export interface DevicesHost {
   getModel(id: string): { handle: ModelHandle; model: TflModel; bytes: Uint8Array };
@@ -118,7 +118,13 @@ export function createDevices(host: DevicesHost): Devices {
           done: x.done,
           total: x.total,
         }),
-      openSerial: host.openTransport,
+      // The real serial port only opens a device node; tests give their own link.
+      openSerial:
+        host.openTransport ??
+        (async (port, baud, parity) => {
+          checkSerialPort(port);
+          return openSerialPort(port, baud, parity);
+        }),
     });
   }
 

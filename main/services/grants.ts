@@ -21,7 +21,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { InvalidArgumentError } from '../engine/errors';
+import { DeviceNotFoundError, InvalidArgumentError } from '../engine/errors';
 import { isInside } from '../files/inside';
 
 export interface GrantOptions {
@@ -96,6 +96,23 @@ export class Grants {
         : 'choose it with a dialog, drop it on the window or open it from the File menu';
     return new InvalidArgumentError(`${p}: not a file or folder you chose: ${how}`);
   }
+}
+
+/**
+ * A serial port named by an API caller (deploy.flash's `port`) must be a character device (a tty,
+ * not a file): anything else gets the same DEVICE_NOT_FOUND whether it exists or not, so the
+ * flash job cannot be used to probe the disk. Windows ports (COM3) are names, not files.
+ */
+export function checkSerialPort(port: string): void {
+  if (process.platform === 'win32') return;
+  let isDevice = false;
+  try {
+    isDevice = fs.statSync(port).isCharacterDevice();
+  } catch {
+    // missing: the same answer as a file
+  }
+  if (!isDevice)
+    throw new DeviceNotFoundError(`${port}: no such serial port: choose one from the device list`);
 }
 
 /**

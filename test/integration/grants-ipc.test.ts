@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Outcome } from '../../main/contract/types';
+import type { EventMessage, JobFinished, Outcome } from '../../main/contract/types';
 import type { Services } from '../../main/services';
 import {
   commonGrantCases,
@@ -48,12 +48,25 @@ const mainFrame = {
   routingId: 1,
 };
 const appWindow = { isDestroyed: () => false, mainFrame };
+/** The window's webContents as forwardEvents sees it: events land in `jobs`. */
+const window = {
+  isDestroyed: () => false,
+  send: (_channel: string, m: EventMessage) => {
+    if (m.event === 'jobs.finished') jobs.set((m.payload as JobFinished).jobId, m.payload as JobFinished);
+  },
+};
 
 /** One call as the renderer makes it: through the IPC channel main registered. */
 async function call(method: string, args: Record<string, unknown>): Promise<Outcome<unknown>> {
   const h = handlers.get(`lowbit:${method}`);
   if (!h) throw new Error(`no handler for ${method}`);
   return h({ sender: appWindow, senderFrame: appWindow.mainFrame }, args);
+}
+/** A job's end, as main forwards it to the window (`jobs.finished`). */
+const jobs = new Map<string, JobFinished>();
+async function finished(jobId: string): Promise<JobFinished> {
+  while (!jobs.has(jobId)) await new Promise((r) => setTimeout(r, 10));
+  return jobs.get(jobId)!;
 }
 const value = <T>(o: Outcome<unknown>): T => {
   if (!o.ok) throw new Error(`${o.error.code}: ${o.error.message}`);
@@ -62,7 +75,7 @@ const value = <T>(o: Outcome<unknown>): T => {
 
 beforeAll(async () => {
   const { createServices } = await import('../../main/services');
-  const { registerIpc } = await import('../../main/app/ipc');
+  const { forwardEvents, registerIpc } = await import('../../main/app/ipc');
   services = createServices({
     mode: 'electron',
     version: 't',
@@ -73,6 +86,7 @@ beforeAll(async () => {
   });
   const { senderRefusal } = await import('../../main/app/ipc-sender');
   // As main/index.ts wires it: the app window's top frame showing our page may call.
+  forwardEvents(services, () => window as never);
   registerIpc(services, (event) => senderRefusal(event as never, appWindow as never, (u) => u === APP_PAGE));
 });
 afterAll(async () => {
@@ -160,5 +174,5 @@ describe('Electron IPC: a dataset folder picked in the dialog', () => {
     // The folder itself is not a dataset; the pick is what matters here.
     await call('datasets.open', { modelId });
   });
-  for (const [name, run] of Object.entries(commonGrantCases(call, tree))) it(name, run);
+  for (const [name, run] of Object.entries(commonGrantCases(call, finished, tree))) it(name, run);
 });

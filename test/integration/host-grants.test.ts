@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { Outcome } from '../../main/contract/types';
+import type { EventMessage, JobFinished, Outcome } from '../../main/contract/types';
 import { decode, encode } from '../../main/contract/wire';
 import { startHost, type RunningHost } from '../../main/host/server';
 import { createServices, type Services } from '../../main/services';
@@ -36,10 +36,16 @@ async function connect(url: string) {
   const ws = new WebSocket(`ws://${u.host}/ws?token=${token}`, { origin: u.origin });
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
   const pending = new Map<number, (o: Outcome<unknown>) => void>();
+  const jobs = new Map<string, JobFinished>();
   ws.on('message', (d) => {
-    const m = decode(d.toString()) as { id?: number; outcome?: Outcome<unknown> };
+    const m = decode(d.toString()) as { id?: number; outcome?: Outcome<unknown> } & Partial<EventMessage>;
     if (typeof m.id === 'number') pending.get(m.id)?.(m.outcome!);
+    if (m.event === 'jobs.finished') jobs.set((m.payload as JobFinished).jobId, m.payload as JobFinished);
   });
+  const finished = async (jobId: string): Promise<JobFinished> => {
+    while (!jobs.has(jobId)) await new Promise((r) => setTimeout(r, 10));
+    return jobs.get(jobId)!;
+  };
   let next = 1;
   const call = (method: string, args: Record<string, unknown>) =>
     new Promise<Outcome<unknown>>((resolve) => {
@@ -47,7 +53,7 @@ async function connect(url: string) {
       pending.set(id, resolve);
       ws.send(encode({ id, method, args }));
     });
-  return { call, close: () => ws.close() };
+  return { call, finished, close: () => ws.close() };
 }
 
 let services: Services;
@@ -69,7 +75,8 @@ afterAll(async () => {
 });
 
 describe('lowbit serve --allow <inside>: the WebSocket API', () => {
-  for (const [name, run] of Object.entries(commonGrantCases(call, tree))) it(name, run);
+  for (const [name, run] of Object.entries(commonGrantCases(call, (id) => client.finished(id), tree)))
+    it(name, run);
 
   it('model.save writes a new model file in the allowed folder, never over an existing one', async () => {
     const modelId = (

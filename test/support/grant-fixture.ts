@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
-import type { Outcome } from '../../main/contract/types';
+import type { JobFinished, Outcome } from '../../main/contract/types';
 import { readBytes, sharedPath } from './shared';
 
 /** A line of a private file: no error may contain it, nor any part of it. */
@@ -71,13 +71,19 @@ export function refusal(o: Outcome<unknown>, p: string): { code: string; message
 const FLAT = 'resize=1x1';
 
 type Call = (method: string, args: Record<string, unknown>) => Promise<Outcome<unknown>>;
+/** Resolves with a job's `jobs.finished` event, as the transport delivers it. */
+type Finished = (jobId: string) => Promise<JobFinished>;
 
 /**
  * The checks both transports must pass, once `tree.inside` is granted as a folder (a dataset
  * folder picked in Electron's dialog, or `lowbit serve --allow inside`). Returns one async
  * function per case, for the caller's `it`.
  */
-export function commonGrantCases(call: Call, tree: GrantTree): Record<string, () => Promise<void>> {
+export function commonGrantCases(
+  call: Call,
+  finished: Finished,
+  tree: GrantTree,
+): Record<string, () => Promise<void>> {
   const loaded = async (): Promise<string> => {
     const r = await call('model.load', { name: 'hello.tflite', bytes: MODEL_BYTES });
     if (!r.ok) throw new Error(r.error.message);
@@ -167,6 +173,23 @@ export function commonGrantCases(call: Call, tree: GrantTree): Record<string, ()
       const modelId = (m.value as { id: string }).id;
       const d = await call('datasets.open', { modelId, preprocess: FLAT, path: tree.at('inside/data.csv') });
       if (!d.ok) throw new Error(d.error.message);
+    },
+    'deploy.flash: a serial port that is a file fails the same as a missing one': async () => {
+      const modelId = await loaded();
+      const failure = async (port: string) => {
+        const started = await call('jobs.start', {
+          kind: 'deploy.flash',
+          params: { modelId, port, protocol: 'stm32', address: 0x08020000 },
+        });
+        if (!started.ok) return refusal(started, port);
+        const f = await finished((started.value as { jobId: string }).jobId);
+        expect(f.status).toBe('failed');
+        return refusal({ ok: false, error: (f as { error: { code: string; message: string } }).error }, port);
+      };
+      const file = await failure(tree.at('outside/secret.csv'));
+      expect(file).toEqual(await failure(tree.at('outside/missing-port')));
+      expect(file.code).toBe('DEVICE_NOT_FOUND');
+      expect(file.message).toMatch(/^<path>: no such serial port: choose one from the device list/);
     },
     'CSV and labels parse errors do not quote the file': async () => {
       const modelId = await loaded();
