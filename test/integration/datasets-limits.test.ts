@@ -23,6 +23,7 @@ import {
   gzipBomb,
   idxHeader,
   jpegClaiming,
+  jpegWithScans,
   MiB,
   npy,
   npzOfZeros,
@@ -163,6 +164,18 @@ describe('bounded decoding of crafted files (issue 18)', () => {
       () => decodeImage(jpg, 'giant.jpg'),
       /^giant\.jpg: image size 65535x65535 is out of range: \d+ pixels, over the limit of 16777216 pixels \(MAX_IMAGE_PIXELS\)$/,
     );
+  });
+
+  it('JPEG: 100,000 progressive scans of end-of-band runs (3.5 MB, minutes of decoding)', () => {
+    const jpg = jpegWithScans(100_000, 4096);
+    expectRefused(
+      'JPEG scan bomb',
+      jpg,
+      () => decodeImage(jpg, 'scans.jpg'),
+      /^scans\.jpg: the JPEG's scans \(SOS markers\) go past the limit of 100 \(MAX_JPEG_SCANS\)$/,
+    );
+    // At the limit the file decodes (a small frame keeps this quick).
+    expect(decodeImage(jpegWithScans(99, 256), 'ok.jpg').width).toBe(256);
   });
 
   it('BMP: a header claiming more than the file holds', () => {

@@ -159,6 +159,38 @@ export function jpegClaiming(width: number, height: number): Uint8Array {
   throw new Error('jpeg-js wrote no SOF0 marker');
 }
 
+/**
+ * A progressive JPEG of `size` x `size` pixels with `scans` AC scans of the luma channel, each a
+ * few bytes of end-of-band runs (a one-code Huffman table for EOB14: 15 bits skip 32,767 blocks)
+ * that still make a decoder visit every block: a CPU bomb of about 5 ms per scan at 4096 x 4096.
+ */
+export function jpegWithScans(scans: number, size: number): Uint8Array {
+  const base = new Uint8Array(
+    encodeJpeg({ width: 16, height: 16, data: new Uint8Array(16 * 16 * 4) }, 90).data,
+  );
+  const sof = base.findIndex((b, i) => b === 0xff && base[i + 1] === 0xc0);
+  const sos = base.findIndex((b, i) => b === 0xff && base[i + 1] === 0xda);
+  const head = base.slice(0, sos);
+  head[sof + 1] = 0xc2; // progressive
+  head.set([size >> 8, size & 0xff, size >> 8, size & 0xff], sof + 5);
+  const luma = head[sof + 10];
+  // DHT, AC table 2: one code of length 1 ("0") for symbol 0xE0, EOB run of 2^14 + 14 extra bits.
+  const counts = new Uint8Array(16);
+  counts[0] = 1;
+  const dht = concat([Uint8Array.of(0xff, 0xc4, 0, 20, 0x12), counts, Uint8Array.of(0xe0)]);
+  // Each run: bit 0 then fourteen 1 bits (32,767 blocks); padded with 1 bits, FF stuffed with 00.
+  const runs = Math.ceil(((size / 8) * size) / 8 / 32767);
+  const bits = '011111111111111'.repeat(runs).padEnd(Math.ceil((15 * runs) / 8) * 8, '1');
+  const data: number[] = [];
+  for (let i = 0; i < bits.length; i += 8) {
+    data.push(parseInt(bits.slice(i, i + 8), 2));
+    if (data[data.length - 1] === 0xff) data.push(0);
+  }
+  // SOS: one component (luma, AC table 2), spectral selection 1..63, no successive approximation.
+  const scan = Uint8Array.from([0xff, 0xda, 0, 8, 1, luma, 0x02, 1, 63, 0, ...data]);
+  return concat([head, dht, ...Array.from({ length: scans }, () => scan), Uint8Array.of(0xff, 0xd9)]);
+}
+
 /** A 24-bit BITMAPINFOHEADER BMP claiming width x height, holding `fileBytes` bytes in all. */
 export function bmpClaiming(width: number, height: number, fileBytes = 1024): Uint8Array {
   const out = new Uint8Array(fileBytes);
@@ -190,6 +222,7 @@ export function craftedDatasetFiles(): { name: string; bytes: Uint8Array }[] {
     { name: 'idat-bomb.png', bytes: craftedPng({ width: 1000, height: 1000, idatMiB: 1024 }) },
     { name: 'iccp-bomb.png', bytes: craftedPng({ width: 2, height: 2, iccpMiB: 1024 }) },
     { name: 'giant-sof.jpg', bytes: jpegClaiming(65535, 65535) },
+    { name: 'scan-bomb.jpg', bytes: jpegWithScans(100_000, 4096) },
     { name: 'short.bmp', bytes: bmpClaiming(4000, 4000) },
   ];
 }

@@ -6,7 +6,7 @@
  * format gets a check here (or its own file) and a call in image.ts before its decoder runs.
  */
 import { DatasetError } from '../errors';
-import { formatBytes, limitExceeded, MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS } from './limits';
+import { formatBytes, limitExceeded, MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, MAX_JPEG_SCANS } from './limits';
 
 /**
  * Width and height positive, at most MAX_IMAGE_PIXELS pixels, and at most MAX_IMAGE_BYTES once
@@ -45,10 +45,11 @@ const SOS = 0xda;
 
 /**
  * Walks a JPEG's marker segments up to the first scan and checks every frame header's size
- * (jpeg-js decodes to RGBA, 4 bytes per pixel). A file whose markers do not parse is left to
- * jpeg-js, which refuses it under its own limits.
+ * (jpeg-js decodes to RGBA, 4 bytes per pixel), and counts the scans (`checkJpegScans`). A file
+ * whose markers do not parse is left to jpeg-js, which refuses it under its own limits.
  */
 export function checkJpegHeader(bytes: Uint8Array, what: string): void {
+  checkJpegScans(bytes, what);
   let at = 2;
   while (at + 4 <= bytes.length) {
     if (bytes[at] !== 0xff) return;
@@ -70,6 +71,25 @@ export function checkJpegHeader(bytes: Uint8Array, what: string): void {
       checkImageSize(what, width, height, 4, 1);
     }
     at += 2 + length;
+  }
+}
+
+/**
+ * Each scan of a progressive JPEG makes jpeg-js visit every block of the image, and a scan that
+ * skips all blocks with end-of-band runs takes a dozen bytes: 1 MB of them would take minutes.
+ * Scans are counted as FF DA pairs anywhere in the file (entropy-coded data stuffs every FF with
+ * 00, so there the pair is always a real marker; in metadata it can only over-count).
+ */
+function checkJpegScans(bytes: Uint8Array, what: string): void {
+  let scans = 0;
+  for (let at = bytes.indexOf(0xff); at >= 0 && at + 1 < bytes.length; at = bytes.indexOf(0xff, at + 1)) {
+    if (bytes[at + 1] === SOS && ++scans > MAX_JPEG_SCANS)
+      throw limitExceeded(
+        what,
+        `the JPEG's scans (SOS markers) go past`,
+        `${MAX_JPEG_SCANS}`,
+        'MAX_JPEG_SCANS',
+      );
   }
 }
 

@@ -39,6 +39,13 @@ export const MAX_ICC_PROFILE_BYTES = 16 * MIB;
 /** jpeg-js's own budget for its working memory (coefficients, Huffman tables, output), in MB. */
 export const MAX_JPEG_DECODER_MB = 384;
 
+/**
+ * Scans (SOS markers) in one JPEG. Each costs jpeg-js a pass over every block of the image (about
+ * 5 ms at 4096 x 4096) however few bytes it holds; encoders write 1 (baseline) to about 10-20
+ * (progressive) scans.
+ */
+export const MAX_JPEG_SCANS = 100;
+
 /** A byte count for messages: "256 MiB" when it is whole MiB, else "1234 bytes". */
 export function formatBytes(n: number): string {
   return n >= MIB && n % MIB === 0 ? `${n / MIB} MiB` : `${n} bytes`;
