@@ -3,6 +3,7 @@
  * its operators. Shared by the Interpreter and checkSupport.
  */
 import { ModelFormatError, UnsupportedOpError } from '../errors';
+import { ModelMemoryBudget } from '../model/memory-budget';
 import { BuiltinOperator } from '../tflite/model';
 import { decodeSparse } from '../tflite/sparse';
 import type { OperatorT, TensorT, TflModel } from '../tflite/model';
@@ -24,8 +25,12 @@ export function quantOf(t: TensorT): QuantParams | null {
   return { scale: [...q.scale], zeroPoint, axis: q.quantizedDimension };
 }
 
-/** Constant data as a typed view of the model buffer; copied when misaligned for the element size. */
-function constData(model: TflModel, t: TensorT, index: number): TypedArray | null {
+/**
+ * Constant data as a typed view of the model buffer; copied when misaligned for the element size.
+ * What is made per tensor (a densified sparse constant, a realigned copy) is charged to `budget`:
+ * many tensors can share one small buffer, and each would otherwise get its own full copy.
+ */
+function constData(model: TflModel, t: TensorT, index: number, budget: ModelMemoryBudget): TypedArray | null {
   const buf = t.buffer > 0 ? model.buffers[t.buffer] : undefined;
   if (!buf || buf.data.length === 0) return null;
   const dtype = dtypeOf(t.type);
@@ -36,14 +41,20 @@ function constData(model: TflModel, t: TensorT, index: number): TypedArray | nul
   if (bytes === 0) return buf.data;
   const n = numElements(t.shape);
   // Sparse constants (TFLite SparsityParameters) are densified once, here: kernels see dense data.
-  if (t.sparsity) return typedView(dtype, densify(t, index, buf.data, bytes).buffer, 0, n);
+  if (t.sparsity) {
+    budget.charge(n * bytes, `densifying tensor ${index} "${String(t.name)}"`);
+    return typedView(dtype, densify(t, index, buf.data, bytes).buffer, 0, n);
+  }
   if (buf.data.length !== n * bytes) {
     throw new ModelFormatError(
       `tensor ${index} "${String(t.name)}": buffer ${t.buffer} has ${buf.data.length} bytes, shape [${t.shape.join(',')}] of ${dtype} needs ${n * bytes}`,
     );
   }
   let src = buf.data;
-  if (src.byteOffset % bytes !== 0) src = src.slice();
+  if (src.byteOffset % bytes !== 0) {
+    budget.charge(src.length, `realigning tensor ${index} "${String(t.name)}"`);
+    src = src.slice();
+  }
   return typedView(dtype, src.buffer, src.byteOffset, n);
 }
 
@@ -57,9 +68,11 @@ function densify(t: TensorT, index: number, stored: Uint8Array, bytes: number): 
 
 export function buildTensors(model: TflModel, subgraph: number): RtTensor[] {
   const sg = model.subgraphs[subgraph];
+  // The same cap as reading: proportional to the bytes the model stores.
+  const budget = new ModelMemoryBudget(model.buffers.reduce((sum, b) => sum + b.data.length, 0));
   return sg.tensors.map((t, index) => {
     const dtype = dtypeOf(t.type);
-    const data = constData(model, t, index);
+    const data = constData(model, t, index, budget);
     const isVariable = t.isVariable;
     const shape = [...t.shape];
     const tensor: RtTensor = {

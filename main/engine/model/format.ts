@@ -32,6 +32,11 @@ export interface ModelFormat<M = unknown> {
   /**
    * Parses the bytes. The bytes are untrusted: every offset and length is bounds-checked and
    * any problem is a ModelFormatError saying what is wrong (the registry adds the file name).
+   * What reading costs is capped by the one rule of memory-budget.ts: charge a ModelMemoryBudget
+   * for the bytes's length with every copy, decoded string and unpacked value before allocating
+   * it (and with each reference later stages will do work for), so a file whose entries alias
+   * one region costs what the aliases would cost as separate data, and past
+   * `modelMemoryLimit(bytes.length)` is refused with the budget's ModelFormatError.
    */
   read(bytes: Uint8Array, fileName: string): M;
   /** The format-neutral summary; `sizeBytes` is the size of the file as read. */

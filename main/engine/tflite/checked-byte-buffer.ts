@@ -1,5 +1,13 @@
 import * as flatbuffers from 'flatbuffers';
 import { ModelFormatError } from '../errors';
+import { ModelMemoryBudget } from '../model/memory-budget';
+
+/**
+ * What one checked read may add to the unpacked model, at most: the generated object API turns
+ * each read into one number slot (8 bytes) of an array or object, and building a table or a
+ * vector element takes several reads (vtable, offset, value), so 8 bytes a read over-estimates.
+ */
+export const BYTES_PER_READ = 8;
 
 /**
  * A flatbuffers ByteBuffer that refuses to read outside the file.
@@ -10,26 +18,24 @@ import { ModelFormatError } from '../errors';
  * built on them), so overriding those three plus the string and vector-length helpers bounds
  * every access the generated code makes.
  *
- * A work budget guards against files whose offsets alias the same large sub-table many times
- * (a DAG instead of a tree): a valid model reads each byte a small number of times, so reads
- * far beyond the file size mean a malicious or broken layout, not a big model.
+ * Every read and every decoded string is charged to the model's memory budget
+ * (model/memory-budget.ts), which guards against files whose offsets alias the same large
+ * sub-table or string many times (a DAG instead of a tree): a valid model reads each byte a small
+ * number of times, so reads far beyond the file size mean a malicious or broken layout.
  */
 export class CheckedByteBuffer extends flatbuffers.ByteBuffer {
   private readonly len: number;
-  private budget: number;
 
-  constructor(bytes: Uint8Array) {
+  constructor(
+    bytes: Uint8Array,
+    readonly budget: ModelMemoryBudget = new ModelMemoryBudget(bytes.length),
+  ) {
     super(bytes);
     this.len = bytes.length;
-    this.budget = 32 * bytes.length + 1_000_000;
   }
 
   private check(offset: number, size: number, what: string): void {
-    if (--this.budget < 0) {
-      throw new ModelFormatError(
-        'the flatbuffer structure references the same data too many times (corrupt or hostile file)',
-      );
-    }
+    this.budget.charge(BYTES_PER_READ, 'the flatbuffer tables');
     if (!(offset >= 0 && offset + size <= this.len)) {
       throw new ModelFormatError(`${what} at offset ${offset} is outside the file (${this.len} bytes)`);
     }
@@ -66,6 +72,8 @@ export class CheckedByteBuffer extends flatbuffers.ByteBuffer {
     if (n < 0 || start + 4 + n > this.len) {
       throw new ModelFormatError(`string at offset ${start} claims ${n} bytes, past the end of the file`);
     }
+    // Each decode is a new string (up to 2 bytes a character), however many tables share it.
+    this.budget.charge(2 * n, `a ${n}-byte string`);
     return super.__string(offset, encoding);
   }
 

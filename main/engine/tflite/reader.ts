@@ -1,5 +1,6 @@
 import { ModelFormatError } from '../errors';
-import { CheckedByteBuffer } from './checked-byte-buffer';
+import { ModelMemoryBudget } from '../model/memory-budget';
+import { BYTES_PER_READ, CheckedByteBuffer } from './checked-byte-buffer';
 import { Model } from './generated/tflite';
 import type { TflBuffer, TflModel } from './model';
 
@@ -18,6 +19,13 @@ export function isTflite(bytes: Uint8Array): boolean {
  * The file is untrusted: every offset and length is checked (see CheckedByteBuffer), every index
  * (tensor, buffer, opcode, subgraph) is range-checked, and any problem becomes a ModelFormatError
  * naming what is wrong. Buffer bytes are copied, so the model never aliases `bytes`.
+ *
+ * What the model costs is bounded by the format-neutral cap (model/memory-budget.ts): every
+ * unpacked value, decoded string and copied buffer is charged before it is allocated, and so is
+ * every tensor's and every operator input's reference to a buffer, because later stages (the
+ * interpreter's constant setup, kernels that pack weights) do work per reference. Many entries
+ * aliasing one buffer therefore cost what they would cost as separate data, and a file that would
+ * cost more than the cap is refused with a ModelFormatError naming the limit.
  */
 export function readTflite(input: Uint8Array): TflModel {
   // A Node Buffer is a Uint8Array whose slice() returns a view: normalise so copies are copies.
@@ -30,15 +38,17 @@ export function readTflite(input: Uint8Array): TflModel {
       `not a TFLite model: file identifier is "${id}", expected "${TFLITE_IDENTIFIER}"`,
     );
   }
+  const budget = new ModelMemoryBudget(bytes.length);
   let model: TflModel;
   try {
-    model = unpack(bytes);
+    model = unpack(bytes, budget);
   } catch (e) {
     if (e instanceof ModelFormatError) throw e;
     // RangeError from a typed-array view, TypeError from a null table: still a bad file.
     throw new ModelFormatError(`corrupt TFLite flatbuffer: ${(e as Error).message}`, { cause: e });
   }
   validateReferences(model);
+  chargeReferences(model, budget);
   return model;
 }
 
@@ -48,8 +58,8 @@ class ModelWithoutBuffers extends Model {
   }
 }
 
-function unpack(bytes: Uint8Array): TflModel {
-  const bb = new CheckedByteBuffer(bytes);
+function unpack(bytes: Uint8Array, budget: ModelMemoryBudget): TflModel {
+  const bb = new CheckedByteBuffer(bytes, budget);
   const root = bb.readUint32(0);
   if (root < 8 || root + 4 > bytes.length)
     throw new ModelFormatError(`root table offset ${root} is outside the file`);
@@ -67,14 +77,14 @@ function unpack(bytes: Uint8Array): TflModel {
   for (const sg of t.subgraphs) {
     for (const op of sg.operators) {
       if (op.largeCustomOptionsSize > 0n) {
-        op.customOptions = Array.from(
-          sliceExternal(
-            bytes,
-            op.largeCustomOptionsOffset,
-            op.largeCustomOptionsSize,
-            'large custom options',
-          ),
+        const options = sliceExternal(
+          bytes,
+          op.largeCustomOptionsOffset,
+          op.largeCustomOptionsSize,
+          'large custom options',
         );
+        budget.charge(BYTES_PER_READ * options.length, 'large custom options');
+        op.customOptions = Array.from(options);
         op.largeCustomOptionsOffset = 0n;
         op.largeCustomOptionsSize = 0n;
       }
@@ -103,9 +113,17 @@ function readBufferData(bb: CheckedByteBuffer, pos: number, bytes: Uint8Array, i
   const size = sizeField ? bb.readUint64(pos + sizeField) : 0n;
   // Models over 2 GB keep buffer bytes after the flatbuffer; offset 0 (or 1, the converter's
   // placeholder with size 0) means "not used".
-  if (offset > 1n) return sliceExternal(bytes, offset, size, `buffer ${index}`).slice();
   const dataField = bb.__offset(pos, 4);
-  return dataField ? bb.byteVector(pos + dataField).slice() : new Uint8Array(0);
+  const data =
+    offset > 1n
+      ? sliceExternal(bytes, offset, size, `buffer ${index}`)
+      : dataField
+        ? bb.byteVector(pos + dataField)
+        : new Uint8Array(0);
+  // Copied so the model owns its bytes; charged first, so buffers aliasing one region of the
+  // file cannot each be copied for free.
+  bb.budget.charge(data.length, `buffer ${index} (${data.length} bytes)`);
+  return data.slice();
 }
 
 function sliceExternal(bytes: Uint8Array, offset: bigint, size: bigint, what: string): Uint8Array {
@@ -116,6 +134,21 @@ function sliceExternal(bytes: Uint8Array, offset: bigint, size: bigint, what: st
     );
   }
   return bytes.subarray(Number(offset), Number(end));
+}
+
+/**
+ * Charges each tensor's and each operator input's view of its buffer: per-reference work later
+ * (a typed view, a densified or converted constant, packed weights) is then bounded by the cap.
+ */
+function chargeReferences(model: TflModel, budget: ModelMemoryBudget): void {
+  const size = (buffer: number) => model.buffers[buffer]?.data.length ?? 0;
+  model.subgraphs.forEach((sg, s) => {
+    for (const t of sg.tensors) budget.charge(size(t.buffer), `subgraph ${s}'s tensors`);
+    for (const op of sg.operators) {
+      for (const i of op.inputs)
+        if (i >= 0) budget.charge(size(sg.tensors[i].buffer), `subgraph ${s}'s operators`);
+    }
+  });
 }
 
 function validateReferences(model: TflModel): void {
