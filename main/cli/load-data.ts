@@ -14,7 +14,7 @@ import type { ModelInputs } from '../engine/tensor/model-inputs';
 import type { TflModel } from '../engine/tflite/model';
 import { openDataset } from '../files/dataset-open';
 import { findIdxPair } from '../files/idx-files';
-import { readFileBytes } from '../files/read-write';
+import { readFileBytes } from '../files/read-file';
 
 const DATA_EXT = ['.npy', '.bin', '.raw'];
 
@@ -64,7 +64,7 @@ export function loadRepresentativeData(
   }
   if (preprocess && Object.keys(preprocess).length > 0)
     throw new DatasetError(`${p}: --preprocess applies to images and IDX data, not to raw tensors`);
-  const samples = rawFiles.flatMap((f) => samplesFromFile(f, readFileBytes(f), elements));
+  const samples = rawFiles.flatMap((f) => samplesFromFile(f, readFileBytes(f, 'tensor'), elements));
   return takeEvenly(samples, limit);
 }
 

@@ -40,7 +40,7 @@ import {
 import { DatasetError, LowbitError, quotable } from '../engine/errors';
 import { isInside } from './inside';
 import { isNpy, parseNpy } from '../engine/tensor/tensor-files';
-import { readFileBytes } from './read-write';
+import { readFileBytes, readFileHead, readFileText } from './read-file';
 import { findIdxPair, FASHION_MNIST_CLASSES, readIdxPair, type IdxSplit } from './idx-files';
 
 export interface OpenOptions {
@@ -87,7 +87,7 @@ function check(
 }
 
 function openFile(p: string, pre: ResolvedPreprocess, options: OpenOptions): Dataset {
-  const bytes = readFileBytes(p);
+  const bytes = readFileBytes(p, 'dataset');
   if (isNpy(bytes)) return npyDataset(p, bytes, pre, options);
   if (bytes.length >= 2 && bytes[0] === 0x50 && bytes[1] === 0x4b) return npzDataset(p, bytes, pre);
   if (
@@ -173,7 +173,7 @@ function openDirectory(dir: string, pre: ResolvedPreprocess, options: OpenOption
       images.map((n) => ({ file: path.join(dir, n) })),
       pre,
     );
-  const table = parseLabelsCsv(new TextDecoder().decode(readFileBytes(labelsFile)), labelsFile);
+  const table = parseLabelsCsv(readFileText(labelsFile, 'labels'), labelsFile);
   const numeric = table.labels.every((l) => /^\d+$/.test(l));
   const classes = numeric ? undefined : [...new Set(table.labels)].sort();
   const files = table.files.map((f, i) => {
@@ -209,20 +209,8 @@ export class ImageFolderDataset implements Dataset {
       : null;
     // Cheap up-front check of every file's signature (first bytes only), so a stray or broken
     // file is reported before a long evaluation rather than in the middle of it.
-    const head = new Uint8Array(8);
     for (const { file } of files) {
-      let n: number;
-      try {
-        const fd = fs.openSync(file, 'r');
-        try {
-          n = fs.readSync(fd, head, 0, 8, 0);
-        } finally {
-          fs.closeSync(fd);
-        }
-      } catch (e) {
-        throw new DatasetError(`${file}: cannot read (${(e as Error).message})`);
-      }
-      if (!sniffImage(head.subarray(0, n)))
+      if (!sniffImage(readFileHead(file, 8, 'image')))
         throw new DatasetError(`${file}: not a PNG, JPEG or BMP image (unrecognised signature)`);
     }
   }
@@ -231,7 +219,7 @@ export class ImageFolderDataset implements Dataset {
     if (!Number.isInteger(i) || i < 0 || i >= this.length)
       throw new DatasetError(`${this.dir}: sample ${i} does not exist (${this.length} samples)`);
     const { file, label } = this.files[i];
-    const img = decodeImage(readFileBytes(file), file);
+    const img = decodeImage(readFileBytes(file, 'image'), file);
     return { inputs: [preprocessImage(img, this.pre, file)], label, source: file };
   }
 
@@ -266,7 +254,7 @@ function npyDataset(p: string, bytes: Uint8Array, pre: ResolvedPreprocess, optio
   let labels: Int32Array | null = null;
   if (options.labels)
     labels = labelsFromArray(
-      parseNpy(readFileBytes(options.labels), options.labels),
+      parseNpy(readFileBytes(options.labels, 'dataset'), options.labels),
       x.shape[0],
       options.labels,
     );

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { decodeIdxImages, type IdxImageSet, type IdxSplit } from '../engine/datasets/idx';
 import { DatasetError } from '../engine/errors';
-import { readFileBytes } from './read-write';
+import { readFileBytes } from './read-file';
 
 export type { IdxSplit } from '../engine/datasets/idx';
 
@@ -61,10 +61,14 @@ export function isIdxDirectory(dir: string): boolean {
 
 /** Reads and checks an images (+ labels) pair; errors name the offending file. */
 export function readIdxPair(images: string, labels: string | null): IdxImageSet {
-  const set = decodeIdxImages(readFileBytes(images), labels ? readFileBytes(labels) : null, {
-    images,
-    labels: labels ?? undefined,
-  });
+  const set = decodeIdxImages(
+    readFileBytes(images, 'dataset'),
+    labels ? readFileBytes(labels, 'dataset') : null,
+    {
+      images,
+      labels: labels ?? undefined,
+    },
+  );
   if (set.count === 0) throw new DatasetError(`${images}: the dataset is empty (0 images)`);
   return set;
 }

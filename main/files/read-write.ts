@@ -1,5 +1,6 @@
 /**
  * File access for the outer layers (CLI, services, host). The engine never touches files.
+ * Reading is read-file.ts (regular files only, size limits).
  * Outputs are written atomically (temp file in the same folder, fsync, rename) and never over an
  * input: a crash or a cancel leaves either the old file or the complete new one, never half.
  */
@@ -7,15 +8,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { InvalidArgumentError, IoError } from '../engine/errors';
-
-export function readFileBytes(file: string): Uint8Array {
-  try {
-    const b = fs.readFileSync(file);
-    return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-  } catch (e) {
-    throw ioError(file, e);
-  }
-}
 
 export function ioError(file: string, e: unknown): IoError {
   const err = e as NodeJS.ErrnoException;

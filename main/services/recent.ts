@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { RecentModel } from '../contract/types';
+import { readFileText } from '../files/read-file';
 import { makeOutputDir, writeFileAtomic } from '../files/read-write';
 
 const MAX_RECENT = 10;
@@ -12,7 +13,7 @@ export class RecentModels {
   constructor(private readonly file: string | null) {
     if (!file) return;
     try {
-      const data = JSON.parse(fs.readFileSync(file, 'utf8'));
+      const data = JSON.parse(readFileText(file, 'smallText'));
       if (Array.isArray(data))
         this.items = data.filter((x) => typeof x?.path === 'string').slice(0, MAX_RECENT);
     } catch {

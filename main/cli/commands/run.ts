@@ -2,7 +2,8 @@ import path from 'node:path';
 import { Interpreter, recordingObserver, type OutputTensor } from '../../engine/interpreter/index';
 import type { QuantParams, TypedArray } from '../../engine/tensor/dtype';
 import { decodeTensorFile } from '../../engine/tensor/tensor-files';
-import { makeOutputDir, readFileBytes, writeFileAtomic } from '../../files/read-write';
+import { readFileBytes } from '../../files/read-file';
+import { makeOutputDir, writeFileAtomic } from '../../files/read-write';
 import { parse } from '../args';
 import { JSON_FLAG, OUT_FLAG, positiveInt } from '../options';
 import { UsageError, type CliCommand } from '../command';
@@ -81,7 +82,7 @@ separated by commas or whitespace. The element count must match the tensor.
     }
     interp.inputs.forEach((t, i) => {
       const file = inputFiles[i]!;
-      interp.setInput(i, decodeTensorFile(file, readFileBytes(file), t.dtype, t.shape));
+      interp.setInput(i, decodeTensorFile(file, readFileBytes(file, 'tensor'), t.dtype, t.shape));
     });
 
     // Every run is one inference from the model's initial state: stateful models (LSTM, SVDF

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Uf2Family } from '../../engine/deploy/uf2';
 import { InvalidArgumentError } from '../../engine/errors';
+import { readFileText } from '../../files/read-file';
 import { ioError } from '../../files/read-write';
 
 /**
@@ -41,7 +42,7 @@ function candidates(): string[] {
 export function readUf2Info(mount: string): Uf2Drive | undefined {
   let text: string;
   try {
-    text = fs.readFileSync(path.join(mount, 'INFO_UF2.TXT'), 'utf8');
+    text = readFileText(path.join(mount, 'INFO_UF2.TXT'), 'smallText');
   } catch {
     return undefined;
   }
