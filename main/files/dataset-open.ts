@@ -39,7 +39,7 @@ import {
 } from '../engine/datasets/preprocess';
 import { DatasetError, LowbitError, quotable } from '../engine/errors';
 import { isInside } from './inside';
-import { isNpy, parseNpy } from '../engine/tensor/tensor-files';
+import { isNpy, npyNumbers, parseNpy } from '../engine/tensor/tensor-files';
 import { readFileBytes, readFileHead, readFileText } from './read-file';
 import { findIdxPair, FASHION_MNIST_CLASSES, readIdxPair, type IdxSplit } from './idx-files';
 
@@ -260,7 +260,7 @@ function npyDataset(p: string, bytes: Uint8Array, pre: ResolvedPreprocess, optio
     );
   checkSampleShape(p, sampleShape, pre);
   return withLabels(
-    new ArrayDataset(x.data as any, sampleShape, labels, pre, maxValueFor(x.dtype), p, 'npy'),
+    new ArrayDataset(npyNumbers(x, p), sampleShape, labels, pre, maxValueFor(x.dtype), p, 'npy'),
     labels,
   );
 }
@@ -273,7 +273,15 @@ function npzDataset(p: string, bytes: Uint8Array, pre: ResolvedPreprocess): Data
   const labels = y ? labelsFromArray(y, x.shape[0], `${p}:${names[1]}`) : null;
   checkSampleShape(`${p}:${names[0]}`, sampleShape, pre);
   return withLabels(
-    new ArrayDataset(x.data as any, sampleShape, labels, pre, maxValueFor(x.dtype), p, 'npz'),
+    new ArrayDataset(
+      npyNumbers(x, `${p}:${names[0]}`),
+      sampleShape,
+      labels,
+      pre,
+      maxValueFor(x.dtype),
+      p,
+      'npz',
+    ),
     labels,
   );
 }

@@ -9,17 +9,58 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import { InvalidArgumentError, IoError } from '../engine/errors';
 
+/** What a failed file-system call means, in words, by its errno code. */
+const ERRNO_WORDS: Record<string, string> = {
+  ENOENT: 'no such file',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'is a directory',
+  ENOTDIR: 'a folder on the path is a file',
+  EEXIST: 'exists and is not a folder',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  ENAMETOOLONG: 'name too long',
+  ENXIO: 'no such device (a socket or an unconnected device)',
+  ELOOP: 'too many symbolic links',
+};
+
+/** An IoError naming `file` and what went wrong (the message never holds the file's contents). */
 export function ioError(file: string, e: unknown): IoError {
   const err = e as NodeJS.ErrnoException;
-  const why =
-    err.code === 'ENOENT'
-      ? 'no such file'
-      : err.code === 'EACCES' || err.code === 'EPERM'
-        ? 'permission denied'
-        : err.code === 'EISDIR'
-          ? 'is a directory'
-          : err.message;
+  const why = (err.code && ERRNO_WORDS[err.code]) ?? err.message;
   return new IoError(`${file}: ${why}`, { cause: e });
+}
+
+/**
+ * Creates the folder `dir` and its missing parents; an IoError naming `dir` (and the part of the
+ * path at fault) when it cannot. One level at a time rather than mkdirSync's `recursive`, which
+ * never returns on some pseudo file systems (/proc/x/y) and reports a file on the path vaguely.
+ */
+export function makeOutputDir(dir: string): void {
+  const missing: string[] = [];
+  for (let p = path.resolve(dir); ; p = path.dirname(p)) {
+    let stat: fs.Stats | undefined;
+    try {
+      stat = fs.statSync(p);
+    } catch (e) {
+      // ENOTDIR: a file further up, found on a later round.
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw ioError(dir, e);
+    }
+    if (stat?.isDirectory()) break;
+    if (stat) throw new IoError(`${dir}: ${p} is a file, not a folder`);
+    missing.push(p);
+    if (path.dirname(p) === p) break;
+  }
+  for (const p of missing.reverse()) {
+    try {
+      fs.mkdirSync(p);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST' && fs.statSync(p).isDirectory()) continue;
+      throw ioError(dir, e);
+    }
+  }
 }
 
 /**
@@ -72,15 +113,6 @@ export function checkOutputPath(file: string, inputs: readonly string[] = []): v
     throw new InvalidArgumentError(`refusing to write ${file}: it exists and is not a regular file`);
 }
 
-/** Creates an output folder (and its parents); a failure is a one-line IoError naming it. */
-export function makeOutputDir(dir: string): void {
-  try {
-    fs.mkdirSync(dir, { recursive: true });
-  } catch (e) {
-    throw ioError(dir, e);
-  }
-}
-
 /**
  * Writes bytes to `file` atomically: a temp file created exclusively in the same folder, fsync,
  * rename over the target (which replaces the directory entry and never writes through a link).
@@ -108,8 +140,13 @@ export function writeFileAtomic(
     fd = undefined;
     fs.renameSync(tmp, file);
   } catch (e) {
-    if (fd !== undefined) fs.closeSync(fd);
-    fs.rmSync(tmp, { force: true });
+    // Cleaning up is best effort: the error to report is the one that stopped the write.
+    try {
+      if (fd !== undefined) fs.closeSync(fd);
+      fs.rmSync(tmp, { force: true });
+    } catch {
+      // the temp file stays behind; its name starts with a dot and ends in .tmp
+    }
     throw ioError(file, e);
   }
 }

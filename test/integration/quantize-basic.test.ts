@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readBytes, sharedPath } from '../support/shared';
 import { armnnAvailable, ArmnnUnsupportedError } from '../support/armnn';
-import { halfToFloat } from '../../main/engine/interpreter/kernels/dequantize';
+import { halfToFloat } from '../../main/engine/tensor/float16';
 import { dequantizeModel } from '../../main/engine/optimize/dequantize';
 import { quantizeDynamicRange } from '../../main/engine/optimize/dynamic-range';
 import { quantizeFloat16 } from '../../main/engine/optimize/float16';

@@ -49,7 +49,8 @@ export const command: CliCommand = {
 
 Runs subgraph 0 of a .tflite model once per --repeat, with one --input per model input, in order.
 An input file is raw little-endian bytes in the tensor's dtype (.bin or any other name), a NumPy
-.npy (v1-v3, little-endian, C order, same dtype as the tensor), or a .csv/.txt of numbers
+.npy (v1-v3, little-endian, C order; the tensor's dtype, float16 for a float32 tensor, or any
+integer dtype for an integer tensor, every value range-checked), or a .csv/.txt of numbers
 separated by commas or whitespace. The element count must match the tensor.
   --out DIR     write output<k>.bin (raw bytes) and outputs.json [{name,dtype,shape,scale,zeroPoint}]
   --json        print {outputs:[{...meta, data}], arenaBytes, medianMs} on stdout

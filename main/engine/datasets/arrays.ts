@@ -5,8 +5,7 @@
  * DatasetErrors naming the file (and the line, for CSV).
  */
 import { DatasetError, quotable } from '../errors';
-import type { TypedArray } from '../tensor/dtype';
-import { parseNpy, type NpyArray } from '../tensor/tensor-files';
+import { npyNumbers, parseNpy, type NpyArray } from '../tensor/tensor-files';
 import { readZipDirectory, readZipMember } from './zip-directory';
 
 /**
@@ -48,18 +47,22 @@ export function npzInputsAndLabels(
   );
 }
 
-/** Labels as integers: shape [N] or [N, 1], integer-valued. */
+const MAX_LABEL = 2 ** 31 - 1;
+
+/** Labels as integers: shape [N] or [N, 1], integer-valued, any numeric dtype (int64 included). */
 export function labelsFromArray(y: NpyArray, count: number, what: string): Int32Array {
   const n = y.shape.length === 1 ? y.shape[0] : y.shape.length === 2 && y.shape[1] === 1 ? y.shape[0] : -1;
   if (n < 0)
     throw new DatasetError(`${what}: labels must have shape [N] or [N, 1], got [${y.shape.join(',')}]`);
   if (n !== count) throw new DatasetError(`${what}: ${n} labels for ${count} samples`);
   const out = new Int32Array(n);
-  const data = y.data as TypedArray;
+  const data = npyNumbers(y, what);
   for (let i = 0; i < n; i++) {
-    const v = Number(data[i]);
-    if (!Number.isInteger(v) || v < 0)
-      throw new DatasetError(`${what}: label ${v} of sample ${i} is not a class index (integer >= 0)`);
+    const v = data[i];
+    if (!Number.isInteger(v) || v < 0 || v > MAX_LABEL)
+      throw new DatasetError(
+        `${what}: label ${v} of sample ${i} is not a class index (integer in 0..${MAX_LABEL})`,
+      );
     out[i] = v;
   }
   return out;

@@ -7,7 +7,7 @@
  * back to their float versions. Tensors that are not quantized (int32 shapes, paddings) stay.
  */
 import { throwIfAborted } from '../errors';
-import { halfToFloat } from '../interpreter/kernels/dequantize';
+import { halvesToFloat32 } from '../tensor/float16';
 import { BuiltinOperator, TensorType, type TensorT } from '../tflite/generated/tflite';
 import {
   addBuffer,
@@ -134,10 +134,7 @@ function floatBuffer(
 }
 
 function fromHalf(bytes: Uint8Array): Float32Array {
-  const h = bufferAs(bytes, Uint16Array);
-  const out = new Float32Array(h.length);
-  for (let k = 0; k < h.length; k++) out[k] = halfToFloat(h[k]);
-  return out;
+  return halvesToFloat32(bufferAs(bytes, Uint16Array));
 }
 
 /** (q - zp[c]) × scale[c] in double, stored as float32 (as TFLite's dequantize does). */

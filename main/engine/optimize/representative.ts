@@ -5,17 +5,15 @@
  * (no rescaling: preprocessing is the caller's business).
  */
 import { DatasetError } from '../errors';
-import { isNpy, parseNpy } from '../tensor/tensor-files';
+import { isNpy, npyNumbers, parseNpy } from '../tensor/tensor-files';
 import type { ModelInputs } from '../tensor/model-inputs';
 
 /** Splits one file's values into samples for a single-input model with `elements` per sample. */
 export function samplesFromFile(name: string, bytes: Uint8Array, elements: number): ModelInputs[] {
   let values: Float32Array;
   if (name.toLowerCase().endsWith('.npy') || isNpy(bytes)) {
-    const arr = parseNpy(bytes, name);
-    if (arr.data instanceof BigInt64Array) values = Float32Array.from(arr.data, (v) => Number(v));
-    else
-      values = arr.data instanceof Float32Array ? arr.data : Float32Array.from(arr.data as ArrayLike<number>);
+    const numbers = npyNumbers(parseNpy(bytes, name), name);
+    values = numbers instanceof Float32Array ? numbers : Float32Array.from(numbers);
   } else {
     if (bytes.length % 4 !== 0)
       throw new DatasetError(`${name}: ${bytes.length} bytes is not a whole number of float32 values`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { halfToFloat } from '../interpreter/kernels/dequantize';
+import { halfToFloat } from '../tensor/float16';
 import { asymmetricParams, quantizeValue, symmetricScale } from '../quant/math';
 import { floatToHalf, quantizeBias, quantizeWeightsSymmetric, toFloat16 } from './weights';
 

@@ -3,10 +3,14 @@
  * tensor's dtype, NumPy `.npy` (format versions 1, 2 and 3; little-endian or byte-order-free
  * dtypes; C order), and `.csv` (numbers separated by commas and/or whitespace, as TFLite Micro's
  * golden files are). Every length is checked; a bad file throws DatasetError naming the problem,
- * a file with the wrong element count throws ShapeMismatchError.
+ * a file with the wrong element count throws ShapeMismatchError. An .npy array keeps its own
+ * dtype (float16 as raw halves, int64 as BigInt64Array); `npyNumbers` gives its values as
+ * numbers, and decodeTensorFile widens float16 to a float32 tensor and fits any integer array to
+ * an integer tensor, checking every value's range.
  */
 import { DatasetError, quotable, ShapeMismatchError } from '../errors';
 import { allocTyped, dtypeBytes, numElements } from './dtype';
+import { halvesToFloat32 } from './float16';
 import type { DType, TypedArray } from './dtype';
 
 export interface NpyArray {
@@ -65,13 +69,14 @@ export function parseNpy(bytes: Uint8Array, what = 'npy file'): NpyArray {
   const descr = /['"]descr['"]\s*:\s*['"]([<>|=]?)([a-zA-Z]\d+)['"]/.exec(header);
   const fortran = /['"]fortran_order['"]\s*:\s*(True|False)/.exec(header);
   const shapeM = /['"]shape['"]\s*:\s*\(([^)]*)\)/.exec(header);
+  if (!descr) unsupportedDescr(header, what);
   if (!descr || !fortran || !shapeM)
     throw new DatasetError(
       `${what}: malformed .npy header (expected a dict with 'descr', 'fortran_order' and 'shape')`,
     );
   const [, order, code] = descr;
   const dtype = NPY_DTYPES[code];
-  if (!dtype) throw new DatasetError(`${what}: unsupported .npy dtype '${order}${code}'`);
+  if (!dtype) throw new DatasetError(`${what}: unsupported .npy dtype '${order}${code}' (${SUPPORTED})`);
   if (order === '>' && dtypeBytes(dtype) > 1)
     throw new DatasetError(`${what}: big-endian .npy data ('${order}${code}') is not supported`);
   const shape = shapeM[1]
@@ -102,6 +107,39 @@ export function parseNpy(bytes: Uint8Array, what = 'npy file'): NpyArray {
   const raw = bytes.slice(dataStart, dataStart + need);
   const data = viewBytes(dtype, raw, count);
   return { dtype, shape, data };
+}
+
+const SUPPORTED =
+  'supported: float16/32/64, int8/16/32/64, uint8/16/32, bool; convert with arr.astype(np.float32)';
+
+/** A descr that is not one simple type code: object, string, structured or sub-array dtypes. */
+function unsupportedDescr(header: string, what: string): void {
+  // Only a type-code-shaped descr is shown: the header is file contents, never echoed whole.
+  const code = /['"]descr['"]\s*:\s*['"]([<>|=]?[A-Za-z]\w{0,8})['"]/.exec(header);
+  if (code) throw new DatasetError(`${what}: unsupported .npy dtype '${code[1]}' (${SUPPORTED})`);
+  if (/['"]descr['"]\s*:\s*['"]/.test(header))
+    throw new DatasetError(`${what}: unsupported .npy dtype (${SUPPORTED})`);
+  if (/['"]descr['"]\s*:\s*\[/.test(header))
+    throw new DatasetError(`${what}: structured .npy dtypes (records) are not supported (${SUPPORTED})`);
+}
+
+/**
+ * The array's values as numbers: float16 halves decoded, int64 converted (each must be a safe
+ * integer, |v| <= 2^53 - 1, to survive the conversion), every other dtype as it is.
+ */
+export function npyNumbers(arr: NpyArray, what = 'npy file'): Exclude<TypedArray, BigInt64Array> {
+  if (arr.dtype === 'float16') return halvesToFloat32(arr.data as Uint16Array);
+  if (arr.data instanceof BigInt64Array) {
+    const out = new Float64Array(arr.data.length);
+    arr.data.forEach((v, i) => {
+      const n = Number(v);
+      if (!Number.isSafeInteger(n))
+        throw new DatasetError(`${what}: int64 value ${v} at index ${i} is too large to use exactly`);
+      out[i] = n;
+    });
+    return out;
+  }
+  return arr.data;
 }
 
 function viewBytes(dtype: DType, raw: Uint8Array, count: number): TypedArray {
@@ -158,6 +196,40 @@ const INT_RANGE: Partial<Record<DType, [number, number]>> = {
   bool: [0, 1],
 };
 
+const INTEGER_DTYPES: ReadonlySet<DType> = new Set([
+  'int8',
+  'uint8',
+  'int16',
+  'uint16',
+  'int32',
+  'uint32',
+  'int64',
+]);
+
+/**
+ * An .npy array as data for a tensor of `dtype`: the same dtype as is, float16 widened exactly to
+ * float32, and any integer array (int64 is NumPy's default on Linux) fitted to an integer tensor
+ * with every value range-checked. Anything else is a DatasetError naming both dtypes.
+ */
+function npyForTensor(arr: NpyArray, dtype: DType, name: string): TypedArray {
+  if (arr.dtype === dtype) return arr.data;
+  if (arr.dtype === 'float16' && dtype === 'float32') return npyNumbers(arr, name);
+  if (!INTEGER_DTYPES.has(arr.dtype) || !INTEGER_DTYPES.has(dtype))
+    throw new DatasetError(`${name}: .npy dtype is ${arr.dtype}, the tensor is ${dtype}`);
+  const out = allocTyped(dtype, arr.data.length);
+  const range = INT_RANGE[dtype];
+  arr.data.forEach((v: number | bigint, i: number) => {
+    if (out instanceof BigInt64Array) {
+      out[i] = BigInt(v);
+      return;
+    }
+    if (range && (v < range[0] || v > range[1]))
+      throw new DatasetError(`${name}: value ${v} at index ${i} does not fit the tensor's ${dtype}`);
+    out[i] = Number(v);
+  });
+  return out;
+}
+
 /**
  * Reads one input file for a tensor of `dtype` and `shape`, choosing the parser by file name
  * (.npy, .csv/.txt, otherwise raw bytes). The element count must match the tensor.
@@ -171,10 +243,7 @@ export function decodeTensorFile(
   const lower = name.toLowerCase();
   let data: TypedArray;
   if (lower.endsWith('.npy') || isNpy(bytes)) {
-    const arr = parseNpy(bytes, name);
-    if (arr.dtype !== dtype)
-      throw new DatasetError(`${name}: .npy dtype is ${arr.dtype}, the tensor is ${dtype}`);
-    data = arr.data;
+    data = npyForTensor(parseNpy(bytes, name), dtype, name);
   } else if (lower.endsWith('.csv') || lower.endsWith('.txt')) {
     data = parseCsv(new TextDecoder().decode(bytes), dtype, name);
   } else {

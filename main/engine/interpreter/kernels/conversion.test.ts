@@ -5,7 +5,8 @@ import { quantParams, runKernel, type TensorSpec } from '../../../../test/suppor
 import type { Kernel } from '../types';
 import type { DType } from '../../tensor/dtype';
 import { kernel as cast } from './cast';
-import { kernel as dequantize, halfToFloat } from './dequantize';
+import { halfToFloat } from '../../tensor/float16';
+import { kernel as dequantize } from './dequantize';
 import { kernel as expandDims } from './expand_dims';
 import { kernel as quantize } from './quantize';
 import { kernel as reshape } from './reshape';

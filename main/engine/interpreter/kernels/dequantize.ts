@@ -4,29 +4,9 @@
  * quantized dimension; float16 -> float32 exactly.
  */
 import { numElements } from '../../tensor/dtype';
+import { halfLookup } from '../../tensor/float16';
 import { isQuantDtype, perChannelLayout } from './common/kernel-util';
 import type { Kernel, OpContext } from '../types';
-
-/** IEEE half (as raw bits) to number, exactly. */
-export function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const frac = h & 0x3ff;
-  if (exp === 0) return sign * frac * 2 ** -24;
-  if (exp === 31) return frac ? NaN : sign * Infinity;
-  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
-}
-
-let halfTable: Float32Array | null = null;
-
-/** All 65,536 half values as float32 (exact), built on first use: a lookup beats the arithmetic. */
-function halfLookup(): Float32Array {
-  if (!halfTable) {
-    halfTable = new Float32Array(65536);
-    for (let h = 0; h < 65536; h++) halfTable[h] = halfToFloat(h);
-  }
-  return halfTable;
-}
 
 export const kernel: Kernel = {
   prepare(ctx: OpContext) {
