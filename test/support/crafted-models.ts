@@ -8,8 +8,17 @@
  * (the TFLite convention), no operators.
  */
 import * as flatbuffers from 'flatbuffers';
-import { Buffer, Model, SubGraph, Tensor, TensorType } from '../../main/engine/tflite/generated/tflite';
-import { TFLITE_IDENTIFIER } from '../../main/engine/tflite/reader';
+import {
+  Buffer,
+  Model,
+  SubGraph,
+  Tensor,
+  TensorT,
+  TensorType,
+} from '../../main/engine/tflite/generated/tflite';
+import { readTflite, TFLITE_IDENTIFIER } from '../../main/engine/tflite/reader';
+import { encodeSparse } from '../../main/engine/tflite/sparse';
+import { writeTflite } from '../../main/engine/tflite/writer';
 
 export interface AliasingOptions {
   /** Buffer table entries whose `data` all point at one byte vector of `regionBytes`. */
@@ -70,4 +79,27 @@ export function aliasingModel(o: AliasingOptions): Uint8Array {
   Model.addBuffers(b, buffersVector);
   b.finish(Model.endModel(b), TFLITE_IDENTIFIER);
   return b.asUint8Array().slice();
+}
+
+/**
+ * `tensors` sparse float32 constants of `shape` sharing one tiny buffer (a single non-zero):
+ * small to read, but each densifies to shape × 4 bytes when an interpreter is built.
+ */
+export function sparseFanOutModel(tensors: number, shape: [number, number]): Uint8Array {
+  const model = readTflite(aliasingModel({ regionBytes: 4 }));
+  const dense = new Uint8Array(shape[0] * shape[1] * 4);
+  dense[3] = 0x3f; // 0.5 as the first float32
+  const { sparsity, values } = encodeSparse(dense, shape, 4);
+  model.buffers.push({ data: values });
+  const subgraph = model.subgraphs[0];
+  for (let i = 0; i < tensors; i++) {
+    const t = new TensorT();
+    t.shape = [...shape];
+    t.type = TensorType.FLOAT32;
+    t.buffer = model.buffers.length - 1;
+    t.sparsity = sparsity;
+    t.name = `w${i}`;
+    subgraph.tensors.push(t);
+  }
+  return writeTflite(model);
 }
