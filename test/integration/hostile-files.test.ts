@@ -15,7 +15,7 @@ import { demoAssets } from '../../main/files/demo-assets';
 import { FILE_SIZE_LIMITS, readFileBytes } from '../../main/files/read-file';
 import { lowbitInProcess } from '../support/cli';
 import { aliasingModel } from '../support/crafted-models';
-import { npyBytes } from '../support/npy';
+import { npy } from '../support/crafted-datasets';
 
 const DEMO = demoAssets().model;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lowbit-hostile-'));
@@ -59,7 +59,7 @@ describe('only regular files, size checked before reading (issue 18)', () => {
     const t0 = performance.now();
     expect(() => openDataset(f, { inputShape: [1, 2, 2, 1] })).toThrow(/is a FIFO/);
     const x = path.join(tmp, 'x.npy');
-    fs.writeFileSync(x, npyBytes('<f4', [3, 4], new Float32Array(12)));
+    fs.writeFileSync(x, npy('<f4', [3, 4], new Float32Array(12)));
     const labels = fifo('labels.npy');
     expect(() => openDataset(x, { inputShape: [1, 2, 2, 1], labels })).toThrow(/labels\.npy: is a FIFO/);
     expect(performance.now() - t0).toBeLessThan(1000);

@@ -14,7 +14,7 @@ import { floatToHalf } from '../../main/engine/optimize/weights';
 import { openDataset } from '../../main/files/dataset-open';
 import { demoAssets } from '../../main/files/demo-assets';
 import { lowbitInProcess } from '../support/cli';
-import { npyBytes } from '../support/npy';
+import { npy } from '../support/crafted-datasets';
 import { sharedPath } from '../support/shared';
 
 const HW = sharedPath('models', 'tflite-micro', 'hello_world_float.tflite');
@@ -48,16 +48,16 @@ async function badInput(args: string[], message: RegExp): Promise<void> {
 
 describe('.npy dtypes for run inputs (issue 18)', () => {
   it('float16 .npy into a float32 input is decoded as float16, the same as float32', async () => {
-    const f16 = file('x16.npy', npyBytes('<f2', [1, 1], halves([1.5])));
-    const f32 = file('x32.npy', npyBytes('<f4', [1, 1], Float32Array.of(1.5)));
+    const f16 = file('x16.npy', npy('<f2', [1, 1], halves([1.5])));
+    const f32 = file('x32.npy', npy('<f4', [1, 1], Float32Array.of(1.5)));
     expect(await outputsOf(HW, f16)).toEqual(await outputsOf(HW, f32));
   });
 
   it('int64 .npy into an int8 input, range-checked', async () => {
-    const i64 = file('q64.npy', npyBytes('<i8', [1, 1], BigInt64Array.of(-5n)));
-    const i8 = file('q8.npy', npyBytes('|i1', [1, 1], Int8Array.of(-5)));
+    const i64 = file('q64.npy', npy('<i8', [1, 1], BigInt64Array.of(-5n)));
+    const i8 = file('q8.npy', npy('|i1', [1, 1], Int8Array.of(-5)));
     expect(await outputsOf(HW8, i64)).toEqual(await outputsOf(HW8, i8));
-    const big = file('q64big.npy', npyBytes('<i8', [1, 1], BigInt64Array.of(300n)));
+    const big = file('q64big.npy', npy('<i8', [1, 1], BigInt64Array.of(300n)));
     await badInput(
       ['run', HW8, '--input', big],
       /q64big\.npy: value 300 at index 0 does not fit the tensor's int8/,
@@ -65,11 +65,11 @@ describe('.npy dtypes for run inputs (issue 18)', () => {
   });
 
   it('complex, object and structured .npy: exit 2 naming the dtype', async () => {
-    const c = file('c.npy', npyBytes('<c8', [1, 1], new Float32Array(2)));
+    const c = file('c.npy', npy('<c8', [1, 1], new Float32Array(2)));
     await badInput(['run', HW, '--input', c], /c\.npy: unsupported \.npy dtype '<c8'/);
-    const o = file('o.npy', npyBytes('|O', [1, 1], new Uint8Array(8)));
+    const o = file('o.npy', npy('|O', [1, 1], new Uint8Array(8)));
     await badInput(['run', HW, '--input', o], /o\.npy: unsupported \.npy dtype '\|O'/);
-    const s = file('s.npy', npyBytes("[('a', '<f4')]", [1, 1], new Float32Array(1)));
+    const s = file('s.npy', npy("[('a', '<f4')]", [1, 1], new Float32Array(1)));
     await badInput(
       ['run', HW, '--input', s],
       /s\.npy: structured \.npy dtypes \(records\) are not supported/,
@@ -94,15 +94,15 @@ describe('.npy dtypes in datasets (issue 18)', () => {
     const z16 = file(
       'd16.npz',
       zipSync({
-        'x.npy': npyBytes('<f2', [n, 28, 28], halves(pixels)),
-        'y.npy': npyBytes('<i8', [n], labels),
+        'x.npy': npy('<f2', [n, 28, 28], halves(pixels)),
+        'y.npy': npy('<i8', [n], labels),
       }),
     );
     const z32 = file(
       'd32.npz',
       zipSync({
-        'x.npy': npyBytes('<f4', [n, 28, 28], Float32Array.from(pixels)),
-        'y.npy': npyBytes('<i4', [n], Int32Array.from(labels, Number)),
+        'x.npy': npy('<f4', [n, 28, 28], Float32Array.from(pixels)),
+        'y.npy': npy('<i4', [n], Int32Array.from(labels, Number)),
       }),
     );
     expect(await accuracyOf(z16)).toEqual(await accuracyOf(z32));
@@ -112,21 +112,21 @@ describe('.npy dtypes in datasets (issue 18)', () => {
 
   it('int64 and float16 .npy samples read as their values (int64 used to fail with exit 3)', () => {
     const ints = Array.from({ length: n * 784 }, (_, i) => i % 200);
-    const i64 = file('x64.npy', npyBytes('<i8', [n, 28, 28], BigInt64Array.from(ints, BigInt)));
-    const i32 = file('x32i.npy', npyBytes('<i4', [n, 28, 28], Int32Array.from(ints)));
+    const i64 = file('x64.npy', npy('<i8', [n, 28, 28], BigInt64Array.from(ints, BigInt)));
+    const i32 = file('x32i.npy', npy('<i4', [n, 28, 28], Int32Array.from(ints)));
     const values = (f: string) => Array.from(openDataset(f, model).get(2).inputs[0]!);
     expect(values(i64)).toEqual(values(i32));
-    const f16 = file('images16.npy', npyBytes('<f2', [n, 28, 28], halves(pixels)));
+    const f16 = file('images16.npy', npy('<f2', [n, 28, 28], halves(pixels)));
     expect(values(f16)).toEqual(pixels.slice(2 * 784, 3 * 784));
   });
 
   it('int64 labels out of range, complex images: exit 2', async () => {
-    const x = npyBytes('<f4', [n, 28, 28], Float32Array.from(pixels));
+    const x = npy('<f4', [n, 28, 28], Float32Array.from(pixels));
     const huge = file(
       'huge.npz',
       zipSync({
         'x.npy': x,
-        'y.npy': npyBytes(
+        'y.npy': npy(
           '<i8',
           [n],
           labels.map((v) => v + 2n ** 40n),
@@ -139,7 +139,7 @@ describe('.npy dtypes in datasets (issue 18)', () => {
     );
     const complex = file(
       'complex.npz',
-      zipSync({ 'x.npy': npyBytes('<c8', [n, 28, 28], new Float32Array(2 * n * 784)) }),
+      zipSync({ 'x.npy': npy('<c8', [n, 28, 28], new Float32Array(2 * n * 784)) }),
     );
     await badInput(
       ['evaluate', DEMO, '--dataset', complex],
@@ -149,7 +149,7 @@ describe('.npy dtypes in datasets (issue 18)', () => {
 });
 
 describe('output folders that cannot be made (issue 18)', () => {
-  const x = () => file('in.npy', npyBytes('<f4', [1, 1], Float32Array.of(1)));
+  const x = () => file('in.npy', npy('<f4', [1, 1], Float32Array.of(1)));
 
   it('--out under a file, --out that is a file: exit 2 naming the path', async () => {
     const plain = file('plain.txt', 'not a folder');
@@ -166,7 +166,7 @@ describe('output folders that cannot be made (issue 18)', () => {
   it('--report into a path whose parent is a file: exit 2 naming the path', async () => {
     const plain = file('plain2.txt', 'x');
     const pixels = Float32Array.from({ length: 2 * 784 }, () => 0.5);
-    const d = file('r.npz', zipSync({ 'x.npy': npyBytes('<f4', [2, 28, 28], pixels) }));
+    const d = file('r.npz', zipSync({ 'x.npy': npy('<f4', [2, 28, 28], pixels) }));
     await badInput(
       ['evaluate', DEMO, '--dataset', d, '--runs', '1', '--report', path.join(plain, 'report')],
       /plain2\.txt\/report: .* is a file, not a folder/,

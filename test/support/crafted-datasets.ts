@@ -15,9 +15,13 @@ import { crc32 } from '../../main/engine/deploy/crc32';
 
 export const MiB = 1024 * 1024;
 
-/** A .npy file: NumPy format 1.0 header (padded to 64 bytes) and the raw data. */
+/**
+ * A .npy file: NumPy format 1.0 header (padded to 64 bytes) and the raw data. `descr` is a type
+ * code ('<f4'), or a structured dtype as its Python literal ("[('a', '<f4')]").
+ */
 export function npy(descr: string, shape: number[], data: ArrayBufferView): Uint8Array {
-  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
+  const literal = descr.startsWith('[') ? descr : `'${descr}'`;
+  let header = `{'descr': ${literal}, 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
   header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
   const out = new Uint8Array(10 + header.length + data.byteLength);
   out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, header.length & 255, header.length >> 8]);
