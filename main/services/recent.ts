@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { RecentModel } from '../contract/types';
 import { readFileText } from '../files/read-file';
