@@ -16,6 +16,7 @@ import {
   TensorT,
   TensorType,
 } from '../../main/engine/tflite/generated/tflite';
+import type { TflModel } from '../../main/engine/tflite/model';
 import { readTflite, TFLITE_IDENTIFIER } from '../../main/engine/tflite/reader';
 import { encodeSparse } from '../../main/engine/tflite/sparse';
 import { writeTflite } from '../../main/engine/tflite/writer';
@@ -83,9 +84,14 @@ export function aliasingModel(o: AliasingOptions): Uint8Array {
 
 /**
  * `tensors` sparse float32 constants of `shape` sharing one tiny buffer (a single non-zero):
- * small to read, but each densifies to shape × 4 bytes when an interpreter is built.
+ * a small file, but each densifies to shape × 4 bytes when an interpreter is built.
  */
 export function sparseFanOutModel(tensors: number, shape: [number, number]): Uint8Array {
+  return writeTflite(sparseFanOutTflModel(tensors, shape));
+}
+
+/** sparseFanOutModel as a model in memory (what an interpreter is built from). */
+export function sparseFanOutTflModel(tensors: number, shape: [number, number]): TflModel {
   const model = readTflite(aliasingModel({ regionBytes: 4 }));
   const dense = new Uint8Array(shape[0] * shape[1] * 4);
   dense[3] = 0x3f; // 0.5 as the first float32
@@ -101,5 +107,5 @@ export function sparseFanOutModel(tensors: number, shape: [number, number]): Uin
     t.name = `w${i}`;
     subgraph.tensors.push(t);
   }
-  return writeTflite(model);
+  return model;
 }

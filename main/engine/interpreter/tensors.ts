@@ -69,7 +69,10 @@ function densify(t: TensorT, index: number, stored: Uint8Array, bytes: number): 
 export function buildTensors(model: TflModel, subgraph: number): RtTensor[] {
   const sg = model.subgraphs[subgraph];
   // The same cap as reading: proportional to the bytes the model stores.
-  const budget = new ModelMemoryBudget(model.buffers.reduce((sum, b) => sum + b.data.length, 0));
+  const budget = new ModelMemoryBudget(
+    model.buffers.reduce((sum, b) => sum + b.data.length, 0),
+    'model data',
+  );
   return sg.tensors.map((t, index) => {
     const dtype = dtypeOf(t.type);
     const data = constData(model, t, index, budget);

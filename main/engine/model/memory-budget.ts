@@ -33,18 +33,28 @@ export class ModelMemoryBudget {
   readonly limit: number;
   private remaining: number;
 
-  constructor(readonly fileBytes: number) {
-    this.limit = modelMemoryLimit(fileBytes);
+  /**
+   * `sizeBytes`: the file's size when reading; a stage working on a model already in memory
+   * passes the bytes the model stores and says so in `sizeName`.
+   */
+  constructor(
+    readonly sizeBytes: number,
+    private readonly sizeName = 'file',
+  ) {
+    this.limit = modelMemoryLimit(sizeBytes);
     this.remaining = this.limit;
   }
 
-  /** Records `bytes` about to be allocated for `what`; throws once the total passes the limit. */
+  /**
+   * Records `bytes` about to be allocated for `what` ("buffer 3 (200000 bytes)", "densifying
+   * tensor 5"); throws once the total passes the limit.
+   */
   charge(bytes: number, what: string): void {
     this.remaining -= bytes;
     if (this.remaining < 0) {
       throw new ModelFormatError(
-        `reading ${what} would take the model past its memory limit of ${this.limit} bytes ` +
-          `(${MODEL_MEMORY_FACTOR} × its ${this.fileBytes}-byte size + ${MODEL_MEMORY_BASE}): ` +
+        `${what} would take the model past its memory limit of ${this.limit} bytes ` +
+          `(${MODEL_MEMORY_FACTOR} × the ${this.sizeBytes}-byte ${this.sizeName} + ${MODEL_MEMORY_BASE}): ` +
           'its tables or buffers reference the same data too many times (corrupt or hostile file)',
       );
     }

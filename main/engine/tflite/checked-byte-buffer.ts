@@ -35,7 +35,7 @@ export class CheckedByteBuffer extends flatbuffers.ByteBuffer {
   }
 
   private check(offset: number, size: number, what: string): void {
-    this.budget.charge(BYTES_PER_READ, 'the flatbuffer tables');
+    this.budget.charge(BYTES_PER_READ, 'reading the flatbuffer tables');
     if (!(offset >= 0 && offset + size <= this.len)) {
       throw new ModelFormatError(`${what} at offset ${offset} is outside the file (${this.len} bytes)`);
     }
@@ -73,7 +73,7 @@ export class CheckedByteBuffer extends flatbuffers.ByteBuffer {
       throw new ModelFormatError(`string at offset ${start} claims ${n} bytes, past the end of the file`);
     }
     // Each decode is a new string (up to 2 bytes a character), however many tables share it.
-    this.budget.charge(2 * n, `a ${n}-byte string`);
+    this.budget.charge(2 * n, `reading a ${n}-byte string`);
     return super.__string(offset, encoding);
   }
 

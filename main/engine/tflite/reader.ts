@@ -2,7 +2,9 @@ import { ModelFormatError } from '../errors';
 import { ModelMemoryBudget } from '../model/memory-budget';
 import { BYTES_PER_READ, CheckedByteBuffer } from './checked-byte-buffer';
 import { Model } from './generated/tflite';
-import type { TflBuffer, TflModel } from './model';
+import { dtypeBytes } from '../tensor/dtype';
+import { dtypeOf } from './dtype';
+import type { TensorT, TflBuffer, TflModel } from './model';
 
 export const TFLITE_IDENTIFIER = 'TFL3';
 
@@ -83,7 +85,7 @@ function unpack(bytes: Uint8Array, budget: ModelMemoryBudget): TflModel {
           op.largeCustomOptionsSize,
           'large custom options',
         );
-        budget.charge(BYTES_PER_READ * options.length, 'large custom options');
+        budget.charge(BYTES_PER_READ * options.length, 'reading large custom options');
         op.customOptions = Array.from(options);
         op.largeCustomOptionsOffset = 0n;
         op.largeCustomOptionsSize = 0n;
@@ -122,7 +124,7 @@ function readBufferData(bb: CheckedByteBuffer, pos: number, bytes: Uint8Array, i
         : new Uint8Array(0);
   // Copied so the model owns its bytes; charged first, so buffers aliasing one region of the
   // file cannot each be copied for free.
-  bb.budget.charge(data.length, `buffer ${index} (${data.length} bytes)`);
+  bb.budget.charge(data.length, `reading buffer ${index} (${data.length} bytes)`);
   return data.slice();
 }
 
@@ -141,13 +143,20 @@ function sliceExternal(bytes: Uint8Array, offset: bigint, size: bigint, what: st
  * (a typed view, a densified or converted constant, packed weights) is then bounded by the cap.
  */
 function chargeReferences(model: TflModel, budget: ModelMemoryBudget): void {
-  const size = (buffer: number) => model.buffers[buffer]?.data.length ?? 0;
+  // A sparse constant is used densified: it costs its dense size, not its stored one.
+  const size = (t: TensorT) => {
+    const stored = model.buffers[t.buffer]?.data.length ?? 0;
+    if (!t.sparsity || stored === 0) return stored;
+    return t.shape.reduce((n, d) => n * Math.max(d, 0), dtypeBytes(dtypeOf(t.type)));
+  };
   model.subgraphs.forEach((sg, s) => {
-    for (const t of sg.tensors) budget.charge(size(t.buffer), `subgraph ${s}'s tensors`);
-    for (const op of sg.operators) {
+    sg.tensors.forEach((t, k) =>
+      budget.charge(size(t), `subgraph ${s}'s tensor ${k}${t.sparsity ? ' (sparse, densified)' : ''}`),
+    );
+    sg.operators.forEach((op, k) => {
       for (const i of op.inputs)
-        if (i >= 0) budget.charge(size(sg.tensors[i].buffer), `subgraph ${s}'s operators`);
-    }
+        if (i >= 0) budget.charge(size(sg.tensors[i]), `subgraph ${s}'s operator ${k}`);
+    });
   });
 }
 
