@@ -156,15 +156,11 @@ export class DeviceWrongChipError extends deviceErrorWith(
 ) {}
 
 /** Turns anything thrown into the `{code, message}` shape that crosses IPC and the CLI. */
-/**
- * A fragment of an input file that an error message may quote: a short token of letters, digits
- * and `._+-` (a typo such as "six" or "1.2.3", a file name), else null. Errors never echo a file's
- * text beyond that: an API caller must not be able to read a file through error messages, so a
- * message says where (line, column, value number) and what was expected instead.
+/*
+ * Errors never echo what a file contains (cell values, names stored in the file, header text):
+ * an API caller must not be able to read a file through error messages. A message says where
+ * (file, line, column, value or entry number) and what was expected instead.
  */
-export function quotable(text: string): string | null {
-  return /^[\w.+-]{1,24}$/.test(text) ? text : null;
-}
 
 export function toErrorInfo(e: unknown): { code: ErrorCode; message: string } {
   if (e instanceof LowbitError) return { code: e.code, message: e.message };

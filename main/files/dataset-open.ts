@@ -37,7 +37,7 @@ import {
   type PreprocessSpec,
   type ResolvedPreprocess,
 } from '../engine/datasets/preprocess';
-import { DatasetError, LowbitError, quotable } from '../engine/errors';
+import { DatasetError, LowbitError } from '../engine/errors';
 import { isInside } from './inside';
 import { isNpy, npyNumbers, parseNpy } from '../engine/tensor/tensor-files';
 import { readFileBytes, readFileHead, readFileText } from './read-file';
@@ -178,9 +178,9 @@ function openDirectory(dir: string, pre: ResolvedPreprocess, options: OpenOption
   const classes = numeric ? undefined : [...new Set(table.labels)].sort();
   const files = table.files.map((f, i) => {
     const file = path.resolve(dir, f);
-    // The file's own text is quoted only as a plain name; a name leading out of the folder
-    // (`..`, an absolute path) is refused before anything looks at it.
-    const named = quotable(f) ?? `on data row ${i + 1}`;
+    // Errors name the row, never the text it holds; a name leading out of the folder (`..`,
+    // an absolute path) is refused before anything looks at it.
+    const named = `on data row ${i + 1}`;
     if (file === path.resolve(dir) || !isInside(file, dir))
       throw new DatasetError(
         `${labelsFile}: the file ${named} is outside ${dir}: list files in the folder only`,

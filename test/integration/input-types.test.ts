@@ -143,7 +143,7 @@ describe('.npy dtypes in datasets (issue 18)', () => {
     );
     await badInput(
       ['evaluate', DEMO, '--dataset', complex],
-      /complex\.npz:x\.npy: unsupported \.npy dtype '<c8'/,
+      /complex\.npz:entry 1: unsupported \.npy dtype '<c8'/,
     );
   });
 });

@@ -4,7 +4,7 @@
  * main/engine/tensor/tensor-files) and CSV tables of numbers. Errors are
  * DatasetErrors naming the file (and the line, for CSV).
  */
-import { DatasetError, quotable } from '../errors';
+import { DatasetError } from '../errors';
 import { npyNumbers, parseNpy, type NpyArray } from '../tensor/tensor-files';
 import { readZipDirectory, readZipMember } from './zip-directory';
 
@@ -43,7 +43,7 @@ export function npzInputsAndLabels(
     if (x) return { x, y: arrays.get(yn) ?? null, names: [xn, arrays.has(yn) ? yn : null] };
   }
   throw new DatasetError(
-    `${what}: no input array: expected one named x, images, inputs, x_test or arr_0 (found ${quotedNames([...arrays.keys()])})`,
+    `${what}: no input array: expected one named x, images, inputs, x_test or arr_0 (it has ${arrays.size} arrays under other names)`,
   );
 }
 
@@ -109,7 +109,7 @@ export function parseCsvTable(text: string, what = 'csv file', options: CsvOptio
     labelCol = header ? header.findIndex((h) => h === opt) : -1;
     if (labelCol < 0)
       throw new DatasetError(
-        `${what}: no column named "${opt}"${header ? ` (${describeHeader(header)})` : ' (the file has no header row)'}`,
+        `${what}: no column named "${opt}"${header ? ` (the header has ${header.length} columns)` : ' (the file has no header row)'}`,
       );
   } else if (opt === undefined && header) {
     const k = header.findIndex((h) => LABEL_NAMES.includes(h.toLowerCase()));
@@ -131,10 +131,7 @@ export function parseCsvTable(text: string, what = 'csv file', options: CsvOptio
         return;
       }
       if (!isNum(c)) {
-        const shown = quotable(c);
-        throw new DatasetError(
-          `${what}:${line}: ${shown !== null ? `"${shown}" in ` : ''}column ${j + 1} is not a number`,
-        );
+        throw new DatasetError(`${what}:${line}: column ${j + 1} is not a number`);
       }
       values[r * columns + k++] = Number(c);
     });
@@ -166,16 +163,4 @@ export function parseLabelsCsv(text: string, what = 'labels.csv'): { files: stri
   });
   if (files.length === 0) throw new DatasetError(`${what}: no "file,label" rows`);
   return { files, labels };
-}
-
-/** The header's column names when each is a plain token, else only how many there are. */
-function describeHeader(header: string[]): string {
-  return header.every((h) => quotable(h) !== null)
-    ? `columns: ${header.join(', ')}`
-    : `the header has ${header.length} columns`;
-}
-
-/** Member names (file contents, too) when each is a plain token, else only how many. */
-function quotedNames(names: string[]): string {
-  return names.every((n) => quotable(n) !== null) ? names.join(', ') : `${names.length} arrays`;
 }

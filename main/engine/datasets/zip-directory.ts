@@ -7,15 +7,14 @@
  * MAX_INFLATED_BYTES; and a deflated entry may not claim more than DEFLATE can produce from its
  * compressed size. Zip64 sizes and offsets are read. Extraction (bounded) is `readZipMember`.
  */
-import { DatasetError, quotable } from '../errors';
+import { DatasetError } from '../errors';
 import { inflateBounded, MAX_DEFLATE_RATIO } from './inflate';
 import { formatBytes, limitExceeded, MAX_ARCHIVE_MEMBERS, MAX_INFLATED_BYTES } from './limits';
 
 export interface ZipEntry {
   name: string;
   /**
-   * The name as errors show it: the name when it is a plain token (`quotable`), else "entry N".
-   * Names are file contents, and errors never echo a file's contents beyond such tokens.
+   * The member as errors show it, "entry N": names are file contents, which errors never echo.
    */
   label: string;
   /** 0 stored, 8 deflated (anything else is refused when read). */
@@ -122,7 +121,7 @@ function centralEntry(r: Reader, at: number, index: number): { entry: ZipEntry; 
   const commentLength = r.u16(at + 32);
   let localOffset = r.u32(at + 42);
   const name = r.text(at + 46, nameLength, utf8);
-  const label = quotable(name) ?? `entry ${index + 1}`;
+  const label = `entry ${index + 1}`;
   // Zip64: the fields set to 0xFFFFFFFF follow, in this order, in extra field 0x0001.
   const extra = at + 46 + nameLength;
   for (let x = extra; x + 4 <= extra + extraLength; x += 4 + r.u16(x + 2)) {

@@ -8,7 +8,7 @@
  * numbers, and decodeTensorFile widens float16 to a float32 tensor and fits any integer array to
  * an integer tensor, checking every value's range.
  */
-import { DatasetError, quotable, ShapeMismatchError } from '../errors';
+import { DatasetError, ShapeMismatchError } from '../errors';
 import { allocTyped, dtypeBytes, numElements } from './dtype';
 import { halvesToFloat32 } from './float16';
 import type { DType, TypedArray } from './dtype';
@@ -87,7 +87,7 @@ export function parseNpy(bytes: Uint8Array, what = 'npy file'): NpyArray {
       const n = Number(s.replace(/L$/, ''));
       if (!Number.isInteger(n) || n < 0)
         throw new DatasetError(
-          `${what}: bad dimension ${quoted(s)}(number ${k + 1}) in .npy shape: expected a whole number`,
+          `${what}: bad dimension (number ${k + 1}) in .npy shape: expected a whole number`,
         );
       return n;
     });
@@ -168,17 +168,16 @@ export function parseCsv(text: string, dtype: DType, what = 'csv file'): TypedAr
   tokens.forEach((tok, i) => {
     const v = Number(tok);
     if (tok.trim() === '' || (Number.isNaN(v) && !/^[+-]?nan$/i.test(tok))) {
-      throw new DatasetError(`${what}: value ${i + 1} ${quoted(tok)}is not a number`);
+      throw new DatasetError(`${what}: value ${i + 1} is not a number`);
     }
     if (out instanceof BigInt64Array) {
-      if (!/^[+-]?\d+$/.test(tok))
-        throw new DatasetError(`${what}: value ${i + 1} ${quoted(tok)}is not an integer`);
+      if (!/^[+-]?\d+$/.test(tok)) throw new DatasetError(`${what}: value ${i + 1} is not an integer`);
       out[i] = BigInt(tok);
       return;
     }
     if (range) {
       if (!Number.isInteger(v) || v < range[0] || v > range[1]) {
-        throw new DatasetError(`${what}: value ${i + 1} ${quoted(tok)}does not fit ${dtype}`);
+        throw new DatasetError(`${what}: value ${i + 1} does not fit ${dtype}`);
       }
     }
     out[i] = v;
@@ -256,10 +255,4 @@ export function decodeTensorFile(
     );
   }
   return data;
-}
-
-/** `'tok' ` when the token may be quoted (errors.ts `quotable`), else nothing. */
-function quoted(tok: string): string {
-  const shown = quotable(tok);
-  return shown === null ? '' : `'${shown}' `;
 }
