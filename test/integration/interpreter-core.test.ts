@@ -12,7 +12,7 @@ import {
   minMaxObserver,
   recordingObserver,
 } from '../../main/engine/interpreter/index';
-import { BuiltinOperator } from '../../main/engine/tflite/model';
+import { BuiltinOperator, TensorType } from '../../main/engine/tflite/model';
 import { readTflite } from '../../main/engine/tflite/reader';
 import { readBytes, sharedPath } from '../support/shared';
 
@@ -203,6 +203,37 @@ describe('Interpreter on corrupted models (issue 3: untrusted input never crashe
       expect(Object.keys(outcomes).length).toBeGreaterThan(2);
     },
   );
+
+  // Issue 18 (found by the fuzzer): a RangeError from the typed-array helpers escaped as exit 3.
+  it('a complex64 tensor (activation, constant or graph input) is an UnsupportedOpError', () => {
+    for (const pick of ['input', 'output', 'weights'] as const) {
+      const m = model('hello_world_float.tflite');
+      const sg = m.subgraphs[0];
+      const op = sg.operators[0];
+      const index = pick === 'input' ? sg.inputs[0] : pick === 'output' ? op.outputs[0] : op.inputs[1];
+      sg.tensors[index].type = TensorType.COMPLEX64;
+      expect(() => Interpreter.create(m), pick).toThrow(UnsupportedOpError);
+    }
+  });
+
+  // Issue 18 (found by the fuzzer): PAD writing its own input resized it in prepare, and eval
+  // then copied past the end of an array (RangeError, exit 3).
+  it('an operator whose output is its own input, a graph input or another op output is refused', () => {
+    const aliased = (edit: (sg: ReturnType<typeof model>['subgraphs'][0]) => void) => {
+      const m = model('hello_world_float.tflite');
+      edit(m.subgraphs[0]);
+      return () => Interpreter.create(m);
+    };
+    expect(aliased((sg) => (sg.operators[0].outputs = [sg.operators[0].inputs[0]]))).toThrow(
+      /is also an input of the operator/,
+    );
+    expect(aliased((sg) => (sg.operators[1].outputs = [sg.inputs[0]]))).toThrow(
+      /is a graph input or another/,
+    );
+    expect(aliased((sg) => (sg.operators[2].outputs = [...sg.operators[0].outputs]))).toThrow(
+      /is a graph input or another/,
+    );
+  });
 
   it('a shape too large to allocate is a ModelFormatError, not a crash', () => {
     const m = model('hello_world_float.tflite');

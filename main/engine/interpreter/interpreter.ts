@@ -13,7 +13,7 @@
  */
 import { InvalidArgumentError, ModelFormatError, ShapeMismatchError, UnsupportedOpError } from '../errors';
 import type { TflModel } from '../tflite/model';
-import { allocTyped, dtypeBytes, numElements, typedView } from '../tensor/dtype';
+import { allocTyped, dtypeBytes, hasTypedArray, numElements, typedView } from '../tensor/dtype';
 import { kernels as defaultKernels } from './kernels/index';
 import type { Observer } from './observer';
 import { planMemory, type MemoryPlan } from './planner';
@@ -118,11 +118,20 @@ export class Interpreter {
     const outputs = sg.outputs.map((i) => tensors[i]);
 
     // Prepare every op up front, in order: later ops see the output shapes earlier ones set.
+    // The graph is a DAG: every tensor has at most one writer, which is neither a graph input nor
+    // an operand of the same operator (a kernel's prepare resizes its output, and eval would then
+    // read an input whose shape it had just changed).
     const evals: EvalFn[] = [];
+    const written = new Set<RtTensor>(inputs);
     for (const ctx of contexts) {
       const kernel = registry[ctx.opName] ?? ctx.unsupported('no kernel for this operator');
       for (const t of ctx.outputs) {
         if (t.isConst) ctx.invalid(`output tensor ${t.index} "${t.name}" is a constant`);
+        if (ctx.inputs.includes(t))
+          ctx.invalid(`output tensor ${t.index} "${t.name}" is also an input of the operator`);
+        if (written.has(t))
+          ctx.invalid(`output tensor ${t.index} "${t.name}" is a graph input or another operator's output`);
+        written.add(t);
       }
       evals.push(kernel.prepare(ctx));
     }
@@ -148,9 +157,9 @@ export class Interpreter {
     const requests = [...first.keys()].map((id) => {
       const t = tensors[id];
       const bytes = dtypeBytes(t.dtype);
-      if (bytes === 0)
+      if (!hasTypedArray(t.dtype))
         throw new UnsupportedOpError(
-          `tensor ${id} "${t.name}" has dtype ${t.dtype}, which has no fixed element size`,
+          `tensor ${id} "${t.name}" has dtype ${t.dtype}, which the interpreter cannot hold`,
         );
       if (t.shape.some((d) => !Number.isInteger(d) || d < 0)) {
         throw new ModelFormatError(`tensor ${id} "${t.name}" has an unresolved shape [${t.shape.join(',')}]`);
@@ -174,6 +183,10 @@ export class Interpreter {
 
     const variables = tensors.filter((t) => t.isVariable);
     for (const t of variables) {
+      if (!hasTypedArray(t.dtype))
+        throw new UnsupportedOpError(
+          `variable tensor ${t.index} "${t.name}" has dtype ${t.dtype}, which the interpreter cannot hold`,
+        );
       const n = numElements(t.shape);
       if (!Number.isSafeInteger(n) || n < 0 || n * dtypeBytes(t.dtype) > MAX_ARENA_BYTES) {
         throw new ModelFormatError(

@@ -8,7 +8,7 @@ import { BuiltinOperator } from '../tflite/model';
 import { decodeSparse } from '../tflite/sparse';
 import type { OperatorT, TensorT, TflModel } from '../tflite/model';
 import { makeOpContext } from './context';
-import { allocTyped, dtypeBytes, numElements, typedView } from '../tensor/dtype';
+import { allocTyped, dtypeBytes, hasTypedArray, numElements, typedView } from '../tensor/dtype';
 import { dtypeOf } from '../tflite/dtype';
 import type { OpContext, RtTensor } from './types';
 import type { QuantParams, TypedArray } from '../tensor/dtype';
@@ -35,10 +35,11 @@ function constData(model: TflModel, t: TensorT, index: number, budget: ModelMemo
   if (!buf || buf.data.length === 0) return null;
   const dtype = dtypeOf(t.type);
   const bytes = dtypeBytes(dtype);
-  if (t.sparsity && bytes === 0)
+  if (t.sparsity && !hasTypedArray(dtype))
     throw new UnsupportedOpError(`tensor ${index} "${String(t.name)}" is a sparse ${dtype} tensor`);
-  // Strings and other variable-size types keep their raw bytes (only SHAPE-like ops could read them).
-  if (bytes === 0) return buf.data;
+  // Strings, complex numbers and other types without a typed array keep their raw bytes (only
+  // SHAPE-like ops could read them; kernels check their operands' dtypes).
+  if (!hasTypedArray(dtype)) return buf.data;
   const n = numElements(t.shape);
   // Sparse constants (TFLite SparsityParameters) are densified once, here: kernels see dense data.
   if (t.sparsity) {
@@ -94,7 +95,7 @@ export function buildTensors(model: TflModel, subgraph: number): RtTensor[] {
 }
 
 function emptyData(dtype: RtTensor['dtype']): TypedArray {
-  return dtypeBytes(dtype) === 0 ? new Uint8Array(0) : allocTyped(dtype, 0);
+  return hasTypedArray(dtype) ? allocTyped(dtype, 0) : new Uint8Array(0);
 }
 
 /** Builtin code of an operator code: the larger of the two fields (the schema's rule). */

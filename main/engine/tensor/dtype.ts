@@ -63,6 +63,11 @@ export function dtypeBytes(d: DType): number {
   }
 }
 
+/** True when `typedView` can hold the dtype: a fixed element size and a JavaScript typed array. */
+export function hasTypedArray(d: DType): boolean {
+  return dtypeBytes(d) > 0 && d !== 'complex64';
+}
+
 /** A typed view over bytes (which must be aligned for the element size) or a fresh array. */
 export function typedView(d: DType, buffer: ArrayBufferLike, byteOffset: number, length: number): TypedArray {
   switch (d) {
