@@ -235,6 +235,25 @@ describe('Interpreter on corrupted models (issue 3: untrusted input never crashe
     );
   });
 
+  // Issue 18 (found by the fuzzer): a 3 KB model declaring a batch of 4 million made the
+  // interpreter allocate over 512 MiB of activations; the cap is now 256 MiB, inputs included.
+  it('activation memory past 256 MiB (arena, input copies, variables) is refused before allocating', () => {
+    const m = model('hello_world_float.tflite');
+    const sg = m.subgraphs[0];
+    sg.tensors[sg.inputs[0]].shape = [4_000_000, 1];
+    expect(() => Interpreter.create(m)).toThrow(/activation memory .*limit 268435456 bytes/);
+  });
+
+  // Issue 18 (found by the fuzzer): CONV_2D's prepare sized its scratch from an input of
+  // 2^31 x 80 x 16 values and the allocator threw a RangeError.
+  it('an operand past the activation limit is refused before a kernel sizes scratch from it', () => {
+    const m = readTflite(readBytes(sharedPath('conformance', 'tflm-seanet', 'conv', 'conv20.tflite')));
+    const sg = m.subgraphs[0];
+    const op = sg.operators[0];
+    sg.tensors[op.inputs[0]].shape = [1, 2147483647, 80, 16];
+    expect(() => Interpreter.create(m)).toThrow(/needs \d+ bytes of activation memory \(limit/);
+  });
+
   it('a shape too large to allocate is a ModelFormatError, not a crash', () => {
     const m = model('hello_world_float.tflite');
     const sg = m.subgraphs[0];

@@ -21,8 +21,23 @@ import { buildTensors, makeContexts } from './tensors';
 import type { EvalFn, Kernel, RtTensor } from './types';
 import type { DType, QuantParams, TypedArray } from '../tensor/dtype';
 
-/** Largest activation arena the interpreter will allocate (1 GiB). */
-export const MAX_ARENA_BYTES = 2 ** 30;
+/**
+ * Most activation memory one interpreter may allocate (256 MiB): the arena, plus the copies of
+ * its inputs and its variable tensors. A 10 KB model can declare any shape, so the cap is
+ * absolute (not proportional to the file); edge models need a few megabytes, large float
+ * segmentation models tens. Above it, Interpreter.create refuses the model with a
+ * ModelFormatError naming the limit, before allocating.
+ */
+export const MAX_ARENA_BYTES = 256 * 2 ** 20;
+
+/** One activation tensor must fit in MAX_ARENA_BYTES on its own (its shape as the model or prepare set it). */
+function checkActivationSize(t: RtTensor): void {
+  const bytes = numElements(t.shape) * dtypeBytes(t.dtype);
+  if (!(bytes <= MAX_ARENA_BYTES))
+    throw new ModelFormatError(
+      `tensor ${t.index} "${t.name}" of shape [${t.shape.join(',')}] needs ${bytes} bytes of activation memory (limit ${MAX_ARENA_BYTES} bytes)`,
+    );
+}
 
 export interface InterpreterOptions {
   /** Subgraph to run (default 0). */
@@ -133,7 +148,11 @@ export class Interpreter {
           ctx.invalid(`output tensor ${t.index} "${t.name}" is a graph input or another operator's output`);
         written.add(t);
       }
+      // Kernels size their scratch from their operands in prepare: an operand past the activation
+      // limit is refused here, before a kernel asks the allocator for it.
+      for (const t of ctx.inputs) if (t && !t.isConst) checkActivationSize(t);
       evals.push(kernel.prepare(ctx));
+      for (const t of ctx.outputs) checkActivationSize(t);
     }
 
     // Lifetimes: a graph input lives from op 0, a graph output to the last op; otherwise from
@@ -167,21 +186,8 @@ export class Interpreter {
       return { id, size: numElements(t.shape) * bytes, first: first.get(id)!, last: last.get(id)! };
     });
     const memPlan: MemoryPlan = planMemory(requests);
-    // A corrupt or hostile shape must fail as a model error, not as an allocation crash.
-    if (memPlan.arenaBytes > MAX_ARENA_BYTES) {
-      throw new ModelFormatError(
-        `the model needs ${memPlan.arenaBytes} bytes of activation memory (limit ${MAX_ARENA_BYTES})`,
-      );
-    }
-    const arena = new ArrayBuffer(memPlan.arenaBytes);
-    const plan: PlanEntry[] = memPlan.placements.map((p) => {
-      const t = tensors[p.id];
-      t.data = typedView(t.dtype, arena, p.offset, numElements(t.shape));
-      return { tensor: p.id, name: t.name, offset: p.offset, size: p.size, first: p.first, last: p.last };
-    });
-    plan.sort((a, b) => a.tensor - b.tensor);
-
     const variables = tensors.filter((t) => t.isVariable);
+    let variableBytes = 0;
     for (const t of variables) {
       if (!hasTypedArray(t.dtype))
         throw new UnsupportedOpError(
@@ -193,8 +199,25 @@ export class Interpreter {
           `variable tensor ${t.index} "${t.name}" has an unusable shape [${t.shape.join(',')}]`,
         );
       }
-      t.data = allocTyped(t.dtype, n);
+      variableBytes += n * dtypeBytes(t.dtype);
     }
+    const inputCopyBytes = inputs.reduce((sum, t) => sum + numElements(t.shape) * dtypeBytes(t.dtype), 0);
+    // A corrupt or hostile shape must fail as a model error, not as an allocation crash.
+    const activationBytes = memPlan.arenaBytes + inputCopyBytes + variableBytes;
+    if (!(activationBytes <= MAX_ARENA_BYTES)) {
+      throw new ModelFormatError(
+        `the model needs ${activationBytes} bytes of activation memory (arena, input copies and variable tensors; limit ${MAX_ARENA_BYTES} bytes)`,
+      );
+    }
+    const arena = new ArrayBuffer(memPlan.arenaBytes);
+    const plan: PlanEntry[] = memPlan.placements.map((p) => {
+      const t = tensors[p.id];
+      t.data = typedView(t.dtype, arena, p.offset, numElements(t.shape));
+      return { tensor: p.id, name: t.name, offset: p.offset, size: p.size, first: p.first, last: p.last };
+    });
+    plan.sort((a, b) => a.tensor - b.tensor);
+
+    for (const t of variables) t.data = allocTyped(t.dtype, numElements(t.shape));
 
     const interp = new Interpreter({
       tensors,
