@@ -1,0 +1,69 @@
+/**
+ * What one fuzz case runs, in the child process: the same entry points a user's file goes
+ * through. A case ends in success or in a LowbitError with a code the CLI reports as bad input
+ * (exit 1 or 2); any other exception is a crash (the CLI's exit 3 with a stack trace).
+ *
+ *   - model: openModelFile (read, sniff, parse) -> inspect -> write and re-open (TFLite round
+ *     trip) -> Interpreter.create (every kernel's prepare) -> one invoke on zero inputs;
+ *   - dataset: openDataset (every up-front check) -> get() of the first samples;
+ *   - tensor: a `lowbit run --input` file read and decoded for its tensor.
+ *
+ * Adding a target: a new Job variant and its branch in runJob.
+ */
+import { openDataset } from '../../main/files/dataset-open';
+import { openModelFile } from '../../main/files/model-file';
+import { readFileBytes } from '../../main/files/read-write';
+import { LowbitError } from '../../main/engine/errors';
+import { Interpreter } from '../../main/engine/interpreter/index';
+import { openModel } from '../../main/engine/model/registry';
+import type { DType } from '../../main/engine/tensor/dtype';
+import { decodeTensorFile } from '../../main/engine/tensor/tensor-files';
+import { DATASET_MODEL } from './seeds';
+
+export type Job =
+  | { target: 'model'; file: string }
+  | { target: 'dataset'; path: string; labels?: string; labelColumn?: string | number | null }
+  | { target: 'tensor'; file: string; dtype: DType; shape: number[] };
+
+export type Outcome =
+  | { kind: 'success' }
+  | { kind: 'rejected'; code: string; message: string }
+  | { kind: 'crash'; error: string; stack: string };
+
+/** How many samples of an opened dataset are decoded (the lazily decoded formats fail there). */
+const SAMPLES_READ = 4;
+
+function runModel(file: string): void {
+  const opened = openModelFile(file);
+  opened.format.inspect(opened.model, opened.bytes.length);
+  if (opened.format.write) openModel(opened.format.write(opened.model), `${file} (written)`);
+  const interp = Interpreter.create(opened.tflite);
+  interp.invoke();
+}
+
+function runDataset(job: Extract<Job, { target: 'dataset' }>): void {
+  const ds = openDataset(job.path, {
+    ...DATASET_MODEL,
+    inputShape: [...DATASET_MODEL.inputShape],
+    labels: job.labels,
+    labelColumn: job.labelColumn,
+  });
+  for (let i = 0; i < Math.min(ds.length, SAMPLES_READ); i++) ds.get(i);
+  ds.describe();
+}
+
+/** Runs the job; never throws. */
+export function runJob(job: Job): Outcome {
+  try {
+    if (job.target === 'model') runModel(job.file);
+    else if (job.target === 'dataset') runDataset(job);
+    else decodeTensorFile(job.file, readFileBytes(job.file), job.dtype, job.shape);
+    return { kind: 'success' };
+  } catch (e) {
+    // INTERNAL is the one code the CLI reports as exit 3.
+    if (e instanceof LowbitError && e.code !== 'INTERNAL')
+      return { kind: 'rejected', code: e.code, message: e.message.slice(0, 300) };
+    const err = e instanceof Error ? e : new Error(String(e));
+    return { kind: 'crash', error: `${err.name}: ${err.message}`.slice(0, 500), stack: err.stack ?? '' };
+  }
+}
