@@ -38,15 +38,31 @@ export interface CraftedCase {
 
 const CACHE = path.join(os.tmpdir(), 'lowbit-fuzz-cache');
 
-/** A cached file built by `build` (into a temp name, renamed when complete). */
-async function cached(name: string, build: (file: string) => Promise<void>): Promise<string> {
+/** A cached file of the bytes `build` makes (written to a temp name, renamed when complete). */
+async function cached(name: string, build: () => Promise<Uint8Array>): Promise<string> {
   const file = path.join(CACHE, name);
   if (fs.existsSync(file)) return file;
   fs.mkdirSync(CACHE, { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  await build(tmp);
+  fs.writeFileSync(tmp, await build());
   fs.renameSync(tmp, file);
   return file;
+}
+
+/** A dataset case whose file is built once into the cache, then placed in the case folder. */
+function cachedDataset(
+  name: string,
+  description: string,
+  build: () => Promise<Uint8Array>,
+  place: (dir: string, file: string) => string,
+): CraftedCase {
+  return {
+    name,
+    description,
+    target: 'dataset',
+    cached: true,
+    prepare: async (dir) => place(dir, await cached(`${name}-v1`, build)),
+  };
 }
 
 function linkInto(src: string, dest: string): string {
@@ -148,7 +164,7 @@ function pngFile(width: number, height: number, idat: Uint8Array): Uint8Array {
 }
 
 /** A zip whose central directory lists `names`, every entry pointing at the one member at offset 0. */
-function aliasedZip(member: Uint8Array, deflated: Uint8Array, crc: number, names: string[]): Uint8Array {
+function aliasedZip(memberBytes: number, deflated: Uint8Array, crc: number, names: string[]): Uint8Array {
   const enc = new TextEncoder();
   const first = enc.encode(names[0]);
   const local = new Uint8Array(30 + first.length);
@@ -158,7 +174,7 @@ function aliasedZip(member: Uint8Array, deflated: Uint8Array, crc: number, names
   lv.setUint16(8, 8, true); // deflate
   lv.setUint32(14, crc, true);
   lv.setUint32(18, deflated.length, true);
-  lv.setUint32(22, member.length, true);
+  lv.setUint32(22, memberBytes, true);
   lv.setUint16(26, first.length, true);
   local.set(first, 30);
   const central = names.map((n) => {
@@ -171,7 +187,7 @@ function aliasedZip(member: Uint8Array, deflated: Uint8Array, crc: number, names
     v.setUint16(10, 8, true);
     v.setUint32(16, crc, true);
     v.setUint32(20, deflated.length, true);
-    v.setUint32(24, member.length, true);
+    v.setUint32(24, memberBytes, true);
     v.setUint16(28, name.length, true);
     v.setUint32(42, 0, true); // local header offset: all the same member
     e.set(name, 46);
@@ -233,76 +249,55 @@ export const CRAFTED_CASES: readonly CraftedCase[] = [
     target: 'dataset',
     prepare: async (dir) => mkfifo(path.join(dir, 'data.npy')),
   },
-  {
-    name: 'npz-aliased-members',
-    cached: true,
-    description: 'npz of 32 entries aliasing one 300 MB deflated member (9.6 GB inflated)',
-    target: 'dataset',
-    prepare: async (dir) => {
-      const file = await cached('npz-aliased-members-v1.npz', async (out) => {
-        const rows = 4_687_500;
-        const header = npyBytes('<f4', [rows, 16], new Uint8Array(0));
-        const size = header.length + rows * 64;
-        const deflated = await compress(zeroStream(header, rows * 64), zlib.createDeflateRaw(BOMB_ZLIB));
-        let crc = zlib.crc32(header);
-        for (const c of zeroStream(new Uint8Array(0), rows * 64)) crc = zlib.crc32(c, crc);
-        fs.writeFileSync(out, aliasedZip(new Uint8Array(size), deflated, crc >>> 0, aliasNames(32)));
-      });
-      return linkInto(file, path.join(dir, 'data.npz'));
+  cachedDataset(
+    'npz-aliased-members',
+    'npz of 32 entries aliasing one 300 MB deflated member (9.6 GB inflated)',
+    async () => {
+      const rows = 4_687_500;
+      const header = npyBytes('<f4', [rows, 16], new Uint8Array(0));
+      const deflated = await compress(zeroStream(header, rows * 64), zlib.createDeflateRaw(BOMB_ZLIB));
+      let crc = zlib.crc32(header);
+      for (const c of zeroStream(new Uint8Array(0), rows * 64)) crc = zlib.crc32(c, crc);
+      return aliasedZip(header.length + rows * 64, deflated, crc >>> 0, aliasNames(32));
     },
-  },
-  {
-    name: 'idx-gzip-bomb',
-    cached: true,
-    description: '4 MB gzipped IDX images file inflating to 4.2 GB',
-    target: 'dataset',
-    prepare: async (dir) => {
-      const file = await cached('idx-gzip-bomb-v1.gz', async (out) => {
-        const count = 5_357_143; // x 28 x 28 = 4.2e9 bytes
-        const header = new Uint8Array(16);
-        const dv = new DataView(header.buffer);
-        dv.setUint32(0, 0x00000803);
-        dv.setUint32(4, count);
-        dv.setUint32(8, 28);
-        dv.setUint32(12, 28);
-        fs.writeFileSync(out, await compress(zeroStream(header, count * 784), zlib.createGzip(BOMB_ZLIB)));
-      });
-      return linkInto(file, path.join(dir, 'images.idx3-ubyte.gz'));
+    (dir, file) => linkInto(file, path.join(dir, 'data.npz')),
+  ),
+  cachedDataset(
+    'idx-gzip-bomb',
+    '4 MB gzipped IDX images file inflating to 4.2 GB',
+    async () => {
+      const count = 5_357_143; // x 28 x 28 = 4.2e9 bytes
+      const header = new Uint8Array(16);
+      const dv = new DataView(header.buffer);
+      [0x00000803, count, 28, 28].forEach((v, k) => dv.setUint32(4 * k, v));
+      return compress(zeroStream(header, count * 784), zlib.createGzip(BOMB_ZLIB));
     },
-  },
-  {
-    name: 'png-bomb',
-    cached: true,
-    description: 'PNG (IHDR 40000x80000 gray, 3 MB) inflating to 3.2 GB, first image of a class folder',
-    target: 'dataset',
-    prepare: async (dir) => {
-      const file = await cached('png-bomb-v1.png', async (out) => {
-        const [w, h] = [40_000, 80_000];
-        const idat = await compress(
-          zeroStream(new Uint8Array(0), (w + 1) * h),
-          zlib.createDeflate(BOMB_ZLIB),
-        );
-        fs.writeFileSync(out, pngFile(w, h, idat));
-      });
-      return classFolderWith(dir, file);
+    (dir, file) => linkInto(file, path.join(dir, 'images.idx3-ubyte.gz')),
+  ),
+  cachedDataset(
+    'png-bomb',
+    'PNG (IHDR 40000x80000 gray, 3 MB) inflating to 3.2 GB, first image of a class folder',
+    async () => {
+      const [w, h] = [40_000, 80_000];
+      return pngFile(
+        w,
+        h,
+        await compress(zeroStream(new Uint8Array(0), (w + 1) * h), zlib.createDeflate(BOMB_ZLIB)),
+      );
     },
-  },
-  {
-    name: 'png-idat-bomb',
-    cached: true,
-    description: 'PNG (IHDR 8192x8192 gray, 3 MB) whose IDAT inflates to 3.2 GB, 50x what IHDR declares',
-    target: 'dataset',
-    prepare: async (dir) => {
-      const file = await cached('png-idat-bomb-v1.png', async (out) => {
-        const idat = await compress(
-          zeroStream(new Uint8Array(0), 3_200_000_000),
-          zlib.createDeflate(BOMB_ZLIB),
-        );
-        fs.writeFileSync(out, pngFile(8192, 8192, idat));
-      });
-      return classFolderWith(dir, file);
-    },
-  },
+    classFolderWith,
+  ),
+  cachedDataset(
+    'png-idat-bomb',
+    'PNG (IHDR 8192x8192 gray, 3 MB) whose IDAT inflates to 3.2 GB, 50x what IHDR declares',
+    async () =>
+      pngFile(
+        8192,
+        8192,
+        await compress(zeroStream(new Uint8Array(0), 3_200_000_000), zlib.createDeflate(BOMB_ZLIB)),
+      ),
+    classFolderWith,
+  ),
 ];
 
 /** A class folder dataset whose first image (a/bomb.png) is `png`, the other a valid 4x4 PNG. */
