@@ -141,16 +141,10 @@ function mix(seed: number, index: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-/** Which crafted cases run: all, the quick ones (nothing to compress first), or none. */
-export type CraftedSelection = 'all' | 'quick' | 'none';
-
 /** The crafted cases, as cases (their files are made by `prepareCase`). */
-export function craftedCases(targets: TargetSelection, which: CraftedSelection): FuzzCase[] {
+export function craftedCases(targets: TargetSelection): FuzzCase[] {
   return CRAFTED_CASES.filter(
-    (c) =>
-      which !== 'none' &&
-      (which === 'all' || !c.cached) &&
-      (targets === 'all' || (targets === 'models') === (c.target === 'model')),
+    (c) => targets === 'all' || (targets === 'models') === (c.target === 'model'),
   ).map((c) => ({
     id: `crafted:${c.name}`,
     format: c.name,
@@ -163,12 +157,12 @@ export function craftedCases(targets: TargetSelection, which: CraftedSelection):
 }
 
 /** Writes the case into `dir` (empty) and returns its job with absolute paths. */
-export async function prepareCase(c: FuzzCase, dir: string): Promise<Job> {
+export function prepareCase(c: FuzzCase, dir: string): Job {
   const abs = (p: string) => path.resolve(dir, p);
   if (c.crafted) {
     const crafted = CRAFTED_CASES.find((k) => k.name === c.crafted);
     if (!crafted) throw new Error(`unknown crafted case ${c.crafted}`);
-    const open = await crafted.prepare(dir);
+    const open = crafted.prepare(dir);
     return c.job.target === 'model' ? { target: 'model', file: open } : { target: 'dataset', path: open };
   }
   for (const [name, bytes] of Object.entries(c.files)) {

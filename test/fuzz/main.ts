@@ -51,7 +51,7 @@ const summary = await runFuzz({
   cases: Number(values.cases),
   seed: Number(values.seed),
   targets,
-  crafted: values['no-crafted'] ? 'none' : 'all',
+  crafted: !values['no-crafted'],
   only: replay,
   workers: values.workers ? Number(values.workers) : undefined,
   timeoutMs: Number(values.timeout),

@@ -20,7 +20,6 @@ import {
   CaseFactory,
   craftedCases,
   prepareCase,
-  type CraftedSelection,
   type FuzzCase,
   type TargetSelection,
 } from './cases';
@@ -32,8 +31,8 @@ export interface FuzzOptions {
   cases: number;
   seed: number;
   targets: TargetSelection;
-  /** The crafted cases of issue 18 to run first. */
-  crafted: CraftedSelection;
+  /** Run the crafted cases of issue 18 first. */
+  crafted: boolean;
   /** Run exactly these cases instead (replay). */
   only?: FuzzCase[];
   /** Worker processes; default one per core. */
@@ -133,7 +132,7 @@ class Worker {
     const caseDir = path.join(this.dir, 'case');
     fs.rmSync(caseDir, { recursive: true, force: true });
     fs.mkdirSync(caseDir, { recursive: true });
-    const job = await prepareCase(c, caseDir);
+    const job = prepareCase(c, caseDir);
     const pid = child.pid!;
     fs.writeFileSync(`/proc/${pid}/clear_refs`, '5');
     const id = this.nextId++;
@@ -209,7 +208,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
   const t0 = performance.now();
   const limit = options.memoryLimitBytes ?? 512 * MiB;
   const factory = options.only ? null : new CaseFactory(options.seed, options.targets);
-  const crafted = options.only ? [] : craftedCases(options.targets, options.crafted);
+  const crafted = options.only || !options.crafted ? [] : craftedCases(options.targets);
   const total = options.only ? options.only.length : crafted.length + options.cases;
   const caseAt = (k: number): FuzzCase =>
     options.only ? options.only[k]! : k < crafted.length ? crafted[k]! : factory!.caseAt(k - crafted.length);

@@ -16,6 +16,7 @@ import { zipSync } from 'fflate';
 import { encode as encodeJpeg } from 'jpeg-js';
 import { encodeIdxUint8 } from '../../main/engine/datasets/idx';
 import type { DType } from '../../main/engine/tensor/dtype';
+import { npy } from '../support/crafted-datasets';
 import { ROOT, sharedModelPaths, sharedPath } from '../support/shared';
 import type { MutationFormat } from './mutators';
 
@@ -73,17 +74,6 @@ const SAMPLES = 4;
 const PIXELS = Uint8Array.from({ length: SAMPLES * 16 }, (_, i) => (i * 37) & 255);
 const LABELS = Uint8Array.of(0, 1, 1, 0);
 
-/** NumPy .npy v1 bytes for a little-endian array. */
-export function npyBytes(descr: string, shape: number[], data: ArrayBufferView): Uint8Array {
-  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
-  header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
-  const out = new Uint8Array(10 + header.length + data.byteLength);
-  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, header.length & 255, header.length >> 8]);
-  out.set(new TextEncoder().encode(header), 10);
-  out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), 10 + header.length);
-  return out;
-}
-
 const image = (k: number) => PIXELS.subarray(16 * k, 16 * k + 16);
 
 function rgba(gray: Uint8Array): Uint8Array {
@@ -92,7 +82,8 @@ function rgba(gray: Uint8Array): Uint8Array {
   return out;
 }
 
-function imageBytes(format: 'png' | 'jpeg' | 'bmp', k: number): Uint8Array {
+/** Sample k of the seed datasets as a 4x4 gray image file. */
+export function imageBytes(format: 'png' | 'jpeg' | 'bmp', k: number): Uint8Array {
   if (format === 'png') return encodePng({ width: 4, height: 4, channels: 1, depth: 8, data: image(k) });
   if (format === 'jpeg')
     return new Uint8Array(encodeJpeg({ width: 4, height: 4, data: rgba(image(k)) }, 90).data);
@@ -126,8 +117,8 @@ export function datasetSeed(format: DatasetFormat): DatasetLayout {
     case 'npy':
       return {
         files: {
-          'x.npy': npyBytes('|u1', [SAMPLES, 4, 4], PIXELS),
-          'y.npy': npyBytes('<i8', [SAMPLES], BigInt64Array.from(LABELS, BigInt)),
+          'x.npy': npy('|u1', [SAMPLES, 4, 4], PIXELS),
+          'y.npy': npy('<i8', [SAMPLES], BigInt64Array.from(LABELS, BigInt)),
         },
         open: 'x.npy',
         labels: 'y.npy',
@@ -137,12 +128,12 @@ export function datasetSeed(format: DatasetFormat): DatasetLayout {
       return {
         files: {
           'data.npz': zipSync({
-            'x.npy': npyBytes(
+            'x.npy': npy(
               '<f4',
               [SAMPLES, 16],
               Float32Array.from(PIXELS, (v) => v / 255),
             ),
-            'y.npy': npyBytes('<i4', [SAMPLES], Int32Array.from(LABELS)),
+            'y.npy': npy('<i4', [SAMPLES], Int32Array.from(LABELS)),
           }),
         },
         open: 'data.npz',
@@ -233,7 +224,7 @@ export function tensorSeed(format: TensorFormat, k: number): TensorSeed {
   const data = t.make(n);
   const base = { dtype: t.dtype, shape: t.shape };
   if (format === 'tensor-npy')
-    return { ...base, name: 'input.npy', bytes: npyBytes(t.descr, t.shape, data), mutation: 'npy' };
+    return { ...base, name: 'input.npy', bytes: npy(t.descr, t.shape, data), mutation: 'npy' };
   if (format === 'tensor-bin')
     return {
       ...base,
