@@ -6,9 +6,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import { CRAFTED_CASES } from './crafted';
-import { mutate, Rng, type MutationFormat } from './mutators';
+import { mutateFile } from './container-mutators';
+import { mutate, Rng } from './mutators';
 import {
   DATASET_FORMATS,
   datasetSeed,
@@ -118,19 +118,6 @@ export class CaseFactory {
       job: { target: 'tensor', file: seed.name, dtype: seed.dtype, shape: seed.shape },
     };
   }
-}
-
-/** A gzipped file is mutated as gzip, or decompressed, mutated inside and compressed again. */
-function mutateFile(
-  bytes: Uint8Array,
-  format: MutationFormat,
-  rng: Rng,
-): { bytes: Uint8Array; what: string } {
-  if (format === 'gzip' && rng.chance(0.4)) {
-    const inner = mutate(new Uint8Array(zlib.gunzipSync(bytes)), 'idx', rng);
-    return { bytes: new Uint8Array(zlib.gzipSync(inner.bytes)), what: `inside the gzip: ${inner.what}` };
-  }
-  return mutate(bytes, format, rng);
 }
 
 /** Seed and index to a 32-bit PRNG seed (murmur3's finaliser over both). */
