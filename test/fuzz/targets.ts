@@ -12,7 +12,7 @@
  */
 import { openDataset } from '../../main/files/dataset-open';
 import { openModelFile } from '../../main/files/model-file';
-import { readFileBytes } from '../../main/files/read-write';
+import { readFileBytes } from '../../main/files/read-file';
 import { LowbitError } from '../../main/engine/errors';
 import { Interpreter } from '../../main/engine/interpreter/index';
 import { openModel } from '../../main/engine/model/registry';
@@ -57,7 +57,7 @@ export function runJob(job: Job): Outcome {
   try {
     if (job.target === 'model') runModel(job.file);
     else if (job.target === 'dataset') runDataset(job);
-    else decodeTensorFile(job.file, readFileBytes(job.file), job.dtype, job.shape);
+    else decodeTensorFile(job.file, readFileBytes(job.file, 'tensor'), job.dtype, job.shape);
     return { kind: 'success' };
   } catch (e) {
     // INTERNAL is the one code the CLI reports as exit 3.
