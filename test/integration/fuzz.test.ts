@@ -3,13 +3,13 @@
  * inspect, write back, prepare, invoke) and every dataset and `lowbit run` input format, plus
  * every crafted case (aliasing model, /dev/zero and FIFOs, decompression bombs), through
  * the same runner as `npm run fuzz` (test/fuzz): worker processes, 10 s and 512 MiB per case.
- * Any finding fails the test; `npm run fuzz -- --cases 300 --seed 1818` saves it for replay.
+ * Any finding fails the test; `npm run fuzz -- --cases 500 --seed 1818` saves it for replay.
  */
 import { describe, expect, it } from 'vitest';
 import { DATASET_FORMATS, TENSOR_FORMATS } from '../fuzz/seeds';
 import { runFuzz } from '../fuzz/runner';
 
-const CASES = 300;
+const CASES = 500;
 const SEED = 1818;
 
 describe('seeded fuzz run (issue 18)', () => {
