@@ -4,6 +4,7 @@ export type {
   DeviceList,
   FlashOutcome,
   FlashParams,
+  ModelExportFormatId,
   SerialPortEntry,
   UsbDeviceEntry,
 } from '../engine/deploy/device-types';

@@ -3,13 +3,13 @@
  * these before doing anything (the renderer is not trusted more than a web page).
  */
 import { z } from 'zod';
-import type { ArgsOf, FlashParams, Method, OptimizeTechnique } from './types';
+import type { ArgsOf, FlashParams, Method, ModelExportFormatId, OptimizeTechnique } from './types';
 
 const id = z.string().min(1).max(128);
 const empty = z.object({}).strict();
 const filePath = z.string().min(1).max(4096);
 /**
- * A registry id (technique, device family): only its shape is checked here; the service looks it
+ * A registry id (technique, device family, export format): only its shape is checked here; the service looks it
  * up in the engine's registry, the one list, so adding an entry never needs an edit here.
  */
 const registryId = <T extends string>() =>
@@ -110,6 +110,6 @@ export const argSchemas: { [M in Method]: z.ZodType<ArgsOf<M>> } = {
   'model.bytes': z.object({ modelId: id }).strict(),
   'devices.list': empty as z.ZodType<Record<string, never>>,
   'deploy.export': z
-    .object({ modelId: id, format: z.enum(['tflm', 'arduino', 'container']), save: z.boolean().optional() })
+    .object({ modelId: id, format: registryId<ModelExportFormatId>(), save: z.boolean().optional() })
     .strict(),
 };

@@ -21,7 +21,7 @@ import type {
   RecommendArgs,
   WizardPlan,
 } from './wizard';
-import type { DeviceList, ExportFile, FlashOutcome, FlashParams } from './devices';
+import type { DeviceList, ExportFile, FlashOutcome, FlashParams, ModelExportFormatId } from './devices';
 import type { ModelHandle } from './model-handle';
 import type { InspectReport } from '../engine/model/inspect-report';
 
@@ -162,7 +162,7 @@ export interface Methods {
    * main asks where to save each file and returns the paths instead of bytes.
    */
   'deploy.export': [
-    { modelId: string; format: 'tflm' | 'arduino' | 'container'; save?: boolean },
+    { modelId: string; format: ModelExportFormatId; save?: boolean },
     { files: ExportFile[]; saved: string[] },
   ];
 }

@@ -20,7 +20,13 @@ import type {
   ResultOf,
 } from '../contract/types';
 import { boardById } from '../engine/deploy/boards';
-import { exportBaseName, exportModel } from '../engine/deploy/export-formats';
+import {
+  MODEL_EXPORT_FORMAT_IDS,
+  exportBaseName,
+  exportModel,
+  isModelExportFormatId,
+} from '../engine/deploy/export-formats';
+import type { ModelExportFormatId } from '../engine/deploy/device-types';
 import { InvalidArgumentError, toErrorInfo } from '../engine/errors';
 import type { TflModel } from '../engine/tflite/model';
 import { describeProgress } from '../devices/flash-job';
@@ -64,7 +70,11 @@ export function createDevices(host: DevicesHost): Devices {
   const pending = new Set<Promise<unknown>>();
   let stopWatch: (() => void) | null = null;
 
-  const exportFiles = (modelId: string, format: 'tflm' | 'arduino' | 'container'): ExportFile[] => {
+  const exportFiles = (modelId: string, format: ModelExportFormatId): ExportFile[] => {
+    if (!isModelExportFormatId(format))
+      throw new InvalidArgumentError(
+        `"${format}" is not an export format for a model alone (${MODEL_EXPORT_FORMAT_IDS.join(', ')})`,
+      );
     const m = host.getModel(modelId);
     const { files } = exportModel(format, {
       bytes: m.bytes,

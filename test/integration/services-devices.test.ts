@@ -49,6 +49,12 @@ describe('devices.list and deploy.export', () => {
     expect(text).toMatch(/FullyConnected/i);
     const bad = await services.handle('deploy.export', { modelId: h.id, format: 'zip' });
     expect(!bad.ok && bad.error.code).toBe('INVALID_ARGUMENT');
+    // A flash image (needs an address) is not a plain export; the registry says which are.
+    const uf2 = await services.handle('deploy.export', { modelId: h.id, format: 'uf2' });
+    expect(!uf2.ok && uf2.error).toEqual({
+      code: 'INVALID_ARGUMENT',
+      message: '"uf2" is not an export format for a model alone (tflm, arduino, container)',
+    });
   });
 });
 

@@ -2,15 +2,16 @@ import path from 'node:path';
 import { UsageError, type CliCommand } from '../command';
 import { parse } from '../args';
 import { JSON_FLAG, OUT_FLAG } from '../options';
-import { exportModel } from '../../engine/deploy/export-formats';
+import {
+  MODEL_EXPORT_FORMAT_IDS,
+  exportModel,
+  isModelExportFormatId,
+} from '../../engine/deploy/export-formats';
 import { footprintFacts } from '../../engine/deploy/footprint-facts';
 import { makeOutputDir, writeFileAtomic } from '../../files/read-write';
 import { openModelFile } from '../../files/model-file';
 
 /** The formats this command writes into a folder (uf2 has its own command: it needs an address). */
-const FOLDER_FORMATS = ['tflm', 'arduino', 'container'] as const;
-const isFolderFormat = (f: string): f is (typeof FOLDER_FORMATS)[number] =>
-  (FOLDER_FORMATS as readonly string[]).includes(f);
 
 export const command: CliCommand = {
   name: 'export',
@@ -36,8 +37,10 @@ export const command: CliCommand = {
     );
     const file = positionals[0]!;
     const format = values.format;
-    if (!format || !isFolderFormat(format))
-      throw new UsageError('--format must be tflm, arduino or container');
+    if (!format || !isModelExportFormatId(format))
+      throw new UsageError(
+        `--format must be ${MODEL_EXPORT_FORMAT_IDS.slice(0, -1).join(', ')} or ${MODEL_EXPORT_FORMAT_IDS.at(-1)}`,
+      );
     if (!values.out) throw new UsageError('--out DIR is required');
     const { tflite: model, bytes } = openModelFile(file);
     const facts = footprintFacts(model, bytes.length);

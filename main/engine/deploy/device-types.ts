@@ -22,6 +22,12 @@ export const isFlashFamilyId = (s: string): s is FlashFamilyId =>
 export const EXPORT_FORMAT_IDS = ['tflm', 'arduino', 'container', 'uf2'] as const;
 export type ExportFormatId = (typeof EXPORT_FORMAT_IDS)[number];
 
+/**
+ * The export formats that need nothing but the model (what `lowbit export` and the app's Export
+ * buttons offer); the others are flash images that also need a flash address (uf2).
+ */
+export type ModelExportFormatId = Exclude<ExportFormatId, 'uf2'>;
+
 /** A way to get a model onto a board: flash it with a family, or export files. */
 export type DeployMethod = FlashFamilyId | ExportFormatId;
 export const DEPLOY_METHODS: readonly DeployMethod[] = [

@@ -11,7 +11,7 @@ import type { TflModel } from '../tflite/model';
 import { readTflite } from '../tflite/reader';
 import { exportArduinoLibrary } from './arduino';
 import { buildContainer, CONTAINER_C_SNIPPET } from './container';
-import type { ExportFormatId } from './device-types';
+import type { ExportFormatId, ModelExportFormatId } from './device-types';
 import { estimateFootprint, type ModelFootprintFacts } from './fit';
 import { footprintFacts } from './footprint-facts';
 import { exportTflm, type ExportedFile } from './tflm-export';
@@ -43,6 +43,8 @@ export interface ExportOutput {
 export interface ExportFormat {
   id: ExportFormatId;
   label: string;
+  /** A flash image: needs a flash address as well as the model (not offered as a plain export). */
+  needsFlashAddress?: true;
   build(input: ExportInput): ExportOutput;
 }
 
@@ -87,6 +89,7 @@ export const EXPORT_FORMATS: { readonly [F in ExportFormatId]: ExportFormat & { 
   uf2: {
     id: 'uf2',
     label: 'UF2 image of the container (RP2040 / RP2350 BOOTSEL drives)',
+    needsFlashAddress: true,
     build(input) {
       if (!input.uf2) throw new InvalidArgumentError('a UF2 image needs a flash address');
       const { address, family } = input.uf2;
@@ -98,6 +101,15 @@ export const EXPORT_FORMATS: { readonly [F in ExportFormatId]: ExportFormat & { 
 
 export function isExportFormatId(s: string): s is ExportFormatId {
   return Object.hasOwn(EXPORT_FORMATS, s);
+}
+
+/** The formats that need nothing but the model, in registry order. */
+export const MODEL_EXPORT_FORMAT_IDS = (Object.keys(EXPORT_FORMATS) as ExportFormatId[]).filter(
+  (id) => !EXPORT_FORMATS[id].needsFlashAddress,
+) as ModelExportFormatId[];
+
+export function isModelExportFormatId(s: string): s is ModelExportFormatId {
+  return (MODEL_EXPORT_FORMAT_IDS as readonly string[]).includes(s);
 }
 
 /** Builds a format's files; the base name must have an identifier's shape (checkFileBaseName). */

@@ -2,7 +2,14 @@
  * Devices and deployment as the UI sees them: the device list (refreshed by devices.changed),
  * exports (download in browser mode, Save dialogs in Electron) and one flash job at a time.
  */
-import type { DeviceList, ErrorInfo, FlashOutcome, FlashParams, JobProgress } from './contract';
+import type {
+  DeviceList,
+  ErrorInfo,
+  FlashOutcome,
+  FlashParams,
+  JobProgress,
+  ModelExportFormatId,
+} from './contract';
 import { api, hostKind } from './api';
 import { toErrorInfo } from './errors';
 
@@ -56,7 +63,7 @@ class DevicesState {
     }
   }
 
-  async exportModel(modelId: string, format: 'tflm' | 'arduino' | 'container'): Promise<void> {
+  async exportModel(modelId: string, format: ModelExportFormatId): Promise<void> {
     this.exportError = null;
     this.exported = [];
     try {
