@@ -11,6 +11,7 @@ import { mutateFile } from './container-mutators';
 import { mutate, Rng } from './mutators';
 import {
   DATASET_FORMATS,
+  DATASET_MODEL_VARIANTS,
   datasetSeed,
   seedModelPaths,
   TENSOR_FORMATS,
@@ -101,7 +102,14 @@ export class CaseFactory {
       seedName: `${format} layout`,
       mutation: `${target}: ${m.what}`,
       files: { ...layout.files, [target]: m.bytes },
-      job: { target: 'dataset', path: layout.open, labels: layout.labels, labelColumn: layout.labelColumn },
+      job: {
+        target: 'dataset',
+        path: layout.open,
+        labels: layout.labels,
+        labelColumn: layout.labelColumn,
+        // Mostly the model the seed fits; sometimes another shape, class count or preprocessing.
+        model: rng.chance(0.25) ? rng.pick(DATASET_MODEL_VARIANTS) : undefined,
+      },
     };
   }
 

@@ -15,6 +15,7 @@ import { encode as encodePng } from 'fast-png';
 import { zipSync } from 'fflate';
 import { encode as encodeJpeg } from 'jpeg-js';
 import { encodeIdxUint8 } from '../../main/engine/datasets/idx';
+import type { PreprocessSpec } from '../../main/engine/datasets/preprocess';
 import type { DType } from '../../main/engine/tensor/dtype';
 import { npy } from '../support/crafted-datasets';
 import { ROOT, sharedModelPaths, sharedPath } from '../support/shared';
@@ -43,7 +44,27 @@ export function seedModelPaths(): string[] {
 }
 
 /** The model input every dataset seed fits: 4 samples of 4x4 gray, 2 classes. */
-export const DATASET_MODEL = { inputShape: [1, 4, 4, 1], classes: 2 } as const;
+export const DATASET_MODEL: DatasetModel = { inputShape: [1, 4, 4, 1], classes: 2 };
+
+/** Other models a dataset may be opened for, and preprocessing a user may ask for. */
+export const DATASET_MODEL_VARIANTS: readonly DatasetModel[] = [
+  { inputShape: [1, 4, 4, 3], classes: 2 },
+  { inputShape: [1, 16], classes: 2 },
+  {
+    inputShape: [1, 8, 8, 1],
+    classes: 10,
+    preprocess: { resize: { height: 8, width: 8 }, interpolation: 'bilinear' },
+  },
+  { inputShape: [1, 3, 4, 4], classes: 2, preprocess: { layout: 'nchw', color: 'rgb', scale: '-1..1' } },
+  { inputShape: [1, 2, 2, 1], classes: 2, preprocess: { scale: 'none', mean: [0.5], std: [0.25] } },
+  { inputShape: [1, 4, 4, 1], classes: 1 },
+];
+
+export interface DatasetModel {
+  inputShape: number[];
+  classes: number;
+  preprocess?: PreprocessSpec;
+}
 
 export const DATASET_FORMATS = [
   'idx',

@@ -18,11 +18,18 @@ import { Interpreter } from '../../main/engine/interpreter/index';
 import { openModel } from '../../main/engine/model/registry';
 import type { DType } from '../../main/engine/tensor/dtype';
 import { decodeTensorFile } from '../../main/engine/tensor/tensor-files';
-import { DATASET_MODEL } from './seeds';
+import { DATASET_MODEL, type DatasetModel } from './seeds';
 
 export type Job =
   | { target: 'model'; file: string }
-  | { target: 'dataset'; path: string; labels?: string; labelColumn?: string | number | null }
+  | {
+      target: 'dataset';
+      path: string;
+      labels?: string;
+      labelColumn?: string | number | null;
+      /** The model the dataset is opened for; DATASET_MODEL when absent. */
+      model?: DatasetModel;
+    }
   | { target: 'tensor'; file: string; dtype: DType; shape: number[] };
 
 export type Outcome =
@@ -42,9 +49,11 @@ function runModel(file: string): void {
 }
 
 function runDataset(job: Extract<Job, { target: 'dataset' }>): void {
+  const model = job.model ?? DATASET_MODEL;
   const ds = openDataset(job.path, {
-    ...DATASET_MODEL,
-    inputShape: [...DATASET_MODEL.inputShape],
+    inputShape: [...model.inputShape],
+    classes: model.classes,
+    preprocess: model.preprocess,
     labels: job.labels,
     labelColumn: job.labelColumn,
   });
