@@ -254,6 +254,24 @@ describe('Interpreter on corrupted models (issue 3: untrusted input never crashe
     expect(() => Interpreter.create(m)).toThrow(/needs \d+ bytes of activation memory \(limit/);
   });
 
+  // Issue 18 (found by the fuzzer): ADD broadcast a [1,128,128,1] int8 input against a
+  // [4096,128,128,1] one: 128 MiB of activations but 512 MiB of broadcast index maps.
+  it('a broadcast past 2^24 output elements is refused before its index maps are built', () => {
+    const m = readTflite(readBytes(sharedPath('models', 'tflite-micro', 'simple_add_model.tflite')));
+    const sg = m.subgraphs[0];
+    sg.tensors[sg.inputs[1]].shape = [2048, 128, 128, 1];
+    expect(() => Interpreter.create(m)).toThrow(/broadcast output of 33554432 elements \(at most 16777216\)/);
+  });
+
+  // Issue 18 (found by the fuzzer): an operand declared [-1,1,40,32] reached a kernel, which
+  // asked the allocator for -1280 elements (RangeError).
+  it('an operand with a negative dimension is refused before a kernel sees it', () => {
+    const m = readTflite(readBytes(sharedPath('conformance', 'tflm-seanet', 'add', 'add8.tflite')));
+    const sg = m.subgraphs[0];
+    sg.tensors[sg.operators[0].inputs[0]].shape = [-1, 1, 40, 32];
+    expect(() => Interpreter.create(m)).toThrow(/has an unresolved shape \[-1,1,40,32\]/);
+  });
+
   it('a shape too large to allocate is a ModelFormatError, not a crash', () => {
     const m = model('hello_world_float.tflite');
     const sg = m.subgraphs[0];

@@ -30,8 +30,15 @@ import type { DType, QuantParams, TypedArray } from '../tensor/dtype';
  */
 export const MAX_ARENA_BYTES = 256 * 2 ** 20;
 
-/** One activation tensor must fit in MAX_ARENA_BYTES on its own (its shape as the model or prepare set it). */
+/**
+ * One activation tensor must have a concrete shape and fit in MAX_ARENA_BYTES on its own (its
+ * shape as the model or prepare set it).
+ */
 function checkActivationSize(t: RtTensor): void {
+  if (t.shape.some((d) => !Number.isInteger(d) || d < 0))
+    throw new ModelFormatError(
+      `tensor ${t.index} "${t.name}" has an unresolved shape [${t.shape.join(',')}]`,
+    );
   const bytes = numElements(t.shape) * dtypeBytes(t.dtype);
   if (!(bytes <= MAX_ARENA_BYTES))
     throw new ModelFormatError(

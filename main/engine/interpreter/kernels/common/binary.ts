@@ -7,7 +7,12 @@ import type { OpContext, RtTensor } from '../../types';
 
 /** TFLite's broadcasting kernels handle up to 6 dimensions (BroadcastAdd6DSlow). */
 const MAX_BROADCAST_RANK = 6;
-const MAX_BROADCAST_ELEMENTS = 2 ** 26;
+/**
+ * The index maps cost 8 bytes per output element on top of the activations: 2^24 elements keep
+ * them at 128 MiB (a 64 MiB float activation broadcast against a bias), so a hostile shape within
+ * the interpreter's activation cap cannot take a case past half a gigabyte.
+ */
+const MAX_BROADCAST_ELEMENTS = 2 ** 24;
 
 export interface BinaryLayout {
   n: number;
