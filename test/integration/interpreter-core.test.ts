@@ -236,12 +236,12 @@ describe('Interpreter on corrupted models (issue 3: untrusted input never crashe
   });
 
   // Issue 18 (found by the fuzzer): a 3 KB model declaring a batch of 4 million made the
-  // interpreter allocate over 512 MiB of activations; the cap is now 256 MiB, inputs included.
-  it('activation memory past 256 MiB (arena, input copies, variables) is refused before allocating', () => {
+  // interpreter allocate over 512 MiB of activations; the cap is now 192 MiB, inputs included.
+  it('activation memory past 192 MiB (arena, input copies, variables) is refused before allocating', () => {
     const m = model('hello_world_float.tflite');
     const sg = m.subgraphs[0];
     sg.tensors[sg.inputs[0]].shape = [4_000_000, 1];
-    expect(() => Interpreter.create(m)).toThrow(/activation memory .*limit 268435456 bytes/);
+    expect(() => Interpreter.create(m)).toThrow(/activation memory .*limit 201326592 bytes/);
   });
 
   // Issue 18 (found by the fuzzer): CONV_2D's prepare sized its scratch from an input of

@@ -22,13 +22,15 @@ import type { EvalFn, Kernel, RtTensor } from './types';
 import type { DType, QuantParams, TypedArray } from '../tensor/dtype';
 
 /**
- * Most activation memory one interpreter may allocate (256 MiB): the arena, plus the copies of
+ * Most activation memory one interpreter may allocate (192 MiB): the arena, plus the copies of
  * its inputs and its variable tensors. A 10 KB model can declare any shape, so the cap is
  * absolute (not proportional to the file); edge models need a few megabytes, large float
- * segmentation models tens. Above it, Interpreter.create refuses the model with a
- * ModelFormatError naming the limit, before allocating.
+ * segmentation models tens. Kernels' scratch comes on top (an int16 convolution's widened input
+ * adds up to ~1.5x), and the cap keeps the whole within 512 MiB per process. Above it,
+ * Interpreter.create refuses the model with a ModelFormatError naming the limit, before
+ * allocating.
  */
-export const MAX_ARENA_BYTES = 256 * 2 ** 20;
+export const MAX_ARENA_BYTES = 192 * 2 ** 20;
 
 /**
  * One activation tensor must have a concrete shape and fit in MAX_ARENA_BYTES on its own (its
