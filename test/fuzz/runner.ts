@@ -74,6 +74,8 @@ export interface FuzzSummary {
   peakMaxBytes: number;
   peakP99Bytes: number;
   slowest: CaseResult | null;
+  /** The case with the highest peak memory. */
+  heaviest: CaseResult | null;
   wallMs: number;
 }
 
@@ -244,7 +246,8 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
 function summarize(results: CaseResult[], wallMs: number): FuzzSummary {
   const count = (kind: CaseOutcome['kind']) => results.filter((r) => r.outcome.kind === kind).length;
   const peaks = results.map((r) => r.peakBytes).sort((a, b) => a - b);
-  const slowest = results.reduce<CaseResult | null>((s, r) => (s === null || r.ms > s.ms ? r : s), null);
+  const most = (key: (r: CaseResult) => number) =>
+    results.reduce<CaseResult | null>((s, r) => (s === null || key(r) > key(s) ? r : s), null);
   return {
     results,
     findings: results.filter((r) => r.finding !== null),
@@ -259,7 +262,8 @@ function summarize(results: CaseResult[], wallMs: number): FuzzSummary {
     },
     peakMaxBytes: peaks[peaks.length - 1] ?? 0,
     peakP99Bytes: peaks[Math.min(peaks.length - 1, Math.floor(peaks.length * 0.99))] ?? 0,
-    slowest,
+    slowest: most((r) => r.ms),
+    heaviest: most((r) => r.peakBytes),
     wallMs,
   };
 }
@@ -271,7 +275,7 @@ export function formatSummary(s: FuzzSummary): string {
   const lines = [
     `cases: ${c.cases}  successes: ${c.successes}  clean rejections: ${c.rejections}`,
     `crashes: ${c.crashes}  timeouts: ${c.timeouts}  over memory: ${c.overMemory}  workers died: ${c.died}`,
-    `peak memory per case (worker RSS): max ${mb(s.peakMaxBytes)}, p99 ${mb(s.peakP99Bytes)}`,
+    `peak memory per case (worker RSS): max ${mb(s.peakMaxBytes)}${s.heaviest ? ` (${s.heaviest.fuzzCase.id}, ${s.heaviest.fuzzCase.format})` : ''}, p99 ${mb(s.peakP99Bytes)}`,
     s.slowest
       ? `slowest case: ${s.slowest.fuzzCase.id} (${s.slowest.fuzzCase.format}) ${s.slowest.ms.toFixed(0)} ms`
       : 'slowest case: -',
