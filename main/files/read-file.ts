@@ -29,8 +29,12 @@ export const FILE_SIZE_LIMITS: Record<FileKind, number> = {
   tensor: ONE_READ,
   /** One image of an image-folder dataset: camera photos are a few MB, 256 MiB is generous. */
   image: 256 * MiB,
-  /** A `file,label` CSV: a line per image, so millions of images fit in 64 MiB. */
-  labels: 64 * MiB,
+  /**
+   * A `file,label` CSV: a line per image, so ~300,000 images fit in 8 MiB. Parsing costs about
+   * 15 bytes per file byte in strings (64 MiB of short lines took 1.2 GB), which 8 MiB keeps
+   * near 150 MiB.
+   */
+  labels: 8 * MiB,
   /** The app's own JSON (recent models), a board drive's INFO_UF2.TXT. */
   smallText: MiB,
 };

@@ -14,6 +14,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { FILE_SIZE_LIMITS } from '../../main/files/read-file';
 import { craftedDatasetFiles } from '../support/crafted-datasets';
 import { aliasingModel, sparseFanOutModel, type AliasingOptions } from '../support/crafted-models';
 import { imageBytes } from './seeds';
@@ -112,4 +113,14 @@ export const CRAFTED_CASES: readonly CraftedCase[] = [
     prepare: (dir) => mkfifo(path.join(dir, 'data.npy')),
   },
   ...craftedDatasetFiles().map((f) => datasetCase(f.name, f.bytes)),
+  {
+    name: 'labels-csv-many-rows',
+    description: `a flat image folder whose labels.csv is ${FILE_SIZE_LIMITS.labels} bytes of short rows (the size limit) naming a missing image`,
+    target: 'dataset',
+    prepare: (dir) => {
+      fs.writeFileSync(path.join(dir, 'a.png'), imageBytes('png', 0));
+      fs.writeFileSync(path.join(dir, 'labels.csv'), 'b.png,1\n'.repeat(FILE_SIZE_LIMITS.labels / 8));
+      return dir;
+    },
+  },
 ];
