@@ -24,7 +24,7 @@ import { DEMO_RECIPES, DEMO_SEED, trainDemo } from '../main/engine/train/demo';
 import { evaluate, type TrainData } from '../main/engine/train/trainer';
 import { DEBIAN_FASHION_MNIST, FASHION_MNIST_CLASSES, readIdxDirectory } from '../main/files/idx-files';
 import { interpreterPredictions } from '../main/engine/train/verify';
-import { writeFileAtomic } from '../main/files/read-write';
+import { writeFileAtomic } from '../main/files/write-file';
 
 /** Samples at the start of the train split held out of training and shipped for calibration. */
 const CALIBRATION_COUNT = 500;

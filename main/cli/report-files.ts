@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { toHtml, toJson, toMarkdown, type ComparisonReport } from '../engine/evaluate/report';
-import { makeOutputDir, writeFileAtomic } from '../files/read-write';
+import { makeOutputDir, writeFileAtomic } from '../files/write-file';
 
 /** Writes report.json, report.md and report.html into `dir`; returns their paths. */
 export function writeReportFiles(dir: string, r: ComparisonReport, inputs: string[]): string[] {

@@ -9,7 +9,7 @@ import { evaluateStages, type StageEvaluation } from '../engine/evaluate/stages'
 import type { StageResult } from '../engine/optimize/pipeline';
 import { weightStats, type LayerStats } from '../engine/optimize/prune/index';
 import type { SkippedLayer } from '../engine/optimize/prune/layers';
-import { writeFileAtomic } from '../files/read-write';
+import { writeFileAtomic } from '../files/write-file';
 import type { TflModel } from '../engine/tflite/model';
 import { writeTflite } from '../engine/tflite/writer';
 

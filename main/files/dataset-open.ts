@@ -41,7 +41,8 @@ import { DatasetError, LowbitError } from '../engine/errors';
 import { isInside } from './inside';
 import { isNpy, npyNumbers, parseNpy } from '../engine/tensor/tensor-files';
 import { readFileBytes, readFileHead, readFileText } from './read-file';
-import { findIdxPair, FASHION_MNIST_CLASSES, readIdxPair, type IdxSplit } from './idx-files';
+import type { IdxSplit } from '../engine/datasets/idx';
+import { findIdxPair, FASHION_MNIST_CLASSES, readIdxPair } from './idx-files';
 
 export interface OpenOptions {
   /** The model input shape, e.g. [1, 28, 28, 1]. */

@@ -9,8 +9,6 @@ import { decodeIdxImages, type IdxImageSet, type IdxSplit } from '../engine/data
 import { DatasetError } from '../engine/errors';
 import { readFileBytes } from './read-file';
 
-export type { IdxSplit } from '../engine/datasets/idx';
-
 /** Debian's dataset-fashion-mnist package. */
 export const DEBIAN_FASHION_MNIST = '/usr/share/datasets/fashion-mnist';
 

@@ -10,7 +10,7 @@
  */
 import fs from 'node:fs';
 import { IoError } from '../engine/errors';
-import { ioError } from './read-write';
+import { ioError } from './write-file';
 
 const MiB = 2 ** 20;
 

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { makeOutputDir, writeFileAtomic } from './read-write';
+import { makeOutputDir, writeFileAtomic } from './write-file';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lowbit-write-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));

@@ -30,7 +30,7 @@ import { RecentModels } from './recent';
 import { Grants } from './grants';
 import { createWizard } from './wizard';
 import { createDevices } from './devices';
-import { writeFileAtomic } from '../files/read-write';
+import { writeFileAtomic } from '../files/write-file';
 import type { OpenSerialLink } from '../devices/link/link';
 
 export interface ServiceOptions {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { RecentModel } from '../contract/types';
 import { readFileText } from '../files/read-file';
-import { makeOutputDir, writeFileAtomic } from '../files/read-write';
+import { makeOutputDir, writeFileAtomic } from '../files/write-file';
 
 const MAX_RECENT = 10;
 

@@ -18,7 +18,7 @@ import { BOARDS, boardById, flashFamilyOf } from '../engine/deploy/boards';
 import { InvalidArgumentError } from '../engine/errors';
 import { inspectModel } from '../engine/tflite/inspect';
 import type { TflModel } from '../engine/tflite/model';
-import { checkOutputPath, writeFileAtomic } from '../files/read-write';
+import { checkOutputPath, writeFileAtomic } from '../files/write-file';
 import type { JobManager, WorkerJobFinished } from '../jobs/manager';
 import type { OptimizeJobParams } from '../jobs/kinds/optimize';
 import { fitReport } from '../engine/deploy/fit-report';

@@ -4,7 +4,7 @@ import { parse } from '../args';
 import { JSON_FLAG, OUT_FLAG } from '../options';
 import { dequantizeModel } from '../../engine/optimize/index';
 import { writeTflite } from '../../engine/tflite/writer';
-import { writeFileAtomic } from '../../files/read-write';
+import { writeFileAtomic } from '../../files/write-file';
 import { openModelFile } from '../../files/model-file';
 
 export const command: CliCommand = {

@@ -5,7 +5,7 @@ import { compareModels } from '../../engine/evaluate/compare';
 import { buildComparison, toJson } from '../../engine/evaluate/report';
 import { DatasetError, ShapeMismatchError } from '../../engine/errors';
 import { openDataset } from '../../files/dataset-open';
-import type { IdxSplit } from '../../files/idx-files';
+import type { IdxSplit } from '../../engine/datasets/idx';
 import { asSampleSet } from '../../engine/datasets/samples';
 import { formatComparison } from '../format/comparison';
 import { openModelFile } from '../../files/model-file';

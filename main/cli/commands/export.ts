@@ -8,7 +8,7 @@ import {
   isModelExportFormatId,
 } from '../../engine/deploy/export-formats';
 import { footprintFacts } from '../../engine/deploy/footprint-facts';
-import { makeOutputDir, writeFileAtomic } from '../../files/read-write';
+import { makeOutputDir, writeFileAtomic } from '../../files/write-file';
 import { openModelFile } from '../../files/model-file';
 
 /** The formats this command writes into a folder (uf2 has its own command: it needs an address). */

@@ -6,7 +6,7 @@ import { FAMILY_FLAG, JSON_FLAG, OUT_FLAG } from '../options';
 import { boardById, type Board } from '../../engine/deploy/boards';
 import { exportBaseName, exportModel } from '../../engine/deploy/export-formats';
 import type { Uf2Family } from '../../engine/deploy/uf2';
-import { writeFileAtomic } from '../../files/read-write';
+import { writeFileAtomic } from '../../files/write-file';
 import { FAMILIES, familyById } from '../../devices/families';
 import type { DeviceFamily } from '../../devices/family';
 import { describeProgress } from '../../devices/flash-job';

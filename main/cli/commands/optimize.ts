@@ -4,7 +4,7 @@ import { CENTROID_INITS, type CentroidInit } from '../../engine/optimize/cluster
 import { parsePipeline, runPipeline } from '../../engine/optimize/pipeline';
 import { needsCalibration, TECHNIQUE_IDS, TECHNIQUES } from '../../engine/optimize/index';
 import type { PruneSchedule, PruneStructure } from '../../engine/optimize/prune/index';
-import { writeFileAtomic } from '../../files/read-write';
+import { writeFileAtomic } from '../../files/write-file';
 import { openModelFile } from '../../files/model-file';
 import { loadCalibration, loadEvalSet } from '../load-data';
 import { CALIBRATION_FLAG, choice, EVALUATION_DATA_FLAGS, intOption, JSON_FLAG, OUT_FLAG } from '../options';

@@ -14,7 +14,7 @@ import {
   type ModelIo,
 } from '../../engine/optimize/index';
 import { writeTflite } from '../../engine/tflite/writer';
-import { writeFileAtomic } from '../../files/read-write';
+import { writeFileAtomic } from '../../files/write-file';
 import { openModelFile } from '../../files/model-file';
 import { loadRepresentativeData } from '../load-data';
 import { CALIBRATION_FLAG, JSON_FLAG, OUT_FLAG, PREPROCESS_FLAG, preprocessFlag } from '../options';

@@ -2,7 +2,7 @@ import type { CliCommand } from '../command';
 import { parse } from '../args';
 import { JSON_FLAG } from '../options';
 import { writeTflite } from '../../engine/tflite/writer';
-import { writeFileAtomic } from '../../files/read-write';
+import { writeFileAtomic } from '../../files/write-file';
 import { openModelFile } from '../../files/model-file';
 
 export const command: CliCommand = {

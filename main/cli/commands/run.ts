@@ -3,7 +3,7 @@ import { Interpreter, recordingObserver, type OutputTensor } from '../../engine/
 import type { QuantParams, TypedArray } from '../../engine/tensor/dtype';
 import { decodeTensorFile } from '../../engine/tensor/tensor-files';
 import { readFileBytes } from '../../files/read-file';
-import { makeOutputDir, writeFileAtomic } from '../../files/read-write';
+import { makeOutputDir, writeFileAtomic } from '../../files/write-file';
 import { parse } from '../args';
 import { JSON_FLAG, OUT_FLAG, positiveInt } from '../options';
 import { UsageError, type CliCommand } from '../command';

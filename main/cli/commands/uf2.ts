@@ -5,7 +5,7 @@ import { parse } from '../args';
 import { FAMILY_FLAG, JSON_FLAG, OUT_FLAG } from '../options';
 import { exportBaseName, exportModel } from '../../engine/deploy/export-formats';
 import { UF2_FAMILIES } from '../../engine/deploy/uf2';
-import { writeFileAtomic } from '../../files/read-write';
+import { writeFileAtomic } from '../../files/write-file';
 import { parseAddress, readModelContainer } from '../../devices/model-image';
 
 export const command: CliCommand = {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Uf2Family } from '../../engine/deploy/uf2';
 import { InvalidArgumentError } from '../../engine/errors';
 import { readFileText } from '../../files/read-file';
-import { ioError } from '../../files/read-write';
+import { ioError } from '../../files/write-file';
 
 /**
  * RP2040 / RP2350 BOOTSEL mass-storage drives. The boot ROM's drive holds INFO_UF2.TXT with a

@@ -1,5 +1,5 @@
 /**
- * File access for the outer layers (CLI, services, host). The engine never touches files.
+ * Writing files for the outer layers (CLI, services, host); the engine never touches files.
  * Reading is read-file.ts (regular files only, size limits).
  * Outputs are written atomically (temp file in the same folder, fsync, rename) and never over an
  * input: a crash or a cancel leaves either the old file or the complete new one, never half.
