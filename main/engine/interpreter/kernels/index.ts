@@ -13,6 +13,7 @@ import { kernel as depthwiseConv2d } from './depthwise_conv_2d';
 import { kernel as dequantize } from './dequantize';
 import { kernel as div } from './div';
 import { kernel as elu } from './elu';
+import { kernel as exp } from './exp';
 import { kernel as expandDims } from './expand_dims';
 import { kernel as fullyConnected } from './fully_connected';
 import { kernel as gather } from './gather';
@@ -25,10 +26,12 @@ import { kernel as maxPool2d } from './max_pool_2d';
 import { kernel as maximum } from './maximum';
 import { kernel as mean } from './mean';
 import { kernel as minimum } from './minimum';
+import { kernel as mirrorPad } from './mirror_pad';
 import { kernel as mul } from './mul';
 import { kernel as pack } from './pack';
 import { kernel as pad } from './pad';
 import { kernel as padv2 } from './padv2';
+import { kernel as pow } from './pow';
 import { kernel as prelu } from './prelu';
 import { kernel as quantize } from './quantize';
 import { kernel as relu } from './relu';
@@ -37,10 +40,12 @@ import { kernel as reluN1To1 } from './relu_n1_to_1';
 import { kernel as reshape } from './reshape';
 import { kernel as resizeBilinear } from './resize_bilinear';
 import { kernel as resizeNearestNeighbor } from './resize_nearest_neighbor';
+import { kernel as rsqrt } from './rsqrt';
 import { kernel as shape } from './shape';
 import { kernel as slice } from './slice';
 import { kernel as softmax } from './softmax';
 import { kernel as split } from './split';
+import { kernel as sqrt } from './sqrt';
 import { kernel as squeeze } from './squeeze';
 import { kernel as stridedSlice } from './strided_slice';
 import { kernel as sub } from './sub';
@@ -63,6 +68,7 @@ export const kernels: Readonly<Record<string, Kernel | undefined>> = {
   DEQUANTIZE: dequantize,
   DIV: div,
   ELU: elu,
+  EXP: exp,
   EXPAND_DIMS: expandDims,
   FULLY_CONNECTED: fullyConnected,
   GATHER: gather,
@@ -75,10 +81,12 @@ export const kernels: Readonly<Record<string, Kernel | undefined>> = {
   MAX_POOL_2D: maxPool2d,
   MEAN: mean,
   MINIMUM: minimum,
+  MIRROR_PAD: mirrorPad,
   MUL: mul,
   PACK: pack,
   PAD: pad,
   PADV2: padv2,
+  POW: pow,
   PRELU: prelu,
   QUANTIZE: quantize,
   RELU: relu,
@@ -87,10 +95,12 @@ export const kernels: Readonly<Record<string, Kernel | undefined>> = {
   RESHAPE: reshape,
   RESIZE_BILINEAR: resizeBilinear,
   RESIZE_NEAREST_NEIGHBOR: resizeNearestNeighbor,
+  RSQRT: rsqrt,
   SHAPE: shape,
   SLICE: slice,
   SOFTMAX: softmax,
   SPLIT: split,
+  SQRT: sqrt,
   SQUEEZE: squeeze,
   STRIDED_SLICE: stridedSlice,
   SUB: sub,

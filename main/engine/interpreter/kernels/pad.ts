@@ -11,7 +11,7 @@ import { checkedElements, perTensorParams } from './common/conv';
 
 type PadArray = Float32Array | Int8Array | Uint8Array | Int16Array | Int32Array;
 
-const MAX_RANK = 5;
+export const MAX_PAD_RANK = 5;
 
 /** Output = input surrounded by `value`; pads[i] = [before, after] for axis i. */
 export function padTensor(
@@ -50,9 +50,9 @@ export function padTensor(
   }
 }
 
-const DTYPES = ['float32', 'int8', 'uint8', 'int16', 'int32'];
+export const PAD_DTYPES = ['float32', 'int8', 'uint8', 'int16', 'int32'];
 
-function readPaddings(ctx: OpContext, t: RtTensor, rank: number): [number, number][] {
+export function readPaddings(ctx: OpContext, t: RtTensor, rank: number): [number, number][] {
   if (!t.isConst)
     ctx.unsupported('paddings must be a constant tensor (dynamic output shapes are not supported)');
   if (t.dtype !== 'int32' && t.dtype !== 'int64') ctx.unsupported(`paddings dtype ${t.dtype}`);
@@ -75,9 +75,9 @@ export function preparePad(ctx: OpContext, withConstant: boolean): EvalFn {
   const input = ctx.input(0);
   const output = ctx.output(0);
   if (input.dtype !== output.dtype) ctx.unsupported('input and output dtypes differ');
-  if (!DTYPES.includes(input.dtype)) ctx.unsupported(`${ctx.opName} on ${input.dtype}`);
+  if (!PAD_DTYPES.includes(input.dtype)) ctx.unsupported(`${ctx.opName} on ${input.dtype}`);
   const rank = input.shape.length;
-  if (rank > MAX_RANK) ctx.unsupported(`rank ${rank} (TFLite pads up to ${MAX_RANK} dimensions)`);
+  if (rank > MAX_PAD_RANK) ctx.unsupported(`rank ${rank} (TFLite pads up to ${MAX_PAD_RANK} dimensions)`);
   const pads = readPaddings(ctx, ctx.input(1), rank);
   output.shape = input.shape.map((d, i) => d + pads[i][0] + pads[i][1]);
   checkedElements(ctx, output.shape, 'output');
