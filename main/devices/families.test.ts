@@ -12,6 +12,7 @@ describe('device family registry (issue 12)', () => {
       ['esp32', 'serial', 'md5'],
       ['stm32', 'serial', 'readback'],
       ['uf2', 'drive', 'none'],
+      ['dfuse', 'usb', 'readback'],
     ]);
     expect(familyById('dfu')).toBeUndefined();
   });

@@ -5,6 +5,7 @@
  */
 import type { FlashFamilyId } from '../engine/deploy/device-types';
 import { isFlashFamilyId } from '../engine/deploy/device-types';
+import { dfuseFamily } from './dfuse/family';
 import { esp32Family } from './esp32/family';
 import type { DeviceFamily, FoundDevices } from './family';
 import { stm32Family } from './stm32/family';
@@ -14,6 +15,7 @@ export const FAMILIES: Readonly<Record<FlashFamilyId, DeviceFamily>> = {
   esp32: esp32Family,
   stm32: stm32Family,
   uf2: uf2Family,
+  dfuse: dfuseFamily,
 };
 
 export function familyById(id: string): DeviceFamily | undefined {

@@ -17,7 +17,7 @@ import type {
   VerifyMethod,
 } from '../engine/deploy/device-types';
 import type { Uf2Family } from '../engine/deploy/uf2';
-import type { LinkKind, OpenSerialLink } from './link/link';
+import type { LinkKind, OpenSerialLink, OpenUsbLink } from './link/link';
 import type { Uf2Drive } from './uf2/drive';
 
 /** What is plugged in, as families see it when they look for their devices. */
@@ -53,6 +53,8 @@ export interface FamilyFlashRequest {
   onProgress?: (p: FlashProgress) => void;
   onLog?: (line: string) => void;
   openSerial: OpenSerialLink;
+  /** USB families: opens a device by VID:PID (default: the `usb` package; tests pass a fake bus). */
+  openUsb?: OpenUsbLink;
 }
 
 export interface DeviceFamily {

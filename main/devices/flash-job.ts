@@ -2,7 +2,7 @@
  * What the flashers share: options every protocol takes, the result it returns, progress with a
  * rate and an ETA, block retries, and a cancellable sleep.
  */
-import type { FlashProgress, VerifyMethod } from '../engine/deploy/device-types';
+import type { FlashFamilyId, FlashProgress, VerifyMethod } from '../engine/deploy/device-types';
 import { CancelledError, DeviceDisconnectedError, DeviceError, LowbitError } from '../engine/errors';
 
 export type { FlashProgress } from '../engine/deploy/device-types';
@@ -17,7 +17,7 @@ export interface FlashCommonOptions {
 }
 
 export interface FlashResult {
-  protocol: 'esp32' | 'stm32';
+  protocol: Exclude<FlashFamilyId, 'uf2'>;
   chip: string;
   address: number;
   bytes: number;
@@ -96,6 +96,13 @@ export async function withRetries(
       await recover();
     }
   }
+}
+
+/** The first index where a read-back differs from what was written (the shorter length if one is short), or -1. */
+export function firstDifference(a: Uint8Array, b: Uint8Array): number {
+  if (a.length !== b.length) return Math.min(a.length, b.length);
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return i;
+  return -1;
 }
 
 /** Wraps anything unexpected so callers only ever see domain errors. */

@@ -20,6 +20,7 @@ export const command: CliCommand = {
   usage: `usage: lowbit flash MODEL --port PATH --protocol esp32|stm32 [--partition NAME | --address HEX]
                     [--baud N] [--flash-baud N] [--board ID] [--no-reset] [--retries N] [--json]
        lowbit flash MODEL --protocol uf2 [--address HEX] [--family rp2040|rp2350] [--board ID] [--out FILE]
+       lowbit flash MODEL --protocol dfuse --address HEX [--port auto|VID:PID] [--retries N] [--json]
 
 The model is wrapped in the Lowbit container (magic, version, length, CRC32; 16-byte
 aligned) and written, then verified: SPI_FLASH_MD5 on ESP32, a full read-back on STM32.
@@ -30,6 +31,9 @@ Success is reported only after the check passes.
   stm32   system bootloader over USART (AN3155, 8E1); set BOOT0 and reset first.
           Needs --address or --board (erases exactly the sectors the model covers).
   uf2     copies a UF2 image onto a mounted RPI-RP2 / RP2350 drive, else saves it.
+  dfuse   STM32 system bootloader over USB (DfuSe, 0483:df11; set BOOT0 and plug in USB):
+          erases the sectors the model covers (only where the device's memory layout says
+          writable), writes, reads everything back, then starts the application.
   --board      board id from the catalogue: default address/partition, expected chip
   --baud       line speed to connect at (default 115200)
   --flash-baud ESP32 only: switch to this speed after connecting (CHANGE_BAUDRATE)`,
@@ -93,9 +97,10 @@ Success is reported only after the check passes.
         { out: values.out, model: file },
         !!values.json,
       );
-    if (!values.port) throw new UsageError('--port is required for serial flashing');
-    const result = await flashModel({ ...request, target: values.port });
-    const out = { ...result, port: values.port, model: file };
+    const port = values.port ?? (family.link === 'usb' ? 'auto' : undefined);
+    if (!port) throw new UsageError('--port is required for serial flashing');
+    const result = await flashModel({ ...request, target: port });
+    const out = { ...result, port, model: file };
     ctx.out(
       values.json
         ? JSON.stringify(out, null, 2)

@@ -13,7 +13,8 @@ export type UsbStep =
   | { kind: 'controlIn'; setup: UsbSetup; reply: Uint8Array | 'stall' }
   | { kind: 'controlOut'; setup: UsbSetup; data?: Uint8Array; reply?: 'stall' }
   | { kind: 'bulkIn'; endpoint: number; reply: Uint8Array | 'stall' }
-  | { kind: 'bulkOut'; endpoint: number; data?: Uint8Array; reply?: 'stall' };
+  | { kind: 'bulkOut'; endpoint: number; data?: Uint8Array; reply?: 'stall' }
+  | { kind: 'reset' };
 
 const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 const sameSetup = (a: UsbSetup, b: UsbSetup) =>
@@ -78,6 +79,10 @@ export class FakeUsbLink implements UsbLink {
     );
     if (s.reply === 'stall') throw this.stall();
     return data.length;
+  }
+  async reset(): Promise<void> {
+    this.take('reset', () => true, 'port reset');
+    this.unplugged = true;
   }
   async close(): Promise<void> {
     this.unplugged = true;

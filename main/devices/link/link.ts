@@ -76,5 +76,13 @@ export interface UsbLink {
   bulkIn(endpoint: number, length: number): Promise<Uint8Array>;
   /** Bulk OUT on endpoint number `endpoint`; resolves to the byte count written. */
   bulkOut(endpoint: number, data: Uint8Array): Promise<number>;
+  /**
+   * USB port reset (DFU: leave the loader, Coral: boot the loaded firmware). The device may
+   * re-enumerate with other IDs: the link is unusable afterwards.
+   */
+  reset(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** Opens the first USB device with this VID:PID (tests pass one over a fake bus). */
+export type OpenUsbLink = (vid: number, pid: number) => Promise<UsbLink>;

@@ -42,6 +42,7 @@ function fakeDevice(overrides: Partial<WebUsbDevice> = {}): WebUsbDevice & { cal
       calls.push(`bulk-out ${ep} [${[...data].join(',')}]`);
       return { status: 'ok', bytesWritten: data.length };
     },
+    reset: async () => void calls.push('reset'),
     ...overrides,
   };
 }

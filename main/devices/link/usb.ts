@@ -11,6 +11,7 @@ import {
   DeviceError,
   DeviceNotFoundError,
   DeviceProtocolError,
+  DeviceTimeoutError,
 } from '../../engine/errors';
 import type { UsbLink, UsbSetup } from './link';
 
@@ -40,12 +41,27 @@ export interface WebUsbDevice {
   controlTransferOut(setup: UsbSetup, data?: Uint8Array<ArrayBuffer>): Promise<WebUsbOutResult>;
   transferIn(endpointNumber: number, length: number): Promise<WebUsbInResult>;
   transferOut(endpointNumber: number, data: Uint8Array<ArrayBuffer>): Promise<WebUsbOutResult>;
+  reset(): Promise<void>;
 }
+
+/** Where USB devices are found: the `usb` package, or a fake bus in tests. */
+export interface UsbBus {
+  findDevice(vid: number, pid: number): Promise<WebUsbDevice | undefined>;
+}
+
+export const nodeUsbBus: UsbBus = {
+  async findDevice(vid, pid) {
+    const { usb } = await import('usb');
+    return usb.findDeviceByIds(vid, pid);
+  },
+};
 
 const hex4 = (n: number) => n.toString(16).padStart(4, '0');
 
 /** libusb reports a vanished device as LIBUSB_ERROR_NO_DEVICE (or an I/O error on the way out). */
 const GONE = /NO_DEVICE|No such device|LIBUSB_ERROR_IO/i;
+/** A transfer the device did not answer within the package's timeout. */
+const TIMED_OUT = /TIMEOUT|timed out/i;
 
 export class WebUsbLink implements UsbLink {
   readonly vid: number;
@@ -96,6 +112,9 @@ export class WebUsbLink implements UsbLink {
       await this.call(what, () => this.device.transferOut(endpoint, new Uint8Array(data))),
     );
   }
+  reset(): Promise<void> {
+    return this.call('port reset', () => this.device.reset());
+  }
   async close(): Promise<void> {
     if (this.device.opened) await this.device.close().catch(() => undefined);
   }
@@ -120,6 +139,11 @@ export class WebUsbLink implements UsbLink {
     } catch (e) {
       const msg = (e as Error)?.message ?? String(e);
       if (GONE.test(msg)) throw new DeviceDisconnectedError(`${this.path}: gone during ${what} (${msg})`);
+      if (TIMED_OUT.test(msg))
+        throw new DeviceTimeoutError(
+          `${this.path}: ${what} timed out (${msg})`,
+          'replug the device and try again',
+        );
       if (/ACCESS/i.test(msg))
         throw new DeviceError(
           'DEVICE',
@@ -136,9 +160,8 @@ export class WebUsbLink implements UsbLink {
 }
 
 /** Opens the first device with this VID:PID. */
-export async function openUsbLink(vid: number, pid: number): Promise<UsbLink> {
-  const { usb } = await import('usb');
-  const device = await usb.findDeviceByIds(vid, pid);
+export async function openUsbLink(vid: number, pid: number, bus: UsbBus = nodeUsbBus): Promise<UsbLink> {
+  const device = await bus.findDevice(vid, pid);
   if (!device) throw new DeviceNotFoundError(`no USB device ${hex4(vid)}:${hex4(pid)} is plugged in`);
   return WebUsbLink.open(device);
 }

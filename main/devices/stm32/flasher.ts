@@ -5,7 +5,7 @@ import {
   InvalidArgumentError,
   throwIfAborted,
 } from '../../engine/errors';
-import { finishFlash, ProgressMeter, withRetries } from '../flash-job';
+import { finishFlash, firstDifference, ProgressMeter, withRetries } from '../flash-job';
 import type { FlashCommonOptions, FlashResult } from '../flash-job';
 import type { SerialLink } from '../link/link';
 import { flashEnd, sectorsCovering, stm32ChipByPid, type Stm32Chip } from './chips';
@@ -159,10 +159,4 @@ function checkRange(chip: Stm32Chip, address: number, length: number): void {
       `image of ${length} bytes at 0x${address.toString(16)} does not fit the flash of ${chip.name} (0x${chip.flashStart.toString(16)}..0x${end.toString(16)})`,
     );
   }
-}
-
-function firstDifference(a: Uint8Array, b: Uint8Array): number {
-  if (a.length !== b.length) return Math.min(a.length, b.length);
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return i;
-  return -1;
 }
