@@ -6,6 +6,7 @@
  * Formats fill the fields in their own vocabulary (operator names, dtype names) but keep the
  * shapes: indices refer to `SubgraphInfo.tensors`, sizes are bytes of the file as read.
  */
+import type { EdgeTpuCompiledReport } from '../tflite/edgetpu/compiled';
 import type { ModelFormatId } from './format-id';
 
 export interface QuantizationInfo {
@@ -65,4 +66,6 @@ export interface InspectReport {
   size: SizeBreakdown;
   metadata: { name: string; bytes: number }[];
   signatures: { key: string; subgraph: number; inputs: string[]; outputs: string[] }[];
+  /** Present for an Edge TPU-compiled TFLite model: its `edgetpu-custom-op` packages and CPU ops. */
+  edgetpu?: EdgeTpuCompiledReport;
 }
