@@ -4,15 +4,17 @@ import { intOption, JSON_FLAG } from '../options';
 import { lintQuantization, type LintFinding } from '../../engine/optimize/spec-lint';
 import { formatEdgeTpuCompiled } from '../format/edgetpu';
 import { formatInspect } from '../format/inspect-table';
-import { openModelFile } from '../../files/model-file';
+import { openModelFile, readModelFile } from '../../files/model-file';
 
 export const command: CliCommand = {
   name: 'inspect',
   summary: 'Show a model: inputs, outputs, ops, tensors, sizes',
   usage: `usage: lowbit inspect MODEL [--json] [--tensors] [--lint] [--runtime N]
 
-Reads a .tflite model and prints its structure: description, inputs and outputs,
-operator counts, size breakdown by dtype and, with --tensors, every tensor.
+Reads a .tflite or .onnx model and prints its structure: description, inputs and
+outputs (ONNX: symbolic dims by name), operator counts, size breakdown by dtype and,
+with --tensors, every tensor. ONNX models also show IR version, producer, opset
+imports and the scales and zero points of QDQ and QLinear* nodes.
   --json      print the full report as JSON (format, version, opCounts, subgraphs...)
   --tensors   include the tensor table in the human output
   --lint      check the quantization against the TFLite int8/16x8 spec (bias scales, weight
@@ -27,9 +29,11 @@ operator counts, size breakdown by dtype and, with --tensors, every tensor.
       { minPositionals: 1, maxPositionals: 1 },
     );
     const file = positionals[0]!;
-    const { format, model, tflite, bytes } = openModelFile(file);
+    // Only the lint needs the model as TFLite; inspecting reads the file in its own format.
+    const opened = values.lint ? openModelFile(file) : undefined;
+    const { format, model, bytes } = opened ?? readModelFile(file);
     const report = format.inspect(model, bytes.length);
-    const lint = values.lint ? lintQuantization(tflite) : undefined;
+    const lint = opened ? lintQuantization(opened.tflite) : undefined;
     const runtime = intOption(values.runtime, '--runtime');
     const edgetpu = report.edgetpu ? formatEdgeTpuCompiled(report.edgetpu, runtime) : '';
     if (report.edgetpu && runtime !== undefined && report.edgetpu.minRuntimeVersion > runtime) {
