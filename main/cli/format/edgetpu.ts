@@ -5,6 +5,8 @@
  */
 import type { EdgeTpuCompiledReport } from '../../engine/tflite/edgetpu/compiled';
 import type { EdgeTpuCheckReport, EdgeTpuOpRow } from '../../engine/targets/edgetpu/check';
+import type { EdgeTpuCompilerResult } from '../../engine/targets/edgetpu/compiler-log';
+import type { PredictionVsCompiler } from '../../engine/targets/edgetpu/prediction-vs-compiler';
 import { formatBytes, table } from './table';
 
 export function formatEdgeTpuCheck(file: string, r: EdgeTpuCheckReport): string {
@@ -66,5 +68,54 @@ export function formatEdgeTpuCompiled(e: EdgeTpuCompiledReport, runtime: number 
         '(update libedgetpu, or compile with an older compiler / --min_runtime_version)',
     );
   }
+  return out.join('\n');
+}
+
+/** `lowbit edgetpu compile`: the compiler's result next to the prediction. */
+export function formatEdgeTpuCompile(
+  r: {
+    model: string;
+    result: EdgeTpuCompilerResult;
+    outputModel: string | null;
+    prediction: EdgeTpuCheckReport;
+    comparison: PredictionVsCompiler;
+    compiled: EdgeTpuCompiledReport | null;
+  },
+  showOperations: boolean,
+): string {
+  const c = r.result;
+  const t = r.comparison.totals;
+  const out = [
+    `${r.model}: edgetpu_compiler ${c.compilerVersion ?? '(version not printed)'}: ` +
+      (c.compiled ? `compiled to ${r.outputModel}` : `failed: ${c.failure}`),
+    `  Edge TPU ops: compiler ${t.compiler.edgeTpu ?? '?'}, Lowbit predicted ${t.predicted.edgeTpu}; ` +
+      `CPU ops: compiler ${t.compiler.cpu ?? '?'}, predicted ${t.predicted.cpu}` +
+      (t.agree === null ? '' : t.agree ? ' (agree)' : ' (DIFFER)'),
+  ];
+  if (c.onChipUsedBytes !== null) {
+    out.push(
+      `  on-chip parameters ${formatBytes(c.onChipUsedBytes)}, remaining ${formatBytes(c.onChipRemainingBytes ?? 0)}, ` +
+        `streamed ${formatBytes(c.offChipStreamedBytes ?? 0)} (predicted ${formatBytes(r.prediction.parameters.edgeTpuBytes)})`,
+    );
+  }
+  if (r.comparison.byOpType.some((o) => o.compiler !== null)) {
+    out.push(
+      '',
+      table(
+        ['op', 'predicted TPU', 'predicted CPU', 'compiler TPU', 'compiler CPU', ''],
+        r.comparison.byOpType.map((o) => [
+          o.op,
+          o.predicted.edgeTpu,
+          o.predicted.cpu,
+          o.compiler?.edgeTpu ?? '',
+          o.compiler?.cpu ?? '',
+          o.agree === false ? 'differs' : '',
+        ]),
+      ),
+    );
+  }
+  if (showOperations && c.rows.length > 0)
+    out.push('', "the compiler's operator table:", formatOpRows(c.rows));
+  if (r.compiled) out.push(formatEdgeTpuCompiled(r.compiled, undefined));
   return out.join('\n');
 }
