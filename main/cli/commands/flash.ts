@@ -21,10 +21,11 @@ export const command: CliCommand = {
                     [--baud N] [--flash-baud N] [--board ID] [--no-reset] [--retries N] [--json]
        lowbit flash MODEL --protocol uf2 [--address HEX] [--family rp2040|rp2350] [--board ID] [--out FILE]
        lowbit flash MODEL --protocol dfuse --address HEX [--port auto|VID:PID] [--retries N] [--out FILE.dfu] [--json]
+       lowbit flash MODEL --protocol picoboot [--port usb:BUS:ADDRESS] [--address HEX | --board ID] [--retries N]
 
 The model is wrapped in the Lowbit container (magic, version, length, CRC32; 16-byte
-aligned) and written, then verified: SPI_FLASH_MD5 on ESP32, a full read-back on STM32.
-Success is reported only after the check passes.
+aligned) and written, then verified: SPI_FLASH_MD5 on ESP32, a full read-back on STM32 and
+over PICOBOOT. Success is reported only after the check passes.
   esp32   ROM loader (no stub). Default target: the data partition "model" from the
           partition table at 0x8000 (ESP32-S3 ROMs cannot read it: give --address).
           --no-reset skips the DTR/RTS reset (hold BOOT and press EN yourself).
@@ -35,6 +36,9 @@ Success is reported only after the check passes.
           erases the sectors the model covers (only where the device's memory layout says
           writable), writes, reads everything back, then starts the application.
           --out saves a DfuSe .dfu file instead (flash it with dfu-util -a 0 -D FILE.dfu).
+  picoboot  RP2040 / RP2350 in BOOTSEL over the boot ROM's USB interface: erases 4 KiB
+          sectors, writes pages, reads everything back, reboots into the application.
+          --port is a device from \`lowbit devices\` (default: the first in BOOTSEL).
   --board      board id from the catalogue: default address/partition, expected chip
   --baud       line speed to connect at (default 115200)
   --flash-baud ESP32 only: switch to this speed after connecting (CHANGE_BAUDRATE)`,

@@ -9,7 +9,7 @@
  * Ids of the device families Lowbit can flash, one per folder or file in main/devices; the
  * catalogue's `deploy` lists name them. Add a family: its id here, its entry in families.ts.
  */
-export const FLASH_FAMILY_IDS = ['esp32', 'stm32', 'uf2', 'dfuse'] as const;
+export const FLASH_FAMILY_IDS = ['esp32', 'stm32', 'uf2', 'dfuse', 'picoboot'] as const;
 export type FlashFamilyId = (typeof FLASH_FAMILY_IDS)[number];
 
 export const isFlashFamilyId = (s: string): s is FlashFamilyId =>
