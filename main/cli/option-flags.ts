@@ -7,7 +7,9 @@ import type { LowbitError } from '../engine/errors';
 
 const FLAGS: Record<string, string> = {
   calibration: '--calibration',
+  inputShape: '--input-shape',
   io: '--io',
+  ioLayout: '--io-layout',
   keepFloat: '--keep-float',
   method: '--calibration-method',
   minElements: '--min-elements',

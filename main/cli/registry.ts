@@ -9,13 +9,13 @@ export const commands: Record<string, { summary: string; load: () => Promise<Cli
     summary: 'Show a model: inputs, outputs, ops, tensors, sizes',
     load: async () => (await import('./commands/inspect')).command,
   },
-  edgetpu: {
-    summary: 'Coral Edge TPU: predict what edgetpu_compiler maps (per-op status, reason, fix)',
-    load: async () => (await import('./commands/edgetpu')).command,
-  },
   run: {
     summary: 'Run a model on input files with the interpreter; write or print its outputs',
     load: async () => (await import('./commands/run')).command,
+  },
+  convert: {
+    summary: 'Convert an ONNX model to a float32 TFLite model (channel-last inside), with a per-node report',
+    load: async () => (await import('./commands/convert')).command,
   },
   rewrite: {
     summary: 'Read a model and write it back unchanged (round-trip check)',

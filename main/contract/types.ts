@@ -28,9 +28,6 @@ import type { InspectReport } from '../engine/model/inspect-report';
 /** The inspector's report is the engine's own (main/engine/model/inspect-report.ts). */
 export type {
   InspectReport,
-  OnnxDetails,
-  OnnxQuantNode,
-  OnnxQuantOperand,
   OperatorInfo,
   QuantizationInfo,
   SizeBreakdown,

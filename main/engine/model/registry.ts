@@ -8,12 +8,10 @@
  */
 import { LowbitError, ModelFormatError, UnsupportedOpError } from '../errors';
 import type { TflModel } from '../tflite/model';
-import { onnxFormat } from '../onnx/format';
 import { tfliteFormat } from '../tflite/format';
-import type { ModelReadContext } from './external-data';
 import type { ModelFormat } from './format';
 
-export const MODEL_FORMATS: readonly ModelFormat[] = [tfliteFormat, onnxFormat];
+export const MODEL_FORMATS: readonly ModelFormat[] = [tfliteFormat];
 
 /** True when the file name ends in one of the formats' extensions (a cheap guess, before reading). */
 export function hasModelExtension(name: string): boolean {
@@ -43,18 +41,18 @@ export function formatFor(bytes: Uint8Array, name: string): ModelFormat {
 }
 
 /** Finds the format and parses the bytes; every error names the file. */
-export function readModel(bytes: Uint8Array, name: string, context?: ModelReadContext): ReadModel {
+export function readModel(bytes: Uint8Array, name: string): ReadModel {
   const format = formatFor(bytes, name);
   try {
-    return { format, model: format.read(bytes, name, context) };
+    return { format, model: format.read(bytes, name) };
   } catch (e) {
     throw namingFile(name, e);
   }
 }
 
 /** Reads the model and lowers it to TFLite; every error names the file. */
-export function openModel(bytes: Uint8Array, name: string, context?: ModelReadContext): OpenedModel {
-  const { format, model } = readModel(bytes, name, context);
+export function openModel(bytes: Uint8Array, name: string): OpenedModel {
+  const { format, model } = readModel(bytes, name);
   if (!format.toTflite)
     throw new UnsupportedOpError(
       `${name}: ${format.name} models can be inspected but not run or optimized yet`,
@@ -67,9 +65,12 @@ export function openModel(bytes: Uint8Array, name: string, context?: ModelReadCo
 }
 
 /** The same failure with the file name in front; anything that is not a LowbitError is a bad file. */
-function namingFile(name: string, e: unknown): LowbitError {
+export function namingFile(name: string, e: unknown): LowbitError {
   const message = `${name}: ${e instanceof Error ? e.message : String(e)}`;
   if (e instanceof LowbitError && e.code !== 'MODEL_FORMAT')
-    return new LowbitError(e.code, message, { cause: e });
+    return new LowbitError(e.code, message, {
+      cause: e,
+      ...(e.option !== undefined ? { option: e.option } : {}),
+    });
   return new ModelFormatError(message, { cause: e });
 }

@@ -1,0 +1,83 @@
+import type { CliCommand } from '../command';
+import { UsageError } from '../command';
+import { parse } from '../args';
+import { JSON_FLAG, OUT_FLAG } from '../options';
+import { convertOnnxToTflite, formatConversionReport, type IoLayout } from '../../engine/convert/index';
+import { namingFile } from '../../engine/model/registry';
+import { writeTflite } from '../../engine/tflite/writer';
+import { readFileBytes } from '../../files/read-file';
+import { writeFileAtomic } from '../../files/write-file';
+
+/** `name=1,3,224,224` → [name, dims]. */
+function parseInputShape(text: string): [string, number[]] {
+  const eq = text.lastIndexOf('=');
+  const dims = text
+    .slice(eq + 1)
+    .split(',')
+    .map(Number);
+  if (eq <= 0 || dims.some((d) => !Number.isSafeInteger(d) || d <= 0))
+    throw new UsageError(`--input-shape ${text}: expected NAME=D1,D2,... with positive integers`);
+  return [text.slice(0, eq), dims];
+}
+
+export const command: CliCommand = {
+  name: 'convert',
+  summary: 'Convert an ONNX model to a float32 TFLite model (channel-last inside), with a per-node report',
+  usage: `usage: lowbit convert MODEL.onnx --out OUT.tflite [--input-shape NAME=D1,D2,...]... [--io-layout nchw|nhwc] [--json]
+
+Converts every node to TFLite operators (float32). Channel-first tensors are stored
+channel-last inside, with no TRANSPOSE between operators where the layout pass can avoid one;
+constant subgraphs (Shape, Gather, Cast, Concat, Unsqueeze...) fold away; BatchNormalization
+folds into the convolution before it. An unsupported op stops the conversion before anything
+is written, listing every unsupported node.
+  --out OUT                 output .tflite (never the input; written atomically)
+  --input-shape NAME=DIMS   shape of an input with dynamic dims (batch dims become 1 by themselves); repeatable
+  --io-layout nchw|nhwc     rank-4 inputs and outputs as in ONNX (nchw, default) or channel-last (nhwc: no transpose at all)
+  --json                    print {"outputBytes","seconds","report"} (report: each node and its TFLite operators)`,
+  async run(argv, ctx) {
+    const { values, positionals } = parse(
+      argv,
+      {
+        ...OUT_FLAG,
+        ...JSON_FLAG,
+        'input-shape': { type: 'string', multiple: true },
+        'io-layout': { type: 'string' },
+      },
+      { minPositionals: 1, maxPositionals: 1 },
+    );
+    const file = positionals[0]!;
+    if (!values.out) throw new UsageError('--out OUT is required');
+    const ioLayout = values['io-layout'] ?? 'nchw';
+    if (ioLayout !== 'nchw' && ioLayout !== 'nhwc')
+      throw new UsageError(`--io-layout ${ioLayout}: expected nchw or nhwc`);
+    const inputShapes = Object.fromEntries((values['input-shape'] ?? []).map(parseInputShape));
+    const t0 = performance.now();
+    const bytes = readFileBytes(file, 'model');
+    let result;
+    let out: Uint8Array;
+    try {
+      result = convertOnnxToTflite(bytes, {
+        inputShapes,
+        ioLayout: ioLayout as IoLayout,
+        signal: ctx.signal,
+        onProgress: (done, total) => ctx.progress('convert', done, total),
+      });
+      out = writeTflite(result.model);
+    } catch (e) {
+      throw namingFile(file, e);
+    }
+    writeFileAtomic(values.out, out, [file]);
+    const seconds = Number(((performance.now() - t0) / 1000).toFixed(3));
+    if (values.json) ctx.out(JSON.stringify({ outputBytes: out.length, seconds, report: result.report }));
+    else {
+      for (const line of formatConversionReport(result.report)) ctx.out(line);
+      const ops = Object.entries(result.report.tfliteOps)
+        .map(([op, n]) => `${op} ${n}`)
+        .join(', ');
+      ctx.out(
+        `wrote ${values.out}: ${out.length} bytes, ${result.report.nodes.length} ONNX node(s) → ${ops}`,
+      );
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,73 @@
+/** MaxPool and AveragePool (2-D) → MAX_POOL_2D / AVERAGE_POOL_2D on the channel-last tensor. */
+import {
+  ActivationFunctionType,
+  BuiltinOperator,
+  BuiltinOptions,
+  Padding,
+  Pool2DOptionsT,
+} from '../../../tflite/generated/tflite';
+import { channelsLastPerm } from '../../layout';
+import type { NodeContext } from '../../node-context';
+import type { ActValue } from '../../values';
+import { padSpatial, planWindow, windowAttrs, type WindowPlan } from './spatial';
+
+/** The lowest float32: max pooling's padding, which never wins a window. */
+const LOWEST_FLOAT32 = -3.4028234663852886e38;
+
+export function pool2d(
+  ctx: NodeContext,
+  op: BuiltinOperator.MAX_POOL_2D | BuiltinOperator.AVERAGE_POOL_2D,
+): ActValue {
+  const x = ctx.act(0);
+  if (x.dims.length !== 4) ctx.unsupported(`only 2-D pooling (input rank ${x.dims.length})`);
+  if (ctx.node.outputs.length > 1 && ctx.node.outputs[1]) ctx.unsupported('the Indices output');
+  const [n, c, h, w] = x.dims;
+  const attrs = windowAttrs(ctx, ctx.attrs.ints('kernel_shape', []));
+  if (attrs.kernel.length !== 2) ctx.unsupported(`kernel_shape [${attrs.kernel}]`);
+  if (attrs.dilations.some((d) => d !== 1)) ctx.unsupported('dilated pooling');
+  let plan = planWindow(ctx, [h, w], attrs, ctx.attrs.int('ceil_mode', 0) === 1);
+  const max = op === BuiltinOperator.MAX_POOL_2D;
+  const padded = plan.pads.some(([b, a]) => b > 0 || a > 0);
+  if (!max && padded) {
+    // TFLite's SAME average excludes padding, as count_include_pad = 0 does; explicit padding counts.
+    const includePad = ctx.attrs.int('count_include_pad', 0) === 1;
+    if (includePad) plan = { ...plan, padding: Padding.VALID, explicit: plan.pads };
+    else if (plan.padding !== Padding.SAME)
+      ctx.unsupported(`count_include_pad = 0 with padding [${plan.pads.flat()}] that is not TFLite's SAME`);
+  }
+  // Max pooling pads with a value that never wins a window: zero when the input cannot be negative
+  // (after a ReLU: every window holds a real element ≥ 0), which a plain PAD gives and more
+  // runtimes run (Arm NN 20.08 has no PADV2); otherwise the lowest float through PADV2.
+  const padValue = max && !nonNegative(ctx, x) ? LOWEST_FLOAT32 : undefined;
+  const input = padSpatial(ctx, ctx.tensorIn(x, channelsLastPerm(4), 'nhwc'), [n, h, w, c], plan, padValue);
+  const tensor = ctx.builder.emit({
+    op,
+    optionsType: BuiltinOptions.Pool2DOptions,
+    options: poolOptions(plan, attrs.strides, attrs.kernel),
+    inputs: [input.tensor],
+    shape: [n, plan.out[0], plan.out[1], c],
+    name: ctx.outputName(0),
+  });
+  return ctx.output(tensor, [n, c, plan.out[0], plan.out[1]], channelsLastPerm(4));
+}
+
+/** True when the activation comes out of a ReLU or ReLU6 (an operator or a fused activation). */
+function nonNegative(ctx: NodeContext, x: ActValue): boolean {
+  const op = ctx.builder.graph.producer(x.tensor);
+  if (!op) return false;
+  if (op.op === BuiltinOperator.RELU || op.op === BuiltinOperator.RELU6) return true;
+  const fused = (op.options as { fusedActivationFunction?: ActivationFunctionType } | null)
+    ?.fusedActivationFunction;
+  return fused === ActivationFunctionType.RELU || fused === ActivationFunctionType.RELU6;
+}
+
+function poolOptions(plan: WindowPlan, strides: number[], kernel: number[]): Pool2DOptionsT {
+  return new Pool2DOptionsT(
+    plan.padding,
+    strides[1],
+    strides[0],
+    kernel[1],
+    kernel[0],
+    ActivationFunctionType.NONE,
+  );
+}
