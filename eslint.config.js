@@ -19,6 +19,7 @@ export default tseslint.config(
       'dist/',
       'test-output/',
       'main/engine/tflite/generated/',
+      'main/engine/tflite/edgetpu/generated/',
       'main/engine/onnx/proto/',
       'renderer/dist/',
       'assets/',

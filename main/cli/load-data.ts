@@ -32,11 +32,26 @@ export function loadRepresentativeData(
   preprocess?: PreprocessSpec,
 ): ModelInputs[] {
   const sg = model.subgraphs[0];
-  if (sg.inputs.length !== 1)
+  return loadRepresentativeSamples(
+    p,
+    sg.inputs.map((i) => [...sg.tensors[i].shape]),
+    limit,
+    preprocess,
+  );
+}
+
+/** The same for a model of any format, given its input shapes (one entry per model input). */
+export function loadRepresentativeSamples(
+  p: string,
+  inputShapes: number[][],
+  limit?: number,
+  preprocess?: PreprocessSpec,
+): ModelInputs[] {
+  if (inputShapes.length !== 1)
     throw new DatasetError(
-      `${p}: the model has ${sg.inputs.length} inputs; representative files are supported for single-input models only`,
+      `${p}: the model has ${inputShapes.length} inputs; representative files are supported for single-input models only`,
     );
-  const shape = [...sg.tensors[sg.inputs[0]].shape];
+  const shape = inputShapes[0];
   const elements = numElements(shape);
   let stat: fs.Stats;
   try {

@@ -9,6 +9,10 @@ export const commands: Record<string, { summary: string; load: () => Promise<Cli
     summary: 'Show a model: inputs, outputs, ops, tensors, sizes',
     load: async () => (await import('./commands/inspect')).command,
   },
+  edgetpu: {
+    summary: 'Coral Edge TPU: predict what edgetpu_compiler maps (per-op status, reason, fix)',
+    load: async () => (await import('./commands/edgetpu')).command,
+  },
   run: {
     summary: 'Run a model on input files with the interpreter; write or print its outputs',
     load: async () => (await import('./commands/run')).command,

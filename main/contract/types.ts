@@ -28,6 +28,9 @@ import type { InspectReport } from '../engine/model/inspect-report';
 /** The inspector's report is the engine's own (main/engine/model/inspect-report.ts). */
 export type {
   InspectReport,
+  OnnxDetails,
+  OnnxQuantNode,
+  OnnxQuantOperand,
   OperatorInfo,
   QuantizationInfo,
   SizeBreakdown,

@@ -13,6 +13,7 @@ describe('device family registry (issue 12)', () => {
       ['stm32', 'serial', 'readback'],
       ['uf2', 'drive', 'none'],
       ['dfuse', 'usb', 'readback'],
+      ['picoboot', 'usb', 'readback'],
     ]);
     expect(familyById('dfu')).toBeUndefined();
   });
@@ -24,7 +25,11 @@ describe('device family registry (issue 12)', () => {
         { path: '/dev/ttyACM0', source: 'sysfs' as const, boards: ['nucleo-f446re'] },
         { path: '/dev/ttyS9', source: 'sysfs' as const, boards: [] },
       ],
-      usb: [],
+      usb: [
+        { vid: 0x2e8a, pid: 0x0003, bus: '1-2', address: 7, boards: ['raspberry-pi-pico'] },
+        { vid: 0x2e8a, pid: 0x000a, bus: '1-3', address: 8, boards: ['raspberry-pi-pico'] },
+        { vid: 0x2e8a, pid: 0x000f, bus: '2-1', address: 3, boards: ['raspberry-pi-pico-2'] },
+      ],
       warnings: [],
       drives: [
         {
@@ -38,11 +43,15 @@ describe('device family registry (issue 12)', () => {
     expect(FAMILIES.esp32.detect(found)).toEqual(['/dev/ttyUSB0']);
     expect(FAMILIES.stm32.detect(found)).toEqual(['/dev/ttyACM0']);
     expect(FAMILIES.uf2.detect(found)).toEqual(['/media/u/RPI-RP2']);
+    // Issue 14: PICOBOOT by the boot ROM's IDs only (000a is the running application's CDC).
+    expect(FAMILIES.picoboot.detect(found)).toEqual(['usb:1-2:7', 'usb:2-1:3']);
     // What `lowbit devices` prints beside each port and drive.
     expect(familiesByTarget(found)).toEqual({
       '/dev/ttyUSB0': ['esp32'],
       '/dev/ttyACM0': ['stm32'],
       '/media/u/RPI-RP2': ['uf2'],
+      'usb:1-2:7': ['picoboot'],
+      'usb:2-1:3': ['picoboot'],
     });
   });
 

@@ -8,6 +8,7 @@ import { isFlashFamilyId } from '../engine/deploy/device-types';
 import { dfuseFamily } from './dfuse/family';
 import { esp32Family } from './esp32/family';
 import type { DeviceFamily, FoundDevices } from './family';
+import { picobootFamily } from './picoboot/family';
 import { stm32Family } from './stm32/family';
 import { uf2Family } from './uf2/family';
 
@@ -16,6 +17,7 @@ export const FAMILIES: Readonly<Record<FlashFamilyId, DeviceFamily>> = {
   stm32: stm32Family,
   uf2: uf2Family,
   dfuse: dfuseFamily,
+  picoboot: picobootFamily,
 };
 
 export function familyById(id: string): DeviceFamily | undefined {

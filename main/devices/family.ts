@@ -34,7 +34,7 @@ export interface FamilyFlashRequest {
   /** Base name for files the family writes (uf2: <baseName>.uf2 on the drive). */
   baseName: string;
   board?: Board;
-  /** Serial port path; for drive families a mount point or 'auto'. */
+  /** Serial port path; for drive families a mount point or 'auto'; USB: what the family's detect names, or 'auto'. */
   target: string;
   /** Line speed to connect at. */
   baud: number;

@@ -3,7 +3,14 @@
  * rate and an ETA, block retries, and a cancellable sleep.
  */
 import type { FlashFamilyId, FlashProgress, VerifyMethod } from '../engine/deploy/device-types';
-import { CancelledError, DeviceDisconnectedError, DeviceError, LowbitError } from '../engine/errors';
+import {
+  CancelledError,
+  DeviceDisconnectedError,
+  DeviceError,
+  DeviceVerifyError,
+  LowbitError,
+  throwIfAborted,
+} from '../engine/errors';
 
 export type { FlashProgress } from '../engine/deploy/device-types';
 
@@ -23,7 +30,7 @@ export interface FlashResult {
   bytes: number;
   /** Blocks that needed a retry. */
   retries: number;
-  /** How the result was checked: 'md5' (ESP32) or 'readback' (STM32). */
+  /** How the result was checked: 'md5' (ESP32) or 'readback' (STM32, PICOBOOT). */
   verifiedBy: Exclude<VerifyMethod, 'none'>;
   ms: number;
 }
@@ -96,6 +103,73 @@ export async function withRetries(
       await recover();
     }
   }
+}
+
+/** How a block flasher moves one block, and how it recovers between attempts. */
+export interface BlockSteps {
+  blockBytes: number;
+  retries: number;
+  recover: () => Promise<void>;
+  signal?: AbortSignal;
+  onProgress?: (p: FlashProgress) => void;
+}
+
+/**
+ * Writes `data` block by block (each retried), reporting the 'write' phase; returns the retries
+ * used. `write` gets the block's offset in `data`.
+ */
+export async function writeBlocks(
+  data: Uint8Array,
+  steps: BlockSteps,
+  write: (offset: number, block: Uint8Array) => Promise<void>,
+): Promise<number> {
+  const meter = new ProgressMeter('write', data.length, steps.onProgress);
+  let retried = 0;
+  for (let off = 0; off < data.length; off += steps.blockBytes) {
+    throwIfAborted(steps.signal);
+    const block = data.subarray(off, Math.min(off + steps.blockBytes, data.length));
+    retried += await withRetries(steps.retries, () => write(off, block), steps.recover, steps.signal);
+    meter.report(off + block.length);
+  }
+  return retried;
+}
+
+/**
+ * Reads `data`'s place back block by block (each read retried), reporting the 'verify' phase,
+ * and throws DeviceVerifyError at the first byte that differs (`address` + its offset). Returns
+ * the retries used.
+ */
+export async function verifyBlocks(
+  data: Uint8Array,
+  address: number,
+  steps: BlockSteps,
+  read: (offset: number, length: number) => Promise<Uint8Array>,
+): Promise<number> {
+  const meter = new ProgressMeter('verify', data.length, steps.onProgress);
+  let retried = 0;
+  for (let off = 0; off < data.length; off += steps.blockBytes) {
+    throwIfAborted(steps.signal);
+    const n = Math.min(steps.blockBytes, data.length - off);
+    let got: Uint8Array = new Uint8Array(0);
+    retried += await withRetries(
+      steps.retries,
+      async () => {
+        got = await read(off, n);
+      },
+      steps.recover,
+      steps.signal,
+    );
+    const bad = firstDifference(got, data.subarray(off, off + n));
+    if (bad >= 0) {
+      const at = address + off + bad;
+      const read = bad < got.length ? `0x${got[bad].toString(16)}` : 'nothing';
+      throw new DeviceVerifyError(
+        `read-back differs at 0x${at.toString(16)}: wrote 0x${data[off + bad].toString(16)}, read ${read}`,
+      );
+    }
+    meter.report(off + n);
+  }
+  return retried;
 }
 
 /** The first index where a read-back differs from what was written (the shorter length if one is short), or -1. */

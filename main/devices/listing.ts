@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { boardsForUsb } from '../engine/deploy/boards';
 import type { DeviceList, SerialPortEntry, UsbDeviceEntry } from '../engine/deploy/device-types';
+import { usbBackend } from './link/usb-backend';
 
 const guess = (vid?: number, pid?: number) =>
   vid === undefined || pid === undefined ? [] : boardsForUsb(vid, pid).map((b) => b.id);
@@ -122,8 +123,7 @@ export async function listSerialPorts(
  */
 export async function listUsbDevices(warnings: string[] = []): Promise<UsbDeviceEntry[]> {
   try {
-    const { usb } = await import('usb');
-    const devices = await usb.getDevices();
+    const devices = await (await usbBackend()).getDevices();
     return devices.map((d) => ({
       vid: d.vendorId,
       pid: d.productId,

@@ -18,11 +18,13 @@ const MiB = 2 ** 20;
 const ONE_READ = 2 ** 31 - 1;
 
 /** What a file is read as; each kind has its size limit. */
-export type FileKind = 'model' | 'dataset' | 'tensor' | 'image' | 'labels' | 'smallText';
+export type FileKind = 'model' | 'externalData' | 'dataset' | 'tensor' | 'image' | 'labels' | 'smallText';
 
 export const FILE_SIZE_LIMITS: Record<FileKind, number> = {
   /** Past 2 GiB a model needs its buffers outside one read anyway. */
   model: ONE_READ,
+  /** An ONNX model's external tensor data: read by ranges (readFileRange), never whole. */
+  externalData: Number.MAX_SAFE_INTEGER,
   /** IDX, .npy, .npz and CSV files: decoded in memory whole. */
   dataset: ONE_READ,
   /** `run --input` and representative-data files: one or a few tensors. */
@@ -50,6 +52,28 @@ export function readFileBytes(file: string, kind: FileKind): Uint8Array {
 /** The first `count` bytes (fewer when the file is shorter), to sniff a file's type. */
 export function readFileHead(file: string, count: number, kind: FileKind): Uint8Array {
   return withRegularFile(file, kind, (fd, size) => readExactly(fd, Math.min(size, count)));
+}
+
+/** The size of the regular file `file`, under the rules of its kind. */
+export function regularFileSize(file: string, kind: FileKind): number {
+  return withRegularFile(file, kind, (_fd, size) => size);
+}
+
+/**
+ * `length` bytes of the regular file `file` from `offset` (fewer when it ends sooner), read in
+ * slices of at most 1 GiB: for ranges of files too large to read whole.
+ */
+export function readFileRange(file: string, kind: FileKind, offset: number, length: number): Uint8Array {
+  return withRegularFile(file, kind, (fd) => {
+    const bytes = new Uint8Array(length);
+    let done = 0;
+    while (done < length) {
+      const n = fs.readSync(fd, bytes, done, Math.min(length - done, 2 ** 30), offset + done);
+      if (n === 0) break;
+      done += n;
+    }
+    return done === length ? bytes : bytes.subarray(0, done);
+  });
 }
 
 function withRegularFile<T>(file: string, kind: FileKind, use: (fd: number, size: number) => T): T {

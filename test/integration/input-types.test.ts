@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { zipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
-import { floatToHalf } from '../../main/engine/optimize/weights';
+import { floatToHalf } from '../../main/engine/tensor/float16';
 import { openDataset } from '../../main/files/dataset-open';
 import { demoAssets } from '../../main/files/demo-assets';
 import { lowbitInProcess } from '../support/cli';

@@ -3,6 +3,7 @@ import { parse } from '../args';
 import { JSON_FLAG } from '../options';
 import { familiesByTarget } from '../../devices/families';
 import { listDevices } from '../../devices/listing';
+import { usbTargetOf } from '../../devices/link/usb-backend';
 import { findUf2Drives } from '../../devices/uf2/drive';
 
 const hex4 = (n: number | undefined) => (n === undefined ? '----' : n.toString(16).padStart(4, '0'));
@@ -39,7 +40,7 @@ and the device families that would flash it (\`lowbit flash --protocol\`).
     if (listing.usb.length === 0) lines.push('  (none)');
     for (const u of listing.usb) {
       lines.push(
-        `  bus ${u.bus} addr ${u.address}  ${hex4(u.vid)}:${hex4(u.pid)}${u.boards.length ? `  → ${u.boards.join(', ')}` : ''}`,
+        `  bus ${u.bus} addr ${u.address}  ${hex4(u.vid)}:${hex4(u.pid)}${u.boards.length ? `  → ${u.boards.join(', ')}` : ''}${flash(usbTargetOf(u))}`,
       );
     }
     if (uf2Drives.length)

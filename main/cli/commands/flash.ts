@@ -20,11 +20,12 @@ export const command: CliCommand = {
   usage: `usage: lowbit flash MODEL --port PATH --protocol esp32|stm32 [--partition NAME | --address HEX]
                     [--baud N] [--flash-baud N] [--board ID] [--no-reset] [--retries N] [--json]
        lowbit flash MODEL --protocol uf2 [--address HEX] [--family rp2040|rp2350] [--board ID] [--out FILE]
-       lowbit flash MODEL --protocol dfuse --address HEX [--port auto|VID:PID] [--retries N] [--json]
+       lowbit flash MODEL --protocol dfuse --address HEX [--port auto|VID:PID] [--retries N] [--out FILE.dfu] [--json]
+       lowbit flash MODEL --protocol picoboot [--port usb:BUS:ADDRESS] [--address HEX | --board ID] [--retries N]
 
 The model is wrapped in the Lowbit container (magic, version, length, CRC32; 16-byte
-aligned) and written, then verified: SPI_FLASH_MD5 on ESP32, a full read-back on STM32.
-Success is reported only after the check passes.
+aligned) and written, then verified: SPI_FLASH_MD5 on ESP32, a full read-back on STM32 and
+over PICOBOOT. Success is reported only after the check passes.
   esp32   ROM loader (no stub). Default target: the data partition "model" from the
           partition table at 0x8000 (ESP32-S3 ROMs cannot read it: give --address).
           --no-reset skips the DTR/RTS reset (hold BOOT and press EN yourself).
@@ -34,6 +35,10 @@ Success is reported only after the check passes.
   dfuse   STM32 system bootloader over USB (DfuSe, 0483:df11; set BOOT0 and plug in USB):
           erases the sectors the model covers (only where the device's memory layout says
           writable), writes, reads everything back, then starts the application.
+          --out saves a DfuSe .dfu file instead (flash it with dfu-util -a 0 -D FILE.dfu).
+  picoboot  RP2040 / RP2350 in BOOTSEL over the boot ROM's USB interface: erases 4 KiB
+          sectors, writes pages, reads everything back, reboots into the application.
+          --port is a device from \`lowbit devices\` (default: the first in BOOTSEL).
   --board      board id from the catalogue: default address/partition, expected chip
   --baud       line speed to connect at (default 115200)
   --flash-baud ESP32 only: switch to this speed after connecting (CHANGE_BAUDRATE)`,
@@ -97,6 +102,8 @@ Success is reported only after the check passes.
         { out: values.out, model: file },
         !!values.json,
       );
+    if (family.id === 'dfuse' && values.out)
+      return saveDfuFile(ctx, values.out, file, model, (address ?? board?.model.address)!, !!values.json);
     const port = values.port ?? (family.link === 'usb' ? 'auto' : undefined);
     if (!port) throw new UsageError('--port is required for serial flashing');
     const result = await flashModel({ ...request, target: port });
@@ -173,6 +180,33 @@ async function flashDrive(
     json
       ? JSON.stringify(result, null, 2)
       : `${outcome.copiedToDrive ? 'copied to' : 'saved'} ${outcome.file} (${blocks} UF2 blocks at 0x${address.toString(16)})`,
+  );
+  return 0;
+}
+
+/** dfuse with --out: the container as a DfuSe .dfu file for dfu-util, nothing flashed. */
+function saveDfuFile(
+  ctx: CliContext,
+  out: string,
+  modelFile: string,
+  model: Uint8Array,
+  address: number,
+  json: boolean,
+): number {
+  const name = path.basename(modelFile);
+  const [dfu] = exportModel('dfu', {
+    bytes: model,
+    baseName: exportBaseName(name),
+    sourceName: name,
+    dfu: { address },
+  }).files;
+  const target = path.resolve(ctx.cwd, out);
+  writeFileAtomic(target, dfu!.contents, [modelFile]);
+  const result = { protocol: 'dfuse', file: target, address, bytes: dfu!.contents.length };
+  ctx.out(
+    json
+      ? JSON.stringify(result, null, 2)
+      : `saved ${target} (DfuSe, the container at 0x${address.toString(16)}): dfu-util -a 0 -D ${path.basename(target)}`,
   );
   return 0;
 }

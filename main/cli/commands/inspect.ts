@@ -1,35 +1,52 @@
 import type { CliCommand } from '../command';
 import { parse } from '../args';
-import { JSON_FLAG } from '../options';
+import { intOption, JSON_FLAG } from '../options';
 import { lintQuantization, type LintFinding } from '../../engine/optimize/spec-lint';
+import { formatEdgeTpuCompiled } from '../format/edgetpu';
 import { formatInspect } from '../format/inspect-table';
-import { openModelFile } from '../../files/model-file';
+import { openModelFile, readModelFile } from '../../files/model-file';
 
 export const command: CliCommand = {
   name: 'inspect',
   summary: 'Show a model: inputs, outputs, ops, tensors, sizes',
-  usage: `usage: lowbit inspect MODEL [--json] [--tensors] [--lint]
+  usage: `usage: lowbit inspect MODEL [--json] [--tensors] [--lint] [--runtime N]
 
-Reads a .tflite model and prints its structure: description, inputs and outputs,
-operator counts, size breakdown by dtype and, with --tensors, every tensor.
+Reads a .tflite or .onnx model and prints its structure: description, inputs and
+outputs (ONNX: symbolic dims by name), operator counts, size breakdown by dtype and,
+with --tensors, every tensor. ONNX models also show IR version, producer, opset
+imports and the scales and zero points of QDQ and QLinear* nodes.
   --json      print the full report as JSON (format, version, opCounts, subgraphs...)
   --tensors   include the tensor table in the human output
   --lint      check the quantization against the TFLite int8/16x8 spec (bias scales, weight
-              zero points, fixed and shared parameters); findings are listed (JSON: "lint")`,
+              zero points, fixed and shared parameters); findings are listed (JSON: "lint")
+  --runtime N the Edge TPU runtime version you have: an Edge TPU-compiled model that needs a
+              newer one gets a warning (its edgetpu-custom-op, compiler version, minimum runtime,
+              parameters and CPU ops are shown for every compiled model; JSON: "edgetpu")`,
   async run(argv, ctx) {
     const { values, positionals } = parse(
       argv,
-      { ...JSON_FLAG, tensors: { type: 'boolean' }, lint: { type: 'boolean' } },
+      { ...JSON_FLAG, tensors: { type: 'boolean' }, lint: { type: 'boolean' }, runtime: { type: 'string' } },
       { minPositionals: 1, maxPositionals: 1 },
     );
     const file = positionals[0]!;
-    const { format, model, tflite, bytes } = openModelFile(file);
+    // Only the lint needs the model as TFLite; inspecting reads the file in its own format.
+    const opened = values.lint ? openModelFile(file) : undefined;
+    const { format, model, bytes } = opened ?? readModelFile(file);
     const report = format.inspect(model, bytes.length);
-    const lint = values.lint ? lintQuantization(tflite) : undefined;
+    const lint = opened ? lintQuantization(opened.tflite) : undefined;
+    const runtime = intOption(values.runtime, '--runtime');
+    const edgetpu = report.edgetpu ? formatEdgeTpuCompiled(report.edgetpu, runtime) : '';
+    if (report.edgetpu && runtime !== undefined && report.edgetpu.minRuntimeVersion > runtime) {
+      ctx.log(
+        `warning: ${file} needs Edge TPU runtime ${report.edgetpu.minRuntimeVersion} or newer, not ${runtime}`,
+      );
+    }
     ctx.out(
       values.json
         ? JSON.stringify(lint ? { ...report, lint } : report, null, 2)
-        : formatInspect(file, report, { tensors: !!values.tensors }) + (lint ? formatLint(lint) : ''),
+        : formatInspect(file, report, { tensors: !!values.tensors }) +
+            edgetpu +
+            (lint ? formatLint(lint) : ''),
     );
     return 0;
   },

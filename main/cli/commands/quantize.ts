@@ -13,10 +13,13 @@ import {
   type CalibrationMethod,
   type ModelIo,
 } from '../../engine/optimize/index';
+import type { FullIntegerResult } from '../../engine/optimize/full-integer';
 import { writeTflite } from '../../engine/tflite/writer';
 import { writeFileAtomic } from '../../files/write-file';
 import { openModelFile } from '../../files/model-file';
 import { loadRepresentativeData } from '../load-data';
+import { isOnnxPath, quantizeOnnxFile } from '../onnx-quantize';
+import { ONNX_TECHNIQUES, type OnnxTechnique } from '../../engine/optimize/onnx/index';
 import { CALIBRATION_FLAG, JSON_FLAG, OUT_FLAG, PREPROCESS_FLAG, preprocessFlag } from '../options';
 
 const idsNeeding = (data: 'none' | 'calibration-sample') =>
@@ -29,12 +32,15 @@ export const command: CliCommand = {
   summary: 'Quantize a float model: float16, dynamic range, full int8 or 16x8 (with calibration data)',
   usage: `usage: lowbit quantize MODEL --technique ${TECHNIQUE_IDS.join('|')} --out OUT [options]
 
-Post-training quantization of a float32 .tflite model. ${idsNeeding('none')} need no data;
+Post-training quantization of a float32 .tflite or .onnx model. ${idsNeeding('none')} need no data;
 ${idsNeeding('calibration-sample')} calibrate on representative samples run through Lowbit's interpreter.
 dynamic gives int8 weights to CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED and
 UNIDIRECTIONAL_SEQUENCE_LSTM (hybrid kernels); everything else stays float.
   --technique T            ${TECHNIQUE_IDS.join(' | ')}
-  --out OUT                output .tflite (never the input; written atomically)
+  --out OUT                output .tflite (never the input; written atomically), or .onnx for an
+                           ONNX model: int8 writes a QDQ model (int8 activations asymmetric per
+                           tensor, int8 weights symmetric per channel, int32 biases; calibrated in
+                           ONNX Runtime), dynamic int8 weights behind DequantizeLinear
   --calibration PATH       .npy (N samples stacked, or one), raw float32 .bin, a folder of them,
                            IDX images (MNIST format, plain or .gz), .npz, CSV,
                            or a folder of PNG/JPEG/BMP images (with --preprocess)
@@ -100,7 +106,71 @@ UNIDIRECTIONAL_SEQUENCE_LSTM (hybrid kernels); everything else stays float.
       throw new UsageError(`--technique ${technique} needs --calibration PATH (representative samples)`);
     if (!full && values.calibration) ctx.log(`note: --calibration is not used by --technique ${technique}`);
 
+    /** The summary line (or JSON) and the warnings, for either output format. */
+    const report = (
+      inputBytes: number,
+      outputBytes: number,
+      result: { quantizedOps: number; floatOps: number; warnings: string[] },
+      inputRanges: FullIntegerResult['inputRanges'],
+    ) => {
+      const summary = {
+        technique,
+        inputBytes: inputBytes,
+        outputBytes: outputBytes,
+        sizeRatio: Number((outputBytes / inputBytes).toFixed(4)),
+        quantizedOps: result.quantizedOps,
+        floatOps: result.floatOps,
+        seconds: Number(((performance.now() - t0) / 1000).toFixed(3)),
+        warnings: result.warnings,
+      };
+      if (values.json) ctx.out(JSON.stringify(summary));
+      else {
+        // Observed input ranges against what the model expects: the preprocessing check.
+        for (const r of inputRanges) {
+          if (!r.observed) continue;
+          const fmt = (x: number) => String(Number(x.toPrecision(5)));
+          const expected = r.expected
+            ? ` (the model expects [${fmt(r.expected.min)}, ${fmt(r.expected.max)}])`
+            : '';
+          ctx.log(
+            `input ${r.input} "${r.name}": calibration data spans [${fmt(r.observed.min)}, ${fmt(r.observed.max)}]${expected}`,
+          );
+        }
+        for (const w of result.warnings) ctx.log(`warning: ${w}`);
+        ctx.out(
+          `wrote ${values.out}: ${technique}, ${outputBytes} bytes (${(summary.sizeRatio * 100).toFixed(1)}% of ${inputBytes}), ` +
+            `${summary.quantizedOps} quantized op(s), ${summary.floatOps} float op(s), ${summary.seconds} s`,
+        );
+      }
+    };
+
     const t0 = performance.now();
+    if (isOnnxPath(values.out)) {
+      if (!isOnnxPath(file))
+        throw new UsageError('--out .onnx needs an .onnx MODEL (a TFLite model stays TFLite)');
+      if (!(ONNX_TECHNIQUES as readonly string[]).includes(technique))
+        throw new UsageError(`--out .onnx takes --technique ${ONNX_TECHNIQUES.join(' or ')}`);
+      for (const flag of ['keep-float', 'strict', 'fc-per-tensor', 'min-elements'] as const)
+        if (values[flag] !== undefined) throw new UsageError(`--${flag} does not apply to --out .onnx`);
+      if (io !== 'float')
+        throw new UsageError('--io does not apply to --out .onnx (the QDQ model keeps float I/O)');
+      const onnx = await quantizeOnnxFile(
+        file,
+        {
+          technique: technique as OnnxTechnique,
+          calibration: values.calibration,
+          limit,
+          preprocess: preprocessFlag(values.preprocess),
+          method,
+          percentile,
+          perTensor: values['per-tensor'],
+        },
+        ctx,
+      );
+      writeFileAtomic(values.out, onnx.output, [file, ...(values.calibration ? [values.calibration] : [])]);
+      report(onnx.inputBytes, onnx.output.length, onnx.result, []);
+      return 0;
+    }
     const { tflite: model, bytes } = openModelFile(file);
     const samples =
       full && values.calibration
@@ -124,35 +194,7 @@ UNIDIRECTIONAL_SEQUENCE_LSTM (hybrid kernels); everything else stays float.
     const out = writeTflite(result.model);
     // Only a complete result is written: a cancel or failure above leaves no file behind.
     writeFileAtomic(values.out, out, [file, ...(values.calibration ? [values.calibration] : [])]);
-    const summary = {
-      technique,
-      inputBytes: bytes.length,
-      outputBytes: out.length,
-      sizeRatio: Number((out.length / bytes.length).toFixed(4)),
-      quantizedOps: result.quantizedOps,
-      floatOps: result.floatOps,
-      seconds: Number(((performance.now() - t0) / 1000).toFixed(3)),
-      warnings: result.warnings,
-    };
-    if (values.json) ctx.out(JSON.stringify(summary));
-    else {
-      // Observed input ranges against what the model expects: the preprocessing check.
-      for (const r of 'inputRanges' in result ? result.inputRanges : []) {
-        if (!r.observed) continue;
-        const fmt = (x: number) => String(Number(x.toPrecision(5)));
-        const expected = r.expected
-          ? ` (the model expects [${fmt(r.expected.min)}, ${fmt(r.expected.max)}])`
-          : '';
-        ctx.log(
-          `input ${r.input} "${r.name}": calibration data spans [${fmt(r.observed.min)}, ${fmt(r.observed.max)}]${expected}`,
-        );
-      }
-      for (const w of result.warnings) ctx.log(`warning: ${w}`);
-      ctx.out(
-        `wrote ${values.out}: ${technique}, ${out.length} bytes (${(summary.sizeRatio * 100).toFixed(1)}% of ${bytes.length}), ` +
-          `${summary.quantizedOps} quantized op(s), ${summary.floatOps} float op(s), ${summary.seconds} s`,
-      );
-    }
+    report(bytes.length, out.length, result, 'inputRanges' in result ? result.inputRanges : []);
     return 0;
   },
 };

@@ -1,4 +1,4 @@
-import type { InspectReport, TensorInfo } from '../../contract/types';
+import type { InspectReport, OnnxDetails, TensorInfo } from '../../contract/types';
 import { formatBytes, table } from './table';
 
 function quantText(t: TensorInfo): string {
@@ -8,13 +8,55 @@ function quantText(t: TensorInfo): string {
   return `per-axis ${q.axis}: ${q.scale.length} scales`;
 }
 
+const shapeText = (t: TensorInfo) => `[${(t.symbolicShape ?? t.shape).join(',')}]`;
+
 const tensorLine = (t: TensorInfo) =>
-  `${t.name || '(unnamed)'} ${t.dtype}[${t.shape.join(',')}] ${quantText(t)}`.trimEnd();
+  `${t.name || '(unnamed)'} ${t.dtype}${shapeText(t)} ${quantText(t)}`.trimEnd();
+
+/** The first line: what the file is. */
+function title(file: string, r: InspectReport): string {
+  const size = `${formatBytes(r.sizeBytes)} (${r.sizeBytes} bytes)`;
+  if (!r.onnx) return `${file}: TFLite schema v${r.version}, ${size}`;
+  const o = r.onnx;
+  const producer = o.producerName ? `, from ${`${o.producerName} ${o.producerVersion}`.trim()}` : '';
+  return `${file}: ONNX IR v${o.irVersion}${producer}, ${size}`;
+}
+
+/** ONNX only: opset imports, external data, and the quantization parameters of its nodes. */
+function onnxLines(o: OnnxDetails): string[] {
+  const opsets = o.opsets.map((s) => `${s.domain || 'ai.onnx'} ${s.version}`).join(', ');
+  const out = [`opsets: ${opsets}`];
+  if (o.externalBytes > 0)
+    out.push(`external data: ${formatBytes(o.externalBytes)} (${o.externalBytes} bytes)`);
+  if (o.quantization.length === 0) return out;
+  const rows = o.quantization.flatMap((q) =>
+    q.operands.map((p) => [
+      q.operator,
+      q.op,
+      p.role,
+      p.tensor,
+      p.dtype,
+      p.axis === null ? 'per-tensor' : `axis ${p.axis}${p.blockSize ? ` block ${p.blockSize}` : ''}`,
+      p.scale.length === 1 ? p.scale[0]!.toPrecision(6) : `${p.scale.length} scales`,
+      p.zeroPoint.length === 1 ? p.zeroPoint[0]! : `${p.zeroPoint.length} zero points`,
+    ]),
+  );
+  const styles = [...new Set(o.quantization.map((q) => (q.style === 'qdq' ? 'QDQ' : 'QOperator')))].join(
+    ' + ',
+  );
+  out.push(
+    '',
+    `quantization (${styles}):`,
+    table(['#', 'op', 'role', 'tensor', 'type', 'granularity', 'scale', 'zero point'], rows),
+  );
+  return out;
+}
 
 export function formatInspect(file: string, r: InspectReport, opts: { tensors: boolean }): string {
   const out: string[] = [];
-  out.push(`${file}: TFLite schema v${r.version}, ${formatBytes(r.sizeBytes)} (${r.sizeBytes} bytes)`);
+  out.push(title(file, r));
   if (r.description) out.push(`description: ${r.description}`);
+  if (r.onnx) out.push(...onnxLines(r.onnx));
   r.subgraphs.forEach((sg, s) => {
     out.push(
       '',
@@ -50,7 +92,7 @@ export function formatInspect(file: string, r: InspectReport, opts: { tensors: b
       out.push(
         table(
           ['#', 'name', 'dtype', 'shape', 'bytes', 'quantization'],
-          sg.tensors.map((t) => [t.index, t.name, t.dtype, `[${t.shape.join(',')}]`, t.bytes, quantText(t)]),
+          sg.tensors.map((t) => [t.index, t.name, t.dtype, shapeText(t), t.bytes, quantText(t)]),
         ),
       );
     });

@@ -1,11 +1,5 @@
-import {
-  DeviceProtocolError,
-  DeviceVerifyError,
-  DeviceWrongChipError,
-  InvalidArgumentError,
-  throwIfAborted,
-} from '../../engine/errors';
-import { finishFlash, firstDifference, ProgressMeter, withRetries } from '../flash-job';
+import { DeviceProtocolError, DeviceWrongChipError, InvalidArgumentError } from '../../engine/errors';
+import { finishFlash, ProgressMeter, verifyBlocks, withRetries, writeBlocks } from '../flash-job';
 import type { FlashCommonOptions, FlashResult } from '../flash-job';
 import type { SerialLink } from '../link/link';
 import { flashEnd, sectorsCovering, stm32ChipByPid, type Stm32Chip } from './chips';
@@ -107,41 +101,15 @@ export async function flashStm32(
   eraseMeter.report(sectors.length);
   log(`erased ${sectors.length} ${chip.pid === 0x415 ? 'page' : 'sector'}(s): ${numbers.join(', ')}`);
 
-  const writeMeter = new ProgressMeter('write', data.length, opts.onProgress);
-  for (let off = 0; off < data.length; off += BLOCK) {
-    throwIfAborted(signal);
-    const block = data.subarray(off, Math.min(off + BLOCK, data.length));
-    retried += await withRetries(
-      retries,
-      () => bl.writeMemory(address + off, block),
-      () => bl.resync(),
-      signal,
-    );
-    writeMeter.report(off + block.length);
-  }
-
-  const verifyMeter = new ProgressMeter('verify', data.length, opts.onProgress);
-  for (let off = 0; off < data.length; off += BLOCK) {
-    throwIfAborted(signal);
-    const n = Math.min(BLOCK, data.length - off);
-    let got: Uint8Array = new Uint8Array(0);
-    retried += await withRetries(
-      retries,
-      async () => {
-        got = await bl.readMemory(address + off, n);
-      },
-      () => bl.resync(),
-      signal,
-    );
-    const bad = firstDifference(got, data.subarray(off, off + n));
-    if (bad >= 0) {
-      const at = address + off + bad;
-      throw new DeviceVerifyError(
-        `read-back differs at 0x${at.toString(16)}: wrote 0x${data[off + bad].toString(16)}, read 0x${got[bad].toString(16)}`,
-      );
-    }
-    verifyMeter.report(off + n);
-  }
+  const steps = {
+    blockBytes: BLOCK,
+    retries,
+    recover: () => bl.resync(),
+    signal,
+    onProgress: opts.onProgress,
+  };
+  retried += await writeBlocks(data, steps, (off, block) => bl.writeMemory(address + off, block));
+  retried += await verifyBlocks(data, address, steps, (off, n) => bl.readMemory(address + off, n));
   if (opts.goAddress !== undefined) await bl.go(opts.goAddress);
   const result = { protocol: 'stm32', chip: chip.name, address, bytes: image.length } as const;
   return finishFlash(

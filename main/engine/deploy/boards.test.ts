@@ -78,5 +78,12 @@ describe('board catalogue', () => {
     const bad = structuredClone(catalogue) as { boards: Record<string, unknown>[] };
     bad.boards[1].deploy = ['esp32', 'stm32'];
     expect(() => parseBoards(bad)).toThrow(/at most one flash family/);
+    // Issue 14: PICOBOOT reaches the same boot ROM as the UF2 drive, so it may sit beside uf2.
+    expect(BOARDS.filter((b) => b.deploy.includes('picoboot')).map((b) => b.id)).toEqual([
+      'raspberry-pi-pico',
+      'raspberry-pi-pico-2',
+    ]);
+    bad.boards[1].deploy = ['esp32', 'picoboot'];
+    expect(() => parseBoards(bad)).toThrow(/at most one flash family/);
   });
 });

@@ -65,9 +65,18 @@ const acceleratorSchema = z.object({
   sources: z.record(z.enum(['parameterMemoryKB', 'usb']), z.string().min(1)),
 });
 
+/**
+ * Families that reach the same boot ROM as another over a second interface: a board may list
+ * both (the first listed is its default). PICOBOOT is the RP2040/RP2350 ROM's USB vendor
+ * interface beside its UF2 drive, and takes the same address and chip.
+ */
+const SAME_BOOT_ROM_AS: Partial<Record<FlashFamilyId, FlashFamilyId>> = { picoboot: 'uf2' };
+
 const entrySchema = z.discriminatedUnion('kind', [mcuSchema, acceleratorSchema]).superRefine((b, ctx) => {
   if (b.kind !== 'mcu') return;
-  const family = b.deploy.filter(isFlashFamilyId);
+  const family = b.deploy.filter(
+    (f) => isFlashFamilyId(f) && !(SAME_BOOT_ROM_AS[f] && b.deploy.includes(SAME_BOOT_ROM_AS[f])),
+  );
   if (family.length > 1)
     ctx.addIssue({ code: 'custom', message: `${b.id}: at most one flash family in deploy` });
   if (family[0] === 'esp32' && !b.espChip)

@@ -9,7 +9,7 @@
  * Ids of the device families Lowbit can flash, one per folder or file in main/devices; the
  * catalogue's `deploy` lists name them. Add a family: its id here, its entry in families.ts.
  */
-export const FLASH_FAMILY_IDS = ['esp32', 'stm32', 'uf2', 'dfuse'] as const;
+export const FLASH_FAMILY_IDS = ['esp32', 'stm32', 'uf2', 'dfuse', 'picoboot'] as const;
 export type FlashFamilyId = (typeof FLASH_FAMILY_IDS)[number];
 
 export const isFlashFamilyId = (s: string): s is FlashFamilyId =>
@@ -19,14 +19,14 @@ export const isFlashFamilyId = (s: string): s is FlashFamilyId =>
  * Ids of the export formats (files to build into firmware or to copy by hand); the registry
  * with their builders is export-formats.ts.
  */
-export const EXPORT_FORMAT_IDS = ['tflm', 'arduino', 'container', 'uf2'] as const;
+export const EXPORT_FORMAT_IDS = ['tflm', 'arduino', 'container', 'uf2', 'dfu'] as const;
 export type ExportFormatId = (typeof EXPORT_FORMAT_IDS)[number];
 
 /**
  * The export formats that need nothing but the model (what `lowbit export` and the app's Export
- * buttons offer); the others are flash images that also need a flash address (uf2).
+ * buttons offer); the others are flash images that also need a flash address (uf2, dfu).
  */
-export type ModelExportFormatId = Exclude<ExportFormatId, 'uf2'>;
+export type ModelExportFormatId = Exclude<ExportFormatId, 'uf2' | 'dfu'>;
 
 /** A way to get a model onto a board: flash it with a family, or export files. */
 export type DeployMethod = FlashFamilyId | ExportFormatId;

@@ -17,6 +17,7 @@ import { footprintFacts } from './footprint-facts';
 import { exportTflm, type ExportedFile } from './tflm-export';
 import { UF2_FAMILIES, buildUf2, type Uf2Family } from './uf2';
 import { checkFileBaseName } from './c-names';
+import { buildDfuseFile } from './dfu-file';
 
 export interface ExportInput {
   /** The .tflite file as is. */
@@ -31,6 +32,8 @@ export interface ExportInput {
   sourceName: string;
   /** uf2 only: where the container goes in flash and which family tags the blocks. */
   uf2?: { address: number; family: Uf2Family };
+  /** dfu only: where the container goes in the STM32's flash (DfuSe alternate setting 0). */
+  dfu?: { address: number };
 }
 
 export interface ExportOutput {
@@ -95,6 +98,17 @@ export const EXPORT_FORMATS: { readonly [F in ExportFormatId]: ExportFormat & { 
       const { address, family } = input.uf2;
       const uf2 = buildUf2(buildContainer(input.bytes), address, UF2_FAMILIES[family]);
       return { files: [{ path: `${input.baseName}.uf2`, contents: uf2 }], helpers: [] };
+    },
+  },
+  dfu: {
+    id: 'dfu',
+    label: 'DfuSe .dfu file of the container (dfu-util -a 0 -D, STM32 system bootloader)',
+    needsFlashAddress: true,
+    build(input) {
+      if (!input.dfu) throw new InvalidArgumentError('a .dfu file needs a flash address');
+      const elements = [{ address: input.dfu.address, data: buildContainer(input.bytes) }];
+      const dfu = buildDfuseFile([{ alternateSetting: 0, name: 'Internal Flash', elements }]);
+      return { files: [{ path: `${input.baseName}.dfu`, contents: dfu }], helpers: [] };
     },
   },
 };

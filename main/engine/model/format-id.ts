@@ -5,4 +5,4 @@
  * Adding a format: add its id here, its folder (main/engine/<id>/format.ts) and its line in
  * registry.ts.
  */
-export type ModelFormatId = 'tflite';
+export type ModelFormatId = 'tflite' | 'onnx';

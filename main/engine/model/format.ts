@@ -9,6 +9,7 @@
  * which is what the interpreter, the optimizers and the deploy code work on.
  */
 import type { TflModel } from '../tflite/model';
+import type { ModelReadContext } from './external-data';
 import type { ModelFormatId } from './format-id';
 import type { InspectReport } from './inspect-report';
 
@@ -36,9 +37,10 @@ export interface ModelFormat<M = unknown> {
    * for the bytes's length with every copy, decoded string and unpacked value before allocating
    * it (and with each reference later stages will do work for), so a file whose entries alias
    * one region costs what the aliases would cost as separate data, and past
-   * `modelMemoryLimit(bytes.length)` is refused with the budget's ModelFormatError.
+   * `modelMemoryLimit(bytes.length)` is refused with the budget's ModelFormatError. `context`
+   * carries what the host offers besides the bytes (external tensor data: external-data.ts).
    */
-  read(bytes: Uint8Array, fileName: string): M;
+  read(bytes: Uint8Array, fileName: string, context?: ModelReadContext): M;
   /** The format-neutral summary; `sizeBytes` is the size of the file as read. */
   inspect(model: M, sizeBytes: number): InspectReport;
   /** Serialises the model; formats Lowbit only reads leave it out. */

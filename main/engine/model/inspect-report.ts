@@ -6,6 +6,7 @@
  * Formats fill the fields in their own vocabulary (operator names, dtype names) but keep the
  * shapes: indices refer to `SubgraphInfo.tensors`, sizes are bytes of the file as read.
  */
+import type { EdgeTpuCompiledReport } from '../tflite/edgetpu/compiled';
 import type { ModelFormatId } from './format-id';
 
 export interface QuantizationInfo {
@@ -26,6 +27,11 @@ export interface TensorInfo {
   quantization: QuantizationInfo | null;
   isVariable?: boolean;
   sparse?: boolean;
+  /**
+   * Formats with symbolic dims (ONNX): each dim by value or by name ("batch", "?" when the file
+   * gives neither); `shape` has -1 there. Absent when every dim is a number.
+   */
+  symbolicShape?: (number | string)[];
 }
 
 export interface OperatorInfo {
@@ -54,6 +60,46 @@ export interface SizeBreakdown {
   structureBytes: number;
 }
 
+/** One quantization parameter set of an ONNX node: a QDQ pair's or a QOperator operand's. */
+export interface OnnxQuantOperand {
+  /** The operand's role in the op: "x", "y" (QuantizeLinear/DequantizeLinear), "x", "w", "y" (QLinearConv)... */
+  role: string;
+  /** The quantized tensor's name. */
+  tensor: string;
+  scale: number[];
+  zeroPoint: number[];
+  /** The axis per-axis parameters run along; null when per-tensor. */
+  axis: number | null;
+  /** The quantized type: the zero point's ("int8", "uint8", "int4"...). */
+  dtype: string;
+  /** block_size of blocked quantization (opset 21+), when set. */
+  blockSize?: number;
+}
+
+export interface OnnxQuantNode {
+  /** Index into the subgraph's operators. */
+  operator: number;
+  op: string;
+  /** QDQ: QuantizeLinear/DequantizeLinear around float ops; QOperator: QLinearConv, QLinearMatMul. */
+  style: 'qdq' | 'qoperator';
+  operands: OnnxQuantOperand[];
+}
+
+/** What only ONNX models have (InspectReport.onnx). */
+export interface OnnxDetails {
+  irVersion: number;
+  producerName: string;
+  producerVersion: string;
+  domain: string;
+  modelVersion: number;
+  /** Imported opsets; the default domain is "". */
+  opsets: { domain: string; version: number }[];
+  /** Initializer bytes kept in external data files (counted in size.weightsByDtype too). */
+  externalBytes: number;
+  /** Quantization parameters of QuantizeLinear/DequantizeLinear and QLinear* nodes, in node order. */
+  quantization: OnnxQuantNode[];
+}
+
 /** What `lowbit inspect --json` prints and `model.inspect` returns. */
 export interface InspectReport {
   format: ModelFormatId;
@@ -65,4 +111,8 @@ export interface InspectReport {
   size: SizeBreakdown;
   metadata: { name: string; bytes: number }[];
   signatures: { key: string; subgraph: number; inputs: string[]; outputs: string[] }[];
+  /** Present for an Edge TPU-compiled TFLite model: its `edgetpu-custom-op` packages and CPU ops. */
+  edgetpu?: EdgeTpuCompiledReport;
+  /** ONNX models: opsets, producer, quantization parameters. */
+  onnx?: OnnxDetails;
 }

@@ -8,10 +8,12 @@
  */
 import { LowbitError, ModelFormatError, UnsupportedOpError } from '../errors';
 import type { TflModel } from '../tflite/model';
+import { onnxFormat } from '../onnx/format';
 import { tfliteFormat } from '../tflite/format';
+import type { ModelReadContext } from './external-data';
 import type { ModelFormat } from './format';
 
-export const MODEL_FORMATS: readonly ModelFormat[] = [tfliteFormat];
+export const MODEL_FORMATS: readonly ModelFormat[] = [tfliteFormat, onnxFormat];
 
 /** True when the file name ends in one of the formats' extensions (a cheap guess, before reading). */
 export function hasModelExtension(name: string): boolean {
@@ -41,18 +43,18 @@ export function formatFor(bytes: Uint8Array, name: string): ModelFormat {
 }
 
 /** Finds the format and parses the bytes; every error names the file. */
-export function readModel(bytes: Uint8Array, name: string): ReadModel {
+export function readModel(bytes: Uint8Array, name: string, context?: ModelReadContext): ReadModel {
   const format = formatFor(bytes, name);
   try {
-    return { format, model: format.read(bytes, name) };
+    return { format, model: format.read(bytes, name, context) };
   } catch (e) {
     throw namingFile(name, e);
   }
 }
 
 /** Reads the model and lowers it to TFLite; every error names the file. */
-export function openModel(bytes: Uint8Array, name: string): OpenedModel {
-  const { format, model } = readModel(bytes, name);
+export function openModel(bytes: Uint8Array, name: string, context?: ModelReadContext): OpenedModel {
+  const { format, model } = readModel(bytes, name, context);
   if (!format.toTflite)
     throw new UnsupportedOpError(
       `${name}: ${format.name} models can be inspected but not run or optimized yet`,

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { halfToFloat } from '../tensor/float16';
 import { asymmetricParams, quantizeValue, symmetricScale } from '../quant/math';
-import { floatToHalf, quantizeBias, quantizeWeightsSymmetric, toFloat16 } from './weights';
+import { floatToHalf } from '../tensor/float16';
+import { quantizeBias, quantizeWeightsSymmetric, toFloat16 } from './weights';
 
 describe('floatToHalf', () => {
   it('round-trips every finite half exactly and keeps NaN', () => {

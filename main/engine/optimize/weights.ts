@@ -4,6 +4,7 @@
  * scales are float32 values, as the model stores them.
  */
 import { quantizeValue, symmetricScale, INT32_MAX, INT32_MIN } from '../quant/math';
+import { halfFromBits } from '../tensor/float16';
 import { quantizeChannelBlocksSimd, toFloat16Simd } from './wasm/weights-simd';
 
 export interface QuantizedWeights {
@@ -118,42 +119,6 @@ export function quantizeBias(
     data[k] = BigInt(Math.round(values[k] / s));
   }
   return { data, scale, zeroPoint: scale.map(() => 0) };
-}
-
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
-
-/**
- * float32 -> IEEE half bits, round to nearest even (as the converter's fp16 cast does);
- * overflow gives ±Inf, tiny values become subnormals or ±0, NaN stays NaN.
- */
-export function floatToHalf(x: number): number {
-  f32[0] = x;
-  return halfFromBits(u32[0]);
-}
-
-/** floatToHalf on the raw float32 bits. */
-export function halfFromBits(b: number): number {
-  const sign = (b >>> 16) & 0x8000;
-  const exp = (b >>> 23) & 0xff;
-  const mant = b & 0x7fffff;
-  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
-  const e = exp - 127 + 15;
-  if (e >= 31) return sign | 0x7c00;
-  if (e <= 0) {
-    // Subnormal half: units of 2^-24. The float is m × 2^(exp - 150) with a 24-bit m.
-    const shift = 126 - exp;
-    if (shift > 24) return sign;
-    const m = mant | 0x800000;
-    const h = m >>> shift;
-    const rem = m & ((1 << shift) - 1);
-    const half = 1 << (shift - 1);
-    return sign | (h + (rem > half || (rem === half && h & 1) ? 1 : 0));
-  }
-  // Round to nearest even without a branch: the dropped 13 bits plus 0xfff plus the kept lsb
-  // reach 0x2000 exactly when they are over half, or half with an odd lsb. A carry out of the
-  // mantissa correctly bumps the exponent (up to Inf).
-  return (sign | (e << 10) | (mant >>> 13)) + (((mant & 0x1fff) + 0xfff + ((mant >>> 13) & 1)) >>> 13);
 }
 
 /** float32 values -> half bits (on the raw bits, without a per-value store). */

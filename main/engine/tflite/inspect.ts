@@ -1,5 +1,6 @@
 import type { InspectReport, SubgraphInfo, TensorInfo } from '../model/inspect-report';
 import type { TflModel } from './model';
+import { describeEdgeTpu } from './edgetpu/compiled';
 import { asString, customCodeOf, dtypeName, opName } from './names';
 
 /**
@@ -54,6 +55,7 @@ export function inspectModel(model: TflModel, sizeBytes: number): InspectReport 
     return { name: asString(sg.name), inputs: [...sg.inputs], outputs: [...sg.outputs], operators, tensors };
   });
 
+  const edgetpu = describeEdgeTpu(model);
   const weightsBytes = Object.values(weightsByDtype).reduce((a, b) => a + b, 0);
   let metadataBytes = 0;
   for (const b of metadataBuffers) if (!counted.has(b)) metadataBytes += model.buffers[b]?.data.length ?? 0;
@@ -80,5 +82,6 @@ export function inspectModel(model: TflModel, sizeBytes: number): InspectReport 
       inputs: s.inputs.map((t) => asString(t.name)),
       outputs: s.outputs.map((t) => asString(t.name)),
     })),
+    ...(edgetpu ? { edgetpu } : {}),
   };
 }

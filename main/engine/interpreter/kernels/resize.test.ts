@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { runKernel } from '../../../../test/support/kernel-runner';
 import type { DType } from '../../tensor/dtype';
 import { kernel as bilinear } from './resize_bilinear';
-import { kernel as nearest, nearestIndex } from './resize_nearest_neighbor';
+import { nearestIndex } from '../../tflite/resize-sampling';
+import { kernel as nearest } from './resize_nearest_neighbor';
 
 const q = { scale: [0.5], zeroPoint: [0], axis: 0 };
 

@@ -8,32 +8,16 @@
  *    zero by (sum ± 2^19) / 2^20 with truncating division.
  */
 import type { Kernel } from '../types';
+import { bilinearAxis, bilinearScale } from '../../tflite/resize-sampling';
 import { resizeGeometry, type ResizeGeometry } from './common/resize';
 
 const f = Math.fround;
 
-interface FloatAxis {
-  v: number;
-  lo: number;
-  hi: number;
-}
-
-function floatAxis(i: number, scale: number, halfPixel: boolean, inSize: number): FloatAxis {
-  const v = halfPixel ? f(f(f(i + 0.5) * scale) - 0.5) : f(i * scale);
-  const fl = Math.floor(v);
-  return { v, lo: Math.max(Math.trunc(fl), 0), hi: Math.min(Math.trunc(Math.ceil(v)), inSize - 1) };
-}
-
-function floatScale(inSize: number, outSize: number, alignCorners: boolean): number {
-  if (alignCorners && outSize > 1) return f((inSize - 1) / (outSize - 1));
-  return f(inSize / outSize);
-}
-
 function resizeFloat(g: ResizeGeometry, isUint8: boolean): () => void {
-  const hs = floatScale(g.inH, g.outH, g.alignCorners);
-  const ws = floatScale(g.inW, g.outW, g.alignCorners);
-  const ys = Array.from({ length: g.outH }, (_, y) => floatAxis(y, hs, g.halfPixelCenters, g.inH));
-  const xs = Array.from({ length: g.outW }, (_, x) => floatAxis(x, ws, g.halfPixelCenters, g.inW));
+  const hs = bilinearScale(g.inH, g.outH, g.alignCorners);
+  const ws = bilinearScale(g.inW, g.outW, g.alignCorners);
+  const ys = Array.from({ length: g.outH }, (_, y) => bilinearAxis(y, hs, g.halfPixelCenters, g.inH));
+  const xs = Array.from({ length: g.outW }, (_, x) => bilinearAxis(x, ws, g.halfPixelCenters, g.inW));
   const roundingOffset = isUint8 ? 0.5 : 0;
   return () => {
     const src = g.input.data as Float32Array | Uint8Array;

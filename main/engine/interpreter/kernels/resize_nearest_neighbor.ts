@@ -1,30 +1,14 @@
 /**
  * RESIZE_NEAREST_NEIGHBOR (reference_ops::ResizeNearestNeighbor). The source index per output
- * index is computed in float32 exactly as the reference:
+ * index (tflite/resize-sampling.ts) is computed in float32 exactly as the reference:
  *   scale = align_corners && out > 1 ? (in - 1) / float(out - 1) : in / float(out)
  *   v = (i + (half_pixel ? 0.5f : 0)) * scale
  *   src = min(align_corners ? round_half_away(v) : floor(v), in - 1), and >= 0 with half-pixel.
  * Values are copied, so every dtype works.
  */
-import { roundAwayFromZero } from '../../quant/math';
+import { nearestIndex } from '../../tflite/resize-sampling';
 import type { Kernel } from '../types';
 import { resizeGeometry } from './common/resize';
-
-const f = Math.fround;
-
-export function nearestIndex(
-  i: number,
-  inSize: number,
-  outSize: number,
-  alignCorners: boolean,
-  halfPixel: boolean,
-): number {
-  const scale = alignCorners && outSize > 1 ? f((inSize - 1) / f(outSize - 1)) : f(inSize / f(outSize));
-  const v = f(f(i + (halfPixel ? 0.5 : 0)) * scale);
-  let out = Math.min(alignCorners ? roundAwayFromZero(v) : Math.floor(v), inSize - 1);
-  if (halfPixel) out = Math.max(0, out);
-  return out;
-}
 
 export const kernel: Kernel = {
   prepare(ctx) {

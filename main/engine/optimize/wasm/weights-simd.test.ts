@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { halfFromBits, quantizeWeightsSymmetric } from '../weights';
+import { halfFromBits } from '../../tensor/float16';
+import { quantizeWeightsSymmetric } from '../weights';
 import { quantizeChannelBlocksSimd, setWeightsSimd, toFloat16Simd } from './weights-simd';
 
 /** Deterministic pseudo-random float32 bit patterns, mostly ordinary weights, some edge cases. */

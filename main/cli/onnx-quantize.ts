@@ -1,0 +1,75 @@
+/**
+ * `lowbit quantize MODEL.onnx --out OUT.onnx`: ONNX → ONNX quantization (QDQ int8 calibrated in
+ * ONNX Runtime, or int8 weights only), for the quantize command. The output format follows
+ * --out's extension; an ONNX model quantized to `.tflite` goes the TFLite way instead
+ * (converted on open, then the TFLite quantizer).
+ */
+import { fromBinary, toBinary } from '@bufbuild/protobuf';
+import type { PreprocessSpec } from '../engine/datasets/preprocess';
+import { ModelFormatError } from '../engine/errors';
+import { ModelProtoSchema, type ModelProto } from '../engine/onnx/proto/onnx_pb';
+import type { CalibrationMethod } from '../engine/optimize/index';
+import {
+  onnxInputSpecs,
+  quantizeOnnx,
+  type OnnxQuantizeResult,
+  type OnnxTechnique,
+} from '../engine/optimize/onnx/index';
+import { openOnnxRuntimeSession } from '../files/onnx-session';
+import { readFileBytes } from '../files/read-file';
+import type { CliContext } from './command';
+import { loadRepresentativeSamples } from './load-data';
+
+export const isOnnxPath = (p: string): boolean => p.toLowerCase().endsWith('.onnx');
+
+export interface OnnxQuantizeRequest {
+  technique: OnnxTechnique;
+  calibration?: string;
+  limit?: number;
+  preprocess?: PreprocessSpec;
+  method: CalibrationMethod;
+  percentile?: number;
+  perTensor?: boolean;
+}
+
+/** Reads an ONNX file; a file that is not an ONNX protobuf is a ModelFormatError naming it. */
+function readOnnxFile(file: string): { model: ModelProto; bytes: Uint8Array } {
+  const bytes = readFileBytes(file, 'model');
+  try {
+    const model = fromBinary(ModelProtoSchema, bytes);
+    if (!model.graph) throw new Error('no graph');
+    return { model, bytes };
+  } catch (e) {
+    throw new ModelFormatError(`${file}: not an ONNX model (${e instanceof Error ? e.message : String(e)})`);
+  }
+}
+
+export async function quantizeOnnxFile(
+  file: string,
+  r: OnnxQuantizeRequest,
+  ctx: CliContext,
+): Promise<{ result: OnnxQuantizeResult; inputBytes: number; output: Uint8Array }> {
+  const { model, bytes } = readOnnxFile(file);
+  const samples =
+    r.technique === 'int8' && r.calibration
+      ? loadRepresentativeSamples(
+          r.calibration,
+          onnxInputSpecs(model).map((s) => s.shape),
+          r.limit,
+          r.preprocess,
+        )
+      : [];
+  if (r.technique === 'int8')
+    ctx.log(`calibrating on ${samples.length} sample(s) with ${r.method} in ONNX Runtime`);
+  const result = await quantizeOnnx(model, {
+    technique: r.technique,
+    samples,
+    openSession: openOnnxRuntimeSession,
+    method: r.method,
+    percentile: r.percentile,
+    perTensor: r.perTensor,
+    signal: ctx.signal,
+    onProgress: (done, total) => ctx.progress('calibration samples', done, total),
+  });
+  return { result, inputBytes: bytes.length, output: toBinary(ModelProtoSchema, result.model) };
+}

@@ -1,0 +1,35 @@
+/**
+ * A simulated USB bus for child processes (`LOWBIT_SIMULATED_USB=test/devices/sim/usb-bus.ts
+ * lowbit serve|flash|devices`): an RP2040 in BOOTSEL (PICOBOOT, usb:1-2:7) and a Coral USB
+ * Accelerator waiting for its firmware (1a6e:089a, usb:1-3:4, which refuses to be opened: no
+ * permission). A device that reboots leaves the bus, as hardware does.
+ */
+import type { ListedUsbDevice, UsbBackend } from '../../../main/devices/link/usb-backend';
+import { PicobootDevice } from './picoboot-device';
+
+const pico = new PicobootDevice({ chip: 'RP2040', bus: '1-2', address: 7 });
+
+const denied = async (): Promise<never> => {
+  throw new Error('LIBUSB_ERROR_ACCESS');
+};
+const coral: ListedUsbDevice = {
+  vendorId: 0x1a6e,
+  productId: 0x089a,
+  bus: '1-3',
+  address: 4,
+  opened: false,
+  open: denied,
+  close: async () => undefined,
+  claimInterface: denied,
+  releaseInterface: denied,
+  controlTransferIn: denied,
+  controlTransferOut: denied,
+  transferIn: denied,
+  transferOut: denied,
+  reset: denied,
+};
+
+const bus: UsbBackend = {
+  getDevices: async () => [...(pico.gone ? [] : [pico]), coral],
+};
+export default bus;
