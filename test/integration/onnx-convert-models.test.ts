@@ -10,6 +10,7 @@ import ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { convertOnnxToTflite, type ConversionResult, type IoLayout } from '../../main/engine/convert/index';
 import { Interpreter } from '../../main/engine/interpreter';
+import { readOnnx } from '../../main/engine/onnx/reader';
 import { parseNpy } from '../../main/engine/tensor/tensor-files';
 import { writeTflite } from '../../main/engine/tflite/writer';
 import { armnnAvailable, runArmnn } from '../support/armnn';
@@ -47,7 +48,7 @@ function fixtureOrSkip(name: OnnxFixtureName, skip: () => void): OnnxFixture | u
 function convert(f: OnnxFixture, ioLayout: IoLayout): { result: ConversionResult; ms: number } {
   const bytes = readBytes(f.model);
   const t0 = performance.now();
-  const result = convertOnnxToTflite(bytes, { ioLayout });
+  const result = convertOnnxToTflite(readOnnx(bytes, f.model), { ioLayout });
   return { result, ms: performance.now() - t0 };
 }
 

@@ -83,7 +83,12 @@ export function onnxModel(spec: OnnxModelSpec): Uint8Array {
   const model = create(ModelProtoSchema, {
     irVersion: 8n,
     producerName: 'lowbit-test',
-    opsetImport: [{ domain: '', version: BigInt(spec.opset ?? 13) }],
+    opsetImport: [
+      { domain: '', version: BigInt(spec.opset ?? 13) },
+      ...[...new Set(spec.nodes.map((n) => n.domain ?? ''))]
+        .filter((d) => d !== '')
+        .map((domain) => ({ domain, version: 1n })),
+    ],
     graph: {
       name: 'test',
       node: spec.nodes.map((n, k) => ({

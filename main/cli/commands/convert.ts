@@ -5,7 +5,8 @@ import { JSON_FLAG, OUT_FLAG } from '../options';
 import { convertOnnxToTflite, formatConversionReport, type IoLayout } from '../../engine/convert/index';
 import { namingFile } from '../../engine/model/registry';
 import { writeTflite } from '../../engine/tflite/writer';
-import { readFileBytes } from '../../files/read-file';
+import { readModelFile } from '../../files/model-file';
+import type { OnnxModel } from '../../engine/onnx/reader';
 import { writeFileAtomic } from '../../files/write-file';
 
 /** `name=1,3,224,224` → [name, dims]. */
@@ -52,11 +53,13 @@ is written, listing every unsupported node.
       throw new UsageError(`--io-layout ${ioLayout}: expected nchw or nhwc`);
     const inputShapes = Object.fromEntries((values['input-shape'] ?? []).map(parseInputShape));
     const t0 = performance.now();
-    const bytes = readFileBytes(file, 'model');
+    const read = readModelFile(file);
+    if (read.format.id !== 'onnx')
+      throw new UsageError(`${file} is a ${read.format.name} model: convert reads ONNX models`);
     let result;
     let out: Uint8Array;
     try {
-      result = convertOnnxToTflite(bytes, {
+      result = convertOnnxToTflite(read.model as OnnxModel, {
         inputShapes,
         ioLayout: ioLayout as IoLayout,
         signal: ctx.signal,

@@ -2,7 +2,7 @@
 import { UnsupportedOpError } from '../errors';
 import type { AttributeProto } from '../onnx/proto/onnx_pb';
 import type { ConstTensor } from './const-tensor';
-import { decodeTensor } from './onnx-tensor';
+import { constOfTensor } from './onnx-tensor';
 
 export class NodeAttributes {
   constructor(private readonly map: Map<string, AttributeProto>) {}
@@ -40,6 +40,6 @@ export class NodeAttributes {
     const a = this.map.get(name);
     if (!a) return undefined;
     if (!a.t) throw new UnsupportedOpError(`attribute ${name} is not a tensor`);
-    return decodeTensor(a.t);
+    return constOfTensor(a.t);
   }
 }

@@ -25,13 +25,9 @@ import type { TflModel } from '../tflite/model';
 import { GraphBuilder } from './builder';
 import { channelsLastPerm, identityPerm, permuteDims, type Perm } from './layout';
 import { NodeContext, type ConversionState } from './node-context';
-import {
-  decodeOnnxModel,
-  onnxGraphOf,
-  type OnnxGraph,
-  type OnnxNode,
-  type OnnxValueInfo,
-} from './onnx-graph';
+import { nodeLabel } from '../onnx/graph-order';
+import type { OnnxModel } from '../onnx/reader';
+import { onnxGraphOf, type OnnxGraph, type OnnxNode, type OnnxValueInfo } from './onnx-graph';
 import { OP_CONVERTERS } from './ops/registry';
 import type { ConversionReport, ConvertedIo, NodeConversion } from './report';
 import { serializeGraph } from './serialize';
@@ -53,9 +49,9 @@ export interface ConversionResult {
   report: ConversionReport;
 }
 
-/** Converts ONNX bytes. Errors are LowbitErrors (the caller adds the file name). */
-export function convertOnnxToTflite(bytes: Uint8Array, options: ConvertOptions = {}): ConversionResult {
-  return convertOnnxGraph(onnxGraphOf(decodeOnnxModel(bytes)), options);
+/** Converts a checked ONNX model (onnx/reader.ts). Errors are LowbitErrors (the caller adds the file name). */
+export function convertOnnxToTflite(model: OnnxModel, options: ConvertOptions = {}): ConversionResult {
+  return convertOnnxGraph(onnxGraphOf(model), options);
 }
 
 interface NodeFailure {
@@ -109,11 +105,6 @@ export function convertOnnxGraph(onnx: OnnxGraph, options: ConvertOptions = {}):
   onnx.nodes.forEach((node, k) => {
     if (options.signal?.aborted) throw new CancelledError();
     options.onProgress?.(k, onnx.nodes.length);
-    for (const name of node.inputs)
-      if (name && !values.has(name))
-        throw new ModelFormatError(
-          `node ${node.index} "${node.name}" (${node.opType}) reads "${name}", which no earlier node, input or initializer produces (missing input or a cycle)`,
-        );
     if (node.inputs.some((name) => name && values.get(name) === 'failed')) {
       for (const o of node.outputs) values.set(o, 'failed');
       return;
@@ -171,21 +162,18 @@ function checkConvertersExist(onnx: OnnxGraph): void {
     throw unsupportedNodes(
       missing.map((node) => ({
         node,
-        why:
-          node.domain && node.domain !== 'ai.onnx'
-            ? `domain "${node.domain}" is not supported`
-            : 'no converter for this op',
+        why: node.domain ? `domain "${node.domain}" is not supported` : 'no converter for this op',
       })),
     );
 }
 
 function converterFor(node: OnnxNode) {
-  if (node.domain && node.domain !== 'ai.onnx') return undefined;
+  if (node.domain) return undefined;
   return Object.hasOwn(OP_CONVERTERS, node.opType) ? OP_CONVERTERS[node.opType] : undefined;
 }
 
 function unsupportedNodes(failures: NodeFailure[]): UnsupportedOpError {
-  const list = failures.map(({ node, why }) => `node ${node.index} "${node.name}" (${node.opType}): ${why}`);
+  const list = failures.map(({ node, why }) => `${nodeLabel(node.proto, node.index)}: ${why}`);
   const ops = [...new Set(failures.map((f) => f.node.opType))].join(', ');
   return new UnsupportedOpError(
     `cannot convert to TFLite: ${failures.length} node(s) unsupported (${ops}): ${list.join('; ')}`,
@@ -193,7 +181,7 @@ function unsupportedNodes(failures: NodeFailure[]): UnsupportedOpError {
 }
 
 function namingNode(node: OnnxNode, e: unknown): LowbitError {
-  const message = `node ${node.index} "${node.name}" (${node.opType}): ${e instanceof Error ? e.message : String(e)}`;
+  const message = `${nodeLabel(node.proto, node.index)}: ${e instanceof Error ? e.message : String(e)}`;
   if (e instanceof LowbitError) return new LowbitError(e.code, message, { cause: e });
   return new ModelFormatError(message, { cause: e });
 }

@@ -6,6 +6,7 @@
  */
 import { UnsupportedOpError } from '../errors';
 import { ActivationFunctionType, BuiltinOperator, type OperatorT } from '../tflite/generated/tflite';
+import { nodeLabel } from '../onnx/graph-order';
 import { NodeAttributes } from './attributes';
 import type { GraphBuilder } from './builder';
 import type { ConstTensor } from './const-tensor';
@@ -55,7 +56,7 @@ export class NodeContext {
 
   /** "node 3 "conv1" (Conv)". */
   get where(): string {
-    return `node ${this.node.index} "${this.node.name}" (${this.node.opType})`;
+    return nodeLabel(this.node.proto, this.node.index);
   }
 
   unsupported(why: string): never {

@@ -1,31 +1,27 @@
 /**
- * The ONNX graph as the converter reads it: nodes in file order with their attributes, the
- * initializers decoded to constants, the graph inputs (initializers left out) and outputs with
- * their declared shapes (a dim is a number, a symbolic name, or undefined).
+ * The ONNX graph as the converter walks it, from a checked OnnxModel (onnx/reader.ts: nodes in
+ * topological order, producers and cycles already checked): nodes with their attributes by
+ * name, initializers decoded to constants, graph inputs (initializers left out) and outputs
+ * with their declared shapes (a dim is a number, a symbolic name, or undefined).
  */
-import { fromBinary } from '@bufbuild/protobuf';
-import { ModelFormatError } from '../errors';
-import {
-  ModelProtoSchema,
-  type AttributeProto,
-  type ModelProto,
-  type ValueInfoProto,
-} from '../onnx/proto/onnx_pb';
+import { normalDomain, type OnnxModel } from '../onnx/reader';
+import type { AttributeProto, NodeProto, ValueInfoProto } from '../onnx/proto/onnx_pb';
 import type { DType } from '../tensor/dtype';
 import type { ConstTensor } from './const-tensor';
-import { decodeTensor, dtypeOfOnnx } from './onnx-tensor';
+import { constOfTensor, dtypeOfOnnx } from './onnx-tensor';
 
 export interface OnnxNode {
-  /** Position in the graph's node list (what error messages and the report cite). */
+  /** Position in topological order (what error messages and the report cite). */
   index: number;
   opType: string;
-  /** '' (or 'ai.onnx') for the standard operator set. */
+  /** '' for the standard operator set ('ai.onnx' included). */
   domain: string;
   name: string;
   /** Input value names; '' marks an omitted optional input. */
   inputs: string[];
   outputs: string[];
   attributes: Map<string, AttributeProto>;
+  proto: NodeProto;
 }
 
 export type OnnxDim = number | string | undefined;
@@ -45,35 +41,24 @@ export interface OnnxGraph {
   opset: number;
 }
 
-/** Decodes ONNX bytes (a ModelFormatError when they are not a ModelProto). */
-export function decodeOnnxModel(bytes: Uint8Array): ModelProto {
-  try {
-    return fromBinary(ModelProtoSchema, bytes);
-  } catch (e) {
-    throw new ModelFormatError(`not a valid ONNX protobuf: ${e instanceof Error ? e.message : String(e)}`);
-  }
-}
-
-export function onnxGraphOf(model: ModelProto): OnnxGraph {
-  const graph = model.graph;
-  if (!graph) throw new ModelFormatError('the ONNX model has no graph');
-  const opset = model.opsetImport.find((o) => o.domain === '' || o.domain === 'ai.onnx');
+export function onnxGraphOf(model: OnnxModel): OnnxGraph {
   const initializers = new Map<string, ConstTensor>();
-  for (const t of graph.initializer) initializers.set(t.name, decodeTensor(t));
+  for (const [name, t] of model.initializers) initializers.set(name, constOfTensor(t, model));
   return {
-    nodes: graph.node.map((n, index) => ({
+    nodes: model.nodes.map((n, index) => ({
       index,
       opType: n.opType,
-      domain: n.domain,
+      domain: normalDomain(n.domain),
       name: n.name,
       inputs: [...n.input],
       outputs: [...n.output],
       attributes: new Map(n.attribute.map((a) => [a.name, a])),
+      proto: n,
     })),
     initializers,
-    inputs: graph.input.filter((i) => !initializers.has(i.name)).map(valueInfo),
-    outputs: graph.output.map(valueInfo),
-    opset: opset ? Number(opset.version) : 1,
+    inputs: model.inputs.map(valueInfo),
+    outputs: model.outputs.map(valueInfo),
+    opset: model.opset,
   };
 }
 

@@ -4,8 +4,10 @@
  * top-level fields with a graph: ONNX files have no magic number. TFLite is listed first in the
  * registry, so a .tflite renamed to .onnx still opens as what it is.
  *
- * Lowering to TFLite (`toTflite`) belongs to the converter, in to-tflite/ beside this file.
+ * Lowering to TFLite (`toTflite`) is the converter's (main/engine/convert, on this floor), with
+ * its defaults: batch dims 1, NCHW graph I/O (`lowbit convert` offers the options).
  */
+import { convertOnnxToTflite } from '../convert/index';
 import type { ModelFormat } from '../model/format';
 import { inspectOnnx } from './inspect';
 import { ModelProtoSchema } from './proto/onnx_pb';
@@ -26,4 +28,5 @@ export const onnxFormat: ModelFormat<OnnxModel> = {
   read: (bytes, fileName, context) => parseOnnx(bytes, fileName, context),
   inspect: inspectOnnx,
   write: writeOnnx,
+  toTflite: (model) => convertOnnxToTflite(model).model,
 };
