@@ -8,6 +8,9 @@ import path from 'node:path';
 import { boardsForUsb } from '../engine/deploy/boards';
 import type { DeviceList, SerialPortEntry, UsbDeviceEntry } from '../engine/deploy/device-types';
 import { usbBackend } from './link/usb-backend';
+import { CORAL_STATE_TEXT, coralStateOf } from './coral/usb-ids';
+import { STM32_DFU_PID, STM32_DFU_VID } from './dfuse/family';
+import { udevAdvice, usbNodeAccess } from './usb-access';
 
 const guess = (vid?: number, pid?: number) =>
   vid === undefined || pid === undefined ? [] : boardsForUsb(vid, pid).map((b) => b.id);
@@ -124,17 +127,40 @@ export async function listSerialPorts(
 export async function listUsbDevices(warnings: string[] = []): Promise<UsbDeviceEntry[]> {
   try {
     const devices = await (await usbBackend()).getDevices();
-    return devices.map((d) => ({
-      vid: d.vendorId,
-      pid: d.productId,
-      bus: String(d.bus),
-      address: d.address,
-      boards: guess(d.vendorId, d.productId),
-    }));
+    return devices.map((d) => describeUsbDevice(d.vendorId, d.productId, String(d.bus), d.address, warnings));
   } catch (e) {
     warnings.push(`USB listing unavailable (${(e as Error).message})`);
     return [];
   }
+}
+
+/**
+ * One USB device as the listing shows it: the board guess, whether this user may open it (a
+ * warning with the udev rule when not, for the devices Lowbit talks to), and the Coral's state.
+ */
+export function describeUsbDevice(
+  vid: number,
+  pid: number,
+  bus: string,
+  address: number,
+  warnings: string[],
+  accessOf: typeof usbNodeAccess = usbNodeAccess,
+): UsbDeviceEntry {
+  const entry: UsbDeviceEntry = { vid, pid, bus, address, boards: guess(vid, pid) };
+  const access = accessOf(bus, address);
+  if (access) entry.access = access;
+  const coral = coralStateOf(vid, pid);
+  if (coral) {
+    entry.coral = coral;
+    entry.note = CORAL_STATE_TEXT[coral];
+  }
+  const stm32Dfu = vid === STM32_DFU_VID && pid === STM32_DFU_PID;
+  const ours = coral !== undefined || stm32Dfu || entry.boards.length > 0;
+  if (access === 'denied' && ours)
+    warnings.push(
+      `no permission to open USB device ${vid.toString(16).padStart(4, '0')}:${pid.toString(16).padStart(4, '0')} on bus ${bus}: ${udevAdvice(vid, pid)}`,
+    );
+  return entry;
 }
 
 export async function listDevices(): Promise<DeviceList> {

@@ -16,7 +16,9 @@ export const command: CliCommand = {
 Lists serial ports (USB IDs from serialport, or from /sys when udevadm is missing), USB
 devices and mounted RP2040/RP2350 BOOTSEL drives, each with the catalogue boards that
 match its USB VID:PID (a VID:PID shared by many boards, CP2102N or ST-LINK, lists them all)
-and the device families that would flash it (\`lowbit flash --protocol\`).
+and the device families that would flash it (\`lowbit flash --protocol\`). A Coral USB
+Accelerator shows its state (1a6e:089a needs firmware: \`lowbit edgetpu firmware\`; 18d1:9302
+ready); a device Lowbit talks to but may not open gets a warning with the udev rule to install.
   --json   print {serial, usb, uf2Drives, flashWith, warnings} as JSON`,
   async run(argv, ctx) {
     const { values } = parse(argv, { ...JSON_FLAG }, { maxPositionals: 0 });
@@ -40,7 +42,8 @@ and the device families that would flash it (\`lowbit flash --protocol\`).
     if (listing.usb.length === 0) lines.push('  (none)');
     for (const u of listing.usb) {
       lines.push(
-        `  bus ${u.bus} addr ${u.address}  ${hex4(u.vid)}:${hex4(u.pid)}${u.boards.length ? `  → ${u.boards.join(', ')}` : ''}${flash(usbTargetOf(u))}`,
+        `  bus ${u.bus} addr ${u.address}  ${hex4(u.vid)}:${hex4(u.pid)}${u.boards.length ? `  → ${u.boards.join(', ')}` : ''}${flash(usbTargetOf(u))}${u.access === 'denied' ? '  (no permission: see the warning)' : ''}`,
+        ...(u.note ? [`    ${u.note}`] : []),
       );
     }
     if (uf2Drives.length)

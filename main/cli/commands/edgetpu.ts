@@ -12,9 +12,11 @@ import {
   runEdgeTpuCompiler,
 } from '../../files/edgetpu-compiler';
 import { formatEdgeTpuCheck, formatEdgeTpuCompile } from '../format/edgetpu';
+import { EDGETPU_FIRMWARE_USAGE, runEdgeTpuFirmware } from '../edgetpu-firmware';
 
 const USAGE = `usage: lowbit edgetpu check MODEL [--json]
        lowbit edgetpu compile MODEL [-o DIR] [-m N] [-s] [--compiler PATH] [--timeout S] [--json]
+       lowbit edgetpu firmware [--timeout S] [--retries N] [--json]
 
 check   Predicts what Coral's edgetpu_compiler does with MODEL, without the compiler: per
         operator the compiler's status (Mapped to Edge TPU, Operation not supported, More than
@@ -33,20 +35,24 @@ compile Runs Coral's edgetpu_compiler, if you have it (Lowbit never ships it; wi
   -m, --min-runtime N    the oldest Edge TPU runtime the result must run on (compiler -m)
   -s, --show-operations  also print the compiler's own operator table
   --compiler PATH        the compiler to run (default: $LOWBIT_EDGETPU_COMPILER, then PATH)
-  --timeout S            stop the compiler after S seconds (default ${DEFAULT_COMPILE_TIMEOUT_MS / 1000})`;
+  --timeout S            stop the compiler after S seconds (default ${DEFAULT_COMPILE_TIMEOUT_MS / 1000})
+
+${EDGETPU_FIRMWARE_USAGE}`;
 
 export const command: CliCommand = {
   name: 'edgetpu',
-  summary: 'Coral Edge TPU: predict what edgetpu_compiler maps (per-op status, reason, fix)',
+  summary:
+    "Coral Edge TPU: predict what edgetpu_compiler maps (per-op status, reason, fix); load the USB Accelerator's firmware",
   usage: USAGE,
   async run(argv, ctx) {
     const [sub, ...rest] = argv;
     if (sub === 'compile') return compile(rest, ctx);
+    if (sub === 'firmware') return runEdgeTpuFirmware(rest, ctx);
     if (sub !== 'check')
       throw new UsageError(
         sub
-          ? `unknown edgetpu command "${sub}": check or compile`
-          : 'edgetpu needs a command: check or compile',
+          ? `unknown edgetpu command "${sub}": check, compile or firmware`
+          : 'edgetpu needs a command: check, compile or firmware',
       );
     const { values, positionals } = parse(rest, { ...JSON_FLAG }, { minPositionals: 1, maxPositionals: 1 });
     const file = positionals[0]!;

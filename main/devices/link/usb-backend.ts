@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DeviceNotFoundError } from '../../engine/errors';
+import { DeviceError, DeviceNotFoundError } from '../../engine/errors';
 import type { UsbLink } from './link';
 import { WebUsbLink, type WebUsbDevice } from './usb';
 
@@ -66,5 +66,37 @@ export async function openUsbTarget(
         ? `no USB device ${ids.map((i) => `${hex4(i.vid)}:${hex4(i.pid)}`).join(' or ')} is plugged in`
         : `no USB device at ${target} (it may have been unplugged or re-enumerated: list the devices again)`,
     );
+  return WebUsbLink.open(device);
+}
+
+/**
+ * Finds a device by VID:PID. The Coral loader needs this beyond opening: it waits for the device
+ * to come back with a new identity. Tests pass a fake bus; the default reads `usbBackend()`.
+ */
+export interface UsbBus {
+  findDevice(vid: number, pid: number): Promise<WebUsbDevice | undefined>;
+}
+
+export const backendUsbBus: UsbBus = {
+  async findDevice(vid, pid) {
+    let devices: ListedUsbDevice[];
+    try {
+      devices = await (await usbBackend()).getDevices();
+    } catch (e) {
+      // No USB stack here (a container without /sys/bus/usb, no libusb backend).
+      throw new DeviceError(
+        'DEVICE',
+        `USB devices cannot be searched here (${(e as Error)?.message ?? String(e)})`,
+        'run Lowbit on the machine the device is plugged into, with /sys/bus/usb and /dev/bus/usb available',
+      );
+    }
+    return devices.find((d) => d.vendorId === vid && d.productId === pid);
+  },
+};
+
+/** Opens the first device with this VID:PID. */
+export async function openUsbLink(vid: number, pid: number, bus: UsbBus = backendUsbBus): Promise<UsbLink> {
+  const device = await bus.findDevice(vid, pid);
+  if (!device) throw new DeviceNotFoundError(`no USB device ${hex4(vid)}:${hex4(pid)} is plugged in`);
   return WebUsbLink.open(device);
 }

@@ -9,11 +9,11 @@
 import {
   DeviceDisconnectedError,
   DeviceError,
-  DeviceNotFoundError,
   DeviceProtocolError,
   DeviceTimeoutError,
 } from '../../engine/errors';
 import type { UsbLink, UsbSetup } from './link';
+import { udevAdvice } from '../usb-access';
 
 /** A transfer's outcome as WebUSB reports it. */
 type TransferStatus = 'ok' | 'stall' | 'babble';
@@ -43,18 +43,6 @@ export interface WebUsbDevice {
   transferOut(endpointNumber: number, data: Uint8Array<ArrayBuffer>): Promise<WebUsbOutResult>;
   reset(): Promise<void>;
 }
-
-/** Where USB devices are found: the `usb` package, or a fake bus in tests. */
-export interface UsbBus {
-  findDevice(vid: number, pid: number): Promise<WebUsbDevice | undefined>;
-}
-
-export const nodeUsbBus: UsbBus = {
-  async findDevice(vid, pid) {
-    const { usb } = await import('usb');
-    return usb.findDeviceByIds(vid, pid);
-  },
-};
 
 const hex4 = (n: number) => n.toString(16).padStart(4, '0');
 
@@ -148,7 +136,7 @@ export class WebUsbLink implements UsbLink {
         throw new DeviceError(
           'DEVICE',
           `${this.path}: permission denied (${what})`,
-          'add a udev rule for this VID:PID (GROUP="plugdev"), then replug',
+          udevAdvice(this.vid, this.pid),
         );
       throw new DeviceError(
         'DEVICE',
@@ -157,11 +145,4 @@ export class WebUsbLink implements UsbLink {
       );
     }
   }
-}
-
-/** Opens the first device with this VID:PID. */
-export async function openUsbLink(vid: number, pid: number, bus: UsbBus = nodeUsbBus): Promise<UsbLink> {
-  const device = await bus.findDevice(vid, pid);
-  if (!device) throw new DeviceNotFoundError(`no USB device ${hex4(vid)}:${hex4(pid)} is plugged in`);
-  return WebUsbLink.open(device);
 }

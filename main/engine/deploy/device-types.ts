@@ -56,6 +56,15 @@ export interface UsbDeviceEntry {
   bus: string;
   address: number;
   boards: string[];
+  /**
+   * Linux: whether this user may open it (its /dev/bus/usb node); 'denied' also adds a warning
+   * naming the udev rule to install. Absent where that cannot be told.
+   */
+  access?: 'ok' | 'denied';
+  /** A Coral USB Accelerator: 1a6e:089a still needs its firmware, 18d1:9302 has it. */
+  coral?: 'needs-firmware' | 'ready';
+  /** What Lowbit knows about this device and what it needs, in one line. */
+  note?: string;
 }
 
 export interface DeviceList {

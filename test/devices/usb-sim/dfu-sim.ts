@@ -33,6 +33,11 @@ export interface DfuSimOptions {
   dfuVersion: number;
   /** One DFU alternate setting per name (DfuSe: memory layouts). */
   altNames: string[];
+  /**
+   * The GETSTATUS after the zero-length block finishes manifestation at once and answers
+   * dfuIDLE (the Coral's loader, as libedgetpu's UpdateFirmware expects).
+   */
+  quickManifest: boolean;
   faults: Fault[];
 }
 
@@ -80,6 +85,7 @@ export class DfuSimDevice implements WebUsbDevice {
       canUpload: true,
       dfuVersion: 0x0110,
       altNames: ['Firmware'],
+      quickManifest: false,
       faults: [],
       ...options,
     };
@@ -105,7 +111,13 @@ export class DfuSimDevice implements WebUsbDevice {
   async releaseInterface(): Promise<void> {}
   async reset(): Promise<void> {
     this.alive();
-    this.fault('RESET');
+    try {
+      this.fault('RESET');
+    } catch (e) {
+      // libusb reports NO_DEVICE when the device re-enumerated during the reset: it still happened.
+      this.onReset();
+      throw e;
+    }
     this.onReset();
   }
   async transferIn(): Promise<InResult> {
@@ -237,6 +249,9 @@ export class DfuSimDevice implements WebUsbDevice {
       if (poll === 0) this.finishBlock();
     } else if (this.state === s.dfuDNBUSY) {
       this.finishBlock();
+    } else if (this.state === s.dfuMANIFEST_SYNC && this.options.quickManifest) {
+      this.status = this.manifest();
+      this.state = this.status === ERR.OK ? this.afterManifest() : s.dfuERROR;
     } else if (this.state === s.dfuMANIFEST_SYNC) {
       poll = this.options.pollTimeoutMs;
       this.state = s.dfuMANIFEST;

@@ -4,7 +4,8 @@
  * IDs (re-enumeration after a firmware load).
  */
 import type { OpenUsbLink } from '../../../main/devices/link/link';
-import { openUsbLink, type UsbBus, type WebUsbDevice } from '../../../main/devices/link/usb';
+import { openUsbLink, type UsbBus } from '../../../main/devices/link/usb-backend';
+import type { WebUsbDevice } from '../../../main/devices/link/usb';
 
 export class FakeUsbBus implements UsbBus {
   constructor(readonly devices: WebUsbDevice[] = []) {}
