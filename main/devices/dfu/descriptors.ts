@@ -1,6 +1,6 @@
 /**
- * What a DFU device says about itself, read with standard GET_DESCRIPTOR requests (USB 2.0
- * section 9.4.3): the configuration descriptor's DFU interfaces (class 0xFE, subclass 1; one per
+ * What a DFU device says about itself, from the configuration descriptor (read and walked by
+ * ../link/usb-descriptors.ts): its DFU interfaces (class 0xFE, subclass 1; one per
  * alternate setting, each a memory region for DfuSe) and the DFU functional descriptor (type
  * 0x21: what the device can do and wTransferSize), plus string descriptors (DfuSe's memory
  * layouts live in the interface strings). The bytes come from the device: every length is
@@ -8,11 +8,15 @@
  */
 import { DeviceProtocolError } from '../../engine/errors';
 import type { UsbLink } from '../link/link';
+import {
+  parseConfigurationDescriptor,
+  readConfigurationDescriptor,
+  type UsbConfigurationDescriptor,
+} from '../link/usb-descriptors';
 
 const GET_DESCRIPTOR = 6;
 const TYPE_CONFIGURATION = 2;
 const TYPE_STRING = 3;
-const TYPE_INTERFACE = 4;
 const TYPE_DFU_FUNCTIONAL = 0x21;
 const CLASS_APPLICATION_SPECIFIC = 0xfe;
 const SUBCLASS_DFU = 1;
@@ -47,44 +51,45 @@ export interface DfuDescriptors {
   functional: DfuFunctional;
 }
 
+/** The DFU interfaces and functional descriptor of a parsed configuration. */
+export function dfuDescriptorsOf(config: UsbConfigurationDescriptor, where: string): DfuDescriptors {
+  const bad = (why: string) => new DeviceProtocolError(`${where}: configuration descriptor ${why}`);
+  const dfu = config.interfaces.filter(
+    (i) => i.interfaceClass === CLASS_APPLICATION_SPECIFIC && i.interfaceSubclass === SUBCLASS_DFU,
+  );
+  if (dfu.length === 0) throw bad('has no DFU interface (class 0xFE, subclass 1)');
+  const f = dfu.flatMap((i) => i.extra).find((d) => d[1] === TYPE_DFU_FUNCTIONAL && d.length >= 7);
+  if (!f) throw bad('has no DFU functional descriptor');
+  const functional: DfuFunctional = {
+    canDownload: (f[2] & 1) !== 0,
+    canUpload: (f[2] & 2) !== 0,
+    manifestationTolerant: (f[2] & 4) !== 0,
+    willDetach: (f[2] & 8) !== 0,
+    detachTimeoutMs: f[3] | (f[4] << 8),
+    transferSize: f[5] | (f[6] << 8),
+    // DFU 1.0 descriptors end before bcdDFUVersion.
+    dfuVersion: f.length >= 9 ? f[7] | (f[8] << 8) : 0x0100,
+  };
+  if (functional.transferSize === 0) throw bad('gives a wTransferSize of 0');
+  const interfaces = dfu.map((i) => ({
+    interfaceNumber: i.number,
+    alternateSetting: i.alternate,
+    protocol: i.interfaceProtocol,
+    nameIndex: i.nameIndex,
+  }));
+  return { interfaces, functional };
+}
+
 /** Parses a configuration descriptor set (the bytes GET_DESCRIPTOR(CONFIGURATION) returns). */
 export function parseDfuDescriptors(bytes: Uint8Array, where: string): DfuDescriptors {
-  const bad = (why: string) => new DeviceProtocolError(`${where}: configuration descriptor ${why}`);
-  if (bytes.length < 9 || bytes[1] !== TYPE_CONFIGURATION) throw bad('is missing or malformed');
-  const total = Math.min(bytes.length, bytes[2] | (bytes[3] << 8));
-  const interfaces: DfuInterface[] = [];
-  let functional: DfuFunctional | undefined;
-  for (let at = 0; at + 2 <= total;) {
-    const length = bytes[at];
-    const type = bytes[at + 1];
-    if (length < 2 || at + length > total) throw bad(`has a descriptor of length ${length} at byte ${at}`);
-    if (type === TYPE_INTERFACE && length >= 9) {
-      if (bytes[at + 5] === CLASS_APPLICATION_SPECIFIC && bytes[at + 6] === SUBCLASS_DFU)
-        interfaces.push({
-          interfaceNumber: bytes[at + 2],
-          alternateSetting: bytes[at + 3],
-          protocol: bytes[at + 7],
-          nameIndex: bytes[at + 8],
-        });
-    } else if (type === TYPE_DFU_FUNCTIONAL && length >= 7) {
-      const attributes = bytes[at + 2];
-      functional = {
-        canDownload: (attributes & 1) !== 0,
-        canUpload: (attributes & 2) !== 0,
-        manifestationTolerant: (attributes & 4) !== 0,
-        willDetach: (attributes & 8) !== 0,
-        detachTimeoutMs: bytes[at + 3] | (bytes[at + 4] << 8),
-        transferSize: bytes[at + 5] | (bytes[at + 6] << 8),
-        // DFU 1.0 descriptors end before bcdDFUVersion.
-        dfuVersion: length >= 9 ? bytes[at + 7] | (bytes[at + 8] << 8) : 0x0100,
-      };
-    }
-    at += length;
-  }
-  if (interfaces.length === 0) throw bad('has no DFU interface (class 0xFE, subclass 1)');
-  if (!functional) throw bad('has no DFU functional descriptor');
-  if (functional.transferSize === 0) throw bad('gives a wTransferSize of 0');
-  return { interfaces, functional };
+  if (bytes.length < 9 || bytes[1] !== TYPE_CONFIGURATION)
+    throw new DeviceProtocolError(`${where}: configuration descriptor is missing or malformed`);
+  return dfuDescriptorsOf(parseConfigurationDescriptor(bytes), where);
+}
+
+/** Reads the first configuration's descriptors and picks out the DFU ones. */
+export async function readDfuDescriptors(link: UsbLink): Promise<DfuDescriptors> {
+  return dfuDescriptorsOf(await readConfigurationDescriptor(link), link.path);
 }
 
 const getDescriptor = (link: UsbLink, type: number, index: number, langId: number, length: number) =>
@@ -98,14 +103,6 @@ const getDescriptor = (link: UsbLink, type: number, index: number, langId: numbe
     },
     length,
   );
-
-/** Reads the first configuration's descriptors (9 bytes for wTotalLength, then all of them). */
-export async function readDfuDescriptors(link: UsbLink): Promise<DfuDescriptors> {
-  const head = await getDescriptor(link, TYPE_CONFIGURATION, 0, 0, 9);
-  const total = head.length >= 4 ? head[2] | (head[3] << 8) : 0;
-  const all = total > 9 ? await getDescriptor(link, TYPE_CONFIGURATION, 0, 0, total) : head;
-  return parseDfuDescriptors(all, link.path);
-}
 
 /** A string descriptor in US English, decoded from UTF-16LE; '' for index 0. */
 export async function readStringDescriptor(link: UsbLink, index: number): Promise<string> {
