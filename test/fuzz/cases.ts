@@ -13,16 +13,19 @@ import {
   DATASET_FORMATS,
   DATASET_MODEL_VARIANTS,
   datasetSeed,
+  onnxSeedPaths,
   seedModelPaths,
   TENSOR_FORMATS,
   tensorSeed,
   type DatasetLayout,
 } from './seeds';
 import { ROOT } from '../support/shared';
+import { mutateOnnxModel, ONNX_DATA_BYTES, ONNX_DATA_FILE } from './onnx-mutators';
 import { mutateTfliteModel } from './tflite-mutators';
 import type { Job } from './targets';
 
-export type TargetSelection = 'models' | 'datasets' | 'all';
+/** 'models' is every model format; 'onnx' only ONNX models (and the crafted ONNX cases). */
+export type TargetSelection = 'models' | 'onnx' | 'datasets' | 'all';
 
 export interface FuzzCase {
   /** "<seed>:<index>" or "crafted:<name>". */
@@ -44,6 +47,7 @@ export interface FuzzCase {
 /** Seeds read once per process. */
 export class CaseFactory {
   private readonly models: string[] = seedModelPaths();
+  private readonly onnxModels: string[] = onnxSeedPaths();
   private readonly modelBytes = new Map<string, Uint8Array>();
   private readonly layouts = new Map<string, DatasetLayout>();
 
@@ -57,19 +61,52 @@ export class CaseFactory {
   caseAt(index: number): FuzzCase {
     const rng = new Rng(mix(this.seed, index));
     const id = `${this.seed}:${index}`;
+    if (this.targets === 'onnx') return this.onnxCase(id, rng);
     const roll = rng.float();
-    if (this.targets === 'models' || (this.targets === 'all' && roll < 0.45)) return this.modelCase(id, rng);
+    if (this.targets === 'models' || (this.targets === 'all' && roll < 0.45))
+      return this.onnxModels.length > 0 && rng.chance(0.3) ? this.onnxCase(id, rng) : this.modelCase(id, rng);
     if (rng.chance(0.8)) return this.datasetCase(id, rng);
     return this.tensorCase(id, rng);
   }
 
-  private modelCase(id: string, rng: Rng): FuzzCase {
-    const seedPath = rng.pick(this.models);
+  private seedBytes(seedPath: string): Uint8Array {
     let bytes = this.modelBytes.get(seedPath);
     if (!bytes) {
       bytes = new Uint8Array(fs.readFileSync(seedPath));
       this.modelBytes.set(seedPath, bytes);
     }
+    return bytes;
+  }
+
+  /**
+   * An ONNX model (a node test or a PyTorch export; the exports a quarter of the time), with a
+   * data file beside it for the external-data mutations to point at.
+   */
+  private onnxCase(id: string, rng: Rng): FuzzCase {
+    if (this.onnxModels.length === 0)
+      throw new Error('no ONNX seed models (libonnx-testdata, test/fixtures/onnx)');
+    const exported = this.onnxModels.filter((p) => !p.startsWith('/usr/'));
+    const seedPath = exported.length > 0 && rng.chance(0.25) ? rng.pick(exported) : rng.pick(this.onnxModels);
+    const bytes = this.seedBytes(seedPath);
+    const roll = rng.float();
+    const m =
+      roll < 0.04
+        ? { bytes, what: 'none' }
+        : ((roll < 0.6 ? mutateOnnxModel(bytes, rng) : null) ?? mutate(bytes, 'raw', rng));
+    const name = rng.chance(0.9) ? 'model.onnx' : 'model.bin';
+    return {
+      id,
+      format: 'onnx',
+      seedName: path.relative(ROOT, seedPath),
+      mutation: m.what,
+      files: { [name]: m.bytes, [ONNX_DATA_FILE]: new Uint8Array(ONNX_DATA_BYTES).fill(0x3f) },
+      job: { target: 'model', file: name },
+    };
+  }
+
+  private modelCase(id: string, rng: Rng): FuzzCase {
+    const seedPath = rng.pick(this.models);
+    const bytes = this.seedBytes(seedPath);
     const roll = rng.float();
     const m =
       roll < 0.04
@@ -138,9 +175,10 @@ function mix(seed: number, index: number): number {
 
 /** The crafted cases, as cases (their files are made by `prepareCase`). */
 export function craftedCases(targets: TargetSelection): FuzzCase[] {
-  return CRAFTED_CASES.filter(
-    (c) => targets === 'all' || (targets === 'models') === (c.target === 'model'),
-  ).map((c) => ({
+  const wanted = (c: (typeof CRAFTED_CASES)[number]) =>
+    targets === 'all' ||
+    (targets === 'onnx' ? c.name.startsWith('onnx-') : (targets === 'models') === (c.target === 'model'));
+  return CRAFTED_CASES.filter(wanted).map((c) => ({
     id: `crafted:${c.name}`,
     format: c.name,
     seedName: c.description,

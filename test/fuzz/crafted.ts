@@ -17,6 +17,7 @@ import path from 'node:path';
 import { FILE_SIZE_LIMITS } from '../../main/files/read-file';
 import { craftedDatasetFiles } from '../support/crafted-datasets';
 import { aliasingModel, sparseFanOutModel, type AliasingOptions } from '../support/crafted-models';
+import { emptyNodesModel, externalDataModel, nestedModel } from '../support/crafted-onnx';
 import { imageBytes } from './seeds';
 
 export interface CraftedCase {
@@ -67,17 +68,54 @@ const ALIASING_MODELS: [string, AliasingOptions][] = [
   ['tflite-aliased-shapes', { shapeAliases: 20_000, regionBytes: REGION }],
 ];
 
-function modelCase(name: string, description: string, bytes: Uint8Array): CraftedCase {
+function modelCase(name: string, description: string, bytes: Uint8Array, extension = '.tflite'): CraftedCase {
   return {
     name,
     description: `${description}, ${bytes.length} bytes`,
     target: 'model',
     prepare: (dir) => {
-      fs.writeFileSync(path.join(dir, `${name}.tflite`), bytes);
-      return path.join(dir, `${name}.tflite`);
+      fs.writeFileSync(path.join(dir, `${name}${extension}`), bytes);
+      return path.join(dir, `${name}${extension}`);
     },
   };
 }
+
+/**
+ * ONNX models whose cost is not their size, and external data that leads out: an ONNX model
+ * with a symbolic link beside it to a file outside the case folder, and one whose 3 GB of
+ * external weights are a sparse file (only a model that reads lazily stays under the limits).
+ */
+const ONNX_CASES: CraftedCase[] = [
+  modelCase(
+    'onnx-empty-nodes',
+    'emptyNodesModel(2^21): 4 MiB of empty NodeProtos, ~700 MB decoded',
+    emptyNodesModel(2 ** 21),
+    '.onnx',
+  ),
+  modelCase('onnx-nested-graphs', 'nestedModel(200): subgraphs 200 deep', nestedModel(200), '.onnx'),
+  {
+    name: 'onnx-external-symlink-out',
+    description: 'external data through a symbolic link to /etc/passwd',
+    target: 'model',
+    prepare: (dir) => {
+      fs.symlinkSync('/etc/passwd', path.join(dir, 'weights.bin'));
+      fs.writeFileSync(path.join(dir, 'model.onnx'), externalDataModel('weights.bin', [4]));
+      return path.join(dir, 'model.onnx');
+    },
+  },
+  {
+    name: 'onnx-external-sparse-3gb',
+    description: 'a model whose 3 GB of external weights are one sparse file',
+    target: 'model',
+    prepare: (dir) => {
+      const fd = fs.openSync(path.join(dir, 'weights.bin'), 'w');
+      fs.ftruncateSync(fd, 3 * 2 ** 30);
+      fs.closeSync(fd);
+      fs.writeFileSync(path.join(dir, 'model.onnx'), externalDataModel('weights.bin', [3 * 2 ** 28]));
+      return path.join(dir, 'model.onnx');
+    },
+  },
+];
 
 export const CRAFTED_CASES: readonly CraftedCase[] = [
   ...ALIASING_MODELS.map(([name, options]) =>
@@ -112,6 +150,7 @@ export const CRAFTED_CASES: readonly CraftedCase[] = [
     target: 'dataset',
     prepare: (dir) => mkfifo(path.join(dir, 'data.npy')),
   },
+  ...ONNX_CASES,
   ...craftedDatasetFiles().map((f) => datasetCase(f.name, f.bytes)),
   {
     name: 'labels-csv-many-rows',

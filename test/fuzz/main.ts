@@ -2,7 +2,7 @@
  * `npm run fuzz`: the long fuzz run. Options:
  *   --cases N      random and structure-aware cases (default 10000), plus the crafted ones
  *   --seed S       the run's seed (default 18); case k of seed S is always the same case
- *   --target T     models | datasets | all (default all)
+ *   --target T     models | onnx | datasets | all (default all; models includes ONNX)
  *   --workers N    worker processes (default: one per core)
  *   --timeout MS   per case (default 10000)
  *   --no-crafted   leave out the crafted cases
@@ -29,8 +29,8 @@ const { values } = parseArgs({
 });
 
 const targets = values.target as TargetSelection;
-if (!['models', 'datasets', 'all'].includes(targets)) {
-  process.stderr.write(`--target must be models, datasets or all (got ${values.target})\n`);
+if (!['models', 'onnx', 'datasets', 'all'].includes(targets)) {
+  process.stderr.write(`--target must be models, onnx, datasets or all (got ${values.target})\n`);
   process.exit(1);
 }
 

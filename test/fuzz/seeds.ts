@@ -43,6 +43,27 @@ export function seedModelPaths(): string[] {
   return [...new Set(all)].sort();
 }
 
+/** ONNX's backend node tests (Debian libonnx-testdata): one small model per op and attribute set. */
+export const ONNX_NODE_TEST_DIR = '/usr/include/onnx/backend/test/data/node';
+
+/**
+ * ONNX seeds, sorted: every node-test model (when libonnx-testdata is installed) and the
+ * committed PyTorch exports under test/fixtures/onnx.
+ */
+export function onnxSeedPaths(): string[] {
+  const nodeTests = fs.existsSync(ONNX_NODE_TEST_DIR)
+    ? fs.readdirSync(ONNX_NODE_TEST_DIR).map((d) => path.join(ONNX_NODE_TEST_DIR, d, 'model.onnx'))
+    : [];
+  const fixtures = path.join(ROOT, 'test', 'fixtures', 'onnx');
+  const exported = fs.existsSync(fixtures)
+    ? fs
+        .readdirSync(fixtures)
+        .filter((f) => f.endsWith('.onnx'))
+        .map((f) => path.join(fixtures, f))
+    : [];
+  return [...nodeTests.filter((p) => fs.existsSync(p)), ...exported].sort();
+}
+
 /** The model input every dataset seed fits: 4 samples of 4x4 gray, 2 classes. */
 export const DATASET_MODEL: DatasetModel = { inputShape: [1, 4, 4, 1], classes: 2 };
 

@@ -3,19 +3,23 @@
  * through. A case ends in success or in a LowbitError with a code the CLI reports as bad input
  * (exit 1 or 2); any other exception is a crash (the CLI's exit 3 with a stack trace).
  *
- *   - model: openModelFile (read, sniff, parse) -> inspect -> write and re-open (TFLite round
- *     trip) -> Interpreter.create (every kernel's prepare) -> one invoke on zero inputs;
+ *   - model: readModelFile (read, sniff, parse) -> inspect -> write and read again (round trip)
+ *     -> ONNX: every initializer's values up to 64 MiB decoded -> when the format lowers to
+ *     TFLite: lowering, Interpreter.create (every kernel's prepare), one invoke on zero inputs;
  *   - dataset: openDataset (every up-front check) -> get() of the first samples;
  *   - tensor: a `lowbit run --input` file read and decoded for its tensor.
  *
  * Adding a target: a new Job variant and its branch in runJob.
  */
 import { openDataset } from '../../main/files/dataset-open';
-import { openModelFile } from '../../main/files/model-file';
+import { externalDataBeside } from '../../main/files/external-data';
+import { readModelFile } from '../../main/files/model-file';
 import { readFileBytes } from '../../main/files/read-file';
 import { LowbitError } from '../../main/engine/errors';
 import { Interpreter } from '../../main/engine/interpreter/index';
-import { openModel } from '../../main/engine/model/registry';
+import { readModel } from '../../main/engine/model/registry';
+import { initializerValues, type OnnxModel } from '../../main/engine/onnx/reader';
+import { storedByteLength } from '../../main/engine/onnx/tensor-data';
 import type { DType } from '../../main/engine/tensor/dtype';
 import { decodeTensorFile } from '../../main/engine/tensor/tensor-files';
 import { DATASET_MODEL, type DatasetModel } from './seeds';
@@ -40,11 +44,22 @@ export type Outcome =
 /** How many samples of an opened dataset are decoded (the lazily decoded formats fail there). */
 const SAMPLES_READ = 4;
 
+/** ONNX initializers larger than this are not decoded (a valid model may hold gigabytes). */
+const MAX_DECODED_INITIALIZER = 64 * 2 ** 20;
+
 function runModel(file: string): void {
-  const opened = openModelFile(file);
-  opened.format.inspect(opened.model, opened.bytes.length);
-  if (opened.format.write) openModel(opened.format.write(opened.model), `${file} (written)`);
-  const interp = Interpreter.create(opened.tflite);
+  const read = readModelFile(file);
+  const { format, model } = read;
+  format.inspect(model, read.bytes.length);
+  if (format.write)
+    readModel(format.write(model), `${file} (written)`, { externalData: externalDataBeside(file) });
+  if (format.id === 'onnx') {
+    const onnx = model as OnnxModel;
+    for (const [name, t] of onnx.initializers)
+      if (storedByteLength(t) <= MAX_DECODED_INITIALIZER) initializerValues(onnx, name);
+  }
+  if (!format.toTflite) return;
+  const interp = Interpreter.create(format.toTflite(model));
   interp.invoke();
 }
 

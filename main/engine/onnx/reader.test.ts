@@ -3,12 +3,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ONNX_NODE_TESTS, onnxPythonMissing, runOnnxPython } from '../../../test/support/onnx-python';
+import { chainParts, emptyNodesModel, nestedModel } from '../../../test/support/crafted-onnx';
 import { node, onnxBytes, onnxModel, valueInfo } from '../../../test/support/onnx-models';
 import { ModelFormatError } from '../errors';
 import { makeTensorProto, OnnxDataType } from './tensor-data';
 import {
-  AttributeProto_AttributeType,
-  AttributeProtoSchema,
   ModelProtoSchema,
   StringStringEntryProtoSchema,
 } from './proto/onnx_pb';
@@ -18,11 +17,7 @@ import { writeOnnx } from './writer';
 const x = valueInfo('x', ['batch', 4]);
 const y = valueInfo('y', ['batch', 4]);
 /** x → Relu → a → Neg → y */
-const chain = () => ({
-  nodes: [node('Relu', ['x'], ['a']), node('Neg', ['a'], ['y'])],
-  inputs: [x],
-  outputs: [y],
-});
+const chain = chainParts;
 
 describe.skipIf(onnxPythonMissing() !== null)(
   "readOnnx on ONNX's backend node tests (python3-onnx as truth)",
@@ -187,34 +182,11 @@ describe('readOnnx: bad input is a one-line ModelFormatError naming the file and
   });
 
   it('nesting past the limit, and many empty nodes past the memory budget, before decoding', () => {
-    // A graph in an attribute in a node in a graph..., 70 deep.
-    let g = onnxModel(chain()).graph!;
-    for (let k = 0; k < 70; k++) {
-      const outer = onnxModel(chain()).graph!;
-      outer.node[0]!.attribute = [
-        create(AttributeProtoSchema, { name: 'body', type: AttributeProto_AttributeType.GRAPH, g }),
-      ];
-      g = outer;
-    }
-    const deep = onnxModel(chain());
-    deep.graph = g;
-    refuse(toBinary(ModelProtoSchema, deep), /nested more than 64 messages deep/);
-    // 2-byte empty NodeProtos: each decodes to an object with every NodeProto field.
-    const head = onnxBytes(chain());
-    const empties = new Uint8Array(2 * 2 ** 20);
-    for (let k = 0; k < empties.length; k += 2) empties[k] = 0x0a; // graph.node (field 1), length 0
-    const graphField = Uint8Array.from([0x3a, ...varint(empties.length)]); // ModelProto.graph
-    const bomb = new Uint8Array([...head, ...graphField, ...empties]);
-    refuse(bomb, /message ModelProto\.graph\.node would take the model past its memory limit/);
+    refuse(nestedModel(70), /nested more than 64 messages deep/);
+    // 2 MiB of 2-byte empty NodeProtos: each would decode to an object with every NodeProto field.
+    refuse(
+      emptyNodesModel(2 ** 20),
+      /message ModelProto\.graph\.node would take the model past its memory limit/,
+    );
   });
 });
-
-function varint(n: number): number[] {
-  const out: number[] = [];
-  while (n >= 0x80) {
-    out.push((n & 0x7f) | 0x80);
-    n = Math.floor(n / 128);
-  }
-  out.push(n);
-  return out;
-}

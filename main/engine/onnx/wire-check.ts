@@ -237,14 +237,20 @@ function skip(c: Cursor, wire: Wire, end: number, path: string): void {
       c.pos += width;
       return;
     }
-    case Wire.Delimited:
-      c.pos += readLength(c, end, path);
+    case Wire.Delimited: {
+      // Not `c.pos += readLength(...)`: that adds to the position from before the length.
+      const length = readLength(c, end, path);
+      c.pos += length;
       return;
+    }
     default:
       fail(c, path, `wire type ${wire}`);
   }
 }
 
 function fail(c: Cursor, path: string, problem: string): never {
-  throw new ModelFormatError(`not a valid ONNX protobuf at byte ${c.pos} (${path}): ${problem}`);
+  // Deep paths keep their two ends: "ModelProto.graph…node.attribute.g".
+  const parts = path.split('.');
+  const where = parts.length > 8 ? `${parts.slice(0, 2).join('.')}…${parts.slice(-4).join('.')}` : path;
+  throw new ModelFormatError(`not a valid ONNX protobuf at byte ${c.pos} (${where}): ${problem}`);
 }
