@@ -12,6 +12,7 @@ import { calibrationSamples } from '../../main/engine/datasets/samples';
 import type { Dataset } from '../../main/engine/datasets/dataset';
 import { ModelProtoSchema, type ModelProto, type TensorProto } from '../../main/engine/onnx/proto/onnx_pb';
 import { quantizeOnnx, type OnnxQuantizeResult } from '../../main/engine/optimize/onnx/index';
+import { stripQdq } from '../../main/engine/optimize/onnx/strip-qdq';
 import { openDataset } from '../../main/files/dataset-open';
 import { DEBIAN_FASHION_MNIST } from '../../main/files/idx-files';
 import { openOnnxRuntimeSession } from '../../main/files/onnx-session';
@@ -214,6 +215,37 @@ describe.skipIf(!debian)('lowbit quantize model.onnx → ONNX (issue 13, item 6)
     const init = new Map(graph.initializer.map((t) => [t.name, t]));
     expect(values(init.get(poolOut.input[1])!)[0]).toBe(quantizeScale.get(pool.input[0]));
     expect(values(init.get(poolOut.input[2])!)[0]).toBe(-128);
+  });
+
+  it('stripQdq reads the QDQ parameters back bit for bit and leaves a float model ONNX Runtime runs', async (ctx) => {
+    if (!ready(ctx)) return;
+    const stripped = stripQdq(int8.model);
+    const nodes = stripped.model.graph!.node;
+    expect(nodes.filter((n) => n.opType.endsWith('Linear'))).toEqual([]);
+    const dq = dequantizers(int8.model);
+    const graph = int8.model.graph!;
+    // Every activation pair: the float tensor before QuantizeLinear gets its scale and zero point.
+    let activations = 0;
+    for (const q of graph.node.filter((n) => n.opType === 'QuantizeLinear')) {
+      const reader = graph.node.find((n) => n.opType === 'DequantizeLinear' && n.input[0] === q.output[0])!;
+      const p = dq.get(reader.output[0])!;
+      const name = reader.output[0] === 'logits' ? 'logits' : q.input[0];
+      expect(stripped.activations.get(name), name).toMatchObject({
+        scale: p.scale[0],
+        zeroPoint: p.zeroPoint[0],
+      });
+      activations++;
+    }
+    expect(stripped.activations.size).toBe(activations);
+    // Constants: the same scales, and float values (q − zp) × scale.
+    for (const [name, p] of dq) {
+      if (!p.data) continue;
+      const c = stripped.constants.get(name)!;
+      expect(c.scale).toEqual(Array.from(p.scale));
+      expect(c.dtype).toBe(p.data.dataType === 3 ? 'int8' : 'int32');
+    }
+    const floatAcc = await ortAccuracy(toBinary(ModelProtoSchema, stripped.model), test);
+    expect(Math.abs(floatAcc - floatAccuracy)).toBeLessThanOrEqual(0.005);
   });
 
   it('the calibration method reaches the ranges (percentile narrows some scales)', async (ctx) => {

@@ -20,11 +20,12 @@ import type { TflModel } from '../tflite/model';
 import { asString } from '../tflite/names';
 import type { Range } from './calibrate/index';
 import { minMaxOf } from './calibrate/types';
-import type { ModelIo, OpPlan } from './full-integer-types';
+import type { ModelIo, OpPlan, PresetChange, PresetParams } from './full-integer-types';
+import { presetGroupParams } from './preset-params';
 import { rewriteIntegerLstm } from './lstm';
 import type { OpQuantSpec } from './op-specs';
 import { opVersion } from './versions';
-import { quantizeBias, quantizeWeightsSymmetric } from './weights';
+import { quantizeBias, quantizeWeightsAtScales, quantizeWeightsSymmetric } from './weights';
 
 class UnionFind {
   private parent = new Map<number, number>();
@@ -50,6 +51,8 @@ interface Params {
 
 export class Rewriter {
   convertedConstants = 0;
+  /** Preset parameters the int8 spec did not allow, and what they became. */
+  readonly presetChanges: PresetChange[] = [];
   private readonly sg;
   private readonly groups = new UnionFind();
   private readonly params = new Map<number, Params>();
@@ -68,6 +71,7 @@ export class Rewriter {
     private readonly perTensor: boolean,
     private readonly perTensorFc: boolean,
     private readonly warnings: string[],
+    private readonly presets: PresetParams | null = null,
   ) {
     this.sg = model.subgraphs[0];
     this.qType = int16 ? TensorType.INT16 : TensorType.INT8;
@@ -185,11 +189,23 @@ export class Rewriter {
       }
       fixed.set(g, { scale: Math.fround(v[0]), zeroPoint: v[1] });
     });
+    const writtenAt = new Map<number, number>();
+    sg.operators.forEach((op, k) => op.outputs.forEach((o) => writtenAt.set(o, k)));
+    const preset = this.presets
+      ? presetGroupParams(
+          this.presets,
+          (i) => this.groups.find(i),
+          fixed,
+          this.nameOf,
+          this.presetChanges,
+          (i) => writtenAt.get(i) ?? -1,
+        )
+      : new Map<number, Params>();
     this.paramsFor = (i: number) => {
       const g = this.groups.find(i);
       const cached = this.params.get(g);
       if (cached) return cached;
-      let p = fixed.get(g);
+      let p = fixed.get(g) ?? preset.get(g);
       if (!p) {
         const r = groupRange.get(g);
         if (!r)
@@ -208,6 +224,8 @@ export class Rewriter {
   private paramsFor: (i: number) => Params = () => {
     throw new Error('assignParams first');
   };
+
+  private readonly nameOf = (i: number): string => asString(this.sg.tensors[i].name);
 
   private paramsOf(i: number): Params {
     return this.paramsFor(i);
@@ -314,6 +332,7 @@ export class Rewriter {
         weightScales,
         this.int16 ? 'int64' : 'int32',
       );
+      this.noteBiasChange(b, qb.scale);
       inputs[spec.bias] = addTensor(this.model, sg, {
         name: asString(bt.name),
         shape: bt.shape,
@@ -335,11 +354,10 @@ export class Rewriter {
     if (hit) return hit;
     const t = this.sg.tensors[i];
     const perChannel = !this.perTensor && !perTensor && t.shape.length > axis;
-    const qw = quantizeWeightsSymmetric(
-      bufferAs(this.model.buffers[t.buffer].data, Float32Array),
-      t.shape,
-      perChannel ? axis : null,
-    );
+    const values = bufferAs(this.model.buffers[t.buffer].data, Float32Array);
+    const qw =
+      this.presetWeights(i, values, t.shape, axis) ??
+      quantizeWeightsSymmetric(values, t.shape, perChannel ? axis : null);
     const index = addTensor(this.model, this.sg, {
       name: asString(t.name),
       shape: t.shape,
@@ -351,6 +369,48 @@ export class Rewriter {
     const r = { index, scale: qw.scale };
     this.weightCache.set(i, r);
     return r;
+  }
+
+  /**
+   * The weights at their preset scales (per channel along `axis`, or one scale), or null without
+   * a preset; a preset TFLite's int8 weights cannot hold (values beyond ±127) is a listed change.
+   */
+  private presetWeights(
+    i: number,
+    values: Float32Array,
+    shape: number[],
+    axis: number,
+  ): { data: Int8Array; scale: number[]; zeroPoint: number[]; axis: number } | null {
+    const scale = this.presets?.weights.get(i);
+    if (!scale) return null;
+    const at = scale.length === 1 ? null : axis;
+    const data = quantizeWeightsAtScales(values, shape, at, scale);
+    if (data) return { data, scale, zeroPoint: scale.map(() => 0), axis: at ?? 0 };
+    const own = quantizeWeightsSymmetric(values, shape, at);
+    this.presetChanges.push({
+      tensor: this.nameOf(i),
+      kind: 'weight',
+      reason:
+        scale.length === shape[axis] || scale.length === 1
+          ? 'values beyond ±127 at the preset scale'
+          : 'preset scales do not match the output channels',
+      from: { scale, zeroPoint: scale.map(() => 0) },
+      to: { scale: own.scale, zeroPoint: own.zeroPoint },
+    });
+    return { ...own, axis: at ?? 0 };
+  }
+
+  /** The bias scale is always input scale × weight scale: a preset that differs is a listed change. */
+  private noteBiasChange(b: number, scale: number[]): void {
+    const preset = this.presets?.biases.get(b);
+    if (!preset || (preset.length === scale.length && preset.every((s, c) => s === scale[c]))) return;
+    this.presetChanges.push({
+      tensor: this.nameOf(b),
+      kind: 'bias',
+      reason: 'TFLite needs bias scale = input scale × weight scale',
+      from: { scale: preset, zeroPoint: preset.map(() => 0) },
+      to: { scale, zeroPoint: scale.map(() => 0) },
+    });
   }
 
   /** A constant operand of a quantized op (ADD with a constant, PADV2's pad value...). */

@@ -25,14 +25,14 @@ import { builtinOf, isConstant, pruneUnused } from '../tflite/edit';
 import type { TflModel } from '../tflite/model';
 import { asString } from '../tflite/names';
 import type { ModelInputs } from '../tensor/model-inputs';
-import { calibrate } from './calibrate/index';
+import { calibrate, type Range } from './calibrate/index';
 import { checkInputRanges, type InputRangeReport } from './input-ranges';
 import { keepFloatMatcher } from './keep-float';
 import { lstmIntegerBlocker } from './lstm';
 import { readQuantizationRecord, recordQuantization } from './metadata';
 import { cloneModel } from './model-util';
 import { Rewriter } from './full-integer-rewrite';
-import type { OpPlan } from './full-integer-types';
+import type { OpPlan, PresetChange, PresetParams } from './full-integer-types';
 import { OP_SPECS } from './op-specs';
 import type { TechniqueOptions } from './techniques/types';
 import type { QuantizeResult } from './types';
@@ -58,12 +58,19 @@ const NOT_YET = new Set([
 export interface FullIntegerOptions extends Omit<TechniqueOptions, 'samples' | 'minElements'> {
   /** 'int8' (default) or 'int16' activations (16x8). */
   activations?: 'int8' | 'int16';
+  /**
+   * Parameters already chosen (a quantized ONNX model's), kept where the int8 spec allows; with
+   * them, samples are needed only for tensors no preset covers.
+   */
+  presets?: PresetParams;
 }
 
 export interface FullIntegerResult extends QuantizeResult {
   inputRanges: InputRangeReport[];
   /** Ops left float, with the reason. */
   floatOpList: { op: number; name: string; reason: string }[];
+  /** Presets the int8 spec did not allow (empty without presets). */
+  presetChanges: PresetChange[];
 }
 
 /** Decides per operator whether it is quantized; used before calibration so strict mode fails fast. */
@@ -170,20 +177,23 @@ export async function quantizeFullInteger(
       { option: 'strict' },
     );
   }
-  if (samples.length === 0)
+  if (samples.length === 0 && !options.presets)
     throw new DatasetError('full-integer quantization needs representative samples to calibrate on', {
       option: 'calibration',
     });
   const target = int16
     ? { qmin: -32767, qmax: 32767, symmetric: true }
     : { qmin: -128, qmax: 127, symmetric: false };
-  const ranges = await calibrate(input, samples, {
-    method: options.method,
-    percentile: options.percentile,
-    target,
-    signal: options.signal,
-    onProgress: options.onProgress,
-  });
+  const calibrated = samples.length > 0;
+  const ranges = !calibrated
+    ? new Map<number, Range>()
+    : await calibrate(input, samples, {
+        method: options.method,
+        percentile: options.percentile,
+        target,
+        signal: options.signal,
+        onProgress: options.onProgress,
+      });
 
   const model = cloneModel(input);
   const warnings: string[] = [];
@@ -203,6 +213,7 @@ export async function quantizeFullInteger(
     !!options.perTensor,
     !!options.perTensorFullyConnected,
     warnings,
+    options.presets ?? null,
   );
   rewriter.run(io);
 
@@ -230,5 +241,6 @@ export async function quantizeFullInteger(
     convertedTensors: rewriter.convertedConstants,
     inputRanges,
     floatOpList,
+    presetChanges: rewriter.presetChanges,
   };
 }

@@ -75,6 +75,31 @@ export function quantizeWeightsSymmetric(
   return { data, scale, zeroPoint: new Array<number>(channels).fill(0), axis: axis ?? 0 };
 }
 
+/**
+ * Symmetric int8 values of `values` at given scales (per channel along `axis`, or one scale),
+ * rounding half away from zero; null when a value would need more than ±127 (the scales then do
+ * not fit TFLite's int8 weights). Dequantized int8 weights (q × scale in float32) come back as q.
+ */
+export function quantizeWeightsAtScales(
+  values: Float32Array,
+  shape: readonly number[],
+  axis: number | null,
+  scale: readonly number[],
+): Int8Array | null {
+  const channels = axis === null ? 1 : shape[axis];
+  if (scale.length !== channels) return null;
+  const inner = axis === null ? values.length : shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const data = new Int8Array(values.length);
+  for (let k = 0; k < values.length; k++) {
+    const c = axis === null ? 0 : Math.floor(k / inner) % channels;
+    const q = quantizeValue(values[k], scale[c], 0, -128, 127);
+    if (q < -127) return null;
+    if (Math.abs(values[k] / scale[c]) > 127.5) return null;
+    data[k] = q;
+  }
+  return data;
+}
+
 /** The largest double below 0.5: adding it then truncating rounds half away from zero exactly. */
 const JUST_UNDER_HALF = 0.49999999999999994;
 
