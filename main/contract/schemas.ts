@@ -112,4 +112,6 @@ export const argSchemas: { [M in Method]: z.ZodType<ArgsOf<M>> } = {
   'deploy.export': z
     .object({ modelId: id, format: registryId<ModelExportFormatId>(), save: z.boolean().optional() })
     .strict(),
+  'edgetpu.check': z.object({ modelId: id }).strict(),
+  'edgetpu.compiler': empty as z.ZodType<Record<string, never>>,
 };

@@ -24,6 +24,18 @@ import type {
 import type { DeviceList, ExportFile, FlashOutcome, FlashParams, ModelExportFormatId } from './devices';
 import type { ModelHandle } from './model-handle';
 import type { InspectReport } from '../engine/model/inspect-report';
+import type { EdgeTpuCheckReport } from '../engine/targets/edgetpu/check';
+
+/** The Edge TPU check is the engine's own (main/engine/targets/edgetpu/check.ts). */
+export type { EdgeTpuCheckReport, EdgeTpuOpRow } from '../engine/targets/edgetpu/check';
+export type { EdgeTpuCompiledReport } from '../engine/tflite/edgetpu/compiled';
+
+/** Whether Coral's edgetpu_compiler is on this machine, and how to get it when it is not. */
+export interface EdgeTpuCompilerStatus {
+  path: string | null;
+  /** Empty when found; otherwise where to get it (x86-64 Debian/Ubuntu package, Docker elsewhere). */
+  howTo: string;
+}
 
 /** The inspector's report is the engine's own (main/engine/model/inspect-report.ts). */
 export type {
@@ -168,6 +180,10 @@ export interface Methods {
     { modelId: string; format: ModelExportFormatId; save?: boolean },
     { files: ExportFile[]; saved: string[] },
   ];
+  /** What edgetpu_compiler would map, per op, predicted without it (the Edge TPU panel). */
+  'edgetpu.check': [{ modelId: string }, EdgeTpuCheckReport];
+  /** Is edgetpu_compiler installed (PATH or $LOWBIT_EDGETPU_COMPILER)? Never bundled. */
+  'edgetpu.compiler': [Record<string, never>, EdgeTpuCompilerStatus];
 }
 
 export type Method = keyof Methods;
@@ -195,6 +211,8 @@ export const METHODS = [
   'model.bytes',
   'devices.list',
   'deploy.export',
+  'edgetpu.check',
+  'edgetpu.compiler',
 ] as const satisfies readonly Method[];
 
 // ---------------------------------------------------------------- events

@@ -30,6 +30,7 @@ import { RecentModels } from './recent';
 import { Grants } from './grants';
 import { createWizard } from './wizard';
 import { createDevices } from './devices';
+import { createEdgeTpu } from './edgetpu';
 import { writeFileAtomic } from '../files/write-file';
 import type { OpenSerialLink } from '../devices/link/link';
 
@@ -183,6 +184,7 @@ export function createServices(opts: ServiceOptions): Services {
     'model.recent': () => recent.list(),
     ...wizard.impl,
     ...devices.impl,
+    ...createEdgeTpu({ getModel: get }).impl,
     'devices.list': (args) => {
       devices.watch();
       return devices.impl['devices.list'](args);

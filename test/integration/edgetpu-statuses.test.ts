@@ -1,7 +1,9 @@
 // Issue 14 acceptance: a float model, a 16x8 model, a batch-2 model, a model with a dynamic dim
 // and a model with an unsupported op mid-graph, each made with Lowbit's own builder, quantizer and
 // writer, get the status and fix the Edge TPU compiler would give.
+import fs from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { readBytes, sharedPath } from '../support/shared';
 import { buildSequentialModel, type SequentialSpec } from '../../main/engine/tflite/build';
 import { quantizeFullInteger } from '../../main/engine/optimize/full-integer';
 import { checkEdgeTpu } from '../../main/engine/targets/edgetpu/check';
@@ -125,5 +127,14 @@ describe('edgetpu check: the compiler statuses and fixes on models Lowbit makes'
     expect(r.minRuntimeVersion).toBe(12);
     expect(r.ops.some((o) => o.op === 'QUANTIZE')).toBe(false);
     expect(r.warnings.join('\n')).toMatch(/int8 inputs or outputs need Edge TPU runtime 12/);
+  });
+});
+
+describe('edgetpu check on an already compiled model', () => {
+  it('warns that the model is compiled already', async () => {
+    const file = sharedPath('models', 'coral', 'split_concat_edgetpu.tflite');
+    if (!fs.existsSync(file)) return console.log('skipped: ../shared/models/coral is absent');
+    const r = checkEdgeTpu(readTflite(readBytes(file)));
+    expect(r.warnings.join('\n')).toMatch(/already compiled for the Edge TPU/);
   });
 });

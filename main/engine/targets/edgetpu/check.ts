@@ -19,7 +19,8 @@
  * compiler-log.ts parses the real compiler's output into the same `EdgeTpuOpRow`s.
  */
 import type { TflModel } from '../../tflite/model';
-import { asString, dtypeName, opName } from '../../tflite/names';
+import { EDGETPU_CUSTOM_CODE } from '../../tflite/edgetpu/compiled';
+import { asString, customCodeOf, dtypeName, opName } from '../../tflite/names';
 import { firstBrokenConstraint, type ConstraintFinding } from './constraints';
 import {
   AFTER_CUT,
@@ -107,6 +108,11 @@ export function checkEdgeTpu(model: TflModel): EdgeTpuCheckReport {
     ops.push(row);
   });
 
+  if (sg.operators.some((op) => customCodeOf(model.operatorCodes[op.opcodeIndex]!) === EDGETPU_CUSTOM_CODE)) {
+    warnings.push(
+      `this model is already compiled for the Edge TPU (it has an ${EDGETPU_CUSTOM_CODE}): check the model you compiled it from`,
+    );
+  }
   const ioInt8 = [...sg.inputs, ...sg.outputs].some((t) => dtypeName(sg.tensors[t]!.type) === 'int8');
   if (ioInt8) {
     minRuntime = Math.max(minRuntime, EDGETPU_OPS.int8IoMinRuntime);
