@@ -13,29 +13,45 @@ const INPUT = sharedPath('models', 'coral', 'deeplabv3_mnv2_dm05_pascal_quant.tf
 const COMPILED = sharedPath('models', 'coral', 'deeplabv3_mnv2_dm05_pascal_quant_edgetpu.tflite');
 const SHOTS = path.join(ROOT, 'test-output', 'screenshots');
 
-async function openEdgeTpuTab(page: Page, file: string, testId: string) {
-  await page.getByTestId('open-file-input').setInputFiles({
-    name: path.basename(file),
-    mimeType: 'application/octet-stream',
-    buffer: fs.readFileSync(file),
-  });
-  await expect(page.getByTestId('inspector')).toBeVisible();
-  // The inspector returns to the Tensors tab when its report arrives: click until the panel stays.
-  await expect(async () => {
-    await page.getByTestId('tab-edgetpu').click();
-    await expect(page.getByTestId(testId)).toBeVisible({ timeout: 2000 });
-  }).toPass({ timeout: 20_000 });
+/**
+ * In each theme, on a fresh page: opens `file`, shows the Edge TPU tab until `testId` is visible,
+ * runs `checks`, then saves the screenshot `<shot>-<theme>.png`.
+ */
+async function inBothThemes(
+  page: Page,
+  url: string,
+  file: string,
+  testId: string,
+  shot: string,
+  checks: () => Promise<void>,
+) {
+  for (const theme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: theme });
+    // A fresh page each time: going to the same URL again would only change the fragment.
+    await page.goto('about:blank');
+    await page.goto(url);
+    await page.getByTestId('open-file-input').setInputFiles({
+      name: path.basename(file),
+      mimeType: 'application/octet-stream',
+      buffer: fs.readFileSync(file),
+    });
+    await expect(page.getByTestId('inspector')).toBeVisible();
+    // The inspector returns to the Tensors tab when its report arrives: click until the panel stays.
+    await expect(async () => {
+      await page.getByTestId('tab-edgetpu').click();
+      await expect(page.getByTestId(testId)).toBeVisible({ timeout: 2000 });
+    }).toPass({ timeout: 20_000 });
+    await checks();
+    fs.mkdirSync(SHOTS, { recursive: true });
+    await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
+    await page.screenshot({ path: path.join(SHOTS, `${shot}-${theme}.png`) });
+  }
 }
 
 test.skip(!fs.existsSync(INPUT), '../shared/models/coral is absent');
 
 test('Edge TPU tab: the check on DeepLab, in both themes', async ({ page, serve }) => {
-  for (const theme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: theme });
-    // A fresh page each time: going to the same URL again would only change the fragment.
-    await page.goto('about:blank');
-    await page.goto(serve.url);
-    await openEdgeTpuTab(page, INPUT, 'edgetpu-check');
+  await inBothThemes(page, serve.url, INPUT, 'edgetpu-check', 'edgetpu-check', async () => {
     await expect(page.getByTestId('edgetpu-on-tpu')).toHaveText('64');
     await expect(page.getByTestId('edgetpu-on-cpu')).toHaveText('8');
     await expect(page.getByTestId('edgetpu-first-unmapped')).toContainText('RESIZE_BILINEAR #64');
@@ -49,27 +65,17 @@ test('Edge TPU tab: the check on DeepLab, in both themes', async ({ page, serve 
       'More than one subgraph is not supported',
     );
     await expect(page.getByTestId('edgetpu-compiler')).toBeVisible();
-    fs.mkdirSync(SHOTS, { recursive: true });
-    await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
-    await page.screenshot({ path: path.join(SHOTS, `edgetpu-check-${theme}.png`) });
-  }
+  });
 });
 
 test('Edge TPU tab: a compiled model shows its Edge TPU op, compiler, runtime and CPU ops', async ({
   page,
   serve,
 }) => {
-  for (const theme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: theme });
-    // A fresh page each time: going to the same URL again would only change the fragment.
-    await page.goto('about:blank');
-    await page.goto(serve.url);
-    await openEdgeTpuTab(page, COMPILED, 'edgetpu-compiled');
+  await inBothThemes(page, serve.url, COMPILED, 'edgetpu-compiled', 'edgetpu-compiled', async () => {
     await expect(page.getByTestId('edgetpu-compiler-version')).toHaveText('cl/');
     await expect(page.getByTestId('edgetpu-min-runtime')).toHaveText('12');
     await expect(page.getByTestId('edgetpu-cpu-ops')).toContainText('RESIZE_BILINEAR #1');
     await expect(page.getByTestId('edgetpu-check')).toHaveCount(0);
-    await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
-    await page.screenshot({ path: path.join(SHOTS, `edgetpu-compiled-${theme}.png`) });
-  }
+  });
 });
