@@ -10,7 +10,8 @@ export const commands: Record<string, { summary: string; load: () => Promise<Cli
     load: async () => (await import('./commands/inspect')).command,
   },
   edgetpu: {
-    summary: 'Coral Edge TPU: predict what edgetpu_compiler maps (per-op status, reason, fix)',
+    summary:
+      "Coral Edge TPU: predict what edgetpu_compiler maps (per-op status, reason, fix); load the USB Accelerator's firmware",
     load: async () => (await import('./commands/edgetpu')).command,
   },
   run: {
