@@ -1,6 +1,7 @@
 /** Contract shapes of the Devices view and the wizard's Deploy panel (issue 7). Type-only. */
 
 export type {
+  CoralFirmwareOutcome,
   DeviceList,
   FlashOutcome,
   FlashParams,

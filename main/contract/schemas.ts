@@ -59,6 +59,12 @@ export const argSchemas: { [M in Method]: z.ZodType<ArgsOf<M>> } = {
     z.object({ kind: z.literal('model.verify'), params: z.object({ modelId: id }).strict() }).strict(),
     z.object({ kind: z.literal('optimize.run'), params: optimizeParams }).strict(),
     z.object({ kind: z.literal('deploy.flash'), params: flashParams }).strict(),
+    z
+      .object({
+        kind: z.literal('devices.coralFirmware'),
+        params: z.object({ timeoutSec: z.number().int().min(1).max(600).optional() }).strict(),
+      })
+      .strict(),
   ]),
   'jobs.cancel': z.object({ jobId: id }).strict(),
   'demo.open': empty as z.ZodType<Record<string, never>>,

@@ -21,7 +21,14 @@ import type {
   RecommendArgs,
   WizardPlan,
 } from './wizard';
-import type { DeviceList, ExportFile, FlashOutcome, FlashParams, ModelExportFormatId } from './devices';
+import type {
+  CoralFirmwareOutcome,
+  DeviceList,
+  ExportFile,
+  FlashOutcome,
+  FlashParams,
+  ModelExportFormatId,
+} from './devices';
 import type { ModelHandle } from './model-handle';
 import type { InspectReport } from '../engine/model/inspect-report';
 import type { EdgeTpuCheckReport } from '../engine/targets/edgetpu/check';
@@ -89,18 +96,21 @@ export interface RecentModel {
 // ---------------------------------------------------------------- jobs
 
 /** Kinds of long-running engine jobs; each runs in a worker thread with progress and cancel. */
-export type JobKind = 'model.verify' | 'optimize.run' | 'deploy.flash';
+export type JobKind = 'model.verify' | 'optimize.run' | 'deploy.flash' | 'devices.coralFirmware';
 
 export interface JobParams {
   'model.verify': { modelId: string };
   'optimize.run': OptimizeParams;
   'deploy.flash': FlashParams;
+  /** Loads the Coral USB Accelerator's bundled firmware by DFU and waits for 18d1:9302. */
+  'devices.coralFirmware': { timeoutSec?: number };
 }
 
 export interface JobResults {
   'model.verify': { identical: boolean; inputBytes: number; rewrittenBytes: number; seconds: number };
   'optimize.run': OptimizeResult;
   'deploy.flash': FlashOutcome;
+  'devices.coralFirmware': CoralFirmwareOutcome;
 }
 
 export interface JobProgress {

@@ -5,7 +5,8 @@
  * belongs to the main thread. It reports through the same jobs.progress / jobs.finished events
  * and is cancelled through jobs.cancel like any job. One flash per port (or drive) at a time: a
  * second is refused (BUSY), since two writers on one port would interleave their bytes. Flashes
- * use no worker thread, so they do not count against the JobManager's limits.
+ * use no worker thread, so they do not count against the JobManager's limits. Loading the Coral
+ * USB Accelerator's firmware (devices.coralFirmware) is a device job of the same kind.
  */
 import { randomUUID } from 'node:crypto';
 import type {
@@ -16,6 +17,9 @@ import type {
   ExportFile,
   FlashOutcome,
   FlashParams,
+  JobFinished,
+  JobParams,
+  JobResults,
   ModelHandle,
   ResultOf,
 } from '../contract/types';
@@ -26,13 +30,14 @@ import {
   exportModel,
   isModelExportFormatId,
 } from '../engine/deploy/export-formats';
-import type { ModelExportFormatId } from '../engine/deploy/device-types';
+import type { FlashProgress, ModelExportFormatId } from '../engine/deploy/device-types';
 import { InvalidArgumentError, toErrorInfo } from '../engine/errors';
 import type { TflModel } from '../engine/tflite/model';
 import { describeProgress } from '../devices/flash-job';
 import { flashModel, openSerialPort, resolveFamily } from '../devices/flash-model';
 import type { OpenSerialLink } from '../devices/link/link';
 import { listDevices, watchDevices } from '../devices/listing';
+import { loadCoralFirmware, readCoralFirmware } from '../devices/coral/firmware';
 import { checkSerialPort, type Grants } from './grants';
 
 export interface DevicesHost {
@@ -49,11 +54,16 @@ export interface DevicesHost {
 }
 
 type DevicesMethod = 'devices.list' | 'deploy.export';
+/** The jobs that run here, in main's event loop, rather than in a worker. */
+type DeviceJobKind = 'deploy.flash' | 'devices.coralFirmware';
+/** What a Coral firmware load holds, as a flash holds its port: one at a time. */
+const CORAL_JOB_TARGET = 'usb:coral';
 type DevicesImpl = { [M in DevicesMethod]: (args: ArgsOf<M>) => Promise<ResultOf<M>> | ResultOf<M> };
 
 export interface Devices {
   impl: DevicesImpl;
   startFlash(p: FlashParams): { jobId: string };
+  startCoralFirmware(p: JobParams['devices.coralFirmware']): { jobId: string };
   /** True when the job was a flash job here (and is now being cancelled). */
   cancel(jobId: string): boolean;
   /** Starts the plug/unplug watcher (once); the host calls it when a client subscribes. */
@@ -107,6 +117,10 @@ export function createDevices(host: DevicesHost): Devices {
     },
   };
 
+  /** A device job's progress as jobs.progress events. */
+  const progressOf = (jobId: string) => (x: FlashProgress) =>
+    host.emit('jobs.progress', { jobId, stage: describeProgress(x, ' · '), done: x.done, total: x.total });
+
   async function flash(jobId: string, p: FlashParams, signal: AbortSignal): Promise<FlashOutcome> {
     const m = host.getModel(p.modelId);
     const board = p.board ? boardById(p.board) : undefined;
@@ -121,13 +135,7 @@ export function createDevices(host: DevicesHost): Devices {
       partition: p.partition,
       address: p.address,
       signal,
-      onProgress: (x) =>
-        host.emit('jobs.progress', {
-          jobId,
-          stage: describeProgress(x, ' · '),
-          done: x.done,
-          total: x.total,
-        }),
+      onProgress: progressOf(jobId),
       // The real serial port only opens a device node; tests give their own link.
       openSerial:
         host.openTransport ??
@@ -136,6 +144,41 @@ export function createDevices(host: DevicesHost): Devices {
           return openSerialPort(port, baud, parity);
         }),
     });
+  }
+
+  /**
+   * Runs a device job in main's event loop: it holds `target` (a port, a drive, the Coral) until
+   * it ends, and reports through jobs.finished like any job.
+   */
+  function runJob<K extends DeviceJobKind>(
+    kind: K,
+    target: string,
+    work: (jobId: string, signal: AbortSignal) => Promise<JobResults[K]>,
+  ): { jobId: string } {
+    const jobId = randomUUID();
+    portOf.set(jobId, target);
+    const abort = new AbortController();
+    running.set(jobId, abort);
+    const done = work(jobId, abort.signal).then(
+      (result) => host.emit('jobs.finished', { jobId, kind, status: 'succeeded', result } as JobFinished),
+      (e: unknown) => {
+        const error = toErrorInfo(e);
+        const cancelled = abort.signal.aborted || error.code === 'CANCELLED';
+        host.emit('jobs.finished', {
+          jobId,
+          kind,
+          status: cancelled ? 'cancelled' : 'failed',
+          error: cancelled ? { code: 'CANCELLED', message: 'cancelled' } : error,
+        });
+      },
+    );
+    pending.add(done);
+    void done.finally(() => {
+      running.delete(jobId);
+      portOf.delete(jobId);
+      pending.delete(done);
+    });
+    return { jobId };
   }
 
   return {
@@ -150,30 +193,19 @@ export function createDevices(host: DevicesHost): Devices {
         throw new InvalidArgumentError(
           `busy: a flash to ${JSON.stringify(p.port)} is already running: wait for it to finish or cancel it`,
         );
-      const jobId = randomUUID();
-      portOf.set(jobId, p.port);
-      const abort = new AbortController();
-      running.set(jobId, abort);
-      const done = flash(jobId, p, abort.signal).then(
-        (result) => host.emit('jobs.finished', { jobId, kind: 'deploy.flash', status: 'succeeded', result }),
-        (e: unknown) => {
-          const error = toErrorInfo(e);
-          const cancelled = abort.signal.aborted || error.code === 'CANCELLED';
-          host.emit('jobs.finished', {
-            jobId,
-            kind: 'deploy.flash',
-            status: cancelled ? 'cancelled' : 'failed',
-            error: cancelled ? { code: 'CANCELLED', message: 'cancelled' } : error,
-          });
-        },
+      return runJob('deploy.flash', p.port, (jobId, signal) => flash(jobId, p, signal));
+    },
+    startCoralFirmware(p) {
+      if ([...portOf.values()].includes(CORAL_JOB_TARGET))
+        throw new InvalidArgumentError('busy: the Coral firmware is already being loaded');
+      return runJob('devices.coralFirmware', CORAL_JOB_TARGET, (jobId, signal) =>
+        loadCoralFirmware({
+          firmware: readCoralFirmware(),
+          reenumerateTimeoutMs: (p.timeoutSec ?? 10) * 1000,
+          signal,
+          onProgress: progressOf(jobId),
+        }),
       );
-      pending.add(done);
-      void done.finally(() => {
-        running.delete(jobId);
-        portOf.delete(jobId);
-        pending.delete(done);
-      });
-      return { jobId };
     },
     cancel(jobId) {
       const a = running.get(jobId);

@@ -201,6 +201,8 @@ export function createServices(opts: ServiceOptions): Services {
           return wizard.startOptimize(req);
         case 'deploy.flash':
           return devices.startFlash(req.params);
+        case 'devices.coralFirmware':
+          return devices.startCoralFirmware(req.params);
       }
     },
     'jobs.cancel': ({ jobId }) => {

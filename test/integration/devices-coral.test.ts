@@ -8,9 +8,13 @@ import {
   type CoralFirmwareOptions,
 } from '../../main/devices/coral/firmware';
 import type { FlashProgress } from '../../main/devices/flash-job';
+import type { CoralFirmwareOutcome, JobFinished } from '../../main/contract/types';
+import { setUsbBackend } from '../../main/devices/link/usb-backend';
+import { createServices } from '../../main/services';
 import { CoralSimDevice, type CoralSimOptions } from '../devices/usb-sim/coral-sim';
 import { DfuSimDevice, type Fault } from '../devices/usb-sim/dfu-sim';
 import { FakeUsbBus } from '../devices/usb-sim/fake-bus';
+import { collect, value } from '../support/services-harness';
 
 const firmware = readCoralFirmware();
 
@@ -141,5 +145,48 @@ describe('Coral USB Accelerator firmware load by DFU (issue 14)', () => {
     expect((await load()).state).toBe('loaded');
     expect(sim.resets).toBe(1);
     expect(ids()).toEqual(['18d1:9302']);
+  });
+});
+
+describe("the app's devices.coralFirmware job (issue 14)", () => {
+  it('loads the firmware with progress, lists the device ready afterwards, and validates its params', async () => {
+    const bus = new FakeUsbBus();
+    bus.devices.push(new CoralSimDevice(bus, { bootsWith: firmware }));
+    setUsbBackend(bus);
+    const services = createServices({ mode: 'browser', version: 't', allowedFolders: [os.tmpdir()] });
+    try {
+      const before = value<{ usb: { coral?: string }[] }>(await services.handle('devices.list', {}));
+      expect(before.usb.map((u) => u.coral)).toEqual(['needs-firmware']);
+      const { progress, waitFor } = collect(services);
+      const { jobId } = value<{ jobId: string }>(
+        await services.handle('jobs.start', { kind: 'devices.coralFirmware', params: { timeoutSec: 5 } }),
+      );
+      const done = (await waitFor(jobId)) as JobFinished & { result: CoralFirmwareOutcome };
+      expect(done).toMatchObject({
+        kind: 'devices.coralFirmware',
+        status: 'succeeded',
+        result: { state: 'loaded', bytes: 10783 },
+      });
+      expect(progress.filter((p) => p.jobId === jobId).some((p) => p.stage.startsWith('write'))).toBe(true);
+      const after = value<{ usb: { coral?: string }[] }>(await services.handle('devices.list', {}));
+      expect(after.usb.map((u) => u.coral)).toEqual(['ready']);
+      const bad = await services.handle('jobs.start', {
+        kind: 'devices.coralFirmware',
+        params: { timeoutSec: 0 },
+      });
+      expect(!bad.ok && bad.error.code).toBe('INVALID_ARGUMENT');
+      // Nothing plugged in: the job fails with the device error, not a crash.
+      bus.devices.length = 0;
+      const none = value<{ jobId: string }>(
+        await services.handle('jobs.start', { kind: 'devices.coralFirmware', params: {} }),
+      );
+      expect(await waitFor(none.jobId)).toMatchObject({
+        status: 'failed',
+        error: { code: 'DEVICE_NOT_FOUND' },
+      });
+    } finally {
+      setUsbBackend(undefined);
+      await services.dispose();
+    }
   });
 });

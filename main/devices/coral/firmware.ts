@@ -16,6 +16,7 @@ import {
   DeviceVerifyError,
   IoError,
 } from '../../engine/errors';
+import type { CoralFirmwareOutcome } from '../../engine/deploy/device-types';
 import { assetPath } from '../../files/assets';
 import { DfuDevice } from '../dfu/driver';
 import { firstDifference, ProgressMeter, sleep, withRetries, type FlashCommonOptions } from '../flash-job';
@@ -48,15 +49,6 @@ export interface CoralFirmwareOptions extends FlashCommonOptions {
   reenumerateTimeoutMs?: number;
   /** How often to look for it meanwhile (default 100 ms). */
   pollMs?: number;
-}
-
-export interface CoralFirmwareOutcome {
-  /** 'already-loaded': the device was 18d1:9302 already; nothing was sent. */
-  state: 'loaded' | 'already-loaded';
-  bytes: number;
-  retries: number;
-  verifiedBy: 'readback' | 'none';
-  ms: number;
 }
 
 const hexIds = (ids: { vid: number; pid: number }) =>

@@ -74,6 +74,16 @@ export interface DeviceList {
   warnings: string[];
 }
 
+/** What loading the Coral USB Accelerator's firmware did (`lowbit edgetpu firmware`, the app's job). */
+export interface CoralFirmwareOutcome {
+  /** 'already-loaded': the device was 18d1:9302 already; nothing was sent. */
+  state: 'loaded' | 'already-loaded';
+  bytes: number;
+  retries: number;
+  verifiedBy: 'readback' | 'none';
+  ms: number;
+}
+
 /** What every flasher reports while it works. */
 export interface FlashProgress {
   phase: 'connect' | 'erase' | 'write' | 'verify' | 'done';

@@ -50,6 +50,7 @@ export const ERR = {
   errSTALLEDPKT: 15,
 } as const;
 const GET_DESCRIPTOR = 6;
+let nextAddress = 10;
 
 type InResult = { status: 'ok' | 'stall'; data?: DataView };
 type OutResult = { status: 'ok' | 'stall'; bytesWritten: number };
@@ -58,6 +59,8 @@ export class DfuSimDevice implements WebUsbDevice {
   readonly vendorId: number;
   readonly productId: number;
   readonly bus = '1';
+  /** A fresh address per device, as the bus assigns one at each enumeration. */
+  readonly address = nextAddress++;
   readonly ports = [4];
   readonly options: DfuSimOptions;
   opened = false;
