@@ -56,6 +56,17 @@ describe('USB DFU 1.1 driver against a spec state machine (issue 14)', () => {
     expect(sim.state).toBe(DFU_STATE.dfuIDLE);
   });
 
+  it('detaches a run-time device into DFU mode (DETACH, then a USB reset) and refuses to download before that', async () => {
+    const { sim, dfu } = await open();
+    sim.state = DFU_STATE.appIDLE;
+    await expect(dfu.toIdle()).rejects.toThrow(/run-time mode \(appIDLE\), not DFU mode: detach it first/);
+    sim.log.length = 0;
+    await dfu.detach();
+    expect(sim.log).toEqual(['GETSTATE', 'DETACH']);
+    expect(sim.state).toBe(DFU_STATE.dfuIDLE); // after the reset
+    await expect(dfu.detach()).rejects.toThrow(/DETACH needs run-time mode/);
+  });
+
   const faults: [Fault, RegExp, string][] = [
     [{ request: 'DNLOAD', nth: 3, kind: 'stall' }, /DNLOAD|stall/, 'DEVICE_PROTOCOL'],
     [{ request: 'GETSTATUS', nth: 5, kind: 'wrong-status' }, /errWRITE.*dfuERROR/, 'DEVICE_PROTOCOL'],

@@ -14,6 +14,7 @@
  *   blocks carry addresses, so ../dfuse/ retries single blocks.)
  */
 import {
+  DeviceDisconnectedError,
   DeviceProtocolError,
   DeviceTimeoutError,
   InvalidArgumentError,
@@ -124,6 +125,27 @@ export class DfuDevice {
       throw new DeviceProtocolError(
         `${this.link.path}: cannot return to dfuIDLE (${dfuStatusName(st.status)} in ${dfuStateName(st.state)})`,
       );
+  }
+
+  /**
+   * Run-time mode to DFU mode (DFU 1.1 section 5.1): DFU_DETACH with the descriptor's
+   * wDetachTimeOut, then a USB reset unless the device detaches by itself (bitWillDetach). The
+   * device re-enumerates in DFU mode: open a new link to it afterwards.
+   */
+  async detach(): Promise<void> {
+    const state = await this.requests.getState();
+    if (state !== DFU_STATE.appIDLE)
+      throw new DeviceProtocolError(
+        `${this.link.path}: DETACH needs run-time mode (appIDLE); the device is in ${dfuStateName(state)}`,
+      );
+    await this.requests.detach(this.functional.detachTimeoutMs);
+    if (this.functional.willDetach) return;
+    try {
+      await this.link.reset();
+    } catch (e) {
+      // The device drops off the bus to re-enumerate in DFU mode: that is the reset working.
+      if (!(e instanceof DeviceDisconnectedError)) throw e;
+    }
   }
 
   /** One DNLOAD of block `block`, then GETSTATUS until the device is back in dfuDNLOAD-IDLE. */

@@ -188,6 +188,11 @@ export class DfuSimDevice implements WebUsbDevice {
         }
         break;
       case 'DETACH':
+        // Run-time mode only; the USB reset that follows brings the device up in DFU mode.
+        if (this.state === s.appIDLE) {
+          this.state = s.appDETACH;
+          return ok;
+        }
         break;
     }
     return { ...this.stall(), bytesWritten: 0 };
