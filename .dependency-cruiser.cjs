@@ -7,6 +7,7 @@
 //   main/engine      pure TypeScript, floors from the ground up (ENGINE_FLOORS below)
 //   main/files       Node file access, above the engine
 //   main/devices     native device access, beside the engine: may use the engine and main/files
+//   main/runtimes    official runtimes of other formats (native: ONNX Runtime), over the engine only
 //   main/contract    IPC wire shapes: engine types only (type-only imports) and zod
 //   main/jobs        workers; main/services validate and call engine, devices and jobs
 //   main/cli, main/host, main/app   three shells over the services
@@ -74,9 +75,10 @@ const shellRules = SHELLS.map((shell) => ({
  * beside the engine and may use main/files; main/files may use only the engine.
  */
 const LOWER_LAYERS = {
-  engine: ['contract', 'files', 'devices', 'jobs', 'services', 'cli', 'host', 'app'],
-  files: ['contract', 'devices', 'jobs', 'services', 'cli', 'host', 'app'],
-  devices: ['contract', 'jobs', 'services', 'cli', 'host', 'app'],
+  engine: ['contract', 'files', 'devices', 'runtimes', 'jobs', 'services', 'cli', 'host', 'app'],
+  files: ['contract', 'devices', 'runtimes', 'jobs', 'services', 'cli', 'host', 'app'],
+  devices: ['contract', 'runtimes', 'jobs', 'services', 'cli', 'host', 'app'],
+  runtimes: ['contract', 'files', 'devices', 'jobs', 'services', 'cli', 'host', 'app'], // bytes in, like the engine
 };
 
 const lowerLayerRules = Object.entries(LOWER_LAYERS).map(([layer, above]) => ({

@@ -1,5 +1,5 @@
 // Layering rules (VS Code style): a file's folder says which runtime APIs it may use.
-//   main/engine  pure TypeScript: no electron, usb, serialport, no file system, no network
+//   main/engine  pure TypeScript: no electron, usb, serialport, onnxruntime-node, no file system, no network
 //   main/devices native device access: no electron
 //   preload      only electron's contextBridge/ipcRenderer and the contract's types
 //   renderer     browser only; only renderer/src/lib/api.ts touches window.lowbit
@@ -47,7 +47,7 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: ['electron', 'usb', 'serialport', ...noNodeFs].map((name) => ({
+          paths: ['electron', 'usb', 'serialport', 'onnxruntime-node', ...noNodeFs].map((name) => ({
             name,
             message: 'main/engine is pure: bytes in, objects out. Do I/O in main/app, main/cli or main/host.',
           })),

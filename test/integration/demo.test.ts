@@ -166,9 +166,9 @@ describe.runIf(armnnAvailable())('Arm NN scores the demo models like Lowbit (iss
     }
   }
 
-  it('float model: within 0.2 points', { timeout: 120_000 }, () => {
-    const lowbitAcc = evaluateModel(readTflite(cnn), cnn, asSampleSet(test), { latencyRuns: 1 }).accuracy!
-      .top1;
+  it('float model: within 0.2 points', { timeout: 120_000 }, async () => {
+    const lowbitAcc = (await evaluateModel(readTflite(cnn), cnn, asSampleSet(test), { latencyRuns: 1 }))
+      .accuracy!.top1;
     const armnnAcc = armnnAccuracy(cnn);
     console.log(
       `demo float: Lowbit ${(lowbitAcc * 100).toFixed(2)}%, Arm NN ${(armnnAcc * 100).toFixed(2)}%`,
@@ -185,7 +185,8 @@ describe.runIf(armnnAvailable())('Arm NN scores the demo models like Lowbit (iss
         perTensorFullyConnected: true,
       });
       const qBytes = writeTflite(q.model);
-      const lowbitAcc = evaluateModel(q.model, qBytes, asSampleSet(test), { latencyRuns: 1 }).accuracy!.top1;
+      const lowbitAcc = (await evaluateModel(q.model, qBytes, asSampleSet(test), { latencyRuns: 1 }))
+        .accuracy!.top1;
       const armnnAcc = armnnAccuracy(qBytes);
       console.log(
         `demo int8: Lowbit ${(lowbitAcc * 100).toFixed(2)}%, Arm NN ${(armnnAcc * 100).toFixed(2)}%`,

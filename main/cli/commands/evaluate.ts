@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { UsageError, type CliCommand } from '../command';
+import { UsageError, type CliCommand, type CliContext } from '../command';
 import { parse } from '../args';
 import { compareModels } from '../../engine/evaluate/compare';
 import { buildComparison, toJson } from '../../engine/evaluate/report';
@@ -8,9 +8,19 @@ import { openDataset } from '../../files/dataset-open';
 import type { IdxSplit } from '../../engine/datasets/idx';
 import { asSampleSet } from '../../engine/datasets/samples';
 import { formatComparison } from '../format/comparison';
-import { openModelFile } from '../../files/model-file';
+import { readFileBytes } from '../../files/read-file';
+import type { ModelRunner } from '../../engine/evaluate/model-runner';
+import { openRunner } from '../../runtimes/open-runner';
 import { writeReportFiles } from '../report-files';
 import { DATASET_FLAGS, JSON_FLAG, positiveInt, preprocessFlag, REPORT_FLAG } from '../options';
+
+const EVALUATE_FLAGS = {
+  ...DATASET_FLAGS,
+  baseline: { type: 'string' },
+  runs: { type: 'string' },
+  ...REPORT_FLAG,
+  ...JSON_FLAG,
+} as const;
 
 export const command: CliCommand = {
   name: 'evaluate',
@@ -26,65 +36,77 @@ top-1 and output SQNR, size and gzip size, median invoke() latency, planned aren
   --preprocess  e.g. resize=96x96,gray,scale=0..1,layout=nhwc (default: from the model input)
   --report DIR  also write report.json, report.md and report.html there`,
   async run(argv, ctx) {
-    const { values, positionals } = parse(
-      argv,
-      {
-        ...DATASET_FLAGS,
-        baseline: { type: 'string' },
-        runs: { type: 'string' },
-        ...REPORT_FLAG,
-        ...JSON_FLAG,
-      },
-      { minPositionals: 1 },
-    );
+    const { values, positionals } = parse(argv, EVALUATE_FLAGS, { minPositionals: 1 });
     if (!values.dataset) throw new UsageError('--dataset PATH is required');
     const limit = values.limit !== undefined ? positiveInt(values.limit, '--limit') : undefined;
     const runs = values.runs !== undefined ? positiveInt(values.runs, '--runs') : 20;
     const files = values.baseline
       ? [values.baseline, ...positionals.filter((p) => p !== values.baseline)]
       : positionals;
-    const loaded = files.map((f) => {
-      const { tflite: model, bytes } = openModelFile(f);
-      return { file: f, model, bytes };
-    });
-    const first = loaded[0]!.model.subgraphs[0]!;
-    const inputShape = [...first.tensors[first.inputs[0]!]!.shape];
-    const outShape = first.tensors[first.outputs[0]!]!.shape;
-    const ds = withPath(values.dataset, () =>
-      openDataset(values.dataset!, {
-        inputShape,
-        preprocess: preprocessFlag(values.preprocess),
-        classes: outShape[outShape.length - 1],
-        split: values.split as IdxSplit | undefined,
-        labels: values.labels,
-      }),
-    );
-    for (const m of loaded.slice(1)) {
-      const sg = m.model.subgraphs[0]!;
-      const shape = sg.tensors[sg.inputs[0]!]!.shape;
-      if (shape.join(',') !== inputShape.join(',')) {
-        throw new ShapeMismatchError(
-          `${m.file}: input shape [${shape}] differs from ${loaded[0]!.file}'s [${inputShape}]`,
-        );
+    // Each model runs where it belongs: TFLite in the interpreter, ONNX in ONNX Runtime.
+    const loaded: { file: string; model: ModelRunner; bytes: Uint8Array }[] = [];
+    try {
+      for (const f of files) {
+        const bytes = readFileBytes(f, 'model');
+        loaded.push({ file: f, model: await openRunner(bytes, f), bytes });
       }
+      return await evaluateLoaded(loaded, values, { limit, runs }, ctx);
+    } finally {
+      for (const m of loaded) await m.model.dispose();
     }
-    const samples = asSampleSet(ds, limit);
-    ctx.log(`dataset ${values.dataset}: ${samples.length} samples`);
-    const [baseline, ...others] = loaded.map((m) => ({ ...m, label: path.basename(m.file) }));
-    const { rows } = await compareModels({
-      baseline: baseline!,
-      candidates: others.map((m) => ({ label: m.label, file: m.file, make: () => m })),
-      test: samples,
-      latencyRuns: runs,
-      signal: ctx.signal,
-      onProgress: (p) => ctx.progress(`evaluating ${p.label}`, p.done, p.total),
-    });
-    const report = buildComparison('Evaluation', `${values.dataset} (${samples.length} samples)`, rows);
-    if (values.report) for (const p of writeReportFiles(values.report, report, files)) ctx.log(`wrote ${p}`);
-    ctx.out(values.json ? toJson(report) : formatComparison(report));
-    return 0;
   },
 };
+
+type EvaluateFlags = ReturnType<typeof parse<typeof EVALUATE_FLAGS>>['values'];
+
+async function evaluateLoaded(
+  loaded: { file: string; model: ModelRunner; bytes: Uint8Array }[],
+  values: EvaluateFlags,
+  counts: { limit: number | undefined; runs: number },
+  ctx: CliContext,
+): Promise<number> {
+  const { limit, runs } = counts;
+  const files = loaded.map((m) => m.file);
+  const first = loaded[0]!.model;
+  const inputShape = [...first.inputs[0]!.shape];
+  const outShape = first.outputs[0]!.shape;
+  const ds = withPath(values.dataset!, () =>
+    openDataset(values.dataset!, {
+      inputShape,
+      preprocess: preprocessFlag(values.preprocess),
+      classes: outShape[outShape.length - 1],
+      split: values.split as IdxSplit | undefined,
+      labels: values.labels,
+    }),
+  );
+  for (const m of loaded.slice(1)) {
+    const shape = m.model.inputs[0]!.shape;
+    if (shape.join(',') !== inputShape.join(',')) {
+      throw new ShapeMismatchError(
+        `${m.file}: input shape [${shape}] differs from ${loaded[0]!.file}'s [${inputShape}]`,
+      );
+    }
+  }
+  const samples = asSampleSet(ds, limit);
+  ctx.log(`dataset ${values.dataset}: ${samples.length} samples`);
+  // NCHW (PyTorch, ONNX) or NHWC (TFLite): the first model's input shape decides how images are fed.
+  const fed = ds.describe().preprocess;
+  ctx.log(`input [${inputShape.join(',')}] of ${path.basename(files[0]!)}: fed as ${fed ?? 'stored'}`);
+  for (const m of loaded) ctx.log(`${path.basename(m.file)}: ${m.model.runtime}`);
+  const [baseline, ...others] = loaded.map((m) => ({ ...m, label: path.basename(m.file) }));
+  const { rows } = await compareModels({
+    baseline: baseline!,
+    candidates: others.map((m) => ({ label: m.label, file: m.file, make: () => m })),
+    test: samples,
+    latencyRuns: runs,
+    signal: ctx.signal,
+    onProgress: (p) => ctx.progress(`evaluating ${p.label}`, p.done, p.total),
+  });
+  const report = buildComparison('Evaluation', `${values.dataset} (${samples.length} samples)`, rows);
+  if (values.report) for (const p of writeReportFiles(values.report, report, files)) ctx.log(`wrote ${p}`);
+  ctx.out(values.json ? toJson(report) : formatComparison(report));
+  return 0;
+}
 
 /** Dataset errors name the dataset: prefix the path when the message does not already say it. */
 function withPath<T>(dataset: string, open: () => T): T {

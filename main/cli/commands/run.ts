@@ -1,13 +1,19 @@
 import path from 'node:path';
-import { Interpreter, recordingObserver, type OutputTensor } from '../../engine/interpreter/index';
+import {
+  Interpreter,
+  recordingObserver,
+  type OutputTensor,
+  type TensorInfo,
+} from '../../engine/interpreter/index';
+import { formatFor, openModel } from '../../engine/model/registry';
+import { hasNativeRuntime, openRunner } from '../../runtimes/open-runner';
 import type { QuantParams, TypedArray } from '../../engine/tensor/dtype';
 import { decodeTensorFile } from '../../engine/tensor/tensor-files';
 import { readFileBytes } from '../../files/read-file';
 import { makeOutputDir, writeFileAtomic } from '../../files/write-file';
 import { parse } from '../args';
 import { JSON_FLAG, OUT_FLAG, positiveInt } from '../options';
-import { UsageError, type CliCommand } from '../command';
-import { openModelFile } from '../../files/model-file';
+import { UsageError, type CliCommand, type CliContext } from '../command';
 
 interface TensorMeta {
   name: string;
@@ -47,7 +53,8 @@ export const command: CliCommand = {
   summary: 'Run a model on input files with the interpreter; write or print its outputs',
   usage: `usage: lowbit run MODEL --input FILE [--input FILE ...] [--out DIR] [--json] [--repeat N] [--dump DIR]
 
-Runs subgraph 0 of a .tflite model once per --repeat, with one --input per model input, in order.
+Runs subgraph 0 of a .tflite model in Lowbit's interpreter, or an .onnx model in ONNX Runtime (CPU;
+a dynamic batch is 1), once per --repeat, with one --input per model input, in order.
 An input file is raw little-endian bytes in the tensor's dtype (.bin or any other name), a NumPy
 .npy (v1-v3, little-endian, C order; the tensor's dtype, float16 for a float32 tensor, or any
 integer dtype for an integer tensor, every value range-checked), or a .csv/.txt of numbers
@@ -55,7 +62,7 @@ separated by commas or whitespace. The element count must match the tensor.
   --out DIR     write output<k>.bin (raw bytes) and outputs.json [{name,dtype,shape,scale,zeroPoint}]
   --json        print {outputs:[{...meta, data}], arenaBytes, medianMs} on stdout
   --repeat N    run N times (default 1) and report the median milliseconds per inference
-  --dump DIR    write every operator's output as op<k>_t<tensor>.bin plus dump.json`,
+  --dump DIR    write every operator's output as op<k>_t<tensor>.bin plus dump.json (interpreter only)`,
   async run(argv, ctx) {
     const { values: opts, positionals } = parse(
       argv,
@@ -73,18 +80,38 @@ separated by commas or whitespace. The element count must match the tensor.
     const repeat = opts.repeat === undefined ? 1 : positiveInt(opts.repeat, '--repeat');
     const protectedPaths = [modelFile, ...inputFiles];
 
-    const { tflite: model } = openModelFile(modelFile);
-    const interp = Interpreter.create(model);
-    if (inputFiles.length !== interp.inputs.length) {
-      const want = interp.inputs.map((t) => `${t.name} ${t.dtype} [${t.shape.join(',')}]`).join('; ');
-      throw new UsageError(
-        `the model has ${interp.inputs.length} input(s) (${want}); got ${inputFiles.length} --input`,
-      );
+    const bytes = readFileBytes(modelFile, 'model');
+    if (hasNativeRuntime(formatFor(bytes, modelFile).id)) {
+      if (opts.dump)
+        throw new UsageError(
+          '--dump needs the interpreter: ONNX Runtime does not expose intermediate tensors',
+        );
+      const runner = await openRunner(bytes, modelFile);
+      try {
+        runner.setInputs(readInputs(runner.inputs, inputFiles));
+        const times: number[] = [];
+        for (let r = 0; r < repeat; r++) {
+          if (r > 0 && ctx.signal.aborted) break;
+          const t0 = performance.now();
+          await runner.invoke();
+          times.push(performance.now() - t0);
+          if (repeat > 1) ctx.progress('run', r + 1, repeat);
+        }
+        ctx.log(`ran in ${runner.runtime}`);
+        report(
+          ctx,
+          opts,
+          runner.readOutputs(),
+          { repeat, times, arenaBytes: runner.arenaBytes },
+          protectedPaths,
+        );
+      } finally {
+        await runner.dispose();
+      }
+      return 0;
     }
-    interp.inputs.forEach((t, i) => {
-      const file = inputFiles[i]!;
-      interp.setInput(i, decodeTensorFile(file, readFileBytes(file, 'tensor'), t.dtype, t.shape));
-    });
+    const interp = Interpreter.create(openModel(bytes, modelFile).tflite);
+    readInputs(interp.inputs, inputFiles).forEach((x, i) => interp.setInput(i, x));
 
     // Every run is one inference from the model's initial state: stateful models (LSTM, SVDF
     // variable tensors) would otherwise carry state from run to run, and the outputs and the
@@ -104,18 +131,6 @@ separated by commas or whitespace. The element count must match the tensor.
       if (repeat > 1) ctx.progress('run', r + 1, repeat);
     }
 
-    if (opts.out) {
-      makeOutputDir(opts.out);
-      outputs.forEach((o, k) =>
-        writeFileAtomic(path.join(opts.out!, `output${k}.bin`), bytesOf(o.data), protectedPaths),
-      );
-      writeFileAtomic(
-        path.join(opts.out, 'outputs.json'),
-        JSON.stringify(outputs.map(meta), null, 1) + '\n',
-        protectedPaths,
-      );
-      ctx.log(`wrote ${outputs.length} output(s) to ${opts.out}`);
-    }
     if (opts.dump && observed) {
       const { records } = observed;
       makeOutputDir(opts.dump);
@@ -132,20 +147,55 @@ separated by commas or whitespace. The element count must match the tensor.
       ctx.log(`dumped ${records.length} intermediate tensor(s) to ${opts.dump}`);
     }
 
-    const medianMs = median(times);
-    if (opts.json) {
-      ctx.out(
-        JSON.stringify({
-          outputs: outputs.map((o) => ({ ...meta(o), data: values(o.data) })),
-          arenaBytes: interp.arenaBytes,
-          ...(repeat > 1 && times.length > 0 ? { medianMs, repeat, timedRuns: times.length } : {}),
-        }),
-      );
-    } else {
-      ctx.out(outputs.map(preview).join('\n'));
-      if (repeat > 1 && times.length > 0)
-        ctx.out(`median ${medianMs.toFixed(3)} ms per inference over ${times.length} runs`);
-    }
+    report(ctx, opts, outputs, { repeat, times, arenaBytes: interp.arenaBytes }, protectedPaths);
     return 0;
   },
 };
+
+/** The model's inputs from the --input files, one per input, each checked against its tensor. */
+function readInputs(inputs: readonly TensorInfo[], files: string[]): TypedArray[] {
+  if (files.length !== inputs.length) {
+    const want = inputs.map((t) => `${t.name} ${t.dtype} [${t.shape.join(',')}]`).join('; ');
+    throw new UsageError(`the model has ${inputs.length} input(s) (${want}); got ${files.length} --input`);
+  }
+  return inputs.map((t, i) =>
+    decodeTensorFile(files[i]!, readFileBytes(files[i]!, 'tensor'), t.dtype, t.shape),
+  );
+}
+
+/** Writes (--out) and prints the outputs the same way whichever runtime ran the model. */
+function report(
+  ctx: CliContext,
+  opts: { out?: string; json?: boolean },
+  outputs: OutputTensor[],
+  run: { repeat: number; times: number[]; arenaBytes: number },
+  protectedPaths: string[],
+): void {
+  const { repeat, times, arenaBytes } = run;
+  if (opts.out) {
+    makeOutputDir(opts.out);
+    outputs.forEach((o, k) =>
+      writeFileAtomic(path.join(opts.out!, `output${k}.bin`), bytesOf(o.data), protectedPaths),
+    );
+    writeFileAtomic(
+      path.join(opts.out, 'outputs.json'),
+      JSON.stringify(outputs.map(meta), null, 1) + '\n',
+      protectedPaths,
+    );
+    ctx.log(`wrote ${outputs.length} output(s) to ${opts.out}`);
+  }
+  const medianMs = median(times);
+  if (opts.json) {
+    ctx.out(
+      JSON.stringify({
+        outputs: outputs.map((o) => ({ ...meta(o), data: values(o.data) })),
+        arenaBytes,
+        ...(repeat > 1 && times.length > 0 ? { medianMs, repeat, timedRuns: times.length } : {}),
+      }),
+    );
+  } else {
+    ctx.out(outputs.map(preview).join('\n'));
+    if (repeat > 1 && times.length > 0)
+      ctx.out(`median ${medianMs.toFixed(3)} ms per inference over ${times.length} runs`);
+  }
+}

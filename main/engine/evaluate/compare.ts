@@ -16,16 +16,25 @@ import type { ModelInputs } from '../tensor/model-inputs';
 import type { TflModel } from '../tflite/model';
 import { writeTflite } from '../tflite/writer';
 import { evaluateModel, type ModelEvaluation, type SampleSet } from './evaluate';
+import type { ModelRunner } from './model-runner';
 import { buildComparison, type ComparisonReport, type ReportRow } from './report';
 
-/** A model with its serialized bytes (size is measured on the bytes). */
-export interface ModelAndBytes {
-  model: TflModel;
+/**
+ * A model to evaluate with its file's bytes (size is measured on the bytes): a TFLite model, run
+ * by the interpreter, or a runner of another runtime (an ONNX model under ONNX Runtime).
+ */
+export interface EvaluableModel {
+  model: TflModel | ModelRunner;
   bytes: Uint8Array;
 }
 
+/** A TFLite model with its serialized bytes. */
+export interface ModelAndBytes extends EvaluableModel {
+  model: TflModel;
+}
+
 /** One model to compare: its row label and file, and how to make it when its turn comes. */
-export interface Candidate<T extends ModelAndBytes> {
+export interface Candidate<T extends EvaluableModel> {
   label: string;
   file?: string;
   make: () => T | Promise<T>;
@@ -39,8 +48,8 @@ export interface CompareProgress {
   total: number;
 }
 
-export interface CompareModelsInput<T extends ModelAndBytes> {
-  baseline: ModelAndBytes & { label: string; file?: string };
+export interface CompareModelsInput<T extends EvaluableModel> {
+  baseline: EvaluableModel & { label: string; file?: string };
   candidates: readonly Candidate<T>[];
   test: SampleSet;
   latencyRuns?: number;
@@ -49,19 +58,23 @@ export interface CompareModelsInput<T extends ModelAndBytes> {
   onProgress?: (p: CompareProgress) => void;
 }
 
-export interface ComparedModels<T extends ModelAndBytes> {
+export interface ComparedModels<T extends EvaluableModel> {
   /** Baseline first, then the candidates in order; evaluations carry no outputs. */
   rows: ReportRow[];
   /** What each candidate's `make` returned, in order. */
   made: T[];
 }
 
-export async function compareModels<T extends ModelAndBytes>(
+export async function compareModels<T extends EvaluableModel>(
   input: CompareModelsInput<T>,
 ): Promise<ComparedModels<T>> {
   const { test, signal, baseline } = input;
   const onProgress = input.onProgress ?? (() => {});
-  const evaluate = (label: string, m: ModelAndBytes, reference?: Float32Array[][]): ModelEvaluation =>
+  const evaluate = (
+    label: string,
+    m: EvaluableModel,
+    reference?: Float32Array[][],
+  ): Promise<ModelEvaluation> =>
     evaluateModel(m.model, m.bytes, test, {
       reference,
       keepOutputs: reference === undefined,
@@ -78,9 +91,9 @@ export async function compareModels<T extends ModelAndBytes>(
   let reference: Float32Array[][] | undefined;
   const rows: ReportRow[] = [];
   const made: T[] = [];
-  const evaluateBaseline = (): Float32Array[][] => {
+  const evaluateBaseline = async (): Promise<Float32Array[][]> => {
     onProgress({ step: 'evaluate', label: baseline.label, done: 0, total: test.length });
-    const e = evaluate(baseline.label, baseline);
+    const e = await evaluate(baseline.label, baseline);
     rows.push(row(baseline.label, baseline.file, e));
     return e.outputs ?? [];
   };
@@ -89,10 +102,10 @@ export async function compareModels<T extends ModelAndBytes>(
     const m = await c.make();
     made.push(m);
     throwIfAborted(signal);
-    reference ??= evaluateBaseline();
-    rows.push(row(c.label, c.file, evaluate(c.label, m, reference)));
+    reference ??= await evaluateBaseline();
+    rows.push(row(c.label, c.file, await evaluate(c.label, m, reference)));
   }
-  if (!reference) evaluateBaseline();
+  if (!reference) await evaluateBaseline();
   return { rows, made };
 }
 

@@ -10,11 +10,11 @@ describe('evaluateModel (issue 5)', () => {
   const xs = Array.from({ length: 50 }, (_, i) => (i / 49) * 6.2);
   const set: SampleSet = { length: xs.length, get: (i) => ({ inputs: [Float32Array.of(xs[i]!)] }) };
 
-  it('runs float and int8 models on the same float samples and compares them', () => {
+  it('runs float and int8 models on the same float samples and compares them', async () => {
     const fBytes = readBytes(sharedPath('models/tflite-micro/hello_world_float.tflite'));
     const qBytes = readBytes(sharedPath('models/tflite-micro/hello_world_int8.tflite'));
-    const f = evaluateModel(readTflite(fBytes), fBytes, set, { keepOutputs: true, latencyRuns: 5 });
-    const q = evaluateModel(readTflite(qBytes), qBytes, set, { reference: f.outputs, latencyRuns: 5 });
+    const f = await evaluateModel(readTflite(fBytes), fBytes, set, { keepOutputs: true, latencyRuns: 5 });
+    const q = await evaluateModel(readTflite(qBytes), qBytes, set, { reference: f.outputs, latencyRuns: 5 });
     // The float model approximates sin(x) (the TFLM example's accuracy is about ±0.1).
     const maxErr = Math.max(...f.outputs!.map((o, i) => Math.abs(o[0]![0]! - Math.sin(xs[i]!))));
     expect(maxErr).toBeLessThan(0.2);
@@ -29,11 +29,13 @@ describe('evaluateModel (issue 5)', () => {
     expect(q.fidelity!.maxAbsError).toBeLessThan(0.1);
   });
 
-  it('refuses an empty dataset and labels outside the classes', () => {
+  it('refuses an empty dataset and labels outside the classes', async () => {
     const bytes = readBytes(sharedPath('models/tflite-micro/hello_world_float.tflite'));
     const m = readTflite(bytes);
-    expect(() => evaluateModel(m, bytes, { length: 0, get: () => ({ inputs: [] }) })).toThrow(/empty/);
+    await expect(evaluateModel(m, bytes, { length: 0, get: () => ({ inputs: [] }) })).rejects.toThrow(
+      /empty/,
+    );
     const bad: SampleSet = { length: 1, get: () => ({ inputs: [Float32Array.of(1)], label: 3 }) };
-    expect(() => evaluateModel(m, bytes, bad)).toThrow(/label 3 is outside the model's 1 classes/);
+    await expect(evaluateModel(m, bytes, bad)).rejects.toThrow(/label 3 is outside the model's 1 classes/);
   });
 });

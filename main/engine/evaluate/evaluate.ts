@@ -14,6 +14,7 @@ import {
   type ClassificationResult,
   type FidelityResult,
 } from './metrics';
+import type { ModelRunner } from './model-runner';
 import { FloatRunner } from './runner';
 import { measureSize, type SizeReport } from '../model/file-size';
 
@@ -42,12 +43,16 @@ export interface ModelEvaluation {
   outputs?: Float32Array[][];
 }
 
-export function evaluateModel(
-  model: TflModel,
+/**
+ * A TFLite model runs in the interpreter; a ModelRunner (e.g. ONNX Runtime) is used as given and
+ * stays the caller's to dispose.
+ */
+export async function evaluateModel(
+  model: TflModel | ModelRunner,
   fileBytes: Uint8Array,
   samples: SampleSet,
   opts: EvaluateOptions = {},
-): ModelEvaluation {
+): Promise<ModelEvaluation> {
   if (samples.length === 0) throw new DatasetError('the dataset is empty: nothing to evaluate');
   const runner = new FloatRunner(model);
   const scoresAt = opts.scoresOutput ?? 0;
@@ -62,7 +67,7 @@ export function evaluateModel(
   for (let i = 0; i < samples.length; i++) {
     if (i % 16 === 0) throwIfAborted(opts.signal);
     const s = samples.get(i);
-    const out = runner.run(s.inputs);
+    const out = await runner.run(s.inputs);
     if (s.label !== undefined) {
       tally ??= new ClassificationTally(numClasses);
       if (!(s.label >= 0 && s.label < numClasses)) {
@@ -74,10 +79,10 @@ export function evaluateModel(
     if (opts.keepOutputs) kept.push(out);
     opts.progress?.(i + 1, samples.length);
   }
-  const latency = measureLatency(runner, samples.get(0), opts);
+  const latency = await measureLatency(runner, samples.get(0), opts);
   return {
     size: measureSize(fileBytes),
-    arenaBytes: runner.interpreter.arenaBytes,
+    arenaBytes: runner.runner.arenaBytes,
     samples: samples.length,
     accuracy: tally?.result() ?? null,
     fidelity: fidelity?.result() ?? null,
@@ -86,15 +91,16 @@ export function evaluateModel(
   };
 }
 
-function measureLatency(runner: FloatRunner, sample: Sample, opts: EvaluateOptions) {
+async function measureLatency(runner: FloatRunner, sample: Sample, opts: EvaluateOptions) {
   const runs = opts.latencyRuns ?? 20;
   const warmup = opts.warmupRuns ?? 3;
-  runner.run(sample.inputs); // sets the inputs once; timing covers invoke() only
+  await runner.run(sample.inputs); // sets the inputs once; timing covers invoke() only
   const times: number[] = [];
   for (let i = 0; i < warmup + runs; i++) {
     throwIfAborted(opts.signal);
     const t0 = performance.now();
-    runner.interpreter.invoke();
+    const pending = runner.runner.invoke();
+    if (pending) await pending; // no await (and no microtask) for the synchronous interpreter
     const dt = performance.now() - t0;
     if (i >= warmup) times.push(dt);
   }

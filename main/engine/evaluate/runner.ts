@@ -4,42 +4,37 @@
  * TFLite's QUANTIZE does), outputs are dequantized, so every model is compared in real values.
  */
 import { ShapeMismatchError, UnsupportedOpError } from '../errors';
-import { Interpreter, type TensorInfo } from '../interpreter/interpreter';
 import { numElements } from '../tensor/dtype';
 import type { TypedArray } from '../tensor/dtype';
 import { qRange, quantizeValue } from '../quant/math';
 import type { TflModel } from '../tflite/model';
+import { interpreterRunner, type ModelRunner, type TensorInfo } from './model-runner';
 
 export class FloatRunner {
-  readonly interpreter: Interpreter;
-  private readonly inputInfo: TensorInfo[];
-  private readonly outputInfo: TensorInfo[];
+  readonly runner: ModelRunner;
 
-  constructor(model: TflModel) {
-    this.interpreter = Interpreter.create(model);
-    this.inputInfo = this.interpreter.inputs;
-    this.outputInfo = this.interpreter.outputs;
+  /** A TFLite model runs in the interpreter; any other runtime comes as a ModelRunner. */
+  constructor(model: TflModel | ModelRunner) {
+    this.runner = 'subgraphs' in model ? interpreterRunner(model) : model;
   }
 
-  get inputs(): TensorInfo[] {
-    return this.inputInfo;
+  get inputs(): readonly TensorInfo[] {
+    return this.runner.inputs;
   }
 
-  get outputs(): TensorInfo[] {
-    return this.outputInfo;
+  get outputs(): readonly TensorInfo[] {
+    return this.runner.outputs;
   }
 
   /** Runs one sample (one Float32Array per model input); returns each output as real values. */
-  run(inputs: Float32Array[]): Float32Array[] {
-    if (inputs.length !== this.inputInfo.length) {
-      throw new ShapeMismatchError(`model has ${this.inputInfo.length} inputs, sample has ${inputs.length}`);
+  async run(inputs: Float32Array[]): Promise<Float32Array[]> {
+    const info = this.runner.inputs;
+    if (inputs.length !== info.length) {
+      throw new ShapeMismatchError(`model has ${info.length} inputs, sample has ${inputs.length}`);
     }
-    inputs.forEach((x, i) => this.interpreter.setInput(i, toModelInput(x, this.inputInfo[i]!)));
-    this.interpreter.invoke();
-    return this.outputInfo.map((_, k) => {
-      const o = this.interpreter.output(k);
-      return toReal(o.data, o);
-    });
+    this.runner.setInputs(inputs.map((x, i) => toModelInput(x, info[i]!)));
+    await this.runner.invoke();
+    return this.runner.readOutputs().map((o) => toReal(o.data, o));
   }
 }
 
