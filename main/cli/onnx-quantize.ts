@@ -15,7 +15,7 @@ import {
   type OnnxQuantizeResult,
   type OnnxTechnique,
 } from '../engine/optimize/onnx/index';
-import { openOnnxRuntimeSession } from '../files/onnx-session';
+import { openOnnxRuntimeSession } from '../runtimes/onnxruntime/calibration-session';
 import { readFileBytes } from '../files/read-file';
 import type { CliContext } from './command';
 import { loadRepresentativeSamples } from './load-data';

@@ -29,3 +29,23 @@ export async function openRunner(bytes: Uint8Array, fileName: string): Promise<M
   if (native) return native(bytes, fileName);
   return interpreterRunner(openModel(bytes, fileName).tflite);
 }
+
+/** A reference row for comparisons: the model in its own runtime, with its file's bytes. */
+export interface ReferenceModel {
+  label: string;
+  model: ModelRunner;
+  bytes: Uint8Array;
+}
+
+/**
+ * For a model that runs in a runtime of its own (ONNX), that runner as the comparison's
+ * reference row ("ONNX · ONNX Runtime 1.30.0 (CPU)"); null for TFLite, whose float model is
+ * already the baseline. The caller disposes `model`.
+ */
+export async function openReference(bytes: Uint8Array, fileName: string): Promise<ReferenceModel | null> {
+  const format = formatFor(bytes, fileName);
+  const native = NATIVE_RUNTIMES[format.id];
+  if (!native) return null;
+  const model = await native(bytes, fileName);
+  return { label: `${format.name} · ${model.runtime}`, model, bytes };
+}

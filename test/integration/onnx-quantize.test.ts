@@ -15,7 +15,7 @@ import { quantizeOnnx, type OnnxQuantizeResult } from '../../main/engine/optimiz
 import { stripQdq } from '../../main/engine/optimize/onnx/strip-qdq';
 import { openDataset } from '../../main/files/dataset-open';
 import { DEBIAN_FASHION_MNIST } from '../../main/files/idx-files';
-import { openOnnxRuntimeSession } from '../../main/files/onnx-session';
+import { openOnnxRuntimeSession } from '../../main/runtimes/onnxruntime/calibration-session';
 import { lowbitInProcess } from '../support/cli';
 import { onnxFixture, type OnnxFixture } from '../support/onnx-fixtures';
 

@@ -114,6 +114,11 @@ export interface CompareTechniquesInput {
   datasetName: string;
   floatModel: TflModel;
   floatBytes: Uint8Array;
+  /**
+   * The model the float TFLite model was converted from, in its own runtime (an ONNX model under
+   * ONNX Runtime): when given, it is the baseline row and the float model is a row after it.
+   */
+  reference?: EvaluableModel & { label: string };
   /** Representative samples for the techniques that calibrate. */
   calibration: readonly ModelInputs[];
   test: SampleSet;
@@ -141,6 +146,7 @@ export interface CompareTechniquesResult {
 export async function compareTechniques(input: CompareTechniquesInput): Promise<CompareTechniquesResult> {
   const { signal } = input;
   const onProgress = input.onProgress ?? (() => {});
+  const models: QuantizedModel[] = [];
   const candidates = input.techniques.map((technique): Candidate<QuantizedModel> => ({
     label: technique,
     make: async () => {
@@ -154,16 +160,19 @@ export async function compareTechniques(input: CompareTechniquesInput): Promise<
         onProgress: (done, total) => onProgress({ step: 'make', label: technique, done, total }),
       });
       const bytes = writeTflite(result.model);
-      return { technique, model: result.model, bytes, result };
+      const made = { technique, model: result.model, bytes, result };
+      models.push(made);
+      return made;
     },
   }));
-  const { rows, made } = await compareModels({
-    baseline: { label: 'float32', model: input.floatModel, bytes: input.floatBytes },
-    candidates,
+  const float = { label: 'float32', model: input.floatModel, bytes: input.floatBytes };
+  const { rows } = await compareModels<EvaluableModel>({
+    baseline: input.reference ?? float,
+    candidates: input.reference ? [{ label: float.label, make: () => float }, ...candidates] : candidates,
     test: input.test,
     latencyRuns: input.latencyRuns ?? 30,
     signal,
     onProgress,
   });
-  return { report: buildComparison(input.title, input.datasetName, rows), models: made };
+  return { report: buildComparison(input.title, input.datasetName, rows), models };
 }

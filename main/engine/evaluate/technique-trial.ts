@@ -16,7 +16,7 @@ import {
 import { summarizeLayers, type DebugLayerSummary } from '../optimize/debug-summary';
 import type { ModelInputs } from '../tensor/model-inputs';
 import type { TflModel } from '../tflite/model';
-import { compareTechniques } from './compare';
+import { compareTechniques, type EvaluableModel } from './compare';
 import type { SampleSet } from './evaluate';
 import { summarizeComparison, type ComparisonSummary } from './report';
 import { syntheticSamples } from './synthetic';
@@ -38,6 +38,8 @@ export interface TrialInput {
   settings: TrialSettings;
   floatModel: TflModel;
   floatBytes: Uint8Array;
+  /** The model the float model was converted from, in its own runtime: the reference row. */
+  reference?: EvaluableModel & { label: string };
   /** Representative samples, already limited to `calibrationSamples`. */
   calibration: readonly ModelInputs[];
   /** Evaluation data with its name, or null for synthetic inputs. */
@@ -83,6 +85,7 @@ export async function trialTechnique(input: TrialInput): Promise<TechniqueTrial>
       `no data: ${SYNTHETIC_SAMPLES} synthetic inputs (uniform 0..1), latency and agreement only`,
     floatModel: input.floatModel,
     floatBytes: input.floatBytes,
+    reference: input.reference,
     calibration: input.calibration,
     test,
     techniques: [s.technique],

@@ -15,6 +15,9 @@ import {
   type TechniqueTrial,
 } from '../../engine/evaluate/technique-trial';
 import { openModel } from '../../engine/model/registry';
+import type { TflModel } from '../../engine/tflite/model';
+import { writeTflite } from '../../engine/tflite/writer';
+import { openReference, type ReferenceModel } from '../../runtimes/open-runner';
 import type { JobContext } from '../protocol';
 import { openFromSpec, type DatasetSpec } from './dataset-spec';
 
@@ -32,8 +35,31 @@ export type OptimizeJobResult = Omit<TechniqueTrial, 'model'> & { fit: FitReport
 
 export async function optimizeJob(p: OptimizeJobParams, ctx: JobContext): Promise<OptimizeJobResult> {
   const t0 = performance.now();
-  const { floatBytes, calibration, evaluation, board, ...settings } = p;
+  const { floatBytes } = p;
   const floatModel = openModel(floatBytes, 'the float model').tflite;
+  // An ONNX model: ONNX Runtime scores the original as the reference row; the converted float
+  // TFLite model (sized as TFLite bytes) is the float32 row the techniques start from.
+  const reference = await openReference(floatBytes, 'the float model');
+  try {
+    return await optimizeWith(
+      p,
+      { floatModel, floatBytes: reference ? writeTflite(floatModel) : floatBytes, reference },
+      ctx,
+      t0,
+    );
+  } finally {
+    await reference?.model.dispose();
+  }
+}
+
+async function optimizeWith(
+  p: OptimizeJobParams,
+  float: { floatModel: TflModel; floatBytes: Uint8Array; reference: ReferenceModel | null },
+  ctx: JobContext,
+  t0: number,
+): Promise<OptimizeJobResult> {
+  const { floatBytes: _fileBytes, calibration, evaluation, board, ...settings } = p;
+  const { floatModel, floatBytes } = float;
   const samples = calibration
     ? calibrationSamples(openFromSpec(calibration), p.calibrationSamples ?? DEFAULT_CALIBRATION_SAMPLES)
     : [];
@@ -42,6 +68,7 @@ export async function optimizeJob(p: OptimizeJobParams, ctx: JobContext): Promis
     settings,
     floatModel,
     floatBytes,
+    reference: float.reference ?? undefined,
     calibration: samples,
     evaluation: evaluation
       ? { name: evaluation.name, samples: asSampleSet(openFromSpec(evaluation), p.evaluationSamples) }

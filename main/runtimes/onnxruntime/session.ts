@@ -10,11 +10,10 @@
  * run it.
  */
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
-import { LowbitError, ModelFormatError, ShapeMismatchError, UnsupportedOpError } from '../../engine/errors';
+import { LowbitError, ShapeMismatchError, UnsupportedOpError } from '../../engine/errors';
 import type { ModelRunner, OutputTensor, TensorInfo } from '../../engine/evaluate/model-runner';
 import type { DType, TypedArray } from '../../engine/tensor/dtype';
-
-type Ort = typeof import('onnxruntime-node');
+import { createOnnxSession, firstLine, loadOnnxRuntime, type Ort } from './load';
 
 /** ORT tensor types Lowbit can feed and read, and the DType each is. */
 const DTYPES: Partial<Record<Tensor.Type, DType>> = {
@@ -29,15 +28,6 @@ const DTYPES: Partial<Record<Tensor.Type, DType>> = {
   int64: 'int64',
   bool: 'bool',
 };
-
-/** ORT's messages can run over several lines and end in advice about ORT itself: keep line one. */
-function firstLine(e: unknown): string {
-  const text = e instanceof Error ? e.message : String(e);
-  return text
-    .split('\n')[0]!
-    .trim()
-    .replace(/\s+Please fix either the inputs\/outputs or the model\.$/, '');
-}
 
 function tensorInfo(meta: InferenceSession.ValueMetadata, index: number, fileName: string): TensorInfo {
   if (!meta.isTensor)
@@ -59,16 +49,8 @@ function tensorInfo(meta: InferenceSession.ValueMetadata, index: number, fileNam
 
 /** Opens the model's bytes in ONNX Runtime (CPU); `fileName` names it in errors. */
 export async function openOnnxRuntime(bytes: Uint8Array, fileName: string): Promise<ModelRunner> {
-  const ort: Ort = (await import('onnxruntime-node')).default;
-  let session: InferenceSession;
-  try {
-    session = await ort.InferenceSession.create(bytes, {
-      executionProviders: ['cpu'],
-      graphOptimizationLevel: 'all',
-    });
-  } catch (e) {
-    throw new ModelFormatError(`${fileName}: ONNX Runtime refused the model: ${firstLine(e)}`, { cause: e });
-  }
+  const ort = await loadOnnxRuntime();
+  const session = await createOnnxSession(ort, bytes, fileName, { graphOptimizationLevel: 'all' });
   try {
     const inputs = session.inputMetadata.map((m, i) => tensorInfo(m, i, fileName));
     // Outputs may depend on the input (a dynamic batch): their shapes come from each run.

@@ -7,7 +7,7 @@
  * Why ONNX Runtime and not the converted TFLite in Lowbit's interpreter: the QDQ model is for
  * ONNX Runtime, so ranges come from the runtime that will execute it, and calibration works for
  * every op ONNX Runtime runs, not only the ops the TFLite converter lowers. The engine stays pure:
- * the runtime is injected as an `OnnxSessionFactory` by a Node layer (main/files/onnx-session.ts).
+ * the runtime is injected as an `OnnxSessionFactory` by a Node layer (main/runtimes/onnxruntime/calibration-session.ts).
  */
 import { clone, create, toBinary } from '@bufbuild/protobuf';
 import { CancelledError, DatasetError, InvalidArgumentError, ShapeMismatchError } from '../../errors';

@@ -1,21 +1,17 @@
 /**
  * ONNX Runtime (onnxruntime-node, CPU execution provider) behind the engine's
- * `OnnxSessionFactory`, for calibrating ONNX models. The native runtime is imported on first use,
- * so commands that never run an ONNX model start as fast as before.
+ * `OnnxSessionFactory`, for calibrating ONNX models. The native runtime is imported on first use
+ * (load.ts), so commands that never run an ONNX model start as fast as before.
  */
-import type { OnnxFloatSession, OnnxInputSpec, OnnxSessionFactory } from '../engine/optimize/onnx/index';
+import type { OnnxFloatSession, OnnxInputSpec, OnnxSessionFactory } from '../../engine/optimize/onnx/index';
+import { createOnnxSession, loadOnnxRuntime } from './load';
 
 export const openOnnxRuntimeSession: OnnxSessionFactory = async (
   model: Uint8Array,
   inputs: OnnxInputSpec[],
 ): Promise<OnnxFloatSession> => {
-  // A CommonJS package: its exports arrive as the namespace or as its default, depending on the loader.
-  const loaded = await import('onnxruntime-node');
-  const ort = (loaded.default as typeof loaded.default | undefined) ?? loaded;
-  const session = await ort.InferenceSession.create(model, {
-    executionProviders: ['cpu'],
-    intraOpNumThreads: 1,
-  });
+  const ort = await loadOnnxRuntime();
+  const session = await createOnnxSession(ort, model, 'the model being calibrated', { intraOpNumThreads: 1 });
   return {
     async run(sample) {
       const feeds = Object.fromEntries(
