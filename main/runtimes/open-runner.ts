@@ -9,7 +9,8 @@
  */
 import { interpreterRunner, type ModelRunner } from '../engine/evaluate/model-runner';
 import type { ModelFormatId } from '../engine/model/format-id';
-import { formatFor, openModel } from '../engine/model/registry';
+import type { ModelReadContext } from '../engine/model/external-data';
+import { formatFor, openModel, readModel } from '../engine/model/registry';
 
 /** Formats that run in a runtime of their own rather than lowered into the interpreter. */
 const NATIVE_RUNTIMES: Partial<
@@ -23,11 +24,20 @@ export function hasNativeRuntime(format: ModelFormatId): boolean {
   return NATIVE_RUNTIMES[format] !== undefined;
 }
 
-/** Opens a model's bytes for running; every failure names the file. The caller disposes it. */
-export async function openRunner(bytes: Uint8Array, fileName: string): Promise<ModelRunner> {
+/**
+ * Opens a model's bytes for running; every failure names the file. The caller disposes it. The
+ * model is read by Lowbit's own reader first either way, so a damaged or hostile file gets
+ * Lowbit's one-line error (a cycle, a missing input...) before a native runtime sees it.
+ */
+export async function openRunner(
+  bytes: Uint8Array,
+  fileName: string,
+  context?: ModelReadContext,
+): Promise<ModelRunner> {
   const native = NATIVE_RUNTIMES[formatFor(bytes, fileName).id];
-  if (native) return native(bytes, fileName);
-  return interpreterRunner(openModel(bytes, fileName).tflite);
+  if (!native) return interpreterRunner(openModel(bytes, fileName, context).tflite);
+  readModel(bytes, fileName, context);
+  return native(bytes, fileName);
 }
 
 /** A reference row for comparisons: the model in its own runtime, with its file's bytes. */

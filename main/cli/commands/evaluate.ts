@@ -7,7 +7,9 @@ import { DatasetError, ShapeMismatchError } from '../../engine/errors';
 import { openDataset } from '../../files/dataset-open';
 import type { IdxSplit } from '../../engine/datasets/idx';
 import { asSampleSet } from '../../engine/datasets/samples';
+import { resolvePreprocess } from '../../engine/datasets/preprocess';
 import { formatComparison } from '../format/comparison';
+import { externalDataBeside } from '../../files/external-data';
 import { readFileBytes } from '../../files/read-file';
 import type { ModelRunner } from '../../engine/evaluate/model-runner';
 import { openRunner } from '../../runtimes/open-runner';
@@ -48,7 +50,11 @@ top-1 and output SQNR, size and gzip size, median invoke() latency, planned aren
     try {
       for (const f of files) {
         const bytes = readFileBytes(f, 'model');
-        loaded.push({ file: f, model: await openRunner(bytes, f), bytes });
+        loaded.push({
+          file: f,
+          model: await openRunner(bytes, f, { externalData: externalDataBeside(f) }),
+          bytes,
+        });
       }
       return await evaluateLoaded(loaded, values, { limit, runs }, ctx);
     } finally {
@@ -90,8 +96,10 @@ async function evaluateLoaded(
   const samples = asSampleSet(ds, limit);
   ctx.log(`dataset ${values.dataset}: ${samples.length} samples`);
   // NCHW (PyTorch, ONNX) or NHWC (TFLite): the first model's input shape decides how images are fed.
-  const fed = ds.describe().preprocess;
-  ctx.log(`input [${inputShape.join(',')}] of ${path.basename(files[0]!)}: fed as ${fed ?? 'stored'}`);
+  const { layout } = resolvePreprocess(preprocessFlag(values.preprocess) ?? {}, inputShape);
+  ctx.log(
+    `input [${inputShape.join(',')}] of ${path.basename(files[0]!)}: images fed as ${layout.toUpperCase()}`,
+  );
   for (const m of loaded) ctx.log(`${path.basename(m.file)}: ${m.model.runtime}`);
   const [baseline, ...others] = loaded.map((m) => ({ ...m, label: path.basename(m.file) }));
   const { rows } = await compareModels({

@@ -9,6 +9,7 @@ import { formatFor, openModel } from '../../engine/model/registry';
 import { hasNativeRuntime, openRunner } from '../../runtimes/open-runner';
 import type { QuantParams, TypedArray } from '../../engine/tensor/dtype';
 import { decodeTensorFile } from '../../engine/tensor/tensor-files';
+import { externalDataBeside } from '../../files/external-data';
 import { readFileBytes } from '../../files/read-file';
 import { makeOutputDir, writeFileAtomic } from '../../files/write-file';
 import { parse } from '../args';
@@ -86,7 +87,7 @@ separated by commas or whitespace. The element count must match the tensor.
         throw new UsageError(
           '--dump needs the interpreter: ONNX Runtime does not expose intermediate tensors',
         );
-      const runner = await openRunner(bytes, modelFile);
+      const runner = await openRunner(bytes, modelFile, { externalData: externalDataBeside(modelFile) });
       try {
         runner.setInputs(readInputs(runner.inputs, inputFiles));
         const times: number[] = [];
@@ -110,7 +111,9 @@ separated by commas or whitespace. The element count must match the tensor.
       }
       return 0;
     }
-    const interp = Interpreter.create(openModel(bytes, modelFile).tflite);
+    const interp = Interpreter.create(
+      openModel(bytes, modelFile, { externalData: externalDataBeside(modelFile) }).tflite,
+    );
     readInputs(interp.inputs, inputFiles).forEach((x, i) => interp.setInput(i, x));
 
     // Every run is one inference from the model's initial state: stateful models (LSTM, SVDF

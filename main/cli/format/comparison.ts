@@ -35,6 +35,6 @@ export function formatComparison(r: ComparisonReport): string {
       ]),
     ),
     '',
-    "Latency: median of invoke() in Lowbit's interpreter (pure TypeScript) on this machine; device speed-ups differ.",
+    "Latency: median of invoke() in Lowbit's interpreter (pure TypeScript; ONNX models in ONNX Runtime) on this machine; device speed-ups differ.",
   ].join('\n');
 }

@@ -134,7 +134,7 @@ export function toMarkdown(r: ComparisonReport): string {
   return [
     `### ${esc(r.title)}`,
     '',
-    `Dataset: ${esc(r.dataset)} (${r.samples} samples). Baseline: ${esc(r.baseline)}. Latency: median of invoke() in Lowbit's interpreter on this machine.`,
+    `Dataset: ${esc(r.dataset)} (${r.samples} samples). Baseline: ${esc(r.baseline)}. Latency: median of invoke() in each model's runtime (Lowbit's interpreter; ONNX Runtime for ONNX models) on this machine.`,
     '',
     `| ${HEADERS.join(' | ')} |`,
     `|${HEADERS.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`,
@@ -219,7 +219,7 @@ svg text{font:12px system-ui,sans-serif;fill:#1f2328}.bar{fill:#3b82f6}.dot{fill
 @media (prefers-color-scheme:dark){body{background:#0d1117;color:#e6edf3}thead th{background:#161b22}th,td{border-color:#30363d}svg text{fill:#e6edf3}}
 </style></head><body>
 <h1>${escapeHtml(r.title)}</h1>
-<p>Dataset: ${escapeHtml(r.dataset)} (${r.samples} samples). Baseline: ${escapeHtml(r.baseline)}. Latency: median of invoke() in Lowbit's interpreter.</p>
+<p>Dataset: ${escapeHtml(r.dataset)} (${r.samples} samples). Baseline: ${escapeHtml(r.baseline)}. Latency: median of invoke() in each model's runtime (Lowbit's interpreter; ONNX Runtime for ONNX models).</p>
 <table><thead><tr>${HEADERS.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>
 ${rows}
 </tbody></table>
