@@ -5,7 +5,12 @@ import fs from 'node:fs';
 import ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { parseNpy } from '../../main/engine/tensor/tensor-files';
-import { onnxFixture, relativeToRange, type OnnxFixtureName } from '../support/onnx-fixtures';
+import {
+  onnxFixture,
+  onnxFixtureOrSkip,
+  relativeToRange,
+  type OnnxFixtureName,
+} from '../support/onnx-fixtures';
 import { readBytes } from '../support/shared';
 
 function npyFloats(file: string): { shape: number[]; data: Float32Array } {
@@ -19,12 +24,7 @@ const NAMES: OnnxFixtureName[] = ['fashion-cnn', 'mobilenet_v2', 'resnet18'];
 describe('ONNX fixtures from PyTorch (issue 13)', () => {
   for (const name of NAMES) {
     it(`${name}: onnxruntime-node matches PyTorch within 1e-4 on 20 inputs`, async (ctx) => {
-      const fixture = onnxFixture(name);
-      if (typeof fixture === 'string') {
-        console.log(`skipped: ${fixture}`);
-        ctx.skip();
-        return;
-      }
+      const fixture = onnxFixtureOrSkip(name, ctx);
       const session = await ort.InferenceSession.create(fixture.model, { executionProviders: ['cpu'] });
       let worst = 0;
       for (let i = 0; i < fixture.inputs.length; i++) {

@@ -9,7 +9,12 @@ import ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseNpy } from '../../main/engine/tensor/tensor-files';
 import { lowbitInProcess as lowbit } from '../support/cli';
-import { onnxFixture, relativeToRange, type OnnxFixtureName } from '../support/onnx-fixtures';
+import {
+  onnxFixture,
+  onnxFixtureOrSkip,
+  relativeToRange,
+  type OnnxFixtureName,
+} from '../support/onnx-fixtures';
 import { readBytes } from '../support/shared';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lowbit-onnx-run-'));
@@ -27,12 +32,7 @@ describe('lowbit run on ONNX models (issue 13)', () => {
       `${name}: output0.bin equals ORT called directly and PyTorch within 1e-4`,
       { timeout: 180_000 },
       async (ctx) => {
-        const fixture = onnxFixture(name);
-        if (typeof fixture === 'string') {
-          console.log(`skipped: ${fixture}`);
-          ctx.skip();
-          return;
-        }
+        const fixture = onnxFixtureOrSkip(name, ctx);
         const session = await ort.InferenceSession.create(fixture.model, { executionProviders: ['cpu'] });
         let worst = 0;
         for (let i = 0; i < fixture.inputs.length; i++) {

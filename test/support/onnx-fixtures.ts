@@ -70,6 +70,17 @@ export function onnxFixture(name: OnnxFixtureName): OnnxFixture | string {
   };
 }
 
+/** The fixture, or (when it cannot be had) the reason printed and the test skipped. */
+export function onnxFixtureOrSkip(
+  name: OnnxFixtureName,
+  ctx: { skip: (note?: string) => never },
+): OnnxFixture {
+  const fixture = onnxFixture(name);
+  if (typeof fixture !== 'string') return fixture;
+  console.log(`skipped: ${fixture}`);
+  return ctx.skip(fixture);
+}
+
 /** Largest |a - b| over the range of b: the issue's "1e-4 relative to the output's range". */
 export function relativeToRange(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let lo = Infinity;
