@@ -8,6 +8,7 @@ export type {
   ModelExportFormatId,
   SerialPortEntry,
   UsbDeviceEntry,
+  UsbFlashAction,
 } from '../engine/deploy/device-types';
 
 /** One exported file as it crosses the wire (the app saves or downloads it). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { boardById } from '../engine/deploy/boards';
 import { FLASH_FAMILY_IDS } from '../engine/deploy/device-types';
-import { FAMILIES, familiesByTarget, familyById } from './families';
+import { FAMILIES, familiesByTarget, familyById, withUsbFlashActions } from './families';
 import { resolveFamily } from './flash-model';
 
 describe('device family registry (issue 12)', () => {
@@ -60,5 +60,22 @@ describe('device family registry (issue 12)', () => {
     expect(resolveFamily(undefined, boardById('raspberry-pi-pico')).id).toBe('uf2');
     expect(() => resolveFamily(undefined, boardById('sparkfun-edge'))).toThrow(/not flashed over serial/);
     expect(() => resolveFamily('jtag', undefined)).toThrow(/unknown device family/);
+  });
+
+  it('gives each USB device the flash actions the Devices view offers (issue 14): family, target, board', () => {
+    const list = withUsbFlashActions({
+      serial: [],
+      usb: [
+        { vid: 0x2e8a, pid: 0x0003, bus: '1-2', address: 7, boards: ['raspberry-pi-pico'] },
+        { vid: 0x0483, pid: 0xdf11, bus: '1-4', address: 9, boards: [] },
+        { vid: 0x1a6e, pid: 0x089a, bus: '1-3', address: 4, boards: ['coral-usb-accelerator'] },
+      ],
+      warnings: [],
+    });
+    expect(list.usb.map((u) => u.flashWith)).toEqual([
+      [{ family: 'picoboot', target: 'usb:1-2:7', board: 'raspberry-pi-pico' }],
+      [{ family: 'dfuse', target: 'usb:1-4:9' }],
+      undefined,
+    ]);
   });
 });

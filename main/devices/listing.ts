@@ -10,7 +10,7 @@ import type { DeviceList, SerialPortEntry, UsbDeviceEntry } from '../engine/depl
 import { usbBackend } from './link/usb-backend';
 import { CORAL_STATE_TEXT, coralStateOf } from './coral/usb-ids';
 import { STM32_DFU_PID, STM32_DFU_VID } from './dfuse/family';
-import { udevAdvice, usbNodeAccess } from './usb-access';
+import { udevAdvice, udevRule, usbNodeAccess } from './usb-access';
 
 const guess = (vid?: number, pid?: number) =>
   vid === undefined || pid === undefined ? [] : boardsForUsb(vid, pid).map((b) => b.id);
@@ -127,7 +127,18 @@ export async function listSerialPorts(
 export async function listUsbDevices(warnings: string[] = []): Promise<UsbDeviceEntry[]> {
   try {
     const devices = await (await usbBackend()).getDevices();
-    return devices.map((d) => describeUsbDevice(d.vendorId, d.productId, String(d.bus), d.address, warnings));
+    return devices.map((d) =>
+      describeUsbDevice(
+        d.vendorId,
+        d.productId,
+        String(d.bus),
+        d.address,
+        warnings,
+        (bus, address) =>
+          // A simulated bus says whether its device may be opened; real ones are checked on /dev.
+          d.access ?? usbNodeAccess(bus, address),
+      ),
+    );
   } catch (e) {
     warnings.push(`USB listing unavailable (${(e as Error).message})`);
     return [];
@@ -156,6 +167,7 @@ export function describeUsbDevice(
   }
   const stm32Dfu = vid === STM32_DFU_VID && pid === STM32_DFU_PID;
   const ours = coral !== undefined || stm32Dfu || entry.boards.length > 0;
+  if (access === 'denied' && ours) entry.udevRule = udevRule(vid, pid);
   if (access === 'denied' && ours)
     warnings.push(
       `no permission to open USB device ${vid.toString(16).padStart(4, '0')}:${pid.toString(16).padStart(4, '0')} on bus ${bus}: ${udevAdvice(vid, pid)}`,

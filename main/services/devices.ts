@@ -36,6 +36,7 @@ import type { TflModel } from '../engine/tflite/model';
 import { describeProgress } from '../devices/flash-job';
 import { flashModel, openSerialPort, resolveFamily } from '../devices/flash-model';
 import type { OpenSerialLink } from '../devices/link/link';
+import { withUsbFlashActions } from '../devices/families';
 import { listDevices, watchDevices } from '../devices/listing';
 import { loadCoralFirmware, readCoralFirmware } from '../devices/coral/firmware';
 import { checkSerialPort, type Grants } from './grants';
@@ -71,7 +72,9 @@ export interface Devices {
   dispose(): Promise<void>;
 }
 
-const asList = (l: DeviceList): DeviceList => ({ serial: l.serial, usb: l.usb, warnings: l.warnings });
+/** What crosses the wire: the listing, each USB device with the flash actions it supports. */
+const asList = (l: DeviceList): DeviceList =>
+  withUsbFlashActions({ serial: l.serial, usb: l.usb, warnings: l.warnings });
 
 export function createDevices(host: DevicesHost): Devices {
   const running = new Map<string, AbortController>();

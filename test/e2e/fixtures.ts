@@ -2,7 +2,8 @@
  * Playwright fixtures for browser mode: one real `lowbit serve --port 0 --json --allow …` child process
  * per worker, and a page that fails the test if it makes any request that leaves 127.0.0.1.
  */
-import { test as base, expect } from '@playwright/test';
+import { test as base, expect, type Page } from '@playwright/test';
+import fs from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -24,7 +25,10 @@ export interface ServeHost {
   stderr: () => string;
 }
 
-export async function startServe(): Promise<{ host: ServeHost; child: ChildProcess }> {
+/** Starts `lowbit serve`; `env` adds variables (LOWBIT_SIMULATED_USB: a simulated USB bus). */
+export async function startServe(
+  env: Record<string, string> = {},
+): Promise<{ host: ServeHost; child: ChildProcess }> {
   const child = spawn(
     process.execPath,
     [
@@ -37,6 +41,7 @@ export async function startServe(): Promise<{ host: ServeHost; child: ChildProce
     ],
     {
       cwd: ROOT,
+      env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -93,3 +98,16 @@ export const test = base.extend<{ offHostRequests: string[] }, { serve: ServeHos
 });
 
 export { expect };
+
+const SHOTS = path.join(ROOT, 'test-output', 'screenshots');
+
+/** Screenshots of the page in both themes: test-output/screenshots/<name>-light.png and -dark.png. */
+export async function shootBoth(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  for (const theme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: theme });
+    await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
+    await page.screenshot({ path: path.join(SHOTS, `${name}-${theme}.png`), fullPage: false });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}

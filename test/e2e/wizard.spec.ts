@@ -10,24 +10,15 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { ROOT } from '../support/shared';
-import { expect, test } from './fixtures';
+import { expect, shootBoth as shootScreens, test } from './fixtures';
 
-const SHOTS = path.join(ROOT, 'test-output', 'screenshots');
 const DEMO = path.join(ROOT, 'assets', 'demo');
 /** Real jobs: quantize plus two evaluations of 2,000 images take 10–30 s on 2 cores. */
 const JOB_MS = 120_000;
 
 test.describe.configure({ timeout: 240_000 });
 
-async function shootBoth(page: Page, step: string) {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  for (const theme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: theme });
-    await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
-    await page.screenshot({ path: path.join(SHOTS, `wizard-${step}-${theme}.png`), fullPage: false });
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
+const shootBoth = (page: Page, step: string) => shootScreens(page, `wizard-${step}`);
 
 async function startDemo(page: Page, url: string) {
   await page.emulateMedia({ colorScheme: 'light' });

@@ -14,6 +14,8 @@ import { WebUsbLink, type WebUsbDevice } from './usb';
 export interface ListedUsbDevice extends WebUsbDevice {
   readonly bus: string;
   readonly address: number;
+  /** Whether this user may open it, when the backend knows (a simulated bus); else the listing checks. */
+  readonly access?: 'ok' | 'denied';
 }
 
 export interface UsbBackend {

@@ -65,6 +65,17 @@ export interface UsbDeviceEntry {
   coral?: 'needs-firmware' | 'ready';
   /** What Lowbit knows about this device and what it needs, in one line. */
   note?: string;
+  /** Denied, for a device Lowbit talks to: the udev rule that grants access (99-lowbit.rules). */
+  udevRule?: string;
+  /** The families that would flash it, each with the target it takes and the board guess. */
+  flashWith?: UsbFlashAction[];
+}
+
+/** One way to flash a listed USB device: `deploy.flash` with this protocol, port and board. */
+export interface UsbFlashAction {
+  family: FlashFamilyId;
+  target: string;
+  board?: string;
 }
 
 export interface DeviceList {

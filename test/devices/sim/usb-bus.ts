@@ -1,8 +1,8 @@
 /**
  * A simulated USB bus for child processes (`LOWBIT_SIMULATED_USB=test/devices/sim/usb-bus.ts
  * lowbit serve|flash|devices`): an RP2040 in BOOTSEL (PICOBOOT, usb:1-2:7) and a Coral USB
- * Accelerator waiting for its firmware (1a6e:089a, usb:1-3:4, which refuses to be opened: no
- * permission). A device that reboots leaves the bus, as hardware does.
+ * Accelerator waiting for its firmware (1a6e:089a, usb:1-3:4, which this user may not open: the
+ * listing says so and the opener refuses). A device that reboots leaves the bus, as hardware does.
  */
 import type { ListedUsbDevice, UsbBackend } from '../../../main/devices/link/usb-backend';
 import { PicobootDevice } from './picoboot-device';
@@ -17,6 +17,7 @@ const coral: ListedUsbDevice = {
   productId: 0x089a,
   bus: '1-3',
   address: 4,
+  access: 'denied',
   opened: false,
   open: denied,
   close: async () => undefined,
