@@ -3,6 +3,7 @@ import { flashModel } from '../../main/devices/flash-model';
 import type { FlashProgress } from '../../main/devices/flash-job';
 import { flashDfuse } from '../../main/devices/dfuse/flasher';
 import { WebUsbLink } from '../../main/devices/link/usb';
+import { boardById, BOARDS, boardsForUsb } from '../../main/engine/deploy/boards';
 import { buildContainer } from '../../main/engine/deploy/container';
 import type { Fault } from '../devices/usb-sim/dfu-sim';
 import { DfuSimDevice } from '../devices/usb-sim/dfu-sim';
@@ -149,5 +150,26 @@ describe('STM32 over USB: DfuSe flasher against an AN3156 state machine (issue 1
         address: MODEL_AT,
       }),
     ).rejects.toThrow(/not a USB VID:PID/);
+  });
+
+  it("takes the address from a board whose USB reaches the bootloader's DfuSe (STM32F746G-DISCO: sector 6)", async () => {
+    expect(BOARDS.filter((b) => b.deploy.includes('dfuse')).map((b) => b.id)).toEqual([
+      'stm32f746g-disco',
+      'nucleo-h743zi',
+    ]);
+    expect(boardsForUsb(0x0483, 0xdf11).map((b) => b.id)).toEqual(['stm32f746g-disco', 'nucleo-h743zi']);
+    // The F74x system bootloader's layout: 4 × 32 KiB, 1 × 128 KiB, 3 × 256 KiB.
+    const sim = new DfuseSimDevice({ altNames: ['@Internal Flash  /0x08000000/04*032Kg,01*128Kg,03*256Kg'] });
+    const r = await flashModel({
+      model,
+      modelName: 'hello_world_int8.tflite',
+      family: 'dfuse',
+      board: boardById('stm32f746g-disco'),
+      target: 'auto',
+      openUsb: new FakeUsbBus([sim]).open,
+    });
+    expect(r.address).toBe(0x08080000);
+    expect(sim.erased).toEqual([0x08080000]);
+    expect([...sim.read(0x08080000, image.length)]).toEqual([...image]);
   });
 });

@@ -68,9 +68,10 @@ const acceleratorSchema = z.object({
 /**
  * Families that reach the same boot ROM as another over a second interface: a board may list
  * both (the first listed is its default). PICOBOOT is the RP2040/RP2350 ROM's USB vendor
- * interface beside its UF2 drive, and takes the same address and chip.
+ * interface beside its UF2 drive, and takes the same address and chip; DfuSe is the STM32 system
+ * bootloader's USB interface beside its USART one.
  */
-const SAME_BOOT_ROM_AS: Partial<Record<FlashFamilyId, FlashFamilyId>> = { picoboot: 'uf2' };
+const SAME_BOOT_ROM_AS: Partial<Record<FlashFamilyId, FlashFamilyId>> = { picoboot: 'uf2', dfuse: 'stm32' };
 
 const entrySchema = z.discriminatedUnion('kind', [mcuSchema, acceleratorSchema]).superRefine((b, ctx) => {
   if (b.kind !== 'mcu') return;
