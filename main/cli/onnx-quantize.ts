@@ -4,10 +4,10 @@
  * --out's extension; an ONNX model quantized to `.tflite` goes the TFLite way instead
  * (converted on open, then the TFLite quantizer).
  */
-import { fromBinary, toBinary } from '@bufbuild/protobuf';
+import { toBinary } from '@bufbuild/protobuf';
 import type { PreprocessSpec } from '../engine/datasets/preprocess';
-import { ModelFormatError } from '../engine/errors';
 import { ModelProtoSchema, type ModelProto } from '../engine/onnx/proto/onnx_pb';
+import { readOnnx } from '../engine/onnx/reader';
 import type { CalibrationMethod } from '../engine/optimize/index';
 import {
   onnxInputSpecs,
@@ -15,6 +15,7 @@ import {
   type OnnxQuantizeResult,
   type OnnxTechnique,
 } from '../engine/optimize/onnx/index';
+import { externalDataBeside } from '../files/external-data';
 import { openOnnxRuntimeSession } from '../runtimes/onnxruntime/calibration-session';
 import { readFileBytes } from '../files/read-file';
 import type { CliContext } from './command';
@@ -32,16 +33,13 @@ export interface OnnxQuantizeRequest {
   perTensor?: boolean;
 }
 
-/** Reads an ONNX file; a file that is not an ONNX protobuf is a ModelFormatError naming it. */
+/**
+ * Reads an ONNX file through the checked reader (engine/onnx/reader.ts: wire structure, memory
+ * budget, graph order, producers; external data beside the file); errors name the file.
+ */
 function readOnnxFile(file: string): { model: ModelProto; bytes: Uint8Array } {
   const bytes = readFileBytes(file, 'model');
-  try {
-    const model = fromBinary(ModelProtoSchema, bytes);
-    if (!model.graph) throw new Error('no graph');
-    return { model, bytes };
-  } catch (e) {
-    throw new ModelFormatError(`${file}: not an ONNX model (${e instanceof Error ? e.message : String(e)})`);
-  }
+  return { model: readOnnx(bytes, file, { externalData: externalDataBeside(file) }).proto, bytes };
 }
 
 export async function quantizeOnnxFile(

@@ -23,9 +23,9 @@ function put(dir: string, name: string, bytes: Uint8Array | string): string {
   return file;
 }
 
-/** `lowbit inspect file`: exit 2 and exactly one line that names the file; returns the line. */
-async function refused(file: string): Promise<string> {
-  const r = await lowbitInProcess('inspect', file);
+/** `lowbit inspect file` (or `lowbit <args>`): exit 2 and exactly one line that names the file. */
+async function refused(file: string, args = ['inspect', file]): Promise<string> {
+  const r = await lowbitInProcess(...args);
   expect(r.code, r.stderr).toBe(2);
   expect(r.stdout).toBe('');
   const lines = r.stderr.trimEnd().split('\n');
@@ -66,6 +66,18 @@ describe('lowbit inspect on bad ONNX files: one line, exit 2 (issue 13)', () => 
     expect(await refused(put('missing-input', 'model.onnx', bytes))).toMatch(
       /node 0 "y" \(Add\) has input "bias", which no node, input or initializer produces/,
     );
+  });
+
+  it('ONNX → ONNX quantization reads through the same checks: a cycle is refused, nothing written', async () => {
+    const bytes = onnxBytes({
+      ...chainParts(),
+      nodes: [node('Relu', ['b'], ['a']), node('Neg', ['a'], ['b']), node('Abs', ['x'], ['y'])],
+    });
+    const file = put('quantize-cycle', 'model.onnx', bytes);
+    const out = path.join(tmp, 'quantize-cycle', 'out.onnx');
+    const line = await refused(file, ['quantize', file, '--technique', 'dynamic', '--out', out]);
+    expect(line).toMatch(/the graph has a cycle/);
+    expect(fs.existsSync(out)).toBe(false);
   });
 
   it('external data that is missing', async () => {
