@@ -47,6 +47,13 @@ test('without a model: the BOOTSEL board offers PICOBOOT once a model is open; t
   );
   await expect(pico.getByTestId('usb-permission-hint')).toHaveCount(0);
   await shootBoth(page, 'devices-usb-no-model');
+  // Load firmware goes through the service's devices.coralFirmware job; this Coral refuses to be
+  // opened, so the answer is one line naming the permission problem, never success.
+  await coral.getByTestId('usb-coral-firmware').click();
+  await expect(page.getByTestId('usb-coral-status')).toHaveAttribute('data-status', 'failed');
+  await expect(page.getByTestId('usb-coral-error')).toContainText(/1a6e:089a.*permission denied/);
+  await expect(page.getByTestId('usb-coral-result')).toHaveCount(0);
+  await shootBoth(page, 'devices-usb-coral-denied');
 });
 
 test('with the demo model open: Flash over PICOBOOT writes, verifies by read-back, and says so', async ({

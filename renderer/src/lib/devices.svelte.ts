@@ -3,6 +3,7 @@
  * exports (download in browser mode, Save dialogs in Electron) and one flash job at a time.
  */
 import type {
+  CoralFirmwareOutcome,
   DeviceList,
   ErrorInfo,
   FlashOutcome,
@@ -35,6 +36,13 @@ class DevicesState {
   flashResult = $state<FlashOutcome | null>(null);
   flashError = $state<ErrorInfo | null>(null);
 
+  /** The Coral firmware load (devices.coralFirmware), one at a time. */
+  firmwareJob = $state<string | null>(null);
+  firmwareStatus = $state<'idle' | 'running' | 'succeeded' | 'failed' | 'cancelled'>('idle');
+  firmwareProgress = $state<JobProgress | null>(null);
+  firmwareResult = $state<CoralFirmwareOutcome | null>(null);
+  firmwareError = $state<ErrorInfo | null>(null);
+
   exported = $state<string[]>([]);
   exportError = $state<ErrorInfo | null>(null);
 
@@ -42,8 +50,15 @@ class DevicesState {
     api.on('devices.changed', (l) => (this.list = l));
     api.on('jobs.progress', (p) => {
       if (p.jobId === this.flashJob) this.flashProgress = p;
+      if (p.jobId === this.firmwareJob) this.firmwareProgress = p;
     });
     api.on('jobs.finished', (f) => {
+      if (f.jobId === this.firmwareJob) {
+        this.firmwareStatus = f.status;
+        if (f.status === 'succeeded') this.firmwareResult = f.result as CoralFirmwareOutcome;
+        else this.firmwareError = f.error;
+        void this.refresh(); // the accelerator re-enumerates as 18d1:9302
+      }
       if (f.jobId !== this.flashJob) return;
       this.flashStatus = f.status;
       if (f.status === 'succeeded') this.flashResult = f.result as FlashOutcome;
@@ -86,6 +101,20 @@ class DevicesState {
     } catch (e) {
       this.flashStatus = 'failed';
       this.flashError = toErrorInfo(e);
+    }
+  }
+
+  /** Loads the Coral USB Accelerator's firmware (the service's devices.coralFirmware job). */
+  async loadCoralFirmware(): Promise<void> {
+    this.firmwareStatus = 'running';
+    this.firmwareProgress = null;
+    this.firmwareResult = null;
+    this.firmwareError = null;
+    try {
+      this.firmwareJob = (await api.jobs.start({ kind: 'devices.coralFirmware', params: {} })).jobId;
+    } catch (e) {
+      this.firmwareStatus = 'failed';
+      this.firmwareError = toErrorInfo(e);
     }
   }
 
