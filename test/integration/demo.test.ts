@@ -2,7 +2,7 @@
  * Issue 5: the one-command demo and the evaluation, on the bundled model and data, with an
  * independent runtime (Arm NN CpuRef) scoring the same models on the same images.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,7 +15,7 @@ import { readTflite } from '../../main/engine/tflite/reader';
 import { writeTflite } from '../../main/engine/tflite/writer';
 import { openDataset } from '../../main/files/dataset-open';
 import { asSampleSet, calibrationSamples } from '../../main/engine/datasets/samples';
-import { armnnAvailable } from '../support/armnn';
+import { armnnAvailable, runArmnnBatch } from '../support/armnn';
 import { ROOT, readBytes } from '../support/shared';
 
 const LOWBIT = path.join(ROOT, 'bin', 'lowbit.mjs');
@@ -142,28 +142,13 @@ describe.runIf(armnnAvailable())('Arm NN scores the demo models like Lowbit (iss
   const labels = Array.from({ length: test.length }, (_, i) => test.get(i).label!);
 
   function armnnAccuracy(modelBytes: Uint8Array): number {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lowbit-armnn-batch-'));
-    try {
-      const modelPath = path.join(dir, 'm.tflite');
-      fs.writeFileSync(modelPath, modelBytes);
-      const x = new Float32Array(test.length * 784);
-      for (let i = 0; i < test.length; i++) x.set(test.get(i).inputs[0]!, i * 784);
-      fs.writeFileSync(path.join(dir, 'x.bin'), new Uint8Array(x.buffer));
-      // Run the script itself: its #!/usr/bin/python3 is Debian's Python, which has pyarmnn.
-      execFileSync(path.join(ROOT, 'test/support/armnn-batch.py'), [
-        modelPath,
-        path.join(dir, 'x.bin'),
-        String(test.length),
-        path.join(dir, 'y.bin'),
-      ]);
-      const y = new Float32Array(new Uint8Array(fs.readFileSync(path.join(dir, 'y.bin'))).buffer);
-      let correct = 0;
-      for (let i = 0; i < test.length; i++)
-        if (argmax(y.subarray(i * 10, i * 10 + 10)) === labels[i]) correct++;
-      return correct / test.length;
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    const x = new Float32Array(test.length * 784);
+    for (let i = 0; i < test.length; i++) x.set(test.get(i).inputs[0]!, i * 784);
+    const y = runArmnnBatch(modelBytes, x, test.length);
+    let correct = 0;
+    for (let i = 0; i < test.length; i++)
+      if (argmax(y.subarray(i * 10, i * 10 + 10)) === labels[i]) correct++;
+    return correct / test.length;
   }
 
   it('float model: within 0.2 points', { timeout: 120_000 }, async () => {

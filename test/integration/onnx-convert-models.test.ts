@@ -13,7 +13,9 @@ import { Interpreter } from '../../main/engine/interpreter';
 import { readOnnx } from '../../main/engine/onnx/reader';
 import { parseNpy } from '../../main/engine/tensor/tensor-files';
 import { writeTflite } from '../../main/engine/tflite/writer';
-import { armnnAvailable, runArmnn } from '../support/armnn';
+import { argmax } from '../../main/engine/evaluate/metrics';
+import { DEBIAN_FASHION_MNIST, findIdxPair, readIdxDirectory } from '../../main/files/idx-files';
+import { armnnAvailable, runArmnn, runArmnnBatch } from '../support/armnn';
 import {
   onnxFixture,
   relativeToRange,
@@ -139,3 +141,37 @@ describe('ONNX → TFLite on real PyTorch models (issue 13)', () => {
     },
   );
 });
+
+describe.runIf(armnnAvailable() && findIdxPair(DEBIAN_FASHION_MNIST, 't10k') !== null)(
+  "Fashion CNN converted: Arm NN's accuracy on Debian's 10k test set equals ONNX Runtime's (issue 13)",
+  () => {
+    it('within 0.1 point', { timeout: 600_000 }, async () => {
+      const f = onnxFixture('fashion-cnn');
+      if (typeof f === 'string') throw new Error(f); // committed: never missing
+      const test = readIdxDirectory(DEBIAN_FASHION_MNIST, 't10k');
+      const n = test.count;
+      // The manifest's preprocessing: pixels / 255, NCHW [n, 1, 28, 28].
+      const x = Float32Array.from(test.pixels, (p) => p / 255);
+      const session = await ort.InferenceSession.create(f.model, { executionProviders: ['cpu'] });
+      const ortLogits = (await session.run({ input: new ort.Tensor('float32', x, [n, 1, 28, 28]) })).logits
+        .data as Float32Array;
+      await session.release();
+      const tflite = writeTflite(convertOnnxToTflite(readOnnx(readBytes(f.model), f.model)).model);
+      const armLogits = runArmnnBatch(tflite, x, n);
+      const accuracy = (logits: Float32Array) => {
+        let correct = 0;
+        for (let i = 0; i < n; i++)
+          if (argmax(logits.subarray(i * 10, i * 10 + 10)) === test.labels![i]) correct++;
+        return correct / n;
+      };
+      const ortAcc = accuracy(ortLogits);
+      const armAcc = accuracy(armLogits);
+      console.log(
+        `fashion-cnn on ${n} test images: ONNX Runtime ${(ortAcc * 100).toFixed(2)}%, converted under Arm NN ${(armAcc * 100).toFixed(2)}%`,
+      );
+      expect(n).toBe(10_000);
+      expect(ortAcc).toBeCloseTo(Number(f.manifest.onnxruntimeAccuracy), 4);
+      expect(Math.abs(armAcc - ortAcc) * 100).toBeLessThanOrEqual(0.1);
+    });
+  },
+);

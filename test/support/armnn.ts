@@ -108,3 +108,30 @@ export function runArmnn(modelPath: string, inputs: ArrayBufferView[]): ArmnnRes
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * Runs a single-input model on Arm NN CpuRef over `count` samples packed back to back in
+ * `inputs` (the input's dtype), loading the network once (test/support/armnn-batch.py); returns
+ * output 0 of every sample back to back as float32 (quantized outputs dequantized).
+ */
+export function runArmnnBatch(modelBytes: Uint8Array, inputs: ArrayBufferView, count: number): Float32Array {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lowbit-armnn-batch-'));
+  try {
+    const modelPath = path.join(dir, 'm.tflite');
+    fs.writeFileSync(modelPath, modelBytes);
+    fs.writeFileSync(
+      path.join(dir, 'x.bin'),
+      new Uint8Array(inputs.buffer, inputs.byteOffset, inputs.byteLength),
+    );
+    // Run the script itself: its #!/usr/bin/python3 is Debian's Python, which has pyarmnn.
+    execFileSync(path.join(import.meta.dirname, 'armnn-batch.py'), [
+      modelPath,
+      path.join(dir, 'x.bin'),
+      String(count),
+      path.join(dir, 'y.bin'),
+    ]);
+    return new Float32Array(new Uint8Array(fs.readFileSync(path.join(dir, 'y.bin'))).buffer);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
