@@ -18,6 +18,7 @@ import { DEBIAN_FASHION_MNIST, findIdxPair, readIdxDirectory } from '../../main/
 import { armnnAvailable, runArmnn, runArmnnBatch } from '../support/armnn';
 import {
   onnxFixture,
+  onnxFixtureOrSkip,
   relativeToRange,
   type OnnxFixture,
   type OnnxFixtureName,
@@ -37,14 +38,6 @@ function toNhwc(x: Float32Array, [n, c, h, w]: number[]): Float32Array {
     for (let k = 0; k < c; k++)
       for (let i = 0; i < h * w; i++) out[(b * h * w + i) * c + k] = x[(b * c + k) * h * w + i];
   return out;
-}
-
-function fixtureOrSkip(name: OnnxFixtureName, skip: () => void): OnnxFixture | undefined {
-  const f = onnxFixture(name);
-  if (typeof f !== 'string') return f;
-  console.log(`skipped: ${f}`);
-  skip();
-  return undefined;
 }
 
 function convert(f: OnnxFixture, ioLayout: IoLayout): { result: ConversionResult; ms: number } {
@@ -79,8 +72,7 @@ describe('ONNX → TFLite on real PyTorch models (issue 13)', () => {
       `${name}: converts; the interpreter matches onnxruntime-node within 1e-4 on 20 inputs; no TRANSPOSE inside`,
       { timeout: 600_000 },
       async (ctx) => {
-        const f = fixtureOrSkip(name, () => ctx.skip());
-        if (!f) return;
+        const f = onnxFixtureOrSkip(name, ctx);
         const { result, ms } = convert(f, 'nchw');
         const { report } = result;
         expect(report.insideTransposes).toBe(0);
@@ -126,8 +118,7 @@ describe('ONNX → TFLite on real PyTorch models (issue 13)', () => {
     'mobilenet_v2 with ioLayout nhwc: no TRANSPOSE at all, the same outputs for channel-last inputs',
     { timeout: 300_000 },
     async (ctx) => {
-      const f = fixtureOrSkip('mobilenet_v2', () => ctx.skip());
-      if (!f) return;
+      const f = onnxFixtureOrSkip('mobilenet_v2', ctx);
       const { result } = convert(f, 'nhwc');
       expect(result.report.tfliteOps.TRANSPOSE).toBeUndefined();
       expect(result.report.inputs[0]).toEqual({ name: 'input', shape: [1, 224, 224, 3], layout: 'nhwc' });
