@@ -3,6 +3,7 @@ import { flashModel } from '../../main/devices/flash-model';
 import type { FlashProgress } from '../../main/devices/flash-job';
 import { flashDfuse } from '../../main/devices/dfuse/flasher';
 import { WebUsbLink } from '../../main/devices/link/usb';
+import { setUsbBackend } from '../../main/devices/link/usb-backend';
 import { boardById, BOARDS, boardsForUsb } from '../../main/engine/deploy/boards';
 import { buildContainer } from '../../main/engine/deploy/container';
 import type { Fault } from '../devices/usb-sim/dfu-sim';
@@ -171,5 +172,36 @@ describe('STM32 over USB: DfuSe flasher against an AN3156 state machine (issue 1
     expect(r.address).toBe(0x08080000);
     expect(sim.erased).toEqual([0x08080000]);
     expect([...sim.read(0x08080000, image.length)]).toEqual([...image]);
+  });
+
+  it('finds the bootloader by its listing target, and says so when it is not there (wrong IDs)', async () => {
+    const sim = new DfuseSimDevice();
+    const other = new DfuSimDevice({ vid: 0x0483, pid: 0x374b }); // an ST-LINK, not the bootloader
+    const bus = new FakeUsbBus([other, sim]);
+    setUsbBackend(bus);
+    try {
+      const target = `usb:${sim.bus}:${sim.address}`;
+      const r = await flashModel({
+        model,
+        modelName: 'm.tflite',
+        family: 'dfuse',
+        target,
+        address: MODEL_AT,
+      });
+      expect(r.bytes).toBe(image.length);
+      expect([...sim.read(MODEL_AT, image.length)]).toEqual([...image]);
+      bus.devices.splice(bus.devices.indexOf(sim), 1);
+      const gone = flashModel({
+        model,
+        modelName: 'm.tflite',
+        family: 'dfuse',
+        target: 'auto',
+        address: MODEL_AT,
+      });
+      await expect(gone).rejects.toMatchObject({ code: 'DEVICE_NOT_FOUND' });
+      await expect(gone).rejects.toThrow(/no USB device 0483:df11 is plugged in/);
+    } finally {
+      setUsbBackend(undefined);
+    }
   });
 });
