@@ -4,7 +4,8 @@
  * Read throughput: for each model, the time to read its file from disk (the baseline, page cache
  * warm), to read and check it with readOnnx (wire check, decode, graph checks), and to do that
  * and decode every initializer with tensorValues, each in MB/s of file and as a multiple of the
- * disk read. Models: the committed PyTorch Fashion CNN and, when `npm run fixtures:onnx` has made
+ * disk read. Conversion time: readOnnx then convertOnnxToTflite (float32, NCHW I/O), and the
+ * conversion alone on a model already read, with the TFLite file's size. Models: the committed PyTorch Fashion CNN and, when `npm run fixtures:onnx` has made
  * them, MobileNetV2 and ResNet-18. Medians over R runs (default 7). Prints a table and writes
  * bench-output/onnx.json. Not a test: timings depend on the machine.
  *
@@ -13,7 +14,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { convertOnnxToTflite } from '../../main/engine/convert/index';
 import { readOnnx } from '../../main/engine/onnx/reader';
+import { writeTflite } from '../../main/engine/tflite/writer';
 import { tensorValues } from '../../main/engine/onnx/tensor-data';
 import { ROOT } from '../support/shared';
 
@@ -83,11 +86,56 @@ for (const [name, f] of Object.entries(read)) {
     (f.readAndDecodeMs / f.diskMs).toFixed(2),
   ]);
 }
-const widths = ROWS[0]!.map((_, c) => Math.max(...ROWS.map((r) => r[c]!.length)));
-for (const r of ROWS)
-  console.log(r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '));
+interface ConvertFigures {
+  /** readOnnx + convertOnnxToTflite + writeTflite, from the file's bytes in memory. */
+  readConvertWriteMs: number;
+  /** convertOnnxToTflite alone, on a model already read. */
+  convertMs: number;
+  tfliteBytes: number;
+  tfliteOps: number;
+}
+
+function conversionTime(file: string): ConvertFigures {
+  const bytes = fs.readFileSync(file);
+  const model = readOnnx(bytes, file);
+  const convertMs = time(() => convertOnnxToTflite(model));
+  let tfliteBytes = 0;
+  const readConvertWriteMs = time(() => {
+    tfliteBytes = writeTflite(convertOnnxToTflite(readOnnx(bytes, file)).model).length;
+  });
+  const tfliteOps = convertOnnxToTflite(model).model.subgraphs[0]!.operators.length;
+  return { readConvertWriteMs, convertMs, tfliteBytes, tfliteOps };
+}
+
+const convert: Record<string, ConvertFigures> = {};
+for (const [name, file] of present) convert[name] = conversionTime(file);
+const CONVERT_ROWS: string[][] = [
+  ['model', 'convert ms', 'read+convert+write ms', 'TFLite MB', 'TFLite ops'],
+];
+for (const [name, f] of Object.entries(convert))
+  CONVERT_ROWS.push([
+    name,
+    f.convertMs.toFixed(0),
+    f.readConvertWriteMs.toFixed(0),
+    (f.tfliteBytes / 1e6).toFixed(1),
+    String(f.tfliteOps),
+  ]);
+
+function printTable(rows: string[][]): void {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  for (const r of rows)
+    console.log(
+      r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '),
+    );
+}
+printTable(ROWS);
+console.log('');
+printTable(CONVERT_ROWS);
 
 const outDir = path.join(ROOT, 'bench-output');
 fs.mkdirSync(outDir, { recursive: true });
-fs.writeFileSync(path.join(outDir, 'onnx.json'), JSON.stringify({ runs: RUNS, read }, null, 2) + '\n');
+fs.writeFileSync(
+  path.join(outDir, 'onnx.json'),
+  JSON.stringify({ runs: RUNS, read, convert }, null, 2) + '\n',
+);
 console.log(`median of ${RUNS} runs; bench-output/onnx.json`);
