@@ -208,6 +208,14 @@ describe('PICOBOOT fault matrix: a one-line error, never success; a clean retry 
       });
     }
 
+  it('a board that leaves the bus before acknowledging REBOOT counts as rebooted (the ack races the reset)', async () => {
+    const dev = new PicobootDevice({ faults: [{ on: 'REBOOT', what: 'gone', phase: 'ack' }] });
+    const r = await flash(dev);
+    expect(r.verifiedBy).toBe('readback');
+    expect(dev.gone).toBe(true);
+    expect(dev.read(AT, image.length)).toEqual(image);
+  });
+
   it('wrong IDs, no PICOBOOT interface, and a stuck flash bit are refused', async () => {
     const other = await failure(flash(new PicobootDevice({ pid: 0x0004 })));
     expect(other).toMatchObject({ code: 'DEVICE_WRONG_CHIP' });
