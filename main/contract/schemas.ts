@@ -54,6 +54,7 @@ export const argSchemas: { [M in Method]: z.ZodType<ArgsOf<M>> } = {
     .strict(),
   'model.inspect': z.object({ modelId: id }).strict(),
   'model.close': z.object({ modelId: id }).strict(),
+  'model.conversion': z.object({ modelId: id }).strict(),
   'model.recent': empty as z.ZodType<Record<string, never>>,
   'jobs.start': z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('model.verify'), params: z.object({ modelId: id }).strict() }).strict(),

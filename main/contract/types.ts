@@ -31,6 +31,10 @@ import type {
 } from './devices';
 import type { ModelHandle } from './model-handle';
 import type { InspectReport } from '../engine/model/inspect-report';
+import type { ConversionReport } from '../engine/convert/report';
+
+/** The ONNX → TFLite conversion report is the converter's own (main/engine/convert/report.ts). */
+export type { ConversionReport, NodeConversion } from '../engine/convert/report';
 import type { EdgeTpuCheckReport } from '../engine/targets/edgetpu/check';
 
 /** The Edge TPU check is the engine's own (main/engine/targets/edgetpu/check.ts). */
@@ -142,6 +146,8 @@ export interface Methods {
   'model.load': [{ name: string; bytes: Uint8Array }, ModelHandle];
   'model.inspect': [{ modelId: string }, InspectReport];
   'model.close': [{ modelId: string }, void];
+  /** How an open non-TFLite model (ONNX) was converted to TFLite, node by node; null for TFLite. */
+  'model.conversion': [{ modelId: string }, ConversionReport | null];
   'model.recent': [Record<string, never>, RecentModel[]];
   'jobs.start': [{ [K in JobKind]: { kind: K; params: JobParams[K] } }[JobKind], { jobId: string }];
   'jobs.cancel': [{ jobId: string }, void];
@@ -207,6 +213,7 @@ export const METHODS = [
   'model.load',
   'model.inspect',
   'model.close',
+  'model.conversion',
   'model.recent',
   'jobs.start',
   'jobs.cancel',

@@ -178,6 +178,10 @@ export function createServices(opts: ServiceOptions): Services {
       const { opened, bytes } = get(modelId);
       return opened.format.inspect(opened.model, bytes.length);
     },
+    'model.conversion': ({ modelId }) => {
+      const { opened } = get(modelId);
+      return opened.format.conversionReport?.(opened.model) ?? null;
+    },
     'model.close': ({ modelId }) => {
       models.delete(modelId);
     },

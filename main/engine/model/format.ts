@@ -8,6 +8,7 @@
  * format-neutral InspectReport, and optionally writes it back and lowers it to a TFLite model,
  * which is what the interpreter, the optimizers and the deploy code work on.
  */
+import type { ConversionReport } from '../convert/report';
 import type { TflModel } from '../tflite/model';
 import type { ModelReadContext } from './external-data';
 import type { ModelFormatId } from './format-id';
@@ -47,4 +48,6 @@ export interface ModelFormat<M = unknown> {
   write?(model: M): Uint8Array;
   /** The TFLite model to run, optimize and deploy; formats that cannot be lowered leave it out. */
   toTflite?(model: M): TflModel;
+  /** What the lowering did, node by node (formats that lower; the wizard's "convert" step shows it). */
+  conversionReport?(model: M): ConversionReport;
 }

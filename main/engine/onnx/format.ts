@@ -29,4 +29,5 @@ export const onnxFormat: ModelFormat<OnnxModel> = {
   inspect: inspectOnnx,
   write: writeOnnx,
   toTflite: (model) => convertOnnxToTflite(model).model,
+  conversionReport: (model) => convertOnnxToTflite(model).report,
 };

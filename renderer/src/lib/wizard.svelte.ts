@@ -5,6 +5,7 @@
  */
 import type {
   BoardInfo,
+  ConversionReport,
   DatasetHandle,
   DatasetPreview,
   ErrorInfo,
@@ -60,6 +61,8 @@ class Wizard {
   maxRamKB = $state<number | null>(null);
   maxLossPts = $state<number | null>(null);
 
+  /** How an ONNX model became the TFLite model the techniques start from (null for TFLite). */
+  conversion = $state<ConversionReport | null>(null);
   plan = $state<WizardPlan | null>(null);
   planError = $state<ErrorInfo | null>(null);
   /** Which option runs: 'recommended' or the index of an alternative. */
@@ -103,12 +106,19 @@ class Wizard {
     this.reset();
     this.modelId = modelId;
     this.demo = demo;
+    api.model
+      .conversion({ modelId })
+      .then((c) => {
+        if (this.modelId === modelId) this.conversion = c;
+      })
+      .catch(() => undefined); // the model opened, so it converted: a failure here only hides the report
     if (demo) this.datasetPath = demo.test.path;
     this.step = 'summary';
   }
 
   reset(): void {
     this.step = 'summary';
+    this.conversion = null;
     this.data = 'none';
     this.dataset = null;
     this.preview = null;
