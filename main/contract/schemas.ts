@@ -40,6 +40,7 @@ const optimizeParams = z
     keepFloat: z.array(z.string().min(1).max(256)).max(256).optional(),
     calibrationMethod: z.enum(['minmax', 'moving-average', 'percentile', 'mse']).optional(),
     board: id.optional(),
+    edgetpu: z.boolean().optional(),
   })
   .strict();
 

@@ -9,6 +9,7 @@ import type { DeployMethod, FlashFamilyId } from '../engine/deploy/device-types'
 import type { FitReport } from '../engine/deploy/fit';
 import type { TechniqueTrial, TrialSettings } from '../engine/evaluate/technique-trial';
 import type { ModelHandle } from './model-handle';
+import type { EdgeTpuCheckReport } from '../engine/targets/edgetpu/check';
 
 export type WizardPlan = Plan;
 export type {
@@ -126,10 +127,14 @@ export interface OptimizeParams extends TrialSettings {
   evaluationDatasetId?: string;
   /** Board to check the produced model against (microcontroller target). */
   board?: string;
+  /** Edge TPU target: run the Edge TPU check on the produced model (result.edgetpu). */
+  edgetpu?: boolean;
 }
 
 /** The engine's trial, with the produced model registered like an opened one (inspect, save, bytes). */
 export type OptimizeResult = Omit<TechniqueTrial, 'model' | 'bytes'> & {
   model: ModelHandle;
   fit: FitReport | null;
+  /** What edgetpu_compiler would map in the produced model (Edge TPU target), else null. */
+  edgetpu: EdgeTpuCheckReport | null;
 };

@@ -79,3 +79,48 @@ test('Edge TPU tab: a compiled model shows its Edge TPU op, compiler, runtime an
     await expect(page.getByTestId('edgetpu-check')).toHaveCount(0);
   });
 });
+
+test('wizard, Edge TPU target: uint8 or int8 I/O, then the check of the result', async ({ page, serve }) => {
+  test.setTimeout(240_000);
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.goto(serve.url);
+  await page.getByTestId('try-demo').click();
+  await expect(page.getByTestId('wizard')).toHaveAttribute('data-step', 'summary');
+  await page.getByTestId('wizard-next').click();
+  await page.getByTestId('data-unlabelled').click();
+  await page.getByTestId('dataset-open').click();
+  await expect(page.getByTestId('dataset-count')).toHaveText('500');
+  await page.getByTestId('wizard-next').click();
+  await page.getByTestId('target-edgetpu').click();
+  const panel = page.getByTestId('edgetpu-target');
+  await expect(panel).toContainText('batch 1, static shapes');
+  await expect(page.getByTestId('edgetpu-io-int8')).toContainText('Needs Edge TPU runtime 12 or newer');
+  await expect(page.getByTestId('edgetpu-io-uint8')).toHaveAttribute('aria-checked', 'true');
+  for (const theme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: theme });
+    await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
+    await page.screenshot({ path: path.join(SHOTS, `wizard-edgetpu-target-${theme}.png`) });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.getByTestId('wizard-next').click();
+  await page.getByTestId('priority-latency').click();
+  await page.getByTestId('wizard-next').click();
+  await expect(page.getByTestId('plan-recommended')).toHaveAttribute('data-technique', 'int8');
+  await expect(page.getByTestId('plan-run-summary')).toContainText('uint8 input/output');
+  await page.getByTestId('wizard-next').click();
+  await expect(page.getByTestId('wizard')).toHaveAttribute('data-step', 'results', { timeout: 180_000 });
+  const check = page.getByTestId('edgetpu-check');
+  await expect(check).toBeVisible();
+  const rows = check.getByTestId('edgetpu-op');
+  const n = await rows.count();
+  expect(n).toBeGreaterThanOrEqual(6);
+  await expect(page.getByTestId('edgetpu-on-tpu')).toHaveText(String(n));
+  await expect(page.getByTestId('edgetpu-on-cpu')).toHaveText('0');
+  await expect(check.locator('[data-status="Mapped to Edge TPU"]')).toHaveCount(n);
+  await check.scrollIntoViewIfNeeded();
+  for (const theme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: theme });
+    await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
+    await page.screenshot({ path: path.join(SHOTS, `wizard-edgetpu-results-${theme}.png`) });
+  }
+});

@@ -233,6 +233,38 @@ describe('wizard services on the bundled demo', () => {
     expect(stages).toContain('debugging layers');
   });
 
+  it('optimize.run for the Edge TPU (issue 14): int8 with uint8 I/O, and the Edge TPU check of the result', async () => {
+    const r = await run({
+      modelId: demo.model.id,
+      technique: 'int8',
+      io: 'uint8',
+      edgetpu: true,
+      calibrationDatasetId: demo.calibration.id,
+      evaluationDatasetId: demo.dataset.id,
+      evaluationSamples: 200,
+    });
+    const check = r.edgetpu!;
+    expect(check.modelError).toBeNull();
+    expect(check.totals.cpu).toBe(0);
+    expect(check.totals.edgeTpu).toBe(check.ops.length);
+    expect(check.ops.map((o) => o.op)).toContain('CONV_2D');
+    expect(check.warnings).toEqual([]);
+    const report = await call<{ subgraphs: { inputs: number[]; tensors: { dtype: string }[] }[] }>(
+      'model.inspect',
+      { modelId: r.model.id },
+    );
+    const sg = report.subgraphs[0]!;
+    expect(sg.tensors[sg.inputs[0]!]!.dtype).toBe('uint8');
+    // Without the flag there is no check.
+    const plain = await run({
+      modelId: demo.model.id,
+      technique: 'dynamic',
+      evaluationDatasetId: demo.dataset.id,
+      evaluationSamples: 50,
+    });
+    expect(plain.edgetpu).toBeNull();
+  });
+
   it('keep-float re-run keeps the named layer in float', async () => {
     const r = await run({
       modelId: demo.model.id,

@@ -145,8 +145,11 @@ function buildOption(c: Candidate, input: AdvisorInput): PlanOption {
     };
     if (id === 'prune') step.params = { sparsity: 0.5 };
     if (id === 'cluster') step.params = { clusters: 16 };
+    // The Edge TPU's classic I/O is uint8: int8 I/O needs runtime 12 or newer.
     if (id === 'int8' || id === 'keep-float-fallback')
-      step.params = { io: integerOnly(input.target) ? 'int8' : 'float32' };
+      step.params = {
+        io: !integerOnly(input.target) ? 'float32' : input.target === 'edgetpu' ? 'uint8' : 'int8',
+      };
     if (id === 'int16x8') step.params = { io: input.target === 'mcu' ? 'int16' : 'float32' };
     const runnable = TECHNIQUE_REGISTRY.find((t) => t.id === id);
     if (runnable) step.optimize = { technique: runnable.id, label: runnable.label, needs: runnable.needs };

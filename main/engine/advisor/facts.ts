@@ -1,6 +1,7 @@
 import type { InspectReport, TensorInfo } from '../model/inspect-report';
 import { TFLM_OPS } from '../deploy/tflm-ops';
 import type { ModelDtype, ModelFacts } from './types';
+import { EDGETPU_OPS as EDGETPU_OPS_TABLE } from '../targets/edgetpu/ops-table';
 
 /**
  * Builtin ops with an int8 kernel in TFLite (quantization_spec.md and the reference kernels).
@@ -68,49 +69,11 @@ export const INT8_OPS: ReadonlySet<string> = new Set([
   'UNPACK',
 ]);
 
-/** Ops the Edge TPU compiler maps (coral.ai's supported-operations table); others run on the CPU. */
-export const EDGETPU_OPS: ReadonlySet<string> = new Set([
-  'ADD',
-  'AVERAGE_POOL_2D',
-  'CONCATENATION',
-  'CONV_2D',
-  'DEPTHWISE_CONV_2D',
-  'EXPAND_DIMS',
-  'FULLY_CONNECTED',
-  'L2_NORMALIZATION',
-  'LOGISTIC',
-  'UNIDIRECTIONAL_SEQUENCE_LSTM',
-  'MAXIMUM',
-  'MAX_POOL_2D',
-  'MEAN',
-  'MINIMUM',
-  'MUL',
-  'PACK',
-  'PAD',
-  'PRELU',
-  'QUANTIZE',
-  'REDUCE_MAX',
-  'REDUCE_MIN',
-  'RELU',
-  'RELU6',
-  'RELU_N1_TO_1',
-  'RESHAPE',
-  'RESIZE_BILINEAR',
-  'RESIZE_NEAREST_NEIGHBOR',
-  'RSQRT',
-  'SLICE',
-  'SOFTMAX',
-  'SPACE_TO_DEPTH',
-  'SPLIT',
-  'SQUARED_DIFFERENCE',
-  'SQUEEZE',
-  'STRIDED_SLICE',
-  'SUB',
-  'SUM',
-  'TANH',
-  'TRANSPOSE',
-  'TRANSPOSE_CONV',
-]);
+/**
+ * Ops the Edge TPU compiler maps; others run on the CPU. The one list is the op table of
+ * targets/edgetpu (edgetpu-ops.json, with its source and compiler version).
+ */
+export const EDGETPU_OPS: ReadonlySet<string> = new Set(Object.keys(EDGETPU_OPS_TABLE.ops));
 
 const DTYPE_BYTES: Record<string, number> = {
   float32: 4,

@@ -267,6 +267,13 @@ describe('what is impossible and what unlocks it', () => {
       'The Edge TPU compiler does not map GATHER: the first of them and every op after it will run on the host CPU.',
     );
   });
+
+  it('runs full int8 for the Edge TPU with uint8 I/O (int8 I/O needs runtime 12), int8 I/O for a microcontroller', () => {
+    const tpu = recommend(base({ target: 'edgetpu' }));
+    expect(tpu.recommended!.steps.find((s) => s.id === 'int8')!.params).toEqual({ io: 'uint8' });
+    const mcu = recommend(base({ target: 'mcu' }));
+    expect(mcu.recommended!.steps.find((s) => s.id === 'int8')!.params).toEqual({ io: 'int8' });
+  });
 });
 
 describe('input validation', () => {

@@ -18,6 +18,7 @@ import { openModel } from '../../engine/model/registry';
 import type { TflModel } from '../../engine/tflite/model';
 import { writeTflite } from '../../engine/tflite/writer';
 import { openReference, type ReferenceModel } from '../../runtimes/open-runner';
+import { checkEdgeTpu, type EdgeTpuCheckReport } from '../../engine/targets/edgetpu/check';
 import type { JobContext } from '../protocol';
 import { openFromSpec, type DatasetSpec } from './dataset-spec';
 
@@ -31,7 +32,10 @@ export type OptimizeJobParams = Omit<
   evaluation?: DatasetSpec & { name: string };
 };
 
-export type OptimizeJobResult = Omit<TechniqueTrial, 'model'> & { fit: FitReport | null };
+export type OptimizeJobResult = Omit<TechniqueTrial, 'model'> & {
+  fit: FitReport | null;
+  edgetpu: EdgeTpuCheckReport | null;
+};
 
 export async function optimizeJob(p: OptimizeJobParams, ctx: JobContext): Promise<OptimizeJobResult> {
   const t0 = performance.now();
@@ -58,7 +62,7 @@ async function optimizeWith(
   ctx: JobContext,
   t0: number,
 ): Promise<OptimizeJobResult> {
-  const { floatBytes: _fileBytes, calibration, evaluation, board, ...settings } = p;
+  const { floatBytes: _fileBytes, calibration, evaluation, board, edgetpu: forEdgeTpu, ...settings } = p;
   const { floatModel, floatBytes } = float;
   const samples = calibration
     ? calibrationSamples(openFromSpec(calibration), p.calibrationSamples ?? DEFAULT_CALIBRATION_SAMPLES)
@@ -77,6 +81,7 @@ async function optimizeWith(
     onProgress: ctx.progress,
   });
   const fit = board ? fitReport(model, trial.bytes.length, board) : null;
+  const edgetpu = forEdgeTpu ? checkEdgeTpu(model) : null;
   ctx.progress('done', 1, 1);
-  return { ...trial, fit, seconds: (performance.now() - t0) / 1000 };
+  return { ...trial, fit, edgetpu, seconds: (performance.now() - t0) / 1000 };
 }

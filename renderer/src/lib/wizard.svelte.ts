@@ -55,6 +55,8 @@ class Wizard {
   target = $state<TargetId>('cpu');
   boards = $state<BoardInfo[]>([]);
   board = $state('');
+  /** Edge TPU target: the model's input/output type (int8 needs Edge TPU runtime 12 or newer). */
+  edgetpuIo = $state<'uint8' | 'int8'>('uint8');
   priority = $state<PriorityId>('latency');
   retrain = $state(false);
   maxModelKB = $state<number | null>(null);
@@ -127,6 +129,7 @@ class Wizard {
     this.split = '';
     this.preprocess = '';
     this.target = 'cpu';
+    this.edgetpuIo = 'uint8';
     this.board = '';
     this.priority = 'latency';
     this.retrain = false;
@@ -278,6 +281,8 @@ class Wizard {
       modelId: this.modelId,
       technique: r.technique,
       ...(r.io ? { io: r.io } : {}),
+      // The Edge TPU: full int8 with the chosen I/O, and the check on the result.
+      ...(this.target === 'edgetpu' && r.technique === 'int8' ? { io: this.edgetpuIo, edgetpu: true } : {}),
       ...(calibrating && calibration ? { calibrationDatasetId: calibration.id } : {}),
       ...(evaluation ? { evaluationDatasetId: evaluation.id } : {}),
       ...(keepFloat.length ? { keepFloat } : {}),
