@@ -1,7 +1,8 @@
 /**
  * Issue 14: the Devices view acting on USB devices, in browser mode against a real `lowbit serve`
  * whose USB bus is simulated (LOWBIT_SIMULATED_USB=test/devices/sim/usb-bus.ts): an RP2040 in
- * BOOTSEL that the real PICOBOOT driver flashes, and a Coral USB Accelerator waiting for its
+ * BOOTSEL that the real PICOBOOT driver flashes, an STM32F746 that the DfuSe driver flashes, and a
+ * Coral USB Accelerator waiting for its
  * firmware that this user may not open. Screenshots in both themes
  * (test-output/screenshots/devices-usb-*.png).
  */
@@ -56,7 +57,7 @@ test('without a model: the BOOTSEL board offers PICOBOOT once a model is open; t
   await shootBoth(page, 'devices-usb-coral-denied');
 });
 
-test('with the demo model open: Flash over PICOBOOT writes, verifies by read-back, and says so', async ({
+test('with the demo model open: Flash over PICOBOOT, then over DfuSe, each verified by read-back', async ({
   page,
   serve,
 }) => {
@@ -76,4 +77,11 @@ test('with the demo model open: Flash over PICOBOOT writes, verifies by read-bac
     /to RP2040 at 0x10100000, verified by readback/,
   );
   await shootBoth(page, 'devices-usb-flashed');
+  // The STM32 in its USB bootloader: DfuSe, at the board guess's model address.
+  const dfuse = row(page, '0483:df11').getByTestId('usb-flash-dfuse');
+  await expect(dfuse).toHaveText('Flash fashion_cnn.tflite over DfuSe');
+  await dfuse.click();
+  await expect(status).toHaveAttribute('data-status', 'succeeded', { timeout: 30_000 });
+  await expect(page.getByTestId('usb-flash-result')).toContainText(/at 0x08080000, verified by readback/);
+  await shootBoth(page, 'devices-usb-dfuse-flashed');
 });

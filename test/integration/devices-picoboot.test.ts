@@ -298,7 +298,7 @@ describe('lowbit flash --protocol picoboot and lowbit devices, on a simulated bu
   it('lists the BOOTSEL board with its family, flashes it verified (exit 0), and a refused device exits 2 on one line', async () => {
     const listed = await run('devices', '--json');
     expect(listed.code).toBe(0);
-    expect(JSON.parse(listed.stdout).flashWith).toEqual({ 'usb:1-2:7': ['picoboot'] });
+    expect(JSON.parse(listed.stdout).flashWith).toEqual({ 'usb:1-2:7': ['picoboot'], 'usb:1:10': ['dfuse'] });
     const ok = await run('flash', HELLO, '--protocol', 'picoboot', '--board', 'raspberry-pi-pico', '--json');
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.stdout)).toMatchObject({
