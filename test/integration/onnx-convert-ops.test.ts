@@ -80,6 +80,29 @@ const CASES: Case[] = [
     ops: ['TRANSPOSE', 'SPLIT', 'CONV_2D', 'CONV_2D', 'CONCATENATION', 'TRANSPOSE'],
   },
   {
+    name: 'Conv 1-D with pads and stride (as 2-D over [1, L], RESHAPEs only)',
+    input: [1, 4, 16],
+    nodes: [one('Conv', { pads: k([2, 1]), strides: k([2]), dilations: k([1]) }, ['w', 'b'])],
+    initializers: { w: init([6, 4, 3], 30), b: init([6], 31) },
+    ops: ['TRANSPOSE', 'RESHAPE', 'PAD', 'CONV_2D', 'RESHAPE', 'TRANSPOSE'],
+  },
+  {
+    name: 'Conv 1-D depthwise → Relu → MaxPool 1-D → AveragePool 1-D (keyword-spotting shape)',
+    input: [1, 3, 20],
+    nodes: [
+      { op: 'Conv', inputs: ['x', 'w'], outputs: ['c'], attrs: { group: { i: 3 }, pads: k([1, 1]) } },
+      { op: 'Relu', inputs: ['c'], outputs: ['r'] },
+      { op: 'MaxPool', inputs: ['r'], outputs: ['p'], attrs: { kernel_shape: k([2]), strides: k([2]) } },
+      {
+        op: 'AveragePool',
+        inputs: ['p'],
+        outputs: ['y'],
+        attrs: { kernel_shape: k([3]), pads: k([1, 1]), count_include_pad: { i: 1 } },
+      },
+    ],
+    initializers: { w: init([3, 1, 3], 32) },
+  },
+  {
     name: 'BatchNormalization not after a conv (MUL + ADD)',
     input: [1, 3, 4, 4],
     nodes: [

@@ -96,35 +96,28 @@ export class GraphBuilder {
     const sameShape =
       source === v.tensor && physical.length === dims.length && physical.every((d, i) => d === dims[i]);
     if (sameShape) return { ...v, dims, perm: dims.map((_, i) => i) };
-    const shape = this.int32Tensor(dims, `${name}/shape`);
-    const tensor = this.emit({
+    const tensor = this.physicalReshape(source, [...dims], v.dtype, name);
+    return { kind: 'act', tensor, dims, perm: dims.map((_, i) => i), dtype: v.dtype };
+  }
+
+  /** A RESHAPE of a tensor to another physical shape (the bytes stay as they are). */
+  physicalReshape(tensor: number, shape: number[], dtype: DType, name: string): number {
+    return this.emit({
       op: BuiltinOperator.RESHAPE,
       optionsType: BuiltinOptions.ReshapeOptions,
-      options: new ReshapeOptionsT([...dims]),
-      inputs: [source, shape],
-      shape: [...dims],
-      dtype: v.dtype,
+      options: new ReshapeOptionsT([...shape]),
+      inputs: [tensor, this.int32Tensor(shape, `${name}/shape`)],
+      shape,
+      dtype,
       name,
     });
-    return { kind: 'act', tensor, dims, perm: dims.map((_, i) => i), dtype: v.dtype };
   }
 
   private move(v: ActValue, perm: Perm, name: string, why: string): number {
     const physical = permuteDims(v.dims, v.perm);
     const t = transposeBetween(v.perm, perm);
     const shape = permuteDims(v.dims, perm);
-    if (isMemoryNoop(physical, t)) {
-      const s = this.int32Tensor(shape, `${name}/shape`);
-      return this.emit({
-        op: BuiltinOperator.RESHAPE,
-        optionsType: BuiltinOptions.ReshapeOptions,
-        options: new ReshapeOptionsT([...shape]),
-        inputs: [v.tensor, s],
-        shape,
-        dtype: v.dtype,
-        name,
-      });
-    }
+    if (isMemoryNoop(physical, t)) return this.physicalReshape(v.tensor, shape, v.dtype, name);
     this.transposes.push({ node: this.currentNode, reason: why });
     const p = this.int32Tensor(t, `${name}/perm`);
     return this.emit({

@@ -7,7 +7,7 @@
  * The helpers here are the folding arithmetic shared by the op converters: read values as
  * numbers, make int64/float32 constants, broadcast an element-wise function, transpose, gather.
  */
-import { InvalidArgumentError } from '../errors';
+import { ModelFormatError } from '../errors';
 import { allocTyped, numElements, type DType, type TypedArray } from '../tensor/dtype';
 
 export interface ConstTensor {
@@ -98,7 +98,7 @@ export function broadcastBinary(
   fn: (x: number, y: number) => number,
 ): ConstTensor {
   const dims = broadcastDims(a.dims, b.dims);
-  if (!dims) throw new InvalidArgumentError(`shapes [${a.dims}] and [${b.dims}] do not broadcast`);
+  if (!dims) throw new ModelFormatError(`shapes [${a.dims}] and [${b.dims}] do not broadcast`);
   const x = numbersOf(a);
   const y = numbersOf(b);
   const out = new Array<number>(numElements(dims));
@@ -140,7 +140,7 @@ export function transposeConst(c: ConstTensor, perm: readonly number[]): ConstTe
 /** The same data with other dims (the element count must match). */
 export function reshapeConst(c: ConstTensor, dims: number[]): ConstTensor {
   if (numElements(dims) !== c.data.length)
-    throw new InvalidArgumentError(`cannot reshape [${c.dims}] to [${dims}]`);
+    throw new ModelFormatError(`cannot reshape [${c.dims}] to [${dims}]`);
   return { ...c, dims };
 }
 
@@ -149,7 +149,7 @@ export function gatherConst(data: ConstTensor, indices: ConstTensor, axis: numbe
   const size = data.dims[axis];
   const idx = numbersOf(indices).map((i) => (i < 0 ? i + size : i));
   if (idx.some((i) => !(i >= 0 && i < size)))
-    throw new InvalidArgumentError(`Gather index out of range [0, ${size})`);
+    throw new ModelFormatError(`Gather index out of range [0, ${size})`);
   const outer = numElements(data.dims.slice(0, axis));
   const inner = numElements(data.dims.slice(axis + 1));
   const dims = [...data.dims.slice(0, axis), ...indices.dims, ...data.dims.slice(axis + 1)];

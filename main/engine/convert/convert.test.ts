@@ -167,4 +167,39 @@ describe('convert ONNX → TFLite (issue 13)', () => {
       { node: 1, reason: 'node 1 "flat" (Flatten) needs its input in ONNX (channel-first) order' },
     ]);
   });
+
+  it('a malformed attribute or constant is a one-line MODEL_FORMAT error naming the node', () => {
+    const cases: [OnnxNodeSpec, string][] = [
+      [
+        { ...conv('x', 'y', 'c0'), attrs: { strides: { ints: [0, 1] } } },
+        'node 0 "c0" (Conv): strides [0,1] must be 2 positive integers',
+      ],
+      [
+        { ...conv('x', 'y', 'c0'), attrs: { pads: { ints: [1, -1, 1, 1] } } },
+        'node 0 "c0" (Conv): pads [1,-1,1,1] must be 4 non-negative integers',
+      ],
+    ];
+    for (const [node, message] of cases) {
+      const e = errorOf(() =>
+        convertBytes(
+          onnxModel({ inputs: { x: [1, 3, 8, 8] }, outputs: ['y'], nodes: [node], initializers: weights }),
+        ),
+      );
+      expect(e.code).toBe('MODEL_FORMAT');
+      expect(e.message).toBe(message);
+    }
+    const gather = onnxModel({
+      inputs: { x: [1, 4] },
+      outputs: ['y'],
+      nodes: [
+        { op: 'Shape', inputs: ['x'], outputs: ['s'] },
+        { op: 'Gather', name: 'g', inputs: ['s', 'nine'], outputs: ['n'] },
+        { op: 'Reshape', inputs: ['x', 'n'], outputs: ['y'] },
+      ],
+      initializers: { nine: { dims: [1], data: BigInt64Array.of(9n) } },
+    });
+    const e = errorOf(() => convertBytes(gather));
+    expect(e.code).toBe('MODEL_FORMAT');
+    expect(e.message).toBe('node 1 "g" (Gather): Gather index out of range [0, 2)');
+  });
 });

@@ -1,5 +1,5 @@
 /**
- * Conv (2-D) → CONV_2D (group 1), DEPTHWISE_CONV_2D (group = input channels), or SPLIT +
+ * Conv (2-D, and 1-D as 2-D over [1, L]) → CONV_2D (group 1), DEPTHWISE_CONV_2D (group = input channels), or SPLIT +
  * CONV_2D per group + CONCATENATION (other groups). Weights OIHW → OHWI (depthwise 1HWC); an
  * omitted bias becomes zeros; padding TFLite's SAME/VALID cannot express becomes a PAD.
  */
@@ -12,30 +12,36 @@ import {
   DepthwiseConv2DOptionsT,
   SplitOptionsT,
 } from '../../tflite/generated/tflite';
-import { float32Const, transposeConst, type ConstTensor } from '../const-tensor';
+import { float32Const, reshapeConst, transposeConst, type ConstTensor } from '../const-tensor';
 import { channelsLastPerm } from '../layout';
 import type { NodeContext } from '../node-context';
 import type { OpConverter } from '../op-converter';
+import { liftTo2d, lowerTo1d } from './common/one-d';
 import { padSpatial, planWindow, windowAttrs, type WindowPlan } from './common/spatial';
 
 export const conv: OpConverter = {
   convert(ctx) {
-    const x = ctx.act(0);
-    const w = ctx.constInput(1, 'the weight');
-    if (x.dims.length !== 4 || w.dims.length !== 4)
-      ctx.unsupported(`only 2-D convolution (input rank ${x.dims.length})`);
-    if (w.dtype !== 'float32') ctx.unsupported(`${w.dtype} weights`);
+    const x0 = ctx.act(0);
+    const w0 = ctx.constInput(1, 'the weight');
+    const oneD = x0.dims.length === 3 && w0.dims.length === 3;
+    if (!oneD && (x0.dims.length !== 4 || w0.dims.length !== 4))
+      ctx.unsupported(`only 1-D and 2-D convolution (input rank ${x0.dims.length})`);
+    if (w0.dtype !== 'float32') ctx.unsupported(`${w0.dtype} weights`);
+    const x = oneD ? liftTo2d(ctx, x0) : x0;
+    const w = oneD ? reshapeConst(w0, [w0.dims[0], w0.dims[1], 1, w0.dims[2]]) : w0;
     const [n, c, h, wd] = x.dims;
     const [m, cPerGroup, kh, kw] = w.dims;
     const group = ctx.attrs.int('group', 1);
     if (cPerGroup * group !== c || m % group !== 0)
       ctx.unsupported(`weights [${w.dims}] with group ${group} do not fit ${c} input channels`);
     const bias = ctx.optionalConst(2, 'the bias') ?? float32Const([m], new Float32Array(m));
-    const attrs = windowAttrs(ctx, ctx.attrs.ints('kernel_shape', [kh, kw]));
+    const attrs = oneD
+      ? windowAttrs(ctx, ctx.attrs.ints('kernel_shape', [kw]), true)
+      : windowAttrs(ctx, ctx.attrs.ints('kernel_shape', [kh, kw]));
     const plan = planWindow(ctx, [h, wd], attrs);
     const input = padSpatial(ctx, ctx.tensorIn(x, channelsLastPerm(4), 'nhwc'), [n, h, wd, c], plan);
     const out = [n, plan.out[0], plan.out[1], m];
-    const name = ctx.outputName(0);
+    const name = oneD ? ctx.tempName('conv_2d') : ctx.outputName(0);
     let tensor: number;
     if (group === 1) tensor = conv2d(ctx, input.tensor, w, bias, plan, attrs, out, name);
     else if (group === c) {
@@ -58,7 +64,8 @@ export const conv: OpConverter = {
         name,
       });
     } else tensor = groupedConv(ctx, input, w, bias, group, plan, attrs, out, name);
-    return [ctx.output(tensor, [n, m, plan.out[0], plan.out[1]], channelsLastPerm(4))];
+    const y = ctx.output(tensor, [n, m, plan.out[0], plan.out[1]], channelsLastPerm(4));
+    return [oneD ? lowerTo1d(ctx, y) : y];
   },
 };
 

@@ -1,4 +1,4 @@
-/** MaxPool and AveragePool (2-D) → MAX_POOL_2D / AVERAGE_POOL_2D on the channel-last tensor. */
+/** MaxPool and AveragePool (2-D, and 1-D as 2-D over [1, L]) → MAX_POOL_2D / AVERAGE_POOL_2D on the channel-last tensor. */
 import {
   ActivationFunctionType,
   BuiltinOperator,
@@ -9,6 +9,7 @@ import {
 import { channelsLastPerm } from '../../layout';
 import type { NodeContext } from '../../node-context';
 import type { ActValue } from '../../values';
+import { liftTo2d, lowerTo1d } from './one-d';
 import { padSpatial, planWindow, windowAttrs, type WindowPlan } from './spatial';
 
 /** The lowest float32: max pooling's padding, which never wins a window. */
@@ -18,12 +19,16 @@ export function pool2d(
   ctx: NodeContext,
   op: BuiltinOperator.MAX_POOL_2D | BuiltinOperator.AVERAGE_POOL_2D,
 ): ActValue {
-  const x = ctx.act(0);
-  if (x.dims.length !== 4) ctx.unsupported(`only 2-D pooling (input rank ${x.dims.length})`);
+  const x0 = ctx.act(0);
+  const oneD = x0.dims.length === 3;
+  if (!oneD && x0.dims.length !== 4)
+    ctx.unsupported(`only 1-D and 2-D pooling (input rank ${x0.dims.length})`);
   if (ctx.node.outputs.length > 1 && ctx.node.outputs[1]) ctx.unsupported('the Indices output');
+  const kernel = ctx.attrs.ints('kernel_shape', []);
+  if (kernel.length !== x0.dims.length - 2) ctx.unsupported(`kernel_shape [${kernel}]`);
+  const x = oneD ? liftTo2d(ctx, x0) : x0;
   const [n, c, h, w] = x.dims;
-  const attrs = windowAttrs(ctx, ctx.attrs.ints('kernel_shape', []));
-  if (attrs.kernel.length !== 2) ctx.unsupported(`kernel_shape [${attrs.kernel}]`);
+  const attrs = windowAttrs(ctx, kernel, oneD);
   if (attrs.dilations.some((d) => d !== 1)) ctx.unsupported('dilated pooling');
   let plan = planWindow(ctx, [h, w], attrs, ctx.attrs.int('ceil_mode', 0) === 1);
   const max = op === BuiltinOperator.MAX_POOL_2D;
@@ -38,7 +43,7 @@ export function pool2d(
   // Max pooling pads with a value that never wins a window: zero when the input cannot be negative
   // (after a ReLU: every window holds a real element ≥ 0), which a plain PAD gives and more
   // runtimes run (Arm NN 20.08 has no PADV2); otherwise the lowest float through PADV2.
-  const padValue = max && !nonNegative(ctx, x) ? LOWEST_FLOAT32 : undefined;
+  const padValue = max && !nonNegative(ctx, x0) ? LOWEST_FLOAT32 : undefined;
   const input = padSpatial(ctx, ctx.tensorIn(x, channelsLastPerm(4), 'nhwc'), [n, h, w, c], plan, padValue);
   const tensor = ctx.builder.emit({
     op,
@@ -46,9 +51,10 @@ export function pool2d(
     options: poolOptions(plan, attrs.strides, attrs.kernel),
     inputs: [input.tensor],
     shape: [n, plan.out[0], plan.out[1], c],
-    name: ctx.outputName(0),
+    name: oneD ? ctx.tempName('pool_2d') : ctx.outputName(0),
   });
-  return ctx.output(tensor, [n, c, plan.out[0], plan.out[1]], channelsLastPerm(4));
+  const y = ctx.output(tensor, [n, c, plan.out[0], plan.out[1]], channelsLastPerm(4));
+  return oneD ? lowerTo1d(ctx, y) : y;
 }
 
 /** True when the activation comes out of a ReLU or ReLU6 (an operator or a fused activation). */

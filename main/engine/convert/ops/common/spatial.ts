@@ -12,6 +12,7 @@ import {
   PadV2OptionsT,
   Padding,
 } from '../../../tflite/generated/tflite';
+import { ModelFormatError } from '../../../errors';
 import type { NodeContext } from '../../node-context';
 
 export interface WindowPlan {
@@ -24,19 +25,40 @@ export interface WindowPlan {
   out: number[];
 }
 
-/** Spatial attributes of a window node with `spatialRank` dims. */
+/** Spatial attributes of a window node, 2-D (a 1-D node's lifted to H = 1). */
 export interface WindowAttrs {
   kernel: number[];
   strides: number[];
   dilations: number[];
+  /** ONNX `pads` order: all begins, then all ends. */
+  pads: number[];
 }
 
-export function windowAttrs(ctx: NodeContext, kernel: number[]): WindowAttrs {
+/**
+ * The window attributes for a node with `kernel.length` spatial dims, checked; `lift` turns a
+ * 1-D node's into 2-D ones over [1, L] (kernel [1, k], pads [0, b, 0, e]).
+ */
+export function windowAttrs(ctx: NodeContext, kernel: number[], lift = false): WindowAttrs {
   const n = kernel.length;
-  return {
+  const w = {
     kernel,
     strides: ctx.attrs.ints('strides', Array<number>(n).fill(1)),
     dilations: ctx.attrs.ints('dilations', Array<number>(n).fill(1)),
+  };
+  for (const [name, v] of Object.entries(w))
+    if (v.length !== n || v.some((x) => !Number.isSafeInteger(x) || x <= 0))
+      throw new ModelFormatError(`${name} [${v.join(',')}] must be ${n} positive integers`);
+  const pads = ctx.attrs.ints('pads', Array<number>(2 * n).fill(0));
+  if (pads.length !== 2 * n || pads.some((x) => !Number.isSafeInteger(x) || x < 0))
+    throw new ModelFormatError(`pads [${pads.join(',')}] must be ${2 * n} non-negative integers`);
+  if (!lift) return { ...w, pads };
+  if (n !== 1) ctx.unsupported(`a ${n}-D window`);
+  const one = (v: number[]) => [1, ...v];
+  return {
+    kernel: one(w.kernel),
+    strides: one(w.strides),
+    dilations: one(w.dilations),
+    pads: [0, pads[0], 0, pads[1]],
   };
 }
 
@@ -58,8 +80,7 @@ export function planWindow(ctx: NodeContext, input: number[], w: WindowAttrs, ce
   else if (autoPad === 'SAME_UPPER') pads = same;
   else if (autoPad === 'SAME_LOWER') pads = same.map(([b, a]) => [a, b]);
   else if (autoPad === 'NOTSET') {
-    const p = ctx.attrs.ints('pads', Array<number>(2 * n).fill(0));
-    pads = input.map((_, i) => [p[i], p[i + n]]);
+    pads = input.map((_, i) => [w.pads[i], w.pads[i + n]]);
   } else ctx.unsupported(`auto_pad ${autoPad}`);
   const out = input.map((size, i) => {
     const span = size + pads[i][0] + pads[i][1] - effective[i];
