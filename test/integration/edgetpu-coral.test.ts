@@ -4,12 +4,15 @@
 // and by the tensors it writes); `lowbit inspect` on the compiled model reads its
 // edgetpu-custom-op (FlexBuffer options, DWN1 package) with the real values.
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lowbitInProcess } from '../support/cli';
 import { readBytes, sharedPath } from '../support/shared';
 import { checkEdgeTpu, type EdgeTpuCheckReport } from '../../main/engine/targets/edgetpu/check';
 import type { InspectReport } from '../../main/engine/model/inspect-report';
 import { readTflite } from '../../main/engine/tflite/reader';
+import { writeTflite } from '../../main/engine/tflite/writer';
 import { asString, opName } from '../../main/engine/tflite/names';
 import type { TflModel } from '../../main/engine/tflite/model';
 
@@ -147,5 +150,43 @@ describe.skipIf(PAIRS.length === 0)('inspect on the compiled Coral models', () =
     expect(opName(readTflite(readBytes(coral('split_concat_edgetpu.tflite'))).operatorCodes[0]!)).toBe(
       'CUSTOM',
     );
+  });
+});
+
+describe.skipIf(PAIRS.length === 0)('hostile edgetpu-custom-op options', () => {
+  const compiledFile = coral('split_concat_edgetpu.tflite');
+
+  /** The compiled model with its custom options replaced by `edit(options)`, written to a temp file. */
+  function withOptions(edit: (o: Uint8Array) => Uint8Array): string {
+    const m = readTflite(readBytes(compiledFile));
+    const op = m.subgraphs[0]!.operators[0]!;
+    op.customOptions = Array.from(edit(Uint8Array.from(op.customOptions)));
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lowbit-edgetpu-')), 'x_edgetpu.tflite');
+    fs.writeFileSync(file, writeTflite(m));
+    return file;
+  }
+
+  it('truncated, zeroed, flipped or re-identified options: one line naming the file, exit 2', async () => {
+    const original = Uint8Array.from(
+      readTflite(readBytes(compiledFile)).subgraphs[0]!.operators[0]!.customOptions,
+    );
+    const dwn1 = original.findIndex((_, i) => String.fromCharCode(...original.subarray(i, i + 4)) === 'DWN1');
+    expect(dwn1).toBeGreaterThan(0);
+    const cases: [string, (o: Uint8Array) => Uint8Array][] = [
+      ['truncated', (o) => o.subarray(0, o.length >> 1)],
+      ['empty', () => new Uint8Array(0)],
+      ['zeroed tail', (o) => Uint8Array.from(o, (b, i) => (i > o.length - 16 ? 0 : b))],
+      ['not DWN1', (o) => Uint8Array.from(o, (b, i) => (i === dwn1 ? 0x58 : b))],
+      ['huge offsets', (o) => Uint8Array.from(o, (b, i) => (i >= dwn1 - 4 && i < dwn1 ? 0x7f : b))],
+    ];
+    for (const [what, edit] of cases) {
+      const file = withOptions(edit);
+      const r = await lowbitInProcess('inspect', file);
+      expect(r.code, what).toBe(2);
+      expect(r.stderr.trim().split('\n'), what).toHaveLength(1);
+      expect(r.stderr, what).toContain(file);
+      expect(r.stderr, what).toContain('edgetpu-custom-op');
+      expect(r.stderr, what).not.toMatch(/\n\s+at /);
+    }
   });
 });

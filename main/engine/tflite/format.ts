@@ -1,4 +1,5 @@
 import type { ModelFormat } from '../model/format';
+import { describeEdgeTpu } from './edgetpu/compiled';
 import { inspectModel } from './inspect';
 import type { TflModel } from './model';
 import { isTflite, readTflite, TFLITE_IDENTIFIER } from './reader';
@@ -15,7 +16,13 @@ export const tfliteFormat: ModelFormat<TflModel> = {
   extensions: ['.tflite'],
   recognisedBy: `the file identifier "${TFLITE_IDENTIFIER}" at bytes 4..8 or a name ending in .tflite`,
   sniff: (bytes, fileName) => isTflite(bytes) || fileName.toLowerCase().endsWith('.tflite'),
-  read: (bytes) => readTflite(bytes),
+  read: (bytes) => {
+    const model = readTflite(bytes);
+    // A compiled model's Edge TPU packages are untrusted bytes too: decode them once here, so a
+    // damaged one is refused when the file is opened (the registry names the file), not later.
+    describeEdgeTpu(model);
+    return model;
+  },
   inspect: inspectModel,
   write: writeTflite,
   toTflite: (model) => model,
