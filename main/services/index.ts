@@ -21,9 +21,9 @@ import {
   type ResultOf,
 } from '../contract/types';
 import { InvalidArgumentError, toErrorInfo } from '../engine/errors';
-import { openModel, type OpenedModel } from '../engine/model/registry';
+import { lowerWhenAsked, readModel, type OpenedModel } from '../engine/model/registry';
 import type { TflModel } from '../engine/tflite/model';
-import { openModelFile } from '../files/model-file';
+import { readModelFile } from '../files/model-file';
 import { assetPath } from '../files/assets';
 import { JobManager, type JobLimits } from '../jobs/manager';
 import { RecentModels } from './recent';
@@ -112,15 +112,24 @@ export function createServices(opts: ServiceOptions): Services {
       sizeBytes: bytes.length,
       format: opened.format.id,
     };
-    models.set(handle.id, { handle, opened, model: opened.tflite, bytes });
+    // `opened.tflite` lowers on first use (an ONNX model the converter cannot take still opens in
+    // the inspector; what needs TFLite reports why not).
+    models.set(handle.id, {
+      handle,
+      opened,
+      get model() {
+        return opened.tflite;
+      },
+      bytes,
+    });
     return handle;
   };
   const register = (name: string, file: string | null, bytes: Uint8Array): ModelHandle =>
-    add(name, file, bytes, openModel(bytes, name));
+    add(name, file, bytes, lowerWhenAsked(readModel(bytes, name), name));
   const openPath = (file: string): ModelHandle => {
     const abs = path.resolve(file);
-    const { bytes, ...opened } = openModelFile(abs);
-    const handle = add(path.basename(abs), abs, bytes, opened);
+    const { bytes, ...read } = readModelFile(abs);
+    const handle = add(path.basename(abs), abs, bytes, lowerWhenAsked(read, abs));
     recent.add(abs);
     return handle;
   };

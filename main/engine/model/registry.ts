@@ -54,13 +54,33 @@ export function readModel(bytes: Uint8Array, name: string, context?: ModelReadCo
 
 /** Reads the model and lowers it to TFLite; every error names the file. */
 export function openModel(bytes: Uint8Array, name: string, context?: ModelReadContext): OpenedModel {
-  const { format, model } = readModel(bytes, name, context);
+  const read = readModel(bytes, name, context);
+  return { ...read, tflite: lower(read, name) };
+}
+
+/**
+ * The read model with `tflite` lowered when first asked for: reading `tflite` of a model that
+ * cannot be lowered (an ONNX op the converter lacks) throws that error, naming the file, each
+ * time. For callers that show a model before anything runs it (the app's inspector).
+ */
+export function lowerWhenAsked(read: ReadModel, name: string): OpenedModel {
+  let lowered: TflModel | undefined;
+  return {
+    format: read.format,
+    model: read.model,
+    get tflite() {
+      return (lowered ??= lower(read, name));
+    },
+  };
+}
+
+function lower({ format, model }: ReadModel, name: string): TflModel {
   if (!format.toTflite)
     throw new UnsupportedOpError(
       `${name}: ${format.name} models can be inspected but not run or optimized yet`,
     );
   try {
-    return { format, model, tflite: format.toTflite(model) };
+    return format.toTflite(model);
   } catch (e) {
     throw namingFile(name, e);
   }

@@ -12,6 +12,13 @@ export interface ErrorAdvice {
 export function adviceFor(e: ErrorInfo): ErrorAdvice {
   switch (e.code) {
     case 'MODEL_FORMAT':
+      // The message names the file: an .onnx file gets ONNX's words, anything else TFLite's.
+      if (/\.onnx\b/i.test(e.message))
+        return {
+          title: 'Not a valid ONNX model',
+          detail: `This file is not a valid .onnx model: ${e.message}`,
+          hint: 'Check that the file was exported completely (torch.onnx.export, tf2onnx…) and that any external data files sit beside it.',
+        };
       return {
         title: 'Not a valid TFLite model',
         detail: `This file is not a valid .tflite model: ${e.message}`,

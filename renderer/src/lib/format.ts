@@ -21,9 +21,10 @@ export function formatInt(n: number): string {
 }
 
 /** [1, 96, 96, 1] -> "1×96×96×1"; [] -> "scalar". A -1 (dynamic) dimension shows as "?". */
-export function formatShape(shape: readonly number[]): string {
+/** 1×224×224×3; unknown dims (-1) as "?", symbolic ones (ONNX's "batch") by name. */
+export function formatShape(shape: readonly (number | string)[]): string {
   if (shape.length === 0) return 'scalar';
-  return shape.map((d) => (d < 0 ? '?' : String(d))).join('×');
+  return shape.map((d) => (typeof d === 'string' ? d : d < 0 ? '?' : String(d))).join('×');
 }
 
 export function elementCount(shape: readonly number[]): number {
