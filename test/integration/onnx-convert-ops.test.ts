@@ -227,6 +227,31 @@ const CASES: Case[] = [
     initializers: { w: init([3, 2, 1, 1], 22) },
   },
   {
+    name: 'Conv → Relu → Flatten → Gemm: weights permuted, no TRANSPOSE inside',
+    input: [2, 3, 5, 4],
+    nodes: [
+      { op: 'Conv', inputs: ['x', 'w'], outputs: ['c'], attrs: { pads: k([1, 1, 1, 1]) } },
+      { op: 'Relu', inputs: ['c'], outputs: ['r'] },
+      { op: 'Flatten', inputs: ['r'], outputs: ['f'] },
+      { op: 'Gemm', inputs: ['f', 'g', 'gb'], outputs: ['y'], attrs: { transB: { i: 1 } } },
+    ],
+    initializers: { w: init([4, 3, 3, 3], 33), g: init([6, 80], 34), gb: init([6], 35) },
+    ops: ['TRANSPOSE', 'CONV_2D', 'RESHAPE', 'FULLY_CONNECTED'],
+  },
+  {
+    name: 'Conv → Flatten → two MatMuls: both take permuted weights',
+    input: [1, 2, 3, 3],
+    nodes: [
+      { op: 'Conv', inputs: ['x', 'w'], outputs: ['c'] },
+      { op: 'Flatten', inputs: ['c'], outputs: ['f'] },
+      { op: 'MatMul', inputs: ['f', 'm1'], outputs: ['a'] },
+      { op: 'MatMul', inputs: ['f', 'm2'], outputs: ['b'] },
+      { op: 'Add', inputs: ['a', 'b'], outputs: ['y'] },
+    ],
+    initializers: { w: init([5, 2, 2, 2], 36), m1: init([20, 3], 37), m2: init([20, 3], 38) },
+    ops: ['TRANSPOSE', 'CONV_2D', 'RESHAPE', 'FULLY_CONNECTED', 'FULLY_CONNECTED', 'ADD'],
+  },
+  {
     name: 'Reshape with 0 and -1',
     input: [1, 6, 4],
     nodes: [one('Reshape', {}, ['s'])],

@@ -64,13 +64,13 @@ export function convertOnnxGraph(onnx: OnnxGraph, options: ConvertOptions = {}):
   const builder = new GraphBuilder();
   const values = new Map<string, Value | 'failed'>();
   for (const [name, c] of onnx.initializers) values.set(name, constValue(c));
-  const readers = countReaders(onnx);
+  const readers = readerNodes(onnx);
   const outputNames = new Set(onnx.outputs.map((o) => o.name));
   const notes = new Map<number, string>();
   const state: ConversionState = {
     builder,
     opset: onnx.opset,
-    readers: (name) => readers.get(name) ?? 0,
+    readers: (name) => readers.get(name) ?? [],
     isGraphOutput: (name) => outputNames.has(name),
     value: (name) => {
       const v = values.get(name);
@@ -117,7 +117,7 @@ export function convertOnnxGraph(onnx: OnnxGraph, options: ConvertOptions = {}):
         if (!name) return;
         const v = outs[i];
         if (v) values.set(name, v);
-        else if (readers.get(name))
+        else if (readers.get(name)?.length || outputNames.has(name))
           ctx.unsupported(`output ${i} ("${name}") is not produced by the converter`);
       });
     } catch (e) {
@@ -201,11 +201,15 @@ function convertNode(ctx: NodeContext): (Value | undefined)[] {
   return converter.convert(ctx);
 }
 
-/** How many node inputs and graph outputs read each value. */
-function countReaders(onnx: OnnxGraph): Map<string, number> {
-  const readers = new Map<string, number>();
-  const read = (name: string) => readers.set(name, (readers.get(name) ?? 0) + 1);
-  for (const n of onnx.nodes) for (const name of n.inputs) if (name) read(name);
+/** The nodes that read each value (once per input slot). */
+function readerNodes(onnx: OnnxGraph): Map<string, OnnxNode[]> {
+  const readers = new Map<string, OnnxNode[]>();
+  const read = (name: string, node?: OnnxNode) => {
+    const list = readers.get(name) ?? [];
+    if (node) list.push(node);
+    readers.set(name, list);
+  };
+  for (const n of onnx.nodes) for (const name of n.inputs) if (name) read(name, n);
   for (const o of onnx.outputs) read(o.name);
   return readers;
 }

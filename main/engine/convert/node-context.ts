@@ -28,8 +28,8 @@ const FUSIBLE = new Set<BuiltinOperator>([
 export interface ConversionState {
   builder: GraphBuilder;
   opset: number;
-  /** How many node inputs and graph outputs read each ONNX value. */
-  readers(name: string): number;
+  /** The nodes that read each ONNX value (once per input slot). */
+  readers(name: string): readonly OnnxNode[];
   isGraphOutput(name: string): boolean;
   value(name: string): Value | undefined;
   /** A note on a node's line of the report. */
@@ -118,6 +118,18 @@ export class NodeContext {
     return { kind: 'act', tensor, dims, perm, dtype };
   }
 
+  /** The nodes that read output i of this node; none when a graph output reads it too. */
+  outputReaders(i = 0): readonly OnnxNode[] | undefined {
+    const name = this.node.outputs[i];
+    if (!name || this.state.isGraphOutput(name)) return undefined;
+    return this.state.readers(name);
+  }
+
+  /** True when the ONNX value is a constant known now (an initializer or a folded node). */
+  isConstant(name: string): boolean {
+    return this.state.value(name)?.kind === 'const';
+  }
+
   note(text: string): void {
     this.state.note(this.node.index, text);
   }
@@ -131,7 +143,7 @@ export class NodeContext {
     const name = this.node.inputs[i];
     const v = this.input(i);
     if (!name || v?.kind !== 'act') return undefined;
-    if (this.state.readers(name) !== 1 || this.state.isGraphOutput(name)) return undefined;
+    if (this.state.readers(name).length !== 1 || this.state.isGraphOutput(name)) return undefined;
     const op = this.builder.graph.producer(v.tensor);
     return op && op.outputs[0] === v.tensor ? op : undefined;
   }

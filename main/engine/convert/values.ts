@@ -21,6 +21,12 @@ export interface ActValue {
   /** Physical order: tensor dim i is ONNX dim perm[i]. */
   perm: Perm;
   dtype: DType;
+  /**
+   * Set only on a Flatten of channel-last features that feeds fully connected layers alone:
+   * the ONNX index of each stored feature of the last dim (stored in channel-last order), so
+   * FULLY_CONNECTED permutes its weights instead of the activations being transposed.
+   */
+  featureOrder?: Int32Array;
 }
 
 export type Value = ConstValue | ActValue;

@@ -21,6 +21,7 @@ export function fullyConnected(
   const [units, features] = weights.dims;
   if (x.dims[x.dims.length - 1] !== features)
     ctx.unsupported(`input [${x.dims}] does not have ${features} features for weights [${weights.dims}]`);
+  if (x.featureOrder) weights = permuteColumns(weights, x.featureOrder);
   const rank = x.dims.length;
   const input = ctx.tensorIn(x, identityPerm(rank), 'onnx_order');
   const dims = [...x.dims.slice(0, -1), units];
@@ -41,4 +42,14 @@ export function fullyConnected(
     name: ctx.outputName(0),
   });
   return ctx.output(tensor, dims, identityPerm(dims.length));
+}
+
+/** Weights [N, K] whose column p is column order[p] of the input (features stored in another order). */
+function permuteColumns(weights: ConstTensor, order: Int32Array): ConstTensor {
+  const [units, features] = weights.dims;
+  const src = weights.data as Float32Array;
+  const out = new Float32Array(src.length);
+  for (let u = 0; u < units; u++)
+    for (let p = 0; p < features; p++) out[u * features + p] = src[u * features + order[p]];
+  return { ...weights, data: out };
 }
