@@ -1,24 +1,31 @@
 /**
- * `lowbit quantize MODEL.onnx --out OUT.onnx`: ONNX → ONNX quantization (QDQ int8 calibrated in
- * ONNX Runtime, or int8 weights only), for the quantize command. The output format follows
- * --out's extension; an ONNX model quantized to `.tflite` goes the TFLite way instead
- * (converted on open, then the TFLite quantizer).
+ * ONNX quantization for the CLI commands:
+ *   - `lowbit quantize MODEL.onnx --out OUT.onnx`: ONNX → ONNX (QDQ int8 calibrated in ONNX
+ *     Runtime, or int8 weights only). The output format follows --out's extension; an ONNX
+ *     model quantized to `.tflite` goes the TFLite way instead (converted on open, then the
+ *     TFLite quantizer).
+ *   - `lowbit convert QDQ.onnx --out OUT.tflite`: a quantized ONNX model to int8 TFLite that keeps
+ *     the ONNX parameters, printing the tensors the int8 spec made it requantize.
  */
 import { toBinary } from '@bufbuild/protobuf';
+import type { ConversionReport, ConvertOptions } from '../engine/convert/index';
 import type { PreprocessSpec } from '../engine/datasets/preprocess';
-import { ModelProtoSchema, type ModelProto } from '../engine/onnx/proto/onnx_pb';
-import { readOnnx } from '../engine/onnx/reader';
-import type { CalibrationMethod } from '../engine/optimize/index';
+import { ModelProtoSchema } from '../engine/onnx/proto/onnx_pb';
+import type { OnnxModel } from '../engine/onnx/reader';
+import type { CalibrationMethod, ModelIo } from '../engine/optimize/index';
 import {
   onnxInputSpecs,
   quantizeOnnx,
   type OnnxQuantizeResult,
   type OnnxTechnique,
 } from '../engine/optimize/onnx/index';
-import { externalDataBeside } from '../files/external-data';
+import { hasQdq } from '../engine/optimize/onnx/strip-qdq';
+import { quantizedOnnxToTflite } from '../engine/optimize/onnx/to-int8-tflite';
+import type { TflModel } from '../engine/tflite/model';
+import { readModelFile } from '../files/model-file';
 import { openOnnxRuntimeSession } from '../runtimes/onnxruntime/calibration-session';
-import { readFileBytes } from '../files/read-file';
 import type { CliContext } from './command';
+import { UsageError } from './command';
 import { loadRepresentativeSamples } from './load-data';
 
 export const isOnnxPath = (p: string): boolean => p.toLowerCase().endsWith('.onnx');
@@ -33,21 +40,15 @@ export interface OnnxQuantizeRequest {
   perTensor?: boolean;
 }
 
-/**
- * Reads an ONNX file through the checked reader (engine/onnx/reader.ts: wire structure, memory
- * budget, graph order, producers; external data beside the file); errors name the file.
- */
-function readOnnxFile(file: string): { model: ModelProto; bytes: Uint8Array } {
-  const bytes = readFileBytes(file, 'model');
-  return { model: readOnnx(bytes, file, { externalData: externalDataBeside(file) }).proto, bytes };
-}
-
 export async function quantizeOnnxFile(
   file: string,
   r: OnnxQuantizeRequest,
   ctx: CliContext,
 ): Promise<{ result: OnnxQuantizeResult; inputBytes: number; output: Uint8Array }> {
-  const { model, bytes } = readOnnxFile(file);
+  const read = readModelFile(file);
+  if (read.format.id !== 'onnx')
+    throw new UsageError(`${file} is a ${read.format.name} model: --out .onnx needs an ONNX model`);
+  const model = (read.model as OnnxModel).proto;
   const samples =
     r.technique === 'int8' && r.calibration
       ? loadRepresentativeSamples(
@@ -69,5 +70,26 @@ export async function quantizeOnnxFile(
     signal: ctx.signal,
     onProgress: (done, total) => ctx.progress('calibration samples', done, total),
   });
-  return { result, inputBytes: bytes.length, output: toBinary(ModelProtoSchema, result.model) };
+  return { result, inputBytes: read.bytes.length, output: toBinary(ModelProtoSchema, result.model) };
+}
+
+export const isQuantizedOnnx = (model: OnnxModel): boolean => hasQdq(model.proto);
+
+/** A QDQ model to int8 TFLite keeping its parameters; the requantized tensors go to the log. */
+export async function convertQuantizedOnnx(
+  model: OnnxModel,
+  convert: ConvertOptions,
+  quant: { io: ModelIo; perTensorFullyConnected: boolean },
+  ctx: CliContext,
+): Promise<{ model: TflModel; report: ConversionReport }> {
+  const r = await quantizedOnnxToTflite(model, { convert, ...quant, signal: convert.signal });
+  const fmt = (p: { scale: number[]; zeroPoint: number[] }) =>
+    `scale ${p.scale.length === 1 ? p.scale[0] : `[${p.scale.length} channels]`}, zero point ${p.zeroPoint.length === 1 ? p.zeroPoint[0] : `[${p.zeroPoint.length}]`}`;
+  ctx.log(
+    `quantized ONNX: int8 TFLite keeps the ONNX parameters of ${r.keptTensors} tensor(s); ${r.presetChanges.length} requantized`,
+  );
+  for (const c of r.presetChanges)
+    ctx.log(`  requantized ${c.kind} "${c.tensor}": ${c.reason}: ${fmt(c.from)} → ${fmt(c.to)}`);
+  for (const w of r.warnings) ctx.log(`warning: ${w}`);
+  return { model: r.model, report: r.conversion };
 }

@@ -5,6 +5,8 @@ import { JSON_FLAG, OUT_FLAG } from '../options';
 import { convertOnnxToTflite, formatConversionReport, type IoLayout } from '../../engine/convert/index';
 import { namingFile } from '../../engine/model/registry';
 import { writeTflite } from '../../engine/tflite/writer';
+import type { ModelIo } from '../../engine/optimize/index';
+import { convertQuantizedOnnx, isQuantizedOnnx } from '../onnx-quantize';
 import { readModelFile } from '../../files/model-file';
 import type { OnnxModel } from '../../engine/onnx/reader';
 import { writeFileAtomic } from '../../files/write-file';
@@ -30,10 +32,14 @@ Converts every node to TFLite operators (float32). Channel-first tensors are sto
 channel-last inside, with no TRANSPOSE between operators where the layout pass can avoid one;
 constant subgraphs (Shape, Gather, Cast, Concat, Unsqueeze...) fold away; BatchNormalization
 folds into the convolution before it. An unsupported op stops the conversion before anything
-is written, listing every unsupported node.
+is written, listing every unsupported node. A quantized ONNX model (QuantizeLinear/DequantizeLinear)
+becomes full-integer int8 TFLite that keeps the ONNX scales and zero points where TFLite's int8
+spec allows; the tensors it had to requantize are listed.
   --out OUT                 output .tflite (never the input; written atomically)
   --input-shape NAME=DIMS   shape of an input with dynamic dims (batch dims become 1 by themselves); repeatable
   --io-layout nchw|nhwc     rank-4 inputs and outputs as in ONNX (nchw, default) or channel-last (nhwc: no transpose at all)
+  --io float|int8|uint8     a quantized (QDQ) model's TFLite input/output type (default float)
+  --fc-per-tensor           a quantized model's FULLY_CONNECTED weights per tensor (Arm NN 20.08), requantized
   --json                    print {"outputBytes","seconds","report"} (report: each node and its TFLite operators)`,
   async run(argv, ctx) {
     const { values, positionals } = parse(
@@ -43,6 +49,8 @@ is written, listing every unsupported node.
         ...JSON_FLAG,
         'input-shape': { type: 'string', multiple: true },
         'io-layout': { type: 'string' },
+        io: { type: 'string' },
+        'fc-per-tensor': { type: 'boolean' },
       },
       { minPositionals: 1, maxPositionals: 1 },
     );
@@ -58,13 +66,23 @@ is written, listing every unsupported node.
       throw new UsageError(`${file} is a ${read.format.name} model: convert reads ONNX models`);
     let result;
     let out: Uint8Array;
+    const convertOptions = {
+      inputShapes,
+      ioLayout: ioLayout as IoLayout,
+      signal: ctx.signal,
+      onProgress: (done: number, total: number) => ctx.progress('convert', done, total),
+    };
+    const io = values.io ?? 'float';
+    if (!['float', 'int8', 'uint8'].includes(io)) throw new UsageError('--io must be float, int8 or uint8');
     try {
-      result = convertOnnxToTflite(read.model as OnnxModel, {
-        inputShapes,
-        ioLayout: ioLayout as IoLayout,
-        signal: ctx.signal,
-        onProgress: (done, total) => ctx.progress('convert', done, total),
-      });
+      result = isQuantizedOnnx(read.model as OnnxModel)
+        ? await convertQuantizedOnnx(
+            read.model as OnnxModel,
+            convertOptions,
+            { io: io as ModelIo, perTensorFullyConnected: !!values['fc-per-tensor'] },
+            ctx,
+          )
+        : convertOnnxToTflite(read.model as OnnxModel, convertOptions);
       out = writeTflite(result.model);
     } catch (e) {
       throw namingFile(file, e);

@@ -146,8 +146,6 @@ UNIDIRECTIONAL_SEQUENCE_LSTM (hybrid kernels); everything else stays float.
 
     const t0 = performance.now();
     if (isOnnxPath(values.out)) {
-      if (!isOnnxPath(file))
-        throw new UsageError('--out .onnx needs an .onnx MODEL (a TFLite model stays TFLite)');
       if (!(ONNX_TECHNIQUES as readonly string[]).includes(technique))
         throw new UsageError(`--out .onnx takes --technique ${ONNX_TECHNIQUES.join(' or ')}`);
       for (const flag of ['keep-float', 'strict', 'fc-per-tensor', 'min-elements'] as const)

@@ -2,7 +2,7 @@
  * A quantized ONNX model (QDQ) to full-integer int8 TFLite that keeps the ONNX scales and zero
  * points wherever TFLite's int8 spec allows:
  *   1. strip-qdq.ts reads the parameters and leaves the float model they describe;
- *   2. the float model is converted to TFLite (the converter is passed in: `convertFloat`);
+ *   2. the float model is converted to TFLite (engine/convert, with the caller's options);
  *   3. the parameters are attached to the TFLite tensors (activations by name, weights and biases
  *      through the weighted op that writes the ONNX node's output) and the full-integer quantizer
  *      runs with them as presets: weights at the ONNX scales, activations at the ONNX scale and
@@ -12,7 +12,9 @@
  * Representative samples are needed only for tensors the ONNX model left unquantized.
  */
 import { toBinary } from '@bufbuild/protobuf';
-import { ModelProtoSchema, type ModelProto, type NodeProto } from '../../onnx/proto/onnx_pb';
+import { convertOnnxToTflite, type ConversionReport, type ConvertOptions } from '../../convert/index';
+import { ModelProtoSchema, type NodeProto } from '../../onnx/proto/onnx_pb';
+import { parseOnnx, type OnnxModel } from '../../onnx/reader';
 import type { ModelInputs } from '../../tensor/model-inputs';
 import { BuiltinOperator } from '../../tflite/generated/tflite';
 import { builtinOf } from '../../tflite/edit';
@@ -26,9 +28,14 @@ import { graphOf, producersOf } from './graph';
 import { stripQdq, type OnnxQuantParams, type StrippedModel } from './strip-qdq';
 
 export interface QdqToTfliteOptions {
-  /** Converts a float ONNX model (serialized) to float TFLite. */
-  convertFloat: (onnx: Uint8Array) => TflModel;
+  /** Conversion options (input shapes, I/O layout). */
+  convert?: ConvertOptions;
   io?: ModelIo;
+  /**
+   * Per-tensor FULLY_CONNECTED weights (runtimes without per-channel FC, e.g. Arm NN 20.08): a
+   * per-channel Gemm/MatMul weight is requantized, and listed as a change.
+   */
+  perTensorFullyConnected?: boolean;
   /** For activations the ONNX model did not quantize (none for a complete QDQ model). */
   samples?: readonly ModelInputs[];
   signal?: AbortSignal;
@@ -36,6 +43,8 @@ export interface QdqToTfliteOptions {
 }
 
 export interface QdqToTfliteResult extends FullIntegerResult {
+  /** The float conversion's report (each ONNX node of the float model and its TFLite ops). */
+  conversion: ConversionReport;
   /** Tensors that kept the ONNX parameters exactly. */
   keptTensors: number;
 }
@@ -44,15 +53,18 @@ export interface QdqToTfliteResult extends FullIntegerResult {
 const FUSED_AFTER = new Set(['Relu', 'Clip']);
 
 export async function quantizedOnnxToTflite(
-  model: ModelProto,
-  o: QdqToTfliteOptions,
+  model: OnnxModel,
+  o: QdqToTfliteOptions = {},
 ): Promise<QdqToTfliteResult> {
-  const stripped = stripQdq(model);
-  const float = o.convertFloat(toBinary(ModelProtoSchema, stripped.model));
-  const { presets, changes } = presetsFor(float, stripped);
+  const stripped = stripQdq(model.proto);
+  // Read back through the checked reader: the converter works on an OnnxModel.
+  const floatOnnx = parseOnnx(toBinary(ModelProtoSchema, stripped.model), model.fileName);
+  const { model: float, report: conversion } = convertOnnxToTflite(floatOnnx, o.convert);
+  const { presets, changes } = presetsFor(float, stripped, !!o.perTensorFullyConnected);
   const result = await quantizeFullInteger(float, o.samples ?? [], {
     presets,
     io: o.io,
+    perTensorFullyConnected: o.perTensorFullyConnected,
     signal: o.signal,
     onProgress: o.onProgress,
   });
@@ -64,13 +76,14 @@ export async function quantizedOnnxToTflite(
   }
   const presetChanges = [...changes, ...result.presetChanges];
   const total = presets.activations.size + presets.weights.size + presets.biases.size;
-  return { ...result, presetChanges, keptTensors: total - result.presetChanges.length };
+  return { ...result, conversion, presetChanges, keptTensors: total - result.presetChanges.length };
 }
 
 /** The ONNX parameters by TFLite tensor index, and the constants that cannot keep theirs. */
 function presetsFor(
   float: TflModel,
   stripped: StrippedModel,
+  perTensorFullyConnected: boolean,
 ): { presets: PresetParams; changes: PresetChange[] } {
   const sg = float.subgraphs[0];
   const presets: PresetParams = { activations: new Map(), weights: new Map(), biases: new Map() };
@@ -89,7 +102,11 @@ function presetsFor(
     const weight = stripped.constants.get(node.input[1]);
     const weightIndex = op.inputs[spec.weights.slot];
     if (weight && weightIndex >= 0) {
-      const problem = weightProblem(weight, sg.tensors[weightIndex].shape[spec.weights.axis]);
+      const fc = builtinOf(float, op) === BuiltinOperator.FULLY_CONNECTED;
+      const problem =
+        fc && perTensorFullyConnected && weight.scale.length > 1
+          ? 'per-tensor FULLY_CONNECTED weights were asked for'
+          : weightProblem(weight, sg.tensors[weightIndex].shape[spec.weights.axis]);
       if (problem)
         changes.push({
           tensor: asString(sg.tensors[weightIndex].name),
