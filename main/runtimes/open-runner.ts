@@ -12,11 +12,18 @@ import type { ModelFormatId } from '../engine/model/format-id';
 import type { ModelReadContext } from '../engine/model/external-data';
 import { formatFor, openModel, readModel } from '../engine/model/registry';
 
+interface NativeRuntime {
+  /** Short name for table rows and chart labels: "ORT". */
+  short: string;
+  open(bytes: Uint8Array, fileName: string): Promise<ModelRunner>;
+}
+
 /** Formats that run in a runtime of their own rather than lowered into the interpreter. */
-const NATIVE_RUNTIMES: Partial<
-  Record<ModelFormatId, (bytes: Uint8Array, fileName: string) => Promise<ModelRunner>>
-> = {
-  onnx: async (bytes, fileName) => (await import('./onnxruntime/session')).openOnnxRuntime(bytes, fileName),
+const NATIVE_RUNTIMES: Partial<Record<ModelFormatId, NativeRuntime>> = {
+  onnx: {
+    short: 'ORT',
+    open: async (bytes, fileName) => (await import('./onnxruntime/session')).openOnnxRuntime(bytes, fileName),
+  },
 };
 
 /** True when the format runs in a runtime of its own (no lowering needed to run or evaluate it). */
@@ -37,7 +44,7 @@ export async function openRunner(
   const native = NATIVE_RUNTIMES[formatFor(bytes, fileName).id];
   if (!native) return interpreterRunner(openModel(bytes, fileName, context).tflite);
   readModel(bytes, fileName, context);
-  return native(bytes, fileName);
+  return native.open(bytes, fileName);
 }
 
 /** A reference row for comparisons: the model in its own runtime, with its file's bytes. */
@@ -49,13 +56,13 @@ export interface ReferenceModel {
 
 /**
  * For a model that runs in a runtime of its own (ONNX), that runner as the comparison's
- * reference row ("ONNX · ONNX Runtime 1.30.0 (CPU)"); null for TFLite, whose float model is
+ * reference row ("ONNX (ORT)"); null for TFLite, whose float model is
  * already the baseline. The caller disposes `model`.
  */
 export async function openReference(bytes: Uint8Array, fileName: string): Promise<ReferenceModel | null> {
   const format = formatFor(bytes, fileName);
   const native = NATIVE_RUNTIMES[format.id];
   if (!native) return null;
-  const model = await native(bytes, fileName);
-  return { label: `${format.name} · ${model.runtime}`, model, bytes };
+  const model = await native.open(bytes, fileName);
+  return { label: `${format.name} (${native.short})`, model, bytes };
 }

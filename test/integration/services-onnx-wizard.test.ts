@@ -62,7 +62,7 @@ describe('the wizard on an ONNX model (issue 13)', () => {
         throw new Error(`${f.status}: ${f.status === 'failed' ? f.error.message : ''}`);
       const r = f.result as OptimizeResult;
       const [onnx, f32, dyn] = r.comparison.rows;
-      expect(onnx!.technique).toMatch(/^ONNX .*ONNX Runtime 1\.\d+\.\d+/);
+      expect(onnx!.technique).toBe('ONNX (ORT)');
       expect(f32!.technique).toBe('float32');
       expect(dyn!.technique).toBe('dynamic');
       expect(r.comparison.samples).toBe(1000);
