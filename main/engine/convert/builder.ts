@@ -30,7 +30,7 @@ export interface EmitRequest {
 export class GraphBuilder {
   readonly graph = new IrGraph();
   readonly transposes: ExplicitTranspose[] = [];
-  /** tensor id → perm key → the tensor holding the same value in that layout. */
+  /** tensor id → (stored order > wanted order) → the tensor holding the value in that order. */
   private readonly layoutCache = new Map<number, Map<string, number>>();
   /** The ONNX node being converted (stamped on every emitted op). */
   currentNode = -1;
@@ -68,7 +68,8 @@ export class GraphBuilder {
   tensorIn(v: Value, perm: Perm, name: string, why: string): number {
     if (v.kind === 'const') return this.constTensor(transposeConst(v.value, perm), name);
     if (samePerm(v.perm, perm)) return v.tensor;
-    const key = perm.join(',');
+    // Keyed by both orders: one tensor may hold several values (a Transpose only relabels it).
+    const key = `${v.perm.join(',')}>${perm.join(',')}`;
     const cached = this.layoutCache.get(v.tensor)?.get(key);
     if (cached !== undefined) return cached;
     const out = this.move(v, perm, name, why);

@@ -22,12 +22,13 @@ import {
 } from '../errors';
 import { BuiltinOperator } from '../tflite/generated/tflite';
 import type { TflModel } from '../tflite/model';
+import type { DType } from '../tensor/dtype';
 import { GraphBuilder } from './builder';
 import { channelsLastPerm, identityPerm, permuteDims, type Perm } from './layout';
 import { NodeContext, type ConversionState } from './node-context';
 import { nodeLabel } from '../onnx/graph-order';
 import type { OnnxModel } from '../onnx/reader';
-import { onnxGraphOf, type OnnxGraph, type OnnxNode, type OnnxValueInfo } from './onnx-graph';
+import { onnxGraphOf, onnxNodesOf, type OnnxGraph, type OnnxNode, type OnnxValueInfo } from './onnx-graph';
 import { OP_CONVERTERS } from './ops/registry';
 import type { ConversionReport, ConvertedIo, NodeConversion } from './report';
 import { serializeGraph } from './serialize';
@@ -51,8 +52,13 @@ export interface ConversionResult {
 
 /** Converts a checked ONNX model (onnx/reader.ts). Errors are LowbitErrors (the caller adds the file name). */
 export function convertOnnxToTflite(model: OnnxModel, options: ConvertOptions = {}): ConversionResult {
+  // Ops first: a node without a converter is named even when an initializer's type is unsupported.
+  checkConvertersExist(onnxNodesOf(model));
   return convertOnnxGraph(onnxGraphOf(model), options);
 }
+
+/** Graph input dtypes a converted model takes: float32 data, int32/int64 indices. */
+const INPUT_DTYPES: readonly DType[] = ['float32', 'int32', 'int64'];
 
 interface NodeFailure {
   node: OnnxNode;
@@ -60,7 +66,7 @@ interface NodeFailure {
 }
 
 export function convertOnnxGraph(onnx: OnnxGraph, options: ConvertOptions = {}): ConversionResult {
-  checkConvertersExist(onnx);
+  checkConvertersExist(onnx.nodes);
   const builder = new GraphBuilder();
   const values = new Map<string, Value | 'failed'>();
   for (const [name, c] of onnx.initializers) values.set(name, constValue(c));
@@ -92,8 +98,11 @@ export function convertOnnxGraph(onnx: OnnxGraph, options: ConvertOptions = {}):
 
   const inputs: ConvertedIo[] = [];
   for (const info of onnx.inputs) {
+    if (!info.dtype || !INPUT_DTYPES.includes(info.dtype))
+      throw new UnsupportedOpError(
+        `input "${info.name}" is ${info.dtype ?? 'not a tensor of a supported type'} (the converter makes float32 models; int32 and int64 inputs serve as indices)`,
+      );
     const dims = resolveInputDims(info, options.inputShapes);
-    if (!info.dtype) throw new UnsupportedOpError(`input "${info.name}" is not a tensor of a supported type`);
     const perm = ioPerm(dims.length);
     const shape = permuteDims(dims, perm);
     const tensor = builder.graph.addTensor({ name: info.name, shape, dtype: info.dtype });
@@ -156,8 +165,8 @@ export function convertOnnxGraph(onnx: OnnxGraph, options: ConvertOptions = {}):
 }
 
 /** Every node whose op has no converter, all in one error, before any work. */
-function checkConvertersExist(onnx: OnnxGraph): void {
-  const missing = onnx.nodes.filter((n) => !converterFor(n));
+function checkConvertersExist(nodes: readonly OnnxNode[]): void {
+  const missing = nodes.filter((n) => !converterFor(n));
   if (missing.length > 0)
     throw unsupportedNodes(
       missing.map((node) => ({

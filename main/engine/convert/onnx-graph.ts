@@ -41,20 +41,25 @@ export interface OnnxGraph {
   opset: number;
 }
 
+/** The graph's nodes alone (nothing decoded), so unsupported ops can be named first. */
+export function onnxNodesOf(model: OnnxModel): OnnxNode[] {
+  return model.nodes.map((n, index) => ({
+    index,
+    opType: n.opType,
+    domain: normalDomain(n.domain),
+    name: n.name,
+    inputs: [...n.input],
+    outputs: [...n.output],
+    attributes: new Map(n.attribute.map((a) => [a.name, a])),
+    proto: n,
+  }));
+}
+
 export function onnxGraphOf(model: OnnxModel): OnnxGraph {
   const initializers = new Map<string, ConstTensor>();
   for (const [name, t] of model.initializers) initializers.set(name, constOfTensor(t, model));
   return {
-    nodes: model.nodes.map((n, index) => ({
-      index,
-      opType: n.opType,
-      domain: normalDomain(n.domain),
-      name: n.name,
-      inputs: [...n.input],
-      outputs: [...n.output],
-      attributes: new Map(n.attribute.map((a) => [a.name, a])),
-      proto: n,
-    })),
+    nodes: onnxNodesOf(model),
     initializers,
     inputs: model.inputs.map(valueInfo),
     outputs: model.outputs.map(valueInfo),
