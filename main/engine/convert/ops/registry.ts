@@ -16,20 +16,47 @@ import { clip } from './clip';
 import { concat } from './concat';
 import { constant } from './constant';
 import { conv } from './conv';
+import { convTranspose } from './conv-transpose';
+import { div } from './div';
 import { dropout } from './dropout';
+import { elu } from './elu';
+import { exp } from './exp';
 import { flatten } from './flatten';
 import { gather } from './gather';
 import { gemm } from './gemm';
 import { globalAveragePool } from './global-average-pool';
+import { hardSigmoid } from './hard-sigmoid';
+import { hardSwish } from './hard-swish';
 import { identity } from './identity';
+import { leakyRelu } from './leaky-relu';
 import { matMul } from './mat-mul';
+import { max } from './max';
 import { maxPool } from './max-pool';
+import { mean } from './mean';
+import { min } from './min';
+import { mul } from './mul';
+import { neg } from './neg';
+import { pRelu } from './p-relu';
+import { pad } from './pad';
+import { pow } from './pow';
+import { reciprocal } from './reciprocal';
+import { reduceMean } from './reduce-mean';
+import { reduceSum } from './reduce-sum';
 import { relu } from './relu';
 import { reshape } from './reshape';
+import { resize } from './resize';
 import { shape } from './shape';
+import { sigmoid } from './sigmoid';
+import { slice } from './slice';
 import { softmax } from './softmax';
+import { sqrt } from './sqrt';
 import { squeeze } from './squeeze';
+import { sub } from './sub';
+import { sum } from './sum';
+import { tanh } from './tanh';
+import { transpose } from './transpose';
 import { unsqueeze } from './unsqueeze';
+import { upsample } from './upsample';
 
 export const OP_CONVERTERS: Readonly<Record<string, OpConverter>> = {
   Add: add,
@@ -40,18 +67,45 @@ export const OP_CONVERTERS: Readonly<Record<string, OpConverter>> = {
   Concat: concat,
   Constant: constant,
   Conv: conv,
+  ConvTranspose: convTranspose,
+  Div: div,
   Dropout: dropout,
+  Elu: elu,
+  Exp: exp,
   Flatten: flatten,
   Gather: gather,
   Gemm: gemm,
   GlobalAveragePool: globalAveragePool,
+  HardSigmoid: hardSigmoid,
+  HardSwish: hardSwish,
   Identity: identity,
+  LeakyRelu: leakyRelu,
   MatMul: matMul,
+  Max: max,
   MaxPool: maxPool,
+  Mean: mean,
+  Min: min,
+  Mul: mul,
+  Neg: neg,
+  Pad: pad,
+  Pow: pow,
+  PRelu: pRelu,
+  Reciprocal: reciprocal,
+  ReduceMean: reduceMean,
+  ReduceSum: reduceSum,
   Relu: relu,
   Reshape: reshape,
+  Resize: resize,
   Shape: shape,
+  Sigmoid: sigmoid,
+  Slice: slice,
   Softmax: softmax,
+  Sqrt: sqrt,
   Squeeze: squeeze,
+  Sub: sub,
+  Sum: sum,
+  Tanh: tanh,
+  Transpose: transpose,
   Unsqueeze: unsqueeze,
+  Upsample: upsample,
 };
