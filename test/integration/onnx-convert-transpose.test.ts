@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { convertOnnxToTflite } from '../../main/engine/convert';
 import { Interpreter } from '../../main/engine/interpreter';
+import { parseOnnx } from '../../main/engine/onnx/reader';
 import { onnxModel } from '../support/onnx-build';
 
 describe('Transpose absorbed into the layout (issue 13)', () => {
@@ -18,7 +19,7 @@ describe('Transpose absorbed into the layout (issue 13)', () => {
       ],
       initializers: { w: { dims: [2, 2, 1, 1], data: Float32Array.of(1, 2, 3, 4) } },
     });
-    const { model, report } = convertOnnxToTflite(bytes);
+    const { model, report } = convertOnnxToTflite(parseOnnx(bytes, 'transpose.onnx'));
     expect(report.nodes[1].tflite).toEqual([]);
     const it = Interpreter.create(model);
     it.setInput(

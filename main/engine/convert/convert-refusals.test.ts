@@ -78,4 +78,16 @@ describe('converter refusals (issue 13)', () => {
       /unsupported \(BitShift\): node 0 "bitshift_0" \(BitShift\)/,
     );
   });
+
+  it('a Cast to float16 or bfloat16 is refused: float32 would drop its rounding (test_cast_FLOAT_to_FLOAT16 passed through unrounded)', () => {
+    const cast = (to: number) =>
+      onnxModel({
+        inputs: { x: [3] },
+        outputs: ['y'],
+        nodes: [{ op: 'Cast', inputs: ['x'], outputs: ['y'], attrs: { to: { i: to } } }],
+      });
+    expect(() => convertOnnxToTflite(cast(TensorProto_DataType.FLOAT16))).toThrow(/Cast to float16/);
+    expect(() => convertOnnxToTflite(cast(TensorProto_DataType.BFLOAT16))).toThrow(/Cast to bfloat16/);
+    expect(() => convertOnnxToTflite(cast(TensorProto_DataType.FLOAT))).not.toThrow();
+  });
 });
