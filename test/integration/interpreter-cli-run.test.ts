@@ -26,6 +26,25 @@ function npyF32(values: number[], shape: number[]): Uint8Array {
   return out;
 }
 
+describe('lowbit run --reference (issue 16)', () => {
+  it('gives the same person_detect outputs with the TypeScript kernels as with the SIMD ones', async () => {
+    const model = sharedPath('models', 'tflite-micro', 'person_detect.tflite');
+    const x = path.join(tmp, 'person.bin');
+    let seed = 7;
+    fs.writeFileSync(
+      x,
+      Uint8Array.from({ length: 96 * 96 }, () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) >> 23),
+    );
+    const simd = await lowbit('run', model, '--input', x, '--json');
+    const reference = await lowbit('run', model, '--input', x, '--json', '--reference');
+    expect(simd.code, simd.stderr).toBe(0);
+    expect(reference.code, reference.stderr).toBe(0);
+    const data = (r: { stdout: string }) => JSON.parse(r.stdout).outputs[0].data as number[];
+    expect(data(simd)).toEqual(data(reference));
+    expect(new Set(data(simd)).size).toBe(2); // two scores, not one clamped value
+  });
+});
+
 describe('lowbit run (issue 3)', async () => {
   it('runs .npy input with --json --repeat, writes --out and --dump', async () => {
     const x = path.join(tmp, 'x.npy');

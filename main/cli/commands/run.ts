@@ -52,7 +52,7 @@ function preview(o: OutputTensor): string {
 export const command: CliCommand = {
   name: 'run',
   summary: 'Run a model on input files with the interpreter; write or print its outputs',
-  usage: `usage: lowbit run MODEL --input FILE [--input FILE ...] [--out DIR] [--json] [--repeat N] [--dump DIR]
+  usage: `usage: lowbit run MODEL --input FILE [--input FILE ...] [--out DIR] [--json] [--repeat N] [--dump DIR] [--reference]
 
 Runs subgraph 0 of a .tflite model in Lowbit's interpreter, or an .onnx model in ONNX Runtime (CPU;
 a dynamic batch is 1), once per --repeat, with one --input per model input, in order.
@@ -63,7 +63,8 @@ separated by commas or whitespace. The element count must match the tensor.
   --out DIR     write output<k>.bin (raw bytes) and outputs.json [{name,dtype,shape,scale,zeroPoint}]
   --json        print {outputs:[{...meta, data}], arenaBytes, medianMs} on stdout
   --repeat N    run N times (default 1) and report the median milliseconds per inference
-  --dump DIR    write every operator's output as op<k>_t<tensor>.bin plus dump.json (interpreter only)`,
+  --dump DIR    write every operator's output as op<k>_t<tensor>.bin plus dump.json (interpreter only)
+  --reference   use the TypeScript reference kernels only, not the WebAssembly SIMD ones (interpreter only)`,
   async run(argv, ctx) {
     const { values: opts, positionals } = parse(
       argv,
@@ -73,6 +74,7 @@ separated by commas or whitespace. The element count must match the tensor.
         ...JSON_FLAG,
         repeat: { type: 'string' },
         dump: { type: 'string' },
+        reference: { type: 'boolean' },
       },
       { minPositionals: 1, maxPositionals: 1 },
     );
@@ -87,6 +89,8 @@ separated by commas or whitespace. The element count must match the tensor.
         throw new UsageError(
           '--dump needs the interpreter: ONNX Runtime does not expose intermediate tensors',
         );
+      if (opts.reference)
+        throw new UsageError('--reference selects interpreter kernels: .onnx models run in ONNX Runtime');
       const runner = await openRunner(bytes, modelFile, { externalData: externalDataBeside(modelFile) });
       try {
         runner.setInputs(readInputs(runner.inputs, inputFiles));
@@ -113,6 +117,7 @@ separated by commas or whitespace. The element count must match the tensor.
     }
     const interp = Interpreter.create(
       openModel(bytes, modelFile, { externalData: externalDataBeside(modelFile) }).tflite,
+      { reference: opts.reference === true },
     );
     readInputs(interp.inputs, inputFiles).forEach((x, i) => interp.setInput(i, x));
 

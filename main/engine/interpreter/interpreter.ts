@@ -14,7 +14,7 @@
 import { InvalidArgumentError, ModelFormatError, ShapeMismatchError, UnsupportedOpError } from '../errors';
 import type { TflModel } from '../tflite/model';
 import { allocTyped, dtypeBytes, hasTypedArray, numElements, typedView } from '../tensor/dtype';
-import { kernels as defaultKernels } from './kernels/index';
+import { kernels as defaultKernels, referenceKernels } from './kernels/index';
 import type { Observer } from './observer';
 import { planMemory, type MemoryPlan } from './planner';
 import { buildTensors, makeContexts } from './tensors';
@@ -53,6 +53,8 @@ export interface InterpreterOptions {
   subgraph?: number;
   /** Kernel registry override (tests); defaults to kernels/index. */
   kernels?: Readonly<Record<string, Kernel | undefined>>;
+  /** Run the TypeScript reference kernels only (no WebAssembly SIMD kernels); CLI `--reference`. */
+  reference?: boolean;
 }
 
 export interface TensorInfo {
@@ -129,7 +131,7 @@ export class Interpreter {
 
   static create(model: TflModel, options: InterpreterOptions = {}): Interpreter {
     const subgraph = options.subgraph ?? 0;
-    const registry = options.kernels ?? defaultKernels;
+    const registry = options.kernels ?? (options.reference ? referenceKernels : defaultKernels);
     if (!Number.isInteger(subgraph) || subgraph < 0 || subgraph >= model.subgraphs.length) {
       throw new InvalidArgumentError(
         `subgraph ${subgraph} does not exist (model has ${model.subgraphs.length})`,

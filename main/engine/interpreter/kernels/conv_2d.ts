@@ -258,7 +258,7 @@ export function conv2dHybrid(
 }
 
 /** Checks shapes and options shared by every CONV_2D variant; sets the output shape. */
-function convShape(ctx: OpContext, input: RtTensor, filter: RtTensor, output: RtTensor): ConvShape {
+export function convShape(ctx: OpContext, input: RtTensor, filter: RtTensor, output: RtTensor): ConvShape {
   requireRank(ctx, input, 4, 'input');
   requireRank(ctx, filter, 4, 'weights');
   const inC = input.shape[3];

@@ -239,7 +239,12 @@ export function depthwiseHybrid(
   }
 }
 
-function depthwiseShape(ctx: OpContext, input: RtTensor, filter: RtTensor, output: RtTensor): DepthwiseShape {
+export function depthwiseShape(
+  ctx: OpContext,
+  input: RtTensor,
+  filter: RtTensor,
+  output: RtTensor,
+): DepthwiseShape {
   requireRank(ctx, input, 4, 'input');
   requireRank(ctx, filter, 4, 'weights');
   const inC = input.shape[3];

@@ -39,7 +39,24 @@ function prepareFloat(ctx: OpContext, { g, input, weights, bias, out }: FcOperan
   };
 }
 
-function prepareQuantized(ctx: OpContext, { g, input, weights, bias, out }: FcOperands): EvalFn {
+/** An integer FULLY_CONNECTED's requantization, fixed in prepare (shared with the SIMD kernel). */
+export interface FcQuant {
+  /** -input zero point. */
+  inOff: number;
+  /** -weight zero point (uint8 weights only). */
+  wOff: number;
+  /** Output zero point. */
+  outOff: number;
+  mult: Int32Array;
+  shift: Int32Array;
+  lo: number;
+  hi: number;
+  /** int64 accumulator (int16 input with an int64 bias or none). */
+  wide: boolean;
+}
+
+/** Checks an integer FULLY_CONNECTED's dtypes and quantization; its requantization parameters. */
+export function quantizedFcParams(ctx: OpContext, { g, input, weights, bias, out }: FcOperands): FcQuant {
   const inDt = input.dtype;
   const okPair =
     (inDt === 'int8' && weights.dtype === 'int8') ||
@@ -49,7 +66,7 @@ function prepareQuantized(ctx: OpContext, { g, input, weights, bias, out }: FcOp
   const qi = perTensor(ctx, input, 'input');
   const qo = perTensor(ctx, out, 'output');
   if (!weights.quant) ctx.unsupported('weights have no quantization parameters');
-  const { batches, units, depth } = g;
+  const { units } = g;
   const wScales = weights.quant.scale;
   if (wScales.length !== 1 && wScales.length !== units)
     ctx.invalid(`weights have ${wScales.length} scales for ${units} units`);
@@ -75,9 +92,13 @@ function prepareQuantized(ctx: OpContext, { g, input, weights, bias, out }: FcOp
     shift[u] = m.shift;
   }
   const [lo, hi] = quantActivationRange(fusedActivation(ctx), out, qo);
-  const inOff = -qi.zeroPoint;
-  const wOff = -wZp;
-  const outOff = qo.zeroPoint;
+  return { inOff: -qi.zeroPoint, wOff: -wZp, outOff: qo.zeroPoint, mult, shift, lo, hi, wide };
+}
+
+function prepareQuantized(ctx: OpContext, fc: FcOperands): EvalFn {
+  const { g, input, weights, bias, out } = fc;
+  const { batches, units, depth } = g;
+  const { inOff, wOff, outOff, mult, shift, lo, hi, wide } = quantizedFcParams(ctx, fc);
   let biasNum: Float64Array | null = null; // bias as numbers, read once (constant) or per eval
   const readBias = () => {
     if (!bias) return null;

@@ -56,8 +56,10 @@ import { kernel as transpose } from './transpose';
 import { kernel as transposeConv } from './transpose_conv';
 import { kernel as unidirectionalSequenceLstm } from './unidirectional_sequence_lstm';
 import { kernel as unpack } from './unpack';
+import { conv2dSimd, depthwiseConv2dSimd, fullyConnectedSimd } from './wasm/simd-kernels';
 
-export const kernels: Readonly<Record<string, Kernel | undefined>> = {
+/** The TypeScript kernels: the reference (`--reference`) and the fallback of the SIMD kernels. */
+export const referenceKernels: Readonly<Record<string, Kernel | undefined>> = {
   ADD: add,
   ARG_MAX: argMax,
   AVERAGE_POOL_2D: averagePool2d,
@@ -111,4 +113,12 @@ export const kernels: Readonly<Record<string, Kernel | undefined>> = {
   TRANSPOSE_CONV: transposeConv,
   UNIDIRECTIONAL_SEQUENCE_LSTM: unidirectionalSequenceLstm,
   UNPACK: unpack,
+};
+
+/** The default registry: the reference kernels with the WebAssembly SIMD ones for the hot ops. */
+export const kernels: Readonly<Record<string, Kernel | undefined>> = {
+  ...referenceKernels,
+  CONV_2D: conv2dSimd,
+  DEPTHWISE_CONV_2D: depthwiseConv2dSimd,
+  FULLY_CONNECTED: fullyConnectedSimd,
 };

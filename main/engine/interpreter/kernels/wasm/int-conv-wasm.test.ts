@@ -1,0 +1,228 @@
+/**
+ * Issue 16: the WebAssembly SIMD integer kernels (conv.wat via int-conv-wasm.ts) against the
+ * TypeScript reference kernels, bit for bit, on random geometries: strides, padding, dilation,
+ * depth multipliers, batches, channel counts that are not multiples of 4, 8 or 16, per-tensor
+ * and per-channel requantization, int8, uint8 and 16x8 (int32 bias). A deliberately broken build
+ * of conv.wat must fail the same comparisons.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  intArray,
+  intRange,
+  randomConvRequant,
+  type IntKind,
+} from '../../../../../test/support/int-conv-case';
+import { runKernel } from '../../../../../test/support/kernel-runner';
+import type { ConvShape } from '../common/conv';
+import { conv2dQuant, convIntScratch } from '../common/conv-2d-int';
+import { depthwiseIntScratch, depthwiseQuant, type DepthwiseShape } from '../depthwise_conv_2d';
+import { kernel as fullyConnectedReference } from '../fully_connected';
+import { tapMajorWeights } from '../conv_2d';
+import { WASM_BASE64 } from './conv-wasm.generated';
+import { prepareConvSimd, prepareDepthwiseSimd, setConvModuleForTest, simdAvailable } from './int-conv-wasm';
+import { fullyConnectedSimd } from './simd-kernels';
+
+let seed = 161803;
+const rnd = () => (seed = (seed * 1664525 + 1013904223) % 4294967296) / 4294967296;
+const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
+
+function randomShape(inC: number, outC: number, kC: number): ConvShape {
+  return {
+    batches: int(1, 2),
+    inH: int(1, 9),
+    inW: int(1, 9),
+    inC,
+    outC,
+    kH: int(1, 3),
+    kW: int(1, 3),
+    kC,
+    strideH: int(1, 3),
+    strideW: int(1, 3),
+    dilationH: int(1, 2),
+    dilationW: int(1, 2),
+    padH: int(0, 2),
+    padW: int(0, 2),
+    outH: int(1, 6),
+    outW: int(1, 6),
+  };
+}
+
+function randomInput(kind: IntKind, n: number) {
+  const [lo, hi] = intRange(kind);
+  const x = intArray(kind, n);
+  // A third zeros after the offset would be lost in noise; zero points are drawn separately.
+  for (let i = 0; i < n; i++) x[i] = int(lo, hi);
+  return x;
+}
+
+const randomWeights = (kind: IntKind, n: number) =>
+  Array.from({ length: n }, () => (kind === 'uint8' ? int(0, 255) : int(-127, 127)));
+
+/** First differing index of two outputs, or -1. */
+function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return i;
+  return a.length === b.length ? -1 : a.length;
+}
+
+/** Runs `cases` random CONV_2D cases; returns how many differ from the reference. */
+function convCases(cases: number): number {
+  let bad = 0;
+  for (let k = 0; k < cases; k++) {
+    const kind = (['int8', 'uint8', 'int16'] as const)[k % 3];
+    const inC = int(1, 20);
+    const s = randomShape(inC, int(1, 21), inC);
+    const filterOffset = kind === 'uint8' ? -int(0, 255) : 0;
+    const raw = randomWeights(kind, s.outC * s.kH * s.kW * s.kC);
+    const { q, bias } = randomConvRequant(int, kind, s.outC, filterOffset, k);
+    if (k % 4 === 1) {
+      // per-tensor: one multiplier and shift for every channel
+      q.multipliers.fill(q.multipliers[0]);
+      q.shifts.fill(q.shifts[0]);
+    }
+    const input = randomInput(kind, s.batches * s.inH * s.inW * s.inC);
+    const n = s.batches * s.outH * s.outW * s.outC;
+    const want = intArray(kind, n);
+    const weights = tapMajorWeights(s, raw, filterOffset, new Float32Array(raw.length));
+    conv2dQuant(s, input, weights, bias, want, q, convIntScratch(s));
+    const got = intArray(kind, n);
+    prepareConvSimd(s, raw, filterOffset, q.inputOffset, bias, q)!(input, got);
+    if (firstDifference(got, want) >= 0) bad++;
+  }
+  return bad;
+}
+
+/** Runs `cases` random DEPTHWISE_CONV_2D cases; returns how many differ from the reference. */
+function depthwiseCases(cases: number): number {
+  let bad = 0;
+  for (let k = 0; k < cases; k++) {
+    const kind = (['int8', 'uint8'] as const)[k % 2];
+    const inC = int(1, 19);
+    const dm = int(1, 3);
+    const s: DepthwiseShape = { ...randomShape(inC, inC * dm, 1), depthMultiplier: dm };
+    const filterOffset = kind === 'uint8' ? -int(0, 255) : 0;
+    const raw = randomWeights(kind, s.kH * s.kW * s.outC);
+    const { q, bias } = randomConvRequant(int, kind, s.outC, filterOffset, k);
+    const input = randomInput(kind, s.batches * s.inH * s.inW * s.inC);
+    const n = s.batches * s.outH * s.outW * s.outC;
+    const want = intArray(kind, n);
+    const weights = Float32Array.from(raw, (w) => w + filterOffset);
+    depthwiseQuant(s, input, weights, bias, want, q, false, depthwiseIntScratch(s));
+    const got = intArray(kind, n);
+    prepareDepthwiseSimd(s, dm, raw, filterOffset, q.inputOffset, bias, q)!(input, got);
+    if (firstDifference(got, want) >= 0) bad++;
+  }
+  return bad;
+}
+
+/** Runs `cases` random FULLY_CONNECTED ops through both kernels; returns how many differ. */
+function fullyConnectedCases(cases: number): number {
+  let bad = 0;
+  for (let k = 0; k < cases; k++) {
+    const kind = (['int8', 'uint8'] as const)[k % 2];
+    const [batches, units, depth] = [int(1, 3), int(1, 37), int(1, 70)];
+    const perChannel = kind === 'int8' && k % 4 === 0;
+    const spec = {
+      op: 'FULLY_CONNECTED' as const,
+      options: { fusedActivationFunction: k % 3 === 0 ? 1 : 0 },
+      inputs: [
+        {
+          dtype: kind,
+          shape: [batches, depth],
+          data: randomInput(kind, batches * depth),
+          quant: { axis: 0, scale: [0.05], zeroPoint: [kind === 'uint8' ? int(0, 255) : int(-128, 127)] },
+        },
+        {
+          dtype: kind,
+          shape: [units, depth],
+          data: randomWeights(kind, units * depth),
+          quant: {
+            axis: 0,
+            scale: perChannel ? Array.from({ length: units }, () => 0.001 + rnd() * 0.02) : [0.01],
+            zeroPoint: perChannel ? new Array<number>(units).fill(0) : [kind === 'uint8' ? int(0, 255) : 0],
+          },
+        },
+        k % 5 === 0
+          ? null
+          : {
+              dtype: 'int32' as const,
+              shape: [units],
+              data: Array.from({ length: units }, () => int(-5000, 5000)),
+            },
+      ],
+      outputs: [
+        {
+          dtype: kind,
+          shape: [batches, units],
+          quant: { axis: 0, scale: [0.2 + rnd()], zeroPoint: [int(-10, 10) + (kind === 'uint8' ? 128 : 0)] },
+        },
+      ],
+    };
+    const want = runKernel(fullyConnectedReference, spec).outputs[0].data as Int8Array | Uint8Array;
+    const got = runKernel(fullyConnectedSimd, spec).outputs[0].data as Int8Array | Uint8Array;
+    if (firstDifference(got, want) >= 0) bad++;
+  }
+  return bad;
+}
+
+/** conv.wat with one edit, compiled: a kernel that is wrong in a way the tests must notice. */
+async function brokenModule(from: string, to: string): Promise<WebAssembly.Module> {
+  const { default: initWabt } = await import('wabt');
+  const text = fs.readFileSync(path.join(import.meta.dirname, 'conv.wat'), 'utf8');
+  expect(text).toContain(from);
+  const mod = (await initWabt()).parseWat('conv.wat', text.replace(from, to), { simd: true });
+  const { buffer } = mod.toBinary({ log: false, write_debug_names: false });
+  mod.destroy();
+  return new WebAssembly.Module(Uint8Array.from(buffer));
+}
+
+afterEach(() => setConvModuleForTest(null));
+
+describe('WebAssembly SIMD integer kernels (issue 16)', () => {
+  it('are available on Node 20 (otherwise the comparisons below would test the fallback only)', () => {
+    expect(simdAvailable()).toBe(true);
+  });
+
+  it('CONV_2D equals conv2dQuant: int8, uint8, 16x8, per-tensor and per-channel, 300 random geometries', () => {
+    expect(convCases(300)).toBe(0);
+  });
+
+  it('DEPTHWISE_CONV_2D equals depthwiseQuant: int8 and uint8, depth multipliers 1-3, 300 random geometries', () => {
+    expect(depthwiseCases(300)).toBe(0);
+  });
+
+  it('FULLY_CONNECTED equals the reference kernel: int8 per-tensor and per-channel, uint8, ReLU, no bias', () => {
+    expect(fullyConnectedCases(120)).toBe(0);
+  });
+
+  it('a conv kernel reading the wrong weights for every fourth output channel fails the comparison', async () => {
+    setConvModuleForTest(
+      await brokenModule(
+        '(v128.load offset=48 align=2 (local.get $wptr))',
+        '(v128.load offset=32 align=2 (local.get $wptr))',
+      ),
+    );
+    expect(convCases(40)).toBeGreaterThan(20);
+    expect(fullyConnectedCases(40)).toBeGreaterThan(20);
+  });
+
+  it('a depthwise kernel dropping the upper four channels of each group of eight fails the comparison', async () => {
+    setConvModuleForTest(
+      await brokenModule(
+        '(i32x4.extmul_high_i16x8_s (local.get $x) (local.get $wv))',
+        '(i32x4.extmul_low_i16x8_s (local.get $x) (local.get $wv))',
+      ),
+    );
+    expect(depthwiseCases(40)).toBeGreaterThan(10);
+  });
+
+  it('the generated module is the current conv.wat compiled (run `npm run gen:wasm` after editing it)', async () => {
+    const { default: initWabt } = await import('wabt');
+    const text = fs.readFileSync(path.join(import.meta.dirname, 'conv.wat'), 'utf8');
+    const mod = (await initWabt()).parseWat('conv.wat', text, { simd: true });
+    const { buffer } = mod.toBinary({ log: false, write_debug_names: false });
+    mod.destroy();
+    expect(Buffer.from(buffer).toString('base64')).toBe(WASM_BASE64);
+  });
+});
