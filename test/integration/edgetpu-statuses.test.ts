@@ -130,6 +130,29 @@ describe('edgetpu check: the compiler statuses and fixes on models Lowbit makes'
   });
 });
 
+describe('edgetpu check: parameters against the on-chip cache', () => {
+  it('a 9.4 MiB dense layer: about 2.4 MiB streamed from the host, with a warning', async () => {
+    const rng = makeRng(7);
+    const units = 4800;
+    const inputs = 2048;
+    const float = buildSequentialModel({
+      inputShape: [1, inputs],
+      layers: [
+        { type: 'dense', units, weights: Float32Array.from({ length: units * inputs }, () => rng() - 0.5) },
+      ],
+    });
+    const samples = Array.from({ length: 2 }, () => [Float32Array.from({ length: inputs }, () => rng())]);
+    const { model } = await quantizeFullInteger(float, samples, { io: 'uint8' });
+    const r = checkEdgeTpu(model);
+    expect(r.totals.cpu).toBe(0);
+    // int8 weights plus int32 bias: 9,830,400 + 19,200 bytes.
+    expect(r.parameters.edgeTpuBytes).toBe(units * inputs + 4 * units);
+    expect(r.parameters.cacheBytes).toBe(7 * 2 ** 20);
+    expect(r.parameters.streamedBytes).toBe(units * inputs + 4 * units - 7 * 2 ** 20);
+    expect(r.warnings.join('\n')).toMatch(/will stream from the host at every inference/);
+  });
+});
+
 describe('edgetpu check on an already compiled model', () => {
   it('warns that the model is compiled already', async () => {
     const file = sharedPath('models', 'coral', 'split_concat_edgetpu.tflite');
