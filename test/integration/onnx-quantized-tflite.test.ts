@@ -31,6 +31,7 @@ import { openOnnxRuntimeSession } from '../../main/runtimes/onnxruntime/calibrat
 import { armnnAvailable } from '../support/armnn';
 import { lowbitInProcess } from '../support/cli';
 import { onnxFixture, type OnnxFixture } from '../support/onnx-fixtures';
+import { qdqToQOperator } from '../support/onnx-qoperator';
 import { ROOT } from '../support/shared';
 
 const debian = fs.existsSync(`${DEBIAN_FASHION_MNIST}/t10k-images-idx3-ubyte.gz`);
@@ -172,6 +173,55 @@ describe.skipIf(!debian)('quantized ONNX → int8 TFLite keeping the ONNX scales
     expect(Math.abs(lowbitAcc - ortAcc)).toBeLessThanOrEqual(0.005);
     expect(agree).toBeGreaterThanOrEqual(0.99);
   }, 120_000);
+
+  it('uint8 asymmetric weights (as ONNX Runtime writes for U8U8) are requantized to int8 and listed', async (ctx) => {
+    if (!ready(ctx)) return;
+    const model = fromBinary(ModelProtoSchema, qdq);
+    const graph = model.graph!;
+    const init = new Map(graph.initializer.map((t) => [t.name, t]));
+    // The first conv's weights as uint8 with zero point 128: the same real values.
+    const conv = graph.node.find((n) => n.opType === 'Conv')!;
+    const dq = graph.node.find((n) => n.output[0] === conv.input[1])!;
+    const [data, zp] = [init.get(dq.input[0])!, init.get(dq.input[2])!];
+    data.rawData = Uint8Array.from(new Int8Array(data.rawData.slice().buffer), (v) => v + 128);
+    zp.rawData = new Uint8Array(zp.rawData.length).fill(128);
+    data.dataType = zp.dataType = 2; // UINT8
+    const r = await quantizedOnnxToTflite(parseOnnx(toBinary(ModelProtoSchema, model), 'u8.onnx'));
+    expect(r.presetChanges.map((c) => `${c.kind}: ${c.reason}`)).toEqual([
+      'weight: uint8 weights: TFLite needs int8',
+    ]);
+    const change = r.presetChanges[0];
+    expect(change.from.zeroPoint.every((z) => z === 128)).toBe(true);
+    expect(change.to.zeroPoint.every((z) => z === 0)).toBe(true);
+    expect(change.to.scale.length).toBe(change.from.scale.length);
+    expect(lintQuantization(r.model)).toEqual([]);
+    expect(r.keptTensors).toBe(converted.keptTensors - 1);
+  });
+
+  it('a QOperator model (QLinearConv) converts to the same int8 TFLite parameters', async (ctx) => {
+    if (!ready(ctx)) return;
+    const { model: qop, fused } = qdqToQOperator(fromBinary(ModelProtoSchema, qdq));
+    expect(fused).toBe(5);
+    const bytes = toBinary(ModelProtoSchema, qop);
+    // ONNX Runtime runs the QOperator form with the QDQ form's accuracy (its own truth).
+    const truth = labels.slice(0, 1000);
+    const [qopAcc, qdqAcc] = [
+      accuracy(await ortPredictions(bytes, x, 1000), truth),
+      accuracy(await ortPredictions(qdq, x, 1000), truth),
+    ];
+    expect(Math.abs(qopAcc - qdqAcc)).toBeLessThanOrEqual(0.005);
+    const fromQop = await quantizedOnnxToTflite(parseOnnx(bytes, 'fashion-cnn-qop.onnx'));
+    expect(fromQop.presetChanges).toEqual([]);
+    expect(lintQuantization(fromQop.model)).toEqual([]);
+    const params = (m: typeof fromQop.model) =>
+      m.subgraphs[0].tensors
+        .filter((t) => t.quantization?.scale.length)
+        .map((t) => `${t.type} ${t.quantization!.scale.join(',')} ${t.quantization!.zeroPoint.join(',')}`)
+        .sort();
+    expect(params(fromQop.model)).toEqual(params(converted.model));
+    const lowbit = lowbitPredictions(writeTflite(fromQop.model), x, 1000);
+    expect(Math.abs(accuracy(lowbit, truth) - qopAcc)).toBeLessThanOrEqual(0.005);
+  });
 
   it.skipIf(!armnnAvailable())(
     `Arm NN agrees with Lowbit on ${ARMNN_SLICE} test images (per-tensor FC for Arm NN 20.08)`,

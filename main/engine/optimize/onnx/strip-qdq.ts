@@ -1,5 +1,6 @@
 /**
- * Reads the quantization a QDQ ONNX model carries and removes it, leaving the float model it
+ * Reads the quantization a QDQ ONNX model carries (a QOperator model is first rewritten as QDQ,
+ * qoperator-to-qdq.ts) and removes it, leaving the float model it
  * describes plus the parameters by tensor name, for conversion to int8 TFLite that keeps them
  * (to-int8-tflite.ts):
  *   - DequantizeLinear of a constant (weights, biases): the constant becomes its float value,
@@ -37,6 +38,7 @@ import {
 } from './graph';
 import { dropUnusedInitializers } from './fold-batchnorm';
 import { SAME_AS_INPUT_OPS } from './op-roles';
+import { hasQOperators, qoperatorsToQdq } from './qoperator-to-qdq';
 
 /** Parameters of one quantized tensor as the ONNX model gave them. */
 export interface OnnxQuantParams {
@@ -68,14 +70,19 @@ const QUANT_DTYPES: Partial<Record<number, OnnxQuantParams['dtype']>> = {
   [TensorProto_DataType.INT32]: 'int32',
 };
 
-/** True when the model has QuantizeLinear/DequantizeLinear nodes. */
+/** True when the model is quantized: QuantizeLinear/DequantizeLinear or QLinearConv/QLinearMatMul nodes. */
 export function hasQdq(model: ModelProto): boolean {
-  return graphOf(model).node.some((n) => n.opType === 'QuantizeLinear' || n.opType === 'DequantizeLinear');
+  const graph = graphOf(model);
+  return (
+    hasQOperators(graph) ||
+    graph.node.some((n) => n.opType === 'QuantizeLinear' || n.opType === 'DequantizeLinear')
+  );
 }
 
 export function stripQdq(source: ModelProto): StrippedModel {
   const model = clone(ModelProtoSchema, source);
   const graph = graphOf(model);
+  if (hasQOperators(graph)) qoperatorsToQdq(graph);
   const constants = initializersOf(graph);
   const activations: StrippedModel['activations'] = new Map();
   const constantParams: StrippedModel['constants'] = new Map();
