@@ -32,7 +32,8 @@ export const command: CliCommand = {
   summary: 'Quantize a float model: float16, dynamic range, full int8 or 16x8 (with calibration data)',
   usage: `usage: lowbit quantize MODEL --technique ${TECHNIQUE_IDS.join('|')} --out OUT [options]
 
-Post-training quantization of a float32 .tflite or .onnx model. ${idsNeeding('none')} need no data;
+Post-training quantization of a float32 .tflite or .onnx model (an .onnx MODEL with --out .tflite
+is converted to TFLite first, then quantized like a .tflite). ${idsNeeding('none')} need no data;
 ${idsNeeding('calibration-sample')} calibrate on representative samples run through Lowbit's interpreter.
 dynamic gives int8 weights to CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED and
 UNIDIRECTIONAL_SEQUENCE_LSTM (hybrid kernels); everything else stays float.
