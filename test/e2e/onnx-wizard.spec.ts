@@ -32,6 +32,7 @@ test('an ONNX model: convert step with its report, ONNX Runtime reference row', 
   await page.getByTestId('open-wizard').click();
   await step(page, 'summary');
   await expect(page.getByTestId('current-model')).toContainText('fashion-cnn.onnx');
+  await expect(page.getByTestId('summary-format')).toContainText('ONNX');
   await shootBoth(page, 'onnx-wizard-summary');
 
   await next(page);

@@ -31,7 +31,7 @@ export function formatComparison(r: ComparisonReport): string {
         pct(x.agreement),
         `${x.latencyMs.toFixed(3)} ms`,
         `${x.speedup.toFixed(2)}x`,
-        formatBytes(x.arenaBytes),
+        x.arenaBytes > 0 ? formatBytes(x.arenaBytes) : '-', // 0: a runtime that plans its own memory (ONNX Runtime)
       ]),
     ),
     '',

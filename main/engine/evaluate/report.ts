@@ -111,7 +111,7 @@ function cells(r: ComparisonRow): string[] {
     db(r.sqnrDb),
     `${r.latencyMs.toFixed(2)} ms`,
     `${r.speedup.toFixed(2)}x`,
-    kb(r.arenaBytes),
+    r.arenaBytes > 0 ? kb(r.arenaBytes) : '—',
   ];
 }
 
