@@ -8,8 +8,13 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       rollupOptions: {
-        // The job worker is its own entry: JobManager loads it beside index.js.
-        input: { index: resolve('main/index.ts'), worker: resolve('main/jobs/worker.ts') },
+        // The job worker is its own entry: JobManager loads it beside index.js; so is the
+        // sample pool's thread (main/jobs/pool/sample-pool.ts loads it beside itself).
+        input: {
+          index: resolve('main/index.ts'),
+          worker: resolve('main/jobs/worker.ts'),
+          'pool-worker': resolve('main/jobs/pool/pool-worker.ts'),
+        },
       },
     },
   },

@@ -9,7 +9,16 @@
  */
 import { parsePreprocess, type PreprocessSpec } from '../engine/datasets/preprocess';
 import type { UF2_FAMILIES } from '../engine/deploy/uf2';
+import { defaultWorkerCount } from '../jobs/pool/sample-pool';
 import { UsageError } from './command';
+
+/** --workers N: threads that run samples (evaluation); default one per core. */
+export const WORKERS_FLAG = { workers: { type: 'string' } } as const;
+
+/** The --workers value (a positive integer), or one per core when absent. */
+export function workersOption(value: string | undefined): number {
+  return value === undefined ? defaultWorkerCount() : positiveInt(value, '--workers');
+}
 
 /** --json: the result as JSON on stdout instead of a human table. */
 export const JSON_FLAG = { json: { type: 'boolean' } } as const;

@@ -14,7 +14,16 @@ import { readFileBytes } from '../../files/read-file';
 import type { ModelRunner } from '../../engine/evaluate/model-runner';
 import { openRunner } from '../../runtimes/open-runner';
 import { writeReportFiles } from '../report-files';
-import { DATASET_FLAGS, JSON_FLAG, positiveInt, preprocessFlag, REPORT_FLAG } from '../options';
+import { WorkerSamplePool } from '../../jobs/pool/sample-pool';
+import {
+  DATASET_FLAGS,
+  JSON_FLAG,
+  positiveInt,
+  preprocessFlag,
+  REPORT_FLAG,
+  WORKERS_FLAG,
+  workersOption,
+} from '../options';
 
 const EVALUATE_FLAGS = {
   ...DATASET_FLAGS,
@@ -22,6 +31,7 @@ const EVALUATE_FLAGS = {
   runs: { type: 'string' },
   ...REPORT_FLAG,
   ...JSON_FLAG,
+  ...WORKERS_FLAG,
 } as const;
 
 export const command: CliCommand = {
@@ -29,24 +39,28 @@ export const command: CliCommand = {
   summary: 'Evaluate models on a dataset: accuracy, agreement with a baseline, size, latency, arena',
   usage: `usage: lowbit evaluate MODEL [MODEL ...] --dataset PATH [--preprocess SPEC] [--baseline MODEL]
                        [--split t10k|train|calibration] [--labels FILE] [--limit N] [--runs N]
-                       [--report DIR] [--json]
+                       [--workers N] [--report DIR] [--json]
 
 Runs every MODEL on the dataset and prints one row per model with deltas against the baseline
 (--baseline, or the first MODEL): top-1 accuracy (labelled data), agreement with the baseline's
 top-1 and output SQNR, size and gzip size, median invoke() latency, planned arena.
   --dataset     IDX directory or file, image folder, .npy/.npz or CSV (see docs/datasets.md)
   --preprocess  e.g. resize=96x96,gray,scale=0..1,layout=nhwc (default: from the model input)
+  --workers N   threads that run the samples of TFLite models (default: one per core); the
+                results are identical whatever N, latency is measured on one thread
   --report DIR  also write report.json, report.md and report.html there`,
   async run(argv, ctx) {
     const { values, positionals } = parse(argv, EVALUATE_FLAGS, { minPositionals: 1 });
     if (!values.dataset) throw new UsageError('--dataset PATH is required');
     const limit = values.limit !== undefined ? positiveInt(values.limit, '--limit') : undefined;
     const runs = values.runs !== undefined ? positiveInt(values.runs, '--runs') : 20;
+    const workers = workersOption(values.workers);
     const files = values.baseline
       ? [values.baseline, ...positionals.filter((p) => p !== values.baseline)]
       : positionals;
     // Each model runs where it belongs: TFLite in the interpreter, ONNX in ONNX Runtime.
     const loaded: { file: string; model: ModelRunner; bytes: Uint8Array }[] = [];
+    const pool = new WorkerSamplePool(workers);
     try {
       for (const f of files) {
         const bytes = readFileBytes(f, 'model');
@@ -56,8 +70,9 @@ top-1 and output SQNR, size and gzip size, median invoke() latency, planned aren
           bytes,
         });
       }
-      return await evaluateLoaded(loaded, values, { limit, runs }, ctx);
+      return await evaluateLoaded(loaded, values, { limit, runs, pool }, ctx);
     } finally {
+      await pool.dispose();
       for (const m of loaded) await m.model.dispose();
     }
   },
@@ -68,10 +83,10 @@ type EvaluateFlags = ReturnType<typeof parse<typeof EVALUATE_FLAGS>>['values'];
 async function evaluateLoaded(
   loaded: { file: string; model: ModelRunner; bytes: Uint8Array }[],
   values: EvaluateFlags,
-  counts: { limit: number | undefined; runs: number },
+  counts: { limit: number | undefined; runs: number; pool: WorkerSamplePool },
   ctx: CliContext,
 ): Promise<number> {
-  const { limit, runs } = counts;
+  const { limit, runs, pool } = counts;
   const files = loaded.map((m) => m.file);
   const first = loaded[0]!.model;
   const inputShape = [...first.inputs[0]!.shape];
@@ -101,6 +116,7 @@ async function evaluateLoaded(
     `input [${inputShape.join(',')}] of ${path.basename(files[0]!)}: images fed as ${layout.toUpperCase()}`,
   );
   for (const m of loaded) ctx.log(`${path.basename(m.file)}: ${m.model.runtime}`);
+  ctx.log(`samples on ${pool.workers} worker thread(s)`);
   const [baseline, ...others] = loaded.map((m) => ({ ...m, label: path.basename(m.file) }));
   const { rows } = await compareModels({
     baseline: baseline!,
@@ -108,6 +124,7 @@ async function evaluateLoaded(
     test: samples,
     latencyRuns: runs,
     signal: ctx.signal,
+    pool,
     onProgress: (p) => ctx.progress(`evaluating ${p.label}`, p.done, p.total),
   });
   const report = buildComparison('Evaluation', `${values.dataset} (${samples.length} samples)`, rows);

@@ -17,6 +17,7 @@ import type { TflModel } from '../tflite/model';
 import { writeTflite } from '../tflite/writer';
 import { evaluateModel, type ModelEvaluation, type SampleSet } from './evaluate';
 import type { ModelRunner } from './model-runner';
+import type { SamplePool } from './sample-pool';
 import { buildComparison, type ComparisonReport, type ReportRow } from './report';
 
 /**
@@ -56,6 +57,8 @@ export interface CompareModelsInput<T extends EvaluableModel> {
   warmupRuns?: number;
   signal?: AbortSignal;
   onProgress?: (p: CompareProgress) => void;
+  /** Threads for the samples of every evaluation (results identical to one thread). */
+  pool?: SamplePool;
 }
 
 export interface ComparedModels<T extends EvaluableModel> {
@@ -81,6 +84,7 @@ export async function compareModels<T extends EvaluableModel>(
       latencyRuns: input.latencyRuns,
       warmupRuns: input.warmupRuns,
       signal,
+      pool: input.pool,
       progress: (done, total) => onProgress({ step: 'evaluate', label, done, total }),
     });
   const row = (label: string, file: string | undefined, e: ModelEvaluation): ReportRow => ({
@@ -129,6 +133,8 @@ export interface CompareTechniquesInput {
   /** While making, a calibrating technique counts samples. */
   onProgress?: (p: CompareProgress) => void;
   signal?: AbortSignal;
+  /** Threads for the samples of every evaluation (results identical to one thread). */
+  pool?: SamplePool;
 }
 
 export interface QuantizedModel extends ModelAndBytes {
@@ -173,6 +179,7 @@ export async function compareTechniques(input: CompareTechniquesInput): Promise<
     latencyRuns: input.latencyRuns ?? 30,
     signal,
     onProgress,
+    pool: input.pool,
   });
   return { report: buildComparison(input.title, input.datasetName, rows), models };
 }

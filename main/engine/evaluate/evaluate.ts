@@ -14,9 +14,11 @@ import {
   type ClassificationResult,
   type FidelityResult,
 } from './metrics';
-import type { ModelRunner } from './model-runner';
+import { INTERPRETER_RUNTIME, type ModelRunner } from './model-runner';
 import { FloatRunner } from './runner';
+import type { SamplePool } from './sample-pool';
 import { measureSize, type SizeReport } from '../model/file-size';
+import { tfliteFormat } from '../tflite/format';
 
 export type { Sample, SampleSet } from '../datasets/samples';
 
@@ -31,6 +33,11 @@ export interface EvaluateOptions {
   warmupRuns?: number;
   progress?: (done: number, total: number) => void;
   signal?: AbortSignal;
+  /**
+   * Threads to spread the samples over (a TFLite model run by the interpreter; other runtimes
+   * run here). Results are identical to one thread; latency is still measured here, alone.
+   */
+  pool?: SamplePool;
 }
 
 export interface ModelEvaluation {
@@ -61,13 +68,12 @@ export async function evaluateModel(
   if (opts.reference && opts.reference.length !== samples.length) {
     throw new DatasetError(`reference has ${opts.reference.length} samples, dataset ${samples.length}`);
   }
-  let tally: ClassificationTally | null = null;
+  // Assigned inside consume(): the assertion keeps TypeScript from narrowing it to null here.
+  let tally = null as ClassificationTally | null;
   const fidelity = opts.reference ? new FidelityTally() : null;
   const kept: Float32Array[][] = [];
-  for (let i = 0; i < samples.length; i++) {
-    if (i % 16 === 0) throwIfAborted(opts.signal);
-    const s = samples.get(i);
-    const out = await runner.run(s.inputs);
+  // Called in sample order whichever thread ran the sample, so the tallies sum identically.
+  const consume = (i: number, s: Sample, out: Float32Array[]) => {
     if (s.label !== undefined) {
       tally ??= new ClassificationTally(numClasses);
       if (!(s.label >= 0 && s.label < numClasses)) {
@@ -78,6 +84,16 @@ export async function evaluateModel(
     if (fidelity) fidelity.add(opts.reference![i]![scoresAt]!, out[scoresAt]!);
     if (opts.keepOutputs) kept.push(out);
     opts.progress?.(i + 1, samples.length);
+  };
+  const pool = opts.pool;
+  if (pool && pool.workers > 1 && runsInInterpreter(model, fileBytes)) {
+    await pool.runSamples(fileBytes, samples, consume, opts.signal);
+  } else {
+    for (let i = 0; i < samples.length; i++) {
+      if (i % 16 === 0) throwIfAborted(opts.signal);
+      const s = samples.get(i);
+      consume(i, s, await runner.run(s.inputs));
+    }
   }
   const latency = await measureLatency(runner, samples.get(0), opts);
   return {
@@ -89,6 +105,12 @@ export async function evaluateModel(
     latency,
     ...(opts.keepOutputs ? { outputs: kept } : {}),
   };
+}
+
+/** A pool's threads read the model from TFLite bytes and run it in the interpreter. */
+function runsInInterpreter(model: TflModel | ModelRunner, fileBytes: Uint8Array): boolean {
+  const interpreted = 'subgraphs' in model || model.runtime === INTERPRETER_RUNTIME;
+  return interpreted && tfliteFormat.sniff(fileBytes, '');
 }
 
 async function measureLatency(runner: FloatRunner, sample: Sample, opts: EvaluateOptions) {

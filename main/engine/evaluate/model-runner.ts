@@ -32,11 +32,14 @@ export interface ModelRunner {
   dispose(): Promise<void>;
 }
 
+/** The `runtime` of the interpreter's runner: evaluation may spread such a model over threads. */
+export const INTERPRETER_RUNTIME = 'Lowbit interpreter';
+
 /** The engine's interpreter as a ModelRunner (TFLite models, and formats lowered to TFLite). */
 export function interpreterRunner(model: TflModel): ModelRunner {
   const interpreter = Interpreter.create(model);
   return {
-    runtime: 'Lowbit interpreter',
+    runtime: INTERPRETER_RUNTIME,
     inputs: interpreter.inputs,
     outputs: interpreter.outputs,
     arenaBytes: interpreter.arenaBytes,
