@@ -2,10 +2,10 @@
 ;; DEPTHWISE_CONV_2D and FULLY_CONNECTED (kernels/simd/*.ts). Compiled into
 ;; conv-wasm.generated.ts by `npm run gen:wasm` (wabt).
 ;;
-;; Both kernels produce int32 accumulators only: sum((w + filter_offset) * (x + input_offset)) over
-;; the window, wrapped to 32 bits (i32 adds wrap as C's int32 accumulator does). Bias,
-;; requantization and the clamp stay in TypeScript with the reference kernels' own functions, so
-;; the outputs are the reference kernels' outputs bit for bit (see simd/conv-int.ts).
+;; pack lays the input out (below); conv and dw produce int32 accumulators: sum((w + filter_offset)
+;; * (x + input_offset)) over the window, wrapped to 32 bits (i32 adds wrap as C's int32
+;; accumulator does); requant turns them into outputs with TFLite's MultiplyByQuantizedMultiplier
+;; (the arithmetic of quant/math.ts's mbqm, which the tests compare it with), offset and clamp.
 ;;
 ;; Layouts (all prepared by the TypeScript side):
 ;;   input:   int16 [Hp][Wp][Cp], already offset (x + input_offset), spatially zero-padded so that
@@ -145,4 +145,104 @@
         (br_if $xl (i32.lt_u (local.get $ox) (local.get $outW))))
       (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
       (br_if $yl (i32.lt_u (local.get $oy) (local.get $outH)))))
+
+  ;; pack: batches x inH x inW x inC input values (kind 0 int8, 1 uint8, 2 int16) plus offset into
+  ;; the padded int16 image [batches][hp][wp][cp] at (padH, padW); with dm > 1 input channel c fills
+  ;; channels [c * dm, c * dm + dm) (depthwise). Padding is never written (it stays zero).
+  (func (export "pack")
+    (param $src i32) (param $kind i32) (param $dst i32) (param $batches i32) (param $inH i32)
+    (param $inW i32) (param $inC i32) (param $offset i32) (param $dm i32) (param $hp i32)
+    (param $wp i32) (param $cp i32) (param $padH i32) (param $padW i32)
+    (local $b i32) (local $y i32) (local $x i32) (local $c i32) (local $m i32) (local $v i32)
+    (local $d i32) (local $row i32)
+    (if (i32.eqz (i32.mul (i32.mul (local.get $batches) (local.get $inH))
+                          (i32.mul (local.get $inW) (local.get $inC)))) (then (return)))
+    (loop $bl
+      (local.set $y (i32.const 0))
+      (loop $yl
+        (local.set $row (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $cp)
+          (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $hp))
+                                     (i32.add (local.get $y) (local.get $padH))) (local.get $wp))
+                   (local.get $padW))) (i32.const 1))))
+        (local.set $x (i32.const 0))
+        (loop $xl
+          (local.set $d (i32.add (local.get $row) (i32.shl (i32.mul (local.get $x) (local.get $cp)) (i32.const 1))))
+          (local.set $c (i32.const 0))
+          (loop $cl
+            (if (i32.eqz (local.get $kind))
+              (then (local.set $v (i32.load8_s (local.get $src)))
+                    (local.set $src (i32.add (local.get $src) (i32.const 1))))
+              (else (if (i32.eq (local.get $kind) (i32.const 1))
+                (then (local.set $v (i32.load8_u (local.get $src)))
+                      (local.set $src (i32.add (local.get $src) (i32.const 1))))
+                (else (local.set $v (i32.load16_s (local.get $src)))
+                      (local.set $src (i32.add (local.get $src) (i32.const 2)))))))
+            (local.set $v (i32.add (local.get $v) (local.get $offset)))
+            (local.set $m (i32.const 0))
+            (loop $ml
+              (i32.store16 (local.get $d) (local.get $v))
+              (local.set $d (i32.add (local.get $d) (i32.const 2)))
+              (local.set $m (i32.add (local.get $m) (i32.const 1)))
+              (br_if $ml (i32.lt_u (local.get $m) (local.get $dm))))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br_if $cl (i32.lt_u (local.get $c) (local.get $inC))))
+          (local.set $x (i32.add (local.get $x) (i32.const 1)))
+          (br_if $xl (i32.lt_u (local.get $x) (local.get $inW))))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (br_if $yl (i32.lt_u (local.get $y) (local.get $inH))))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br_if $bl (i32.lt_u (local.get $b) (local.get $batches)))))
+
+  ;; requant: for each of `pixels` rows of int32 accumulators (`stride` apart, `channels` used),
+  ;; out = clamp(MultiplyByQuantizedMultiplier(acc + bias, multiplier, shift) + out_offset, lo, hi)
+  ;; stored as int8/uint8 (bytes 1) or int16 (bytes 2). Per channel, params holds the i32 triple
+  ;; (bias, multiplier, shift); shift is within [-31, 30] (checked by the caller).
+  ;; MultiplyByQuantizedMultiplier(x, m, shift) = RoundingDivideByPOT(
+  ;;   SaturatingRoundingDoublingHighMul(x << max(shift, 0), m), max(-shift, 0)):
+  ;;   the high mul is (x * m + 2^30) >> 31 in int64 (the same value as TFLite's nudge-and-truncate
+  ;;   for either sign; its one saturating case needs m = -2^31, and multipliers are >= 0);
+  ;;   RoundingDivideByPOT rounds half away from zero: (t >> e) + (remainder > threshold).
+  (func (export "requant")
+    (param $acc i32) (param $stride i32) (param $pixels i32) (param $channels i32)
+    (param $params i32) (param $out i32) (param $bytes i32) (param $outOff i32) (param $lo i32)
+    (param $hi i32)
+    (local $px i32) (local $c i32) (local $a i32) (local $pp i32) (local $shift i32) (local $t i32)
+    (local $e i32) (local $mask i32) (local $row i32)
+    (if (i32.eqz (i32.mul (local.get $pixels) (local.get $channels))) (then (return)))
+    (loop $pl
+      (local.set $row (local.get $acc))
+      (local.set $pp (local.get $params))
+      (local.set $c (i32.const 0))
+      (loop $cl
+        (local.set $a (i32.add (i32.load (local.get $row)) (i32.load (local.get $pp))))
+        (local.set $shift (i32.load offset=8 (local.get $pp)))
+        (if (i32.gt_s (local.get $shift) (i32.const 0))
+          (then (local.set $a (i32.shl (local.get $a) (local.get $shift)))))
+        (local.set $t (i32.wrap_i64 (i64.shr_s
+          (i64.add (i64.mul (i64.extend_i32_s (local.get $a)) (i64.extend_i32_s (i32.load offset=4 (local.get $pp))))
+                   (i64.const 1073741824))
+          (i64.const 31))))
+        (if (i32.lt_s (local.get $shift) (i32.const 0))
+          (then
+            (local.set $e (i32.sub (i32.const 0) (local.get $shift)))
+            (local.set $mask (i32.sub (i32.shl (i32.const 1) (local.get $e)) (i32.const 1)))
+            (local.set $t (i32.add (i32.shr_s (local.get $t) (local.get $e))
+              (i32.gt_s (i32.and (local.get $t) (local.get $mask))
+                        (i32.add (i32.shr_s (local.get $mask) (i32.const 1))
+                                 (i32.lt_s (local.get $t) (i32.const 0))))))))
+        (local.set $t (i32.add (local.get $t) (local.get $outOff)))
+        (if (i32.lt_s (local.get $t) (local.get $lo)) (then (local.set $t (local.get $lo))))
+        (if (i32.gt_s (local.get $t) (local.get $hi)) (then (local.set $t (local.get $hi))))
+        (if (i32.eq (local.get $bytes) (i32.const 1))
+          (then (i32.store8 (local.get $out) (local.get $t))
+                (local.set $out (i32.add (local.get $out) (i32.const 1))))
+          (else (i32.store16 (local.get $out) (local.get $t))
+                (local.set $out (i32.add (local.get $out) (i32.const 2)))))
+        (local.set $row (i32.add (local.get $row) (i32.const 4)))
+        (local.set $pp (i32.add (local.get $pp) (i32.const 12)))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br_if $cl (i32.lt_u (local.get $c) (local.get $channels))))
+      (local.set $acc (i32.add (local.get $acc) (i32.shl (local.get $stride) (i32.const 2))))
+      (local.set $px (i32.add (local.get $px) (i32.const 1)))
+      (br_if $pl (i32.lt_u (local.get $px) (local.get $pixels)))))
 )

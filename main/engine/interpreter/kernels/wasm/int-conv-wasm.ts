@@ -5,13 +5,15 @@
  * once, in prepare), its zero-padded int16 input and its int32 accumulators. The instance lives
  * as long as the operator's eval function, so the garbage collector frees it with the interpreter.
  *
- * The module computes int32 accumulators only; bias, requantization and the clamp run here with
- * the reference kernels' functions (requantize below), so the outputs equal theirs bit for bit.
+ * Per eval: the input is copied into the instance, padded and offset there (pack), the window
+ * sums formed (conv or dw: exact int32 accumulators, wrapped as C's are) and requantized
+ * (requant: TFLite's MultiplyByQuantizedMultiplier, offset, clamp), and the outputs copied out.
+ * Integer sums are exact whatever their order, so the outputs equal the reference kernels' bit
+ * for bit (int-conv-wasm.test.ts).
  *
  * To add a kernel: add its function to conv.wat (`npm run gen:wasm`), a layout here, and its glue
  * to simd-kernels.ts; test it against the reference kernel in int-conv-wasm.test.ts.
  */
-import { clampInt, mbqm } from '../../../quant/math';
 import type { ConvQuant, ConvShape } from '../common/conv';
 import { WASM_BASE64 } from './conv-wasm.generated';
 
@@ -19,6 +21,8 @@ interface ConvExports {
   memory: WebAssembly.Memory;
   conv(...args: number[]): void;
   dw(...args: number[]): void;
+  pack(...args: number[]): void;
+  requant(...args: number[]): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -51,6 +55,18 @@ const PAGE = 65536;
 /** The fields of ConvQuant that turn an accumulator into an output value. */
 export type Requant = Pick<ConvQuant, 'outputOffset' | 'multipliers' | 'shifts' | 'actMin' | 'actMax'>;
 
+export type IntKind = 'int8' | 'uint8' | 'int16';
+type IntArray = Int8Array | Uint8Array | Int16Array;
+const KIND_CODE: Record<IntKind, number> = { int8: 0, uint8: 1, int16: 2 };
+
+function view(kind: IntKind, buf: ArrayBuffer, at: number, n: number): IntArray {
+  return kind === 'int8'
+    ? new Int8Array(buf, at, n)
+    : kind === 'uint8'
+      ? new Uint8Array(buf, at, n)
+      : new Int16Array(buf, at, n);
+}
+
 /**
  * Padded input geometry shared by conv and dw: batches of [hp][wp][cp] int16, the image at
  * (padH, padW), hp and wp large enough that every window of the walk lies inside.
@@ -67,97 +83,108 @@ function paddedOf(s: ConvShape, channels: number): Padded {
   return { hp, wp, cp: Math.ceil(channels / 8) * 8 };
 }
 
-/**
- * One operator's instance: regions for weights, input and accumulators, allocated in prepare.
- * Returns null when the sizes exceed MAX_BYTES or the module is unavailable.
- */
-class Instance {
-  readonly exports: ConvExports;
-  readonly weights: Int16Array;
-  readonly input: Int16Array;
-  readonly acc: Int32Array;
-  readonly inputAt: number;
-  readonly accAt: number;
-
-  constructor(m: WebAssembly.Module, weightCount: number, inputCount: number, accCount: number) {
-    this.exports = new WebAssembly.Instance(m).exports as unknown as ConvExports;
-    // Regions 16-byte aligned: weights, then input, then accumulators.
-    const align = (n: number) => Math.ceil(n / 16) * 16;
-    this.inputAt = align(weightCount * 2);
-    this.accAt = this.inputAt + align(inputCount * 2);
-    const bytes = this.accAt + accCount * 4;
-    const have = this.exports.memory.buffer.byteLength;
-    if (bytes > have) this.exports.memory.grow(Math.ceil((bytes - have) / PAGE));
-    const buf = this.exports.memory.buffer;
-    this.weights = new Int16Array(buf, 0, weightCount);
-    this.input = new Int16Array(buf, this.inputAt, inputCount);
-    this.acc = new Int32Array(buf, this.accAt, accCount);
-  }
+/** The walk's geometry arguments shared by conv and dw (conv.wat's parameter order). */
+function windowArgs(s: ConvShape, p: Padded): number[] {
+  return [s.outH, s.outW, s.strideH, s.strideW, s.dilationH, s.dilationW, s.kH, s.kW, p.cp, p.wp];
 }
 
-function instanceFor(weightCount: number, inputCount: number, accCount: number): Instance | null {
-  const m = module();
-  if (!m || (weightCount + inputCount) * 2 + accCount * 4 > MAX_BYTES) return null;
-  return new Instance(m, weightCount, inputCount, accCount);
+/** Everything one operator's eval needs, fixed in prepare. */
+interface Plan {
+  kind: IntKind;
+  s: ConvShape;
+  p: Padded;
+  /** Depth multiplier (1 for conv). */
+  dm: number;
+  inputOffset: number;
+  /** Packed weights, int16, in the layout the walk reads. */
+  weightCount: number;
+  /** int32 accumulators per output pixel (out_c rounded up to the walk's block). */
+  accStride: number;
+  /** Runs the window walk of one batch: (padded image, weights, accumulators) byte offsets. */
+  walk: (e: ConvExports, imageAt: number, weightsAt: number, accAt: number) => void;
 }
 
-/**
- * Writes batch b of `input` (NHWC, inC channels) plus `offset` into the padded int16 image;
- * with a depth multiplier dm > 1 each input channel ic fills channels [ic * dm, ic * dm + dm)
- * (depthwise). Padding and channels past inC * dm are never written and stay zero.
- */
-function packInput(
-  s: ConvShape,
-  p: Padded,
-  input: ArrayLike<number>,
-  offset: number,
-  dm: number,
-  dst: Int16Array,
-): void {
-  const { inH, inW, inC } = s;
-  let src = 0;
-  for (let b = 0; b < s.batches; b++) {
-    for (let y = 0; y < inH; y++) {
-      let d = ((b * p.hp + y + s.padH) * p.wp + s.padW) * p.cp;
-      for (let x = 0; x < inW; x++) {
-        if (dm === 1) for (let c = 0; c < inC; c++) dst[d + c] = input[src++] + offset;
-        else
-          for (let c = 0; c < inC; c++) {
-            const v = input[src++] + offset;
-            for (let m = 0; m < dm; m++) dst[d + c * dm + m] = v;
-          }
-        d += p.cp;
-      }
-    }
-  }
-}
+const align16 = (n: number) => Math.ceil(n / 16) * 16;
 
 /**
- * output[pixel][oc] = clamp(mbqm((acc + bias) | 0, multiplier[oc], shift[oc]) + offset): the
- * reference kernels' int32-accumulator requantization. acc holds the exact sum modulo 2^32 and
- * bias is an integer, so (acc + bias) | 0 equals the reference's (exact sum + bias) | 0.
+ * One operator's instance, its memory laid out once: packed weights, per-channel requantization
+ * parameters (bias, multiplier, shift as int32), the raw input, the padded image, accumulators and
+ * outputs. Returns the eval, with `fillWeights` called once on the weights' int16 view; null when
+ * the module is unavailable, a shift is outside [-31, 30] or the memory would exceed MAX_BYTES.
  */
-function requantize(
-  acc: Int32Array,
-  stride: number,
-  pixels: number,
-  channels: number,
+function instantiate(
+  plan: Plan,
   bias: Float64Array | null,
   q: Requant,
-  output: Int8Array | Uint8Array | Int16Array,
-): void {
-  const { multipliers, shifts, outputOffset, actMin, actMax } = q;
-  let o = 0;
-  for (let px = 0; px < pixels; px++) {
-    const a0 = px * stride;
-    for (let oc = 0; oc < channels; oc++) {
-      const a = bias !== null ? (acc[a0 + oc] + bias[oc]) | 0 : acc[a0 + oc];
-      output[o++] = clampInt(mbqm(a, multipliers[oc], shifts[oc]) + outputOffset, actMin, actMax);
-    }
+  fillWeights: (w: Int16Array) => void,
+): IntConvEval | null {
+  const m = module();
+  if (!m) return null;
+  const { kind, s, p } = plan;
+  for (const sh of q.shifts) if (sh < -31 || sh > 30) return null;
+  const elemBytes = kind === 'int16' ? 2 : 1;
+  const inputCount = s.batches * s.inH * s.inW * s.inC;
+  const pixels = s.outH * s.outW;
+  const perBatch = pixels * s.outC;
+  const imageBytes = p.hp * p.wp * p.cp * 2;
+  const paramsAt = align16(plan.weightCount * 2);
+  const rawAt = paramsAt + align16(s.outC * 12);
+  const imageAt = rawAt + align16(inputCount * elemBytes);
+  const accAt = imageAt + align16(s.batches * imageBytes);
+  const outAt = accAt + align16(pixels * plan.accStride * 4);
+  const bytes = outAt + s.batches * perBatch * elemBytes;
+  if (bytes > MAX_BYTES) return null;
+  const e = new WebAssembly.Instance(m).exports as unknown as ConvExports;
+  e.memory.grow(Math.ceil(bytes / PAGE));
+  const buf = e.memory.buffer;
+  fillWeights(new Int16Array(buf, 0, plan.weightCount));
+  const params = new Int32Array(buf, paramsAt, s.outC * 3);
+  for (let c = 0; c < s.outC; c++) {
+    params[3 * c] = bias !== null ? bias[c] : 0;
+    params[3 * c + 1] = q.multipliers[c];
+    params[3 * c + 2] = q.shifts[c];
   }
+  const raw = view(kind, buf, rawAt, inputCount);
+  const out = view(kind, buf, outAt, s.batches * perBatch);
+  const code = KIND_CODE[kind];
+  // (acc + bias) | 0 in the reference equals the i32 sum here: both are the exact sum mod 2^32.
+  return (input, output) => {
+    raw.set(input);
+    e.pack(
+      rawAt,
+      code,
+      imageAt,
+      s.batches,
+      s.inH,
+      s.inW,
+      s.inC,
+      plan.inputOffset,
+      plan.dm,
+      p.hp,
+      p.wp,
+      p.cp,
+      s.padH,
+      s.padW,
+    );
+    for (let b = 0; b < s.batches; b++) {
+      plan.walk(e, imageAt + b * imageBytes, 0, accAt);
+      const o = outAt + b * perBatch * elemBytes;
+      e.requant(
+        accAt,
+        plan.accStride,
+        pixels,
+        s.outC,
+        paramsAt,
+        o,
+        elemBytes,
+        q.outputOffset,
+        q.actMin,
+        q.actMax,
+      );
+    }
+    output.set(out);
+  };
 }
-
-type IntArray = Int8Array | Uint8Array | Int16Array;
 
 /** An integer convolution ready to run: eval(input, output) with bias and requantization fixed. */
 export type IntConvEval = (input: IntArray, output: IntArray) => void;
@@ -167,6 +194,7 @@ export type IntConvEval = (input: IntArray, output: IntArray) => void;
  * packed once. Null when the SIMD module is unavailable or the operator too large.
  */
 export function prepareConvSimd(
+  kind: IntKind,
   s: ConvShape,
   filter: ArrayLike<number>,
   filterOffset: number,
@@ -177,45 +205,28 @@ export function prepareConvSimd(
   const p = paddedOf(s, s.inC);
   const blocks = Math.ceil(s.outC / 4);
   const taps = s.kH * s.kW;
-  const pixels = s.outH * s.outW;
-  const inst = instanceFor(blocks * 4 * taps * p.cp, s.batches * p.hp * p.wp * p.cp, pixels * blocks * 4);
-  if (!inst) return null;
-  // [out_c / 4][kH][kW][cp / 8][4][8]
-  const w = inst.weights;
-  for (let oc = 0; oc < s.outC; oc++) {
-    const ob = oc >> 2;
-    const lane = oc & 3;
-    for (let t = 0; t < taps; t++)
-      for (let c = 0; c < s.kC; c++) {
-        const at = (((ob * taps + t) * (p.cp >> 3) + (c >> 3)) * 4 + lane) * 8 + (c & 7);
-        w[at] = filter[(oc * taps + t) * s.kC + c] + filterOffset;
-      }
-  }
-  const imageBytes = p.hp * p.wp * p.cp * 2;
-  return (input, output) => {
-    packInput(s, p, input, inputOffset, 1, inst.input);
-    const perBatch = pixels * s.outC;
-    for (let b = 0; b < s.batches; b++) {
-      inst.exports.conv(
-        inst.inputAt + b * imageBytes,
-        0,
-        inst.accAt,
-        s.outH,
-        s.outW,
-        s.strideH,
-        s.strideW,
-        s.dilationH,
-        s.dilationW,
-        s.kH,
-        s.kW,
-        p.cp,
-        p.wp,
-        blocks,
-      );
-      const out = output.subarray(b * perBatch, (b + 1) * perBatch);
-      requantize(inst.acc, blocks * 4, pixels, s.outC, bias, q, out);
-    }
+  const args = windowArgs(s, p);
+  const walk: Plan['walk'] = (e, imageAt, weightsAt, accAt) =>
+    e.conv(imageAt, weightsAt, accAt, ...args, blocks);
+  const plan: Plan = {
+    kind,
+    s,
+    p,
+    dm: 1,
+    inputOffset,
+    weightCount: blocks * 4 * taps * p.cp,
+    accStride: blocks * 4,
+    walk,
   };
+  // [out_c / 4][kH][kW][cp / 8][4][8]
+  return instantiate(plan, bias, q, (w) => {
+    for (let oc = 0; oc < s.outC; oc++)
+      for (let t = 0; t < taps; t++)
+        for (let c = 0; c < s.kC; c++) {
+          const at = ((((oc >> 2) * taps + t) * (p.cp >> 3) + (c >> 3)) * 4 + (oc & 3)) * 8 + (c & 7);
+          w[at] = filter[(oc * taps + t) * s.kC + c] + filterOffset;
+        }
+  });
 }
 
 /**
@@ -223,6 +234,7 @@ export function prepareConvSimd(
  * input channel ic feeding outputs [ic * dm, ic * dm + dm). Null as for prepareConvSimd.
  */
 export function prepareDepthwiseSimd(
+  kind: IntKind,
   s: ConvShape,
   depthMultiplier: number,
   filter: ArrayLike<number>,
@@ -233,35 +245,23 @@ export function prepareDepthwiseSimd(
 ): IntConvEval | null {
   const p = paddedOf(s, s.outC);
   const taps = s.kH * s.kW;
-  const pixels = s.outH * s.outW;
-  const inst = instanceFor(taps * p.cp, s.batches * p.hp * p.wp * p.cp, pixels * p.cp);
-  if (!inst) return null;
-  for (let t = 0; t < taps; t++)
-    for (let c = 0; c < s.outC; c++) inst.weights[t * p.cp + c] = filter[t * s.outC + c] + filterOffset;
-  const imageBytes = p.hp * p.wp * p.cp * 2;
-  return (input, output) => {
-    packInput(s, p, input, inputOffset, depthMultiplier, inst.input);
-    const perBatch = pixels * s.outC;
-    for (let b = 0; b < s.batches; b++) {
-      inst.exports.dw(
-        inst.inputAt + b * imageBytes,
-        0,
-        inst.accAt,
-        s.outH,
-        s.outW,
-        s.strideH,
-        s.strideW,
-        s.dilationH,
-        s.dilationW,
-        s.kH,
-        s.kW,
-        p.cp,
-        p.wp,
-      );
-      const out = output.subarray(b * perBatch, (b + 1) * perBatch);
-      requantize(inst.acc, p.cp, pixels, s.outC, bias, q, out);
-    }
+  const args = windowArgs(s, p);
+  const walk: Plan['walk'] = (e, imageAt, weightsAt, accAt) => e.dw(imageAt, weightsAt, accAt, ...args);
+  const plan: Plan = {
+    kind,
+    s,
+    p,
+    dm: depthMultiplier,
+    inputOffset,
+    weightCount: taps * p.cp,
+    accStride: p.cp,
+    walk,
   };
+  // [kH][kW][cp]
+  return instantiate(plan, bias, q, (w) => {
+    for (let t = 0; t < taps; t++)
+      for (let c = 0; c < s.outC; c++) w[t * p.cp + c] = filter[t * s.outC + c] + filterOffset;
+  });
 }
 
 /**
@@ -269,6 +269,7 @@ export function prepareDepthwiseSimd(
  * `depth` channels: `weights` [units][depth] plus `filterOffset`. Null as for prepareConvSimd.
  */
 export function prepareFullyConnectedSimd(
+  kind: IntKind,
   batches: number,
   units: number,
   depth: number,
@@ -296,5 +297,5 @@ export function prepareFullyConnectedSimd(
     padH: 0,
     padW: 0,
   };
-  return prepareConvSimd(s, weights, filterOffset, inputOffset, bias, q);
+  return prepareConvSimd(kind, s, weights, filterOffset, inputOffset, bias, q);
 }

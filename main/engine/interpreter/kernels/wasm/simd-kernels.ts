@@ -21,6 +21,7 @@ import {
   prepareFullyConnectedSimd,
   simdAvailable,
   type IntConvEval,
+  type IntKind,
 } from './int-conv-wasm';
 
 type IntArray = Int8Array | Uint8Array | Int16Array;
@@ -29,6 +30,9 @@ type IntArray = Int8Array | Uint8Array | Int16Array;
 function int8Or16(t: RtTensor, allowInt16: boolean): boolean {
   return t.dtype === 'int8' || t.dtype === 'uint8' || (allowInt16 && t.dtype === 'int16');
 }
+
+/** The activation dtype of an integer operator (checked by int8Or16). */
+const kind = (t: RtTensor) => t.dtype as IntKind;
 
 function bind(run: IntConvEval | null, input: RtTensor, output: RtTensor, reference: EvalFn): EvalFn {
   if (!run) return reference;
@@ -50,6 +54,7 @@ export const conv2dSimd: Kernel = {
     const q = convQuant(ctx, input, filter, output, s.outC, 0, ctx.options.fusedActivationFunction);
     const b = biasValues(ctx, bias, s.outC, biasDtypesFor(input.dtype));
     const run = prepareConvSimd(
+      kind(input),
       s,
       filter.data as Int8Array | Uint8Array,
       q.filterOffset,
@@ -74,7 +79,16 @@ export const depthwiseConv2dSimd: Kernel = {
     const q = convQuant(ctx, input, filter, output, s.outC, 3, ctx.options.fusedActivationFunction);
     const b = biasValues(ctx, bias, s.outC, biasDtypesFor(input.dtype));
     const filterData = filter.data as Int8Array | Uint8Array;
-    const run = prepareDepthwiseSimd(s, s.depthMultiplier, filterData, q.filterOffset, q.inputOffset, b, q);
+    const run = prepareDepthwiseSimd(
+      kind(input),
+      s,
+      s.depthMultiplier,
+      filterData,
+      q.filterOffset,
+      q.inputOffset,
+      b,
+      q,
+    );
     return bind(run, input, output, reference);
   },
 };
@@ -93,7 +107,7 @@ export const fullyConnectedSimd: Kernel = {
     const b = bias ? Float64Array.from(bias.data as Int32Array) : null;
     const q = { outputOffset: p.outOff, multipliers: p.mult, shifts: p.shift, actMin: p.lo, actMax: p.hi };
     const w = weights.data as Int8Array | Uint8Array;
-    const run = prepareFullyConnectedSimd(g.batches, g.units, g.depth, w, p.wOff, p.inOff, b, q);
+    const run = prepareFullyConnectedSimd(kind(input), g.batches, g.units, g.depth, w, p.wOff, p.inOff, b, q);
     return bind(run, input, out, reference);
   },
 };
