@@ -198,6 +198,31 @@ describe.skipIf(!debian)('quantized ONNX → int8 TFLite keeping the ONNX scales
     expect(r.keptTensors).toBe(converted.keptTensors - 1);
   });
 
+  it('a hostile QDQ model (scales that do not fit the weights) is a one-line error naming the file, exit 2', async (ctx) => {
+    if (!ready(ctx)) return;
+    const model = fromBinary(ModelProtoSchema, qdq);
+    const graph = model.graph!;
+    const conv = graph.node.find((n) => n.opType === 'Conv')!;
+    const dq = graph.node.find((n) => n.output[0] === conv.input[1])!;
+    for (const t of graph.initializer.filter((i) => i.name === dq.input[1] || i.name === dq.input[2])) {
+      t.dims = [3n];
+      t.rawData = t.rawData.slice(0, (t.rawData.length / 16) * 3);
+    }
+    const bad = path.join(dir, 'bad-scales.onnx');
+    fs.writeFileSync(bad, toBinary(ModelProtoSchema, model));
+    const out = path.join(dir, 'bad.tflite');
+    const r = await lowbitInProcess('convert', bad, '--out', out);
+    expect(r.code).toBe(2);
+    const lines = r.stderr
+      .trim()
+      .split('\n')
+      .filter((l) => !l.startsWith('convert:'));
+    expect(lines).toEqual([
+      expect.stringMatching(/bad-scales\.onnx: .*3 scales along axis 0 of a \[16, 1, 3, 3\] tensor/),
+    ]);
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
   it('a QOperator model (QLinearConv) converts to the same int8 TFLite parameters', async (ctx) => {
     if (!ready(ctx)) return;
     const { model: qop, fused } = qdqToQOperator(fromBinary(ModelProtoSchema, qdq));

@@ -14,7 +14,7 @@
  * The input model is not modified.
  */
 import { clone } from '@bufbuild/protobuf';
-import { UnsupportedOpError } from '../../errors';
+import { ModelFormatError, UnsupportedOpError } from '../../errors';
 import {
   ModelProtoSchema,
   TensorProto_DataType,
@@ -92,7 +92,7 @@ export function stripQdq(source: ModelProto): StrippedModel {
   for (const dq of graph.node) {
     if (dq.opType !== 'DequantizeLinear' || !constants.has(dq.input[0])) continue;
     const q = constants.get(dq.input[0])!;
-    const params = paramsOf(dq, q.dataType, constants, dimsOf(q).length);
+    const params = paramsOf(dq, q.dataType, constants, dimsOf(q));
     const values = dequantize(q, params);
     graph.initializer.push(makeInitializer(dq.output[0], 'float32', dimsOf(q), values));
     constantParams.set(dq.output[0], params);
@@ -107,7 +107,7 @@ export function stripQdq(source: ModelProto): StrippedModel {
   for (const n of graph.node) for (const i of n.input) readers.set(i, [...(readers.get(i) ?? []), n]);
   for (const q of graph.node) {
     if (q.opType !== 'QuantizeLinear' || constants.has(q.input[0])) continue;
-    const params = paramsOf(q, zeroPointType(q, constants), constants, 0);
+    const params = paramsOf(q, zeroPointType(q, constants), constants, null);
     const dqs = readers.get(q.output[0]) ?? [];
     if (dqs.length === 0 || dqs.some((d) => d.opType !== 'DequantizeLinear') || graphOutputs.has(q.output[0]))
       throw new UnsupportedOpError(
@@ -164,8 +164,11 @@ function paramsOf(
   node: NodeProto,
   dataType: number,
   constants: Map<string, TensorProto>,
-  rank: number,
+  /** The quantized constant's dims; null for an activation (shape unknown here). */
+  dims: number[] | null,
 ): OnnxQuantParams {
+  const rank = dims?.length ?? 0;
+  const where = `${node.opType} '${node.name}'`;
   const dtype = QUANT_DTYPES[dataType];
   if (!dtype)
     throw new UnsupportedOpError(
@@ -179,6 +182,10 @@ function paramsOf(
   if (node.input[2] && !zpTensor)
     throw new UnsupportedOpError(`${node.opType} '${node.name}': its zero point is not a constant`);
   const zeroPoint = zpTensor ? integerValues(zpTensor) : new Array<number>(scale.length).fill(0);
+  if (!scale.every((s) => s > 0 && Number.isFinite(s)))
+    throw new ModelFormatError(`${where}: a scale is not a positive finite number`);
+  if (zeroPoint.length !== scale.length)
+    throw new ModelFormatError(`${where}: ${zeroPoint.length} zero point(s) for ${scale.length} scale(s)`);
   let axis: number | null = null;
   if (
     scale.length > 1 ||
@@ -186,6 +193,10 @@ function paramsOf(
   ) {
     axis = attributeInt(node, 'axis', 1);
     if (axis < 0) axis += rank;
+    if (dims && !(axis >= 0 && axis < rank && dims[axis] === scale.length))
+      throw new ModelFormatError(
+        `${where}: ${scale.length} scales along axis ${attributeInt(node, 'axis', 1)} of a [${dims.join(', ')}] tensor`,
+      );
   }
   return { scale: Array.from(scale), zeroPoint, axis, dtype };
 }
@@ -193,6 +204,9 @@ function paramsOf(
 function integerValues(t: TensorProto): number[] {
   const raw = t.rawData;
   const n = dimsOf(t).reduce((a, b) => a * b, 1);
+  const size = t.dataType === TensorProto_DataType.INT32 ? 4 : 1;
+  if (raw.length > 0 ? raw.length !== n * size : t.int32Data.length < n)
+    throw new ModelFormatError(`initializer '${t.name}': its data does not match its dims`);
   if (raw.length === 0) return t.int32Data.slice(0, n);
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   return Array.from({ length: n }, (_, k) =>
