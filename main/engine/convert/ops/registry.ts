@@ -9,6 +9,7 @@
  */
 import type { OpConverter } from '../op-converter';
 import { add } from './add';
+import { argMax } from './arg-max';
 import { averagePool } from './average-pool';
 import { batchNormalization } from './batch-normalization';
 import { cast } from './cast';
@@ -29,6 +30,7 @@ import { hardSigmoid } from './hard-sigmoid';
 import { hardSwish } from './hard-swish';
 import { identity } from './identity';
 import { leakyRelu } from './leaky-relu';
+import { logSoftmax } from './log-softmax';
 import { matMul } from './mat-mul';
 import { max } from './max';
 import { maxPool } from './max-pool';
@@ -49,6 +51,7 @@ import { shape } from './shape';
 import { sigmoid } from './sigmoid';
 import { slice } from './slice';
 import { softmax } from './softmax';
+import { split } from './split';
 import { sqrt } from './sqrt';
 import { squeeze } from './squeeze';
 import { sub } from './sub';
@@ -60,6 +63,7 @@ import { upsample } from './upsample';
 
 export const OP_CONVERTERS: Readonly<Record<string, OpConverter>> = {
   Add: add,
+  ArgMax: argMax,
   AveragePool: averagePool,
   BatchNormalization: batchNormalization,
   Cast: cast,
@@ -80,6 +84,7 @@ export const OP_CONVERTERS: Readonly<Record<string, OpConverter>> = {
   HardSwish: hardSwish,
   Identity: identity,
   LeakyRelu: leakyRelu,
+  LogSoftmax: logSoftmax,
   MatMul: matMul,
   Max: max,
   MaxPool: maxPool,
@@ -100,6 +105,7 @@ export const OP_CONVERTERS: Readonly<Record<string, OpConverter>> = {
   Sigmoid: sigmoid,
   Slice: slice,
   Softmax: softmax,
+  Split: split,
   Sqrt: sqrt,
   Squeeze: squeeze,
   Sub: sub,
