@@ -9,6 +9,7 @@ import { formatFor, openModel } from '../../engine/model/registry';
 import { hasNativeRuntime, openRunner } from '../../runtimes/open-runner';
 import type { QuantParams, TypedArray } from '../../engine/tensor/dtype';
 import { decodeTensorFile } from '../../engine/tensor/tensor-files';
+import { describeWarmRuns, timeRepeatedRuns, type WarmRunTimes } from '../../engine/evaluate/warm-runs';
 import { externalDataBeside } from '../../files/external-data';
 import { readFileBytes } from '../../files/read-file';
 import { makeOutputDir, writeFileAtomic } from '../../files/write-file';
@@ -38,12 +39,6 @@ function values(a: TypedArray): (number | string)[] {
   return a instanceof BigInt64Array ? Array.from(a, (v) => v.toString()) : Array.from(a as ArrayLike<number>);
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
 function preview(o: OutputTensor): string {
   const v = values(o.data).slice(0, 8).join(', ');
   return `${o.name}  ${o.dtype} [${o.shape.join(',')}]  ${v}${o.data.length > 8 ? ', ...' : ''}`;
@@ -61,8 +56,10 @@ An input file is raw little-endian bytes in the tensor's dtype (.bin or any othe
 integer dtype for an integer tensor, every value range-checked), or a .csv/.txt of numbers
 separated by commas or whitespace. The element count must match the tensor.
   --out DIR     write output<k>.bin (raw bytes) and outputs.json [{name,dtype,shape,scale,zeroPoint}]
-  --json        print {outputs:[{...meta, data}], arenaBytes, medianMs} on stdout
-  --repeat N    run N times (default 1) and report the median milliseconds per inference
+  --json        print {outputs:[{...meta, data}], arenaBytes} on stdout (with --repeat also
+                medianMs, p90Ms, repeat, timedRuns, warmRuns, firstRunExcluded, threads)
+  --repeat N    run N times (default 1) and report the median and p90 milliseconds per inference
+                over the warm runs (the first run is excluded) and the threads one inference used
   --dump DIR    write every operator's output as op<k>_t<tensor>.bin plus dump.json (interpreter only)
   --reference   use the TypeScript reference kernels only, not the WebAssembly SIMD ones (interpreter only)`,
   async run(argv, ctx) {
@@ -94,20 +91,17 @@ separated by commas or whitespace. The element count must match the tensor.
       const runner = await openRunner(bytes, modelFile, { externalData: externalDataBeside(modelFile) });
       try {
         runner.setInputs(readInputs(runner.inputs, inputFiles));
-        const times: number[] = [];
-        for (let r = 0; r < repeat; r++) {
-          if (r > 0 && ctx.signal.aborted) break;
-          const t0 = performance.now();
-          await runner.invoke();
-          times.push(performance.now() - t0);
-          if (repeat > 1) ctx.progress('run', r + 1, repeat);
-        }
+        const timing = await timeRepeatedRuns(
+          repeat,
+          { invoke: () => runner.invoke() },
+          { threads: runner.threads ?? null, signal: ctx.signal, onRun: runProgress(ctx, repeat) },
+        );
         ctx.log(`ran in ${runner.runtime}`);
         report(
           ctx,
           opts,
           runner.readOutputs(),
-          { repeat, times, arenaBytes: runner.arenaBytes },
+          { repeat, timing, arenaBytes: runner.arenaBytes },
           protectedPaths,
         );
       } finally {
@@ -126,18 +120,20 @@ separated by commas or whitespace. The element count must match the tensor.
     // dump would belong to the last run rather than to one inference. The observed (dumped) run
     // is slower, so it is not timed.
     const observed = opts.dump ? recordingObserver() : null;
-    const times: number[] = [];
     let outputs: ReturnType<typeof interp.output>[] = [];
-    for (let r = 0; r < repeat; r++) {
-      if (r > 0 && ctx.signal.aborted) break;
-      interp.reset();
-      const observe = r === 0 && observed !== null;
-      const t0 = performance.now();
-      interp.invoke(observe ? { observer: observed.observer } : {});
-      if (!observe) times.push(performance.now() - t0);
-      if (r === 0) outputs = interp.outputs.map((_, i) => interp.output(i));
-      if (repeat > 1) ctx.progress('run', r + 1, repeat);
-    }
+    const observe = (r: number) => r === 0 && observed !== null;
+    const timing = await timeRepeatedRuns(
+      repeat,
+      {
+        before: () => interp.reset(),
+        invoke: (r) => interp.invoke(observe(r) ? { observer: observed!.observer } : {}),
+        after: (r) => {
+          if (r === 0) outputs = interp.outputs.map((_, i) => interp.output(i));
+        },
+        timed: (r) => !observe(r),
+      },
+      { threads: 1, signal: ctx.signal, onRun: runProgress(ctx, repeat) },
+    );
 
     if (opts.dump && observed) {
       const { records } = observed;
@@ -155,10 +151,15 @@ separated by commas or whitespace. The element count must match the tensor.
       ctx.log(`dumped ${records.length} intermediate tensor(s) to ${opts.dump}`);
     }
 
-    report(ctx, opts, outputs, { repeat, times, arenaBytes: interp.arenaBytes }, protectedPaths);
+    report(ctx, opts, outputs, { repeat, timing, arenaBytes: interp.arenaBytes }, protectedPaths);
     return 0;
   },
 };
+
+/** Progress per run, only when there are several. */
+function runProgress(ctx: CliContext, repeat: number): ((done: number, total: number) => void) | undefined {
+  return repeat > 1 ? (done, total) => ctx.progress('run', done, total) : undefined;
+}
 
 /** The model's inputs from the --input files, one per input, each checked against its tensor. */
 function readInputs(inputs: readonly TensorInfo[], files: string[]): TypedArray[] {
@@ -176,10 +177,10 @@ function report(
   ctx: CliContext,
   opts: { out?: string; json?: boolean },
   outputs: OutputTensor[],
-  run: { repeat: number; times: number[]; arenaBytes: number },
+  run: { repeat: number; timing: WarmRunTimes | null; arenaBytes: number },
   protectedPaths: string[],
 ): void {
-  const { repeat, times, arenaBytes } = run;
+  const { repeat, timing, arenaBytes } = run;
   if (opts.out) {
     makeOutputDir(opts.out);
     outputs.forEach((o, k) =>
@@ -192,18 +193,16 @@ function report(
     );
     ctx.log(`wrote ${outputs.length} output(s) to ${opts.out}`);
   }
-  const medianMs = median(times);
   if (opts.json) {
     ctx.out(
       JSON.stringify({
         outputs: outputs.map((o) => ({ ...meta(o), data: values(o.data) })),
         arenaBytes,
-        ...(repeat > 1 && times.length > 0 ? { medianMs, repeat, timedRuns: times.length } : {}),
+        ...(timing ? { repeat, ...timing } : {}),
       }),
     );
   } else {
     ctx.out(outputs.map(preview).join('\n'));
-    if (repeat > 1 && times.length > 0)
-      ctx.out(`median ${medianMs.toFixed(3)} ms per inference over ${times.length} runs`);
+    if (timing) ctx.out(describeWarmRuns(timing));
   }
 }

@@ -46,7 +46,8 @@ export interface ModelEvaluation {
   samples: number;
   accuracy: ClassificationResult | null;
   fidelity: FidelityResult | null;
-  latency: { medianMs: number; p90Ms: number; runs: number };
+  /** Warm runs after `warmupRuns`; threads one inference used (null: the runtime does not say). */
+  latency: { medianMs: number; p90Ms: number; runs: number; threads: number | null };
   outputs?: Float32Array[][];
 }
 
@@ -126,5 +127,5 @@ async function measureLatency(runner: FloatRunner, sample: Sample, opts: Evaluat
     const dt = performance.now() - t0;
     if (i >= warmup) times.push(dt);
   }
-  return latencyStats(times);
+  return { ...latencyStats(times), threads: runner.runner.threads ?? null };
 }

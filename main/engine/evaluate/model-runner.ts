@@ -20,6 +20,8 @@ export interface ModelRunner {
   /** Concrete shapes (a dynamic batch is 1); `index` is the position in the model's list. */
   readonly inputs: readonly TensorInfo[];
   readonly outputs: readonly TensorInfo[];
+  /** Threads one invoke() uses, when the runtime says (Lowbit's interpreter: 1). */
+  readonly threads?: number;
   /** Activation memory the runtime planned, or 0 when it does not say. */
   readonly arenaBytes: number;
   /** Sets every input, one array per input in its dtype (checked against the shape). */
@@ -40,6 +42,7 @@ export function interpreterRunner(model: TflModel): ModelRunner {
   const interpreter = Interpreter.create(model);
   return {
     runtime: INTERPRETER_RUNTIME,
+    threads: 1,
     inputs: interpreter.inputs,
     outputs: interpreter.outputs,
     arenaBytes: interpreter.arenaBytes,

@@ -12,7 +12,7 @@ function ev(bytes: number, top1: number, ms: number, agreement?: number): ModelE
       agreement === undefined
         ? null
         : { samples: 100, agreement, sqnrDb: 30, klDivergence: 0.01, cosine: 1, mse: 0, maxAbsError: 0 },
-    latency: { medianMs: ms, p90Ms: ms, runs: 10 },
+    latency: { medianMs: ms, p90Ms: ms, runs: 10, threads: 1 },
   };
 }
 

@@ -27,7 +27,12 @@ export interface ComparisonRow {
   /** Agreement with the baseline's top-1 (0..1) when a reference was given. */
   agreement: number | null;
   sqnrDb: number | null;
+  /** Median over warm runs. */
   latencyMs: number;
+  /** 90th percentile over the same runs. */
+  latencyP90Ms: number;
+  /** Threads one inference used (Lowbit's interpreter: 1), null when the runtime does not say. */
+  latencyThreads: number | null;
   /** baseline latency / this latency. */
   speedup: number;
   arenaBytes: number;
@@ -64,6 +69,8 @@ export function buildComparison(title: string, dataset: string, rows: ReportRow[
         agreement: e.fidelity?.agreement ?? null,
         sqnrDb: e.fidelity ? e.fidelity.sqnrDb : null,
         latencyMs: e.latency.medianMs,
+        latencyP90Ms: e.latency.p90Ms,
+        latencyThreads: e.latency.threads,
         speedup: e.latency.medianMs > 0 ? base.latency.medianMs / e.latency.medianMs : 1,
         arenaBytes: e.arenaBytes,
       };
