@@ -36,7 +36,8 @@ export function insertWeightDequantize(graph: GraphProto, o: { perTensor: boolea
   dropUnusedInitializers(graph);
   return {
     quantizedNodes,
-    floatNodes: graph.node.length - b.constantNodes.length - quantizedNodes,
+    floatNodes:
+      graph.node.filter((n) => n.opType !== 'Constant').length - b.constantNodes.length - quantizedNodes,
     removedActivations: 0,
     warnings: [],
   };

@@ -136,7 +136,7 @@ export function insertStaticQdq(
   graph.node = ordered;
   dropUnusedInitializers(graph);
 
-  const glue = new Set(['QuantizeLinear', 'DequantizeLinear']);
+  const glue = new Set(['QuantizeLinear', 'DequantizeLinear', 'Constant']);
   const floatNodes = graph.node.filter((n) => !glue.has(n.opType)).length - quantizedNodes;
   return { quantizedNodes, floatNodes, removedActivations, warnings };
 }
@@ -185,7 +185,12 @@ function activationParams(
  * writes the activation's output, whose calibrated range starts at 0, so quantization clamps.
  */
 function removeFusedActivations(graph: GraphProto): number {
+  // Clip's bounds are initializers or, as torch.onnx.export writes them, Constant nodes.
   const constants = initializersOf(graph);
+  for (const n of graph.node) {
+    const value = n.opType === 'Constant' ? n.attribute.find((a) => a.name === 'value')?.t : undefined;
+    if (value && n.output[0]) constants.set(n.output[0], value);
+  }
   const consumers = consumersOf(graph);
   const producers = producersOf(graph);
   const graphOutputs = new Set(graph.output.map((v) => v.name));
@@ -199,5 +204,10 @@ function removeFusedActivations(graph: GraphProto): number {
     removed.add(act);
   }
   graph.node = graph.node.filter((n) => !removed.has(n));
+  // The removed Clips' bounds, when Constant nodes no one else reads.
+  const read = new Set(graph.node.flatMap((n) => n.input));
+  graph.node = graph.node.filter(
+    (n) => n.opType !== 'Constant' || n.output.some((o) => read.has(o) || graphOutputs.has(o)),
+  );
   return removed.size;
 }
