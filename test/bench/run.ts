@@ -5,7 +5,8 @@
  * their dequantized float32 twins. Not a test: it prints a table and writes
  * bench-output/bench.json. LiteRT's own runtime (@litertjs/core, XNNPACK in WebAssembly, in
  * Chromium through Playwright; float32 inputs only) is timed in the same run for float models.
- * Goals from issue 3: within 3x of LiteRT, at least 10x faster than Arm NN CpuRef.
+ * Goals from issue 3: within 3x of LiteRT, at least 10x faster than Arm NN CpuRef. Issue 16: the
+ * peak memory (maxRSS) of `lowbit run` on MobileNetV2 int8, in a child process (peak-memory.ts).
  *
  * usage: npm run bench [-- --runs N] [-- --only name]
  */
@@ -21,6 +22,7 @@ import { readTflite } from '../../main/engine/tflite/reader';
 import { writeTflite } from '../../main/engine/tflite/writer';
 import { ROOT, sharedPath } from '../support/shared';
 import { startLiteRt, type LiteRtSession } from './litert';
+import { peakMemoryOfRun, type PeakMemory } from './peak-memory';
 
 interface Row {
   model: string;
@@ -201,6 +203,7 @@ async function main(): Promise<void> {
       `${r.model} ${r.dtype}: lowbit ${fmt(r.lowbitMs)} ms, armnn ${fmt(r.armnnMs)} ms, litert ${fmt(r.litertMs)} ms ${r.note}\n`,
     );
   }
+  const memory = measurePeakMemory(dir);
   fs.rmSync(dir, { recursive: true, force: true });
   await litert?.close();
   const ratio = (a: number | null, b: number | null) =>
@@ -215,10 +218,41 @@ async function main(): Promise<void> {
         `| ${r.model} | ${r.dtype} | ${fmt(r.lowbitMs)} | ${fmt(r.armnnMs)} | ${fmt(r.litertMs)} | ${ratio(r.armnnMs, r.lowbitMs)} | ${ratio(r.lowbitMs, r.litertMs)} | ${r.note} |`,
     ),
   ];
+  if (memory) lines.push('', memory.line);
   process.stdout.write(lines.join('\n') + '\n');
   const outDir = path.join(ROOT, 'bench-output');
   fs.mkdirSync(outDir, { recursive: true });
-  fs.writeFileSync(path.join(outDir, 'bench.json'), JSON.stringify({ runs: RUNS, rows }, null, 1) + '\n');
+  fs.writeFileSync(
+    path.join(outDir, 'bench.json'),
+    JSON.stringify({ runs: RUNS, rows, peakMemory: memory?.figures ?? null }, null, 1) + '\n',
+  );
+}
+
+/** Peak RSS of `lowbit run` on MobileNetV2 int8 in a child process, against hello_world's (the baseline). */
+function measurePeakMemory(
+  dir: string,
+): { line: string; figures: { mobilenetV2Int8: PeakMemory; baseline: PeakMemory } } | null {
+  if (ONLY && ONLY !== 'mobilenet_v2') return null;
+  try {
+    const model = (f: string) => sharedPath('models', 'tflite-micro', f);
+    const mobilenetV2Int8 = peakMemoryOfRun(
+      model('mobilenet_v2_quantized_1x3x224x224.tflite'),
+      [new Uint8Array(fixedInput('int8', 3 * 224 * 224, 17).buffer)],
+      dir,
+    );
+    const baseline = peakMemoryOfRun(model('hello_world_int8.tflite'), [new Uint8Array(1)], dir);
+    const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
+    const line =
+      `Peak memory of \`lowbit run\` on mobilenet_v2 int8 (child process, maxRSS): ` +
+      `${mib(mobilenetV2Int8.maxRssBytes)}; on hello_world int8 (Node + CLI baseline): ` +
+      `${mib(baseline.maxRssBytes)}; the model's share ${mib(mobilenetV2Int8.maxRssBytes - baseline.maxRssBytes)} ` +
+      `(array buffers at exit ${mib(mobilenetV2Int8.arrayBuffersBytes)})`;
+    process.stderr.write(line + '\n');
+    return { line, figures: { mobilenetV2Int8, baseline } };
+  } catch (e) {
+    process.stderr.write(`peak memory: ${(e as Error).message}\n`);
+    return null;
+  }
 }
 
 function fmt(x: number | null): string {
