@@ -147,14 +147,15 @@
       (br_if $yl (i32.lt_u (local.get $oy) (local.get $outH)))))
 
   ;; pack: batches x inH x inW x inC input values (kind 0 int8, 1 uint8, 2 int16) plus offset into
-  ;; the padded int16 image [batches][hp][wp][cp] at (padH, padW); with dm > 1 input channel c fills
+  ;; the padded int16 image (kind 3: float32 values, copied as they are into a float32 image) [batches][hp][wp][cp] at (padH, padW); with dm > 1 input channel c fills
   ;; channels [c * dm, c * dm + dm) (depthwise). Padding is never written (it stays zero).
   (func (export "pack")
     (param $src i32) (param $kind i32) (param $dst i32) (param $batches i32) (param $inH i32)
     (param $inW i32) (param $inC i32) (param $offset i32) (param $dm i32) (param $hp i32)
     (param $wp i32) (param $cp i32) (param $padH i32) (param $padW i32)
     (local $b i32) (local $y i32) (local $x i32) (local $c i32) (local $m i32) (local $v i32)
-    (local $d i32) (local $row i32)
+    (local $d i32) (local $row i32) (local $esh i32)
+    (local.set $esh (select (i32.const 2) (i32.const 1) (i32.eq (local.get $kind) (i32.const 3))))
     (if (i32.eqz (i32.mul (i32.mul (local.get $batches) (local.get $inH))
                           (i32.mul (local.get $inW) (local.get $inC)))) (then (return)))
     (loop $bl
@@ -163,10 +164,10 @@
         (local.set $row (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $cp)
           (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $hp))
                                      (i32.add (local.get $y) (local.get $padH))) (local.get $wp))
-                   (local.get $padW))) (i32.const 1))))
+                   (local.get $padW))) (local.get $esh))))
         (local.set $x (i32.const 0))
         (loop $xl
-          (local.set $d (i32.add (local.get $row) (i32.shl (i32.mul (local.get $x) (local.get $cp)) (i32.const 1))))
+          (local.set $d (i32.add (local.get $row) (i32.shl (i32.mul (local.get $x) (local.get $cp)) (local.get $esh))))
           (local.set $c (i32.const 0))
           (loop $cl
             (if (i32.eqz (local.get $kind))
@@ -175,13 +176,19 @@
               (else (if (i32.eq (local.get $kind) (i32.const 1))
                 (then (local.set $v (i32.load8_u (local.get $src)))
                       (local.set $src (i32.add (local.get $src) (i32.const 1))))
-                (else (local.set $v (i32.load16_s (local.get $src)))
-                      (local.set $src (i32.add (local.get $src) (i32.const 2)))))))
+                (else (if (i32.eq (local.get $kind) (i32.const 2))
+                  (then (local.set $v (i32.load16_s (local.get $src)))
+                        (local.set $src (i32.add (local.get $src) (i32.const 2))))
+                  (else (local.set $v (i32.load (local.get $src)))
+                        (local.set $src (i32.add (local.get $src) (i32.const 4)))))))))
             (local.set $v (i32.add (local.get $v) (local.get $offset)))
             (local.set $m (i32.const 0))
             (loop $ml
-              (i32.store16 (local.get $d) (local.get $v))
-              (local.set $d (i32.add (local.get $d) (i32.const 2)))
+              (if (i32.eq (local.get $kind) (i32.const 3))
+                (then (i32.store (local.get $d) (local.get $v))
+                      (local.set $d (i32.add (local.get $d) (i32.const 4))))
+                (else (i32.store16 (local.get $d) (local.get $v))
+                      (local.set $d (i32.add (local.get $d) (i32.const 2)))))
               (local.set $m (i32.add (local.get $m) (i32.const 1)))
               (br_if $ml (i32.lt_u (local.get $m) (local.get $dm))))
             (local.set $c (i32.add (local.get $c) (i32.const 1)))
@@ -243,6 +250,159 @@
         (local.set $c (i32.add (local.get $c) (i32.const 1)))
         (br_if $cl (i32.lt_u (local.get $c) (local.get $channels))))
       (local.set $acc (i32.add (local.get $acc) (i32.shl (local.get $stride) (i32.const 2))))
+      (local.set $px (i32.add (local.get $px) (i32.const 1)))
+      (br_if $pl (i32.lt_u (local.get $px) (local.get $pixels)))))
+
+  ;; Float kernels. The reference kernels sum float32 products in double, in a fixed order per
+  ;; output; these do the same with f64x2 (a float32 x float32 product is exact in double, each
+  ;; add rounds once, no fused multiply-add), in the same order, so the sums are identical. The
+  ;; padded image adds products with zero inputs between the real ones: with finite weights
+  ;; (checked by the caller) such a product is +-0, and acc + +-0 = acc for any acc except -0,
+  ;; which a sum starting at +0 never is (x + -x = +0 when rounding to nearest).
+  ;; Layouts: image float32 [Hp][Wp][C]; conv_f weights float32 [out_c / 8][kH][kW][C][8];
+  ;; dw_f weights float32 [kH][kW][Cp] (Cp a multiple of 4); accumulators f64.
+
+  ;; conv_f: acc[oy][ox][oc] (blocks * 8 per pixel) = sum over fy, fx, c in that order of
+  ;;   in[oy * strideH + fy * dilH][ox * strideW + fx * dilW][c] * w[oc][fy][fx][c]
+  (func (export "conv_f")
+    (param $in i32) (param $w i32) (param $out i32) (param $outH i32) (param $outW i32)
+    (param $strideH i32) (param $strideW i32) (param $dilH i32) (param $dilW i32)
+    (param $kH i32) (param $kW i32) (param $c i32) (param $wp i32) (param $blocks i32)
+    (local $pix i32) (local $row i32) (local $oy i32) (local $ox i32) (local $ob i32)
+    (local $fy i32) (local $fx i32) (local $origin i32) (local $rowp i32) (local $p i32)
+    (local $cend i32) (local $wptr i32) (local $x v128)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local.set $pix (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $row (i32.mul (local.get $wp) (local.get $pix)))
+    (if (i32.eqz (i32.mul (i32.mul (local.get $outH) (local.get $c)) (i32.mul (local.get $outW) (local.get $blocks)))) (then (return)))
+    (loop $yl
+      (local.set $ox (i32.const 0))
+      (loop $xl
+        (local.set $origin (i32.add (local.get $in)
+          (i32.add (i32.mul (i32.mul (local.get $oy) (local.get $strideH)) (local.get $row))
+                   (i32.mul (i32.mul (local.get $ox) (local.get $strideW)) (local.get $pix)))))
+        (local.set $wptr (local.get $w))
+        (local.set $ob (i32.const 0))
+        (loop $bl
+          (local.set $a0 (v128.const f64x2 0 0))
+          (local.set $a1 (v128.const f64x2 0 0))
+          (local.set $a2 (v128.const f64x2 0 0))
+          (local.set $a3 (v128.const f64x2 0 0))
+          (local.set $fy (i32.const 0))
+          (loop $fyl
+            (local.set $rowp (i32.add (local.get $origin)
+              (i32.mul (i32.mul (local.get $fy) (local.get $dilH)) (local.get $row))))
+            (local.set $fx (i32.const 0))
+            (loop $fxl
+              (local.set $p (i32.add (local.get $rowp)
+                (i32.mul (i32.mul (local.get $fx) (local.get $dilW)) (local.get $pix))))
+              (local.set $cend (i32.add (local.get $p) (local.get $pix)))
+              (loop $cl
+                (local.set $x (f64x2.splat (f64.promote_f32 (f32.load (local.get $p)))))
+                (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (local.get $x)
+                  (f64x2.promote_low_f32x4 (v128.load64_zero align=4 (local.get $wptr))))))
+                (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul (local.get $x)
+                  (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 align=4 (local.get $wptr))))))
+                (local.set $a2 (f64x2.add (local.get $a2) (f64x2.mul (local.get $x)
+                  (f64x2.promote_low_f32x4 (v128.load64_zero offset=16 align=4 (local.get $wptr))))))
+                (local.set $a3 (f64x2.add (local.get $a3) (f64x2.mul (local.get $x)
+                  (f64x2.promote_low_f32x4 (v128.load64_zero offset=24 align=4 (local.get $wptr))))))
+                (local.set $wptr (i32.add (local.get $wptr) (i32.const 32)))
+                (local.set $p (i32.add (local.get $p) (i32.const 4)))
+                (br_if $cl (i32.lt_u (local.get $p) (local.get $cend))))
+              (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
+              (br_if $fxl (i32.lt_u (local.get $fx) (local.get $kW))))
+            (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
+            (br_if $fyl (i32.lt_u (local.get $fy) (local.get $kH))))
+          (v128.store align=8 (local.get $out) (local.get $a0))
+          (v128.store offset=16 align=8 (local.get $out) (local.get $a1))
+          (v128.store offset=32 align=8 (local.get $out) (local.get $a2))
+          (v128.store offset=48 align=8 (local.get $out) (local.get $a3))
+          (local.set $out (i32.add (local.get $out) (i32.const 64)))
+          (local.set $ob (i32.add (local.get $ob) (i32.const 1)))
+          (br_if $bl (i32.lt_u (local.get $ob) (local.get $blocks))))
+        (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+        (br_if $xl (i32.lt_u (local.get $ox) (local.get $outW))))
+      (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+      (br_if $yl (i32.lt_u (local.get $oy) (local.get $outH)))))
+
+  ;; dw_f: acc[oy][ox][c] (Cp per pixel) = sum over fy, fx in that order of
+  ;;   in[oy * strideH + fy * dilH][ox * strideW + fx * dilW][c] * w[fy][fx][c]
+  (func (export "dw_f")
+    (param $in i32) (param $w i32) (param $out i32) (param $outH i32) (param $outW i32)
+    (param $strideH i32) (param $strideW i32) (param $dilH i32) (param $dilW i32)
+    (param $kH i32) (param $kW i32) (param $cp i32) (param $wp i32)
+    (local $pix i32) (local $row i32) (local $oy i32) (local $ox i32) (local $cb i32)
+    (local $fy i32) (local $fx i32) (local $origin i32) (local $rowp i32) (local $p i32)
+    (local $wptr i32) (local $lo v128) (local $hi v128)
+    (local.set $pix (i32.shl (local.get $cp) (i32.const 2)))
+    (local.set $row (i32.mul (local.get $wp) (local.get $pix)))
+    (if (i32.eqz (i32.mul (local.get $outH) (i32.mul (local.get $outW) (local.get $cp)))) (then (return)))
+    (loop $yl
+      (local.set $ox (i32.const 0))
+      (loop $xl
+        (local.set $origin (i32.add (local.get $in)
+          (i32.add (i32.mul (i32.mul (local.get $oy) (local.get $strideH)) (local.get $row))
+                   (i32.mul (i32.mul (local.get $ox) (local.get $strideW)) (local.get $pix)))))
+        (local.set $cb (i32.const 0))
+        (loop $cl
+          (local.set $lo (v128.const f64x2 0 0))
+          (local.set $hi (v128.const f64x2 0 0))
+          (local.set $wptr (i32.add (local.get $w) (local.get $cb)))
+          (local.set $fy (i32.const 0))
+          (loop $fyl
+            (local.set $rowp (i32.add (i32.add (local.get $origin) (local.get $cb))
+              (i32.mul (i32.mul (local.get $fy) (local.get $dilH)) (local.get $row))))
+            (local.set $fx (i32.const 0))
+            (loop $fxl
+              (local.set $p (i32.add (local.get $rowp)
+                (i32.mul (i32.mul (local.get $fx) (local.get $dilW)) (local.get $pix))))
+              (local.set $lo (f64x2.add (local.get $lo) (f64x2.mul
+                (f64x2.promote_low_f32x4 (v128.load64_zero align=4 (local.get $p)))
+                (f64x2.promote_low_f32x4 (v128.load64_zero align=4 (local.get $wptr))))))
+              (local.set $hi (f64x2.add (local.get $hi) (f64x2.mul
+                (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 align=4 (local.get $p)))
+                (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 align=4 (local.get $wptr))))))
+              (local.set $wptr (i32.add (local.get $wptr) (local.get $pix)))
+              (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
+              (br_if $fxl (i32.lt_u (local.get $fx) (local.get $kW))))
+            (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
+            (br_if $fyl (i32.lt_u (local.get $fy) (local.get $kH))))
+          (v128.store align=8 (local.get $out) (local.get $lo))
+          (v128.store offset=16 align=8 (local.get $out) (local.get $hi))
+          (local.set $out (i32.add (local.get $out) (i32.const 32)))
+          (local.set $cb (i32.add (local.get $cb) (i32.const 16)))
+          (br_if $cl (i32.lt_u (local.get $cb) (local.get $pix))))
+        (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+        (br_if $xl (i32.lt_u (local.get $ox) (local.get $outW))))
+      (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+      (br_if $yl (i32.lt_u (local.get $oy) (local.get $outH)))))
+
+  ;; finish_f: out[pixel][c] = float32(clamp(v, lo, hi)) for `pixels` rows of f64 sums (`stride`
+  ;; apart, `channels` used), v = acc + bias[c] (conv, dw) or, with round_first, float32(acc) +
+  ;; bias[c] (FULLY_CONNECTED); bias is f64 (zeros when the model has none: adding +0 changes no
+  ;; sum, which is never -0). The clamp is the reference's `v < lo ? lo : v > hi ? hi : v` (NaN
+  ;; passes through).
+  (func (export "finish_f")
+    (param $acc i32) (param $stride i32) (param $pixels i32) (param $channels i32)
+    (param $bias i32) (param $out i32) (param $lo f64) (param $hi f64) (param $roundFirst i32)
+    (local $px i32) (local $c i32) (local $v f64) (local $row i32)
+    (if (i32.eqz (i32.mul (local.get $pixels) (local.get $channels))) (then (return)))
+    (loop $pl
+      (local.set $row (local.get $acc))
+      (local.set $c (i32.const 0))
+      (loop $cl
+        (local.set $v (f64.load (local.get $row)))
+        (if (local.get $roundFirst) (then (local.set $v (f64.promote_f32 (f32.demote_f64 (local.get $v))))))
+        (local.set $v (f64.add (local.get $v) (f64.load (i32.add (local.get $bias) (i32.shl (local.get $c) (i32.const 3))))))
+        (if (f64.lt (local.get $v) (local.get $lo)) (then (local.set $v (local.get $lo)))
+          (else (if (f64.gt (local.get $v) (local.get $hi)) (then (local.set $v (local.get $hi))))))
+        (f32.store (local.get $out) (f32.demote_f64 (local.get $v)))
+        (local.set $out (i32.add (local.get $out) (i32.const 4)))
+        (local.set $row (i32.add (local.get $row) (i32.const 8)))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br_if $cl (i32.lt_u (local.get $c) (local.get $channels))))
+      (local.set $acc (i32.add (local.get $acc) (i32.shl (local.get $stride) (i32.const 3))))
       (local.set $px (i32.add (local.get $px) (i32.const 1)))
       (br_if $pl (i32.lt_u (local.get $px) (local.get $pixels)))))
 )

@@ -21,7 +21,8 @@ import { depthwiseIntScratch, depthwiseQuant, type DepthwiseShape } from '../dep
 import { kernel as fullyConnectedReference } from '../fully_connected';
 import { tapMajorWeights } from '../conv_2d';
 import { WASM_BASE64 } from './conv-wasm.generated';
-import { prepareConvSimd, prepareDepthwiseSimd, setConvModuleForTest, simdAvailable } from './int-conv-wasm';
+import { setConvModuleForTest, simdAvailable } from './conv-module';
+import { prepareConvSimd, prepareDepthwiseSimd } from './int-conv-wasm';
 import { fullyConnectedSimd } from './simd-kernels';
 
 let seed = 161803;

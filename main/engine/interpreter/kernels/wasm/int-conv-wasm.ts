@@ -15,42 +15,18 @@
  * to simd-kernels.ts; test it against the reference kernel in int-conv-wasm.test.ts.
  */
 import type { ConvQuant, ConvShape } from '../common/conv';
-import { WASM_BASE64 } from './conv-wasm.generated';
 
-interface ConvExports {
-  memory: WebAssembly.Memory;
-  conv(...args: number[]): void;
-  dw(...args: number[]): void;
-  pack(...args: number[]): void;
-  requant(...args: number[]): void;
-}
-
-let compiled: WebAssembly.Module | null | undefined;
-
-/** The compiled module, or null where WebAssembly SIMD is unavailable (the reference kernels run). */
-function module(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    try {
-      compiled = new WebAssembly.Module(Uint8Array.from(atob(WASM_BASE64), (c) => c.charCodeAt(0)));
-    } catch {
-      compiled = null;
-    }
-  }
-  return compiled;
-}
-
-export function simdAvailable(): boolean {
-  return module() !== null;
-}
-
-/** Tests run a deliberately broken build of conv.wat to show that they catch it; null restores. */
-export function setConvModuleForTest(m: WebAssembly.Module | null): void {
-  compiled = m ?? undefined;
-}
-
-/** Instance memory above which an operator keeps the reference kernel (a malformed model's shapes). */
-const MAX_BYTES = 1 << 30;
-const PAGE = 65536;
+import {
+  align16,
+  convModule,
+  fullyConnectedShape,
+  MAX_BYTES,
+  paddedOf,
+  PAGE,
+  windowArgs,
+  type ConvExports,
+  type Padded,
+} from './conv-module';
 
 /** The fields of ConvQuant that turn an accumulator into an output value. */
 export type Requant = Pick<ConvQuant, 'outputOffset' | 'multipliers' | 'shifts' | 'actMin' | 'actMax'>;
@@ -65,27 +41,6 @@ function view(kind: IntKind, buf: ArrayBuffer, at: number, n: number): IntArray 
     : kind === 'uint8'
       ? new Uint8Array(buf, at, n)
       : new Int16Array(buf, at, n);
-}
-
-/**
- * Padded input geometry shared by conv and dw: batches of [hp][wp][cp] int16, the image at
- * (padH, padW), hp and wp large enough that every window of the walk lies inside.
- */
-interface Padded {
-  hp: number;
-  wp: number;
-  cp: number;
-}
-
-function paddedOf(s: ConvShape, channels: number): Padded {
-  const hp = Math.max(s.inH + s.padH, (s.outH - 1) * s.strideH + (s.kH - 1) * s.dilationH + 1);
-  const wp = Math.max(s.inW + s.padW, (s.outW - 1) * s.strideW + (s.kW - 1) * s.dilationW + 1);
-  return { hp, wp, cp: Math.ceil(channels / 8) * 8 };
-}
-
-/** The walk's geometry arguments shared by conv and dw (conv.wat's parameter order). */
-function windowArgs(s: ConvShape, p: Padded): number[] {
-  return [s.outH, s.outW, s.strideH, s.strideW, s.dilationH, s.dilationW, s.kH, s.kW, p.cp, p.wp];
 }
 
 /** Everything one operator's eval needs, fixed in prepare. */
@@ -104,8 +59,6 @@ interface Plan {
   walk: (e: ConvExports, imageAt: number, weightsAt: number, accAt: number) => void;
 }
 
-const align16 = (n: number) => Math.ceil(n / 16) * 16;
-
 /**
  * One operator's instance, its memory laid out once: packed weights, per-channel requantization
  * parameters (bias, multiplier, shift as int32), the raw input, the padded image, accumulators and
@@ -118,7 +71,7 @@ function instantiate(
   q: Requant,
   fillWeights: (w: Int16Array) => void,
 ): IntConvEval | null {
-  const m = module();
+  const m = convModule();
   if (!m) return null;
   const { kind, s, p } = plan;
   for (const sh of q.shifts) if (sh < -31 || sh > 30) return null;
@@ -202,7 +155,7 @@ export function prepareConvSimd(
   bias: Float64Array | null,
   q: Requant,
 ): IntConvEval | null {
-  const p = paddedOf(s, s.inC);
+  const p = paddedOf(s, s.inC, 8);
   const blocks = Math.ceil(s.outC / 4);
   const taps = s.kH * s.kW;
   const args = windowArgs(s, p);
@@ -243,7 +196,7 @@ export function prepareDepthwiseSimd(
   bias: Float64Array | null,
   q: Requant,
 ): IntConvEval | null {
-  const p = paddedOf(s, s.outC);
+  const p = paddedOf(s, s.outC, 8);
   const taps = s.kH * s.kW;
   const args = windowArgs(s, p);
   const walk: Plan['walk'] = (e, imageAt, weightsAt, accAt) => e.dw(imageAt, weightsAt, accAt, ...args);
@@ -279,23 +232,6 @@ export function prepareFullyConnectedSimd(
   bias: Float64Array | null,
   q: Requant,
 ): IntConvEval | null {
-  const s: ConvShape = {
-    batches: 1,
-    inH: 1,
-    inW: batches,
-    inC: depth,
-    outH: 1,
-    outW: batches,
-    outC: units,
-    kH: 1,
-    kW: 1,
-    kC: depth,
-    strideH: 1,
-    strideW: 1,
-    dilationH: 1,
-    dilationW: 1,
-    padH: 0,
-    padW: 0,
-  };
+  const s = fullyConnectedShape(batches, units, depth);
   return prepareConvSimd(kind, s, weights, filterOffset, inputOffset, bias, q);
 }

@@ -1,16 +1,19 @@
 /**
  * The WebAssembly SIMD kernels for CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED: each runs the
  * reference TypeScript kernel's prepare first (every check, the output shape, the reference eval),
- * then, for the integer cases with int32 accumulators (int8, uint8; CONV_2D also 16x8 with an
- * int32 bias) and constant weights, returns the SIMD eval (int-conv-wasm.ts), whose outputs are
- * the reference's bit for bit. Every other case (float32, hybrid, int64 accumulators, grouped
- * convolution, no WebAssembly SIMD) keeps the reference eval.
+ * then, with constant weights, returns the SIMD eval for the integer cases with int32 accumulators
+ * (int8, uint8; CONV_2D also 16x8 with an int32 bias; int-conv-wasm.ts) and for float32
+ * (float-conv-wasm.ts), whose outputs are the reference's bit for bit. Every other case (hybrid,
+ * int64 accumulators, grouped convolution, non-finite float weights, no WebAssembly SIMD) keeps
+ * the reference eval.
  *
  * The default kernel registry (kernels/index.ts) uses these; `Interpreter.create(model,
  * { reference: true })` (CLI `--reference`) uses the reference kernels only.
  */
+import { activationRangeFloat } from '../../../quant/math';
 import type { EvalFn, Kernel, OpContext, RtTensor } from '../../types';
-import { biasDtypesFor, biasValues, convQuant } from '../common/conv';
+import { biasDtypesFor, biasValues, convQuant, floatActivation } from '../common/conv';
+import { fusedActivation } from '../common/kernel-util';
 import { fcGeometry } from '../common/fully-connected-geometry';
 import { convShape, kernel as conv2dReference } from '../conv_2d';
 import { depthwiseShape, kernel as depthwiseReference } from '../depthwise_conv_2d';
@@ -19,24 +22,39 @@ import {
   prepareConvSimd,
   prepareDepthwiseSimd,
   prepareFullyConnectedSimd,
-  simdAvailable,
   type IntConvEval,
   type IntKind,
 } from './int-conv-wasm';
-
-type IntArray = Int8Array | Uint8Array | Int16Array;
+import { simdAvailable } from './conv-module';
+import {
+  prepareConvFloatSimd,
+  prepareDepthwiseFloatSimd,
+  prepareFullyConnectedFloatSimd,
+  type FloatConvEval,
+} from './float-conv-wasm';
 
 /** int8 or uint8 activations (int16 only where the caller allows an int32 accumulator). */
 function int8Or16(t: RtTensor, allowInt16: boolean): boolean {
   return t.dtype === 'int8' || t.dtype === 'uint8' || (allowInt16 && t.dtype === 'int16');
 }
 
+/** float32 input, weights and output (not hybrid). */
+function allFloat(input: RtTensor, weights: RtTensor, output: RtTensor): boolean {
+  return input.dtype === 'float32' && weights.dtype === 'float32' && output.dtype === 'float32';
+}
+
 /** The activation dtype of an integer operator (checked by int8Or16). */
 const kind = (t: RtTensor) => t.dtype as IntKind;
 
-function bind(run: IntConvEval | null, input: RtTensor, output: RtTensor, reference: EvalFn): EvalFn {
+function bind(
+  run: IntConvEval | FloatConvEval | null,
+  input: RtTensor,
+  output: RtTensor,
+  reference: EvalFn,
+): EvalFn {
   if (!run) return reference;
-  return () => run(input.data as IntArray, output.data as IntArray);
+  const f = run as (x: RtTensor['data'], y: RtTensor['data']) => void; // dtypes checked in prepare
+  return () => f(input.data, output.data);
 }
 
 export const conv2dSimd: Kernel = {
@@ -46,22 +64,23 @@ export const conv2dSimd: Kernel = {
     const filter = ctx.input(1);
     const bias = ctx.inputs[2] ?? null;
     const output = ctx.output(0);
+    const activation = ctx.options.fusedActivationFunction;
+    if (!simdAvailable() || !filter.isConst) return reference;
+    const float = allFloat(input, filter, output);
     // 16x8 accumulates in int32 only with an int32 bias (else int64: reference).
     const int32Acc = input.dtype !== 'int16' || bias?.dtype === 'int32';
-    if (!simdAvailable() || !int8Or16(input, true) || !int32Acc || !filter.isConst) return reference;
+    if (!float && !(int8Or16(input, true) && int32Acc)) return reference;
     const s = convShape(ctx, input, filter, output);
     if (s.kC !== s.inC) return reference; // grouped convolution
-    const q = convQuant(ctx, input, filter, output, s.outC, 0, ctx.options.fusedActivationFunction);
+    if (float) {
+      const [lo, hi] = floatActivation(ctx, activation);
+      const b = biasValues(ctx, bias, s.outC, ['float32']);
+      return bind(prepareConvFloatSimd(s, filter.data as Float32Array, b, lo, hi), input, output, reference);
+    }
+    const q = convQuant(ctx, input, filter, output, s.outC, 0, activation);
     const b = biasValues(ctx, bias, s.outC, biasDtypesFor(input.dtype));
-    const run = prepareConvSimd(
-      kind(input),
-      s,
-      filter.data as Int8Array | Uint8Array,
-      q.filterOffset,
-      q.inputOffset,
-      b,
-      q,
-    );
+    const w = filter.data as Int8Array | Uint8Array;
+    const run = prepareConvSimd(kind(input), s, w, q.filterOffset, q.inputOffset, b, q);
     return bind(run, input, output, reference);
   },
 };
@@ -73,22 +92,22 @@ export const depthwiseConv2dSimd: Kernel = {
     const filter = ctx.input(1);
     const bias = ctx.inputs[2] ?? null;
     const output = ctx.output(0);
+    const activation = ctx.options.fusedActivationFunction;
+    const float = allFloat(input, filter, output);
     // 16x8 depthwise always accumulates in int64: reference.
-    if (!simdAvailable() || !int8Or16(input, false) || !filter.isConst) return reference;
+    if (!simdAvailable() || !filter.isConst || !(float || int8Or16(input, false))) return reference;
     const s = depthwiseShape(ctx, input, filter, output);
-    const q = convQuant(ctx, input, filter, output, s.outC, 3, ctx.options.fusedActivationFunction);
+    const dm = s.depthMultiplier;
+    if (float) {
+      const [lo, hi] = floatActivation(ctx, activation);
+      const b = biasValues(ctx, bias, s.outC, ['float32']);
+      const run = prepareDepthwiseFloatSimd(s, dm, filter.data as Float32Array, b, lo, hi);
+      return bind(run, input, output, reference);
+    }
+    const q = convQuant(ctx, input, filter, output, s.outC, 3, activation);
     const b = biasValues(ctx, bias, s.outC, biasDtypesFor(input.dtype));
-    const filterData = filter.data as Int8Array | Uint8Array;
-    const run = prepareDepthwiseSimd(
-      kind(input),
-      s,
-      s.depthMultiplier,
-      filterData,
-      q.filterOffset,
-      q.inputOffset,
-      b,
-      q,
-    );
+    const w = filter.data as Int8Array | Uint8Array;
+    const run = prepareDepthwiseSimd(kind(input), s, dm, w, q.filterOffset, q.inputOffset, b, q);
     return bind(run, input, output, reference);
   },
 };
@@ -100,9 +119,18 @@ export const fullyConnectedSimd: Kernel = {
     const weights = ctx.input(1);
     const bias = ctx.inputs[2] ?? null;
     const out = ctx.output(0);
-    const constBias = !bias || (bias.isConst && bias.dtype === 'int32');
-    if (!simdAvailable() || !int8Or16(input, false) || !weights.isConst || !constBias) return reference;
+    const float = allFloat(input, weights, out);
+    const constBias = !bias || (bias.isConst && bias.dtype === (float ? 'float32' : 'int32'));
+    if (!simdAvailable() || !weights.isConst || !constBias) return reference;
+    if (!float && !int8Or16(input, false)) return reference;
     const g = fcGeometry(ctx, input, weights, bias, out);
+    if (float) {
+      const [lo, hi] = activationRangeFloat(fusedActivation(ctx));
+      const b = bias ? (bias.data as Float32Array) : null;
+      const w = weights.data as Float32Array;
+      const run = prepareFullyConnectedFloatSimd(g.batches, g.units, g.depth, w, b, lo, hi);
+      return bind(run, input, out, reference);
+    }
     const p = quantizedFcParams(ctx, { g, input, weights, bias, out });
     const b = bias ? Float64Array.from(bias.data as Int32Array) : null;
     const q = { outputOffset: p.outOff, multipliers: p.mult, shifts: p.shift, actMin: p.lo, actMax: p.hi };

@@ -1,0 +1,91 @@
+/**
+ * The WebAssembly module of conv.wat (compiled once; null where WebAssembly SIMD is unavailable)
+ * and the geometry its window walks share; the integer and float glue is in int-conv-wasm.ts and
+ * float-conv-wasm.ts.
+ */
+import type { ConvShape } from '../common/conv';
+import { WASM_BASE64 } from './conv-wasm.generated';
+
+export interface ConvExports {
+  memory: WebAssembly.Memory;
+  conv(...args: number[]): void;
+  dw(...args: number[]): void;
+  pack(...args: number[]): void;
+  requant(...args: number[]): void;
+  conv_f(...args: number[]): void;
+  dw_f(...args: number[]): void;
+  finish_f(...args: number[]): void;
+}
+
+let compiled: WebAssembly.Module | null | undefined;
+
+/** The compiled module, or null where WebAssembly SIMD is unavailable (the reference kernels run). */
+export function convModule(): WebAssembly.Module | null {
+  if (compiled === undefined) {
+    try {
+      compiled = new WebAssembly.Module(Uint8Array.from(atob(WASM_BASE64), (c) => c.charCodeAt(0)));
+    } catch {
+      compiled = null;
+    }
+  }
+  return compiled;
+}
+
+export function simdAvailable(): boolean {
+  return convModule() !== null;
+}
+
+/** Tests run a deliberately broken build of conv.wat to show that they catch it; null restores. */
+export function setConvModuleForTest(m: WebAssembly.Module | null): void {
+  compiled = m ?? undefined;
+}
+
+/** Instance memory above which an operator keeps the reference kernel (a malformed model's shapes). */
+export const MAX_BYTES = 1 << 30;
+export const PAGE = 65536;
+
+/**
+ * Padded input geometry shared by conv and dw: batches of [hp][wp][cp] values, the image at
+ * (padH, padW), hp and wp large enough that every window of the walk lies inside.
+ */
+export interface Padded {
+  hp: number;
+  wp: number;
+  cp: number;
+}
+
+/** channels rounded up to a multiple of `multiple` (the walk's channel group). */
+export function paddedOf(s: ConvShape, channels: number, multiple: number): Padded {
+  const hp = Math.max(s.inH + s.padH, (s.outH - 1) * s.strideH + (s.kH - 1) * s.dilationH + 1);
+  const wp = Math.max(s.inW + s.padW, (s.outW - 1) * s.strideW + (s.kW - 1) * s.dilationW + 1);
+  return { hp, wp, cp: Math.ceil(channels / multiple) * multiple };
+}
+
+/** The walk's geometry arguments shared by conv and dw (conv.wat's parameter order). */
+export function windowArgs(s: ConvShape, p: Padded): number[] {
+  return [s.outH, s.outW, s.strideH, s.strideW, s.dilationH, s.dilationW, s.kH, s.kW, p.cp, p.wp];
+}
+
+export const align16 = (n: number) => Math.ceil(n / 16) * 16;
+
+/** FULLY_CONNECTED as a 1x1 convolution: a [1, batches] image of `depth` channels, `units` outputs. */
+export function fullyConnectedShape(batches: number, units: number, depth: number): ConvShape {
+  return {
+    batches: 1,
+    inH: 1,
+    inW: batches,
+    inC: depth,
+    outH: 1,
+    outW: batches,
+    outC: units,
+    kH: 1,
+    kW: 1,
+    kC: depth,
+    strideH: 1,
+    strideW: 1,
+    dilationH: 1,
+    dilationW: 1,
+    padH: 0,
+    padW: 0,
+  };
+}

@@ -1,0 +1,192 @@
+/**
+ * Issue 16: the WebAssembly SIMD float32 kernels (conv.wat's conv_f, dw_f, finish_f via
+ * float-conv-wasm.ts) against the TypeScript reference kernels, bit for bit, on random geometries
+ * (strides, padding, dilation, depth multipliers, batches, odd channel counts, fused activations)
+ * with NaN, infinities and signed zeros among the inputs. A broken build of conv.wat must fail.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runKernel } from '../../../../../test/support/kernel-runner';
+import type { ConvShape } from '../common/conv';
+import { conv2dFloat, tapMajorWeights } from '../conv_2d';
+import { depthwiseFloat, type DepthwiseShape } from '../depthwise_conv_2d';
+import { kernel as fullyConnectedReference } from '../fully_connected';
+import { setConvModuleForTest } from './conv-module';
+import { prepareConvFloatSimd, prepareDepthwiseFloatSimd } from './float-conv-wasm';
+import { fullyConnectedSimd } from './simd-kernels';
+
+let seed = 314159;
+const rnd = () => (seed = (seed * 1664525 + 1013904223) % 4294967296) / 4294967296;
+const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
+const SPECIAL = [NaN, Infinity, -Infinity, -0, 0, 3.4e38, -1e-45];
+
+/** Mostly ordinary values; with `special`, one in 50 from SPECIAL. */
+function values(n: number, special: boolean): Float32Array {
+  return Float32Array.from({ length: n }, () =>
+    special && rnd() < 0.02 ? SPECIAL[int(0, SPECIAL.length - 1)] : (rnd() * 2 - 1) * 4,
+  );
+}
+
+function randomShape(inC: number, outC: number, kC: number): ConvShape {
+  return {
+    batches: int(1, 2),
+    inH: int(1, 8),
+    inW: int(1, 8),
+    inC,
+    outC,
+    kH: int(1, 3),
+    kW: int(1, 3),
+    kC,
+    strideH: int(1, 3),
+    strideW: int(1, 3),
+    dilationH: int(1, 2),
+    dilationW: int(1, 2),
+    padH: int(0, 2),
+    padW: int(0, 2),
+    outH: int(1, 5),
+    outW: int(1, 5),
+  };
+}
+
+const ACTIVATIONS: [number, number][] = [
+  [-Infinity, Infinity],
+  [0, Infinity],
+  [-1, 1],
+  [0, 6],
+];
+
+/** Equal as float32 bit patterns (NaN payloads included). */
+function sameBits(a: Float32Array, b: Float32Array): boolean {
+  return (
+    Buffer.compare(
+      Buffer.from(a.buffer, a.byteOffset, a.byteLength),
+      Buffer.from(b.buffer, b.byteOffset, b.byteLength),
+    ) === 0
+  );
+}
+
+function convCases(cases: number): number {
+  let bad = 0;
+  for (let k = 0; k < cases; k++) {
+    const inC = int(1, 19);
+    const s = randomShape(inC, int(1, 21), inC);
+    const filter = values(s.outC * s.kH * s.kW * inC, false);
+    const bias = k % 5 === 0 ? null : Float64Array.from(values(s.outC, false));
+    const [lo, hi] = ACTIVATIONS[k % 4];
+    const input = values(s.batches * s.inH * s.inW * inC, k % 2 === 1);
+    const n = s.batches * s.outH * s.outW * s.outC;
+    const want = new Float32Array(n);
+    const tapMajor = tapMajorWeights(s, filter, 0, new Float32Array(filter.length));
+    conv2dFloat(s, input, tapMajor, bias, want, lo, hi, new Float64Array(s.outC));
+    const got = new Float32Array(n);
+    prepareConvFloatSimd(s, filter, bias, lo, hi)!(input, got);
+    if (!sameBits(got, want)) bad++;
+  }
+  return bad;
+}
+
+function depthwiseCases(cases: number): number {
+  let bad = 0;
+  for (let k = 0; k < cases; k++) {
+    const inC = int(1, 17);
+    const dm = int(1, 3);
+    const s: DepthwiseShape = { ...randomShape(inC, inC * dm, 1), depthMultiplier: dm };
+    const filter = values(s.kH * s.kW * s.outC, false);
+    const bias = k % 5 === 0 ? null : Float64Array.from(values(s.outC, false));
+    const [lo, hi] = ACTIVATIONS[k % 4];
+    const input = values(s.batches * s.inH * s.inW * inC, k % 2 === 1);
+    const n = s.batches * s.outH * s.outW * s.outC;
+    const want = new Float32Array(n);
+    depthwiseFloat(s, input, filter, bias, want, lo, hi, new Float64Array(s.outC));
+    const got = new Float32Array(n);
+    prepareDepthwiseFloatSimd(s, dm, filter, bias, lo, hi)!(input, got);
+    if (!sameBits(got, want)) bad++;
+  }
+  return bad;
+}
+
+function fullyConnectedCases(cases: number): number {
+  let bad = 0;
+  for (let k = 0; k < cases; k++) {
+    const [batches, units, depth] = [int(1, 3), int(1, 37), int(1, 70)];
+    const spec = {
+      op: 'FULLY_CONNECTED' as const,
+      options: { fusedActivationFunction: k % 4 },
+      inputs: [
+        { dtype: 'float32' as const, shape: [batches, depth], data: values(batches * depth, k % 2 === 1) },
+        { dtype: 'float32' as const, shape: [units, depth], data: values(units * depth, false) },
+        k % 5 === 0 ? null : { dtype: 'float32' as const, shape: [units], data: values(units, false) },
+      ],
+      outputs: [{ dtype: 'float32' as const, shape: [batches, units] }],
+    };
+    const want = runKernel(fullyConnectedReference, spec).outputs[0].data as Float32Array;
+    const got = runKernel(fullyConnectedSimd, spec).outputs[0].data as Float32Array;
+    if (!sameBits(got, want)) bad++;
+  }
+  return bad;
+}
+
+async function brokenModule(from: string, to: string): Promise<WebAssembly.Module> {
+  const { default: initWabt } = await import('wabt');
+  const text = fs.readFileSync(path.join(import.meta.dirname, 'conv.wat'), 'utf8');
+  expect(text).toContain(from);
+  const mod = (await initWabt()).parseWat('conv.wat', text.replace(from, to), { simd: true });
+  const { buffer } = mod.toBinary({ log: false, write_debug_names: false });
+  mod.destroy();
+  return new WebAssembly.Module(Uint8Array.from(buffer));
+}
+
+afterEach(() => setConvModuleForTest(null));
+
+describe('WebAssembly SIMD float32 kernels (issue 16)', () => {
+  it('CONV_2D equals conv2dFloat bit for bit, NaN/Inf/-0 inputs included, 300 random geometries', () => {
+    expect(convCases(300)).toBe(0);
+  });
+
+  it('DEPTHWISE_CONV_2D equals depthwiseFloat bit for bit, depth multipliers 1-3, 300 random geometries', () => {
+    expect(depthwiseCases(300)).toBe(0);
+  });
+
+  it('FULLY_CONNECTED equals the reference kernel bit for bit, with and without bias, every activation', () => {
+    expect(fullyConnectedCases(120)).toBe(0);
+  });
+
+  it('keeps the reference kernel when a weight is not finite (zero padding would add 0 x Inf = NaN)', () => {
+    const s = randomShape(3, 2, 3);
+    const filter = values(2 * s.kH * s.kW * 3, false);
+    filter[1] = Infinity;
+    expect(prepareConvFloatSimd(s, filter, null, -Infinity, Infinity)).toBeNull();
+  });
+
+  it('a conv_f reading the wrong weights for the last two of each eight channels fails', async () => {
+    setConvModuleForTest(
+      await brokenModule(
+        '(v128.load64_zero offset=24 align=4 (local.get $wptr))',
+        '(v128.load64_zero offset=16 align=4 (local.get $wptr))',
+      ),
+    );
+    expect(convCases(40)).toBeGreaterThan(15);
+    expect(fullyConnectedCases(40)).toBeGreaterThan(15);
+  });
+
+  it('a dw_f reading channels 0-1 for channels 2-3 of each group of four fails', async () => {
+    setConvModuleForTest(
+      await brokenModule(
+        '(v128.load64_zero offset=8 align=4 (local.get $p))',
+        '(v128.load64_zero align=4 (local.get $p))',
+      ),
+    );
+    expect(depthwiseCases(40)).toBeGreaterThan(15);
+  });
+
+  it('a finish_f that moves each sum by 1e-7 before rounding to float32 fails', async () => {
+    setConvModuleForTest(
+      await brokenModule(
+        '(f32.store (local.get $out) (f32.demote_f64 (local.get $v)))',
+        '(f32.store (local.get $out) (f32.demote_f64 (f64.add (local.get $v) (f64.const 1e-7))))',
+      ),
+    );
+    expect(convCases(40)).toBeGreaterThan(20);
+  });
+});

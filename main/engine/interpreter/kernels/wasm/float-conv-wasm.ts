@@ -1,0 +1,184 @@
+/**
+ * The float32 side of the WebAssembly SIMD kernels (conv.wat's conv_f, dw_f, finish_f) for
+ * CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED: the reference kernels sum float32 products in
+ * double in a fixed order per output, and so does conv.wat (f64x2, same order, no fused
+ * multiply-add), so the outputs are the reference's bit for bit (float-conv-wasm.test.ts). The
+ * zero padding that replaces the reference's skipped out-of-image taps adds exact zeros only when
+ * every weight is finite (0 x Inf is NaN): prepare returns null otherwise, and the reference runs.
+ *
+ * One instance per operator, as for the integer kernels (int-conv-wasm.ts): packed weights, bias,
+ * the raw and padded input, f64 accumulators and the outputs, laid out once in prepare.
+ */
+import type { ConvShape } from '../common/conv';
+import {
+  align16,
+  convModule,
+  fullyConnectedShape,
+  MAX_BYTES,
+  paddedOf,
+  PAGE,
+  windowArgs,
+  type ConvExports,
+} from './conv-module';
+
+/** A float operator ready to run: eval(input, output). */
+export type FloatConvEval = (input: Float32Array, output: Float32Array) => void;
+
+const FLOAT_KIND = 3; // conv.wat pack: float32 values copied as they are
+
+interface FloatPlan {
+  s: ConvShape;
+  cp: number;
+  hp: number;
+  wp: number;
+  dm: number;
+  weightCount: number;
+  /** f64 accumulators per output pixel. */
+  accStride: number;
+  /** FULLY_CONNECTED rounds the sum to float32 before adding the bias. */
+  roundFirst: boolean;
+  walk: (e: ConvExports, imageAt: number, accAt: number) => void;
+}
+
+function allFinite(values: ArrayLike<number>): boolean {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
+  return true;
+}
+
+function instantiate(
+  plan: FloatPlan,
+  bias: ArrayLike<number> | null,
+  lo: number,
+  hi: number,
+  fillWeights: (w: Float32Array) => void,
+): FloatConvEval | null {
+  const m = convModule();
+  if (!m) return null;
+  const { s } = plan;
+  const inputCount = s.batches * s.inH * s.inW * s.inC;
+  const pixels = s.outH * s.outW;
+  const perBatch = pixels * s.outC;
+  const imageBytes = plan.hp * plan.wp * plan.cp * 4;
+  const biasAt = align16(plan.weightCount * 4);
+  const rawAt = biasAt + align16(s.outC * 8);
+  const imageAt = rawAt + align16(inputCount * 4);
+  const accAt = imageAt + align16(s.batches * imageBytes);
+  const outAt = accAt + align16(pixels * plan.accStride * 8);
+  const bytes = outAt + s.batches * perBatch * 4;
+  if (bytes > MAX_BYTES) return null;
+  const e = new WebAssembly.Instance(m).exports as unknown as ConvExports;
+  e.memory.grow(Math.ceil(bytes / PAGE));
+  const buf = e.memory.buffer;
+  fillWeights(new Float32Array(buf, 0, plan.weightCount));
+  if (bias !== null) new Float64Array(buf, biasAt, s.outC).set(bias); // else zeros: see finish_f
+  const raw = new Float32Array(buf, rawAt, inputCount);
+  const out = new Float32Array(buf, outAt, s.batches * perBatch);
+  const { hp, wp, cp } = plan;
+  return (input, output) => {
+    raw.set(input);
+    e.pack(
+      rawAt,
+      FLOAT_KIND,
+      imageAt,
+      s.batches,
+      s.inH,
+      s.inW,
+      s.inC,
+      0,
+      plan.dm,
+      hp,
+      wp,
+      cp,
+      s.padH,
+      s.padW,
+    );
+    for (let b = 0; b < s.batches; b++) {
+      plan.walk(e, imageAt + b * imageBytes, accAt);
+      const o = outAt + b * perBatch * 4;
+      e.finish_f(accAt, plan.accStride, pixels, s.outC, biasAt, o, lo, hi, plan.roundFirst ? 1 : 0);
+    }
+    output.set(out);
+  };
+}
+
+/**
+ * Float CONV_2D (one group): `filter` [outC][kH][kW][inC]; `bias` may be null. Null when the
+ * module is unavailable, a weight is not finite or the operator is too large.
+ */
+export function prepareConvFloatSimd(
+  s: ConvShape,
+  filter: Float32Array,
+  bias: ArrayLike<number> | null,
+  lo: number,
+  hi: number,
+  roundFirst = false,
+): FloatConvEval | null {
+  if (!allFinite(filter)) return null;
+  const p = paddedOf(s, s.inC, 1);
+  const blocks = Math.ceil(s.outC / 8);
+  const taps = s.kH * s.kW;
+  const args = windowArgs(s, p);
+  const walk: FloatPlan['walk'] = (e, imageAt, accAt) => e.conv_f(imageAt, 0, accAt, ...args, blocks);
+  const plan = {
+    s,
+    ...p,
+    dm: 1,
+    weightCount: blocks * 8 * taps * s.inC,
+    accStride: blocks * 8,
+    roundFirst,
+    walk,
+  };
+  // [out_c / 8][kH][kW][inC][8]
+  return instantiate(plan, bias, lo, hi, (w) => {
+    for (let oc = 0; oc < s.outC; oc++)
+      for (let t = 0; t < taps; t++)
+        for (let c = 0; c < s.inC; c++)
+          w[(((oc >> 3) * taps + t) * s.inC + c) * 8 + (oc & 7)] = filter[(oc * taps + t) * s.inC + c];
+  });
+}
+
+/** Float DEPTHWISE_CONV_2D: `filter` [1][kH][kW][outC]. Null as for prepareConvFloatSimd. */
+export function prepareDepthwiseFloatSimd(
+  s: ConvShape,
+  depthMultiplier: number,
+  filter: Float32Array,
+  bias: ArrayLike<number> | null,
+  lo: number,
+  hi: number,
+): FloatConvEval | null {
+  if (!allFinite(filter)) return null;
+  const p = paddedOf(s, s.outC, 4);
+  const taps = s.kH * s.kW;
+  const args = windowArgs(s, p);
+  const walk: FloatPlan['walk'] = (e, imageAt, accAt) => e.dw_f(imageAt, 0, accAt, ...args);
+  const plan = {
+    s,
+    ...p,
+    dm: depthMultiplier,
+    weightCount: taps * p.cp,
+    accStride: p.cp,
+    roundFirst: false,
+    walk,
+  };
+  // [kH][kW][cp]
+  return instantiate(plan, bias, lo, hi, (w) => {
+    for (let t = 0; t < taps; t++) for (let c = 0; c < s.outC; c++) w[t * p.cp + c] = filter[t * s.outC + c];
+  });
+}
+
+/**
+ * Float FULLY_CONNECTED as a 1x1 convolution over a [1, batches] image of `depth` channels,
+ * rounding each sum to float32 before the bias as the reference does.
+ */
+export function prepareFullyConnectedFloatSimd(
+  batches: number,
+  units: number,
+  depth: number,
+  weights: Float32Array,
+  bias: ArrayLike<number> | null,
+  lo: number,
+  hi: number,
+): FloatConvEval | null {
+  const s = fullyConnectedShape(batches, units, depth);
+  return prepareConvFloatSimd(s, weights, bias, lo, hi, true);
+}
