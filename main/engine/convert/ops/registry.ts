@@ -42,7 +42,10 @@ import { pRelu } from './p-relu';
 import { pad } from './pad';
 import { pow } from './pow';
 import { reciprocal } from './reciprocal';
+import { reduceMax } from './reduce-max';
 import { reduceMean } from './reduce-mean';
+import { reduceMin } from './reduce-min';
+import { reduceProd } from './reduce-prod';
 import { reduceSum } from './reduce-sum';
 import { relu } from './relu';
 import { reshape } from './reshape';
@@ -96,7 +99,10 @@ export const OP_CONVERTERS: Readonly<Record<string, OpConverter>> = {
   Pow: pow,
   PRelu: pRelu,
   Reciprocal: reciprocal,
+  ReduceMax: reduceMax,
   ReduceMean: reduceMean,
+  ReduceMin: reduceMin,
+  ReduceProd: reduceProd,
   ReduceSum: reduceSum,
   Relu: relu,
   Reshape: reshape,

@@ -34,6 +34,9 @@ import { kernel as padv2 } from './padv2';
 import { kernel as pow } from './pow';
 import { kernel as prelu } from './prelu';
 import { kernel as quantize } from './quantize';
+import { kernel as reduceMax } from './reduce_max';
+import { kernel as reduceMin } from './reduce_min';
+import { kernel as reduceProd } from './reduce_prod';
 import { kernel as relu } from './relu';
 import { kernel as relu6 } from './relu6';
 import { kernel as reluN1To1 } from './relu_n1_to_1';
@@ -91,6 +94,9 @@ export const referenceKernels: Readonly<Record<string, Kernel | undefined>> = {
   POW: pow,
   PRELU: prelu,
   QUANTIZE: quantize,
+  REDUCE_MAX: reduceMax,
+  REDUCE_MIN: reduceMin,
+  REDUCE_PROD: reduceProd,
   RELU: relu,
   RELU6: relu6,
   RELU_N1_TO_1: reluN1To1,
