@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ShapeMismatchError, UnsupportedOpError } from '../../errors';
 import { quantParams, runKernel, type TensorSpec } from '../../../../test/support/kernel-runner';
-import { kernel as pad } from './pad';
+import { kernel as pad, padTensor } from './pad';
 import { kernel as padv2 } from './padv2';
 
 const q = quantParams;
@@ -82,6 +82,32 @@ describe('PAD / PADV2', () => {
     ]);
     expect(r.shape).toEqual([3, 2, 3]);
     expect(r.data).toEqual([0, 0, 0, 1, 2, 0, 0, 0, 0, 3, 4, 0, 0, 0, 0, 0, 0, 0]);
+  });
+
+  it('equals an element-by-element pad on random shapes, unpadded inner axes folded into runs (issue 16)', () => {
+    let seed = 99;
+    const int = (n: number) => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+    for (let k = 0; k < 300; k++) {
+      const rank = 1 + int(5);
+      const shape = Array.from({ length: rank }, () => 1 + int(4));
+      const pads = shape.map((): [number, number] => (int(2) ? [int(3), int(3)] : [0, 0]));
+      const outShape = shape.map((d, i) => d + pads[i][0] + pads[i][1]);
+      const input = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => i + 1);
+      const want = new Float32Array(outShape.reduce((a, b) => a * b, 1)).fill(-1);
+      input.forEach((v, flat) => {
+        let o = 0;
+        for (let i = 0, rest = flat, size = input.length; i < rank; i++) {
+          size /= shape[i];
+          const c = Math.floor(rest / size);
+          rest -= c * size;
+          o = o * outShape[i] + c + pads[i][0];
+        }
+        want[o] = v;
+      });
+      const got = new Float32Array(want.length);
+      padTensor(input, shape, pads, got, -1);
+      expect(Array.from(got), `shape [${shape}] pads ${JSON.stringify(pads)}`).toEqual(Array.from(want));
+    }
   });
 
   it('refuses negative or dynamic paddings, mismatched quantization and rank > 5', () => {

@@ -21,12 +21,20 @@ export function padTensor(
   output: PadArray,
   value: number,
 ): void {
-  const rank = inShape.length;
   output.fill(value);
-  if (rank === 0) {
+  if (inShape.length === 0) {
     output[0] = input[0];
     return;
   }
+  // Axes after the innermost padded one are copied whole: fold them into it, so that each copy
+  // below moves a long run (NHWC padded in H and W: one copy per image row, not per pixel).
+  let last = inShape.length - 1;
+  while (last > 0 && pads[last][0] === 0 && pads[last][1] === 0) last--;
+  let inner = 1;
+  for (let i = last + 1; i < inShape.length; i++) inner *= inShape[i];
+  inShape = [...inShape.slice(0, last), inShape[last] * inner];
+  pads = [...pads.slice(0, last), [pads[last][0] * inner, pads[last][1] * inner]];
+  const rank = inShape.length;
   const outShape = inShape.map((d, i) => d + pads[i][0] + pads[i][1]);
   const outStrides = new Array<number>(rank);
   let acc = 1;
