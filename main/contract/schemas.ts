@@ -41,6 +41,7 @@ const optimizeParams = z
     calibrationMethod: z.enum(['minmax', 'moving-average', 'percentile', 'mse']).optional(),
     board: id.optional(),
     edgetpu: z.boolean().optional(),
+    workers: z.number().int().min(1).max(64).optional(),
   })
   .strict();
 

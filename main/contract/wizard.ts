@@ -129,6 +129,8 @@ export interface OptimizeParams extends TrialSettings {
   board?: string;
   /** Edge TPU target: run the Edge TPU check on the produced model (result.edgetpu). */
   edgetpu?: boolean;
+  /** Threads that run the evaluation's samples (default: one per core); results do not depend on it. */
+  workers?: number;
 }
 
 /** The engine's trial, with the produced model registered like an opened one (inspect, save, bytes). */

@@ -18,6 +18,7 @@ import type { ModelInputs } from '../tensor/model-inputs';
 import type { TflModel } from '../tflite/model';
 import { compareTechniques, type EvaluableModel } from './compare';
 import type { SampleSet } from './evaluate';
+import type { SamplePool } from './sample-pool';
 import { summarizeComparison, type ComparisonSummary } from './report';
 import { syntheticSamples } from './synthetic';
 
@@ -46,6 +47,8 @@ export interface TrialInput {
   evaluation: { name: string; samples: SampleSet } | null;
   signal?: AbortSignal;
   onProgress?: (stage: string, done: number, total: number) => void;
+  /** Threads for the evaluation's samples (results identical to one thread). */
+  pool?: SamplePool;
 }
 
 export interface TechniqueTrial {
@@ -92,6 +95,7 @@ export async function trialTechnique(input: TrialInput): Promise<TechniqueTrial>
     options: { io: s.io, method: s.calibrationMethod, keepFloat: s.keepFloat?.map(parseKeepFloat) },
     latencyRuns: LATENCY_RUNS,
     signal,
+    pool: input.pool,
     onProgress: (p) =>
       progress(
         p.step === 'evaluate' ? `evaluating ${p.label}` : calibrating ? 'calibrating' : 'quantizing',

@@ -20,6 +20,7 @@ import { writeTflite } from '../../engine/tflite/writer';
 import { openReference, type ReferenceModel } from '../../runtimes/open-runner';
 import { checkEdgeTpu, type EdgeTpuCheckReport } from '../../engine/targets/edgetpu/check';
 import type { JobContext } from '../protocol';
+import { defaultWorkerCount, WorkerSamplePool } from '../pool/sample-pool';
 import { openFromSpec, type DatasetSpec } from './dataset-spec';
 
 /** The contract's parameters with the model as bytes and the datasets as specs (and display names). */
@@ -62,12 +63,22 @@ async function optimizeWith(
   ctx: JobContext,
   t0: number,
 ): Promise<OptimizeJobResult> {
-  const { floatBytes: _fileBytes, calibration, evaluation, board, edgetpu: forEdgeTpu, ...settings } = p;
+  const {
+    floatBytes: _fileBytes,
+    calibration,
+    evaluation,
+    board,
+    edgetpu: forEdgeTpu,
+    workers,
+    ...settings
+  } = p;
   const { floatModel, floatBytes } = float;
   const samples = calibration
     ? calibrationSamples(openFromSpec(calibration), p.calibrationSamples ?? DEFAULT_CALIBRATION_SAMPLES)
     : [];
   throwIfAborted(ctx.signal);
+  // Threads start only when the evaluation begins, and end with the job.
+  const pool = new WorkerSamplePool(workers ?? defaultWorkerCount());
   const { model, ...trial } = await trialTechnique({
     settings,
     floatModel,
@@ -79,7 +90,8 @@ async function optimizeWith(
       : null,
     signal: ctx.signal,
     onProgress: ctx.progress,
-  });
+    pool,
+  }).finally(() => pool.dispose());
   const fit = board ? fitReport(model, trial.bytes.length, board) : null;
   const edgetpu = forEdgeTpu ? checkEdgeTpu(model) : null;
   ctx.progress('done', 1, 1);
