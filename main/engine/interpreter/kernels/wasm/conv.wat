@@ -259,7 +259,8 @@
   ;; padded image adds products with zero inputs between the real ones: with finite weights
   ;; (checked by the caller) such a product is +-0, and acc + +-0 = acc for any acc except -0,
   ;; which a sum starting at +0 never is (x + -x = +0 when rounding to nearest).
-  ;; Layouts: image float32 [Hp][Wp][C]; conv_f weights float32 [out_c / 8][kH][kW][C][8];
+  ;; Layouts: image float32 [Hp][Wp][C]; conv_f weights f64 (the float32 weights, exact in double,
+  ;; converted once in prepare) [out_c / 8][kH][kW][C][8];
   ;; dw_f weights float32 [kH][kW][Cp] (Cp a multiple of 4); accumulators f64.
 
   ;; conv_f: acc[oy][ox][oc] (blocks * 8 per pixel) = sum over fy, fx, c in that order of
@@ -300,14 +301,14 @@
               (loop $cl
                 (local.set $x (f64x2.splat (f64.promote_f32 (f32.load (local.get $p)))))
                 (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (local.get $x)
-                  (f64x2.promote_low_f32x4 (v128.load64_zero align=4 (local.get $wptr))))))
+                  (v128.load align=8 (local.get $wptr)))))
                 (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul (local.get $x)
-                  (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 align=4 (local.get $wptr))))))
+                  (v128.load offset=16 align=8 (local.get $wptr)))))
                 (local.set $a2 (f64x2.add (local.get $a2) (f64x2.mul (local.get $x)
-                  (f64x2.promote_low_f32x4 (v128.load64_zero offset=16 align=4 (local.get $wptr))))))
+                  (v128.load offset=32 align=8 (local.get $wptr)))))
                 (local.set $a3 (f64x2.add (local.get $a3) (f64x2.mul (local.get $x)
-                  (f64x2.promote_low_f32x4 (v128.load64_zero offset=24 align=4 (local.get $wptr))))))
-                (local.set $wptr (i32.add (local.get $wptr) (i32.const 32)))
+                  (v128.load offset=48 align=8 (local.get $wptr)))))
+                (local.set $wptr (i32.add (local.get $wptr) (i32.const 64)))
                 (local.set $p (i32.add (local.get $p) (i32.const 4)))
                 (br_if $cl (i32.lt_u (local.get $p) (local.get $cend))))
               (local.set $fx (i32.add (local.get $fx) (i32.const 1)))

@@ -162,8 +162,8 @@ describe('WebAssembly SIMD float32 kernels (issue 16)', () => {
   it('a conv_f reading the wrong weights for the last two of each eight channels fails', async () => {
     setConvModuleForTest(
       await brokenModule(
-        '(v128.load64_zero offset=24 align=4 (local.get $wptr))',
-        '(v128.load64_zero offset=16 align=4 (local.get $wptr))',
+        '(v128.load offset=48 align=8 (local.get $wptr))',
+        '(v128.load offset=32 align=8 (local.get $wptr))',
       ),
     );
     expect(convCases(40)).toBeGreaterThan(15);
