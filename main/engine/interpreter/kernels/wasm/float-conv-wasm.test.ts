@@ -4,11 +4,10 @@
  * (strides, padding, dilation, depth multipliers, batches, odd channel counts, fused activations)
  * with NaN, infinities and signed zeros among the inputs. A broken build of conv.wat must fail.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { brokenConvModule, randomWindowShape } from '../../../../../test/support/conv-wasm';
 import { runKernel } from '../../../../../test/support/kernel-runner';
-import type { ConvShape } from '../common/conv';
+
 import { conv2dFloat, tapMajorWeights } from '../conv_2d';
 import { depthwiseFloat, type DepthwiseShape } from '../depthwise_conv_2d';
 import { kernel as fullyConnectedReference } from '../fully_connected';
@@ -28,26 +27,8 @@ function values(n: number, special: boolean): Float32Array {
   );
 }
 
-function randomShape(inC: number, outC: number, kC: number): ConvShape {
-  return {
-    batches: int(1, 2),
-    inH: int(1, 8),
-    inW: int(1, 8),
-    inC,
-    outC,
-    kH: int(1, 3),
-    kW: int(1, 3),
-    kC,
-    strideH: int(1, 3),
-    strideW: int(1, 3),
-    dilationH: int(1, 2),
-    dilationW: int(1, 2),
-    padH: int(0, 2),
-    padW: int(0, 2),
-    outH: int(1, 5),
-    outW: int(1, 5),
-  };
-}
+const randomShape = (inC: number, outC: number, kC: number) =>
+  randomWindowShape(int, { inC, outC, kC }, 8, 5);
 
 const ACTIVATIONS: [number, number][] = [
   [-Infinity, Infinity],
@@ -127,16 +108,6 @@ function fullyConnectedCases(cases: number): number {
   return bad;
 }
 
-async function brokenModule(from: string, to: string): Promise<WebAssembly.Module> {
-  const { default: initWabt } = await import('wabt');
-  const text = fs.readFileSync(path.join(import.meta.dirname, 'conv.wat'), 'utf8');
-  expect(text).toContain(from);
-  const mod = (await initWabt()).parseWat('conv.wat', text.replace(from, to), { simd: true });
-  const { buffer } = mod.toBinary({ log: false, write_debug_names: false });
-  mod.destroy();
-  return new WebAssembly.Module(Uint8Array.from(buffer));
-}
-
 afterEach(() => setConvModuleForTest(null));
 
 describe('WebAssembly SIMD float32 kernels (issue 16)', () => {
@@ -161,7 +132,7 @@ describe('WebAssembly SIMD float32 kernels (issue 16)', () => {
 
   it('a conv_f reading the wrong weights for the last two of each eight channels fails', async () => {
     setConvModuleForTest(
-      await brokenModule(
+      await brokenConvModule(
         '(v128.load offset=48 align=8 (local.get $wptr))',
         '(v128.load offset=32 align=8 (local.get $wptr))',
       ),
@@ -172,7 +143,7 @@ describe('WebAssembly SIMD float32 kernels (issue 16)', () => {
 
   it('a dw_f reading channels 0-1 for channels 2-3 of each group of four fails', async () => {
     setConvModuleForTest(
-      await brokenModule(
+      await brokenConvModule(
         '(v128.load64_zero offset=8 align=4 (local.get $p))',
         '(v128.load64_zero align=4 (local.get $p))',
       ),
@@ -182,7 +153,7 @@ describe('WebAssembly SIMD float32 kernels (issue 16)', () => {
 
   it('a finish_f that moves each sum by 1e-7 before rounding to float32 fails', async () => {
     setConvModuleForTest(
-      await brokenModule(
+      await brokenConvModule(
         '(f32.store (local.get $out) (f32.demote_f64 (local.get $v)))',
         '(f32.store (local.get $out) (f32.demote_f64 (f64.add (local.get $v) (f64.const 1e-7))))',
       ),

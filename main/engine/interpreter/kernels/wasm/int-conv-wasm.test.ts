@@ -5,8 +5,6 @@
  * and per-channel requantization, int8, uint8 and 16x8 (int32 bias). A deliberately broken build
  * of conv.wat must fail the same comparisons.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   intArray,
@@ -14,8 +12,9 @@ import {
   randomConvRequant,
   type IntKind,
 } from '../../../../../test/support/int-conv-case';
+import { brokenConvModule, compileConvWat, randomWindowShape } from '../../../../../test/support/conv-wasm';
 import { runKernel } from '../../../../../test/support/kernel-runner';
-import type { ConvShape } from '../common/conv';
+
 import { conv2dQuant, convIntScratch } from '../common/conv-2d-int';
 import { depthwiseIntScratch, depthwiseQuant, type DepthwiseShape } from '../depthwise_conv_2d';
 import { kernel as fullyConnectedReference } from '../fully_connected';
@@ -29,26 +28,8 @@ let seed = 161803;
 const rnd = () => (seed = (seed * 1664525 + 1013904223) % 4294967296) / 4294967296;
 const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
 
-function randomShape(inC: number, outC: number, kC: number): ConvShape {
-  return {
-    batches: int(1, 2),
-    inH: int(1, 9),
-    inW: int(1, 9),
-    inC,
-    outC,
-    kH: int(1, 3),
-    kW: int(1, 3),
-    kC,
-    strideH: int(1, 3),
-    strideW: int(1, 3),
-    dilationH: int(1, 2),
-    dilationW: int(1, 2),
-    padH: int(0, 2),
-    padW: int(0, 2),
-    outH: int(1, 6),
-    outW: int(1, 6),
-  };
-}
+const randomShape = (inC: number, outC: number, kC: number) =>
+  randomWindowShape(int, { inC, outC, kC }, 9, 6);
 
 function randomInput(kind: IntKind, n: number) {
   const [lo, hi] = intRange(kind);
@@ -167,17 +148,6 @@ function fullyConnectedCases(cases: number): number {
   return bad;
 }
 
-/** conv.wat with one edit, compiled: a kernel that is wrong in a way the tests must notice. */
-async function brokenModule(from: string, to: string): Promise<WebAssembly.Module> {
-  const { default: initWabt } = await import('wabt');
-  const text = fs.readFileSync(path.join(import.meta.dirname, 'conv.wat'), 'utf8');
-  expect(text).toContain(from);
-  const mod = (await initWabt()).parseWat('conv.wat', text.replace(from, to), { simd: true });
-  const { buffer } = mod.toBinary({ log: false, write_debug_names: false });
-  mod.destroy();
-  return new WebAssembly.Module(Uint8Array.from(buffer));
-}
-
 afterEach(() => setConvModuleForTest(null));
 
 describe('WebAssembly SIMD integer kernels (issue 16)', () => {
@@ -199,7 +169,7 @@ describe('WebAssembly SIMD integer kernels (issue 16)', () => {
 
   it('a conv kernel reading the wrong weights for every fourth output channel fails the comparison', async () => {
     setConvModuleForTest(
-      await brokenModule(
+      await brokenConvModule(
         '(v128.load offset=48 align=2 (local.get $wptr))',
         '(v128.load offset=32 align=2 (local.get $wptr))',
       ),
@@ -210,7 +180,7 @@ describe('WebAssembly SIMD integer kernels (issue 16)', () => {
 
   it('a depthwise kernel dropping the upper four channels of each group of eight fails the comparison', async () => {
     setConvModuleForTest(
-      await brokenModule(
+      await brokenConvModule(
         '(i32x4.extmul_high_i16x8_s (local.get $x) (local.get $wv))',
         '(i32x4.extmul_low_i16x8_s (local.get $x) (local.get $wv))',
       ),
@@ -220,17 +190,12 @@ describe('WebAssembly SIMD integer kernels (issue 16)', () => {
 
   it('a requantization that truncates instead of rounding fails the comparison', async () => {
     // Off by one only where the high product's fraction is >= 1/2 and survives the final shift.
-    setConvModuleForTest(await brokenModule('(i64.const 1073741824)', '(i64.const 0)'));
+    setConvModuleForTest(await brokenConvModule('(i64.const 1073741824)', '(i64.const 0)'));
     expect(convCases(300)).toBeGreaterThan(5);
     expect(depthwiseCases(300)).toBeGreaterThan(5);
   });
 
   it('the generated module is the current conv.wat compiled (run `npm run gen:wasm` after editing it)', async () => {
-    const { default: initWabt } = await import('wabt');
-    const text = fs.readFileSync(path.join(import.meta.dirname, 'conv.wat'), 'utf8');
-    const mod = (await initWabt()).parseWat('conv.wat', text, { simd: true });
-    const { buffer } = mod.toBinary({ log: false, write_debug_names: false });
-    mod.destroy();
-    expect(Buffer.from(buffer).toString('base64')).toBe(WASM_BASE64);
+    expect(Buffer.from(await compileConvWat()).toString('base64')).toBe(WASM_BASE64);
   });
 });
