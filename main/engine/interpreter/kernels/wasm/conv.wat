@@ -259,9 +259,9 @@
   ;; padded image adds products with zero inputs between the real ones: with finite weights
   ;; (checked by the caller) such a product is +-0, and acc + +-0 = acc for any acc except -0,
   ;; which a sum starting at +0 never is (x + -x = +0 when rounding to nearest).
-  ;; Layouts: image float32 [Hp][Wp][C]; conv_f weights f64 (the float32 weights, exact in double,
-  ;; converted once in prepare) [out_c / 8][kH][kW][C][8];
-  ;; dw_f weights float32 [kH][kW][Cp] (Cp a multiple of 4); accumulators f64.
+  ;; Layouts: image float32 [Hp][Wp][C]; weights f64 (the float32 weights, exact in double,
+  ;; converted once in prepare): conv_f [out_c / 8][kH][kW][C][8], dw_f [kH][kW][Cp] (Cp a
+  ;; multiple of 8); accumulators f64.
 
   ;; conv_f: acc[oy][ox][oc] (blocks * 8 per pixel) = sum over fy, fx, c in that order of
   ;;   in[oy * strideH + fy * dilH][ox * strideW + fx * dilW][c] * w[oc][fy][fx][c]
@@ -328,15 +328,17 @@
       (br_if $yl (i32.lt_u (local.get $oy) (local.get $outH)))))
 
   ;; dw_f: acc[oy][ox][c] (Cp per pixel) = sum over fy, fx in that order of
-  ;;   in[oy * strideH + fy * dilH][ox * strideW + fx * dilW][c] * w[fy][fx][c]
+  ;;   in[oy * strideH + fy * dilH][ox * strideW + fx * dilW][c] * w[fy][fx][c], eight channels
+  ;;   (four f64x2 sums) at a time
   (func (export "dw_f")
     (param $in i32) (param $w i32) (param $out i32) (param $outH i32) (param $outW i32)
     (param $strideH i32) (param $strideW i32) (param $dilH i32) (param $dilW i32)
     (param $kH i32) (param $kW i32) (param $cp i32) (param $wp i32)
     (local $pix i32) (local $row i32) (local $oy i32) (local $ox i32) (local $cb i32)
     (local $fy i32) (local $fx i32) (local $origin i32) (local $rowp i32) (local $p i32)
-    (local $wptr i32) (local $lo v128) (local $hi v128)
+    (local $wptr i32) (local $wstep i32) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
     (local.set $pix (i32.shl (local.get $cp) (i32.const 2)))
+    (local.set $wstep (i32.shl (local.get $cp) (i32.const 3)))
     (local.set $row (i32.mul (local.get $wp) (local.get $pix)))
     (if (i32.eqz (i32.mul (local.get $outH) (i32.mul (local.get $outW) (local.get $cp)))) (then (return)))
     (loop $yl
@@ -347,9 +349,11 @@
                    (i32.mul (i32.mul (local.get $ox) (local.get $strideW)) (local.get $pix)))))
         (local.set $cb (i32.const 0))
         (loop $cl
-          (local.set $lo (v128.const f64x2 0 0))
-          (local.set $hi (v128.const f64x2 0 0))
-          (local.set $wptr (i32.add (local.get $w) (local.get $cb)))
+          (local.set $a0 (v128.const f64x2 0 0))
+          (local.set $a1 (v128.const f64x2 0 0))
+          (local.set $a2 (v128.const f64x2 0 0))
+          (local.set $a3 (v128.const f64x2 0 0))
+          (local.set $wptr (i32.add (local.get $w) (i32.shl (local.get $cb) (i32.const 1))))
           (local.set $fy (i32.const 0))
           (loop $fyl
             (local.set $rowp (i32.add (i32.add (local.get $origin) (local.get $cb))
@@ -358,21 +362,29 @@
             (loop $fxl
               (local.set $p (i32.add (local.get $rowp)
                 (i32.mul (i32.mul (local.get $fx) (local.get $dilW)) (local.get $pix))))
-              (local.set $lo (f64x2.add (local.get $lo) (f64x2.mul
+              (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul
                 (f64x2.promote_low_f32x4 (v128.load64_zero align=4 (local.get $p)))
-                (f64x2.promote_low_f32x4 (v128.load64_zero align=4 (local.get $wptr))))))
-              (local.set $hi (f64x2.add (local.get $hi) (f64x2.mul
+                (v128.load align=8 (local.get $wptr)))))
+              (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul
                 (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 align=4 (local.get $p)))
-                (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 align=4 (local.get $wptr))))))
-              (local.set $wptr (i32.add (local.get $wptr) (local.get $pix)))
+                (v128.load offset=16 align=8 (local.get $wptr)))))
+              (local.set $a2 (f64x2.add (local.get $a2) (f64x2.mul
+                (f64x2.promote_low_f32x4 (v128.load64_zero offset=16 align=4 (local.get $p)))
+                (v128.load offset=32 align=8 (local.get $wptr)))))
+              (local.set $a3 (f64x2.add (local.get $a3) (f64x2.mul
+                (f64x2.promote_low_f32x4 (v128.load64_zero offset=24 align=4 (local.get $p)))
+                (v128.load offset=48 align=8 (local.get $wptr)))))
+              (local.set $wptr (i32.add (local.get $wptr) (local.get $wstep)))
               (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
               (br_if $fxl (i32.lt_u (local.get $fx) (local.get $kW))))
             (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
             (br_if $fyl (i32.lt_u (local.get $fy) (local.get $kH))))
-          (v128.store align=8 (local.get $out) (local.get $lo))
-          (v128.store offset=16 align=8 (local.get $out) (local.get $hi))
-          (local.set $out (i32.add (local.get $out) (i32.const 32)))
-          (local.set $cb (i32.add (local.get $cb) (i32.const 16)))
+          (v128.store align=8 (local.get $out) (local.get $a0))
+          (v128.store offset=16 align=8 (local.get $out) (local.get $a1))
+          (v128.store offset=32 align=8 (local.get $out) (local.get $a2))
+          (v128.store offset=48 align=8 (local.get $out) (local.get $a3))
+          (local.set $out (i32.add (local.get $out) (i32.const 64)))
+          (local.set $cb (i32.add (local.get $cb) (i32.const 32)))
           (br_if $cl (i32.lt_u (local.get $cb) (local.get $pix))))
         (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
         (br_if $xl (i32.lt_u (local.get $ox) (local.get $outW))))

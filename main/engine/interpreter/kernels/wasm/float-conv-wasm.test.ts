@@ -141,7 +141,7 @@ describe('WebAssembly SIMD float32 kernels (issue 16)', () => {
     expect(fullyConnectedCases(40)).toBeGreaterThan(15);
   });
 
-  it('a dw_f reading channels 0-1 for channels 2-3 of each group of four fails', async () => {
+  it('a dw_f reading channels 0-1 for channels 2-3 of each group of eight fails', async () => {
     setConvModuleForTest(
       await brokenConvModule(
         '(v128.load64_zero offset=8 align=4 (local.get $p))',

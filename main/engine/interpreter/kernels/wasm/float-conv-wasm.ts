@@ -33,8 +33,6 @@ interface FloatPlan {
   wp: number;
   dm: number;
   weightCount: number;
-  /** conv_f reads its weights as f64 (converted once here), dw_f as float32. */
-  f64Weights: boolean;
   /** f64 accumulators per output pixel. */
   accStride: number;
   /** FULLY_CONNECTED rounds the sum to float32 before adding the bias. */
@@ -52,7 +50,7 @@ function instantiate(
   bias: ArrayLike<number> | null,
   lo: number,
   hi: number,
-  fillWeights: (w: Float32Array | Float64Array) => void,
+  fillWeights: (w: Float64Array) => void,
 ): FloatConvEval | null {
   const m = convModule();
   if (!m) return null;
@@ -61,7 +59,7 @@ function instantiate(
   const pixels = s.outH * s.outW;
   const perBatch = pixels * s.outC;
   const imageBytes = plan.hp * plan.wp * plan.cp * 4;
-  const biasAt = align16(plan.weightCount * (plan.f64Weights ? 8 : 4));
+  const biasAt = align16(plan.weightCount * 8);
   const rawAt = biasAt + align16(s.outC * 8);
   const imageAt = rawAt + align16(inputCount * 4);
   const accAt = imageAt + align16(s.batches * imageBytes);
@@ -71,9 +69,7 @@ function instantiate(
   const e = new WebAssembly.Instance(m).exports as unknown as ConvExports;
   e.memory.grow(Math.ceil(bytes / PAGE));
   const buf = e.memory.buffer;
-  fillWeights(
-    plan.f64Weights ? new Float64Array(buf, 0, plan.weightCount) : new Float32Array(buf, 0, plan.weightCount),
-  );
+  fillWeights(new Float64Array(buf, 0, plan.weightCount)); // float32 values, exact in double
   if (bias !== null) new Float64Array(buf, biasAt, s.outC).set(bias); // else zeros: see finish_f
   const raw = new Float32Array(buf, rawAt, inputCount);
   const out = new Float32Array(buf, outAt, s.batches * perBatch);
@@ -128,7 +124,6 @@ export function prepareConvFloatSimd(
     ...p,
     dm: 1,
     weightCount: blocks * 8 * taps * s.inC,
-    f64Weights: true,
     accStride: blocks * 8,
     roundFirst,
     walk,
@@ -152,7 +147,7 @@ export function prepareDepthwiseFloatSimd(
   hi: number,
 ): FloatConvEval | null {
   if (!allFinite(filter)) return null;
-  const p = paddedOf(s, s.outC, 4);
+  const p = paddedOf(s, s.outC, 8);
   const taps = s.kH * s.kW;
   const args = windowArgs(s, p);
   const walk: FloatPlan['walk'] = (e, imageAt, accAt) => e.dw_f(imageAt, 0, accAt, ...args);
@@ -161,7 +156,6 @@ export function prepareDepthwiseFloatSimd(
     ...p,
     dm: depthMultiplier,
     weightCount: taps * p.cp,
-    f64Weights: false,
     accStride: p.cp,
     roundFirst: false,
     walk,
