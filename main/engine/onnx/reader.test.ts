@@ -7,10 +7,7 @@ import { chainParts, emptyNodesModel, nestedModel } from '../../../test/support/
 import { node, onnxBytes, onnxModel, valueInfo } from '../../../test/support/onnx-models';
 import { ModelFormatError } from '../errors';
 import { makeTensorProto, OnnxDataType } from './tensor-data';
-import {
-  ModelProtoSchema,
-  StringStringEntryProtoSchema,
-} from './proto/onnx_pb';
+import { ModelProtoSchema, StringStringEntryProtoSchema } from './proto/onnx_pb';
 import { readOnnx } from './reader';
 import { writeOnnx } from './writer';
 

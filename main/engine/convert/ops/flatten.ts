@@ -54,8 +54,7 @@ export const flatten: OpConverter = {
     const x = ctx.act(0);
     const axis = ctx.attrs.int('axis', 1);
     const channelLast = x.dims.length === 4 && samePerm(x.perm, channelsLastPerm(4));
-    if (channelLast && (axis === 1 || axis === -3) && onlyDenseReaders(ctx))
-      return [flattenAsStored(ctx, x)];
+    if (channelLast && (axis === 1 || axis === -3) && onlyDenseReaders(ctx)) return [flattenAsStored(ctx, x)];
     return byDims.convert(ctx);
   },
   fold: byDims.fold,
