@@ -24,6 +24,7 @@ import { BuiltinOperator } from '../tflite/generated/tflite';
 import type { TflModel } from '../tflite/model';
 import type { DType } from '../tensor/dtype';
 import { GraphBuilder } from './builder';
+import { transposeConst } from './const-tensor';
 import { channelsLastPerm, identityPerm, permuteDims, type Perm } from './layout';
 import { NodeContext, type ConversionState } from './node-context';
 import { nodeLabel } from '../onnx/graph-order';
@@ -140,11 +141,23 @@ export function convertOnnxGraph(onnx: OnnxGraph, options: ConvertOptions = {}):
 
   builder.currentNode = -1;
   const outputs: ConvertedIo[] = [];
+  const constantOutputs: string[] = [];
   for (const info of onnx.outputs) {
     const v = values.get(info.name);
     if (!v || v === 'failed')
       throw new ModelFormatError(`graph output "${info.name}" is not produced by any node`);
-    if (v.kind === 'const') throw new UnsupportedOpError(`graph output "${info.name}" is a constant`);
+    if (v.kind === 'const') {
+      // The output does not depend on the inputs (a Shape of static dims, a Constant): the model
+      // returns it from a constant tensor, as TFLite's own converter does for folded outputs.
+      const dims = v.value.dims;
+      const perm = ioPerm(dims.length);
+      const shape = permuteDims(dims, perm);
+      const tensor = builder.constTensor(transposeConst(v.value, perm), info.name);
+      builder.graph.outputs.push(tensor);
+      outputs.push({ name: info.name, shape, layout: layoutOf(dims.length) });
+      constantOutputs.push(info.name);
+      continue;
+    }
     const perm = ioPerm(v.dims.length);
     let tensor = builder.tensorIn(v, perm, info.name, `graph output "${info.name}" is in ONNX order`);
     const shape = permuteDims(v.dims, perm);
@@ -161,7 +174,12 @@ export function convertOnnxGraph(onnx: OnnxGraph, options: ConvertOptions = {}):
   }
 
   const model = serializeGraph(builder.graph, 'Converted from ONNX by Lowbit');
-  return { model, report: buildReport(onnx, builder, notes, inputs, outputs) };
+  const report = buildReport(onnx, builder, notes, inputs, outputs);
+  for (const name of constantOutputs)
+    report.warnings.push(
+      `graph output "${name}" does not depend on the inputs: the model returns a constant`,
+    );
+  return { model, report };
 }
 
 /** Every node whose op has no converter, all in one error, before any work. */

@@ -1,11 +1,12 @@
 /**
- * ConvTranspose (2-D, group 1) → TRANSPOSE_CONV with VALID padding onto the full output
+ * ConvTranspose (1-D or 2-D, group 1) → TRANSPOSE_CONV with VALID padding onto the full output
  * ((in - 1)·stride + dilated kernel + output_padding), then a SLICE that crops ONNX's pads.
  * TFLite's transposed convolution has no dilation: the kernel (a constant) is dilated here by
  * inserting zeros. Weights [C_in, C_out, kH, kW] become [C_out, kH, kW, C_in]; a non-zero bias
  * is TRANSPOSE_CONV's fourth input. Head/tail crops come from pads, auto_pad or output_shape as
  * Operators.md defines them; an output_shape beyond the full output adds rows at the end (as
- * output_padding does) while that stays below the stride, else it is refused.
+ * output_padding does) while that stays below the stride, else it is refused. A 1-D one
+ * ([N, C, L]) runs as the 2-D one over [N, C, 1, L], like Conv (common/one-d.ts).
  */
 import {
   ActivationFunctionType,
@@ -19,6 +20,7 @@ import { float32Const, transposeConst, type ConstTensor } from '../const-tensor'
 import { channelsLastPerm } from '../layout';
 import type { NodeContext } from '../node-context';
 import type { OpConverter } from '../op-converter';
+import { liftTo2d, lowerTo1d } from './common/one-d';
 import { floatAct } from './common/unary';
 
 /** Weights [C_in, C_out, kH, kW] with dilation d: zeros between taps, [C_in, C_out, kH', kW']. */
@@ -42,15 +44,17 @@ interface Crop {
 }
 
 /** Per spatial dim: rows cropped before and after the full output (tail < 0: rows added). */
-function crops(ctx: NodeContext, input: number[], full: number[], strides: number[]): Crop[] {
+function crops(ctx: NodeContext, input: number[], full: number[], strides: number[], oneD: boolean): Crop[] {
   const autoPad = ctx.attrs.string('auto_pad', 'NOTSET');
-  const outputShape = ctx.attrs.ints('output_shape', []);
+  const outputShape = oneD
+    ? [1, ...ctx.attrs.ints('output_shape', []).slice(-1)]
+    : ctx.attrs.ints('output_shape', []);
   const split = (total: number, upper: boolean): Crop => {
     if (total < 0) return { head: 0, tail: total };
     const half = Math.floor(total / 2);
     return upper ? { head: half, tail: total - half } : { head: total - half, tail: half };
   };
-  if (outputShape.length > 0) {
+  if (outputShape.length > (oneD ? 1 : 0)) {
     const out = outputShape.slice(-2);
     return full.map((f, i) => split(f - out[i], autoPad === 'SAME_UPPER'));
   }
@@ -58,28 +62,36 @@ function crops(ctx: NodeContext, input: number[], full: number[], strides: numbe
     return full.map((f, i) => split(f - input[i] * strides[i], autoPad === 'SAME_UPPER'));
   if (autoPad === 'VALID') return full.map(() => ({ head: 0, tail: 0 }));
   if (autoPad !== 'NOTSET') ctx.unsupported(`auto_pad ${autoPad}`);
-  const pads = ctx.attrs.ints('pads', [0, 0, 0, 0]);
+  const pads = oneD
+    ? [0, ctx.attrs.ints('pads', [0, 0])[0], 0, ctx.attrs.ints('pads', [0, 0])[1]]
+    : ctx.attrs.ints('pads', [0, 0, 0, 0]);
   return full.map((_, i) => ({ head: pads[i], tail: pads[i + 2] }));
 }
 
 export const convTranspose: OpConverter = {
   convert(ctx) {
-    const x = floatAct(ctx);
-    const w = ctx.constInput(1, 'the weight');
-    if (x.dims.length !== 4 || w.dims.length !== 4)
-      ctx.unsupported(`only 2-D transposed convolution (input rank ${x.dims.length})`);
-    if (w.dtype !== 'float32') ctx.unsupported(`${w.dtype} weights`);
+    const x0 = floatAct(ctx);
+    const w0 = ctx.constInput(1, 'the weight');
+    const oneD = x0.dims.length === 3 && w0.dims.length === 3;
+    if (!oneD && (x0.dims.length !== 4 || w0.dims.length !== 4))
+      ctx.unsupported(`only 1-D and 2-D transposed convolution (input rank ${x0.dims.length})`);
+    if (w0.dtype !== 'float32') ctx.unsupported(`${w0.dtype} weights`);
+    const x = oneD ? liftTo2d(ctx, x0) : x0;
+    const w = oneD ? { ...w0, dims: [w0.dims[0], w0.dims[1], 1, w0.dims[2]] } : w0;
+    // 1-D attributes act on the last axis; the added height axis has stride and dilation 1.
+    const attr2d = (name: string, fallback: number) =>
+      oneD ? [fallback, ...ctx.attrs.ints(name, [fallback])] : ctx.attrs.ints(name, [fallback, fallback]);
     const group = ctx.attrs.int('group', 1);
     if (group !== 1) ctx.unsupported(`group ${group} (TRANSPOSE_CONV has no groups)`);
     const [n, c, h, wd] = x.dims;
     if (w.dims[0] !== c) ctx.unsupported(`weights [${w.dims}] do not fit ${c} input channels`);
-    const strides = ctx.attrs.ints('strides', [1, 1]);
-    const dilations = ctx.attrs.ints('dilations', [1, 1]);
-    const outputPadding = ctx.attrs.ints('output_padding', [0, 0]);
+    const strides = attr2d('strides', 1);
+    const dilations = attr2d('dilations', 1);
+    const outputPadding = attr2d('output_padding', 0);
     const kernel = dilateKernel(w, dilations);
     const m = kernel.dims[1];
     const full = [h, wd].map((size, i) => (size - 1) * strides[i] + kernel.dims[2 + i] + outputPadding[i]);
-    const cut = crops(ctx, [h, wd], full, strides);
+    const cut = crops(ctx, [h, wd], full, strides, oneD);
     cut.forEach((cr, i) => {
       if (cr.head < 0) ctx.unsupported(`negative pads (${cr.head})`);
       if (cr.tail < 0 && outputPadding[i] - cr.tail >= strides[i])
@@ -108,7 +120,7 @@ export const convTranspose: OpConverter = {
           : []),
       ],
       shape: fullShape,
-      name: needsCrop ? ctx.tempName('full') : ctx.outputName(0),
+      name: needsCrop ? ctx.tempName('full') : oneD ? ctx.tempName('transpose_conv') : ctx.outputName(0),
     });
     if (needsCrop)
       tensor = b.emit({
@@ -121,8 +133,9 @@ export const convTranspose: OpConverter = {
           b.int32Tensor([n, out[0], out[1], m], ctx.tempName('size')),
         ],
         shape: [n, out[0], out[1], m],
-        name: ctx.outputName(0),
+        name: oneD ? ctx.tempName('crop') : ctx.outputName(0),
       });
-    return [ctx.output(tensor, [n, m, out[0], out[1]], nhwc)];
+    const y = ctx.output(tensor, [n, m, out[0], out[1]], nhwc);
+    return [oneD ? lowerTo1d(ctx, y) : y];
   },
 };

@@ -1,12 +1,12 @@
 /**
- * Dropout (inference) → its input, unchanged. A mask output that something reads is
- * unsupported, and so is training_mode (input 2 from opset 12) unless it is a constant false or
+ * Dropout (inference) → its input, unchanged; its mask output (opset 12+) is then all true, a
+ * constant. training_mode (input 2 from opset 12) is unsupported unless it is a constant false or
  * the ratio a constant 0: training-mode dropout is random.
  */
-import { numbersOf } from '../const-tensor';
+import { constOf, numbersOf, type ConstTensor } from '../const-tensor';
 import type { NodeContext } from '../node-context';
 import type { OpConverter } from '../op-converter';
-import type { Value } from '../values';
+import { constValue, type Value } from '../values';
 
 const isConstZero = (v: Value | undefined) => v?.kind === 'const' && numbersOf(v.value).every((x) => x === 0);
 
@@ -16,13 +16,20 @@ function refuseTraining(ctx: NodeContext): void {
     ctx.unsupported('training_mode with a ratio that is not a constant 0 (random dropout)');
 }
 
+/** Every element kept: a bool tensor of these dims, all true. */
+function allKept(dims: readonly number[]): ConstTensor {
+  return constOf('bool', [...dims], new Array<number>(dims.reduce((a, b) => a * b, 1)).fill(1));
+}
+
 export const dropout: OpConverter = {
   convert: (ctx) => {
     refuseTraining(ctx);
-    return [ctx.requireInput(0)];
+    const x = ctx.requireInput(0);
+    return [x, constValue(allKept(x.kind === 'const' ? x.value.dims : x.dims))];
   },
   fold: (ctx, [x]) => {
     refuseTraining(ctx);
-    return [x!];
+    const c = x ?? ctx.unsupported('input 0 is missing');
+    return [c, allKept(c.dims)];
   },
 };

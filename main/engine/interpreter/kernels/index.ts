@@ -6,6 +6,7 @@ import type { Kernel } from '../types';
 import { kernel as add } from './add';
 import { kernel as argMax } from './arg_max';
 import { kernel as averagePool2d } from './average_pool_2d';
+import { kernel as batchMatmul } from './batch_matmul';
 import { kernel as cast } from './cast';
 import { kernel as concatenation } from './concatenation';
 import { kernel as conv2d } from './conv_2d';
@@ -66,6 +67,7 @@ export const referenceKernels: Readonly<Record<string, Kernel | undefined>> = {
   ADD: add,
   ARG_MAX: argMax,
   AVERAGE_POOL_2D: averagePool2d,
+  BATCH_MATMUL: batchMatmul,
   CAST: cast,
   CONCATENATION: concatenation,
   CONV_2D: conv2d,

@@ -17,6 +17,7 @@ export function fullyConnected(
   x: ActValue,
   weights: ConstTensor,
   bias: ConstTensor,
+  name = ctx.outputName(0),
 ): ActValue {
   const [units, features] = weights.dims;
   if (x.dims[x.dims.length - 1] !== features)
@@ -39,7 +40,7 @@ export function fullyConnected(
       ctx.builder.constTensor(bias, ctx.tempName('bias')),
     ],
     shape: dims,
-    name: ctx.outputName(0),
+    name,
   });
   return ctx.output(tensor, dims, identityPerm(dims.length));
 }
