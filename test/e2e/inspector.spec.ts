@@ -9,7 +9,7 @@ import type { Page } from '@playwright/test';
 import { readTflite } from '../../main/engine/tflite/reader';
 import { BuiltinOperator, TensorType } from '../../main/engine/tflite/model';
 import { ROOT, readBytes, sharedPath } from '../support/shared';
-import { expect, startServe, test } from './fixtures';
+import { expect, startServe, test, type ServeHost } from './fixtures';
 
 const PERSON_DETECT = sharedPath('models', 'tflite-micro', 'person_detect.tflite');
 const SHOTS = path.join(ROOT, 'test-output', 'screenshots');
@@ -377,8 +377,20 @@ test('round-trip check runs as a background job and reports through job events',
   await shoot(page, 'verify', (await page.locator('html').getAttribute('data-theme')) as 'light' | 'dark');
 });
 
-// Last in the file: it leaves a recent entry in the shared serve process.
-test('a model opened by path shows up in recent models and reopens from there', async ({ page, serve }) => {
+// Its own serve process: the shared one may already list models other spec files opened by path
+// (Playwright keeps one worker, and so one server, across files).
+test('a model opened by path shows up in recent models and reopens from there', async ({ page }) => {
+  const { host: serve, child } = await startServe();
+  try {
+    await recentModels(page, serve);
+  } finally {
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  }
+});
+
+async function recentModels(page: Page, serve: ServeHost): Promise<void> {
   await page.goto(serve.url);
   await expect(page.getByTestId('app-info')).toBeVisible();
   // Browser uploads have no path, so a fresh server has nothing to list.
@@ -401,4 +413,4 @@ test('a model opened by path shows up in recent models and reopens from there', 
   await recent.getByRole('button', { name: /person_detect\.tflite/ }).click();
   await expect(page.getByTestId('inspector')).toBeVisible();
   await expect(page.getByTestId('current-model')).toContainText('person_detect.tflite');
-});
+}
