@@ -3,6 +3,7 @@ import {
   ActivationFunctionType,
   BuiltinOperator,
   BuiltinOptions,
+  MulOptionsT,
   Padding,
   Pool2DOptionsT,
 } from '../../../tflite/generated/tflite';
@@ -10,7 +11,7 @@ import { channelsLastPerm } from '../../layout';
 import type { NodeContext } from '../../node-context';
 import type { ActValue } from '../../values';
 import { liftTo2d, lowerTo1d } from './one-d';
-import { padSpatial, planWindow, windowAttrs, type WindowPlan } from './spatial';
+import { padSpatial, planWindow, windowAttrs, type WindowAttrs, type WindowPlan } from './spatial';
 
 /** The lowest float32: max pooling's padding, which never wins a window. */
 const LOWEST_FLOAT32 = -3.4028234663852886e38;
@@ -33,28 +34,69 @@ export function pool2d(
   let plan = planWindow(ctx, [h, w], attrs, ctx.attrs.int('ceil_mode', 0) === 1);
   const max = op === BuiltinOperator.MAX_POOL_2D;
   const padded = plan.pads.some(([b, a]) => b > 0 || a > 0);
+  // TFLite's SAME average excludes padding, as count_include_pad = 0 does; explicit padding counts.
+  // Other padding with count_include_pad = 0 averages over the zero-padded window and rescales each
+  // output position by kernel area / real elements in its window (a constant map).
+  let excludePad = false;
   if (!max && padded) {
-    // TFLite's SAME average excludes padding, as count_include_pad = 0 does; explicit padding counts.
     const includePad = ctx.attrs.int('count_include_pad', 0) === 1;
     if (includePad) plan = { ...plan, padding: Padding.VALID, explicit: plan.pads };
-    else if (plan.padding !== Padding.SAME)
-      ctx.unsupported(`count_include_pad = 0 with padding [${plan.pads.flat()}] that is not TFLite's SAME`);
+    else if (plan.padding !== Padding.SAME) excludePad = true;
   }
   // Max pooling pads with a value that never wins a window: zero when the input cannot be negative
   // (after a ReLU: every window holds a real element ≥ 0), which a plain PAD gives and more
   // runtimes run (Arm NN 20.08 has no PADV2); otherwise the lowest float through PADV2.
   const padValue = max && !nonNegative(ctx, x0) ? LOWEST_FLOAT32 : undefined;
   const input = padSpatial(ctx, ctx.tensorIn(x, channelsLastPerm(4), 'nhwc'), [n, h, w, c], plan, padValue);
-  const tensor = ctx.builder.emit({
+  let tensor = ctx.builder.emit({
     op,
     optionsType: BuiltinOptions.Pool2DOptions,
     options: poolOptions(plan, attrs.strides, attrs.kernel),
     inputs: [input.tensor],
     shape: [n, plan.out[0], plan.out[1], c],
-    name: oneD ? ctx.tempName('pool_2d') : ctx.outputName(0),
+    name: oneD || excludePad ? ctx.tempName('pool_2d') : ctx.outputName(0),
   });
+  if (excludePad)
+    tensor = rescaleByRealCount(ctx, tensor, [n, plan.out[0], plan.out[1], c], [h, w], plan, attrs, oneD);
   const y = ctx.output(tensor, [n, c, plan.out[0], plan.out[1]], channelsLastPerm(4));
   return oneD ? lowerTo1d(ctx, y) : y;
+}
+
+/**
+ * Multiplies an average over zero-padded windows (NHWC `shape`) by kernel area / real elements in
+ * each window: ONNX's count_include_pad = 0 over padding TFLite's SAME does not describe.
+ */
+function rescaleByRealCount(
+  ctx: NodeContext,
+  tensor: number,
+  shape: number[],
+  input: number[],
+  plan: WindowPlan,
+  attrs: WindowAttrs,
+  oneD: boolean,
+): number {
+  const real = (d: number): number[] =>
+    Array.from({ length: plan.out[d] }, (_, i) => {
+      const start = i * attrs.strides[d] - plan.pads[d][0];
+      return Math.min(start + attrs.kernel[d], input[d]) - Math.max(start, 0);
+    });
+  const [rows, cols] = [real(0), real(1)];
+  if ([...rows, ...cols].some((r) => r <= 0)) ctx.unsupported('a window that holds only padding');
+  const area = attrs.kernel[0] * attrs.kernel[1];
+  const scale = new Float32Array(plan.out[0] * plan.out[1]);
+  rows.forEach((r, i) => cols.forEach((k, j) => (scale[i * plan.out[1] + j] = area / (r * k))));
+  const map = ctx.builder.constTensor(
+    { dtype: 'float32', dims: [1, plan.out[0], plan.out[1], 1], data: scale },
+    ctx.tempName('real_count_scale'),
+  );
+  return ctx.builder.emit({
+    op: BuiltinOperator.MUL,
+    optionsType: BuiltinOptions.MulOptions,
+    options: new MulOptionsT(ActivationFunctionType.NONE),
+    inputs: [tensor, map],
+    shape,
+    name: oneD ? ctx.tempName('pool_2d_scaled') : ctx.outputName(0),
+  });
 }
 
 /** True when the activation comes out of a ReLU or ReLU6 (an operator or a fused activation). */
