@@ -68,6 +68,19 @@ export const argSchemas: { [M in Method]: z.ZodType<ArgsOf<M>> } = {
         params: z.object({ timeoutSec: z.number().int().min(1).max(600).optional() }).strict(),
       })
       .strict(),
+    z
+      .object({
+        kind: z.literal('edgetpu.compile'),
+        params: z
+          .object({
+            modelId: id,
+            minRuntime: z.number().int().min(10).max(99).optional(),
+            showOperations: z.boolean().optional(),
+            timeoutSec: z.number().int().min(1).max(3600).optional(),
+          })
+          .strict(),
+      })
+      .strict(),
   ]),
   'jobs.cancel': z.object({ jobId: id }).strict(),
   'demo.open': empty as z.ZodType<Record<string, never>>,

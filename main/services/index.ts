@@ -161,6 +161,8 @@ export function createServices(opts: ServiceOptions): Services {
     openTransport: opts.openTransport,
   });
 
+  const edgetpu = createEdgeTpu({ getModel: get, registerModel: register, emit });
+
   const impl: Impl = {
     'app.info': () => ({
       name: 'Lowbit',
@@ -197,7 +199,7 @@ export function createServices(opts: ServiceOptions): Services {
     'model.recent': () => recent.list(),
     ...wizard.impl,
     ...devices.impl,
-    ...createEdgeTpu({ getModel: get }).impl,
+    ...edgetpu.impl,
     'devices.list': (args) => {
       devices.watch();
       return devices.impl['devices.list'](args);
@@ -216,10 +218,12 @@ export function createServices(opts: ServiceOptions): Services {
           return devices.startFlash(req.params);
         case 'devices.coralFirmware':
           return devices.startCoralFirmware(req.params);
+        case 'edgetpu.compile':
+          return edgetpu.startCompile(req.params);
       }
     },
     'jobs.cancel': ({ jobId }) => {
-      if (!devices.cancel(jobId) && !jobs.cancel(jobId))
+      if (!devices.cancel(jobId) && !edgetpu.cancel(jobId) && !jobs.cancel(jobId))
         throw new InvalidArgumentError(`no running job ${jobId}`);
     },
   };
@@ -260,6 +264,7 @@ export function createServices(opts: ServiceOptions): Services {
     emit,
     dispose: async () => {
       await devices.dispose();
+      await edgetpu.dispose();
       await jobs.dispose();
     },
   };
