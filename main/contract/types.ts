@@ -149,11 +149,7 @@ export interface RecentModel {
 
 /** Kinds of long-running engine jobs; each runs in a worker thread with progress and cancel. */
 export type JobKind =
-  | 'model.verify'
-  | 'optimize.run'
-  | 'deploy.flash'
-  | 'devices.coralFirmware'
-  | 'edgetpu.compile';
+  'model.verify' | 'optimize.run' | 'deploy.flash' | 'devices.coralFirmware' | 'edgetpu.compile';
 
 export interface JobParams {
   'model.verify': { modelId: string };
