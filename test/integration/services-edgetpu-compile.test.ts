@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createServices } from '../../main/services';
 import type {
+  ConversionReport,
   EdgeTpuCheckReport,
   EdgeTpuCompileOutcome,
   InspectReport,
@@ -16,7 +17,9 @@ import type {
   ModelHandle,
 } from '../../main/contract/types';
 import { collect, value } from '../support/services-harness';
-import { SHARED } from '../support/shared';
+import { ROOT, SHARED } from '../support/shared';
+import { openModel } from '../../main/engine/model/registry';
+import { compileStem } from '../../main/services/edgetpu';
 import {
   DEEPLAB_COMPILED,
   DEEPLAB_INPUT,
@@ -236,6 +239,31 @@ describe.skipIf(!fs.existsSync(DEEPLAB_INPUT))('edgetpu.compile job', () => {
     } finally {
       process.env.PATH = savedPath;
     }
+  });
+
+  it('an ONNX model goes to the compiler as the TFLite Lowbit converted it; names are made safe', async () => {
+    const onnx = fs.readFileSync(path.join(ROOT, 'test/fixtures/onnx/fashion-cnn.onnx'));
+    const h = value<ModelHandle>(
+      await services.handle('model.load', { name: '../my model (1).onnx', bytes: new Uint8Array(onnx) }),
+    );
+    const { jobId } = value<{ jobId: string }>(
+      await services.handle('jobs.start', { kind: 'edgetpu.compile', params: { modelId: h.id } }),
+    );
+    const f = await events.waitFor(jobId, 60_000);
+    expect(f.status).toBe('succeeded');
+    const r = (f as { result: EdgeTpuCompileOutcome }).result;
+    expect(path.basename(peer.args().at(-1)!)).toBe('my_model__1_.tflite');
+    const seen = peer.seen();
+    expect(seen.subarray(4, 8).toString('latin1')).toBe('TFL3');
+    const lowered = openModel(new Uint8Array(seen), 'seen.tflite').tflite;
+    const conversion = value<ConversionReport>(await services.handle('model.conversion', { modelId: h.id }));
+    const convertedOps = Object.values(conversion.tfliteOps).reduce((n, c) => n + c, 0);
+    expect(lowered.subgraphs[0]!.operators.length).toBe(convertedOps);
+    // The float model: the prediction says the compiler would refuse it, as the check does.
+    expect(r.prediction.modelError?.message).toMatch(/not quantized/i);
+    expect(r.model?.name).toBe('my_model__1__edgetpu.tflite');
+    expect(compileStem('.-x/y\\..evil.TFLITE')).toBe('evil');
+    expect(compileStem('...')).toBe('model');
   });
 
   it('arguments are validated: runtime 10 or more, seconds 1–3600, no extra fields, a known model', async () => {
