@@ -236,7 +236,9 @@ test('a truncated model and a non-model show the MODEL_FORMAT banner with advice
   const banner = page.getByTestId('error-banner');
   await expect(banner).toBeVisible();
   await expect(banner).toHaveAttribute('data-code', 'MODEL_FORMAT');
-  await expect(banner.getByTestId('error-code')).toHaveText('MODEL_FORMAT');
+  // Issue 17: no error codes or raw reader messages as the headline; plain words, the reader's kept as detail.
+  await expect(banner).not.toContainText('MODEL_FORMAT');
+  await expect(banner.getByTestId('error-message')).toContainText('the file is truncated');
   await expect(banner.getByTestId('error-message')).toContainText('This file is not a valid .tflite model:');
   await expect(page.getByTestId('start-view')).toBeVisible();
   await shoot(page, 'error', 'light');
@@ -248,7 +250,10 @@ test('a truncated model and a non-model show the MODEL_FORMAT banner with advice
     mimeType: 'text/plain',
     buffer: Buffer.from('hello, this is not a model at all'),
   });
-  await expect(banner.getByTestId('error-message')).toContainText('file identifier');
+  // Issue 17: the reader's `file identifier is "hell"` becomes plain words; the raw text is the detail.
+  await expect(banner.getByTestId('error-message')).toContainText('does not carry the "TFL3" marker');
+  await expect(banner.getByTestId('error-message')).not.toContainText('file identifier');
+  await expect(banner.getByTestId('error-technical')).toContainText('file identifier is "hell"');
 
   // A good model afterwards clears the error.
   await openModel(page, PERSON_DETECT);

@@ -74,7 +74,12 @@ export function recommend(input: AdvisorInput): Plan {
       ok = false;
       if (!blocked.has(id)) {
         blocked.add(id);
-        (v.kind === 'impossible' ? impossible : notRecommended).push({ id, why: v.why, unlock: v.unlock });
+        (v.kind === 'impossible' ? impossible : notRecommended).push({
+          id,
+          title: TECHNIQUES[id].title,
+          why: v.why,
+          unlock: v.unlock,
+        });
       }
     }
     if (ok) candidates.push({ template, preview });

@@ -215,6 +215,8 @@ export interface PlanOption {
 /** A technique that cannot be used or is advised against, with the reason and what would change that. */
 export interface Blocked {
   id: TechniqueId;
+  /** The technique in words ("int8 with per-layer float fallback"), for people. */
+  title: string;
   why: string;
   unlock: string;
 }
