@@ -108,7 +108,7 @@ test('item 2: a host-side preview is not "Recommended" or green, and Run waits f
   await expect(rec.locator('.wz-ok')).toHaveCount(0);
   await expect(page.getByTestId('plan-option-recommended-fit').first()).toHaveAttribute(
     'data-verdict',
-    'not applicable: it cannot run on the target',
+    'n/a (it cannot run on the target)',
   );
   const go = page.getByTestId('wizard-next');
   await expect(go).toHaveText('Run anyway');
@@ -133,6 +133,8 @@ test('item 2: impossible limits say so with the shortfall, and Run is not offere
   await expect(page.getByTestId('plan-recommended')).toHaveAttribute('data-standing', 'misses-limits');
   await expect(page.getByTestId('plan-recommended-head')).toHaveText('Closest option: it misses your limits');
   await expect(page.getByTestId('plan-recommended')).not.toContainText('Recommended');
+  // Flash fits, but the option misses the size limit: nothing in it is green.
+  await expect(page.getByTestId('plan-recommended').locator('.wz-ok')).toHaveCount(0);
   const item = page.getByTestId('plan-shortfall-item').first();
   await expect(item).toContainText('size limit: needs');
   await expect(item).toContainText('has 5.0 KiB');

@@ -245,7 +245,7 @@ function describeFit(fit: FitCheck[], name: string, input: AdvisorInput): string
 function ramSplit(f: FitCheck): string {
   const p = f.ramParts;
   if (!p) return ' for its tensor arena';
-  return ` (tensor arena ${formatBytes(p.arenaBytes)} + TFLite Micro bookkeeping ${formatBytes(p.bookkeepingBytes)} + margin ${formatBytes(p.marginBytes)}, as lowbit fit counts it)`;
+  return ` (tensor arena ${formatBytes(p.arenaBytes)} + TFLite Micro bookkeeping ${formatBytes(p.bookkeepingBytes)} + margin ${formatBytes(p.marginBytes)}, as the board fit check counts it)`;
 }
 
 function split(f: FitCheck): string {

@@ -241,6 +241,7 @@ describe('what is impossible and what unlocks it', () => {
     expect(p.alternatives).toEqual([]);
     expect(p.impossible).toContainEqual({
       id: 'int8',
+      title: 'full integer int8 quantization (calibrated)',
       why: 'Full integer quantization needs a representative sample to calibrate the activation ranges.',
       unlock: 'Provide an unlabelled sample of 100–500 typical inputs (labels are not needed).',
     });
