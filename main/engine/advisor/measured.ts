@@ -115,9 +115,7 @@ function speedReason(target: Target, measured: number): string {
     measured < 1
       ? `it ran slower than the float model here (${times(measured)})`
       : `it ran ${times(measured)} as fast as the float model here`;
-  const interp =
-    "this machine's figure comes from Lowbit's own interpreter, bit-exact reference kernels in JavaScript and WebAssembly, not the optimised runtime kernels the estimate is for";
   if (target === 'cpu')
-    return `The estimate is for TensorFlow Lite's optimised CPU kernels; ${here}, and ${interp}. It ranks the techniques against each other; measure the speed on your device.`;
-  return `The estimate is for the ${TARGET_NAMES[target]}; ${here}, on this machine's CPU, and ${interp}. Measure the speed on the ${TARGET_NAMES[target]}.`;
+    return `The estimate is for TensorFlow Lite's optimised CPU kernels; ${here}, in Lowbit's own interpreter (bit-exact reference kernels in JavaScript and WebAssembly). Use it to rank techniques; measure the speed on your device.`;
+  return `The estimate is for the ${TARGET_NAMES[target]}; ${here}, on this machine's CPU in Lowbit's own interpreter. Measure the speed on the ${TARGET_NAMES[target]}.`;
 }
