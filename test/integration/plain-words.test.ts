@@ -54,3 +54,19 @@ describe('plain words for keep-float rules', () => {
     );
   });
 });
+
+describe('plain words for a file that is no model at all', () => {
+  it("names the formats Lowbit opens instead of the sniffers' details", async () => {
+    const { openModel } = await import('../../main/engine/model/registry');
+    let raw = '';
+    try {
+      openModel(new TextEncoder().encode('hello, this is not a model at all'), 'notes.txt');
+    } catch (e) {
+      raw = (e as Error).message;
+    }
+    expect(raw).toContain('not a model format Lowbit reads');
+    const a = adviceFor({ code: 'MODEL_FORMAT', message: raw });
+    expect(a.title).toBe('Not a model Lowbit opens');
+    expect(a.detail).toBe('notes.txt is neither a TensorFlow Lite (.tflite) nor an ONNX (.onnx) model.');
+  });
+});

@@ -11,7 +11,15 @@ export interface ErrorAdvice {
 
 export function adviceFor(e: ErrorInfo): ErrorAdvice {
   switch (e.code) {
-    case 'MODEL_FORMAT':
+    case 'MODEL_FORMAT': {
+      // Neither format recognised the file (registry.ts): say which formats Lowbit opens.
+      const neither = /^(.*?):? ?not a model format Lowbit reads/.exec(e.message);
+      if (neither)
+        return {
+          title: 'Not a model Lowbit opens',
+          detail: `${neither[1] ? `${neither[1]} is` : 'This file is'} neither a TensorFlow Lite (.tflite) nor an ONNX (.onnx) model.`,
+          hint: 'Open the .tflite or .onnx file your converter or training script wrote.',
+        };
       // The message names the file: an .onnx file gets ONNX's words, anything else TFLite's.
       if (/\.onnx\b/i.test(e.message))
         return {
@@ -24,6 +32,7 @@ export function adviceFor(e: ErrorInfo): ErrorAdvice {
         detail: `This file is not a valid .tflite model: ${plainModelFormat(e.message)}`,
         hint: 'Check that the file was exported by the TensorFlow Lite converter and was copied or downloaded completely.',
       };
+    }
     case 'UNSUPPORTED_OP':
       return {
         title: 'Unsupported operator',
