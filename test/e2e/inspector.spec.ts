@@ -238,7 +238,9 @@ test('a truncated model and a non-model show the MODEL_FORMAT banner with advice
   await expect(banner).toHaveAttribute('data-code', 'MODEL_FORMAT');
   // Issue 17: no error codes or raw reader messages as the headline; plain words, the reader's kept as detail.
   await expect(banner).not.toContainText('MODEL_FORMAT');
-  await expect(banner.getByTestId('error-message')).toContainText('the file is truncated');
+  await expect(banner.getByTestId('error-message')).toContainText(
+    'it is truncated: the file ends before the model does',
+  );
   await expect(banner.getByTestId('error-message')).toContainText('This file is not a valid .tflite model:');
   await expect(page.getByTestId('start-view')).toBeVisible();
   await shoot(page, 'error', 'light');

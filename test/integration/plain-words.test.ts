@@ -33,7 +33,7 @@ describe('plain words for model reader errors', () => {
     const full = readBytes(sharedPath('models', 'tflite-micro', 'person_detect.tflite'));
     const raw = readerMessage(full.subarray(0, 4096));
     expect(plainModelFormat(raw)).toBe(
-      'the file is truncated: it ends before the model does (an incomplete copy or download?).',
+      'it is truncated: the file ends before the model does (an incomplete copy or download?).',
     );
   });
 });
