@@ -224,7 +224,7 @@ describe('wizard services on the bundled demo', () => {
     // Issue 17: the int8 arena estimate (a quarter of the float arena, 40,560 / 4 = 10,140)
     // agrees with the planned arena of the produced model within 5%.
     const ram = r.estimates.find((e) => e.what === 'ram')!;
-    expect(ram.estimate).toBe('about 9.9 KiB (10,140 bytes) of tensor arena');
+    expect(ram.estimate).toBe('about 9.9 KiB (10,140 bytes)');
     expect(ram.agrees).toBe(Math.abs(q!.arenaBytes - 10_140) <= 507);
     // Issue 17 item 5: the advisor's RAM figure for this plan is built like the fit report's
     // (arena + bookkeeping + margin), from the float model's facts.

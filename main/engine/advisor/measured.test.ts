@@ -68,7 +68,7 @@ describe('checkEstimates', () => {
     // 5,376 / 4 = 1,344 bytes; 2,000 planned is more than 5% over.
     const ram = checkEstimates('int8', 'mcu', FACTS, { bytes: 12_650, speedup: 2.4, arenaBytes: 2_000 })[2]!;
     expect(ram).toMatchObject({ what: 'ram', agrees: false });
-    expect(ram.estimate).toBe('about 1.3 KiB (1,344 bytes) of tensor arena');
+    expect(ram.estimate).toBe('about 1.3 KiB (1,344 bytes)');
     expect(ram.reason).toContain('wider than the estimate');
   });
 

@@ -96,8 +96,8 @@ export function checkEstimates(
         : row.arenaBytes >= ram.value;
     const check: EstimateCheck = {
       what: 'ram',
-      estimate: `${ram.basis === 'lower-bound' ? 'at least ' : 'about '}${formatBytes(ram.value)} of tensor arena`,
-      measured: `${formatBytes(row.arenaBytes)} planned for the produced model`,
+      estimate: `${ram.basis === 'lower-bound' ? 'at least ' : 'about '}${formatBytes(ram.value)}`,
+      measured: `${formatBytes(row.arenaBytes)}, planned for the produced model`,
       agrees,
     };
     if (!agrees)
