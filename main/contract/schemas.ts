@@ -42,6 +42,7 @@ const optimizeParams = z
     board: id.optional(),
     edgetpu: z.boolean().optional(),
     workers: z.number().int().min(1).max(64).optional(),
+    target: z.enum(['cpu', 'gpu', 'edgetpu', 'mcu', 'dsp']).optional(),
   })
   .strict();
 
