@@ -136,10 +136,39 @@ test('MobileNetV2: culling, pan, zoom, search, op options, tensor histogram, SVG
   const dragged = await canvasState(page);
   expect(dragged.tx - start.tx).toBeCloseTo(-40, 0);
   expect(dragged.ty - start.ty).toBeCloseTo(-300, 0);
+  // How smoothly it pans: 60 drag steps, one per animation frame; the frame times are reported
+  // (printed, not asserted: they depend on the machine).
+  const frames = await page.evaluate(async () => {
+    const svg = document.querySelector('[data-testid="graph-canvas"]')!;
+    const r = svg.getBoundingClientRect();
+    const at = (type: string, y: number) =>
+      svg.dispatchEvent(
+        new PointerEvent(type, { clientX: r.left + 300, clientY: y, button: 0, pointerId: 1, bubbles: true }),
+      );
+    const frame = () => new Promise<number>((res) => requestAnimationFrame(res));
+    at('pointerdown', r.top + 700);
+    const times: number[] = [];
+    let last = await frame();
+    for (let i = 1; i <= 60; i++) {
+      at('pointermove', r.top + 700 - i * 10);
+      const now = await frame();
+      times.push(now - last);
+      last = now;
+    }
+    at('pointerup', r.top + 100);
+    times.sort((a, b) => a - b);
+    return { median: times[30]!, p90: times[54]!, drawn: svg.getAttribute('data-nodes-drawn') };
+  });
+  console.log(
+    `MobileNetV2 pan: frame median ${frames.median.toFixed(1)} ms, p90 ${frames.p90.toFixed(1)} ms, ${frames.drawn} of ${t.nodes} boxes in the DOM`,
+  );
+  const panned = await canvasState(page);
+  expect(panned.ty - dragged.ty).toBeCloseTo(-600, 0);
+
   // Pan by keyboard: ArrowDown moves 80 px.
   await canvas.focus();
   await page.keyboard.press('ArrowDown');
-  expect((await canvasState(page)).ty - dragged.ty).toBeCloseTo(-80, 0);
+  expect((await canvasState(page)).ty - panned.ty).toBeCloseTo(-80, 0);
 
   // Zoom: the button by 1.25, the wheel around the pointer, the keyboard (−), Fit shows every box.
   await page.getByTestId('graph-zoom-in').click();
