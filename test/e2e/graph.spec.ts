@@ -87,7 +87,11 @@ async function openGraph(page: Page, url: string, file: string) {
     buffer: fs.readFileSync(file),
   });
   await expect(page.getByTestId('inspector')).toBeVisible();
-  await page.getByTestId('tab-graph').click();
+  // The inspector resets to its first tab when the report arrives: click until the Graph tab holds.
+  await expect(async () => {
+    await page.getByTestId('tab-graph').click();
+    await expect(page.getByTestId('tab-graph')).toHaveAttribute('aria-selected', 'true', { timeout: 1000 });
+  }).toPass();
   await expect(page.getByTestId('graph-view')).toBeVisible();
   await expect(page.getByTestId('graph-node').first()).toBeVisible();
 }
@@ -310,6 +314,8 @@ test('MobileNetV2: culling, pan, zoom, search, op options, tensor histogram, SVG
     for (let i = 0; i < px.length; i += png.channels * 7)
       colours.add((px[i]! << 16) | (px[i + 1]! << 8) | px[i + 2]!);
     expect(colours.size).toBeGreaterThan(20);
+    // Kept beside the screenshots, to look at.
+    fs.copyFileSync(pngPath, path.join(ROOT, 'test-output', 'screenshots', 'graph-export-mobilenet.png'));
 
     // The same name again: refused, the file untouched.
     const before = fs.readFileSync(pngPath);
