@@ -145,3 +145,37 @@ describe('op attributes', () => {
     expect(attrs).toMatchObject({ kernel_shape: '[3, 3]', strides: '[2, 2]', pads: '[1, 1, 1, 1]' });
   });
 });
+
+describe('limits', () => {
+  /** A chain of `n` ops, each reading the one before. */
+  const chain = (n: number): SubgraphInfo => ({
+    name: 'chain',
+    inputs: [0],
+    outputs: [n],
+    operators: Array.from({ length: n }, (_, i) => ({
+      op: 'RELU',
+      version: 1,
+      inputs: [i],
+      outputs: [i + 1],
+    })),
+    tensors: Array.from({ length: n + 1 }, (_, i) => ({
+      index: i,
+      name: `t${i}`,
+      shape: [1, 8],
+      dtype: 'float32',
+      buffer: 0,
+      bytes: 0,
+      quantization: null,
+    })),
+  });
+  it('a chain too deep for dagre is refused in words, not a stack overflow', () => {
+    expect(() => layoutSubgraph({ subgraph: chain(4000), index: 0 })).toThrow(
+      /too deep to lay out \(4000 operators/,
+    );
+  });
+  it('a chain of 1,000 ops lays out', () => {
+    const layout = layoutSubgraph({ subgraph: chain(1000), index: 0 });
+    expect(layout.nodes).toHaveLength(1002);
+    expect(layout.edges).toHaveLength(1001);
+  });
+});

@@ -9,6 +9,7 @@
  */
 import dagre from '@dagrejs/dagre';
 import type { GraphConstant, GraphEdge, GraphLayout, GraphNode } from '../contract/graph';
+import { InvalidArgumentError } from '../engine/errors';
 import type { OpAttribute } from '../engine/model/graph-details';
 import type { SubgraphInfo, TensorInfo } from '../engine/model/inspect-report';
 
@@ -142,7 +143,18 @@ export function layoutSubgraph({ subgraph: sg, index, attributes }: LayoutInput)
     );
   }
 
-  dagre.layout(g);
+  try {
+    dagre.layout(g);
+  } catch (e) {
+    // dagre walks the graph recursively: a chain of roughly 1,500–2,000 ops (label nodes
+    // between every two) exhausts the call stack. Say so plainly instead of a stack trace.
+    if (e instanceof RangeError)
+      throw new InvalidArgumentError(
+        `this graph is too deep to lay out (${sg.operators.length} operators; the layout manages chains of about 1,500): the Operators tab lists every op`,
+        { cause: e },
+      );
+    throw e;
+  }
 
   const round = (v: number) => Math.round(v * 10) / 10;
   const placed: GraphNode[] = [];
