@@ -137,4 +137,21 @@ export const argSchemas: { [M in Method]: z.ZodType<ArgsOf<M>> } = {
     .strict(),
   'edgetpu.check': z.object({ modelId: id }).strict(),
   'edgetpu.compiler': empty as z.ZodType<Record<string, never>>,
+  'graph.layout': z.object({ modelId: id, subgraph: z.number().int().min(0).max(100_000) }).strict(),
+  'graph.tensor': z
+    .object({
+      modelId: id,
+      subgraph: z.number().int().min(0).max(100_000),
+      tensor: z.number().int().min(0).max(10_000_000),
+      bins: z.number().int().min(1).max(256).optional(), // MAX_HISTOGRAM_BINS (engine/model/graph-details.ts)
+    })
+    .strict(),
+  'graph.export': z
+    .object({
+      modelId: id,
+      kind: z.enum(['svg', 'png']),
+      bytes: z.instanceof(Uint8Array).refine((b) => b.length <= 256 * 2 ** 20, 'image larger than 256 MiB'),
+      path: filePath.optional(),
+    })
+    .strict(),
 };

@@ -30,6 +30,7 @@ import type {
   ModelExportFormatId,
 } from './devices';
 import type { ModelHandle } from './model-handle';
+import type { GraphImageKind, GraphLayout, TensorValues } from './graph';
 import type { InspectReport } from '../engine/model/inspect-report';
 import type { ConversionReport } from '../engine/convert/report';
 
@@ -118,6 +119,9 @@ export type * from './devices';
 
 /** The wizard's shapes (datasets, advisor, optimization results, deploy fit) live in wizard.ts. */
 export type * from './wizard';
+
+/** The graph view's shapes live in graph.ts. */
+export type * from './graph';
 
 export const CHANNEL_PREFIX = 'lowbit:';
 export const EVENT_CHANNEL = 'lowbit:event';
@@ -252,6 +256,19 @@ export interface Methods {
   'edgetpu.check': [{ modelId: string }, EdgeTpuCheckReport];
   /** Is edgetpu_compiler installed (PATH or $LOWBIT_EDGETPU_COMPILER)? Never bundled. */
   'edgetpu.compiler': [Record<string, never>, EdgeTpuCompilerStatus];
+  /** One subgraph's operator graph laid out in main (dagre): boxes, routed edges, shape labels. */
+  'graph.layout': [{ modelId: string; subgraph: number }, GraphLayout];
+  /** A tensor's values binned in main (constants; dequantized when quantized), or why there are none. */
+  'graph.tensor': [{ modelId: string; subgraph: number; tensor: number; bins?: number }, TensorValues];
+  /**
+   * Writes the graph drawing (SVG text or PNG bytes, made by the renderer) atomically. Without a
+   * path main shows the Save dialog (Electron; null when cancelled); a path must be a new .svg/.png
+   * file under a `lowbit serve --allow` folder. Never over an open model's file.
+   */
+  'graph.export': [
+    { modelId: string; kind: GraphImageKind; bytes: Uint8Array; path?: string },
+    { path: string } | null,
+  ];
 }
 
 export type Method = keyof Methods;
@@ -282,6 +299,9 @@ export const METHODS = [
   'deploy.export',
   'edgetpu.check',
   'edgetpu.compiler',
+  'graph.layout',
+  'graph.tensor',
+  'graph.export',
 ] as const satisfies readonly Method[];
 
 // ---------------------------------------------------------------- events
