@@ -87,6 +87,8 @@ const ARMNN_TESTS = [
   'test_resize_upsample_scales_nearest',
   // count_include_pad = 0 over explicit pads: PAD, AVERAGE_POOL_2D, then MUL by a constant map.
   'test_averagepool_2d_pads',
+  // Dilated MaxPool: STRIDED_SLICE per kernel tap, then MAXIMUM.
+  'test_maxpool_2d_dilations',
   'test_hardswish',
   'test_hardsigmoid',
   'test_leakyrelu',
