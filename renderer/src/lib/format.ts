@@ -60,3 +60,11 @@ export function formatQuantShort(q: QuantizationInfo | null): string {
   const zp = zps.size > 1 ? ' zp=mixed' : q.zeroPoint[0] ? ` zp=${q.zeroPoint[0]}` : '';
   return `per-axis(${q.axis}) ×${q.scale.length} ${formatScale(lo)}…${formatScale(hi)}${zp}`;
 }
+
+/** Large counts in short form: 300774272 -> "300.8 M", 13570304 -> "13.6 M"; below 10 000 exact. */
+export function formatCount(n: number): string {
+  if (n < 1e4) return String(n);
+  if (n < 1e6) return `${(n / 1e3).toFixed(1)} k`;
+  if (n < 1e9) return `${(n / 1e6).toFixed(1)} M`;
+  return `${(n / 1e9).toFixed(2)} G`;
+}
