@@ -64,6 +64,7 @@ export type {
   OnnxQuantNode,
   OnnxQuantOperand,
   OperatorInfo,
+  OperatorOptionValue,
   QuantizationInfo,
   SizeBreakdown,
   SubgraphInfo,
