@@ -41,3 +41,30 @@ export function middleEllipsis(name: string, max: number): string {
   const head = Math.ceil(keep / 3);
   return `${name.slice(0, head)}…${name.slice(name.length - (keep - head))}`;
 }
+
+/**
+ * A distinguishing name (distinguishingNames) cut to `max` characters keeping what tells it
+ * apart: its first segment (the one that made it unique) and its last; the middle goes first,
+ * then the ends of both. "…/Conv2d_1_pointwise/weights/read" at 20: "…/Conv2d_1_poi…/read".
+ */
+export function fitName(name: string, max: number): string {
+  if (name.length <= max) return name;
+  const lead = name.startsWith('…/') ? '…/' : '';
+  const parts = name.slice(lead.length).split('/');
+  if (parts.length < 2) return middleEllipsis(name, max);
+  const first = parts[0]!;
+  const last = parts[parts.length - 1]!;
+  const skipped = `${lead}${first}/…/${last}`;
+  if (parts.length > 2 && skipped.length <= max) return skipped;
+  // What is left after the lead and the "…/" that joins the two: the first segment keeps at
+  // least 60 % of it, the last segment the rest (cut at its end when it is longer).
+  const room = max - lead.length - 2;
+  if (room >= 8) {
+    const keepFirst = Math.min(first.length, Math.max(Math.ceil(room * 0.6), room - last.length));
+    const keepLast = room - keepFirst;
+    const tail = last.length <= keepLast ? last : `${last.slice(0, Math.max(1, keepLast - 1))}…`;
+    const joint = keepFirst < first.length ? '…/' : '/';
+    return `${lead}${first.slice(0, keepFirst)}${joint}${tail}`;
+  }
+  return middleEllipsis(name, max);
+}

@@ -11,7 +11,8 @@ import type { Page } from '@playwright/test';
 import { footprintFacts } from '../../main/engine/deploy/footprint-facts';
 import { openModelFile } from '../../main/files/model-file';
 import { mobilenetV1, mobilenetV2 } from '../support/reference-architectures';
-import { ROOT, sharedPath } from '../support/shared';
+import { readTflite } from '../../main/engine/tflite/reader';
+import { ROOT, readBytes, sharedPath } from '../support/shared';
 import { expect, shootBoth, test } from './fixtures';
 
 const SIZES = [
@@ -20,13 +21,11 @@ const SIZES = [
 ] as const;
 
 async function openModel(page: Page, file: string) {
-  await page
-    .getByTestId('open-file-input')
-    .setInputFiles({
-      name: path.basename(file),
-      mimeType: 'application/octet-stream',
-      buffer: fs.readFileSync(file),
-    });
+  await page.getByTestId('open-file-input').setInputFiles({
+    name: path.basename(file),
+    mimeType: 'application/octet-stream',
+    buffer: fs.readFileSync(file),
+  });
   await expect(page.getByTestId('inspector')).toBeVisible();
 }
 
@@ -119,4 +118,78 @@ test('Analysis tab: ONNX through the format seam', async ({ page, serve }) => {
   await expect(page.getByTestId('analysis-lowered')).toBeVisible();
   await expect(page.getByTestId('analysis-peak')).toHaveAttribute('data-value', String(arenaOf(file)));
   await shootBoth(page, 'analysis-onnx-1280x800');
+});
+
+// ------------------------------------------------------------------ item 11: inspector details
+
+const PERSON = sharedPath('models', 'tflite-micro', 'person_detect.tflite');
+
+test('inspector details: op options, distinguishing tensor names, activation bytes, per-channel table', async ({
+  page,
+  serve,
+}) => {
+  test.setTimeout(180_000);
+  const sg = readTflite(readBytes(PERSON)).subgraphs[0]!;
+  const perAxis = sg.tensors.findIndex((t) => (t.quantization?.scale.length ?? 0) > 1);
+  const q = sg.tensors[perAxis]!.quantization!;
+  const input = sg.inputs[0]!;
+  for (const size of SIZES) {
+    await page.setViewportSize(size);
+    await page.goto('about:blank');
+    await page.goto(serve.url);
+    await openModel(page, PERSON);
+
+    // Activations show the bytes they take at run time: the 96×96×1 int8 input is 9,216 bytes.
+    const inputBytes = page.locator(
+      `[data-testid="tensor-row"][data-index="${input}"] [data-testid="tensor-bytes"]`,
+    );
+    await expect(inputBytes).toHaveAttribute('data-activation-bytes', String(96 * 96 * 1));
+    await expect(inputBytes).toHaveText('9.0 KiB');
+
+    // Per-channel parameters: a table with headers, every channel's scale and zero point.
+    const row = page.locator(`[data-testid="tensor-row"][data-index="${perAxis}"]`);
+    await row.click();
+    const detail = page.getByTestId('tensor-detail');
+    const table = detail.getByTestId('per-axis-params');
+    await expect(table.locator('thead th')).toHaveText([
+      'Channel',
+      'Scale',
+      'Zero point',
+      'Channel',
+      'Scale',
+      'Zero point',
+    ]);
+    await expect(table.getByTestId('per-axis-row')).toHaveCount(Math.ceil(q.scale.length / 2));
+    const cells = table.getByTestId('per-axis-row').first().locator('td');
+    await expect(cells.nth(0)).toHaveText('0');
+    await expect(cells.nth(1)).toHaveAttribute('title', String(q.scale[0]));
+    await expect(cells.nth(2)).toHaveText(String(Number(q.zeroPoint[0] ?? 0)));
+    await shootBoth(page, `inspector-details-tensor-${size.width}x${size.height}`);
+
+    // Operators: options in words; op 0 is MobileNet's first 3×3 stride-2 layer (depthwise, ×8).
+    await page.getByTestId('tab-operators').click();
+    const ops = page.getByTestId('operator-list').getByTestId('operator-row');
+    const first = ops.first().getByTestId('operator-options');
+    await expect(first).toContainText('stride 2×2');
+    await expect(first).toContainText('SAME');
+    await expect(first).toContainText('fused RELU6');
+    await expect(first).toContainText('depthMultiplier 8');
+    await expect(ops.nth(27).getByTestId('operator-options')).toContainText('filter 3×3');
+
+    // Chips: two different tensors never show the same text, and the full name is on hover.
+    const chips = await page
+      .getByTestId('operator-list')
+      .locator('button.chip')
+      .evaluateAll((els) =>
+        els.map((e) => ({
+          short: e.querySelector('[data-testid="tensor-chip-name"]')!.textContent!.trim(),
+          full: e.getAttribute('title')!,
+        })),
+      );
+    const byShort = new Map<string, Set<string>>();
+    for (const c of chips) byShort.set(c.short, (byShort.get(c.short) ?? new Set()).add(c.full));
+    for (const [short, fulls] of byShort) expect([short, fulls.size]).toEqual([short, 1]);
+    expect(chips.some((c) => c.short.endsWith('/weights/read') && c.short.includes('Conv2d_'))).toBe(true);
+    await shootBoth(page, `inspector-details-operators-${size.width}x${size.height}`);
+  }
 });

@@ -1,6 +1,6 @@
 // Issue 17, item 11: no identical "…/weights/read" chips.
 import { describe, expect, it } from 'vitest';
-import { distinguishingNames, middleEllipsis } from '../../main/contract/tensor-names';
+import { distinguishingNames, fitName, middleEllipsis } from '../../main/contract/tensor-names';
 
 describe('distinguishingNames', () => {
   it('keeps the segments that tell scope-path names apart', () => {
@@ -39,5 +39,20 @@ describe('middleEllipsis', () => {
       'Mobilene…se/weights/read',
     );
     expect(middleEllipsis('short', 24)).toBe('short');
+  });
+});
+
+describe('fitName', () => {
+  it('keeps the distinguishing first segment and the last one', () => {
+    expect(fitName('…/Conv2d_1_pointwise/weights/read', 40)).toBe('…/Conv2d_1_pointwise/weights/read');
+    expect(fitName('…/Conv2d_1_pointwise/weights/read', 28)).toBe('…/Conv2d_1_pointwise/…/read');
+    expect(fitName('…/Conv2d_1_pointwise/weights/read', 20)).toBe('…/Conv2d_1_poi…/read');
+    expect(fitName('…/Conv2d_1_depthwise/weights/read', 20)).toBe('…/Conv2d_1_dep…/read');
+    expect(fitName('…/Conv2d_1_pointwise/Relu6', 20)).toBe('…/Conv2d_1_po…/Relu6');
+    // A long last segment is cut too; the first keeps 60 % of the room.
+    expect(fitName('…/Conv2d_10_depthwise/depthwise_bias', 20)).toBe('…/Conv2d_10_…/depth…');
+    expect(fitName('…/Conv2d_1_depthwise/depthwise_bias', 20)).toBe('…/Conv2d_1_d…/depth…');
+    expect(fitName('…/Conv2d_0/depthwise_bias', 20)).toBe('…/Conv2d_0/depthwi…');
+    expect(fitName('a_single_very_long_segment_name', 12)).toBe('a_si…nt_name');
   });
 });

@@ -1,6 +1,6 @@
 /** `lowbit inspect --analyze`: the analysis report as a table, a memory chart and totals. */
 import type { ModelAnalysis } from '../../engine/analysis/analyze';
-import { distinguishingNames, middleEllipsis } from '../../contract/tensor-names';
+import { distinguishingNames, fitName } from '../../contract/tensor-names';
 import { formatBytes, table } from './table';
 
 const CHART_ROWS = 8;
@@ -52,7 +52,7 @@ export function formatAnalysis(a: ModelAnalysis): string {
   const rows = a.layers.map((l, i) => [
     l.index,
     l.customCode ? `${l.op}(${l.customCode})` : l.op,
-    middleEllipsis(names[i]!, 48),
+    fitName(names[i]!, 48),
     l.outputShape.join('×') || '-',
     l.macs === null ? '?' : l.macs,
     l.params,
