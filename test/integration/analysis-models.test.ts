@@ -71,6 +71,16 @@ describe('the analysis on every model in ../shared/models', () => {
       expect(inUse[a.memory.peakOperator]).toBe(a.memory.arenaBytes);
       expect(a.memory.livePeakBytes).toBe(Math.max(...a.layers.map((l) => l.liveBytes)));
       for (const l of a.layers) expect(l.liveBytes).toBeLessThanOrEqual(l.arenaInUseBytes);
+      // Both curves, operator by operator, against the plain definition over the plan's placements.
+      const placements = planFromFile(tflite).tensors;
+      const at = (k: number) => placements.filter((p) => p.first <= k && k <= p.last && p.size > 0);
+      const aligned = (n: number) => Math.ceil(n / 16) * 16;
+      expect(a.layers.map((l) => l.liveBytes)).toEqual(
+        a.layers.map((_, k) => at(k).reduce((n, p) => n + aligned(p.size), 0)),
+      );
+      expect(inUse).toEqual(
+        a.layers.map((_, k) => Math.max(0, ...at(k).map((p) => p.offset + aligned(p.size)))),
+      );
       expect(a.totals.macs).toBe(a.layers.reduce((n, l) => n + (l.macs ?? 0), 0));
       expect(a.totals.uncountedOperators).toBe(a.layers.filter((l) => l.macs === null).length);
       // Shared buffers are counted once in the totals, so they are at most the layers' sum.

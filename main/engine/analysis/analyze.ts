@@ -160,15 +160,7 @@ export function analyzeModel(model: TflModel): ModelAnalysis {
   };
 
   const nOps = sg.operators.length;
-  const live = new Array<number>(nOps).fill(0);
-  const inUse = new Array<number>(nOps).fill(0);
-  for (const p of planned) {
-    const aligned = alignUp(p.size, PLAN_ALIGNMENT);
-    for (let k = Math.max(0, p.first); k <= Math.min(nOps - 1, p.last); k++) {
-      live[k] += aligned;
-      if (aligned > 0) inUse[k] = Math.max(inUse[k]!, p.offset + aligned);
-    }
-  }
+  const { live, inUse } = memoryCurves(planned, nOps);
 
   const countedBuffers = new Set<number>();
   const totals: AnalysisTotals = {
@@ -244,4 +236,44 @@ export function analyzeModel(model: TflModel): ModelAnalysis {
       outputBytes: sg.outputs.reduce((n, i) => n + bytesOf(i), 0),
     },
   };
+}
+
+/**
+ * The two curves over the execution order, linear in operators plus tensors (a model with many
+ * long-lived tensors must not cost operators × tensors): live bytes by a difference array; the
+ * arena reached by filling each operator once, placements taken by their end, highest first
+ * (the first to reach an operator is the highest there), skipping filled operators with a
+ * next-unfilled pointer.
+ */
+function memoryCurves(planned: readonly PlannedTensor[], nOps: number): { live: number[]; inUse: number[] } {
+  const diff = new Array<number>(nOps + 1).fill(0);
+  const spans: { first: number; last: number; end: number }[] = [];
+  for (const p of planned) {
+    const aligned = alignUp(p.size, PLAN_ALIGNMENT);
+    const first = Math.max(0, p.first);
+    const last = Math.min(nOps - 1, p.last);
+    if (aligned === 0 || first > last) continue;
+    diff[first]! += aligned;
+    diff[last + 1]! -= aligned;
+    spans.push({ first, last, end: p.offset + aligned });
+  }
+  const live = new Array<number>(nOps).fill(0);
+  for (let k = 0, sum = 0; k < nOps; k++) live[k] = sum += diff[k]!;
+
+  const inUse = new Array<number>(nOps).fill(0);
+  const next = Array.from({ length: nOps + 1 }, (_, k) => k);
+  const find = (k: number): number => {
+    let r = k;
+    while (next[r] !== r) r = next[r]!;
+    while (next[k] !== r) [k, next[k]] = [next[k]!, r];
+    return r;
+  };
+  spans.sort((a, b) => b.end - a.end);
+  for (const sp of spans) {
+    for (let k = find(sp.first); k <= sp.last; k = find(k + 1)) {
+      inUse[k] = sp.end;
+      next[k] = k + 1;
+    }
+  }
+  return { live, inUse };
 }
