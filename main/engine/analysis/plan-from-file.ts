@@ -7,10 +7,18 @@
  * a model the interpreter does prepare this gives its plan (analysis-models.test.ts checks it on
  * every shared model).
  */
+import { ModelFormatError } from '../errors';
 import { planMemory } from '../interpreter/planner';
 import { dtypeBytes } from '../tensor/dtype';
 import { dtypeOf } from '../tflite/dtype';
 import type { TflModel } from '../tflite/model';
+
+/**
+ * Most activation tensors planned from a file. planMemory's placement is quadratic in them, and
+ * this path runs on models the interpreter refused, which may be built to be slow; real models
+ * have hundreds (the largest shared one 212 tensors in all).
+ */
+export const MAX_FILE_PLAN_TENSORS = 10_000;
 
 /** planMemory's default alignment, which Interpreter.create plans with. */
 export const PLAN_ALIGNMENT = 16;
@@ -50,6 +58,10 @@ export function planFromFile(
   });
   for (const i of sg.outputs) touch(i, Math.max(0, sg.operators.length - 1));
 
+  if (first.size > MAX_FILE_PLAN_TENSORS)
+    throw new ModelFormatError(
+      `${first.size} activation tensors to plan from the file (at most ${MAX_FILE_PLAN_TENSORS} without Lowbit's interpreter)`,
+    );
   const requests = [...first.keys()].map((id) => {
     const t = sg.tensors[id]!;
     const known = t.shape.every((d) => Number.isInteger(d) && d >= 0);
