@@ -171,6 +171,12 @@ describe('MACs and parameters against the published architectures', () => {
     expect(a.totals.macs).toBe(ref.macs);
     expect(a.totals.params).toBe(ref.params);
     expect(a.totals.macs).toBe(300_774_272);
+    // A figure of 301,053,376 also circulates: it adds the 7×7 average pool's sums over 1280
+    // channels and one operation per value of the ten residual additions (56·56·24 + 2·28·28·32
+    // + 3·14·14·64 + 2·14·14·96 + 2·7·7·160), neither of which is a multiply-accumulate.
+    const residualAdds =
+      56 * 56 * 24 + 2 * 28 * 28 * 32 + 3 * 14 * 14 * 64 + 2 * 14 * 14 * 96 + 2 * 7 * 7 * 160;
+    expect(301_053_376 - a.totals.macs).toBe(7 * 7 * 1280 + residualAdds);
   });
 
   it('ONNX MobileNetV2 (torchvision) through the format seam: the same MACs; params = torchvision card − folded BN', (ctx) => {
