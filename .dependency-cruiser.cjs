@@ -25,7 +25,7 @@ const ENGINE_FLOORS = [
   { name: 'ground', folders: ['errors.ts', 'tensor'] }, // domain errors; DType, TypedArray, QuantParams
   { name: 'quant', folders: ['quant'] }, // fixed-point and quantization math
   { name: 'formats', folders: ['model', 'tflite', 'onnx', 'convert'] }, // model formats: read, write, inspect; convert: ONNX → TFLite (the ONNX format's lowering)
-  { name: 'interpreter', folders: ['interpreter'] }, // planner, kernels (bit-exact with TFLite Micro)
+  { name: 'interpreter', folders: ['interpreter', 'analysis'] }, // planner, kernels (bit-exact with TFLite Micro); analysis: MACs, parameters, activation memory by the same plan
   { name: 'techniques', folders: ['optimize', 'train'] }, // quantization, calibration, pruning, clustering; trainer
   { name: 'evaluation', folders: ['evaluate', 'datasets'] }, // metrics, runner, report, compare; dataset readers
   { name: 'targets', folders: ['targets'] }, // what each target accepts (op tables, boards)

@@ -56,6 +56,7 @@ export const argSchemas: { [M in Method]: z.ZodType<ArgsOf<M>> } = {
     })
     .strict(),
   'model.inspect': z.object({ modelId: id }).strict(),
+  'model.analyze': z.object({ modelId: id }).strict(),
   'model.close': z.object({ modelId: id }).strict(),
   'model.conversion': z.object({ modelId: id }).strict(),
   'model.recent': empty as z.ZodType<Record<string, never>>,

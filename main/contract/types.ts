@@ -33,6 +33,15 @@ import type { ModelHandle } from './model-handle';
 import type { GraphImageKind, GraphLayout, TensorValues } from './graph';
 import type { InspectReport } from '../engine/model/inspect-report';
 import type { ConversionReport } from '../engine/convert/report';
+import type { ModelAnalysis } from '../engine/analysis/analyze';
+
+/** The analysis report is the engine's own (main/engine/analysis/analyze.ts). */
+export type {
+  AnalysisMemory,
+  AnalysisTotals,
+  LayerAnalysis,
+  ModelAnalysis,
+} from '../engine/analysis/analyze';
 
 /** The ONNX → TFLite conversion report is the converter's own (main/engine/convert/report.ts). */
 export type { ConversionReport, NodeConversion } from '../engine/convert/report';
@@ -104,6 +113,7 @@ export type {
   OnnxQuantNode,
   OnnxQuantOperand,
   OperatorInfo,
+  OperatorOptionValue,
   QuantizationInfo,
   SizeBreakdown,
   SubgraphInfo,
@@ -201,6 +211,12 @@ export interface Methods {
   /** Opens a model from bytes (browser-mode file input, drag and drop in the browser). */
   'model.load': [{ name: string; bytes: Uint8Array }, ModelHandle];
   'model.inspect': [{ modelId: string }, InspectReport];
+  /**
+   * The analysis report of an open model (the same JSON as `lowbit inspect --analyze --json`'s
+   * "analysis"): per operator MACs, parameters, bytes and live activation memory; the peak is
+   * the arena `deploy.fit` budgets. ONNX: the TFLite operators Lowbit runs for it.
+   */
+  'model.analyze': [{ modelId: string }, ModelAnalysis];
   'model.close': [{ modelId: string }, void];
   /** How an open non-TFLite model (ONNX) was converted to TFLite, node by node; null for TFLite. */
   'model.conversion': [{ modelId: string }, ConversionReport | null];
@@ -281,6 +297,7 @@ export const METHODS = [
   'model.open',
   'model.load',
   'model.inspect',
+  'model.analyze',
   'model.close',
   'model.conversion',
   'model.recent',

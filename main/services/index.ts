@@ -20,6 +20,7 @@ import {
   type Outcome,
   type ResultOf,
 } from '../contract/types';
+import { analyzeModel } from '../engine/analysis/analyze';
 import { InvalidArgumentError, toErrorInfo } from '../engine/errors';
 import { lowerWhenAsked, readModel, type OpenedModel } from '../engine/model/registry';
 import type { TflModel } from '../engine/tflite/model';
@@ -199,6 +200,8 @@ export function createServices(opts: ServiceOptions): Services {
       const { opened, bytes } = get(modelId);
       return opened.format.inspect(opened.model, bytes.length);
     },
+    // Lowers an ONNX model on first use, as everything that runs it does.
+    'model.analyze': ({ modelId }) => analyzeModel(get(modelId).model),
     'model.conversion': ({ modelId }) => {
       const { opened } = get(modelId);
       return opened.format.conversionReport?.(opened.model) ?? null;

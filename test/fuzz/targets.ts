@@ -5,8 +5,8 @@
  *
  *   - model: readModelFile (read, sniff, parse) -> inspect -> write and read again (round trip)
  *     -> ONNX: every initializer's values up to 64 MiB decoded -> when the format lowers to
- *     TFLite (ONNX: no initializer past 64 MiB): lowering, Interpreter.create (every kernel's
- *     prepare), one invoke on zero inputs;
+ *     TFLite (ONNX: no initializer past 64 MiB): lowering, the analysis report, Interpreter.create
+ *     (every kernel's prepare), one invoke on zero inputs;
  *   - dataset: openDataset (every up-front check) -> get() of the first samples;
  *   - tensor: a `lowbit run --input` file read and decoded for its tensor.
  *
@@ -16,6 +16,7 @@ import { openDataset } from '../../main/files/dataset-open';
 import { externalDataBeside } from '../../main/files/external-data';
 import { readModelFile } from '../../main/files/model-file';
 import { readFileBytes } from '../../main/files/read-file';
+import { analyzeModel } from '../../main/engine/analysis/analyze';
 import { LowbitError } from '../../main/engine/errors';
 import { Interpreter } from '../../main/engine/interpreter/index';
 import { readModel } from '../../main/engine/model/registry';
@@ -66,7 +67,10 @@ function runModel(file: string): void {
     if (large) return;
   }
   if (!format.toTflite) return;
-  const interp = Interpreter.create(format.toTflite(model));
+  const tflite = format.toTflite(model);
+  // The analysis report plans a model the interpreter refuses from the file's shapes: fuzz that too.
+  analyzeModel(tflite);
+  const interp = Interpreter.create(tflite);
   interp.invoke();
 }
 

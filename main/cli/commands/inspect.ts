@@ -4,12 +4,14 @@ import { intOption, JSON_FLAG } from '../options';
 import { lintQuantization, type LintFinding } from '../../engine/optimize/spec-lint';
 import { formatEdgeTpuCompiled } from '../format/edgetpu';
 import { formatInspect } from '../format/inspect-table';
+import { formatAnalysis } from '../format/analysis';
+import { analyzeModel } from '../../engine/analysis/analyze';
 import { openModelFile, readModelFile } from '../../files/model-file';
 
 export const command: CliCommand = {
   name: 'inspect',
   summary: 'Show a model: inputs, outputs, ops, tensors, sizes',
-  usage: `usage: lowbit inspect MODEL [--json] [--tensors] [--lint] [--runtime N]
+  usage: `usage: lowbit inspect MODEL [--json] [--tensors] [--lint] [--analyze] [--runtime N]
 
 Reads a .tflite or .onnx model and prints its structure: description, inputs and
 outputs (ONNX: symbolic dims by name), operator counts, size breakdown by dtype and,
@@ -19,21 +21,32 @@ imports and the scales and zero points of QDQ and QLinear* nodes.
   --tensors   include the tensor table in the human output
   --lint      check the quantization against the TFLite int8/16x8 spec (bias scales, weight
               zero points, fixed and shared parameters); findings are listed (JSON: "lint")
+  --analyze   per operator in execution order: MACs, parameters, weight bytes, activation bytes
+              and the activation memory alive there, a chart of it with the peak marked, and
+              totals. The peak is the tensor arena \`lowbit fit\` budgets (the same planner). ONNX
+              models are analysed as the TFLite operators Lowbit runs for them (JSON: "analysis")
   --runtime N the Edge TPU runtime version you have: an Edge TPU-compiled model that needs a
               newer one gets a warning (its edgetpu-custom-op, compiler version, minimum runtime,
               parameters and CPU ops are shown for every compiled model; JSON: "edgetpu")`,
   async run(argv, ctx) {
     const { values, positionals } = parse(
       argv,
-      { ...JSON_FLAG, tensors: { type: 'boolean' }, lint: { type: 'boolean' }, runtime: { type: 'string' } },
+      {
+        ...JSON_FLAG,
+        tensors: { type: 'boolean' },
+        lint: { type: 'boolean' },
+        analyze: { type: 'boolean' },
+        runtime: { type: 'string' },
+      },
       { minPositionals: 1, maxPositionals: 1 },
     );
     const file = positionals[0]!;
-    // Only the lint needs the model as TFLite; inspecting reads the file in its own format.
-    const opened = values.lint ? openModelFile(file) : undefined;
+    // Only the lint and the analysis need the model as TFLite; inspecting reads the file in its own format.
+    const opened = values.lint || values.analyze ? openModelFile(file) : undefined;
     const { format, model, bytes } = opened ?? readModelFile(file);
     const report = format.inspect(model, bytes.length);
-    const lint = opened ? lintQuantization(opened.tflite) : undefined;
+    const lint = opened && values.lint ? lintQuantization(opened.tflite) : undefined;
+    const analysis = opened && values.analyze ? analyzeModel(opened.tflite) : undefined;
     const runtime = intOption(values.runtime, '--runtime');
     const edgetpu = report.edgetpu ? formatEdgeTpuCompiled(report.edgetpu, runtime) : '';
     if (report.edgetpu && runtime !== undefined && report.edgetpu.minRuntimeVersion > runtime) {
@@ -43,10 +56,11 @@ imports and the scales and zero points of QDQ and QLinear* nodes.
     }
     ctx.out(
       values.json
-        ? JSON.stringify(lint ? { ...report, lint } : report, null, 2)
+        ? JSON.stringify({ ...report, ...(lint ? { lint } : {}), ...(analysis ? { analysis } : {}) }, null, 2)
         : formatInspect(file, report, { tensors: !!values.tensors }) +
             edgetpu +
-            (lint ? formatLint(lint) : ''),
+            (lint ? formatLint(lint) : '') +
+            (analysis ? `\n\n${formatAnalysis(analysis)}` : ''),
     );
     return 0;
   },

@@ -34,12 +34,20 @@ export interface TensorInfo {
   symbolicShape?: (number | string)[];
 }
 
+/** One operator option's value: a number, a flag, a name (enums by name: "SAME", "RELU6") or a list. */
+export type OperatorOptionValue = number | boolean | string | number[] | string[];
+
 export interface OperatorInfo {
   op: string;
   version: number;
   customCode?: string;
   inputs: number[];
   outputs: number[];
+  /**
+   * The operator's options in its format's own names: TFLite builtin options (strideW, padding,
+   * fusedActivationFunction...), ONNX attributes (strides, pads, group...). Absent when it has none.
+   */
+  options?: Record<string, OperatorOptionValue>;
 }
 
 export interface SubgraphInfo {

@@ -11,12 +11,14 @@ import type {
   OnnxQuantNode,
   OnnxQuantOperand,
   OperatorInfo,
+  OperatorOptionValue,
   TensorInfo,
 } from '../model/inspect-report';
 import { dataTypeInfo, dataTypeName } from './data-type';
 import { tensorConstants, type OnnxConstants } from './constants';
 import { normalDomain, type OnnxModel } from './reader';
-import type { NodeProto, TensorProto, TypeProto, ValueInfoProto } from './proto/onnx_pb';
+import type { AttributeProto, NodeProto, TensorProto, TypeProto, ValueInfoProto } from './proto/onnx_pb';
+import { AttributeProto_AttributeType } from './proto/onnx_pb';
 import { isExternal, storedByteLength, tensorDims } from './tensor-data';
 
 /** Where a QOperator op keeps each operand's value, scale and zero point (input indices; -1: output 0). */
@@ -62,11 +64,13 @@ export function inspectOnnx(model: OnnxModel, sizeBytes: number): InspectReport 
   const operators: OperatorInfo[] = model.nodes.map((node) => {
     const op = opName(node);
     opCounts[op] = (opCounts[op] ?? 0) + 1;
+    const options = nodeAttributes(node.attribute);
     return {
       op,
       version: model.opsets.get(normalDomain(node.domain)) ?? 0,
       inputs: node.input.map((n) => (n ? (indexOf.get(n) ?? -1) : -1)),
       outputs: node.output.map((n) => (n ? (indexOf.get(n) ?? -1) : -1)),
+      ...(options ? { options } : {}),
     };
   });
 
@@ -201,4 +205,36 @@ function quantOperand(
     dtype: zeroPoint ? dataTypeName(zeroPoint.proto.dataType) : 'uint8',
     ...(attrs.blockSize ? { blockSize: attrs.blockSize } : {}),
   };
+}
+
+/**
+ * A node's attributes as operator options: numbers, strings and their lists (64 values at most);
+ * tensors and subgraphs are left out (the report is for people).
+ */
+function nodeAttributes(attrs: readonly AttributeProto[]): Record<string, OperatorOptionValue> | undefined {
+  const out: Record<string, OperatorOptionValue> = {};
+  const text = (b: Uint8Array) => new TextDecoder().decode(b);
+  for (const a of attrs) {
+    switch (a.type) {
+      case AttributeProto_AttributeType.FLOAT:
+        out[a.name] = a.f;
+        break;
+      case AttributeProto_AttributeType.INT:
+        out[a.name] = Number(a.i);
+        break;
+      case AttributeProto_AttributeType.STRING:
+        out[a.name] = text(a.s);
+        break;
+      case AttributeProto_AttributeType.FLOATS:
+        out[a.name] = a.floats.slice(0, 64);
+        break;
+      case AttributeProto_AttributeType.INTS:
+        out[a.name] = a.ints.slice(0, 64).map(Number);
+        break;
+      case AttributeProto_AttributeType.STRINGS:
+        out[a.name] = a.strings.slice(0, 64).map(text);
+        break;
+    }
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
 }

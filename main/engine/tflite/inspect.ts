@@ -2,6 +2,7 @@ import type { InspectReport, SubgraphInfo, TensorInfo } from '../model/inspect-r
 import type { TflModel } from './model';
 import { describeEdgeTpu } from './edgetpu/compiled';
 import { asString, customCodeOf, dtypeName, opName } from './names';
+import { operatorOptions } from './operator-options';
 
 /**
  * Summarises a model for people and tools: what `lowbit inspect --json` prints and what the
@@ -19,12 +20,14 @@ export function inspectModel(model: TflModel, sizeBytes: number): InspectReport 
       const name = opName(code);
       opCounts[name] = (opCounts[name] ?? 0) + 1;
       const custom = customCodeOf(code);
+      const options = operatorOptions(op);
       return {
         op: name,
         version: code.version,
         ...(custom !== undefined ? { customCode: custom } : {}),
         inputs: [...op.inputs],
         outputs: [...op.outputs],
+        ...(options ? { options } : {}),
       };
     });
     const tensors: TensorInfo[] = sg.tensors.map((t, index) => {

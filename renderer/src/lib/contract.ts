@@ -6,3 +6,4 @@
  */
 export * from '../../../main/contract/types';
 export { decode, encode } from '../../../main/contract/wire';
+export { distinguishingNames, fitName, middleEllipsis } from '../../../main/contract/tensor-names';

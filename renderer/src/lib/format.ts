@@ -92,3 +92,82 @@ export function plainText(s: string): string {
       (_m, r: string) => `keeping ${keepFloatLabel(r)} in float`,
     );
 }
+
+/** Large counts in short form: 300774272 -> "300.8 M", 13570304 -> "13.6 M"; below 10 000 exact. */
+export function formatCount(n: number): string {
+  if (n < 1e4) return String(n);
+  if (n < 1e6) return `${(n / 1e3).toFixed(1)} k`;
+  if (n < 1e9) return `${(n / 1e6).toFixed(1)} M`;
+  return `${(n / 1e9).toFixed(2)} G`;
+}
+
+const DTYPE_BYTES: Record<string, number> = {
+  float64: 8,
+  int64: 8,
+  uint64: 8,
+  complex64: 8,
+  float32: 4,
+  int32: 4,
+  uint32: 4,
+  float16: 2,
+  bfloat16: 2,
+  int16: 2,
+  uint16: 2,
+  int8: 1,
+  uint8: 1,
+  bool: 1,
+};
+
+/**
+ * Bytes an activation tensor takes at run time (elements × element size); null when a dim is
+ * unknown or symbolic, or the type has no fixed size (strings, packed int4).
+ */
+export function activationBytes(t: {
+  shape: readonly number[];
+  dtype: string;
+  symbolicShape?: unknown;
+}): number | null {
+  const size = DTYPE_BYTES[t.dtype];
+  if (size === undefined || t.symbolicShape || t.shape.some((d) => !Number.isInteger(d) || d < 0))
+    return null;
+  return t.shape.reduce((a, d) => a * d, 1) * size;
+}
+
+type OptionValue = number | boolean | string | number[] | string[];
+
+const optionNumber = (v: OptionValue): string =>
+  typeof v === 'number' && !Number.isInteger(v) ? String(Number(v.toPrecision(4))) : String(v);
+
+/**
+ * An operator's options as short labels, pairs joined the way people read them:
+ * {strideH: 2, strideW: 2, padding: "SAME", fusedActivationFunction: "RELU6"} ->
+ * ["stride 2×2", "SAME", "fused RELU6"]. Other options as "name value".
+ */
+export function formatOptions(options: Record<string, OptionValue> | undefined): string[] {
+  if (!options) return [];
+  const o = { ...options };
+  const out: string[] = [];
+  const pair = (label: string, h: string, w: string) => {
+    if (o[h] === undefined || o[w] === undefined) return;
+    out.push(`${label} ${String(o[h])}×${String(o[w])}`);
+    delete o[h];
+    delete o[w];
+  };
+  pair('filter', 'filterHeight', 'filterWidth');
+  pair('stride', 'strideH', 'strideW');
+  pair('dilation', 'dilationHFactor', 'dilationWFactor');
+  if (typeof o.padding === 'string') {
+    out.push(o.padding);
+    delete o.padding;
+  }
+  if (typeof o.fusedActivationFunction === 'string') {
+    out.push(
+      o.fusedActivationFunction === 'NONE' ? 'no fused activation' : `fused ${o.fusedActivationFunction}`,
+    );
+    delete o.fusedActivationFunction;
+  }
+  for (const [k, v] of Object.entries(o)) {
+    out.push(`${k} ${Array.isArray(v) ? `[${v.map((x) => optionNumber(x)).join(', ')}]` : optionNumber(v)}`);
+  }
+  return out;
+}
