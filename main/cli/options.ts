@@ -12,7 +12,7 @@ import type { UF2_FAMILIES } from '../engine/deploy/uf2';
 import { defaultWorkerCount } from '../jobs/pool/sample-pool';
 import { UsageError } from './command';
 
-/** --workers N: threads that run samples (evaluation); default one per core. */
+/** --workers N: threads that run samples (evaluation, calibration, the debugger); default one per core. */
 export const WORKERS_FLAG = { workers: { type: 'string' } } as const;
 
 /** The --workers value (a positive integer), or one per core when absent. */

@@ -6,6 +6,7 @@ import type { CliContext } from './command';
 import type { SampleSet } from '../engine/datasets/samples';
 import { measureSize } from '../engine/model/file-size';
 import { evaluateStages, type StageEvaluation } from '../engine/evaluate/stages';
+import type { SamplePool } from '../engine/interpreter/sample-pool';
 import type { StageResult } from '../engine/optimize/pipeline';
 import { weightStats, type LayerStats } from '../engine/optimize/prune/index';
 import type { SkippedLayer } from '../engine/optimize/prune/layers';
@@ -22,9 +23,11 @@ export function evaluate(
   stages: readonly StageResult[],
   samples: SampleSet,
   ctx: CliContext,
+  pool?: SamplePool,
 ): Promise<StageEvaluation[]> {
   return evaluateStages(stages, samples, {
     signal: ctx.signal,
+    pool,
     progress: (stage, d, t) => {
       if (d === t || d % 100 === 0) ctx.progress(`evaluating ${stage}`, d, t);
     },

@@ -295,7 +295,7 @@ describe('full integer UNIDIRECTIONAL_SEQUENCE_LSTM (8x8->16)', () => {
       Array.from(plain.output(0).data as Float32Array),
     );
     const seen = new Map<number, number>();
-    recorder.flush({ observe: (key, v) => seen.set(key, v.length), ranges: () => new Map() });
+    recorder.flush((key, v) => seen.set(key, v.length));
     // 28 steps × 20 cells for the cell state and each gate.
     expect([...seen.entries()].sort((a, b) => a[0] - b[0])).toEqual(
       [op.inputs[19], lstmGateKey(0, 0), lstmGateKey(0, 1), lstmGateKey(0, 2), lstmGateKey(0, 3)]

@@ -4,12 +4,13 @@ import { parse } from '../args';
 import { debugQuantization, type DebugReport, type LayerStats } from '../../engine/optimize/index';
 import { openModelFile } from '../../files/model-file';
 import { loadRepresentativeData } from '../load-data';
-import { JSON_FLAG, PREPROCESS_FLAG, preprocessFlag } from '../options';
+import { JSON_FLAG, PREPROCESS_FLAG, preprocessFlag, WORKERS_FLAG, workersOption } from '../options';
+import { WorkerSamplePool } from '../../jobs/pool/sample-pool';
 
 export const command: CliCommand = {
   name: 'debug',
   summary: 'Compare a quantized model with its float model layer by layer (SQNR, cosine, errors)',
-  usage: `usage: lowbit debug FLOAT QUANT --data PATH [--preprocess SPEC] [--samples N] [--threshold DB] [--json|--csv]
+  usage: `usage: lowbit debug FLOAT QUANT --data PATH [--preprocess SPEC] [--samples N] [--threshold DB] [--workers N] [--json|--csv]
 
 Runs both models on the samples and, for every quantized activation that maps to a float
 tensor (by name, then by position), reports SQNR (dB), cosine similarity, MSE, max and
@@ -19,6 +20,8 @@ threshold are flagged with a suggested remedy (keep float, 16x8, another calibra
   --preprocess SPEC for a folder of images (as for quantize)
   --samples N       use at most N samples (default 32)
   --threshold DB    flag layers below this SQNR (default 15)
+  --workers N       threads that run the samples (default: one per core); the report is identical
+                    whatever N
   --json | --csv    machine-readable output (one row per layer for CSV)`,
   async run(argv, ctx) {
     const { values, positionals } = parse(
@@ -30,6 +33,7 @@ threshold are flagged with a suggested remedy (keep float, 16x8, another calibra
         threshold: { type: 'string' },
         ...JSON_FLAG,
         csv: { type: 'boolean' },
+        ...WORKERS_FLAG,
       },
       { minPositionals: 2, maxPositionals: 2 },
     );
@@ -42,11 +46,13 @@ threshold are flagged with a suggested remedy (keep float, 16x8, another calibra
     const f = openModelFile(floatFile).tflite;
     const q = openModelFile(quantFile).tflite;
     const samples = loadRepresentativeData(values.data, f, limit, preprocessFlag(values.preprocess));
+    const pool = new WorkerSamplePool(workersOption(values.workers));
     const report = await debugQuantization(f, q, samples, {
       sqnrThresholdDb: threshold,
       signal: ctx.signal,
       onProgress: (d, t) => ctx.progress('samples', d, t),
-    });
+      pool,
+    }).finally(() => pool.dispose());
     if (values.json)
       ctx.out(JSON.stringify(report, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)));
     else if (values.csv) ctx.out(toCsv(report));

@@ -7,7 +7,17 @@ import type { PruneSchedule, PruneStructure } from '../../engine/optimize/prune/
 import { writeFileAtomic } from '../../files/write-file';
 import { openModelFile } from '../../files/model-file';
 import { loadCalibration, loadEvalSet } from '../load-data';
-import { CALIBRATION_FLAG, choice, EVALUATION_DATA_FLAGS, intOption, JSON_FLAG, OUT_FLAG } from '../options';
+import {
+  CALIBRATION_FLAG,
+  choice,
+  EVALUATION_DATA_FLAGS,
+  intOption,
+  JSON_FLAG,
+  OUT_FLAG,
+  WORKERS_FLAG,
+  workersOption,
+} from '../options';
+import { WorkerSamplePool } from '../../jobs/pool/sample-pool';
 import { evaluate, formatLayers, formatRows, jsonNumbers, row } from '../stages';
 
 const calibrated = TECHNIQUES.filter((t) => t.needs === 'calibration-sample')
@@ -27,6 +37,8 @@ export const command: CliCommand = {
   --init, --per-channel, --seed            as for lowbit cluster (zeros are always preserved
                                            after pruning)
   --sparse-format       store the final FULLY_CONNECTED weights sparse when that is smaller
+  --workers N           threads that run calibration and evaluation samples (default: one per
+                        core); the results are identical whatever N
 A layer-wide clustering followed by int8/16x8/dynamic quantizes weights per tensor, so that each
 cluster keeps exactly one code (see docs/pruning-clustering.md); --per-channel keeps per-channel
 scales with at most N codes per channel.`,
@@ -44,6 +56,7 @@ scales with at most N codes per channel.`,
         'per-channel': { type: 'boolean' },
         seed: { type: 'string' },
         'sparse-format': { type: 'boolean' },
+        ...WORKERS_FLAG,
         ...OUT_FLAG,
         ...JSON_FLAG,
       },
@@ -59,31 +72,37 @@ scales with at most N codes per channel.`,
       throw new UsageError(`${calibrated} quantization needs --calibration PATH`);
     const calibration = v.calibration ? loadCalibration(v.calibration, model) : undefined;
     const samples = v.data ? loadEvalSet(v.data, model, intOption(v.limit, '--limit')) : null;
-    const stages = await runPipeline(model, stagesSpec, {
-      schedule: choice(v.schedule, ['per-layer', 'global'], '--schedule') as PruneSchedule | undefined,
-      structure: choice(v.structure, ['unstructured', '2:4', 'channel'], '--structure') as
-        PruneStructure | undefined,
-      minWeights: intOption(v['min-weights'], '--min-weights'),
-      init: choice(v.init, [...CENTROID_INITS], '--init') as CentroidInit | undefined,
-      perChannel: !!v['per-channel'],
-      seed: intOption(v.seed, '--seed') ?? 0,
-      sparseFormat: v['sparse-format'] ? 'fc' : null,
-      calibration,
-      signal: ctx.signal,
-      onProgress: (d, t) => {
-        if (d === t || d % 50 === 0) ctx.progress('calibrating', d, t);
-      },
-    });
-    const last = stages[stages.length - 1];
-    writeFileAtomic(v.out, last.bytes, [file]);
-    const evals = samples ? await evaluate(stages, samples, ctx) : null;
-    const rows = stages.map((st, i) => row(st, evals?.[i] ?? null, stages[0]));
-    if (v.json) ctx.out(JSON.stringify({ model: file, out: v.out, stages: rows }, jsonNumbers));
-    else {
-      ctx.out(formatRows(rows) + '\n\n' + formatLayers(last.layers) + '\n');
-      for (const st of stages) for (const w of st.warnings) ctx.log(`${st.stage}: ${w}`);
-      ctx.log(`wrote ${v.out}`);
+    const pool = new WorkerSamplePool(workersOption(v.workers));
+    try {
+      const stages = await runPipeline(model, stagesSpec, {
+        schedule: choice(v.schedule, ['per-layer', 'global'], '--schedule') as PruneSchedule | undefined,
+        structure: choice(v.structure, ['unstructured', '2:4', 'channel'], '--structure') as
+          PruneStructure | undefined,
+        minWeights: intOption(v['min-weights'], '--min-weights'),
+        init: choice(v.init, [...CENTROID_INITS], '--init') as CentroidInit | undefined,
+        perChannel: !!v['per-channel'],
+        seed: intOption(v.seed, '--seed') ?? 0,
+        sparseFormat: v['sparse-format'] ? 'fc' : null,
+        calibration,
+        signal: ctx.signal,
+        onProgress: (d, t) => {
+          if (d === t || d % 50 === 0) ctx.progress('calibrating', d, t);
+        },
+        pool,
+      });
+      const last = stages[stages.length - 1];
+      writeFileAtomic(v.out, last.bytes, [file]);
+      const evals = samples ? await evaluate(stages, samples, ctx, pool) : null;
+      const rows = stages.map((st, i) => row(st, evals?.[i] ?? null, stages[0]));
+      if (v.json) ctx.out(JSON.stringify({ model: file, out: v.out, stages: rows }, jsonNumbers));
+      else {
+        ctx.out(formatRows(rows) + '\n\n' + formatLayers(last.layers) + '\n');
+        for (const st of stages) for (const w of st.warnings) ctx.log(`${st.stage}: ${w}`);
+        ctx.log(`wrote ${v.out}`);
+      }
+      return 0;
+    } finally {
+      await pool.dispose();
     }
-    return 0;
   },
 };

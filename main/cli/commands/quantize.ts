@@ -20,7 +20,16 @@ import { openModelFile } from '../../files/model-file';
 import { loadRepresentativeData } from '../load-data';
 import { isOnnxPath, quantizeOnnxFile } from '../onnx-quantize';
 import { ONNX_TECHNIQUES, type OnnxTechnique } from '../../engine/optimize/onnx/index';
-import { CALIBRATION_FLAG, JSON_FLAG, OUT_FLAG, PREPROCESS_FLAG, preprocessFlag } from '../options';
+import {
+  CALIBRATION_FLAG,
+  JSON_FLAG,
+  OUT_FLAG,
+  PREPROCESS_FLAG,
+  preprocessFlag,
+  WORKERS_FLAG,
+  workersOption,
+} from '../options';
+import { WorkerSamplePool } from '../../jobs/pool/sample-pool';
 
 const idsNeeding = (data: 'none' | 'calibration-sample') =>
   TECHNIQUES.filter((t) => t.needs === data)
@@ -56,6 +65,8 @@ UNIDIRECTIONAL_SEQUENCE_LSTM (hybrid kernels); everything else stays float.
                            an LSTM is quantized whole or not at all)
   --keep-float RULE        op:CONV_2D or tensor:<regex>; repeatable; recorded in the metadata
   --strict                 fail, listing every op without an integer kernel, instead of keeping it float
+  --workers N              threads that run the calibration samples (default: one per core); the
+                           model is identical whatever N (an LSTM's samples run in order on one)
   --json                   print {"technique","inputBytes","outputBytes","sizeRatio","quantizedOps","floatOps","seconds","warnings":[]}`,
   async run(argv, ctx) {
     const { values, positionals } = parse(
@@ -75,6 +86,7 @@ UNIDIRECTIONAL_SEQUENCE_LSTM (hybrid kernels); everything else stays float.
         'keep-float': { type: 'string', multiple: true },
         strict: { type: 'boolean' },
         ...JSON_FLAG,
+        ...WORKERS_FLAG,
       },
       { minPositionals: 1, maxPositionals: 1 },
     );
@@ -175,7 +187,9 @@ UNIDIRECTIONAL_SEQUENCE_LSTM (hybrid kernels); everything else stays float.
       full && values.calibration
         ? loadRepresentativeData(values.calibration, model, limit, preprocessFlag(values.preprocess))
         : [];
-    if (full) ctx.log(`calibrating on ${samples.length} sample(s) with ${method}`);
+    const pool = new WorkerSamplePool(workersOption(values.workers));
+    if (full)
+      ctx.log(`calibrating on ${samples.length} sample(s) with ${method}, ${pool.workers} worker thread(s)`);
     const result = await quantizeModel(model, {
       technique,
       samples,
@@ -189,7 +203,8 @@ UNIDIRECTIONAL_SEQUENCE_LSTM (hybrid kernels); everything else stays float.
       strict: values.strict,
       signal: ctx.signal,
       onProgress: (done, total) => ctx.progress('calibration samples', done, total),
-    });
+      pool,
+    }).finally(() => pool.dispose());
     const out = writeTflite(result.model);
     // Only a complete result is written: a cancel or failure above leaves no file behind.
     writeFileAtomic(values.out, out, [file, ...(values.calibration ? [values.calibration] : [])]);

@@ -17,7 +17,7 @@ import type { TflModel } from '../tflite/model';
 import { writeTflite } from '../tflite/writer';
 import { evaluateModel, type ModelEvaluation, type SampleSet } from './evaluate';
 import type { ModelRunner } from './model-runner';
-import type { SamplePool } from './sample-pool';
+import type { SamplePool } from '../interpreter/sample-pool';
 import { buildComparison, type ComparisonReport, type ReportRow } from './report';
 
 /**
@@ -128,12 +128,12 @@ export interface CompareTechniquesInput {
   test: SampleSet;
   techniques: readonly TechniqueId[];
   /** Technique options beyond the samples (io, calibration method, keep-float rules...). */
-  options?: Omit<TechniqueOptions, 'samples' | 'signal' | 'onProgress'>;
+  options?: Omit<TechniqueOptions, 'samples' | 'signal' | 'onProgress' | 'pool'>;
   latencyRuns?: number;
   /** While making, a calibrating technique counts samples. */
   onProgress?: (p: CompareProgress) => void;
   signal?: AbortSignal;
-  /** Threads for the samples of every evaluation (results identical to one thread). */
+  /** Threads for calibration and every evaluation's samples (results identical to one thread). */
   pool?: SamplePool;
 }
 
@@ -164,6 +164,7 @@ export async function compareTechniques(input: CompareTechniquesInput): Promise<
         samples,
         signal,
         onProgress: (done, total) => onProgress({ step: 'make', label: technique, done, total }),
+        pool: input.pool,
       });
       const bytes = writeTflite(result.model);
       const made = { technique, model: result.model, bytes, result };

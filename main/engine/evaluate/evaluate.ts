@@ -16,7 +16,8 @@ import {
 } from './metrics';
 import { INTERPRETER_RUNTIME, type ModelRunner } from './model-runner';
 import { FloatRunner } from './runner';
-import type { SamplePool } from './sample-pool';
+import { isStateful, type SamplePool } from '../interpreter/sample-pool';
+import { outputsTask } from './outputs-task';
 import { measureSize, type SizeReport } from '../model/file-size';
 import { tfliteFormat } from '../tflite/format';
 
@@ -34,8 +35,9 @@ export interface EvaluateOptions {
   progress?: (done: number, total: number) => void;
   signal?: AbortSignal;
   /**
-   * Threads to spread the samples over (a TFLite model run by the interpreter; other runtimes
-   * run here). Results are identical to one thread; latency is still measured here, alone.
+   * Threads to spread the samples over (a TFLite model run by the interpreter; other runtimes,
+   * and stateful models whose samples must run in order, run here). Results are identical to
+   * one thread; latency is still measured here, alone.
    */
   pool?: SamplePool;
 }
@@ -88,7 +90,7 @@ export async function evaluateModel(
   };
   const pool = opts.pool;
   if (pool && pool.workers > 1 && runsInInterpreter(model, fileBytes)) {
-    await pool.runSamples(fileBytes, samples, consume, opts.signal);
+    await pool.run(outputsTask, { model: fileBytes }, samples, consume, opts.signal);
   } else {
     for (let i = 0; i < samples.length; i++) {
       if (i % 16 === 0) throwIfAborted(opts.signal);
@@ -108,9 +110,13 @@ export async function evaluateModel(
   };
 }
 
-/** A pool's threads read the model from TFLite bytes and run it in the interpreter. */
+/**
+ * A pool's threads read the model from TFLite bytes and run it in the interpreter, each sample on
+ * fresh state: a stateful model (variable tensors) runs here, its samples in order.
+ */
 function runsInInterpreter(model: TflModel | ModelRunner, fileBytes: Uint8Array): boolean {
-  const interpreted = 'subgraphs' in model || model.runtime === INTERPRETER_RUNTIME;
+  const interpreted =
+    'subgraphs' in model ? !isStateful(model) : model.runtime === INTERPRETER_RUNTIME && !model.stateful;
   return interpreted && tfliteFormat.sniff(fileBytes, '');
 }
 

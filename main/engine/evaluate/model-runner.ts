@@ -9,6 +9,7 @@
  */
 import type { OutputTensor, TensorInfo } from '../interpreter/interpreter';
 import { Interpreter } from '../interpreter/interpreter';
+import { isStateful } from '../interpreter/sample-pool';
 import type { TypedArray } from '../tensor/dtype';
 import type { TflModel } from '../tflite/model';
 
@@ -22,6 +23,11 @@ export interface ModelRunner {
   readonly outputs: readonly TensorInfo[];
   /** Threads one invoke() uses, when the runtime says (Lowbit's interpreter: 1). */
   readonly threads?: number;
+  /**
+   * The model carries state from one invoke to the next (TFLite variable tensors): its samples
+   * must run in order on this runner, never spread over threads.
+   */
+  readonly stateful?: boolean;
   /** Activation memory the runtime planned, or 0 when it does not say. */
   readonly arenaBytes: number;
   /** Sets every input, one array per input in its dtype (checked against the shape). */
@@ -43,6 +49,7 @@ export function interpreterRunner(model: TflModel): ModelRunner {
   return {
     runtime: INTERPRETER_RUNTIME,
     threads: 1,
+    stateful: isStateful(model),
     inputs: interpreter.inputs,
     outputs: interpreter.outputs,
     arenaBytes: interpreter.arenaBytes,

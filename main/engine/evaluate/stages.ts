@@ -6,6 +6,7 @@
 import type { StageResult } from '../optimize/pipeline';
 import { compareModels } from './compare';
 import type { SampleSet } from './evaluate';
+import type { SamplePool } from '../interpreter/sample-pool';
 import type { ClassificationResult, FidelityResult } from './metrics';
 
 export interface StageEvaluation {
@@ -19,7 +20,12 @@ export interface StageEvaluation {
 export async function evaluateStages(
   stages: readonly Pick<StageResult, 'stage' | 'model' | 'bytes'>[],
   samples: SampleSet,
-  options: { signal?: AbortSignal; progress?: (stage: string, done: number, total: number) => void } = {},
+  options: {
+    signal?: AbortSignal;
+    progress?: (stage: string, done: number, total: number) => void;
+    /** Threads for the samples (results identical to one thread's). */
+    pool?: SamplePool;
+  } = {},
 ): Promise<StageEvaluation[]> {
   const [input, ...rest] = stages;
   if (!input) return [];
@@ -30,6 +36,7 @@ export async function evaluateStages(
     latencyRuns: 5,
     warmupRuns: 1,
     signal: options.signal,
+    pool: options.pool,
     onProgress: (p) => options.progress?.(p.label, p.done, p.total),
   });
   return rows.map(({ technique: stage, evaluation: ev }) => ({

@@ -18,7 +18,7 @@ import type { ModelInputs } from '../tensor/model-inputs';
 import type { TflModel } from '../tflite/model';
 import { compareTechniques, type EvaluableModel } from './compare';
 import type { SampleSet } from './evaluate';
-import type { SamplePool } from './sample-pool';
+import type { SamplePool } from '../interpreter/sample-pool';
 import { summarizeComparison, type ComparisonSummary } from './report';
 import { syntheticSamples } from './synthetic';
 
@@ -47,7 +47,7 @@ export interface TrialInput {
   evaluation: { name: string; samples: SampleSet } | null;
   signal?: AbortSignal;
   onProgress?: (stage: string, done: number, total: number) => void;
-  /** Threads for the evaluation's samples (results identical to one thread). */
+  /** Threads for calibration, the evaluation and the debugger (results identical to one thread). */
   pool?: SamplePool;
 }
 
@@ -110,7 +110,7 @@ export async function trialTechnique(input: TrialInput): Promise<TechniqueTrial>
       input.floatModel,
       quantized.model,
       input.calibration.slice(0, DEBUG_SAMPLES),
-      { signal, onProgress: (d, t) => progress('debugging layers', d, t) },
+      { signal, onProgress: (d, t) => progress('debugging layers', d, t), pool: input.pool },
     );
     layers = summarizeLayers(dbg.layers);
   }

@@ -13,6 +13,9 @@ import { Interpreter } from '../interpreter/interpreter';
 import type { RtTensor } from '../interpreter/types';
 import { clamp, qRange, roundAwayFromZero } from '../quant/math';
 import type { TflModel } from '../tflite/model';
+import { readTflite } from '../tflite/reader';
+import { writeTflite } from '../tflite/writer';
+import { usePool, type SamplePool, type SampleTask } from '../interpreter/sample-pool';
 import type { ModelInputs } from '../tensor/model-inputs';
 import { yielder } from './calibrate/index';
 import type { Range } from './calibrate/types';
@@ -51,13 +54,6 @@ export interface DebugReport {
   unmatched: string[];
 }
 
-export interface DebugOptions {
-  /** Layers under this SQNR are flagged (default 15 dB: noise power above ~3% of the signal). */
-  sqnrThresholdDb?: number;
-  signal?: AbortSignal;
-  onProgress?: ProgressFn;
-}
-
 interface Acc {
   stats: Omit<
     LayerStats,
@@ -76,27 +72,44 @@ interface Acc {
   max: number;
 }
 
+/**
+ * One sample's sums per layer, STRIDE numbers a layer in the order of `DebugSession.layers`:
+ * Σx², Σe², Σe, Σxy, Σy², max|e|, count, min x, max x. Each sample's sums start from zero and
+ * are added to the totals in sample order, on one thread or many, so the totals are the same bits.
+ */
+const STRIDE = 9;
+
 const QDTYPES = new Set(['int8', 'uint8', 'int16']);
 
-export async function debugQuantization(
-  floatModel: TflModel,
-  quantModel: TflModel,
-  samples: readonly ModelInputs[],
-  options: DebugOptions = {},
-): Promise<DebugReport> {
-  if (samples.length === 0) throw new DatasetError('the debugger needs at least one sample');
+export interface DebugOptions {
+  /** Layers under this SQNR are flagged (default 15 dB: noise power above ~3% of the signal). */
+  sqnrThresholdDb?: number;
+  signal?: AbortSignal;
+  onProgress?: ProgressFn;
+  /** Threads to run the samples on (the statistics are identical to one thread's). */
+  pool?: SamplePool;
+}
+
+/** Both models in interpreters, their layers paired, and how to run one sample. */
+interface DebugSession {
+  inputs: number;
+  /** Accumulators with zero sums, in the quantized model's operator-output order. */
+  layers: Acc[];
+  unmatched: string[];
+  runSample(inputs: readonly Float32Array[]): Float64Array;
+}
+
+function debugSession(floatModel: TflModel, quantModel: TflModel): DebugSession {
   const fi = Interpreter.create(floatModel);
   const qi = Interpreter.create(quantModel);
   if (fi.inputs.length !== qi.inputs.length)
     throw new DatasetError(
       `the float model has ${fi.inputs.length} inputs, the quantized one ${qi.inputs.length}`,
     );
-  const threshold = options.sqnrThresholdDb ?? 15;
 
   // Pair every quantized op output with a float op output.
   const floatOutputs = new Map<number, RtTensor>();
   const floatByName = new Map<string, RtTensor>();
-  const qProducer = new Map<number, number>();
   const fRec = new Set<number>();
   collectOutputs(floatModel, fi, (t) => {
     if (t.dtype !== 'float32') return;
@@ -111,7 +124,6 @@ export async function debugQuantization(
   const accs = new Map<number, Acc>();
   const unmatched: string[] = [];
   collectOutputs(quantModel, qi, (t, opIndex) => {
-    qProducer.set(t.index, opIndex);
     if (!QDTYPES.has(t.dtype) || !t.quant || t.quant.scale.length !== 1) return;
     // The quantizer names the QUANTIZE output of a float tensor "<name>_quantized" (and the int8
     // side of a uint8 model input "<name>_int8"): those pair with "<name>".
@@ -156,26 +168,23 @@ export async function debugQuantization(
       max: -Infinity,
     });
   });
+  const layers = [...accs.values()];
+  const slot = new Map(layers.map((a, k) => [a.stats.tensor, k] as const));
 
-  const pause = yielder();
   const floatValues = new Map<number, Float32Array>();
-  for (let s = 0; s < samples.length; s++) {
-    if (options.signal?.aborted) throw new CancelledError();
-    const sample = samples[s];
-    if (sample.length !== fi.inputs.length)
-      throw new DatasetError(
-        `sample ${s} has ${sample.length} input(s), the model takes ${fi.inputs.length}`,
-      );
+  const runSample = (sample: readonly Float32Array[]): Float64Array => {
+    const sums = new Float64Array(layers.length * STRIDE);
+    for (let k = 0; k < layers.length; k++) {
+      sums[k * STRIDE + 7] = Infinity;
+      sums[k * STRIDE + 8] = -Infinity;
+    }
     sample.forEach((x, i) => {
       fi.setInput(i, x);
       qi.setInput(i, toInputDtype(qi.inputs[i], x));
     });
     for (const t of floatInputs.values())
       if (fRec.has(t.index))
-        floatValues.set(
-          t.index,
-          (sample[fi.inputs.findIndex((i) => i.index === t.index)] as Float32Array).slice(),
-        );
+        floatValues.set(t.index, sample[fi.inputs.findIndex((i) => i.index === t.index)]!.slice());
     fi.invoke({
       observer: (_op, outs) => {
         for (const t of outs)
@@ -185,21 +194,68 @@ export async function debugQuantization(
     qi.invoke({
       observer: (_op, outs) => {
         for (const t of outs) {
-          const a = accs.get(t.index);
-          if (a) accumulate(a, floatValues.get(a.stats.floatTensor)!, t.data as Int8Array);
+          const k = slot.get(t.index);
+          if (k === undefined) continue;
+          const a = layers[k];
+          accumulate(sums, k * STRIDE, a, floatValues.get(a.stats.floatTensor)!, t.data as Int8Array);
         }
       },
     });
+    return sums;
+  };
+  return { inputs: fi.inputs.length, layers, unmatched, runSample };
+}
+
+/** The debugger as a pool task: both models' bytes; one sample's per-layer sums. */
+export const debugTask: SampleTask<{ floatModel: Uint8Array; quantModel: Uint8Array }, Float64Array> = {
+  id: 'debug.layers',
+  open: (p) => debugSession(readTflite(p.floatModel), readTflite(p.quantModel)).runSample,
+};
+
+/**
+ * With a pool (`options.pool`, more than one thread) the samples run on its threads and their
+ * sums are added here in sample order: the report is the same bits as on one thread. Stateful
+ * models (variable tensors) always run here, their samples in order.
+ */
+export async function debugQuantization(
+  floatModel: TflModel,
+  quantModel: TflModel,
+  samples: readonly ModelInputs[],
+  options: DebugOptions = {},
+): Promise<DebugReport> {
+  if (samples.length === 0) throw new DatasetError('the debugger needs at least one sample');
+  const session = debugSession(floatModel, quantModel);
+  const threshold = options.sqnrThresholdDb ?? 15;
+  samples.forEach((sample, s) => {
+    if (sample.length !== session.inputs)
+      throw new DatasetError(`sample ${s} has ${sample.length} input(s), the model takes ${session.inputs}`);
+  });
+  const { layers } = session;
+  const addSample = (s: number, sums: Float64Array) => {
+    layers.forEach((a, k) => merge(a, sums, k * STRIDE));
     options.onProgress?.(s + 1, samples.length);
-    await pause();
+  };
+  const pool = options.pool;
+  if (usePool(pool, samples.length, floatModel, quantModel)) {
+    if (options.signal?.aborted) throw new CancelledError();
+    const params = { floatModel: writeTflite(floatModel), quantModel: writeTflite(quantModel) };
+    const set = { length: samples.length, get: (i: number) => ({ inputs: samples[i] }) };
+    await pool.run(debugTask, params, set, (s, _sample, sums) => addSample(s, sums), options.signal);
+  } else {
+    const pause = yielder();
+    for (let s = 0; s < samples.length; s++) {
+      if (options.signal?.aborted) throw new CancelledError();
+      addSample(s, session.runSample(samples[s]));
+      await pause();
+    }
   }
   if (options.signal?.aborted) throw new CancelledError();
 
-  const layers = [...accs.values()]
+  const stats = [...layers]
     .sort((a, b) => a.stats.opIndex - b.stats.opIndex)
     .map((a) => finish(a, threshold));
-  const worst = layers.filter((l) => l.flagged).sort((a, b) => a.sqnrDb - b.sqnrDb);
-  return { samples: samples.length, layers, worst, unmatched };
+  const worst = stats.filter((l) => l.flagged).sort((a, b) => a.sqnrDb - b.sqnrDb);
+  return { samples: samples.length, layers: stats, worst, unmatched: session.unmatched };
 }
 
 /** Every operator output of subgraph 0 once, with the first operator producing it. */
@@ -235,23 +291,59 @@ function toInputDtype(
   return Array.from(x, (v) => clamp(roundAwayFromZero(Math.fround(v / s)) + zp, lo, hi));
 }
 
-function accumulate(a: Acc, f: Float32Array, q: ArrayLike<number>): void {
+/** Adds one observation of a layer to its sums for this sample (at `at` in `sums`). */
+function accumulate(
+  sums: Float64Array,
+  at: number,
+  a: { scale: number; zeroPoint: number },
+  f: Float32Array,
+  q: ArrayLike<number>,
+): void {
   const { scale, zeroPoint } = a;
+  let signal = sums[at];
+  let noise = sums[at + 1];
+  let errSum = sums[at + 2];
+  let dot = sums[at + 3];
+  let q2 = sums[at + 4];
+  let maxAbs = sums[at + 5];
+  let min = sums[at + 7];
+  let max = sums[at + 8];
   for (let k = 0; k < f.length; k++) {
     const x = f[k];
     const y = (q[k] - zeroPoint) * scale;
     const e = y - x;
-    a.signal += x * x;
-    a.noise += e * e;
-    a.errSum += e;
-    a.dot += x * y;
-    a.q2 += y * y;
+    signal += x * x;
+    noise += e * e;
+    errSum += e;
+    dot += x * y;
+    q2 += y * y;
     const ae = Math.abs(e);
-    if (ae > a.maxAbs) a.maxAbs = ae;
-    if (x < a.min) a.min = x;
-    if (x > a.max) a.max = x;
+    if (ae > maxAbs) maxAbs = ae;
+    if (x < min) min = x;
+    if (x > max) max = x;
   }
-  a.n += f.length;
+  sums[at] = signal;
+  sums[at + 1] = noise;
+  sums[at + 2] = errSum;
+  sums[at + 3] = dot;
+  sums[at + 4] = q2;
+  sums[at + 5] = maxAbs;
+  sums[at + 6] += f.length;
+  sums[at + 7] = min;
+  sums[at + 8] = max;
+}
+
+/** Adds one sample's sums of a layer to its totals (in sample order). */
+function merge(a: Acc, sums: Float64Array, at: number): void {
+  a.signal += sums[at];
+  a.noise += sums[at + 1];
+  a.errSum += sums[at + 2];
+  a.dot += sums[at + 3];
+  a.q2 += sums[at + 4];
+  if (sums[at + 5] > a.maxAbs) a.maxAbs = sums[at + 5];
+  a.n += sums[at + 6];
+  if (sums[at + 7] < a.min) a.min = sums[at + 7];
+  if (sums[at + 8] > a.max) a.max = sums[at + 8];
 }
 
 function finish(a: Acc, threshold: number): LayerStats {

@@ -193,6 +193,7 @@ export async function quantizeFullInteger(
         target,
         signal: options.signal,
         onProgress: options.onProgress,
+        pool: options.pool,
       });
 
   const model = cloneModel(input);

@@ -31,6 +31,7 @@ import {
 import { pruneModel, storeSparse, weightStats, type LayerStats, type SparseScope } from './prune/index';
 import type { PruneSchedule, PruneStructure } from './prune/index';
 import type { ProgressFn } from './types';
+import type { SamplePool } from '../interpreter/sample-pool';
 
 export type PipelineStage =
   | { kind: 'prune'; sparsity: number }
@@ -90,6 +91,8 @@ export interface PipelineOptions {
   calibration?: Float32Array[][];
   signal?: AbortSignal;
   onProgress?: ProgressFn;
+  /** Threads to calibrate and debug on (results identical to one thread's). */
+  pool?: SamplePool;
 }
 
 export interface StageResult {
@@ -194,6 +197,7 @@ async function quantize(
     minElements: o.minWeights,
     signal: o.signal,
     onProgress: o.onProgress,
+    pool: o.pool,
   });
 }
 

@@ -1,7 +1,7 @@
 /**
- * Messages between a WorkerSamplePool (parent) and its threads. `run` numbers one runSamples
- * call: a thread answers for the run it was given, and the parent ignores answers for an older
- * run (after an error or a cancel it terminates the threads anyway).
+ * Messages between a WorkerSamplePool (parent) and its threads. `run` numbers one run() call: a
+ * thread answers for the run it was given, and the parent ignores answers for an older run
+ * (after an error or a cancel it terminates the threads anyway).
  */
 import type { toErrorInfo } from '../../engine/errors';
 
@@ -9,11 +9,12 @@ import type { toErrorInfo } from '../../engine/errors';
 type ErrorInfo = ReturnType<typeof toErrorInfo>;
 
 export type ToPoolWorker =
-  /** The model for the next samples, as TFLite bytes (a copy: structured clone). */
-  | { type: 'model'; run: number; bytes: Uint8Array }
+  /** The task for the next samples: its id in tasks.ts and its parameters (a structured clone). */
+  | { type: 'task'; run: number; id: string; params: unknown }
   /** One sample's inputs (transferred: the parent sends copies). */
   | { type: 'sample'; run: number; index: number; inputs: Float32Array[] };
 
 export type FromPoolWorker =
-  | { type: 'outputs'; run: number; index: number; outputs: Float32Array[] }
+  /** The task's result for one sample (its typed arrays' buffers transferred). */
+  | { type: 'result'; run: number; index: number; result: unknown }
   | { type: 'error'; run: number; index: number; error: ErrorInfo };

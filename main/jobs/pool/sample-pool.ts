@@ -1,7 +1,8 @@
 /**
- * The engine's SamplePool over worker_threads: evaluation spreads samples over threads (default:
- * one per core) and gets the outputs back in sample order (engine/evaluate/sample-pool.ts says
- * why that keeps results identical to one thread).
+ * The engine's SamplePool over worker_threads: evaluation, calibration and the quantization
+ * debugger spread samples over threads (default: one per core) and get each sample's result back
+ * in sample order (engine/interpreter/sample-pool.ts says why that keeps results identical to one
+ * thread). A thread runs whichever engine task it is given (tasks.ts).
  *
  * Scheduling: each thread holds up to IN_FLIGHT samples (so it never waits for the parent), the
  * next sample goes to whichever thread answers first, and answers wait in a reorder buffer
@@ -15,14 +16,13 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { CancelledError, LowbitError } from '../../engine/errors';
-import type { Sample, SampleSet } from '../../engine/datasets/samples';
-import type { SamplePool } from '../../engine/evaluate/sample-pool';
+import type { PoolSample, SamplePool, SampleTask } from '../../engine/interpreter/sample-pool';
 import type { FromPoolWorker, ToPoolWorker } from './protocol';
 
 /** Samples queued per thread: one running, one waiting, so a thread never idles on the parent. */
 const IN_FLIGHT = 2;
 
-/** One thread per core: evaluation is CPU-bound. */
+/** One thread per core: running samples is CPU-bound. */
 export function defaultWorkerCount(): number {
   return Math.max(1, os.availableParallelism());
 }
@@ -45,13 +45,14 @@ export class WorkerSamplePool implements SamplePool {
       throw new LowbitError('INVALID_ARGUMENT', `workers must be a positive integer, got ${workers}`);
   }
 
-  runSamples(
-    modelBytes: Uint8Array,
-    samples: SampleSet,
-    onOutputs: (index: number, sample: Sample, outputs: Float32Array[]) => void,
+  run<P, R, S extends PoolSample>(
+    task: SampleTask<P, R>,
+    params: P,
+    samples: { readonly length: number; get(index: number): S },
+    onResult: (index: number, sample: S, result: R) => void,
     signal?: AbortSignal,
   ): Promise<void> {
-    if (this.running) throw new LowbitError('INTERNAL', 'a sample pool runs one model at a time');
+    if (this.running) throw new LowbitError('INTERNAL', 'a sample pool runs one task at a time');
     if (signal?.aborted) return Promise.reject(new CancelledError());
     const total = samples.length;
     if (total === 0) return Promise.resolve();
@@ -62,8 +63,9 @@ export class WorkerSamplePool implements SamplePool {
       let next = 0;
       let delivered = 0;
       let settled = false;
-      const sent = new Map<number, Sample>();
-      const answered = new Map<number, Float32Array[] | LowbitError>();
+      const sent = new Map<number, S>();
+      /** Results (or errors) waiting for every earlier sample's; a result is boxed, it may be anything. */
+      const answered = new Map<number, { result: R } | LowbitError>();
 
       const finish = (error?: unknown) => {
         if (settled) return;
@@ -85,7 +87,7 @@ export class WorkerSamplePool implements SamplePool {
       const send = (w: Worker) => {
         if (next >= total || settled) return;
         const index = next++;
-        let sample: Sample;
+        let sample: S;
         try {
           sample = samples.get(index);
         } catch (e) {
@@ -110,7 +112,7 @@ export class WorkerSamplePool implements SamplePool {
           sent.delete(delivered);
           if (a instanceof LowbitError) return finish(a);
           try {
-            onOutputs(delivered, sample, a);
+            onResult(delivered, sample, a.result);
           } catch (e) {
             return finish(e);
           }
@@ -125,15 +127,16 @@ export class WorkerSamplePool implements SamplePool {
             if (m.run !== run || settled) return;
             answered.set(
               m.index,
-              m.type === 'outputs' ? m.outputs : new LowbitError(m.error.code, m.error.message),
+              m.type === 'result'
+                ? { result: m.result as R }
+                : new LowbitError(m.error.code, m.error.message),
             );
             deliver();
             send(w);
           },
-          error: (e: Error) =>
-            finish(new LowbitError('INTERNAL', `an evaluation thread failed: ${e.message}`)),
+          error: (e: Error) => finish(new LowbitError('INTERNAL', `a sample thread failed: ${e.message}`)),
           exit: (code: number) =>
-            finish(new LowbitError('INTERNAL', `an evaluation thread exited (code ${code})`)),
+            finish(new LowbitError('INTERNAL', `a sample thread exited (code ${code})`)),
         };
         w.on('message', handlers.message).on('error', handlers.error).on('exit', handlers.exit);
         return [w, handlers] as const;
@@ -142,7 +145,7 @@ export class WorkerSamplePool implements SamplePool {
 
       for (const w of threads) {
         w.ref();
-        w.postMessage({ type: 'model', run, bytes: modelBytes } satisfies ToPoolWorker);
+        w.postMessage({ type: 'task', run, id: task.id, params } satisfies ToPoolWorker);
         for (let k = 0; k < IN_FLIGHT; k++) send(w);
       }
     });

@@ -14,7 +14,6 @@ import { lstmKernel } from '../../interpreter/kernels/unidirectional_sequence_ls
 import type { Kernel } from '../../interpreter/types';
 import { builtinOf } from '../../tflite/edit';
 import { BuiltinOperator, type TflModel } from '../../tflite/model';
-import type { Calibrator } from './types';
 
 /** Calibration key of gate `gate` (0 input, 1 forget, 2 cell, 3 output) of LSTM operator `op`. */
 export function lstmGateKey(op: number, gate: number): number {
@@ -44,8 +43,8 @@ class Gathered {
 export interface LstmRecorder {
   /** The kernel registry to create the calibration interpreter with. */
   kernels: Readonly<Record<string, Kernel | undefined>>;
-  /** Hands this sample's gathered values to the calibrator (call after each invoke). */
-  flush(cal: Calibrator): void;
+  /** Hands this sample's gathered values to `observe` (call after each invoke). */
+  flush(observe: (key: number, values: Float32Array) => void): void;
 }
 
 /** A recorder for the model's LSTMs, or null when subgraph 0 has none. */
@@ -74,8 +73,8 @@ export function lstmRecorder(model: TflModel): LstmRecorder | null {
   if (probes.size === 0) return null;
   return {
     kernels: { ...defaultKernels, UNIDIRECTIONAL_SEQUENCE_LSTM: lstmKernel((k) => probes.get(k)) },
-    flush(cal) {
-      for (const [key, g] of gathered) if (g.length > 0) cal.observe(key, g.take());
+    flush(observe) {
+      for (const [key, g] of gathered) if (g.length > 0) observe(key, g.take());
     },
   };
 }

@@ -6,21 +6,22 @@
  * The candidate with the least error wins.
  */
 import { asymmetricParams, quantizeValue, symmetricScale } from '../../quant/math';
-import { BINS, histogramCollector, type Histogram } from './histogram';
-import type { Calibrator, QuantTarget, Range } from './types';
+import { BINS, histogramCollector, type Histogram, type HistogramSummary } from './histogram';
+import { calibratorOf, type Calibrator, type QuantTarget, type Range } from './types';
 
 const STEPS = 96;
 
-export function mseCalibrator(target: QuantTarget): Calibrator {
+export function mseCalibrator(target: QuantTarget): Calibrator<HistogramSummary> {
   const c = histogramCollector();
-  return {
-    observe: c.observe,
+  return calibratorOf<HistogramSummary>({
+    summarize: c.summarize,
+    add: c.add,
     ranges() {
       const out = new Map<number, Range>();
       for (const [t, h] of c.all()) if (h.total > 0) out.set(t, searchRange(h, target));
       return out;
     },
-  };
+  });
 }
 
 export function searchRange(h: Histogram, target: QuantTarget): Range {

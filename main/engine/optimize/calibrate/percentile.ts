@@ -4,16 +4,17 @@
  * long tail of rare large values no longer stretches the scale for everything else.
  */
 import { InvalidArgumentError } from '../../errors';
-import { histogramCollector } from './histogram';
-import type { Calibrator, Range } from './types';
+import { histogramCollector, type HistogramSummary } from './histogram';
+import { calibratorOf, type Calibrator, type Range } from './types';
 
-export function percentileCalibrator(percentile = 99.99): Calibrator {
+export function percentileCalibrator(percentile = 99.99): Calibrator<HistogramSummary> {
   if (!(percentile > 50 && percentile <= 100))
     throw new InvalidArgumentError(`percentile ${percentile} must be in (50, 100]`);
   const c = histogramCollector();
   const p = percentile / 100;
-  return {
-    observe: c.observe,
+  return calibratorOf<HistogramSummary>({
+    summarize: c.summarize,
+    add: c.add,
     ranges() {
       const out = new Map<number, Range>();
       for (const [t, h] of c.all()) {
@@ -22,5 +23,5 @@ export function percentileCalibrator(percentile = 99.99): Calibrator {
       }
       return out;
     },
-  };
+  });
 }

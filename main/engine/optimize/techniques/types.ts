@@ -10,6 +10,7 @@ import type { CalibrationMethod, Range } from '../calibrate/index';
 import type { ModelIo } from '../full-integer-types';
 import type { KeepFloatRule } from '../keep-float';
 import type { ProgressFn, QuantizeResult } from '../types';
+import type { SamplePool } from '../../interpreter/sample-pool';
 
 export type { ModelIo };
 
@@ -43,10 +44,12 @@ export interface TechniqueOptions {
   expectedInputRanges?: (Range | null)[];
   signal?: AbortSignal;
   onProgress?: ProgressFn;
+  /** Threads to calibrate on (the model is identical to one thread's); techniques that run no samples ignore it. */
+  pool?: SamplePool;
 }
 
-/** The names of the options a technique can declare (signal and progress are always accepted). */
-export type TechniqueOption = Exclude<keyof TechniqueOptions, 'signal' | 'onProgress'>;
+/** The names of the options a technique can declare (signal, progress and pool are always accepted). */
+export type TechniqueOption = Exclude<keyof TechniqueOptions, 'signal' | 'onProgress' | 'pool'>;
 
 /**
  * Where a model runs: cpu = desktop/mobile CPU, gpu = mobile GPU delegate, edgetpu = Coral Edge
