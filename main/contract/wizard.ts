@@ -132,7 +132,7 @@ export interface OptimizeParams extends TrialSettings {
   board?: string;
   /** Edge TPU target: run the Edge TPU check on the produced model (result.edgetpu). */
   edgetpu?: boolean;
-  /** Threads that run the evaluation's samples (default: one per core); results do not depend on it. */
+  /** Threads that run the samples of calibration, the evaluation and the layer debugger (default: one per core); results do not depend on it. */
   workers?: number;
   /** Where the model will run: the result then carries the advisor's estimate next to the measurement. */
   target?: Target;

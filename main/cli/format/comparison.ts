@@ -17,7 +17,8 @@ export function formatComparison(r: ComparisonReport): string {
         'accuracy',
         'delta',
         'agreement',
-        'latency',
+        'latency median / p90',
+        'threads',
         'speed-up',
         'arena',
       ],
@@ -29,12 +30,13 @@ export function formatComparison(r: ComparisonReport): string {
         pct(x.accuracy),
         delta(x.accuracyDeltaPts),
         pct(x.agreement),
-        `${x.latencyMs.toFixed(3)} ms`,
+        `${x.latencyMs.toFixed(3)} / ${x.latencyP90Ms.toFixed(3)} ms`,
+        x.latencyThreads === null ? 'runtime default' : String(x.latencyThreads),
         `${x.speedup.toFixed(2)}x`,
         x.arenaBytes > 0 ? formatBytes(x.arenaBytes) : '-', // 0: a runtime that plans its own memory (ONNX Runtime)
       ]),
     ),
     '',
-    "Latency: median of invoke() in Lowbit's interpreter (pure TypeScript; ONNX models in ONNX Runtime) on this machine; device speed-ups differ.",
+    "Latency: median and p90 of invoke() over warm runs (after warm-up) in Lowbit's interpreter (pure TypeScript; ONNX models in ONNX Runtime) on this machine, with the threads one inference used; device speed-ups differ.",
   ].join('\n');
 }

@@ -116,7 +116,8 @@ function cells(r: ComparisonRow): string[] {
     pts(r.accuracyDeltaPts),
     pct(r.agreement),
     db(r.sqnrDb),
-    `${r.latencyMs.toFixed(2)} ms`,
+    `${r.latencyMs.toFixed(2)} / ${r.latencyP90Ms.toFixed(2)} ms`,
+    r.latencyThreads === null ? 'runtime default' : String(r.latencyThreads),
     `${r.speedup.toFixed(2)}x`,
     r.arenaBytes > 0 ? kb(r.arenaBytes) : '—',
   ];
@@ -131,7 +132,8 @@ const HEADERS = [
   'Δ pts',
   'agreement',
   'SQNR',
-  'latency',
+  'latency median / p90',
+  'threads',
   'speed-up',
   'arena',
 ];
@@ -141,7 +143,7 @@ export function toMarkdown(r: ComparisonReport): string {
   return [
     `### ${esc(r.title)}`,
     '',
-    `Dataset: ${esc(r.dataset)} (${r.samples} samples). Baseline: ${esc(r.baseline)}. Latency: median of invoke() in each model's runtime (Lowbit's interpreter; ONNX Runtime for ONNX models) on this machine.`,
+    `Dataset: ${esc(r.dataset)} (${r.samples} samples). Baseline: ${esc(r.baseline)}. Latency: median and p90 of invoke() over warm runs in each model's runtime (Lowbit's interpreter; ONNX Runtime for ONNX models) on this machine, with the threads one inference used.`,
     '',
     `| ${HEADERS.join(' | ')} |`,
     `|${HEADERS.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`,
@@ -226,7 +228,7 @@ svg text{font:12px system-ui,sans-serif;fill:#1f2328}.bar{fill:#3b82f6}.dot{fill
 @media (prefers-color-scheme:dark){body{background:#0d1117;color:#e6edf3}thead th{background:#161b22}th,td{border-color:#30363d}svg text{fill:#e6edf3}}
 </style></head><body>
 <h1>${escapeHtml(r.title)}</h1>
-<p>Dataset: ${escapeHtml(r.dataset)} (${r.samples} samples). Baseline: ${escapeHtml(r.baseline)}. Latency: median of invoke() in each model's runtime (Lowbit's interpreter; ONNX Runtime for ONNX models).</p>
+<p>Dataset: ${escapeHtml(r.dataset)} (${r.samples} samples). Baseline: ${escapeHtml(r.baseline)}. Latency: median and p90 of invoke() over warm runs in each model's runtime (Lowbit's interpreter; ONNX Runtime for ONNX models), with the threads one inference used.</p>
 <table><thead><tr>${HEADERS.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>
 ${rows}
 </tbody></table>
