@@ -9,6 +9,7 @@ import { openModelFile } from '../../files/model-file';
 import { loadCalibration, loadEvalSet } from '../load-data';
 import { CALIBRATION_FLAG, choice, EVALUATION_DATA_FLAGS, intOption, JSON_FLAG, OUT_FLAG } from '../options';
 import { evaluate, formatLayers, formatRows, jsonNumbers, row } from '../stages';
+import { prepareOutputFile } from '../output-path';
 
 const calibrated = TECHNIQUES.filter((t) => t.needs === 'calibration-sample')
   .map((t) => t.id)
@@ -52,6 +53,7 @@ scales with at most N codes per channel.`,
     const file = positionals[0]!;
     if (!v.pipeline) throw new UsageError('--pipeline SPEC is required');
     if (!v.out) throw new UsageError('--out OUT is required');
+    prepareOutputFile(v.out, [file]);
     const stagesSpec = parsePipeline(v.pipeline);
     const { tflite: model } = openModelFile(file);
     const calibrating = stagesSpec.some((s) => s.kind === 'quantize' && needsCalibration(s.technique));
