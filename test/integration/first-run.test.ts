@@ -124,6 +124,21 @@ describe('tests that need a peer', () => {
     },
   );
 
+  it.skipIf(!shared.ok)(
+    `a skip without the reason in its name: the summary names the missing peer ${shared.why}`,
+    { timeout: 600_000 },
+    async () => {
+      // cluster-basic.test.ts: one Arm NN cross-check among nine tests of its own.
+      const r = await vitest(['test/integration/cluster-basic.test.ts'], {
+        LOWBIT_HIDE_PEERS: 'armnn',
+        LOWBIT_REQUIRE_PEERS: '',
+      });
+      expect(r.code, r.err).toBe(0);
+      expect(r.out).toMatch(/unit: 9 passed, 0 failed, 1 skipped/);
+      expect(r.out).toContain('missing here: Arm NN is not installed');
+    },
+  );
+
   it('.ci/run sets LOWBIT_REQUIRE_PEERS=1 before npm test', () => {
     const ci = fs.readFileSync(path.join(ROOT, '.ci', 'run'), 'utf8');
     const at = ci.indexOf('export LOWBIT_REQUIRE_PEERS=1');

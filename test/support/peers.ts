@@ -79,11 +79,22 @@ export function peersRequired(): boolean {
   return process.env.LOWBIT_REQUIRE_PEERS === '1';
 }
 
+/** Every peer's name. */
+export const PEER_NAMES: readonly PeerName[] = ['shared', 'chromium', 'armnn', 'stm32flash', 'socat'];
+
 /**
  * The peer, probed once per process. Missing with LOWBIT_REQUIRE_PEERS=1: throws, so the test
  * file that needs it fails, naming what is missing.
  */
 export function peer(name: PeerName): Peer {
+  const p = probePeer(name);
+  if (!p.ok && peersRequired())
+    throw new Error(`LOWBIT_REQUIRE_PEERS=1 and a peer is missing: ${p.why.slice('(skipped: '.length, -1)}`);
+  return p;
+}
+
+/** The peer as found on this machine, never throwing (the summary reporter lists missing ones). */
+export function probePeer(name: PeerName): Peer {
   let p = cache.get(name);
   if (!p) {
     // LOWBIT_HIDE_PEERS=socat,armnn: treat those as missing (test/integration/first-run.test.ts
@@ -95,7 +106,5 @@ export function peer(name: PeerName): Peer {
       : { name, ok: false, why: `(skipped: ${probe.missing})` };
     cache.set(name, p);
   }
-  if (!p.ok && peersRequired())
-    throw new Error(`LOWBIT_REQUIRE_PEERS=1 and a peer is missing: ${p.why.slice('(skipped: '.length, -1)}`);
   return p;
 }

@@ -1,10 +1,11 @@
 import type { Reporter, TestModule } from 'vitest/node';
+import { PEER_NAMES, probePeer } from './peers.ts';
 
 /**
  * Prints one plain closing line, `N passed, N failed, N skipped`, that any CI log reader
  * understands, then why tests were skipped: each "(skipped: ...)" reason a test or suite carries in
- * its name (test/support/peers.ts), once, with its count, and the test files left out because
- * ../shared is missing (vitest.config.ts).
+ * its name (test/support/peers.ts), once, with its count, the peers this machine lacks when other
+ * tests were skipped, and the test files left out because ../shared is missing (vitest.config.ts).
  */
 export default class SummaryReporter implements Reporter {
   constructor(private readonly options: { excluded?: { reason: string; files: string[] } } = {}) {}
@@ -28,6 +29,11 @@ export default class SummaryReporter implements Reporter {
     }
     const lines = [`\nunit: ${passed} passed, ${failed} failed, ${skipped} skipped`];
     for (const [why, n] of reasons) lines.push(`  skipped ${n}: ${why}`);
+    // Tests gated on a peer without the reason in their name: say which peers this machine lacks.
+    if (skipped > reasons.size) {
+      const missing = PEER_NAMES.map(probePeer).filter((p) => !p.ok && !reasons.has(p.why.slice(10, -1)));
+      for (const p of missing) lines.push(`  missing here: ${p.why.slice('(skipped: '.length, -1)}`);
+    }
     const ex = this.options.excluded;
     if (ex && ex.files.length) lines.push(`  skipped ${ex.files.length} test file(s): ${ex.reason}`);
     process.stdout.write(lines.join('\n') + '\n');
