@@ -11,14 +11,17 @@ const same = (a: readonly number[], b: readonly number[]) => a.join(',') === b.j
 
 /**
  * A warning when one stored sample's shape is not the model input's (batch and size-1 dimensions
- * aside; an NCHW input is compared as HWC, the way images are stored), else undefined.
+ * aside; an NCHW input is compared as HWC, the way images are stored), else undefined. Nothing
+ * when the shape is not known up front (an image folder: [] ) or the user asked for a resize.
  */
 export function shapeWarning(
   dataset: string,
   sampleShape: readonly number[],
   pre: ResolvedPreprocess,
   modelShape: readonly number[],
+  resizeAsked = false,
 ): string | undefined {
+  if (sampleShape.length === 0) return undefined;
   const input = modelShape.slice(1);
   const asStored =
     pre.layout === 'nchw' && input.length === 3 ? [input[1]!, input[2]!, input[0]!] : [...input];
@@ -26,6 +29,7 @@ export function shapeWarning(
   if (same(s, squeeze(input)) || same(s, squeeze(asStored))) return undefined;
   const n = sampleShape.reduce((a, b) => a * b, 1);
   const m = input.reduce((a, b) => a * b, 1);
+  if (n !== m && resizeAsked) return undefined;
   const how =
     n === m
       ? `the ${n} values are fed in stored order, reshaped`

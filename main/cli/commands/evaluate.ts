@@ -114,7 +114,13 @@ async function evaluateLoaded(
   // NCHW (PyTorch, ONNX) or NHWC (TFLite): the first model's input shape decides how images are fed.
   const pre = resolvePreprocess(preprocessFlag(values.preprocess) ?? {}, inputShape);
   const { layout } = pre;
-  const shapeNote = shapeWarning(values.dataset!, ds.describe().sampleShape, pre, inputShape);
+  const shapeNote = shapeWarning(
+    values.dataset!,
+    ds.describe().sampleShape,
+    pre,
+    inputShape,
+    /\bresize=/.test(values.preprocess ?? ''),
+  );
   if (shapeNote) ctx.log(shapeNote);
   ctx.log(
     `input [${inputShape.join(',')}] of ${path.basename(files[0]!)}: images fed as ${layout.toUpperCase()}`,
