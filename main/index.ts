@@ -12,7 +12,7 @@ import { forwardEvents, registerIpc } from './app/ipc';
 import { senderRefusal } from './app/ipc-sender';
 import { appPageMatcher, registerAppScheme } from './app/app-protocol';
 import { createMainWindow } from './app/window';
-import { showDatasetDialog, showSaveModelDialog } from './app/dialogs';
+import { showDatasetDialog, showSaveImageDialog, showSaveModelDialog } from './app/dialogs';
 
 const devUrl = process.env['ELECTRON_RENDERER_URL'] ?? null;
 let win: BrowserWindow | null = null;
@@ -37,6 +37,7 @@ const services = createServices({
   },
   showDatasetDialog: () => showDatasetDialog(win),
   showSaveDialog: (name) => showSaveModelDialog(win, name),
+  showSaveImageDialog: (name, kind) => showSaveImageDialog(win, name, kind),
 });
 
 async function openFromMain(file: string): Promise<void> {

@@ -26,3 +26,18 @@ export async function showSaveModelDialog(
   });
   return r.canceled || !r.filePath ? null : r.filePath;
 }
+
+/** Where to save the graph view's drawing (SVG or PNG). */
+export async function showSaveImageDialog(
+  win: BrowserWindow | null,
+  defaultName: string,
+  kind: 'svg' | 'png',
+): Promise<string | null> {
+  const r = await dialog.showSaveDialog(win ?? undefined!, {
+    title: 'Export graph',
+    defaultPath: defaultName,
+    filters: [{ name: kind === 'svg' ? 'SVG images' : 'PNG images', extensions: [kind] }],
+    properties: ['createDirectory', 'showOverwriteConfirmation'],
+  });
+  return r.canceled || !r.filePath ? null : r.filePath;
+}

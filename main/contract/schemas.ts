@@ -42,6 +42,7 @@ const optimizeParams = z
     board: id.optional(),
     edgetpu: z.boolean().optional(),
     workers: z.number().int().min(1).max(64).optional(),
+    target: z.enum(['cpu', 'gpu', 'edgetpu', 'mcu', 'dsp']).optional(),
   })
   .strict();
 
@@ -66,6 +67,19 @@ export const argSchemas: { [M in Method]: z.ZodType<ArgsOf<M>> } = {
       .object({
         kind: z.literal('devices.coralFirmware'),
         params: z.object({ timeoutSec: z.number().int().min(1).max(600).optional() }).strict(),
+      })
+      .strict(),
+    z
+      .object({
+        kind: z.literal('edgetpu.compile'),
+        params: z
+          .object({
+            modelId: id,
+            minRuntime: z.number().int().min(10).max(99).optional(),
+            showOperations: z.boolean().optional(),
+            timeoutSec: z.number().int().min(1).max(3600).optional(),
+          })
+          .strict(),
       })
       .strict(),
   ]),
@@ -123,4 +137,21 @@ export const argSchemas: { [M in Method]: z.ZodType<ArgsOf<M>> } = {
     .strict(),
   'edgetpu.check': z.object({ modelId: id }).strict(),
   'edgetpu.compiler': empty as z.ZodType<Record<string, never>>,
+  'graph.layout': z.object({ modelId: id, subgraph: z.number().int().min(0).max(100_000) }).strict(),
+  'graph.tensor': z
+    .object({
+      modelId: id,
+      subgraph: z.number().int().min(0).max(100_000),
+      tensor: z.number().int().min(0).max(10_000_000),
+      bins: z.number().int().min(1).max(256).optional(), // MAX_HISTOGRAM_BINS (engine/model/graph-details.ts)
+    })
+    .strict(),
+  'graph.export': z
+    .object({
+      modelId: id,
+      kind: z.enum(['svg', 'png']),
+      bytes: z.instanceof(Uint8Array).refine((b) => b.length <= 256 * 2 ** 20, 'image larger than 256 MiB'),
+      path: filePath.optional(),
+    })
+    .strict(),
 };

@@ -30,6 +30,7 @@ import type {
   ModelExportFormatId,
 } from './devices';
 import type { ModelHandle } from './model-handle';
+import type { GraphImageKind, GraphLayout, TensorValues } from './graph';
 import type { InspectReport } from '../engine/model/inspect-report';
 import type { ConversionReport } from '../engine/convert/report';
 
@@ -40,12 +41,60 @@ import type { EdgeTpuCheckReport } from '../engine/targets/edgetpu/check';
 /** The Edge TPU check is the engine's own (main/engine/targets/edgetpu/check.ts). */
 export type { EdgeTpuCheckReport, EdgeTpuOpRow } from '../engine/targets/edgetpu/check';
 export type { EdgeTpuCompiledReport } from '../engine/tflite/edgetpu/compiled';
+import type { EdgeTpuCompiledReport } from '../engine/tflite/edgetpu/compiled';
+import type { EdgeTpuCompilerResult } from '../engine/targets/edgetpu/compiler-log';
+import type { PredictionVsCompiler } from '../engine/targets/edgetpu/prediction-vs-compiler';
+/** What edgetpu_compiler printed, parsed (engine/targets/edgetpu/compiler-log.ts). */
+export type { EdgeTpuCompilerResult } from '../engine/targets/edgetpu/compiler-log';
+/** The prediction next to the compiler's result (engine/targets/edgetpu/prediction-vs-compiler.ts). */
+export type {
+  OpTypeComparison,
+  PredictionVsCompiler,
+} from '../engine/targets/edgetpu/prediction-vs-compiler';
 
 /** Whether Coral's edgetpu_compiler is on this machine, and how to get it when it is not. */
 export interface EdgeTpuCompilerStatus {
   path: string | null;
   /** Empty when found; otherwise where to get it (x86-64 Debian/Ubuntu package, Docker elsewhere). */
   howTo: string;
+}
+
+/** Runs the user's edgetpu_compiler on an open model (job `edgetpu.compile`). */
+export interface EdgeTpuCompileParams {
+  modelId: string;
+  /** -m: the oldest Edge TPU runtime the compiled model must run on (10 or more); absent: the compiler's default. */
+  minRuntime?: number;
+  /** -s: the compiler prints its operator table on stdout too (default true; its .log has it anyway). */
+  showOperations?: boolean;
+  /** Stop the compiler after this many seconds (1–3600, default 180). */
+  timeoutSec?: number;
+}
+
+/**
+ * A compiler run that ended on its own. The compiler may still have refused the model (a
+ * non-zero exit, "Compilation failed!"): then `result.compiled` is false, `result.failure` holds
+ * its words and `model` is null.
+ */
+export interface EdgeTpuCompileOutcome {
+  /** The compiler that ran (its path). */
+  compiler: string;
+  /** The options it was given (-s, -m N); Lowbit adds -o and the model, both in its own temp folder. */
+  flags: string[];
+  exitCode: number | null;
+  /** What it printed (stdout and stderr, at most 1 MiB) and its .log. */
+  stdout: string;
+  log: string;
+  result: EdgeTpuCompilerResult;
+  /** Lowbit's check of the same model, and the two side by side per op type and in total. */
+  prediction: EdgeTpuCheckReport;
+  comparison: PredictionVsCompiler;
+  /** The compiled model's Edge TPU op (compiler version, minimum runtime, parameters, CPU ops). */
+  compiled: EdgeTpuCompiledReport | null;
+  /**
+   * The compiled model, registered like a produced model (inspect, model.save, model.bytes):
+   * nothing is written where the user did not choose; the compiler's folder is removed.
+   */
+  model: ModelHandle | null;
 }
 
 /** The inspector's report is the engine's own (main/engine/model/inspect-report.ts). */
@@ -70,6 +119,9 @@ export type * from './devices';
 
 /** The wizard's shapes (datasets, advisor, optimization results, deploy fit) live in wizard.ts. */
 export type * from './wizard';
+
+/** The graph view's shapes live in graph.ts. */
+export type * from './graph';
 
 export const CHANNEL_PREFIX = 'lowbit:';
 export const EVENT_CHANNEL = 'lowbit:event';
@@ -100,7 +152,8 @@ export interface RecentModel {
 // ---------------------------------------------------------------- jobs
 
 /** Kinds of long-running engine jobs; each runs in a worker thread with progress and cancel. */
-export type JobKind = 'model.verify' | 'optimize.run' | 'deploy.flash' | 'devices.coralFirmware';
+export type JobKind =
+  'model.verify' | 'optimize.run' | 'deploy.flash' | 'devices.coralFirmware' | 'edgetpu.compile';
 
 export interface JobParams {
   'model.verify': { modelId: string };
@@ -108,6 +161,8 @@ export interface JobParams {
   'deploy.flash': FlashParams;
   /** Loads the Coral USB Accelerator's bundled firmware by DFU and waits for 18d1:9302. */
   'devices.coralFirmware': { timeoutSec?: number };
+  /** Runs the user's edgetpu_compiler (never bundled) on an open model; progress: its output lines. */
+  'edgetpu.compile': EdgeTpuCompileParams;
 }
 
 export interface JobResults {
@@ -115,6 +170,7 @@ export interface JobResults {
   'optimize.run': OptimizeResult;
   'deploy.flash': FlashOutcome;
   'devices.coralFirmware': CoralFirmwareOutcome;
+  'edgetpu.compile': EdgeTpuCompileOutcome;
 }
 
 export interface JobProgress {
@@ -200,6 +256,19 @@ export interface Methods {
   'edgetpu.check': [{ modelId: string }, EdgeTpuCheckReport];
   /** Is edgetpu_compiler installed (PATH or $LOWBIT_EDGETPU_COMPILER)? Never bundled. */
   'edgetpu.compiler': [Record<string, never>, EdgeTpuCompilerStatus];
+  /** One subgraph's operator graph laid out in main (dagre): boxes, routed edges, shape labels. */
+  'graph.layout': [{ modelId: string; subgraph: number }, GraphLayout];
+  /** A tensor's values binned in main (constants; dequantized when quantized), or why there are none. */
+  'graph.tensor': [{ modelId: string; subgraph: number; tensor: number; bins?: number }, TensorValues];
+  /**
+   * Writes the graph drawing (SVG text or PNG bytes, made by the renderer) atomically. Without a
+   * path main shows the Save dialog (Electron; null when cancelled); a path must be a new .svg/.png
+   * file under a `lowbit serve --allow` folder. Never over an open model's file.
+   */
+  'graph.export': [
+    { modelId: string; kind: GraphImageKind; bytes: Uint8Array; path?: string },
+    { path: string } | null,
+  ];
 }
 
 export type Method = keyof Methods;
@@ -230,6 +299,9 @@ export const METHODS = [
   'deploy.export',
   'edgetpu.check',
   'edgetpu.compiler',
+  'graph.layout',
+  'graph.tensor',
+  'graph.export',
 ] as const satisfies readonly Method[];
 
 // ---------------------------------------------------------------- events

@@ -10,6 +10,9 @@ import type { FitReport } from '../engine/deploy/fit';
 import type { TechniqueTrial, TrialSettings } from '../engine/evaluate/technique-trial';
 import type { ModelHandle } from './model-handle';
 import type { EdgeTpuCheckReport } from '../engine/targets/edgetpu/check';
+import type { EstimateCheck } from '../engine/advisor/measured';
+
+export type { EstimateCheck };
 
 export type WizardPlan = Plan;
 export type {
@@ -131,6 +134,8 @@ export interface OptimizeParams extends TrialSettings {
   edgetpu?: boolean;
   /** Threads that run the evaluation's samples (default: one per core); results do not depend on it. */
   workers?: number;
+  /** Where the model will run: the result then carries the advisor's estimate next to the measurement. */
+  target?: Target;
 }
 
 /** The engine's trial, with the produced model registered like an opened one (inspect, save, bytes). */
@@ -139,4 +144,6 @@ export type OptimizeResult = Omit<TechniqueTrial, 'model' | 'bytes'> & {
   fit: FitReport | null;
   /** What edgetpu_compiler would map in the produced model (Edge TPU target), else null. */
   edgetpu: EdgeTpuCheckReport | null;
+  /** The advisor's estimates for `target` next to what this run measured, with the reason for a gap (empty without a target). */
+  estimates: EstimateCheck[];
 };

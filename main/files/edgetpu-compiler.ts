@@ -144,7 +144,12 @@ function runChild(
   const timeoutMs = options.timeoutMs ?? DEFAULT_COMPILE_TIMEOUT_MS;
   return new Promise((resolve, reject) => {
     if (options.signal?.aborted) return reject(new CancelledError('edgetpu_compiler run cancelled'));
-    const child = spawn(compiler, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group (POSIX): edgetpu_compiler 16 runs the compilation in a child process
+    // ("Compilation child process completed within timeout period"), and a wrapper script (Docker)
+    // runs it as a child too. Killing only the process we started would leave that child running
+    // with our pipes open, so 'close' would wait for it: cancel and timeout kill the whole group.
+    const group = process.platform !== 'win32';
+    const child = spawn(compiler, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: group });
     let text = '';
     let pending = '';
     let stopped: LowbitError | null = null;
@@ -160,7 +165,12 @@ function runChild(
     child.stderr.on('data', onData);
     const stop = (error: LowbitError) => {
       stopped ??= error;
-      child.kill('SIGKILL');
+      try {
+        if (group && child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+        else child.kill('SIGKILL');
+      } catch {
+        child.kill('SIGKILL'); // the group is gone already: the process itself, if still there
+      }
     };
     const timer = setTimeout(
       () =>

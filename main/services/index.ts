@@ -31,6 +31,8 @@ import { Grants } from './grants';
 import { createWizard } from './wizard';
 import { createDevices } from './devices';
 import { createEdgeTpu } from './edgetpu';
+import { createGraph } from './graph';
+import type { GraphImageKind } from '../contract/graph';
 import { writeFileAtomic } from '../files/write-file';
 import type { OpenSerialLink } from '../devices/link/link';
 
@@ -43,6 +45,8 @@ export interface ServiceOptions {
   recentFile?: string | null;
   /** Electron: Save dialog for a model (default file name given); null when cancelled. */
   showSaveDialog?: (defaultName: string) => Promise<string | null>;
+  /** Electron: Save dialog for the graph view's SVG/PNG export (default file name given); null when cancelled. */
+  showSaveImageDialog?: (defaultName: string, kind: GraphImageKind) => Promise<string | null>;
   /** Electron: picks a dataset folder or file; null when cancelled. */
   showDatasetDialog?: () => Promise<string | null>;
   /** Where the bundled demo is (default assets/demo). */
@@ -161,6 +165,14 @@ export function createServices(opts: ServiceOptions): Services {
     openTransport: opts.openTransport,
   });
 
+  const edgetpu = createEdgeTpu({ getModel: get, registerModel: register, emit });
+  const graph = createGraph({
+    getModel: get,
+    modelPaths,
+    grants,
+    showSaveImageDialog: opts.showSaveImageDialog,
+  });
+
   const impl: Impl = {
     'app.info': () => ({
       name: 'Lowbit',
@@ -193,11 +205,13 @@ export function createServices(opts: ServiceOptions): Services {
     },
     'model.close': ({ modelId }) => {
       models.delete(modelId);
+      graph.forget(modelId);
     },
     'model.recent': () => recent.list(),
     ...wizard.impl,
     ...devices.impl,
-    ...createEdgeTpu({ getModel: get }).impl,
+    ...edgetpu.impl,
+    ...graph.impl,
     'devices.list': (args) => {
       devices.watch();
       return devices.impl['devices.list'](args);
@@ -216,10 +230,12 @@ export function createServices(opts: ServiceOptions): Services {
           return devices.startFlash(req.params);
         case 'devices.coralFirmware':
           return devices.startCoralFirmware(req.params);
+        case 'edgetpu.compile':
+          return edgetpu.startCompile(req.params);
       }
     },
     'jobs.cancel': ({ jobId }) => {
-      if (!devices.cancel(jobId) && !jobs.cancel(jobId))
+      if (!devices.cancel(jobId) && !edgetpu.cancel(jobId) && !jobs.cancel(jobId))
         throw new InvalidArgumentError(`no running job ${jobId}`);
     },
   };
@@ -260,6 +276,7 @@ export function createServices(opts: ServiceOptions): Services {
     emit,
     dispose: async () => {
       await devices.dispose();
+      await edgetpu.dispose();
       await jobs.dispose();
     },
   };

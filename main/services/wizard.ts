@@ -13,10 +13,19 @@ import type {
   OptimizeResult,
   ResultOf,
 } from '../contract/types';
-import { boardLimitsFor, modelFactsFromReport, recommend, type AdvisorInput } from '../engine/advisor';
+import {
+  boardLimitsFor,
+  modelFactsFromReport,
+  recommend,
+  type AdvisorInput,
+  type ModelFacts,
+  type Target,
+} from '../engine/advisor';
+import { checkEstimates } from '../engine/advisor/measured';
 import { BOARDS, boardById, flashFamilyOf } from '../engine/deploy/boards';
 import { InvalidArgumentError } from '../engine/errors';
 import { inspectModel } from '../engine/tflite/inspect';
+import { Interpreter } from '../engine/interpreter/interpreter';
 import type { TflModel } from '../engine/tflite/model';
 import { checkOutputPath, writeFileAtomic } from '../files/write-file';
 import type { JobManager, WorkerJobFinished } from '../jobs/manager';
@@ -60,6 +69,18 @@ export interface Wizard {
   finish(f: WorkerJobFinished): JobFinished;
 }
 
+/**
+ * The arena the interpreter's planner gives the model (what `lowbit fit` counts); without it (an
+ * op the interpreter cannot plan) the advisor falls back to the activation lower bound.
+ */
+function measuredArena(model: TflModel): { arenaBytes?: number } {
+  try {
+    return { arenaBytes: Interpreter.create(model).arenaBytes };
+  } catch {
+    return {};
+  }
+}
+
 /** True when something (even a dangling symlink) is at `p`. */
 function exists(p: string): boolean {
   try {
@@ -72,8 +93,11 @@ function exists(p: string): boolean {
 
 export function createWizard(host: WizardHost): Wizard {
   const datasets = new DatasetStore();
-  /** Running optimize jobs: what to name the produced model. */
-  const pending = new Map<string, { name: string }>();
+  /**
+   * Running optimize jobs: what to name the produced model, and for the estimate check the
+   * target and the float model's facts.
+   */
+  const pending = new Map<string, { name: string; target?: Target; facts?: ModelFacts }>();
 
   const openDemoDataset = (
     modelId: string,
@@ -127,7 +151,7 @@ export function createWizard(host: WizardHost): Wizard {
         priority: args.priority,
         ...(args.limits ? { limits: args.limits } : {}),
         ...(board ? { board: boardLimitsFor(board, report ? Object.keys(report.opCounts) : undefined) } : {}),
-        ...(report ? { model: modelFactsFromReport(report) } : {}),
+        ...(report && m ? { model: modelFactsFromReport(report, measuredArena(m.model)) } : {}),
       };
       return recommend(input);
     },
@@ -197,7 +221,7 @@ export function createWizard(host: WizardHost): Wizard {
       if (p.board && !boardById(p.board))
         throw new InvalidArgumentError(`unknown board ${p.board}: see boards.list`);
       const floatBytes = src.bytes.slice();
-      const { modelId: _modelId, calibrationDatasetId, evaluationDatasetId, ...settings } = p;
+      const { modelId: _modelId, calibrationDatasetId, evaluationDatasetId, target, ...settings } = p;
       const params: OptimizeJobParams = {
         ...settings,
         floatBytes,
@@ -206,7 +230,18 @@ export function createWizard(host: WizardHost): Wizard {
       };
       const { jobId } = host.jobs.start('optimize.run', params, [floatBytes.buffer as ArrayBuffer]);
       const stem = src.handle.name.replace(/\.tflite$/i, '');
-      pending.set(jobId, { name: `${stem}_${p.technique}.tflite` });
+      pending.set(jobId, {
+        name: `${stem}_${p.technique}.tflite`,
+        ...(target
+          ? {
+              target,
+              facts: modelFactsFromReport(
+                inspectModel(src.model, src.bytes.length),
+                measuredArena(src.model),
+              ),
+            }
+          : {}),
+      });
       return { jobId };
     },
     finish(f) {
@@ -218,7 +253,11 @@ export function createWizard(host: WizardHost): Wizard {
       try {
         const model = host.registerModel(name, null, raw.bytes);
         const { bytes: _bytes, ...rest } = raw;
-        const result: OptimizeResult = { ...rest, model };
+        const rows = raw.comparison.rows;
+        const row = rows.find((r) => r.technique === raw.technique) ?? rows[rows.length - 1];
+        const estimates =
+          job?.target && job.facts && row ? checkEstimates(raw.technique, job.target, job.facts, row) : [];
+        const result: OptimizeResult = { ...rest, model, estimates };
         return { ...f, result };
       } catch (e) {
         return {

@@ -9,7 +9,7 @@ import type { Page } from '@playwright/test';
 import { readTflite } from '../../main/engine/tflite/reader';
 import { BuiltinOperator, TensorType } from '../../main/engine/tflite/model';
 import { ROOT, readBytes, sharedPath } from '../support/shared';
-import { expect, startServe, test } from './fixtures';
+import { expect, startServe, test, type ServeHost } from './fixtures';
 
 const PERSON_DETECT = sharedPath('models', 'tflite-micro', 'person_detect.tflite');
 const SHOTS = path.join(ROOT, 'test-output', 'screenshots');
@@ -236,7 +236,11 @@ test('a truncated model and a non-model show the MODEL_FORMAT banner with advice
   const banner = page.getByTestId('error-banner');
   await expect(banner).toBeVisible();
   await expect(banner).toHaveAttribute('data-code', 'MODEL_FORMAT');
-  await expect(banner.getByTestId('error-code')).toHaveText('MODEL_FORMAT');
+  // Issue 17: no error codes or raw reader messages as the headline; plain words, the reader's kept as detail.
+  await expect(banner).not.toContainText('MODEL_FORMAT');
+  await expect(banner.getByTestId('error-message')).toContainText(
+    'it is truncated: the file ends before the model does',
+  );
   await expect(banner.getByTestId('error-message')).toContainText('This file is not a valid .tflite model:');
   await expect(page.getByTestId('start-view')).toBeVisible();
   await shoot(page, 'error', 'light');
@@ -248,7 +252,11 @@ test('a truncated model and a non-model show the MODEL_FORMAT banner with advice
     mimeType: 'text/plain',
     buffer: Buffer.from('hello, this is not a model at all'),
   });
-  await expect(banner.getByTestId('error-message')).toContainText('file identifier');
+  // Issue 17: plain words (which formats Lowbit opens), not the reader's; the raw text is the detail.
+  await expect(banner.getByTestId('error-message')).toHaveText(
+    'notes.txt is neither a TensorFlow Lite (.tflite) nor an ONNX (.onnx) model.',
+  );
+  await expect(banner.getByTestId('error-technical')).toContainText('file identifier');
 
   // A good model afterwards clears the error.
   await openModel(page, PERSON_DETECT);
@@ -377,8 +385,20 @@ test('round-trip check runs as a background job and reports through job events',
   await shoot(page, 'verify', (await page.locator('html').getAttribute('data-theme')) as 'light' | 'dark');
 });
 
-// Last in the file: it leaves a recent entry in the shared serve process.
-test('a model opened by path shows up in recent models and reopens from there', async ({ page, serve }) => {
+// Its own serve process: the shared one may already list models other spec files opened by path
+// (Playwright keeps one worker, and so one server, across files).
+test('a model opened by path shows up in recent models and reopens from there', async ({ page }) => {
+  const { host: serve, child } = await startServe();
+  try {
+    await recentModels(page, serve);
+  } finally {
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  }
+});
+
+async function recentModels(page: Page, serve: ServeHost): Promise<void> {
   await page.goto(serve.url);
   await expect(page.getByTestId('app-info')).toBeVisible();
   // Browser uploads have no path, so a fresh server has nothing to list.
@@ -401,4 +421,4 @@ test('a model opened by path shows up in recent models and reopens from there', 
   await recent.getByRole('button', { name: /person_detect\.tflite/ }).click();
   await expect(page.getByTestId('inspector')).toBeVisible();
   await expect(page.getByTestId('current-model')).toContainText('person_detect.tflite');
-});
+}

@@ -42,13 +42,16 @@ describe('lowbit recommend', () => {
         'alternatives',
         'impossible',
         'notRecommended',
+        'notes',
         'priority',
         'recommended',
+        'standing',
         'target',
         'warnings',
       ].sort(),
     );
     expect(plan.target).toBe('cpu');
+    expect(plan.standing).toBe('recommended');
     expect(plan.recommended.steps[0]).toMatchObject({ id: 'dynamic', runsIn: 'lowbit' });
     expect(plan.recommended.effect).toMatchObject({
       sizeRatio: { min: 0.25, max: 0.25 },
@@ -93,7 +96,11 @@ describe('lowbit recommend', () => {
   it('prints a readable plan without --json', async () => {
     const r = await run(['--data', 'none', '--target', 'edgetpu', '--priority', 'latency']);
     expect(r.code).toBe(0);
-    expect(r.out).toContain('Recommended:\n  1. dynamic range quantization');
+    // Issue 17: a host-side preview is never called "Recommended".
+    expect(r.out).not.toContain('Recommended:');
+    expect(r.out).toContain(
+      'Nothing here runs on the Coral Edge TPU; a host-side preview:\n  1. dynamic range quantization',
+    );
     expect(r.out).toContain('host-side preview');
     expect(r.out).toContain(
       'Not possible here:\n  - int8: Full integer quantization needs a representative sample',

@@ -9,7 +9,10 @@ import { boardLimitsFor } from '../../main/engine/advisor';
 import { Interpreter } from '../../main/engine/interpreter';
 import { inspectModel } from '../../main/engine/tflite/inspect';
 import { readTflite } from '../../main/engine/tflite/reader';
-import { readBytes, sharedPath } from '../support/shared';
+import path from 'node:path';
+import { estimateFootprint } from '../../main/engine/deploy/fit';
+import { footprintFacts } from '../../main/engine/deploy/footprint-facts';
+import { ROOT, readBytes, sharedPath } from '../support/shared';
 
 function facts(name: string, withArena = false) {
   const bytes = readBytes(sharedPath('models', 'tflite-micro', name));
@@ -73,19 +76,38 @@ describe('plans from real models', () => {
       board,
     });
     expect(p.recommended).toBeNull();
-    expect(p.warnings[0]).toBe(
+    expect(p.notes[0]).toBe(
       'The model is already int8: quantizing it again would not make it smaller or faster. To try other techniques, start from the float model.',
     );
+    // Issue 17 item 1: it runs on the board as it is, so fit, export and flash apply directly.
+    expect(p.runsAsIs).toBe(true);
     const flash = p.currentFit!.find((c) => c.what === 'flash')!;
     expect(flash).toMatchObject({ modelBytes: 300_568, availableBytes: 1024 * 1024, fits: true });
     expect(flash.neededBytes).toBe(300_568 + board.runtimeFlashBytes!);
+    // Issue 17 item 5: the RAM figure is `lowbit fit`'s: arena 55,296 + 89 tensors × 32 B + 31
+    // nodes × 48 B + 2,738 per-channel params × 8 B (26,240) + 10% margin (8,154) = 89,690.
     expect(p.currentFit!.find((c) => c.what === 'ram')).toEqual({
       what: 'ram',
-      neededBytes: 55_296,
+      neededBytes: 89_690,
       availableBytes: 256 * 1024,
       fits: true,
       basis: 'arena',
+      ramParts: { arenaBytes: 55_296, bookkeepingBytes: 26_240, marginBytes: 8_154 },
     });
+    const bytes = readBytes(sharedPath('models', 'tflite-micro', 'person_detect.tflite'));
+    expect(estimateFootprint(footprintFacts(readTflite(bytes), bytes.length)).ram.total).toBe(89_690);
+  });
+
+  it("predicts the int8 model's per-channel bookkeeping as the quantizer makes it (issue 17)", async () => {
+    // fashion_cnn (float): quantized to int8, `lowbit fit` counts 22 per-channel parameters;
+    // the advisor predicts them from the float model's conv and fully connected weights.
+    const bytes = readBytes(path.join(ROOT, 'assets', 'demo', 'fashion_cnn.tflite'));
+    const model = readTflite(bytes);
+    const f = modelFactsFromReport(inspectModel(model, bytes.length));
+    expect(f.perChannelTotal).toBe(0);
+    expect(f.int8PerChannelTotal).toBe(22);
+    expect(f.tensorCount).toBe(footprintFacts(model, bytes.length).tensorCount);
+    expect(f.operatorCount).toBe(5);
   });
 
   it('on a GPU, tells the person_detect user the int8 model runs at float speed', () => {

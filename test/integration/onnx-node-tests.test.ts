@@ -77,13 +77,18 @@ const ISSUE_OPS = [
  * Converted node tests run again on Arm NN's CpuRef backend (an independent TFLite runtime), one
  * per converted op family Arm NN 22 parses. Left out because Arm NN 22 lacks them: POW, SQRT,
  * PRELU, PADV2, MIRROR_PAD; and RESIZE_BILINEAR with half_pixel_centers, which it samples as
- * asymmetric (test_resize_upsample_scales_linear: 1.5 where ONNX and Lowbit give 1.25).
+ * asymmetric (test_resize_upsample_scales_linear: 1.5 where ONNX and Lowbit give 1.25); and GATHER,
+ * which the resizes no TFLite resize op reproduces (cubic, tf_crop_and_resize) are written with.
  */
 const ARMNN_TESTS = [
   'test_convtranspose_pads',
   'test_convtranspose_dilations',
   'test_resize_upsample_scales_linear_align_corners',
   'test_resize_upsample_scales_nearest',
+  // count_include_pad = 0 over explicit pads: PAD, AVERAGE_POOL_2D, then MUL by a constant map.
+  'test_averagepool_2d_pads',
+  // Dilated MaxPool: STRIDED_SLICE per kernel tap, then MAXIMUM.
+  'test_maxpool_2d_dilations',
   'test_hardswish',
   'test_hardsigmoid',
   'test_leakyrelu',

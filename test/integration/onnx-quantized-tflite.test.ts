@@ -273,7 +273,7 @@ describe.skipIf(!debian)('quantized ONNX → int8 TFLite keeping the ONNX scales
   );
 
   it.skipIf(!armnnAvailable())(
-    'lowbit quantize fashion-cnn.onnx --out .tflite (int8): Arm NN within a point of ONNX Runtime float',
+    'lowbit quantize fashion-cnn.onnx --out .tflite (int8): under Arm NN at most 0.5 point below ONNX Runtime float on 10k images',
     async (ctx) => {
       if (!ready(ctx) || typeof fixture === 'string') return;
       const out = path.join(dir, 'int8.tflite');
@@ -295,20 +295,22 @@ describe.skipIf(!debian)('quantized ONNX → int8 TFLite keeping the ONNX scales
       expect(r.code, r.stderr).toBe(0);
       const bytes = new Uint8Array(fs.readFileSync(out));
       expect(lintQuantization(readTflite(bytes)).filter((f) => f.severity === 'error')).toEqual([]);
-      const armnn = armnnPredictions(bytes, x, ARMNN_SLICE, dir);
+      // Issue 13's bound: at most 0.5 point lost under Arm NN, on Debian's whole 10k test set.
+      const armnn = armnnPredictions(bytes, x, labels.length, dir);
       const lowbit = lowbitPredictions(bytes, x, ARMNN_SLICE);
       const floatOrt = accuracy(
-        await ortPredictions(new Uint8Array(fs.readFileSync(fixture.model)), x, ARMNN_SLICE),
-        labels.slice(0, ARMNN_SLICE),
+        await ortPredictions(new Uint8Array(fs.readFileSync(fixture.model)), x, labels.length),
+        labels,
       );
-      const armnnAcc = accuracy(armnn, labels.slice(0, ARMNN_SLICE));
-      const agree = armnn.filter((p, i) => p === lowbit[i]).length / ARMNN_SLICE;
+      const armnnAcc = accuracy(armnn, labels);
+      const agree = lowbit.filter((p, i) => p === armnn[i]).length / ARMNN_SLICE;
       console.log(
-        `ONNX → int8 TFLite: Arm NN ${armnnAcc}, ORT float ${floatOrt}, Arm NN = Lowbit on ${agree}`,
+        `ONNX → int8 TFLite on ${labels.length} images: Arm NN ${armnnAcc}, ORT float ${floatOrt}, Arm NN = Lowbit on ${agree} of the first ${ARMNN_SLICE}`,
       );
+      expect(labels.length).toBe(10_000);
       expect(agree).toBeGreaterThanOrEqual(0.99);
-      expect(floatOrt - armnnAcc).toBeLessThanOrEqual(0.01);
+      expect(floatOrt - armnnAcc).toBeLessThanOrEqual(0.005);
     },
-    120_000,
+    600_000,
   );
 });

@@ -175,6 +175,7 @@ describe('wizard services on the bundled demo', () => {
       modelId: demo.model.id,
       technique: 'dynamic',
       evaluationDatasetId: demo.dataset.id,
+      target: 'cpu',
     });
     const [f32, dyn] = r.comparison.rows;
     expect(f32!.technique).toBe('float32');
@@ -198,6 +199,14 @@ describe('wizard services on the bundled demo', () => {
     const bytes = await call<Uint8Array>('model.bytes', { modelId: r.model.id });
     expect(bytes.length).toBe(dyn!.bytes);
     expect(r.model.sizeBytes).toBe(dyn!.bytes);
+    // Issue 17 item 4: the advisor's estimate beside the measurement, with a reason for a gap.
+    const speed = r.estimates.find((e) => e.what === 'speed')!;
+    expect(speed.estimate).toBe('2–3× on CPU (hybrid int8 kernels)');
+    expect(speed.measured).toBe(`${Number(dyn!.speedup.toFixed(2))}×`);
+    expect(speed.agrees).toBe(dyn!.speedup >= 1.9 && dyn!.speedup <= 3.15);
+    if (!speed.agrees) expect(speed.reason).toContain("Lowbit's own interpreter");
+    const size = r.estimates.find((e) => e.what === 'size')!;
+    expect(size.measured).toContain(`${dyn!.bytes.toLocaleString('en-US')} bytes`);
   });
 
   it('optimize.run int8 with int8 I/O: arena, per-layer SQNR worst first, board fit', async () => {
@@ -209,8 +218,32 @@ describe('wizard services on the bundled demo', () => {
       evaluationDatasetId: demo.dataset.id,
       evaluationSamples: 500,
       board: 'nucleo-f446re',
+      target: 'mcu',
     });
     const [f32, q] = r.comparison.rows;
+    // Issue 17: the int8 arena estimate (a quarter of the float arena, 40,560 / 4 = 10,140)
+    // agrees with the planned arena of the produced model within 5%.
+    const ram = r.estimates.find((e) => e.what === 'ram')!;
+    expect(ram.estimate).toBe('about 9.9 KiB (10,140 bytes)');
+    expect(ram.agrees).toBe(Math.abs(q!.arenaBytes - 10_140) <= 507);
+    // Issue 17 item 5: the advisor's RAM figure for this plan is built like the fit report's
+    // (arena + bookkeeping + margin), from the float model's facts.
+    const plan = await call<WizardPlan>('advisor.recommend', {
+      modelId: demo.model.id,
+      data: 'unlabelled',
+      samples: 500,
+      retrain: false,
+      target: 'mcu',
+      priority: 'size',
+      board: 'nucleo-f446re',
+    });
+    expect(plan.standing).toBe('recommended');
+    const planned = plan.recommended!.fit.find((f) => f.what === 'ram')!;
+    expect(planned.ramParts!.arenaBytes).toBe(10_140);
+    expect(planned.ramParts!.bookkeepingBytes).toBe(r.fit!.ram.persistent.bytes);
+    expect(Math.abs(planned.neededBytes - r.fit!.ram.total)).toBeLessThanOrEqual(
+      Math.abs(q!.arenaBytes - 10_140) * 1.1 + 1,
+    );
     expect(r.comparison.samples).toBe(500);
     expect(q!.sizeRatio).toBeLessThan(0.3);
     expect(q!.arenaBytes).toBeGreaterThan(0);

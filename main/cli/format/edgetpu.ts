@@ -45,7 +45,9 @@ export function formatOpRows(rows: EdgeTpuOpRow[]): string {
 /** The Edge TPU section of `lowbit inspect`; `runtime` is the runtime the user has, if named. */
 export function formatEdgeTpuCompiled(e: EdgeTpuCompiledReport, runtime: number | undefined): string {
   const out = ['', `Edge TPU: ${e.customOps.length} edgetpu-custom-op, ${e.cpuOps.length} ops on the CPU`];
-  out.push(`  compiler version: ${e.compilerVersions.join(', ') || '(not recorded)'}`);
+  // Older compilers record "cl/" with no build number after it (Coral's own test models do).
+  const versions = e.compilerVersions.map((v) => (v === 'cl/' ? 'cl/ (no build number recorded)' : v));
+  out.push(`  compiler version: ${versions.join(', ') || '(not recorded)'}`);
   out.push(`  minimum runtime version: ${e.minRuntimeVersion}`);
   for (const c of e.customOps) {
     for (const p of c.packages) {

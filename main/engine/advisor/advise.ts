@@ -9,7 +9,16 @@ import {
   TECHNIQUES,
   integerOnly,
 } from './techniques';
-import type { AdvisorInput, Blocked, FitCheck, Plan, PlanOption, Step, TechniqueId } from './types';
+import type {
+  AdvisorInput,
+  Blocked,
+  FitCheck,
+  Plan,
+  PlanOption,
+  PlanStanding,
+  Step,
+  TechniqueId,
+} from './types';
 import { TECHNIQUES as TECHNIQUE_REGISTRY } from '../optimize/techniques/registry';
 import { validateInput } from './validate';
 
@@ -21,6 +30,9 @@ interface Candidate {
 }
 
 const TRAINING_ONLY: ReadonlySet<TechniqueId> = new Set(['prune', 'cluster', 'qat', 'distill']);
+
+/** Plans whose result has integer activations and per-channel weights. */
+const FULL_INTEGER: ReadonlySet<TechniqueId> = new Set(['int8', 'int16x8', 'keep-float-fallback']);
 
 /** The post-training step whose measured loss counts, or undefined for a QAT plan (it re-learns). */
 function postTrainingStep(t: Template): TechniqueId | undefined {
@@ -62,7 +74,12 @@ export function recommend(input: AdvisorInput): Plan {
       ok = false;
       if (!blocked.has(id)) {
         blocked.add(id);
-        (v.kind === 'impossible' ? impossible : notRecommended).push({ id, why: v.why, unlock: v.unlock });
+        (v.kind === 'impossible' ? impossible : notRecommended).push({
+          id,
+          title: TECHNIQUES[id].title,
+          why: v.why,
+          unlock: v.unlock,
+        });
       }
     }
     if (ok) candidates.push({ template, preview });
@@ -74,13 +91,23 @@ export function recommend(input: AdvisorInput): Plan {
   // Rank: deployable within limits, then deployable over a limit, then host-side previews.
   const tier = (o: PlanOption, c: Candidate) =>
     !o.deployable ? 2 : o.fit.some((f) => !f.fits) || c.overLimit ? 1 : 0;
-  const ranked = options
+  const tiers = options
     .map((o, i) => ({ o, t: tier(o, ordered[i]!), i }))
-    .sort((a, b) => a.t - b.t || a.i - b.i)
-    .map((x) => x.o);
+    .sort((a, b) => a.t - b.t || a.i - b.i);
+  const ranked = tiers.map((x) => x.o);
   const anyDeployable = ranked.some((o) => o.deployable);
   const shown = anyDeployable ? ranked.filter((o) => o.deployable) : ranked;
   const recommended = shown[0] ?? null;
+  // Only an option that runs on the target and meets every limit is a recommendation.
+  const firstTier = tiers.find((x) => x.o === recommended)?.t;
+  const standing: PlanStanding =
+    firstTier === undefined
+      ? 'nothing'
+      : firstTier === 0
+        ? 'recommended'
+        : firstTier === 1
+          ? 'misses-limits'
+          : 'cannot-run';
 
   if (recommended) {
     const preferred = options.find((o) => o.deployable) ?? options[0]!;
@@ -93,10 +120,12 @@ export function recommend(input: AdvisorInput): Plan {
     target: input.target,
     priority: input.priority,
     recommended,
+    standing,
     alternatives: shown.slice(1),
     impossible,
     notRecommended,
     warnings,
+    notes: [],
   };
 }
 
@@ -156,7 +185,9 @@ function buildOption(c: Candidate, input: AdvisorInput): PlanOption {
     return step;
   });
   const effect = effectOf(c.template, input);
-  const fit = fitChecks(effect, input);
+  // A full-integer result carries per-channel parameters for every conv-like op.
+  const fullInteger = c.template.some((id) => FULL_INTEGER.has(id));
+  const fit = fitChecks(effect, input, fullInteger ? input.model?.int8PerChannelTotal : undefined);
   // A student's size is whatever architecture the user picks: only the quantization ratio is ours.
   const size = ratioText(effect.sizeRatio.min, effect.sizeRatio.max);
   const parts = [c.template.includes('distill') ? `${size} of the student you design` : size];
@@ -187,7 +218,7 @@ function describeFit(fit: FitCheck[], name: string, input: AdvisorInput): string
         );
       if (f.what === 'ram')
         out.push(
-          `The ${name} model needs ${f.basis === 'lower-bound' ? 'at least ' : 'about '}${formatBytes(f.neededBytes)} of RAM for its tensor arena${lb}; the ${board} has ${formatBytes(f.availableBytes)}: ${short} short.`,
+          `The ${name} model needs ${f.basis === 'lower-bound' ? 'at least ' : 'about '}${formatBytes(f.neededBytes)} of RAM${ramSplit(f)}${lb}; the ${board} has ${formatBytes(f.availableBytes)}: ${short} short.`,
         );
       if (f.what === 'max-bytes')
         out.push(
@@ -195,8 +226,12 @@ function describeFit(fit: FitCheck[], name: string, input: AdvisorInput): string
         );
       if (f.what === 'max-ram')
         out.push(
-          `The ${name} model needs ${f.basis === 'lower-bound' ? 'at least ' : 'about '}${formatBytes(f.neededBytes)} of working memory${lb}, over your ${formatBytes(f.availableBytes)} limit by ${short}.`,
+          `The ${name} model needs ${f.basis === 'lower-bound' ? 'at least ' : 'about '}${formatBytes(f.neededBytes)} of working memory${ramSplit(f)}${lb}, over your ${formatBytes(f.availableBytes)} limit by ${short}.`,
         );
+    } else if (f.mayNotFit && (f.what === 'ram' || f.what === 'max-ram')) {
+      out.push(
+        `The ${name} model may not fit ${f.what === 'ram' ? `the ${board}'s RAM` : 'your memory limit'}: ${formatBytes(f.neededBytes)} is ${f.basis === 'lower-bound' ? 'a lower bound from the largest activations (no planned arena)' : "the tensor arena alone, without TFLite Micro's bookkeeping and margin"}, so it cannot prove a fit.`,
+      );
     } else if (f.what === 'flash' && f.availableBytes - f.neededBytes < f.availableBytes / 4) {
       out.push(
         `The ${name} model fits the ${board}'s flash${split(f)} but leaves only ${formatBytes(f.availableBytes - f.neededBytes)} for ${f.runtimeBytes !== undefined ? 'your application' : 'your firmware and the TFLite Micro runtime'}.`,
@@ -204,6 +239,13 @@ function describeFit(fit: FitCheck[], name: string, input: AdvisorInput): string
     }
   }
   return out;
+}
+
+/** " (tensor arena A + TFLite Micro bookkeeping B + margin C, as lowbit fit counts it)", or " for its tensor arena". */
+function ramSplit(f: FitCheck): string {
+  const p = f.ramParts;
+  if (!p) return ' for its tensor arena';
+  return ` (tensor arena ${formatBytes(p.arenaBytes)} + TFLite Micro bookkeeping ${formatBytes(p.bookkeepingBytes)} + margin ${formatBytes(p.marginBytes)}, as the board fit check counts it)`;
 }
 
 function split(f: FitCheck): string {
@@ -267,11 +309,13 @@ function contextWarnings(input: AdvisorInput, recommended: PlanOption | null): s
 function alreadyInteger(input: AdvisorInput): Plan {
   const m = input.model!;
   const where = TARGET_NAMES[input.target];
-  const warnings = [
+  const warnings: string[] = [];
+  const notes = [
     'The model is already int8: quantizing it again would not make it smaller or faster. To try other techniques, start from the float model.',
   ];
+  let runsAsIs = true;
   if (integerOnly(input.target)) {
-    warnings.push(`It is already in the integer-only form the ${where} needs.`);
+    notes.push(`It is already in the integer-only form the ${where} needs.`);
     const floatIo = [...(m.inputDtypes ?? []), ...(m.outputDtypes ?? [])].filter((t) =>
       t.startsWith('float'),
     );
@@ -279,10 +323,12 @@ function alreadyInteger(input: AdvisorInput): Plan {
       warnings.push(
         'Its inputs or outputs are float: the device converts them on every call. int8 inputs and outputs avoid that; re-convert from the float model with int8 I/O.',
       );
-    if (input.target === 'mcu' && m.tflmUnsupportedOps && m.tflmUnsupportedOps.length > 0)
+    if (input.target === 'mcu' && m.tflmUnsupportedOps && m.tflmUnsupportedOps.length > 0) {
+      runsAsIs = false;
       warnings.push(
         `TFLite Micro has no kernel for ${m.tflmUnsupportedOps.join(', ')}: it cannot run there as is.`,
       );
+    }
   } else if (input.target === 'gpu') {
     warnings.push(
       'On a GPU delegate it runs at float speed (int8 weights are dequantized at load); for a GPU, the float model converted to float16 is the better fit.',
@@ -306,16 +352,20 @@ function alreadyInteger(input: AdvisorInput): Plan {
         : {}),
     },
     input,
+    m.perChannelTotal,
   );
   warnings.push(...describeFit(fit, 'current', input));
   return {
     target: input.target,
     priority: input.priority,
     recommended: null,
+    standing: 'nothing',
     alternatives: [],
     impossible: [],
     notRecommended: [],
     warnings,
+    notes,
     currentFit: fit,
+    runsAsIs,
   };
 }

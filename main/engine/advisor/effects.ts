@@ -1,3 +1,4 @@
+import { ramBudget } from '../deploy/fit';
 import { activationElementBytes } from './facts';
 import type { Template } from './rules';
 import { RISK_ORDER, TECHNIQUES, speedOn } from './techniques';
@@ -84,19 +85,37 @@ export function effectOf(template: Template, input: AdvisorInput): Effect {
 
 /**
  * Fit against the user's limits and the board. Model bytes use the optimistic end of the
- * estimate (for per-layer fallback: only a few float layers); RAM uses the arena when measured,
- * else the activation lower bound, so a "does not fit" there is certain and a "fits" is not.
+ * estimate (for per-layer fallback: only a few float layers). RAM on a microcontroller is the
+ * figure `lowbit fit` gives (deploy/fit.ts ramBudget: arena + TFLite Micro bookkeeping + margin)
+ * when the model's counts are known; on other targets it is the arena, which is what the user's
+ * working-memory limit means there. A figure from the activation lower bound, or an MCU arena
+ * without the bookkeeping, can show a miss but not a fit: then `mayNotFit` is set.
+ * `perChannel` is the per-channel parameter count of the planned model (int8PerChannelTotal for
+ * a full-integer plan).
  */
-export function fitChecks(effect: Effect, input: AdvisorInput): FitCheck[] {
+export function fitChecks(effect: Effect, input: AdvisorInput, perChannel?: number): FitCheck[] {
   const out: FitCheck[] = [];
   const bytes = effect.expectedBytes?.min;
-  const ram = effect.expectedRamBytes;
+  const ram = ramNeeded(effect, input, perChannel);
   const add = (what: FitCheck['what'], needed: number, available: number, basis: FitCheck['basis']) =>
     out.push({ what, neededBytes: needed, availableBytes: available, fits: needed <= available, basis });
+  const addRam = (what: 'ram' | 'max-ram', available: number) => {
+    if (!ram) return;
+    const f: FitCheck = {
+      what,
+      neededBytes: ram.value,
+      availableBytes: available,
+      fits: ram.value <= available,
+      basis: ram.basis,
+    };
+    if (ram.parts) f.ramParts = ram.parts;
+    if (f.fits && !ram.complete) f.mayNotFit = true;
+    out.push(f);
+  };
   const limits = input.limits ?? {};
   if (bytes !== undefined && limits.maxModelBytes !== undefined)
     add('max-bytes', bytes, limits.maxModelBytes, 'estimate');
-  if (ram && limits.maxRamBytes !== undefined) add('max-ram', ram.value, limits.maxRamBytes, ram.basis);
+  if (limits.maxRamBytes !== undefined) addRam('max-ram', limits.maxRamBytes);
   if (input.board) {
     const runtime = input.board.runtimeFlashBytes;
     if (bytes !== undefined && runtime !== undefined)
@@ -110,9 +129,38 @@ export function fitChecks(effect: Effect, input: AdvisorInput): FitCheck[] {
         runtimeBytes: runtime,
       });
     else if (bytes !== undefined) add('flash', bytes, input.board.flashBytes, 'estimate');
-    if (ram) add('ram', ram.value, input.board.ramBytes, ram.basis);
+    addRam('ram', input.board.ramBytes);
   }
   return out;
+}
+
+interface RamFigure {
+  value: number;
+  basis: 'arena' | 'lower-bound';
+  parts?: FitCheck['ramParts'];
+  /** False when the figure leaves something out (a lower bound, or no bookkeeping on an MCU). */
+  complete: boolean;
+}
+
+function ramNeeded(effect: Effect, input: AdvisorInput, perChannel: number | undefined): RamFigure | null {
+  const ram = effect.expectedRamBytes;
+  if (!ram) return null;
+  const m = input.model;
+  const exact = ram.basis === 'arena';
+  if (input.target !== 'mcu') return { value: ram.value, basis: ram.basis, complete: exact };
+  if (m?.tensorCount === undefined || m.operatorCount === undefined)
+    return { value: ram.value, basis: ram.basis, complete: false };
+  const b = ramBudget(ram.value, {
+    tensorCount: m.tensorCount,
+    operatorCount: m.operatorCount,
+    perChannelTotal: perChannel ?? m.perChannelTotal ?? 0,
+  });
+  return {
+    value: b.total,
+    basis: ram.basis,
+    parts: { arenaBytes: ram.value, bookkeepingBytes: b.persistent, marginBytes: b.margin },
+    complete: exact,
+  };
 }
 
 /** "300.2 KiB (307,400 bytes)": both, so the wizard reader can compare with a datasheet either way. */

@@ -133,6 +133,45 @@ function peakActivation(report: InspectReport): number | undefined {
   return peak;
 }
 
+/** Ops whose weights TFLM keeps per-channel multipliers and shifts for (deploy/footprint-facts.ts). */
+const PER_CHANNEL_OPS: ReadonlySet<string> = new Set([
+  'CONV_2D',
+  'DEPTHWISE_CONV_2D',
+  'FULLY_CONNECTED',
+  'TRANSPOSE_CONV',
+]);
+
+/**
+ * What TFLM's bookkeeping counts in the main subgraph: tensors, operators, the per-channel
+ * parameters the model has now (scales on the weights of conv-like ops, as footprint-facts.ts
+ * counts them) and the ones a full-integer conversion would give it (one per output channel:
+ * Lowbit's int8 quantizer makes conv, depthwise, fully connected and transpose conv weights
+ * per-channel).
+ */
+function bookkeeping(
+  report: InspectReport,
+): Pick<ModelFacts, 'tensorCount' | 'operatorCount' | 'perChannelTotal' | 'int8PerChannelTotal'> {
+  const sg = report.subgraphs[0];
+  if (!sg) return {};
+  let now = 0;
+  let int8 = 0;
+  for (const op of sg.operators) {
+    if (!PER_CHANNEL_OPS.has(op.op)) continue;
+    const w = sg.tensors[op.inputs[1] ?? -1];
+    if (!w) continue;
+    now += w.quantization?.scale.length ?? 0;
+    // Output channels: the last dimension of a depthwise filter [1, H, W, C], else the first.
+    const ch = op.op === 'DEPTHWISE_CONV_2D' ? w.shape[w.shape.length - 1] : w.shape[0];
+    int8 += ch !== undefined && ch > 0 ? ch : (w.quantization?.scale.length ?? 1);
+  }
+  return {
+    tensorCount: sg.tensors.length,
+    operatorCount: sg.operators.length,
+    perChannelTotal: now,
+    int8PerChannelTotal: int8,
+  };
+}
+
 function classify(byDtype: Record<string, number>): ModelDtype {
   const f32 = byDtype['float32'] ?? 0;
   const f16 = byDtype['float16'] ?? 0;
@@ -183,6 +222,7 @@ export function modelFactsFromReport(report: InspectReport, extra: { arenaBytes?
     int8UnsupportedOps: ops.filter((o) => !INT8_OPS.has(o)),
     edgeTpuUnsupportedOps: ops.filter((o) => !EDGETPU_OPS.has(o) && o !== 'DEQUANTIZE'),
     tflmUnsupportedOps: ops.filter((o) => !TFLM_OPS[o]),
+    ...(report.format === 'tflite' ? bookkeeping(report) : {}),
   };
   if (activationDtype !== undefined) facts.activationDtype = activationDtype;
   if (peak !== undefined) facts.peakActivationBytes = peak;

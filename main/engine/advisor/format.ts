@@ -10,12 +10,14 @@ const FIT_LABEL: Record<FitCheck['what'], string> = {
 };
 
 function fitLine(f: FitCheck): string {
-  const mark = f.fits ? 'fits' : 'DOES NOT FIT';
+  const mark = !f.fits ? 'DOES NOT FIT' : f.mayNotFit ? 'may not fit' : 'fits';
   const basis = f.basis === 'lower-bound' ? ', lower bound' : f.basis === 'arena' ? ', from the arena' : '';
   const split =
     f.modelBytes !== undefined && f.runtimeBytes !== undefined
       ? ` = model ${formatBytes(f.modelBytes)} + TFLite Micro runtime and kernels ${formatBytes(f.runtimeBytes)}`
-      : '';
+      : f.ramParts
+        ? ` = arena ${formatBytes(f.ramParts.arenaBytes)} + TFLite Micro bookkeeping ${formatBytes(f.ramParts.bookkeepingBytes)} + margin ${formatBytes(f.ramParts.marginBytes)}`
+        : '';
   return `${FIT_LABEL[f.what]}: ${formatBytes(f.neededBytes)}${split} of ${formatBytes(f.availableBytes)} (${mark}${basis})`;
 }
 
@@ -47,7 +49,13 @@ function optionLines(o: PlanOption): string[] {
 export function formatPlan(plan: Plan): string {
   const out: string[] = [`Target: ${TARGET_NAMES[plan.target]}, priority: ${plan.priority}`, ''];
   if (plan.recommended) {
-    out.push('Recommended:', ...optionLines(plan.recommended), '');
+    const head: Record<Plan['standing'], string> = {
+      recommended: 'Recommended:',
+      'misses-limits': 'Closest option (it misses your limits, see the notes below):',
+      'cannot-run': `Nothing here runs on the ${TARGET_NAMES[plan.target]}; a host-side preview:`,
+      nothing: 'Recommended:',
+    };
+    out.push(head[plan.standing], ...optionLines(plan.recommended), '');
   } else {
     out.push('Recommended: nothing to run (see the notes below).', '');
     for (const f of plan.currentFit ?? []) out.push(`  as it is, ${fitLine(f)}`);
@@ -69,8 +77,9 @@ export function formatPlan(plan: Plan): string {
       out.push(`  - ${b.id}: ${b.why} What would change that: ${b.unlock}`);
     out.push('');
   }
-  if (plan.warnings.length) {
+  if (plan.warnings.length || plan.notes.length) {
     out.push('Notes:');
+    for (const n of plan.notes) out.push(`  - ${n}`);
     for (const w of plan.warnings) out.push(`  ! ${w}`);
     out.push('');
   }

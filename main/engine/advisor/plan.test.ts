@@ -174,9 +174,13 @@ describe('models that are already quantized', () => {
     const p = recommend(base({ target: 'mcu', model: int8 }));
     expect(p.recommended).toBeNull();
     expect(p.alternatives).toEqual([]);
-    expect(p.warnings[0]).toContain('already int8');
-    expect(p.warnings).toContain('It is already in the integer-only form the microcontroller needs.');
+    expect(p.standing).toBe('nothing');
+    // Issue 17: good news is a note, not a warning; the float I/O is a warning.
+    expect(p.notes[0]).toContain('already int8');
+    expect(p.notes).toContain('It is already in the integer-only form the microcontroller needs.');
+    expect(p.warnings.some((w) => w.includes('already'))).toBe(false);
     expect(p.warnings.some((w) => w.startsWith('Its inputs or outputs are float'))).toBe(true);
+    expect(p.runsAsIs).toBe(true);
   });
 
   it('skips float16 for a float16 model and halves from there', () => {
@@ -237,6 +241,7 @@ describe('what is impossible and what unlocks it', () => {
     expect(p.alternatives).toEqual([]);
     expect(p.impossible).toContainEqual({
       id: 'int8',
+      title: 'full integer int8 quantization (calibrated)',
       why: 'Full integer quantization needs a representative sample to calibrate the activation ranges.',
       unlock: 'Provide an unlabelled sample of 100–500 typical inputs (labels are not needed).',
     });
@@ -289,5 +294,87 @@ describe('input validation', () => {
   ];
   it.each(bad)('rejects a bad %s with InvalidArgumentError', (_name, input) => {
     expect(() => recommend(input as AdvisorInput)).toThrow(InvalidArgumentError);
+  });
+});
+
+describe('issue 17: nothing that cannot run or misses a limit is recommended', () => {
+  const lstm: ModelFacts = { ...BIG, sizeBytes: 41_240, float32WeightBytes: 38_120, arenaBytes: 5_376 };
+
+  it('calls an option recommended only when it runs and meets every limit', () => {
+    const p = recommend(base({ model: lstm, limits: { maxModelBytes: 20_000 } }));
+    expect(p.standing).toBe('recommended');
+    expect(p.recommended!.fit.every((f) => f.fits)).toBe(true);
+  });
+
+  it('says "misses-limits" with impossible limits, and the fit check carries the shortfall', () => {
+    const p = recommend(base({ model: lstm, limits: { maxModelBytes: 5_000 } }));
+    expect(p.standing).toBe('misses-limits');
+    const miss = p.recommended!.fit.find((f) => !f.fits)!;
+    // int8: 3,120 + 38,120 / 4 = 12,650 bytes against 5,000: 7,650 over.
+    expect(miss.neededBytes - miss.availableBytes).toBe(7_650);
+  });
+
+  it('says "cannot-run" when only a host-side preview is left (no sample, microcontroller)', () => {
+    const p = recommend(base({ data: { kind: 'none' }, target: 'mcu', model: lstm }));
+    expect(p.recommended!.deployable).toBe(false);
+    expect(p.standing).toBe('cannot-run');
+  });
+
+  it('ranks a measured loss over the limit as missing the limits', () => {
+    const p = recommend(
+      base({
+        data: { kind: 'unlabelled', count: 300 },
+        model: lstm,
+        limits: { maxAccuracyLossPoints: 0.5 },
+        measuredLoss: { int8: 3, dynamic: 2, float16: 1, 'keep-float-fallback': 2 },
+      }),
+    );
+    expect(p.standing).toBe('misses-limits');
+  });
+});
+
+describe('issue 17: RAM on a microcontroller is the figure lowbit fit gives', () => {
+  const board = { id: 'b', name: 'Test board', flashBytes: 4 * 1024 * 1024, ramBytes: 131_072 };
+  // 11 tensors, 5 operators; 22 per-channel parameters once int8 (fashion_cnn's counts).
+  const counted: ModelFacts = {
+    ...BIG,
+    sizeBytes: 83_056,
+    float32WeightBytes: 82_000,
+    arenaBytes: 40_560,
+    tensorCount: 11,
+    operatorCount: 5,
+    perChannelTotal: 0,
+    int8PerChannelTotal: 22,
+  };
+
+  it('adds TFLite Micro bookkeeping and the margin to the planned arena', () => {
+    const p = recommend(base({ target: 'mcu', priority: 'size', model: counted, board }));
+    const ram = p.recommended!.fit.find((f) => f.what === 'ram')!;
+    // arena 40,560 / 4 = 10,140; bookkeeping 11 × 32 + 5 × 48 + 22 × 8 = 768;
+    // margin max(1,024, ceil(10% of 10,908)) = 1,091; total 11,999.
+    expect(ram).toEqual({
+      what: 'ram',
+      neededBytes: 11_999,
+      availableBytes: 131_072,
+      fits: true,
+      basis: 'arena',
+      ramParts: { arenaBytes: 10_140, bookkeepingBytes: 768, marginBytes: 1_091 },
+    });
+  });
+
+  it('says "may not fit" when the figure is only a lower bound', () => {
+    const model = { ...counted, arenaBytes: undefined, peakActivationBytes: 20_000 };
+    const p = recommend(base({ target: 'mcu', priority: 'size', model, board }));
+    const ram = p.recommended!.fit.find((f) => f.what === 'ram')!;
+    expect(ram.fits).toBe(true);
+    expect(ram.mayNotFit).toBe(true);
+    expect(p.warnings.find((w) => w.includes('may not fit'))).toContain('a lower bound');
+  });
+
+  it('says "may not fit" for an arena without the bookkeeping counts', () => {
+    const model = { ...counted, tensorCount: undefined, operatorCount: undefined };
+    const p = recommend(base({ target: 'mcu', priority: 'size', model, board }));
+    const ram = p.recommended!.fit.find((f) => f.what === 'ram')!;
+    expect(ram).toMatchObject({ neededBytes: 10_140, fits: true, mayNotFit: true });
   });
 });

@@ -98,6 +98,16 @@ export interface ModelFacts {
   peakActivationBytes?: number;
   /** The tensor arena measured by the interpreter's planner for the current model, when known. */
   arenaBytes?: number;
+  /**
+   * TFLM's bookkeeping counts (main subgraph), for the RAM figure `lowbit fit` uses: arena +
+   * tensors × 32 B + operators × 48 B + per-channel parameters × 8 B + a margin.
+   */
+  tensorCount?: number;
+  operatorCount?: number;
+  /** Per-channel quantization parameters of conv-like weights now. */
+  perChannelTotal?: number;
+  /** The same after a full-integer conversion (one per output channel of each conv-like op). */
+  int8PerChannelTotal?: number;
 }
 
 /** Accuracy loss measured by an earlier evaluation, in percentage points, per post-training technique. */
@@ -172,7 +182,25 @@ export interface FitCheck {
   /** For 'flash' with a runtime estimate: the model's share and the runtime's (TFLM core + kernels). */
   modelBytes?: number;
   runtimeBytes?: number;
+  /**
+   * For RAM on a microcontroller: the parts of `lowbit fit`'s figure (tensor arena + TFLite Micro
+   * bookkeeping + margin), which `neededBytes` is the sum of.
+   */
+  ramParts?: { arenaBytes: number; bookkeepingBytes: number; marginBytes: number };
+  /**
+   * Set when `fits` is true but the figure cannot prove it: a lower bound (the largest
+   * activations, no planned arena) or an arena without TFLite Micro's bookkeeping. Say "may not fit".
+   */
+  mayNotFit?: true;
 }
+
+/**
+ * Whether the first option is a recommendation: 'recommended' only when it runs on the target
+ * and meets every limit and the board; 'misses-limits' when it runs but misses one of them (the
+ * fit checks say by how much); 'cannot-run' when only a host-side preview is left; 'nothing'
+ * when there is no option (the model is already int8).
+ */
+export type PlanStanding = 'recommended' | 'misses-limits' | 'cannot-run' | 'nothing';
 
 export interface PlanOption {
   steps: Step[];
@@ -187,6 +215,8 @@ export interface PlanOption {
 /** A technique that cannot be used or is advised against, with the reason and what would change that. */
 export interface Blocked {
   id: TechniqueId;
+  /** The technique in words ("int8 with per-layer float fallback"), for people. */
+  title: string;
   why: string;
   unlock: string;
 }
@@ -196,10 +226,19 @@ export interface Plan {
   priority: Priority;
   /** The first option, or null when there is nothing worth doing (e.g. the model is already int8). */
   recommended: PlanOption | null;
+  /** Whether `recommended` really is one (see PlanStanding); the wizard says "Recommended" only then. */
+  standing: PlanStanding;
   alternatives: PlanOption[];
   impossible: Blocked[];
   notRecommended: Blocked[];
   warnings: string[];
+  /** Good news and plain facts (not problems), e.g. "already in the integer-only form the target needs". */
+  notes: string[];
   /** When nothing is recommended (the model is already int8): how the model fits as it is. */
   currentFit?: FitCheck[];
+  /**
+   * When nothing is recommended: true when the model runs on the target as it is, so fit,
+   * export and flashing apply to it directly (no technique has to run first).
+   */
+  runsAsIs?: boolean;
 }

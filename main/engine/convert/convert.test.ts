@@ -65,7 +65,7 @@ describe('convert ONNX → TFLite (issue 13)', () => {
       outputs: ['z'],
       nodes: [
         {
-          op: 'MaxPool',
+          op: 'AveragePool',
           name: 'p1',
           inputs: ['x'],
           outputs: ['y'],
@@ -75,7 +75,7 @@ describe('convert ONNX → TFLite (issue 13)', () => {
       ],
     });
     const e = errorOf(() => convertBytes(bytes));
-    expect(e.message).toContain('node 0 "p1" (MaxPool): dilated pooling');
+    expect(e.message).toContain('node 0 "p1" (AveragePool): dilated average pooling');
     expect(e.message).toContain('node 1 "g" (Gemm): B (input 1) must be a constant');
   });
 

@@ -64,15 +64,34 @@ const PER_CHANNEL_BYTES = 8; // int32 multiplier + int32 shift per output channe
 const RAM_MARGIN_RATIO = 0.1;
 const RAM_MARGIN_MIN = 1024;
 
+/** What TFLM's RAM budget counts besides the arena: the model's tensors, nodes and per-channel parameters. */
+export interface RamCounts {
+  tensorCount: number;
+  operatorCount: number;
+  perChannelTotal: number;
+}
+
+/**
+ * RAM = arena + TFLM's persistent bookkeeping + margin: the one rule `lowbit fit`, the app's fit
+ * panel and the advisor's board check share, so the three never disagree on the same model.
+ */
+export function ramBudget(
+  arenaBytes: number,
+  c: RamCounts,
+): { total: number; persistent: number; margin: number } {
+  const persistent =
+    c.tensorCount * (EVAL_TENSOR_BYTES + TENSOR_DIMS_BYTES) +
+    c.operatorCount * NODE_BYTES +
+    c.perChannelTotal * PER_CHANNEL_BYTES;
+  const margin = Math.max(RAM_MARGIN_MIN, Math.ceil((arenaBytes + persistent) * RAM_MARGIN_RATIO));
+  return { total: arenaBytes + persistent + margin, persistent, margin };
+}
+
 export function estimateFootprint(f: ModelFootprintFacts): FootprintEstimate {
   const known = f.ops.filter((op) => TFLM_OPS[op]);
   const missingKernels = f.ops.filter((op) => !TFLM_OPS[op]);
   const kernels = known.reduce((n, op) => n + TFLM_OPS[op]!.codeBytes, 0);
-  const persistent =
-    f.tensorCount * (EVAL_TENSOR_BYTES + TENSOR_DIMS_BYTES) +
-    f.operatorCount * NODE_BYTES +
-    f.perChannelTotal * PER_CHANNEL_BYTES;
-  const margin = Math.max(RAM_MARGIN_MIN, Math.ceil((f.arenaBytes + persistent) * RAM_MARGIN_RATIO));
+  const { persistent, margin } = ramBudget(f.arenaBytes, f);
   return {
     flash: {
       total: f.modelBytes + TFLM_CORE_BYTES + kernels,

@@ -12,6 +12,7 @@ import type { ConversionReport } from '../convert/report';
 import type { TflModel } from '../tflite/model';
 import type { ModelReadContext } from './external-data';
 import type { ModelFormatId } from './format-id';
+import type { ConstantValues, OpAttribute } from './graph-details';
 import type { InspectReport } from './inspect-report';
 
 export type { ModelFormatId } from './format-id';
@@ -50,4 +51,16 @@ export interface ModelFormat<M = unknown> {
   toTflite?(model: M): TflModel;
   /** What the lowering did, node by node (formats that lower; the wizard's "convert" step shows it). */
   conversionReport?(model: M): ConversionReport;
+  /**
+   * The graph view's op details: operator `operator` of subgraph `subgraph` (the InspectReport's
+   * indices) by its options in the format's words (stride, padding, fused activation; ONNX
+   * attributes). Formats without options leave it out.
+   */
+  opAttributes?(model: M, subgraph: number, operator: number): OpAttribute[];
+  /**
+   * The stored values of a constant tensor (InspectReport indices), one number per element, as
+   * stored (quantized values are not dequantized here: graph-details.ts does that for every
+   * format); null for activations and types without one number per element.
+   */
+  constantValues?(model: M, subgraph: number, tensor: number): ConstantValues | null;
 }

@@ -9,6 +9,7 @@
  */
 import { convertOnnxToTflite } from '../convert/index';
 import type { ModelFormat } from '../model/format';
+import { onnxConstantValues, onnxOpAttributes } from './graph-details';
 import { inspectOnnx } from './inspect';
 import { ModelProtoSchema } from './proto/onnx_pb';
 import { parseOnnx, type OnnxModel } from './reader';
@@ -30,4 +31,6 @@ export const onnxFormat: ModelFormat<OnnxModel> = {
   write: writeOnnx,
   toTflite: (model) => convertOnnxToTflite(model).model,
   conversionReport: (model) => convertOnnxToTflite(model).report,
+  opAttributes: onnxOpAttributes,
+  constantValues: onnxConstantValues,
 };

@@ -1,5 +1,6 @@
 import type { ModelFormat } from '../model/format';
 import { describeEdgeTpu } from './edgetpu/compiled';
+import { tfliteConstantValues, tfliteOpAttributes } from './graph-details';
 import { inspectModel } from './inspect';
 import type { TflModel } from './model';
 import { isTflite, readTflite, TFLITE_IDENTIFIER } from './reader';
@@ -26,4 +27,6 @@ export const tfliteFormat: ModelFormat<TflModel> = {
   inspect: inspectModel,
   write: writeTflite,
   toTflite: (model) => model,
+  opAttributes: tfliteOpAttributes,
+  constantValues: tfliteConstantValues,
 };

@@ -11,7 +11,15 @@ export interface ErrorAdvice {
 
 export function adviceFor(e: ErrorInfo): ErrorAdvice {
   switch (e.code) {
-    case 'MODEL_FORMAT':
+    case 'MODEL_FORMAT': {
+      // Neither format recognised the file (registry.ts): say which formats Lowbit opens.
+      const neither = /^(.*?):? ?not a model format Lowbit reads/.exec(e.message);
+      if (neither)
+        return {
+          title: 'Not a model Lowbit opens',
+          detail: `${neither[1] ? `${neither[1]} is` : 'This file is'} neither a TensorFlow Lite (.tflite) nor an ONNX (.onnx) model.`,
+          hint: 'Open the .tflite or .onnx file your converter or training script wrote.',
+        };
       // The message names the file: an .onnx file gets ONNX's words, anything else TFLite's.
       if (/\.onnx\b/i.test(e.message))
         return {
@@ -21,9 +29,10 @@ export function adviceFor(e: ErrorInfo): ErrorAdvice {
         };
       return {
         title: 'Not a valid TFLite model',
-        detail: `This file is not a valid .tflite model: ${e.message}`,
+        detail: `This file is not a valid .tflite model: ${plainModelFormat(e.message)}`,
         hint: 'Check that the file was exported by the TensorFlow Lite converter and was copied or downloaded completely.',
       };
+    }
     case 'UNSUPPORTED_OP':
       return {
         title: 'Unsupported operator',
@@ -93,6 +102,22 @@ export function adviceFor(e: ErrorInfo): ErrorAdvice {
         hint: 'This is probably a bug in Lowbit; please report it with the message above.',
       };
   }
+}
+
+/**
+ * A model reader's message in an embedded developer's words (issue 17): the reader says where
+ * in the bytes it stopped (`file identifier is "%k?w"`, `vector at offset 812 claims…`); the
+ * user needs to know what that means for the file. The reader's own words stay available as the
+ * technical detail.
+ */
+export function plainModelFormat(message: string): string {
+  if (/file identifier is/.test(message))
+    return 'it does not carry the "TFL3" marker every .tflite file has near its start, so it is another kind of file or not a model at all.';
+  if (/too short|outside the file|past the end of the file/.test(message))
+    return 'it is truncated: the file ends before the model does (an incomplete copy or download?).';
+  if (/memory|cap|limit/i.test(message) && /MiB|bytes/.test(message))
+    return 'reading it would take more memory than a model of this size can need, so it is refused as damaged.';
+  return 'its contents are inconsistent (damaged, or written by a tool with a bug).';
 }
 
 /** Whatever was thrown, as {code, message}: ApiError carries a code, anything else is INTERNAL. */

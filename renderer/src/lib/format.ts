@@ -60,3 +60,35 @@ export function formatQuantShort(q: QuantizationInfo | null): string {
   const zp = zps.size > 1 ? ' zp=mixed' : q.zeroPoint[0] ? ` zp=${q.zeroPoint[0]}` : '';
   return `per-axis(${q.axis}) ×${q.scale.length} ${formatScale(lo)}…${formatScale(hi)}${zp}`;
 }
+
+/** Undoes the regex escaping the wizard applies to a tensor name. */
+const unescapeRegex = (s: string) => s.replace(/\\(.)/g, '$1');
+
+/**
+ * A keep-float rule in words: `tensor:^conv2d_0$` → `conv2d_0`, `op:SOFTMAX` → `every SOFTMAX op`
+ * (issue 17: no internal syntax in the app).
+ */
+export function keepFloatLabel(rule: string): string {
+  const t = /^tensor:\^(.*)\$$/.exec(rule);
+  if (t) return unescapeRegex(t[1]!);
+  if (rule.startsWith('tensor:')) return `tensors matching ${rule.slice(7)}`;
+  if (rule.startsWith('op:')) return `every ${rule.slice(3)} op`;
+  return rule;
+}
+
+/**
+ * Engine sentences written for the CLI, in the app's words: a keep-float rule becomes the name it
+ * keeps ("keep this layer float (keep-float rule tensor:^x$)" → "keep this layer in float").
+ */
+export function plainText(s: string): string {
+  return s
+    .replace(
+      /keep this layer float \(keep-float rule [^)]*\)/g,
+      'keep this layer in float (Keep float & re-run)',
+    )
+    .replace(/kept float \(keep-float rule\)/g, 'you chose to keep it in float')
+    .replace(
+      /keep-float rule (tensor:\^\S*\$|op:\S+)/g,
+      (_m, r: string) => `keeping ${keepFloatLabel(r)} in float`,
+    );
+}

@@ -69,6 +69,11 @@ class Wizard {
   planError = $state<ErrorInfo | null>(null);
   /** Which option runs: 'recommended' or the index of an alternative. */
   choice = $state<'recommended' | number>('recommended');
+  /** The user chose to run an option that misses the target or their limits, to measure it anyway. */
+  runAnyway = $state(false);
+  /** The current model's fit on the board, for deploying it as it is (already int8). */
+  asIsFit = $state<FitReport | null>(null);
+  asIsFitError = $state<ErrorInfo | null>(null);
 
   jobId = $state<string | null>(null);
   jobStatus = $state<'idle' | 'starting' | 'running' | 'succeeded' | 'failed' | 'cancelled'>('idle');
@@ -159,7 +164,8 @@ class Wizard {
       case 'target':
         return this.target !== 'mcu' || this.board !== '' || this.boards.length === 0;
       case 'recommend':
-        return this.runnable !== null;
+        if (this.deploysAsIs) return true;
+        return this.runnable !== null && (!this.chosenMisses || this.runAnyway);
       case 'run':
         return this.jobStatus === 'succeeded';
       case 'results':
@@ -171,6 +177,7 @@ class Wizard {
 
   next(): void {
     if (!this.canNext) return;
+    if (this.step === 'recommend' && this.deploysAsIs) return void this.deployAsIs();
     if (this.step === 'recommend') return void this.run();
     const i = this.index;
     if (i < STEPS.length - 1) this.go(STEPS[i + 1]!);
@@ -232,6 +239,7 @@ class Wizard {
     this.plan = null;
     this.planError = null;
     this.choice = 'recommended';
+    this.runAnyway = false;
     const limits = {
       ...(this.maxModelKB ? { maxModelBytes: Math.round(this.maxModelKB * 1024) } : {}),
       ...(this.maxRamKB ? { maxRamBytes: Math.round(this.maxRamKB * 1024) } : {}),
@@ -258,6 +266,39 @@ class Wizard {
     return this.choice === 'recommended'
       ? this.plan.recommended
       : (this.plan.alternatives[this.choice] ?? null);
+  }
+
+  /**
+   * True when the chosen option cannot run on the target or misses a limit (flash, RAM, size,
+   * accuracy): it is not a recommendation, so Run waits for the user's explicit "run anyway".
+   */
+  get chosenMisses(): boolean {
+    const o = this.chosenOption;
+    if (!o || !this.plan) return false;
+    if (!o.deployable || o.fit.some((f) => !f.fits)) return true;
+    return this.choice === 'recommended' && this.plan.standing !== 'recommended';
+  }
+
+  /** Nothing to run, and the model runs on the microcontroller as it is: fit, export and flash it directly. */
+  get deploysAsIs(): boolean {
+    return !!this.plan && this.plan.standing === 'nothing' && !!this.plan.runsAsIs && this.target === 'mcu';
+  }
+
+  /** Goes to the deploy step for the model as it is, with its fit on the chosen board. */
+  async deployAsIs(): Promise<void> {
+    if (!this.modelId) return;
+    this.clearRun();
+    this.asIsFit = null;
+    this.asIsFitError = null;
+    this.step = 'results';
+    try {
+      this.asIsFit = await api.deploy.fit({
+        modelId: this.modelId,
+        ...(this.board ? { board: this.board } : {}),
+      });
+    } catch (e) {
+      this.asIsFitError = toErrorInfo(e);
+    }
   }
 
   get runnable(): ReturnType<typeof runnableStep> {
@@ -287,6 +328,7 @@ class Wizard {
       ...(evaluation ? { evaluationDatasetId: evaluation.id } : {}),
       ...(keepFloat.length ? { keepFloat } : {}),
       ...(this.target === 'mcu' && this.board ? { board: this.board } : {}),
+      target: this.target,
     };
     await this.start(params);
   }

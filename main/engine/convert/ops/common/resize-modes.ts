@@ -6,7 +6,8 @@
  * half_pixel_centers. Rather than trusting a table, the converter computes, for the actual sizes,
  * which input pixels (and weights) each output pixel reads under ONNX's rule and under each
  * TFLite rule (tflite/resize-sampling.ts, which the interpreter's kernels use too), and takes the first TFLite rule that agrees on
- * every output row and column. No rule agrees → the node is refused, naming the modes.
+ * every output row and column. No rule agrees → common/resample.ts writes the resize as GATHER,
+ * MUL and ADD per axis instead.
  *
  * PyTorch's exports are covered: nearest (asymmetric + floor), bilinear with align_corners
  * False (half_pixel / pytorch_half_pixel) and True (align_corners).

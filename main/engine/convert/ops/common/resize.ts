@@ -12,7 +12,8 @@ import {
 import { channelsLastPerm } from '../../layout';
 import type { NodeContext } from '../../node-context';
 import type { ActValue } from '../../values';
-import { tfliteResizeFlags, type ResizeAxis, type ResizeKind } from './resize-modes';
+import { axisTaps, resampleAxis, type ResampleKind } from './resample';
+import { COORDINATE_MODES, NEAREST_MODES, tfliteResizeFlags, type ResizeAxis } from './resize-modes';
 
 export interface ResizeRequest {
   /** ONNX's mode attribute: 'nearest', 'linear' (or 'bilinear' for Upsample-7), others refused. */
@@ -22,12 +23,19 @@ export interface ResizeRequest {
   /** Per ONNX dim: scales (output / input) or output sizes, exactly one of them. */
   scales?: number[];
   sizes?: number[];
+  /** tf_crop_and_resize: per ONNX dim [start, end] (normalised). */
+  roi?: [number, number][];
+  /** cubic_coeff_a, exclude_outside and extrapolation_value (defaults -0.75, false, 0). */
+  cubicA?: number;
+  excludeOutside?: boolean;
+  extrapolationValue?: number;
 }
 
-function kindOf(ctx: NodeContext, mode: string): ResizeKind {
+function kindOf(ctx: NodeContext, mode: string): ResampleKind {
   if (mode === 'nearest') return 'nearest';
   if (mode === 'linear' || mode === 'bilinear') return 'linear';
-  return ctx.unsupported(`mode ${mode} (TFLite resizes nearest or bilinear)`);
+  if (mode === 'cubic') return 'cubic';
+  return ctx.unsupported(`mode ${mode}`);
 }
 
 export function emitResize(ctx: NodeContext, x: ActValue, r: ResizeRequest): ActValue {
@@ -44,9 +52,12 @@ export function emitResize(ctx: NodeContext, x: ActValue, r: ResizeRequest): Act
     outSize: out[i],
     scale: r.scales ? r.scales[i] : out[i] / x.dims[i],
   }));
-  const flags = tfliteResizeFlags(kind, r.coordinateMode, r.nearestMode, axes);
-  if (typeof flags === 'string') ctx.unsupported(flags);
+  const flags =
+    kind === 'cubic' || r.roi
+      ? `${kind}${r.roi ? ' tf_crop_and_resize' : ''}`
+      : tfliteResizeFlags(kind, r.coordinateMode, r.nearestMode, axes);
   const nhwc = channelsLastPerm(4);
+  if (typeof flags === 'string') return resampled(ctx, x, kind, r, axes, out, flags);
   const input = ctx.tensorIn(x, nhwc, 'nhwc');
   const size = ctx.builder.int32Tensor([out[2], out[3]], ctx.tempName('size'));
   const common = { inputs: [input, size], shape: [out[0], out[2], out[3], out[1]], name: ctx.outputName(0) };
@@ -65,4 +76,42 @@ export function emitResize(ctx: NodeContext, x: ActValue, r: ResizeRequest): Act
           options: new ResizeBilinearOptionsT(flags.alignCorners, flags.halfPixelCenters),
         });
   return ctx.output(tensor, out, nhwc);
+}
+
+/**
+ * The resize as per-axis GATHER / MUL / ADD (common/resample.ts) when no TFLite resize op samples
+ * as ONNX does; the report's line for the node says so (these ops cost more than one RESIZE).
+ */
+function resampled(
+  ctx: NodeContext,
+  x: ActValue,
+  kind: ResampleKind,
+  r: ResizeRequest,
+  axes: ResizeAxis[],
+  out: number[],
+  why: string,
+): ActValue {
+  if (!r.roi && !(COORDINATE_MODES as readonly string[]).includes(r.coordinateMode))
+    ctx.unsupported(`coordinate_transformation_mode "${r.coordinateMode}"`);
+  if (kind === 'nearest' && !(NEAREST_MODES as readonly string[]).includes(r.nearestMode))
+    ctx.unsupported(`nearest_mode "${r.nearestMode}"`);
+  const spec = {
+    kind,
+    coordinateMode: r.coordinateMode,
+    nearestMode: r.nearestMode,
+    cubicA: r.cubicA ?? -0.75,
+    excludeOutside: r.excludeOutside ?? false,
+    extrapolationValue: r.extrapolationValue ?? 0,
+  };
+  const nhwc = channelsLastPerm(4);
+  let v = { tensor: ctx.tensorIn(x, nhwc, 'nhwc'), shape: [x.dims[0], x.dims[2], x.dims[3], x.dims[1]] };
+  const input = v.tensor;
+  ([1, 2] as const).forEach((axis, i) => {
+    v = resampleAxis(ctx, v.tensor, v.shape, axis, axisTaps(spec, axes[i], r.roi?.[i + 2]));
+  });
+  const last = ctx.builder.graph.tensors[v.tensor];
+  if (v.tensor === input) v.tensor = ctx.builder.physicalReshape(input, v.shape, x.dtype, ctx.outputName(0));
+  else last.name = ctx.outputName(0);
+  ctx.note(`no TFLite resize op samples as ${why}: GATHER, MUL and ADD per axis`);
+  return ctx.output(v.tensor, out, nhwc);
 }
