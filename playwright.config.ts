@@ -16,7 +16,7 @@ export default defineConfig({
   outputDir: 'test-output/e2e',
   workers: 1,
   fullyParallel: false,
-  reporter: 'list',
+  reporter: [['list'], ['./test/support/e2e-summary-reporter.ts']],
   timeout: 60_000,
   expect: { timeout: 10_000 },
   use: {

@@ -17,8 +17,11 @@ import { InvalidArgumentError } from '../engine/errors';
 export interface CliContext {
   /** Human-readable line on stderr (suppressed by --quiet). */
   log(line: string): void;
-  /** Progress on stderr: "label: done/total". */
-  progress(label: string, done: number, total: number): void;
+  /**
+   * Progress on stderr (main/cli/progress.ts): a bar on a terminal, one "label: done/total" line
+   * per stage when piped, nothing with --quiet. `detail` (speed, ETA) never starts a new stage.
+   */
+  progress(label: string, done: number, total: number, detail?: string): void;
   /** Writes to stdout. */
   out(text: string): void;
   /** Cancelled on SIGINT. */

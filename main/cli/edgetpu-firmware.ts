@@ -33,7 +33,7 @@ export async function runEdgeTpuFirmware(argv: string[], ctx: CliContext): Promi
     retries,
     reenumerateTimeoutMs: timeout * 1000,
     signal: ctx.signal,
-    onProgress: (p) => ctx.progress(describeProgress(p), p.done, p.total),
+    onProgress: (p) => ctx.progress(p.phase, p.done, p.total, describeProgress(p).slice(p.phase.length + 1)),
     onLog: (l) => ctx.log(l),
   });
   const result = { ...r, device: '18d1:9302', needs: CORAL_STATE_TEXT.ready };

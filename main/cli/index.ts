@@ -1,8 +1,10 @@
 import { LowbitError } from '../engine/errors';
 import { messageWithFlag } from './option-flags';
+import { progressMode, progressSink, type ProgressMode } from './progress';
 import type { CliContext } from './command';
 import { UsageError } from './command';
 import { commands } from './registry';
+import { didYouMean } from './suggest';
 import { version } from './version';
 
 export const EXIT = { ok: 0, usage: 1, badInput: 2, internal: 3 } as const;
@@ -38,31 +40,25 @@ function helpText(): string {
     ...names.map((n) => `  ${n.padEnd(width)}  ${commands[n]!.summary}`),
     '',
     'options: --help, --version. Results go to stdout (--json for machine output), progress to stderr.',
-    'exit codes: 0 ok, 1 usage, 2 bad input, 3 internal error',
+    'exit codes: 0 ok, 1 usage, 2 bad input, 3 internal error; 4 from fit: the model fits no board checked',
   ].join('\n');
 }
 
-export function makeContext(opts: { quiet?: boolean } = {}): CliContext & { abort: AbortController } {
+export function makeContext(
+  opts: { quiet?: boolean; mode?: ProgressMode } = {},
+): CliContext & { abort: AbortController; finish(): void } {
   const abort = new AbortController();
-  let lastProgress = 0;
+  const sink = progressSink(process.stderr, opts.mode ?? progressMode(process.stderr, opts.quiet ?? false));
   return {
     abort,
     signal: abort.signal,
     cwd: process.cwd(),
-    log: (line) => {
-      if (!opts.quiet) process.stderr.write(line + '\n');
-    },
-    progress: (label, done, total) => {
-      if (opts.quiet) return;
-      const now = Date.now();
-      // Throttle to ~10 lines a second; always print the last step.
-      if (done < total && now - lastProgress < 100) return;
-      lastProgress = now;
-      process.stderr.write(`${label}: ${done}/${total}\n`);
-    },
+    log: (line) => sink.log(line),
+    progress: (label, done, total, detail) => sink.update(label, done, total, detail),
     out: (text) => {
       process.stdout.write(text.endsWith('\n') ? text : text + '\n');
     },
+    finish: () => sink.finish(),
   };
 }
 
@@ -79,7 +75,9 @@ export async function main(argv: string[]): Promise<number> {
   }
   const entry = commands[name];
   if (!entry) {
-    process.stderr.write(`lowbit: unknown command "${name}"\n\n${helpText()}\n`);
+    process.stderr.write(
+      `lowbit: unknown command "${name}"${didYouMean(name, Object.keys(commands))}\n\n${helpText()}\n`,
+    );
     return EXIT.usage;
   }
   const quiet = rest.includes('--quiet');
@@ -97,6 +95,7 @@ export async function main(argv: string[]): Promise<number> {
       ctx,
     );
   } catch (e) {
+    ctx.finish(); // the error goes below the last progress line, not into the bar
     if (e instanceof UsageError) {
       process.stderr.write(`lowbit ${name}: ${e.message}\n\n${cmd.usage.trimEnd()}\n`);
       return EXIT.usage;
@@ -112,6 +111,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`lowbit ${name}: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
     return EXIT.internal;
   } finally {
+    ctx.finish();
     process.removeListener('SIGINT', onSigint);
   }
 }

@@ -10,7 +10,9 @@
 import { parsePreprocess, type PreprocessSpec } from '../engine/datasets/preprocess';
 import type { UF2_FAMILIES } from '../engine/deploy/uf2';
 import { defaultWorkerCount } from '../jobs/pool/sample-pool';
+import { isTechniqueId, TECHNIQUE_IDS, type TechniqueId } from '../engine/optimize/index';
 import { UsageError } from './command';
+import { didYouMean } from './suggest';
 
 /** --workers N: threads that run samples (evaluation, calibration, the debugger); default one per core. */
 export const WORKERS_FLAG = { workers: { type: 'string' } } as const;
@@ -83,4 +85,16 @@ export function positiveInt(s: string, flag: string): number {
   const n = Number(s);
   if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} must be a positive integer, got "${s}"`);
   return n;
+}
+
+/**
+ * The --technique value, case-insensitive ("INT8" is int8); a UsageError listing the techniques,
+ * with the nearest one when the value looks like a typo ("int-8": did you mean "int8"?).
+ */
+export function techniqueOption(value: string | undefined): TechniqueId {
+  const all = TECHNIQUE_IDS.join(', ');
+  if (value === undefined) throw new UsageError(`--technique is required: one of ${all}`);
+  const id = value.toLowerCase();
+  if (isTechniqueId(id)) return id;
+  throw new UsageError(`--technique "${value}" is not one of ${all}${didYouMean(id, TECHNIQUE_IDS)}`);
 }

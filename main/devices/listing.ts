@@ -90,10 +90,46 @@ async function listSerialPortsNative(timeoutMs: number): Promise<SerialPortEntry
   });
 }
 
+/**
+ * Ports a test adds to the listing (`lowbit serve` under LOWBIT_SIMULATED_SERIAL, a JSON file of
+ * [{path, vid, pid, product}], e.g. a socat PTY with a simulated ESP32 behind it), as
+ * LOWBIT_SIMULATED_USB adds a USB bus. Empty when unset or unreadable.
+ */
+function simulatedSerialPorts(warnings: string[]): SerialPortEntry[] {
+  const file = process.env.LOWBIT_SIMULATED_SERIAL;
+  if (!file) return [];
+  try {
+    const list = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+      path: string;
+      vid: number;
+      pid: number;
+      product?: string;
+    }[];
+    return list.map((p) => ({
+      path: p.path,
+      vid: p.vid,
+      pid: p.pid,
+      product: p.product,
+      source: 'simulated' as const,
+      boards: guess(p.vid, p.pid),
+    }));
+  } catch (e) {
+    warnings.push(`LOWBIT_SIMULATED_SERIAL ${file}: ${(e as Error).message}`);
+    return [];
+  }
+}
+
 /** serialport's list first (udevadm on Linux); sysfs fills the gaps or replaces it when it fails. */
 export async function listSerialPorts(
   warnings: string[] = [],
   opts: { sysfsRoot?: string } = {},
+): Promise<SerialPortEntry[]> {
+  return [...(await listRealSerialPorts(warnings, opts)), ...simulatedSerialPorts(warnings)];
+}
+
+async function listRealSerialPorts(
+  warnings: string[],
+  opts: { sysfsRoot?: string },
 ): Promise<SerialPortEntry[]> {
   const sys = listSerialPortsSysfs(opts.sysfsRoot);
   let native: SerialPortEntry[];

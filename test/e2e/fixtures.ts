@@ -9,6 +9,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import os from 'node:os';
 import { ROOT, SHARED } from '../support/shared';
+import { peer } from '../support/peers';
 
 /**
  * The folders the tests' files live in, granted as a user would with `lowbit serve --allow`: the
@@ -68,7 +69,19 @@ export async function startServe(
   return { host: { url, origin: u.origin, token, stderr: () => err }, child };
 }
 
-export const test = base.extend<{ offHostRequests: string[] }, { serve: ServeHost }>({
+/** Debian's Chromium (or LOWBIT_CHROMIUM): missing, every e2e test skips saying so (fails in CI). */
+const chromium = peer('chromium');
+
+export const test = base.extend<{ chromiumPeer: void; offHostRequests: string[] }, { serve: ServeHost }>({
+  // First of the automatic fixtures, so a missing browser skips the test before one is launched.
+  chromiumPeer: [
+    // eslint-disable-next-line no-empty-pattern
+    async ({}, use, testInfo) => {
+      testInfo.skip(!chromium.ok, chromium.why);
+      await use();
+    },
+    { auto: true },
+  ],
   serve: [
     // Playwright reads fixture dependencies from the destructuring pattern; this one has none.
     // eslint-disable-next-line no-empty-pattern

@@ -144,12 +144,12 @@ describe('lowbit recommend', () => {
     [
       'unknown flag',
       ['--data', 'none', '--target', 'cpu', '--priority', 'size', '--fast'],
-      "Unknown option '--fast'",
+      'unknown option --fast',
     ],
     [
       'a positional',
       ['model.tflite', '--data', 'none', '--target', 'cpu', '--priority', 'size'],
-      'at most 0 argument',
+      'takes no file argument, got "model.tflite"',
     ],
   ];
   it.each(usage)('exits 1 on %s', async (_name, args, message) => {

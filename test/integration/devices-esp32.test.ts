@@ -8,6 +8,7 @@ import { readBytes, sharedPath } from '../support/shared';
 import type { Esp32Sim } from '../devices/sim/esp32-sim';
 import { MODEL_OFFSET, MODEL_SIZE, esp32WithTable } from '../devices/sim/esp32-fixtures';
 import { openPtyPair, type PtyPair } from '../devices/sim/pty';
+import { peer } from '../support/peers';
 
 const personDetect = buildContainer(readBytes(sharedPath('models', 'tflite-micro', 'person_detect.tflite')));
 const helloWorld = buildContainer(readBytes(sharedPath('models', 'tflite-micro', 'hello_world_int8.tflite')));
@@ -181,47 +182,57 @@ describe('ESP32 ROM flasher over the fake link', () => {
 });
 
 // Generous limit: these run thousands of round trips through socat, slow on a loaded machine.
-describe('ESP32 ROM over socat PTYs through serialport', { timeout: 120_000 }, () => {
-  let pty: PtyPair;
-  beforeAll(async () => {
-    pty = await openPtyPair();
-  });
-  afterAll(async () => {
-    await pty?.kill();
-  });
+const socat = peer('socat');
 
-  async function flashOverPty(image: Uint8Array) {
-    const sim = esp32WithTable();
-    const dev = new SerialTransport(pty.b, { baud: 115200 });
-    const host = new SerialTransport(pty.a, { baud: 115200 });
-    await dev.open();
-    await host.open();
-    const served = sim.serve(dev);
-    const log: string[] = [];
-    try {
-      const r = await flashEsp32(host, image, { baud: 115200, flashBaud: 921600, onLog: (l) => log.push(l) });
-      return { r, sim, log };
-    } finally {
-      sim.stop();
-      await served;
-      await host.close();
-      await dev.close();
+describe.skipIf(!socat.ok)(
+  `ESP32 ROM over socat PTYs through serialport ${socat.why}`,
+  { timeout: 120_000 },
+  () => {
+    let pty: PtyPair;
+    beforeAll(async () => {
+      pty = await openPtyPair();
+    });
+    afterAll(async () => {
+      await pty?.kill();
+    });
+
+    async function flashOverPty(image: Uint8Array) {
+      const sim = esp32WithTable();
+      const dev = new SerialTransport(pty.b, { baud: 115200 });
+      const host = new SerialTransport(pty.a, { baud: 115200 });
+      await dev.open();
+      await host.open();
+      const served = sim.serve(dev);
+      const log: string[] = [];
+      try {
+        const r = await flashEsp32(host, image, {
+          baud: 115200,
+          flashBaud: 921600,
+          onLog: (l) => log.push(l),
+        });
+        return { r, sim, log };
+      } finally {
+        sim.stop();
+        await served;
+        await host.close();
+        await dev.close();
+      }
     }
-  }
 
-  it('flashes the person_detect container into the model partition; MD5 verified, bytes exact', async () => {
-    const { r, sim, log } = await flashOverPty(personDetect);
-    expect(r.address).toBe(MODEL_OFFSET);
-    expect(same(sim.flash.subarray(MODEL_OFFSET, MODEL_OFFSET + personDetect.length), personDetect)).toBe(
-      true,
-    );
-    // PTYs have no modem lines: the reset is skipped with a note instead of failing.
-    expect(log.some((l) => /no DTR\/RTS/.test(l))).toBe(true);
-  });
+    it('flashes the person_detect container into the model partition; MD5 verified, bytes exact', async () => {
+      const { r, sim, log } = await flashOverPty(personDetect);
+      expect(r.address).toBe(MODEL_OFFSET);
+      expect(same(sim.flash.subarray(MODEL_OFFSET, MODEL_OFFSET + personDetect.length), personDetect)).toBe(
+        true,
+      );
+      // PTYs have no modem lines: the reset is skipped with a note instead of failing.
+      expect(log.some((l) => /no DTR\/RTS/.test(l))).toBe(true);
+    });
 
-  it('flashes the hello_world_int8 container', async () => {
-    const { r, sim } = await flashOverPty(helloWorld);
-    expect(r.verifiedBy).toBe('md5');
-    expect(same(sim.flash.subarray(MODEL_OFFSET, MODEL_OFFSET + helloWorld.length), helloWorld)).toBe(true);
-  });
-});
+    it('flashes the hello_world_int8 container', async () => {
+      const { r, sim } = await flashOverPty(helloWorld);
+      expect(r.verifiedBy).toBe('md5');
+      expect(same(sim.flash.subarray(MODEL_OFFSET, MODEL_OFFSET + helloWorld.length), helloWorld)).toBe(true);
+    });
+  },
+);

@@ -16,6 +16,7 @@ import { Stm32Sim } from '../devices/sim/stm32-sim';
 import { Esp32Sim } from '../devices/sim/esp32-sim';
 import { openPtyPair, type PtyPair } from '../devices/sim/pty';
 import { esp32WithTable } from '../devices/sim/esp32-fixtures';
+import { peer } from '../support/peers';
 
 // 16 KB of person_detect's container: 64 STM32 blocks, 16 ESP32 ROM blocks before deflate.
 const image = buildContainer(readBytes(sharedPath('models', 'tflite-micro', 'person_detect.tflite'))).slice(
@@ -301,63 +302,69 @@ describe('a device that answers garbage', () => {
   });
 });
 
-describe('faults over a socat PTY (real serialport stack)', { timeout: 120_000 }, () => {
-  let pty: PtyPair;
-  beforeAll(async () => {
-    pty = await openPtyPair();
-  });
-  afterAll(async () => {
-    await pty?.kill();
-  });
+const socat = peer('socat');
 
-  it('STM32: NAK and wrong chip give their errors through serialport, then a retry succeeds', async () => {
-    const sim = new Stm32Sim(0x421, { nakWriteAt: { address: STM_AT, times: 100 } });
-    const dev = new SerialTransport(pty.b, { baud: 115200 });
-    const host = new SerialTransport(pty.a, { baud: 115200, parity: 'even' });
-    await dev.open();
-    await host.open();
-    const served = sim.serve(dev);
-    try {
-      const opts = { baud: 115200, address: STM_AT, replyTimeoutMs: 200 };
-      await expect(flashStm32(host, image, opts)).rejects.toMatchObject({ code: 'DEVICE_PROTOCOL' });
-      sim.faults = { pid: 0x440 };
-      await expect(flashStm32(host, image, opts)).rejects.toMatchObject({ code: 'DEVICE_WRONG_CHIP' });
-      sim.faults = {};
-      const r = await flashStm32(host, image, opts);
-      expect(r.verifiedBy).toBe('readback');
-      expect(same(sim.region(STM_AT, image.length), image)).toBe(true);
-    } finally {
+describe.skipIf(!socat.ok)(
+  `faults over a socat PTY (real serialport stack) ${socat.why}`,
+  { timeout: 120_000 },
+  () => {
+    let pty: PtyPair;
+    beforeAll(async () => {
+      pty = await openPtyPair();
+    });
+    afterAll(async () => {
+      await pty?.kill();
+    });
+
+    it('STM32: NAK and wrong chip give their errors through serialport, then a retry succeeds', async () => {
+      const sim = new Stm32Sim(0x421, { nakWriteAt: { address: STM_AT, times: 100 } });
+      const dev = new SerialTransport(pty.b, { baud: 115200 });
+      const host = new SerialTransport(pty.a, { baud: 115200, parity: 'even' });
+      await dev.open();
+      await host.open();
+      const served = sim.serve(dev);
+      try {
+        const opts = { baud: 115200, address: STM_AT, replyTimeoutMs: 200 };
+        await expect(flashStm32(host, image, opts)).rejects.toMatchObject({ code: 'DEVICE_PROTOCOL' });
+        sim.faults = { pid: 0x440 };
+        await expect(flashStm32(host, image, opts)).rejects.toMatchObject({ code: 'DEVICE_WRONG_CHIP' });
+        sim.faults = {};
+        const r = await flashStm32(host, image, opts);
+        expect(r.verifiedBy).toBe('readback');
+        expect(same(sim.region(STM_AT, image.length), image)).toBe(true);
+      } finally {
+        sim.stop();
+        await served;
+        await host.close();
+        await dev.close();
+      }
+    });
+
+    it('ESP32: the adapter vanishing mid-transfer (socat killed) → DEVICE_DISCONNECTED, never success', async () => {
+      const own = await openPtyPair();
+      const sim = esp32WithTable();
+      // Goes quiet after 4 blocks so the transfer cannot finish before the kill lands.
+      sim.faults = { silentAfterBlocks: 4 };
+      const dev = new SerialTransport(own.b, { baud: 115200 });
+      const host = new SerialTransport(own.a, { baud: 115200 });
+      await dev.open();
+      await host.open();
+      const served = sim.serve(dev);
+      const flashing = flashEsp32(host, image, {
+        baud: 115200,
+        reset: 'none',
+        replyTimeoutMs: 5000,
+        onProgress: (e) => {
+          if (e.phase === 'write' && e.done > 0 && own.proc.exitCode === null) void own.kill();
+        },
+      });
+      await expect(flashing).rejects.toMatchObject({
+        code: 'DEVICE_DISCONNECTED',
+      });
       sim.stop();
-      await served;
+      await served.catch(() => {});
       await host.close();
       await dev.close();
-    }
-  });
-
-  it('ESP32: the adapter vanishing mid-transfer (socat killed) → DEVICE_DISCONNECTED, never success', async () => {
-    const own = await openPtyPair();
-    const sim = esp32WithTable();
-    // Goes quiet after 4 blocks so the transfer cannot finish before the kill lands.
-    sim.faults = { silentAfterBlocks: 4 };
-    const dev = new SerialTransport(own.b, { baud: 115200 });
-    const host = new SerialTransport(own.a, { baud: 115200 });
-    await dev.open();
-    await host.open();
-    const served = sim.serve(dev);
-    const flashing = flashEsp32(host, image, {
-      baud: 115200,
-      reset: 'none',
-      replyTimeoutMs: 5000,
-      onProgress: (e) => {
-        if (e.phase === 'write' && e.done > 0 && own.proc.exitCode === null) void own.kill();
-      },
     });
-    await expect(flashing).rejects.toMatchObject({
-      code: 'DEVICE_DISCONNECTED',
-    });
-    sim.stop();
-    await served.catch(() => {});
-    await host.close();
-    await dev.close();
-  });
-});
+  },
+);

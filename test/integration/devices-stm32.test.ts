@@ -12,6 +12,7 @@ import { buildContainer, parseContainer } from '../../main/engine/deploy/contain
 import { readBytes, sharedPath } from '../support/shared';
 import { openPtyPair, type PtyPair } from '../devices/sim/pty';
 import { Stm32Sim } from '../devices/sim/stm32-sim';
+import { peer } from '../support/peers';
 
 const personDetect = buildContainer(readBytes(sharedPath('models', 'tflite-micro', 'person_detect.tflite')));
 const helloWorld = buildContainer(readBytes(sharedPath('models', 'tflite-micro', 'hello_world_int8.tflite')));
@@ -176,88 +177,98 @@ describe('STM32 flasher over the fake link', () => {
 });
 
 // Generous limit: these run thousands of round trips through socat, slow on a loaded machine.
-describe('STM32 over socat PTYs through serialport', { timeout: 120_000 }, () => {
-  let pty: PtyPair;
-  beforeAll(async () => {
-    pty = await openPtyPair();
-  });
-  afterAll(async () => {
-    await pty?.kill();
-  });
+const socat = peer('socat');
+const stm32flash = peer('stm32flash');
 
-  async function flashOverPty(image: Uint8Array, address: number) {
-    const sim = new Stm32Sim(0x421);
-    const dev = new SerialTransport(pty.b, { baud: 115200 });
-    const host = new SerialTransport(pty.a, { baud: 115200, parity: 'even' });
-    await dev.open();
-    await host.open();
-    const served = sim.serve(dev);
-    try {
-      const r = await flashStm32(host, image, { baud: 115200, address });
-      return { r, sim };
-    } finally {
-      sim.stop();
-      await served;
-      await host.close();
-      await dev.close();
+describe.skipIf(!socat.ok)(
+  `STM32 over socat PTYs through serialport ${socat.why}`,
+  { timeout: 120_000 },
+  () => {
+    let pty: PtyPair;
+    beforeAll(async () => {
+      pty = await openPtyPair();
+    });
+    afterAll(async () => {
+      await pty?.kill();
+    });
+
+    async function flashOverPty(image: Uint8Array, address: number) {
+      const sim = new Stm32Sim(0x421);
+      const dev = new SerialTransport(pty.b, { baud: 115200 });
+      const host = new SerialTransport(pty.a, { baud: 115200, parity: 'even' });
+      await dev.open();
+      await host.open();
+      const served = sim.serve(dev);
+      try {
+        const r = await flashStm32(host, image, { baud: 115200, address });
+        return { r, sim };
+      } finally {
+        sim.stop();
+        await served;
+        await host.close();
+        await dev.close();
+      }
     }
-  }
 
-  it('flashes the person_detect container; the simulated flash holds exactly its bytes', async () => {
-    const { r, sim } = await flashOverPty(personDetect, MODEL_AT);
-    expect(r.bytes).toBe(personDetect.length);
-    expect(sim.stats.erasedSectors).toEqual([5, 6, 7]);
-    expect(
-      Buffer.compare(Buffer.from(sim.region(MODEL_AT, personDetect.length)), Buffer.from(personDetect)),
-    ).toBe(0);
-    expect(parseContainer(sim.region(MODEL_AT, personDetect.length)).payloadLength).toBe(300568);
-  });
+    it('flashes the person_detect container; the simulated flash holds exactly its bytes', async () => {
+      const { r, sim } = await flashOverPty(personDetect, MODEL_AT);
+      expect(r.bytes).toBe(personDetect.length);
+      expect(sim.stats.erasedSectors).toEqual([5, 6, 7]);
+      expect(
+        Buffer.compare(Buffer.from(sim.region(MODEL_AT, personDetect.length)), Buffer.from(personDetect)),
+      ).toBe(0);
+      expect(parseContainer(sim.region(MODEL_AT, personDetect.length)).payloadLength).toBe(300568);
+    });
 
-  it('flashes the hello_world_int8 container', async () => {
-    const { r, sim } = await flashOverPty(helloWorld, MODEL_AT);
-    expect(r.verifiedBy).toBe('readback');
-    expect(
-      Buffer.compare(Buffer.from(sim.region(MODEL_AT, helloWorld.length)), Buffer.from(helloWorld)),
-    ).toBe(0);
-  });
+    it('flashes the hello_world_int8 container', async () => {
+      const { r, sim } = await flashOverPty(helloWorld, MODEL_AT);
+      expect(r.verifiedBy).toBe('readback');
+      expect(
+        Buffer.compare(Buffer.from(sim.region(MODEL_AT, helloWorld.length)), Buffer.from(helloWorld)),
+      ).toBe(0);
+    });
 
-  it("accepts Debian stm32flash's write + verify + go (-m 8n1)", async () => {
-    const sim = new Stm32Sim(0x421);
-    const dev = new SerialTransport(pty.b, { baud: 115200 });
-    await dev.open();
-    const served = sim.serve(dev);
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lowbit-stm32flash-'));
-    const file = path.join(dir, 'model.bin');
-    fs.writeFileSync(file, personDetect);
-    try {
-      const { code, out } = await run('stm32flash', [
-        '-b',
-        '115200',
-        '-m',
-        '8n1',
-        '-w',
-        file,
-        '-v',
-        '-g',
-        '0x08000000',
-        pty.a,
-      ]);
-      expect(out).toMatch(/Device ID\s*:\s*0x0421/);
-      expect(code).toBe(0);
-    } finally {
-      sim.stop();
-      await served;
-      await dev.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-    expect(
-      Buffer.compare(Buffer.from(sim.region(0x08000000, personDetect.length)), Buffer.from(personDetect)),
-    ).toBe(0);
-    // 300,600 bytes from 0x08000000 span sectors 0..6 (4 × 16 K + 64 K + 128 K + part of 128 K).
-    expect([...new Set(sim.stats.erasedSectors)].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6]);
-    expect(sim.stats.wentTo).toBe(0x08000000);
-  });
-});
+    it.skipIf(!stm32flash.ok)(
+      `accepts Debian stm32flash's write + verify + go (-m 8n1) ${stm32flash.why}`,
+      async () => {
+        const sim = new Stm32Sim(0x421);
+        const dev = new SerialTransport(pty.b, { baud: 115200 });
+        await dev.open();
+        const served = sim.serve(dev);
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lowbit-stm32flash-'));
+        const file = path.join(dir, 'model.bin');
+        fs.writeFileSync(file, personDetect);
+        try {
+          const { code, out } = await run('stm32flash', [
+            '-b',
+            '115200',
+            '-m',
+            '8n1',
+            '-w',
+            file,
+            '-v',
+            '-g',
+            '0x08000000',
+            pty.a,
+          ]);
+          expect(out).toMatch(/Device ID\s*:\s*0x0421/);
+          expect(code).toBe(0);
+        } finally {
+          sim.stop();
+          await served;
+          await dev.close();
+          fs.rmSync(dir, { recursive: true, force: true });
+        }
+        expect(
+          Buffer.compare(Buffer.from(sim.region(0x08000000, personDetect.length)), Buffer.from(personDetect)),
+        ).toBe(0);
+        // 300,600 bytes from 0x08000000 span sectors 0..6 (4 × 16 K + 64 K + 128 K + part of 128 K).
+        expect([...new Set(sim.stats.erasedSectors)].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+        expect(sim.stats.wentTo).toBe(0x08000000);
+      },
+    );
+  },
+);
 
 function run(cmd: string, args: string[]): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve, reject) => {

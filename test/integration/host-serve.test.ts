@@ -110,9 +110,12 @@ describe('lowbit serve (child process, real services)', () => {
     expect(await exit).toBe(0);
   });
 
-  it('tells the user to build the UI when renderer/dist is missing (exit 2)', () => {
-    const r = run(['serve', '--port', '0'], { LOWBIT_RENDERER_DIST: path.join(dist, 'nope') });
+  // A missing UI is built first (issue 17 item 13; test/integration/first-run.test.ts); one that
+  // cannot be built (here its folder would sit under a file) is reported with what to run.
+  it('tells the user to build the UI when it is missing and cannot be built (exit 2)', () => {
+    const r = run(['serve', '--port', '0'], { LOWBIT_RENDERER_DIST: path.join(dist, 'index.html', 'nope') });
     expect(r.status).toBe(2);
+    expect(r.stderr).toContain('building the UI failed');
     expect(r.stderr).toContain('npm run build:renderer');
     expect(r.stdout).toBe('');
   });

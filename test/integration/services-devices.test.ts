@@ -15,6 +15,7 @@ import { openPtyPair, type PtyPair } from '../devices/sim/pty';
 import { Stm32Sim } from '../devices/sim/stm32-sim';
 import { SHARED, sharedPath } from '../support/shared';
 import { collect, servicesWithFakeStm32, value } from '../support/services-harness';
+import { peer } from '../support/peers';
 
 const HELLO = sharedPath('models', 'tflite-micro', 'hello_world_int8.tflite');
 const MODEL_AT = 0x08020000; // F446 sector 5, as the nucleo-f446re catalogue entry
@@ -58,7 +59,9 @@ describe('devices.list and deploy.export', () => {
   });
 });
 
-describe('deploy.flash over a PTY to the STM32 simulator', () => {
+const socat = peer('socat');
+
+describe.skipIf(!socat.ok)(`deploy.flash over a PTY to the STM32 simulator ${socat.why}`, () => {
   let pty: PtyPair;
   beforeAll(async () => {
     pty = await openPtyPair();

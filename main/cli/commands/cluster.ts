@@ -6,6 +6,7 @@ import { openModelFile } from '../../files/model-file';
 import { loadEvalSet } from '../load-data';
 import { choice, EVALUATION_DATA_FLAGS, intOption, JSON_FLAG, OUT_FLAG } from '../options';
 import { stageOf, writeAndReport } from '../stages';
+import { prepareOutputFile } from '../output-path';
 
 export const command: CliCommand = {
   name: 'cluster',
@@ -43,6 +44,7 @@ The input is never overwritten; the output is written atomically.`,
     const clusters = intOption(v.clusters, '--clusters');
     if (clusters === undefined) throw new UsageError('--clusters N is required');
     if (!v.out) throw new UsageError('--out OUT is required');
+    prepareOutputFile(v.out, [file]);
     const init = choice(v.init, [...CENTROID_INITS], '--init') as CentroidInit | undefined;
     const { tflite: model } = openModelFile(file);
     const samples = v.data ? loadEvalSet(v.data, model, intOption(v.limit, '--limit')) : null;

@@ -10,6 +10,7 @@ import { convertQuantizedOnnx, isQuantizedOnnx } from '../onnx-quantize';
 import { readModelFile } from '../../files/model-file';
 import type { OnnxModel } from '../../engine/onnx/reader';
 import { writeFileAtomic } from '../../files/write-file';
+import { prepareOutputFile } from '../output-path';
 
 /** `name=1,3,224,224` → [name, dims]. */
 function parseInputShape(text: string): [string, number[]] {
@@ -56,6 +57,7 @@ spec allows; the tensors it had to requantize are listed.
     );
     const file = positionals[0]!;
     if (!values.out) throw new UsageError('--out OUT is required');
+    prepareOutputFile(values.out, [file]);
     const ioLayout = values['io-layout'] ?? 'nchw';
     if (ioLayout !== 'nchw' && ioLayout !== 'nhwc')
       throw new UsageError(`--io-layout ${ioLayout}: expected nchw or nhwc`);

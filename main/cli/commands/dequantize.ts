@@ -6,6 +6,7 @@ import { dequantizeModel } from '../../engine/optimize/index';
 import { writeTflite } from '../../engine/tflite/writer';
 import { writeFileAtomic } from '../../files/write-file';
 import { openModelFile } from '../../files/model-file';
+import { prepareOutputFile } from '../output-path';
 
 export const command: CliCommand = {
   name: 'dequantize',
@@ -25,6 +26,7 @@ ranges of the quantized model are recorded in the output's lowbit_quantization m
     );
     const file = positionals[0]!;
     if (!values.out) throw new UsageError('--out OUT is required');
+    prepareOutputFile(values.out, [file]);
     const t0 = performance.now();
     const { tflite: model, bytes } = openModelFile(file);
     const r = dequantizeModel(model, { signal: ctx.signal });

@@ -14,6 +14,7 @@ import { readFileBytes } from '../../files/read-file';
 import type { ModelRunner } from '../../engine/evaluate/model-runner';
 import { openRunner } from '../../runtimes/open-runner';
 import { writeReportFiles } from '../report-files';
+import { chanceAccuracy, chanceWarnings, shapeWarning } from '../evaluate-checks';
 import { WorkerSamplePool } from '../../jobs/pool/sample-pool';
 import {
   DATASET_FLAGS,
@@ -111,7 +112,16 @@ async function evaluateLoaded(
   const samples = asSampleSet(ds, limit);
   ctx.log(`dataset ${values.dataset}: ${samples.length} samples`);
   // NCHW (PyTorch, ONNX) or NHWC (TFLite): the first model's input shape decides how images are fed.
-  const { layout } = resolvePreprocess(preprocessFlag(values.preprocess) ?? {}, inputShape);
+  const pre = resolvePreprocess(preprocessFlag(values.preprocess) ?? {}, inputShape);
+  const { layout } = pre;
+  const shapeNote = shapeWarning(
+    values.dataset!,
+    ds.describe().sampleShape,
+    pre,
+    inputShape,
+    /\bresize=/.test(values.preprocess ?? ''),
+  );
+  if (shapeNote) ctx.log(shapeNote);
   ctx.log(
     `input [${inputShape.join(',')}] of ${path.basename(files[0]!)}: images fed as ${layout.toUpperCase()}`,
   );
@@ -128,6 +138,10 @@ async function evaluateLoaded(
     onProgress: (p) => ctx.progress(`evaluating ${p.label}`, p.done, p.total),
   });
   const report = buildComparison('Evaluation', `${values.dataset} (${samples.length} samples)`, rows);
+  const classes = outShape[outShape.length - 1] ?? 0;
+  const labels = (ds as { labelArray?: ArrayLike<number> | null }).labelArray ?? null;
+  const chance = chanceAccuracy(classes, labels, samples.length);
+  for (const w of chanceWarnings(report.rows, chance, classes, samples.length)) ctx.log(w);
   if (values.report) for (const p of writeReportFiles(values.report, report, files)) ctx.log(`wrote ${p}`);
   ctx.out(values.json ? toJson(report) : formatComparison(report));
   return 0;

@@ -7,6 +7,9 @@ import { footprintFacts } from '../../engine/deploy/footprint-facts';
 import { openModelFile } from '../../files/model-file';
 import { formatBytes, table } from '../format/table';
 
+/** `lowbit fit`'s exit code when nothing fits (0-3 are every command's: ok, usage, bad input, internal). */
+const EXIT_NOTHING_FITS = 4;
+
 export const command: CliCommand = {
   name: 'fit',
   summary: 'Will the model fit a microcontroller? Flash and RAM per board, with the basis of each figure',
@@ -14,7 +17,10 @@ export const command: CliCommand = {
 
 Estimates flash (model + TFLite Micro runtime + the kernels the model uses) and RAM (tensor arena
 from Lowbit's lifetime planner + TFLM bookkeeping + margin) and checks every board in the
-catalogue, or just --board ID. Board ids: ${BOARDS.map((b) => b.id).join(', ')}.`,
+catalogue, or just --board ID. Board ids: ${BOARDS.map((b) => b.id).join(', ')}.
+
+Exit code ${EXIT_NOTHING_FITS} (after the table or JSON) when the model fits none of the boards checked: with
+--board ID, that board; otherwise, every board in the catalogue. 0 when at least one fits.`,
   async run(argv, ctx) {
     const { values, positionals } = parse(
       argv,
@@ -29,9 +35,11 @@ catalogue, or just --board ID. Board ids: ${BOARDS.map((b) => b.id).join(', ')}.
     const facts = footprintFacts(model, bytes.length);
     const estimate = estimateFootprint(facts);
     const fits = boards.map((b) => fitBoard(estimate, b!));
+    // A script (CI, a Makefile) asks "does it fit?": the exit code answers without parsing.
+    const code = fits.some((f) => f.fits) ? 0 : EXIT_NOTHING_FITS;
     if (values.json) {
       ctx.out(JSON.stringify({ model: file, facts, estimate, boards: fits }, null, 2));
-      return 0;
+      return code;
     }
     const e = estimate;
     ctx.out(
@@ -68,7 +76,13 @@ catalogue, or just --board ID. Board ids: ${BOARDS.map((b) => b.id).join(', ')}.
         'Estimates: confirm on target with the build map file and interpreter.arena_used_bytes().',
       ].join('\n'),
     );
-    return 0;
+    if (code !== 0)
+      ctx.log(
+        values.board
+          ? `${file} does not fit ${values.board} (exit code ${EXIT_NOTHING_FITS})`
+          : `${file} fits none of the ${fits.length} boards (exit code ${EXIT_NOTHING_FITS})`,
+      );
+    return code;
   },
 };
 

@@ -13,6 +13,7 @@ import { describeProgress } from '../../devices/flash-job';
 import { flashModel, resolveFamily, type FlashModelRequest } from '../../devices/flash-model';
 import { parseAddress, readModelContainer } from '../../devices/model-image';
 import { driveFamilyFor, findUf2DriveFor } from '../../devices/uf2/drive';
+import { prepareOutputFile } from '../output-path';
 
 export const command: CliCommand = {
   name: 'flash',
@@ -76,6 +77,7 @@ over PICOBOOT. Success is reported only after the check passes.
         `${family.id} needs --address HEX or --board ID (no address is safe to assume: firmware lives at the start of flash)`,
       );
     const file = positionals[0]!;
+    if (values.out) prepareOutputFile(path.resolve(ctx.cwd, values.out), [file]);
     const { model, image } = readModelContainer(file);
     const request: Omit<FlashModelRequest, 'target'> = {
       model,
@@ -125,7 +127,7 @@ function positiveInt(text: string, flag: string, allowZero = false): number {
 }
 
 function progressPrinter(ctx: CliContext): (p: Parameters<typeof describeProgress>[0]) => void {
-  return (p) => ctx.progress(describeProgress(p), p.done, p.total);
+  return (p) => ctx.progress(p.phase, p.done, p.total, describeProgress(p).slice(p.phase.length + 1));
 }
 
 /**

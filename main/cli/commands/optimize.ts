@@ -19,6 +19,7 @@ import {
 } from '../options';
 import { WorkerSamplePool } from '../../jobs/pool/sample-pool';
 import { evaluate, formatLayers, formatRows, jsonNumbers, row } from '../stages';
+import { prepareOutputFile } from '../output-path';
 
 const calibrated = TECHNIQUES.filter((t) => t.needs === 'calibration-sample')
   .map((t) => t.id)
@@ -65,6 +66,7 @@ scales with at most N codes per channel.`,
     const file = positionals[0]!;
     if (!v.pipeline) throw new UsageError('--pipeline SPEC is required');
     if (!v.out) throw new UsageError('--out OUT is required');
+    prepareOutputFile(v.out, [file]);
     const stagesSpec = parsePipeline(v.pipeline);
     const { tflite: model } = openModelFile(file);
     const calibrating = stagesSpec.some((s) => s.kind === 'quantize' && needsCalibration(s.technique));

@@ -11,6 +11,7 @@ import { openModelFile } from '../../files/model-file';
 import { loadEvalSet } from '../load-data';
 import { choice, EVALUATION_DATA_FLAGS, intOption, JSON_FLAG, OUT_FLAG } from '../options';
 import { evaluate, formatRows, jsonNumbers, row, stageOf, writeAndReport } from '../stages';
+import { prepareOutputFile } from '../output-path';
 
 export const command: CliCommand = {
   name: 'prune',
@@ -78,6 +79,7 @@ The input is never overwritten; the output is written atomically.`,
     }
     if (v.sparsity === undefined) throw new UsageError('--sparsity S (or --sweep LIST) is required');
     if (!v.out) throw new UsageError('--out OUT is required');
+    prepareOutputFile(v.out, [file]);
     const r = pruneModel(model, { ...base, sparsity: fraction(v.sparsity, '--sparsity') });
     const stages = [
       stageOf('input', model, []),

@@ -5,7 +5,6 @@ import {
   CALIBRATION_METHODS,
   parseKeepFloat,
   quantizeModel,
-  isTechniqueId,
   needsCalibration,
   TECHNIQUE_IDS,
   TECHNIQUES,
@@ -26,10 +25,12 @@ import {
   OUT_FLAG,
   PREPROCESS_FLAG,
   preprocessFlag,
+  techniqueOption,
   WORKERS_FLAG,
   workersOption,
 } from '../options';
 import { WorkerSamplePool } from '../../jobs/pool/sample-pool';
+import { prepareOutputFile } from '../output-path';
 
 const idsNeeding = (data: 'none' | 'calibration-sample') =>
   TECHNIQUES.filter((t) => t.needs === data)
@@ -46,7 +47,7 @@ is converted to TFLite first, then quantized like a .tflite). ${idsNeeding('none
 ${idsNeeding('calibration-sample')} calibrate on representative samples run through Lowbit's interpreter.
 dynamic gives int8 weights to CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED and
 UNIDIRECTIONAL_SEQUENCE_LSTM (hybrid kernels); everything else stays float.
-  --technique T            ${TECHNIQUE_IDS.join(' | ')}
+  --technique T            ${TECHNIQUE_IDS.join(' | ')} (any case)
   --out OUT                output .tflite (never the input; written atomically), or .onnx for an
                            ONNX model: int8 writes a QDQ model (int8 activations asymmetric per
                            tensor, int8 weights symmetric per channel, int32 biases; calibrated in
@@ -91,9 +92,7 @@ UNIDIRECTIONAL_SEQUENCE_LSTM (hybrid kernels); everything else stays float.
       { minPositionals: 1, maxPositionals: 1 },
     );
     const file = positionals[0]!;
-    const technique = values.technique;
-    if (!technique || !isTechniqueId(technique))
-      throw new UsageError(`--technique must be one of ${TECHNIQUE_IDS.join(', ')}`);
+    const technique = techniqueOption(values.technique);
     if (!values.out) throw new UsageError('--out OUT is required');
     const method = (values['calibration-method'] ?? 'minmax') as CalibrationMethod;
     if (!CALIBRATION_METHODS.includes(method))
@@ -114,6 +113,7 @@ UNIDIRECTIONAL_SEQUENCE_LSTM (hybrid kernels); everything else stays float.
     const takingMinElements = techniquesTaking('minElements');
     if (minElements !== undefined && !takingMinElements.includes(technique))
       throw new UsageError(`--min-elements applies to --technique ${takingMinElements.join(', ')} only`);
+    prepareOutputFile(values.out, [file, values.calibration]);
     const full = needsCalibration(technique);
     if (full && !values.calibration && !values.strict)
       throw new UsageError(`--technique ${technique} needs --calibration PATH (representative samples)`);

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { IoError, LowbitError } from '../../engine/errors';
+import { IoError } from '../../engine/errors';
+import { ensureUiBuilt } from '../build-ui';
 import { startHost } from '../../host/server';
 import { createServices } from '../../services';
 import { parse } from '../args';
@@ -70,7 +71,7 @@ folders (symlinks and .. cannot lead out), and saves only new model files there.
   --open       open the address in the default browser
   --json       print {"url": ...} on stdout instead of a sentence
 
-Needs the built UI: run \`npm run build:renderer\` once (npm start and npm run test:e2e do it).`,
+Builds the UI first when it is not built yet (renderer/dist missing: about a minute, once).`,
   async run(argv, ctx) {
     const { values } = parse(
       argv,
@@ -85,12 +86,7 @@ Needs the built UI: run \`npm run build:renderer\` once (npm start and npm run t
     const port = parsePort(values.port);
     const allowedFolders = (values.allow ?? [process.cwd()]).map(allowedFolder);
     const dist = rendererDist();
-    if (!existsSync(path.join(dist, 'index.html'))) {
-      throw new LowbitError(
-        'NOT_FOUND',
-        `the UI is not built (${path.join(dist, 'index.html')} is missing): run \`npm run build:renderer\` first`,
-      );
-    }
+    await ensureUiBuilt(dist, ctx);
 
     const services = createServices({
       mode: 'browser',

@@ -7,6 +7,7 @@ import { exportBaseName, exportModel } from '../../engine/deploy/export-formats'
 import { UF2_FAMILIES } from '../../engine/deploy/uf2';
 import { writeFileAtomic } from '../../files/write-file';
 import { parseAddress, readModelContainer } from '../../devices/model-image';
+import { prepareOutputFile } from '../output-path';
 
 export const command: CliCommand = {
   name: 'uf2',
@@ -34,6 +35,7 @@ writes UF2 blocks of 256 bytes starting at --address (256-byte aligned, e.g. 0x1
     if (!family) throw new UsageError(`unknown --family "${values.family}" (rp2040, rp2350, absolute, data)`);
     const address = parseAddress(values.address);
     const file = positionals[0]!;
+    prepareOutputFile(path.resolve(ctx.cwd, values.out), [file]);
     const { model, image } = readModelContainer(file);
     const [uf2] = exportModel('uf2', {
       bytes: model,

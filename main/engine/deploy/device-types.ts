@@ -44,8 +44,8 @@ export interface SerialPortEntry {
   manufacturer?: string;
   product?: string;
   serialNumber?: string;
-  /** Where the USB IDs came from. */
-  source: 'serialport' | 'sysfs' | 'serialport+sysfs';
+  /** Where the USB IDs came from ('simulated': LOWBIT_SIMULATED_SERIAL, for tests). */
+  source: 'serialport' | 'sysfs' | 'serialport+sysfs' | 'simulated';
   /** Catalogue board ids whose USB IDs match (a guess: USB bridges are shared by many boards). */
   boards: string[];
 }

@@ -37,7 +37,12 @@ export class CheckedByteBuffer extends flatbuffers.ByteBuffer {
   private check(offset: number, size: number, what: string): void {
     this.budget.charge(BYTES_PER_READ, 'reading the flatbuffer tables');
     if (!(offset >= 0 && offset + size <= this.len)) {
-      throw new ModelFormatError(`${what} at offset ${offset} is outside the file (${this.len} bytes)`);
+      // Past the end is what a cut-off download or copy looks like: say so in plain words.
+      throw new ModelFormatError(
+        offset >= 0
+          ? `the file is truncated or damaged: it has ${this.len} bytes, but the model refers to a ${what} at byte ${offset}`
+          : `the file is damaged: a ${what} at offset ${offset} is outside the file (${this.len} bytes)`,
+      );
     }
   }
 

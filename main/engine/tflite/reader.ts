@@ -64,7 +64,11 @@ function unpack(bytes: Uint8Array, budget: ModelMemoryBudget): TflModel {
   const bb = new CheckedByteBuffer(bytes, budget);
   const root = bb.readUint32(0);
   if (root < 8 || root + 4 > bytes.length)
-    throw new ModelFormatError(`root table offset ${root} is outside the file`);
+    throw new ModelFormatError(
+      root + 4 > bytes.length && root >= 8
+        ? `the file is truncated or damaged: it has ${bytes.length} bytes, but its root table is at byte ${root}`
+        : `root table offset ${root} is outside the file`,
+    );
   const m = Model.getRootAsModel(bb);
   // Every field but buffers goes through the generated object API; buffers are read below as
   // byte views (the generated code would build a number[] one element at a time).
