@@ -114,13 +114,30 @@ export { expect };
 
 const SHOTS = path.join(ROOT, 'test-output', 'screenshots');
 
-/** Screenshots of the page in both themes: test-output/screenshots/<name>-light.png and -dark.png. */
+/**
+ * Screenshots of the page in both themes at the test's viewport (1280x800 unless it set another):
+ * test-output/screenshots/<name>-light.png and -dark.png; and again at 1920x1080
+ * (<name>-1920x1080-light.png, -dark.png), the viewport restored afterwards. A name that already
+ * states its size (e.g. graph-mobilenet-1280x800) is shot at the viewport only.
+ */
 export async function shootBoth(page: Page, name: string): Promise<void> {
   fs.mkdirSync(SHOTS, { recursive: true });
-  for (const theme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: theme });
-    await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
-    await page.screenshot({ path: path.join(SHOTS, `${name}-${theme}.png`), fullPage: false });
+  const shoot = async (file: string) => {
+    for (const theme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: theme });
+      await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
+      await page.screenshot({ path: path.join(SHOTS, `${file}-${theme}.png`), fullPage: false });
+    }
+  };
+  await shoot(name);
+  const viewport = page.viewportSize();
+  if (!/\d{3,4}x\d{3,4}/.test(name) && viewport && viewport.width !== 1920) {
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    // One frame for the layout to follow the new size.
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    await shoot(`${name}-1920x1080`);
+    await page.setViewportSize(viewport);
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   }
   await page.emulateMedia({ colorScheme: 'light' });
 }
