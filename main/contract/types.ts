@@ -29,6 +29,7 @@ import type {
   FlashParams,
   ModelExportFormatId,
 } from './devices';
+import type { CompareParams, CompareResult, RunRecord, RunsExport, RunsExportFormat } from './runs';
 import type { ModelHandle } from './model-handle';
 import type { InspectReport } from '../engine/model/inspect-report';
 import type { ConversionReport } from '../engine/convert/report';
@@ -71,6 +72,9 @@ export type * from './devices';
 /** The wizard's shapes (datasets, advisor, optimization results, deploy fit) live in wizard.ts. */
 export type * from './wizard';
 
+/** A session's runs (kept, compared, saved, reopened, reported) live in runs.ts. */
+export type * from './runs';
+
 export const CHANNEL_PREFIX = 'lowbit:';
 export const EVENT_CHANNEL = 'lowbit:event';
 
@@ -100,11 +104,14 @@ export interface RecentModel {
 // ---------------------------------------------------------------- jobs
 
 /** Kinds of long-running engine jobs; each runs in a worker thread with progress and cancel. */
-export type JobKind = 'model.verify' | 'optimize.run' | 'deploy.flash' | 'devices.coralFirmware';
+export type JobKind =
+  'model.verify' | 'optimize.run' | 'optimize.compare' | 'deploy.flash' | 'devices.coralFirmware';
 
 export interface JobParams {
   'model.verify': { modelId: string };
   'optimize.run': OptimizeParams;
+  /** "Compare all that apply": several techniques in one job, one run each. */
+  'optimize.compare': CompareParams;
   'deploy.flash': FlashParams;
   /** Loads the Coral USB Accelerator's bundled firmware by DFU and waits for 18d1:9302. */
   'devices.coralFirmware': { timeoutSec?: number };
@@ -113,6 +120,7 @@ export interface JobParams {
 export interface JobResults {
   'model.verify': { identical: boolean; inputBytes: number; rewrittenBytes: number; seconds: number };
   'optimize.run': OptimizeResult;
+  'optimize.compare': CompareResult;
   'deploy.flash': FlashOutcome;
   'devices.coralFirmware': CoralFirmwareOutcome;
 }
@@ -200,6 +208,24 @@ export interface Methods {
   'edgetpu.check': [{ modelId: string }, EdgeTpuCheckReport];
   /** Is edgetpu_compiler installed (PATH or $LOWBIT_EDGETPU_COMPILER)? Never bundled. */
   'edgetpu.compiler': [Record<string, never>, EdgeTpuCompilerStatus];
+  /** Every run of a session (the open model the runs started from), oldest first. */
+  'runs.list': [{ sessionId: string }, RunRecord[]];
+  /**
+   * The report over the session's runs (all, or `runIds` in that order) in the CLI's formats
+   * (the writers of `lowbit evaluate --report`), or the session file (`session`: the runs with
+   * their models, to reopen later). With `save` (Electron) main shows the Save dialog and writes
+   * the file atomically; otherwise the text comes back for the page to download.
+   */
+  'runs.export': [
+    { sessionId: string; format: RunsExportFormat; runIds?: string[]; save?: boolean },
+    RunsExport,
+  ];
+  /**
+   * Reopens a session file's runs into an open model's session: the file's text is untrusted
+   * (size, shape, every number and string checked; each model read back with the bounds-checked
+   * reader; refused when it was saved for another model). Returns the runs added.
+   */
+  'runs.open': [{ sessionId: string; text: string }, RunRecord[]];
 }
 
 export type Method = keyof Methods;
@@ -230,6 +256,9 @@ export const METHODS = [
   'deploy.export',
   'edgetpu.check',
   'edgetpu.compiler',
+  'runs.list',
+  'runs.export',
+  'runs.open',
 ] as const satisfies readonly Method[];
 
 // ---------------------------------------------------------------- events
