@@ -213,6 +213,13 @@ class Wizard {
     this.clearShown();
   }
 
+  /** Shows one run on the results step (a reopened session file's, from any step). */
+  show(runId: string): void {
+    if (this.busy) return this.select(runId);
+    this.select(runId);
+    if (this.result?.id === runId) this.step = 'results';
+  }
+
   /**
    * The techniques "compare all" runs: every option of the plan Lowbit can run on the chosen
    * target (the recommended one and the alternatives), each once with its I/O type; those that
