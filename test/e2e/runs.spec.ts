@@ -248,9 +248,13 @@ test('item 8: compare all that apply, table and charts, report in three formats,
       /^float32: \d+(\.\d+)? KiB, \d+(\.\d+)?%$/,
     );
     // A point picks its run.
-    await size.locator('[data-label="#1"]').click();
+    await size.locator('[data-label="#2"] circle').click();
+    await expect(page.getByTestId('results-run')).toHaveText(labels[1]!.replace(/•$/, ''));
+    // The per-run table shows that run against the float model only.
+    await expect(page.getByTestId('results-table').locator('tbody tr')).toHaveCount(2);
+    await size.locator('[data-label="#1"] circle').click();
     await expect(page.getByTestId('results-run')).toHaveText(labels[0]!.replace(/•$/, ''));
-    await size.locator('[data-label="#1"]').hover();
+    await size.locator('[data-label="#1"] circle').hover();
 
     // Screenshots: the table and charts, both themes, two window sizes.
     await page.getByTestId('runs-panel').scrollIntoViewIfNeeded();
