@@ -206,7 +206,9 @@ export function createServices(opts: ServiceOptions): Services {
       return opened.format.conversionReport?.(opened.model) ?? null;
     },
     'model.close': ({ modelId }) => {
-      // A session's runs go with the model they started from (and their models with them).
+      // A session's runs go with the model they started from (and their models with them), and
+      // its running jobs are cancelled: nothing they make would have a session to go to.
+      wizard.cancelSession(modelId);
       runs.dropSession(modelId);
       models.delete(modelId);
     },

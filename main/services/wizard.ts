@@ -67,6 +67,8 @@ export interface Wizard {
   startOptimize(params: ArgsOf<'jobs.start'> & { kind: 'optimize.run' }): { jobId: string };
   /** "Compare all that apply": the candidates in one optimize.compare job. */
   startCompare(params: ArgsOf<'jobs.start'> & { kind: 'optimize.compare' }): { jobId: string };
+  /** The model a session started from is closing: its running optimize jobs are cancelled. */
+  cancelSession(sessionId: string): void;
   /** Turns a finished worker job into the contract's (an optimize job's model is registered here). */
   finish(f: WorkerJobFinished): JobFinished;
 }
@@ -261,6 +263,9 @@ export function createWizard(host: WizardHost): Wizard {
       candidatesOf.set(jobId, p.candidates);
       return { jobId };
     },
+    cancelSession(sessionId) {
+      for (const [jobId, job] of pending) if (job.sessionId === sessionId) host.jobs.cancel(jobId);
+    },
     finish(f) {
       const job = pending.get(f.jobId);
       const candidates = candidatesOf.get(f.jobId);
@@ -274,6 +279,17 @@ export function createWizard(host: WizardHost): Wizard {
           status: 'failed',
           error: { code: 'INTERNAL', message: 'a job finished that this session did not start' },
         };
+      try {
+        host.getModel(job.sessionId);
+      } catch {
+        // The model the run started from was closed meanwhile: its session is gone, keep nothing.
+        return {
+          jobId: f.jobId,
+          kind: f.kind,
+          status: 'cancelled',
+          error: { code: 'CANCELLED', message: 'the model was closed before the run finished' },
+        };
+      }
       const registered: string[] = [];
       try {
         if (f.kind === 'optimize.run') {

@@ -103,7 +103,7 @@ describe('runs of a session on the bundled demo', { timeout: 300_000 }, () => {
     expect(fit.fits[0]!.fits).toBe(true);
   });
 
-  it('compare all runs the candidates in one job: one comparison, one run each, the float model evaluated once', async () => {
+  it('compare all runs the candidates in one job: one comparison shared by one run each', async () => {
     compared = await job<CompareResult>('optimize.compare', {
       modelId: demo.model.id,
       candidates: [{ technique: 'float16' }, { technique: 'dynamic' }, { technique: 'int8', io: 'int8' }],
@@ -269,5 +269,23 @@ describe('runs of a session on the bundled demo', { timeout: 300_000 }, () => {
     await call('model.close', { modelId: demo.model.id });
     await expect(call('runs.list', { sessionId: demo.model.id })).rejects.toThrow(/no open model/);
     await expect(call('deploy.fit', { modelId: runs[0]!.model.id })).rejects.toThrow(/no open model/);
+  });
+
+  it('closing the model during a run cancels it and keeps nothing', async () => {
+    const d = await callOn<DemoHandles>(other, 'demo.open', {});
+    const { jobId } = await callOn<{ jobId: string }>(other, 'jobs.start', {
+      kind: 'optimize.run',
+      params: {
+        modelId: d.model.id,
+        technique: 'int8',
+        calibrationDatasetId: d.calibration.id,
+        evaluationDatasetId: d.dataset.id,
+      },
+    });
+    await callOn(other, 'model.close', { modelId: d.model.id });
+    const t0 = Date.now();
+    while (!other.finished.has(jobId) && Date.now() - t0 < 60_000)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(other.finished.get(jobId)).toMatchObject({ status: 'cancelled', error: { code: 'CANCELLED' } });
   });
 });
