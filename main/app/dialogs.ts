@@ -2,6 +2,7 @@
  * The wizard's native dialogs (Electron main): pick a dataset (folder or file) and save a
  * produced model. Both resolve null when the user cancels.
  */
+import path from 'node:path';
 import { dialog, type BrowserWindow } from 'electron';
 
 export async function showDatasetDialog(win: BrowserWindow | null): Promise<string | null> {
@@ -18,10 +19,17 @@ export async function showSaveModelDialog(
   win: BrowserWindow | null,
   defaultName: string,
 ): Promise<string | null> {
+  // Models, but also exports, reports and session files: the filter follows the offered name.
+  const ext = path.extname(defaultName).slice(1);
   const r = await dialog.showSaveDialog(win ?? undefined!, {
-    title: 'Save optimized model',
+    title: ext === 'tflite' ? 'Save optimized model' : `Save ${defaultName}`,
     defaultPath: defaultName,
-    filters: [{ name: 'TFLite models', extensions: ['tflite'] }],
+    filters:
+      ext === 'tflite'
+        ? [{ name: 'TFLite models', extensions: ['tflite'] }]
+        : ext
+          ? [{ name: `.${ext} files`, extensions: [ext] }]
+          : [],
     properties: ['createDirectory', 'showOverwriteConfirmation'],
   });
   return r.canceled || !r.filePath ? null : r.filePath;

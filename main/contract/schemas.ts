@@ -28,6 +28,9 @@ const flashParams = z
   .strict()
   .refine((p) => !(p.partition && p.address !== undefined), 'give a partition or an address, not both');
 
+const modelIo = z.enum(['float', 'int8', 'uint8', 'int16']);
+const calibrationMethod = z.enum(['minmax', 'moving-average', 'percentile', 'mse']);
+
 const optimizeParams = z
   .object({
     modelId: id,
@@ -36,15 +39,40 @@ const optimizeParams = z
     calibrationSamples: z.number().int().min(1).max(100_000).optional(),
     evaluationDatasetId: id.optional(),
     evaluationSamples: z.number().int().min(1).max(1_000_000).optional(),
-    io: z.enum(['float', 'int8', 'uint8', 'int16']).optional(),
+    io: modelIo.optional(),
     keepFloat: z.array(z.string().min(1).max(256)).max(256).optional(),
-    calibrationMethod: z.enum(['minmax', 'moving-average', 'percentile', 'mse']).optional(),
+    calibrationMethod: calibrationMethod.optional(),
     board: id.optional(),
     edgetpu: z.boolean().optional(),
     workers: z.number().int().min(1).max(64).optional(),
     target: z.enum(['cpu', 'gpu', 'edgetpu', 'mcu', 'dsp']).optional(),
   })
   .strict();
+
+const compareParams = z
+  .object({
+    modelId: id,
+    candidates: z
+      .array(z.object({ technique: registryId<OptimizeTechnique>(), io: modelIo.optional() }).strict())
+      .min(1)
+      .max(16)
+      .refine(
+        (c) => new Set(c.map((x) => x.technique)).size === c.length,
+        'each technique once (one run per technique)',
+      ),
+    calibrationDatasetId: id.optional(),
+    calibrationSamples: z.number().int().min(1).max(100_000).optional(),
+    evaluationDatasetId: id.optional(),
+    evaluationSamples: z.number().int().min(1).max(1_000_000).optional(),
+    calibrationMethod: calibrationMethod.optional(),
+    board: id.optional(),
+    edgetpu: z.boolean().optional(),
+    workers: z.number().int().min(1).max(64).optional(),
+  })
+  .strict();
+
+/** A session file's text: at most 256 MiB (its models travel inside it, base64). */
+export const MAX_SESSION_TEXT = 256 * 1024 * 1024;
 
 export const argSchemas: { [M in Method]: z.ZodType<ArgsOf<M>> } = {
   'app.info': empty as z.ZodType<Record<string, never>>,
@@ -63,6 +91,7 @@ export const argSchemas: { [M in Method]: z.ZodType<ArgsOf<M>> } = {
   'jobs.start': z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('model.verify'), params: z.object({ modelId: id }).strict() }).strict(),
     z.object({ kind: z.literal('optimize.run'), params: optimizeParams }).strict(),
+    z.object({ kind: z.literal('optimize.compare'), params: compareParams }).strict(),
     z.object({ kind: z.literal('deploy.flash'), params: flashParams }).strict(),
     z
       .object({
@@ -155,4 +184,14 @@ export const argSchemas: { [M in Method]: z.ZodType<ArgsOf<M>> } = {
       path: filePath.optional(),
     })
     .strict(),
+  'runs.list': z.object({ sessionId: id }).strict(),
+  'runs.export': z
+    .object({
+      sessionId: id,
+      format: z.enum(['html', 'markdown', 'json', 'session']),
+      runIds: z.array(id).min(1).max(1000).optional(),
+      save: z.boolean().optional(),
+    })
+    .strict(),
+  'runs.open': z.object({ sessionId: id, text: z.string().min(1).max(MAX_SESSION_TEXT) }).strict(),
 };

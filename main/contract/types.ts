@@ -29,6 +29,7 @@ import type {
   FlashParams,
   ModelExportFormatId,
 } from './devices';
+import type { CompareParams, CompareResult, RunRecord, RunsExport, RunsExportFormat } from './runs';
 import type { ModelHandle } from './model-handle';
 import type { GraphImageKind, GraphLayout, TensorValues } from './graph';
 import type { InspectReport } from '../engine/model/inspect-report';
@@ -132,6 +133,8 @@ export type * from './wizard';
 
 /** The graph view's shapes live in graph.ts. */
 export type * from './graph';
+/** A session's runs (kept, compared, saved, reopened, reported) live in runs.ts. */
+export type * from './runs';
 
 export const CHANNEL_PREFIX = 'lowbit:';
 export const EVENT_CHANNEL = 'lowbit:event';
@@ -163,11 +166,18 @@ export interface RecentModel {
 
 /** Kinds of long-running engine jobs; each runs in a worker thread with progress and cancel. */
 export type JobKind =
-  'model.verify' | 'optimize.run' | 'deploy.flash' | 'devices.coralFirmware' | 'edgetpu.compile';
+  | 'model.verify'
+  | 'optimize.run'
+  | 'optimize.compare'
+  | 'deploy.flash'
+  | 'devices.coralFirmware'
+  | 'edgetpu.compile';
 
 export interface JobParams {
   'model.verify': { modelId: string };
   'optimize.run': OptimizeParams;
+  /** "Compare all that apply": several techniques in one job, one run each. */
+  'optimize.compare': CompareParams;
   'deploy.flash': FlashParams;
   /** Loads the Coral USB Accelerator's bundled firmware by DFU and waits for 18d1:9302. */
   'devices.coralFirmware': { timeoutSec?: number };
@@ -178,6 +188,7 @@ export interface JobParams {
 export interface JobResults {
   'model.verify': { identical: boolean; inputBytes: number; rewrittenBytes: number; seconds: number };
   'optimize.run': OptimizeResult;
+  'optimize.compare': CompareResult;
   'deploy.flash': FlashOutcome;
   'devices.coralFirmware': CoralFirmwareOutcome;
   'edgetpu.compile': EdgeTpuCompileOutcome;
@@ -285,6 +296,24 @@ export interface Methods {
     { modelId: string; kind: GraphImageKind; bytes: Uint8Array; path?: string },
     { path: string } | null,
   ];
+  /** Every run of a session (the open model the runs started from), oldest first. */
+  'runs.list': [{ sessionId: string }, RunRecord[]];
+  /**
+   * The report over the session's runs (all, or `runIds` in that order) in the CLI's formats
+   * (the writers of `lowbit evaluate --report`), or the session file (`session`: the runs with
+   * their models, to reopen later). With `save` (Electron) main shows the Save dialog and writes
+   * the file atomically; otherwise the text comes back for the page to download.
+   */
+  'runs.export': [
+    { sessionId: string; format: RunsExportFormat; runIds?: string[]; save?: boolean },
+    RunsExport,
+  ];
+  /**
+   * Reopens a session file's runs into an open model's session: the file's text is untrusted
+   * (size, shape, every number and string checked; each model read back with the bounds-checked
+   * reader; refused when it was saved for another model). Returns the runs added.
+   */
+  'runs.open': [{ sessionId: string; text: string }, RunRecord[]];
 }
 
 export type Method = keyof Methods;
@@ -319,6 +348,9 @@ export const METHODS = [
   'graph.layout',
   'graph.tensor',
   'graph.export',
+  'runs.list',
+  'runs.export',
+  'runs.open',
 ] as const satisfies readonly Method[];
 
 // ---------------------------------------------------------------- events

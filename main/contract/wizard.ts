@@ -141,6 +141,8 @@ export interface OptimizeParams extends TrialSettings {
 /** The engine's trial, with the produced model registered like an opened one (inspect, save, bytes). */
 export type OptimizeResult = Omit<TechniqueTrial, 'model' | 'bytes'> & {
   model: ModelHandle;
+  /** The run this result is kept as in its session (runs.list). */
+  runId: string;
   fit: FitReport | null;
   /** What edgetpu_compiler would map in the produced model (Edge TPU target), else null. */
   edgetpu: EdgeTpuCheckReport | null;

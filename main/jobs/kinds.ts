@@ -8,6 +8,7 @@
  * kind to the contract's JobParams / JobResults if the UI starts it).
  */
 import type { JobFn } from './protocol';
+import { compareJob } from './kinds/compare';
 import { optimizeJob } from './kinds/optimize';
 import { verifyJob } from './kinds/verify';
 
@@ -16,6 +17,8 @@ export const jobKinds = {
   'model.verify': verifyJob,
   /** The wizard's optimization: quantize, compare with float, debug per layer, check the board fit. */
   'optimize.run': optimizeJob,
+  /** "Compare all that apply": several techniques against the float model in one comparison. */
+  'optimize.compare': compareJob,
 } satisfies Record<string, JobFn<never, unknown>>;
 
 export type WorkerJobs = typeof jobKinds;

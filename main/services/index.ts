@@ -34,6 +34,7 @@ import { createDevices } from './devices';
 import { createEdgeTpu } from './edgetpu';
 import { createGraph } from './graph';
 import type { GraphImageKind } from '../contract/graph';
+import { createRuns } from './runs';
 import { writeFileAtomic } from '../files/write-file';
 import type { OpenSerialLink } from '../devices/link/link';
 
@@ -145,10 +146,23 @@ export function createServices(opts: ServiceOptions): Services {
   };
 
   const modelPaths = () => [...models.values()].flatMap((m) => (m.handle.path ? [m.handle.path] : []));
+  const closeModel = (id: string) => void models.delete(id);
+  const runs = createRuns({
+    getModel: get,
+    registerModel: register,
+    closeModel,
+    showSaveDialog: opts.showSaveDialog,
+    saveFile: (file, bytes) => {
+      grants.grantWrite(file); // the user picked it in the Save dialog
+      writeFileAtomic(file, bytes, modelPaths());
+    },
+  });
   const wizard = createWizard({
     getModel: get,
     openModelPath: openPath,
     registerModel: register,
+    closeModel,
+    runs,
     modelPaths,
     jobs,
     demoDir: opts.demoDir ?? assetPath('demo'),
@@ -207,6 +221,10 @@ export function createServices(opts: ServiceOptions): Services {
       return opened.format.conversionReport?.(opened.model) ?? null;
     },
     'model.close': ({ modelId }) => {
+      // A session's runs go with the model they started from (and their models with them), and
+      // its running jobs are cancelled: nothing they make would have a session to go to.
+      wizard.cancelSession(modelId);
+      runs.dropSession(modelId);
       models.delete(modelId);
       graph.forget(modelId);
     },
@@ -215,6 +233,18 @@ export function createServices(opts: ServiceOptions): Services {
     ...devices.impl,
     ...edgetpu.impl,
     ...graph.impl,
+    ...runs.impl,
+    // A run's model saved or downloaded is no longer an unsaved result.
+    'model.save': async (args) => {
+      const out = await wizard.impl['model.save'](args);
+      if (out) runs.markSaved(args.modelId);
+      return out;
+    },
+    'model.bytes': (args) => {
+      const bytes = wizard.impl['model.bytes'](args);
+      runs.markSaved(args.modelId);
+      return bytes;
+    },
     'devices.list': (args) => {
       devices.watch();
       return devices.impl['devices.list'](args);
@@ -229,6 +259,8 @@ export function createServices(opts: ServiceOptions): Services {
         }
         case 'optimize.run':
           return wizard.startOptimize(req);
+        case 'optimize.compare':
+          return wizard.startCompare(req);
         case 'deploy.flash':
           return devices.startFlash(req.params);
         case 'devices.coralFirmware':

@@ -8,6 +8,9 @@ import path from 'node:path';
 import type {
   ArgsOf,
   BoardInfo,
+  CompareParams,
+  CompareResult,
+  RunSettings,
   JobFinished,
   ModelHandle,
   OptimizeResult,
@@ -30,6 +33,9 @@ import type { TflModel } from '../engine/tflite/model';
 import { checkOutputPath, writeFileAtomic } from '../files/write-file';
 import type { JobManager, WorkerJobFinished } from '../jobs/manager';
 import type { OptimizeJobParams } from '../jobs/kinds/optimize';
+import type { CompareJobParams } from '../jobs/kinds/compare';
+import type { Runs } from './runs';
+import { needsCalibration } from '../engine/optimize/index';
 import { fitReport } from '../engine/deploy/fit-report';
 import { techniqueById } from '../engine/optimize/index';
 import { DatasetStore } from './datasets';
@@ -40,6 +46,7 @@ export interface WizardHost {
   getModel(id: string): { handle: ModelHandle; model: TflModel; bytes: Uint8Array };
   openModelPath(file: string): ModelHandle;
   registerModel(name: string, file: string | null, bytes: Uint8Array): ModelHandle;
+  closeModel(id: string): void;
   /** Source paths of every open model (never overwritten by model.save). */
   modelPaths(): string[];
   jobs: JobManager;
@@ -48,6 +55,8 @@ export interface WizardHost {
   grants: Grants;
   showSaveDialog?: (defaultName: string) => Promise<string | null>;
   showDatasetDialog?: () => Promise<string | null>;
+  /** Where finished runs are kept, per session (the model they started from). */
+  runs: Runs;
 }
 
 type WizardMethod =
@@ -65,6 +74,10 @@ type WizardImpl = { [M in WizardMethod]: (args: ArgsOf<M>) => Promise<ResultOf<M
 export interface Wizard {
   impl: WizardImpl;
   startOptimize(params: ArgsOf<'jobs.start'> & { kind: 'optimize.run' }): { jobId: string };
+  /** "Compare all that apply": the candidates in one optimize.compare job. */
+  startCompare(params: ArgsOf<'jobs.start'> & { kind: 'optimize.compare' }): { jobId: string };
+  /** The model a session started from is closing: its running optimize jobs are cancelled. */
+  cancelSession(sessionId: string): void;
   /** Turns a finished worker job into the contract's (an optimize job's model is registered here). */
   finish(f: WorkerJobFinished): JobFinished;
 }
@@ -94,10 +107,13 @@ function exists(p: string): boolean {
 export function createWizard(host: WizardHost): Wizard {
   const datasets = new DatasetStore();
   /**
-   * Running optimize jobs: what to name the produced model, and for the estimate check the
-   * target and the float model's facts.
+   * Running optimize and compare jobs: the session they belong to and what they were asked; for
+   * the estimate check, the target and the float model's facts.
    */
-  const pending = new Map<string, { name: string; target?: Target; facts?: ModelFacts }>();
+  const pending = new Map<
+    string,
+    { sessionId: string; stem: string; settings: RunSettings; target?: Target; facts?: ModelFacts }
+  >();
 
   const openDemoDataset = (
     modelId: string,
@@ -105,6 +121,17 @@ export function createWizard(host: WizardHost): Wizard {
     split: 't10k' | 'calibration',
     labelled: boolean,
   ) => datasets.add(modelId, model, { path: path.join(host.demoDir, 'fashion-mnist'), split, labelled });
+
+  const candidatesOf = new Map<string, CompareParams['candidates']>();
+  const stemOf = (name: string) => name.replace(/\.(tflite|onnx)$/i, '');
+  /** A dataset handle's spec for a job (it must have been opened for this model). */
+  const spec = (modelId: string, id?: string) => {
+    if (!id) return undefined;
+    const d = datasets.get(id);
+    if (d.handle.modelId !== modelId)
+      throw new InvalidArgumentError(`dataset ${d.handle.name} was opened for another model: open it again`);
+    return { ...d.spec, name: `${d.handle.name}, ${d.handle.count} samples` };
+  };
 
   const impl: WizardImpl = {
     'demo.open': () => {
@@ -209,29 +236,22 @@ export function createWizard(host: WizardHost): Wizard {
     startOptimize({ params: p }) {
       techniqueById(p.technique); // the contract checks the shape only; the registry knows the ids
       const src = host.getModel(p.modelId);
-      const spec = (id?: string) => {
-        if (!id) return undefined;
-        const d = datasets.get(id);
-        if (d.handle.modelId !== p.modelId)
-          throw new InvalidArgumentError(
-            `dataset ${d.handle.name} was opened for another model: open it again`,
-          );
-        return { ...d.spec, name: `${d.handle.name}, ${d.handle.count} samples` };
-      };
       if (p.board && !boardById(p.board))
         throw new InvalidArgumentError(`unknown board ${p.board}: see boards.list`);
       const floatBytes = src.bytes.slice();
       const { modelId: _modelId, calibrationDatasetId, evaluationDatasetId, target, ...settings } = p;
+      const calibration = spec(p.modelId, calibrationDatasetId);
       const params: OptimizeJobParams = {
         ...settings,
         floatBytes,
-        calibration: spec(calibrationDatasetId),
-        evaluation: spec(evaluationDatasetId),
+        calibration,
+        evaluation: spec(p.modelId, evaluationDatasetId),
       };
       const { jobId } = host.jobs.start('optimize.run', params, [floatBytes.buffer as ArrayBuffer]);
-      const stem = src.handle.name.replace(/\.tflite$/i, '');
       pending.set(jobId, {
-        name: `${stem}_${p.technique}.tflite`,
+        sessionId: p.modelId,
+        stem: stemOf(src.handle.name),
+        settings: { ...settings, ...(calibration ? { calibration: calibration.name } : {}) },
         ...(target
           ? {
               target,
@@ -244,22 +264,117 @@ export function createWizard(host: WizardHost): Wizard {
       });
       return { jobId };
     },
+    startCompare({ params: p }) {
+      for (const c of p.candidates) techniqueById(c.technique);
+      const src = host.getModel(p.modelId);
+      if (p.board && !boardById(p.board))
+        throw new InvalidArgumentError(`unknown board ${p.board}: see boards.list`);
+      const calibrating = p.candidates.filter((c) => needsCalibration(c.technique));
+      if (calibrating.length && !p.calibrationDatasetId)
+        throw new InvalidArgumentError(
+          `${calibrating.map((c) => c.technique).join(' and ')} need a representative sample (100–500 items) to calibrate: choose data first`,
+          { option: 'calibration' },
+        );
+      const floatBytes = src.bytes.slice();
+      const { modelId: _modelId, calibrationDatasetId, evaluationDatasetId, ...settings } = p;
+      const calibration = spec(p.modelId, calibrationDatasetId);
+      const params: CompareJobParams = {
+        ...settings,
+        floatBytes,
+        calibration,
+        evaluation: spec(p.modelId, evaluationDatasetId),
+      };
+      const { jobId } = host.jobs.start('optimize.compare', params, [floatBytes.buffer as ArrayBuffer]);
+      const { candidates: _c, ...common } = settings;
+      pending.set(jobId, {
+        sessionId: p.modelId,
+        stem: stemOf(src.handle.name),
+        // Each run's own settings are the common ones with its technique and I/O (see finish).
+        settings: {
+          technique: p.candidates[0]!.technique,
+          ...common,
+          ...(calibration ? { calibration: calibration.name } : {}),
+        },
+      });
+      candidatesOf.set(jobId, p.candidates);
+      return { jobId };
+    },
+    cancelSession(sessionId) {
+      for (const [jobId, job] of pending) if (job.sessionId === sessionId) host.jobs.cancel(jobId);
+    },
     finish(f) {
       const job = pending.get(f.jobId);
+      const candidates = candidatesOf.get(f.jobId);
       pending.delete(f.jobId);
-      if (f.kind !== 'optimize.run' || f.status !== 'succeeded') return f;
-      const raw = f.result;
-      const name = job?.name ?? `optimized_${raw.technique}.tflite`;
+      candidatesOf.delete(f.jobId);
+      if ((f.kind !== 'optimize.run' && f.kind !== 'optimize.compare') || f.status !== 'succeeded') return f;
+      if (!job)
+        return {
+          jobId: f.jobId,
+          kind: f.kind,
+          status: 'failed',
+          error: { code: 'INTERNAL', message: 'a job finished that this session did not start' },
+        };
       try {
-        const model = host.registerModel(name, null, raw.bytes);
-        const { bytes: _bytes, ...rest } = raw;
-        const rows = raw.comparison.rows;
-        const row = rows.find((r) => r.technique === raw.technique) ?? rows[rows.length - 1];
-        const estimates =
-          job?.target && job.facts && row ? checkEstimates(raw.technique, job.target, job.facts, row) : [];
-        const result: OptimizeResult = { ...rest, model, estimates };
+        host.getModel(job.sessionId);
+      } catch {
+        // The model the run started from was closed meanwhile: its session is gone, keep nothing.
+        return {
+          jobId: f.jobId,
+          kind: f.kind,
+          status: 'cancelled',
+          error: { code: 'CANCELLED', message: 'the model was closed before the run finished' },
+        };
+      }
+      const registered: string[] = [];
+      try {
+        if (f.kind === 'optimize.run') {
+          const { bytes, ...rest } = f.result;
+          const model = host.registerModel(
+            host.runs.modelName(job.sessionId, job.stem, rest.technique),
+            null,
+            bytes,
+          );
+          registered.push(model.id);
+          const run = host.runs.add(job.sessionId, { ...rest, model, settings: job.settings, origin: 'run' });
+          const rows = rest.comparison.rows;
+          const row = rows.find((r) => r.technique === rest.technique) ?? rows[rows.length - 1];
+          const estimates =
+            job.target && job.facts && row ? checkEstimates(rest.technique, job.target, job.facts, row) : [];
+          const result: OptimizeResult = { ...rest, model, runId: run.id, estimates };
+          return { ...f, result };
+        }
+        const raw = f.result;
+        const runs = raw.models.map((m) => {
+          const model = host.registerModel(
+            host.runs.modelName(job.sessionId, job.stem, m.technique),
+            null,
+            m.bytes,
+          );
+          registered.push(model.id);
+          return { m, model };
+        });
+        const result: CompareResult = {
+          seconds: raw.seconds,
+          runs: runs.map(({ m, model }) => {
+            const io = candidates?.find((c) => c.technique === m.technique)?.io;
+            return host.runs.add(job.sessionId, {
+              technique: m.technique,
+              model,
+              comparison: raw.comparison,
+              layers: null,
+              warnings: m.warnings,
+              fit: m.fit,
+              edgetpu: m.edgetpu,
+              seconds: raw.seconds,
+              settings: { ...job.settings, technique: m.technique, ...(io ? { io } : {}) },
+              origin: 'compare',
+            });
+          }),
+        };
         return { ...f, result };
       } catch (e) {
+        for (const id of registered) host.closeModel(id);
         return {
           jobId: f.jobId,
           kind: f.kind,

@@ -154,6 +154,9 @@ test('(b) unlabelled sample + microcontroller → int8 with int8 I/O; arena, fit
   const target = page.locator('[data-testid="layer-row"]:has([data-testid^="keep-float-"])').first();
   const name = (await target.locator('td.name').textContent())!.trim();
   await target.locator('[data-testid^="keep-float-"]').click();
+  // Issue 17 item 3: on a microcontroller this drops the integer-only requirement, so it asks first.
+  await expect(page.getByTestId('confirm-dialog')).toContainText('integer-only');
+  await page.getByTestId('confirm-ok').click();
   await step(page, 'run');
   await expect(page.getByTestId('wizard')).toHaveAttribute('data-step', 'results', { timeout: JOB_MS });
   // The debugger lists quantized activations only: the float layer is gone from the table.

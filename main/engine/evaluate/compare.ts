@@ -129,6 +129,13 @@ export interface CompareTechniquesInput {
   techniques: readonly TechniqueId[];
   /** Technique options beyond the samples (io, calibration method, keep-float rules...). */
   options?: Omit<TechniqueOptions, 'samples' | 'signal' | 'onProgress' | 'pool'>;
+  /**
+   * Options for one technique only, over `options` (the app's "compare all": int8 with int8 I/O
+   * beside dynamic range, which takes no I/O type).
+   */
+  perTechnique?: Partial<
+    Record<TechniqueId, Omit<TechniqueOptions, 'samples' | 'signal' | 'onProgress' | 'pool'>>
+  >;
   latencyRuns?: number;
   /** While making, a calibrating technique counts samples. */
   onProgress?: (p: CompareProgress) => void;
@@ -160,6 +167,7 @@ export async function compareTechniques(input: CompareTechniquesInput): Promise<
       onProgress({ step: 'make', label: technique, done: 0, total: samples?.length ?? 1 });
       const result = await quantizeModel(input.floatModel, {
         ...input.options,
+        ...input.perTechnique?.[technique],
         technique,
         samples,
         signal,

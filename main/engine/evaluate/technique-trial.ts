@@ -67,8 +67,11 @@ export const DEFAULT_CALIBRATION_SAMPLES = 500;
 /** Debugger samples: per-layer statistics settle after a few dozen inputs. */
 const DEBUG_SAMPLES = 32;
 /** Without data: deterministic synthetic inputs, enough for latency and a rough agreement. */
-const SYNTHETIC_SAMPLES = 16;
-const LATENCY_RUNS = 20;
+export const SYNTHETIC_SAMPLES = 16;
+/** How the comparison names the synthetic inputs (the app's results and reports say it). */
+export const SYNTHETIC_DATASET_NAME = `no data: ${SYNTHETIC_SAMPLES} synthetic inputs (uniform 0..1), latency and agreement only`;
+/** Warm runs per model for the latency figures (the app's trials and compare-all). */
+export const LATENCY_RUNS = 20;
 
 export async function trialTechnique(input: TrialInput): Promise<TechniqueTrial> {
   const t0 = performance.now();
@@ -83,9 +86,7 @@ export async function trialTechnique(input: TrialInput): Promise<TechniqueTrial>
   const test = input.evaluation?.samples ?? syntheticSamples(input.floatModel, SYNTHETIC_SAMPLES);
   const { report, models } = await compareTechniques({
     title: `${s.technique} vs float32`,
-    datasetName:
-      input.evaluation?.name ??
-      `no data: ${SYNTHETIC_SAMPLES} synthetic inputs (uniform 0..1), latency and agreement only`,
+    datasetName: input.evaluation?.name ?? SYNTHETIC_DATASET_NAME,
     floatModel: input.floatModel,
     floatBytes: input.floatBytes,
     reference: input.reference,

@@ -118,6 +118,20 @@ class DevicesState {
     }
   }
 
+  /**
+   * Forgets what was exported or flashed: the wizard calls it when it shows another run, so no
+   * file name or flash report of an earlier model stays on screen. A running flash keeps going.
+   */
+  resetDeploy(): void {
+    this.exported = [];
+    this.exportError = null;
+    if (this.flashStatus === 'running') return;
+    this.flashStatus = 'idle';
+    this.flashProgress = null;
+    this.flashResult = null;
+    this.flashError = null;
+  }
+
   async cancelFlash(): Promise<void> {
     if (!this.flashJob || this.flashStatus !== 'running') return;
     await api.jobs.cancel({ jobId: this.flashJob }).catch(() => undefined);

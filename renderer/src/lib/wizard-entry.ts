@@ -1,5 +1,6 @@
 /** Entry points into the wizard: the bundled demo (Start screen) and "Optimize…" on an open model. */
 import { api } from './api';
+import { confirm } from './confirm.svelte';
 import { toErrorInfo } from './errors';
 import { route } from './route.svelte';
 import { session } from './session.svelte';
@@ -25,4 +26,46 @@ export function optimizeCurrent(): void {
   if (!h) return;
   if (wizard.modelId !== h.id) wizard.begin(h.id);
   route.view = 'wizard';
+}
+
+/**
+ * Closes the open model, asking first (in the page) when that would lose something: a run in
+ * progress (it is cancelled) or runs whose models were not saved (they are discarded with the
+ * session). Resolves false when the user keeps the model open.
+ */
+export async function closeCurrent(): Promise<boolean> {
+  const h = session.handle;
+  if (!h) return true;
+  const mine = wizard.modelId === h.id;
+  const running = mine && wizard.busy;
+  const unsaved = mine ? wizard.unsavedRuns : [];
+  if (running || unsaved.length) {
+    const n = unsaved.length;
+    const ok = await confirm.ask({
+      title: `Close ${h.name}?`,
+      message: [
+        ...(running
+          ? ['A run is in progress: closing the model cancels it, and nothing it made is kept.']
+          : []),
+        ...(n
+          ? [
+              `${n} run${n === 1 ? ' is' : 's are'} not saved (${unsaved.map((r) => r.label).join('; ')}). Closing discards ${n === 1 ? 'it' : 'them'} and the models made. To keep them, save the session or the models first.`,
+            ]
+          : []),
+      ],
+      confirm: running ? 'Cancel the run and close' : 'Close and discard',
+      cancel: 'Keep it open',
+      destructive: true,
+    });
+    if (!ok || session.handle?.id !== h.id) return false;
+    if (running) await wizard.cancel();
+  }
+  if (mine) {
+    wizard.reset();
+    wizard.modelId = null;
+    wizard.demo = null;
+  }
+  session.close();
+  if (route.view === 'wizard') route.view = 'main';
+  return true;
 }

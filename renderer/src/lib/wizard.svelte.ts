@@ -5,10 +5,13 @@
  */
 import type {
   BoardInfo,
+  CompareCandidate,
+  CompareParams,
   ConversionReport,
   DatasetHandle,
   DatasetPreview,
   ErrorInfo,
+  EstimateCheck,
   FitReport,
   JobFinished,
   JobProgress,
@@ -16,10 +19,17 @@ import type {
   OptimizeResult,
   OptimizeStep,
   PlanOption,
+  RunRecord,
   WizardPlan,
 } from './contract';
 import { api } from './api';
 import { toErrorInfo } from './errors';
+import { confirm } from './confirm.svelte';
+import { devices } from './devices.svelte';
+
+/** The job the run step follows: one technique, or "compare all that apply". */
+export type WizardJob =
+  { kind: 'optimize.run'; params: OptimizeParams } | { kind: 'optimize.compare'; params: CompareParams };
 
 export const STEPS = ['summary', 'data', 'target', 'priority', 'recommend', 'run', 'results'] as const;
 export type Step = (typeof STEPS)[number];
@@ -82,9 +92,19 @@ class Wizard {
   stageStartedAt = $state(0);
   now = $state(0);
   jobError = $state<ErrorInfo | null>(null);
-  result = $state<OptimizeResult | null>(null);
+  /** Cancel was asked and the job has not ended yet. */
+  cancelling = $state(false);
+  /** The run the results step shows (and fits, exports, flashes): any run of the session. */
+  result = $state<RunRecord | null>(null);
+  /** Every run of this session (runs.list), oldest first. */
+  runs = $state<RunRecord[]>([]);
+  /** Per run started here: the advisor's estimates beside what the run measured (issue 17 item 4). */
+  estimates = $state<Record<string, EstimateCheck[]>>({});
+  runsError = $state<ErrorInfo | null>(null);
   keepFloat = $state<string[]>([]);
   lastParams = $state<OptimizeParams | null>(null);
+  /** The job the run step shows (null before the first). */
+  lastJob = $state<WizardJob | null>(null);
   saved = $state<string | null>(null);
   saveError = $state<ErrorInfo | null>(null);
   fit = $state<FitReport | null>(null);
@@ -94,13 +114,13 @@ class Wizard {
 
   constructor() {
     api.on('jobs.progress', (p) => {
-      if (p.jobId !== this.jobId || this.jobStatus !== 'running') return;
+      if (p.jobId !== this.jobId || this.jobStatus !== 'running' || this.cancelling) return;
       if (p.stage !== this.progress?.stage) this.stageStartedAt = Date.now();
       this.progress = p;
     });
     api.on('jobs.finished', (f) => {
-      if (f.jobId === this.jobId) this.finish(f);
-      else if (f.kind === 'optimize.run') this.early.set(f.jobId, f);
+      if (f.jobId === this.jobId) void this.finish(f);
+      else if (f.kind === 'optimize.run' || f.kind === 'optimize.compare') this.early.set(f.jobId, f);
     });
   }
 
@@ -143,6 +163,10 @@ class Wizard {
     this.planError = null;
     this.choice = 'recommended';
     this.clearRun();
+    this.runs = [];
+    this.runsError = null;
+    this.lastJob = null;
+    this.lastParams = null;
   }
 
   private clearRun(): void {
@@ -150,10 +174,78 @@ class Wizard {
     this.jobStatus = 'idle';
     this.progress = null;
     this.jobError = null;
+    this.cancelling = false;
     this.result = null;
     this.keepFloat = [];
+    this.clearShown();
+  }
+
+  /** What was said about the shown run (saved, exported, flashed) must not outlive it. */
+  private clearShown(): void {
     this.saved = null;
     this.saveError = null;
+    devices.resetDeploy();
+  }
+
+  /** True when a job of this wizard is starting or running. */
+  get busy(): boolean {
+    return this.jobStatus === 'running' || this.jobStatus === 'starting';
+  }
+
+  /** Runs whose models were neither saved, downloaded nor written to a session file. */
+  get unsavedRuns(): RunRecord[] {
+    return this.runs.filter((r) => r.unsaved);
+  }
+
+  /** Reads the session's runs again (after a job, a save, a reopened session file). */
+  async refreshRuns(): Promise<void> {
+    const id = this.modelId;
+    if (!id) return;
+    try {
+      const runs = await api.runs.list({ sessionId: id });
+      if (this.modelId !== id) return;
+      this.runs = runs;
+      // The shown run's record is replaced by its fresh copy (its unsaved flag may have changed).
+      if (this.result) this.result = runs.find((r) => r.id === this.result!.id) ?? this.result;
+    } catch (e) {
+      this.runsError = toErrorInfo(e);
+    }
+  }
+
+  /** Shows one run of the session: its comparison, layers, fit; export, flash and save act on it. */
+  select(runId: string): void {
+    const r = this.runs.find((x) => x.id === runId);
+    if (!r || r.id === this.result?.id) return;
+    this.result = r;
+    this.fit = r.fit;
+    this.clearShown();
+  }
+
+  /** Shows one run on the results step (a reopened session file's, from any step). */
+  show(runId: string): void {
+    if (this.busy) return this.select(runId);
+    this.select(runId);
+    if (this.result?.id === runId) this.step = 'results';
+  }
+
+  /**
+   * The techniques "compare all" runs: every option of the plan Lowbit can run on the chosen
+   * target (the recommended one and the alternatives), each once with its I/O type; those that
+   * calibrate only when there is a sample to calibrate with.
+   */
+  get compareCandidates(): CompareCandidate[] {
+    if (!this.plan) return [];
+    const out: CompareCandidate[] = [];
+    const canCalibrate = this.dataset !== null || this.demo !== null;
+    for (const o of [this.plan.recommended, ...this.plan.alternatives]) {
+      if (!o?.deployable) continue;
+      const r = runnableStep(o);
+      if (!r || out.some((c) => c.technique === r.technique)) continue;
+      if (r.needs === 'calibration-sample' && !canCalibrate) continue;
+      const io = this.target === 'edgetpu' && r.technique === 'int8' ? this.edgetpuIo : r.io;
+      out.push({ technique: r.technique, ...(io ? { io } : {}) });
+    }
+    return out;
   }
 
   /** Can the user move on from the current step? */
@@ -312,6 +404,26 @@ class Wizard {
     return this.dataset;
   }
 
+  /** "Compare all that apply": the candidates in one job, one run each. */
+  async compareAll(): Promise<void> {
+    const candidates = this.compareCandidates;
+    if (!this.modelId || candidates.length === 0 || this.busy) return;
+    const calibration = this.dataset ?? this.demo?.calibration ?? null;
+    const evaluation = this.evaluationDataset();
+    const edgetpu = this.target === 'edgetpu' && candidates.some((c) => c.technique === 'int8');
+    await this.start({
+      kind: 'optimize.compare',
+      params: {
+        modelId: this.modelId,
+        candidates,
+        ...(calibration ? { calibrationDatasetId: calibration.id } : {}),
+        ...(evaluation ? { evaluationDatasetId: evaluation.id } : {}),
+        ...(this.target === 'mcu' && this.board ? { board: this.board } : {}),
+        ...(edgetpu ? { edgetpu: true } : {}),
+      },
+    });
+  }
+
   async run(keepFloat: string[] = []): Promise<void> {
     const r = this.runnable;
     if (!r || !this.modelId) return;
@@ -330,31 +442,71 @@ class Wizard {
       ...(this.target === 'mcu' && this.board ? { board: this.board } : {}),
       target: this.target,
     };
-    await this.start(params);
+    await this.start({ kind: 'optimize.run', params });
   }
 
-  /** Runs the last job again with one more layer kept in float. */
+  /** Runs the last job again (after a cancel or a failure). */
+  async again(): Promise<void> {
+    if (this.lastJob) await this.start(this.lastJob);
+  }
+
+  /**
+   * Runs the shown run again with one more layer kept in float; both runs are kept. On a
+   * microcontroller (or any integer-only I/O) this drops the integer-only requirement, so the
+   * user is asked first.
+   */
   async keepLayerFloat(tensorName: string): Promise<void> {
-    if (!this.lastParams) return;
+    const shown = this.result;
+    if (!shown || !this.modelId) return;
+    const { calibration: _name, ...settings } = shown.settings;
+    const integerOnly = this.target === 'mcu' || (settings.io !== undefined && settings.io !== 'float');
+    if (integerOnly) {
+      const ok = await confirm.ask({
+        title: 'Drop the integer-only requirement?',
+        message: [
+          `Keeping ${tensorName} in float puts float operators back into ${shown.model.name}: it is no longer integer-only. ${
+            this.target === 'mcu'
+              ? 'On a microcontroller that means float kernels (slow without an FPU), a larger tensor arena and more flash.'
+              : 'Integer-only accelerators will not run those operators.'
+          }`,
+          `${shown.label} is kept: both runs are listed side by side when the new one finishes, and you can pick either to fit, export or flash.`,
+        ],
+        confirm: 'Keep in float and run again',
+      });
+      if (!ok) return;
+    }
     const rule = `tensor:^${tensorName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
-    const keep = [...(this.lastParams.keepFloat ?? []), rule];
-    await this.start({ ...this.lastParams, keepFloat: keep });
+    const calibration = this.dataset ?? this.demo?.calibration ?? null;
+    const evaluation = this.evaluationDataset();
+    await this.start({
+      kind: 'optimize.run',
+      params: {
+        ...settings,
+        modelId: this.modelId,
+        keepFloat: [...(settings.keepFloat ?? []), rule],
+        ...(calibration ? { calibrationDatasetId: calibration.id } : {}),
+        ...(evaluation ? { evaluationDatasetId: evaluation.id } : {}),
+      },
+    });
   }
 
-  private async start(params: OptimizeParams): Promise<void> {
+  private async start(job: WizardJob): Promise<void> {
     this.clearRun();
-    this.keepFloat = params.keepFloat ?? [];
-    this.lastParams = params;
+    this.lastJob = job;
+    if (job.kind === 'optimize.run') {
+      this.keepFloat = job.params.keepFloat ?? [];
+      this.lastParams = job.params;
+    }
     this.step = 'run';
     this.jobStatus = 'starting';
     this.startedAt = this.stageStartedAt = this.now = Date.now();
     this.ticker ??= setInterval(() => (this.now = Date.now()), 250);
     try {
-      const { jobId } = await api.jobs.start({ kind: 'optimize.run', params });
+      const { jobId } = await api.jobs.start(job);
       this.jobId = jobId;
       this.jobStatus = 'running';
       const f = this.early.get(jobId);
-      if (f) this.finish(f);
+      if (f) void this.finish(f);
     } catch (e) {
       this.jobStatus = 'failed';
       this.jobError = toErrorInfo(e);
@@ -362,19 +514,35 @@ class Wizard {
     }
   }
 
-  private finish(f: JobFinished): void {
+  private async finish(f: JobFinished): Promise<void> {
     this.early.delete(f.jobId);
     this.stopTicker();
     this.now = Date.now();
     if (f.status === 'succeeded') {
-      this.result = f.result as OptimizeResult;
+      // Every run is kept in the session: read them, then show the new one (compare: the first).
+      const shown =
+        f.kind === 'optimize.run'
+          ? (f.result as OptimizeResult).runId
+          : f.kind === 'optimize.compare'
+            ? f.result.runs[0]?.id
+            : undefined;
+      if (f.kind === 'optimize.run') {
+        const done = f.result as OptimizeResult;
+        this.estimates = { ...this.estimates, [done.runId]: done.estimates };
+      }
+      await this.refreshRuns();
+      if (f.jobId !== this.jobId) return; // another job started meanwhile
+      this.result = this.runs.find((r) => r.id === shown) ?? null;
+      this.fit = this.result?.fit ?? null;
       this.jobStatus = 'succeeded';
-      this.fit = this.result.fit;
+      this.progress = null;
       this.step = 'results';
     } else {
       this.jobStatus = f.status;
       this.jobError = f.error;
+      this.progress = null; // no stage is running any more: the run step says how it ended
     }
+    this.cancelling = false;
   }
 
   private stopTicker(): void {
@@ -384,6 +552,7 @@ class Wizard {
 
   async cancel(): Promise<void> {
     if (!this.jobId || this.jobStatus !== 'running') return;
+    this.cancelling = true; // the stage it was in is over, whatever the worker says next
     try {
       await api.jobs.cancel({ jobId: this.jobId });
     } catch {
@@ -400,6 +569,7 @@ class Wizard {
       if (electron) {
         const out = await api.model.save({ modelId: r.model.id });
         if (out) this.saved = out.path;
+        void this.refreshRuns();
         return;
       }
       const bytes = await api.model.bytes({ modelId: r.model.id });
@@ -412,6 +582,7 @@ class Wizard {
       a.remove();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
       this.saved = r.model.name;
+      void this.refreshRuns();
     } catch (e) {
       this.saveError = toErrorInfo(e);
     }
