@@ -155,7 +155,7 @@ describe('runs of a session on the bundled demo', { timeout: 300_000 }, () => {
     const lines = md.text.split('\n');
     // The header of `lowbit evaluate --report`'s report.md.
     expect(lines).toContain(
-      '| technique | size | ratio | gzip | accuracy | Δ pts | agreement | SQNR | latency | speed-up | arena |',
+      '| technique | size | ratio | gzip | accuracy | Δ pts | agreement | SQNR | latency median / p90 | threads | speed-up | arena |',
     );
     const rows = lines.filter((l) => /^\| (float32|#\d)/.test(l));
     expect(rows.map((l) => l.split(' | ')[0])).toEqual([

@@ -113,7 +113,7 @@ export function adviceFor(e: ErrorInfo): ErrorAdvice {
 export function plainModelFormat(message: string): string {
   if (/file identifier is/.test(message))
     return 'it does not carry the "TFL3" marker every .tflite file has near its start, so it is another kind of file or not a model at all.';
-  if (/too short|outside the file|past the end of the file/.test(message))
+  if (/too short|outside the file|past the end of the file|is truncated/.test(message))
     return 'it is truncated: the file ends before the model does (an incomplete copy or download?).';
   if (/memory|cap|limit/i.test(message) && /MiB|bytes/.test(message))
     return 'reading it would take more memory than a model of this size can need, so it is refused as damaged.';
