@@ -8,7 +8,6 @@
  * use no worker thread, so they do not count against the JobManager's limits. Loading the Coral
  * USB Accelerator's firmware (devices.coralFirmware) is a device job of the same kind.
  */
-import { randomUUID } from 'node:crypto';
 import type {
   ArgsOf,
   DeviceList,
@@ -17,7 +16,6 @@ import type {
   ExportFile,
   FlashOutcome,
   FlashParams,
-  JobFinished,
   JobParams,
   JobResults,
   ModelHandle,
@@ -31,7 +29,7 @@ import {
   isModelExportFormatId,
 } from '../engine/deploy/export-formats';
 import type { FlashProgress, ModelExportFormatId } from '../engine/deploy/device-types';
-import { InvalidArgumentError, toErrorInfo } from '../engine/errors';
+import { InvalidArgumentError } from '../engine/errors';
 import type { TflModel } from '../engine/tflite/model';
 import { describeProgress } from '../devices/flash-job';
 import { flashModel, openSerialPort, resolveFamily } from '../devices/flash-model';
@@ -40,6 +38,7 @@ import { withUsbFlashActions } from '../devices/families';
 import { listDevices, watchDevices } from '../devices/listing';
 import { loadCoralFirmware, readCoralFirmware } from '../devices/coral/firmware';
 import { checkSerialPort, type Grants } from './grants';
+import { MainJobs } from './main-jobs';
 
 export interface DevicesHost {
   getModel(id: string): { handle: ModelHandle; model: TflModel; bytes: Uint8Array };
@@ -77,10 +76,9 @@ const asList = (l: DeviceList): DeviceList =>
   withUsbFlashActions({ serial: l.serial, usb: l.usb, warnings: l.warnings });
 
 export function createDevices(host: DevicesHost): Devices {
-  const running = new Map<string, AbortController>();
+  const jobs = new MainJobs(host.emit.bind(host));
   /** The port (or drive) each running flash holds: one flash per port, a second is refused. */
   const portOf = new Map<string, string>();
-  const pending = new Set<Promise<unknown>>();
   let stopWatch: (() => void) | null = null;
 
   const exportFiles = (modelId: string, format: ModelExportFormatId): ExportFile[] => {
@@ -158,29 +156,8 @@ export function createDevices(host: DevicesHost): Devices {
     target: string,
     work: (jobId: string, signal: AbortSignal) => Promise<JobResults[K]>,
   ): { jobId: string } {
-    const jobId = randomUUID();
+    const jobId = jobs.start(kind, work, (id) => portOf.delete(id));
     portOf.set(jobId, target);
-    const abort = new AbortController();
-    running.set(jobId, abort);
-    const done = work(jobId, abort.signal).then(
-      (result) => host.emit('jobs.finished', { jobId, kind, status: 'succeeded', result } as JobFinished),
-      (e: unknown) => {
-        const error = toErrorInfo(e);
-        const cancelled = abort.signal.aborted || error.code === 'CANCELLED';
-        host.emit('jobs.finished', {
-          jobId,
-          kind,
-          status: cancelled ? 'cancelled' : 'failed',
-          error: cancelled ? { code: 'CANCELLED', message: 'cancelled' } : error,
-        });
-      },
-    );
-    pending.add(done);
-    void done.finally(() => {
-      running.delete(jobId);
-      portOf.delete(jobId);
-      pending.delete(done);
-    });
     return { jobId };
   }
 
@@ -210,20 +187,14 @@ export function createDevices(host: DevicesHost): Devices {
         }),
       );
     },
-    cancel(jobId) {
-      const a = running.get(jobId);
-      if (!a) return false;
-      a.abort();
-      return true;
-    },
+    cancel: (jobId) => jobs.cancel(jobId),
     watch() {
       stopWatch ??= watchDevices((l) => host.emit('devices.changed', asList(l)), host.watchIntervalMs);
     },
     async dispose() {
       stopWatch?.();
       stopWatch = null;
-      for (const a of running.values()) a.abort();
-      await Promise.allSettled([...pending]);
+      await jobs.cancelAll();
     },
   };
 }

@@ -18,7 +18,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
 import type {
   ArgsOf,
   EdgeTpuCompileOutcome,
@@ -28,7 +27,7 @@ import type {
   ModelHandle,
   ResultOf,
 } from '../contract/types';
-import { InvalidArgumentError, LowbitError, toErrorInfo } from '../engine/errors';
+import { InvalidArgumentError, LowbitError } from '../engine/errors';
 import { checkEdgeTpu } from '../engine/targets/edgetpu/check';
 import { comparePrediction } from '../engine/targets/edgetpu/prediction-vs-compiler';
 import { describeEdgeTpu } from '../engine/tflite/edgetpu/compiled';
@@ -42,6 +41,7 @@ import {
   runEdgeTpuCompiler,
 } from '../files/edgetpu-compiler';
 import { readFileBytes } from '../files/read-file';
+import { MainJobs } from './main-jobs';
 
 export interface EdgeTpuHost {
   getModel(id: string): { handle: ModelHandle; model: TflModel; bytes: Uint8Array };
@@ -83,8 +83,7 @@ export function compileStem(name: string): string {
 }
 
 export function createEdgeTpu(host: EdgeTpuHost): EdgeTpu {
-  const running = new Map<string, AbortController>();
-  const pending = new Set<Promise<unknown>>();
+  const jobs = new MainJobs(host.emit.bind(host));
 
   async function compile(jobId: string, p: EdgeTpuCompileParams, signal: AbortSignal) {
     const m = host.getModel(p.modelId);
@@ -160,43 +159,13 @@ export function createEdgeTpu(host: EdgeTpuHost): EdgeTpu {
       // Refused now, not in the job: an unknown model, no compiler (NOT_FOUND says how to get it).
       host.getModel(p.modelId);
       requireEdgeTpuCompiler();
-      if (running.size > 0)
+      if (jobs.size > 0)
         throw new InvalidArgumentError(
           'busy: edgetpu_compiler is already running: wait for it to finish or cancel it',
         );
-      const jobId = randomUUID();
-      const abort = new AbortController();
-      running.set(jobId, abort);
-      const kind = 'edgetpu.compile';
-      const done = compile(jobId, p, abort.signal).then(
-        (result) => host.emit('jobs.finished', { jobId, kind, status: 'succeeded', result }),
-        (e: unknown) => {
-          const error = toErrorInfo(e);
-          const cancelled = abort.signal.aborted || error.code === 'CANCELLED';
-          host.emit('jobs.finished', {
-            jobId,
-            kind,
-            status: cancelled ? 'cancelled' : 'failed',
-            error: cancelled ? { code: 'CANCELLED', message: 'cancelled' } : error,
-          });
-        },
-      );
-      pending.add(done);
-      void done.finally(() => {
-        running.delete(jobId);
-        pending.delete(done);
-      });
-      return { jobId };
+      return { jobId: jobs.start('edgetpu.compile', (jobId, signal) => compile(jobId, p, signal)) };
     },
-    cancel(jobId) {
-      const a = running.get(jobId);
-      if (!a) return false;
-      a.abort();
-      return true;
-    },
-    async dispose() {
-      for (const a of running.values()) a.abort();
-      await Promise.allSettled([...pending]);
-    },
+    cancel: (jobId) => jobs.cancel(jobId),
+    dispose: () => jobs.cancelAll(),
   };
 }
