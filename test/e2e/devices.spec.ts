@@ -73,8 +73,8 @@ test('with the demo model open: Flash over PICOBOOT, then over DfuSe, each verif
   await button.click();
   const status = page.getByTestId('usb-flash-status');
   await expect(status).toHaveAttribute('data-status', 'succeeded', { timeout: 30_000 });
-  await expect(page.getByTestId('usb-flash-result')).toContainText(
-    /to RP2040 at 0x10100000, verified by readback/,
+  await expect(page.getByTestId('usb-flash-result')).toHaveText(
+    /^Flashed \d+ bytes to RP2040 at 0x10100000, verified by readback\.$/,
   );
   await shootBoth(page, 'devices-usb-flashed');
   // The STM32 in its USB bootloader: DfuSe, at the board guess's model address.
