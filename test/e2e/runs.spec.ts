@@ -14,7 +14,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Download, Page } from '@playwright/test';
+import { ROOT } from '../support/shared';
 import { expect, shootBoth, test } from './fixtures';
+
+const DEMO_MODEL = path.join(ROOT, 'assets', 'demo', 'fashion_cnn.tflite');
 
 /** Real jobs on 2 shared cores: generous. */
 const JOB_MS = 240_000;
@@ -144,6 +147,22 @@ test('item 3 and 6: keep float on a microcontroller asks first, keeps both runs 
     native.push(d.message());
     void d.dismiss();
   });
+  // Opening another model over unsaved runs asks too; "Keep it open" opens nothing.
+  const other = {
+    name: 'other.tflite',
+    mimeType: 'application/octet-stream',
+    buffer: fs.readFileSync(DEMO_MODEL),
+  };
+  await page.getByTestId('open-file-input').setInputFiles(other);
+  await expect(page.getByTestId('confirm-title')).toHaveText(
+    'Open other.tflite instead of fashion_cnn.tflite?',
+  );
+  await expect(page.getByTestId('confirm-message')).toContainText('2 runs are not saved');
+  await expect(page.getByTestId('confirm-ok')).toHaveText('Open it and discard');
+  await page.getByTestId('confirm-cancel').click();
+  await expect(page.getByTestId('confirm-dialog')).toBeHidden();
+  await expect(page.getByTestId('current-model')).toContainText('fashion_cnn.tflite');
+  await expect(rows).toHaveCount(2);
   await page.getByTestId('close-model').click();
   await expect(page.getByTestId('confirm-title')).toHaveText('Close fashion_cnn.tflite?');
   await expect(page.getByTestId('confirm-message')).toContainText('2 runs are not saved');
@@ -276,7 +295,7 @@ test('item 8: compare all that apply, table and charts, report in three formats,
     for (const l of labels) expect(h).toContain(`<th scope="row">${l.replace(/•$/, '')}</th>`);
     const md = await text(await download(page, 'report-markdown'));
     expect(md).toContain(
-      '| technique | size | ratio | gzip | accuracy | Δ pts | agreement | SQNR | latency | speed-up | arena |',
+      '| technique | size | ratio | gzip | accuracy | Δ pts | agreement | SQNR | latency median / p90 | threads | speed-up | arena |',
     );
     expect(md.split('\n').filter((l) => /^\| (float32|#\d)/.test(l))).toHaveLength(n + 1);
     const json = JSON.parse(await text(await download(page, 'report-json'))) as {

@@ -30,8 +30,18 @@ class Session {
     await this.refreshRecent();
   }
 
+  /**
+   * Asked before another model replaces the open one (set by wizard-entry.ts: unsaved runs or a
+   * run in progress would be lost); false keeps the open model and opens nothing.
+   */
+  beforeReplace: ((current: ModelHandle, next: string) => Promise<boolean>) | null = null;
+  /** Told after another model replaced `previous` (which main then closes). */
+  onReplaced: ((previous: ModelHandle) => void) | null = null;
+
   /** Runs one open/inspect; a newer call makes the result of an older one be ignored. */
-  private async track(label: string, open: () => Promise<ModelHandle | null>): Promise<void> {
+  private async track(label: string, open: () => Promise<ModelHandle | null>, next: string): Promise<void> {
+    const current = this.handle;
+    if (current && this.beforeReplace && !(await this.beforeReplace(current, next))) return;
     const gen = ++this.generation;
     this.busy = label;
     this.error = null;
@@ -52,27 +62,37 @@ class Session {
     const previous = this.handle;
     this.handle = handle;
     this.report = report;
-    if (previous && previous.id !== handle.id)
+    if (previous && previous.id !== handle.id) {
+      this.onReplaced?.(previous);
       api.model.close({ modelId: previous.id }).catch(() => undefined);
+    }
     void this.refreshRecent();
   }
 
   /** A file picked in the browser (file input, drop zone): its bytes go to main. */
   openFile(file: File): Promise<void> {
-    return this.track(`Reading ${file.name}…`, async () => {
-      const bytes = new Uint8Array(await file.arrayBuffer());
-      return api.model.load({ name: file.name, bytes });
-    });
+    return this.track(
+      `Reading ${file.name}…`,
+      async () => {
+        const bytes = new Uint8Array(await file.arrayBuffer());
+        return api.model.load({ name: file.name, bytes });
+      },
+      file.name,
+    );
   }
 
   /** A path (recent list), or no path: main shows its file dialog (Electron). */
   openPath(path?: string): Promise<void> {
-    return this.track(path ? `Opening ${path}…` : 'Opening…', () => api.model.open(path ? { path } : {}));
+    return this.track(
+      path ? `Opening ${path}…` : 'Opening…',
+      () => api.model.open(path ? { path } : {}),
+      path ?? 'another model',
+    );
   }
 
   /** Main opened a model by itself (File menu, drag and drop onto the Electron window). */
   opened(handle: ModelHandle): Promise<void> {
-    return this.track(`Opening ${handle.name}…`, async () => handle);
+    return this.track(`Opening ${handle.name}…`, async () => handle, handle.name);
   }
 
   async refreshRecent(): Promise<void> {
