@@ -6,42 +6,9 @@ import { listInWords, snakeCase, type ConstantValues, type OpAttribute } from '.
 import { dtypeBytes, hasTypedArray, typedView } from '../tensor/dtype';
 import { halvesToFloat32 } from '../tensor/float16';
 import { dtypeOf } from './dtype';
-import {
-  ActivationFunctionType,
-  BuiltinOptions,
-  BuiltinOptions2,
-  CombinerType,
-  FullyConnectedOptionsWeightsFormat,
-  LSHProjectionType,
-  LSTMKernelType,
-  MirrorPadMode,
-  Padding,
-  ReduceWindowFunction,
-  RngAlgorithm,
-  TensorType,
-} from './generated/tflite';
+import { BuiltinOptions, BuiltinOptions2 } from './generated/tflite';
+import { OPTION_ENUMS } from './operator-options';
 import type { TflModel } from './model';
-
-/** Options whose numbers are enum members, by field name: shown by member name. */
-const ENUM_FIELDS: Record<string, Record<number, string>> = {
-  fusedActivationFunction: ActivationFunctionType,
-  padding: Padding,
-  quantizedBiasType: TensorType,
-  outputType: TensorType,
-  outType: TensorType,
-  outDataType: TensorType,
-  inDataType: TensorType,
-  idxOutType: TensorType,
-  keyDtype: TensorType,
-  valueDtype: TensorType,
-  weightsFormat: FullyConnectedOptionsWeightsFormat,
-  type: LSHProjectionType,
-  kernelType: LSTMKernelType,
-  mode: MirrorPadMode,
-  combiner: CombinerType,
-  reduceFunction: ReduceWindowFunction,
-  algorithm: RngAlgorithm,
-};
 
 /** The operator's builtin options (both tables), custom options as a byte count. */
 export function tfliteOpAttributes(model: TflModel, subgraph: number, operator: number): OpAttribute[] {
@@ -70,7 +37,7 @@ export function tfliteOpAttributes(model: TflModel, subgraph: number, operator: 
 }
 
 function inWords(key: string, value: unknown): string | null {
-  const names = ENUM_FIELDS[key];
+  const names = OPTION_ENUMS[key];
   if (typeof value === 'number') return names ? (names[value] ?? String(value)) : String(value);
   if (typeof value === 'boolean' || typeof value === 'bigint') return String(value);
   if (typeof value === 'string') return value.length > 120 ? `${value.slice(0, 120)}…` : value;

@@ -12,6 +12,8 @@ import {
   LSTMKernelType,
   MirrorPadMode,
   Padding,
+  ReduceWindowFunction,
+  RngAlgorithm,
   TensorType,
   CombinerType,
 } from './generated/tflite';
@@ -19,8 +21,11 @@ import type { OperatorT } from './model';
 
 const MAX_LIST = 64;
 
-/** Fields whose numbers are enum values, with the enum that names them. */
-const ENUM_FIELDS: Record<string, Record<number, string>> = {
+/**
+ * Option fields whose numbers are enum members, with the enum that names them (the inspect
+ * report and the graph view both show them by name).
+ */
+export const OPTION_ENUMS: Record<string, Record<number, string>> = {
   padding: Padding,
   fusedActivationFunction: ActivationFunctionType,
   weightsFormat: FullyConnectedOptionsWeightsFormat,
@@ -28,19 +33,23 @@ const ENUM_FIELDS: Record<string, Record<number, string>> = {
   mode: MirrorPadMode,
   type: LSHProjectionType,
   combiner: CombinerType,
+  reduceFunction: ReduceWindowFunction,
+  algorithm: RngAlgorithm,
   quantizedBiasType: TensorType,
   inDataType: TensorType,
   outDataType: TensorType,
   outputType: TensorType,
   outType: TensorType,
   idxOutType: TensorType,
+  keyDtype: TensorType,
+  valueDtype: TensorType,
 };
 
 function plain(key: string, v: unknown): OperatorOptionValue | undefined {
   if (typeof v === 'boolean') return v;
   if (typeof v === 'bigint') return Number(v);
   if (typeof v === 'number') {
-    const names = ENUM_FIELDS[key];
+    const names = OPTION_ENUMS[key];
     return names && typeof names[v] === 'string' ? names[v] : v;
   }
   if (typeof v === 'string') return v;
