@@ -20,6 +20,11 @@ describe('pipeline parsing', () => {
       { kind: 'quantize', technique: 'int8' },
     ]);
     expect(parsePipeline('quantize:16x8')).toEqual([{ kind: 'quantize', technique: 'int16x8' }]);
+    // Technique names in any case, as `lowbit quantize --technique` takes them.
+    expect(parsePipeline('Prune:0.5, quantize:INT8')).toEqual([
+      { kind: 'prune', sparsity: 0.5 },
+      { kind: 'quantize', technique: 'int8' },
+    ]);
     for (const bad of [
       '',
       'cluster:16,prune:0.5',

@@ -45,7 +45,8 @@ export function parsePipeline(spec: string): PipelineStage[] {
     .map((s) => s.trim())
     .filter(Boolean)
     .map((tok): PipelineStage => {
-      const [kind, arg = '', extra] = tok.split(':');
+      const [kindText, arg = '', extra] = tok.split(':');
+      const kind = kindText.trim().toLowerCase();
       if (extra !== undefined) throw new InvalidArgumentError(`pipeline stage "${tok}": one argument only`);
       if (kind === 'prune') {
         const s = Number(arg);

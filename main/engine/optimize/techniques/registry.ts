@@ -35,9 +35,10 @@ export function techniqueById(id: string): TechniqueDefinition<TechniqueId> {
   return t;
 }
 
-/** A typed id or one of the technique's aliases ("16x8") to its id; undefined when unknown. */
+/** A typed id or one of the technique's aliases ("16x8"), in any case, to its id; undefined when unknown. */
 export function resolveTechnique(name: string): TechniqueId | undefined {
-  return TECHNIQUES.find((t) => t.id === name || t.aliases?.includes(name))?.id;
+  const n = name.trim().toLowerCase();
+  return TECHNIQUES.find((t) => t.id === n || t.aliases?.includes(n))?.id;
 }
 
 /** The techniques that need a calibration sample. */
