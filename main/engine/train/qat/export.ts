@@ -1,0 +1,41 @@
+/**
+ * Export of a quantization-aware-trained model: the trained float weights and the moving-average
+ * activation ranges go through Lowbit's full-integer quantizer as preset parameters (no
+ * calibration), so every scale and zero point in the integer model is the one training
+ * simulated. A preset the quantizer had to change would break that promise, so it is an error.
+ */
+import { QuantizationError } from '../../errors';
+import { quantizeFullInteger, type FullIntegerResult } from '../../optimize/full-integer';
+import type { ModelIo } from '../../optimize/full-integer-types';
+import type { TflModel } from '../../tflite/model';
+import type { ActivationScheme, Range } from './fake-quant';
+import { planQat, presetsOf, type QatPlan } from './plan';
+
+export interface QatExportOptions {
+  /** Model input/output type (default float: QUANTIZE/DEQUANTIZE at the edges). */
+  io?: ModelIo;
+  /** The plan training used (default: planned again from the model). */
+  plan?: QatPlan;
+}
+
+export async function exportQat(
+  model: TflModel,
+  ranges: ReadonlyMap<number, Range>,
+  scheme: ActivationScheme,
+  options: QatExportOptions = {},
+): Promise<FullIntegerResult> {
+  const plan = options.plan ?? planQat(model, scheme);
+  const presets = presetsOf(model, plan, ranges);
+  const result = await quantizeFullInteger(model, [], {
+    activations: scheme,
+    presets,
+    io: options.io,
+  });
+  if (result.presetChanges.length > 0) {
+    const c = result.presetChanges[0];
+    throw new QuantizationError(
+      `the quantizer changed ${result.presetChanges.length} trained parameter(s), e.g. ${c.kind} "${c.tensor}": ${c.reason}`,
+    );
+  }
+  return result;
+}
