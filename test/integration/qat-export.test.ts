@@ -39,7 +39,7 @@ async function agreement(file: string, scheme: ActivationScheme, evalCount: numb
   observeFloatRanges(model, plan, batches, ranges);
   const snapshot = ranges.snapshot();
 
-  const exported = await exportQat(model, snapshot, scheme);
+  const exported = exportQat(model, snapshot, scheme);
   const q = exported.model;
   const sgF = model.subgraphs[0];
   const sgQ = q.subgraphs[0];

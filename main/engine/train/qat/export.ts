@@ -5,7 +5,7 @@
  * simulated. A preset the quantizer had to change would break that promise, so it is an error.
  */
 import { QuantizationError } from '../../errors';
-import { quantizeFullInteger, type FullIntegerResult } from '../../optimize/full-integer';
+import { quantizeFullIntegerPreset, type FullIntegerResult } from '../../optimize/full-integer';
 import type { ModelIo } from '../../optimize/full-integer-types';
 import type { TflModel } from '../../tflite/model';
 import type { ActivationScheme, Range } from './fake-quant';
@@ -18,19 +18,15 @@ export interface QatExportOptions {
   plan?: QatPlan;
 }
 
-export async function exportQat(
+export function exportQat(
   model: TflModel,
   ranges: ReadonlyMap<number, Range>,
   scheme: ActivationScheme,
   options: QatExportOptions = {},
-): Promise<FullIntegerResult> {
+): FullIntegerResult {
   const plan = options.plan ?? planQat(model, scheme);
   const presets = presetsOf(model, plan, ranges);
-  const result = await quantizeFullInteger(model, [], {
-    activations: scheme,
-    presets,
-    io: options.io,
-  });
+  const result = quantizeFullIntegerPreset(model, { activations: scheme, presets, io: options.io });
   if (result.presetChanges.length > 0) {
     const c = result.presetChanges[0];
     throw new QuantizationError(
