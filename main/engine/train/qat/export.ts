@@ -16,6 +16,12 @@ export interface QatExportOptions {
   io?: ModelIo;
   /** The plan training used (default: planned again from the model). */
   plan?: QatPlan;
+  /**
+   * The weight scales training last fake-quantized with, by weight tensor: needed when `model`
+   * holds the fake-quantized (effective) weights, whose own max|w| / 127 may differ from the
+   * scale by a float32 rounding; at these scales they quantize back to the trained integers.
+   */
+  weightScales?: ReadonlyMap<number, number[]>;
 }
 
 export function exportQat(
@@ -25,7 +31,7 @@ export function exportQat(
   options: QatExportOptions = {},
 ): FullIntegerResult {
   const plan = options.plan ?? planQat(model, scheme);
-  const presets = presetsOf(model, plan, ranges);
+  const presets = presetsOf(model, plan, ranges, options.weightScales);
   const result = quantizeFullIntegerPreset(model, { activations: scheme, presets, io: options.io });
   if (result.presetChanges.length > 0) {
     const c = result.presetChanges[0];

@@ -50,7 +50,7 @@ export function activationParams(r: Range, scheme: ActivationScheme): Activation
  * where it was clamped. Returns the number of clamped values.
  */
 export function fakeQuantize(
-  x: Float32Array,
+  x: Float32Array | Float64Array,
   p: ActivationParams,
   scheme: ActivationScheme,
   mask?: Uint8Array,
@@ -65,7 +65,7 @@ export function fakeQuantize(
   for (let k = 0; k < x.length; k++) {
     const v = x[k];
     const q = clamp(roundAwayFromZero(Math.fround(v / s)) + zp, qmin, qmax);
-    x[k] = (q - zp) * s;
+    x[k] = (q - zp) * s; // float32 arrays round the product once, as DEQUANTIZE does
     const inside = v >= lo && v <= hi;
     if (!inside) clamped++;
     if (mask) mask[k] = inside ? 1 : 0;

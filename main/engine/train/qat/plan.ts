@@ -155,11 +155,22 @@ export function activationParamsOf(
  * parameters, and each weight tensor's scales as fake quantization computed them from the
  * current float weights.
  */
-export function presetsOf(model: TflModel, plan: QatPlan, ranges: ReadonlyMap<number, Range>): PresetParams {
+export function presetsOf(
+  model: TflModel,
+  plan: QatPlan,
+  ranges: ReadonlyMap<number, Range>,
+  /** Weight scales already computed (training's last fake quantization), by weight tensor. */
+  weightScales?: ReadonlyMap<number, number[]>,
+): PresetParams {
   const sg = model.subgraphs[0];
   const activations = activationParamsOf(plan, ranges, (t) => asString(sg.tensors[t].name));
   const weights = new Map<number, number[]>();
   for (const w of plan.weights) {
+    const known = weightScales?.get(w.weight);
+    if (known) {
+      weights.set(w.weight, known);
+      continue;
+    }
     const t = sg.tensors[w.weight];
     const values = bufferAs(model.buffers[t.buffer].data, Float32Array);
     weights.set(w.weight, fakeQuantWeights(values, t.shape, w.axis).scale);
