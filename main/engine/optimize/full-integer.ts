@@ -142,6 +142,37 @@ export async function quantizeFullInteger(
   samples: readonly ModelInputs[],
   options: FullIntegerOptions = {},
 ): Promise<FullIntegerResult> {
+  const plan = prepareFullInteger(input, samples.length, options);
+  const int16 = options.activations === 'int16';
+  const target = int16
+    ? { qmin: -32767, qmax: 32767, symmetric: true }
+    : { qmin: -128, qmax: 127, symmetric: false };
+  const ranges =
+    samples.length === 0
+      ? new Map<number, Range>()
+      : await calibrate(input, samples, {
+          method: options.method,
+          percentile: options.percentile,
+          target,
+          signal: options.signal,
+          onProgress: options.onProgress,
+          pool: options.pool,
+        });
+  return rewriteFullInteger(input, plan, ranges, samples.length, options);
+}
+
+/**
+ * Full-integer quantization without calibration, synchronously: every activation's parameters
+ * come from `options.presets` (quantization-aware training's export passes the ranges it trained
+ * with as presets). Same checks and rewrite as quantizeFullInteger.
+ */
+export function quantizeFullIntegerPreset(input: TflModel, options: FullIntegerOptions): FullIntegerResult {
+  const plan = prepareFullInteger(input, 0, options);
+  return rewriteFullInteger(input, plan, new Map(), 0, options);
+}
+
+/** The checks before any work (options, subgraphs, already-quantized tensors, strict mode), and the plan. */
+function prepareFullInteger(input: TflModel, sampleCount: number, options: FullIntegerOptions): OpPlan[] {
   const int16 = options.activations === 'int16';
   const io = options.io ?? 'float';
   if (int16 && (io === 'int8' || io === 'uint8'))
@@ -177,25 +208,23 @@ export async function quantizeFullInteger(
       { option: 'strict' },
     );
   }
-  if (samples.length === 0 && !options.presets)
+  if (sampleCount === 0 && !options.presets)
     throw new DatasetError('full-integer quantization needs representative samples to calibrate on', {
       option: 'calibration',
     });
-  const target = int16
-    ? { qmin: -32767, qmax: 32767, symmetric: true }
-    : { qmin: -128, qmax: 127, symmetric: false };
-  const calibrated = samples.length > 0;
-  const ranges = !calibrated
-    ? new Map<number, Range>()
-    : await calibrate(input, samples, {
-        method: options.method,
-        percentile: options.percentile,
-        target,
-        signal: options.signal,
-        onProgress: options.onProgress,
-        pool: options.pool,
-      });
+  return plan;
+}
 
+/** The rewrite with calibrated ranges (empty when presets cover every tensor). */
+function rewriteFullInteger(
+  input: TflModel,
+  plan: OpPlan[],
+  ranges: Map<number, Range>,
+  sampleCount: number,
+  options: FullIntegerOptions,
+): FullIntegerResult {
+  const int16 = options.activations === 'int16';
+  const io = options.io ?? 'float';
   const model = cloneModel(input);
   const warnings: string[] = [];
   const sg = model.subgraphs[0];
@@ -226,7 +255,7 @@ export async function quantizeFullInteger(
     method: options.method ?? 'minmax',
     perTensor: options.perTensor ? true : options.perTensorFullyConnected ? 'FULLY_CONNECTED' : false,
     io,
-    samples: samples.length,
+    samples: sampleCount,
     keptFloat: floatOpList.filter((f) => f.reason.startsWith('kept')).map((f) => `${f.name} #${f.op}`),
   });
   pruneUnused(model);
