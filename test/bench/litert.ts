@@ -22,7 +22,7 @@ window.litertReady = true;
 </script></head><body></body></html>`;
 
 // Runs in the page. A string, not a function, so the bundler's helpers (tsx adds __name) stay out.
-const BROWSER_TIME = `async ({ url, runs, inputs }) => {
+const BROWSER_TIME = `async ({ url, runs, inputs, batchMs }) => {
   const lr = window.litert;
   const model = await lr.loadAndCompile(url, { accelerator: 'wasm' });
   const tensors = inputs.map((x) => new lr.Tensor(new Float32Array(x.data), x.shape));
@@ -30,12 +30,18 @@ const BROWSER_TIME = `async ({ url, runs, inputs }) => {
     const outs = await model.run(tensors);
     for (const o of outs) o.delete();
   };
-  await once();
+  const warmStart = performance.now();
+  let warmRuns = 0;
+  do {
+    await once();
+    warmRuns++;
+  } while (performance.now() - warmStart < 300);
+  const batch = Math.max(1, Math.ceil(batchMs / ((performance.now() - warmStart) / warmRuns)));
   const times = [];
   for (let r = 0; r < runs; r++) {
     const t0 = performance.now();
-    await once();
-    times.push(performance.now() - t0);
+    for (let b = 0; b < batch; b++) await once();
+    times.push((performance.now() - t0) / batch);
   }
   for (const t of tensors) t.delete();
   times.sort((a, b) => a - b);
@@ -44,11 +50,15 @@ const BROWSER_TIME = `async ({ url, runs, inputs }) => {
 }`;
 
 export interface LiteRtSession {
-  /** Median ms per inference of `runs` timed runs after one warm-up, or throws. */
+  /**
+   * Median ms per inference of `runs` timed samples after a warm-up (up to ~300 ms), each sample a
+   * batch of inferences lasting at least `batchMs` (as Lowbit's and Arm NN's), or throws.
+   */
   time(
     modelBytes: Uint8Array,
     inputs: { data: Float32Array; shape: number[] }[],
     runs: number,
+    batchMs?: number,
   ): Promise<number>;
   close(): Promise<void>;
 }
@@ -93,12 +103,13 @@ export async function startLiteRt(): Promise<LiteRtSession> {
   await page.evaluate(`window.litert.loadLiteRt('/litert/core/wasm/')`);
   let next = 0;
   return {
-    async time(modelBytes, inputs, runs) {
+    async time(modelBytes, inputs, runs, batchMs = 0) {
       const id = `m${next++}`;
       models.set(id, modelBytes);
       const arg = {
         url: `/model/${id}`,
         runs,
+        batchMs,
         inputs: inputs.map((x) => ({ data: Array.from(x.data), shape: x.shape })),
       };
       const ms = (await page.evaluate(`(${BROWSER_TIME})(${JSON.stringify(arg)})`)) as number;
