@@ -45,7 +45,7 @@ function accuracy(model: TflModel, data: LoopData): number {
   data.inputs.forEach((x, i) => {
     interp.setInput(0, x);
     interp.invoke();
-    if (argmax(interp.output(0).data) === data.labels[i]) ok++;
+    if (argmax(interp.output(0).data as Float32Array) === data.labels[i]) ok++;
   });
   return ok / data.inputs.length;
 }
