@@ -7,6 +7,7 @@ import { InvalidArgumentError } from '../../errors';
 import type { RecipeStep } from '../api';
 import { finetuneRecipe } from './finetune';
 import { qatRecipe } from './qat';
+import { distillRecipe } from './distill';
 import type { Recipe, RecipeContext, RecipeFactory } from './types';
 
 type Kind = RecipeStep['kind'];
@@ -25,6 +26,7 @@ export function hasRecipe(kind: Kind): boolean {
 
 registerRecipe('finetune', finetuneRecipe);
 registerRecipe('qat', qatRecipe); // qat and qat16x8
+registerRecipe('distill', distillRecipe);
 
 const EXAMPLES = 'finetune, qat, qat16x8, prune:0.5, prune:2:4, cluster:16, distill:0.5';
 
