@@ -5,7 +5,10 @@
  */
 import { InvalidArgumentError } from '../../errors';
 import type { RecipeStep } from '../api';
+import { clusterRecipe } from './cluster';
 import { finetuneRecipe } from './finetune';
+import { pruneNMRecipe } from './prune-n-m';
+import { pruneRecipe } from './prune';
 import type { Recipe, RecipeContext, RecipeFactory } from './types';
 
 type Kind = RecipeStep['kind'];
@@ -23,6 +26,9 @@ export function hasRecipe(kind: Kind): boolean {
 }
 
 registerRecipe('finetune', finetuneRecipe);
+registerRecipe('prune', pruneRecipe);
+registerRecipe('prune-n-m', pruneNMRecipe);
+registerRecipe('cluster', clusterRecipe);
 
 const EXAMPLES = 'finetune, qat, qat16x8, prune:0.5, prune:2:4, cluster:16, distill:0.5';
 
