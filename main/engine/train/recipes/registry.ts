@@ -5,9 +5,12 @@
  */
 import { InvalidArgumentError } from '../../errors';
 import type { RecipeStep } from '../api';
+import { clusterRecipe } from './cluster';
 import { finetuneRecipe } from './finetune';
-import { qatRecipe } from './qat';
 import { distillRecipe } from './distill';
+import { pruneNMRecipe } from './prune-n-m';
+import { pruneRecipe } from './prune';
+import { qatRecipe } from './qat';
 import type { Recipe, RecipeContext, RecipeFactory } from './types';
 
 type Kind = RecipeStep['kind'];
@@ -27,6 +30,9 @@ export function hasRecipe(kind: Kind): boolean {
 registerRecipe('finetune', finetuneRecipe);
 registerRecipe('qat', qatRecipe); // qat and qat16x8
 registerRecipe('distill', distillRecipe);
+registerRecipe('prune', pruneRecipe);
+registerRecipe('prune-n-m', pruneNMRecipe);
+registerRecipe('cluster', clusterRecipe);
 
 const EXAMPLES = 'finetune, qat, qat16x8, prune:0.5, prune:2:4, cluster:16, distill:0.5';
 
