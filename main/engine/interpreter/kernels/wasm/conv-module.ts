@@ -17,6 +17,7 @@ export interface ConvExports {
   conv_f32(...args: number[]): void;
   dw_f32(...args: number[]): void;
   finish_f(...args: number[]): void;
+  finish_f32(...args: number[]): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;

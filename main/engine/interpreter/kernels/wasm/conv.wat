@@ -559,35 +559,76 @@
       (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
       (br_if $yl (i32.lt_u (local.get $oy) (local.get $outH)))))
 
-  ;; finish_f: out[pixel][c] = float32(clamp(v, lo, hi)) for `pixels` rows of f64 sums (f32
-  ;; sums with acc32, from conv_f32 and dw_f32) (`stride` apart, `channels` used), v = acc + bias[c] (conv, dw) or, with round_first, float32(acc) +
+  ;; finish_f: out[pixel][c] = float32(clamp(v, lo, hi)) for `pixels` rows of f64 sums (`stride`
+  ;; apart, `channels` used), v = acc + bias[c] (conv, dw) or, with round_first, float32(acc) +
   ;; bias[c] (FULLY_CONNECTED); bias is f64 (zeros when the model has none: adding +0 changes no
   ;; sum, which is never -0). The clamp is the reference's `v < lo ? lo : v > hi ? hi : v` (NaN
   ;; passes through).
   (func (export "finish_f")
     (param $acc i32) (param $stride i32) (param $pixels i32) (param $channels i32)
     (param $bias i32) (param $out i32) (param $lo f64) (param $hi f64) (param $roundFirst i32)
-    (param $acc32 i32)
     (local $px i32) (local $c i32) (local $v f64) (local $row i32)
     (if (i32.eqz (i32.mul (local.get $pixels) (local.get $channels))) (then (return)))
     (loop $pl
       (local.set $row (local.get $acc))
       (local.set $c (i32.const 0))
       (loop $cl
-        (if (local.get $acc32)
-          (then (local.set $v (f64.promote_f32 (f32.load (local.get $row)))))
-          (else (local.set $v (f64.load (local.get $row)))))
+        (local.set $v (f64.load (local.get $row)))
         (if (local.get $roundFirst) (then (local.set $v (f64.promote_f32 (f32.demote_f64 (local.get $v))))))
         (local.set $v (f64.add (local.get $v) (f64.load (i32.add (local.get $bias) (i32.shl (local.get $c) (i32.const 3))))))
         (if (f64.lt (local.get $v) (local.get $lo)) (then (local.set $v (local.get $lo)))
           (else (if (f64.gt (local.get $v) (local.get $hi)) (then (local.set $v (local.get $hi))))))
         (f32.store (local.get $out) (f32.demote_f64 (local.get $v)))
         (local.set $out (i32.add (local.get $out) (i32.const 4)))
-        (local.set $row (i32.add (local.get $row) (select (i32.const 4) (i32.const 8) (local.get $acc32))))
+        (local.set $row (i32.add (local.get $row) (i32.const 8)))
         (local.set $c (i32.add (local.get $c) (i32.const 1)))
         (br_if $cl (i32.lt_u (local.get $c) (local.get $channels))))
-      (local.set $acc (i32.add (local.get $acc)
-        (i32.shl (local.get $stride) (select (i32.const 2) (i32.const 3) (local.get $acc32)))))
+      (local.set $acc (i32.add (local.get $acc) (i32.shl (local.get $stride) (i32.const 3))))
+      (local.set $px (i32.add (local.get $px) (i32.const 1)))
+      (br_if $pl (i32.lt_u (local.get $px) (local.get $pixels)))))
+
+  ;; finish_f32: as finish_f (no round_first) for the float32 sums of conv_f32 and dw_f32, four
+  ;; channels at a time: v = acc + bias[c] in float32 (bias float32 here; the float32 sum of two
+  ;; float32 values equals their double sum rounded to float32, as finish_f's), then the
+  ;; reference's clamp `v < lo ? lo : v > hi ? hi : v`, which is f32x4.pmax(v, lo) then
+  ;; f32x4.pmin(v, hi) exactly (NaN passes through, -0 stays -0); the last channels one by one.
+  (func (export "finish_f32")
+    (param $acc i32) (param $stride i32) (param $pixels i32) (param $channels i32)
+    (param $bias i32) (param $out i32) (param $lo f32) (param $hi f32)
+    (local $px i32) (local $c i32) (local $v f32) (local $row i32) (local $vlo v128) (local $vhi v128)
+    (local $vec i32)
+    (if (i32.eqz (i32.mul (local.get $pixels) (local.get $channels))) (then (return)))
+    (local.set $vlo (f32x4.splat (local.get $lo)))
+    (local.set $vhi (f32x4.splat (local.get $hi)))
+    (local.set $vec (i32.and (local.get $channels) (i32.const -4)))
+    (loop $pl
+      (local.set $row (local.get $acc))
+      (local.set $c (i32.const 0))
+      (block $vdone
+        (br_if $vdone (i32.eqz (local.get $vec)))
+        (loop $vl
+          (v128.store align=4 (local.get $out)
+            (f32x4.pmin (f32x4.pmax
+              (f32x4.add (v128.load align=4 (local.get $row))
+                         (v128.load align=4 (i32.add (local.get $bias) (i32.shl (local.get $c) (i32.const 2)))))
+              (local.get $vlo)) (local.get $vhi)))
+          (local.set $out (i32.add (local.get $out) (i32.const 16)))
+          (local.set $row (i32.add (local.get $row) (i32.const 16)))
+          (local.set $c (i32.add (local.get $c) (i32.const 4)))
+          (br_if $vl (i32.lt_u (local.get $c) (local.get $vec)))))
+      (block $sdone
+        (br_if $sdone (i32.ge_u (local.get $c) (local.get $channels)))
+        (loop $sl
+          (local.set $v (f32.add (f32.load (local.get $row))
+            (f32.load (i32.add (local.get $bias) (i32.shl (local.get $c) (i32.const 2))))))
+          (if (f32.lt (local.get $v) (local.get $lo)) (then (local.set $v (local.get $lo)))
+            (else (if (f32.gt (local.get $v) (local.get $hi)) (then (local.set $v (local.get $hi))))))
+          (f32.store (local.get $out) (local.get $v))
+          (local.set $out (i32.add (local.get $out) (i32.const 4)))
+          (local.set $row (i32.add (local.get $row) (i32.const 4)))
+          (local.set $c (i32.add (local.get $c) (i32.const 1)))
+          (br_if $sl (i32.lt_u (local.get $c) (local.get $channels)))))
+      (local.set $acc (i32.add (local.get $acc) (i32.shl (local.get $stride) (i32.const 2))))
       (local.set $px (i32.add (local.get $px) (i32.const 1)))
       (br_if $pl (i32.lt_u (local.get $px) (local.get $pixels)))))
 )

@@ -79,33 +79,53 @@ function instantiate(
   fillWeights(
     plan.acc32 ? new Float32Array(buf, 0, plan.weightCount) : new Float64Array(buf, 0, plan.weightCount),
   );
-  if (bias !== null) new Float64Array(buf, biasAt, s.outC).set(bias); // else zeros: see finish_f
+  // else zeros: see finish_f; float32 values for finish_f32 (biasValues holds float32 ones)
+  if (bias !== null)
+    (plan.acc32 ? new Float32Array(buf, biasAt, s.outC) : new Float64Array(buf, biasAt, s.outC)).set(bias);
   const raw = new Float32Array(buf, rawAt, inputCount);
   const out = new Float32Array(buf, outAt, s.batches * perBatch);
   const { hp, wp, cp } = plan;
+  const image = new Float32Array(buf, imageAt, (s.batches * imageBytes) / 4);
+  // The input copied straight into the padded image (pack's layout) when each pixel's channels
+  // stay together (no depth multiplier, no channel padding): the whole image at once without
+  // spatial padding, else row by row; pack otherwise.
+  const rowsDirect = plan.dm === 1 && cp === s.inC;
+  const whole = rowsDirect && hp === s.inH && wp === s.inW;
+  const rowLen = s.inW * s.inC;
+  const finish = (o: number) =>
+    plan.acc32
+      ? e.finish_f32(accAt, plan.accStride, pixels, s.outC, biasAt, o, lo, hi)
+      : e.finish_f(accAt, plan.accStride, pixels, s.outC, biasAt, o, lo, hi, plan.roundFirst ? 1 : 0);
   return (input, output) => {
-    raw.set(input);
-    e.pack(
-      rawAt,
-      FLOAT_KIND,
-      imageAt,
-      s.batches,
-      s.inH,
-      s.inW,
-      s.inC,
-      0,
-      plan.dm,
-      hp,
-      wp,
-      cp,
-      s.padH,
-      s.padW,
-    );
+    if (whole) image.set(input);
+    else if (rowsDirect) {
+      for (let b = 0; b < s.batches; b++)
+        for (let y = 0; y < s.inH; y++) {
+          const from = (b * s.inH + y) * rowLen;
+          image.set(input.subarray(from, from + rowLen), ((b * hp + y + s.padH) * wp + s.padW) * cp);
+        }
+    } else {
+      raw.set(input);
+      e.pack(
+        rawAt,
+        FLOAT_KIND,
+        imageAt,
+        s.batches,
+        s.inH,
+        s.inW,
+        s.inC,
+        0,
+        plan.dm,
+        hp,
+        wp,
+        cp,
+        s.padH,
+        s.padW,
+      );
+    }
     for (let b = 0; b < s.batches; b++) {
       plan.walk(e, imageAt + b * imageBytes, accAt);
-      const o = outAt + b * perBatch * 4;
-      const acc32 = plan.acc32 ? 1 : 0;
-      e.finish_f(accAt, plan.accStride, pixels, s.outC, biasAt, o, lo, hi, plan.roundFirst ? 1 : 0, acc32);
+      finish(outAt + b * perBatch * 4);
     }
     output.set(out);
   };
