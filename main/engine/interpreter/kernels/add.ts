@@ -89,16 +89,26 @@ export function prepareAddLike(ctx: OpContext, sign: 1 | -1): EvalFn {
       tabA[v] = mbqm((base + v + offA) * pow, m1.multiplier, m1.shift);
       tabB[v] = mbqm((base + v + offB) * pow, m2.multiplier, m2.shift);
     }
+    // Then every output depends on the two input bytes only: a 64 KiB table of the 65,536
+    // results (the same arithmetic, done once at prepare), one lookup per element in eval.
+    const table = out.dtype === 'uint8' ? new Uint8Array(65536) : new Int8Array(65536);
+    for (let va = 0; va < 256; va++)
+      for (let vb = 0; vb < 256; vb++) {
+        const s1 = tabA[va];
+        const s2 = tabB[vb];
+        const raw = mbqm(sign > 0 ? s1 + s2 : s1 - s2, mo.multiplier, mo.shift) + offO;
+        table[(va << 8) | vb] = raw < lo ? lo : raw > hi ? hi : raw; // in [lo, hi]: an 8-bit value
+      }
     return () => {
       const x = a.data as Int8Array;
       const y = b.data as Int8Array;
       const o = out.data as Int8Array;
-      for (let k = 0; k < n; k++) {
-        const s1 = tabA[x[ia ? ia[k] : k] - base];
-        const s2 = tabB[y[ib ? ib[k] : k] - base];
-        const raw = mbqm(sign > 0 ? s1 + s2 : s1 - s2, mo.multiplier, mo.shift) + offO;
-        o[k] = raw < lo ? lo : raw > hi ? hi : raw;
+      if (!ia && !ib) {
+        for (let k = 0; k < n; k++) o[k] = table[((x[k] - base) << 8) | (y[k] - base)];
+        return;
       }
+      for (let k = 0; k < n; k++)
+        o[k] = table[((x[ia ? ia[k] : k] - base) << 8) | (y[ib ? ib[k] : k] - base)];
     };
   }
   return () => {

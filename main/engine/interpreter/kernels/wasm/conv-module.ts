@@ -14,7 +14,10 @@ export interface ConvExports {
   requant(...args: number[]): void;
   conv_f(...args: number[]): void;
   dw_f(...args: number[]): void;
+  conv_f32(...args: number[]): void;
+  dw_f32(...args: number[]): void;
   finish_f(...args: number[]): void;
+  finish_f32(...args: number[]): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;

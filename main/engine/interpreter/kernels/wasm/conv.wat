@@ -352,6 +352,96 @@
       (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
       (br_if $yl (i32.lt_u (local.get $oy) (local.get $outH)))))
 
+  ;; conv_f32: as conv_f, but float32 sums (f32x4, no fused multiply-add) of sixteen output channels
+  ;;   (four f32x4) for two output pixels at a time; weights float32 [out_c / 16][kH][kW][inC][16],
+  ;;   accumulators float32 [pixel][blocks * 16]. Not the reference's double sums: the float kernels
+  ;;   that use it are tested against the reference within float32 rounding (float-conv-wasm.test.ts).
+  (func (export "conv_f32")
+    (param $in i32) (param $w i32) (param $out i32) (param $outH i32) (param $outW i32)
+    (param $strideH i32) (param $strideW i32) (param $dilH i32) (param $dilW i32)
+    (param $kH i32) (param $kW i32) (param $c i32) (param $wp i32) (param $blocks i32)
+    (local $pix i32) (local $row i32) (local $oy i32) (local $ox i32) (local $ob i32)
+    (local $fy i32) (local $fx i32) (local $origin i32) (local $rowp i32) (local $p i32)
+    (local $cend i32) (local $wptr i32) (local $x v128) (local $y v128) (local $wv v128)
+    (local $pair i32) (local $d i32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $b0 v128) (local $b1 v128) (local $b2 v128) (local $b3 v128)
+    (local.set $pix (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $row (i32.mul (local.get $wp) (local.get $pix)))
+    (if (i32.eqz (i32.mul (i32.mul (local.get $outH) (local.get $c)) (i32.mul (local.get $outW) (local.get $blocks)))) (then (return)))
+    (loop $yl
+      (local.set $ox (i32.const 0))
+      (loop $xl
+        ;; $d: byte distance to the second pixel's window (0 when this pixel ends the row: the
+        ;; second set of sums is then computed on the same window and not stored).
+        (local.set $pair (i32.lt_u (i32.add (local.get $ox) (i32.const 1)) (local.get $outW)))
+        (local.set $d (select (i32.mul (local.get $strideW) (local.get $pix)) (i32.const 0) (local.get $pair)))
+        (local.set $origin (i32.add (local.get $in)
+          (i32.add (i32.mul (i32.mul (local.get $oy) (local.get $strideH)) (local.get $row))
+                   (i32.mul (i32.mul (local.get $ox) (local.get $strideW)) (local.get $pix)))))
+        (local.set $wptr (local.get $w))
+        (local.set $ob (i32.const 0))
+        (loop $bl
+          (local.set $a0 (v128.const f32x4 0 0 0 0))
+          (local.set $a1 (v128.const f32x4 0 0 0 0))
+          (local.set $a2 (v128.const f32x4 0 0 0 0))
+          (local.set $a3 (v128.const f32x4 0 0 0 0))
+          (local.set $b0 (v128.const f32x4 0 0 0 0))
+          (local.set $b1 (v128.const f32x4 0 0 0 0))
+          (local.set $b2 (v128.const f32x4 0 0 0 0))
+          (local.set $b3 (v128.const f32x4 0 0 0 0))
+          (local.set $fy (i32.const 0))
+          (loop $fyl
+            (local.set $rowp (i32.add (local.get $origin)
+              (i32.mul (i32.mul (local.get $fy) (local.get $dilH)) (local.get $row))))
+            (local.set $fx (i32.const 0))
+            (loop $fxl
+              (local.set $p (i32.add (local.get $rowp)
+                (i32.mul (i32.mul (local.get $fx) (local.get $dilW)) (local.get $pix))))
+              (local.set $cend (i32.add (local.get $p) (local.get $pix)))
+              (loop $cl
+                (local.set $x (f32x4.splat (f32.load (local.get $p))))
+                (local.set $y (f32x4.splat (f32.load (i32.add (local.get $p) (local.get $d)))))
+                (local.set $wv (v128.load align=4 (local.get $wptr)))
+                (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $x) (local.get $wv))))
+                (local.set $b0 (f32x4.add (local.get $b0) (f32x4.mul (local.get $y) (local.get $wv))))
+                (local.set $wv (v128.load offset=16 align=4 (local.get $wptr)))
+                (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $x) (local.get $wv))))
+                (local.set $b1 (f32x4.add (local.get $b1) (f32x4.mul (local.get $y) (local.get $wv))))
+                (local.set $wv (v128.load offset=32 align=4 (local.get $wptr)))
+                (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $x) (local.get $wv))))
+                (local.set $b2 (f32x4.add (local.get $b2) (f32x4.mul (local.get $y) (local.get $wv))))
+                (local.set $wv (v128.load offset=48 align=4 (local.get $wptr)))
+                (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $x) (local.get $wv))))
+                (local.set $b3 (f32x4.add (local.get $b3) (f32x4.mul (local.get $y) (local.get $wv))))
+                (local.set $wptr (i32.add (local.get $wptr) (i32.const 64)))
+                (local.set $p (i32.add (local.get $p) (i32.const 4)))
+                (br_if $cl (i32.lt_u (local.get $p) (local.get $cend))))
+              (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
+              (br_if $fxl (i32.lt_u (local.get $fx) (local.get $kW))))
+            (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
+            (br_if $fyl (i32.lt_u (local.get $fy) (local.get $kH))))
+          (v128.store align=4 (local.get $out) (local.get $a0))
+          (v128.store offset=16 align=4 (local.get $out) (local.get $a1))
+          (v128.store offset=32 align=4 (local.get $out) (local.get $a2))
+          (v128.store offset=48 align=4 (local.get $out) (local.get $a3))
+          (if (local.get $pair)
+            (then
+              (local.set $p (i32.add (local.get $out) (i32.shl (local.get $blocks) (i32.const 6))))
+              (v128.store align=4 (local.get $p) (local.get $b0))
+              (v128.store offset=16 align=4 (local.get $p) (local.get $b1))
+              (v128.store offset=32 align=4 (local.get $p) (local.get $b2))
+              (v128.store offset=48 align=4 (local.get $p) (local.get $b3))))
+          (local.set $out (i32.add (local.get $out) (i32.const 64)))
+          (local.set $ob (i32.add (local.get $ob) (i32.const 1)))
+          (br_if $bl (i32.lt_u (local.get $ob) (local.get $blocks))))
+        (if (local.get $pair)
+          (then (local.set $out (i32.add (local.get $out) (i32.shl (local.get $blocks) (i32.const 6))))))
+        (local.set $ox (i32.add (local.get $ox) (i32.add (i32.const 1) (local.get $pair))))
+        (br_if $xl (i32.lt_u (local.get $ox) (local.get $outW))))
+      (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+      (br_if $yl (i32.lt_u (local.get $oy) (local.get $outH)))))
+
   ;; dw_f: acc[oy][ox][c] (Cp per pixel) = sum over fy, fx in that order of
   ;;   in[oy * strideH + fy * dilH][ox * strideW + fx * dilW][c] * w[fy][fx][c], eight channels
   ;;   (four f64x2 sums) at a time
@@ -416,6 +506,59 @@
       (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
       (br_if $yl (i32.lt_u (local.get $oy) (local.get $outH)))))
 
+  ;; dw_f32: as dw_f, but float32 sums (f32x4, no fused multiply-add), eight channels (two f32x4)
+  ;;   at a time; weights float32 [kH][kW][Cp], accumulators float32 [pixel][Cp].
+  (func (export "dw_f32")
+    (param $in i32) (param $w i32) (param $out i32) (param $outH i32) (param $outW i32)
+    (param $strideH i32) (param $strideW i32) (param $dilH i32) (param $dilW i32)
+    (param $kH i32) (param $kW i32) (param $cp i32) (param $wp i32)
+    (local $pix i32) (local $row i32) (local $oy i32) (local $ox i32) (local $cb i32)
+    (local $fy i32) (local $fx i32) (local $origin i32) (local $rowp i32) (local $p i32)
+    (local $wptr i32) (local $wstep i32) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local.set $pix (i32.shl (local.get $cp) (i32.const 2)))
+    (local.set $wstep (i32.shl (local.get $cp) (i32.const 2)))
+    (local.set $row (i32.mul (local.get $wp) (local.get $pix)))
+    (if (i32.eqz (i32.mul (local.get $outH) (i32.mul (local.get $outW) (local.get $cp)))) (then (return)))
+    (loop $yl
+      (local.set $ox (i32.const 0))
+      (loop $xl
+        (local.set $origin (i32.add (local.get $in)
+          (i32.add (i32.mul (i32.mul (local.get $oy) (local.get $strideH)) (local.get $row))
+                   (i32.mul (i32.mul (local.get $ox) (local.get $strideW)) (local.get $pix)))))
+        (local.set $cb (i32.const 0))
+        (loop $cl
+          (local.set $a0 (v128.const f32x4 0 0 0 0))
+          (local.set $a1 (v128.const f32x4 0 0 0 0))
+          (local.set $a2 (v128.const f32x4 0 0 0 0))
+          (local.set $a3 (v128.const f32x4 0 0 0 0))
+          (local.set $wptr (i32.add (local.get $w) (local.get $cb)))
+          (local.set $fy (i32.const 0))
+          (loop $fyl
+            (local.set $rowp (i32.add (i32.add (local.get $origin) (local.get $cb))
+              (i32.mul (i32.mul (local.get $fy) (local.get $dilH)) (local.get $row))))
+            (local.set $fx (i32.const 0))
+            (loop $fxl
+              (local.set $p (i32.add (local.get $rowp)
+                (i32.mul (i32.mul (local.get $fx) (local.get $dilW)) (local.get $pix))))
+              (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul
+                (v128.load align=4 (local.get $p)) (v128.load align=4 (local.get $wptr)))))
+              (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul
+                (v128.load offset=16 align=4 (local.get $p)) (v128.load offset=16 align=4 (local.get $wptr)))))
+              (local.set $wptr (i32.add (local.get $wptr) (local.get $wstep)))
+              (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
+              (br_if $fxl (i32.lt_u (local.get $fx) (local.get $kW))))
+            (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
+            (br_if $fyl (i32.lt_u (local.get $fy) (local.get $kH))))
+          (v128.store align=4 (local.get $out) (local.get $a0))
+          (v128.store offset=16 align=4 (local.get $out) (local.get $a1))
+          (local.set $out (i32.add (local.get $out) (i32.const 32)))
+          (local.set $cb (i32.add (local.get $cb) (i32.const 32)))
+          (br_if $cl (i32.lt_u (local.get $cb) (local.get $pix))))
+        (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+        (br_if $xl (i32.lt_u (local.get $ox) (local.get $outW))))
+      (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+      (br_if $yl (i32.lt_u (local.get $oy) (local.get $outH)))))
+
   ;; finish_f: out[pixel][c] = float32(clamp(v, lo, hi)) for `pixels` rows of f64 sums (`stride`
   ;; apart, `channels` used), v = acc + bias[c] (conv, dw) or, with round_first, float32(acc) +
   ;; bias[c] (FULLY_CONNECTED); bias is f64 (zeros when the model has none: adding +0 changes no
@@ -441,6 +584,51 @@
         (local.set $c (i32.add (local.get $c) (i32.const 1)))
         (br_if $cl (i32.lt_u (local.get $c) (local.get $channels))))
       (local.set $acc (i32.add (local.get $acc) (i32.shl (local.get $stride) (i32.const 3))))
+      (local.set $px (i32.add (local.get $px) (i32.const 1)))
+      (br_if $pl (i32.lt_u (local.get $px) (local.get $pixels)))))
+
+  ;; finish_f32: as finish_f (no round_first) for the float32 sums of conv_f32 and dw_f32, four
+  ;; channels at a time: v = acc + bias[c] in float32 (bias float32 here; the float32 sum of two
+  ;; float32 values equals their double sum rounded to float32, as finish_f's), then the
+  ;; reference's clamp `v < lo ? lo : v > hi ? hi : v`, which is f32x4.pmax(v, lo) then
+  ;; f32x4.pmin(v, hi) exactly (NaN passes through, -0 stays -0); the last channels one by one.
+  (func (export "finish_f32")
+    (param $acc i32) (param $stride i32) (param $pixels i32) (param $channels i32)
+    (param $bias i32) (param $out i32) (param $lo f32) (param $hi f32)
+    (local $px i32) (local $c i32) (local $v f32) (local $row i32) (local $vlo v128) (local $vhi v128)
+    (local $vec i32)
+    (if (i32.eqz (i32.mul (local.get $pixels) (local.get $channels))) (then (return)))
+    (local.set $vlo (f32x4.splat (local.get $lo)))
+    (local.set $vhi (f32x4.splat (local.get $hi)))
+    (local.set $vec (i32.and (local.get $channels) (i32.const -4)))
+    (loop $pl
+      (local.set $row (local.get $acc))
+      (local.set $c (i32.const 0))
+      (block $vdone
+        (br_if $vdone (i32.eqz (local.get $vec)))
+        (loop $vl
+          (v128.store align=4 (local.get $out)
+            (f32x4.pmin (f32x4.pmax
+              (f32x4.add (v128.load align=4 (local.get $row))
+                         (v128.load align=4 (i32.add (local.get $bias) (i32.shl (local.get $c) (i32.const 2)))))
+              (local.get $vlo)) (local.get $vhi)))
+          (local.set $out (i32.add (local.get $out) (i32.const 16)))
+          (local.set $row (i32.add (local.get $row) (i32.const 16)))
+          (local.set $c (i32.add (local.get $c) (i32.const 4)))
+          (br_if $vl (i32.lt_u (local.get $c) (local.get $vec)))))
+      (block $sdone
+        (br_if $sdone (i32.ge_u (local.get $c) (local.get $channels)))
+        (loop $sl
+          (local.set $v (f32.add (f32.load (local.get $row))
+            (f32.load (i32.add (local.get $bias) (i32.shl (local.get $c) (i32.const 2))))))
+          (if (f32.lt (local.get $v) (local.get $lo)) (then (local.set $v (local.get $lo)))
+            (else (if (f32.gt (local.get $v) (local.get $hi)) (then (local.set $v (local.get $hi))))))
+          (f32.store (local.get $out) (local.get $v))
+          (local.set $out (i32.add (local.get $out) (i32.const 4)))
+          (local.set $row (i32.add (local.get $row) (i32.const 4)))
+          (local.set $c (i32.add (local.get $c) (i32.const 1)))
+          (br_if $sl (i32.lt_u (local.get $c) (local.get $channels)))))
+      (local.set $acc (i32.add (local.get $acc) (i32.shl (local.get $stride) (i32.const 2))))
       (local.set $px (i32.add (local.get $px) (i32.const 1)))
       (br_if $pl (i32.lt_u (local.get $px) (local.get $pixels)))))
 )

@@ -1,8 +1,11 @@
 /**
- * The float32 side of the WebAssembly SIMD kernels (conv.wat's conv_f, dw_f, finish_f) for
- * CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED: the reference kernels sum float32 products in
- * double in a fixed order per output, and so does conv.wat (f64x2, same order, no fused
- * multiply-add), so the outputs are the reference's bit for bit (float-conv-wasm.test.ts). The
+ * The float32 side of the WebAssembly SIMD kernels (conv.wat's conv_f32, dw_f32, conv_f, dw_f,
+ * finish_f) for CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED. The reference kernels sum float32
+ * products in double in a fixed order per output. CONV_2D and DEPTHWISE_CONV_2D here sum in
+ * float32 (f32x4, 'f32' sums: as TFLite and XNNPACK do, about twice the speed), so they agree
+ * with the reference within float32 rounding of the dot product, not bit for bit
+ * (float-conv-wasm.test.ts bounds the difference); FULLY_CONNECTED, and the others with 'f64'
+ * sums, sum in double in the reference's order (f64x2, no fused multiply-add): bit for bit. The
  * zero padding that replaces the reference's skipped out-of-image taps adds exact zeros only when
  * every weight is finite (0 x Inf is NaN): prepare returns null otherwise, and the reference runs.
  *
@@ -37,6 +40,8 @@ interface FloatPlan {
   accStride: number;
   /** FULLY_CONNECTED rounds the sum to float32 before adding the bias. */
   roundFirst: boolean;
+  /** float32 weights and sums (conv_f32, dw_f32), else double (conv_f, dw_f). */
+  acc32: boolean;
   walk: (e: ConvExports, imageAt: number, accAt: number) => void;
 }
 
@@ -50,7 +55,7 @@ function instantiate(
   bias: ArrayLike<number> | null,
   lo: number,
   hi: number,
-  fillWeights: (w: Float64Array) => void,
+  fillWeights: (w: Float64Array | Float32Array) => void,
 ): FloatConvEval | null {
   const m = convModule();
   if (!m) return null;
@@ -59,47 +64,75 @@ function instantiate(
   const pixels = s.outH * s.outW;
   const perBatch = pixels * s.outC;
   const imageBytes = plan.hp * plan.wp * plan.cp * 4;
-  const biasAt = align16(plan.weightCount * 8);
+  const vb = plan.acc32 ? 4 : 8; // bytes per weight and per sum
+  const biasAt = align16(plan.weightCount * vb);
   const rawAt = biasAt + align16(s.outC * 8);
   const imageAt = rawAt + align16(inputCount * 4);
   const accAt = imageAt + align16(s.batches * imageBytes);
-  const outAt = accAt + align16(pixels * plan.accStride * 8);
+  const outAt = accAt + align16(pixels * plan.accStride * vb);
   const bytes = outAt + s.batches * perBatch * 4;
   if (bytes > MAX_BYTES) return null;
   const e = new WebAssembly.Instance(m).exports as unknown as ConvExports;
   e.memory.grow(Math.ceil(bytes / PAGE));
   const buf = e.memory.buffer;
-  fillWeights(new Float64Array(buf, 0, plan.weightCount)); // float32 values, exact in double
-  if (bias !== null) new Float64Array(buf, biasAt, s.outC).set(bias); // else zeros: see finish_f
+  // float32 values (exact in double)
+  fillWeights(
+    plan.acc32 ? new Float32Array(buf, 0, plan.weightCount) : new Float64Array(buf, 0, plan.weightCount),
+  );
+  // else zeros: see finish_f; float32 values for finish_f32 (biasValues holds float32 ones)
+  if (bias !== null)
+    (plan.acc32 ? new Float32Array(buf, biasAt, s.outC) : new Float64Array(buf, biasAt, s.outC)).set(bias);
   const raw = new Float32Array(buf, rawAt, inputCount);
   const out = new Float32Array(buf, outAt, s.batches * perBatch);
   const { hp, wp, cp } = plan;
+  const image = new Float32Array(buf, imageAt, (s.batches * imageBytes) / 4);
+  // The input copied straight into the padded image (pack's layout) when each pixel's channels
+  // stay together (no depth multiplier, no channel padding): the whole image at once without
+  // spatial padding, else row by row; pack otherwise.
+  const rowsDirect = plan.dm === 1 && cp === s.inC;
+  const whole = rowsDirect && hp === s.inH && wp === s.inW;
+  const rowLen = s.inW * s.inC;
+  const finish = (o: number) =>
+    plan.acc32
+      ? e.finish_f32(accAt, plan.accStride, pixels, s.outC, biasAt, o, lo, hi)
+      : e.finish_f(accAt, plan.accStride, pixels, s.outC, biasAt, o, lo, hi, plan.roundFirst ? 1 : 0);
   return (input, output) => {
-    raw.set(input);
-    e.pack(
-      rawAt,
-      FLOAT_KIND,
-      imageAt,
-      s.batches,
-      s.inH,
-      s.inW,
-      s.inC,
-      0,
-      plan.dm,
-      hp,
-      wp,
-      cp,
-      s.padH,
-      s.padW,
-    );
+    if (whole) image.set(input);
+    else if (rowsDirect) {
+      for (let b = 0; b < s.batches; b++)
+        for (let y = 0; y < s.inH; y++) {
+          const from = (b * s.inH + y) * rowLen;
+          image.set(input.subarray(from, from + rowLen), ((b * hp + y + s.padH) * wp + s.padW) * cp);
+        }
+    } else {
+      raw.set(input);
+      e.pack(
+        rawAt,
+        FLOAT_KIND,
+        imageAt,
+        s.batches,
+        s.inH,
+        s.inW,
+        s.inC,
+        0,
+        plan.dm,
+        hp,
+        wp,
+        cp,
+        s.padH,
+        s.padW,
+      );
+    }
     for (let b = 0; b < s.batches; b++) {
       plan.walk(e, imageAt + b * imageBytes, accAt);
-      const o = outAt + b * perBatch * 4;
-      e.finish_f(accAt, plan.accStride, pixels, s.outC, biasAt, o, lo, hi, plan.roundFirst ? 1 : 0);
+      finish(outAt + b * perBatch * 4);
     }
     output.set(out);
   };
 }
+
+/** How a float kernel sums: float32 (fast, within rounding of the reference) or double (exact). */
+export type FloatSums = 'f32' | 'f64';
 
 /**
  * Float CONV_2D (one group): `filter` [outC][kH][kW][inC]; `bias` may be null. Null when the
@@ -111,29 +144,38 @@ export function prepareConvFloatSimd(
   bias: ArrayLike<number> | null,
   lo: number,
   hi: number,
+  sums: FloatSums = 'f32',
   roundFirst = false,
 ): FloatConvEval | null {
   if (!allFinite(filter)) return null;
+  const acc32 = sums === 'f32';
   const p = paddedOf(s, s.inC, 1);
-  const blocks = Math.ceil(s.outC / 8);
+  const lanes = acc32 ? 16 : 8; // output channels per block (64 bytes of weights per input channel)
+  const blocks = Math.ceil(s.outC / lanes);
   const taps = s.kH * s.kW;
   const args = windowArgs(s, p);
-  const walk: FloatPlan['walk'] = (e, imageAt, accAt) => e.conv_f(imageAt, 0, accAt, ...args, blocks);
+  const walk: FloatPlan['walk'] = acc32
+    ? (e, imageAt, accAt) => e.conv_f32(imageAt, 0, accAt, ...args, blocks)
+    : (e, imageAt, accAt) => e.conv_f(imageAt, 0, accAt, ...args, blocks);
   const plan = {
     s,
     ...p,
     dm: 1,
-    weightCount: blocks * 8 * taps * s.inC,
-    accStride: blocks * 8,
+    weightCount: blocks * lanes * taps * s.inC,
+    accStride: blocks * lanes,
     roundFirst,
+    acc32,
     walk,
   };
-  // [out_c / 8][kH][kW][inC][8]
+  // [out_c / lanes][kH][kW][inC][lanes]
   return instantiate(plan, bias, lo, hi, (w) => {
-    for (let oc = 0; oc < s.outC; oc++)
+    for (let oc = 0; oc < s.outC; oc++) {
+      const blk = Math.floor(oc / lanes);
+      const lane = oc % lanes;
       for (let t = 0; t < taps; t++)
         for (let c = 0; c < s.inC; c++)
-          w[(((oc >> 3) * taps + t) * s.inC + c) * 8 + (oc & 7)] = filter[(oc * taps + t) * s.inC + c];
+          w[((blk * taps + t) * s.inC + c) * lanes + lane] = filter[(oc * taps + t) * s.inC + c];
+    }
   });
 }
 
@@ -145,12 +187,16 @@ export function prepareDepthwiseFloatSimd(
   bias: ArrayLike<number> | null,
   lo: number,
   hi: number,
+  sums: FloatSums = 'f32',
 ): FloatConvEval | null {
   if (!allFinite(filter)) return null;
+  const acc32 = sums === 'f32';
   const p = paddedOf(s, s.outC, 8);
   const taps = s.kH * s.kW;
   const args = windowArgs(s, p);
-  const walk: FloatPlan['walk'] = (e, imageAt, accAt) => e.dw_f(imageAt, 0, accAt, ...args);
+  const walk: FloatPlan['walk'] = acc32
+    ? (e, imageAt, accAt) => e.dw_f32(imageAt, 0, accAt, ...args)
+    : (e, imageAt, accAt) => e.dw_f(imageAt, 0, accAt, ...args);
   const plan = {
     s,
     ...p,
@@ -158,6 +204,7 @@ export function prepareDepthwiseFloatSimd(
     weightCount: taps * p.cp,
     accStride: p.cp,
     roundFirst: false,
+    acc32,
     walk,
   };
   // [kH][kW][cp]
@@ -167,8 +214,8 @@ export function prepareDepthwiseFloatSimd(
 }
 
 /**
- * Float FULLY_CONNECTED as a 1x1 convolution over a [1, batches] image of `depth` channels,
- * rounding each sum to float32 before the bias as the reference does.
+ * Float FULLY_CONNECTED as a 1x1 convolution over a [1, batches] image of `depth` channels, summed
+ * in double and rounded to float32 before the bias as the reference does (bit for bit).
  */
 export function prepareFullyConnectedFloatSimd(
   batches: number,
@@ -180,5 +227,5 @@ export function prepareFullyConnectedFloatSimd(
   hi: number,
 ): FloatConvEval | null {
   const s = fullyConnectedShape(batches, units, depth);
-  return prepareConvFloatSimd(s, weights, bias, lo, hi, true);
+  return prepareConvFloatSimd(s, weights, bias, lo, hi, 'f64', true);
 }

@@ -2,8 +2,10 @@
  * The WebAssembly SIMD kernels for CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED: each runs the
  * reference TypeScript kernel's prepare first (every check, the output shape, the reference eval),
  * then, with constant weights, returns the SIMD eval for the integer cases with int32 accumulators
- * (int8, uint8; CONV_2D also 16x8 with an int32 bias; int-conv-wasm.ts) and for float32
- * (float-conv-wasm.ts), whose outputs are the reference's bit for bit. Every other case (hybrid,
+ * (int8, uint8; CONV_2D also 16x8 with an int32 bias; int-conv-wasm.ts), whose outputs are the
+ * reference's bit for bit, and for float32 (float-conv-wasm.ts: FULLY_CONNECTED bit for bit;
+ * CONV_2D and DEPTHWISE_CONV_2D sum in float32, within float32 rounding of the reference's double
+ * sums). Every other case (hybrid,
  * int64 accumulators, grouped convolution, non-finite float weights, no WebAssembly SIMD) keeps
  * the reference eval.
  *
