@@ -36,7 +36,7 @@ function fashion(count: number): LabelledData {
 
 const log: string[] = [];
 let merged = 0;
-let seenState: number[] = [];
+const seenState: number[] = [];
 
 registerRecipe('prune', (step): Recipe => {
   let maxSeen = 0; // per thread: the largest activation seen since stats() was last called
