@@ -35,8 +35,12 @@ interface QatState {
   observe: number[];
 }
 
-/** A thread's batch observations: tensor → [min, max]. */
-type QatStats = [tensor: number, min: number, max: number][];
+/** A thread's batch observations: tensor → [min, max], and how many values it clamped of how many. */
+interface QatStats {
+  ranges: [tensor: number, min: number, max: number][];
+  clamped: number;
+  seen: number;
+}
 
 const asF32 = (a: FloatArray): Float32Array => (a instanceof Float32Array ? a : Float32Array.from(a));
 
@@ -61,6 +65,9 @@ export const qatRecipe: RecipeFactory = (step) => {
   const masks = new Map<number, Uint8Array>();
   let clamped = 0;
   let seen = 0;
+  // Main thread: over the run.
+  let totalClamped = 0;
+  let totalSeen = 0;
 
   const fold = (into: Map<number, [number, number]>, t: number, lo: number, hi: number) => {
     const r = into.get(t);
@@ -170,12 +177,17 @@ export const qatRecipe: RecipeFactory = (step) => {
         observe = new Set(st.observe);
       },
       stats(): QatStats {
-        const out: QatStats = [...local].map(([t, [lo, hi]]) => [t, lo, hi]);
+        const out: QatStats = { ranges: [...local].map(([t, [lo, hi]]) => [t, lo, hi]), clamped, seen };
         local.clear();
+        clamped = 0;
+        seen = 0;
         return out;
       },
       mergeStats(stats) {
-        for (const [t, lo, hi] of stats as QatStats) fold(pending, t, lo, hi);
+        const st = stats as QatStats;
+        for (const [t, lo, hi] of st.ranges) fold(pending, t, lo, hi);
+        totalClamped += st.clamped;
+        totalSeen += st.seen;
       },
     },
     onStep() {
@@ -183,6 +195,17 @@ export const qatRecipe: RecipeFactory = (step) => {
       recipe.activations!.mergeStats!(recipe.activations!.stats!());
       flush();
       steps++;
+    },
+    // The best epoch's ranges (its weights are restored by the loop, their scales recomputed by
+    // the weight hook before export).
+    snapshot: () => {
+      flush();
+      return [...ranges.snapshot()];
+    },
+    restore(state) {
+      pending.clear();
+      ranges.restore(new Map(state as [number, { min: number; max: number }][]));
+      recompute();
     },
     export(model) {
       flush();
@@ -193,7 +216,7 @@ export const qatRecipe: RecipeFactory = (step) => {
           `${name}: ${missing.length} activation tensor(s) were never observed in training (e.g. tensor #${missing[0]})`,
         );
       const r = exportQat(model, ranges.snapshot(), scheme, { plan, weightScales: scalesByTensor });
-      const pct = seen > 0 ? ((100 * clamped) / seen).toFixed(2) : '0.00';
+      const pct = totalSeen > 0 ? ((100 * totalClamped) / totalSeen).toFixed(3) : '0.000';
       return {
         model: r.model,
         summary:
