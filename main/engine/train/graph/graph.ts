@@ -355,6 +355,10 @@ class Graph implements TrainGraph {
     }
   }
 
+  activation(tensorIndex: number): FloatArray | undefined {
+    return this.values.get(tensorIndex);
+  }
+
   zeroGrad(): void {
     for (const p of this.params) p.grad.fill(0);
   }

@@ -4,7 +4,7 @@
  * activation. Backward spreads each output's gradient evenly over its taps.
  */
 import { clampGrad, clampRange, fusedRange, Scratch, type OpFactory } from './op';
-import { poolGeometry, windowRange } from './pool';
+import { poolGeometry } from './pool';
 
 export const averagePool2d: OpFactory = (spec) => {
   const g = poolGeometry(spec);
@@ -21,9 +21,13 @@ export const averagePool2d: OpFactory = (spec) => {
       const out = io.out;
       for (let b = 0; b < io.n; b++)
         for (let y = 0; y < outH; y++) {
-          const [y0, y1] = windowRange(y, strideH, padTop, kH, inH);
+          const ys = y * strideH - padTop;
+          const y0 = ys > 0 ? ys : 0;
+          const y1 = ys + kH < inH ? ys + kH : inH;
           for (let xo = 0; xo < outW; xo++) {
-            const [x0, x1] = windowRange(xo, strideW, padLeft, kW, inW);
+            const xs = xo * strideW - padLeft;
+            const x0 = xs > 0 ? xs : 0;
+            const x1 = xs + kW < inW ? xs + kW : inW;
             const count = (y1 - y0) * (x1 - x0);
             acc.fill(0);
             for (let iy = y0; iy < y1; iy++)
@@ -43,9 +47,13 @@ export const averagePool2d: OpFactory = (spec) => {
       const d = clampGrad(io.out, io.dOut, io.n * outSize, lo, hi, gScratch.get(io.n * outSize));
       for (let b = 0; b < io.n; b++)
         for (let y = 0; y < outH; y++) {
-          const [y0, y1] = windowRange(y, strideH, padTop, kH, inH);
+          const ys = y * strideH - padTop;
+          const y0 = ys > 0 ? ys : 0;
+          const y1 = ys + kH < inH ? ys + kH : inH;
           for (let xo = 0; xo < outW; xo++) {
-            const [x0, x1] = windowRange(xo, strideW, padLeft, kW, inW);
+            const xs = xo * strideW - padLeft;
+            const x0 = xs > 0 ? xs : 0;
+            const x1 = xs + kW < inW ? xs + kW : inW;
             const count = (y1 - y0) * (x1 - x0);
             if (count === 0) continue;
             const o = ((b * outH + y) * outW + xo) * inC;

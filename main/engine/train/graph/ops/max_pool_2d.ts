@@ -3,7 +3,7 @@
  * one the gradient goes to), then the fused activation.
  */
 import { clampGrad, clampRange, fusedRange, Scratch, type OpFactory } from './op';
-import { poolGeometry, windowRange } from './pool';
+import { poolGeometry } from './pool';
 
 export const maxPool2d: OpFactory = (spec) => {
   const g = poolGeometry(spec);
@@ -21,9 +21,13 @@ export const maxPool2d: OpFactory = (spec) => {
       if (argmax.length < io.n * outSize) argmax = new Int32Array(io.n * outSize);
       for (let b = 0; b < io.n; b++)
         for (let y = 0; y < outH; y++) {
-          const [y0, y1] = windowRange(y, strideH, padTop, kH, inH);
+          const ys = y * strideH - padTop;
+          const y0 = ys > 0 ? ys : 0;
+          const y1 = ys + kH < inH ? ys + kH : inH;
           for (let xo = 0; xo < outW; xo++) {
-            const [x0, x1] = windowRange(xo, strideW, padLeft, kW, inW);
+            const xs = xo * strideW - padLeft;
+            const x0 = xs > 0 ? xs : 0;
+            const x1 = xs + kW < inW ? xs + kW : inW;
             const o = ((b * outH + y) * outW + xo) * inC;
             for (let c = 0; c < inC; c++) {
               let best = -Infinity;
