@@ -15,6 +15,7 @@
  * observed: the first batch runs it in float (TFMOT starts from [−6, 6] instead).
  */
 import { QuantizationError } from '../../errors';
+import { asString } from '../../tflite/names';
 import type { FloatArray, TrainParam } from '../graph/types';
 import { exportQat } from '../qat/export';
 import {
@@ -51,6 +52,8 @@ export const qatRecipe: RecipeFactory = (step) => {
 
   // Main thread.
   let plan: QatPlan | null = null;
+  /** Tensor names of the model the plan indexes (to follow an earlier step's renumbering). */
+  let plannedNames: string[] = [];
   const ranges = new MovingAverageRanges(0.999);
   const pending = new Map<number, [number, number]>();
   /** Weight scales of the latest fake quantization, by weight tensor and by op. */
@@ -105,7 +108,9 @@ export const qatRecipe: RecipeFactory = (step) => {
   const recipe: Recipe = {
     step,
     setup(graph) {
-      plan = planQat(graph.toModel(), scheme);
+      const m = graph.toModel();
+      plan = planQat(m, scheme);
+      plannedNames = m.subgraphs[0].tensors.map((t) => asString(t.name));
       recompute();
     },
     weights: {
@@ -215,7 +220,24 @@ export const qatRecipe: RecipeFactory = (step) => {
         throw new QuantizationError(
           `${name}: ${missing.length} activation tensor(s) were never observed in training (e.g. tensor #${missing[0]})`,
         );
-      const r = exportQat(model, ranges.snapshot(), scheme, { plan, weightScales: scalesByTensor });
+      // An earlier step's export may have renumbered the tensors (pruning unused ones): follow
+      // the ranges and weight scales by tensor name then, and plan on the model as it is.
+      const names = model.subgraphs[0].tensors.map((t) => asString(t.name));
+      const same = names.length === plannedNames.length && names.every((n, i) => n === plannedNames[i]);
+      let r;
+      if (same) r = exportQat(model, ranges.snapshot(), scheme, { plan, weightScales: scalesByTensor });
+      else {
+        const byName = new Map(names.map((n, i) => [n, i]));
+        const moved = <T>(m: ReadonlyMap<number, T>) => {
+          const out = new Map<number, T>();
+          for (const [t, v] of m) {
+            const i = byName.get(plannedNames[t]);
+            if (i !== undefined) out.set(i, v);
+          }
+          return out;
+        };
+        r = exportQat(model, moved(ranges.snapshot()), scheme, { weightScales: moved(scalesByTensor) });
+      }
       const pct = totalSeen > 0 ? ((100 * totalClamped) / totalSeen).toFixed(3) : '0.000';
       return {
         model: r.model,
