@@ -72,11 +72,35 @@ function opsModel(): TflModel {
   return convertOnnxToTflite(parseOnnx(bytes, 'ops.onnx'), { ioLayout: 'nhwc' }).model;
 }
 
+/** NCHW input with 3 channels: the conversion starts with a TRANSPOSE to channel-last. */
+function nchwModel(): TflModel {
+  const f = (n: number, s: number) =>
+    Float32Array.from({ length: n }, (_v, i) => Math.sin(i * 1.7 + s) * 0.5);
+  const bytes = onnxModel({
+    inputs: { x: [1, 3, 6, 6] },
+    outputs: ['y'],
+    opset: 13,
+    nodes: [
+      { op: 'Conv', inputs: ['x', 'w1', 'b1'], outputs: ['c1'], attrs: { kernel_shape: { ints: [3, 3] } } },
+      { op: 'Flatten', inputs: ['c1'], outputs: ['fl'] },
+      { op: 'Gemm', inputs: ['fl', 'w2', 'b2'], outputs: ['y'], attrs: { transB: { i: 1 } } },
+    ],
+    initializers: {
+      w1: { dims: [4, 3, 3, 3], data: f(108, 1) },
+      b1: { dims: [4], data: f(4, 2) },
+      w2: { dims: [5, 64], data: f(320, 3) },
+      b2: { dims: [5], data: f(5, 4) },
+    },
+  });
+  return convertOnnxToTflite(parseOnnx(bytes, 'nchw.onnx')).model;
+}
+
 const MODELS: [string, () => TflModel][] = [
   ['fashion_cnn.tflite', () => demo('fashion_cnn.tflite')],
   ['fashion_dwcnn.tflite', () => demo('fashion_dwcnn.tflite')],
   ['fashion-cnn.onnx (converted)', onnx],
   ['ops.onnx (built in code, converted)', opsModel],
+  ['nchw.onnx (TRANSPOSE first, converted)', nchwModel],
 ];
 
 function images(seed: number, n: number, size: number): Float32Array {
@@ -218,5 +242,39 @@ describe('trainable graph backward, end to end in float64 (issue 15)', () => {
     expect(kinks).toBeLessThanOrEqual(2);
     expect(checked).toBeGreaterThanOrEqual(3 * g.params.length - 2);
     expect(worst).toBeLessThanOrEqual(1e-3);
+  });
+});
+
+describe('trainable graph: what it cannot train (issue 15)', () => {
+  it('names every op on the way to the loss that has no backward pass', () => {
+    const bytes = onnxModel({
+      inputs: { x: [1, 1, 4, 4] },
+      outputs: ['y'],
+      opset: 14,
+      nodes: [
+        { op: 'HardSwish', inputs: ['x'], outputs: ['h'] },
+        { op: 'Flatten', inputs: ['h'], outputs: ['f'] },
+        { op: 'Gemm', inputs: ['f', 'w', 'b'], outputs: ['y'], attrs: { transB: { i: 1 } } },
+      ],
+      initializers: {
+        w: { dims: [3, 16], data: new Float32Array(48).fill(0.1) },
+        b: { dims: [3], data: new Float32Array(3) },
+      },
+    });
+    const model = convertOnnxToTflite(parseOnnx(bytes, 'hs.onnx')).model;
+    expect(() => buildTrainGraph(model)).toThrow(
+      /^the loss cannot reach the model's trainable ops: HARD_SWISH \(.*\) has no backward pass$/,
+    );
+  });
+
+  it('lists ops it is told to freeze, keeps their weights constant and still trains the others', () => {
+    const model = demo('fashion_dwcnn.tflite');
+    const g = buildTrainGraph(model, {
+      freeze: (_i, name) => (name === 'DEPTHWISE_CONV_2D' ? 'kept as it is' : undefined),
+    });
+    expect(g.frozen).toHaveLength(1);
+    expect(g.frozen[0]).toMatch(/^DEPTHWISE_CONV_2D \(.*\): kept as it is$/);
+    expect(g.params.map((p) => p.opName)).not.toContain('DEPTHWISE_CONV_2D');
+    expect(g.params.map((p) => p.opName)).toContain('CONV_2D');
   });
 });
