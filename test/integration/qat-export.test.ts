@@ -136,3 +136,54 @@ describe.skipIf(!present)('QAT simulation and export agree (issue 15)', () => {
     expect(r.classDiff).toBe(r.tieDiff);
   });
 });
+
+describe.skipIf(!present)('qat recipe export after an earlier step renumbered the tensors (issue 15)', () => {
+  it('follows ranges and weight scales by tensor name', async () => {
+    const { qatRecipe } = await import('../../main/engine/train/recipes/qat');
+    const { TensorT } = await import('../../main/engine/tflite/generated/tflite');
+    const { cloneModel } = await import('../../main/engine/optimize/model-util');
+    const model = readTflite(fs.readFileSync(path.join(ROOT, 'assets', 'demo', 'fashion_cnn.tflite')));
+    const plan = planQat(model, 'int8');
+    const ranges = new MovingAverageRanges(0.999);
+    const cal = loadCalibration(DATA, model, 64);
+    observeFloatRanges(model, plan, [cal], ranges);
+    const step = { kind: 'qat' as const, activations: 'int8' as const };
+    const recipe = qatRecipe(step, {
+      original: model,
+      options: { recipe: [step], epochs: 1, batchSize: 32, learningRate: 1e-3, valSplit: 0.1, seed: 1 },
+      step,
+      stepIndex: 0,
+    });
+    recipe.setup!({ toModel: () => model } as never, undefined as never);
+    recipe.activations!.mergeStats!({
+      ranges: [...ranges.snapshot()].map(([t, r]) => [t, r.min, r.max]),
+      clamped: 0,
+      seen: 1,
+    });
+    recipe.onStep!(undefined as never, undefined as never);
+    // The same model with an extra tensor at index 0: every index moves by one.
+    const moved = cloneModel(model);
+    const sg = moved.subgraphs[0];
+    const extra = new TensorT();
+    extra.name = 'unused';
+    extra.shape = [1];
+    sg.tensors.unshift(extra);
+    for (const op of sg.operators) {
+      op.inputs = op.inputs.map((i) => (i >= 0 ? i + 1 : i));
+      op.outputs = op.outputs.map((i) => i + 1);
+    }
+    sg.inputs = sg.inputs.map((i) => i + 1);
+    sg.outputs = sg.outputs.map((i) => i + 1);
+    const direct = exportQat(model, ranges.snapshot(), 'int8').model;
+    const viaRecipe = recipe.export!(moved, undefined as never, undefined as never).model;
+    const params = (m: typeof model) =>
+      m.subgraphs[0].tensors
+        .filter((t) => t.quantization && t.quantization.scale.length > 0)
+        .map(
+          (t) =>
+            `${asString(t.name)}:${t.quantization!.scale.join(',')}:${t.quantization!.zeroPoint.join(',')}`,
+        )
+        .sort();
+    expect(params(viaRecipe)).toEqual(params(direct));
+  });
+});

@@ -15,6 +15,7 @@
  * observed: the first batch runs it in float (TFMOT starts from [−6, 6] instead).
  */
 import { QuantizationError } from '../../errors';
+import { asString } from '../../tflite/names';
 import type { FloatArray, TrainParam } from '../graph/types';
 import { exportQat } from '../qat/export';
 import {
@@ -35,8 +36,12 @@ interface QatState {
   observe: number[];
 }
 
-/** A thread's batch observations: tensor → [min, max]. */
-type QatStats = [tensor: number, min: number, max: number][];
+/** A thread's batch observations: tensor → [min, max], and how many values it clamped of how many. */
+interface QatStats {
+  ranges: [tensor: number, min: number, max: number][];
+  clamped: number;
+  seen: number;
+}
 
 const asF32 = (a: FloatArray): Float32Array => (a instanceof Float32Array ? a : Float32Array.from(a));
 
@@ -47,6 +52,8 @@ export const qatRecipe: RecipeFactory = (step) => {
 
   // Main thread.
   let plan: QatPlan | null = null;
+  /** Tensor names of the model the plan indexes (to follow an earlier step's renumbering). */
+  let plannedNames: string[] = [];
   const ranges = new MovingAverageRanges(0.999);
   const pending = new Map<number, [number, number]>();
   /** Weight scales of the latest fake quantization, by weight tensor and by op. */
@@ -61,6 +68,9 @@ export const qatRecipe: RecipeFactory = (step) => {
   const masks = new Map<number, Uint8Array>();
   let clamped = 0;
   let seen = 0;
+  // Main thread: over the run.
+  let totalClamped = 0;
+  let totalSeen = 0;
 
   const fold = (into: Map<number, [number, number]>, t: number, lo: number, hi: number) => {
     const r = into.get(t);
@@ -98,7 +108,9 @@ export const qatRecipe: RecipeFactory = (step) => {
   const recipe: Recipe = {
     step,
     setup(graph) {
-      plan = planQat(graph.toModel(), scheme);
+      const m = graph.toModel();
+      plan = planQat(m, scheme);
+      plannedNames = m.subgraphs[0].tensors.map((t) => asString(t.name));
       recompute();
     },
     weights: {
@@ -170,12 +182,17 @@ export const qatRecipe: RecipeFactory = (step) => {
         observe = new Set(st.observe);
       },
       stats(): QatStats {
-        const out: QatStats = [...local].map(([t, [lo, hi]]) => [t, lo, hi]);
+        const out: QatStats = { ranges: [...local].map(([t, [lo, hi]]) => [t, lo, hi]), clamped, seen };
         local.clear();
+        clamped = 0;
+        seen = 0;
         return out;
       },
       mergeStats(stats) {
-        for (const [t, lo, hi] of stats as QatStats) fold(pending, t, lo, hi);
+        const st = stats as QatStats;
+        for (const [t, lo, hi] of st.ranges) fold(pending, t, lo, hi);
+        totalClamped += st.clamped;
+        totalSeen += st.seen;
       },
     },
     onStep() {
@@ -183,6 +200,17 @@ export const qatRecipe: RecipeFactory = (step) => {
       recipe.activations!.mergeStats!(recipe.activations!.stats!());
       flush();
       steps++;
+    },
+    // The best epoch's ranges (its weights are restored by the loop, their scales recomputed by
+    // the weight hook before export).
+    snapshot: () => {
+      flush();
+      return [...ranges.snapshot()];
+    },
+    restore(state) {
+      pending.clear();
+      ranges.restore(new Map(state as [number, { min: number; max: number }][]));
+      recompute();
     },
     export(model) {
       flush();
@@ -192,8 +220,25 @@ export const qatRecipe: RecipeFactory = (step) => {
         throw new QuantizationError(
           `${name}: ${missing.length} activation tensor(s) were never observed in training (e.g. tensor #${missing[0]})`,
         );
-      const r = exportQat(model, ranges.snapshot(), scheme, { plan, weightScales: scalesByTensor });
-      const pct = seen > 0 ? ((100 * clamped) / seen).toFixed(2) : '0.00';
+      // An earlier step's export may have renumbered the tensors (pruning unused ones): follow
+      // the ranges and weight scales by tensor name then, and plan on the model as it is.
+      const names = model.subgraphs[0].tensors.map((t) => asString(t.name));
+      const same = names.length === plannedNames.length && names.every((n, i) => n === plannedNames[i]);
+      let r;
+      if (same) r = exportQat(model, ranges.snapshot(), scheme, { plan, weightScales: scalesByTensor });
+      else {
+        const byName = new Map(names.map((n, i) => [n, i]));
+        const moved = <T>(m: ReadonlyMap<number, T>) => {
+          const out = new Map<number, T>();
+          for (const [t, v] of m) {
+            const i = byName.get(plannedNames[t]);
+            if (i !== undefined) out.set(i, v);
+          }
+          return out;
+        };
+        r = exportQat(model, moved(ranges.snapshot()), scheme, { weightScales: moved(scalesByTensor) });
+      }
+      const pct = totalSeen > 0 ? ((100 * totalClamped) / totalSeen).toFixed(3) : '0.000';
       return {
         model: r.model,
         summary:
