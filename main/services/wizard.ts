@@ -17,6 +17,7 @@ import type {
   ResultOf,
 } from '../contract/types';
 import {
+  adviseTraining,
   boardLimitsFor,
   modelFactsFromReport,
   recommend,
@@ -180,7 +181,7 @@ export function createWizard(host: WizardHost): Wizard {
         ...(board ? { board: boardLimitsFor(board, report ? Object.keys(report.opCounts) : undefined) } : {}),
         ...(report && m ? { model: modelFactsFromReport(report, measuredArena(m.model)) } : {}),
       };
-      return recommend(input);
+      return { ...recommend(input), training: adviseTraining(input) };
     },
     'boards.list': () =>
       BOARDS.map((b): BoardInfo => ({
