@@ -10,7 +10,7 @@
  * ends in qat / qat16x8). Nothing is written by the engine: the caller writes `result.bytes`.
  */
 import type { TflModel } from '../tflite/model';
-import type { SampleSet } from '../datasets/samples';
+import type { ModelInputs } from '../tensor/model-inputs';
 
 /** One step of a recipe, parsed from `finetune`, `qat`, `qat16x8`, `prune:0.5`, `prune:2:4`, `cluster:16`, `distill:0.5`. */
 export type RecipeStep =
@@ -63,9 +63,18 @@ export interface TrainResult {
   steps: string[];
 }
 
+/**
+ * Samples by index: structurally datasets/samples.ts's SampleSet (any Dataset fits), spelled
+ * here because train/ sits on a lower engine floor than datasets/ and may not import it.
+ */
+export interface TrainSampleSet {
+  readonly length: number;
+  get(i: number): { inputs: ModelInputs; label?: number; source?: string };
+}
+
 /** Labelled samples (every Sample has a label) and the number of classes. */
 export interface LabelledData {
-  samples: SampleSet;
+  samples: TrainSampleSet;
   classes: number;
   /** File or folder the samples came from, for messages. */
   source: string;
