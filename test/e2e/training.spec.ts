@@ -19,7 +19,7 @@ const JOB_MS = 180_000;
 
 test.describe.configure({ timeout: 300_000 });
 
-/** The demo, labelled test data, MCU, `priority`, retraining allowed: the Recommendation step. */
+/** The demo, labelled test data, CPU, `priority`, retraining allowed: the Recommendation step. */
 async function toRecommendation(page: Page, url: string, priority: 'accuracy' | 'size' | 'latency') {
   await page.emulateMedia({ colorScheme: 'light' });
   await page.goto(url);
@@ -31,7 +31,7 @@ async function toRecommendation(page: Page, url: string, priority: 'accuracy' | 
   await page.getByTestId('dataset-open').click();
   await expect(page.getByTestId('dataset-count')).toHaveText('2000');
   await page.getByTestId('wizard-next').click();
-  await page.getByTestId('target-mcu').click();
+  await page.getByTestId('target-cpu').click();
   await page.getByTestId('wizard-next').click();
   await page.getByTestId(`priority-${priority}`).click();
   await page.getByTestId('retrain').check();
@@ -54,23 +54,38 @@ async function points(page: Page, chart: 'loss' | 'accuracy', series: 'train' | 
   return await pts.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-value'))));
 }
 
-test('labelled data + retraining: the advisor names QAT, training draws real epochs, Save downloads the best model', async ({
+/** engine/train/run.ts comes from the train-core branch; the training runs skip until it is merged. */
+const ENGINE = fs.existsSync(path.join(ROOT, 'main/engine/train/run.ts'));
+
+test('labelled data + retraining: the advisor names QAT and leads to the Training view, prefilled', async ({
   page,
   serve,
 }) => {
-  const before = fs.readdirSync(DEMO).sort();
   await toRecommendation(page, serve.url, 'accuracy');
   const card = page.getByTestId('plan-training');
   await expect(card).toHaveAttribute('data-recipe', 'qat');
   await expect(card).toContainText('straight-through');
   await shootBoth(page, 'train-wizard-recommend');
-
   await toTraining(page);
   await expect(page.getByTestId('train-advice')).toContainText('Quantization-aware training');
   await expect(page.getByTestId('train-recipe')).toHaveValue('qat');
-  await page.getByTestId('train-epochs').fill('2');
+  await expect(page.getByTestId('train-epochs')).toHaveValue('3');
+  await expect(page.getByTestId('train-batch')).toHaveValue('32');
+  await expect(page.getByTestId('train-lr')).toHaveValue('0.001');
+  await expect(page.getByTestId('train-val-split')).toHaveValue('0.1');
+  await expect(page.getByTestId('train-evaluation')).toContainText('fashion-mnist (t10k) (2000');
+  await expect(page.getByTestId('train-start')).toBeEnabled();
   await shootBoth(page, 'train-settings');
+  await page.getByTestId('train-back').click();
+  await expect(page.getByTestId('wizard')).toHaveAttribute('data-step', 'recommend');
+});
 
+test('training draws real epochs live, keeps the best, Save downloads it', async ({ page, serve }) => {
+  test.skip(!ENGINE, 'engine/train/run.ts is not merged yet (train-core)');
+  const before = fs.readdirSync(DEMO).sort();
+  await toRecommendation(page, serve.url, 'accuracy');
+  await toTraining(page);
+  await page.getByTestId('train-epochs').fill('2');
   await page.getByTestId('train-start').click();
   await expect(page.getByTestId('train-view')).toHaveAttribute('data-status', /running|starting/);
   // The chart gains the first epoch's points while the second epoch runs.
@@ -124,6 +139,7 @@ test('labelled data + retraining: the advisor names QAT, training draws real epo
 });
 
 test('Cancel stops after the current batch and offers the best model so far', async ({ page, serve }) => {
+  test.skip(!ENGINE, 'engine/train/run.ts is not merged yet (train-core)');
   await toRecommendation(page, serve.url, 'size');
   await expect(page.getByTestId('plan-training')).toHaveAttribute('data-recipe', 'prune:0.5,cluster:16,qat');
   await toTraining(page);
