@@ -111,6 +111,12 @@ export interface TrainGraph {
   backward(dLogits: FloatArray): void;
   zeroGrad(): void;
   /**
+   * The last forward's values of an activation tensor (the input or a trained op's output),
+   * count × its per-sample size at the front of the returned buffer (reused: copy what you keep);
+   * undefined for tensors the graph does not compute.
+   */
+  activation(tensorIndex: number): FloatArray | undefined;
+  /**
    * A copy of the model with every trainable parameter's current `value` written into its
    * tensor's buffer (float32), everything else as it was.
    */

@@ -136,6 +136,13 @@ export interface Recipe {
   onStep?(progress: Progress, graph: TrainGraph): void;
   /** (c) After every epoch (before validation). */
   onEpoch?(progress: Progress, graph: TrainGraph): void;
+  /**
+   * The recipe's trained state (masks, centroids, ranges) at the best epoch: `snapshot` after an
+   * epoch that is the best so far on validation, `restore` before export when a later epoch was
+   * worse. Plain data or copies (not live arrays).
+   */
+  snapshot?(): unknown;
+  restore?(state: unknown): void;
   /** (d) Replaces the loss (the last step with a loss hook wins). */
   loss?: LossHook;
   /**

@@ -1,0 +1,61 @@
+/**
+ * MAX_POOL_2D: the maximum of each window's in-image taps (the first one on ties, which is the
+ * one the gradient goes to), then the fused activation.
+ */
+import { clampGrad, clampRange, fusedRange, Scratch, type OpFactory } from './op';
+import { poolGeometry } from './pool';
+
+export const maxPool2d: OpFactory = (spec) => {
+  const g = poolGeometry(spec);
+  const { inH, inW, inC, kH, kW, outH, outW, strideH, strideW, padTop, padLeft } = g;
+  const [lo, hi] = fusedRange(spec);
+  const outSize = outH * outW * inC;
+  let argmax = new Int32Array(0);
+  const gScratch = new Scratch(spec.precision);
+  return {
+    params: [],
+    activationSlots: [0],
+    forward(io) {
+      const x = io.ins[0]!;
+      const out = io.out;
+      if (argmax.length < io.n * outSize) argmax = new Int32Array(io.n * outSize);
+      for (let b = 0; b < io.n; b++)
+        for (let y = 0; y < outH; y++) {
+          const ys = y * strideH - padTop;
+          const y0 = ys > 0 ? ys : 0;
+          const y1 = ys + kH < inH ? ys + kH : inH;
+          for (let xo = 0; xo < outW; xo++) {
+            const xs = xo * strideW - padLeft;
+            const x0 = xs > 0 ? xs : 0;
+            const x1 = xs + kW < inW ? xs + kW : inW;
+            const o = ((b * outH + y) * outW + xo) * inC;
+            for (let c = 0; c < inC; c++) {
+              let best = -Infinity;
+              let at = -1;
+              for (let iy = y0; iy < y1; iy++)
+                for (let ix = x0; ix < x1; ix++) {
+                  const p = ((b * inH + iy) * inW + ix) * inC + c;
+                  const v = x[p]!;
+                  if (v > best || at < 0) {
+                    best = v;
+                    at = p;
+                  }
+                }
+              out[o + c] = best;
+              argmax[o + c] = at;
+            }
+          }
+        }
+      clampRange(out, io.n * outSize, lo, hi);
+    },
+    backward(io) {
+      const dX = io.dIns[0];
+      if (!dX) return;
+      const d = clampGrad(io.out, io.dOut, io.n * outSize, lo, hi, gScratch.get(io.n * outSize));
+      for (let i = 0, n = io.n * outSize; i < n; i++) {
+        const at = argmax[i]!;
+        if (at >= 0) dX[at] += d[i]!;
+      }
+    },
+  };
+};
