@@ -54,9 +54,6 @@ async function points(page: Page, chart: 'loss' | 'accuracy', series: 'train' | 
   return await pts.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-value'))));
 }
 
-/** engine/train/run.ts comes from the train-core branch; the training runs skip until it is merged. */
-const ENGINE = fs.existsSync(path.join(ROOT, 'main/engine/train/run.ts'));
-
 test('labelled data + retraining: the advisor names QAT and leads to the Training view, prefilled', async ({
   page,
   serve,
@@ -81,7 +78,6 @@ test('labelled data + retraining: the advisor names QAT and leads to the Trainin
 });
 
 test('training draws real epochs live, keeps the best, Save downloads it', async ({ page, serve }) => {
-  test.skip(!ENGINE, 'engine/train/run.ts is not merged yet (train-core)');
   const before = fs.readdirSync(DEMO).sort();
   await toRecommendation(page, serve.url, 'accuracy');
   await toTraining(page);
@@ -139,7 +135,6 @@ test('training draws real epochs live, keeps the best, Save downloads it', async
 });
 
 test('Cancel stops after the current batch and offers the best model so far', async ({ page, serve }) => {
-  test.skip(!ENGINE, 'engine/train/run.ts is not merged yet (train-core)');
   await toRecommendation(page, serve.url, 'size');
   await expect(page.getByTestId('plan-training')).toHaveAttribute('data-recipe', 'prune:0.5,cluster:16,qat');
   await toTraining(page);

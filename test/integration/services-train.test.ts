@@ -34,9 +34,6 @@ afterAll(async () => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-/** engine/train/run.ts comes from the train-core branch; the runs skip until it is merged. */
-const ENGINE = fs.existsSync(path.join(ROOT, 'main/engine/train/run.ts'));
-
 async function call<T>(method: string, args: unknown): Promise<T> {
   const o: Outcome<unknown> = await services.handle(method, args);
   if (!o.ok) throw new Error(`${o.error.code}: ${o.error.message}`);
@@ -112,68 +109,60 @@ describe('train.run through the contract', () => {
     expect(await refused('jobs.stop', { jobId: 'nope' })).toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 
-  it.skipIf(!ENGINE)(
-    'trains: one epoch figure per epoch on the progress events, the best model registered, nothing written',
-    async () => {
-      const before = fs.readdirSync(path.join(ROOT, 'assets/demo')).sort();
-      const { jobId } = await call<{ jobId: string }>('jobs.start', {
-        kind: 'train.run',
-        params: {
-          modelId: demo.model.id,
-          datasetId: train.id,
-          recipe: 'finetune',
-          epochs: 2,
-          batchSize: 32,
-          workers: 1,
-          evaluationDatasetId: demo.dataset.id,
-        },
-      });
-      const f = await waitFor(jobId);
-      if (f.status !== 'succeeded') throw new Error(`${f.status}: ${f.error.message}`);
-      const r = f.result as TrainJobResult;
-      const epochs = progress.filter((p) => p.jobId === jobId && p.epoch).map((p) => p.epoch!);
-      expect(epochs).toEqual(r.epochs);
-      expect(r.epochs.map((e) => e.epoch)).toEqual([1, 2]);
-      expect(r.cancelled).toBe(false);
-      expect(r.evaluation).toBe('fashion-mnist (t10k), 2000 samples');
-      expect(r.float.accuracy).toBeGreaterThan(0.8);
-      expect(r.trained.accuracy).toBeGreaterThan(0.5);
-      const bytes = await call<Uint8Array>('model.bytes', { modelId: r.model.id });
-      expect(bytes.length).toBe(r.trained.bytes);
-      readTflite(bytes);
-      expect(r.model.path).toBeNull();
-      expect(fs.readdirSync(path.join(ROOT, 'assets/demo')).sort()).toEqual(before);
-    },
-    180_000,
-  );
+  it('trains: one epoch figure per epoch on the progress events, the best model registered, nothing written', async () => {
+    const before = fs.readdirSync(path.join(ROOT, 'assets/demo')).sort();
+    const { jobId } = await call<{ jobId: string }>('jobs.start', {
+      kind: 'train.run',
+      params: {
+        modelId: demo.model.id,
+        datasetId: train.id,
+        recipe: 'finetune',
+        epochs: 2,
+        batchSize: 32,
+        workers: 1,
+        evaluationDatasetId: demo.dataset.id,
+      },
+    });
+    const f = await waitFor(jobId);
+    if (f.status !== 'succeeded') throw new Error(`${f.status}: ${f.error.message}`);
+    const r = f.result as TrainJobResult;
+    const epochs = progress.filter((p) => p.jobId === jobId && p.epoch).map((p) => p.epoch!);
+    expect(epochs).toEqual(r.epochs);
+    expect(r.epochs.map((e) => e.epoch)).toEqual([1, 2]);
+    expect(r.cancelled).toBe(false);
+    expect(r.evaluation).toBe('fashion-mnist (t10k), 2000 samples');
+    expect(r.float.accuracy).toBeGreaterThan(0.8);
+    expect(r.trained.accuracy).toBeGreaterThan(0.5);
+    const bytes = await call<Uint8Array>('model.bytes', { modelId: r.model.id });
+    expect(bytes.length).toBe(r.trained.bytes);
+    readTflite(bytes);
+    expect(r.model.path).toBeNull();
+    expect(fs.readdirSync(path.join(ROOT, 'assets/demo')).sort()).toEqual(before);
+  }, 180_000);
 
-  it.skipIf(!ENGINE)(
-    'jobs.stop ends after the current batch and keeps the best model so far',
-    async () => {
-      const { jobId } = await call<{ jobId: string }>('jobs.start', {
-        kind: 'train.run',
-        params: {
-          modelId: demo.model.id,
-          datasetId: train.id,
-          recipe: 'finetune',
-          epochs: 50,
-          batchSize: 16,
-        },
-      });
-      const t0 = Date.now();
-      while (!progress.some((p) => p.jobId === jobId && p.epoch)) {
-        if (Date.now() - t0 > 120_000) throw new Error('no epoch ended');
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      await call('jobs.stop', { jobId });
-      const f = await waitFor(jobId);
-      if (f.status !== 'succeeded') throw new Error(`${f.status}: ${f.error.message}`);
-      const r = f.result as TrainJobResult;
-      expect(r.cancelled).toBe(true);
-      expect(r.epochs.length).toBeGreaterThanOrEqual(1);
-      expect(r.epochs.length).toBeLessThan(50);
-      expect(r.epochs.some((e) => e.epoch === r.bestEpoch)).toBe(true);
-    },
-    180_000,
-  );
+  it('jobs.stop ends after the current batch and keeps the best model so far', async () => {
+    const { jobId } = await call<{ jobId: string }>('jobs.start', {
+      kind: 'train.run',
+      params: {
+        modelId: demo.model.id,
+        datasetId: train.id,
+        recipe: 'finetune',
+        epochs: 50,
+        batchSize: 16,
+      },
+    });
+    const t0 = Date.now();
+    while (!progress.some((p) => p.jobId === jobId && p.epoch)) {
+      if (Date.now() - t0 > 120_000) throw new Error('no epoch ended');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await call('jobs.stop', { jobId });
+    const f = await waitFor(jobId);
+    if (f.status !== 'succeeded') throw new Error(`${f.status}: ${f.error.message}`);
+    const r = f.result as TrainJobResult;
+    expect(r.cancelled).toBe(true);
+    expect(r.epochs.length).toBeGreaterThanOrEqual(1);
+    expect(r.epochs.length).toBeLessThan(50);
+    expect(r.epochs.some((e) => e.epoch === r.bestEpoch)).toBe(true);
+  }, 180_000);
 });

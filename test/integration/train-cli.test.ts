@@ -35,11 +35,6 @@ function demoNpz(n: number): string {
   return file;
 }
 const DATA = demoNpz(64);
-/**
- * The engine's entry point (engine/train/run.ts) comes from the train-core branch; until it is
- * merged the runs below skip (the argument and data checks, which come first, still run).
- */
-const ENGINE = fs.existsSync(path.resolve('main/engine/train/run.ts'));
 
 /** As lowbitInProcess, and raises SIGINT once stderr shows `line` (a user's Ctrl-C, on time). */
 async function lowbitInterrupted(when: RegExp, ...args: string[]) {
@@ -67,117 +62,108 @@ async function lowbitInterrupted(when: RegExp, ...args: string[]) {
 }
 
 describe('lowbit train', () => {
-  it.skipIf(!ENGINE)(
-    'trains, prints the epoch table and writes the best epoch atomically (--json: the result without bytes)',
-    async () => {
-      const out = path.join(tmp, 'ft.tflite');
-      const r = await lowbit(
-        'train',
-        MODEL,
-        '--data',
-        DATA,
-        '--recipe',
-        'finetune',
-        '--epochs',
-        '2',
-        '--batch',
-        '16',
-        '--val-split',
-        '0.25',
-        '--workers',
-        '1',
-        '--out',
-        out,
-        '--json',
-      );
-      expect(r.stderr).not.toMatch(/error/);
-      expect(r.code).toBe(0);
-      const rep = JSON.parse(r.stdout);
-      expect(rep.bytes).toBeUndefined();
-      expect(rep.model).toBe(MODEL);
-      expect(rep.out).toBe(out);
-      expect(rep.recipe).toBe('finetune');
-      expect(rep.options).toMatchObject({
-        epochs: 2,
-        batchSize: 16,
-        learningRate: 0.001,
-        valSplit: 0.25,
-        seed: 0,
-      });
-      expect(rep.epochs.map((e: { epoch: number }) => e.epoch)).toEqual([1, 2]);
-      for (const e of rep.epochs) {
-        expect(e.trainAccuracy).toBeGreaterThanOrEqual(0);
-        expect(e.valAccuracy).toBeLessThanOrEqual(1);
-        expect(Number.isFinite(e.trainLoss)).toBe(true);
-      }
-      expect([1, 2]).toContain(rep.bestEpoch);
-      expect(rep.cancelled).toBe(false);
-      expect(rep.outBytes).toBe(fs.statSync(out).size);
-      readTflite(fs.readFileSync(out)); // reads back
-      // The table went to stderr as each epoch ended: header, then one row per epoch.
-      expect(r.stderr).toMatch(/epoch\s+train loss\s+train acc\s+val loss\s+val acc\s+time\s+ETA/);
-      expect(r.stderr).toMatch(/^1\/2 /m);
-      expect(r.stderr).toMatch(/^2\/2 /m);
-      expect(r.stderr).toContain('training on ');
-      expect(fs.readdirSync(tmp).filter((f) => f.includes('.tmp'))).toEqual([]);
-    },
-  );
+  it('trains, prints the epoch table and writes the best epoch atomically (--json: the result without bytes)', async () => {
+    const out = path.join(tmp, 'ft.tflite');
+    const r = await lowbit(
+      'train',
+      MODEL,
+      '--data',
+      DATA,
+      '--recipe',
+      'finetune',
+      '--epochs',
+      '2',
+      '--batch',
+      '16',
+      '--val-split',
+      '0.25',
+      '--workers',
+      '1',
+      '--out',
+      out,
+      '--json',
+    );
+    expect(r.stderr).not.toMatch(/error/);
+    expect(r.code).toBe(0);
+    const rep = JSON.parse(r.stdout);
+    expect(rep.bytes).toBeUndefined();
+    expect(rep.model).toBe(MODEL);
+    expect(rep.out).toBe(out);
+    expect(rep.recipe).toBe('finetune');
+    expect(rep.options).toMatchObject({
+      epochs: 2,
+      batchSize: 16,
+      learningRate: 0.001,
+      valSplit: 0.25,
+      seed: 0,
+    });
+    expect(rep.epochs.map((e: { epoch: number }) => e.epoch)).toEqual([1, 2]);
+    for (const e of rep.epochs) {
+      expect(e.trainAccuracy).toBeGreaterThanOrEqual(0);
+      expect(e.valAccuracy).toBeLessThanOrEqual(1);
+      expect(Number.isFinite(e.trainLoss)).toBe(true);
+    }
+    expect([1, 2]).toContain(rep.bestEpoch);
+    expect(rep.cancelled).toBe(false);
+    expect(rep.outBytes).toBe(fs.statSync(out).size);
+    readTflite(fs.readFileSync(out)); // reads back
+    // The table went to stderr as each epoch ended: header, then one row per epoch.
+    expect(r.stderr).toMatch(/epoch\s+train loss\s+train acc\s+val loss\s+val acc\s+time\s+ETA/);
+    expect(r.stderr).toMatch(/^1\/2 /m);
+    expect(r.stderr).toMatch(/^2\/2 /m);
+    expect(r.stderr).toContain('training on ');
+    expect(fs.readdirSync(tmp).filter((f) => f.includes('.tmp'))).toEqual([]);
+  });
 
-  it.skipIf(!ENGINE)(
-    'without --out trains and writes nothing; the human table marks the best epoch',
-    async () => {
-      const before = fs.readdirSync(tmp).sort();
-      const r = await lowbit(
-        'train',
-        MODEL,
-        '--data',
-        DATA,
-        '--recipe',
-        'finetune',
-        '--epochs',
-        '1',
-        '--batch',
-        '32',
-      );
-      expect(r.code).toBe(0);
-      expect(r.stderr).toContain('no --out: the trained model will not be written');
-      expect(r.stdout).toMatch(/^1\/1 \* /m);
-      expect(r.stdout).toMatch(/best epoch 1 \(validation accuracy\); \d+ bytes, \d+ gzipped/);
-      expect(fs.readdirSync(tmp).sort()).toEqual(before);
-    },
-  );
+  it('without --out trains and writes nothing; the human table marks the best epoch', async () => {
+    const before = fs.readdirSync(tmp).sort();
+    const r = await lowbit(
+      'train',
+      MODEL,
+      '--data',
+      DATA,
+      '--recipe',
+      'finetune',
+      '--epochs',
+      '1',
+      '--batch',
+      '32',
+    );
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('no --out: the trained model will not be written');
+    expect(r.stdout).toMatch(/^1\/1 \* /m);
+    expect(r.stdout).toMatch(/best epoch 1 \(validation accuracy\); \d+ bytes, \d+ gzipped/);
+    expect(fs.readdirSync(tmp).sort()).toEqual(before);
+  });
 
-  it.skipIf(!ENGINE)(
-    'Ctrl-C stops after the current batch and writes the best model so far (with --out)',
-    async () => {
-      const out = path.join(tmp, 'stopped.tflite');
-      const r = await lowbitInterrupted(
-        /^1\/20 /m,
-        'train',
-        MODEL,
-        '--data',
-        DATA,
-        '--recipe',
-        'finetune',
-        '--epochs',
-        '20',
-        '--batch',
-        '8',
-        '--out',
-        out,
-        '--json',
-      );
-      expect(r.code).toBe(0);
-      const rep = JSON.parse(r.stdout);
-      expect(rep.cancelled).toBe(true);
-      expect(rep.epochs.length).toBeGreaterThanOrEqual(1);
-      expect(rep.epochs.length).toBeLessThan(20);
-      expect(fs.statSync(out).size).toBe(rep.outBytes);
-      expect(r.stderr).toContain(
-        `stopped after the current batch: wrote the best model so far (epoch ${rep.bestEpoch}) to ${out}`,
-      );
-    },
-  );
+  it('Ctrl-C stops after the current batch and writes the best model so far (with --out)', async () => {
+    const out = path.join(tmp, 'stopped.tflite');
+    const r = await lowbitInterrupted(
+      /^1\/20 /m,
+      'train',
+      MODEL,
+      '--data',
+      DATA,
+      '--recipe',
+      'finetune',
+      '--epochs',
+      '20',
+      '--batch',
+      '8',
+      '--out',
+      out,
+      '--json',
+    );
+    expect(r.code).toBe(0);
+    const rep = JSON.parse(r.stdout);
+    expect(rep.cancelled).toBe(true);
+    expect(rep.epochs.length).toBeGreaterThanOrEqual(1);
+    expect(rep.epochs.length).toBeLessThan(20);
+    expect(fs.statSync(out).size).toBe(rep.outBytes);
+    expect(r.stderr).toContain(
+      `stopped after the current batch: wrote the best model so far (epoch ${rep.bestEpoch}) to ${out}`,
+    );
+  });
 
   it.each([
     [['--recipe', 'qat'], '--data LABELLED is required'],

@@ -2,7 +2,7 @@ import { UsageError, type CliCommand } from '../command';
 import { parse } from '../args';
 import type { RecipeStep, TrainOptions } from '../../engine/train/api';
 import { parseRecipe } from '../../engine/train/recipes/registry';
-import { loadTrainModel } from '../../files/train-engine';
+import { defaultTrainWorkers, trainModelInThreads } from '../../jobs/train-pool/train-pool';
 import { measureSize } from '../../engine/model/file-size';
 import { openModelFile } from '../../files/model-file';
 import { loadLabelledData } from '../../files/labelled-data';
@@ -15,7 +15,6 @@ import {
   preprocessFlag,
   PREPROCESS_FLAG,
   WORKERS_FLAG,
-  workersOption,
 } from '../options';
 import { prepareOutputFile } from '../output-path';
 import { jsonNumbers } from '../stages';
@@ -85,10 +84,9 @@ The input is never overwritten; the output is written atomically.`,
     ctx.log(`training on ${data.source}: ${data.samples.length} labelled samples, ${data.classes} classes`);
     if (!v.out) ctx.log('no --out: the trained model will not be written');
 
-    const trainModel = await loadTrainModel();
     let header = false;
     const t0 = performance.now();
-    const result = await trainModel(model, data, {
+    const result = await trainModelInThreads(model, data, {
       ...o,
       signal: ctx.signal,
       onBatch: (done, total) => ctx.progress('training', done, total),
@@ -178,6 +176,6 @@ export function trainFlags(v: {
     learningRate: lr,
     valSplit: split,
     seed,
-    workers: workersOption(v.workers),
+    workers: v.workers === undefined ? defaultTrainWorkers() : positiveInt(v.workers, '--workers'),
   };
 }

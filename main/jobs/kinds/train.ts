@@ -15,7 +15,7 @@ import { measureSize } from '../../engine/model/file-size';
 import { openModel } from '../../engine/model/registry';
 import type { EpochStats } from '../../engine/train/api';
 import { parseRecipe } from '../../engine/train/recipes/registry';
-import { loadTrainModel } from '../../files/train-engine';
+import { defaultTrainWorkers, trainModelInThreads } from '../train-pool/train-pool';
 import { writeTflite } from '../../engine/tflite/writer';
 import type { JobContext } from '../protocol';
 import { defaultWorkerCount, WorkerSamplePool } from '../pool/sample-pool';
@@ -56,8 +56,7 @@ export async function trainJob(p: TrainJobParams, ctx: JobContext): Promise<Trai
     throw new DatasetError(`${described.source}: has no labels, and training needs one per sample`);
   const classes = p.data.classes ?? 0;
   const stop = AbortSignal.any([ctx.signal, ctx.stopSignal]);
-  const trainModel = await loadTrainModel();
-  const result = await trainModel(
+  const result = await trainModelInThreads(
     model,
     { samples: ds, classes, source: described.source },
     {
@@ -67,7 +66,7 @@ export async function trainJob(p: TrainJobParams, ctx: JobContext): Promise<Trai
       learningRate: p.learningRate,
       valSplit: p.valSplit,
       seed: p.seed,
-      workers: p.workers ?? defaultWorkerCount(),
+      workers: p.workers ?? defaultTrainWorkers(),
       signal: stop,
       onBatch: (done, total) => ctx.progress('training', done, total),
       onEpoch: (e) => ctx.progress(`epoch ${e.epoch}`, e.epoch, p.epochs, e),
