@@ -7,7 +7,7 @@
 import type { ArgsOf, JobFinished, ModelHandle, TrainJobResult } from '../contract/types';
 import { TRAIN_DEFAULTS } from '../contract/train';
 import { InvalidArgumentError } from '../engine/errors';
-import { parseRecipe } from '../engine/train/recipes/registry';
+import { hasRecipe, parseRecipe } from '../engine/train/recipes/registry';
 import type { TflModel } from '../engine/tflite/model';
 import type { JobManager, WorkerJobFinished } from '../jobs/manager';
 import type { DatasetSpec } from '../jobs/kinds/dataset-spec';
@@ -37,7 +37,13 @@ export function createTraining(host: TrainHost): Training {
   const pending = new Map<string, { sessionId: string; stem: string }>();
   return {
     start({ params: p }) {
-      parseRecipe(p.recipe); // the schema checks the shape; the engine's registry knows the steps
+      // The schema checks the shape; the engine's registry knows the steps and which it can run.
+      const missing = parseRecipe(p.recipe).filter((s) => !hasRecipe(s.kind));
+      if (missing.length)
+        throw new InvalidArgumentError(
+          `recipe "${p.recipe}": ${missing.map((s) => s.kind).join(', ')} is not available in this build`,
+          { option: 'recipe' },
+        );
       const src = host.getModel(p.modelId);
       const data = host.datasetSpec(p.modelId, p.datasetId);
       if (!data.labelled)

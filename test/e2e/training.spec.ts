@@ -10,10 +10,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
+import { hasRecipe } from '../../main/engine/train/recipes/registry';
 import { ROOT } from '../support/shared';
 import { expect, shootBoth, test } from './fixtures';
 
 const DEMO = path.join(ROOT, 'assets', 'demo');
+/** Whether this build's trainer has the QAT recipe (it comes from the train-qat branch). */
+const QAT = hasRecipe('qat');
 /** Real training: the demo CNN on 450 images an epoch, then two scorings of 2,000 test images. */
 const JOB_MS = 180_000;
 
@@ -81,11 +84,15 @@ test('training draws real epochs live, keeps the best, Save downloads it', async
   const before = fs.readdirSync(DEMO).sort();
   await toRecommendation(page, serve.url, 'accuracy');
   await toTraining(page);
+  // The recipe the advisor named when this build has it (train-qat), else a plain fine-tune.
+  const recipe = (await page.getByTestId('train-recipe').inputValue()) === 'qat' && QAT ? 'qat' : 'finetune';
+  await page.getByTestId('train-recipe').selectOption(recipe);
   await page.getByTestId('train-epochs').fill('2');
   await page.getByTestId('train-start').click();
   await expect(page.getByTestId('train-view')).toHaveAttribute('data-status', /running|starting/);
   // The chart gains the first epoch's points while the second epoch runs.
   await expect(page.getByTestId('train-chart')).toHaveAttribute('data-points', '1', { timeout: JOB_MS });
+  await page.getByTestId('train-chart').scrollIntoViewIfNeeded();
   await shootBoth(page, 'train-running');
   await expect(page.getByTestId('train-view')).toHaveAttribute('data-status', 'succeeded', {
     timeout: JOB_MS,
@@ -117,6 +124,7 @@ test('training draws real epochs live, keeps the best, Save downloads it', async
     (await compare.getByTestId('train-compare-trained').getByTestId('train-compare-accuracy').textContent())!,
   );
   expect(trainedAcc).toBeGreaterThan(50);
+  await page.getByTestId('train-compare').scrollIntoViewIfNeeded();
   await shootBoth(page, 'train-result');
 
   // Nothing was written by training; Save is a download of the trained model's bytes.
@@ -125,12 +133,12 @@ test('training draws real epochs live, keeps the best, Save downloads it', async
     page.waitForEvent('download'),
     page.getByTestId('train-save').click(),
   ]);
-  expect(download.suggestedFilename()).toBe('fashion_cnn_qat.tflite');
+  expect(download.suggestedFilename()).toBe(`fashion_cnn_${recipe}.tflite`);
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lowbit-train-e2e-')), 'trained.tflite');
   await download.saveAs(file);
   const bytes = fs.readFileSync(file);
   expect(bytes.subarray(4, 8).toString('latin1')).toBe('TFL3');
-  await expect(page.getByTestId('train-saved')).toHaveText('Saved fashion_cnn_qat.tflite');
+  await expect(page.getByTestId('train-saved')).toHaveText(`Saved fashion_cnn_${recipe}.tflite`);
   fs.rmSync(path.dirname(file), { recursive: true, force: true });
 });
 
@@ -151,6 +159,7 @@ test('Cancel stops after the current batch and offers the best model so far', as
   const n = await page.getByTestId('train-epoch-row').count();
   expect(n).toBeGreaterThanOrEqual(1);
   expect(n).toBeLessThan(50);
+  await page.getByTestId('train-result').scrollIntoViewIfNeeded();
   await shootBoth(page, 'train-cancelled');
   const [download] = await Promise.all([
     page.waitForEvent('download'),

@@ -1,7 +1,7 @@
 import { UsageError, type CliCommand } from '../command';
 import { parse } from '../args';
 import type { RecipeStep, TrainOptions } from '../../engine/train/api';
-import { parseRecipe } from '../../engine/train/recipes/registry';
+import { hasRecipe, parseRecipe } from '../../engine/train/recipes/registry';
 import { defaultTrainWorkers, trainModelInThreads } from '../../jobs/train-pool/train-pool';
 import { measureSize } from '../../engine/model/file-size';
 import { openModelFile } from '../../files/model-file';
@@ -160,6 +160,11 @@ export function trainFlags(v: {
   if (!v.recipe) throw new UsageError('--recipe R is required, e.g. qat or prune:0.5,cluster:16,qat');
   // An INVALID_ARGUMENT naming the option: the CLI says "--recipe: recipe "x": ..." (exit 1).
   const recipe: RecipeStep[] = parseRecipe(v.recipe);
+  const missing = recipe.filter((s) => !hasRecipe(s.kind));
+  if (missing.length)
+    throw new UsageError(
+      `--recipe: ${missing.map((s) => s.kind).join(', ')} is not available in this build (${v.recipe})`,
+    );
   const lr = v.lr === undefined ? TRAIN_DEFAULTS.learningRate : Number(v.lr);
   if (v.lr !== undefined && (v.lr.trim() === '' || !(lr > 0 && lr < 10)))
     throw new UsageError(`--lr must be a number above 0 (e.g. 0.001), got "${v.lr}"`);
