@@ -192,3 +192,45 @@ test('an unlabelled file is refused with the file named', async ({ page, serve }
   await shootBoth(page, 'train-data-error');
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test('the trained model beside the post-training run, in the Training view and in the wizard results', async ({
+  page,
+  serve,
+}) => {
+  await toRecommendation(page, serve.url, 'latency');
+  // The post-training run first: the advisor's int8 for CPU latency, calibrated on the labelled data.
+  await expect(page.getByTestId('plan-recommended')).toHaveAttribute('data-technique', 'int8');
+  await page.getByTestId('wizard-next').click();
+  await expect(page.getByTestId('wizard')).toHaveAttribute('data-step', 'results', { timeout: JOB_MS });
+  const postAcc = (await page.getByTestId('result-row-int8').getByTestId('result-accuracy').textContent())!;
+  // Then training, from the Recommendation step's training card.
+  await page.getByTestId('step-pill-recommend').click();
+  await toTraining(page);
+  await page.getByTestId('train-recipe').selectOption('finetune');
+  await page.getByTestId('train-epochs').fill('1');
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('train-view')).toHaveAttribute('data-status', 'succeeded', {
+    timeout: JOB_MS,
+  });
+  const compare = page.getByTestId('train-compare');
+  await expect(compare.getByTestId('train-compare-post-training')).toContainText('int8');
+  // The post-training row carries the run's own measured accuracy, on the same 2,000 test images.
+  await expect(
+    compare.getByTestId('train-compare-post-training').getByTestId('train-compare-accuracy'),
+  ).toHaveText(postAcc);
+  await expect(compare.getByTestId('train-compare-post-training')).toContainText(
+    'fashion-mnist (t10k), 2000 samples',
+  );
+  await expect(compare.getByTestId('train-compare-trained')).toContainText(
+    'fashion-mnist (t10k), 2000 samples',
+  );
+  // Back in the wizard (at the Recommendation), running int8 again leads to the results, which show
+  // the trained model beside that run.
+  await page.getByTestId('train-back').click();
+  await expect(page.getByTestId('wizard')).toHaveAttribute('data-step', 'recommend');
+  await page.getByTestId('wizard-next').click();
+  await expect(page.getByTestId('wizard')).toHaveAttribute('data-step', 'results', { timeout: JOB_MS });
+  await expect(page.getByTestId('train-compare')).toBeVisible();
+  await page.getByTestId('train-compare').scrollIntoViewIfNeeded();
+  await shootBoth(page, 'train-wizard-results');
+});
