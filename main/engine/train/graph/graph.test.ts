@@ -72,11 +72,35 @@ function opsModel(): TflModel {
   return convertOnnxToTflite(parseOnnx(bytes, 'ops.onnx'), { ioLayout: 'nhwc' }).model;
 }
 
+/** NCHW input with 3 channels: the conversion starts with a TRANSPOSE to channel-last. */
+function nchwModel(): TflModel {
+  const f = (n: number, s: number) =>
+    Float32Array.from({ length: n }, (_v, i) => Math.sin(i * 1.7 + s) * 0.5);
+  const bytes = onnxModel({
+    inputs: { x: [1, 3, 6, 6] },
+    outputs: ['y'],
+    opset: 13,
+    nodes: [
+      { op: 'Conv', inputs: ['x', 'w1', 'b1'], outputs: ['c1'], attrs: { kernel_shape: { ints: [3, 3] } } },
+      { op: 'Flatten', inputs: ['c1'], outputs: ['fl'] },
+      { op: 'Gemm', inputs: ['fl', 'w2', 'b2'], outputs: ['y'], attrs: { transB: { i: 1 } } },
+    ],
+    initializers: {
+      w1: { dims: [4, 3, 3, 3], data: f(108, 1) },
+      b1: { dims: [4], data: f(4, 2) },
+      w2: { dims: [5, 64], data: f(320, 3) },
+      b2: { dims: [5], data: f(5, 4) },
+    },
+  });
+  return convertOnnxToTflite(parseOnnx(bytes, 'nchw.onnx')).model;
+}
+
 const MODELS: [string, () => TflModel][] = [
   ['fashion_cnn.tflite', () => demo('fashion_cnn.tflite')],
   ['fashion_dwcnn.tflite', () => demo('fashion_dwcnn.tflite')],
   ['fashion-cnn.onnx (converted)', onnx],
   ['ops.onnx (built in code, converted)', opsModel],
+  ['nchw.onnx (TRANSPOSE first, converted)', nchwModel],
 ];
 
 function images(seed: number, n: number, size: number): Float32Array {

@@ -97,8 +97,10 @@ function im2col(g: ConvGeometry, input: ArrayLike<number>, cols: { [i: number]: 
             const ix = x * strideW - padLeft + fx * dilW;
             if (rowIn && ix >= 0 && ix < inW) {
               const p = ((b * inH + iy) * inW + ix) * inC;
-              for (let c = 0; c < inC; c++) cols[k++] = input[p + c]!;
-            } else for (let c = 0; c < inC; c++) cols[k++] = 0;
+              if (inC === 1) cols[k++] = input[p]!;
+              else for (let c = 0; c < inC; c++) cols[k++] = input[p + c]!;
+            } else if (inC === 1) cols[k++] = 0;
+            else for (let c = 0; c < inC; c++) cols[k++] = 0;
           }
         }
       }
@@ -173,11 +175,8 @@ export const conv2d: OpFactory = (spec) => {
       if (dB) columnSumsAdd(d, dB as Float64Array, M, outC);
       const dX = io.dIns[0];
       if (!dX) return;
-      if (direct) {
-        const t = dCols.get(M * K);
-        gemmAB(d, io.ins[1]!, t, M, outC, K, rowAcc);
-        for (let i = 0; i < M * K; i++) dX[i] += t[i]!;
-      } else {
+      if (direct) gemmAB(d, io.ins[1]!, dX, M, outC, K, rowAcc, true);
+      else {
         const t = dCols.get(M * K);
         gemmAB(d, io.ins[1]!, t, M, outC, K, rowAcc);
         col2imAdd(g, t, dX, io.n);

@@ -28,7 +28,6 @@ export const fullyConnected: OpFactory = (spec) => {
   const rowsPerSample = inSize / K;
   const [lo, hi] = fusedRange(spec);
   const gScratch = new Scratch(spec.precision);
-  const dRows = new Scratch(spec.precision);
   const rowAcc = new Float64Array(K);
   return {
     params: [
@@ -59,9 +58,7 @@ export const fullyConnected: OpFactory = (spec) => {
       if (dB) columnSumsAdd(d, dB as Float64Array, M, units);
       const dX = io.dIns[0];
       if (!dX) return;
-      const t = dRows.get(M * K);
-      gemmAB(d, io.ins[1]!, t, M, units, K, rowAcc);
-      for (let i = 0; i < M * K; i++) dX[i] += t[i]!;
+      gemmAB(d, io.ins[1]!, dX, M, units, K, rowAcc, true);
     },
   };
 };

@@ -24,7 +24,6 @@ export function gemmABt(
   K: number,
   roundBeforeBias = false,
 ): void {
-  const r = roundBeforeBias ? Math.fround : (v: number) => v;
   const N4 = N - (N % 4);
   for (let m = 0; m < M; m++) {
     const a0 = m * K;
@@ -47,10 +46,16 @@ export function gemmABt(
         s3 += a * B[b3 + k]!;
       }
       if (bias) {
-        s0 = r(s0) + bias[n]!;
-        s1 = r(s1) + bias[n + 1]!;
-        s2 = r(s2) + bias[n + 2]!;
-        s3 = r(s3) + bias[n + 3]!;
+        if (roundBeforeBias) {
+          s0 = Math.fround(s0);
+          s1 = Math.fround(s1);
+          s2 = Math.fround(s2);
+          s3 = Math.fround(s3);
+        }
+        s0 += bias[n]!;
+        s1 += bias[n + 1]!;
+        s2 += bias[n + 2]!;
+        s3 += bias[n + 3]!;
       }
       C[c0 + n] = s0;
       C[c0 + n + 1] = s1;
@@ -61,7 +66,7 @@ export function gemmABt(
       const b0 = n * K;
       let s = 0;
       for (let k = 0; k < K; k++) s += A[a0 + k]! * B[b0 + k]!;
-      if (bias) s = r(s) + bias[n]!;
+      if (bias) s = (roundBeforeBias ? Math.fround(s) : s) + bias[n]!;
       C[c0 + n] = s;
     }
   }
@@ -97,8 +102,9 @@ export function columnSumsAdd(D: FloatArray, G: Float64Array, M: number, N: numb
 }
 
 /**
- * X[M×K] = D[M×N] · B[N×K] (input gradient: D = dOut, B = weights), each row summed in a double
- * row accumulator `acc` (length >= K) over n in order, then stored.
+ * X[M×K] (+)= D[M×N] · B[N×K] (input gradient: D = dOut, B = weights), each row summed in a
+ * double row accumulator `acc` (length >= K) over n in order, then stored (or added to X when
+ * `add`, as an op's input gradient accumulates).
  */
 export function gemmAB(
   D: FloatArray,
@@ -108,6 +114,7 @@ export function gemmAB(
   N: number,
   K: number,
   acc: Float64Array,
+  add = false,
 ): void {
   for (let m = 0; m < M; m++) {
     acc.fill(0, 0, K);
@@ -119,6 +126,7 @@ export function gemmAB(
       for (let k = 0; k < K; k++) acc[k] += d * B[b0 + k]!;
     }
     const x0 = m * K;
-    for (let k = 0; k < K; k++) X[x0 + k] = acc[k]!;
+    if (add) for (let k = 0; k < K; k++) X[x0 + k] += acc[k]!;
+    else for (let k = 0; k < K; k++) X[x0 + k] = acc[k]!;
   }
 }

@@ -16,6 +16,7 @@ import { relu6 } from './relu6';
 import { reshape } from './reshape';
 import { softmax } from './softmax';
 import { tanh } from './tanh';
+import { transpose } from './transpose';
 
 export const TRAIN_OPS: Readonly<Record<string, OpFactory>> = {
   ADD: add,
@@ -34,4 +35,5 @@ export const TRAIN_OPS: Readonly<Record<string, OpFactory>> = {
   RESHAPE: reshape,
   SOFTMAX: softmax,
   TANH: tanh,
+  TRANSPOSE: transpose,
 };

@@ -196,6 +196,12 @@ const CASES: Case[] = [
     inputs: [act([1, 2, 5])],
     out: [1, 2, 5],
   },
+  {
+    name: 'TRANSPOSE NCHW to NHWC',
+    op: 'TRANSPOSE',
+    inputs: [act([1, 3, 2, 4]), { ints: [0, 2, 3, 1] }],
+    out: [1, 2, 4, 3],
+  },
   { name: 'LOGISTIC', op: 'LOGISTIC', inputs: [act([1, 7])], out: [1, 7] },
   { name: 'TANH', op: 'TANH', inputs: [act([1, 7])], out: [1, 7] },
   { name: 'RELU', op: 'RELU', inputs: [act([1, 9])], out: [1, 9] },
