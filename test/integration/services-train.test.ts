@@ -97,13 +97,13 @@ describe('train.run through the contract', () => {
     expect(bad.message).toMatch(/^recipe "sharpen": /);
     const unlabelled = await refused('jobs.start', {
       kind: 'train.run',
-      params: { modelId: demo.model.id, datasetId: demo.calibration.id, recipe: 'qat' },
+      params: { modelId: demo.model.id, datasetId: demo.calibration.id, recipe: 'finetune' },
     });
     expect(unlabelled.code).toBe('INVALID_ARGUMENT');
     expect(unlabelled.message).toContain('training needs labelled data');
     const unknown = await refused('jobs.start', {
       kind: 'train.run',
-      params: { modelId: demo.model.id, datasetId: 'nope', recipe: 'qat' },
+      params: { modelId: demo.model.id, datasetId: 'nope', recipe: 'finetune' },
     });
     expect(unknown.code).toBe('INVALID_ARGUMENT');
     expect(await refused('jobs.stop', { jobId: 'nope' })).toMatchObject({ code: 'INVALID_ARGUMENT' });
