@@ -170,9 +170,18 @@ describe('lowbit train', () => {
     [['--data', 'x'], '--recipe R is required'],
     [['--data', 'x', '--recipe', 'prune:2'], '--recipe: recipe "prune:2"'],
     [['--data', 'x', '--recipe', 'sharpen'], '--recipe: recipe "sharpen"'],
-    [['--data', 'x', '--recipe', 'finetune', '--epochs', '0'], '--epochs must be a positive integer, got "0"'],
-    [['--data', 'x', '--recipe', 'finetune', '--batch', 'big'], '--batch must be a positive integer, got "big"'],
-    [['--data', 'x', '--recipe', 'finetune', '--lr', '0'], '--lr must be a number above 0 (e.g. 0.001), got "0"'],
+    [
+      ['--data', 'x', '--recipe', 'finetune', '--epochs', '0'],
+      '--epochs must be a positive integer, got "0"',
+    ],
+    [
+      ['--data', 'x', '--recipe', 'finetune', '--batch', 'big'],
+      '--batch must be a positive integer, got "big"',
+    ],
+    [
+      ['--data', 'x', '--recipe', 'finetune', '--lr', '0'],
+      '--lr must be a number above 0 (e.g. 0.001), got "0"',
+    ],
     [
       ['--data', 'x', '--recipe', 'finetune', '--val-split', '1'],
       '--val-split must be between 0 and 1 (e.g. 0.1), got "1"',
@@ -181,7 +190,10 @@ describe('lowbit train', () => {
       ['--data', 'x', '--recipe', 'finetune', '--seed', '1.5'],
       '--seed must be an integer from 0 to 4294967295, got "1.5"',
     ],
-    [['--data', 'x', '--recipe', 'finetune', '--workers', '0'], '--workers must be a positive integer, got "0"'],
+    [
+      ['--data', 'x', '--recipe', 'finetune', '--workers', '0'],
+      '--workers must be a positive integer, got "0"',
+    ],
   ])('refuses %j (exit 1): %s', async (args, message) => {
     const r = await lowbit('train', MODEL, ...args);
     expect(r.code).toBe(1);
