@@ -54,6 +54,7 @@ export interface TrainResult {
   model: TflModel;
   bytes: Uint8Array;
   epochs: EpochStats[];
+  /** 1-based; 0 when cancelled before the first epoch ended (the weights then are exported). */
   bestEpoch: number;
   /** True when the signal stopped the run after a batch; the result is the best model so far. */
   cancelled: boolean;

@@ -104,6 +104,29 @@ describe('trainModel (issue 15)', () => {
     expect(Buffer.from(r.bytes).equals(Buffer.from(full.bytes))).toBe(true);
   });
 
+  it('cancelled in the first epoch: no epoch figures, bestEpoch 0, the weights so far exported', async () => {
+    const data = fashion(320);
+    const ctl = new AbortController();
+    const r = await trainModel(model(), data, {
+      ...OPTIONS,
+      signal: ctl.signal,
+      onBatch: (done) => {
+        if (done === 2) ctl.abort();
+      },
+    });
+    expect(r.cancelled).toBe(true);
+    expect(r.epochs).toEqual([]);
+    expect(r.bestEpoch).toBe(0);
+    // Two Adam steps moved the dense weights away from the shipped ones.
+    const fc = (m: ReturnType<typeof model>) => {
+      const t = m.subgraphs[0]!.tensors.find((x) => x.shape?.join() === '10,2028')!;
+      return new Float32Array(m.buffers[t.buffer]!.data.slice().buffer);
+    };
+    const before = fc(model());
+    const after = fc(r.model);
+    expect(after.some((v, i) => v !== before[i])).toBe(true);
+  });
+
   it('refuses labels out of range and missing labels, naming the source', async () => {
     await expect(
       trainModel(

@@ -244,3 +244,37 @@ describe('trainable graph backward, end to end in float64 (issue 15)', () => {
     expect(worst).toBeLessThanOrEqual(1e-3);
   });
 });
+
+describe('trainable graph: what it cannot train (issue 15)', () => {
+  it('names every op on the way to the loss that has no backward pass', () => {
+    const bytes = onnxModel({
+      inputs: { x: [1, 1, 4, 4] },
+      outputs: ['y'],
+      opset: 14,
+      nodes: [
+        { op: 'HardSwish', inputs: ['x'], outputs: ['h'] },
+        { op: 'Flatten', inputs: ['h'], outputs: ['f'] },
+        { op: 'Gemm', inputs: ['f', 'w', 'b'], outputs: ['y'], attrs: { transB: { i: 1 } } },
+      ],
+      initializers: {
+        w: { dims: [3, 16], data: new Float32Array(48).fill(0.1) },
+        b: { dims: [3], data: new Float32Array(3) },
+      },
+    });
+    const model = convertOnnxToTflite(parseOnnx(bytes, 'hs.onnx')).model;
+    expect(() => buildTrainGraph(model)).toThrow(
+      /^the loss cannot reach the model's trainable ops: HARD_SWISH \(.*\) has no backward pass$/,
+    );
+  });
+
+  it('lists ops it is told to freeze, keeps their weights constant and still trains the others', () => {
+    const model = demo('fashion_dwcnn.tflite');
+    const g = buildTrainGraph(model, {
+      freeze: (_i, name) => (name === 'DEPTHWISE_CONV_2D' ? 'kept as it is' : undefined),
+    });
+    expect(g.frozen).toHaveLength(1);
+    expect(g.frozen[0]).toMatch(/^DEPTHWISE_CONV_2D \(.*\): kept as it is$/);
+    expect(g.params.map((p) => p.opName)).not.toContain('DEPTHWISE_CONV_2D');
+    expect(g.params.map((p) => p.opName)).toContain('CONV_2D');
+  });
+});

@@ -220,10 +220,17 @@ class Graph implements TrainGraph {
       for (const s of trainOp.activationSlots) {
         const t = op.inputs[s]!;
         if (inputs[s]?.constant !== undefined) continue;
-        if (!this.actSize.has(t))
+        // (After an earlier problem, its consumers' complaints would only repeat it.)
+        if (!this.actSize.has(t) && problems.length === 0)
           problems.push(`${name} (${outName}) reads ${inputs[s]!.name}, which no trained op produces`);
       }
       const outShape = output.shape;
+      if (outShape[0] !== 1) {
+        problems.push(
+          `${name} (${outName}) outputs [${outShape.join(',')}]: training needs the batch dimension first and 1`,
+        );
+        return;
+      }
       this.actSize.set(
         op.outputs[0]!,
         outShape.slice(1).reduce((a, b) => a * b, 1),
