@@ -48,8 +48,14 @@ const engineFloorRules = ENGINE_FLOORS.slice(0, -1).map((floor, i) => {
 
 /** What one shell may import from another: exactly these files, nothing else. */
 const SHELL_ENTRIES = {
-  // `lowbit serve` starts the host over the services; evaluate and calibrate spread samples over the pool
-  cli: ['^main/services/index\\.ts$', '^main/host/server\\.ts$', '^main/jobs/pool/sample-pool\\.ts$'],
+  // `lowbit serve` starts the host over the services; evaluate and calibrate spread samples over the
+  // pool; `lowbit train` trains over the training threads
+  cli: [
+    '^main/services/index\\.ts$',
+    '^main/host/server\\.ts$',
+    '^main/jobs/pool/sample-pool\\.ts$',
+    '^main/jobs/train-pool/train-pool\\.ts$',
+  ],
   app: ['^main/services/index\\.ts$'], // IPC handlers call the services object
   host: [], // the host receives the services object from its caller
   services: ['^main/jobs/'], // services start jobs and read the job kinds' parameter shapes

@@ -14,6 +14,7 @@ const FLAGS: Record<string, string> = {
   method: '--calibration-method',
   minElements: '--min-elements',
   preprocess: '--preprocess',
+  recipe: '--recipe',
   strict: '--strict',
   technique: '--technique',
 };

@@ -78,6 +78,11 @@ export const commands: Record<string, { summary: string; load: () => Promise<Cli
     summary: 'Chain prune → cluster → quantize, measuring every stage (bytes, gzip, sparsity, accuracy)',
     load: async () => (await import('./commands/optimize')).command,
   },
+  train: {
+    summary:
+      'Fine-tune on labelled data: QAT, pruning, clustering, distillation (recipes combine); keeps the best epoch',
+    load: async () => (await import('./commands/train')).command,
+  },
   evaluate: {
     summary: 'Evaluate models on a dataset: accuracy, agreement with a baseline, size, latency, arena',
     load: async () => (await import('./commands/evaluate')).command,

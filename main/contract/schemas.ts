@@ -71,6 +71,34 @@ const compareParams = z
   })
   .strict();
 
+/**
+ * A recipe as typed ("prune:0.5,cluster:16,qat"): its shape here, its steps in the service (the
+ * engine's recipe registry parses it, the one list of recipes).
+ */
+const recipe = z
+  .string()
+  .min(1)
+  .max(256)
+  .regex(
+    /^[a-z0-9]+(:[0-9.]+)*(,[a-z0-9]+(:[0-9.]+)*)*$/,
+    'expected steps like qat or prune:0.5,cluster:16,qat',
+  );
+
+const trainParams = z
+  .object({
+    modelId: id,
+    datasetId: id,
+    recipe,
+    epochs: z.number().int().min(1).max(1000).optional(),
+    batchSize: z.number().int().min(1).max(65_536).optional(),
+    learningRate: z.number().gt(0).max(10).optional(),
+    valSplit: z.number().gt(0).lt(1).optional(),
+    seed: z.number().int().min(0).max(0xffffffff).optional(),
+    workers: z.number().int().min(1).max(64).optional(),
+    evaluationDatasetId: id.optional(),
+  })
+  .strict();
+
 /** A session file's text: at most 256 MiB (its models travel inside it, base64). */
 export const MAX_SESSION_TEXT = 256 * 1024 * 1024;
 
@@ -112,8 +140,10 @@ export const argSchemas: { [M in Method]: z.ZodType<ArgsOf<M>> } = {
           .strict(),
       })
       .strict(),
+    z.object({ kind: z.literal('train.run'), params: trainParams }).strict(),
   ]),
   'jobs.cancel': z.object({ jobId: id }).strict(),
+  'jobs.stop': z.object({ jobId: id }).strict(),
   'demo.open': empty as z.ZodType<Record<string, never>>,
   'datasets.open': z
     .object({

@@ -31,6 +31,7 @@ import type {
 } from './devices';
 import type { CompareParams, CompareResult, RunRecord, RunsExport, RunsExportFormat } from './runs';
 import type { ModelHandle } from './model-handle';
+import type { EpochStats, TrainJobResult, TrainParams } from './train';
 import type { GraphImageKind, GraphLayout, TensorValues } from './graph';
 import type { InspectReport } from '../engine/model/inspect-report';
 import type { ConversionReport } from '../engine/convert/report';
@@ -135,6 +136,8 @@ export type * from './wizard';
 export type * from './graph';
 /** A session's runs (kept, compared, saved, reopened, reported) live in runs.ts. */
 export type * from './runs';
+/** Training in the app (issue 15) lives in train.ts. */
+export type * from './train';
 
 export const CHANNEL_PREFIX = 'lowbit:';
 export const EVENT_CHANNEL = 'lowbit:event';
@@ -171,7 +174,8 @@ export type JobKind =
   | 'optimize.compare'
   | 'deploy.flash'
   | 'devices.coralFirmware'
-  | 'edgetpu.compile';
+  | 'edgetpu.compile'
+  | 'train.run';
 
 export interface JobParams {
   'model.verify': { modelId: string };
@@ -183,6 +187,8 @@ export interface JobParams {
   'devices.coralFirmware': { timeoutSec?: number };
   /** Runs the user's edgetpu_compiler (never bundled) on an open model; progress: its output lines. */
   'edgetpu.compile': EdgeTpuCompileParams;
+  /** Fine-tunes an open float model on labelled data (recipes: QAT, pruning, clustering, distillation). */
+  'train.run': TrainParams;
 }
 
 export interface JobResults {
@@ -192,6 +198,7 @@ export interface JobResults {
   'deploy.flash': FlashOutcome;
   'devices.coralFirmware': CoralFirmwareOutcome;
   'edgetpu.compile': EdgeTpuCompileOutcome;
+  'train.run': TrainJobResult;
 }
 
 export interface JobProgress {
@@ -200,6 +207,8 @@ export interface JobProgress {
   stage: string;
   done: number;
   total: number;
+  /** train.run: the epoch that has just ended (one event per epoch), for the live chart. */
+  epoch?: EpochStats;
 }
 
 /** How a job ended: on success, the result its kind promises (JobResults). */
@@ -234,6 +243,11 @@ export interface Methods {
   'model.recent': [Record<string, never>, RecentModel[]];
   'jobs.start': [{ [K in JobKind]: { kind: K; params: JobParams[K] } }[JobKind], { jobId: string }];
   'jobs.cancel': [{ jobId: string }, void];
+  /**
+   * Ends a job that can stop early with what it has (train.run: after the current batch, the best
+   * model so far), unlike jobs.cancel, which discards the job's work. Other kinds: INVALID_ARGUMENT.
+   */
+  'jobs.stop': [{ jobId: string }, void];
   /** Opens the bundled demo: the float Fashion-MNIST CNN, its labelled test set and calibration sample. */
   'demo.open': [Record<string, never>, DemoHandles];
   /**
@@ -332,6 +346,7 @@ export const METHODS = [
   'model.recent',
   'jobs.start',
   'jobs.cancel',
+  'jobs.stop',
   'demo.open',
   'datasets.open',
   'datasets.preview',

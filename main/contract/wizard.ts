@@ -11,10 +11,16 @@ import type { TechniqueTrial, TrialSettings } from '../engine/evaluate/technique
 import type { ModelHandle } from './model-handle';
 import type { EdgeTpuCheckReport } from '../engine/targets/edgetpu/check';
 import type { EstimateCheck } from '../engine/advisor/measured';
+import type { TrainingAdvice } from '../engine/advisor/training';
 
 export type { EstimateCheck };
 
-export type WizardPlan = Plan;
+/**
+ * The advisor's plan, and with labelled data and retraining allowed the training recipe it
+ * recommends for the priority (null otherwise): the wizard's path to the Training view.
+ */
+export type WizardPlan = Plan & { training: TrainingAdvice | null };
+export type { TrainingAdvice, TrainingRecipeAdvice } from '../engine/advisor/training';
 export type {
   Blocked,
   Effect,

@@ -10,6 +10,7 @@
 import type { JobFn } from './protocol';
 import { compareJob } from './kinds/compare';
 import { optimizeJob } from './kinds/optimize';
+import { trainJob } from './kinds/train';
 import { verifyJob } from './kinds/verify';
 
 export const jobKinds = {
@@ -19,6 +20,8 @@ export const jobKinds = {
   'optimize.run': optimizeJob,
   /** "Compare all that apply": several techniques against the float model in one comparison. */
   'optimize.compare': compareJob,
+  /** Fine-tuning on labelled data (issue 15): per-batch progress, per-epoch figures, stop keeps the best. */
+  'train.run': trainJob,
 } satisfies Record<string, JobFn<never, unknown>>;
 
 export type WorkerJobs = typeof jobKinds;

@@ -131,7 +131,13 @@ export class JobManager {
       this.running.set(jobId, entry);
       worker.on('message', (m: FromWorker) => {
         if (m.type === 'progress')
-          this.events.progress({ jobId, stage: m.stage, done: m.done, total: m.total });
+          this.events.progress({
+            jobId,
+            stage: m.stage,
+            done: m.done,
+            total: m.total,
+            ...(m.epoch ? { epoch: m.epoch } : {}),
+          });
         else if (m.type === 'done') {
           if (entry.cancelled) cancelled();
           // The worker ran this kind's job; its result crossed the thread boundary by structured clone.
@@ -189,6 +195,22 @@ export class JobManager {
     r.cancelled = true;
     r.worker?.postMessage({ type: 'cancel' } satisfies ToWorker);
     setTimeout(r.cancelNow, CANCEL_GRACE_MS).unref();
+    return true;
+  }
+
+  /**
+   * Asks a running job to end early with what it has (JobContext.stopSignal): it still finishes
+   * as succeeded, with its result. False when no such job is running (a queued one is cancelled).
+   */
+  stop(jobId: string): boolean {
+    const waiting = this.queued.get(jobId);
+    if (waiting) {
+      waiting.cancelNow();
+      return true;
+    }
+    const r = this.running.get(jobId);
+    if (!r) return false;
+    r.worker?.postMessage({ type: 'stop' } satisfies ToWorker);
     return true;
   }
 

@@ -7,11 +7,16 @@ import type { FromWorker, JobFn, ToWorker } from './protocol';
 const port = parentPort;
 if (!port) throw new Error('main/jobs/worker.ts must run in a worker thread');
 const abort = new AbortController();
+const stop = new AbortController();
 const post = (m: FromWorker) => port.postMessage(m);
 
 port.on('message', async (msg: ToWorker) => {
   if (msg.type === 'cancel') {
     abort.abort();
+    return;
+  }
+  if (msg.type === 'stop') {
+    stop.abort();
     return;
   }
   try {
@@ -20,7 +25,9 @@ port.on('message', async (msg: ToWorker) => {
     const run = jobKinds[msg.kind] as JobFn<unknown, unknown>;
     const result = await run(msg.params, {
       signal: abort.signal,
-      progress: (stage, done, total) => post({ type: 'progress', stage, done, total }),
+      stopSignal: stop.signal,
+      progress: (stage, done, total, epoch) =>
+        post({ type: 'progress', stage, done, total, ...(epoch ? { epoch } : {}) }),
     });
     post({ type: 'done', result });
   } catch (e) {

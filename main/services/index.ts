@@ -35,6 +35,7 @@ import { createEdgeTpu } from './edgetpu';
 import { createGraph } from './graph';
 import type { GraphImageKind } from '../contract/graph';
 import { createRuns } from './runs';
+import { createTraining } from './train';
 import { writeFileAtomic } from '../files/write-file';
 import type { OpenSerialLink } from '../devices/link/link';
 
@@ -105,7 +106,7 @@ export function createServices(opts: ServiceOptions): Services {
   const jobs = new JobManager(
     {
       progress: (p) => emit('jobs.progress', p),
-      finished: (f) => emit('jobs.finished', wizard.finish(f)),
+      finished: (f) => emit('jobs.finished', f.kind === 'train.run' ? training.finish(f) : wizard.finish(f)),
     },
     opts.jobLimits,
   );
@@ -171,6 +172,14 @@ export function createServices(opts: ServiceOptions): Services {
     showDatasetDialog: opts.showDatasetDialog && (async () => chosen(await opts.showDatasetDialog!())),
   });
 
+  const training = createTraining({
+    getModel: get,
+    registerModel: register,
+    closeModel,
+    datasetSpec: wizard.datasetSpec,
+    jobs,
+  });
+
   const devices = createDevices({
     getModel: get,
     emit,
@@ -224,6 +233,7 @@ export function createServices(opts: ServiceOptions): Services {
       // A session's runs go with the model they started from (and their models with them), and
       // its running jobs are cancelled: nothing they make would have a session to go to.
       wizard.cancelSession(modelId);
+      training.cancelSession(modelId);
       runs.dropSession(modelId);
       models.delete(modelId);
       graph.forget(modelId);
@@ -267,7 +277,15 @@ export function createServices(opts: ServiceOptions): Services {
           return devices.startCoralFirmware(req.params);
         case 'edgetpu.compile':
           return edgetpu.startCompile(req.params);
+        case 'train.run':
+          return training.start(req);
       }
+    },
+    'jobs.stop': ({ jobId }) => {
+      if (!training.owns(jobId) || !jobs.stop(jobId))
+        throw new InvalidArgumentError(
+          `no running job ${jobId} that can stop early (training can; use jobs.cancel)`,
+        );
     },
     'jobs.cancel': ({ jobId }) => {
       if (!devices.cancel(jobId) && !edgetpu.cancel(jobId) && !jobs.cancel(jobId))

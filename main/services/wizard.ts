@@ -17,6 +17,7 @@ import type {
   ResultOf,
 } from '../contract/types';
 import {
+  adviseTraining,
   boardLimitsFor,
   modelFactsFromReport,
   recommend,
@@ -34,6 +35,7 @@ import { checkOutputPath, writeFileAtomic } from '../files/write-file';
 import type { JobManager, WorkerJobFinished } from '../jobs/manager';
 import type { OptimizeJobParams } from '../jobs/kinds/optimize';
 import type { CompareJobParams } from '../jobs/kinds/compare';
+import type { DatasetSpec } from '../jobs/kinds/dataset-spec';
 import type { Runs } from './runs';
 import { needsCalibration } from '../engine/optimize/index';
 import { fitReport } from '../engine/deploy/fit-report';
@@ -79,7 +81,9 @@ export interface Wizard {
   /** The model a session started from is closing: its running optimize jobs are cancelled. */
   cancelSession(sessionId: string): void;
   /** Turns a finished worker job into the contract's (an optimize job's model is registered here). */
-  finish(f: WorkerJobFinished): JobFinished;
+  finish(f: Exclude<WorkerJobFinished, { kind: 'train.run' }>): JobFinished;
+  /** A dataset handle's spec for a job, checked to have been opened for `modelId`. */
+  datasetSpec(modelId: string, datasetId: string): DatasetSpec & { name: string };
 }
 
 /**
@@ -180,7 +184,7 @@ export function createWizard(host: WizardHost): Wizard {
         ...(board ? { board: boardLimitsFor(board, report ? Object.keys(report.opCounts) : undefined) } : {}),
         ...(report && m ? { model: modelFactsFromReport(report, measuredArena(m.model)) } : {}),
       };
-      return recommend(input);
+      return { ...recommend(input), training: adviseTraining(input) };
     },
     'boards.list': () =>
       BOARDS.map((b): BoardInfo => ({
@@ -233,6 +237,7 @@ export function createWizard(host: WizardHost): Wizard {
 
   return {
     impl,
+    datasetSpec: (modelId, datasetId) => spec(modelId, datasetId)!,
     startOptimize({ params: p }) {
       techniqueById(p.technique); // the contract checks the shape only; the registry knows the ids
       const src = host.getModel(p.modelId);

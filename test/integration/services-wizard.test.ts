@@ -159,6 +159,26 @@ describe('wizard services on the bundled demo', () => {
     expect(!bad.ok && bad.error.code).toBe('INVALID_ARGUMENT');
   });
 
+  it('advisor.recommend names the training recipe with labelled data and retraining (issue 15)', async () => {
+    const ask = (priority: string, retrain = true) =>
+      call<WizardPlan>('advisor.recommend', {
+        modelId: demo.model.id,
+        data: 'labelled',
+        samples: 2000,
+        retrain,
+        target: 'mcu',
+        priority,
+      });
+    expect((await ask('accuracy')).training?.recipe).toBe('qat');
+    expect((await ask('size')).training?.recipe).toBe('prune:0.5,cluster:16,qat');
+    const latency = (await ask('latency')).training!;
+    expect(latency.recipe).toBe('distill:0.5');
+    expect(latency.reasons.at(-2)).toBe(
+      'The target runs int8: quantize the student afterwards (int8 or QAT).',
+    );
+    expect((await ask('size', false)).training).toBeNull();
+  });
+
   it('boards.list and deploy.fit', async () => {
     const boards = await call<{ id: string; flashBytes: number }[]>('boards.list', {});
     expect(boards.find((b) => b.id === 'nucleo-f446re')?.flashBytes).toBe(512 * 1024);

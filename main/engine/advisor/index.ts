@@ -6,3 +6,4 @@ export { boardLimitsFor } from './boards';
 export { validateInput } from './validate';
 export { TECHNIQUES, TARGET_NAMES, CALIBRATION_MIN, CALIBRATION_MAX } from './techniques';
 export * from './types';
+export { adviseTraining, type TrainingAdvice, type TrainingRecipeAdvice } from './training';

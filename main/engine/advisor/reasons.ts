@@ -113,13 +113,13 @@ function qatReasons(input: AdvisorInput, overLimit: string | undefined): string[
   const out = [
     overLimit ??
       'Accuracy first, with labelled data and retraining: quantization-aware training simulates int8 rounding while fine-tuning and recovers most of the post-training loss.',
-    'Lowbit cannot fine-tune yet: run QAT in your training framework (e.g. TensorFlow Model Optimization quantize_model), then bring the model back here for the int8 conversion.',
+    'Lowbit trains it here on your labelled data (lowbit train --recipe qat, or Train in the wizard); a model fine-tuned with QAT in your own framework (e.g. TensorFlow Model Optimization quantize_model) converts to int8 here too.',
   ];
   if (input.target === 'cpu' || input.target === 'mcu')
     out.push(
       input.target === 'cpu'
-        ? 'Until then, the post-training fallbacks are float16, 16x8 and int8 with per-layer float fallback (listed as alternatives, lowest risk first).'
-        : 'Until then, the post-training fallbacks are int8 and 16x8 (listed as alternatives).',
+        ? 'Without training, the post-training fallbacks are float16, 16x8 and int8 with per-layer float fallback (listed as alternatives, lowest risk first).'
+        : 'Without training, the post-training fallbacks are int8 and 16x8 (listed as alternatives).',
     );
   return out;
 }
@@ -164,7 +164,7 @@ export function stepReasons(
     case 'distill':
       return [
         'Train a smaller student network on this model\u2019s outputs: the only way to shrink the model beyond what quantization gives.',
-        'It is a training job outside Lowbit; quantize the student here afterwards.',
+        'Lowbit trains the student here on your labelled data (lowbit train --recipe distill:0.5); quantize it afterwards.',
       ];
     default:
       // A technique added to the registry that has no sentences here yet: its own summary.

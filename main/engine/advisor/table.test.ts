@@ -25,7 +25,7 @@ const INT8_MCU = 'int8 inputs and outputs';
 const INT8_DSP = 'uint8 I/O';
 const UNCOMPRESSED = 'stored uncompressed';
 const PRUNE = 'shrink the compressed download';
-const QAT = 'Lowbit cannot fine-tune yet';
+const QAT = 'Lowbit trains it here on your labelled data';
 
 // prettier-ignore
 const TABLE: Row[] = [

@@ -7,3 +7,4 @@
 export * from '../../../main/contract/types';
 export { decode, encode } from '../../../main/contract/wire';
 export { distinguishingNames, fitName, middleEllipsis } from '../../../main/contract/tensor-names';
+export { TRAIN_DEFAULTS } from '../../../main/contract/train';
