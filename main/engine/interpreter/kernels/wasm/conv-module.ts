@@ -11,6 +11,7 @@ export interface ConvExports {
   conv(...args: number[]): void;
   dw(...args: number[]): void;
   pack(...args: number[]): void;
+  pack8(...args: number[]): void;
   requant(...args: number[]): void;
   conv_f(...args: number[]): void;
   dw_f(...args: number[]): void;

@@ -200,6 +200,39 @@
       (local.set $b (i32.add (local.get $b) (i32.const 1)))
       (br_if $bl (i32.lt_u (local.get $b) (local.get $batches)))))
 
+  ;; pack8: pack for 8-bit inputs (kind 0 int8, 1 uint8) whose pixels keep their channels
+  ;; together in the image (no depth multiplier, Cp = inC, a multiple of 8): each input row is one
+  ;; run of inW * inC values, widened to int16 and offset eight at a time. The same image as pack.
+  (func (export "pack8")
+    (param $src i32) (param $kind i32) (param $dst i32) (param $batches i32) (param $inH i32)
+    (param $inW i32) (param $inC i32) (param $offset i32) (param $hp i32) (param $wp i32)
+    (param $padH i32) (param $padW i32)
+    (local $b i32) (local $y i32) (local $d i32) (local $end i32) (local $off v128) (local $x v128)
+    (if (i32.eqz (i32.mul (i32.mul (local.get $batches) (local.get $inH))
+                          (i32.mul (local.get $inW) (local.get $inC)))) (then (return)))
+    (local.set $off (i16x8.splat (local.get $offset)))
+    (loop $bl
+      (local.set $y (i32.const 0))
+      (loop $yl
+        (local.set $d (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $inC)
+          (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $hp))
+                                     (i32.add (local.get $y) (local.get $padH))) (local.get $wp))
+                   (local.get $padW))) (i32.const 1))))
+        (local.set $end (i32.add (local.get $src) (i32.mul (local.get $inW) (local.get $inC))))
+        (loop $cl
+          (local.set $x (v128.load64_zero align=1 (local.get $src)))
+          (v128.store align=2 (local.get $d) (i16x8.add (local.get $off)
+            (if (result v128) (local.get $kind)
+              (then (i16x8.extend_low_i8x16_u (local.get $x)))
+              (else (i16x8.extend_low_i8x16_s (local.get $x))))))
+          (local.set $src (i32.add (local.get $src) (i32.const 8)))
+          (local.set $d (i32.add (local.get $d) (i32.const 16)))
+          (br_if $cl (i32.lt_u (local.get $src) (local.get $end))))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (br_if $yl (i32.lt_u (local.get $y) (local.get $inH))))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br_if $bl (i32.lt_u (local.get $b) (local.get $batches)))))
+
   ;; requant: for each of `pixels` rows of int32 accumulators (`stride` apart, `channels` used),
   ;; out = clamp(MultiplyByQuantizedMultiplier(acc + bias, multiplier, shift) + out_offset, lo, hi)
   ;; stored as int8/uint8 (bytes 1) or int16 (bytes 2). Per channel, params holds the i32 triple
