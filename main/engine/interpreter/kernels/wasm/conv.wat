@@ -233,7 +233,7 @@
       (local.set $b (i32.add (local.get $b) (i32.const 1)))
       (br_if $bl (i32.lt_u (local.get $b) (local.get $batches)))))
 
-  ;; requant: for each of `pixels` rows of int32 accumulators (`stride` apart, `channels` used),
+  ;; requant_v: for each of `pixels` rows of int32 accumulators (`stride` apart, `channels` used),
   ;; out = clamp(MultiplyByQuantizedMultiplier(acc + bias, multiplier, shift) + out_offset, lo, hi)
   ;; stored as int8/uint8 (bytes 1) or int16 (bytes 2). Per channel, params holds the i32 triple
   ;; (bias, multiplier, shift); shift is within [-31, 30] (checked by the caller).
@@ -242,45 +242,96 @@
   ;;   the high mul is (x * m + 2^30) >> 31 in int64 (the same value as TFLite's nudge-and-truncate
   ;;   for either sign; its one saturating case needs m = -2^31, and multipliers are >= 0);
   ;;   RoundingDivideByPOT rounds half away from zero: (t >> e) + (remainder > threshold).
-  (func (export "requant")
+  ;; requant_v: the above four channels at a time where the four share one shift (`vparams`, per
+  ;; block of four channels: bias[4], multiplier[4], then shift and a flag, 1 when the block's
+  ;; shifts are equal), the others one by one (`params`). The same arithmetic on
+  ;; i32x4 / i64x2 lanes: the high mul through i64x2.extmul and an arithmetic shift by 31, the
+  ;; rounding right shift as (t >> e) + ((t & mask) > (mask >> 1) + (t < 0)), then offset, clamp.
+  (func (export "requant_v")
     (param $acc i32) (param $stride i32) (param $pixels i32) (param $channels i32)
-    (param $params i32) (param $out i32) (param $bytes i32) (param $outOff i32) (param $lo i32)
-    (param $hi i32)
+    (param $params i32) (param $vparams i32) (param $out i32) (param $bytes i32) (param $outOff i32)
+    (param $lo i32) (param $hi i32)
     (local $px i32) (local $c i32) (local $a i32) (local $pp i32) (local $shift i32) (local $t i32)
-    (local $e i32) (local $mask i32) (local $row i32)
+    (local $e i32) (local $mask i32) (local $row i32) (local $vp i32)
+    (local $va v128) (local $vm v128) (local $vt v128) (local $vmask v128) (local $half v128)
     (if (i32.eqz (i32.mul (local.get $pixels) (local.get $channels))) (then (return)))
+    (local.set $half (i64x2.splat (i64.const 1073741824)))
     (loop $pl
       (local.set $row (local.get $acc))
       (local.set $pp (local.get $params))
+      (local.set $vp (local.get $vparams))
       (local.set $c (i32.const 0))
       (loop $cl
-        (local.set $a (i32.add (i32.load (local.get $row)) (i32.load (local.get $pp))))
-        (local.set $shift (i32.load offset=8 (local.get $pp)))
-        (if (i32.gt_s (local.get $shift) (i32.const 0))
-          (then (local.set $a (i32.shl (local.get $a) (local.get $shift)))))
-        (local.set $t (i32.wrap_i64 (i64.shr_s
-          (i64.add (i64.mul (i64.extend_i32_s (local.get $a)) (i64.extend_i32_s (i32.load offset=4 (local.get $pp))))
-                   (i64.const 1073741824))
-          (i64.const 31))))
-        (if (i32.lt_s (local.get $shift) (i32.const 0))
+        (if (i32.and (i32.le_u (i32.add (local.get $c) (i32.const 4)) (local.get $channels))
+                     (i32.load offset=36 (local.get $vp)))
           (then
-            (local.set $e (i32.sub (i32.const 0) (local.get $shift)))
-            (local.set $mask (i32.sub (i32.shl (i32.const 1) (local.get $e)) (i32.const 1)))
-            (local.set $t (i32.add (i32.shr_s (local.get $t) (local.get $e))
-              (i32.gt_s (i32.and (local.get $t) (local.get $mask))
-                        (i32.add (i32.shr_s (local.get $mask) (i32.const 1))
-                                 (i32.lt_s (local.get $t) (i32.const 0))))))))
-        (local.set $t (i32.add (local.get $t) (local.get $outOff)))
-        (if (i32.lt_s (local.get $t) (local.get $lo)) (then (local.set $t (local.get $lo))))
-        (if (i32.gt_s (local.get $t) (local.get $hi)) (then (local.set $t (local.get $hi))))
-        (if (i32.eq (local.get $bytes) (i32.const 1))
-          (then (i32.store8 (local.get $out) (local.get $t))
-                (local.set $out (i32.add (local.get $out) (i32.const 1))))
-          (else (i32.store16 (local.get $out) (local.get $t))
-                (local.set $out (i32.add (local.get $out) (i32.const 2)))))
-        (local.set $row (i32.add (local.get $row) (i32.const 4)))
-        (local.set $pp (i32.add (local.get $pp) (i32.const 12)))
-        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (local.set $shift (i32.load offset=32 (local.get $vp)))
+            (local.set $va (i32x4.add (v128.load align=4 (local.get $row)) (v128.load align=4 (local.get $vp))))
+            (if (i32.gt_s (local.get $shift) (i32.const 0))
+              (then (local.set $va (i32x4.shl (local.get $va) (local.get $shift)))))
+            (local.set $vm (v128.load offset=16 align=4 (local.get $vp)))
+            (local.set $vt (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+              (i64x2.shr_s (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $va) (local.get $vm))
+                                      (local.get $half)) (i32.const 31))
+              (i64x2.shr_s (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $va) (local.get $vm))
+                                      (local.get $half)) (i32.const 31))))
+            (if (i32.lt_s (local.get $shift) (i32.const 0))
+              (then
+                (local.set $e (i32.sub (i32.const 0) (local.get $shift)))
+                (local.set $vmask (i32x4.splat (i32.sub (i32.shl (i32.const 1) (local.get $e)) (i32.const 1))))
+                ;; (t >> e) + (remainder > threshold): comparisons give -1 for true, so subtract
+                (local.set $vt (i32x4.sub (i32x4.shr_s (local.get $vt) (local.get $e))
+                  (i32x4.gt_s (v128.and (local.get $vt) (local.get $vmask))
+                              (i32x4.sub (i32x4.shr_s (local.get $vmask) (i32.const 1))
+                                         (i32x4.lt_s (local.get $vt) (v128.const i32x4 0 0 0 0))))))))
+            (local.set $vt (i32x4.min_s (i32x4.max_s
+              (i32x4.add (local.get $vt) (i32x4.splat (local.get $outOff)))
+              (i32x4.splat (local.get $lo))) (i32x4.splat (local.get $hi))))
+            (if (i32.eq (local.get $bytes) (i32.const 1))
+              (then
+                ;; in [lo, hi], so the narrowing saturates nothing; the low byte of each lane
+                (v128.store32_lane align=1 0 (local.get $out)
+                  (i8x16.shuffle 0 4 8 12 0 0 0 0 0 0 0 0 0 0 0 0 (local.get $vt) (local.get $vt)))
+                (local.set $out (i32.add (local.get $out) (i32.const 4))))
+              (else
+                (v128.store64_lane align=2 0 (local.get $out)
+                  (i8x16.shuffle 0 1 4 5 8 9 12 13 0 0 0 0 0 0 0 0 (local.get $vt) (local.get $vt)))
+                (local.set $out (i32.add (local.get $out) (i32.const 8)))))
+            (local.set $row (i32.add (local.get $row) (i32.const 16)))
+            (local.set $pp (i32.add (local.get $pp) (i32.const 48)))
+            (local.set $vp (i32.add (local.get $vp) (i32.const 48)))
+            (local.set $c (i32.add (local.get $c) (i32.const 4))))
+          (else
+            (local.set $a (i32.add (i32.load (local.get $row)) (i32.load (local.get $pp))))
+            (local.set $shift (i32.load offset=8 (local.get $pp)))
+            (if (i32.gt_s (local.get $shift) (i32.const 0))
+              (then (local.set $a (i32.shl (local.get $a) (local.get $shift)))))
+            (local.set $t (i32.wrap_i64 (i64.shr_s
+              (i64.add (i64.mul (i64.extend_i32_s (local.get $a)) (i64.extend_i32_s (i32.load offset=4 (local.get $pp))))
+                       (i64.const 1073741824))
+              (i64.const 31))))
+            (if (i32.lt_s (local.get $shift) (i32.const 0))
+              (then
+                (local.set $e (i32.sub (i32.const 0) (local.get $shift)))
+                (local.set $mask (i32.sub (i32.shl (i32.const 1) (local.get $e)) (i32.const 1)))
+                (local.set $t (i32.add (i32.shr_s (local.get $t) (local.get $e))
+                  (i32.gt_s (i32.and (local.get $t) (local.get $mask))
+                            (i32.add (i32.shr_s (local.get $mask) (i32.const 1))
+                                     (i32.lt_s (local.get $t) (i32.const 0))))))))
+            (local.set $t (i32.add (local.get $t) (local.get $outOff)))
+            (if (i32.lt_s (local.get $t) (local.get $lo)) (then (local.set $t (local.get $lo))))
+            (if (i32.gt_s (local.get $t) (local.get $hi)) (then (local.set $t (local.get $hi))))
+            (if (i32.eq (local.get $bytes) (i32.const 1))
+              (then (i32.store8 (local.get $out) (local.get $t))
+                    (local.set $out (i32.add (local.get $out) (i32.const 1))))
+              (else (i32.store16 (local.get $out) (local.get $t))
+                    (local.set $out (i32.add (local.get $out) (i32.const 2)))))
+            (local.set $row (i32.add (local.get $row) (i32.const 4)))
+            (local.set $pp (i32.add (local.get $pp) (i32.const 12)))
+            ;; the vector block advances with its fourth channel
+            (if (i32.eq (i32.and (local.get $c) (i32.const 3)) (i32.const 3))
+              (then (local.set $vp (i32.add (local.get $vp) (i32.const 48)))))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))))
         (br_if $cl (i32.lt_u (local.get $c) (local.get $channels))))
       (local.set $acc (i32.add (local.get $acc) (i32.shl (local.get $stride) (i32.const 2))))
       (local.set $px (i32.add (local.get $px) (i32.const 1)))

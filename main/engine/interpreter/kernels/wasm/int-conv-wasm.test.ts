@@ -106,6 +106,10 @@ function depthwiseCases(cases: number): number {
     const filterOffset = kind === 'uint8' ? -int(0, 255) : 0;
     const raw = randomWeights(kind, s.kH * s.kW * s.outC);
     const { q, bias } = randomConvRequant(int, kind, s.outC, filterOffset, k);
+    if (k % 4 === 1) {
+      // one shift for every channel: requant_v's four-at-a-time path (no extra random draws)
+      q.shifts.fill(q.shifts[0]);
+    }
     const input = randomInput(kind, s.batches * s.inH * s.inW * s.inC);
     const n = s.batches * s.outH * s.outW * s.outC;
     const want = intArray(kind, n);
@@ -222,9 +226,22 @@ describe('WebAssembly SIMD integer kernels (issue 16)', () => {
     expect(depthwiseCases(40)).toBeGreaterThan(10);
   });
 
-  it('a requantization that truncates instead of rounding fails the comparison', async () => {
+  it('a requantization that truncates instead of rounding fails the comparison (four channels at a time)', async () => {
     // Off by one only where the high product's fraction is >= 1/2 and survives the final shift.
     setConvModuleForTest(await brokenConvModule('(i64.const 1073741824)', '(i64.const 0)'));
+    // Only blocks of four channels sharing a shift take this path (per-tensor cases, a quarter, and
+    // chance); the kernels unbroken differ in none.
+    expect(convCases(300)).toBeGreaterThan(2);
+    expect(depthwiseCases(300)).toBeGreaterThan(2);
+  });
+
+  it('a requantization that truncates instead of rounding fails the comparison (channel by channel)', async () => {
+    setConvModuleForTest(
+      await brokenConvModule(
+        '(i64.const 1073741824))\n              (i64.const 31))',
+        '(i64.const 0))\n (i64.const 31))',
+      ),
+    );
     expect(convCases(300)).toBeGreaterThan(5);
     expect(depthwiseCases(300)).toBeGreaterThan(5);
   });

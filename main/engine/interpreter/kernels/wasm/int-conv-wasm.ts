@@ -81,7 +81,11 @@ function instantiate(
   const perBatch = pixels * s.outC;
   const imageBytes = p.hp * p.wp * p.cp * 2;
   const paramsAt = align16(plan.weightCount * 2);
-  const rawAt = paramsAt + align16(s.outC * 12);
+  // requant_v's per-block-of-four parameters (bias[4], multiplier[4], shift, uniform flag; 48
+  // bytes), one spare block whose flag it may read past the last channel.
+  const blocks4 = Math.floor(s.outC / 4) + 1;
+  const vparamsAt = paramsAt + align16(s.outC * 12);
+  const rawAt = vparamsAt + blocks4 * 48;
   const imageAt = rawAt + align16(inputCount * elemBytes);
   const accAt = imageAt + align16(s.batches * imageBytes);
   const outAt = accAt + align16(pixels * plan.accStride * 4);
@@ -96,6 +100,17 @@ function instantiate(
     params[3 * c] = bias !== null ? bias[c] : 0;
     params[3 * c + 1] = q.multipliers[c];
     params[3 * c + 2] = q.shifts[c];
+  }
+  const vparams = new Int32Array(buf, vparamsAt, blocks4 * 12);
+  for (let j = 0; j + 1 < blocks4; j++) {
+    const c0 = 4 * j;
+    for (let l = 0; l < 4; l++) {
+      vparams[12 * j + l] = params[3 * (c0 + l)];
+      vparams[12 * j + 4 + l] = params[3 * (c0 + l) + 1];
+    }
+    const sh = q.shifts[c0];
+    vparams[12 * j + 8] = sh;
+    vparams[12 * j + 9] = [1, 2, 3].every((l) => q.shifts[c0 + l] === sh) ? 1 : 0;
   }
   const raw = view(kind, buf, rawAt, inputCount);
   const out = view(kind, buf, outAt, s.batches * perBatch);
@@ -141,12 +156,13 @@ function instantiate(
     for (let b = 0; b < s.batches; b++) {
       plan.walk(e, imageAt + b * imageBytes, 0, accAt);
       const o = outAt + b * perBatch * elemBytes;
-      e.requant(
+      e.requant_v(
         accAt,
         plan.accStride,
         pixels,
         s.outC,
         paramsAt,
+        vparamsAt,
         o,
         elemBytes,
         q.outputOffset,
