@@ -242,11 +242,12 @@
   ;;   the high mul is (x * m + 2^30) >> 31 in int64 (the same value as TFLite's nudge-and-truncate
   ;;   for either sign; its one saturating case needs m = -2^31, and multipliers are >= 0);
   ;;   RoundingDivideByPOT rounds half away from zero: (t >> e) + (remainder > threshold).
-  ;; requant_v: the above four channels at a time where the four share one shift (`vparams`, per
-  ;; block of four channels: bias[4], multiplier[4], then shift and a flag, 1 when the block's
-  ;; shifts are equal), the others one by one (`params`). The same arithmetic on
-  ;; i32x4 / i64x2 lanes: the high mul through i64x2.extmul and an arithmetic shift by 31, the
-  ;; rounding right shift as (t >> e) + ((t & mask) > (mask >> 1) + (t < 0)), then offset, clamp.
+  ;; requant_v: the above four channels at a time (`vparams`, per block of four channels, 112
+  ;; bytes: bias[4], multiplier[4], 2^max(shift, 0)[4], mask[4] = 2^e - 1, mask >> 1 [4], then
+  ;; 2^(32 - e) as four i64, with e = max(-shift, 0)), the last channels one by one (`params`).
+  ;; The same arithmetic on lanes: the left shift as a multiply by 2^shift (i32 wraps as shl
+  ;; does), the high mul through i64x2.extmul and an arithmetic shift by 31, t >> e (floor) as
+  ;; (t * 2^(32 - e)) >> 32 in i64 (exact: |t| < 2^31), plus (t & mask) > (mask >> 1) + (t < 0).
   (func (export "requant_v")
     (param $acc i32) (param $stride i32) (param $pixels i32) (param $channels i32)
     (param $params i32) (param $vparams i32) (param $out i32) (param $bytes i32) (param $outOff i32)
@@ -262,28 +263,26 @@
       (local.set $vp (local.get $vparams))
       (local.set $c (i32.const 0))
       (loop $cl
-        (if (i32.and (i32.le_u (i32.add (local.get $c) (i32.const 4)) (local.get $channels))
-                     (i32.load offset=36 (local.get $vp)))
+        (if (i32.le_u (i32.add (local.get $c) (i32.const 4)) (local.get $channels))
           (then
-            (local.set $shift (i32.load offset=32 (local.get $vp)))
-            (local.set $va (i32x4.add (v128.load align=4 (local.get $row)) (v128.load align=4 (local.get $vp))))
-            (if (i32.gt_s (local.get $shift) (i32.const 0))
-              (then (local.set $va (i32x4.shl (local.get $va) (local.get $shift)))))
+            (local.set $va (i32x4.mul
+              (i32x4.add (v128.load align=4 (local.get $row)) (v128.load align=4 (local.get $vp)))
+              (v128.load offset=32 align=4 (local.get $vp))))
             (local.set $vm (v128.load offset=16 align=4 (local.get $vp)))
             (local.set $vt (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
               (i64x2.shr_s (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $va) (local.get $vm))
                                       (local.get $half)) (i32.const 31))
               (i64x2.shr_s (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $va) (local.get $vm))
                                       (local.get $half)) (i32.const 31))))
-            (if (i32.lt_s (local.get $shift) (i32.const 0))
-              (then
-                (local.set $e (i32.sub (i32.const 0) (local.get $shift)))
-                (local.set $vmask (i32x4.splat (i32.sub (i32.shl (i32.const 1) (local.get $e)) (i32.const 1))))
-                ;; (t >> e) + (remainder > threshold): comparisons give -1 for true, so subtract
-                (local.set $vt (i32x4.sub (i32x4.shr_s (local.get $vt) (local.get $e))
-                  (i32x4.gt_s (v128.and (local.get $vt) (local.get $vmask))
-                              (i32x4.sub (i32x4.shr_s (local.get $vmask) (i32.const 1))
-                                         (i32x4.lt_s (local.get $vt) (v128.const i32x4 0 0 0 0))))))))
+            (local.set $vmask (v128.load offset=48 align=4 (local.get $vp)))
+            ;; (t >> e) + (remainder > threshold): comparisons give -1 for true, so subtract
+            (local.set $vt (i32x4.sub
+              (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31
+                (i64x2.mul (i64x2.extend_low_i32x4_s (local.get $vt)) (v128.load offset=80 align=8 (local.get $vp)))
+                (i64x2.mul (i64x2.extend_high_i32x4_s (local.get $vt)) (v128.load offset=96 align=8 (local.get $vp))))
+              (i32x4.gt_s (v128.and (local.get $vt) (local.get $vmask))
+                          (i32x4.sub (v128.load offset=64 align=4 (local.get $vp))
+                                     (i32x4.lt_s (local.get $vt) (v128.const i32x4 0 0 0 0))))))
             (local.set $vt (i32x4.min_s (i32x4.max_s
               (i32x4.add (local.get $vt) (i32x4.splat (local.get $outOff)))
               (i32x4.splat (local.get $lo))) (i32x4.splat (local.get $hi))))
@@ -299,7 +298,7 @@
                 (local.set $out (i32.add (local.get $out) (i32.const 8)))))
             (local.set $row (i32.add (local.get $row) (i32.const 16)))
             (local.set $pp (i32.add (local.get $pp) (i32.const 48)))
-            (local.set $vp (i32.add (local.get $vp) (i32.const 48)))
+            (local.set $vp (i32.add (local.get $vp) (i32.const 112)))
             (local.set $c (i32.add (local.get $c) (i32.const 4))))
           (else
             (local.set $a (i32.add (i32.load (local.get $row)) (i32.load (local.get $pp))))
@@ -328,9 +327,6 @@
                     (local.set $out (i32.add (local.get $out) (i32.const 2)))))
             (local.set $row (i32.add (local.get $row) (i32.const 4)))
             (local.set $pp (i32.add (local.get $pp) (i32.const 12)))
-            ;; the vector block advances with its fourth channel
-            (if (i32.eq (i32.and (local.get $c) (i32.const 3)) (i32.const 3))
-              (then (local.set $vp (i32.add (local.get $vp) (i32.const 48)))))
             (local.set $c (i32.add (local.get $c) (i32.const 1)))))
         (br_if $cl (i32.lt_u (local.get $c) (local.get $channels))))
       (local.set $acc (i32.add (local.get $acc) (i32.shl (local.get $stride) (i32.const 2))))

@@ -81,11 +81,10 @@ function instantiate(
   const perBatch = pixels * s.outC;
   const imageBytes = p.hp * p.wp * p.cp * 2;
   const paramsAt = align16(plan.weightCount * 2);
-  // requant_v's per-block-of-four parameters (bias[4], multiplier[4], shift, uniform flag; 48
-  // bytes), one spare block whose flag it may read past the last channel.
-  const blocks4 = Math.floor(s.outC / 4) + 1;
+  // requant_v's parameters per block of four channels (112 bytes: see conv.wat).
+  const blocks4 = Math.floor(s.outC / 4);
   const vparamsAt = paramsAt + align16(s.outC * 12);
-  const rawAt = vparamsAt + blocks4 * 48;
+  const rawAt = vparamsAt + blocks4 * 112;
   const imageAt = rawAt + align16(inputCount * elemBytes);
   const accAt = imageAt + align16(s.batches * imageBytes);
   const outAt = accAt + align16(pixels * plan.accStride * 4);
@@ -101,16 +100,20 @@ function instantiate(
     params[3 * c + 1] = q.multipliers[c];
     params[3 * c + 2] = q.shifts[c];
   }
-  const vparams = new Int32Array(buf, vparamsAt, blocks4 * 12);
-  for (let j = 0; j + 1 < blocks4; j++) {
-    const c0 = 4 * j;
+  for (let j = 0; j < blocks4; j++) {
+    const v = new Int32Array(buf, vparamsAt + 112 * j, 20);
+    const f = new BigInt64Array(buf, vparamsAt + 112 * j + 80, 4);
     for (let l = 0; l < 4; l++) {
-      vparams[12 * j + l] = params[3 * (c0 + l)];
-      vparams[12 * j + 4 + l] = params[3 * (c0 + l) + 1];
+      const c = 4 * j + l;
+      const shift = q.shifts[c];
+      const e = Math.max(-shift, 0);
+      v[l] = params[3 * c];
+      v[4 + l] = params[3 * c + 1];
+      v[8 + l] = 2 ** Math.max(shift, 0);
+      v[12 + l] = 2 ** e - 1;
+      v[16 + l] = (2 ** e - 1) >> 1;
+      f[l] = 1n << BigInt(32 - e);
     }
-    const sh = q.shifts[c0];
-    vparams[12 * j + 8] = sh;
-    vparams[12 * j + 9] = [1, 2, 3].every((l) => q.shifts[c0 + l] === sh) ? 1 : 0;
   }
   const raw = view(kind, buf, rawAt, inputCount);
   const out = view(kind, buf, outAt, s.batches * perBatch);
