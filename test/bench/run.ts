@@ -366,7 +366,7 @@ function measurePeakMemory(
 }
 
 function fmt(x: number | null): string {
-  return x === null ? '-' : x < 1 ? x.toFixed(3) : x.toFixed(1);
+  return x === null ? '-' : x < 0.01 ? x.toPrecision(2) : x < 1 ? x.toFixed(3) : x.toFixed(1);
 }
 
 main().catch((e) => {

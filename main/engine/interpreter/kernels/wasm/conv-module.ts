@@ -11,7 +11,8 @@ export interface ConvExports {
   conv(...args: number[]): void;
   dw(...args: number[]): void;
   pack(...args: number[]): void;
-  requant(...args: number[]): void;
+  pack8(...args: number[]): void;
+  requant_v(...args: number[]): void;
   conv_f(...args: number[]): void;
   dw_f(...args: number[]): void;
   conv_f32(...args: number[]): void;

@@ -200,7 +200,40 @@
       (local.set $b (i32.add (local.get $b) (i32.const 1)))
       (br_if $bl (i32.lt_u (local.get $b) (local.get $batches)))))
 
-  ;; requant: for each of `pixels` rows of int32 accumulators (`stride` apart, `channels` used),
+  ;; pack8: pack for 8-bit inputs (kind 0 int8, 1 uint8) whose pixels keep their channels
+  ;; together in the image (no depth multiplier, Cp = inC, a multiple of 8): each input row is one
+  ;; run of inW * inC values, widened to int16 and offset eight at a time. The same image as pack.
+  (func (export "pack8")
+    (param $src i32) (param $kind i32) (param $dst i32) (param $batches i32) (param $inH i32)
+    (param $inW i32) (param $inC i32) (param $offset i32) (param $hp i32) (param $wp i32)
+    (param $padH i32) (param $padW i32)
+    (local $b i32) (local $y i32) (local $d i32) (local $end i32) (local $off v128) (local $x v128)
+    (if (i32.eqz (i32.mul (i32.mul (local.get $batches) (local.get $inH))
+                          (i32.mul (local.get $inW) (local.get $inC)))) (then (return)))
+    (local.set $off (i16x8.splat (local.get $offset)))
+    (loop $bl
+      (local.set $y (i32.const 0))
+      (loop $yl
+        (local.set $d (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $inC)
+          (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $hp))
+                                     (i32.add (local.get $y) (local.get $padH))) (local.get $wp))
+                   (local.get $padW))) (i32.const 1))))
+        (local.set $end (i32.add (local.get $src) (i32.mul (local.get $inW) (local.get $inC))))
+        (loop $cl
+          (local.set $x (v128.load64_zero align=1 (local.get $src)))
+          (v128.store align=2 (local.get $d) (i16x8.add (local.get $off)
+            (if (result v128) (local.get $kind)
+              (then (i16x8.extend_low_i8x16_u (local.get $x)))
+              (else (i16x8.extend_low_i8x16_s (local.get $x))))))
+          (local.set $src (i32.add (local.get $src) (i32.const 8)))
+          (local.set $d (i32.add (local.get $d) (i32.const 16)))
+          (br_if $cl (i32.lt_u (local.get $src) (local.get $end))))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (br_if $yl (i32.lt_u (local.get $y) (local.get $inH))))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br_if $bl (i32.lt_u (local.get $b) (local.get $batches)))))
+
+  ;; requant_v: for each of `pixels` rows of int32 accumulators (`stride` apart, `channels` used),
   ;; out = clamp(MultiplyByQuantizedMultiplier(acc + bias, multiplier, shift) + out_offset, lo, hi)
   ;; stored as int8/uint8 (bytes 1) or int16 (bytes 2). Per channel, params holds the i32 triple
   ;; (bias, multiplier, shift); shift is within [-31, 30] (checked by the caller).
@@ -209,45 +242,92 @@
   ;;   the high mul is (x * m + 2^30) >> 31 in int64 (the same value as TFLite's nudge-and-truncate
   ;;   for either sign; its one saturating case needs m = -2^31, and multipliers are >= 0);
   ;;   RoundingDivideByPOT rounds half away from zero: (t >> e) + (remainder > threshold).
-  (func (export "requant")
+  ;; requant_v: the above four channels at a time (`vparams`, per block of four channels, 112
+  ;; bytes: bias[4], multiplier[4], 2^max(shift, 0)[4], mask[4] = 2^e - 1, mask >> 1 [4], then
+  ;; 2^(32 - e) as four i64, with e = max(-shift, 0)), the last channels one by one (`params`).
+  ;; The same arithmetic on lanes: the left shift as a multiply by 2^shift (i32 wraps as shl
+  ;; does), the high mul through i64x2.extmul and an arithmetic shift by 31, t >> e (floor) as
+  ;; (t * 2^(32 - e)) >> 32 in i64 (exact: |t| < 2^31), plus (t & mask) > (mask >> 1) + (t < 0).
+  (func (export "requant_v")
     (param $acc i32) (param $stride i32) (param $pixels i32) (param $channels i32)
-    (param $params i32) (param $out i32) (param $bytes i32) (param $outOff i32) (param $lo i32)
-    (param $hi i32)
+    (param $params i32) (param $vparams i32) (param $out i32) (param $bytes i32) (param $outOff i32)
+    (param $lo i32) (param $hi i32)
     (local $px i32) (local $c i32) (local $a i32) (local $pp i32) (local $shift i32) (local $t i32)
-    (local $e i32) (local $mask i32) (local $row i32)
+    (local $e i32) (local $mask i32) (local $row i32) (local $vp i32)
+    (local $va v128) (local $vm v128) (local $vt v128) (local $vmask v128) (local $half v128)
     (if (i32.eqz (i32.mul (local.get $pixels) (local.get $channels))) (then (return)))
+    (local.set $half (i64x2.splat (i64.const 1073741824)))
     (loop $pl
       (local.set $row (local.get $acc))
       (local.set $pp (local.get $params))
+      (local.set $vp (local.get $vparams))
       (local.set $c (i32.const 0))
       (loop $cl
-        (local.set $a (i32.add (i32.load (local.get $row)) (i32.load (local.get $pp))))
-        (local.set $shift (i32.load offset=8 (local.get $pp)))
-        (if (i32.gt_s (local.get $shift) (i32.const 0))
-          (then (local.set $a (i32.shl (local.get $a) (local.get $shift)))))
-        (local.set $t (i32.wrap_i64 (i64.shr_s
-          (i64.add (i64.mul (i64.extend_i32_s (local.get $a)) (i64.extend_i32_s (i32.load offset=4 (local.get $pp))))
-                   (i64.const 1073741824))
-          (i64.const 31))))
-        (if (i32.lt_s (local.get $shift) (i32.const 0))
+        (if (i32.le_u (i32.add (local.get $c) (i32.const 4)) (local.get $channels))
           (then
-            (local.set $e (i32.sub (i32.const 0) (local.get $shift)))
-            (local.set $mask (i32.sub (i32.shl (i32.const 1) (local.get $e)) (i32.const 1)))
-            (local.set $t (i32.add (i32.shr_s (local.get $t) (local.get $e))
-              (i32.gt_s (i32.and (local.get $t) (local.get $mask))
-                        (i32.add (i32.shr_s (local.get $mask) (i32.const 1))
-                                 (i32.lt_s (local.get $t) (i32.const 0))))))))
-        (local.set $t (i32.add (local.get $t) (local.get $outOff)))
-        (if (i32.lt_s (local.get $t) (local.get $lo)) (then (local.set $t (local.get $lo))))
-        (if (i32.gt_s (local.get $t) (local.get $hi)) (then (local.set $t (local.get $hi))))
-        (if (i32.eq (local.get $bytes) (i32.const 1))
-          (then (i32.store8 (local.get $out) (local.get $t))
-                (local.set $out (i32.add (local.get $out) (i32.const 1))))
-          (else (i32.store16 (local.get $out) (local.get $t))
-                (local.set $out (i32.add (local.get $out) (i32.const 2)))))
-        (local.set $row (i32.add (local.get $row) (i32.const 4)))
-        (local.set $pp (i32.add (local.get $pp) (i32.const 12)))
-        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (local.set $va (i32x4.mul
+              (i32x4.add (v128.load align=4 (local.get $row)) (v128.load align=4 (local.get $vp)))
+              (v128.load offset=32 align=4 (local.get $vp))))
+            (local.set $vm (v128.load offset=16 align=4 (local.get $vp)))
+            (local.set $vt (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+              (i64x2.shr_s (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $va) (local.get $vm))
+                                      (local.get $half)) (i32.const 31))
+              (i64x2.shr_s (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $va) (local.get $vm))
+                                      (local.get $half)) (i32.const 31))))
+            (local.set $vmask (v128.load offset=48 align=4 (local.get $vp)))
+            ;; (t >> e) + (remainder > threshold): comparisons give -1 for true, so subtract
+            (local.set $vt (i32x4.sub
+              (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31
+                (i64x2.mul (i64x2.extend_low_i32x4_s (local.get $vt)) (v128.load offset=80 align=8 (local.get $vp)))
+                (i64x2.mul (i64x2.extend_high_i32x4_s (local.get $vt)) (v128.load offset=96 align=8 (local.get $vp))))
+              (i32x4.gt_s (v128.and (local.get $vt) (local.get $vmask))
+                          (i32x4.sub (v128.load offset=64 align=4 (local.get $vp))
+                                     (i32x4.lt_s (local.get $vt) (v128.const i32x4 0 0 0 0))))))
+            (local.set $vt (i32x4.min_s (i32x4.max_s
+              (i32x4.add (local.get $vt) (i32x4.splat (local.get $outOff)))
+              (i32x4.splat (local.get $lo))) (i32x4.splat (local.get $hi))))
+            (if (i32.eq (local.get $bytes) (i32.const 1))
+              (then
+                ;; in [lo, hi], so the narrowing saturates nothing; the low byte of each lane
+                (v128.store32_lane align=1 0 (local.get $out)
+                  (i8x16.shuffle 0 4 8 12 0 0 0 0 0 0 0 0 0 0 0 0 (local.get $vt) (local.get $vt)))
+                (local.set $out (i32.add (local.get $out) (i32.const 4))))
+              (else
+                (v128.store64_lane align=2 0 (local.get $out)
+                  (i8x16.shuffle 0 1 4 5 8 9 12 13 0 0 0 0 0 0 0 0 (local.get $vt) (local.get $vt)))
+                (local.set $out (i32.add (local.get $out) (i32.const 8)))))
+            (local.set $row (i32.add (local.get $row) (i32.const 16)))
+            (local.set $pp (i32.add (local.get $pp) (i32.const 48)))
+            (local.set $vp (i32.add (local.get $vp) (i32.const 112)))
+            (local.set $c (i32.add (local.get $c) (i32.const 4))))
+          (else
+            (local.set $a (i32.add (i32.load (local.get $row)) (i32.load (local.get $pp))))
+            (local.set $shift (i32.load offset=8 (local.get $pp)))
+            (if (i32.gt_s (local.get $shift) (i32.const 0))
+              (then (local.set $a (i32.shl (local.get $a) (local.get $shift)))))
+            (local.set $t (i32.wrap_i64 (i64.shr_s
+              (i64.add (i64.mul (i64.extend_i32_s (local.get $a)) (i64.extend_i32_s (i32.load offset=4 (local.get $pp))))
+                       (i64.const 1073741824))
+              (i64.const 31))))
+            (if (i32.lt_s (local.get $shift) (i32.const 0))
+              (then
+                (local.set $e (i32.sub (i32.const 0) (local.get $shift)))
+                (local.set $mask (i32.sub (i32.shl (i32.const 1) (local.get $e)) (i32.const 1)))
+                (local.set $t (i32.add (i32.shr_s (local.get $t) (local.get $e))
+                  (i32.gt_s (i32.and (local.get $t) (local.get $mask))
+                            (i32.add (i32.shr_s (local.get $mask) (i32.const 1))
+                                     (i32.lt_s (local.get $t) (i32.const 0))))))))
+            (local.set $t (i32.add (local.get $t) (local.get $outOff)))
+            (if (i32.lt_s (local.get $t) (local.get $lo)) (then (local.set $t (local.get $lo))))
+            (if (i32.gt_s (local.get $t) (local.get $hi)) (then (local.set $t (local.get $hi))))
+            (if (i32.eq (local.get $bytes) (i32.const 1))
+              (then (i32.store8 (local.get $out) (local.get $t))
+                    (local.set $out (i32.add (local.get $out) (i32.const 1))))
+              (else (i32.store16 (local.get $out) (local.get $t))
+                    (local.set $out (i32.add (local.get $out) (i32.const 2)))))
+            (local.set $row (i32.add (local.get $row) (i32.const 4)))
+            (local.set $pp (i32.add (local.get $pp) (i32.const 12)))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))))
         (br_if $cl (i32.lt_u (local.get $c) (local.get $channels))))
       (local.set $acc (i32.add (local.get $acc) (i32.shl (local.get $stride) (i32.const 2))))
       (local.set $px (i32.add (local.get $px) (i32.const 1)))

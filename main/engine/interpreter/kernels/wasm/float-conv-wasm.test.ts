@@ -235,6 +235,13 @@ describe('WebAssembly SIMD float32 kernels (issue 16)', () => {
     expect(depthwiseCases(40, 'f64')).toBeGreaterThan(15);
   });
 
+  it('a finish_f32 that clamps to (hi, lo) instead of (lo, hi) fails', async () => {
+    setConvModuleForTest(
+      await brokenConvModule('(local.get $vlo)) (local.get $vhi)))', '(local.get $vhi)) (local.get $vlo)))'),
+    );
+    expect(ownStream(31415, () => depthwiseCases(40, 'f32'))).toBeGreaterThan(15);
+  });
+
   it('a finish_f that moves each sum by 1e-7 before rounding to float32 fails', async () => {
     setConvModuleForTest(
       await brokenConvModule(

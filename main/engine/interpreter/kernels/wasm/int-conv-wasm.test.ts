@@ -28,6 +28,20 @@ let seed = 161803;
 const rnd = () => (seed = (seed * 1664525 + 1013904223) % 4294967296) / 4294967296;
 const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
 
+/** Runs `f` on its own random stream, leaving the shared one where it was (the other tests draw the same cases). */
+function ownStream<T>(own: number, f: () => T): T {
+  const saved = seed;
+  seed = own;
+  try {
+    return f();
+  } finally {
+    seed = saved;
+  }
+}
+
+/** 8-bit kinds with 8, 16 or 24 input channels: the inputs pack8 widens row by row. */
+const packedRows = { kinds: ['int8', 'uint8'] as const, inC: () => 8 * int(1, 3) };
+
 const randomShape = (inC: number, outC: number, kC: number) =>
   randomWindowShape(int, { inC, outC, kC }, 9, 6);
 
@@ -49,11 +63,17 @@ function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 /** Runs `cases` random CONV_2D cases; returns how many differ from the reference. */
-function convCases(cases: number): number {
+function convCases(
+  cases: number,
+  draw: { kinds: readonly IntKind[]; inC: () => number } = {
+    kinds: ['int8', 'uint8', 'int16'],
+    inC: () => int(1, 20),
+  },
+): number {
   let bad = 0;
   for (let k = 0; k < cases; k++) {
-    const kind = (['int8', 'uint8', 'int16'] as const)[k % 3];
-    const inC = int(1, 20);
+    const kind = draw.kinds[k % draw.kinds.length];
+    const inC = draw.inC();
     const s = randomShape(inC, int(1, 21), inC);
     const filterOffset = kind === 'uint8' ? -int(0, 255) : 0;
     const raw = randomWeights(kind, s.outC * s.kH * s.kW * s.kC);
@@ -86,6 +106,10 @@ function depthwiseCases(cases: number): number {
     const filterOffset = kind === 'uint8' ? -int(0, 255) : 0;
     const raw = randomWeights(kind, s.kH * s.kW * s.outC);
     const { q, bias } = randomConvRequant(int, kind, s.outC, filterOffset, k);
+    if (k % 4 === 1) {
+      // one shift for every channel: requant_v's four-at-a-time path (no extra random draws)
+      q.shifts.fill(q.shifts[0]);
+    }
     const input = randomInput(kind, s.batches * s.inH * s.inW * s.inC);
     const n = s.batches * s.outH * s.outW * s.outC;
     const want = intArray(kind, n);
@@ -159,6 +183,20 @@ describe('WebAssembly SIMD integer kernels (issue 16)', () => {
     expect(convCases(300)).toBe(0);
   });
 
+  it('CONV_2D equals conv2dQuant with 8-bit inputs of 8, 16 or 24 channels (pack8), 150 random geometries', () => {
+    expect(ownStream(271828, () => convCases(150, packedRows))).toBe(0);
+  });
+
+  it('a pack8 that sign-extends uint8 inputs fails the comparison', async () => {
+    setConvModuleForTest(
+      await brokenConvModule(
+        '(then (i16x8.extend_low_i8x16_u (local.get $x)))',
+        '(then (i16x8.extend_low_i8x16_s (local.get $x)))',
+      ),
+    );
+    expect(ownStream(271828, () => convCases(40, packedRows))).toBeGreaterThan(10);
+  });
+
   it('DEPTHWISE_CONV_2D equals depthwiseQuant: int8 and uint8, depth multipliers 1-3, 300 random geometries', () => {
     expect(depthwiseCases(300)).toBe(0);
   });
@@ -188,11 +226,22 @@ describe('WebAssembly SIMD integer kernels (issue 16)', () => {
     expect(depthwiseCases(40)).toBeGreaterThan(10);
   });
 
-  it('a requantization that truncates instead of rounding fails the comparison', async () => {
+  it('a requantization that truncates instead of rounding fails the comparison (four channels at a time)', async () => {
     // Off by one only where the high product's fraction is >= 1/2 and survives the final shift.
     setConvModuleForTest(await brokenConvModule('(i64.const 1073741824)', '(i64.const 0)'));
     expect(convCases(300)).toBeGreaterThan(5);
     expect(depthwiseCases(300)).toBeGreaterThan(5);
+  });
+
+  it('a requantization of the last channels (outC mod 4, one by one) that drops the bias fails the comparison', async () => {
+    setConvModuleForTest(
+      await brokenConvModule(
+        '(local.set $a (i32.add (i32.load (local.get $row)) (i32.load (local.get $pp))))',
+        '(local.set $a (i32.load (local.get $row)))',
+      ),
+    );
+    expect(convCases(100)).toBeGreaterThan(30);
+    expect(depthwiseCases(100)).toBeGreaterThan(30);
   });
 
   it('the generated module is the current conv.wat compiled (run `npm run gen:wasm` after editing it)', async () => {

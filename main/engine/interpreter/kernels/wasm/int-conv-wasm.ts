@@ -81,7 +81,10 @@ function instantiate(
   const perBatch = pixels * s.outC;
   const imageBytes = p.hp * p.wp * p.cp * 2;
   const paramsAt = align16(plan.weightCount * 2);
-  const rawAt = paramsAt + align16(s.outC * 12);
+  // requant_v's parameters per block of four channels (112 bytes: see conv.wat).
+  const blocks4 = Math.floor(s.outC / 4);
+  const vparamsAt = paramsAt + align16(s.outC * 12);
+  const rawAt = vparamsAt + blocks4 * 112;
   const imageAt = rawAt + align16(inputCount * elemBytes);
   const accAt = imageAt + align16(s.batches * imageBytes);
   const outAt = accAt + align16(pixels * plan.accStride * 4);
@@ -97,37 +100,72 @@ function instantiate(
     params[3 * c + 1] = q.multipliers[c];
     params[3 * c + 2] = q.shifts[c];
   }
+  for (let j = 0; j < blocks4; j++) {
+    const v = new Int32Array(buf, vparamsAt + 112 * j, 20);
+    const f = new BigInt64Array(buf, vparamsAt + 112 * j + 80, 4);
+    for (let l = 0; l < 4; l++) {
+      const c = 4 * j + l;
+      const shift = q.shifts[c];
+      const e = Math.max(-shift, 0);
+      v[l] = params[3 * c];
+      v[4 + l] = params[3 * c + 1];
+      v[8 + l] = 2 ** Math.max(shift, 0);
+      v[12 + l] = 2 ** e - 1;
+      v[16 + l] = (2 ** e - 1) >> 1;
+      f[l] = 1n << BigInt(32 - e);
+    }
+  }
   const raw = view(kind, buf, rawAt, inputCount);
   const out = view(kind, buf, outAt, s.batches * perBatch);
   const code = KIND_CODE[kind];
   // (acc + bias) | 0 in the reference equals the i32 sum here: both are the exact sum mod 2^32.
+  // 8-bit inputs whose pixels keep their channels together (no depth multiplier, Cp = inC):
+  // pack8 widens whole rows eight values at a time; pack otherwise.
+  const rows8 = kind !== 'int16' && plan.dm === 1 && p.cp === s.inC && s.inC % 8 === 0;
   return (input, output) => {
     raw.set(input);
-    e.pack(
-      rawAt,
-      code,
-      imageAt,
-      s.batches,
-      s.inH,
-      s.inW,
-      s.inC,
-      plan.inputOffset,
-      plan.dm,
-      p.hp,
-      p.wp,
-      p.cp,
-      s.padH,
-      s.padW,
-    );
+    if (rows8)
+      e.pack8(
+        rawAt,
+        code,
+        imageAt,
+        s.batches,
+        s.inH,
+        s.inW,
+        s.inC,
+        plan.inputOffset,
+        p.hp,
+        p.wp,
+        s.padH,
+        s.padW,
+      );
+    else
+      e.pack(
+        rawAt,
+        code,
+        imageAt,
+        s.batches,
+        s.inH,
+        s.inW,
+        s.inC,
+        plan.inputOffset,
+        plan.dm,
+        p.hp,
+        p.wp,
+        p.cp,
+        s.padH,
+        s.padW,
+      );
     for (let b = 0; b < s.batches; b++) {
       plan.walk(e, imageAt + b * imageBytes, 0, accAt);
       const o = outAt + b * perBatch * elemBytes;
-      e.requant(
+      e.requant_v(
         accAt,
         plan.accStride,
         pixels,
         s.outC,
         paramsAt,
+        vparamsAt,
         o,
         elemBytes,
         q.outputOffset,
