@@ -120,6 +120,28 @@ export const clusterRecipe: RecipeFactory = (step, ctx) => {
       for (const p of graph.params) if (applies(p)) layerOf(p);
     },
     ownParams: () => [...layers.values()].map((l) => l.own),
+    // The best epoch's centroids (trained by the loop's Adam, not among the master weights the
+    // loop restores) and assignments go with its weights into the export.
+    snapshot: () => ({
+      stepsDone,
+      layers: [...layers].map(
+        ([t, l]) => [t, { value: l.own.value.slice(), assign: l.assign.slice(), used: l.used }] as const,
+      ),
+    }),
+    restore(state) {
+      const s = state as {
+        stepsDone: number;
+        layers: (readonly [number, { value: Float32Array; assign: Uint16Array; used: number }])[];
+      };
+      stepsDone = s.stepsDone;
+      for (const [t, saved] of s.layers) {
+        const l = layers.get(t);
+        if (!l) continue;
+        l.own.value.set(saved.value);
+        l.assign = saved.assign.slice();
+        l.used = saved.used;
+      }
+    },
     onStep(progress) {
       stepsDone = progress.step;
       if (preserve && startStep === Infinity) startStep = runSchedule(0, progress.totalSteps).endStep;
