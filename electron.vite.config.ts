@@ -9,11 +9,13 @@ export default defineConfig({
       outDir: 'out/main',
       rollupOptions: {
         // The job worker is its own entry: JobManager loads it beside index.js; so is the
-        // sample pool's thread (main/jobs/pool/sample-pool.ts loads it beside itself).
+        // sample pool's thread (main/jobs/pool/sample-pool.ts loads it beside itself) and the
+        // training pool's (main/jobs/train-pool/train-pool.ts).
         input: {
           index: resolve('main/index.ts'),
           worker: resolve('main/jobs/worker.ts'),
           'pool-worker': resolve('main/jobs/pool/pool-worker.ts'),
+          'train-worker': resolve('main/jobs/train-pool/train-worker.ts'),
         },
       },
     },
