@@ -4,7 +4,7 @@
  *
  * For each bundled demo model: one epoch of forward + backward + Adam at batch 32 on Fashion-MNIST
  * (default: the 60k train split with 10% held out for validation, so 54,000 training images), by
- * Lowbit's trainModel (recipe `finetune`, N workers) and by PyTorch on the CPU
+ * Lowbit's trainModel over N worker threads (trainModelInThreads, recipe `finetune`) and by PyTorch on the CPU
  * (test/bench/train-torch.py: Debian's python3-torch, torch.set_num_threads(N)) training the same
  * architecture, read from the .tflite (train-arch.ts) and started from the same weights, on the
  * same number of images, in the same run (one after the other, so they do not share the cores).
@@ -22,9 +22,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { TrainModelFn } from '../../main/engine/train/api';
 import { readTflite } from '../../main/engine/tflite/reader';
 import { DEBIAN_FASHION_MNIST } from '../../main/files/idx-files';
+import { trainModelInThreads } from '../../main/jobs/train-pool/train-pool';
 import { ROOT } from '../support/shared';
 import { describeArchitecture } from './train-arch';
 import { labelled, lowbitAccuracy, readSplit, type Split } from './train-data';
@@ -54,22 +54,12 @@ interface Side {
   callSeconds?: number;
 }
 
-async function lowbitTrainModel(): Promise<TrainModelFn> {
-  // run.ts is the training engine's entry point (branch train-core); resolved at run time so
-  // this harness runs (and says what is missing) before it exists.
-  const where = '../../main/engine/train/run';
-  const mod = (await import(where)) as { trainModel?: TrainModelFn };
-  if (!mod.trainModel) throw new Error('main/engine/train/run.ts has no trainModel');
-  return mod.trainModel;
-}
-
 async function lowbitSide(name: string, bytes: Uint8Array, train: Split, test: Split, trainCount: number) {
-  const trainModel = await lowbitTrainModel();
   let first = 0;
   let last = 0;
   let batches = 0;
   const t0 = performance.now();
-  const result = await trainModel(readTflite(bytes), labelled(train), {
+  const result = await trainModelInThreads(readTflite(bytes), labelled(train), {
     recipe: [{ kind: 'finetune' }],
     epochs: 1,
     batchSize: BATCH,
@@ -135,11 +125,11 @@ async function main(): Promise<void> {
   try {
     for (const name of MODELS) {
       const bytes = new Uint8Array(fs.readFileSync(path.join(ROOT, 'assets', 'demo', `${name}.tflite`)));
-      let lowbit: Side | { missing: string };
+      let lowbit: Side | { failed: string };
       try {
         lowbit = await lowbitSide(name, bytes, train, test, trainCount);
       } catch (e) {
-        lowbit = { missing: (e as Error).message.split('\n')[0]! };
+        lowbit = { failed: (e as Error).message.split('\n')[0]! };
       }
       const torch = torchSide(name, bytes, trainCount, test.n, dir);
       const ratio = 'imagesPerSecond' in lowbit ? torch.imagesPerSecond / lowbit.imagesPerSecond : null;
@@ -160,7 +150,7 @@ async function main(): Promise<void> {
         console.log(
           `  ${''.padEnd(22)} (whole call incl. start-up, validation, export: ${lowbit.callSeconds!.toFixed(1)} s)`,
         );
-      } else console.log(`  ${'Lowbit trainModel'.padEnd(22)} missing: ${lowbit.missing}`);
+      } else console.log(`  ${'Lowbit trainModel'.padEnd(22)} failed: ${lowbit.failed}`);
       line(`PyTorch ${torch.torch}`, torch);
       if (ratio !== null)
         console.log(
