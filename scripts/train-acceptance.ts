@@ -276,6 +276,12 @@ async function main(): Promise<void> {
         pass: Math.abs(r.armnnAccuracy - r.lowbitAccuracy) <= 0.002,
         detail: `${(100 * (r.armnnAccuracy - r.lowbitAccuracy)).toFixed(2)} pt`,
       });
+    else if (typeof r.armnnAccuracy === 'string')
+      checks.push({
+        what: `${r.name}: Arm NN within 0.2 pt of Lowbit`,
+        pass: false,
+        detail: r.armnnAccuracy,
+      });
     if (typeof r.lintErrors === 'number' && r.name !== 'float (shipped)' && r.name !== 'finetune')
       checks.push({
         what: `${r.name}: spec lint`,
