@@ -8,17 +8,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeIdxImages } from '../../datasets/idx';
-import { argmax } from '../../evaluate/metrics';
-import { Interpreter } from '../../interpreter';
-import { bufferAs } from '../../tflite/edit';
-import { BuiltinOperator, type TflModel } from '../../tflite/model';
-import { readTflite } from '../../tflite/reader';
-import type { LabelledData } from '../api';
-import { trainModel } from '../run';
-import { parseRecipe } from './registry';
+import { decodeIdxImages } from '../../main/engine/datasets/idx';
+import { argmax } from '../../main/engine/evaluate/metrics';
+import { Interpreter } from '../../main/engine/interpreter';
+import { bufferAs } from '../../main/engine/tflite/edit';
+import { BuiltinOperator, type TflModel } from '../../main/engine/tflite/model';
+import { readTflite } from '../../main/engine/tflite/reader';
+import type { LabelledData } from '../../main/engine/train/api';
+import { trainModel } from '../../main/engine/train/run';
+import { parseRecipe } from '../../main/engine/train/recipes/registry';
 
-const DEMO = path.resolve(import.meta.dirname, '../../../../assets/demo');
+const DEMO = path.resolve(import.meta.dirname, '../../assets/demo');
 const file = (f: string) => new Uint8Array(fs.readFileSync(path.join(DEMO, 'fashion-mnist', f)));
 
 function split(name: string, n: number) {
