@@ -32,13 +32,14 @@ import { measureSize } from '../main/engine/model/file-size';
 import { quantizeFullInteger } from '../main/engine/optimize/full-integer';
 import { lintQuantization } from '../main/engine/optimize/spec-lint';
 import { evenlySpacedIndices } from '../main/engine/datasets/samples';
-import type { TrainModelFn, TrainResult } from '../main/engine/train/api';
+import type { TrainResult } from '../main/engine/train/api';
 import { parseRecipe } from '../main/engine/train/recipes/registry';
 import { BuiltinOperator, TensorType, type TflModel } from '../main/engine/tflite/model';
 import { bufferAs } from '../main/engine/tflite/edit';
 import { readTflite } from '../main/engine/tflite/reader';
 import { writeTflite } from '../main/engine/tflite/writer';
 import { DEBIAN_FASHION_MNIST } from '../main/files/idx-files';
+import { trainModelInThreads } from '../main/jobs/train-pool/train-pool';
 import {
   armnnAccuracy,
   labelled,
@@ -91,15 +92,6 @@ interface Row {
   trainSeconds?: number;
   steps?: string[];
   frozen?: string[];
-}
-
-async function trainModelFn(): Promise<TrainModelFn> {
-  // The training engine's entry point (branch train-core), resolved at run time so that this
-  // script reports what is missing instead of failing to start.
-  const where = '../main/engine/train/run';
-  const mod = (await import(where)) as { trainModel?: TrainModelFn };
-  if (!mod.trainModel) throw new Error('main/engine/train/run.ts has no trainModel');
-  return mod.trainModel;
 }
 
 /** Weight tensors (input 1) of subgraph 0's CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED ops. */
@@ -202,26 +194,15 @@ async function main(): Promise<void> {
     { name: 'prune:0.5,cluster:16,qat', recipe: 'prune:0.5,cluster:16,qat', sparsity: 0.5, clustered: true },
     { name: 'distill:0.5', recipe: 'distill:0.5' },
   ];
-  let trainModel: TrainModelFn | undefined;
-  let notBuilt: string | undefined;
-  try {
-    trainModel = await trainModelFn();
-  } catch (e) {
-    notBuilt = `trainModel is not available: ${(e as Error).message.split('\n')[0]}`;
-  }
   for (const r of recipes) {
     if (want && !want.has(r.name) && !want.has(r.recipe)) continue;
     const row: Row = { name: r.name, recipe: r.recipe };
     rows.push(row);
-    if (!trainModel) {
-      row.missing = notBuilt;
-      continue;
-    }
     log(`${r.name}: training ${EPOCHS} epoch(s) on ${data.samples.length} images (10% for validation)`);
     let result: TrainResult;
     const t0 = performance.now();
     try {
-      result = await trainModel(floatModel, data, {
+      result = await trainModelInThreads(floatModel, data, {
         recipe: parseRecipe(r.recipe),
         epochs: EPOCHS,
         batchSize: 32,
@@ -295,6 +276,12 @@ async function main(): Promise<void> {
         pass: Math.abs(r.armnnAccuracy - r.lowbitAccuracy) <= 0.002,
         detail: `${(100 * (r.armnnAccuracy - r.lowbitAccuracy)).toFixed(2)} pt`,
       });
+    else if (typeof r.armnnAccuracy === 'string')
+      checks.push({
+        what: `${r.name}: Arm NN within 0.2 pt of Lowbit`,
+        pass: false,
+        detail: r.armnnAccuracy,
+      });
     if (typeof r.lintErrors === 'number' && r.name !== 'float (shipped)' && r.name !== 'finetune')
       checks.push({
         what: `${r.name}: spec lint`,
@@ -310,7 +297,9 @@ async function main(): Promise<void> {
     if (r.distinct)
       checks.push({
         what: `${r.name}: ≤ 16 values per clustered layer`,
-        pass: r.distinct.every((d) => (d.maxPerChannel ?? d.values) <= 16),
+        // Per tensor, as the issue asks ("≤ K unique values per layer, after quantization too");
+        // the most in one output channel is shown beside it.
+        pass: r.distinct.every((d) => d.values <= 16),
         detail: r.distinct
           .map(
             (d) =>

@@ -9,6 +9,7 @@ import { Interpreter } from '../../main/engine/interpreter/index';
 import { argmax } from '../../main/engine/evaluate/metrics';
 import type { LabelledData } from '../../main/engine/train/api';
 import { readTflite } from '../../main/engine/tflite/reader';
+import type { IdxSplit } from '../../main/engine/datasets/idx';
 import { readIdxDirectory } from '../../main/files/idx-files';
 import { runArmnnBatch } from '../support/armnn';
 
@@ -22,7 +23,7 @@ export interface Split {
   source: string;
 }
 
-export function readSplit(dir: string, split: 'train' | 't10k', limit = Infinity): Split {
+export function readSplit(dir: string, split: IdxSplit, limit = Infinity): Split {
   const set = readIdxDirectory(dir, split);
   const n = Math.min(set.count, limit);
   const x = new Float32Array(n * PIXELS);

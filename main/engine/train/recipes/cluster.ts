@@ -120,6 +120,28 @@ export const clusterRecipe: RecipeFactory = (step, ctx) => {
       for (const p of graph.params) if (applies(p)) layerOf(p);
     },
     ownParams: () => [...layers.values()].map((l) => l.own),
+    // The best epoch's centroids (trained by the loop's Adam, not among the master weights the
+    // loop restores) and assignments go with its weights into the export.
+    snapshot: () => ({
+      stepsDone,
+      layers: [...layers].map(
+        ([t, l]) => [t, { value: l.own.value.slice(), assign: l.assign.slice(), used: l.used }] as const,
+      ),
+    }),
+    restore(state) {
+      const s = state as {
+        stepsDone: number;
+        layers: (readonly [number, { value: Float32Array; assign: Uint16Array; used: number }])[];
+      };
+      stepsDone = s.stepsDone;
+      for (const [t, saved] of s.layers) {
+        const l = layers.get(t);
+        if (!l) continue;
+        l.own.value.set(saved.value);
+        l.assign = saved.assign.slice();
+        l.used = saved.used;
+      }
+    },
     onStep(progress) {
       stepsDone = progress.step;
       if (preserve && startStep === Infinity) startStep = runSchedule(0, progress.totalSteps).endStep;
@@ -130,18 +152,24 @@ export const clusterRecipe: RecipeFactory = (step, ctx) => {
       let late = 0;
       for (const p of graph.params) {
         if (!applies(p)) continue;
-        const v = readFloatTensor(model, p.tensorIndex);
         const l = layerOf(p);
-        if (l.assign.length === 0 || distinct(v) > k) {
+        let v: Float32Array;
+        if (l.assign.length > 0) {
+          // The best epoch's centroids and assignments (a later qat step may have fake-quantized
+          // the model's copy per channel; it quantizes these values to the same integers).
+          const c = l.own.value;
+          v = Float32Array.from(l.assign, (a) => (a === ZERO ? 0 : c[a]!));
+        } else {
           // The best epoch came before clustering started (or the run was cancelled then):
           // cluster the exported weights now, without fine-tuning.
+          v = readFloatTensor(model, p.tensorIndex);
           const c = new Float32Array(slots);
           const a = new Uint16Array(v.length);
           clusterValues(v, k, preserve, seedOf(p), c, a);
           for (let i = 0; i < v.length; i++) v[i] = a[i] === ZERO ? 0 : c[a[i]!]!;
-          changed.set(p.tensorIndex, v);
           late++;
         }
+        changed.set(p.tensorIndex, v);
         parts.push(`${p.name} ${distinct(v)}`);
       }
       const kept = preserve ? ', zeros kept' : '';

@@ -77,6 +77,17 @@ export function maskedRecipe(rule: MaskRule, ctx: RecipeContext): Recipe {
   return {
     step: ctx.step,
     weights,
+    // The best epoch's masks go with its weights (run.ts restores both before export).
+    snapshot: () => ({
+      stepsDone,
+      layers: [...layers].map(([t, l]) => [t, { mask: l.mask.slice(), updatedAt: l.updatedAt }] as const),
+    }),
+    restore(state) {
+      const s = state as { stepsDone: number; layers: (readonly [number, LayerMask])[] };
+      stepsDone = s.stepsDone;
+      layers.clear();
+      for (const [t, l] of s.layers) layers.set(t, { mask: l.mask.slice(), updatedAt: l.updatedAt });
+    },
     onStep(progress: Progress) {
       stepsDone = progress.step;
       schedule ??= runSchedule(rule.finalSparsity, progress.totalSteps);
