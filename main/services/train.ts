@@ -10,6 +10,7 @@ import { InvalidArgumentError } from '../engine/errors';
 import { hasRecipe, parseRecipe } from '../engine/train/recipes/registry';
 import type { TflModel } from '../engine/tflite/model';
 import type { JobManager, WorkerJobFinished } from '../jobs/manager';
+import { closedSession, sessionOpen, unknownJob } from './job-session';
 import type { DatasetSpec } from '../jobs/kinds/dataset-spec';
 import type { TrainJobParams } from '../jobs/kinds/train';
 
@@ -75,23 +76,8 @@ export function createTraining(host: TrainHost): Training {
       const job = pending.get(f.jobId);
       pending.delete(f.jobId);
       if (f.status !== 'succeeded') return f;
-      if (!job)
-        return {
-          jobId: f.jobId,
-          kind: f.kind,
-          status: 'failed',
-          error: { code: 'INTERNAL', message: 'a training job finished that this session did not start' },
-        };
-      try {
-        host.getModel(job.sessionId);
-      } catch {
-        return {
-          jobId: f.jobId,
-          kind: f.kind,
-          status: 'cancelled',
-          error: { code: 'CANCELLED', message: 'the model was closed before training finished' },
-        };
-      }
+      if (!job) return unknownJob(f, 'a training job');
+      if (!sessionOpen(host.getModel, job.sessionId)) return closedSession(f, 'training');
       const { bytes, ...rest } = f.result;
       const tag = rest.recipe.replace(/[^a-z0-9.]+/gi, '-');
       try {

@@ -43,6 +43,7 @@ import { techniqueById } from '../engine/optimize/index';
 import { DatasetStore } from './datasets';
 import type { Grants } from './grants';
 import { hasModelExtension, MODEL_FORMATS } from '../engine/model/registry';
+import { closedSession, sessionOpen, unknownJob } from './job-session';
 
 export interface WizardHost {
   getModel(id: string): { handle: ModelHandle; model: TflModel; bytes: Uint8Array };
@@ -313,24 +314,8 @@ export function createWizard(host: WizardHost): Wizard {
       pending.delete(f.jobId);
       candidatesOf.delete(f.jobId);
       if ((f.kind !== 'optimize.run' && f.kind !== 'optimize.compare') || f.status !== 'succeeded') return f;
-      if (!job)
-        return {
-          jobId: f.jobId,
-          kind: f.kind,
-          status: 'failed',
-          error: { code: 'INTERNAL', message: 'a job finished that this session did not start' },
-        };
-      try {
-        host.getModel(job.sessionId);
-      } catch {
-        // The model the run started from was closed meanwhile: its session is gone, keep nothing.
-        return {
-          jobId: f.jobId,
-          kind: f.kind,
-          status: 'cancelled',
-          error: { code: 'CANCELLED', message: 'the model was closed before the run finished' },
-        };
-      }
+      if (!job) return unknownJob(f, 'a job');
+      if (!sessionOpen(host.getModel, job.sessionId)) return closedSession(f, 'the run');
       const registered: string[] = [];
       try {
         if (f.kind === 'optimize.run') {
