@@ -12,18 +12,8 @@ import type {
   ModelExportFormatId,
 } from './contract';
 import { api, hostKind } from './api';
+import { download } from './download';
 import { toErrorInfo } from './errors';
-
-export function download(name: string, bytes: Uint8Array): void {
-  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/octet-stream' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name.split('/').pop() ?? name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 class DevicesState {
   list = $state<DeviceList | null>(null);

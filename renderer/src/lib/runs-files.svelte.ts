@@ -5,18 +5,12 @@
  */
 import type { ErrorInfo, RunsExportFormat } from './contract';
 import { api, hostKind } from './api';
+import { downloadBlob } from './download';
 import { toErrorInfo } from './errors';
 import { wizard } from './wizard.svelte';
 
 function downloadText(name: string, text: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  downloadBlob(name, new Blob([text], { type }));
 }
 
 const TYPES: Record<RunsExportFormat, string> = {

@@ -15,6 +15,7 @@ import type {
 } from './contract';
 import { TRAIN_DEFAULTS } from './contract';
 import { api } from './api';
+import { saveModel } from './download';
 import { toErrorInfo } from './errors';
 
 export type TrainStatus = 'idle' | 'starting' | 'running' | 'stopping' | 'succeeded' | 'failed' | 'cancelled';
@@ -193,26 +194,13 @@ class Training {
   }
 
   /** Electron: the Save dialog in main. Browser: the bytes as a download (never over the input). */
-  async save(electron: boolean): Promise<void> {
+  async save(): Promise<void> {
     const r = this.result;
     if (!r) return;
     this.saveError = null;
     try {
-      if (electron) {
-        const out = await api.model.save({ modelId: r.model.id });
-        if (out) this.saved = out.path;
-        return;
-      }
-      const bytes = await api.model.bytes({ modelId: r.model.id });
-      const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/octet-stream' }));
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = r.model.name;
-      document.body.appendChild(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
-      this.saved = r.model.name;
+      const saved = await saveModel(r.model);
+      if (saved) this.saved = saved;
     } catch (e) {
       this.saveError = toErrorInfo(e);
     }

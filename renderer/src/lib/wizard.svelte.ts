@@ -23,6 +23,7 @@ import type {
   WizardPlan,
 } from './contract';
 import { api } from './api';
+import { saveModel } from './download';
 import { toErrorInfo } from './errors';
 import { confirm } from './confirm.svelte';
 import { devices } from './devices.svelte';
@@ -561,27 +562,13 @@ class Wizard {
   }
 
   /** Electron: the Save dialog in main. Browser: the bytes as a download (never over the input). */
-  async save(electron: boolean): Promise<void> {
+  async save(): Promise<void> {
     const r = this.result;
     if (!r) return;
     this.saveError = null;
     try {
-      if (electron) {
-        const out = await api.model.save({ modelId: r.model.id });
-        if (out) this.saved = out.path;
-        void this.refreshRuns();
-        return;
-      }
-      const bytes = await api.model.bytes({ modelId: r.model.id });
-      const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/octet-stream' }));
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = r.model.name;
-      document.body.appendChild(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
-      this.saved = r.model.name;
+      const saved = await saveModel(r.model);
+      if (saved) this.saved = saved;
       void this.refreshRuns();
     } catch (e) {
       this.saveError = toErrorInfo(e);
