@@ -146,7 +146,6 @@ export const conv2d: OpFactory = (spec) => {
   const cols = new Scratch(spec.precision);
   const dCols = new Scratch(spec.precision);
   const gScratch = new Scratch(spec.precision);
-  const rowAcc = new Float64Array(K);
   const colsOf = (io: OpIO) => {
     if (direct) return io.ins[0]!;
     const c = cols.get(io.n * pixels * K);
@@ -175,10 +174,10 @@ export const conv2d: OpFactory = (spec) => {
       if (dB) columnSumsAdd(d, dB as Float64Array, M, outC);
       const dX = io.dIns[0];
       if (!dX) return;
-      if (direct) gemmAB(d, io.ins[1]!, dX, M, outC, K, rowAcc, true);
+      if (direct) gemmAB(d, io.ins[1]!, dX, M, outC, K, true);
       else {
         const t = dCols.get(M * K);
-        gemmAB(d, io.ins[1]!, t, M, outC, K, rowAcc);
+        gemmAB(d, io.ins[1]!, t, M, outC, K);
         col2imAdd(g, t, dX, io.n);
       }
     },

@@ -28,7 +28,6 @@ export const fullyConnected: OpFactory = (spec) => {
   const rowsPerSample = inSize / K;
   const [lo, hi] = fusedRange(spec);
   const gScratch = new Scratch(spec.precision);
-  const rowAcc = new Float64Array(K);
   return {
     params: [
       { slot: 1, role: 'weight', quantAxis: 0 },
@@ -58,7 +57,7 @@ export const fullyConnected: OpFactory = (spec) => {
       if (dB) columnSumsAdd(d, dB as Float64Array, M, units);
       const dX = io.dIns[0];
       if (!dX) return;
-      gemmAB(d, io.ins[1]!, dX, M, units, K, rowAcc, true);
+      gemmAB(d, io.ins[1]!, dX, M, units, K, true);
     },
   };
 };

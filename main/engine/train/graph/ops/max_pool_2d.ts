@@ -29,21 +29,32 @@ export const maxPool2d: OpFactory = (spec) => {
             const x0 = xs > 0 ? xs : 0;
             const x1 = xs + kW < inW ? xs + kW : inW;
             const o = ((b * outH + y) * outW + xo) * inC;
-            for (let c = 0; c < inC; c++) {
-              let best = -Infinity;
-              let at = -1;
-              for (let iy = y0; iy < y1; iy++)
-                for (let ix = x0; ix < x1; ix++) {
-                  const p = ((b * inH + iy) * inW + ix) * inC + c;
-                  const v = x[p]!;
-                  if (v > best || at < 0) {
-                    best = v;
-                    at = p;
+            // Channels innermost (contiguous): the first in-image tap is taken, then a later tap
+            // only when strictly greater, as the per-channel walk in (iy, ix) order would.
+            let first = true;
+            for (let iy = y0; iy < y1; iy++)
+              for (let ix = x0; ix < x1; ix++) {
+                const p = ((b * inH + iy) * inW + ix) * inC;
+                if (first) {
+                  for (let c = 0; c < inC; c++) {
+                    out[o + c] = x[p + c]!;
+                    argmax[o + c] = p + c;
                   }
-                }
-              out[o + c] = best;
-              argmax[o + c] = at;
-            }
+                  first = false;
+                } else
+                  for (let c = 0; c < inC; c++) {
+                    const v = x[p + c]!;
+                    if (v > out[o + c]!) {
+                      out[o + c] = v;
+                      argmax[o + c] = p + c;
+                    }
+                  }
+              }
+            if (first)
+              for (let c = 0; c < inC; c++) {
+                out[o + c] = -Infinity;
+                argmax[o + c] = -1;
+              }
           }
         }
       clampRange(out, io.n * outSize, lo, hi);
