@@ -8,7 +8,6 @@ import { WASM_BASE64 } from './conv-wasm.generated';
 
 export interface ConvExports {
   memory: WebAssembly.Memory;
-  conv(...args: number[]): void;
   dw(...args: number[]): void;
   pack(...args: number[]): void;
   pack8(...args: number[]): void;
@@ -16,6 +15,7 @@ export interface ConvExports {
   conv_f(...args: number[]): void;
   dw_f(...args: number[]): void;
   conv_f32(...args: number[]): void;
+  conv_i(...args: number[]): void;
   dw_f32(...args: number[]): void;
   finish_f(...args: number[]): void;
   finish_f32(...args: number[]): void;

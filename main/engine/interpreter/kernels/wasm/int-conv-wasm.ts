@@ -193,28 +193,28 @@ export function prepareConvSimd(
   bias: Float64Array | null,
   q: Requant,
 ): IntConvEval | null {
-  const p = paddedOf(s, s.inC, 8);
-  const blocks = Math.ceil(s.outC / 4);
+  const p = paddedOf(s, s.inC, 2);
+  const blocks = Math.ceil(s.outC / 16);
   const taps = s.kH * s.kW;
   const args = windowArgs(s, p);
   const walk: Plan['walk'] = (e, imageAt, weightsAt, accAt) =>
-    e.conv(imageAt, weightsAt, accAt, ...args, blocks);
+    e.conv_i(imageAt, weightsAt, accAt, ...args, blocks);
   const plan: Plan = {
     kind,
     s,
     p,
     dm: 1,
     inputOffset,
-    weightCount: blocks * 4 * taps * p.cp,
-    accStride: blocks * 4,
+    weightCount: blocks * 16 * taps * p.cp,
+    accStride: blocks * 16,
     walk,
   };
-  // [out_c / 4][kH][kW][cp / 8][4][8]
+  // [out_c / 16][kH][kW][cp / 2][16][2]
   return instantiate(plan, bias, q, (w) => {
     for (let oc = 0; oc < s.outC; oc++)
       for (let t = 0; t < taps; t++)
         for (let c = 0; c < s.kC; c++) {
-          const at = ((((oc >> 2) * taps + t) * (p.cp >> 3) + (c >> 3)) * 4 + (oc & 3)) * 8 + (c & 7);
+          const at = ((((oc >> 4) * taps + t) * (p.cp >> 1) + (c >> 1)) * 16 + (oc & 15)) * 2 + (c & 1);
           w[at] = filter[(oc * taps + t) * s.kC + c] + filterOffset;
         }
   });
