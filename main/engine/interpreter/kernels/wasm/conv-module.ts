@@ -19,6 +19,7 @@ export interface ConvExports {
   maxpool_s8(...args: number[]): void;
   maxpool_u8(...args: number[]): void;
   maxpool_s16(...args: number[]): void;
+  maxpool_f32(...args: number[]): void;
   dw_f32(...args: number[]): void;
   finish_f(...args: number[]): void;
   finish_f32(...args: number[]): void;

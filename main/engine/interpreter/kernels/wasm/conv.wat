@@ -727,7 +727,7 @@
       (local.set $px (i32.add (local.get $px) (i32.const 1)))
       (br_if $pl (i32.lt_u (local.get $px) (local.get $pixels)))))
 
-  ;; maxpool_s8: i8x16.max_s_POOL_2D of int8 values [batches][inH][inW][cb] (cb bytes per pixel), the
+  ;; maxpool_s8: MAX_POOL_2D of int8 values [batches][inH][inW][cb] (cb bytes per pixel), the
   ;;   maximum over each window's in-image taps from -128, clamped to [lo, hi], sixteen bytes
   ;;   of channels at a time. A pixel's last group may run past its channels: the extra lanes
   ;;   land on the next pixel's outputs (rewritten when that pixel is done) or, for the last
@@ -789,7 +789,7 @@
       (local.set $b (i32.add (local.get $b) (i32.const 1)))
       (br_if $bl (i32.lt_u (local.get $b) (local.get $batches)))))
 
-  ;; maxpool_u8: i8x16.max_u_POOL_2D of uint8 values [batches][inH][inW][cb] (cb bytes per pixel), the
+  ;; maxpool_u8: MAX_POOL_2D of uint8 values [batches][inH][inW][cb] (cb bytes per pixel), the
   ;;   maximum over each window's in-image taps from 0, clamped to [lo, hi], sixteen bytes
   ;;   of channels at a time. A pixel's last group may run past its channels: the extra lanes
   ;;   land on the next pixel's outputs (rewritten when that pixel is done) or, for the last
@@ -851,7 +851,7 @@
       (local.set $b (i32.add (local.get $b) (i32.const 1)))
       (br_if $bl (i32.lt_u (local.get $b) (local.get $batches)))))
 
-  ;; maxpool_s16: i16x8.max_s_POOL_2D of int16 values [batches][inH][inW][cb] (cb bytes per pixel), the
+  ;; maxpool_s16: MAX_POOL_2D of int16 values [batches][inH][inW][cb] (cb bytes per pixel), the
   ;;   maximum over each window's in-image taps from -32768, clamped to [lo, hi], sixteen bytes
   ;;   of channels at a time. A pixel's last group may run past its channels: the extra lanes
   ;;   land on the next pixel's outputs (rewritten when that pixel is done) or, for the last
@@ -903,6 +903,70 @@
                 (br $tyl)))
             (v128.store align=1 (i32.add (local.get $out) (local.get $off))
               (i16x8.min_s (i16x8.max_s (local.get $m) (local.get $vlo)) (local.get $vhi)))
+            (local.set $off (i32.add (local.get $off) (i32.const 16)))
+            (br_if $cl (i32.lt_u (local.get $off) (local.get $cb))))
+          (local.set $out (i32.add (local.get $out) (local.get $cb)))
+          (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+          (br_if $xl (i32.lt_u (local.get $ox) (local.get $outW))))
+        (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+        (br_if $yl (i32.lt_u (local.get $oy) (local.get $outH))))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br_if $bl (i32.lt_u (local.get $b) (local.get $batches)))))
+  ;; maxpool_f32: f32x4.pmax(m, v) is `m < v ? v : m`, the reference's `if (v > m) m = v` lane by
+  ;;   lane (NaN and signed zeros included), and pmax(m, lo) then pmin(m, hi) its clamp
+  ;;   `m < lo ? lo : m > hi ? hi : m`, so outputs equal maxPoolFloat's bit for bit.
+  ;;   MAX_POOL_2D of float32 values [batches][inH][inW][cb] (cb bytes per pixel), the
+  ;;   maximum over each window's in-image taps from -FLT_MAX (as maxPoolFloat), clamped to [lo, hi], sixteen bytes
+  ;;   of channels at a time. A pixel's last group may run past its channels: the extra lanes
+  ;;   land on the next pixel's outputs (rewritten when that pixel is done) or, for the last
+  ;;   pixel, on sixteen bytes of slack after the output; reads may likewise run 16 bytes past the
+  ;;   input.
+  (func (export "maxpool_f32")
+    (param $in i32) (param $out i32) (param $batches i32) (param $inH i32) (param $inW i32)
+    (param $cb i32) (param $outH i32) (param $outW i32) (param $strideH i32) (param $strideW i32)
+    (param $padH i32) (param $padW i32) (param $kH i32) (param $kW i32) (param $lo f32) (param $hi f32)
+    (local $b i32) (local $oy i32) (local $ox i32) (local $y0 i32) (local $y1 i32) (local $x0 i32)
+    (local $x1 i32) (local $y i32) (local $x i32) (local $off i32) (local $img i32) (local $rowp i32)
+    (local $m v128) (local $vlo v128) (local $vhi v128)
+    (local.set $vlo (f32x4.splat (local.get $lo)))
+    (local.set $vhi (f32x4.splat (local.get $hi)))
+    (if (i32.eqz (i32.mul (i32.mul (local.get $batches) (local.get $cb)) (i32.mul (local.get $outH) (local.get $outW)))) (then (return)))
+    (loop $bl
+      (local.set $img (i32.add (local.get $in)
+        (i32.mul (local.get $b) (i32.mul (i32.mul (local.get $inH) (local.get $inW)) (local.get $cb)))))
+      (local.set $oy (i32.const 0))
+      (loop $yl
+        (local.set $y0 (i32.sub (i32.mul (local.get $oy) (local.get $strideH)) (local.get $padH)))
+        (local.set $y1 (i32.add (local.get $y0) (local.get $kH)))
+        (if (i32.lt_s (local.get $y0) (i32.const 0)) (then (local.set $y0 (i32.const 0))))
+        (if (i32.gt_s (local.get $y1) (local.get $inH)) (then (local.set $y1 (local.get $inH))))
+        (local.set $ox (i32.const 0))
+        (loop $xl
+          (local.set $x0 (i32.sub (i32.mul (local.get $ox) (local.get $strideW)) (local.get $padW)))
+          (local.set $x1 (i32.add (local.get $x0) (local.get $kW)))
+          (if (i32.lt_s (local.get $x0) (i32.const 0)) (then (local.set $x0 (i32.const 0))))
+          (if (i32.gt_s (local.get $x1) (local.get $inW)) (then (local.set $x1 (local.get $inW))))
+          (local.set $off (i32.const 0))
+          (loop $cl
+            (local.set $m (v128.const i32x4 0xff7fffff 0xff7fffff 0xff7fffff 0xff7fffff))
+            (local.set $y (local.get $y0))
+            (block $yd
+              (loop $tyl
+                (br_if $yd (i32.ge_s (local.get $y) (local.get $y1)))
+                (local.set $rowp (i32.add (i32.add (local.get $img) (local.get $off))
+                  (i32.mul (i32.mul (local.get $y) (local.get $inW)) (local.get $cb))))
+                (local.set $x (local.get $x0))
+                (block $xd
+                  (loop $txl
+                    (br_if $xd (i32.ge_s (local.get $x) (local.get $x1)))
+                    (local.set $m (f32x4.pmax (local.get $m)
+                      (v128.load align=1 (i32.add (local.get $rowp) (i32.mul (local.get $x) (local.get $cb))))))
+                    (local.set $x (i32.add (local.get $x) (i32.const 1)))
+                    (br $txl)))
+                (local.set $y (i32.add (local.get $y) (i32.const 1)))
+                (br $tyl)))
+            (v128.store align=1 (i32.add (local.get $out) (local.get $off))
+              (f32x4.pmin (f32x4.pmax (local.get $m) (local.get $vlo)) (local.get $vhi)))
             (local.set $off (i32.add (local.get $off) (i32.const 16)))
             (br_if $cl (i32.lt_u (local.get $off) (local.get $cb))))
           (local.set $out (i32.add (local.get $out) (local.get $cb)))

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { brokenConvModule } from '../../../../../test/support/conv-wasm';
 import type { PoolShape } from '../common/pooling';
-import { maxPoolInt } from '../max_pool_2d';
+import { maxPoolFloat, maxPoolInt } from '../max_pool_2d';
 import { setConvModuleForTest, simdAvailable } from './conv-module';
 import { prepareMaxPoolSimd, type PoolKind } from './pool-wasm';
 
@@ -15,7 +15,8 @@ const int = (lo: number, hi: number) => {
   return lo + Math.floor((seed / 4294967296) * (hi - lo + 1));
 };
 
-const RANGE: Record<PoolKind, [number, number]> = {
+type IntKind = Exclude<PoolKind, 'float32'>;
+const RANGE: Record<IntKind, [number, number]> = {
   int8: [-128, 127],
   uint8: [0, 255],
   int16: [-32768, 32767],
@@ -23,7 +24,7 @@ const RANGE: Record<PoolKind, [number, number]> = {
 const ARRAY = { int8: Int8Array, uint8: Uint8Array, int16: Int16Array };
 
 /** Number of random cases (of `n`) whose SIMD outputs differ from the reference's. */
-function cases(n: number, kinds: PoolKind[] = ['int8', 'uint8', 'int16']): number {
+function cases(n: number, kinds: IntKind[] = ['int8', 'uint8', 'int16']): number {
   let bad = 0;
   for (let k = 0; k < n; k++) {
     const kind = kinds[k % kinds.length]!;
@@ -91,5 +92,64 @@ describe.runIf(simdAvailable())('WebAssembly SIMD MAX_POOL_2D (issue 16)', () =>
       ),
     );
     expect(cases(60, ['int8'])).toBeGreaterThan(20);
+  });
+});
+
+/** Number of random float32 cases (of `n`) differing from maxPoolFloat, with NaN, infinities and signed zeros among the inputs. */
+function floatCases(n: number): number {
+  let bad = 0;
+  const special = [NaN, Infinity, -Infinity, 0, -0, -3.4028234663852886e38];
+  const ranges: [number, number][] = [
+    [-Infinity, Infinity],
+    [0, Infinity],
+    [-1, 1],
+    [0, 6],
+  ];
+  for (let k = 0; k < n; k++) {
+    const kH = int(1, 3);
+    const kW = int(1, 3);
+    const inH = int(1, 10);
+    const inW = int(1, 10);
+    const padH = int(0, kH - 1);
+    const padW = int(0, kW - 1);
+    const strideH = int(1, 2);
+    const strideW = int(1, 2);
+    const s: PoolShape = {
+      batches: int(1, 2),
+      inH,
+      inW,
+      outH: Math.max(1, Math.floor((inH + 2 * padH - kH) / strideH) + 1),
+      outW: Math.max(1, Math.floor((inW + 2 * padW - kW) / strideW) + 1),
+      kH,
+      kW,
+      strideH,
+      strideW,
+      padH,
+      padW,
+      channels: int(1, 20),
+    };
+    const [lo, hi] = ranges[k % 4]!;
+    const input = new Float32Array(s.batches * inH * inW * s.channels);
+    for (let i = 0; i < input.length; i++)
+      input[i] = int(0, 9) === 0 ? special[int(0, special.length - 1)]! : (int(-3000, 3000) / 1000) * 3;
+    const want = new Float32Array(s.batches * s.outH * s.outW * s.channels);
+    maxPoolFloat(s, input, want, -3.4028234663852886e38, lo, hi);
+    const got = new Float32Array(want.length).fill(7);
+    prepareMaxPoolSimd('float32', s, lo, hi)!(input, got);
+    if (got.some((v, i) => !Object.is(v, want[i]))) bad++;
+  }
+  return bad;
+}
+
+describe.runIf(simdAvailable())('WebAssembly SIMD MAX_POOL_2D, float32 (issue 16)', () => {
+  afterEach(() => setConvModuleForTest(null));
+
+  it('equals maxPoolFloat bit for bit (NaN, infinities, signed zeros): 200 random geometries, 4 fused ranges', () => {
+    expect(floatCases(200)).toBe(0);
+  });
+
+  it('a float walk using f32x4.max (NaN-propagating) fails the comparison', async () => {
+    setConvModuleForTest(await brokenConvModule('(f32x4.pmax (local.get $m)', '(f32x4.max (local.get $m)'));
+    expect(floatCases(100)).toBeGreaterThan(20);
   });
 });
