@@ -145,21 +145,29 @@ export const fullyConnectedSimd: Kernel = {
   },
 };
 
-/** MAX_POOL_2D: int8, uint8 and int16 in WebAssembly SIMD (pool-wasm.ts); float32 keeps the reference. */
+/** MAX_POOL_2D: int8, uint8, int16 and float32 in WebAssembly SIMD (pool-wasm.ts). */
 export const maxPool2dSimd: Kernel = {
   prepare(ctx: OpContext): EvalFn {
     const reference = maxPoolReference.prepare(ctx);
     const input = ctx.input(0);
     const output = ctx.output(0);
-    if (!simdAvailable() || !int8Or16(input, true) || input.dtype !== output.dtype) return reference;
+    const float = input.dtype === 'float32';
+    if (!simdAvailable() || !(float || int8Or16(input, true)) || input.dtype !== output.dtype)
+      return reference;
     const s = poolShape(ctx, input, output);
-    const q = requireSameQuant(ctx, input, output);
-    const [lo, hi] = activationRangeQuantized(
-      checkedActivation(ctx, ctx.options.fusedActivationFunction),
-      q.scale,
-      q.zeroPoint,
-      input.dtype as PoolKind,
-    );
+    const act = ctx.options.fusedActivationFunction;
+    let lo: number;
+    let hi: number;
+    if (float) [lo, hi] = floatActivation(ctx, act);
+    else {
+      const q = requireSameQuant(ctx, input, output);
+      [lo, hi] = activationRangeQuantized(
+        checkedActivation(ctx, act),
+        q.scale,
+        q.zeroPoint,
+        input.dtype as 'int8',
+      );
+    }
     return bind(prepareMaxPoolSimd(input.dtype as PoolKind, s, lo, hi), input, output, reference);
   },
 };
