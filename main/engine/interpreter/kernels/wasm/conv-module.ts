@@ -74,6 +74,23 @@ export function windowArgs(s: ConvShape, p: Padded): number[] {
   return [s.outH, s.outW, s.strideH, s.strideW, s.dilationH, s.dilationW, s.kH, s.kW, p.cp, p.wp];
 }
 
+/**
+ * A window walk (conv_i, dw, conv_f, conv_f32, dw_f, dw_f32) bound to its geometry: called as
+ * walk(image, weights, acc) with the ten windowArgs (and `blocks` where given) passed one by one,
+ * not spread from an array on every eval.
+ */
+export function boundWalk(
+  fn: (...args: number[]) => void,
+  s: ConvShape,
+  p: Padded,
+  blocks?: number,
+): (imageAt: number, weightsAt: number, accAt: number) => void {
+  const [a, b, c, d, e, f, g, h, i, j] = windowArgs(s, p);
+  return blocks === undefined
+    ? (x, w, acc) => fn(x, w, acc, a, b, c, d, e, f, g, h, i, j)
+    : (x, w, acc) => fn(x, w, acc, a, b, c, d, e, f, g, h, i, j, blocks);
+}
+
 export const align16 = (n: number) => Math.ceil(n / 16) * 16;
 
 /** FULLY_CONNECTED as a 1x1 convolution: a [1, batches] image of `depth` channels, `units` outputs. */

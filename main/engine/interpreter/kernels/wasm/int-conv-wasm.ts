@@ -23,7 +23,7 @@ import {
   MAX_BYTES,
   paddedOf,
   PAGE,
-  windowArgs,
+  boundWalk,
   type ConvExports,
   type Padded,
 } from './conv-module';
@@ -55,8 +55,8 @@ interface Plan {
   weightCount: number;
   /** int32 accumulators per output pixel (out_c rounded up to the walk's block). */
   accStride: number;
-  /** Runs the window walk of one batch: (padded image, weights, accumulators) byte offsets. */
-  walk: (e: ConvExports, imageAt: number, weightsAt: number, accAt: number) => void;
+  /** The window walk of one batch on instance e: (padded image, weights, accumulators) byte offsets. */
+  walk: (e: ConvExports) => (imageAt: number, weightsAt: number, accAt: number) => void;
 }
 
 /**
@@ -118,6 +118,7 @@ function instantiate(
   const raw = view(kind, buf, rawAt, inputCount);
   const out = view(kind, buf, outAt, s.batches * perBatch);
   const code = KIND_CODE[kind];
+  const walk = plan.walk(e);
   // (acc + bias) | 0 in the reference equals the i32 sum here: both are the exact sum mod 2^32.
   // 8-bit inputs whose pixels keep their channels together (no depth multiplier, Cp = inC):
   // pack8 widens whole rows eight values at a time; pack otherwise.
@@ -157,7 +158,7 @@ function instantiate(
         s.padW,
       );
     for (let b = 0; b < s.batches; b++) {
-      plan.walk(e, imageAt + b * imageBytes, 0, accAt);
+      walk(imageAt + b * imageBytes, 0, accAt);
       const o = outAt + b * perBatch * elemBytes;
       e.requant_v(
         accAt,
@@ -196,9 +197,7 @@ export function prepareConvSimd(
   const p = paddedOf(s, s.inC, 2);
   const blocks = Math.ceil(s.outC / 16);
   const taps = s.kH * s.kW;
-  const args = windowArgs(s, p);
-  const walk: Plan['walk'] = (e, imageAt, weightsAt, accAt) =>
-    e.conv_i(imageAt, weightsAt, accAt, ...args, blocks);
+  const walk: Plan['walk'] = (e) => boundWalk(e.conv_i, s, p, blocks);
   const plan: Plan = {
     kind,
     s,
@@ -236,8 +235,7 @@ export function prepareDepthwiseSimd(
 ): IntConvEval | null {
   const p = paddedOf(s, s.outC, 8);
   const taps = s.kH * s.kW;
-  const args = windowArgs(s, p);
-  const walk: Plan['walk'] = (e, imageAt, weightsAt, accAt) => e.dw(imageAt, weightsAt, accAt, ...args);
+  const walk: Plan['walk'] = (e) => boundWalk(e.dw, s, p);
   const plan: Plan = {
     kind,
     s,
