@@ -166,9 +166,11 @@
   ;;   the high mul is (x * m + 2^30) >> 31 in int64 (the same value as TFLite's nudge-and-truncate
   ;;   for either sign; its one saturating case needs m = -2^31, and multipliers are >= 0);
   ;;   RoundingDivideByPOT rounds half away from zero: (t >> e) + (remainder > threshold).
-  ;; requant_v: the above four channels at a time (`vparams`, per block of four channels, 112
+  ;; requant_v: the above four channels at a time (`vparams`, per block of four channels, 128
   ;; bytes: bias[4], multiplier[4], 2^max(shift, 0)[4], mask[4] = 2^e - 1, mask >> 1 [4], then
-  ;; 2^(32 - e) as four i64, with e = max(-shift, 0)), the last channels one by one (`params`).
+  ;; 2^(32 - e) as four i64, with e = max(-shift, 0), then at 112 the four channels' common e or
+  ;; -1 when their e differ), the last channels one by one (`params`). With a common e, t >> e
+  ;; is i32x4.shr_s (the same floor).
   ;; The same arithmetic on lanes: the left shift as a multiply by 2^shift (i32 wraps as shl
   ;; does), the high mul through i64x2.extmul and an arithmetic shift by 31, t >> e (floor) as
   ;; (t * 2^(32 - e)) >> 32 in i64 (exact: |t| < 2^31), plus (t & mask) > (mask >> 1) + (t < 0).
@@ -201,9 +203,12 @@
             (local.set $vmask (v128.load offset=48 align=4 (local.get $vp)))
             ;; (t >> e) + (remainder > threshold): comparisons give -1 for true, so subtract
             (local.set $vt (i32x4.sub
-              (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31
-                (i64x2.mul (i64x2.extend_low_i32x4_s (local.get $vt)) (v128.load offset=80 align=8 (local.get $vp)))
-                (i64x2.mul (i64x2.extend_high_i32x4_s (local.get $vt)) (v128.load offset=96 align=8 (local.get $vp))))
+              (if (result v128) (i32.ge_s (local.tee $e (i32.load offset=112 (local.get $vp))) (i32.const 0))
+                (then (i32x4.shr_s (local.get $vt) (local.get $e)))
+                (else
+                  (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31
+                    (i64x2.mul (i64x2.extend_low_i32x4_s (local.get $vt)) (v128.load offset=80 align=8 (local.get $vp)))
+                    (i64x2.mul (i64x2.extend_high_i32x4_s (local.get $vt)) (v128.load offset=96 align=8 (local.get $vp))))))
               (i32x4.gt_s (v128.and (local.get $vt) (local.get $vmask))
                           (i32x4.sub (v128.load offset=64 align=4 (local.get $vp))
                                      (i32x4.lt_s (local.get $vt) (v128.const i32x4 0 0 0 0))))))
@@ -222,7 +227,7 @@
                 (local.set $out (i32.add (local.get $out) (i32.const 8)))))
             (local.set $row (i32.add (local.get $row) (i32.const 16)))
             (local.set $pp (i32.add (local.get $pp) (i32.const 48)))
-            (local.set $vp (i32.add (local.get $vp) (i32.const 112)))
+            (local.set $vp (i32.add (local.get $vp) (i32.const 128)))
             (local.set $c (i32.add (local.get $c) (i32.const 4))))
           (else
             (local.set $a (i32.add (i32.load (local.get $row)) (i32.load (local.get $pp))))

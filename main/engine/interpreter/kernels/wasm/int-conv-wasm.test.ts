@@ -266,6 +266,19 @@ describe('WebAssembly SIMD integer kernels (issue 16)', () => {
     expect(fullyConnectedCases(40)).toBeGreaterThan(10);
   });
 
+  it('a requantization whose common-shift path (four channels sharing one shift) shifts logically fails the comparison', async () => {
+    setConvModuleForTest(
+      await brokenConvModule(
+        '(then (i32x4.shr_s (local.get $vt) (local.get $e)))',
+        '(then (i32x4.shr_u (local.get $vt) (local.get $e)))',
+      ),
+    );
+    // Per-tensor FULLY_CONNECTED always shares one shift; random per-channel shifts sometimes do.
+    expect(convCases(100)).toBeGreaterThan(5);
+    expect(depthwiseCases(100)).toBeGreaterThan(5);
+    expect(fullyConnectedCases(100)).toBeGreaterThan(30);
+  });
+
   it('the generated module is the current conv.wat compiled (run `npm run gen:wasm` after editing it)', async () => {
     expect(Buffer.from(await compileConvWat()).toString('base64')).toBe(WASM_BASE64);
   });

@@ -81,10 +81,10 @@ function instantiate(
   const perBatch = pixels * s.outC;
   const imageBytes = p.hp * p.wp * p.cp * 2;
   const paramsAt = align16(plan.weightCount * 2);
-  // requant_v's parameters per block of four channels (112 bytes: see conv.wat).
+  // requant_v's parameters per block of four channels (128 bytes: see conv.wat).
   const blocks4 = Math.floor(s.outC / 4);
   const vparamsAt = paramsAt + align16(s.outC * 12);
-  const rawAt = vparamsAt + blocks4 * 112;
+  const rawAt = vparamsAt + blocks4 * 128;
   const imageAt = rawAt + align16(inputCount * elemBytes);
   const accAt = imageAt + align16(s.batches * imageBytes);
   const outAt = accAt + align16(pixels * plan.accStride * 4);
@@ -101,8 +101,8 @@ function instantiate(
     params[3 * c + 2] = q.shifts[c];
   }
   for (let j = 0; j < blocks4; j++) {
-    const v = new Int32Array(buf, vparamsAt + 112 * j, 20);
-    const f = new BigInt64Array(buf, vparamsAt + 112 * j + 80, 4);
+    const v = new Int32Array(buf, vparamsAt + 128 * j, 29);
+    const f = new BigInt64Array(buf, vparamsAt + 128 * j + 80, 4);
     for (let l = 0; l < 4; l++) {
       const c = 4 * j + l;
       const shift = q.shifts[c];
@@ -114,6 +114,11 @@ function instantiate(
       v[16 + l] = (2 ** e - 1) >> 1;
       f[l] = 1n << BigInt(32 - e);
     }
+    // The block's common right shift (i32x4.shr_s), or -1 when its channels' shifts differ.
+    const e0 = Math.max(-q.shifts[4 * j], 0);
+    let common = true;
+    for (let l = 1; l < 4; l++) common &&= Math.max(-q.shifts[4 * j + l], 0) === e0;
+    v[28] = common ? e0 : -1;
   }
   const raw = view(kind, buf, rawAt, inputCount);
   const out = view(kind, buf, outAt, s.batches * perBatch);
