@@ -8,7 +8,6 @@ import { WASM_BASE64 } from './conv-wasm.generated';
 
 export interface ConvExports {
   memory: WebAssembly.Memory;
-  conv(...args: number[]): void;
   dw(...args: number[]): void;
   pack(...args: number[]): void;
   pack8(...args: number[]): void;
@@ -16,6 +15,11 @@ export interface ConvExports {
   conv_f(...args: number[]): void;
   dw_f(...args: number[]): void;
   conv_f32(...args: number[]): void;
+  conv_i(...args: number[]): void;
+  maxpool_s8(...args: number[]): void;
+  maxpool_u8(...args: number[]): void;
+  maxpool_s16(...args: number[]): void;
+  maxpool_f32(...args: number[]): void;
   dw_f32(...args: number[]): void;
   finish_f(...args: number[]): void;
   finish_f32(...args: number[]): void;
@@ -68,6 +72,23 @@ export function paddedOf(s: ConvShape, channels: number, multiple: number): Padd
 /** The walk's geometry arguments shared by conv and dw (conv.wat's parameter order). */
 export function windowArgs(s: ConvShape, p: Padded): number[] {
   return [s.outH, s.outW, s.strideH, s.strideW, s.dilationH, s.dilationW, s.kH, s.kW, p.cp, p.wp];
+}
+
+/**
+ * A window walk (conv_i, dw, conv_f, conv_f32, dw_f, dw_f32) bound to its geometry: called as
+ * walk(image, weights, acc) with the ten windowArgs (and `blocks` where given) passed one by one,
+ * not spread from an array on every eval.
+ */
+export function boundWalk(
+  fn: (...args: number[]) => void,
+  s: ConvShape,
+  p: Padded,
+  blocks?: number,
+): (imageAt: number, weightsAt: number, accAt: number) => void {
+  const [a, b, c, d, e, f, g, h, i, j] = windowArgs(s, p);
+  return blocks === undefined
+    ? (x, w, acc) => fn(x, w, acc, a, b, c, d, e, f, g, h, i, j)
+    : (x, w, acc) => fn(x, w, acc, a, b, c, d, e, f, g, h, i, j, blocks);
 }
 
 export const align16 = (n: number) => Math.ceil(n / 16) * 16;

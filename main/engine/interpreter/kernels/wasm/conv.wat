@@ -2,7 +2,7 @@
 ;; DEPTHWISE_CONV_2D and FULLY_CONNECTED (kernels/simd/*.ts). Compiled into
 ;; conv-wasm.generated.ts by `npm run gen:wasm` (wabt).
 ;;
-;; pack lays the input out (below); conv and dw produce int32 accumulators: sum((w + filter_offset)
+;; pack lays the input out (below); conv_i and dw produce int32 accumulators: sum((w + filter_offset)
 ;; * (x + input_offset)) over the window, wrapped to 32 bits (i32 adds wrap as C's int32
 ;; accumulator does); requant turns them into outputs with TFLite's MultiplyByQuantizedMultiplier
 ;; (the arithmetic of quant/math.ts's mbqm, which the tests compare it with), offset and clamp.
@@ -10,91 +10,15 @@
 ;; Layouts (all prepared by the TypeScript side):
 ;;   input:   int16 [Hp][Wp][Cp], already offset (x + input_offset), spatially zero-padded so that
 ;;            every window lies inside it (a zero adds nothing: TFLite skips out-of-image taps),
-;;            Cp a multiple of 8 (channels past the real ones are zero).
-;;   conv weights: int16 [out_c / 4][kH][kW][Cp / 8][4][8]: four output channels' eight-channel
-;;            slices side by side, read in exactly the walk's order.
+;;            Cp a multiple of 8 for dw, of 2 for conv_i (channels past the real ones are zero).
+;;   conv_i weights: int16 [out_c / 16][kH][kW][Cp / 2][16][2]: sixteen output channels' weights
+;;            for one pair of input channels side by side, read in exactly the walk's order.
 ;;   dw weights:   int16 [kH][kW][Cp] (one weight per tap and channel).
-;;   output:  int32 [outH][outW][blocks * 4] (conv) or [outH][outW][Cp] (dw).
+;;   output:  int32 [outH][outW][blocks * 16] (conv_i) or [outH][outW][Cp] (dw).
 ;; Products: inputs and weights are within 16 bits, so i32x4.dot_i16x8_s (two products summed) and
 ;; i32x4.extmul_*_i16x8_s cannot overflow before the wrapping accumulation.
 (module
   (memory (export "memory") 1)
-
-  ;; Sum of each of four i32x4 vectors, as one vector [sum a0, sum a1, sum a2, sum a3].
-  (func $hsum4 (param $a0 v128) (param $a1 v128) (param $a2 v128) (param $a3 v128) (result v128)
-    (local $s01 v128) (local $s23 v128)
-    ;; [a0.0+a0.2, a1.0+a1.2, a0.1+a0.3, a1.1+a1.3]
-    (local.set $s01 (i32x4.add
-      (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a0) (local.get $a1))
-      (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a0) (local.get $a1))))
-    (local.set $s23 (i32x4.add
-      (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a2) (local.get $a3))
-      (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a2) (local.get $a3))))
-    (i32x4.add
-      (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $s01) (local.get $s23))
-      (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $s01) (local.get $s23))))
-
-  ;; conv: out[oy][ox][oc] = sum over fy < kH, fx < kW, c < Cp of
-  ;;   in[oy * strideH + fy * dilH][ox * strideW + fx * dilW][c] * w[oc][fy][fx][c]
-  (func (export "conv")
-    (param $in i32) (param $w i32) (param $out i32) (param $outH i32) (param $outW i32)
-    (param $strideH i32) (param $strideW i32) (param $dilH i32) (param $dilW i32)
-    (param $kH i32) (param $kW i32) (param $cp i32) (param $wp i32) (param $blocks i32)
-    (local $pix i32) (local $row i32) (local $oy i32) (local $ox i32) (local $ob i32)
-    (local $fy i32) (local $fx i32) (local $origin i32) (local $rowp i32) (local $p i32)
-    (local $cend i32) (local $wptr i32) (local $x v128)
-    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
-    (local.set $pix (i32.shl (local.get $cp) (i32.const 1)))
-    (local.set $row (i32.mul (local.get $wp) (local.get $pix)))
-    (if (i32.eqz (i32.mul (local.get $outH) (i32.mul (local.get $outW) (local.get $blocks)))) (then (return)))
-    (loop $yl
-      (local.set $ox (i32.const 0))
-      (loop $xl
-        (local.set $origin (i32.add (local.get $in)
-          (i32.add (i32.mul (i32.mul (local.get $oy) (local.get $strideH)) (local.get $row))
-                   (i32.mul (i32.mul (local.get $ox) (local.get $strideW)) (local.get $pix)))))
-        (local.set $wptr (local.get $w))
-        (local.set $ob (i32.const 0))
-        (loop $bl
-          (local.set $a0 (v128.const i32x4 0 0 0 0))
-          (local.set $a1 (v128.const i32x4 0 0 0 0))
-          (local.set $a2 (v128.const i32x4 0 0 0 0))
-          (local.set $a3 (v128.const i32x4 0 0 0 0))
-          (local.set $fy (i32.const 0))
-          (loop $fyl
-            (local.set $rowp (i32.add (local.get $origin)
-              (i32.mul (i32.mul (local.get $fy) (local.get $dilH)) (local.get $row))))
-            (local.set $fx (i32.const 0))
-            (loop $fxl
-              (local.set $p (i32.add (local.get $rowp)
-                (i32.mul (i32.mul (local.get $fx) (local.get $dilW)) (local.get $pix))))
-              (local.set $cend (i32.add (local.get $p) (local.get $pix)))
-              (loop $cl
-                (local.set $x (v128.load align=2 (local.get $p)))
-                (local.set $a0 (i32x4.add (local.get $a0)
-                  (i32x4.dot_i16x8_s (local.get $x) (v128.load align=2 (local.get $wptr)))))
-                (local.set $a1 (i32x4.add (local.get $a1)
-                  (i32x4.dot_i16x8_s (local.get $x) (v128.load offset=16 align=2 (local.get $wptr)))))
-                (local.set $a2 (i32x4.add (local.get $a2)
-                  (i32x4.dot_i16x8_s (local.get $x) (v128.load offset=32 align=2 (local.get $wptr)))))
-                (local.set $a3 (i32x4.add (local.get $a3)
-                  (i32x4.dot_i16x8_s (local.get $x) (v128.load offset=48 align=2 (local.get $wptr)))))
-                (local.set $wptr (i32.add (local.get $wptr) (i32.const 64)))
-                (local.set $p (i32.add (local.get $p) (i32.const 16)))
-                (br_if $cl (i32.lt_u (local.get $p) (local.get $cend))))
-              (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
-              (br_if $fxl (i32.lt_u (local.get $fx) (local.get $kW))))
-            (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
-            (br_if $fyl (i32.lt_u (local.get $fy) (local.get $kH))))
-          (v128.store align=4 (local.get $out)
-            (call $hsum4 (local.get $a0) (local.get $a1) (local.get $a2) (local.get $a3)))
-          (local.set $out (i32.add (local.get $out) (i32.const 16)))
-          (local.set $ob (i32.add (local.get $ob) (i32.const 1)))
-          (br_if $bl (i32.lt_u (local.get $ob) (local.get $blocks))))
-        (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
-        (br_if $xl (i32.lt_u (local.get $ox) (local.get $outW))))
-      (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
-      (br_if $yl (i32.lt_u (local.get $oy) (local.get $outH)))))
 
   ;; dw: out[oy][ox][c] = sum over fy < kH, fx < kW of
   ;;   in[oy * strideH + fy * dilH][ox * strideW + fx * dilW][c] * w[fy][fx][c]
@@ -242,9 +166,11 @@
   ;;   the high mul is (x * m + 2^30) >> 31 in int64 (the same value as TFLite's nudge-and-truncate
   ;;   for either sign; its one saturating case needs m = -2^31, and multipliers are >= 0);
   ;;   RoundingDivideByPOT rounds half away from zero: (t >> e) + (remainder > threshold).
-  ;; requant_v: the above four channels at a time (`vparams`, per block of four channels, 112
+  ;; requant_v: the above four channels at a time (`vparams`, per block of four channels, 128
   ;; bytes: bias[4], multiplier[4], 2^max(shift, 0)[4], mask[4] = 2^e - 1, mask >> 1 [4], then
-  ;; 2^(32 - e) as four i64, with e = max(-shift, 0)), the last channels one by one (`params`).
+  ;; 2^(32 - e) as four i64, with e = max(-shift, 0), then at 112 the four channels' common e or
+  ;; -1 when their e differ), the last channels one by one (`params`). With a common e, t >> e
+  ;; is i32x4.shr_s (the same floor).
   ;; The same arithmetic on lanes: the left shift as a multiply by 2^shift (i32 wraps as shl
   ;; does), the high mul through i64x2.extmul and an arithmetic shift by 31, t >> e (floor) as
   ;; (t * 2^(32 - e)) >> 32 in i64 (exact: |t| < 2^31), plus (t & mask) > (mask >> 1) + (t < 0).
@@ -277,9 +203,12 @@
             (local.set $vmask (v128.load offset=48 align=4 (local.get $vp)))
             ;; (t >> e) + (remainder > threshold): comparisons give -1 for true, so subtract
             (local.set $vt (i32x4.sub
-              (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31
-                (i64x2.mul (i64x2.extend_low_i32x4_s (local.get $vt)) (v128.load offset=80 align=8 (local.get $vp)))
-                (i64x2.mul (i64x2.extend_high_i32x4_s (local.get $vt)) (v128.load offset=96 align=8 (local.get $vp))))
+              (if (result v128) (i32.ge_s (local.tee $e (i32.load offset=112 (local.get $vp))) (i32.const 0))
+                (then (i32x4.shr_s (local.get $vt) (local.get $e)))
+                (else
+                  (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31
+                    (i64x2.mul (i64x2.extend_low_i32x4_s (local.get $vt)) (v128.load offset=80 align=8 (local.get $vp)))
+                    (i64x2.mul (i64x2.extend_high_i32x4_s (local.get $vt)) (v128.load offset=96 align=8 (local.get $vp))))))
               (i32x4.gt_s (v128.and (local.get $vt) (local.get $vmask))
                           (i32x4.sub (v128.load offset=64 align=4 (local.get $vp))
                                      (i32x4.lt_s (local.get $vt) (v128.const i32x4 0 0 0 0))))))
@@ -298,7 +227,7 @@
                 (local.set $out (i32.add (local.get $out) (i32.const 8)))))
             (local.set $row (i32.add (local.get $row) (i32.const 16)))
             (local.set $pp (i32.add (local.get $pp) (i32.const 48)))
-            (local.set $vp (i32.add (local.get $vp) (i32.const 112)))
+            (local.set $vp (i32.add (local.get $vp) (i32.const 128)))
             (local.set $c (i32.add (local.get $c) (i32.const 4))))
           (else
             (local.set $a (i32.add (i32.load (local.get $row)) (i32.load (local.get $pp))))
@@ -522,6 +451,97 @@
       (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
       (br_if $yl (i32.lt_u (local.get $oy) (local.get $outH)))))
 
+  ;; conv_i: int32 sums of CONV_2D over a padded int16 image of $c (even) channels per pixel, two
+  ;;   output pixels along a row by sixteen output channels at a time: each 32-bit load takes a
+  ;;   pair of input channels, splat, and i32x4.dot_i16x8_s against weights packed
+  ;;   [blocks][kH][kW][c / 2][16][2] adds both products into four output channels at once (no
+  ;;   horizontal sums). acc: [outH][outW][blocks * 16] int32, wrapped mod 2^32 as C's are.
+  (func (export "conv_i")
+    (param $in i32) (param $w i32) (param $out i32) (param $outH i32) (param $outW i32)
+    (param $strideH i32) (param $strideW i32) (param $dilH i32) (param $dilW i32)
+    (param $kH i32) (param $kW i32) (param $c i32) (param $wp i32) (param $blocks i32)
+    (local $pix i32) (local $row i32) (local $oy i32) (local $ox i32) (local $ob i32)
+    (local $fy i32) (local $fx i32) (local $origin i32) (local $rowp i32) (local $p i32)
+    (local $cend i32) (local $wptr i32) (local $x v128) (local $y v128) (local $wv v128)
+    (local $pair i32) (local $d i32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $b0 v128) (local $b1 v128) (local $b2 v128) (local $b3 v128)
+    (local.set $pix (i32.shl (local.get $c) (i32.const 1)))
+    (local.set $row (i32.mul (local.get $wp) (local.get $pix)))
+    (if (i32.eqz (i32.mul (i32.mul (local.get $outH) (local.get $c)) (i32.mul (local.get $outW) (local.get $blocks)))) (then (return)))
+    (loop $yl
+      (local.set $ox (i32.const 0))
+      (loop $xl
+        ;; $d: byte distance to the second pixel's window (0 when this pixel ends the row: the
+        ;; second set of sums is then computed on the same window and not stored).
+        (local.set $pair (i32.lt_u (i32.add (local.get $ox) (i32.const 1)) (local.get $outW)))
+        (local.set $d (select (i32.mul (local.get $strideW) (local.get $pix)) (i32.const 0) (local.get $pair)))
+        (local.set $origin (i32.add (local.get $in)
+          (i32.add (i32.mul (i32.mul (local.get $oy) (local.get $strideH)) (local.get $row))
+                   (i32.mul (i32.mul (local.get $ox) (local.get $strideW)) (local.get $pix)))))
+        (local.set $wptr (local.get $w))
+        (local.set $ob (i32.const 0))
+        (loop $bl
+          (local.set $a0 (v128.const i32x4 0 0 0 0))
+          (local.set $a1 (v128.const i32x4 0 0 0 0))
+          (local.set $a2 (v128.const i32x4 0 0 0 0))
+          (local.set $a3 (v128.const i32x4 0 0 0 0))
+          (local.set $b0 (v128.const i32x4 0 0 0 0))
+          (local.set $b1 (v128.const i32x4 0 0 0 0))
+          (local.set $b2 (v128.const i32x4 0 0 0 0))
+          (local.set $b3 (v128.const i32x4 0 0 0 0))
+          (local.set $fy (i32.const 0))
+          (loop $fyl
+            (local.set $rowp (i32.add (local.get $origin)
+              (i32.mul (i32.mul (local.get $fy) (local.get $dilH)) (local.get $row))))
+            (local.set $fx (i32.const 0))
+            (loop $fxl
+              (local.set $p (i32.add (local.get $rowp)
+                (i32.mul (i32.mul (local.get $fx) (local.get $dilW)) (local.get $pix))))
+              (local.set $cend (i32.add (local.get $p) (local.get $pix)))
+              (loop $cl
+                (local.set $x (i32x4.splat (i32.load (local.get $p))))
+                (local.set $y (i32x4.splat (i32.load (i32.add (local.get $p) (local.get $d)))))
+                (local.set $wv (v128.load align=2 (local.get $wptr)))
+                (local.set $a0 (i32x4.add (local.get $a0) (i32x4.dot_i16x8_s (local.get $x) (local.get $wv))))
+                (local.set $b0 (i32x4.add (local.get $b0) (i32x4.dot_i16x8_s (local.get $y) (local.get $wv))))
+                (local.set $wv (v128.load offset=16 align=2 (local.get $wptr)))
+                (local.set $a1 (i32x4.add (local.get $a1) (i32x4.dot_i16x8_s (local.get $x) (local.get $wv))))
+                (local.set $b1 (i32x4.add (local.get $b1) (i32x4.dot_i16x8_s (local.get $y) (local.get $wv))))
+                (local.set $wv (v128.load offset=32 align=2 (local.get $wptr)))
+                (local.set $a2 (i32x4.add (local.get $a2) (i32x4.dot_i16x8_s (local.get $x) (local.get $wv))))
+                (local.set $b2 (i32x4.add (local.get $b2) (i32x4.dot_i16x8_s (local.get $y) (local.get $wv))))
+                (local.set $wv (v128.load offset=48 align=2 (local.get $wptr)))
+                (local.set $a3 (i32x4.add (local.get $a3) (i32x4.dot_i16x8_s (local.get $x) (local.get $wv))))
+                (local.set $b3 (i32x4.add (local.get $b3) (i32x4.dot_i16x8_s (local.get $y) (local.get $wv))))
+                (local.set $wptr (i32.add (local.get $wptr) (i32.const 64)))
+                (local.set $p (i32.add (local.get $p) (i32.const 4)))
+                (br_if $cl (i32.lt_u (local.get $p) (local.get $cend))))
+              (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
+              (br_if $fxl (i32.lt_u (local.get $fx) (local.get $kW))))
+            (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
+            (br_if $fyl (i32.lt_u (local.get $fy) (local.get $kH))))
+          (v128.store align=4 (local.get $out) (local.get $a0))
+          (v128.store offset=16 align=4 (local.get $out) (local.get $a1))
+          (v128.store offset=32 align=4 (local.get $out) (local.get $a2))
+          (v128.store offset=48 align=4 (local.get $out) (local.get $a3))
+          (if (local.get $pair)
+            (then
+              (local.set $p (i32.add (local.get $out) (i32.shl (local.get $blocks) (i32.const 6))))
+              (v128.store align=4 (local.get $p) (local.get $b0))
+              (v128.store offset=16 align=4 (local.get $p) (local.get $b1))
+              (v128.store offset=32 align=4 (local.get $p) (local.get $b2))
+              (v128.store offset=48 align=4 (local.get $p) (local.get $b3))))
+          (local.set $out (i32.add (local.get $out) (i32.const 64)))
+          (local.set $ob (i32.add (local.get $ob) (i32.const 1)))
+          (br_if $bl (i32.lt_u (local.get $ob) (local.get $blocks))))
+        (if (local.get $pair)
+          (then (local.set $out (i32.add (local.get $out) (i32.shl (local.get $blocks) (i32.const 6))))))
+        (local.set $ox (i32.add (local.get $ox) (i32.add (i32.const 1) (local.get $pair))))
+        (br_if $xl (i32.lt_u (local.get $ox) (local.get $outW))))
+      (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+      (br_if $yl (i32.lt_u (local.get $oy) (local.get $outH)))))
+
   ;; dw_f: acc[oy][ox][c] (Cp per pixel) = sum over fy, fx in that order of
   ;;   in[oy * strideH + fy * dilH][ox * strideW + fx * dilW][c] * w[fy][fx][c], eight channels
   ;;   (four f64x2 sums) at a time
@@ -711,4 +731,254 @@
       (local.set $acc (i32.add (local.get $acc) (i32.shl (local.get $stride) (i32.const 2))))
       (local.set $px (i32.add (local.get $px) (i32.const 1)))
       (br_if $pl (i32.lt_u (local.get $px) (local.get $pixels)))))
+
+  ;; maxpool_s8: MAX_POOL_2D of int8 values [batches][inH][inW][cb] (cb bytes per pixel), the
+  ;;   maximum over each window's in-image taps from -128, clamped to [lo, hi], sixteen bytes
+  ;;   of channels at a time. A pixel's last group may run past its channels: the extra lanes
+  ;;   land on the next pixel's outputs (rewritten when that pixel is done) or, for the last
+  ;;   pixel, on sixteen bytes of slack after the output; reads may likewise run 16 bytes past the
+  ;;   input.
+  (func (export "maxpool_s8")
+    (param $in i32) (param $out i32) (param $batches i32) (param $inH i32) (param $inW i32)
+    (param $cb i32) (param $outH i32) (param $outW i32) (param $strideH i32) (param $strideW i32)
+    (param $padH i32) (param $padW i32) (param $kH i32) (param $kW i32) (param $lo i32) (param $hi i32)
+    (local $b i32) (local $oy i32) (local $ox i32) (local $y0 i32) (local $y1 i32) (local $x0 i32)
+    (local $x1 i32) (local $y i32) (local $x i32) (local $off i32) (local $img i32) (local $rowp i32)
+    (local $m v128) (local $vlo v128) (local $vhi v128)
+    (local.set $vlo (i8x16.splat (local.get $lo)))
+    (local.set $vhi (i8x16.splat (local.get $hi)))
+    (if (i32.eqz (i32.mul (i32.mul (local.get $batches) (local.get $cb)) (i32.mul (local.get $outH) (local.get $outW)))) (then (return)))
+    (loop $bl
+      (local.set $img (i32.add (local.get $in)
+        (i32.mul (local.get $b) (i32.mul (i32.mul (local.get $inH) (local.get $inW)) (local.get $cb)))))
+      (local.set $oy (i32.const 0))
+      (loop $yl
+        (local.set $y0 (i32.sub (i32.mul (local.get $oy) (local.get $strideH)) (local.get $padH)))
+        (local.set $y1 (i32.add (local.get $y0) (local.get $kH)))
+        (if (i32.lt_s (local.get $y0) (i32.const 0)) (then (local.set $y0 (i32.const 0))))
+        (if (i32.gt_s (local.get $y1) (local.get $inH)) (then (local.set $y1 (local.get $inH))))
+        (local.set $ox (i32.const 0))
+        (loop $xl
+          (local.set $x0 (i32.sub (i32.mul (local.get $ox) (local.get $strideW)) (local.get $padW)))
+          (local.set $x1 (i32.add (local.get $x0) (local.get $kW)))
+          (if (i32.lt_s (local.get $x0) (i32.const 0)) (then (local.set $x0 (i32.const 0))))
+          (if (i32.gt_s (local.get $x1) (local.get $inW)) (then (local.set $x1 (local.get $inW))))
+          (local.set $off (i32.const 0))
+          (loop $cl
+            (local.set $m (v128.const i32x4 0x80808080 0x80808080 0x80808080 0x80808080))
+            (local.set $y (local.get $y0))
+            (block $yd
+              (loop $tyl
+                (br_if $yd (i32.ge_s (local.get $y) (local.get $y1)))
+                (local.set $rowp (i32.add (i32.add (local.get $img) (local.get $off))
+                  (i32.mul (i32.mul (local.get $y) (local.get $inW)) (local.get $cb))))
+                (local.set $x (local.get $x0))
+                (block $xd
+                  (loop $txl
+                    (br_if $xd (i32.ge_s (local.get $x) (local.get $x1)))
+                    (local.set $m (i8x16.max_s (local.get $m)
+                      (v128.load align=1 (i32.add (local.get $rowp) (i32.mul (local.get $x) (local.get $cb))))))
+                    (local.set $x (i32.add (local.get $x) (i32.const 1)))
+                    (br $txl)))
+                (local.set $y (i32.add (local.get $y) (i32.const 1)))
+                (br $tyl)))
+            (v128.store align=1 (i32.add (local.get $out) (local.get $off))
+              (i8x16.min_s (i8x16.max_s (local.get $m) (local.get $vlo)) (local.get $vhi)))
+            (local.set $off (i32.add (local.get $off) (i32.const 16)))
+            (br_if $cl (i32.lt_u (local.get $off) (local.get $cb))))
+          (local.set $out (i32.add (local.get $out) (local.get $cb)))
+          (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+          (br_if $xl (i32.lt_u (local.get $ox) (local.get $outW))))
+        (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+        (br_if $yl (i32.lt_u (local.get $oy) (local.get $outH))))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br_if $bl (i32.lt_u (local.get $b) (local.get $batches)))))
+
+  ;; maxpool_u8: MAX_POOL_2D of uint8 values [batches][inH][inW][cb] (cb bytes per pixel), the
+  ;;   maximum over each window's in-image taps from 0, clamped to [lo, hi], sixteen bytes
+  ;;   of channels at a time. A pixel's last group may run past its channels: the extra lanes
+  ;;   land on the next pixel's outputs (rewritten when that pixel is done) or, for the last
+  ;;   pixel, on sixteen bytes of slack after the output; reads may likewise run 16 bytes past the
+  ;;   input.
+  (func (export "maxpool_u8")
+    (param $in i32) (param $out i32) (param $batches i32) (param $inH i32) (param $inW i32)
+    (param $cb i32) (param $outH i32) (param $outW i32) (param $strideH i32) (param $strideW i32)
+    (param $padH i32) (param $padW i32) (param $kH i32) (param $kW i32) (param $lo i32) (param $hi i32)
+    (local $b i32) (local $oy i32) (local $ox i32) (local $y0 i32) (local $y1 i32) (local $x0 i32)
+    (local $x1 i32) (local $y i32) (local $x i32) (local $off i32) (local $img i32) (local $rowp i32)
+    (local $m v128) (local $vlo v128) (local $vhi v128)
+    (local.set $vlo (i8x16.splat (local.get $lo)))
+    (local.set $vhi (i8x16.splat (local.get $hi)))
+    (if (i32.eqz (i32.mul (i32.mul (local.get $batches) (local.get $cb)) (i32.mul (local.get $outH) (local.get $outW)))) (then (return)))
+    (loop $bl
+      (local.set $img (i32.add (local.get $in)
+        (i32.mul (local.get $b) (i32.mul (i32.mul (local.get $inH) (local.get $inW)) (local.get $cb)))))
+      (local.set $oy (i32.const 0))
+      (loop $yl
+        (local.set $y0 (i32.sub (i32.mul (local.get $oy) (local.get $strideH)) (local.get $padH)))
+        (local.set $y1 (i32.add (local.get $y0) (local.get $kH)))
+        (if (i32.lt_s (local.get $y0) (i32.const 0)) (then (local.set $y0 (i32.const 0))))
+        (if (i32.gt_s (local.get $y1) (local.get $inH)) (then (local.set $y1 (local.get $inH))))
+        (local.set $ox (i32.const 0))
+        (loop $xl
+          (local.set $x0 (i32.sub (i32.mul (local.get $ox) (local.get $strideW)) (local.get $padW)))
+          (local.set $x1 (i32.add (local.get $x0) (local.get $kW)))
+          (if (i32.lt_s (local.get $x0) (i32.const 0)) (then (local.set $x0 (i32.const 0))))
+          (if (i32.gt_s (local.get $x1) (local.get $inW)) (then (local.set $x1 (local.get $inW))))
+          (local.set $off (i32.const 0))
+          (loop $cl
+            (local.set $m (v128.const i32x4 0 0 0 0))
+            (local.set $y (local.get $y0))
+            (block $yd
+              (loop $tyl
+                (br_if $yd (i32.ge_s (local.get $y) (local.get $y1)))
+                (local.set $rowp (i32.add (i32.add (local.get $img) (local.get $off))
+                  (i32.mul (i32.mul (local.get $y) (local.get $inW)) (local.get $cb))))
+                (local.set $x (local.get $x0))
+                (block $xd
+                  (loop $txl
+                    (br_if $xd (i32.ge_s (local.get $x) (local.get $x1)))
+                    (local.set $m (i8x16.max_u (local.get $m)
+                      (v128.load align=1 (i32.add (local.get $rowp) (i32.mul (local.get $x) (local.get $cb))))))
+                    (local.set $x (i32.add (local.get $x) (i32.const 1)))
+                    (br $txl)))
+                (local.set $y (i32.add (local.get $y) (i32.const 1)))
+                (br $tyl)))
+            (v128.store align=1 (i32.add (local.get $out) (local.get $off))
+              (i8x16.min_u (i8x16.max_u (local.get $m) (local.get $vlo)) (local.get $vhi)))
+            (local.set $off (i32.add (local.get $off) (i32.const 16)))
+            (br_if $cl (i32.lt_u (local.get $off) (local.get $cb))))
+          (local.set $out (i32.add (local.get $out) (local.get $cb)))
+          (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+          (br_if $xl (i32.lt_u (local.get $ox) (local.get $outW))))
+        (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+        (br_if $yl (i32.lt_u (local.get $oy) (local.get $outH))))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br_if $bl (i32.lt_u (local.get $b) (local.get $batches)))))
+
+  ;; maxpool_s16: MAX_POOL_2D of int16 values [batches][inH][inW][cb] (cb bytes per pixel), the
+  ;;   maximum over each window's in-image taps from -32768, clamped to [lo, hi], sixteen bytes
+  ;;   of channels at a time. A pixel's last group may run past its channels: the extra lanes
+  ;;   land on the next pixel's outputs (rewritten when that pixel is done) or, for the last
+  ;;   pixel, on sixteen bytes of slack after the output; reads may likewise run 16 bytes past the
+  ;;   input.
+  (func (export "maxpool_s16")
+    (param $in i32) (param $out i32) (param $batches i32) (param $inH i32) (param $inW i32)
+    (param $cb i32) (param $outH i32) (param $outW i32) (param $strideH i32) (param $strideW i32)
+    (param $padH i32) (param $padW i32) (param $kH i32) (param $kW i32) (param $lo i32) (param $hi i32)
+    (local $b i32) (local $oy i32) (local $ox i32) (local $y0 i32) (local $y1 i32) (local $x0 i32)
+    (local $x1 i32) (local $y i32) (local $x i32) (local $off i32) (local $img i32) (local $rowp i32)
+    (local $m v128) (local $vlo v128) (local $vhi v128)
+    (local.set $vlo (i16x8.splat (local.get $lo)))
+    (local.set $vhi (i16x8.splat (local.get $hi)))
+    (if (i32.eqz (i32.mul (i32.mul (local.get $batches) (local.get $cb)) (i32.mul (local.get $outH) (local.get $outW)))) (then (return)))
+    (loop $bl
+      (local.set $img (i32.add (local.get $in)
+        (i32.mul (local.get $b) (i32.mul (i32.mul (local.get $inH) (local.get $inW)) (local.get $cb)))))
+      (local.set $oy (i32.const 0))
+      (loop $yl
+        (local.set $y0 (i32.sub (i32.mul (local.get $oy) (local.get $strideH)) (local.get $padH)))
+        (local.set $y1 (i32.add (local.get $y0) (local.get $kH)))
+        (if (i32.lt_s (local.get $y0) (i32.const 0)) (then (local.set $y0 (i32.const 0))))
+        (if (i32.gt_s (local.get $y1) (local.get $inH)) (then (local.set $y1 (local.get $inH))))
+        (local.set $ox (i32.const 0))
+        (loop $xl
+          (local.set $x0 (i32.sub (i32.mul (local.get $ox) (local.get $strideW)) (local.get $padW)))
+          (local.set $x1 (i32.add (local.get $x0) (local.get $kW)))
+          (if (i32.lt_s (local.get $x0) (i32.const 0)) (then (local.set $x0 (i32.const 0))))
+          (if (i32.gt_s (local.get $x1) (local.get $inW)) (then (local.set $x1 (local.get $inW))))
+          (local.set $off (i32.const 0))
+          (loop $cl
+            (local.set $m (v128.const i32x4 0x80008000 0x80008000 0x80008000 0x80008000))
+            (local.set $y (local.get $y0))
+            (block $yd
+              (loop $tyl
+                (br_if $yd (i32.ge_s (local.get $y) (local.get $y1)))
+                (local.set $rowp (i32.add (i32.add (local.get $img) (local.get $off))
+                  (i32.mul (i32.mul (local.get $y) (local.get $inW)) (local.get $cb))))
+                (local.set $x (local.get $x0))
+                (block $xd
+                  (loop $txl
+                    (br_if $xd (i32.ge_s (local.get $x) (local.get $x1)))
+                    (local.set $m (i16x8.max_s (local.get $m)
+                      (v128.load align=1 (i32.add (local.get $rowp) (i32.mul (local.get $x) (local.get $cb))))))
+                    (local.set $x (i32.add (local.get $x) (i32.const 1)))
+                    (br $txl)))
+                (local.set $y (i32.add (local.get $y) (i32.const 1)))
+                (br $tyl)))
+            (v128.store align=1 (i32.add (local.get $out) (local.get $off))
+              (i16x8.min_s (i16x8.max_s (local.get $m) (local.get $vlo)) (local.get $vhi)))
+            (local.set $off (i32.add (local.get $off) (i32.const 16)))
+            (br_if $cl (i32.lt_u (local.get $off) (local.get $cb))))
+          (local.set $out (i32.add (local.get $out) (local.get $cb)))
+          (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+          (br_if $xl (i32.lt_u (local.get $ox) (local.get $outW))))
+        (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+        (br_if $yl (i32.lt_u (local.get $oy) (local.get $outH))))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br_if $bl (i32.lt_u (local.get $b) (local.get $batches)))))
+  ;; maxpool_f32: f32x4.pmax(m, v) is `m < v ? v : m`, the reference's `if (v > m) m = v` lane by
+  ;;   lane (NaN and signed zeros included), and pmax(m, lo) then pmin(m, hi) its clamp
+  ;;   `m < lo ? lo : m > hi ? hi : m`, so outputs equal maxPoolFloat's bit for bit.
+  ;;   MAX_POOL_2D of float32 values [batches][inH][inW][cb] (cb bytes per pixel), the
+  ;;   maximum over each window's in-image taps from -FLT_MAX (as maxPoolFloat), clamped to [lo, hi], sixteen bytes
+  ;;   of channels at a time. A pixel's last group may run past its channels: the extra lanes
+  ;;   land on the next pixel's outputs (rewritten when that pixel is done) or, for the last
+  ;;   pixel, on sixteen bytes of slack after the output; reads may likewise run 16 bytes past the
+  ;;   input.
+  (func (export "maxpool_f32")
+    (param $in i32) (param $out i32) (param $batches i32) (param $inH i32) (param $inW i32)
+    (param $cb i32) (param $outH i32) (param $outW i32) (param $strideH i32) (param $strideW i32)
+    (param $padH i32) (param $padW i32) (param $kH i32) (param $kW i32) (param $lo f32) (param $hi f32)
+    (local $b i32) (local $oy i32) (local $ox i32) (local $y0 i32) (local $y1 i32) (local $x0 i32)
+    (local $x1 i32) (local $y i32) (local $x i32) (local $off i32) (local $img i32) (local $rowp i32)
+    (local $m v128) (local $vlo v128) (local $vhi v128)
+    (local.set $vlo (f32x4.splat (local.get $lo)))
+    (local.set $vhi (f32x4.splat (local.get $hi)))
+    (if (i32.eqz (i32.mul (i32.mul (local.get $batches) (local.get $cb)) (i32.mul (local.get $outH) (local.get $outW)))) (then (return)))
+    (loop $bl
+      (local.set $img (i32.add (local.get $in)
+        (i32.mul (local.get $b) (i32.mul (i32.mul (local.get $inH) (local.get $inW)) (local.get $cb)))))
+      (local.set $oy (i32.const 0))
+      (loop $yl
+        (local.set $y0 (i32.sub (i32.mul (local.get $oy) (local.get $strideH)) (local.get $padH)))
+        (local.set $y1 (i32.add (local.get $y0) (local.get $kH)))
+        (if (i32.lt_s (local.get $y0) (i32.const 0)) (then (local.set $y0 (i32.const 0))))
+        (if (i32.gt_s (local.get $y1) (local.get $inH)) (then (local.set $y1 (local.get $inH))))
+        (local.set $ox (i32.const 0))
+        (loop $xl
+          (local.set $x0 (i32.sub (i32.mul (local.get $ox) (local.get $strideW)) (local.get $padW)))
+          (local.set $x1 (i32.add (local.get $x0) (local.get $kW)))
+          (if (i32.lt_s (local.get $x0) (i32.const 0)) (then (local.set $x0 (i32.const 0))))
+          (if (i32.gt_s (local.get $x1) (local.get $inW)) (then (local.set $x1 (local.get $inW))))
+          (local.set $off (i32.const 0))
+          (loop $cl
+            (local.set $m (v128.const i32x4 0xff7fffff 0xff7fffff 0xff7fffff 0xff7fffff))
+            (local.set $y (local.get $y0))
+            (block $yd
+              (loop $tyl
+                (br_if $yd (i32.ge_s (local.get $y) (local.get $y1)))
+                (local.set $rowp (i32.add (i32.add (local.get $img) (local.get $off))
+                  (i32.mul (i32.mul (local.get $y) (local.get $inW)) (local.get $cb))))
+                (local.set $x (local.get $x0))
+                (block $xd
+                  (loop $txl
+                    (br_if $xd (i32.ge_s (local.get $x) (local.get $x1)))
+                    (local.set $m (f32x4.pmax (local.get $m)
+                      (v128.load align=1 (i32.add (local.get $rowp) (i32.mul (local.get $x) (local.get $cb))))))
+                    (local.set $x (i32.add (local.get $x) (i32.const 1)))
+                    (br $txl)))
+                (local.set $y (i32.add (local.get $y) (i32.const 1)))
+                (br $tyl)))
+            (v128.store align=1 (i32.add (local.get $out) (local.get $off))
+              (f32x4.pmin (f32x4.pmax (local.get $m) (local.get $vlo)) (local.get $vhi)))
+            (local.set $off (i32.add (local.get $off) (i32.const 16)))
+            (br_if $cl (i32.lt_u (local.get $off) (local.get $cb))))
+          (local.set $out (i32.add (local.get $out) (local.get $cb)))
+          (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+          (br_if $xl (i32.lt_u (local.get $ox) (local.get $outW))))
+        (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+        (br_if $yl (i32.lt_u (local.get $oy) (local.get $outH))))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br_if $bl (i32.lt_u (local.get $b) (local.get $batches)))))
 )

@@ -20,7 +20,7 @@ import {
   MAX_BYTES,
   paddedOf,
   PAGE,
-  windowArgs,
+  boundWalk,
   type ConvExports,
 } from './conv-module';
 
@@ -42,7 +42,7 @@ interface FloatPlan {
   roundFirst: boolean;
   /** float32 weights and sums (conv_f32, dw_f32), else double (conv_f, dw_f). */
   acc32: boolean;
-  walk: (e: ConvExports, imageAt: number, accAt: number) => void;
+  walk: (e: ConvExports) => (imageAt: number, weightsAt: number, accAt: number) => void;
 }
 
 function allFinite(values: ArrayLike<number>): boolean {
@@ -92,10 +92,13 @@ function instantiate(
   const rowsDirect = plan.dm === 1 && cp === s.inC;
   const whole = rowsDirect && hp === s.inH && wp === s.inW;
   const rowLen = s.inW * s.inC;
-  const finish = (o: number) =>
-    plan.acc32
-      ? e.finish_f32(accAt, plan.accStride, pixels, s.outC, biasAt, o, lo, hi)
-      : e.finish_f(accAt, plan.accStride, pixels, s.outC, biasAt, o, lo, hi, plan.roundFirst ? 1 : 0);
+  const { accStride } = plan;
+  const roundFirst = plan.roundFirst ? 1 : 0;
+  const { finish_f32, finish_f } = e;
+  const finish = plan.acc32
+    ? (o: number) => finish_f32(accAt, accStride, pixels, s.outC, biasAt, o, lo, hi)
+    : (o: number) => finish_f(accAt, accStride, pixels, s.outC, biasAt, o, lo, hi, roundFirst);
+  const walk = plan.walk(e);
   return (input, output) => {
     if (whole) image.set(input);
     else if (rowsDirect) {
@@ -124,7 +127,7 @@ function instantiate(
       );
     }
     for (let b = 0; b < s.batches; b++) {
-      plan.walk(e, imageAt + b * imageBytes, accAt);
+      walk(imageAt + b * imageBytes, 0, accAt);
       finish(outAt + b * perBatch * 4);
     }
     output.set(out);
@@ -153,10 +156,7 @@ export function prepareConvFloatSimd(
   const lanes = acc32 ? 16 : 8; // output channels per block (64 bytes of weights per input channel)
   const blocks = Math.ceil(s.outC / lanes);
   const taps = s.kH * s.kW;
-  const args = windowArgs(s, p);
-  const walk: FloatPlan['walk'] = acc32
-    ? (e, imageAt, accAt) => e.conv_f32(imageAt, 0, accAt, ...args, blocks)
-    : (e, imageAt, accAt) => e.conv_f(imageAt, 0, accAt, ...args, blocks);
+  const walk: FloatPlan['walk'] = (e) => boundWalk(acc32 ? e.conv_f32 : e.conv_f, s, p, blocks);
   const plan = {
     s,
     ...p,
@@ -193,10 +193,7 @@ export function prepareDepthwiseFloatSimd(
   const acc32 = sums === 'f32';
   const p = paddedOf(s, s.outC, 8);
   const taps = s.kH * s.kW;
-  const args = windowArgs(s, p);
-  const walk: FloatPlan['walk'] = acc32
-    ? (e, imageAt, accAt) => e.dw_f32(imageAt, 0, accAt, ...args)
-    : (e, imageAt, accAt) => e.dw_f(imageAt, 0, accAt, ...args);
+  const walk: FloatPlan['walk'] = (e) => boundWalk(acc32 ? e.dw_f32 : e.dw_f, s, p);
   const plan = {
     s,
     ...p,

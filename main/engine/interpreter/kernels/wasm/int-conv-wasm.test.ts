@@ -205,15 +205,26 @@ describe('WebAssembly SIMD integer kernels (issue 16)', () => {
     expect(fullyConnectedCases(120)).toBe(0);
   });
 
-  it('a conv kernel reading the wrong weights for every fourth output channel fails the comparison', async () => {
+  it('a conv kernel reading the wrong weights for output channels 12-15 of each sixteen fails the comparison', async () => {
     setConvModuleForTest(
       await brokenConvModule(
-        '(v128.load offset=48 align=2 (local.get $wptr))',
-        '(v128.load offset=32 align=2 (local.get $wptr))',
+        '(local.set $wv (v128.load offset=48 align=2 (local.get $wptr)))',
+        '(local.set $wv (v128.load offset=32 align=2 (local.get $wptr)))',
+      ),
+    );
+    // Only geometries with more than twelve output channels can notice.
+    expect(convCases(40)).toBeGreaterThan(5);
+  });
+
+  it("a conv kernel summing the second pixel into the first pixel's channels 0-3 fails the comparison", async () => {
+    setConvModuleForTest(
+      await brokenConvModule(
+        '(local.set $a0 (i32x4.add (local.get $a0) (i32x4.dot_i16x8_s (local.get $x) (local.get $wv))))',
+        '(local.set $a0 (i32x4.add (local.get $a0) (i32x4.dot_i16x8_s (local.get $y) (local.get $wv))))',
       ),
     );
     expect(convCases(40)).toBeGreaterThan(20);
-    expect(fullyConnectedCases(40)).toBeGreaterThan(20);
+    expect(fullyConnectedCases(40)).toBeGreaterThan(10);
   });
 
   it('a depthwise kernel dropping the upper four channels of each group of eight fails the comparison', async () => {
@@ -242,6 +253,30 @@ describe('WebAssembly SIMD integer kernels (issue 16)', () => {
     );
     expect(convCases(100)).toBeGreaterThan(30);
     expect(depthwiseCases(100)).toBeGreaterThan(30);
+  });
+
+  it("a conv kernel whose second pixel of each pair reads the first pixel's window fails the comparison", async () => {
+    setConvModuleForTest(
+      await brokenConvModule(
+        '(local.set $y (i32x4.splat (i32.load (i32.add (local.get $p) (local.get $d)))))',
+        '(local.set $y (i32x4.splat (i32.load (local.get $p))))',
+      ),
+    );
+    expect(convCases(40)).toBeGreaterThan(20);
+    expect(fullyConnectedCases(40)).toBeGreaterThan(10);
+  });
+
+  it('a requantization whose common-shift path (four channels sharing one shift) shifts logically fails the comparison', async () => {
+    setConvModuleForTest(
+      await brokenConvModule(
+        '(then (i32x4.shr_s (local.get $vt) (local.get $e)))',
+        '(then (i32x4.shr_u (local.get $vt) (local.get $e)))',
+      ),
+    );
+    // Per-tensor FULLY_CONNECTED always shares one shift; random per-channel shifts sometimes do.
+    expect(convCases(100)).toBeGreaterThan(5);
+    expect(depthwiseCases(100)).toBeGreaterThan(5);
+    expect(fullyConnectedCases(100)).toBeGreaterThan(30);
   });
 
   it('the generated module is the current conv.wat compiled (run `npm run gen:wasm` after editing it)', async () => {

@@ -23,7 +23,7 @@ import {
   MAX_BYTES,
   paddedOf,
   PAGE,
-  windowArgs,
+  boundWalk,
   type ConvExports,
   type Padded,
 } from './conv-module';
@@ -55,8 +55,8 @@ interface Plan {
   weightCount: number;
   /** int32 accumulators per output pixel (out_c rounded up to the walk's block). */
   accStride: number;
-  /** Runs the window walk of one batch: (padded image, weights, accumulators) byte offsets. */
-  walk: (e: ConvExports, imageAt: number, weightsAt: number, accAt: number) => void;
+  /** The window walk of one batch on instance e: (padded image, weights, accumulators) byte offsets. */
+  walk: (e: ConvExports) => (imageAt: number, weightsAt: number, accAt: number) => void;
 }
 
 /**
@@ -81,10 +81,10 @@ function instantiate(
   const perBatch = pixels * s.outC;
   const imageBytes = p.hp * p.wp * p.cp * 2;
   const paramsAt = align16(plan.weightCount * 2);
-  // requant_v's parameters per block of four channels (112 bytes: see conv.wat).
+  // requant_v's parameters per block of four channels (128 bytes: see conv.wat).
   const blocks4 = Math.floor(s.outC / 4);
   const vparamsAt = paramsAt + align16(s.outC * 12);
-  const rawAt = vparamsAt + blocks4 * 112;
+  const rawAt = vparamsAt + blocks4 * 128;
   const imageAt = rawAt + align16(inputCount * elemBytes);
   const accAt = imageAt + align16(s.batches * imageBytes);
   const outAt = accAt + align16(pixels * plan.accStride * 4);
@@ -101,8 +101,8 @@ function instantiate(
     params[3 * c + 2] = q.shifts[c];
   }
   for (let j = 0; j < blocks4; j++) {
-    const v = new Int32Array(buf, vparamsAt + 112 * j, 20);
-    const f = new BigInt64Array(buf, vparamsAt + 112 * j + 80, 4);
+    const v = new Int32Array(buf, vparamsAt + 128 * j, 29);
+    const f = new BigInt64Array(buf, vparamsAt + 128 * j + 80, 4);
     for (let l = 0; l < 4; l++) {
       const c = 4 * j + l;
       const shift = q.shifts[c];
@@ -114,10 +114,16 @@ function instantiate(
       v[16 + l] = (2 ** e - 1) >> 1;
       f[l] = 1n << BigInt(32 - e);
     }
+    // The block's common right shift (i32x4.shr_s), or -1 when its channels' shifts differ.
+    const e0 = Math.max(-q.shifts[4 * j], 0);
+    let common = true;
+    for (let l = 1; l < 4; l++) common &&= Math.max(-q.shifts[4 * j + l], 0) === e0;
+    v[28] = common ? e0 : -1;
   }
   const raw = view(kind, buf, rawAt, inputCount);
   const out = view(kind, buf, outAt, s.batches * perBatch);
   const code = KIND_CODE[kind];
+  const walk = plan.walk(e);
   // (acc + bias) | 0 in the reference equals the i32 sum here: both are the exact sum mod 2^32.
   // 8-bit inputs whose pixels keep their channels together (no depth multiplier, Cp = inC):
   // pack8 widens whole rows eight values at a time; pack otherwise.
@@ -157,7 +163,7 @@ function instantiate(
         s.padW,
       );
     for (let b = 0; b < s.batches; b++) {
-      plan.walk(e, imageAt + b * imageBytes, 0, accAt);
+      walk(imageAt + b * imageBytes, 0, accAt);
       const o = outAt + b * perBatch * elemBytes;
       e.requant_v(
         accAt,
@@ -193,28 +199,26 @@ export function prepareConvSimd(
   bias: Float64Array | null,
   q: Requant,
 ): IntConvEval | null {
-  const p = paddedOf(s, s.inC, 8);
-  const blocks = Math.ceil(s.outC / 4);
+  const p = paddedOf(s, s.inC, 2);
+  const blocks = Math.ceil(s.outC / 16);
   const taps = s.kH * s.kW;
-  const args = windowArgs(s, p);
-  const walk: Plan['walk'] = (e, imageAt, weightsAt, accAt) =>
-    e.conv(imageAt, weightsAt, accAt, ...args, blocks);
+  const walk: Plan['walk'] = (e) => boundWalk(e.conv_i, s, p, blocks);
   const plan: Plan = {
     kind,
     s,
     p,
     dm: 1,
     inputOffset,
-    weightCount: blocks * 4 * taps * p.cp,
-    accStride: blocks * 4,
+    weightCount: blocks * 16 * taps * p.cp,
+    accStride: blocks * 16,
     walk,
   };
-  // [out_c / 4][kH][kW][cp / 8][4][8]
+  // [out_c / 16][kH][kW][cp / 2][16][2]
   return instantiate(plan, bias, q, (w) => {
     for (let oc = 0; oc < s.outC; oc++)
       for (let t = 0; t < taps; t++)
         for (let c = 0; c < s.kC; c++) {
-          const at = ((((oc >> 2) * taps + t) * (p.cp >> 3) + (c >> 3)) * 4 + (oc & 3)) * 8 + (c & 7);
+          const at = ((((oc >> 4) * taps + t) * (p.cp >> 1) + (c >> 1)) * 16 + (oc & 15)) * 2 + (c & 1);
           w[at] = filter[(oc * taps + t) * s.kC + c] + filterOffset;
         }
   });
@@ -236,8 +240,7 @@ export function prepareDepthwiseSimd(
 ): IntConvEval | null {
   const p = paddedOf(s, s.outC, 8);
   const taps = s.kH * s.kW;
-  const args = windowArgs(s, p);
-  const walk: Plan['walk'] = (e, imageAt, weightsAt, accAt) => e.dw(imageAt, weightsAt, accAt, ...args);
+  const walk: Plan['walk'] = (e) => boundWalk(e.dw, s, p);
   const plan: Plan = {
     kind,
     s,

@@ -12,9 +12,12 @@
  * The default kernel registry (kernels/index.ts) uses these; `Interpreter.create(model,
  * { reference: true })` (CLI `--reference`) uses the reference kernels only.
  */
-import { activationRangeFloat } from '../../../quant/math';
+import { activationRangeFloat, activationRangeQuantized } from '../../../quant/math';
 import type { EvalFn, Kernel, OpContext, RtTensor } from '../../types';
-import { biasDtypesFor, biasValues, convQuant, floatActivation } from '../common/conv';
+import { biasDtypesFor, biasValues, checkedActivation, convQuant, floatActivation } from '../common/conv';
+import { poolShape, requireSameQuant } from '../common/pooling';
+import { kernel as maxPoolReference } from '../max_pool_2d';
+import { prepareMaxPoolSimd, type PoolKind } from './pool-wasm';
 import { fusedActivation } from '../common/kernel-util';
 import { fcGeometry } from '../common/fully-connected-geometry';
 import { convShape, kernel as conv2dReference } from '../conv_2d';
@@ -49,7 +52,7 @@ function allFloat(input: RtTensor, weights: RtTensor, output: RtTensor): boolean
 const kind = (t: RtTensor) => t.dtype as IntKind;
 
 function bind(
-  run: IntConvEval | FloatConvEval | null,
+  run: IntConvEval | FloatConvEval | null | ReturnType<typeof prepareMaxPoolSimd>,
   input: RtTensor,
   output: RtTensor,
   reference: EvalFn,
@@ -139,5 +142,32 @@ export const fullyConnectedSimd: Kernel = {
     const w = weights.data as Int8Array | Uint8Array;
     const run = prepareFullyConnectedSimd(kind(input), g.batches, g.units, g.depth, w, p.wOff, p.inOff, b, q);
     return bind(run, input, out, reference);
+  },
+};
+
+/** MAX_POOL_2D: int8, uint8, int16 and float32 in WebAssembly SIMD (pool-wasm.ts). */
+export const maxPool2dSimd: Kernel = {
+  prepare(ctx: OpContext): EvalFn {
+    const reference = maxPoolReference.prepare(ctx);
+    const input = ctx.input(0);
+    const output = ctx.output(0);
+    const float = input.dtype === 'float32';
+    if (!simdAvailable() || !(float || int8Or16(input, true)) || input.dtype !== output.dtype)
+      return reference;
+    const s = poolShape(ctx, input, output);
+    const act = ctx.options.fusedActivationFunction;
+    let lo: number;
+    let hi: number;
+    if (float) [lo, hi] = floatActivation(ctx, act);
+    else {
+      const q = requireSameQuant(ctx, input, output);
+      [lo, hi] = activationRangeQuantized(
+        checkedActivation(ctx, act),
+        q.scale,
+        q.zeroPoint,
+        input.dtype as 'int8',
+      );
+    }
+    return bind(prepareMaxPoolSimd(input.dtype as PoolKind, s, lo, hi), input, output, reference);
   },
 };

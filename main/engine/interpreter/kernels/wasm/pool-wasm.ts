@@ -1,0 +1,67 @@
+/**
+ * MAX_POOL_2D on int8, uint8, int16 and float32 data with conv.wat's maxpool_* walks (sixteen bytes of
+ * channels at a time). One instance per prepared operator, its memory holding the input and the
+ * output (each with sixteen bytes of slack for the last channel group). The maximum of integers
+ * does not depend on the order of the taps, and float32 uses f32x4.pmax, the reference's
+ * comparison lane by lane (conv.wat), so outputs equal the reference kernels' bit for bit
+ * (pool-wasm.test.ts).
+ */
+import type { PoolShape } from '../common/pooling';
+import { align16, convModule, MAX_BYTES, PAGE, type ConvExports } from './conv-module';
+
+type IntArray = Int8Array | Uint8Array | Int16Array | Float32Array;
+export type PoolKind = 'int8' | 'uint8' | 'int16' | 'float32';
+
+/** eval(input, output) of one MAX_POOL_2D, clamp range fixed (floats for float32). */
+export type IntPoolEval = (input: IntArray, output: IntArray) => void;
+
+/** Null when the module is unavailable or the memory would exceed MAX_BYTES. */
+export function prepareMaxPoolSimd(kind: PoolKind, s: PoolShape, lo: number, hi: number): IntPoolEval | null {
+  const m = convModule();
+  if (!m) return null;
+  const elem = kind === 'float32' ? 4 : kind === 'int16' ? 2 : 1;
+  const inCount = s.batches * s.inH * s.inW * s.channels;
+  const outCount = s.batches * s.outH * s.outW * s.channels;
+  const outAt = align16(inCount * elem + 16);
+  const bytes = outAt + outCount * elem + 16;
+  if (bytes > MAX_BYTES) return null;
+  const e = new WebAssembly.Instance(m).exports as unknown as ConvExports;
+  e.memory.grow(Math.ceil(bytes / PAGE));
+  const buf = e.memory.buffer;
+  const make = (at: number, n: number): IntArray =>
+    kind === 'int8'
+      ? new Int8Array(buf, at, n)
+      : kind === 'uint8'
+        ? new Uint8Array(buf, at, n)
+        : kind === 'int16'
+          ? new Int16Array(buf, at, n)
+          : new Float32Array(buf, at, n);
+  const raw = make(0, inCount);
+  const out = make(outAt, outCount);
+  const walk = { int8: e.maxpool_s8, uint8: e.maxpool_u8, int16: e.maxpool_s16, float32: e.maxpool_f32 }[
+    kind
+  ];
+  const cb = s.channels * elem;
+  return (input, output) => {
+    raw.set(input);
+    walk(
+      0,
+      outAt,
+      s.batches,
+      s.inH,
+      s.inW,
+      cb,
+      s.outH,
+      s.outW,
+      s.strideH,
+      s.strideW,
+      s.padH,
+      s.padW,
+      s.kH,
+      s.kW,
+      lo,
+      hi,
+    );
+    output.set(out);
+  };
+}
