@@ -92,6 +92,15 @@ interface Row {
   trainSeconds?: number;
   steps?: string[];
   frozen?: string[];
+  /**
+   * Order-0 Shannon entropy of the exported weight tensors (each tensor's empirical distribution
+   * of values: bits per weight × count, summed), in bytes: what any coder that sees the weights
+   * one value at a time (gzip is far from better on such data) needs at least for them alone.
+   */
+  entropy?: { tensor: string; bitsPerWeight: number; count: number }[];
+  entropyBytes?: number;
+  /** entropyBytes over the float model's gzip size (the gzip ratio cannot go much below it). */
+  entropyRatio?: number;
 }
 
 /** Weight tensors (input 1) of subgraph 0's CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED ops. */
@@ -134,6 +143,19 @@ function distinctOf(model: TflModel): Row['distinct'] {
   });
 }
 
+function entropyOf(model: TflModel): NonNullable<Row['entropy']> {
+  return weightTensors(model).map((w) => {
+    const counts = new Map<number, number>();
+    for (let i = 0; i < w.values.length; i++) counts.set(w.values[i], (counts.get(w.values[i]) ?? 0) + 1);
+    let h = 0;
+    for (const c of counts.values()) {
+      const p = c / w.values.length;
+      h -= p * Math.log2(p);
+    }
+    return { tensor: w.name, bitsPerWeight: h, count: w.values.length };
+  });
+}
+
 function calibration(train: Split): Float32Array[][] {
   return evenlySpacedIndices(train.n, CALIBRATION).map((i) => [train.x.slice(i * PIXELS, (i + 1) * PIXELS)]);
 }
@@ -156,6 +178,12 @@ async function main(): Promise<void> {
     row.gzipBytes = size.gzipBytes;
     row.sizeRatio = size.bytes / floatSize.bytes;
     row.gzipRatio = size.gzipBytes / floatSize.gzipBytes;
+    row.entropy = entropyOf(model);
+    row.entropyBytes = row.entropy.reduce((a, e) => a + (e.bitsPerWeight * e.count) / 8, 0);
+    row.entropyRatio = row.entropyBytes / floatSize.gzipBytes;
+    const modelDir = path.join(ROOT, 'bench-output', 'train-acceptance');
+    fs.mkdirSync(modelDir, { recursive: true });
+    fs.writeFileSync(path.join(modelDir, `${row.name.replace(/[^A-Za-z0-9.]+/g, '_')}.tflite`), bytes);
     row.lowbitAccuracy = lowbitAccuracy(bytes, test);
     if (!args['no-armnn']) {
       try {
@@ -315,7 +343,7 @@ async function main(): Promise<void> {
     `fashion_cnn on Fashion-MNIST: ${train.n} train (10% validation), ${test.n} test; ${EPOCHS} epoch(s), lr ${LR}, seed ${SEED}`,
   );
   console.log(
-    `${'model'.padEnd(26)} ${'Lowbit'.padStart(8)} ${'Arm NN'.padStart(8)} ${'bytes'.padStart(7)} ${'size'.padStart(6)} ${'gzip'.padStart(6)} ${'lint'.padStart(5)}`,
+    `${'model'.padEnd(26)} ${'Lowbit'.padStart(8)} ${'Arm NN'.padStart(8)} ${'bytes'.padStart(7)} ${'size'.padStart(6)} ${'gzip'.padStart(6)} ${'lint'.padStart(5)} ${'H bytes'.padStart(8)} ${'H/fgz'.padStart(6)}`,
   );
   for (const r of rows) {
     if (r.missing) {
@@ -323,8 +351,19 @@ async function main(): Promise<void> {
       continue;
     }
     console.log(
-      `${r.name.padEnd(26)} ${pct(r.lowbitAccuracy).padStart(8)} ${pct(r.armnnAccuracy).padStart(8)} ${String(r.bytes).padStart(7)} ${r.sizeRatio!.toFixed(3).padStart(6)} ${r.gzipRatio!.toFixed(3).padStart(6)} ${String(r.lintErrors).padStart(5)}`,
+      `${r.name.padEnd(26)} ${pct(r.lowbitAccuracy).padStart(8)} ${pct(r.armnnAccuracy).padStart(8)} ${String(r.bytes).padStart(7)} ${r.sizeRatio!.toFixed(3).padStart(6)} ${r.gzipRatio!.toFixed(3).padStart(6)} ${String(r.lintErrors).padStart(5)} ${Math.round(r.entropyBytes!).toString().padStart(8)} ${r.entropyRatio!.toFixed(3).padStart(6)}`,
     );
+    console.log(
+      `${''.padEnd(28)}entropy: ${r.entropy!.map((e) => `${e.tensor} ${e.bitsPerWeight.toFixed(3)} bits × ${e.count}`).join(', ')}`,
+    );
+    if (r.sparsity)
+      console.log(
+        `${''.padEnd(28)}sparsity: ${r.sparsity.map((z) => `${z.tensor} ${z.zeros}/${z.size} (want ${z.expected})`).join(', ')}`,
+      );
+    if (r.distinct)
+      console.log(
+        `${''.padEnd(28)}distinct: ${r.distinct.map((d) => `${d.tensor} ${d.values}${d.maxPerChannel !== undefined ? ` (≤${d.maxPerChannel}/channel)` : ''}`).join(', ')}`,
+      );
     for (const s of r.steps ?? []) console.log(`${''.padEnd(28)}${s}`);
   }
   console.log('\nacceptance (issue 15):');

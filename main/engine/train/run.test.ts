@@ -127,6 +127,46 @@ describe('trainModel (issue 15)', () => {
     expect(after.some((v, i) => v !== before[i])).toBe(true);
   });
 
+  it('prune:0.5: only epochs past the pruning schedule compete for best (an earlier, less sparse epoch is never exported)', async () => {
+    // 240 training images in batches of 32: 8 steps an epoch, 24 in 3 epochs; the schedule ends
+    // at step 16 (two thirds), so epoch 1 (step 8, sparsity 0.4375) is not in its final form.
+    // With a learning rate too small to recover anything, epoch 1 scores best on validation.
+    const data = fashion(320);
+    const r = await trainModel(model(), data, {
+      ...OPTIONS,
+      recipe: [{ kind: 'prune', sparsity: 0.5 }],
+      epochs: 3,
+      learningRate: 1e-9,
+    });
+    expect(r.epochs).toHaveLength(3);
+    expect(r.bestEpoch).toBeGreaterThanOrEqual(2);
+    expect(r.steps[0]).toMatch(/^prune: 50\.0% of /);
+    expect(r.steps[0]).not.toContain('only at export');
+    // The exported weights are the best epoch's trained ones with its (final) mask: their
+    // validation accuracy is the one the table shows for that epoch.
+    const val = r.epochs[r.bestEpoch - 1]!.valAccuracy;
+    expect(val).toBe(Math.max(...r.epochs.slice(1).map((e) => e.valAccuracy)));
+  });
+
+  it('prune:0.5 cancelled before the schedule ends: the latest weights are exported, pruned to the final sparsity, and the step line says so', async () => {
+    const data = fashion(320);
+    const ctl = new AbortController();
+    const r = await trainModel(model(), data, {
+      ...OPTIONS,
+      recipe: [{ kind: 'prune', sparsity: 0.5 }],
+      epochs: 3,
+      signal: ctl.signal,
+      onBatch: (done) => {
+        if (done === 12) ctl.abort(); // epoch 1 finished (step 8) but was not complete
+      },
+    });
+    expect(r.cancelled).toBe(true);
+    expect(r.epochs).toHaveLength(1);
+    expect(r.bestEpoch).toBe(0);
+    expect(r.steps[0]).toMatch(/^prune: 50\.0% of /);
+    expect(r.steps.join('\n')).toContain('no epoch reached the final form');
+  });
+
   it('refuses labels out of range and missing labels, naming the source', async () => {
     await expect(
       trainModel(

@@ -10,10 +10,12 @@
  *    the effective weights; the batch is cut into SHARDS shards (pool.ts) computed by ShardWorkers
  *    (inline, or on the pool's threads), their gradients added in shard order, mapped back to
  *    the master weights through the weight hooks in reverse, and Adam (Keras defaults) steps.
- * 3. After each epoch: the recipes' epoch hooks, then validation loss and accuracy. The epoch
+ * 3. After each epoch: the recipes' epoch hooks, then validation loss and accuracy. Among the
+ *    complete epochs (every recipe step in its final form: recipes/types.ts `complete`), the one
  *    with the best validation accuracy (lower loss on ties) is kept and exported.
- * 4. The signal stops the run after the current batch; the best model so far is exported (the
- *    current weights when no epoch has finished) with cancelled: true.
+ * 4. The signal stops the run after the current batch; the best complete epoch so far is
+ *    exported (the current weights when none has finished, brought to the recipes' final form by
+ *    their exports, as the step lines say) with cancelled: true.
  */
 import { InvalidArgumentError } from '../errors';
 import type { TflModel } from '../tflite/model';
@@ -264,10 +266,12 @@ export async function trainWithPool(
           break;
         }
       }
-      if (!cancelled)
-        for (const r of recipes)
-          r.onEpoch?.({ step, totalSteps, epoch, stepsPerEpoch: batchesPerEpoch }, graph);
-      if (cancelled && best) break;
+      // Cancelled: the epoch did not finish; the best complete epoch so far (or, with none, the
+      // latest weights) is exported.
+      if (cancelled) break;
+      const progress = { step, totalSteps, epoch, stepsPerEpoch: batchesPerEpoch };
+      for (const r of recipes) r.onEpoch?.(progress, graph);
+      const complete = recipes.every((r) => r.complete?.(progress) ?? true);
       const val = await evaluate();
       const ms = Date.now() - t0;
       const stats: EpochStats = {
@@ -279,14 +283,15 @@ export async function trainWithPool(
         ms,
         etaMs: Math.round(((Date.now() - started) / epoch) * (options.epochs - epoch)),
       };
-      if (!cancelled) {
-        epochs.push(stats);
-        options.onEpoch?.(stats);
-      }
+      epochs.push(stats);
+      options.onEpoch?.(stats);
+      // Only epochs where every step has its final form (pruning schedule ended, clustering
+      // started) compete: an earlier epoch would be pruned or clustered untrained at export.
       if (
-        !best ||
-        val.accuracy > best.valAccuracy ||
-        (val.accuracy === best.valAccuracy && val.loss < best.valLoss)
+        complete &&
+        (!best ||
+          val.accuracy > best.valAccuracy ||
+          (val.accuracy === best.valAccuracy && val.loss < best.valLoss))
       )
         best = {
           epoch,
@@ -300,7 +305,16 @@ export async function trainWithPool(
     await pool.close();
   }
 
-  // Export the best epoch: its master weights and recipe state, through the weight hooks.
+  // Export the best epoch: its master weights and recipe state, through the weight hooks. With
+  // no complete epoch (cancelled early), the latest weights; steps not yet in their final form
+  // get it at export, and their step line says so.
+  const latest = {
+    step,
+    totalSteps,
+    epoch: Math.max(1, Math.ceil(step / batchesPerEpoch)),
+    stepsPerEpoch: batchesPerEpoch,
+  };
+  const unfinished = best ? [] : recipes.map((r) => !(r.complete?.(latest) ?? true));
   if (best) {
     best.weights.forEach((w, i) => masters[i]!.set(w));
     recipes.forEach((r, i) => {
@@ -314,14 +328,18 @@ export async function trainWithPool(
     if (r.export) {
       const res = r.export(out, graph, ctx(i));
       out = res.model;
-      steps.push(res.summary);
+      steps.push(
+        unfinished[i]
+          ? `${res.summary}; no epoch reached the final form before the run stopped: the latest weights were exported, brought to the final form at export without training in it`
+          : res.summary,
+      );
     } else if (r.summary) steps.push(r.summary(graph, ctx(i)));
   });
   return {
     model: out,
     bytes: writeTflite(out),
     epochs,
-    bestEpoch: cancelled && best && !epochs.some((e) => e.epoch === best.epoch) ? 0 : (best?.epoch ?? 0),
+    bestEpoch: best?.epoch ?? 0,
     cancelled,
     frozen: [...graph.frozen],
     steps,

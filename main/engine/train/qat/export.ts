@@ -22,6 +22,8 @@ export interface QatExportOptions {
    * scale by a float32 rounding; at these scales they quantize back to the trained integers.
    */
   weightScales?: ReadonlyMap<number, number[]>;
+  /** Ops planned with per-tensor weights besides FULLY_CONNECTED (planQat). */
+  perTensor?: Parameters<typeof planQat>[2];
 }
 
 export function exportQat(
@@ -30,7 +32,7 @@ export function exportQat(
   scheme: ActivationScheme,
   options: QatExportOptions = {},
 ): FullIntegerResult {
-  const plan = options.plan ?? planQat(model, scheme);
+  const plan = options.plan ?? planQat(model, scheme, options.perTensor);
   const presets = presetsOf(model, plan, ranges, options.weightScales);
   const result = quantizeFullIntegerPreset(model, { activations: scheme, presets, io: options.io });
   if (result.presetChanges.length > 0) {

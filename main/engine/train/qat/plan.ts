@@ -2,8 +2,8 @@
  * Where fake quantization goes in a float model, decided by the full-integer quantizer's own
  * planner (planFullInteger, OP_SPECS), so the simulation quantizes exactly the tensors the
  * export will: the model's float inputs, every float output of a quantized op, the weights of
- * CONV_2D / DEPTHWISE_CONV_2D / FULLY_CONNECTED (per channel on the spec's axis) and their
- * biases. Fused activations need nothing of their own: the output's range is observed after the
+ * CONV_2D / DEPTHWISE_CONV_2D (per channel on the spec's axis) and FULLY_CONNECTED (per tensor)
+ * and their biases. Fused activations need nothing of their own: the output's range is observed after the
  * fused ReLU, as TFLite folds it (its fake quant sits after the activation).
  *
  * Parameter sharing follows the quantizer: the inputs and outputs of data-movement ops (pooling,
@@ -51,7 +51,17 @@ export interface QatPlan {
   weights: WeightSite[];
 }
 
-export function planQat(model: TflModel, scheme: ActivationScheme): QatPlan {
+/**
+ * Plans fake quantization as TFMOT's default 8-bit scheme has it: CONV_2D and DEPTHWISE_CONV_2D
+ * weights per output channel, FULLY_CONNECTED (Dense) weights per tensor (which Arm NN also
+ * requires), and per tensor for every op `perTensor` names (layers clustered before QAT: one
+ * scale keeps their K centroids at K int8 codes).
+ */
+export function planQat(
+  model: TflModel,
+  scheme: ActivationScheme,
+  perTensor: (op: OpPlan, index: number) => boolean = () => false,
+): QatPlan {
   if (model.subgraphs.length !== 1)
     throw new QuantizationError(
       `the model has ${model.subgraphs.length} subgraphs: quantization-aware training needs one`,
@@ -111,7 +121,7 @@ export function planQat(model: TflModel, scheme: ActivationScheme): QatPlan {
         weight: op.inputs[p.spec.weights.slot],
         bias: b,
         input: op.inputs[0],
-        axis: p.spec.weights.axis,
+        axis: p.name === 'FULLY_CONNECTED' || perTensor(p, k) ? null : p.spec.weights.axis,
       });
     }
   });

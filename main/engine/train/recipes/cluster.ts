@@ -142,6 +142,8 @@ export const clusterRecipe: RecipeFactory = (step, ctx) => {
         l.used = saved.used;
       }
     },
+    // Clustered from its start step on (the forward after that step clusters).
+    complete: (progress) => !preserve || progress.step >= runSchedule(0, progress.totalSteps).endStep,
     onStep(progress) {
       stepsDone = progress.step;
       if (preserve && startStep === Infinity) startStep = runSchedule(0, progress.totalSteps).endStep;

@@ -88,6 +88,8 @@ export function maskedRecipe(rule: MaskRule, ctx: RecipeContext): Recipe {
       layers.clear();
       for (const [t, l] of s.layers) layers.set(t, { mask: l.mask.slice(), updatedAt: l.updatedAt });
     },
+    // The mask is final from the schedule's end step on (the forward after that step computes it).
+    complete: (progress) => progress.step >= runSchedule(rule.finalSparsity, progress.totalSteps).endStep,
     onStep(progress: Progress) {
       stepsDone = progress.step;
       schedule ??= runSchedule(rule.finalSparsity, progress.totalSteps);

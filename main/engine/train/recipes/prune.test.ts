@@ -38,6 +38,16 @@ describe('prune schedule: TFMOT PolynomialDecay (issue 15)', () => {
     expect(runSchedule(0.8, 30)).toMatchObject({ endStep: 20, frequency: 2 });
   });
 
+  it('ends within the run for every length: at most two thirds of the steps (one step for a 1- or 2-step run)', () => {
+    for (let total = 1; total <= 6000; total++) {
+      const s = runSchedule(0.5, total);
+      expect(s.endStep).toBeLessThanOrEqual(Math.max(1, Math.floor((2 * total) / 3)));
+      expect(s.endStep).toBeGreaterThanOrEqual(1);
+      expect(sparsityAt(s, s.endStep)).toBe(0.5);
+      expect(isPruningStep(s, s.endStep)).toBe(true);
+    }
+  });
+
   it('gives final + (initial - final)(1 - p)^3 between begin and end', () => {
     const s = runSchedule(0.5, 5064);
     // p = 0, 1/4, 1/2, 1 and past the end: 0.5 - 0.5·(3/4)^3 = 0.2890625, 0.5 - 0.5·(1/2)^3 = 0.4375.

@@ -1,7 +1,9 @@
 /**
  * `qat` and `qat16x8`: quantization-aware training (TFMOT's default 8-bit scheme, and 16x8).
- * The forward pass sees the model the export will write: weights fake-quantized symmetric per
- * channel (narrow range), biases at input scale × weight scale, every activation the quantizer
+ * The forward pass sees the model the export will write: weights fake-quantized symmetric
+ * (narrow range) as TFMOT's default scheme has them, per channel for CONV_2D and
+ * DEPTHWISE_CONV_2D, per tensor for FULLY_CONNECTED and for layers an earlier `cluster` step
+ * clustered, biases at input scale × weight scale, every activation the quantizer
  * quantizes fake-quantized per tensor from moving-average ranges (engine/train/qat/). Gradients
  * are straight-through, zero where an activation was clamped. The export hands the trained float
  * weights and the ranges to Lowbit's full-integer quantizer as preset parameters, so the integer
@@ -28,6 +30,8 @@ import {
   type ActivationScheme,
 } from '../qat/fake-quant';
 import { planQat, type QatPlan } from '../qat/plan';
+import type { OpPlan } from '../../optimize/full-integer-types';
+import { WEIGHT_OPS } from './weight-tensors';
 import type { Recipe, RecipeFactory } from './types';
 
 /** What the main thread broadcasts: parameters per fake-quantized tensor, tensors to observe. */
@@ -45,10 +49,15 @@ interface QatStats {
 
 const asF32 = (a: FloatArray): Float32Array => (a instanceof Float32Array ? a : Float32Array.from(a));
 
-export const qatRecipe: RecipeFactory = (step) => {
+export const qatRecipe: RecipeFactory = (step, ctx) => {
   if (step.kind !== 'qat') throw new QuantizationError(`qat recipe created for step ${step.kind}`);
   const scheme: ActivationScheme = step.activations;
   const name = scheme === 'int16' ? 'qat16x8' : 'qat';
+  // Layers clustered by an earlier step get one weight scale per tensor, so their K centroids
+  // stay K int8 codes (TFMOT's cluster-preserving QAT keeps the cluster count); FULLY_CONNECTED
+  // weights are per tensor anyway (planQat).
+  const clustered = ctx.options.recipe.slice(0, ctx.stepIndex).some((s) => s.kind === 'cluster');
+  const perTensor = (p: OpPlan) => clustered && WEIGHT_OPS.has(p.name);
 
   // Main thread.
   let plan: QatPlan | null = null;
@@ -109,7 +118,7 @@ export const qatRecipe: RecipeFactory = (step) => {
     step,
     setup(graph) {
       const m = graph.toModel();
-      plan = planQat(m, scheme);
+      plan = planQat(m, scheme, perTensor);
       plannedNames = m.subgraphs[0].tensors.map((t) => asString(t.name));
       recompute();
     },
@@ -236,13 +245,17 @@ export const qatRecipe: RecipeFactory = (step) => {
           }
           return out;
         };
-        r = exportQat(model, moved(ranges.snapshot()), scheme, { weightScales: moved(scalesByTensor) });
+        r = exportQat(model, moved(ranges.snapshot()), scheme, {
+          weightScales: moved(scalesByTensor),
+          perTensor,
+        });
       }
+      const channelWise = plan.weights.filter((w) => w.axis !== null).length;
       const pct = totalSeen > 0 ? ((100 * totalClamped) / totalSeen).toFixed(3) : '0.000';
       return {
         model: r.model,
         summary:
-          `${name}: ${r.quantizedOps} ops ${scheme === 'int16' ? '16x8' : 'int8'}, ${plan.weights.length} weight tensors per channel, ` +
+          `${name}: ${r.quantizedOps} ops ${scheme === 'int16' ? '16x8' : 'int8'}, ${channelWise} weight tensors per channel, ${plan.weights.length - channelWise} per tensor${clustered ? ' (clustered: at most K codes)' : ''}, ` +
           `${plan.observed.length} activation ranges (moving average, decay 0.999, ${steps} steps), ${pct}% of activations clamped in training`,
       };
     },

@@ -137,6 +137,14 @@ export interface Recipe {
   /** (c) After every epoch (before validation). */
   onEpoch?(progress: Progress, graph: TrainGraph): void;
   /**
+   * Whether the model at the end of the epoch that ended at `progress` is in this step's final
+   * form (a pruning schedule has reached its final sparsity; clustering has started). Only
+   * epochs every step calls complete compete for the best epoch; when none did (a run cancelled
+   * early), the latest weights are exported and the export enforces the final form. Omitted:
+   * always complete (finetune, qat, distill).
+   */
+  complete?(progress: Progress): boolean;
+  /**
    * The recipe's trained state (masks, centroids, ranges) at the best epoch: `snapshot` after an
    * epoch that is the best so far on validation, `restore` before export when a later epoch was
    * worse. Plain data or copies (not live arrays).
