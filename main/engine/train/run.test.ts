@@ -186,4 +186,24 @@ describe('trainModel (issue 15)', () => {
       'validation split must be between 0 and 1',
     );
   });
+
+  it('refuses a dataset too large to hold in memory before reading a sample', async () => {
+    let read = 0;
+    const huge: LabelledData = {
+      // 500,000 samples of 28x28 floats: 1.46 GiB as float32, over the limit.
+      samples: {
+        length: 500_000,
+        get: () => {
+          read++;
+          return { inputs: [new Float32Array(784)], label: 0 };
+        },
+      },
+      classes: 10,
+      source: 'huge.npz',
+    };
+    await expect(trainModel(model(), huge, OPTIONS)).rejects.toThrow(
+      'huge.npz: 500,000 samples of 784 values take 1.46 GiB as float32, over the 1 GiB Lowbit holds for training',
+    );
+    expect(read).toBe(0);
+  });
 });

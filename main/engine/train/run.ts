@@ -71,6 +71,13 @@ interface Loaded {
   count: number;
 }
 
+const GIB = 1024 ** 3;
+/**
+ * The training samples are held in memory as float32 (all of Fashion-MNIST's 60,000 is 180 MiB);
+ * a dataset past this is refused before anything is read, not left to fail allocating.
+ */
+export const MAX_TRAIN_SAMPLE_BYTES = GIB;
+
 function loadSamples(data: LabelledData, inputSize: number, classes: number): Loaded {
   const n = data.samples.length;
   if (n < 2)
@@ -78,6 +85,12 @@ function loadSamples(data: LabelledData, inputSize: number, classes: number): Lo
   if (data.classes > classes)
     throw new InvalidArgumentError(
       `${data.source}: ${data.classes} classes, but the model outputs ${classes}`,
+    );
+  const bytes = n * inputSize * 4;
+  if (bytes > MAX_TRAIN_SAMPLE_BYTES)
+    throw new InvalidArgumentError(
+      `${data.source}: ${n.toLocaleString('en-US')} samples of ${inputSize.toLocaleString('en-US')} values take ` +
+        `${(bytes / GIB).toFixed(2)} GiB as float32, over the ${MAX_TRAIN_SAMPLE_BYTES / GIB} GiB Lowbit holds for training`,
     );
   const inputs = new Float32Array(n * inputSize);
   const labels = new Int32Array(n);
