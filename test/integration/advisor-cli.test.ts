@@ -47,9 +47,12 @@ describe('lowbit recommend', () => {
         'recommended',
         'standing',
         'target',
+        'training',
         'warnings',
       ].sort(),
     );
+    // No labelled data, no retraining: no recipe for Lowbit's trainer.
+    expect(plan.training).toBeNull();
     expect(plan.target).toBe('cpu');
     expect(plan.standing).toBe('recommended');
     expect(plan.recommended.steps[0]).toMatchObject({ id: 'dynamic', runsIn: 'lowbit' });
@@ -187,5 +190,33 @@ describe('lowbit recommend', () => {
     const plan = JSON.parse(p.stdout);
     expect(plan.recommended.steps.map((s: { id: string }) => s.id)).toEqual(['qat', 'int8']);
     expect(plan.recommended.steps[0].runsIn).toBe('training');
+    expect(plan.training).toMatchObject({ priority: 'accuracy', recipe: 'qat' });
+    expect(plan.training.alternatives.map((a: { recipe: string }) => a.recipe)).toEqual([
+      'prune:0.5,cluster:16,qat',
+      'distill:0.5',
+    ]);
+  });
+
+  it('prints the recipe for lowbit train under the plan with labelled data and --retrain', async () => {
+    const base = ['--data', 'labelled', '--samples', '500', '--target', 'cpu', '--priority', 'size'];
+    const without = await run(base);
+    expect(without.code).toBe(0);
+    expect(without.out).not.toContain('lowbit train');
+    const r = await run([...base, '--retrain']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('Train it here (labelled data, retraining allowed):');
+    expect(r.out).toContain(
+      'lowbit train MODEL --data LABELLED --recipe prune:0.5,cluster:16,qat --out OUT.tflite',
+    );
+    expect(r.out).toContain('  - qat: If accuracy matters most:');
+    expect(r.out).toContain('  - distill:0.5: If latency matters most:');
+    // 500 labelled samples is a small set: the caution is printed.
+    expect(r.out).toContain('! 500 labelled samples is few for fine-tuning');
+    // The training section follows the plan.
+    expect(r.out.indexOf('Train it here')).toBeGreaterThan(r.out.indexOf('Target:'));
+    // A microcontroller stores the model uncompressed and runs int8: an int8 student, not zeros.
+    const mcu = await run(['--data', 'labelled', '--retrain', '--target', 'mcu', '--priority', 'size']);
+    expect(mcu.out).toContain('--recipe distill:0.5,qat --out OUT.tflite');
+    expect(mcu.out).not.toContain('--recipe prune');
   });
 });

@@ -160,21 +160,27 @@ describe('wizard services on the bundled demo', () => {
   });
 
   it('advisor.recommend names the training recipe with labelled data and retraining (issue 15)', async () => {
-    const ask = (priority: string, retrain = true) =>
+    const ask = (priority: string, retrain = true, target = 'mcu') =>
       call<WizardPlan>('advisor.recommend', {
         modelId: demo.model.id,
         data: 'labelled',
         samples: 2000,
         retrain,
-        target: 'mcu',
+        target,
         priority,
       });
     expect((await ask('accuracy')).training?.recipe).toBe('qat');
-    expect((await ask('size')).training?.recipe).toBe('prune:0.5,cluster:16,qat');
-    const latency = (await ask('latency')).training!;
+    // A microcontroller stores the model uncompressed and runs int8: zeros and shared values save
+    // no byte there, so size and latency both get a half-width student trained to int8.
+    const size = (await ask('size')).training!;
+    expect(size.recipe).toBe('distill:0.5,qat');
+    expect(size.reasons[1]).toMatch(/^The microcontroller stores the model uncompressed/);
+    expect((await ask('latency')).training?.recipe).toBe('distill:0.5,qat');
+    expect((await ask('size', true, 'cpu')).training?.recipe).toBe('prune:0.5,cluster:16,qat');
+    const latency = (await ask('latency', true, 'cpu')).training!;
     expect(latency.recipe).toBe('distill:0.5');
     expect(latency.reasons.at(-2)).toBe(
-      'The target runs int8: quantize the student afterwards (int8 or QAT).',
+      'Quantize the student afterwards for the int8 kernels\u2019 further speed-up.',
     );
     expect((await ask('size', false)).training).toBeNull();
   });

@@ -3,8 +3,10 @@ import { UsageError } from '../command';
 import { parse } from '../args';
 import { JSON_FLAG } from '../options';
 import {
+  adviseTraining,
   boardLimitsFor,
   formatPlan,
+  formatTraining,
   modelFactsFromReport,
   recommend,
   DATA_KINDS,
@@ -30,11 +32,13 @@ const USAGE = `usage: lowbit recommend --data none|unlabelled|labelled [--sample
                         [--int8-loss PTS] [--model M] [--json]
 
 Recommends how to optimize a model: the technique(s) to run first, why, the expected effect
-(size, speed on the target, accuracy risk), the ranked alternatives, and what is not possible
-with what you have and what would unlock it.
+(size, speed on the target, accuracy risk), the ranked alternatives, what is not possible
+with what you have and what would unlock it, and with labelled data and --retrain the
+training recipe (the JSON's "training", null otherwise).
   --data        what data you have: none, an unlabelled sample, or labelled data
   --samples N   how many items that data has (calibration wants 100–500)
-  --retrain     you can fine-tune or retrain the model in your own training pipeline
+  --retrain     the model may be fine-tuned: with --data labelled, the recipe for
+                \`lowbit train\` is printed too (QAT, prune+cluster+QAT or distillation)
   --target      cpu (desktop/mobile CPU), gpu (mobile GPU), edgetpu (Coral Edge TPU),
                 mcu (microcontroller), dsp (Hexagon-class DSP/NPU)
   --priority    what matters most: size, latency or accuracy
@@ -146,7 +150,11 @@ export const command: CliCommand = {
       );
 
     const plan = recommend(input);
-    ctx.out(values.json ? JSON.stringify(plan, null, 2) : formatPlan(plan));
+    // The same two parts as the app's wizard: the plan, and the recipe for Lowbit's trainer (null
+    // without labelled data and --retrain, or for a model that is not float).
+    const training = adviseTraining(input);
+    if (values.json) ctx.out(JSON.stringify({ ...plan, training }, null, 2));
+    else ctx.out(training ? `${formatPlan(plan)}\n\n${formatTraining(training)}` : formatPlan(plan));
     return 0;
   },
 };

@@ -1,5 +1,6 @@
 import { formatBytes } from './effects';
 import { TARGET_NAMES } from './techniques';
+import type { TrainingAdvice } from './training';
 import type { FitCheck, Plan, PlanOption } from './types';
 
 const FIT_LABEL: Record<FitCheck['what'], string> = {
@@ -24,7 +25,7 @@ function fitLine(f: FitCheck): string {
 function optionLines(o: PlanOption): string[] {
   const out: string[] = [];
   o.steps.forEach((s, i) => {
-    const where = s.runsIn === 'training' ? 'in your training pipeline' : 'in Lowbit';
+    const where = s.runsIn === 'training' ? 'in training: `lowbit train` or your own pipeline' : 'in Lowbit';
     out.push(`  ${i + 1}. ${s.title} [${s.id}, ${where}]`);
     for (const r of s.reasons) out.push(`     - ${r}`);
   });
@@ -84,4 +85,23 @@ export function formatPlan(plan: Plan): string {
     out.push('');
   }
   return out.join('\n').trimEnd();
+}
+
+/**
+ * The training recipe as `lowbit recommend` prints it under the plan: the command to run it with
+ * Lowbit's trainer, the reasons, the other priorities' recipes and the cautions.
+ */
+export function formatTraining(advice: TrainingAdvice): string {
+  const out = [
+    'Train it here (labelled data, retraining allowed):',
+    `  ${advice.title} [${advice.recipe}]`,
+    `  lowbit train MODEL --data LABELLED --recipe ${advice.recipe} --out OUT.tflite`,
+    ...advice.reasons.map((r) => `     - ${r}`),
+  ];
+  if (advice.alternatives.length) {
+    out.push('  Other recipes:');
+    for (const a of advice.alternatives) out.push(`  - ${a.recipe}: ${a.reasons.join(' ')}`);
+  }
+  for (const w of advice.warnings) out.push(`  ! ${w}`);
+  return out.join('\n');
 }

@@ -39,6 +39,23 @@ describe('adviseTraining', () => {
     expect(a.warnings).toEqual([]);
   });
 
+  it.each(['mcu', 'edgetpu', 'dsp'] as const)(
+    'on %s (integers only, stored uncompressed) size and latency → distill:0.5,qat, never prune/cluster',
+    (target) => {
+      for (const priority of ['size', 'latency'] as const) {
+        const a = adviseTraining(input({ target, priority }))!;
+        expect(a.recipe).toBe('distill:0.5,qat');
+        expect(a.reasons[1]).toContain('would not save a byte there');
+        expect(a.alternatives.map((x) => x.recipe)).toEqual(['qat']);
+      }
+      const acc = adviseTraining(input({ target, priority: 'accuracy' }))!;
+      expect(acc.recipe).toBe('qat');
+      // Size and latency share one recipe: it is listed once.
+      expect(acc.alternatives.map((x) => x.recipe)).toEqual(['distill:0.5,qat']);
+      expect(acc.alternatives[0]!.reasons[0]).toMatch(/^If size matters most: a half-width int8 student/);
+    },
+  );
+
   it('gives the reasons for each choice', () => {
     expect(adviseTraining(input({ priority: 'size' }))!.reasons.join(' ')).toContain('compressed download');
     expect(adviseTraining(input({ priority: 'latency' }))!.reasons.join(' ')).toContain(

@@ -6,8 +6,13 @@
  *   size     → prune:0.5,cluster:16,qat  zeros and shared values compress; QAT wins the loss back
  *   latency  → distill:0.5               a narrower student does fewer multiply-adds
  *
+ * On targets that run integers only and store the model uncompressed (microcontroller, Edge TPU,
+ * DSP), zeros and shared values save no byte, and a float student does not run: size and latency
+ * both → distill:0.5,qat (half the parameters, a quarter of the bytes each, int8).
+ *
  * with the reasons to show, and the other two as alternatives. Pure and deterministic.
  */
+import { integerOnly, TARGET_NAMES } from './techniques';
 import type { AdvisorInput, Priority } from './types';
 
 export interface TrainingRecipeAdvice {
@@ -49,9 +54,30 @@ const RECIPES: Record<Priority, { recipe: string; title: string; short: string }
   },
 };
 
+/** Integer-only targets: a half-width student trained to int8, for size and for latency. */
+const INT_STUDENT = {
+  recipe: 'distill:0.5,qat',
+  title: 'Distill into a half-width student, then QAT (int8)',
+  short:
+    'a half-width int8 student: about half the parameters at a byte each, about a quarter of the multiply-adds.',
+};
+
+function recipeFor(priority: Priority, input: AdvisorInput): typeof INT_STUDENT {
+  return priority !== 'accuracy' && integerOnly(input.target) ? INT_STUDENT : RECIPES[priority];
+}
+
 function reasonsFor(priority: Priority, input: AdvisorInput): string[] {
   const keep =
     'Lowbit trains it here, in worker threads: the best epoch on your validation split is the one kept, and nothing is written until you save it.';
+  if (recipeFor(priority, input) === INT_STUDENT) {
+    const where = TARGET_NAMES[input.target];
+    return [
+      `${priority === 'size' ? 'Size' : 'Latency'} first, on the ${where}, with labelled data and retraining allowed: train a student with half this model\u2019s layer widths from its soft labels and your labels (distillation), with quantization-aware training to int8.`,
+      `The ${where} stores the model uncompressed and runs integers only: pruned zeros and clustered values would not save a byte there, while a half-width student has about half the parameters (the last layer keeps its outputs) and does about a quarter of the multiply-adds of each inner layer.`,
+      'The export uses exactly the quantizer\u2019s arithmetic: the int8 file computes what training simulated.',
+      keep,
+    ];
+  }
   switch (priority) {
     case 'accuracy': {
       const out = [
@@ -76,9 +102,8 @@ function reasonsFor(priority: Priority, input: AdvisorInput): string[] {
       return [
         'Latency first, with labelled data and retraining allowed: train a student with half this model\u2019s layer widths from its soft labels and your labels (distillation).',
         'Halving the channels of a convolution or dense layer halves both its inputs and outputs, so it does about a quarter of the multiply-adds: a speed-up no post-training technique gives.',
-        input.target === 'cpu' || input.target === 'gpu'
-          ? 'Quantize the student afterwards for the int8 kernels\u2019 further speed-up.'
-          : 'The target runs int8: quantize the student afterwards (int8 or QAT).',
+        // Integer-only targets took INT_STUDENT above: this one runs float too.
+        'Quantize the student afterwards for the int8 kernels\u2019 further speed-up.',
         keep,
       ];
   }
@@ -91,7 +116,7 @@ function reasonsFor(priority: Priority, input: AdvisorInput): string[] {
 export function adviseTraining(input: AdvisorInput): TrainingAdvice | null {
   if (input.data.kind !== 'labelled' || !input.retrain) return null;
   if (input.model && input.model.dtype !== 'float32') return null;
-  const chosen = RECIPES[input.priority];
+  const chosen = recipeFor(input.priority, input);
   const warnings: string[] = [];
   const count = input.data.count;
   if (count !== undefined && count < FEW_LABELLED)
@@ -105,10 +130,13 @@ export function adviseTraining(input: AdvisorInput): TrainingAdvice | null {
     reasons: reasonsFor(input.priority, input),
     alternatives: (['accuracy', 'size', 'latency'] as const)
       .filter((p) => p !== input.priority)
-      .map((p) => ({
-        recipe: RECIPES[p].recipe,
-        title: RECIPES[p].title,
-        reasons: [`If ${p} matters most: ${RECIPES[p].short}`],
+      .map((p) => ({ p, r: recipeFor(p, input) }))
+      // On integer-only targets size and latency share a recipe: list it once.
+      .filter(({ r }, i, all) => r !== chosen && all.findIndex((x) => x.r === r) === i)
+      .map(({ p, r }) => ({
+        recipe: r.recipe,
+        title: r.title,
+        reasons: [`If ${p} matters most: ${r.short}`],
       })),
     warnings,
   };

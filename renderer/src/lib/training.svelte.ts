@@ -25,6 +25,7 @@ export const RECIPES: { recipe: string; label: string }[] = [
   { recipe: 'qat', label: 'QAT int8 (accuracy)' },
   { recipe: 'prune:0.5,cluster:16,qat', label: 'Prune 50% + 16 clusters + QAT (size)' },
   { recipe: 'distill:0.5', label: 'Distill to half width (latency)' },
+  { recipe: 'distill:0.5,qat', label: 'Distill to half width + QAT (int8 targets)' },
   { recipe: 'finetune', label: 'Fine-tune (float)' },
   { recipe: 'qat16x8', label: 'QAT 16x8' },
   { recipe: 'prune:0.5', label: 'Prune 50% (float)' },
