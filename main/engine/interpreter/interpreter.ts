@@ -18,7 +18,7 @@ import { kernels as defaultKernels, referenceKernels } from './kernels/index';
 import type { Observer } from './observer';
 import { planMemory, type MemoryPlan } from './planner';
 import { buildTensors, makeContexts } from './tensors';
-import type { EvalFn, Kernel, RtTensor } from './types';
+import type { EvalFn, Kernel, OpContext, RtTensor } from './types';
 import type { DType, QuantParams, TypedArray } from '../tensor/dtype';
 
 /**
@@ -46,6 +46,35 @@ function checkActivationSize(t: RtTensor): void {
     throw new ModelFormatError(
       `tensor ${t.index} "${t.name}" of shape [${t.shape.join(',')}] needs ${bytes} bytes of activation memory (limit ${MAX_ARENA_BYTES} bytes)`,
     );
+}
+
+/**
+ * A DEQUANTIZE of constant float16 weights (LiteRT's float16 models) that is not a graph output:
+ * its output is computed once in create() and becomes a constant, as TFLite does at prepare, so
+ * the ops that read it see constant float32 weights (the WebAssembly kernels pack constant
+ * weights only) and nothing is copied per invoke. Integer weights stay behind their DEQUANTIZE:
+ * folding them would hold every layer's float32 copy at once.
+ */
+function foldsConstant(ctx: OpContext, graphOutputs: readonly RtTensor[]): boolean {
+  const input = ctx.inputs[0];
+  const out = ctx.outputs[0];
+  return (
+    ctx.opName === 'DEQUANTIZE' &&
+    ctx.outputs.length === 1 &&
+    !!input &&
+    input.isConst &&
+    input.dtype === 'float16' &&
+    !!out &&
+    !graphOutputs.includes(out)
+  );
+}
+
+/** Runs a folded op's eval once into the output's own storage, makes it a constant; a no-op eval. */
+function foldNow(run: EvalFn, out: RtTensor): EvalFn {
+  out.data = allocTyped(out.dtype, numElements(out.shape));
+  run();
+  out.isConst = true;
+  return () => {};
 }
 
 export interface InterpreterOptions {
@@ -162,8 +191,9 @@ export class Interpreter {
       // Kernels size their scratch from their operands in prepare: an operand past the activation
       // limit is refused here, before a kernel asks the allocator for it.
       for (const t of ctx.inputs) if (t && !t.isConst) checkActivationSize(t);
-      evals.push(kernel.prepare(ctx));
+      const run = kernel.prepare(ctx);
       for (const t of ctx.outputs) checkActivationSize(t);
+      evals.push(foldsConstant(ctx, outputs) ? foldNow(run, ctx.outputs[0]!) : run);
     }
 
     // Lifetimes: a graph input lives from op 0, a graph output to the last op; otherwise from

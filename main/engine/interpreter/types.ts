@@ -34,8 +34,12 @@ export interface RtTensor {
    */
   data: TypedArray;
   readonly quant: QuantParams | null;
-  /** Has constant data from the model (weights, bias, shape operands...). */
-  readonly isConst: boolean;
+  /**
+   * Has constant data: from the model (weights, bias, shape operands...), or computed once in
+   * Interpreter.create (the output of a DEQUANTIZE of constant float16 weights). Only create()
+   * sets it.
+   */
+  isConst: boolean;
   /** A variable tensor (LSTM/SVDF state): persistent across invocations, zeroed on reset. */
   readonly isVariable: boolean;
 }
