@@ -15,12 +15,31 @@
  * result is the same as skipping them.
  */
 import type { FloatArray } from '../types';
+import { gemmABtWasm, gemmABWasm, gemmAtBAddWasm } from '../wasm/gemm-wasm';
+
+// Each product runs the WebAssembly SIMD kernel (wasm/gemm.wat, float32 storage) where it applies
+// and the TypeScript loops below (the reference, exported as *Ts for the tests) otherwise; both
+// give the same bytes.
 
 /**
  * C[M×N] = A[M×K] · B[N×K]ᵀ (+ bias[N]). `roundBeforeBias` rounds each sum to float32 before the
  * bias is added, as the interpreter's float FULLY_CONNECTED does (its CONV_2D does not).
  */
 export function gemmABt(
+  A: FloatArray,
+  B: FloatArray,
+  bias: FloatArray | undefined,
+  C: FloatArray,
+  M: number,
+  N: number,
+  K: number,
+  roundBeforeBias = false,
+): void {
+  if (!gemmABtWasm(A, B, bias, C, M, N, K, roundBeforeBias))
+    gemmABtTs(A, B, bias, C, M, N, K, roundBeforeBias);
+}
+
+export function gemmABtTs(
   A: FloatArray,
   B: FloatArray,
   bias: FloatArray | undefined,
@@ -130,6 +149,17 @@ export function gemmABt(
 
 /** G[N×K] += D[M×N]ᵀ · A[M×K] (weight gradient: D = dOut, A = im2col input), each element summed over m in order. */
 export function gemmAtBAdd(
+  D: FloatArray,
+  A: FloatArray,
+  G: Float64Array,
+  M: number,
+  N: number,
+  K: number,
+): void {
+  if (!gemmAtBAddWasm(D, A, G, M, N, K)) gemmAtBAddTs(D, A, G, M, N, K);
+}
+
+export function gemmAtBAddTs(
   D: FloatArray,
   A: FloatArray,
   G: Float64Array,
@@ -254,6 +284,18 @@ export function columnSumsAdd(D: FloatArray, G: Float64Array, M: number, N: numb
  * gradient accumulates).
  */
 export function gemmAB(
+  D: FloatArray,
+  B: FloatArray,
+  X: FloatArray,
+  M: number,
+  N: number,
+  K: number,
+  add = false,
+): void {
+  if (!gemmABWasm(D, B, X, M, N, K, add)) gemmABTs(D, B, X, M, N, K, add);
+}
+
+export function gemmABTs(
   D: FloatArray,
   B: FloatArray,
   X: FloatArray,

@@ -1,0 +1,128 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import initWabt from 'wabt';
+import { afterEach, describe, expect, it } from 'vitest';
+import { gemmAB, gemmABt, gemmABTs, gemmABtTs, gemmAtBAdd, gemmAtBAddTs } from '../ops/gemm';
+import { WASM_BASE64 } from './gemm-wasm.generated';
+import { gemmWasmAvailable, setGemmWasmForTest } from './gemm-wasm';
+
+const WAT = path.join(import.meta.dirname, 'gemm.wat');
+
+/** gemm.wat compiled as `npm run gen:wasm` compiles it, after replacing `from` by `to` (once). */
+async function compileGemmWat(from = '', to = ''): Promise<Uint8Array<ArrayBuffer>> {
+  const text = fs.readFileSync(WAT, 'utf8');
+  if (from && !text.includes(from)) throw new Error(`gemm.wat has no "${from}"`);
+  const mod = (await initWabt()).parseWat('gemm.wat', from ? text.replace(from, to) : text, { simd: true });
+  const { buffer } = mod.toBinary({ log: false, write_debug_names: false });
+  mod.destroy();
+  return Uint8Array.from(buffer);
+}
+
+/** Deterministic values of mixed magnitudes (sums that round), some exact zeros and -0. */
+function values(n: number, seed: number): Float32Array {
+  const v = new Float32Array(n);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    const kind = x % 11;
+    if (kind === 0) v[i] = 0;
+    else if (kind === 1) v[i] = -0;
+    else v[i] = Math.sin(x) * 10 ** (((x >>> 8) % 7) - 3);
+  }
+  return v;
+}
+
+const bytes = (a: Float32Array | Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+
+/** Each product by the TypeScript loops and by the dispatcher (WebAssembly) on one shape: byte-identical results? */
+function agrees(M: number, N: number, K: number, seed: number): string[] {
+  const bad: string[] = [];
+  const A = values(M * K, seed);
+  const B = values(N * K, seed + 1);
+  const bias = values(N, seed + 2);
+  const D = values(M * N, seed + 3);
+  const X0 = values(M * K, seed + 4);
+  const G0 = Float64Array.from(values(N * K, seed + 5));
+  for (const withBias of [false, true])
+    for (const round of [false, true]) {
+      const ref = new Float32Array(M * N);
+      const got = new Float32Array(M * N);
+      gemmABtTs(A, B, withBias ? bias : undefined, ref, M, N, K, round);
+      gemmABt(A, B, withBias ? bias : undefined, got, M, N, K, round);
+      if (!bytes(ref).equals(bytes(got))) bad.push(`abt ${M}x${N}x${K} bias ${withBias} round ${round}`);
+    }
+  const gRef = G0.slice();
+  const gGot = G0.slice();
+  gemmAtBAddTs(D, A, gRef, M, N, K);
+  gemmAtBAdd(D, A, gGot, M, N, K);
+  if (!bytes(gRef).equals(bytes(gGot))) bad.push(`atb ${M}x${N}x${K}`);
+  for (const add of [false, true]) {
+    const xRef = X0.slice();
+    const xGot = X0.slice();
+    gemmABTs(D, B, xRef, M, N, K, add);
+    gemmAB(D, B, xGot, M, N, K, add);
+    if (!bytes(xRef).equals(bytes(xGot))) bad.push(`ab ${M}x${N}x${K} add ${add}`);
+  }
+  return bad;
+}
+
+/** Shapes with every remainder modulo 4 (weight gradients over 8 rows or more run in WebAssembly), and the demo models' (conv 3x3 on 1 channel, 1x1 conv, dense). */
+const SHAPES: [number, number, number][] = [
+  ...[1, 2, 3, 4, 5, 7, 8, 9, 11].flatMap((M) =>
+    [1, 3, 4, 6, 10].flatMap((N) => [1, 2, 5, 8, 9, 13].map((K) => [M, N, K] as [number, number, number])),
+  ),
+  [2704, 16, 9],
+  [484, 32, 16],
+  [4, 10, 2028],
+];
+
+function mismatches(): string[] {
+  return SHAPES.flatMap(([M, N, K], i) => agrees(M, N, K, 17 * i + 3));
+}
+
+afterEach(() => setGemmWasmForTest(true));
+
+describe('training GEMMs in WebAssembly SIMD (gemm.wat)', () => {
+  it('are available on Node 20 (otherwise the comparisons below would compare the TypeScript loops with themselves)', () => {
+    expect(gemmWasmAvailable()).toBe(true);
+  });
+
+  it('give the TypeScript loops’ bytes on every shape, remainders included, with bias, rounding and accumulation', () => {
+    expect(mismatches()).toEqual([]);
+  });
+
+  it('float64 storage (the finite-difference checks) keeps the TypeScript loops', () => {
+    const A = Float64Array.from(values(12, 1));
+    const B = Float64Array.from(values(8, 2));
+    const C = new Float64Array(6);
+    const ref = new Float64Array(6);
+    gemmABt(A, B, undefined, C, 3, 2, 4);
+    gemmABtTs(A, B, undefined, ref, 3, 2, 4);
+    expect(bytes(C).equals(bytes(ref))).toBe(true);
+  });
+
+  it.each([
+    [
+      'abt sums one lane in float32',
+      '(local.set $s31 (f64x2.add (local.get $s31) (f64x2.mul (local.get $x) (local.get $b1))))',
+      '(local.set $s31 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (f64x2.add (local.get $s31) (f64x2.mul (local.get $x) (local.get $b1))))))',
+    ],
+    [
+      'atb reads the wrong column for one lane',
+      '(local.set $s31 (f64x2.add (local.get $s31) (f64x2.mul (local.get $e) (local.get $x1))))',
+      '(local.set $s31 (f64x2.add (local.get $s31) (f64x2.mul (local.get $e) (local.get $x0))))',
+    ],
+    [
+      'ab forgets to accumulate two columns',
+      '(local.set $s01 (f64x2.add (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 align=4 (local.get $x))) (local.get $s01)))',
+      '(local.set $s01 (local.get $s01))',
+    ],
+  ])('a deliberately broken kernel is caught: %s', async (_, from, to) => {
+    setGemmWasmForTest(new WebAssembly.Module(await compileGemmWat(from, to)));
+    expect(mismatches().length).toBeGreaterThan(0);
+  });
+
+  it('the generated module is the current gemm.wat compiled (run `npm run gen:wasm` after editing it)', async () => {
+    expect(Buffer.from(await compileGemmWat()).toString('base64')).toBe(WASM_BASE64);
+  });
+});

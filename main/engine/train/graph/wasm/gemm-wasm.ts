@@ -1,0 +1,203 @@
+/**
+ * The WebAssembly SIMD versions of graph/ops/gemm.ts's products (gemm.wat), for float32 storage:
+ * the operands are copied into the module's memory, padded to the kernels' multiples of 4, and
+ * the result copied back. Each returns false, having done nothing, where it does not apply
+ * (WebAssembly SIMD unavailable, float64 storage as in the finite-difference checks, an empty or
+ * huge product, a weight gradient over fewer than 8 rows); the caller then runs the TypeScript loops, which are the reference: the results
+ * are the same bytes (gemm.wat's header says why; gemm-wasm.test.ts checks it).
+ */
+import type { FloatArray } from '../types';
+import { WASM_BASE64 } from './gemm-wasm.generated';
+
+interface GemmExports {
+  memory: WebAssembly.Memory;
+  pad_rows(src: number, dst: number, rows: number, cols: number, stride: number): void;
+  transpose(src: number, dst: number, n: number, k: number, np: number): void;
+  abt(...args: number[]): void;
+  atb(d: number, a: number, g: number, m: number, n: number, k: number): void;
+  ab(d: number, b: number, x: number, m: number, n: number, k: number, add: number): void;
+}
+
+const PAGE = 65536;
+/** Instance memory above which a product keeps the TypeScript loops. */
+const MAX_BYTES = 1 << 30;
+
+let module: WebAssembly.Module | null | undefined;
+let instance: GemmExports | null | undefined;
+let enabled = true;
+
+function kernels(): GemmExports | null {
+  if (!enabled) return null;
+  if (instance === undefined) {
+    try {
+      module ??= new WebAssembly.Module(Uint8Array.from(atob(WASM_BASE64), (c) => c.charCodeAt(0)));
+      instance = new WebAssembly.Instance(module).exports as unknown as GemmExports;
+    } catch {
+      instance = null;
+    }
+  }
+  return instance;
+}
+
+/** True when the WebAssembly products run (SIMD available and not switched off). */
+export function gemmWasmAvailable(): boolean {
+  return kernels() !== null;
+}
+
+/**
+ * Tests: `false` runs the TypeScript loops only, `true` restores the committed module, a
+ * Module runs that build instead (a deliberately broken gemm.wat the tests must catch).
+ */
+export function setGemmWasmForTest(m: boolean | WebAssembly.Module): void {
+  enabled = m !== false;
+  module = m instanceof WebAssembly.Module ? m : undefined;
+  instance = undefined;
+}
+
+const up4 = (n: number) => (n + 3) & ~3;
+const align16 = (n: number) => (n + 15) & ~15;
+
+/** Byte offsets of consecutive regions of the given byte sizes (16-aligned), memory grown to hold them; null if too big. */
+function layout(k: GemmExports, sizes: number[]): number[] | null {
+  const at: number[] = [];
+  let end = 16; // offset 0 left unused
+  for (const s of sizes) {
+    at.push(end);
+    end = align16(end + s);
+  }
+  if (end > MAX_BYTES) return null;
+  const have = k.memory.buffer.byteLength;
+  if (end > have) k.memory.grow(Math.ceil((end - have) / PAGE));
+  return at;
+}
+
+/** rows×cols values of `src` (row-major) into memory at `at` with row stride `stride` (zero padding); `src` rows of `cols` back to back. */
+function putRows(
+  k: GemmExports,
+  F: Float32Array,
+  src: FloatArray,
+  rows: number,
+  cols: number,
+  stride: number,
+  rawAt: number,
+  at: number,
+): void {
+  if (cols === stride) {
+    F.set(src.subarray(0, rows * cols), at >> 2);
+    return;
+  }
+  F.set(src.subarray(0, rows * cols), rawAt >> 2);
+  k.pad_rows(rawAt, at, rows, cols, stride);
+}
+
+/** rows×cols values from memory at `at` (row stride `stride`) into `dst`. */
+function getRows(
+  F: Float32Array,
+  dst: FloatArray,
+  rows: number,
+  cols: number,
+  stride: number,
+  at: number,
+): void {
+  const base = at >> 2;
+  if (cols === stride) {
+    dst.set(F.subarray(base, base + rows * cols));
+    return;
+  }
+  for (let r = 0; r < rows; r++) dst.set(F.subarray(base + r * stride, base + r * stride + cols), r * cols);
+}
+
+const f32 = (a: FloatArray | undefined): boolean => a === undefined || a instanceof Float32Array;
+
+/** gemm.ts gemmABt: C[M×N] = A[M×K] · B[N×K]ᵀ (+ bias). */
+export function gemmABtWasm(
+  A: FloatArray,
+  B: FloatArray,
+  bias: FloatArray | undefined,
+  C: FloatArray,
+  M: number,
+  N: number,
+  K: number,
+  roundBeforeBias: boolean,
+): boolean {
+  if (!(f32(A) && f32(B) && f32(bias) && f32(C)) || M < 1 || N < 1 || K < 1) return false;
+  const k = kernels();
+  if (!k) return false;
+  const M4 = up4(M);
+  const Np = up4(N);
+  const at = layout(k, [M4 * K * 4, N * K * 4, K * Np * 4, Np * 4, M4 * Np * 4]);
+  if (!at) return false;
+  const [aAt, bAt, btAt, biasAt, cAt] = at as [number, number, number, number, number];
+  const F = new Float32Array(k.memory.buffer);
+  F.set(A.subarray(0, M * K), aAt >> 2);
+  F.fill(0, (aAt >> 2) + M * K, (aAt >> 2) + M4 * K);
+  F.set(B.subarray(0, N * K), bAt >> 2);
+  k.transpose(bAt, btAt, N, K, Np);
+  if (bias) {
+    F.set(bias.subarray(0, N), biasAt >> 2);
+    F.fill(0, (biasAt >> 2) + N, (biasAt >> 2) + Np);
+  }
+  k.abt(aAt, btAt, biasAt, cAt, M4, Np, K, bias ? 1 : 0, roundBeforeBias ? 1 : 0);
+  getRows(F, C, M, N, Np, cAt);
+  return true;
+}
+
+/** gemm.ts gemmAtBAdd: G[N×K] += D[M×N]ᵀ · A[M×K]. */
+export function gemmAtBAddWasm(
+  D: FloatArray,
+  A: FloatArray,
+  G: Float64Array,
+  M: number,
+  N: number,
+  K: number,
+): boolean {
+  // With a few rows (a dense layer on a small shard) copying G in and out costs more than the sums.
+  if (!(f32(D) && f32(A)) || M < 8 || N < 1 || K < 1) return false;
+  const k = kernels();
+  if (!k) return false;
+  const Np = up4(N);
+  const Kp = up4(K);
+  const raw = Math.max(N === Np ? 0 : M * N, K === Kp ? 0 : M * K) * 4;
+  const at = layout(k, [raw, M * Np * 4, M * Kp * 4, Np * Kp * 8]);
+  if (!at) return false;
+  const [rawAt, dAt, aAt, gAt] = at as [number, number, number, number];
+  const F = new Float32Array(k.memory.buffer);
+  putRows(k, F, D, M, N, Np, rawAt, dAt);
+  putRows(k, F, A, M, K, Kp, rawAt, aAt);
+  const G64 = new Float64Array(k.memory.buffer, gAt, Np * Kp);
+  if (K === Kp) G64.set(G.subarray(0, N * K));
+  else for (let n = 0; n < N; n++) G64.set(G.subarray(n * K, n * K + K), n * Kp);
+  k.atb(dAt, aAt, gAt, M, Np, Kp);
+  if (K === Kp) G.set(G64.subarray(0, N * K));
+  else for (let n = 0; n < N; n++) G.set(G64.subarray(n * Kp, n * Kp + K), n * K);
+  return true;
+}
+
+/** gemm.ts gemmAB: X[M×K] (+)= D[M×N] · B[N×K]. */
+export function gemmABWasm(
+  D: FloatArray,
+  B: FloatArray,
+  X: FloatArray,
+  M: number,
+  N: number,
+  K: number,
+  add: boolean,
+): boolean {
+  if (!(f32(D) && f32(B) && f32(X)) || M < 1 || N < 1 || K < 1) return false;
+  const k = kernels();
+  if (!k) return false;
+  const M4 = up4(M);
+  const Kp = up4(K);
+  const raw = K === Kp ? 0 : Math.max(N, add ? M : 0) * K * 4;
+  const at = layout(k, [raw, M4 * N * 4, N * Kp * 4, M4 * Kp * 4]);
+  if (!at) return false;
+  const [rawAt, dAt, bAt, xAt] = at as [number, number, number, number];
+  const F = new Float32Array(k.memory.buffer);
+  F.set(D.subarray(0, M * N), dAt >> 2);
+  F.fill(0, (dAt >> 2) + M * N, (dAt >> 2) + M4 * N);
+  putRows(k, F, B, N, K, Kp, rawAt, bAt);
+  if (add) putRows(k, F, X, M, K, Kp, rawAt, xAt);
+  k.ab(dAt, bAt, xAt, M4, N, Kp, add ? 1 : 0);
+  getRows(F, X, M, K, Kp, xAt);
+  return true;
+}

@@ -1,0 +1,316 @@
+;; The training graph's three matrix products (graph/ops/gemm.ts) in WebAssembly SIMD, float32
+;; storage, double arithmetic. Compiled into gemm-wasm.generated.ts by `npm run gen:wasm` (wabt);
+;; the glue that lays the operands out is gemm-wasm.ts.
+;;
+;; Bit-identical to the TypeScript products: each f64x2 lane holds ONE output element, and that
+;; element's sum runs over the same index in the same order as gemm.ts's scalar loop, as a
+;; separate multiply (f64x2.mul) then add (f64x2.add) on values promoted exactly from float32
+;; (there is no fused multiply-add in SIMD128, so nothing is rounded differently). Only which
+;; elements are computed side by side changes. Stores demote to float32 with round-to-nearest-even,
+;; as a JavaScript Float32Array store does.
+;;
+;; Layouts (row-major, prepared by gemm-wasm.ts): every dimension a kernel vectorizes over or
+;; tiles by 4 is padded to a multiple of 4 (zeros in, ignored out), so the kernels have no
+;; remainder loops. Pointers are byte offsets.
+(module
+  (memory (export "memory") 1)
+
+  ;; dst[r][0..stride) = src[r][0..cols), then zeros: rows of 4-byte values, `stride` >= `cols`.
+  (func (export "pad_rows")
+    (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32) (param $stride i32)
+    (local $r i32) (local $s i32) (local $d i32) (local $cb i32) (local $sb i32)
+    (local.set $cb (i32.shl (local.get $cols) (i32.const 2)))
+    (local.set $sb (i32.shl (local.get $stride) (i32.const 2)))
+    (local.set $s (local.get $src))
+    (local.set $d (local.get $dst))
+    (block $done
+      (loop $rl
+        (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
+        (memory.copy (local.get $d) (local.get $s) (local.get $cb))
+        (memory.fill (i32.add (local.get $d) (local.get $cb)) (i32.const 0)
+          (i32.sub (local.get $sb) (local.get $cb)))
+        (local.set $s (i32.add (local.get $s) (local.get $cb)))
+        (local.set $d (i32.add (local.get $d) (local.get $sb)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rl))))
+
+  ;; dst[k][n] = src[n][k] for n < N, 0 for N <= n < Np (src: N×K float32, dst: K×Np float32).
+  (func (export "transpose")
+    (param $src i32) (param $dst i32) (param $N i32) (param $K i32) (param $Np i32)
+    (local $n i32) (local $k i32) (local $s i32) (local $d i32) (local $row i32)
+    (memory.fill (local.get $dst) (i32.const 0)
+      (i32.shl (i32.mul (local.get $K) (local.get $Np)) (i32.const 2)))
+    (local.set $row (i32.shl (local.get $Np) (i32.const 2)))
+    (local.set $s (local.get $src))
+    (block $ndone
+      (loop $nl
+        (br_if $ndone (i32.ge_u (local.get $n) (local.get $N)))
+        (local.set $d (i32.add (local.get $dst) (i32.shl (local.get $n) (i32.const 2))))
+        (local.set $k (i32.const 0))
+        (block $kdone
+          (loop $kl
+            (br_if $kdone (i32.ge_u (local.get $k) (local.get $K)))
+            (f32.store (local.get $d) (f32.load (local.get $s)))
+            (local.set $s (i32.add (local.get $s) (i32.const 4)))
+            (local.set $d (i32.add (local.get $d) (local.get $row)))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $kl)))
+        (local.set $n (i32.add (local.get $n) (i32.const 1)))
+        (br $nl))))
+
+  ;; C[m][n] = sum over k = 0..K-1 in order of A[m][k]·Bt[k][n], then (with $hasBias) rounded to
+  ;; float32 first when $round, + bias[n]; stored as float32.
+  ;; A: M×K, Bt: K×N, bias: N, C: M×N; M and N multiples of 4, K >= 1. Tiles of 4 rows × 4
+  ;; columns: eight f64x2 sums, each A value splatted against two pairs of Bt.
+  (func (export "abt")
+    (param $A i32) (param $Bt i32) (param $bias i32) (param $C i32)
+    (param $M i32) (param $N i32) (param $K i32) (param $hasBias i32) (param $round i32)
+    (local $m i32) (local $n i32) (local $kb i32) (local $Kb i32) (local $Nb i32)
+    (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $bp i32) (local $c i32)
+    (local $b0 v128) (local $b1 v128) (local $x v128) (local $z0 v128) (local $z1 v128)
+    (local $s00 v128) (local $s01 v128) (local $s10 v128) (local $s11 v128)
+    (local $s20 v128) (local $s21 v128) (local $s30 v128) (local $s31 v128)
+    (local.set $Kb (i32.shl (local.get $K) (i32.const 2)))
+    (local.set $Nb (i32.shl (local.get $N) (i32.const 2)))
+    (block $mdone
+      (loop $ml
+        (br_if $mdone (i32.ge_u (local.get $m) (local.get $M)))
+        (local.set $a0 (i32.add (local.get $A) (i32.mul (local.get $m) (local.get $Kb))))
+        (local.set $a1 (i32.add (local.get $a0) (local.get $Kb)))
+        (local.set $a2 (i32.add (local.get $a1) (local.get $Kb)))
+        (local.set $a3 (i32.add (local.get $a2) (local.get $Kb)))
+        (local.set $n (i32.const 0))
+        (block $ndone
+          (loop $nl
+            (br_if $ndone (i32.ge_u (local.get $n) (local.get $N)))
+            (local.set $s00 (v128.const i64x2 0 0))
+            (local.set $s01 (v128.const i64x2 0 0))
+            (local.set $s10 (v128.const i64x2 0 0))
+            (local.set $s11 (v128.const i64x2 0 0))
+            (local.set $s20 (v128.const i64x2 0 0))
+            (local.set $s21 (v128.const i64x2 0 0))
+            (local.set $s30 (v128.const i64x2 0 0))
+            (local.set $s31 (v128.const i64x2 0 0))
+            (local.set $bp (i32.add (local.get $Bt) (i32.shl (local.get $n) (i32.const 2))))
+            (local.set $kb (i32.const 0))
+            (loop $kl
+              (local.set $b0 (f64x2.promote_low_f32x4 (v128.load64_zero align=4 (local.get $bp))))
+              (local.set $b1 (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 align=4 (local.get $bp))))
+              (local.set $x (f64x2.splat (f64.promote_f32 (f32.load (i32.add (local.get $a0) (local.get $kb))))))
+              (local.set $s00 (f64x2.add (local.get $s00) (f64x2.mul (local.get $x) (local.get $b0))))
+              (local.set $s01 (f64x2.add (local.get $s01) (f64x2.mul (local.get $x) (local.get $b1))))
+              (local.set $x (f64x2.splat (f64.promote_f32 (f32.load (i32.add (local.get $a1) (local.get $kb))))))
+              (local.set $s10 (f64x2.add (local.get $s10) (f64x2.mul (local.get $x) (local.get $b0))))
+              (local.set $s11 (f64x2.add (local.get $s11) (f64x2.mul (local.get $x) (local.get $b1))))
+              (local.set $x (f64x2.splat (f64.promote_f32 (f32.load (i32.add (local.get $a2) (local.get $kb))))))
+              (local.set $s20 (f64x2.add (local.get $s20) (f64x2.mul (local.get $x) (local.get $b0))))
+              (local.set $s21 (f64x2.add (local.get $s21) (f64x2.mul (local.get $x) (local.get $b1))))
+              (local.set $x (f64x2.splat (f64.promote_f32 (f32.load (i32.add (local.get $a3) (local.get $kb))))))
+              (local.set $s30 (f64x2.add (local.get $s30) (f64x2.mul (local.get $x) (local.get $b0))))
+              (local.set $s31 (f64x2.add (local.get $s31) (f64x2.mul (local.get $x) (local.get $b1))))
+              (local.set $bp (i32.add (local.get $bp) (local.get $Nb)))
+              (local.set $kb (i32.add (local.get $kb) (i32.const 4)))
+              (br_if $kl (i32.lt_u (local.get $kb) (local.get $Kb))))
+            (if (local.get $hasBias)
+              (then
+                (if (local.get $round)
+                  (then
+                    (local.set $s00 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $s00))))
+                    (local.set $s01 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $s01))))
+                    (local.set $s10 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $s10))))
+                    (local.set $s11 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $s11))))
+                    (local.set $s20 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $s20))))
+                    (local.set $s21 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $s21))))
+                    (local.set $s30 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $s30))))
+                    (local.set $s31 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $s31))))))
+                (local.set $z0 (f64x2.promote_low_f32x4 (v128.load64_zero align=4
+                  (i32.add (local.get $bias) (i32.shl (local.get $n) (i32.const 2))))))
+                (local.set $z1 (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 align=4
+                  (i32.add (local.get $bias) (i32.shl (local.get $n) (i32.const 2))))))
+                (local.set $s00 (f64x2.add (local.get $s00) (local.get $z0)))
+                (local.set $s01 (f64x2.add (local.get $s01) (local.get $z1)))
+                (local.set $s10 (f64x2.add (local.get $s10) (local.get $z0)))
+                (local.set $s11 (f64x2.add (local.get $s11) (local.get $z1)))
+                (local.set $s20 (f64x2.add (local.get $s20) (local.get $z0)))
+                (local.set $s21 (f64x2.add (local.get $s21) (local.get $z1)))
+                (local.set $s30 (f64x2.add (local.get $s30) (local.get $z0)))
+                (local.set $s31 (f64x2.add (local.get $s31) (local.get $z1)))))
+            (local.set $c (i32.add (local.get $C)
+              (i32.shl (i32.add (i32.mul (local.get $m) (local.get $N)) (local.get $n)) (i32.const 2))))
+            (v128.store align=4 (local.get $c)
+              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                (f32x4.demote_f64x2_zero (local.get $s00)) (f32x4.demote_f64x2_zero (local.get $s01))))
+            (local.set $c (i32.add (local.get $c) (local.get $Nb)))
+            (v128.store align=4 (local.get $c)
+              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                (f32x4.demote_f64x2_zero (local.get $s10)) (f32x4.demote_f64x2_zero (local.get $s11))))
+            (local.set $c (i32.add (local.get $c) (local.get $Nb)))
+            (v128.store align=4 (local.get $c)
+              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                (f32x4.demote_f64x2_zero (local.get $s20)) (f32x4.demote_f64x2_zero (local.get $s21))))
+            (local.set $c (i32.add (local.get $c) (local.get $Nb)))
+            (v128.store align=4 (local.get $c)
+              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                (f32x4.demote_f64x2_zero (local.get $s30)) (f32x4.demote_f64x2_zero (local.get $s31))))
+            (local.set $n (i32.add (local.get $n) (i32.const 4)))
+            (br $nl)))
+        (local.set $m (i32.add (local.get $m) (i32.const 4)))
+        (br $ml))))
+
+  ;; G[n][k] += sum over m = 0..M-1 in order of D[m][n]·A[m][k], G float64, starting from G's value.
+  ;; D: M×N float32, A: M×K float32, G: N×K float64; N and K multiples of 4, M >= 1. Tiles of 4
+  ;; gradient rows × 4 columns: each D value splatted against two pairs of A.
+  (func (export "atb")
+    (param $D i32) (param $A i32) (param $G i32) (param $M i32) (param $N i32) (param $K i32)
+    (local $n i32) (local $k i32) (local $m i32) (local $Kb i32) (local $Nb i32) (local $K8 i32)
+    (local $g0 i32) (local $g1 i32) (local $g2 i32) (local $g3 i32) (local $dp i32) (local $ap i32)
+    (local $x0 v128) (local $x1 v128) (local $e v128)
+    (local $s00 v128) (local $s01 v128) (local $s10 v128) (local $s11 v128)
+    (local $s20 v128) (local $s21 v128) (local $s30 v128) (local $s31 v128)
+    (local.set $Kb (i32.shl (local.get $K) (i32.const 2)))
+    (local.set $Nb (i32.shl (local.get $N) (i32.const 2)))
+    (local.set $K8 (i32.shl (local.get $K) (i32.const 3)))
+    (block $ndone
+      (loop $nl
+        (br_if $ndone (i32.ge_u (local.get $n) (local.get $N)))
+        (local.set $k (i32.const 0))
+        (block $kdone
+          (loop $kl
+            (br_if $kdone (i32.ge_u (local.get $k) (local.get $K)))
+            (local.set $g0 (i32.add (local.get $G)
+              (i32.shl (i32.add (i32.mul (local.get $n) (local.get $K)) (local.get $k)) (i32.const 3))))
+            (local.set $g1 (i32.add (local.get $g0) (local.get $K8)))
+            (local.set $g2 (i32.add (local.get $g1) (local.get $K8)))
+            (local.set $g3 (i32.add (local.get $g2) (local.get $K8)))
+            (local.set $s00 (v128.load align=8 (local.get $g0)))
+            (local.set $s01 (v128.load offset=16 align=8 (local.get $g0)))
+            (local.set $s10 (v128.load align=8 (local.get $g1)))
+            (local.set $s11 (v128.load offset=16 align=8 (local.get $g1)))
+            (local.set $s20 (v128.load align=8 (local.get $g2)))
+            (local.set $s21 (v128.load offset=16 align=8 (local.get $g2)))
+            (local.set $s30 (v128.load align=8 (local.get $g3)))
+            (local.set $s31 (v128.load offset=16 align=8 (local.get $g3)))
+            (local.set $dp (i32.add (local.get $D) (i32.shl (local.get $n) (i32.const 2))))
+            (local.set $ap (i32.add (local.get $A) (i32.shl (local.get $k) (i32.const 2))))
+            (local.set $m (i32.const 0))
+            (loop $mloop
+              (local.set $x0 (f64x2.promote_low_f32x4 (v128.load64_zero align=4 (local.get $ap))))
+              (local.set $x1 (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 align=4 (local.get $ap))))
+              (local.set $e (f64x2.splat (f64.promote_f32 (f32.load (local.get $dp)))))
+              (local.set $s00 (f64x2.add (local.get $s00) (f64x2.mul (local.get $e) (local.get $x0))))
+              (local.set $s01 (f64x2.add (local.get $s01) (f64x2.mul (local.get $e) (local.get $x1))))
+              (local.set $e (f64x2.splat (f64.promote_f32 (f32.load offset=4 (local.get $dp)))))
+              (local.set $s10 (f64x2.add (local.get $s10) (f64x2.mul (local.get $e) (local.get $x0))))
+              (local.set $s11 (f64x2.add (local.get $s11) (f64x2.mul (local.get $e) (local.get $x1))))
+              (local.set $e (f64x2.splat (f64.promote_f32 (f32.load offset=8 (local.get $dp)))))
+              (local.set $s20 (f64x2.add (local.get $s20) (f64x2.mul (local.get $e) (local.get $x0))))
+              (local.set $s21 (f64x2.add (local.get $s21) (f64x2.mul (local.get $e) (local.get $x1))))
+              (local.set $e (f64x2.splat (f64.promote_f32 (f32.load offset=12 (local.get $dp)))))
+              (local.set $s30 (f64x2.add (local.get $s30) (f64x2.mul (local.get $e) (local.get $x0))))
+              (local.set $s31 (f64x2.add (local.get $s31) (f64x2.mul (local.get $e) (local.get $x1))))
+              (local.set $dp (i32.add (local.get $dp) (local.get $Nb)))
+              (local.set $ap (i32.add (local.get $ap) (local.get $Kb)))
+              (local.set $m (i32.add (local.get $m) (i32.const 1)))
+              (br_if $mloop (i32.lt_u (local.get $m) (local.get $M))))
+            (v128.store align=8 (local.get $g0) (local.get $s00))
+            (v128.store offset=16 align=8 (local.get $g0) (local.get $s01))
+            (v128.store align=8 (local.get $g1) (local.get $s10))
+            (v128.store offset=16 align=8 (local.get $g1) (local.get $s11))
+            (v128.store align=8 (local.get $g2) (local.get $s20))
+            (v128.store offset=16 align=8 (local.get $g2) (local.get $s21))
+            (v128.store align=8 (local.get $g3) (local.get $s30))
+            (v128.store offset=16 align=8 (local.get $g3) (local.get $s31))
+            (local.set $k (i32.add (local.get $k) (i32.const 4)))
+            (br $kl)))
+        (local.set $n (i32.add (local.get $n) (i32.const 4)))
+        (br $nl))))
+
+  ;; X[m][k] = sum over n = 0..N-1 in order of D[m][n]·B[n][k], from +0; with $add, X[m][k] + that
+  ;; sum instead; stored as float32.
+  ;; D: M×N, B: N×K, X: M×K, all float32; M and K multiples of 4, N >= 1. Tiles of 4 rows × 4
+  ;; columns: each D value splatted against two pairs of B.
+  (func (export "ab")
+    (param $D i32) (param $B i32) (param $X i32) (param $M i32) (param $N i32) (param $K i32)
+    (param $add i32)
+    (local $m i32) (local $k i32) (local $nb i32) (local $Kb i32) (local $Nb i32)
+    (local $d0 i32) (local $d1 i32) (local $d2 i32) (local $d3 i32) (local $bp i32) (local $x i32)
+    (local $w0 v128) (local $w1 v128) (local $e v128)
+    (local $s00 v128) (local $s01 v128) (local $s10 v128) (local $s11 v128)
+    (local $s20 v128) (local $s21 v128) (local $s30 v128) (local $s31 v128)
+    (local.set $Kb (i32.shl (local.get $K) (i32.const 2)))
+    (local.set $Nb (i32.shl (local.get $N) (i32.const 2)))
+    (block $mdone
+      (loop $ml
+        (br_if $mdone (i32.ge_u (local.get $m) (local.get $M)))
+        (local.set $d0 (i32.add (local.get $D) (i32.mul (local.get $m) (local.get $Nb))))
+        (local.set $d1 (i32.add (local.get $d0) (local.get $Nb)))
+        (local.set $d2 (i32.add (local.get $d1) (local.get $Nb)))
+        (local.set $d3 (i32.add (local.get $d2) (local.get $Nb)))
+        (local.set $k (i32.const 0))
+        (block $kdone
+          (loop $kl
+            (br_if $kdone (i32.ge_u (local.get $k) (local.get $K)))
+            (local.set $s00 (v128.const i64x2 0 0))
+            (local.set $s01 (v128.const i64x2 0 0))
+            (local.set $s10 (v128.const i64x2 0 0))
+            (local.set $s11 (v128.const i64x2 0 0))
+            (local.set $s20 (v128.const i64x2 0 0))
+            (local.set $s21 (v128.const i64x2 0 0))
+            (local.set $s30 (v128.const i64x2 0 0))
+            (local.set $s31 (v128.const i64x2 0 0))
+            (local.set $bp (i32.add (local.get $B) (i32.shl (local.get $k) (i32.const 2))))
+            (local.set $nb (i32.const 0))
+            (loop $nl
+              (local.set $w0 (f64x2.promote_low_f32x4 (v128.load64_zero align=4 (local.get $bp))))
+              (local.set $w1 (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 align=4 (local.get $bp))))
+              (local.set $e (f64x2.splat (f64.promote_f32 (f32.load (i32.add (local.get $d0) (local.get $nb))))))
+              (local.set $s00 (f64x2.add (local.get $s00) (f64x2.mul (local.get $e) (local.get $w0))))
+              (local.set $s01 (f64x2.add (local.get $s01) (f64x2.mul (local.get $e) (local.get $w1))))
+              (local.set $e (f64x2.splat (f64.promote_f32 (f32.load (i32.add (local.get $d1) (local.get $nb))))))
+              (local.set $s10 (f64x2.add (local.get $s10) (f64x2.mul (local.get $e) (local.get $w0))))
+              (local.set $s11 (f64x2.add (local.get $s11) (f64x2.mul (local.get $e) (local.get $w1))))
+              (local.set $e (f64x2.splat (f64.promote_f32 (f32.load (i32.add (local.get $d2) (local.get $nb))))))
+              (local.set $s20 (f64x2.add (local.get $s20) (f64x2.mul (local.get $e) (local.get $w0))))
+              (local.set $s21 (f64x2.add (local.get $s21) (f64x2.mul (local.get $e) (local.get $w1))))
+              (local.set $e (f64x2.splat (f64.promote_f32 (f32.load (i32.add (local.get $d3) (local.get $nb))))))
+              (local.set $s30 (f64x2.add (local.get $s30) (f64x2.mul (local.get $e) (local.get $w0))))
+              (local.set $s31 (f64x2.add (local.get $s31) (f64x2.mul (local.get $e) (local.get $w1))))
+              (local.set $bp (i32.add (local.get $bp) (local.get $Kb)))
+              (local.set $nb (i32.add (local.get $nb) (i32.const 4)))
+              (br_if $nl (i32.lt_u (local.get $nb) (local.get $Nb))))
+            (local.set $x (i32.add (local.get $X)
+              (i32.shl (i32.add (i32.mul (local.get $m) (local.get $K)) (local.get $k)) (i32.const 2))))
+            (if (local.get $add)
+              (then
+                (local.set $s00 (f64x2.add (f64x2.promote_low_f32x4 (v128.load64_zero align=4 (local.get $x))) (local.get $s00)))
+                (local.set $s01 (f64x2.add (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 align=4 (local.get $x))) (local.get $s01)))
+                (local.set $x (i32.add (local.get $x) (local.get $Kb)))
+                (local.set $s10 (f64x2.add (f64x2.promote_low_f32x4 (v128.load64_zero align=4 (local.get $x))) (local.get $s10)))
+                (local.set $s11 (f64x2.add (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 align=4 (local.get $x))) (local.get $s11)))
+                (local.set $x (i32.add (local.get $x) (local.get $Kb)))
+                (local.set $s20 (f64x2.add (f64x2.promote_low_f32x4 (v128.load64_zero align=4 (local.get $x))) (local.get $s20)))
+                (local.set $s21 (f64x2.add (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 align=4 (local.get $x))) (local.get $s21)))
+                (local.set $x (i32.add (local.get $x) (local.get $Kb)))
+                (local.set $s30 (f64x2.add (f64x2.promote_low_f32x4 (v128.load64_zero align=4 (local.get $x))) (local.get $s30)))
+                (local.set $s31 (f64x2.add (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 align=4 (local.get $x))) (local.get $s31)))
+                (local.set $x (i32.sub (local.get $x) (i32.mul (local.get $Kb) (i32.const 3))))))
+            (v128.store align=4 (local.get $x)
+              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                (f32x4.demote_f64x2_zero (local.get $s00)) (f32x4.demote_f64x2_zero (local.get $s01))))
+            (local.set $x (i32.add (local.get $x) (local.get $Kb)))
+            (v128.store align=4 (local.get $x)
+              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                (f32x4.demote_f64x2_zero (local.get $s10)) (f32x4.demote_f64x2_zero (local.get $s11))))
+            (local.set $x (i32.add (local.get $x) (local.get $Kb)))
+            (v128.store align=4 (local.get $x)
+              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                (f32x4.demote_f64x2_zero (local.get $s20)) (f32x4.demote_f64x2_zero (local.get $s21))))
+            (local.set $x (i32.add (local.get $x) (local.get $Kb)))
+            (v128.store align=4 (local.get $x)
+              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                (f32x4.demote_f64x2_zero (local.get $s30)) (f32x4.demote_f64x2_zero (local.get $s31))))
+            (local.set $k (i32.add (local.get $k) (i32.const 4)))
+            (br $kl)))
+        (local.set $m (i32.add (local.get $m) (i32.const 4)))
+        (br $ml))))
+)
