@@ -15,7 +15,7 @@
  * result is the same as skipping them.
  */
 import type { FloatArray } from '../types';
-import { gemmABtWasm, gemmABWasm, gemmAtBAddWasm } from '../wasm/gemm-wasm';
+import { columnSumsWasm, gemmABtWasm, gemmABWasm, gemmAtBAddWasm } from '../wasm/gemm-wasm';
 
 // Each product runs the WebAssembly SIMD kernel (wasm/gemm.wat, float32 storage) where it applies
 // and the TypeScript loops below (the reference, exported as *Ts for the tests) otherwise; both
@@ -272,6 +272,10 @@ export function gemmAtBAddTs(
 
 /** bias gradient: G[N] += column sums of D[M×N]. */
 export function columnSumsAdd(D: FloatArray, G: Float64Array, M: number, N: number): void {
+  if (!columnSumsWasm(D, G, M, N)) columnSumsAddTs(D, G, M, N);
+}
+
+export function columnSumsAddTs(D: FloatArray, G: Float64Array, M: number, N: number): void {
   for (let m = 0; m < M; m++) {
     const d0 = m * N;
     for (let n = 0; n < N; n++) G[n] += D[d0 + n]!;

@@ -2,7 +2,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import initWabt from 'wabt';
 import { afterEach, describe, expect, it } from 'vitest';
-import { gemmAB, gemmABt, gemmABTs, gemmABtTs, gemmAtBAdd, gemmAtBAddTs } from '../ops/gemm';
+import {
+  columnSumsAdd,
+  columnSumsAddTs,
+  gemmAB,
+  gemmABt,
+  gemmABTs,
+  gemmABtTs,
+  gemmAtBAdd,
+  gemmAtBAddTs,
+} from '../ops/gemm';
+import { clampGrad, clampGradTs, clampRange, clampRangeTs } from '../ops/op';
 import { WASM_BASE64 } from './gemm-wasm.generated';
 import { gemmWasmAvailable, setGemmWasmForTest } from './gemm-wasm';
 
@@ -76,19 +86,61 @@ const SHAPES: [number, number, number][] = [
   [4, 10, 2028],
 ];
 
+/** The elementwise passes (fused-activation clamp, its gradient, bias gradient) against their TypeScript loops. */
+function elementwiseAgrees(len: number, seed: number): string[] {
+  const bad: string[] = [];
+  const v = values(len, seed);
+  // Values on the bounds, NaN and -0 (kept by the clamp, a zero gradient on a bound).
+  for (let i = 0; i < len; i += 7) v[i] = [0, 6, -1, 1, NaN, -0, Infinity][(i / 7) % 7]!;
+  const d = values(len, seed + 1);
+  for (const [lo, hi] of [
+    [0, Infinity],
+    [0, 6],
+    [-1, 1],
+  ] as [number, number][]) {
+    const ref = v.slice();
+    const got = v.slice();
+    clampRangeTs(ref, len, lo, hi);
+    clampRange(got, len, lo, hi);
+    if (!bytes(ref).equals(bytes(got))) bad.push(`clamp ${len} [${lo}, ${hi}]`);
+    const gRef = new Float32Array(len);
+    const gGot = new Float32Array(len);
+    clampGradTs(v, d, len, lo, hi, gRef);
+    clampGrad(v, d, len, lo, hi, gGot);
+    if (!bytes(gRef).equals(bytes(gGot))) bad.push(`clampGrad ${len} [${lo}, ${hi}]`);
+  }
+  for (const N of [1, 2, 7, 16]) {
+    const M = Math.ceil(len / N);
+    const D = values(M * N, seed + 2);
+    const sRef = Float64Array.from(values(N, seed + 3));
+    const sGot = sRef.slice();
+    columnSumsAddTs(D, sRef, M, N);
+    columnSumsAdd(D, sGot, M, N);
+    if (!bytes(sRef).equals(bytes(sGot))) bad.push(`columnSums ${M}x${N}`);
+  }
+  return bad;
+}
+
 function mismatches(): string[] {
-  return SHAPES.flatMap(([M, N, K], i) => agrees(M, N, K, 17 * i + 3));
+  return [
+    ...SHAPES.flatMap(([M, N, K], i) => agrees(M, N, K, 17 * i + 3)),
+    ...[257, 1000, 4099].flatMap((len) => elementwiseAgrees(len, len)),
+  ];
 }
 
 afterEach(() => setGemmWasmForTest(true));
 
-describe('training GEMMs in WebAssembly SIMD (gemm.wat)', () => {
+describe('training GEMMs and elementwise passes in WebAssembly SIMD (gemm.wat)', () => {
   it('are available on Node 20 (otherwise the comparisons below would compare the TypeScript loops with themselves)', () => {
     expect(gemmWasmAvailable()).toBe(true);
   });
 
-  it('give the TypeScript loops’ bytes on every shape, remainders included, with bias, rounding and accumulation', () => {
+  it('give the TypeScript loops’ bytes on every product shape, remainders included, with bias, rounding and accumulation', () => {
     expect(mismatches()).toEqual([]);
+  });
+
+  it('the clamp, its gradient and the bias gradient give the TypeScript loops’ bytes (bounds, NaN, -0, odd lengths)', () => {
+    expect([257, 1000, 4099].flatMap((len) => elementwiseAgrees(len, len))).toEqual([]);
   });
 
   it('float64 storage (the finite-difference checks) keeps the TypeScript loops', () => {
@@ -111,6 +163,16 @@ describe('training GEMMs in WebAssembly SIMD (gemm.wat)', () => {
       'atb reads the wrong column for one lane',
       '(local.set $s31 (f64x2.add (local.get $s31) (f64x2.mul (local.get $e) (local.get $x1))))',
       '(local.set $s31 (f64x2.add (local.get $s31) (f64x2.mul (local.get $e) (local.get $x0))))',
+    ],
+    [
+      'clamp uses max (turns -0 into +0)',
+      '(f32x4.pmin (f32x4.pmax (v128.load align=4 (local.get $p)) (local.get $l)) (local.get $h))',
+      '(f32x4.pmin (f32x4.max (v128.load align=4 (local.get $p)) (local.get $l)) (local.get $h))',
+    ],
+    [
+      'clampGrad lets the gradient through on the lower bound',
+      '(f32x4.gt (local.get $v) (local.get $l))',
+      '(f32x4.ge (local.get $v) (local.get $l))',
     ],
     [
       'ab forgets to accumulate two columns',

@@ -16,6 +16,9 @@ interface GemmExports {
   abt(...args: number[]): void;
   atb(d: number, a: number, g: number, m: number, n: number, k: number): void;
   ab(d: number, b: number, x: number, m: number, n: number, k: number, add: number): void;
+  clamp(p: number, n: number, lo: number, hi: number): void;
+  clamp_grad(out: number, d: number, dst: number, n: number, lo: number, hi: number): void;
+  col_sums(d: number, g: number, m: number, n: number): void;
 }
 
 const PAGE = 65536;
@@ -199,5 +202,61 @@ export function gemmABWasm(
   if (add) putRows(k, F, X, M, K, Kp, rawAt, xAt);
   k.ab(dAt, bAt, xAt, M4, N, Kp, add ? 1 : 0);
   getRows(F, X, M, K, Kp, xAt);
+  return true;
+}
+
+/** Below this many values an elementwise pass stays in TypeScript (the copies would cost more). */
+const MIN_ELEMENTWISE = 256;
+
+/** op.ts clampRange: out[0..len) clamped to [lo, hi] in place (lo, hi: ±Infinity or float32 values). */
+export function clampWasm(out: FloatArray, len: number, lo: number, hi: number): boolean {
+  if (!f32(out) || len < MIN_ELEMENTWISE) return false;
+  const k = kernels();
+  if (!k) return false;
+  const at = layout(k, [up4(len) * 4]);
+  if (!at) return false;
+  const F = new Float32Array(k.memory.buffer, at[0], len);
+  F.set(out.subarray(0, len));
+  k.clamp(at[0]!, up4(len), lo, hi);
+  out.set(F);
+  return true;
+}
+
+/** op.ts clampGrad into `scratch`: dOut where lo < out < hi, else 0. */
+export function clampGradWasm(
+  out: FloatArray,
+  dOut: FloatArray,
+  len: number,
+  lo: number,
+  hi: number,
+  scratch: FloatArray,
+): boolean {
+  if (!(f32(out) && f32(dOut) && f32(scratch)) || len < MIN_ELEMENTWISE) return false;
+  const k = kernels();
+  if (!k) return false;
+  const n4 = up4(len) * 4;
+  const at = layout(k, [n4, n4, n4]);
+  if (!at) return false;
+  const [oAt, dAt, sAt] = at as [number, number, number];
+  new Float32Array(k.memory.buffer, oAt, len).set(out.subarray(0, len));
+  new Float32Array(k.memory.buffer, dAt, len).set(dOut.subarray(0, len));
+  k.clamp_grad(oAt, dAt, sAt, up4(len), lo, hi);
+  scratch.set(new Float32Array(k.memory.buffer, sAt, len));
+  return true;
+}
+
+/** gemm.ts columnSumsAdd: G[N] += column sums of D[M×N], each over m in order. */
+export function columnSumsWasm(D: FloatArray, G: Float64Array, M: number, N: number): boolean {
+  if (!f32(D) || M * N < MIN_ELEMENTWISE || N < 1) return false;
+  const k = kernels();
+  if (!k) return false;
+  const at = layout(k, [M * N * 4, N * 8]);
+  if (!at) return false;
+  const [dAt, gAt] = at as [number, number];
+  new Float32Array(k.memory.buffer, dAt, M * N).set(D.subarray(0, M * N));
+  const g = new Float64Array(k.memory.buffer, gAt, N);
+  g.set(G.subarray(0, N));
+  k.col_sums(dAt, gAt, M, N);
+  G.set(g);
   return true;
 }

@@ -1,5 +1,6 @@
 ;; The training graph's three matrix products (graph/ops/gemm.ts) in WebAssembly SIMD, float32
-;; storage, double arithmetic. Compiled into gemm-wasm.generated.ts by `npm run gen:wasm` (wabt);
+;; storage, double arithmetic, and the elementwise passes around them (fused-activation clamp and
+;; its gradient, op.ts; bias gradient, gemm.ts). Compiled into gemm-wasm.generated.ts by `npm run gen:wasm` (wabt);
 ;; the glue that lays the operands out is gemm-wasm.ts.
 ;;
 ;; Bit-identical to the TypeScript products: each f64x2 lane holds ONE output element, and that
@@ -313,4 +314,70 @@
             (br $kl)))
         (local.set $m (i32.add (local.get $m) (i32.const 4)))
         (br $ml))))
+;; out[i] clamped to [lo, hi] in place, float32, n a multiple of 4: v < lo gives lo, else v > hi
+  ;; gives hi, else v unchanged (pmax/pmin keep -0 and NaN as op.ts's clampRange does).
+  (func (export "clamp") (param $p i32) (param $n i32) (param $lo f32) (param $hi f32)
+    (local $end i32) (local $l v128) (local $h v128)
+    (local.set $l (f32x4.splat (local.get $lo)))
+    (local.set $h (f32x4.splat (local.get $hi)))
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done
+      (loop $l4
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (v128.store align=4 (local.get $p)
+          (f32x4.pmin (f32x4.pmax (v128.load align=4 (local.get $p)) (local.get $l)) (local.get $h)))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $l4))))
+
+  ;; dst[i] = d[i] where lo < out[i] < hi, else +0 (op.ts's clampGrad), float32, n a multiple of 4.
+  (func (export "clamp_grad")
+    (param $out i32) (param $d i32) (param $dst i32) (param $n i32) (param $lo f32) (param $hi f32)
+    (local $i i32) (local $nb i32) (local $l v128) (local $h v128) (local $v v128)
+    (local.set $l (f32x4.splat (local.get $lo)))
+    (local.set $h (f32x4.splat (local.get $hi)))
+    (local.set $nb (i32.shl (local.get $n) (i32.const 2)))
+    (block $done
+      (loop $l4
+        (br_if $done (i32.ge_u (local.get $i) (local.get $nb)))
+        (local.set $v (v128.load align=4 (i32.add (local.get $out) (local.get $i))))
+        (v128.store align=4 (i32.add (local.get $dst) (local.get $i))
+          (v128.and (v128.load align=4 (i32.add (local.get $d) (local.get $i)))
+            (v128.and (f32x4.gt (local.get $v) (local.get $l)) (f32x4.lt (local.get $v) (local.get $h)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $l4))))
+
+  ;; G[n] += D[m][n] for m = 0..M-1 in order (gemm.ts's columnSumsAdd): D float32 M×N, G float64.
+  (func (export "col_sums") (param $D i32) (param $G i32) (param $M i32) (param $N i32)
+    (local $n i32) (local $m i32) (local $p i32) (local $Nb i32) (local $s v128) (local $t f64)
+    (local.set $Nb (i32.shl (local.get $N) (i32.const 2)))
+    (block $pairs
+      (loop $nl
+        (br_if $pairs (i32.gt_u (i32.add (local.get $n) (i32.const 2)) (local.get $N)))
+        (local.set $s (v128.load align=8 (i32.add (local.get $G) (i32.shl (local.get $n) (i32.const 3)))))
+        (local.set $p (i32.add (local.get $D) (i32.shl (local.get $n) (i32.const 2))))
+        (local.set $m (i32.const 0))
+        (block $mdone
+          (loop $ml
+            (br_if $mdone (i32.ge_u (local.get $m) (local.get $M)))
+            (local.set $s (f64x2.add (local.get $s)
+              (f64x2.promote_low_f32x4 (v128.load64_zero align=4 (local.get $p)))))
+            (local.set $p (i32.add (local.get $p) (local.get $Nb)))
+            (local.set $m (i32.add (local.get $m) (i32.const 1)))
+            (br $ml)))
+        (v128.store align=8 (i32.add (local.get $G) (i32.shl (local.get $n) (i32.const 3))) (local.get $s))
+        (local.set $n (i32.add (local.get $n) (i32.const 2)))
+        (br $nl)))
+    (if (i32.lt_u (local.get $n) (local.get $N))
+      (then
+        (local.set $t (f64.load (i32.add (local.get $G) (i32.shl (local.get $n) (i32.const 3)))))
+        (local.set $p (i32.add (local.get $D) (i32.shl (local.get $n) (i32.const 2))))
+        (local.set $m (i32.const 0))
+        (block $mdone
+          (loop $ml
+            (br_if $mdone (i32.ge_u (local.get $m) (local.get $M)))
+            (local.set $t (f64.add (local.get $t) (f64.promote_f32 (f32.load (local.get $p)))))
+            (local.set $p (i32.add (local.get $p) (local.get $Nb)))
+            (local.set $m (i32.add (local.get $m) (i32.const 1)))
+            (br $ml)))
+        (f64.store (i32.add (local.get $G) (i32.shl (local.get $n) (i32.const 3))) (local.get $t)))))
 )
