@@ -12,6 +12,7 @@ import {
   gemmAtBAdd,
   gemmAtBAddTs,
 } from '../ops/gemm';
+import { backward1, backward1Ts, forward1, forward1Ts, tapOffsets } from '../ops/depthwise_conv_2d';
 import { clampGrad, clampGradTs, clampRange, clampRangeTs } from '../ops/op';
 import { WASM_BASE64 } from './gemm-wasm.generated';
 import { gemmWasmAvailable, setGemmWasmForTest } from './gemm-wasm';
@@ -186,5 +187,84 @@ describe('training GEMMs and elementwise passes in WebAssembly SIMD (gemm.wat)',
 
   it('the generated module is the current gemm.wat compiled (run `npm run gen:wasm` after editing it)', async () => {
     expect(Buffer.from(await compileGemmWat()).toString('base64')).toBe(WASM_BASE64);
+  });
+});
+
+describe('depthwise convolution (multiplier 1) in WebAssembly SIMD (gemm.wat dw_fwd, dw_bwd)', () => {
+  /** Random geometries (padding, strides, dilation, taps outside the image), C a multiple of 4. */
+  function depthwiseMismatches(): string[] {
+    const bad: string[] = [];
+    let x = 99;
+    const int = (lo: number, hi: number) => {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      return lo + ((x >>> 8) % (hi - lo + 1));
+    };
+    for (let t = 0; t < 40; t++) {
+      const C = 4 * int(1, 4);
+      const kH = int(1, 3);
+      const kW = int(1, 3);
+      const inH = int(1, 9);
+      const inW = int(1, 9);
+      const g = {
+        inH,
+        inW,
+        inC: C,
+        kH,
+        kW,
+        strideH: int(1, 2),
+        strideW: int(1, 2),
+        dilH: int(1, 2),
+        dilW: int(1, 2),
+        padTop: int(0, 1),
+        padLeft: int(0, 1),
+        outH: int(1, 7),
+        outW: int(1, 7),
+      };
+      const taps = tapOffsets(g);
+      const KK = kH * kW;
+      const n = int(1, 3);
+      const pixels = g.outH * g.outW;
+      const inSize = inH * inW * C;
+      const inp = values(n * inSize, t);
+      const wt = values(KK * C, t + 1);
+      const bias = values(C, t + 2);
+      const d = values(n * pixels * C, t + 3);
+      for (const bs of [undefined, bias]) {
+        const ref = new Float32Array(n * pixels * C);
+        const got = new Float32Array(n * pixels * C);
+        forward1Ts(taps, KK, C, inSize, pixels, n, inp, wt, bs, ref);
+        forward1(taps, KK, C, inSize, pixels, n, inp, wt, bs, got);
+        if (!bytes(ref).equals(bytes(got))) bad.push(`forward ${t} bias ${!!bs}`);
+      }
+      const dX0 = values(n * inSize, t + 4);
+      const dW0 = Float64Array.from(values(KK * C, t + 5));
+      const [xRef, xGot] = [dX0.slice(), dX0.slice()];
+      const [wRef, wGot] = [dW0.slice(), dW0.slice()];
+      backward1Ts(taps, KK, C, inSize, pixels, n, inp, wt, d, xRef, wRef);
+      backward1(taps, KK, C, inSize, pixels, n, inp, wt, d, xGot, wGot, null);
+      if (!bytes(xRef).equals(bytes(xGot))) bad.push(`dX ${t}`);
+      if (!bytes(wRef).equals(bytes(wGot))) bad.push(`dW ${t}`);
+    }
+    return bad;
+  }
+
+  it('gives the TypeScript loops’ bytes: forward with and without bias, weight and input gradients', () => {
+    expect(depthwiseMismatches()).toEqual([]);
+  });
+
+  it.each([
+    [
+      'the forward skips the last tap',
+      '(br_if $jdone (i32.ge_u (local.get $j) (local.get $KK)))',
+      '(br_if $jdone (i32.ge_u (i32.add (local.get $j) (i32.const 1)) (local.get $KK)))',
+    ],
+    [
+      'dX adds the product of a zero gradient',
+      '(local.get $x1) (local.get $m1)',
+      '(local.get $x1) (v128.not (v128.xor (local.get $m1) (local.get $m1)))',
+    ],
+  ])('a deliberately broken kernel is caught: %s', async (_, from, to) => {
+    setGemmWasmForTest(new WebAssembly.Module(await compileGemmWat(from, to)));
+    expect(depthwiseMismatches().length).toBeGreaterThan(0);
   });
 });

@@ -19,6 +19,8 @@ interface GemmExports {
   clamp(p: number, n: number, lo: number, hi: number): void;
   clamp_grad(out: number, d: number, dst: number, n: number, lo: number, hi: number): void;
   col_sums(d: number, g: number, m: number, n: number): void;
+  dw_fwd(...args: number[]): void;
+  dw_bwd(...args: number[]): void;
 }
 
 const PAGE = 65536;
@@ -258,5 +260,75 @@ export function columnSumsWasm(D: FloatArray, G: Float64Array, M: number, N: num
   g.set(G.subarray(0, N));
   k.col_sums(dAt, gAt, M, N);
   G.set(g);
+  return true;
+}
+
+/**
+ * depthwise_conv_2d.ts forward1 (multiplier 1): `taps` as there, C a multiple of 4 (else false:
+ * the TypeScript loops run).
+ */
+export function depthwiseForwardWasm(
+  taps: Int32Array,
+  KK: number,
+  C: number,
+  inSize: number,
+  pixels: number,
+  n: number,
+  inp: FloatArray,
+  wt: FloatArray,
+  bs: FloatArray | undefined,
+  out: FloatArray,
+): boolean {
+  if (!(f32(inp) && f32(wt) && f32(bs) && f32(out)) || C % 4 !== 0 || n < 1 || C < 1) return false;
+  const k = kernels();
+  if (!k) return false;
+  const outLen = n * pixels * C;
+  const at = layout(k, [n * inSize * 4, KK * C * 4, C * 4, outLen * 4, taps.length * 4]);
+  if (!at) return false;
+  const [inAt, wAt, bAt, oAt, tAt] = at as [number, number, number, number, number];
+  const buf = k.memory.buffer;
+  new Float32Array(buf, inAt, n * inSize).set(inp.subarray(0, n * inSize));
+  new Float32Array(buf, wAt, KK * C).set(wt.subarray(0, KK * C));
+  if (bs) new Float32Array(buf, bAt, C).set(bs.subarray(0, C));
+  new Int32Array(buf, tAt, taps.length).set(taps);
+  k.dw_fwd(inAt, wAt, bAt, bs ? 1 : 0, oAt, tAt, n, pixels, KK, C, inSize * 4);
+  out.set(new Float32Array(buf, oAt, outLen));
+  return true;
+}
+
+/** depthwise_conv_2d.ts backward1's weight and input gradients (multiplier 1, C a multiple of 4). */
+export function depthwiseBackwardWasm(
+  taps: Int32Array,
+  KK: number,
+  C: number,
+  inSize: number,
+  pixels: number,
+  n: number,
+  inp: FloatArray,
+  wt: FloatArray,
+  d: FloatArray,
+  dX: FloatArray | null,
+  dW: Float64Array | null,
+): boolean {
+  if (!(f32(inp) && f32(wt) && f32(d) && (!dX || f32(dX))) || C % 4 !== 0 || n < 1 || C < 1) return false;
+  const k = kernels();
+  if (!k) return false;
+  const inLen = n * inSize;
+  const dLen = n * pixels * C;
+  const at = layout(k, [inLen * 4, KK * C * 4, dLen * 4, inLen * 4, KK * C * 8, taps.length * 4]);
+  if (!at) return false;
+  const [inAt, wAt, dAt, xAt, gAt, tAt] = at as [number, number, number, number, number, number];
+  const buf = k.memory.buffer;
+  if (dW) new Float32Array(buf, inAt, inLen).set(inp.subarray(0, inLen));
+  if (dX) {
+    new Float32Array(buf, wAt, KK * C).set(wt.subarray(0, KK * C));
+    new Float32Array(buf, xAt, inLen).set(dX.subarray(0, inLen));
+  }
+  if (dW) new Float64Array(buf, gAt, KK * C).set(dW.subarray(0, KK * C));
+  new Float32Array(buf, dAt, dLen).set(d.subarray(0, dLen));
+  new Int32Array(buf, tAt, taps.length).set(taps);
+  k.dw_bwd(inAt, wAt, dAt, dX ? xAt : 0, dW ? gAt : 0, tAt, n, pixels, KK, C, inSize * 4);
+  if (dX) dX.set(new Float32Array(buf, xAt, inLen));
+  if (dW) dW.set(new Float64Array(buf, gAt, KK * C));
   return true;
 }

@@ -380,4 +380,145 @@
             (local.set $m (i32.add (local.get $m) (i32.const 1)))
             (br $ml)))
         (f64.store (i32.add (local.get $G) (i32.shl (local.get $n) (i32.const 3))) (local.get $t)))))
+;; DEPTHWISE_CONV_2D with multiplier 1 (graph/ops/depthwise_conv_2d.ts forward1/backward1), C a
+  ;; multiple of 4, f64x2 lanes over channels. $taps: int32 [pixels][KK], each output pixel's taps
+  ;; in (fy, fx) order as the offset in values of the input pixel within a sample, -1 outside the
+  ;; image (skipped). $sample: bytes per input sample. Inputs, weights [KK][C], bias, outputs and
+  ;; input gradients float32; weight gradients float64.
+
+  ;; out[b][pix][c] = sum over in-image taps j in order of in·w[j][c], then + bias[c].
+  (func (export "dw_fwd")
+    (param $in i32) (param $w i32) (param $bias i32) (param $hasBias i32) (param $out i32)
+    (param $taps i32) (param $n i32) (param $pixels i32) (param $KK i32) (param $C i32) (param $sample i32)
+    (local $b i32) (local $pix i32) (local $cb i32) (local $j i32) (local $q i32) (local $Cb i32)
+    (local $base i32) (local $tp i32) (local $o i32) (local $wp i32) (local $x i32)
+    (local $s0 v128) (local $s1 v128)
+    (local.set $Cb (i32.shl (local.get $C) (i32.const 2)))
+    (local.set $o (local.get $out))
+    (block $bdone
+      (loop $bl
+        (br_if $bdone (i32.ge_u (local.get $b) (local.get $n)))
+        (local.set $base (i32.add (local.get $in) (i32.mul (local.get $b) (local.get $sample))))
+        (local.set $tp (local.get $taps))
+        (local.set $pix (i32.const 0))
+        (block $pdone
+          (loop $pl
+            (br_if $pdone (i32.ge_u (local.get $pix) (local.get $pixels)))
+            (local.set $cb (i32.const 0))
+            (block $cdone
+              (loop $cl
+                (br_if $cdone (i32.ge_u (local.get $cb) (local.get $Cb)))
+                (local.set $s0 (v128.const i64x2 0 0))
+                (local.set $s1 (v128.const i64x2 0 0))
+                (local.set $wp (i32.add (local.get $w) (local.get $cb)))
+                (local.set $j (i32.const 0))
+                (block $jdone
+                  (loop $jl
+                    (br_if $jdone (i32.ge_u (local.get $j) (local.get $KK)))
+                    (local.set $q (i32.load (i32.add (local.get $tp) (i32.shl (local.get $j) (i32.const 2)))))
+                    (if (i32.ge_s (local.get $q) (i32.const 0))
+                      (then
+                        (local.set $x (i32.add (i32.add (local.get $base) (i32.shl (local.get $q) (i32.const 2)))
+                          (local.get $cb)))
+                        (local.set $s0 (f64x2.add (local.get $s0) (f64x2.mul
+                          (f64x2.promote_low_f32x4 (v128.load64_zero align=4 (local.get $x)))
+                          (f64x2.promote_low_f32x4 (v128.load64_zero align=4 (local.get $wp))))))
+                        (local.set $s1 (f64x2.add (local.get $s1) (f64x2.mul
+                          (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 align=4 (local.get $x)))
+                          (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 align=4 (local.get $wp))))))))
+                    (local.set $wp (i32.add (local.get $wp) (local.get $Cb)))
+                    (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                    (br $jl)))
+                (if (local.get $hasBias)
+                  (then
+                    (local.set $s0 (f64x2.add (local.get $s0) (f64x2.promote_low_f32x4
+                      (v128.load64_zero align=4 (i32.add (local.get $bias) (local.get $cb))))))
+                    (local.set $s1 (f64x2.add (local.get $s1) (f64x2.promote_low_f32x4
+                      (v128.load64_zero offset=8 align=4 (i32.add (local.get $bias) (local.get $cb))))))))
+                (v128.store align=4 (i32.add (local.get $o) (local.get $cb))
+                  (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                    (f32x4.demote_f64x2_zero (local.get $s0)) (f32x4.demote_f64x2_zero (local.get $s1))))
+                (local.set $cb (i32.add (local.get $cb) (i32.const 16)))
+                (br $cl)))
+            (local.set $o (i32.add (local.get $o) (local.get $Cb)))
+            (local.set $tp (i32.add (local.get $tp) (i32.shl (local.get $KK) (i32.const 2))))
+            (local.set $pix (i32.add (local.get $pix) (i32.const 1)))
+            (br $pl)))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $bl))))
+
+  ;; Gradients from d (dLoss/dOut after the activation): dW[j][c] += d·in over (b, pix) in order
+  ;; (when $dW), and dX[in pixel][c] += d·w[j][c] over (pix, j) in order, where d is 0 leaving dX
+  ;; as it was (even -0; when $dX; as backward1, which skips it).
+  (func (export "dw_bwd")
+    (param $in i32) (param $w i32) (param $d i32) (param $dX i32) (param $dW i32)
+    (param $taps i32) (param $n i32) (param $pixels i32) (param $KK i32) (param $C i32) (param $sample i32)
+    (local $b i32) (local $pix i32) (local $cb i32) (local $j i32) (local $q i32) (local $Cb i32)
+    (local $tp i32) (local $o i32) (local $wp i32) (local $x i32) (local $gx i32) (local $gw i32)
+    (local $g0 v128) (local $g1 v128) (local $m0 v128) (local $m1 v128) (local $x0 v128) (local $x1 v128)
+    (local.set $Cb (i32.shl (local.get $C) (i32.const 2)))
+    (local.set $o (local.get $d))
+    (block $bdone
+      (loop $bl
+        (br_if $bdone (i32.ge_u (local.get $b) (local.get $n)))
+        (local.set $tp (local.get $taps))
+        (local.set $pix (i32.const 0))
+        (block $pdone
+          (loop $pl
+            (br_if $pdone (i32.ge_u (local.get $pix) (local.get $pixels)))
+            (local.set $cb (i32.const 0))
+            (block $cdone
+              (loop $cl
+                (br_if $cdone (i32.ge_u (local.get $cb) (local.get $Cb)))
+                (local.set $g0 (f64x2.promote_low_f32x4 (v128.load64_zero align=4 (i32.add (local.get $o) (local.get $cb)))))
+                (local.set $g1 (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 align=4 (i32.add (local.get $o) (local.get $cb)))))
+                (local.set $m0 (f64x2.ne (local.get $g0) (v128.const i64x2 0 0)))
+                (local.set $m1 (f64x2.ne (local.get $g1) (v128.const i64x2 0 0)))
+                (local.set $wp (i32.add (local.get $w) (local.get $cb)))
+                (local.set $gw (i32.add (local.get $dW) (i32.shl (local.get $cb) (i32.const 1))))
+                (local.set $j (i32.const 0))
+                (block $jdone
+                  (loop $jl
+                    (br_if $jdone (i32.ge_u (local.get $j) (local.get $KK)))
+                    (local.set $q (i32.load (i32.add (local.get $tp) (i32.shl (local.get $j) (i32.const 2)))))
+                    (if (i32.ge_s (local.get $q) (i32.const 0))
+                      (then
+                        (local.set $q (i32.add (i32.mul (local.get $b) (local.get $sample))
+                          (i32.add (i32.shl (local.get $q) (i32.const 2)) (local.get $cb))))
+                        (if (local.get $dW)
+                          (then
+                            (local.set $x (i32.add (local.get $in) (local.get $q)))
+                            (v128.store align=8 (local.get $gw) (f64x2.add (v128.load align=8 (local.get $gw))
+                              (f64x2.mul (local.get $g0)
+                                (f64x2.promote_low_f32x4 (v128.load64_zero align=4 (local.get $x))))))
+                            (v128.store offset=16 align=8 (local.get $gw) (f64x2.add (v128.load offset=16 align=8 (local.get $gw))
+                              (f64x2.mul (local.get $g1)
+                                (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 align=4 (local.get $x))))))))
+                        (if (local.get $dX)
+                          (then
+                            (local.set $gx (i32.add (local.get $dX) (local.get $q)))
+                            (local.set $x0 (f64x2.promote_low_f32x4 (v128.load64_zero align=4 (local.get $gx))))
+                            (local.set $x1 (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 align=4 (local.get $gx))))
+                            (v128.store align=4 (local.get $gx)
+                              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                                (f32x4.demote_f64x2_zero (v128.bitselect
+                                  (f64x2.add (local.get $x0) (f64x2.mul (local.get $g0)
+                                    (f64x2.promote_low_f32x4 (v128.load64_zero align=4 (local.get $wp)))))
+                                  (local.get $x0) (local.get $m0)))
+                                (f32x4.demote_f64x2_zero (v128.bitselect
+                                  (f64x2.add (local.get $x1) (f64x2.mul (local.get $g1)
+                                    (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 align=4 (local.get $wp)))))
+                                  (local.get $x1) (local.get $m1)))))))))
+                    (local.set $wp (i32.add (local.get $wp) (local.get $Cb)))
+                    (local.set $gw (i32.add (local.get $gw) (i32.shl (local.get $Cb) (i32.const 1))))
+                    (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                    (br $jl)))
+                (local.set $cb (i32.add (local.get $cb) (i32.const 16)))
+                (br $cl)))
+            (local.set $o (i32.add (local.get $o) (local.get $Cb)))
+            (local.set $tp (i32.add (local.get $tp) (i32.shl (local.get $KK) (i32.const 2))))
+            (local.set $pix (i32.add (local.get $pix) (i32.const 1)))
+            (br $pl)))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $bl))))
 )
