@@ -4,10 +4,13 @@
  */
 import { clampGrad, clampRange, fusedRange, Scratch, type OpFactory } from './op';
 import { poolGeometry } from './pool';
+import type { ConvGeometry } from './conv_2d';
+import type { FloatArray } from '../types';
+import { maxPoolWasm } from '../wasm/gemm-wasm';
 
 export const maxPool2d: OpFactory = (spec) => {
   const g = poolGeometry(spec);
-  const { inH, inW, inC, kH, kW, outH, outW, strideH, strideW, padTop, padLeft } = g;
+  const { inC, outH, outW } = g;
   const [lo, hi] = fusedRange(spec);
   const outSize = outH * outW * inC;
   let argmax = new Int32Array(0);
@@ -19,44 +22,7 @@ export const maxPool2d: OpFactory = (spec) => {
       const x = io.ins[0]!;
       const out = io.out;
       if (argmax.length < io.n * outSize) argmax = new Int32Array(io.n * outSize);
-      for (let b = 0; b < io.n; b++)
-        for (let y = 0; y < outH; y++) {
-          const ys = y * strideH - padTop;
-          const y0 = ys > 0 ? ys : 0;
-          const y1 = ys + kH < inH ? ys + kH : inH;
-          for (let xo = 0; xo < outW; xo++) {
-            const xs = xo * strideW - padLeft;
-            const x0 = xs > 0 ? xs : 0;
-            const x1 = xs + kW < inW ? xs + kW : inW;
-            const o = ((b * outH + y) * outW + xo) * inC;
-            // Channels innermost (contiguous): the first in-image tap is taken, then a later tap
-            // only when strictly greater, as the per-channel walk in (iy, ix) order would.
-            let first = true;
-            for (let iy = y0; iy < y1; iy++)
-              for (let ix = x0; ix < x1; ix++) {
-                const p = ((b * inH + iy) * inW + ix) * inC;
-                if (first) {
-                  for (let c = 0; c < inC; c++) {
-                    out[o + c] = x[p + c]!;
-                    argmax[o + c] = p + c;
-                  }
-                  first = false;
-                } else
-                  for (let c = 0; c < inC; c++) {
-                    const v = x[p + c]!;
-                    if (v > out[o + c]!) {
-                      out[o + c] = v;
-                      argmax[o + c] = p + c;
-                    }
-                  }
-              }
-            if (first)
-              for (let c = 0; c < inC; c++) {
-                out[o + c] = -Infinity;
-                argmax[o + c] = -1;
-              }
-          }
-        }
+      if (!maxPoolWasm(g, x, io.n, out, argmax)) maxPoolForwardTs(g, x, io.n, out, argmax);
       clampRange(out, io.n * outSize, lo, hi);
     },
     backward(io) {
@@ -70,3 +36,55 @@ export const maxPool2d: OpFactory = (spec) => {
     },
   };
 };
+
+/**
+ * The forward's TypeScript loops (the reference; wasm/gemm.wat's maxpool gives the same bytes):
+ * each window's maximum into `out`, its input index into `argmax`.
+ */
+export function maxPoolForwardTs(
+  g: ConvGeometry,
+  x: FloatArray,
+  n: number,
+  out: FloatArray,
+  argmax: Int32Array,
+): void {
+  const { inH, inW, inC, kH, kW, outH, outW, strideH, strideW, padTop, padLeft } = g;
+  for (let b = 0; b < n; b++)
+    for (let y = 0; y < outH; y++) {
+      const ys = y * strideH - padTop;
+      const y0 = ys > 0 ? ys : 0;
+      const y1 = ys + kH < inH ? ys + kH : inH;
+      for (let xo = 0; xo < outW; xo++) {
+        const xs = xo * strideW - padLeft;
+        const x0 = xs > 0 ? xs : 0;
+        const x1 = xs + kW < inW ? xs + kW : inW;
+        const o = ((b * outH + y) * outW + xo) * inC;
+        // Channels innermost (contiguous): the first in-image tap is taken, then a later tap
+        // only when strictly greater, as the per-channel walk in (iy, ix) order would.
+        let first = true;
+        for (let iy = y0; iy < y1; iy++)
+          for (let ix = x0; ix < x1; ix++) {
+            const p = ((b * inH + iy) * inW + ix) * inC;
+            if (first) {
+              for (let c = 0; c < inC; c++) {
+                out[o + c] = x[p + c]!;
+                argmax[o + c] = p + c;
+              }
+              first = false;
+            } else
+              for (let c = 0; c < inC; c++) {
+                const v = x[p + c]!;
+                if (v > out[o + c]!) {
+                  out[o + c] = v;
+                  argmax[o + c] = p + c;
+                }
+              }
+          }
+        if (first)
+          for (let c = 0; c < inC; c++) {
+            out[o + c] = -Infinity;
+            argmax[o + c] = -1;
+          }
+      }
+    }
+}

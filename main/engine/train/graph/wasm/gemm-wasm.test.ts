@@ -13,9 +13,10 @@ import {
   gemmAtBAddTs,
 } from '../ops/gemm';
 import { backward1, backward1Ts, forward1, forward1Ts, tapOffsets } from '../ops/depthwise_conv_2d';
+import { maxPoolForwardTs } from '../ops/max_pool_2d';
 import { clampGrad, clampGradTs, clampRange, clampRangeTs } from '../ops/op';
 import { WASM_BASE64 } from './gemm-wasm.generated';
-import { gemmWasmAvailable, setGemmWasmForTest } from './gemm-wasm';
+import { gemmWasmAvailable, maxPoolWasm, setGemmWasmForTest } from './gemm-wasm';
 
 const WAT = path.join(import.meta.dirname, 'gemm.wat');
 
@@ -266,5 +267,63 @@ describe('depthwise convolution (multiplier 1) in WebAssembly SIMD (gemm.wat dw_
   ])('a deliberately broken kernel is caught: %s', async (_, from, to) => {
     setGemmWasmForTest(new WebAssembly.Module(await compileGemmWat(from, to)));
     expect(depthwiseMismatches().length).toBeGreaterThan(0);
+  });
+});
+
+describe('max pooling in WebAssembly SIMD (gemm.wat maxpool)', () => {
+  /** Random geometries (windows past the image, no tap at all), values with ties, NaN and -0. */
+  function maxPoolMismatches(): string[] {
+    const bad: string[] = [];
+    let s = 7;
+    const int = (lo: number, hi: number) => {
+      s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+      return lo + ((s >>> 8) % (hi - lo + 1));
+    };
+    for (let t = 0; t < 40; t++) {
+      const C = 4 * int(1, 3);
+      const g = {
+        inH: int(1, 8),
+        inW: int(1, 8),
+        inC: C,
+        kH: int(1, 3),
+        kW: int(1, 3),
+        strideH: int(1, 3),
+        strideW: int(1, 3),
+        dilH: 1,
+        dilW: 1,
+        padTop: int(0, 3),
+        padLeft: int(0, 3),
+        outH: int(1, 5),
+        outW: int(1, 5),
+      };
+      const n = int(1, 3);
+      const x = values(n * g.inH * g.inW * C, t);
+      for (let i = 0; i < x.length; i++) if (i % 3 === 0) x[i] = int(-2, 2) / 2; // ties
+      for (let i = 5; i < x.length; i += 29) x[i] = NaN;
+      const len = n * g.outH * g.outW * C;
+      const [ref, got] = [new Float32Array(len), new Float32Array(len)];
+      const [aRef, aGot] = [new Int32Array(len), new Int32Array(len)];
+      maxPoolForwardTs(g, x, n, ref, aRef);
+      if (!maxPoolWasm(g, x, n, got, aGot)) bad.push(`maxpool ${t}: WebAssembly did not run`);
+      if (!bytes(ref).equals(bytes(got))) bad.push(`maxpool ${t} values`);
+      if (!Buffer.from(aRef.buffer).equals(Buffer.from(aGot.buffer))) bad.push(`maxpool ${t} argmax`);
+    }
+    return bad;
+  }
+
+  it('gives the TypeScript loops’ maxima and argmax (first on ties) on random geometries', () => {
+    expect(maxPoolMismatches()).toEqual([]);
+  });
+
+  it('a deliberately broken kernel (a later tie wins) is caught', async () => {
+    setGemmWasmForTest(
+      new WebAssembly.Module(
+        await compileGemmWat(
+          '(f32x4.gt (local.get $v) (local.get $cur))',
+          '(f32x4.ge (local.get $v) (local.get $cur))',
+        ),
+      ),
+    );
+    expect(maxPoolMismatches().length).toBeGreaterThan(0);
   });
 });

@@ -6,6 +6,7 @@
  * huge product, a weight gradient over fewer than 8 rows); the caller then runs the TypeScript loops, which are the reference: the results
  * are the same bytes (gemm.wat's header says why; gemm-wasm.test.ts checks it).
  */
+import type { ConvGeometry } from '../ops/conv_2d';
 import type { FloatArray } from '../types';
 import { WASM_BASE64 } from './gemm-wasm.generated';
 
@@ -21,6 +22,7 @@ interface GemmExports {
   col_sums(d: number, g: number, m: number, n: number): void;
   dw_fwd(...args: number[]): void;
   dw_bwd(...args: number[]): void;
+  maxpool(...args: number[]): void;
 }
 
 const PAGE = 65536;
@@ -330,5 +332,30 @@ export function depthwiseBackwardWasm(
   k.dw_bwd(inAt, wAt, dAt, dX ? xAt : 0, dW ? gAt : 0, tAt, n, pixels, KK, C, inSize * 4);
   if (dX) dX.set(new Float32Array(buf, xAt, inLen));
   if (dW) dW.set(new Float64Array(buf, gAt, KK * C));
+  return true;
+}
+
+/** max_pool_2d.ts's forward: maxima into `out`, their input indices into `argmax` (C a multiple of 4). */
+export function maxPoolWasm(
+  g: ConvGeometry,
+  x: FloatArray,
+  n: number,
+  out: FloatArray,
+  argmax: Int32Array,
+): boolean {
+  const { inH, inW, inC, kH, kW, outH, outW, strideH, strideW, padTop, padLeft } = g;
+  if (!(f32(x) && f32(out)) || inC % 4 !== 0 || n < 1 || inC < 1) return false;
+  const k = kernels();
+  if (!k) return false;
+  const inLen = n * inH * inW * inC;
+  const outLen = n * outH * outW * inC;
+  const at = layout(k, [inLen * 4, outLen * 4, outLen * 4]);
+  if (!at) return false;
+  const [inAt, oAt, aAt] = at as [number, number, number];
+  const buf = k.memory.buffer;
+  new Float32Array(buf, inAt, inLen).set(x.subarray(0, inLen));
+  k.maxpool(inAt, oAt, aAt, n, inH, inW, inC, outH, outW, strideH, strideW, padTop, padLeft, kH, kW);
+  out.set(new Float32Array(buf, oAt, outLen));
+  argmax.set(new Int32Array(buf, aAt, outLen));
   return true;
 }

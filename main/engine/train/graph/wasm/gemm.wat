@@ -521,4 +521,78 @@
             (br $pl)))
         (local.set $b (i32.add (local.get $b) (i32.const 1)))
         (br $bl))))
+;; MAX_POOL_2D (graph/ops/max_pool_2d.ts), float32, C a multiple of 4: per output pixel and
+  ;; channel the maximum over the window's in-image taps in (iy, ix) order, a later tap taken only
+  ;; when strictly greater (the first on ties; NaN stays once taken), and its input index in $arg
+  ;; (int32); -Infinity and -1 for a window with no tap in the image.
+  (func (export "maxpool")
+    (param $in i32) (param $out i32) (param $arg i32) (param $n i32) (param $inH i32) (param $inW i32)
+    (param $C i32) (param $outH i32) (param $outW i32) (param $strideH i32) (param $strideW i32)
+    (param $padTop i32) (param $padLeft i32) (param $kH i32) (param $kW i32)
+    (local $b i32) (local $y i32) (local $xo i32) (local $cb i32) (local $iy i32) (local $ix i32)
+    (local $y0 i32) (local $y1 i32) (local $x0 i32) (local $x1 i32) (local $o i32) (local $p i32)
+    (local $cur v128) (local $idx v128) (local $v v128) (local $m v128)
+    (block $bdone
+      (loop $bl
+        (br_if $bdone (i32.ge_u (local.get $b) (local.get $n)))
+        (local.set $y (i32.const 0))
+        (block $ydone
+          (loop $yl
+            (br_if $ydone (i32.ge_u (local.get $y) (local.get $outH)))
+            (local.set $y0 (i32.sub (i32.mul (local.get $y) (local.get $strideH)) (local.get $padTop)))
+            (local.set $y1 (i32.add (local.get $y0) (local.get $kH)))
+            (if (i32.lt_s (local.get $y0) (i32.const 0)) (then (local.set $y0 (i32.const 0))))
+            (if (i32.gt_s (local.get $y1) (local.get $inH)) (then (local.set $y1 (local.get $inH))))
+            (local.set $xo (i32.const 0))
+            (block $xdone
+              (loop $xl
+                (br_if $xdone (i32.ge_u (local.get $xo) (local.get $outW)))
+                (local.set $x0 (i32.sub (i32.mul (local.get $xo) (local.get $strideW)) (local.get $padLeft)))
+                (local.set $x1 (i32.add (local.get $x0) (local.get $kW)))
+                (if (i32.lt_s (local.get $x0) (i32.const 0)) (then (local.set $x0 (i32.const 0))))
+                (if (i32.gt_s (local.get $x1) (local.get $inW)) (then (local.set $x1 (local.get $inW))))
+                ;; element index of this output pixel's channel 0
+                (local.set $o (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $outH))
+                  (local.get $y)) (local.get $outW)) (local.get $xo)) (local.get $C)))
+                (local.set $cb (i32.const 0))
+                (block $cdone
+                  (loop $cl
+                    (br_if $cdone (i32.ge_u (local.get $cb) (local.get $C)))
+                    (if (i32.or (i32.ge_s (local.get $y0) (local.get $y1)) (i32.ge_s (local.get $x0) (local.get $x1)))
+                      (then
+                        (local.set $cur (v128.const f32x4 -inf -inf -inf -inf))
+                        (local.set $idx (v128.const i32x4 -1 -1 -1 -1)))
+                      (else
+                        (local.set $p (i32.add (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $inH))
+                          (local.get $y0)) (local.get $inW)) (local.get $x0)) (local.get $C)) (local.get $cb)))
+                        (local.set $cur (v128.load align=4 (i32.add (local.get $in) (i32.shl (local.get $p) (i32.const 2)))))
+                        (local.set $idx (i32x4.add (i32x4.splat (local.get $p)) (v128.const i32x4 0 1 2 3)))
+                        (local.set $iy (local.get $y0))
+                        (loop $iyl
+                          (local.set $ix (local.get $x0))
+                          (loop $ixl
+                            (local.set $p (i32.add (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $inH))
+                              (local.get $iy)) (local.get $inW)) (local.get $ix)) (local.get $C)) (local.get $cb)))
+                            (local.set $v (v128.load align=4 (i32.add (local.get $in) (i32.shl (local.get $p) (i32.const 2)))))
+                            (local.set $m (f32x4.gt (local.get $v) (local.get $cur)))
+                            (local.set $cur (v128.bitselect (local.get $v) (local.get $cur) (local.get $m)))
+                            (local.set $idx (v128.bitselect
+                              (i32x4.add (i32x4.splat (local.get $p)) (v128.const i32x4 0 1 2 3))
+                              (local.get $idx) (local.get $m)))
+                            (local.set $ix (i32.add (local.get $ix) (i32.const 1)))
+                            (br_if $ixl (i32.lt_s (local.get $ix) (local.get $x1))))
+                          (local.set $iy (i32.add (local.get $iy) (i32.const 1)))
+                          (br_if $iyl (i32.lt_s (local.get $iy) (local.get $y1))))))
+                    (v128.store align=4 (i32.add (local.get $out) (i32.shl (i32.add (local.get $o) (local.get $cb)) (i32.const 2)))
+                      (local.get $cur))
+                    (v128.store align=4 (i32.add (local.get $arg) (i32.shl (i32.add (local.get $o) (local.get $cb)) (i32.const 2)))
+                      (local.get $idx))
+                    (local.set $cb (i32.add (local.get $cb) (i32.const 4)))
+                    (br $cl)))
+                (local.set $xo (i32.add (local.get $xo) (i32.const 1)))
+                (br $xl)))
+            (local.set $y (i32.add (local.get $y) (i32.const 1)))
+            (br $yl)))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $bl))))
 )
