@@ -13,10 +13,17 @@ import {
   gemmAtBAddTs,
 } from '../ops/gemm';
 import { backward1, backward1Ts, forward1, forward1Ts, tapOffsets } from '../ops/depthwise_conv_2d';
+import { im2col } from '../ops/conv_2d';
 import { maxPoolForwardTs } from '../ops/max_pool_2d';
 import { clampGrad, clampGradTs, clampRange, clampRangeTs } from '../ops/op';
 import { WASM_BASE64 } from './gemm-wasm.generated';
-import { gemmWasmAvailable, maxPoolWasm, setGemmWasmForTest } from './gemm-wasm';
+import {
+  convForwardWasm,
+  convWeightGradWasm,
+  gemmWasmAvailable,
+  maxPoolWasm,
+  setGemmWasmForTest,
+} from './gemm-wasm';
 
 const WAT = path.join(import.meta.dirname, 'gemm.wat');
 
@@ -325,5 +332,74 @@ describe('max pooling in WebAssembly SIMD (gemm.wat maxpool)', () => {
       ),
     );
     expect(maxPoolMismatches().length).toBeGreaterThan(0);
+  });
+});
+
+describe('CONV_2D forward and weight gradient in WebAssembly SIMD (gemm.wat im2col + abt / atb)', () => {
+  /** Random geometries (padding, strides, dilation, taps outside the image), 1 to 6 input channels. */
+  function convMismatches(): string[] {
+    const bad: string[] = [];
+    let s = 3;
+    const int = (lo: number, hi: number) => {
+      s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+      return lo + ((s >>> 8) % (hi - lo + 1));
+    };
+    for (let t = 0; t < 30; t++) {
+      const g = {
+        inH: int(1, 8),
+        inW: int(1, 8),
+        inC: int(1, 6),
+        kH: int(1, 3),
+        kW: int(1, 3),
+        strideH: int(1, 2),
+        strideW: int(1, 2),
+        dilH: int(1, 2),
+        dilW: int(1, 2),
+        padTop: int(0, 2),
+        padLeft: int(0, 2),
+        outH: int(1, 6),
+        outW: int(1, 6),
+      };
+      const n = int(1, 3);
+      const N = int(1, 9);
+      const K = g.kH * g.kW * g.inC;
+      const M = n * g.outH * g.outW;
+      const input = values(n * g.inH * g.inW * g.inC, t);
+      const W = values(N * K, t + 1);
+      const bias = values(N, t + 2);
+      const D = values(M * N, t + 3);
+      const cols = new Float32Array(M * K);
+      im2col(g, input, cols, n);
+      const [lo, hi] = t % 2 ? [0, 6] : [-Infinity, Infinity];
+      const ref = new Float32Array(M * N);
+      const got = new Float32Array(M * N);
+      gemmABtTs(cols, W, bias, ref, M, N, K);
+      clampRangeTs(ref, M * N, lo, hi);
+      if (!convForwardWasm(g, input, n, W, bias, got, N, lo, hi))
+        bad.push(`conv ${t}: WebAssembly did not run`);
+      if (!bytes(ref).equals(bytes(got))) bad.push(`conv forward ${t}`);
+      const G0 = Float64Array.from(values(N * K, t + 4));
+      const [gRef, gGot] = [G0.slice(), G0.slice()];
+      gemmAtBAddTs(D, cols, gRef, M, N, K);
+      convWeightGradWasm(g, input, n, D, gGot, N);
+      if (!bytes(gRef).equals(bytes(gGot))) bad.push(`conv weight gradient ${t}`);
+    }
+    return bad;
+  }
+
+  it('gives the TypeScript im2col + products’ bytes on random geometries (bias, fused clamp)', () => {
+    expect(convMismatches()).toEqual([]);
+  });
+
+  it('a deliberately broken im2col (taps outside the image read as 1) is caught', async () => {
+    setGemmWasmForTest(
+      new WebAssembly.Module(
+        await compileGemmWat(
+          '(f32.store (local.get $k) (f32.const 0))',
+          '(f32.store (local.get $k) (f32.const 1))',
+        ),
+      ),
+    );
+    expect(convMismatches().length).toBeGreaterThan(0);
   });
 });

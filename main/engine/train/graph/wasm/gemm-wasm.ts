@@ -23,6 +23,7 @@ interface GemmExports {
   dw_fwd(...args: number[]): void;
   dw_bwd(...args: number[]): void;
   maxpool(...args: number[]): void;
+  im2col(...args: number[]): void;
 }
 
 const PAGE = 65536;
@@ -357,5 +358,112 @@ export function maxPoolWasm(
   k.maxpool(inAt, oAt, aAt, n, inH, inW, inC, outH, outW, strideH, strideW, padTop, padLeft, kH, kW);
   out.set(new Float32Array(buf, oAt, outLen));
   argmax.set(new Int32Array(buf, aAt, outLen));
+  return true;
+}
+
+/** gemm.wat's im2col of `n` samples of `input` (already at `inAt`) into rows of `stride` values at `at`. */
+function im2colAt(
+  k: GemmExports,
+  g: ConvGeometry,
+  inAt: number,
+  at: number,
+  n: number,
+  stride: number,
+): void {
+  const { inH, inW, inC, kH, kW, outH, outW, strideH, strideW, dilH, dilW, padTop, padLeft } = g;
+  k.im2col(
+    inAt,
+    at,
+    n,
+    inH,
+    inW,
+    inC,
+    kH,
+    kW,
+    outH,
+    outW,
+    strideH,
+    strideW,
+    dilH,
+    dilW,
+    padTop,
+    padLeft,
+    stride,
+  );
+}
+
+/**
+ * conv_2d.ts's forward in one pass through the module: im2col of `n` samples, the product with
+ * weights [N][K] (+ bias), the fused activation's clamp to [lo, hi]; the same bytes as im2col,
+ * gemmABt and clampRange in TypeScript.
+ */
+export function convForwardWasm(
+  g: ConvGeometry,
+  input: FloatArray,
+  n: number,
+  W: FloatArray,
+  bias: FloatArray | undefined,
+  out: FloatArray,
+  N: number,
+  lo: number,
+  hi: number,
+): boolean {
+  const K = g.kH * g.kW * g.inC;
+  const M = n * g.outH * g.outW;
+  const inLen = n * g.inH * g.inW * g.inC;
+  if (!(f32(input) && f32(W) && f32(bias) && f32(out)) || M < 1 || N < 1 || K < 1) return false;
+  const k = kernels();
+  if (!k) return false;
+  const M4 = up4(M);
+  const Np = up4(N);
+  const at = layout(k, [inLen * 4, M4 * K * 4, N * K * 4, K * Np * 4, Np * 4, M4 * Np * 4]);
+  if (!at) return false;
+  const [inAt, aAt, bAt, btAt, biasAt, cAt] = at as [number, number, number, number, number, number];
+  const F = new Float32Array(k.memory.buffer);
+  F.set(input.subarray(0, inLen), inAt >> 2);
+  im2colAt(k, g, inAt, aAt, n, K);
+  F.fill(0, (aAt >> 2) + M * K, (aAt >> 2) + M4 * K);
+  F.set(W.subarray(0, N * K), bAt >> 2);
+  k.transpose(bAt, btAt, N, K, Np);
+  if (bias) {
+    F.set(bias.subarray(0, N), biasAt >> 2);
+    F.fill(0, (biasAt >> 2) + N, (biasAt >> 2) + Np);
+  }
+  k.abt(aAt, btAt, biasAt, cAt, M4, Np, K, bias ? 1 : 0, 0);
+  if (lo !== -Infinity || hi !== Infinity) k.clamp(cAt, M4 * Np, lo, hi);
+  getRows(F, out, M, N, Np, cAt);
+  return true;
+}
+
+/** conv_2d.ts's weight gradient G[N][K] += dOutᵀ · im2col(input), the im2col done here. */
+export function convWeightGradWasm(
+  g: ConvGeometry,
+  input: FloatArray,
+  n: number,
+  D: FloatArray,
+  G: Float64Array,
+  N: number,
+): boolean {
+  const K = g.kH * g.kW * g.inC;
+  const M = n * g.outH * g.outW;
+  const inLen = n * g.inH * g.inW * g.inC;
+  if (!(f32(input) && f32(D)) || M < 1 || N < 1 || K < 1) return false;
+  const k = kernels();
+  if (!k) return false;
+  const Np = up4(N);
+  const Kp = up4(K);
+  const at = layout(k, [inLen * 4, M * Kp * 4, N === Np ? 0 : M * N * 4, M * Np * 4, Np * Kp * 8]);
+  if (!at) return false;
+  const [inAt, aAt, rawAt, dAt, gAt] = at as [number, number, number, number, number];
+  const F = new Float32Array(k.memory.buffer);
+  F.set(input.subarray(0, inLen), inAt >> 2);
+  im2colAt(k, g, inAt, aAt, n, Kp);
+  putRows(k, F, D, M, N, Np, rawAt, dAt);
+  const G64 = new Float64Array(k.memory.buffer, gAt, Np * Kp);
+  if (K === Kp) G64.set(G.subarray(0, N * K));
+  else for (let r = 0; r < N; r++) G64.set(G.subarray(r * K, r * K + K), r * Kp);
+  k.atb(dAt, aAt, gAt, M, Np, Kp);
+  if (K === Kp) G.set(G64.subarray(0, N * K));
+  else for (let r = 0; r < N; r++) G.set(G64.subarray(r * Kp, r * Kp + K), r * K);
   return true;
 }

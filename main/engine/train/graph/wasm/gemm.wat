@@ -595,4 +595,72 @@
             (br $yl)))
         (local.set $b (i32.add (local.get $b) (i32.const 1)))
         (br $bl))))
+;; CONV_2D's im2col (graph/ops/conv_2d.ts): per output pixel (b, y, x) a row of its taps in
+  ;; (fy, fx, c) order, 0 for a tap outside the image, then zeros up to $stride values; float32.
+  (func (export "im2col")
+    (param $in i32) (param $dst i32) (param $n i32) (param $inH i32) (param $inW i32) (param $inC i32)
+    (param $kH i32) (param $kW i32) (param $outH i32) (param $outW i32) (param $strideH i32)
+    (param $strideW i32) (param $dilH i32) (param $dilW i32) (param $padTop i32) (param $padLeft i32)
+    (param $stride i32)
+    (local $b i32) (local $y i32) (local $x i32) (local $fy i32) (local $fx i32) (local $iy i32)
+    (local $ix i32) (local $k i32) (local $row i32) (local $p i32) (local $end i32) (local $Cb i32)
+    (local $tail i32)
+    (local.set $Cb (i32.shl (local.get $inC) (i32.const 2)))
+    (local.set $row (local.get $dst))
+    (local.set $tail (i32.shl (i32.sub (local.get $stride)
+      (i32.mul (i32.mul (local.get $kH) (local.get $kW)) (local.get $inC))) (i32.const 2)))
+    (block $bdone
+      (loop $bl
+        (br_if $bdone (i32.ge_u (local.get $b) (local.get $n)))
+        (local.set $y (i32.const 0))
+        (block $ydone
+          (loop $yl
+            (br_if $ydone (i32.ge_u (local.get $y) (local.get $outH)))
+            (local.set $x (i32.const 0))
+            (block $xdone
+              (loop $xl
+                (br_if $xdone (i32.ge_u (local.get $x) (local.get $outW)))
+                (local.set $k (local.get $row))
+                (local.set $fy (i32.const 0))
+                (block $fydone
+                  (loop $fyl
+                    (br_if $fydone (i32.ge_u (local.get $fy) (local.get $kH)))
+                    (local.set $iy (i32.add (i32.sub (i32.mul (local.get $y) (local.get $strideH)) (local.get $padTop))
+                      (i32.mul (local.get $fy) (local.get $dilH))))
+                    (local.set $fx (i32.const 0))
+                    (block $fxdone
+                      (loop $fxl
+                        (br_if $fxdone (i32.ge_u (local.get $fx) (local.get $kW)))
+                        (local.set $ix (i32.add (i32.sub (i32.mul (local.get $x) (local.get $strideW)) (local.get $padLeft))
+                          (i32.mul (local.get $fx) (local.get $dilW))))
+                        (local.set $end (i32.add (local.get $k) (local.get $Cb)))
+                        (if (i32.and
+                              (i32.and (i32.ge_s (local.get $iy) (i32.const 0)) (i32.lt_s (local.get $iy) (local.get $inH)))
+                              (i32.and (i32.ge_s (local.get $ix) (i32.const 0)) (i32.lt_s (local.get $ix) (local.get $inW))))
+                          (then
+                            (local.set $p (i32.add (local.get $in) (i32.shl (i32.mul (i32.add (i32.mul (i32.add
+                              (i32.mul (local.get $b) (local.get $inH)) (local.get $iy)) (local.get $inW)) (local.get $ix))
+                              (local.get $inC)) (i32.const 2))))
+                            (loop $cl
+                              (f32.store (local.get $k) (f32.load (local.get $p)))
+                              (local.set $p (i32.add (local.get $p) (i32.const 4)))
+                              (local.set $k (i32.add (local.get $k) (i32.const 4)))
+                              (br_if $cl (i32.lt_u (local.get $k) (local.get $end)))))
+                          (else
+                            (loop $zl
+                              (f32.store (local.get $k) (f32.const 0))
+                              (local.set $k (i32.add (local.get $k) (i32.const 4)))
+                              (br_if $zl (i32.lt_u (local.get $k) (local.get $end))))))
+                        (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
+                        (br $fxl)))
+                    (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
+                    (br $fyl)))
+                (memory.fill (local.get $k) (i32.const 0) (local.get $tail))
+                (local.set $row (i32.add (local.get $row) (i32.shl (local.get $stride) (i32.const 2))))
+                (local.set $x (i32.add (local.get $x) (i32.const 1)))
+                (br $xl)))
+            (local.set $y (i32.add (local.get $y) (i32.const 1)))
+            (br $yl)))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $bl))))
 )
