@@ -13,6 +13,8 @@ import {
   gemmAtBAddTs,
 } from '../ops/gemm';
 import { backward1, backward1Ts, forward1, forward1Ts, tapOffsets } from '../ops/depthwise_conv_2d';
+import { readTflite } from '../../../tflite/reader';
+import { buildTrainGraph } from '../graph';
 import { im2col } from '../ops/conv_2d';
 import { maxPoolForwardTs } from '../ops/max_pool_2d';
 import { clampGrad, clampGradTs, clampRange, clampRangeTs } from '../ops/op';
@@ -402,4 +404,30 @@ describe('CONV_2D forward and weight gradient in WebAssembly SIMD (gemm.wat im2c
     );
     expect(convMismatches().length).toBeGreaterThan(0);
   });
+});
+
+describe('the demo models’ training graphs with and without WebAssembly', () => {
+  const ROOT = path.resolve(import.meta.dirname, '../../../../..');
+
+  /** Logits, then every parameter gradient, of one forward + backward on 5 samples, as bytes. */
+  function step(file: string): Buffer {
+    const graph = buildTrainGraph(readTflite(fs.readFileSync(path.join(ROOT, 'assets/demo', file))));
+    const x = values(5 * graph.inputSize, 11).map((v) => Math.abs(v) % 1);
+    const logits = graph.forward(x, 5, true).slice(0, 5 * graph.classes);
+    const dLogits = values(5 * graph.classes, 12);
+    graph.zeroGrad();
+    graph.backward(dLogits);
+    return Buffer.concat([bytes(logits), ...graph.params.map((p) => bytes(p.grad))]);
+  }
+
+  it.each(['fashion_cnn.tflite', 'fashion_dwcnn.tflite'])(
+    '%s: one training step gives the same logits and gradients, byte for byte',
+    (file) => {
+      const wasm = step(file);
+      setGemmWasmForTest(false);
+      const ts = step(file);
+      expect(wasm.length).toBeGreaterThan(1000);
+      expect(wasm.equals(ts)).toBe(true);
+    },
+  );
 });
