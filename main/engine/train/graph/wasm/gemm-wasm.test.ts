@@ -87,7 +87,7 @@ function agrees(M: number, N: number, K: number, seed: number): string[] {
   return bad;
 }
 
-/** Shapes with every remainder modulo 4 (weight gradients over 8 rows or more run in WebAssembly), and the demo models' (conv 3x3 on 1 channel, 1x1 conv, dense). */
+/** Shapes with every remainder modulo 4, and the demo models' (conv 3x3 on 1 channel, 1x1 conv, dense). */
 const SHAPES: [number, number, number][] = [
   ...[1, 2, 3, 4, 5, 7, 8, 9, 11].flatMap((M) =>
     [1, 3, 4, 6, 10].flatMap((N) => [1, 2, 5, 8, 9, 13].map((K) => [M, N, K] as [number, number, number])),

@@ -3,7 +3,7 @@
  * the operands are copied into the module's memory, padded to the kernels' multiples of 4, and
  * the result copied back. Each returns false, having done nothing, where it does not apply
  * (WebAssembly SIMD unavailable, float64 storage as in the finite-difference checks, an empty or
- * huge product, a weight gradient over fewer than 8 rows); the caller then runs the TypeScript loops, which are the reference: the results
+ * huge product); the caller then runs the TypeScript loops, which are the reference: the results
  * are the same bytes (gemm.wat's header says why; gemm-wasm.test.ts checks it).
  */
 import type { ConvGeometry } from '../ops/conv_2d';
@@ -159,8 +159,7 @@ export function gemmAtBAddWasm(
   N: number,
   K: number,
 ): boolean {
-  // With a few rows (a dense layer on a small shard) copying G in and out costs more than the sums.
-  if (!(f32(D) && f32(A)) || M < 8 || N < 1 || K < 1) return false;
+  if (!(f32(D) && f32(A)) || M < 1 || N < 1 || K < 1) return false;
   const k = kernels();
   if (!k) return false;
   const Np = up4(N);
