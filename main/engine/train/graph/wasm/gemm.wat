@@ -604,8 +604,9 @@
     (param $stride i32)
     (local $b i32) (local $y i32) (local $x i32) (local $fy i32) (local $fx i32) (local $iy i32)
     (local $ix i32) (local $k i32) (local $row i32) (local $p i32) (local $end i32) (local $Cb i32)
-    (local $tail i32)
+    (local $tail i32) (local $rowStep i32)
     (local.set $Cb (i32.shl (local.get $inC) (i32.const 2)))
+    (local.set $rowStep (i32.mul (i32.mul (local.get $dilH) (local.get $inW)) (local.get $Cb)))
     (local.set $row (local.get $dst))
     (local.set $tail (i32.shl (i32.sub (local.get $stride)
       (i32.mul (i32.mul (local.get $kH) (local.get $kW)) (local.get $inC))) (i32.const 2)))
@@ -621,7 +622,34 @@
               (loop $xl
                 (br_if $xdone (i32.ge_u (local.get $x) (local.get $outW)))
                 (local.set $k (local.get $row))
-                (local.set $fy (i32.const 0))
+                (local.set $iy (i32.sub (i32.mul (local.get $y) (local.get $strideH)) (local.get $padTop)))
+                (local.set $ix (i32.sub (i32.mul (local.get $x) (local.get $strideW)) (local.get $padLeft)))
+                (if (i32.and
+                      (i32.and (i32.eq (local.get $dilW) (i32.const 1))
+                        (i32.and (i32.ge_s (local.get $iy) (i32.const 0)) (i32.ge_s (local.get $ix) (i32.const 0))))
+                      (i32.and
+                        (i32.lt_s (i32.add (local.get $iy) (i32.mul (i32.sub (local.get $kH) (i32.const 1)) (local.get $dilH)))
+                          (local.get $inH))
+                        (i32.le_s (i32.add (local.get $ix) (local.get $kW)) (local.get $inW))))
+                  (then
+                    ;; The whole window is inside the image and its rows contiguous: copy kW·inC values per row.
+                    (local.set $p (i32.add (local.get $in) (i32.shl (i32.mul (i32.add (i32.mul (i32.add
+                      (i32.mul (local.get $b) (local.get $inH)) (local.get $iy)) (local.get $inW)) (local.get $ix))
+                      (local.get $inC)) (i32.const 2))))
+                    (local.set $fy (i32.const 0))
+                    (loop $wyl
+                      (local.set $end (i32.add (local.get $k) (i32.mul (local.get $kW) (local.get $Cb))))
+                      (local.set $fx (local.get $p))
+                      (loop $wcl
+                        (f32.store (local.get $k) (f32.load (local.get $fx)))
+                        (local.set $fx (i32.add (local.get $fx) (i32.const 4)))
+                        (local.set $k (i32.add (local.get $k) (i32.const 4)))
+                        (br_if $wcl (i32.lt_u (local.get $k) (local.get $end))))
+                      (local.set $p (i32.add (local.get $p) (local.get $rowStep)))
+                      (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
+                      (br_if $wyl (i32.lt_u (local.get $fy) (local.get $kH))))
+                    (local.set $fy (local.get $kH))))
+                (if (i32.eqz (local.get $fy)) (then
                 (block $fydone
                   (loop $fyl
                     (br_if $fydone (i32.ge_u (local.get $fy) (local.get $kH)))
@@ -654,7 +682,8 @@
                         (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
                         (br $fxl)))
                     (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
-                    (br $fyl)))
+                    (br $fyl)))))
+                (local.set $fy (i32.const 0))
                 (memory.fill (local.get $k) (i32.const 0) (local.get $tail))
                 (local.set $row (i32.add (local.get $row) (i32.shl (local.get $stride) (i32.const 2))))
                 (local.set $x (i32.add (local.get $x) (i32.const 1)))
