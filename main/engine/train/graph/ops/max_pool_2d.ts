@@ -6,11 +6,12 @@ import { clampGrad, clampRange, fusedRange, Scratch, type OpFactory } from './op
 import { poolGeometry } from './pool';
 import type { ConvGeometry } from './conv_2d';
 import type { FloatArray } from '../types';
-import { maxPoolWasm } from '../wasm/gemm-wasm';
+import { maxPoolBackwardWasm, maxPoolWasm } from '../wasm/gemm-wasm';
 
 export const maxPool2d: OpFactory = (spec) => {
   const g = poolGeometry(spec);
-  const { inC, outH, outW } = g;
+  const { inH, inW, inC, outH, outW } = g;
+  const inSize = inH * inW * inC;
   const [lo, hi] = fusedRange(spec);
   const outSize = outH * outW * inC;
   let argmax = new Int32Array(0);
@@ -29,10 +30,8 @@ export const maxPool2d: OpFactory = (spec) => {
       const dX = io.dIns[0];
       if (!dX) return;
       const d = clampGrad(io.out, io.dOut, io.n * outSize, lo, hi, gScratch.get(io.n * outSize));
-      for (let i = 0, n = io.n * outSize; i < n; i++) {
-        const at = argmax[i]!;
-        if (at >= 0) dX[at] += d[i]!;
-      }
+      if (!maxPoolBackwardWasm(argmax, d, dX, io.n * outSize, io.n * inSize))
+        maxPoolBackwardTs(argmax, d, dX, io.n * outSize);
     },
   };
 };
@@ -87,4 +86,12 @@ export function maxPoolForwardTs(
           }
       }
     }
+}
+
+/** The backward's TypeScript loop (the reference): dX[argmax[i]] += d[i] in order, skipping -1. */
+export function maxPoolBackwardTs(argmax: Int32Array, d: FloatArray, dX: FloatArray, len: number): void {
+  for (let i = 0; i < len; i++) {
+    const at = argmax[i]!;
+    if (at >= 0) dX[at] += d[i]!;
+  }
 }

@@ -16,13 +16,14 @@ import { backward1, backward1Ts, forward1, forward1Ts, tapOffsets } from '../ops
 import { readTflite } from '../../../tflite/reader';
 import { buildTrainGraph } from '../graph';
 import { im2col } from '../ops/conv_2d';
-import { maxPoolForwardTs } from '../ops/max_pool_2d';
+import { maxPoolBackwardTs, maxPoolForwardTs } from '../ops/max_pool_2d';
 import { clampGrad, clampGradTs, clampRange, clampRangeTs } from '../ops/op';
 import { WASM_BASE64 } from './gemm-wasm.generated';
 import {
   convForwardWasm,
   convWeightGradWasm,
   gemmWasmAvailable,
+  maxPoolBackwardWasm,
   maxPoolWasm,
   setGemmWasmForTest,
 } from './gemm-wasm';
@@ -316,12 +317,31 @@ describe('max pooling in WebAssembly SIMD (gemm.wat maxpool)', () => {
       if (!maxPoolWasm(g, x, n, got, aGot)) bad.push(`maxpool ${t}: WebAssembly did not run`);
       if (!bytes(ref).equals(bytes(got))) bad.push(`maxpool ${t} values`);
       if (!Buffer.from(aRef.buffer).equals(Buffer.from(aGot.buffer))) bad.push(`maxpool ${t} argmax`);
+      const d = values(len, t + 1);
+      const dX0 = values(x.length, t + 2);
+      const [xRef, xGot] = [dX0.slice(), dX0.slice()];
+      maxPoolBackwardTs(aRef, d, xRef, len);
+      if (!maxPoolBackwardWasm(aRef, d, xGot, len, x.length))
+        bad.push(`maxpool ${t}: no WebAssembly backward`);
+      if (!bytes(xRef).equals(bytes(xGot))) bad.push(`maxpool ${t} input gradient`);
     }
     return bad;
   }
 
-  it('gives the TypeScript loops’ maxima and argmax (first on ties) on random geometries', () => {
+  it('gives the TypeScript loops’ maxima, argmax (first on ties) and input gradient on random geometries', () => {
     expect(maxPoolMismatches()).toEqual([]);
+  });
+
+  it('a deliberately broken backward (each gradient taken from the next output) is caught', async () => {
+    setGemmWasmForTest(
+      new WebAssembly.Module(
+        await compileGemmWat(
+          '(f64.promote_f32 (f32.load (local.get $d)))',
+          '(f64.promote_f32 (f32.load offset=4 (local.get $d)))',
+        ),
+      ),
+    );
+    expect(maxPoolMismatches().length).toBeGreaterThan(0);
   });
 
   it('a deliberately broken kernel (a later tie wins) is caught', async () => {

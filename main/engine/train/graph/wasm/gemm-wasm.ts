@@ -24,6 +24,7 @@ interface GemmExports {
   dw_bwd(...args: number[]): void;
   maxpool(...args: number[]): void;
   im2col(...args: number[]): void;
+  maxpool_bwd(arg: number, d: number, dX: number, n: number): void;
 }
 
 const PAGE = 65536;
@@ -464,5 +465,29 @@ export function convWeightGradWasm(
   k.atb(dAt, aAt, gAt, M, Np, Kp);
   if (K === Kp) G.set(G64.subarray(0, N * K));
   else for (let r = 0; r < N; r++) G.set(G64.subarray(r * Kp, r * Kp + K), r * K);
+  return true;
+}
+
+/** max_pool_2d.ts's backward: dX[argmax[i]] += d[i] for i < len in order (argmax -1: nothing); dX holds `inLen` values. */
+export function maxPoolBackwardWasm(
+  argmax: Int32Array,
+  d: FloatArray,
+  dX: FloatArray,
+  len: number,
+  inLen: number,
+): boolean {
+  if (!(f32(d) && f32(dX)) || len < 1 || inLen < 1) return false;
+  const k = kernels();
+  if (!k) return false;
+  const at = layout(k, [len * 4, len * 4, inLen * 4]);
+  if (!at) return false;
+  const [aAt, dAt, xAt] = at as [number, number, number];
+  const buf = k.memory.buffer;
+  new Int32Array(buf, aAt, len).set(argmax.subarray(0, len));
+  new Float32Array(buf, dAt, len).set(d.subarray(0, len));
+  const x = new Float32Array(buf, xAt, inLen);
+  x.set(dX.subarray(0, inLen));
+  k.maxpool_bwd(aAt, dAt, xAt, len);
+  dX.set(x);
   return true;
 }

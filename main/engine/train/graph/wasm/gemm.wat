@@ -692,4 +692,21 @@
             (br $yl)))
         (local.set $b (i32.add (local.get $b) (i32.const 1)))
         (br $bl))))
+;; MAX_POOL_2D's input gradient: dX[arg[i]] += d[i] for i = 0..n-1 in order where arg[i] >= 0
+  ;; (float32 values added in double, then rounded, as dX[at] += d[i] in TypeScript).
+  (func (export "maxpool_bwd") (param $arg i32) (param $d i32) (param $dX i32) (param $n i32)
+    (local $end i32) (local $at i32) (local $p i32)
+    (local.set $end (i32.add (local.get $arg) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $arg) (local.get $end)))
+        (local.set $at (i32.load (local.get $arg)))
+        (if (i32.ge_s (local.get $at) (i32.const 0))
+          (then
+            (local.set $p (i32.add (local.get $dX) (i32.shl (local.get $at) (i32.const 2))))
+            (f32.store (local.get $p) (f32.demote_f64 (f64.add (f64.promote_f32 (f32.load (local.get $p)))
+              (f64.promote_f32 (f32.load (local.get $d))))))))
+        (local.set $arg (i32.add (local.get $arg) (i32.const 4)))
+        (local.set $d (i32.add (local.get $d) (i32.const 4)))
+        (br $l))))
 )
