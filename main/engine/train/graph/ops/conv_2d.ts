@@ -159,8 +159,12 @@ export const conv2d: OpFactory = (spec) => {
     colsHold = true;
     return c;
   };
-  // Whether `cols` holds the last forward's im2col (the WebAssembly forward does it in the module).
+  // Whether `cols` holds the last forward's im2col (the WebAssembly forward does it in the module
+  // and leaves it, rows padded to a multiple of 4, in `wasmCols`).
   let colsHold = false;
+  let wasmCols = new Float32Array(0);
+  let wasmColsHold = false;
+  const Kp = (K + 3) & ~3;
   return {
     params: [
       { slot: 1, role: 'weight', quantAxis: 0 },
@@ -170,11 +174,15 @@ export const conv2d: OpFactory = (spec) => {
     forward(io) {
       const M = io.n * pixels;
       colsHold = false;
-      if (
-        !direct &&
-        convForwardWasm(g, io.ins[0]!, io.n, io.ins[1]!, bias ? io.ins[2] : undefined, io.out, outC, lo, hi)
-      )
-        return;
+      wasmColsHold = false;
+      if (!direct) {
+        if (wasmCols.length < M * Kp) wasmCols = new Float32Array(M * Kp);
+        const b = bias ? io.ins[2] : undefined;
+        if (convForwardWasm(g, io.ins[0]!, io.n, io.ins[1]!, b, io.out, outC, lo, hi, wasmCols)) {
+          wasmColsHold = true;
+          return;
+        }
+      }
       gemmABt(colsOf(io), io.ins[1]!, bias ? io.ins[2] : undefined, io.out, M, outC, K);
       clampRange(io.out, M * outC, lo, hi);
     },
@@ -184,7 +192,8 @@ export const conv2d: OpFactory = (spec) => {
       // The graph runs backward right after this op's forward on the same batch: cols still hold
       // it after the TypeScript forward (else the WebAssembly weight gradient redoes the im2col).
       const dW = io.dIns[1] as Float64Array | null;
-      if (dW && !(!direct && convWeightGradWasm(g, io.ins[0]!, io.n, d, dW, outC)))
+      const kept = wasmColsHold ? wasmCols : undefined;
+      if (dW && !(!direct && convWeightGradWasm(g, io.ins[0]!, io.n, d, dW, outC, kept)))
         gemmAtBAdd(d, direct ? io.ins[0]! : colsHold ? cols.get(M * K) : colsOf(io), dW, M, outC, K);
       const dB = bias ? io.dIns[2] : null;
       if (dB) columnSumsAdd(d, dB as Float64Array, M, outC);

@@ -397,14 +397,17 @@ describe('CONV_2D forward and weight gradient in WebAssembly SIMD (gemm.wat im2c
       const got = new Float32Array(M * N);
       gemmABtTs(cols, W, bias, ref, M, N, K);
       clampRangeTs(ref, M * N, lo, hi);
-      if (!convForwardWasm(g, input, n, W, bias, got, N, lo, hi))
+      const kept = new Float32Array(M * (((K + 3) >> 2) << 2));
+      if (!convForwardWasm(g, input, n, W, bias, got, N, lo, hi, kept))
         bad.push(`conv ${t}: WebAssembly did not run`);
       if (!bytes(ref).equals(bytes(got))) bad.push(`conv forward ${t}`);
       const G0 = Float64Array.from(values(N * K, t + 4));
-      const [gRef, gGot] = [G0.slice(), G0.slice()];
+      const [gRef, gGot, gKept] = [G0.slice(), G0.slice(), G0.slice()];
       gemmAtBAddTs(D, cols, gRef, M, N, K);
       convWeightGradWasm(g, input, n, D, gGot, N);
       if (!bytes(gRef).equals(bytes(gGot))) bad.push(`conv weight gradient ${t}`);
+      convWeightGradWasm(g, input, n, D, gKept, N, kept);
+      if (!bytes(gRef).equals(bytes(gKept))) bad.push(`conv weight gradient from the forward's im2col ${t}`);
     }
     return bad;
   }

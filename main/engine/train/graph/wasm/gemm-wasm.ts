@@ -146,7 +146,7 @@ export function gemmABtWasm(
     F.set(bias.subarray(0, N), biasAt >> 2);
     F.fill(0, (biasAt >> 2) + N, (biasAt >> 2) + Np);
   }
-  k.abt(aAt, btAt, biasAt, cAt, M4, Np, K, bias ? 1 : 0, roundBeforeBias ? 1 : 0);
+  k.abt(aAt, btAt, biasAt, cAt, M4, Np, K, bias ? 1 : 0, roundBeforeBias ? 1 : 0, K);
   getRows(F, C, M, N, Np, cAt);
   return true;
 }
@@ -395,7 +395,8 @@ function im2colAt(
 /**
  * conv_2d.ts's forward in one pass through the module: im2col of `n` samples, the product with
  * weights [N][K] (+ bias), the fused activation's clamp to [lo, hi]; the same bytes as im2col,
- * gemmABt and clampRange in TypeScript.
+ * gemmABt and clampRange in TypeScript. `keepCols` (M × K rounded up to 4, zero-padded) receives
+ * the im2col rows for convWeightGradWasm.
  */
 export function convForwardWasm(
   g: ConvGeometry,
@@ -407,35 +408,42 @@ export function convForwardWasm(
   N: number,
   lo: number,
   hi: number,
+  keepCols?: Float32Array,
 ): boolean {
   const K = g.kH * g.kW * g.inC;
+  const Kp = up4(K);
   const M = n * g.outH * g.outW;
   const inLen = n * g.inH * g.inW * g.inC;
   if (!(f32(input) && f32(W) && f32(bias) && f32(out)) || M < 1 || N < 1 || K < 1) return false;
+  if (keepCols && keepCols.length < M * Kp) return false;
   const k = kernels();
   if (!k) return false;
   const M4 = up4(M);
   const Np = up4(N);
-  const at = layout(k, [inLen * 4, M4 * K * 4, N * K * 4, K * Np * 4, Np * 4, M4 * Np * 4]);
+  const at = layout(k, [inLen * 4, M4 * Kp * 4, N * K * 4, K * Np * 4, Np * 4, M4 * Np * 4]);
   if (!at) return false;
   const [inAt, aAt, bAt, btAt, biasAt, cAt] = at as [number, number, number, number, number, number];
   const F = new Float32Array(k.memory.buffer);
   F.set(input.subarray(0, inLen), inAt >> 2);
-  im2colAt(k, g, inAt, aAt, n, K);
-  F.fill(0, (aAt >> 2) + M * K, (aAt >> 2) + M4 * K);
+  im2colAt(k, g, inAt, aAt, n, Kp);
+  if (keepCols) keepCols.set(F.subarray(aAt >> 2, (aAt >> 2) + M * Kp));
+  F.fill(0, (aAt >> 2) + M * Kp, (aAt >> 2) + M4 * Kp);
   F.set(W.subarray(0, N * K), bAt >> 2);
   k.transpose(bAt, btAt, N, K, Np);
   if (bias) {
     F.set(bias.subarray(0, N), biasAt >> 2);
     F.fill(0, (biasAt >> 2) + N, (biasAt >> 2) + Np);
   }
-  k.abt(aAt, btAt, biasAt, cAt, M4, Np, K, bias ? 1 : 0, 0);
+  k.abt(aAt, btAt, biasAt, cAt, M4, Np, K, bias ? 1 : 0, 0, Kp);
   if (lo !== -Infinity || hi !== Infinity) k.clamp(cAt, M4 * Np, lo, hi);
   getRows(F, out, M, N, Np, cAt);
   return true;
 }
 
-/** conv_2d.ts's weight gradient G[N][K] += dOutᵀ · im2col(input), the im2col done here. */
+/**
+ * conv_2d.ts's weight gradient G[N][K] += dOutᵀ · im2col(input), the im2col done here or taken
+ * from `cols` (as convForwardWasm's keepCols left them for this input).
+ */
 export function convWeightGradWasm(
   g: ConvGeometry,
   input: FloatArray,
@@ -443,11 +451,13 @@ export function convWeightGradWasm(
   D: FloatArray,
   G: Float64Array,
   N: number,
+  cols?: Float32Array,
 ): boolean {
   const K = g.kH * g.kW * g.inC;
   const M = n * g.outH * g.outW;
   const inLen = n * g.inH * g.inW * g.inC;
   if (!(f32(input) && f32(D)) || M < 1 || N < 1 || K < 1) return false;
+  if (cols && cols.length < M * up4(K)) return false;
   const k = kernels();
   if (!k) return false;
   const Np = up4(N);
@@ -456,8 +466,11 @@ export function convWeightGradWasm(
   if (!at) return false;
   const [inAt, aAt, rawAt, dAt, gAt] = at as [number, number, number, number, number];
   const F = new Float32Array(k.memory.buffer);
-  F.set(input.subarray(0, inLen), inAt >> 2);
-  im2colAt(k, g, inAt, aAt, n, Kp);
+  if (cols) F.set(cols.subarray(0, M * Kp), aAt >> 2);
+  else {
+    F.set(input.subarray(0, inLen), inAt >> 2);
+    im2colAt(k, g, inAt, aAt, n, Kp);
+  }
   putRows(k, F, D, M, N, Np, rawAt, dAt);
   const G64 = new Float64Array(k.memory.buffer, gAt, Np * Kp);
   if (K === Kp) G64.set(G.subarray(0, N * K));

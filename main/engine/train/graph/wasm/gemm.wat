@@ -61,25 +61,26 @@
 
   ;; C[m][n] = sum over k = 0..K-1 in order of A[m][k]·Bt[k][n], then (with $hasBias) rounded to
   ;; float32 first when $round, + bias[n]; stored as float32.
-  ;; A: M×K, Bt: K×N, bias: N, C: M×N; M and N multiples of 4, K >= 1. Tiles of 4 rows × 4
+  ;; A: M×K in rows of $lda >= K values, Bt: K×N, bias: N, C: M×N; M and N multiples of 4, K >= 1. Tiles of 4 rows × 4
   ;; columns: eight f64x2 sums, each A value splatted against two pairs of Bt.
   (func (export "abt")
     (param $A i32) (param $Bt i32) (param $bias i32) (param $C i32)
-    (param $M i32) (param $N i32) (param $K i32) (param $hasBias i32) (param $round i32)
-    (local $m i32) (local $n i32) (local $kb i32) (local $Kb i32) (local $Nb i32)
+    (param $M i32) (param $N i32) (param $K i32) (param $hasBias i32) (param $round i32) (param $lda i32)
+    (local $m i32) (local $n i32) (local $kb i32) (local $Kb i32) (local $Nb i32) (local $Ab i32)
     (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $bp i32) (local $c i32)
     (local $b0 v128) (local $b1 v128) (local $x v128) (local $z0 v128) (local $z1 v128)
     (local $s00 v128) (local $s01 v128) (local $s10 v128) (local $s11 v128)
     (local $s20 v128) (local $s21 v128) (local $s30 v128) (local $s31 v128)
     (local.set $Kb (i32.shl (local.get $K) (i32.const 2)))
     (local.set $Nb (i32.shl (local.get $N) (i32.const 2)))
+    (local.set $Ab (i32.shl (local.get $lda) (i32.const 2)))
     (block $mdone
       (loop $ml
         (br_if $mdone (i32.ge_u (local.get $m) (local.get $M)))
-        (local.set $a0 (i32.add (local.get $A) (i32.mul (local.get $m) (local.get $Kb))))
-        (local.set $a1 (i32.add (local.get $a0) (local.get $Kb)))
-        (local.set $a2 (i32.add (local.get $a1) (local.get $Kb)))
-        (local.set $a3 (i32.add (local.get $a2) (local.get $Kb)))
+        (local.set $a0 (i32.add (local.get $A) (i32.mul (local.get $m) (local.get $Ab))))
+        (local.set $a1 (i32.add (local.get $a0) (local.get $Ab)))
+        (local.set $a2 (i32.add (local.get $a1) (local.get $Ab)))
+        (local.set $a3 (i32.add (local.get $a2) (local.get $Ab)))
         (local.set $n (i32.const 0))
         (block $ndone
           (loop $nl
