@@ -10,7 +10,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const sources = [
   'main/engine/optimize/wasm/weights.wat',
   'main/engine/interpreter/kernels/wasm/conv.wat',
-  'main/engine/train/graph/wasm/gemm.wat',
+  'main/engine/train/graph/wasm/kernels.wat',
 ];
 const wabt = await initWabt();
 for (const rel of sources) {

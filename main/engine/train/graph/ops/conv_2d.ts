@@ -9,7 +9,7 @@
  */
 import { computePaddingHeightWidth } from '../../../interpreter/kernels/common/padding';
 import { columnSumsAdd, gemmAB, gemmABt, gemmAtBAdd } from './gemm';
-import { convForwardWasm, convWeightGradWasm } from '../wasm/gemm-wasm';
+import { convForwardWasm, convWeightGradWasm } from '../wasm/kernels-wasm';
 import {
   clampGrad,
   clampRange,

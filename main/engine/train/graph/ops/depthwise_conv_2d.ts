@@ -7,7 +7,7 @@
 import { clampGrad, clampRange, fusedRange, requireInput, Scratch, unsupported, type OpFactory } from './op';
 import { windowGeometry, type ConvGeometry } from './conv_2d';
 import type { FloatArray } from '../types';
-import { depthwiseBackwardWasm, depthwiseForwardWasm } from '../wasm/gemm-wasm';
+import { depthwiseBackwardWasm, depthwiseForwardWasm } from '../wasm/kernels-wasm';
 import { columnSumsAdd } from './gemm';
 
 export const depthwiseConv2d: OpFactory = (spec) => {
@@ -162,7 +162,7 @@ export function forward1(
   forward1Ts(taps, KK, C, inSize, pixels, n, inp, wt, bs, out);
 }
 
-/** forward1's TypeScript loops (the reference; wasm/gemm.wat's dw_fwd gives the same bytes). */
+/** forward1's TypeScript loops (the reference; wasm/kernels.wat's dw_fwd gives the same bytes). */
 export function forward1Ts(
   taps: Int32Array,
   KK: number,
@@ -241,7 +241,7 @@ export function backward1(
   backward1Ts(taps, KK, C, inSize, pixels, n, inp, wt, d, dX, dW);
 }
 
-/** backward1's weight and input gradients in TypeScript (the reference for wasm/gemm.wat's dw_bwd). */
+/** backward1's weight and input gradients in TypeScript (the reference for wasm/kernels.wat's dw_bwd). */
 export function backward1Ts(
   taps: Int32Array,
   KK: number,

@@ -15,9 +15,9 @@
  * result is the same as skipping them.
  */
 import type { FloatArray } from '../types';
-import { columnSumsWasm, gemmABtWasm, gemmABWasm, gemmAtBAddWasm } from '../wasm/gemm-wasm';
+import { columnSumsWasm, gemmABtWasm, gemmABWasm, gemmAtBAddWasm } from '../wasm/kernels-wasm';
 
-// Each product runs the WebAssembly SIMD kernel (wasm/gemm.wat, float32 storage) where it applies
+// Each product runs the WebAssembly SIMD kernel (wasm/kernels.wat, float32 storage) where it applies
 // and the TypeScript loops below (the reference, exported as *Ts for the tests) otherwise; both
 // give the same bytes.
 

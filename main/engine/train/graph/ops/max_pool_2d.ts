@@ -6,7 +6,7 @@ import { clampGrad, clampRange, fusedRange, Scratch, type OpFactory } from './op
 import { poolGeometry } from './pool';
 import type { ConvGeometry } from './conv_2d';
 import type { FloatArray } from '../types';
-import { maxPoolBackwardWasm, maxPoolWasm } from '../wasm/gemm-wasm';
+import { maxPoolBackwardWasm, maxPoolWasm } from '../wasm/kernels-wasm';
 
 export const maxPool2d: OpFactory = (spec) => {
   const g = poolGeometry(spec);
@@ -37,7 +37,7 @@ export const maxPool2d: OpFactory = (spec) => {
 };
 
 /**
- * The forward's TypeScript loops (the reference; wasm/gemm.wat's maxpool gives the same bytes):
+ * The forward's TypeScript loops (the reference; wasm/kernels.wat's maxpool gives the same bytes):
  * each window's maximum into `out`, its input index into `argmax`.
  */
 export function maxPoolForwardTs(

@@ -13,7 +13,7 @@
  */
 import { UnsupportedOpError } from '../../../errors';
 import type { FloatArray, Precision } from '../types';
-import { clampGradWasm, clampWasm } from '../wasm/gemm-wasm';
+import { clampGradWasm, clampWasm } from '../wasm/kernels-wasm';
 
 export interface TensorSpec {
   index: number;
@@ -114,7 +114,7 @@ export function clampRange(out: FloatArray, len: number, lo: number, hi: number)
   if (!clampWasm(out, len, lo, hi)) clampRangeTs(out, len, lo, hi);
 }
 
-/** clampRange's TypeScript loop (the reference; clampRange runs wasm/gemm.wat's where it applies). */
+/** clampRange's TypeScript loop (the reference; clampRange runs wasm/kernels.wat's where it applies). */
 export function clampRangeTs(out: FloatArray, len: number, lo: number, hi: number): void {
   for (let i = 0; i < len; i++) {
     const v = out[i]!;

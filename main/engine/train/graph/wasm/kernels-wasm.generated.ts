@@ -1,4 +1,4 @@
-// GENERATED from gemm.wat by wabt. Do not edit: run `npm run gen:wasm`.
+// GENERATED from kernels.wat by wabt. Do not edit: run `npm run gen:wasm`.
 export const WASM_BASE64 =
   'AGFzbQEAAAABdApgBX9/f39/AGAKf39/f39/f39/fwBgBn9/f39/fwBgB39/f39/f38AYAR/f319AGAGf39/f319AGAEf39/' +
   'fwBgC39/f39/f39/f39/AGAPf39/f39/f39/f39/f39/AGARf39/f39/f39/f39/f39/f38AAw4NAAABAgMEBQYHBwgJBgUD' +

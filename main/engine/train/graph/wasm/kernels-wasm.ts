@@ -1,14 +1,17 @@
 /**
- * The WebAssembly SIMD versions of graph/ops/gemm.ts's products (gemm.wat), for float32 storage:
- * the operands are copied into the module's memory, padded to the kernels' multiples of 4, and
- * the result copied back. Each returns false, having done nothing, where it does not apply
- * (WebAssembly SIMD unavailable, float64 storage as in the finite-difference checks, an empty or
- * huge product); the caller then runs the TypeScript loops, which are the reference: the results
- * are the same bytes (gemm.wat's header says why; gemm-wasm.test.ts checks it).
+ * The WebAssembly SIMD kernels of the training graph (kernels.wat: products, im2col, depthwise
+ * convolution, max pooling, clamps, bias gradients), for float32 storage: the operands are copied
+ * into the module's memory (copies are memcpy-fast next to the loops), padded to the kernels'
+ * multiples of 4, and the results copied back. Each function returns false, having done nothing,
+ * where it does not apply (WebAssembly SIMD unavailable, float64 storage as in the
+ * finite-difference checks, channels not a multiple of 4 for depthwise and pooling, an empty or
+ * huge operand); the caller then runs its TypeScript loops, which are the reference: the results
+ * are the same bytes (kernels.wat's header says why; kernels-wasm.test.ts checks it on random
+ * shapes, with deliberately broken kernels, and on the demo models' training steps).
  */
 import type { ConvGeometry } from '../ops/conv_2d';
 import type { FloatArray } from '../types';
-import { WASM_BASE64 } from './gemm-wasm.generated';
+import { WASM_BASE64 } from './kernels-wasm.generated';
 
 interface GemmExports {
   memory: WebAssembly.Memory;
@@ -49,15 +52,15 @@ function kernels(): GemmExports | null {
 }
 
 /** True when the WebAssembly products run (SIMD available and not switched off). */
-export function gemmWasmAvailable(): boolean {
+export function trainWasmAvailable(): boolean {
   return kernels() !== null;
 }
 
 /**
  * Tests: `false` runs the TypeScript loops only, `true` restores the committed module, a
- * Module runs that build instead (a deliberately broken gemm.wat the tests must catch).
+ * Module runs that build instead (a deliberately broken kernels.wat the tests must catch).
  */
-export function setGemmWasmForTest(m: boolean | WebAssembly.Module): void {
+export function setTrainWasmForTest(m: boolean | WebAssembly.Module): void {
   enabled = m !== false;
   module = m instanceof WebAssembly.Module ? m : undefined;
   instance = undefined;
@@ -361,7 +364,7 @@ export function maxPoolWasm(
   return true;
 }
 
-/** gemm.wat's im2col of `n` samples of `input` (already at `inAt`) into rows of `stride` values at `at`. */
+/** kernels.wat's im2col of `n` samples of `input` (already at `inAt`) into rows of `stride` values at `at`. */
 function im2colAt(
   k: GemmExports,
   g: ConvGeometry,

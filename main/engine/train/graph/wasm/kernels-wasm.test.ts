@@ -18,23 +18,25 @@ import { buildTrainGraph } from '../graph';
 import { im2col } from '../ops/conv_2d';
 import { maxPoolBackwardTs, maxPoolForwardTs } from '../ops/max_pool_2d';
 import { clampGrad, clampGradTs, clampRange, clampRangeTs } from '../ops/op';
-import { WASM_BASE64 } from './gemm-wasm.generated';
+import { WASM_BASE64 } from './kernels-wasm.generated';
 import {
   convForwardWasm,
   convWeightGradWasm,
-  gemmWasmAvailable,
+  trainWasmAvailable,
   maxPoolBackwardWasm,
   maxPoolWasm,
-  setGemmWasmForTest,
-} from './gemm-wasm';
+  setTrainWasmForTest,
+} from './kernels-wasm';
 
-const WAT = path.join(import.meta.dirname, 'gemm.wat');
+const WAT = path.join(import.meta.dirname, 'kernels.wat');
 
-/** gemm.wat compiled as `npm run gen:wasm` compiles it, after replacing `from` by `to` (once). */
-async function compileGemmWat(from = '', to = ''): Promise<Uint8Array<ArrayBuffer>> {
+/** kernels.wat compiled as `npm run gen:wasm` compiles it, after replacing `from` by `to` (once). */
+async function compileKernelsWat(from = '', to = ''): Promise<Uint8Array<ArrayBuffer>> {
   const text = fs.readFileSync(WAT, 'utf8');
-  if (from && !text.includes(from)) throw new Error(`gemm.wat has no "${from}"`);
-  const mod = (await initWabt()).parseWat('gemm.wat', from ? text.replace(from, to) : text, { simd: true });
+  if (from && !text.includes(from)) throw new Error(`kernels.wat has no "${from}"`);
+  const mod = (await initWabt()).parseWat('kernels.wat', from ? text.replace(from, to) : text, {
+    simd: true,
+  });
   const { buffer } = mod.toBinary({ log: false, write_debug_names: false });
   mod.destroy();
   return Uint8Array.from(buffer);
@@ -140,11 +142,11 @@ function mismatches(): string[] {
   ];
 }
 
-afterEach(() => setGemmWasmForTest(true));
+afterEach(() => setTrainWasmForTest(true));
 
-describe('training GEMMs and elementwise passes in WebAssembly SIMD (gemm.wat)', () => {
+describe('training GEMMs and elementwise passes in WebAssembly SIMD (kernels.wat)', () => {
   it('are available on Node 20 (otherwise the comparisons below would compare the TypeScript loops with themselves)', () => {
-    expect(gemmWasmAvailable()).toBe(true);
+    expect(trainWasmAvailable()).toBe(true);
   });
 
   it('give the TypeScript loops’ bytes on every product shape, remainders included, with bias, rounding and accumulation', () => {
@@ -192,16 +194,16 @@ describe('training GEMMs and elementwise passes in WebAssembly SIMD (gemm.wat)',
       '(local.set $s01 (local.get $s01))',
     ],
   ])('a deliberately broken kernel is caught: %s', async (_, from, to) => {
-    setGemmWasmForTest(new WebAssembly.Module(await compileGemmWat(from, to)));
+    setTrainWasmForTest(new WebAssembly.Module(await compileKernelsWat(from, to)));
     expect(mismatches().length).toBeGreaterThan(0);
   });
 
-  it('the generated module is the current gemm.wat compiled (run `npm run gen:wasm` after editing it)', async () => {
-    expect(Buffer.from(await compileGemmWat()).toString('base64')).toBe(WASM_BASE64);
+  it('the generated module is the current kernels.wat compiled (run `npm run gen:wasm` after editing it)', async () => {
+    expect(Buffer.from(await compileKernelsWat()).toString('base64')).toBe(WASM_BASE64);
   });
 });
 
-describe('depthwise convolution (multiplier 1) in WebAssembly SIMD (gemm.wat dw_fwd, dw_bwd)', () => {
+describe('depthwise convolution (multiplier 1) in WebAssembly SIMD (kernels.wat dw_fwd, dw_bwd)', () => {
   /** Random geometries (padding, strides, dilation, taps outside the image), C a multiple of 4. */
   function depthwiseMismatches(): string[] {
     const bad: string[] = [];
@@ -275,12 +277,12 @@ describe('depthwise convolution (multiplier 1) in WebAssembly SIMD (gemm.wat dw_
       '(local.get $x1) (v128.not (v128.xor (local.get $m1) (local.get $m1)))',
     ],
   ])('a deliberately broken kernel is caught: %s', async (_, from, to) => {
-    setGemmWasmForTest(new WebAssembly.Module(await compileGemmWat(from, to)));
+    setTrainWasmForTest(new WebAssembly.Module(await compileKernelsWat(from, to)));
     expect(depthwiseMismatches().length).toBeGreaterThan(0);
   });
 });
 
-describe('max pooling in WebAssembly SIMD (gemm.wat maxpool)', () => {
+describe('max pooling in WebAssembly SIMD (kernels.wat maxpool)', () => {
   /** Random geometries (windows past the image, no tap at all), values with ties, NaN and -0. */
   function maxPoolMismatches(): string[] {
     const bad: string[] = [];
@@ -333,9 +335,9 @@ describe('max pooling in WebAssembly SIMD (gemm.wat maxpool)', () => {
   });
 
   it('a deliberately broken backward (each gradient taken from the next output) is caught', async () => {
-    setGemmWasmForTest(
+    setTrainWasmForTest(
       new WebAssembly.Module(
-        await compileGemmWat(
+        await compileKernelsWat(
           '(f64.promote_f32 (f32.load (local.get $d)))',
           '(f64.promote_f32 (f32.load offset=4 (local.get $d)))',
         ),
@@ -345,9 +347,9 @@ describe('max pooling in WebAssembly SIMD (gemm.wat maxpool)', () => {
   });
 
   it('a deliberately broken kernel (a later tie wins) is caught', async () => {
-    setGemmWasmForTest(
+    setTrainWasmForTest(
       new WebAssembly.Module(
-        await compileGemmWat(
+        await compileKernelsWat(
           '(f32x4.gt (local.get $v) (local.get $cur))',
           '(f32x4.ge (local.get $v) (local.get $cur))',
         ),
@@ -357,7 +359,7 @@ describe('max pooling in WebAssembly SIMD (gemm.wat maxpool)', () => {
   });
 });
 
-describe('CONV_2D forward and weight gradient in WebAssembly SIMD (gemm.wat im2col + abt / atb)', () => {
+describe('CONV_2D forward and weight gradient in WebAssembly SIMD (kernels.wat im2col + abt / atb)', () => {
   /** Random geometries (padding, strides, dilation, taps outside the image), 1 to 6 input channels. */
   function convMismatches(): string[] {
     const bad: string[] = [];
@@ -417,9 +419,9 @@ describe('CONV_2D forward and weight gradient in WebAssembly SIMD (gemm.wat im2c
   });
 
   it('a deliberately broken im2col (taps outside the image read as 1) is caught', async () => {
-    setGemmWasmForTest(
+    setTrainWasmForTest(
       new WebAssembly.Module(
-        await compileGemmWat(
+        await compileKernelsWat(
           '(f32.store (local.get $k) (f32.const 0))',
           '(f32.store (local.get $k) (f32.const 1))',
         ),
@@ -447,7 +449,7 @@ describe('the demo models’ training graphs with and without WebAssembly', () =
     '%s: one training step gives the same logits and gradients, byte for byte',
     (file) => {
       const wasm = step(file);
-      setGemmWasmForTest(false);
+      setTrainWasmForTest(false);
       const ts = step(file);
       expect(wasm.length).toBeGreaterThan(1000);
       expect(wasm.equals(ts)).toBe(true);

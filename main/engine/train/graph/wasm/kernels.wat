@@ -1,18 +1,23 @@
-;; The training graph's three matrix products (graph/ops/gemm.ts) in WebAssembly SIMD, float32
-;; storage, double arithmetic, and the elementwise passes around them (fused-activation clamp and
-;; its gradient, op.ts; bias gradient, gemm.ts). Compiled into gemm-wasm.generated.ts by `npm run gen:wasm` (wabt);
-;; the glue that lays the operands out is gemm-wasm.ts.
+;; The training graph's hot loops in WebAssembly SIMD, float32 storage, double arithmetic:
+;; the three matrix products (graph/ops/gemm.ts: abt, atb, ab), CONV_2D's im2col (conv_2d.ts),
+;; DEPTHWISE_CONV_2D with multiplier 1 (dw_fwd, dw_bwd), MAX_POOL_2D (maxpool, maxpool_bwd), the
+;; fused-activation clamp and its gradient (op.ts) and the bias gradient (col_sums). Compiled into
+;; kernels-wasm.generated.ts by `npm run gen:wasm` (wabt); the glue that lays the operands out, and
+;; falls back to the TypeScript loops (the reference) where a kernel does not apply, is
+;; kernels-wasm.ts.
 ;;
-;; Bit-identical to the TypeScript products: each f64x2 lane holds ONE output element, and that
-;; element's sum runs over the same index in the same order as gemm.ts's scalar loop, as a
-;; separate multiply (f64x2.mul) then add (f64x2.add) on values promoted exactly from float32
-;; (there is no fused multiply-add in SIMD128, so nothing is rounded differently). Only which
-;; elements are computed side by side changes. Stores demote to float32 with round-to-nearest-even,
-;; as a JavaScript Float32Array store does.
+;; Bit-identical to the TypeScript loops: each f64x2 lane holds ONE output element, and that
+;; element's sum runs over the same index in the same order as the scalar loop, as a separate
+;; multiply (f64x2.mul) then add (f64x2.add) on values promoted exactly from float32 (there is no
+;; fused multiply-add in SIMD128, so nothing is rounded differently). Only which elements are
+;; computed side by side changes. Stores demote to float32 with round-to-nearest-even, as a
+;; JavaScript Float32Array store does. The clamps and comparisons use pmin/pmax and strict
+;; comparisons, which keep -0 and NaN exactly as the TypeScript conditionals do.
 ;;
-;; Layouts (row-major, prepared by gemm-wasm.ts): every dimension a kernel vectorizes over or
-;; tiles by 4 is padded to a multiple of 4 (zeros in, ignored out), so the kernels have no
-;; remainder loops. Pointers are byte offsets.
+;; Layouts (row-major, prepared by kernels-wasm.ts): every dimension a product vectorizes over or
+;; tiles by 4 is padded to a multiple of 4 (zeros in, ignored out), so the products have no
+;; remainder loops; the depthwise and pooling kernels take channels in fours (the glue falls back
+;; otherwise). Pointers are byte offsets.
 (module
   (memory (export "memory") 1)
 
