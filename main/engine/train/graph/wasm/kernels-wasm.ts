@@ -9,9 +9,25 @@
  * are the same bytes (kernels.wat's header says why; kernels-wasm.test.ts checks it on random
  * shapes, with deliberately broken kernels, and on the demo models' training steps).
  */
-import type { ConvGeometry } from '../ops/conv_2d';
 import type { FloatArray } from '../types';
 import { WASM_BASE64 } from './kernels-wasm.generated';
+
+/** A convolution or pooling window walk (ops/conv_2d.ts's ConvGeometry, restated here: ops import this file). */
+export interface WindowGeometry {
+  inH: number;
+  inW: number;
+  inC: number;
+  kH: number;
+  kW: number;
+  outH: number;
+  outW: number;
+  strideH: number;
+  strideW: number;
+  dilH: number;
+  dilW: number;
+  padTop: number;
+  padLeft: number;
+}
 
 interface GemmExports {
   memory: WebAssembly.Memory;
@@ -341,7 +357,7 @@ export function depthwiseBackwardWasm(
 
 /** max_pool_2d.ts's forward: maxima into `out`, their input indices into `argmax` (C a multiple of 4). */
 export function maxPoolWasm(
-  g: ConvGeometry,
+  g: WindowGeometry,
   x: FloatArray,
   n: number,
   out: FloatArray,
@@ -367,7 +383,7 @@ export function maxPoolWasm(
 /** kernels.wat's im2col of `n` samples of `input` (already at `inAt`) into rows of `stride` values at `at`. */
 function im2colAt(
   k: GemmExports,
-  g: ConvGeometry,
+  g: WindowGeometry,
   inAt: number,
   at: number,
   n: number,
@@ -402,7 +418,7 @@ function im2colAt(
  * the im2col rows for convWeightGradWasm.
  */
 export function convForwardWasm(
-  g: ConvGeometry,
+  g: WindowGeometry,
   input: FloatArray,
   n: number,
   W: FloatArray,
@@ -448,7 +464,7 @@ export function convForwardWasm(
  * from `cols` (as convForwardWasm's keepCols left them for this input).
  */
 export function convWeightGradWasm(
-  g: ConvGeometry,
+  g: WindowGeometry,
   input: FloatArray,
   n: number,
   D: FloatArray,
