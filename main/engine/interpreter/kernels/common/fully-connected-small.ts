@@ -26,11 +26,14 @@ import type { FcQuant } from '../fully_connected';
 /**
  * Whether a FULLY_CONNECTED runs here rather than in WebAssembly: at most four outputs per eval
  * (batches x units) and at most 64 multiply-adds for float32, 16 for int8 and uint8. Measured on
- * Node 20 (x86-64, one operator in a loop): a WebAssembly eval costs ~100 ns before any
- * arithmetic; these cost a few nanoseconds per multiply-add and, for the integer ones, ~10 ns per
- * output's requantization, which the WebAssembly kernel does four lanes at a time. Inside these
- * limits they take 20-80 ns against 105-140 ns (hello_world's last layer, 16 → 1); beyond them
- * they lose (its 16 → 16 layer: float ~410 ns against ~250, int8 ~860 against ~130).
+ * Node 20 (x86-64, sixteen shapes' operators in one process, each in a loop): a WebAssembly eval
+ * costs ~100 ns before any arithmetic; these cost a few nanoseconds per multiply-add and, for the
+ * integer ones, ~10 ns per output's requantization, which the WebAssembly kernel does four lanes
+ * at a time. Inside these limits they took 20-105 ns against 105-180 ns (hello_world's last
+ * layer, 16 → 1: float 81 against 139, int8 105 against 121); beyond them they lose (its 16 → 16
+ * layer: float ~410 ns against ~250, int8 ~860 against ~130). With a single interpreter in the
+ * process V8 compiles these for that operator's constants and they run up to twice as fast; the
+ * limits do not count on it.
  */
 export function smallFullyConnected(g: FcGeometry, float: boolean): boolean {
   const outputs = g.batches * g.units;
