@@ -60,7 +60,7 @@ import { kernel as transpose } from './transpose';
 import { kernel as transposeConv } from './transpose_conv';
 import { kernel as unidirectionalSequenceLstm } from './unidirectional_sequence_lstm';
 import { kernel as unpack } from './unpack';
-import { conv2dSimd, depthwiseConv2dSimd, fullyConnectedSimd, maxPool2dSimd } from './wasm/simd-kernels';
+import { conv2dSimd, depthwiseConv2dSimd, fullyConnectedBySize, maxPool2dSimd } from './wasm/simd-kernels';
 
 /** The TypeScript kernels: the reference (`--reference`) and the fallback of the SIMD kernels. */
 export const referenceKernels: Readonly<Record<string, Kernel | undefined>> = {
@@ -128,6 +128,6 @@ export const kernels: Readonly<Record<string, Kernel | undefined>> = {
   ...referenceKernels,
   CONV_2D: conv2dSimd,
   DEPTHWISE_CONV_2D: depthwiseConv2dSimd,
-  FULLY_CONNECTED: fullyConnectedSimd,
+  FULLY_CONNECTED: fullyConnectedBySize,
   MAX_POOL_2D: maxPool2dSimd,
 };

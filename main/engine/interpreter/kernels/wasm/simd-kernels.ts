@@ -20,6 +20,7 @@ import { kernel as maxPoolReference } from '../max_pool_2d';
 import { prepareMaxPoolSimd, type PoolKind } from './pool-wasm';
 import { fusedActivation } from '../common/kernel-util';
 import { fcGeometry } from '../common/fully-connected-geometry';
+import { smallFcFloat, smallFcInt, smallFullyConnected } from '../common/fully-connected-small';
 import { convShape, kernel as conv2dReference } from '../conv_2d';
 import { depthwiseShape, kernel as depthwiseReference } from '../depthwise_conv_2d';
 import { quantizedFcParams, kernel as fullyConnectedReference } from '../fully_connected';
@@ -117,32 +118,52 @@ export const depthwiseConv2dSimd: Kernel = {
   },
 };
 
-export const fullyConnectedSimd: Kernel = {
-  prepare(ctx: OpContext): EvalFn {
-    const reference = fullyConnectedReference.prepare(ctx);
-    const input = ctx.input(0);
-    const weights = ctx.input(1);
-    const bias = ctx.inputs[2] ?? null;
-    const out = ctx.output(0);
-    const float = allFloat(input, weights, out);
-    const constBias = !bias || (bias.isConst && bias.dtype === (float ? 'float32' : 'int32'));
-    if (!simdAvailable() || !weights.isConst || !constBias) return reference;
-    if (!float && !int8Or16(input, false)) return reference;
-    const g = fcGeometry(ctx, input, weights, bias, out);
-    if (float) {
-      const [lo, hi] = activationRangeFloat(fusedActivation(ctx));
-      const b = bias ? (bias.data as Float32Array) : null;
-      const w = weights.data as Float32Array;
-      const run = prepareFullyConnectedFloatSimd(g.batches, g.units, g.depth, w, b, lo, hi);
-      return bind(run, input, out, reference);
-    }
-    const p = quantizedFcParams(ctx, { g, input, weights, bias, out });
-    const b = bias ? Float64Array.from(bias.data as Int32Array) : null;
-    const q = { outputOffset: p.outOff, multipliers: p.mult, shifts: p.shift, actMin: p.lo, actMax: p.hi };
-    const w = weights.data as Int8Array | Uint8Array;
-    const run = prepareFullyConnectedSimd(kind(input), g.batches, g.units, g.depth, w, p.wOff, p.inOff, b, q);
+/**
+ * FULLY_CONNECTED: with `small`, an operator within smallFullyConnected's limits runs the
+ * TypeScript kernels of fully-connected-small.ts (same outputs; a WebAssembly call costs more than
+ * its arithmetic), any other in WebAssembly SIMD where it can.
+ */
+function prepareFullyConnected(ctx: OpContext, small: boolean): EvalFn {
+  const reference = fullyConnectedReference.prepare(ctx);
+  const input = ctx.input(0);
+  const weights = ctx.input(1);
+  const bias = ctx.inputs[2] ?? null;
+  const out = ctx.output(0);
+  const float = allFloat(input, weights, out);
+  const constBias = !bias || (bias.isConst && bias.dtype === (float ? 'float32' : 'int32'));
+  if (!weights.isConst || !constBias) return reference;
+  if (!float && !int8Or16(input, false)) return reference;
+  const g = fcGeometry(ctx, input, weights, bias, out);
+  small &&= smallFullyConnected(g, float);
+  if (!small && !simdAvailable()) return reference;
+  if (float) {
+    const [lo, hi] = activationRangeFloat(fusedActivation(ctx));
+    const b = bias ? (bias.data as Float32Array) : null;
+    const w = weights.data as Float32Array;
+    if (small) return smallFcFloat(g, input, w, b, out, lo, hi);
+    const run = prepareFullyConnectedFloatSimd(g.batches, g.units, g.depth, w, b, lo, hi);
     return bind(run, input, out, reference);
-  },
+  }
+  const p = quantizedFcParams(ctx, { g, input, weights, bias, out });
+  const w = weights.data as Int8Array | Uint8Array;
+  if (small) return smallFcInt(g, input, w, bias ? (bias.data as Int32Array) : null, out, p);
+  const b = bias ? Float64Array.from(bias.data as Int32Array) : null;
+  const q = { outputOffset: p.outOff, multipliers: p.mult, shifts: p.shift, actMin: p.lo, actMax: p.hi };
+  const run = prepareFullyConnectedSimd(kind(input), g.batches, g.units, g.depth, w, p.wOff, p.inOff, b, q);
+  return bind(run, input, out, reference);
+}
+
+/** FULLY_CONNECTED in WebAssembly SIMD whatever its size (the reference where it cannot). */
+export const fullyConnectedSimd: Kernel = {
+  prepare: (ctx) => prepareFullyConnected(ctx, false),
+};
+
+/**
+ * FULLY_CONNECTED as the default registry runs it: small operators (hello_world's) in
+ * fully-connected-small.ts, the others as fullyConnectedSimd.
+ */
+export const fullyConnectedBySize: Kernel = {
+  prepare: (ctx) => prepareFullyConnected(ctx, true),
 };
 
 /** MAX_POOL_2D: int8, uint8, int16 and float32 in WebAssembly SIMD (pool-wasm.ts). */
