@@ -23,6 +23,7 @@ export interface ConvExports {
   dw_f32(...args: number[]): void;
   finish_f(...args: number[]): void;
   finish_f32(...args: number[]): void;
+  quantize_f(...args: number[]): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;

@@ -981,4 +981,59 @@
         (br_if $yl (i32.lt_u (local.get $oy) (local.get $outH))))
       (local.set $b (i32.add (local.get $b) (i32.const 1)))
       (br_if $bl (i32.lt_u (local.get $b) (local.get $batches)))))
+
+  ;; quantize_f: QUANTIZE float32 -> int8 (kind 0), uint8 (kind 1) or int16 (kind 2) per tensor,
+  ;;   eight values at a time over n values rounded up to a multiple of eight (the caller leaves
+  ;;   room: input and output have slack). The reference's arithmetic lane by lane:
+  ;;   v = x / scale in float32 (f32x4.div; the reference's double quotient rounded to float32 is
+  ;;   the same value), rounded half away from zero as t + copysign(1, v) where |v - t| >= 0.5,
+  ;;   t = trunc(v) (v - t is exact in float32), converted saturating (infinities -> +-2^31-1),
+  ;;   clamped to [lo - zp, hi - zp] then offset by zp (the same as clamping v + zp to [lo, hi]
+  ;;   without the wrap), and NaN -> 0 (the reference stores NaN into an integer array: 0).
+  (func (export "quantize_f")
+    (param $in i32) (param $out i32) (param $n i32) (param $scale f32) (param $zp i32)
+    (param $lo i32) (param $hi i32) (param $kind i32)
+    (local $end i32) (local $vs v128) (local $vzp v128) (local $vlo v128) (local $vhi v128)
+    (local $a v128) (local $b v128) (local $h v128)
+    (if (i32.eqz (local.get $n)) (then (return)))
+    (local.set $end (i32.add (local.get $in) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $vs (f32x4.splat (local.get $scale)))
+    (local.set $vzp (i32x4.splat (local.get $zp)))
+    (local.set $vlo (i32x4.splat (i32.sub (local.get $lo) (local.get $zp))))
+    (local.set $vhi (i32x4.splat (i32.sub (local.get $hi) (local.get $zp))))
+    (loop $l
+      (local.set $a (call $quantize4 (v128.load align=4 (local.get $in)) (local.get $vs)
+        (local.get $vzp) (local.get $vlo) (local.get $vhi)))
+      (local.set $b (call $quantize4 (v128.load offset=16 align=4 (local.get $in)) (local.get $vs)
+        (local.get $vzp) (local.get $vlo) (local.get $vhi)))
+      ;; every lane is within [lo, hi], so the narrowings saturate nothing
+      (local.set $h (i16x8.narrow_i32x4_s (local.get $a) (local.get $b)))
+      (if (i32.eq (local.get $kind) (i32.const 2))
+        (then
+          (v128.store align=2 (local.get $out) (local.get $h))
+          (local.set $out (i32.add (local.get $out) (i32.const 16))))
+        (else
+          (v128.store64_lane align=1 0 (local.get $out)
+            (if (result v128) (local.get $kind)
+              (then (i8x16.narrow_i16x8_u (local.get $h) (local.get $h)))
+              (else (i8x16.narrow_i16x8_s (local.get $h) (local.get $h)))))
+          (local.set $out (i32.add (local.get $out) (i32.const 8)))))
+      (local.set $in (i32.add (local.get $in) (i32.const 32)))
+      (br_if $l (i32.lt_u (local.get $in) (local.get $end)))))
+
+  ;; quantize4: four lanes of quantize_f, as i32 in [lo, hi] (0 for NaN).
+  (func $quantize4 (param $x v128) (param $vs v128) (param $vzp v128) (param $vlo v128) (param $vhi v128)
+    (result v128)
+    (local $v v128) (local $t v128)
+    (local.set $v (f32x4.div (local.get $x) (local.get $vs)))
+    (local.set $t (f32x4.trunc (local.get $v)))
+    (local.set $t (f32x4.add (local.get $t)
+      (v128.and
+        (f32x4.ge (f32x4.abs (f32x4.sub (local.get $v) (local.get $t))) (v128.const f32x4 0.5 0.5 0.5 0.5))
+        (v128.or (v128.and (local.get $v) (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000))
+                 (v128.const f32x4 1 1 1 1)))))
+    (v128.and
+      (i32x4.add (local.get $vzp)
+        (i32x4.min_s (i32x4.max_s (i32x4.trunc_sat_f32x4_s (local.get $t)) (local.get $vlo)) (local.get $vhi)))
+      (f32x4.eq (local.get $v) (local.get $v))))
 )
