@@ -24,6 +24,8 @@ export interface ConvExports {
   finish_f(...args: number[]): void;
   finish_f32(...args: number[]): void;
   quantize_f(...args: number[]): void;
+  dw_q(...args: number[]): void;
+  dw_q3(...args: number[]): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;

@@ -1036,4 +1036,204 @@
       (i32x4.add (local.get $vzp)
         (i32x4.min_s (i32x4.max_s (i32x4.trunc_sat_f32x4_s (local.get $t)) (local.get $vlo)) (local.get $vhi)))
       (f32x4.eq (local.get $v) (local.get $v))))
+
+  ;; dw_q: DEPTHWISE_CONV_2D from the padded int16 image to 8-bit outputs in one pass: dw's sums
+  ;;   of eight channels (the same products and wrapping adds, so the same int32 values), then
+  ;;   requantized at once by $requant4 (requant_v's vector arithmetic, vparams as requant_v's,
+  ;;   256 bytes per eight channels) and stored as eight bytes; no accumulator array. For Cp equal
+  ;;   to the output channels (a multiple of 8): out is [outH][outW][Cp] bytes.
+  (func (export "dw_q")
+    (param $in i32) (param $w i32) (param $out i32) (param $outH i32) (param $outW i32)
+    (param $strideH i32) (param $strideW i32) (param $dilH i32) (param $dilW i32)
+    (param $kH i32) (param $kW i32) (param $cp i32) (param $wp i32)
+    (param $vparams i32) (param $outOff i32) (param $lo i32) (param $hi i32)
+    (local $pix i32) (local $row i32) (local $oy i32) (local $ox i32) (local $cb i32)
+    (local $fy i32) (local $fx i32) (local $origin i32) (local $rowp i32) (local $p i32)
+    (local $wptr i32) (local $vp i32) (local $x v128) (local $wv v128) (local $a v128) (local $b v128)
+    (local $voff v128) (local $vlo v128) (local $vhi v128)
+    (local.set $pix (i32.shl (local.get $cp) (i32.const 1)))
+    (local.set $row (i32.mul (local.get $wp) (local.get $pix)))
+    (local.set $voff (i32x4.splat (local.get $outOff)))
+    (local.set $vlo (i32x4.splat (local.get $lo)))
+    (local.set $vhi (i32x4.splat (local.get $hi)))
+    (if (i32.eqz (i32.mul (local.get $outH) (i32.mul (local.get $outW) (local.get $cp)))) (then (return)))
+    (loop $yl
+      (local.set $ox (i32.const 0))
+      (loop $xl
+        (local.set $origin (i32.add (local.get $in)
+          (i32.add (i32.mul (i32.mul (local.get $oy) (local.get $strideH)) (local.get $row))
+                   (i32.mul (i32.mul (local.get $ox) (local.get $strideW)) (local.get $pix)))))
+        (local.set $cb (i32.const 0))
+        (local.set $vp (local.get $vparams))
+        (loop $cl
+          (local.set $a (v128.const i32x4 0 0 0 0))
+          (local.set $b (v128.const i32x4 0 0 0 0))
+          (local.set $wptr (i32.add (local.get $w) (local.get $cb)))
+          (local.set $fy (i32.const 0))
+          (loop $fyl
+            (local.set $rowp (i32.add (i32.add (local.get $origin) (local.get $cb))
+              (i32.mul (i32.mul (local.get $fy) (local.get $dilH)) (local.get $row))))
+            (local.set $fx (i32.const 0))
+            (loop $fxl
+              (local.set $p (i32.add (local.get $rowp)
+                (i32.mul (i32.mul (local.get $fx) (local.get $dilW)) (local.get $pix))))
+              (local.set $x (v128.load align=2 (local.get $p)))
+              (local.set $wv (v128.load align=2 (local.get $wptr)))
+              (local.set $a (i32x4.add (local.get $a) (i32x4.extmul_low_i16x8_s (local.get $x) (local.get $wv))))
+              (local.set $b (i32x4.add (local.get $b) (i32x4.extmul_high_i16x8_s (local.get $x) (local.get $wv))))
+              (local.set $wptr (i32.add (local.get $wptr) (local.get $pix)))
+              (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
+              (br_if $fxl (i32.lt_u (local.get $fx) (local.get $kW))))
+            (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
+            (br_if $fyl (i32.lt_u (local.get $fy) (local.get $kH))))
+          ;; both halves within [lo, hi] (8-bit), so the narrowing saturates nothing; the low bytes
+          (v128.store64_lane align=1 0 (local.get $out)
+            (i8x16.shuffle 0 2 4 6 8 10 12 14 0 0 0 0 0 0 0 0
+              (i16x8.narrow_i32x4_s
+                (call $requant4 (local.get $a) (local.get $vp) (local.get $voff) (local.get $vlo) (local.get $vhi))
+                (call $requant4 (local.get $b) (i32.add (local.get $vp) (i32.const 128))
+                  (local.get $voff) (local.get $vlo) (local.get $vhi)))
+              (local.get $x)))
+          (local.set $out (i32.add (local.get $out) (i32.const 8)))
+          (local.set $vp (i32.add (local.get $vp) (i32.const 256)))
+          (local.set $cb (i32.add (local.get $cb) (i32.const 16)))
+          (br_if $cl (i32.lt_u (local.get $cb) (local.get $pix))))
+        (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+        (br_if $xl (i32.lt_u (local.get $ox) (local.get $outW))))
+      (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+      (br_if $yl (i32.lt_u (local.get $oy) (local.get $outH)))))
+
+  ;; requant4: MultiplyByQuantizedMultiplier of four int32 sums $sum (+ bias), offset and clamped,
+  ;;   as requant_v's vector path computes it, with its own parameters at $vp (dw_q's, per block
+  ;;   of four channels, 128 bytes): bias[4], multiplier[4], 2^max(shift, 0)[4], mask[4] = 2^e - 1,
+  ;;   mask >> 1 [4], 2^-e as four f64 (at 80), then at 112 the four channels' common e or -1.
+  ;;   The high mul keeps bits 31..62 of x * m + 2^30 (a logical i64 shift gives the same low
+  ;;   word as the arithmetic one); t >> e (floor) with a common e is i32x4.shr_s, else
+  ;;   floor(t * 2^-e) in f64 (exact: t is an int32 and 2^-e a power of two).
+  (func $requant4 (param $sum v128) (param $vp i32) (param $voff v128) (param $vlo v128) (param $vhi v128)
+    (result v128)
+    (local $va v128) (local $vt v128) (local $e i32)
+    (local.set $va (i32x4.mul
+      (i32x4.add (local.get $sum) (v128.load align=4 (local.get $vp)))
+      (v128.load offset=32 align=4 (local.get $vp))))
+    (local.set $vt (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+      (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $va) (v128.load offset=16 align=4 (local.get $vp)))
+                              (v128.const i64x2 1073741824 1073741824)) (i32.const 31))
+      (i64x2.shr_u (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $va) (v128.load offset=16 align=4 (local.get $vp)))
+                              (v128.const i64x2 1073741824 1073741824)) (i32.const 31))))
+    (i32x4.min_s (i32x4.max_s (i32x4.add (local.get $voff)
+      (i32x4.sub
+        (if (result v128) (i32.ge_s (local.tee $e (i32.load offset=112 (local.get $vp))) (i32.const 0))
+          (then (i32x4.shr_s (local.get $vt) (local.get $e)))
+          (else
+            (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+              (i32x4.trunc_sat_f64x2_s_zero (f64x2.floor
+                (f64x2.mul (f64x2.convert_low_i32x4_s (local.get $vt)) (v128.load offset=80 align=8 (local.get $vp)))))
+              (i32x4.trunc_sat_f64x2_s_zero (f64x2.floor
+                (f64x2.mul (f64x2.convert_low_i32x4_s (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
+                  (local.get $vt) (local.get $vt))) (v128.load offset=96 align=8 (local.get $vp))))))))
+        (i32x4.gt_s (v128.and (local.get $vt) (v128.load offset=48 align=4 (local.get $vp)))
+                    (i32x4.sub (v128.load offset=64 align=4 (local.get $vp))
+                               (i32x4.lt_s (local.get $vt) (v128.const i32x4 0 0 0 0))))))
+      (local.get $vlo)) (local.get $vhi)))
+
+  ;; dw_q3: dw_q for 3x3 filters (any stride and dilation), one group of eight channels at a time
+  ;;   over the whole image: its nine weight vectors and parameters loaded once per group, each
+    ;;   output pixel's nine taps unrolled (the same products and wrapping adds as dw). Rows outside:
+  ;;   one output row's three input rows stay in cache while its channel groups are walked.
+  (func (export "dw_q3")
+    (param $in i32) (param $w i32) (param $out i32) (param $outH i32) (param $outW i32)
+    (param $strideH i32) (param $strideW i32) (param $dilH i32) (param $dilW i32)
+    (param $kH i32) (param $kW i32) (param $cp i32) (param $wp i32)
+    (param $vparams i32) (param $outOff i32) (param $lo i32) (param $hi i32)
+    (local $pix i32) (local $row i32) (local $oy i32) (local $ox i32) (local $cb i32)
+    (local $dx i32) (local $dy i32) (local $sx i32) (local $sy i32) (local $p i32) (local $q i32)
+    (local $o i32) (local $vp i32) (local $a v128) (local $b v128) (local $x v128)
+    (local $w0 v128) (local $w1 v128) (local $w2 v128) (local $w3 v128) (local $w4 v128)
+    (local $w5 v128) (local $w6 v128) (local $w7 v128) (local $w8 v128)
+    (local $voff v128) (local $vlo v128) (local $vhi v128)
+    (local.set $pix (i32.shl (local.get $cp) (i32.const 1)))
+    (local.set $row (i32.mul (local.get $wp) (local.get $pix)))
+    (local.set $dx (i32.mul (local.get $dilW) (local.get $pix)))
+    (local.set $dy (i32.mul (local.get $dilH) (local.get $row)))
+    (local.set $sx (i32.mul (local.get $strideW) (local.get $pix)))
+    (local.set $sy (i32.mul (local.get $strideH) (local.get $row)))
+    (local.set $voff (i32x4.splat (local.get $outOff)))
+    (local.set $vlo (i32x4.splat (local.get $lo)))
+    (local.set $vhi (i32x4.splat (local.get $hi)))
+    (if (i32.eqz (i32.mul (local.get $outH) (i32.mul (local.get $outW) (local.get $cp)))) (then (return)))
+    (loop $yl
+      (local.set $cb (i32.const 0))
+      (loop $cl
+        (local.set $p (i32.add (local.get $w) (local.get $cb)))
+        (local.set $w0 (v128.load align=2 (local.get $p)))
+        (local.set $p (i32.add (local.get $p) (local.get $pix)))
+        (local.set $w1 (v128.load align=2 (local.get $p)))
+        (local.set $p (i32.add (local.get $p) (local.get $pix)))
+        (local.set $w2 (v128.load align=2 (local.get $p)))
+        (local.set $p (i32.add (local.get $p) (local.get $pix)))
+        (local.set $w3 (v128.load align=2 (local.get $p)))
+        (local.set $p (i32.add (local.get $p) (local.get $pix)))
+        (local.set $w4 (v128.load align=2 (local.get $p)))
+        (local.set $p (i32.add (local.get $p) (local.get $pix)))
+        (local.set $w5 (v128.load align=2 (local.get $p)))
+        (local.set $p (i32.add (local.get $p) (local.get $pix)))
+        (local.set $w6 (v128.load align=2 (local.get $p)))
+        (local.set $p (i32.add (local.get $p) (local.get $pix)))
+        (local.set $w7 (v128.load align=2 (local.get $p)))
+        (local.set $p (i32.add (local.get $p) (local.get $pix)))
+        (local.set $w8 (v128.load align=2 (local.get $p)))
+        (local.set $vp (i32.add (local.get $vparams) (i32.shl (local.get $cb) (i32.const 4))))
+        (local.set $o (i32.add (i32.add (local.get $out) (i32.shr_u (local.get $cb) (i32.const 1)))
+          (i32.mul (i32.mul (local.get $oy) (local.get $outW)) (local.get $cp))))
+        (local.set $p (i32.add (i32.add (local.get $in) (local.get $cb))
+          (i32.mul (local.get $oy) (local.get $sy))))
+        (local.set $ox (i32.const 0))
+        (loop $xl
+          (local.set $x (v128.load align=2 (local.get $p)))
+          (local.set $a (i32x4.extmul_low_i16x8_s (local.get $x) (local.get $w0)))
+          (local.set $b (i32x4.extmul_high_i16x8_s (local.get $x) (local.get $w0)))
+          (local.set $x (v128.load align=2 (i32.add (local.get $p) (local.get $dx))))
+          (local.set $a (i32x4.add (local.get $a) (i32x4.extmul_low_i16x8_s (local.get $x) (local.get $w1))))
+          (local.set $b (i32x4.add (local.get $b) (i32x4.extmul_high_i16x8_s (local.get $x) (local.get $w1))))
+          (local.set $q (i32.add (local.get $p) (i32.shl (local.get $dx) (i32.const 1))))
+          (local.set $x (v128.load align=2 (local.get $q)))
+          (local.set $a (i32x4.add (local.get $a) (i32x4.extmul_low_i16x8_s (local.get $x) (local.get $w2))))
+          (local.set $b (i32x4.add (local.get $b) (i32x4.extmul_high_i16x8_s (local.get $x) (local.get $w2))))
+          (local.set $q (i32.add (local.get $p) (local.get $dy)))
+          (local.set $x (v128.load align=2 (local.get $q)))
+          (local.set $a (i32x4.add (local.get $a) (i32x4.extmul_low_i16x8_s (local.get $x) (local.get $w3))))
+          (local.set $b (i32x4.add (local.get $b) (i32x4.extmul_high_i16x8_s (local.get $x) (local.get $w3))))
+          (local.set $x (v128.load align=2 (i32.add (local.get $q) (local.get $dx))))
+          (local.set $a (i32x4.add (local.get $a) (i32x4.extmul_low_i16x8_s (local.get $x) (local.get $w4))))
+          (local.set $b (i32x4.add (local.get $b) (i32x4.extmul_high_i16x8_s (local.get $x) (local.get $w4))))
+          (local.set $x (v128.load align=2 (i32.add (local.get $q) (i32.shl (local.get $dx) (i32.const 1)))))
+          (local.set $a (i32x4.add (local.get $a) (i32x4.extmul_low_i16x8_s (local.get $x) (local.get $w5))))
+          (local.set $b (i32x4.add (local.get $b) (i32x4.extmul_high_i16x8_s (local.get $x) (local.get $w5))))
+          (local.set $q (i32.add (local.get $q) (local.get $dy)))
+          (local.set $x (v128.load align=2 (local.get $q)))
+          (local.set $a (i32x4.add (local.get $a) (i32x4.extmul_low_i16x8_s (local.get $x) (local.get $w6))))
+          (local.set $b (i32x4.add (local.get $b) (i32x4.extmul_high_i16x8_s (local.get $x) (local.get $w6))))
+          (local.set $x (v128.load align=2 (i32.add (local.get $q) (local.get $dx))))
+          (local.set $a (i32x4.add (local.get $a) (i32x4.extmul_low_i16x8_s (local.get $x) (local.get $w7))))
+          (local.set $b (i32x4.add (local.get $b) (i32x4.extmul_high_i16x8_s (local.get $x) (local.get $w7))))
+          (local.set $x (v128.load align=2 (i32.add (local.get $q) (i32.shl (local.get $dx) (i32.const 1)))))
+          (local.set $a (i32x4.add (local.get $a) (i32x4.extmul_low_i16x8_s (local.get $x) (local.get $w8))))
+          (local.set $b (i32x4.add (local.get $b) (i32x4.extmul_high_i16x8_s (local.get $x) (local.get $w8))))
+          ;; both halves within [lo, hi] (8-bit), so the narrowing saturates nothing; the low bytes
+          (v128.store64_lane align=1 0 (local.get $o)
+            (i8x16.shuffle 0 2 4 6 8 10 12 14 0 0 0 0 0 0 0 0
+              (i16x8.narrow_i32x4_s
+                (call $requant4 (local.get $a) (local.get $vp) (local.get $voff) (local.get $vlo) (local.get $vhi))
+                (call $requant4 (local.get $b) (i32.add (local.get $vp) (i32.const 128))
+                  (local.get $voff) (local.get $vlo) (local.get $vhi)))
+              (local.get $x)))
+          (local.set $o (i32.add (local.get $o) (local.get $cp)))
+          (local.set $p (i32.add (local.get $p) (local.get $sx)))
+          (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+          (br_if $xl (i32.lt_u (local.get $ox) (local.get $outW))))
+        (local.set $cb (i32.add (local.get $cb) (i32.const 16)))
+        (br_if $cl (i32.lt_u (local.get $cb) (local.get $pix))))
+    (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+    (br_if $yl (i32.lt_u (local.get $oy) (local.get $outH)))))
 )

@@ -8,6 +8,8 @@
  * Per eval: the input is copied into the instance, padded and offset there (pack), the window
  * sums formed (conv or dw: exact int32 accumulators, wrapped as C's are) and requantized
  * (requant: TFLite's MultiplyByQuantizedMultiplier, offset, clamp), and the outputs copied out.
+ * 8-bit DEPTHWISE_CONV_2D with whole groups of eight channels sums and requantizes in one pass
+ * (dw_q, dw_q3 for 3x3 filters), straight into the outputs.
  * Integer sums are exact whatever their order, so the outputs equal the reference kernels' bit
  * for bit (int-conv-wasm.test.ts).
  *
@@ -24,6 +26,7 @@ import {
   paddedOf,
   PAGE,
   boundWalk,
+  windowArgs,
   type ConvExports,
   type Padded,
 } from './conv-module';
@@ -57,6 +60,11 @@ interface Plan {
   accStride: number;
   /** The window walk of one batch on instance e: (padded image, weights, accumulators) byte offsets. */
   walk: (e: ConvExports) => (imageAt: number, weightsAt: number, accAt: number) => void;
+  /**
+   * Sums and requantization in one pass straight into the 8-bit outputs (dw_q: depthwise with
+   * outC a multiple of 8), no accumulators: (padded image, vparams, outputs) byte offsets.
+   */
+  fused?: (e: ConvExports, q: Requant) => (imageAt: number, vparamsAt: number, outAt: number) => void;
 }
 
 /**
@@ -124,6 +132,7 @@ function instantiate(
   const out = view(kind, buf, outAt, s.batches * perBatch);
   const code = KIND_CODE[kind];
   const walk = plan.walk(e);
+  const fused = plan.fused?.(e, q);
   // (acc + bias) | 0 in the reference equals the i32 sum here: both are the exact sum mod 2^32.
   // 8-bit inputs whose pixels keep their channels together (no depth multiplier, Cp = inC):
   // pack8 widens whole rows eight values at a time; pack otherwise.
@@ -163,8 +172,12 @@ function instantiate(
         s.padW,
       );
     for (let b = 0; b < s.batches; b++) {
-      walk(imageAt + b * imageBytes, 0, accAt);
       const o = outAt + b * perBatch * elemBytes;
+      if (fused) {
+        fused(imageAt + b * imageBytes, vparamsAt, o);
+        continue;
+      }
+      walk(imageAt + b * imageBytes, 0, accAt);
       e.requant_v(
         accAt,
         plan.accStride,
@@ -225,6 +238,30 @@ export function prepareConvSimd(
 }
 
 /**
+ * dw_q's requantization parameters (conv.wat's requant4), 128 bytes per block of four channels:
+ * bias, multiplier, 2^max(shift, 0), mask = 2^e - 1 and mask >> 1 as int32 per channel, 2^-e as
+ * f64 per channel, then the block's common e or -1 (e = max(-shift, 0)).
+ */
+function dwParams(v: DataView, bias: Float64Array | null, q: Requant): void {
+  const channels = v.byteLength / 32;
+  for (let c = 0; c < channels; c++) {
+    const at = (c >> 2) * 128 + (c & 3) * 4;
+    const shift = q.shifts[c];
+    const e = Math.max(-shift, 0);
+    v.setInt32(at, bias !== null ? bias[c] : 0, true); // wraps as (acc + bias) | 0 does
+    v.setInt32(at + 16, q.multipliers[c], true);
+    v.setInt32(at + 32, 2 ** Math.max(shift, 0), true);
+    v.setInt32(at + 48, 2 ** e - 1, true);
+    v.setInt32(at + 64, (2 ** e - 1) >>> 1, true);
+    v.setFloat64((c >> 2) * 128 + 80 + (c & 3) * 8, 2 ** -e, true);
+  }
+  for (let blk = 0; blk < channels / 4; blk++) {
+    const es = [0, 1, 2, 3].map((l) => Math.max(-q.shifts[4 * blk + l], 0));
+    v.setInt32(blk * 128 + 112, es.every((x) => x === es[0]) ? es[0] : -1, true);
+  }
+}
+
+/**
  * DEPTHWISE_CONV_2D with int32 accumulators: `filter` [1][kH][kW][outC] plus `filterOffset`,
  * input channel ic feeding outputs [ic * dm, ic * dm + dm). Null as for prepareConvSimd.
  */
@@ -241,20 +278,32 @@ export function prepareDepthwiseSimd(
   const p = paddedOf(s, s.outC, 8);
   const taps = s.kH * s.kW;
   const walk: Plan['walk'] = (e) => boundWalk(e.dw, s, p);
+  // 8-bit outputs of whole groups of eight channels: dw_q, or dw_q3 for 3x3 filters (sums and
+  // requantization in one pass, no accumulators), their parameters (dwParams) after the weights.
+  const fuse = kind !== 'int16' && p.cp === s.outC;
+  const paramsAt = taps * p.cp * 2; // bytes, a multiple of 16 (cp is a multiple of 8)
+  const [a, b, c, d, e, f, g, h, i, j] = windowArgs(s, p);
+  const fused: Plan['fused'] = (x, q) => {
+    const fn = s.kH === 3 && s.kW === 3 ? x.dw_q3 : x.dw_q;
+    return (imageAt, _vparamsAt, outAt) =>
+      fn(imageAt, 0, outAt, a, b, c, d, e, f, g, h, i, j, paramsAt, q.outputOffset, q.actMin, q.actMax);
+  };
   const plan: Plan = {
     kind,
     s,
     p,
     dm: depthMultiplier,
     inputOffset,
-    weightCount: taps * p.cp,
-    accStride: p.cp,
+    weightCount: taps * p.cp + (fuse ? (s.outC / 4) * 64 : 0),
+    accStride: fuse ? 0 : p.cp,
     walk,
+    fused: fuse ? fused : undefined,
   };
   // [kH][kW][cp]
   return instantiate(plan, bias, q, (w) => {
     for (let t = 0; t < taps; t++)
       for (let c = 0; c < s.outC; c++) w[t * p.cp + c] = filter[t * s.outC + c] + filterOffset;
+    if (fuse) dwParams(new DataView(w.buffer, w.byteOffset + paramsAt, s.outC * 32), bias, q);
   });
 }
 
