@@ -1152,6 +1152,8 @@
     (local $w0 v128) (local $w1 v128) (local $w2 v128) (local $w3 v128) (local $w4 v128)
     (local $w5 v128) (local $w6 v128) (local $w7 v128) (local $w8 v128)
     (local $voff v128) (local $vlo v128) (local $vhi v128)
+    (local $va v128) (local $vt v128) (local $e i32) (local $round v128)
+    (local.set $round (v128.const i64x2 1073741824 1073741824))
     (local.set $pix (i32.shl (local.get $cp) (i32.const 1)))
     (local.set $row (i32.mul (local.get $wp) (local.get $pix)))
     (local.set $dx (i32.mul (local.get $dilW) (local.get $pix)))
@@ -1224,9 +1226,54 @@
           (v128.store64_lane align=1 0 (local.get $o)
             (i8x16.shuffle 0 2 4 6 8 10 12 14 0 0 0 0 0 0 0 0
               (i16x8.narrow_i32x4_s
-                (call $requant4 (local.get $a) (local.get $vp) (local.get $voff) (local.get $vlo) (local.get $vhi))
-                (call $requant4 (local.get $b) (i32.add (local.get $vp) (i32.const 128))
-                  (local.get $voff) (local.get $vlo) (local.get $vhi)))
+                (block (result v128)
+                  (local.set $va (i32x4.mul
+                    (i32x4.add (local.get $a) (v128.load align=4 (local.get $vp)))
+                    (v128.load offset=32 align=4 (local.get $vp))))
+                  (local.set $vt (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+                    (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $va) (v128.load offset=16 align=4 (local.get $vp)))
+                                            (local.get $round)) (i32.const 31))
+                    (i64x2.shr_u (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $va) (v128.load offset=16 align=4 (local.get $vp)))
+                                            (local.get $round)) (i32.const 31))))
+                  (i32x4.min_s (i32x4.max_s (i32x4.add (local.get $voff)
+                    (i32x4.sub
+                      (if (result v128) (i32.ge_s (local.tee $e (i32.load offset=112 (local.get $vp))) (i32.const 0))
+                        (then (i32x4.shr_s (local.get $vt) (local.get $e)))
+                        (else
+                          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                            (i32x4.trunc_sat_f64x2_s_zero (f64x2.floor
+                              (f64x2.mul (f64x2.convert_low_i32x4_s (local.get $vt)) (v128.load offset=80 align=8 (local.get $vp)))))
+                            (i32x4.trunc_sat_f64x2_s_zero (f64x2.floor
+                              (f64x2.mul (f64x2.convert_low_i32x4_s (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
+                                (local.get $vt) (local.get $vt))) (v128.load offset=96 align=8 (local.get $vp))))))))
+                      (i32x4.gt_s (v128.and (local.get $vt) (v128.load offset=48 align=4 (local.get $vp)))
+                                  (i32x4.sub (v128.load offset=64 align=4 (local.get $vp))
+                                             (i32x4.lt_s (local.get $vt) (v128.const i32x4 0 0 0 0))))))
+                    (local.get $vlo)) (local.get $vhi)))
+                (block (result v128)
+                  (local.set $va (i32x4.mul
+                    (i32x4.add (local.get $b) (v128.load offset=128 align=4 (local.get $vp)))
+                    (v128.load offset=160 align=4 (local.get $vp))))
+                  (local.set $vt (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+                    (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $va) (v128.load offset=144 align=4 (local.get $vp)))
+                                            (local.get $round)) (i32.const 31))
+                    (i64x2.shr_u (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $va) (v128.load offset=144 align=4 (local.get $vp)))
+                                            (local.get $round)) (i32.const 31))))
+                  (i32x4.min_s (i32x4.max_s (i32x4.add (local.get $voff)
+                    (i32x4.sub
+                      (if (result v128) (i32.ge_s (local.tee $e (i32.load offset=240 (local.get $vp))) (i32.const 0))
+                        (then (i32x4.shr_s (local.get $vt) (local.get $e)))
+                        (else
+                          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                            (i32x4.trunc_sat_f64x2_s_zero (f64x2.floor
+                              (f64x2.mul (f64x2.convert_low_i32x4_s (local.get $vt)) (v128.load offset=208 align=8 (local.get $vp)))))
+                            (i32x4.trunc_sat_f64x2_s_zero (f64x2.floor
+                              (f64x2.mul (f64x2.convert_low_i32x4_s (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
+                                (local.get $vt) (local.get $vt))) (v128.load offset=224 align=8 (local.get $vp))))))))
+                      (i32x4.gt_s (v128.and (local.get $vt) (v128.load offset=176 align=4 (local.get $vp)))
+                                  (i32x4.sub (v128.load offset=192 align=4 (local.get $vp))
+                                             (i32x4.lt_s (local.get $vt) (v128.const i32x4 0 0 0 0))))))
+                    (local.get $vlo)) (local.get $vhi))))
               (local.get $x)))
           (local.set $o (i32.add (local.get $o) (local.get $cp)))
           (local.set $p (i32.add (local.get $p) (local.get $sx)))

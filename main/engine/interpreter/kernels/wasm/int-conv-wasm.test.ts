@@ -331,9 +331,26 @@ describe('WebAssembly SIMD integer kernels (issue 16)', () => {
     expect(depthwiseCases(40, true, true)).toBeGreaterThan(20);
   });
 
-  it('a fused requantization whose per-lane shift (channels of a block with different shifts) rounds to nearest fails', async () => {
+  it('a fused requantization (dw_q) whose per-lane shift (channels of a block with different shifts) rounds to nearest fails', async () => {
     setConvModuleForTest(await brokenConvModule('(f64x2.floor', '(f64x2.nearest'));
-    expect(depthwiseCases(100, true, true)).toBeGreaterThan(10);
+    expect(depthwiseCases(100, true)).toBeGreaterThan(10);
+  });
+
+  it('a 3x3 fused depthwise (dw_q3) whose requantization truncates instead of rounding fails', async () => {
+    setConvModuleForTest(
+      await brokenConvModule(
+        '(local.set $round (v128.const i64x2 1073741824 1073741824))',
+        '(local.set $round (v128.const i64x2 0 0))',
+      ),
+    );
+    expect(depthwiseCases(100, true, true)).toBeGreaterThan(5);
+  });
+
+  it('a 3x3 fused depthwise (dw_q3) whose per-lane shift reads the wrong scales for channels 6-7 of each eight fails', async () => {
+    setConvModuleForTest(
+      await brokenConvModule('(v128.load offset=208 align=8', '(v128.load offset=200 align=8'),
+    );
+    expect(depthwiseCases(100, true, true)).toBeGreaterThan(5);
   });
 
   it('the generated module is the current conv.wat compiled (run `npm run gen:wasm` after editing it)', async () => {
