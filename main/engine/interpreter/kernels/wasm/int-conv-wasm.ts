@@ -281,10 +281,13 @@ export function prepareDepthwiseSimd(
   // 8-bit outputs of whole groups of eight channels: dw_q, or dw_q3 for 3x3 filters (sums and
   // requantization in one pass, no accumulators), their parameters (dwParams) after the weights.
   const fuse = kind !== 'int16' && p.cp === s.outC;
-  const paramsAt = taps * p.cp * 2; // bytes, a multiple of 16 (cp is a multiple of 8)
+  const is3x3 = fuse && s.kH === 3 && s.kW === 3;
+  // dw_q3's weights: [cp / 8][5 tap pairs][2 halves][4 channels][2 taps], 10 int16 per channel.
+  const weightWords = is3x3 ? 10 * p.cp : taps * p.cp;
+  const paramsAt = weightWords * 2; // bytes, a multiple of 16 (cp is a multiple of 8)
   const [a, b, c, d, e, f, g, h, i, j] = windowArgs(s, p);
   const fused: Plan['fused'] = (x, q) => {
-    const fn = s.kH === 3 && s.kW === 3 ? x.dw_q3 : x.dw_q;
+    const fn = is3x3 ? x.dw_q3 : x.dw_q;
     return (imageAt, _vparamsAt, outAt) =>
       fn(imageAt, 0, outAt, a, b, c, d, e, f, g, h, i, j, paramsAt, q.outputOffset, q.actMin, q.actMax);
   };
@@ -294,15 +297,22 @@ export function prepareDepthwiseSimd(
     p,
     dm: depthMultiplier,
     inputOffset,
-    weightCount: taps * p.cp + (fuse ? (s.outC / 4) * 64 : 0),
+    weightCount: weightWords + (fuse ? (s.outC / 4) * 64 : 0),
     accStride: fuse ? 0 : p.cp,
     walk,
     fused: fuse ? fused : undefined,
   };
   // [kH][kW][cp]
   return instantiate(plan, bias, q, (w) => {
-    for (let t = 0; t < taps; t++)
-      for (let c = 0; c < s.outC; c++) w[t * p.cp + c] = filter[t * s.outC + c] + filterOffset;
+    if (is3x3)
+      for (let c = 0; c < s.outC; c++)
+        for (let t = 0; t < 9; t++) {
+          const at = (c >> 3) * 80 + (t >> 1) * 16 + ((c >> 2) & 1) * 8 + (c & 3) * 2 + (t & 1);
+          w[at] = filter[t * s.outC + c] + filterOffset;
+        }
+    else
+      for (let t = 0; t < taps; t++)
+        for (let c = 0; c < s.outC; c++) w[t * p.cp + c] = filter[t * s.outC + c] + filterOffset;
     if (fuse) dwParams(new DataView(w.buffer, w.byteOffset + paramsAt, s.outC * 32), bias, q);
   });
 }
