@@ -1211,9 +1211,9 @@
             (i8x16.shuffle 0 2 4 6 8 10 12 14 0 0 0 0 0 0 0 0
               (i16x8.narrow_i32x4_s
                 (block (result v128)
-                  (local.set $va (i32x4.mul
-                    (i32x4.add (local.get $a) (v128.load align=4 (local.get $vp)))
-                    (v128.load offset=32 align=4 (local.get $vp))))
+                  (local.set $va (i32x4.add (local.get $a) (v128.load align=4 (local.get $vp))))
+                  (if (i32.load offset=116 (local.get $vp))
+                    (then (local.set $va (i32x4.mul (local.get $va) (v128.load offset=32 align=4 (local.get $vp))))))
                   (local.set $vt (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
                     (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $va) (v128.load offset=16 align=4 (local.get $vp)))
                                             (local.get $round)) (i32.const 31))
@@ -1235,9 +1235,9 @@
                                              (i32x4.lt_s (local.get $vt) (v128.const i32x4 0 0 0 0))))))
                     (local.get $vlo)) (local.get $vhi)))
                 (block (result v128)
-                  (local.set $va (i32x4.mul
-                    (i32x4.add (local.get $b) (v128.load offset=128 align=4 (local.get $vp)))
-                    (v128.load offset=160 align=4 (local.get $vp))))
+                  (local.set $va (i32x4.add (local.get $b) (v128.load offset=128 align=4 (local.get $vp))))
+                  (if (i32.load offset=244 (local.get $vp))
+                    (then (local.set $va (i32x4.mul (local.get $va) (v128.load offset=160 align=4 (local.get $vp))))))
                   (local.set $vt (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
                     (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $va) (v128.load offset=144 align=4 (local.get $vp)))
                                             (local.get $round)) (i32.const 31))

@@ -363,6 +363,14 @@ describe('WebAssembly SIMD integer kernels (issue 16)', () => {
     expect(depthwiseCases(100, true, true)).toBeGreaterThan(5);
   });
 
+  it('a 3x3 fused depthwise (dw_q3) that never applies a left shift fails', async () => {
+    setConvModuleForTest(
+      await brokenConvModule('(if (i32.load offset=116 (local.get $vp))', '(if (i32.const 0)'),
+    );
+    // A left shift (shift 1, one channel in sixteen) mostly saturates the output either way.
+    expect(depthwiseCases(400, true, true)).toBeGreaterThan(2);
+  });
+
   it('the generated module is the current conv.wat compiled (run `npm run gen:wasm` after editing it)', async () => {
     expect(Buffer.from(await compileConvWat()).toString('base64')).toBe(WASM_BASE64);
   });

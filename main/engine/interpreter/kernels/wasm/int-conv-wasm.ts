@@ -240,7 +240,8 @@ export function prepareConvSimd(
 /**
  * dw_q's requantization parameters (conv.wat's requant4), 128 bytes per block of four channels:
  * bias, multiplier, 2^max(shift, 0), mask = 2^e - 1 and mask >> 1 as int32 per channel, 2^-e as
- * f64 per channel, then the block's common e or -1 (e = max(-shift, 0)).
+ * f64 per channel, then the block's common e or -1 (e = max(-shift, 0)) and whether any of its
+ * shifts is positive (1 or 0).
  */
 function dwParams(v: DataView, bias: Float64Array | null, q: Requant): void {
   const channels = v.byteLength / 32;
@@ -258,6 +259,8 @@ function dwParams(v: DataView, bias: Float64Array | null, q: Requant): void {
   for (let blk = 0; blk < channels / 4; blk++) {
     const es = [0, 1, 2, 3].map((l) => Math.max(-q.shifts[4 * blk + l], 0));
     v.setInt32(blk * 128 + 112, es.every((x) => x === es[0]) ? es[0] : -1, true);
+    const left = [0, 1, 2, 3].some((l) => q.shifts[4 * blk + l] > 0);
+    v.setInt32(blk * 128 + 116, left ? 1 : 0, true); // dw_q3 multiplies by 2^shift only then
   }
 }
 
