@@ -26,6 +26,7 @@ export interface ConvExports {
   quantize_f(...args: number[]): void;
   dw_q(...args: number[]): void;
   dw_q3(...args: number[]): void;
+  pack_dm8(...args: number[]): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;

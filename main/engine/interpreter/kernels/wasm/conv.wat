@@ -1267,4 +1267,41 @@
         (br_if $cl (i32.lt_u (local.get $cb) (local.get $pix))))
     (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
     (br_if $yl (i32.lt_u (local.get $oy) (local.get $outH)))))
+
+  ;; pack_dm8: pack for 8-bit inputs (kind 0 int8, 1 uint8) with a depth multiplier dm that is a
+  ;;   multiple of 8 (Cp = inC * dm): each offset input value fills its dm channels as splatted
+  ;;   eight-lane vectors. The same image as pack.
+  (func (export "pack_dm8")
+    (param $src i32) (param $kind i32) (param $dst i32) (param $batches i32) (param $inH i32)
+    (param $inW i32) (param $inC i32) (param $offset i32) (param $dm i32) (param $hp i32)
+    (param $wp i32) (param $padH i32) (param $padW i32)
+    (local $b i32) (local $y i32) (local $d i32) (local $end i32) (local $m i32) (local $x v128)
+    (local $cp i32)
+    (if (i32.eqz (i32.mul (i32.mul (local.get $batches) (local.get $inH))
+                          (i32.mul (local.get $inW) (local.get $inC)))) (then (return)))
+    (local.set $cp (i32.mul (local.get $inC) (local.get $dm)))
+    (loop $bl
+      (local.set $y (i32.const 0))
+      (loop $yl
+        (local.set $d (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $cp)
+          (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $hp))
+                                     (i32.add (local.get $y) (local.get $padH))) (local.get $wp))
+                   (local.get $padW))) (i32.const 1))))
+        (local.set $end (i32.add (local.get $src) (i32.mul (local.get $inW) (local.get $inC))))
+        (loop $cl
+          (local.set $x (i16x8.splat (i32.add (local.get $offset)
+            (if (result i32) (local.get $kind)
+              (then (i32.load8_u (local.get $src)))
+              (else (i32.load8_s (local.get $src)))))))
+          (local.set $m (local.get $dm))
+          (loop $ml
+            (v128.store align=2 (local.get $d) (local.get $x))
+            (local.set $d (i32.add (local.get $d) (i32.const 16)))
+            (br_if $ml (local.tee $m (i32.sub (local.get $m) (i32.const 8)))))
+          (local.set $src (i32.add (local.get $src) (i32.const 1)))
+          (br_if $cl (i32.lt_u (local.get $src) (local.get $end))))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (br_if $yl (i32.lt_u (local.get $y) (local.get $inH))))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br_if $bl (i32.lt_u (local.get $b) (local.get $batches)))))
 )

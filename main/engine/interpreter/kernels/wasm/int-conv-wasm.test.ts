@@ -98,16 +98,16 @@ function convCases(
 /**
  * Runs `cases` random DEPTHWISE_CONV_2D cases; returns how many differ from the reference. With
  * `groups8`, output channels are a multiple of eight (8-56: dw_q, sums and requantization fused);
- * with `filter3x3` also, every filter is 3x3 (dw_q3).
+ * with `filter3x3` also, every filter is 3x3 (dw_q3); with `dm8`, depth multipliers 8 or 16 (pack_dm8).
  */
-function depthwiseCases(cases: number, groups8 = false, filter3x3 = false): number {
+function depthwiseCases(cases: number, groups8 = false, filter3x3 = false, dm8 = false): number {
   let bad = 0;
   for (let k = 0; k < cases; k++) {
     const kind = (['int8', 'uint8'] as const)[k % 2];
     // (inC drawn before dm, as before dw_q: the other tests' random streams stay as they were)
     let inC = groups8 ? 0 : int(1, 19);
-    const dm = groups8 ? [1, 2, 4][k % 3]! : int(1, 3);
-    if (groups8) inC = (8 / dm) * int(1, dm === 1 ? 7 : 3);
+    const dm = groups8 ? (dm8 ? [8, 16][k % 2]! : [1, 2, 4][k % 3]!) : int(1, 3);
+    if (groups8) inC = dm >= 8 ? int(1, 3) : (8 / dm) * int(1, dm === 1 ? 7 : 3);
     const s: DepthwiseShape = { ...randomShape(inC, inC * dm, 1), depthMultiplier: dm };
     if (filter3x3) [s.kH, s.kW] = [3, 3];
     const filterOffset = kind === 'uint8' ? -int(0, 255) : 0;
@@ -369,6 +369,20 @@ describe('WebAssembly SIMD integer kernels (issue 16)', () => {
     );
     // A left shift (shift 1, one channel in sixteen) mostly saturates the output either way.
     expect(depthwiseCases(400, true, true)).toBeGreaterThan(2);
+  });
+
+  it('DEPTHWISE_CONV_2D with depth multipliers 8 and 16 (pack_dm8) equals depthwiseQuant, 100 random geometries', () => {
+    expect(depthwiseCases(50, true, true, true) + depthwiseCases(50, true, false, true)).toBe(0);
+  });
+
+  it('a pack_dm8 that sign-extends uint8 inputs fails the comparison', async () => {
+    setConvModuleForTest(
+      await brokenConvModule(
+        '(then (i32.load8_u (local.get $src)))',
+        '(then (i32.load8_s (local.get $src)))',
+      ),
+    );
+    expect(depthwiseCases(40, true, true, true)).toBeGreaterThan(10);
   });
 
   it('the generated module is the current conv.wat compiled (run `npm run gen:wasm` after editing it)', async () => {

@@ -137,9 +137,27 @@ function instantiate(
   // 8-bit inputs whose pixels keep their channels together (no depth multiplier, Cp = inC):
   // pack8 widens whole rows eight values at a time; pack otherwise.
   const rows8 = kind !== 'int16' && plan.dm === 1 && p.cp === s.inC && s.inC % 8 === 0;
+  // 8-bit depthwise inputs with a depth multiplier of 8, 16, ...: pack_dm8 splats each value.
+  const splat8 = kind !== 'int16' && plan.dm % 8 === 0 && p.cp === s.inC * plan.dm;
   return (input, output) => {
     raw.set(input);
-    if (rows8)
+    if (splat8)
+      e.pack_dm8(
+        rawAt,
+        code,
+        imageAt,
+        s.batches,
+        s.inH,
+        s.inW,
+        s.inC,
+        plan.inputOffset,
+        plan.dm,
+        p.hp,
+        p.wp,
+        s.padH,
+        s.padW,
+      );
+    else if (rows8)
       e.pack8(
         rawAt,
         code,
