@@ -95,21 +95,14 @@ function convCases(
   return bad;
 }
 
-/**
- * Runs `cases` random DEPTHWISE_CONV_2D cases; returns how many differ from the reference. With
- * `groups8`, output channels are a multiple of eight (8-56: dw_q, sums and requantization fused);
- * with `filter3x3` also, every filter is 3x3 (dw_q3); with `dm8`, depth multipliers 8 or 16 (pack_dm8).
- */
-function depthwiseCases(cases: number, groups8 = false, filter3x3 = false, dm8 = false): number {
+/** Runs `cases` random DEPTHWISE_CONV_2D cases; returns how many differ from the reference. */
+function depthwiseCases(cases: number): number {
   let bad = 0;
   for (let k = 0; k < cases; k++) {
     const kind = (['int8', 'uint8'] as const)[k % 2];
-    // (inC drawn before dm, as before dw_q: the other tests' random streams stay as they were)
-    let inC = groups8 ? 0 : int(1, 19);
-    const dm = groups8 ? (dm8 ? [8, 16][k % 2]! : [1, 2, 4][k % 3]!) : int(1, 3);
-    if (groups8) inC = dm >= 8 ? int(1, 3) : (8 / dm) * int(1, dm === 1 ? 7 : 3);
+    const inC = int(1, 19);
+    const dm = int(1, 3);
     const s: DepthwiseShape = { ...randomShape(inC, inC * dm, 1), depthMultiplier: dm };
-    if (filter3x3) [s.kH, s.kW] = [3, 3];
     const filterOffset = kind === 'uint8' ? -int(0, 255) : 0;
     const raw = randomWeights(kind, s.kH * s.kW * s.outC);
     const { q, bias } = randomConvRequant(int, kind, s.outC, filterOffset, k);
@@ -284,105 +277,6 @@ describe('WebAssembly SIMD integer kernels (issue 16)', () => {
     expect(convCases(100)).toBeGreaterThan(5);
     expect(depthwiseCases(100)).toBeGreaterThan(5);
     expect(fullyConnectedCases(100)).toBeGreaterThan(30);
-  });
-
-  it('DEPTHWISE_CONV_2D equals depthwiseQuant with 8-56 output channels (dw_q, fused requantization), 200 random geometries', () => {
-    expect(depthwiseCases(200, true)).toBe(0);
-  });
-
-  it('a fused depthwise (dw_q) requantizing the upper four channels of each eight with the lower four parameters fails', async () => {
-    setConvModuleForTest(
-      await brokenConvModule(
-        '(call $requant4 (local.get $b) (i32.add (local.get $vp) (i32.const 128))',
-        '(call $requant4 (local.get $b) (local.get $vp)',
-      ),
-    );
-    expect(depthwiseCases(40, true)).toBeGreaterThan(20);
-  });
-
-  it('a fused depthwise (dw_q) dropping the upper four channels of each eight from the sums fails', async () => {
-    setConvModuleForTest(
-      await brokenConvModule(
-        '(local.set $b (i32x4.add (local.get $b) (i32x4.extmul_high_i16x8_s',
-        '(local.set $b (i32x4.add (local.get $b) (i32x4.extmul_low_i16x8_s',
-      ),
-    );
-    expect(depthwiseCases(40, true)).toBeGreaterThan(10);
-  });
-
-  it('a fused depthwise (dw_q) whose requantization truncates instead of rounding fails', async () => {
-    setConvModuleForTest(
-      await brokenConvModule('(v128.const i64x2 1073741824 1073741824)', '(v128.const i64x2 0 0)'),
-    );
-    expect(depthwiseCases(200, true)).toBeGreaterThan(5);
-  });
-
-  it('DEPTHWISE_CONV_2D 3x3 with 8-56 output channels (dw_q3) equals depthwiseQuant, 150 random geometries', () => {
-    expect(depthwiseCases(150, true, true)).toBe(0);
-  });
-
-  it('a 3x3 fused depthwise (dw_q3) using the upper channels weights for the lower four of the middle tap pair fails', async () => {
-    setConvModuleForTest(
-      await brokenConvModule(
-        '(local.get $x) (local.get $y)) (local.get $w4))',
-        '(local.get $x) (local.get $y)) (local.get $w5))',
-      ),
-    );
-    expect(depthwiseCases(40, true, true)).toBeGreaterThan(20);
-  });
-
-  it('a 3x3 fused depthwise (dw_q3) weighting the last tap of channels 4-7 with channels 0-3 weights fails', async () => {
-    setConvModuleForTest(
-      await brokenConvModule(
-        '(local.get $x) (local.get $x)) (local.get $w9))',
-        '(local.get $x) (local.get $x)) (local.get $w8))',
-      ),
-    );
-    expect(depthwiseCases(40, true, true)).toBeGreaterThan(10);
-  });
-
-  it('a fused requantization (dw_q) whose per-lane shift (channels of a block with different shifts) rounds to nearest fails', async () => {
-    setConvModuleForTest(await brokenConvModule('(f64x2.floor', '(f64x2.nearest'));
-    expect(depthwiseCases(100, true)).toBeGreaterThan(10);
-  });
-
-  it('a 3x3 fused depthwise (dw_q3) whose requantization truncates instead of rounding fails', async () => {
-    setConvModuleForTest(
-      await brokenConvModule(
-        '(local.set $round (v128.const i64x2 1073741824 1073741824))',
-        '(local.set $round (v128.const i64x2 0 0))',
-      ),
-    );
-    expect(depthwiseCases(300, true, true)).toBeGreaterThan(5);
-  });
-
-  it('a 3x3 fused depthwise (dw_q3) whose per-lane shift reads the wrong scales for channels 6-7 of each eight fails', async () => {
-    setConvModuleForTest(
-      await brokenConvModule('(v128.load offset=208 align=8', '(v128.load offset=200 align=8'),
-    );
-    expect(depthwiseCases(100, true, true)).toBeGreaterThan(5);
-  });
-
-  it('a 3x3 fused depthwise (dw_q3) that never applies a left shift fails', async () => {
-    setConvModuleForTest(
-      await brokenConvModule('(if (i32.load offset=116 (local.get $vp))', '(if (i32.const 0)'),
-    );
-    // A left shift (shift 1, one channel in sixteen) mostly saturates the output either way.
-    expect(depthwiseCases(400, true, true)).toBeGreaterThan(2);
-  });
-
-  it('DEPTHWISE_CONV_2D with depth multipliers 8 and 16 (pack_dm8) equals depthwiseQuant, 100 random geometries', () => {
-    expect(depthwiseCases(50, true, true, true) + depthwiseCases(50, true, false, true)).toBe(0);
-  });
-
-  it('a pack_dm8 that sign-extends uint8 inputs fails the comparison', async () => {
-    setConvModuleForTest(
-      await brokenConvModule(
-        '(then (i32.load8_u (local.get $src)))',
-        '(then (i32.load8_s (local.get $src)))',
-      ),
-    );
-    expect(depthwiseCases(40, true, true, true)).toBeGreaterThan(10);
   });
 
   it('the generated module is the current conv.wat compiled (run `npm run gen:wasm` after editing it)', async () => {

@@ -8,8 +8,6 @@
  * Per eval: the input is copied into the instance, padded and offset there (pack), the window
  * sums formed (conv or dw: exact int32 accumulators, wrapped as C's are) and requantized
  * (requant: TFLite's MultiplyByQuantizedMultiplier, offset, clamp), and the outputs copied out.
- * 8-bit DEPTHWISE_CONV_2D with whole groups of eight channels sums and requantizes in one pass
- * (dw_q, dw_q3 for 3x3 filters), straight into the outputs.
  * Integer sums are exact whatever their order, so the outputs equal the reference kernels' bit
  * for bit (int-conv-wasm.test.ts).
  *
@@ -26,7 +24,6 @@ import {
   paddedOf,
   PAGE,
   boundWalk,
-  windowArgs,
   type ConvExports,
   type Padded,
 } from './conv-module';
@@ -60,11 +57,6 @@ interface Plan {
   accStride: number;
   /** The window walk of one batch on instance e: (padded image, weights, accumulators) byte offsets. */
   walk: (e: ConvExports) => (imageAt: number, weightsAt: number, accAt: number) => void;
-  /**
-   * Sums and requantization in one pass straight into the 8-bit outputs (dw_q: depthwise with
-   * outC a multiple of 8), no accumulators: (padded image, vparams, outputs) byte offsets.
-   */
-  fused?: (e: ConvExports, q: Requant) => (imageAt: number, vparamsAt: number, outAt: number) => void;
 }
 
 /**
@@ -132,32 +124,13 @@ function instantiate(
   const out = view(kind, buf, outAt, s.batches * perBatch);
   const code = KIND_CODE[kind];
   const walk = plan.walk(e);
-  const fused = plan.fused?.(e, q);
   // (acc + bias) | 0 in the reference equals the i32 sum here: both are the exact sum mod 2^32.
   // 8-bit inputs whose pixels keep their channels together (no depth multiplier, Cp = inC):
   // pack8 widens whole rows eight values at a time; pack otherwise.
   const rows8 = kind !== 'int16' && plan.dm === 1 && p.cp === s.inC && s.inC % 8 === 0;
-  // 8-bit depthwise inputs with a depth multiplier of 8, 16, ...: pack_dm8 splats each value.
-  const splat8 = kind !== 'int16' && plan.dm % 8 === 0 && p.cp === s.inC * plan.dm;
   return (input, output) => {
     raw.set(input);
-    if (splat8)
-      e.pack_dm8(
-        rawAt,
-        code,
-        imageAt,
-        s.batches,
-        s.inH,
-        s.inW,
-        s.inC,
-        plan.inputOffset,
-        plan.dm,
-        p.hp,
-        p.wp,
-        s.padH,
-        s.padW,
-      );
-    else if (rows8)
+    if (rows8)
       e.pack8(
         rawAt,
         code,
@@ -190,12 +163,8 @@ function instantiate(
         s.padW,
       );
     for (let b = 0; b < s.batches; b++) {
-      const o = outAt + b * perBatch * elemBytes;
-      if (fused) {
-        fused(imageAt + b * imageBytes, vparamsAt, o);
-        continue;
-      }
       walk(imageAt + b * imageBytes, 0, accAt);
+      const o = outAt + b * perBatch * elemBytes;
       e.requant_v(
         accAt,
         plan.accStride,
@@ -256,33 +225,6 @@ export function prepareConvSimd(
 }
 
 /**
- * dw_q's requantization parameters (conv.wat's requant4), 128 bytes per block of four channels:
- * bias, multiplier, 2^max(shift, 0), mask = 2^e - 1 and mask >> 1 as int32 per channel, 2^-e as
- * f64 per channel, then the block's common e or -1 (e = max(-shift, 0)) and whether any of its
- * shifts is positive (1 or 0).
- */
-function dwParams(v: DataView, bias: Float64Array | null, q: Requant): void {
-  const channels = v.byteLength / 32;
-  for (let c = 0; c < channels; c++) {
-    const at = (c >> 2) * 128 + (c & 3) * 4;
-    const shift = q.shifts[c];
-    const e = Math.max(-shift, 0);
-    v.setInt32(at, bias !== null ? bias[c] : 0, true); // wraps as (acc + bias) | 0 does
-    v.setInt32(at + 16, q.multipliers[c], true);
-    v.setInt32(at + 32, 2 ** Math.max(shift, 0), true);
-    v.setInt32(at + 48, 2 ** e - 1, true);
-    v.setInt32(at + 64, (2 ** e - 1) >>> 1, true);
-    v.setFloat64((c >> 2) * 128 + 80 + (c & 3) * 8, 2 ** -e, true);
-  }
-  for (let blk = 0; blk < channels / 4; blk++) {
-    const es = [0, 1, 2, 3].map((l) => Math.max(-q.shifts[4 * blk + l], 0));
-    v.setInt32(blk * 128 + 112, es.every((x) => x === es[0]) ? es[0] : -1, true);
-    const left = [0, 1, 2, 3].some((l) => q.shifts[4 * blk + l] > 0);
-    v.setInt32(blk * 128 + 116, left ? 1 : 0, true); // dw_q3 multiplies by 2^shift only then
-  }
-}
-
-/**
  * DEPTHWISE_CONV_2D with int32 accumulators: `filter` [1][kH][kW][outC] plus `filterOffset`,
  * input channel ic feeding outputs [ic * dm, ic * dm + dm). Null as for prepareConvSimd.
  */
@@ -299,42 +241,20 @@ export function prepareDepthwiseSimd(
   const p = paddedOf(s, s.outC, 8);
   const taps = s.kH * s.kW;
   const walk: Plan['walk'] = (e) => boundWalk(e.dw, s, p);
-  // 8-bit outputs of whole groups of eight channels: dw_q, or dw_q3 for 3x3 filters (sums and
-  // requantization in one pass, no accumulators), their parameters (dwParams) after the weights.
-  const fuse = kind !== 'int16' && p.cp === s.outC;
-  const is3x3 = fuse && s.kH === 3 && s.kW === 3;
-  // dw_q3's weights: [cp / 8][5 tap pairs][2 halves][4 channels][2 taps], 10 int16 per channel.
-  const weightWords = is3x3 ? 10 * p.cp : taps * p.cp;
-  const paramsAt = weightWords * 2; // bytes, a multiple of 16 (cp is a multiple of 8)
-  const [a, b, c, d, e, f, g, h, i, j] = windowArgs(s, p);
-  const fused: Plan['fused'] = (x, q) => {
-    const fn = is3x3 ? x.dw_q3 : x.dw_q;
-    return (imageAt, _vparamsAt, outAt) =>
-      fn(imageAt, 0, outAt, a, b, c, d, e, f, g, h, i, j, paramsAt, q.outputOffset, q.actMin, q.actMax);
-  };
   const plan: Plan = {
     kind,
     s,
     p,
     dm: depthMultiplier,
     inputOffset,
-    weightCount: weightWords + (fuse ? (s.outC / 4) * 64 : 0),
-    accStride: fuse ? 0 : p.cp,
+    weightCount: taps * p.cp,
+    accStride: p.cp,
     walk,
-    fused: fuse ? fused : undefined,
   };
   // [kH][kW][cp]
   return instantiate(plan, bias, q, (w) => {
-    if (is3x3)
-      for (let c = 0; c < s.outC; c++)
-        for (let t = 0; t < 9; t++) {
-          const at = (c >> 3) * 80 + (t >> 1) * 16 + ((c >> 2) & 1) * 8 + (c & 3) * 2 + (t & 1);
-          w[at] = filter[t * s.outC + c] + filterOffset;
-        }
-    else
-      for (let t = 0; t < taps; t++)
-        for (let c = 0; c < s.outC; c++) w[t * p.cp + c] = filter[t * s.outC + c] + filterOffset;
-    if (fuse) dwParams(new DataView(w.buffer, w.byteOffset + paramsAt, s.outC * 32), bias, q);
+    for (let t = 0; t < taps; t++)
+      for (let c = 0; c < s.outC; c++) w[t * p.cp + c] = filter[t * s.outC + c] + filterOffset;
   });
 }
 
