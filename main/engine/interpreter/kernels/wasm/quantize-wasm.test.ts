@@ -9,7 +9,7 @@ import { brokenConvModule } from '../../../../../test/support/conv-wasm';
 import type { Kernel } from '../../types';
 import { kernel as quantizeReference } from '../quantize';
 import { setConvModuleForTest, simdAvailable } from './conv-module';
-import { quantizeSimd } from './simd-kernels';
+import { quantizeSimd } from './quantize-wasm';
 
 let seed = 16021204;
 const rnd = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 4294967296;

@@ -5,7 +5,11 @@
  * outputs equal quantize.ts's bit for bit (quantize-wasm.test.ts). One instance per prepared
  * operator, its memory holding the input and the output, each rounded up to eight values.
  */
-import { align16, convModule, MAX_BYTES, PAGE, type ConvExports } from './conv-module';
+import { qRange } from '../../../quant/math';
+import { numElements } from '../../../tensor/dtype';
+import type { EvalFn, Kernel, OpContext } from '../../types';
+import { kernel as quantizeReference } from '../quantize';
+import { align16, convModule, MAX_BYTES, PAGE, simdAvailable, type ConvExports } from './conv-module';
 
 export type QuantizeKind = 'int8' | 'uint8' | 'int16';
 type IntArray = Int8Array | Uint8Array | Int16Array;
@@ -50,3 +54,25 @@ export function prepareQuantizeSimd(
     output.set(out);
   };
 }
+
+/**
+ * QUANTIZE float32 -> int8/uint8/int16 with one scale (a float model's input fed to an int8 one)
+ * in WebAssembly SIMD; per-channel quantization and integer requantization keep the reference.
+ */
+export const quantizeSimd: Kernel = {
+  prepare(ctx: OpContext): EvalFn {
+    const reference = quantizeReference.prepare(ctx);
+    const input = ctx.input(0);
+    const output = ctx.output(0);
+    const q = output.quant;
+    const kinds = ['int8', 'uint8', 'int16'];
+    if (!simdAvailable() || input.dtype !== 'float32' || !kinds.includes(output.dtype)) return reference;
+    if (!q || q.scale.length !== 1) return reference;
+    const k = output.dtype as QuantizeKind;
+    const [lo, hi] = qRange(k);
+    const n = numElements(input.shape);
+    const run = prepareQuantizeSimd(k, n, Math.fround(q.scale[0]), q.zeroPoint[0], lo, hi);
+    if (!run) return reference;
+    return () => run(input.data as Float32Array, output.data as IntArray); // dtypes checked above
+  },
+};

@@ -18,10 +18,6 @@ import { biasDtypesFor, biasValues, checkedActivation, convQuant, floatActivatio
 import { poolShape, requireSameQuant } from '../common/pooling';
 import { kernel as maxPoolReference } from '../max_pool_2d';
 import { prepareMaxPoolSimd, type PoolKind } from './pool-wasm';
-import { prepareQuantizeSimd, type QuantizeKind } from './quantize-wasm';
-import { kernel as quantizeReference } from '../quantize';
-import { numElements } from '../../../tensor/dtype';
-import { qRange } from '../../../quant/math';
 import { fusedActivation } from '../common/kernel-util';
 import { fcGeometry } from '../common/fully-connected-geometry';
 import { convShape, kernel as conv2dReference } from '../conv_2d';
@@ -57,12 +53,7 @@ function allFloat(input: RtTensor, weights: RtTensor, output: RtTensor): boolean
 const kind = (t: RtTensor) => t.dtype as IntKind;
 
 function bind(
-  run:
-    | IntConvEval
-    | FloatConvEval
-    | null
-    | ReturnType<typeof prepareMaxPoolSimd>
-    | ReturnType<typeof prepareQuantizeSimd>,
+  run: IntConvEval | FloatConvEval | null | ReturnType<typeof prepareMaxPoolSimd>,
   input: RtTensor,
   output: RtTensor,
   reference: EvalFn,
@@ -183,33 +174,5 @@ export const maxPool2dSimd: Kernel = {
       );
     }
     return bind(prepareMaxPoolSimd(input.dtype as PoolKind, s, lo, hi), input, output, reference);
-  },
-};
-
-/**
- * QUANTIZE float32 -> int8/uint8/int16 with one scale (a float model's input fed to an int8 one)
- * in WebAssembly SIMD (quantize-wasm.ts); per-channel and integer requantization keep the
- * reference.
- */
-export const quantizeSimd: Kernel = {
-  prepare(ctx: OpContext): EvalFn {
-    const reference = quantizeReference.prepare(ctx);
-    const input = ctx.input(0);
-    const output = ctx.output(0);
-    const q = output.quant;
-    const kinds = ['int8', 'uint8', 'int16'];
-    if (!simdAvailable() || input.dtype !== 'float32' || !kinds.includes(output.dtype)) return reference;
-    if (!q || q.scale.length !== 1) return reference;
-    const k = output.dtype as QuantizeKind;
-    const [lo, hi] = qRange(k);
-    const run = prepareQuantizeSimd(
-      k,
-      numElements(input.shape),
-      Math.fround(q.scale[0]),
-      q.zeroPoint[0],
-      lo,
-      hi,
-    );
-    return bind(run, input, output, reference);
   },
 };
