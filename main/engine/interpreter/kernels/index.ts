@@ -35,6 +35,7 @@ import { kernel as padv2 } from './padv2';
 import { kernel as pow } from './pow';
 import { kernel as prelu } from './prelu';
 import { kernel as quantize } from './quantize';
+import { quantizeSimd } from './wasm/quantize-wasm';
 import { kernel as reduceMax } from './reduce_max';
 import { kernel as reduceMin } from './reduce_min';
 import { kernel as reduceProd } from './reduce_prod';
@@ -126,6 +127,7 @@ export const referenceKernels: Readonly<Record<string, Kernel | undefined>> = {
 /** The default registry: the reference kernels with the WebAssembly SIMD ones for the hot ops. */
 export const kernels: Readonly<Record<string, Kernel | undefined>> = {
   ...referenceKernels,
+  QUANTIZE: quantizeSimd,
   CONV_2D: conv2dSimd,
   DEPTHWISE_CONV_2D: depthwiseConv2dSimd,
   FULLY_CONNECTED: fullyConnectedBySize,

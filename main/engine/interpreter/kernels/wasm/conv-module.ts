@@ -23,6 +23,10 @@ export interface ConvExports {
   dw_f32(...args: number[]): void;
   finish_f(...args: number[]): void;
   finish_f32(...args: number[]): void;
+  quantize_f(...args: number[]): void;
+  dw_q(...args: number[]): void;
+  dw_q3(...args: number[]): void;
+  pack_dm8(...args: number[]): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;

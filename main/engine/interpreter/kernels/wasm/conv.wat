@@ -70,6 +70,330 @@
       (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
       (br_if $yl (i32.lt_u (local.get $oy) (local.get $outH)))))
 
+
+  ;; quantize_f: QUANTIZE float32 -> int8 (kind 0), uint8 (kind 1) or int16 (kind 2) per tensor,
+  ;;   eight values at a time over n values rounded up to a multiple of eight (the caller leaves
+  ;;   room: input and output have slack). The reference's arithmetic lane by lane:
+  ;;   v = x / scale in float32 (f32x4.div; the reference's double quotient rounded to float32 is
+  ;;   the same value), rounded half away from zero as t + copysign(1, v) where |v - t| >= 0.5,
+  ;;   t = trunc(v) (v - t is exact in float32), converted saturating (infinities -> +-2^31-1),
+  ;;   clamped to [lo - zp, hi - zp] then offset by zp (the same as clamping v + zp to [lo, hi]
+  ;;   without the wrap), and NaN -> 0 (the reference stores NaN into an integer array: 0).
+  (func (export "quantize_f")
+    (param $in i32) (param $out i32) (param $n i32) (param $scale f32) (param $zp i32)
+    (param $lo i32) (param $hi i32) (param $kind i32)
+    (local $end i32) (local $vs v128) (local $qzp v128) (local $qlo v128) (local $qhi v128)
+    (local $a v128) (local $b v128) (local $h v128)
+    (if (i32.eqz (local.get $n)) (then (return)))
+    (local.set $end (i32.add (local.get $in) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $vs (f32x4.splat (local.get $scale)))
+    (local.set $qzp (i32x4.splat (local.get $zp)))
+    (local.set $qlo (i32x4.splat (i32.sub (local.get $lo) (local.get $zp))))
+    (local.set $qhi (i32x4.splat (i32.sub (local.get $hi) (local.get $zp))))
+    (loop $l
+      (local.set $a (call $quantize4 (v128.load align=4 (local.get $in)) (local.get $vs)
+        (local.get $qzp) (local.get $qlo) (local.get $qhi)))
+      (local.set $b (call $quantize4 (v128.load offset=16 align=4 (local.get $in)) (local.get $vs)
+        (local.get $qzp) (local.get $qlo) (local.get $qhi)))
+      ;; every lane is within [lo, hi], so the narrowings saturate nothing
+      (local.set $h (i16x8.narrow_i32x4_s (local.get $a) (local.get $b)))
+      (if (i32.eq (local.get $kind) (i32.const 2))
+        (then
+          (v128.store align=2 (local.get $out) (local.get $h))
+          (local.set $out (i32.add (local.get $out) (i32.const 16))))
+        (else
+          (v128.store64_lane align=1 0 (local.get $out)
+            (if (result v128) (local.get $kind)
+              (then (i8x16.narrow_i16x8_u (local.get $h) (local.get $h)))
+              (else (i8x16.narrow_i16x8_s (local.get $h) (local.get $h)))))
+          (local.set $out (i32.add (local.get $out) (i32.const 8)))))
+      (local.set $in (i32.add (local.get $in) (i32.const 32)))
+      (br_if $l (i32.lt_u (local.get $in) (local.get $end)))))
+
+  ;; quantize4: four lanes of quantize_f, as i32 in [lo, hi] (0 for NaN).
+  (func $quantize4 (param $x v128) (param $vs v128) (param $qzp v128) (param $qlo v128) (param $qhi v128)
+    (result v128)
+    (local $v v128) (local $t v128)
+    (local.set $v (f32x4.div (local.get $x) (local.get $vs)))
+    (local.set $t (f32x4.trunc (local.get $v)))
+    (local.set $t (f32x4.add (local.get $t)
+      (v128.and
+        (f32x4.ge (f32x4.abs (f32x4.sub (local.get $v) (local.get $t))) (v128.const f32x4 0.5 0.5 0.5 0.5))
+        (v128.or (v128.and (local.get $v) (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000))
+                 (v128.const f32x4 1 1 1 1)))))
+    (v128.and
+      (i32x4.add (local.get $qzp)
+        (i32x4.min_s (i32x4.max_s (i32x4.trunc_sat_f32x4_s (local.get $t)) (local.get $qlo)) (local.get $qhi)))
+      (f32x4.eq (local.get $v) (local.get $v))))
+
+  ;; dw_q: DEPTHWISE_CONV_2D from the padded int16 image to 8-bit outputs in one pass: dw's sums
+  ;;   of eight channels (the same products and wrapping adds, so the same int32 values), then
+  ;;   requantized at once by $requant4 (requant_v's vector arithmetic, vparams as requant_v's,
+  ;;   256 bytes per eight channels) and stored as eight bytes; no accumulator array. For Cp equal
+  ;;   to the output channels (a multiple of 8): out is [outH][outW][Cp] bytes.
+  (func (export "dw_q")
+    (param $in i32) (param $w i32) (param $out i32) (param $outH i32) (param $outW i32)
+    (param $strideH i32) (param $strideW i32) (param $dilH i32) (param $dilW i32)
+    (param $kH i32) (param $kW i32) (param $cp i32) (param $wp i32)
+    (param $vparams i32) (param $outOff i32) (param $lo i32) (param $hi i32)
+    (local $pix i32) (local $row i32) (local $oy i32) (local $ox i32) (local $cb i32)
+    (local $fy i32) (local $fx i32) (local $origin i32) (local $rowp i32) (local $p i32)
+    (local $wptr i32) (local $vp i32) (local $x v128) (local $wv v128) (local $a v128) (local $b v128)
+    (local $qoff v128) (local $qlo v128) (local $qhi v128)
+    (local.set $pix (i32.shl (local.get $cp) (i32.const 1)))
+    (local.set $row (i32.mul (local.get $wp) (local.get $pix)))
+    (local.set $qoff (i32x4.splat (local.get $outOff)))
+    (local.set $qlo (i32x4.splat (local.get $lo)))
+    (local.set $qhi (i32x4.splat (local.get $hi)))
+    (if (i32.eqz (i32.mul (local.get $outH) (i32.mul (local.get $outW) (local.get $cp)))) (then (return)))
+    (loop $yl
+      (local.set $ox (i32.const 0))
+      (loop $xl
+        (local.set $origin (i32.add (local.get $in)
+          (i32.add (i32.mul (i32.mul (local.get $oy) (local.get $strideH)) (local.get $row))
+                   (i32.mul (i32.mul (local.get $ox) (local.get $strideW)) (local.get $pix)))))
+        (local.set $cb (i32.const 0))
+        (local.set $vp (local.get $vparams))
+        (loop $cl
+          (local.set $a (v128.const i32x4 0 0 0 0))
+          (local.set $b (v128.const i32x4 0 0 0 0))
+          (local.set $wptr (i32.add (local.get $w) (local.get $cb)))
+          (local.set $fy (i32.const 0))
+          (loop $fyl
+            (local.set $rowp (i32.add (i32.add (local.get $origin) (local.get $cb))
+              (i32.mul (i32.mul (local.get $fy) (local.get $dilH)) (local.get $row))))
+            (local.set $fx (i32.const 0))
+            (loop $fxl
+              (local.set $p (i32.add (local.get $rowp)
+                (i32.mul (i32.mul (local.get $fx) (local.get $dilW)) (local.get $pix))))
+              (local.set $x (v128.load align=2 (local.get $p)))
+              (local.set $wv (v128.load align=2 (local.get $wptr)))
+              (local.set $a (i32x4.add (local.get $a) (i32x4.extmul_low_i16x8_s (local.get $x) (local.get $wv))))
+              (local.set $b (i32x4.add (local.get $b) (i32x4.extmul_high_i16x8_s (local.get $x) (local.get $wv))))
+              (local.set $wptr (i32.add (local.get $wptr) (local.get $pix)))
+              (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
+              (br_if $fxl (i32.lt_u (local.get $fx) (local.get $kW))))
+            (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
+            (br_if $fyl (i32.lt_u (local.get $fy) (local.get $kH))))
+          ;; both halves within [lo, hi] (8-bit), so the narrowing saturates nothing; the low bytes
+          (v128.store64_lane align=1 0 (local.get $out)
+            (i8x16.shuffle 0 2 4 6 8 10 12 14 0 0 0 0 0 0 0 0
+              (i16x8.narrow_i32x4_s
+                (call $requant4 (local.get $a) (local.get $vp) (local.get $qoff) (local.get $qlo) (local.get $qhi))
+                (call $requant4 (local.get $b) (i32.add (local.get $vp) (i32.const 128))
+                  (local.get $qoff) (local.get $qlo) (local.get $qhi)))
+              (local.get $x)))
+          (local.set $out (i32.add (local.get $out) (i32.const 8)))
+          (local.set $vp (i32.add (local.get $vp) (i32.const 256)))
+          (local.set $cb (i32.add (local.get $cb) (i32.const 16)))
+          (br_if $cl (i32.lt_u (local.get $cb) (local.get $pix))))
+        (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+        (br_if $xl (i32.lt_u (local.get $ox) (local.get $outW))))
+      (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+      (br_if $yl (i32.lt_u (local.get $oy) (local.get $outH)))))
+
+  ;; requant4: MultiplyByQuantizedMultiplier of four int32 sums $sum (+ bias), offset and clamped,
+  ;;   as requant_v's vector path computes it, with its own parameters at $vp (dw_q's, per block
+  ;;   of four channels, 128 bytes): bias[4], multiplier[4], 2^max(shift, 0)[4], mask[4] = 2^e - 1,
+  ;;   mask >> 1 [4], 2^-e as four f64 (at 80), then at 112 the four channels' common e or -1.
+  ;;   The high mul keeps bits 31..62 of x * m + 2^30 (a logical i64 shift gives the same low
+  ;;   word as the arithmetic one); t >> e (floor) with a common e (>= 0) is i32x4.shr_s, else
+  ;;   floor(t * 2^-e) in f64 (exact: t is an int32 and 2^-e a power of two).
+  (func $requant4 (param $sum v128) (param $vp i32) (param $qoff v128) (param $qlo v128) (param $qhi v128)
+    (result v128)
+    (local $va v128) (local $vt v128) (local $e i32)
+    (local.set $va (i32x4.mul
+      (i32x4.add (local.get $sum) (v128.load align=4 (local.get $vp)))
+      (v128.load offset=32 align=4 (local.get $vp))))
+    (local.set $vt (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+      (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $va) (v128.load offset=16 align=4 (local.get $vp)))
+                              (v128.const i64x2 1073741824 1073741824)) (i32.const 31))
+      (i64x2.shr_u (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $va) (v128.load offset=16 align=4 (local.get $vp)))
+                              (v128.const i64x2 1073741824 1073741824)) (i32.const 31))))
+    (i32x4.min_s (i32x4.max_s (i32x4.add (local.get $qoff)
+      (i32x4.sub
+        (if (result v128) (i32.lt_s (local.tee $e (i32.load offset=112 (local.get $vp))) (i32.const 0))
+          (then
+            (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+              (i32x4.trunc_sat_f64x2_s_zero (f64x2.floor
+                (f64x2.mul (f64x2.convert_low_i32x4_s (local.get $vt)) (v128.load offset=80 align=8 (local.get $vp)))))
+              (i32x4.trunc_sat_f64x2_s_zero (f64x2.floor
+                (f64x2.mul (f64x2.convert_low_i32x4_s (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
+                  (local.get $vt) (local.get $vt))) (v128.load offset=96 align=8 (local.get $vp)))))))
+          (else (i32x4.shr_s (local.get $vt) (local.get $e))))
+        (i32x4.gt_s (v128.and (local.get $vt) (v128.load offset=48 align=4 (local.get $vp)))
+                    (i32x4.sub (v128.load offset=64 align=4 (local.get $vp))
+                               (i32x4.lt_s (local.get $vt) (v128.const i32x4 0 0 0 0))))))
+      (local.get $qlo)) (local.get $qhi)))
+
+  ;; dw_q3: dw_q for 3x3 filters (any stride and dilation), one group of eight channels at a time
+  ;;   over the whole image: its nine weight vectors and parameters loaded once per group, each
+    ;;   output pixel's nine taps unrolled (the same products and wrapping adds as dw). Rows outside:
+  ;;   one output row's three input rows stay in cache while its channel groups are walked.
+  (func (export "dw_q3")
+    (param $in i32) (param $w i32) (param $out i32) (param $outH i32) (param $outW i32)
+    (param $strideH i32) (param $strideW i32) (param $dilH i32) (param $dilW i32)
+    (param $kH i32) (param $kW i32) (param $cp i32) (param $wp i32)
+    (param $vparams i32) (param $outOff i32) (param $lo i32) (param $hi i32)
+    (local $pix i32) (local $row i32) (local $oy i32) (local $ox i32) (local $cb i32)
+    (local $dx i32) (local $dy i32) (local $sx i32) (local $sy i32) (local $p i32) (local $q i32)
+    (local $o i32) (local $vp i32) (local $a v128) (local $b v128) (local $x v128)
+    (local $w0 v128) (local $w1 v128) (local $w2 v128) (local $w3 v128) (local $w4 v128)
+    (local $w5 v128) (local $w6 v128) (local $w7 v128) (local $w8 v128) (local $w9 v128) (local $y v128)
+    (local $qoff v128) (local $qlo v128) (local $qhi v128)
+    (local $va v128) (local $vt v128) (local $e i32) (local $round v128)
+    (local.set $round (v128.const i64x2 1073741824 1073741824))
+    (local.set $pix (i32.shl (local.get $cp) (i32.const 1)))
+    (local.set $row (i32.mul (local.get $wp) (local.get $pix)))
+    (local.set $dx (i32.mul (local.get $dilW) (local.get $pix)))
+    (local.set $dy (i32.mul (local.get $dilH) (local.get $row)))
+    (local.set $sx (i32.mul (local.get $strideW) (local.get $pix)))
+    (local.set $sy (i32.mul (local.get $strideH) (local.get $row)))
+    (local.set $qoff (i32x4.splat (local.get $outOff)))
+    (local.set $qlo (i32x4.splat (local.get $lo)))
+    (local.set $qhi (i32x4.splat (local.get $hi)))
+    (if (i32.eqz (i32.mul (local.get $outH) (i32.mul (local.get $outW) (local.get $cp)))) (then (return)))
+    (loop $yl
+      (local.set $cb (i32.const 0))
+      (loop $cl
+        (local.set $p (i32.add (local.get $w) (i32.mul (local.get $cb) (i32.const 10))))
+        (local.set $w0 (v128.load offset=0 align=2 (local.get $p)))
+        (local.set $w1 (v128.load offset=16 align=2 (local.get $p)))
+        (local.set $w2 (v128.load offset=32 align=2 (local.get $p)))
+        (local.set $w3 (v128.load offset=48 align=2 (local.get $p)))
+        (local.set $w4 (v128.load offset=64 align=2 (local.get $p)))
+        (local.set $w5 (v128.load offset=80 align=2 (local.get $p)))
+        (local.set $w6 (v128.load offset=96 align=2 (local.get $p)))
+        (local.set $w7 (v128.load offset=112 align=2 (local.get $p)))
+        (local.set $w8 (v128.load offset=128 align=2 (local.get $p)))
+        (local.set $w9 (v128.load offset=144 align=2 (local.get $p)))
+        (local.set $vp (i32.add (local.get $vparams) (i32.shl (local.get $cb) (i32.const 4))))
+        (local.set $o (i32.add (i32.add (local.get $out) (i32.shr_u (local.get $cb) (i32.const 1)))
+          (i32.mul (i32.mul (local.get $oy) (local.get $outW)) (local.get $cp))))
+        (local.set $p (i32.add (i32.add (local.get $in) (local.get $cb))
+          (i32.mul (local.get $oy) (local.get $sy))))
+        (local.set $ox (i32.const 0))
+        (loop $xl
+          (local.set $x (v128.load align=2 (local.get $p)))
+          (local.set $y (v128.load align=2 (i32.add (local.get $p) (local.get $dx))))
+          (local.set $a (i32x4.dot_i16x8_s (i8x16.shuffle 0 1 16 17 2 3 18 19 4 5 20 21 6 7 22 23 (local.get $x) (local.get $y)) (local.get $w0)))
+          (local.set $b (i32x4.dot_i16x8_s (i8x16.shuffle 8 9 24 25 10 11 26 27 12 13 28 29 14 15 30 31 (local.get $x) (local.get $y)) (local.get $w1)))
+          (local.set $q (i32.add (local.get $p) (local.get $dy)))
+          (local.set $x (v128.load align=2 (i32.add (local.get $p) (i32.shl (local.get $dx) (i32.const 1)))))
+          (local.set $y (v128.load align=2 (local.get $q)))
+          (local.set $a (i32x4.add (local.get $a) (i32x4.dot_i16x8_s (i8x16.shuffle 0 1 16 17 2 3 18 19 4 5 20 21 6 7 22 23 (local.get $x) (local.get $y)) (local.get $w2))))
+          (local.set $b (i32x4.add (local.get $b) (i32x4.dot_i16x8_s (i8x16.shuffle 8 9 24 25 10 11 26 27 12 13 28 29 14 15 30 31 (local.get $x) (local.get $y)) (local.get $w3))))
+          (local.set $x (v128.load align=2 (i32.add (local.get $q) (local.get $dx))))
+          (local.set $y (v128.load align=2 (i32.add (local.get $q) (i32.shl (local.get $dx) (i32.const 1)))))
+          (local.set $a (i32x4.add (local.get $a) (i32x4.dot_i16x8_s (i8x16.shuffle 0 1 16 17 2 3 18 19 4 5 20 21 6 7 22 23 (local.get $x) (local.get $y)) (local.get $w4))))
+          (local.set $b (i32x4.add (local.get $b) (i32x4.dot_i16x8_s (i8x16.shuffle 8 9 24 25 10 11 26 27 12 13 28 29 14 15 30 31 (local.get $x) (local.get $y)) (local.get $w5))))
+          (local.set $q (i32.add (local.get $q) (local.get $dy)))
+          (local.set $x (v128.load align=2 (local.get $q)))
+          (local.set $y (v128.load align=2 (i32.add (local.get $q) (local.get $dx))))
+          (local.set $a (i32x4.add (local.get $a) (i32x4.dot_i16x8_s (i8x16.shuffle 0 1 16 17 2 3 18 19 4 5 20 21 6 7 22 23 (local.get $x) (local.get $y)) (local.get $w6))))
+          (local.set $b (i32x4.add (local.get $b) (i32x4.dot_i16x8_s (i8x16.shuffle 8 9 24 25 10 11 26 27 12 13 28 29 14 15 30 31 (local.get $x) (local.get $y)) (local.get $w7))))
+          (local.set $x (v128.load align=2 (i32.add (local.get $q) (i32.shl (local.get $dx) (i32.const 1)))))
+          (local.set $a (i32x4.add (local.get $a) (i32x4.dot_i16x8_s (i8x16.shuffle 0 1 16 17 2 3 18 19 4 5 20 21 6 7 22 23 (local.get $x) (local.get $x)) (local.get $w8))))
+          (local.set $b (i32x4.add (local.get $b) (i32x4.dot_i16x8_s (i8x16.shuffle 8 9 24 25 10 11 26 27 12 13 28 29 14 15 30 31 (local.get $x) (local.get $x)) (local.get $w9))))
+          ;; both halves within [lo, hi] (8-bit), so the narrowing saturates nothing; the low bytes
+          (v128.store64_lane align=1 0 (local.get $o)
+            (i8x16.shuffle 0 2 4 6 8 10 12 14 0 0 0 0 0 0 0 0
+              (i16x8.narrow_i32x4_s
+                (block (result v128)
+                  (local.set $va (i32x4.add (local.get $a) (v128.load align=4 (local.get $vp))))
+                  (if (i32.load offset=116 (local.get $vp))
+                    (then (local.set $va (i32x4.mul (local.get $va) (v128.load offset=32 align=4 (local.get $vp))))))
+                  (local.set $vt (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+                    (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $va) (v128.load offset=16 align=4 (local.get $vp)))
+                                            (local.get $round)) (i32.const 31))
+                    (i64x2.shr_u (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $va) (v128.load offset=16 align=4 (local.get $vp)))
+                                            (local.get $round)) (i32.const 31))))
+                  (i32x4.min_s (i32x4.max_s (i32x4.add (local.get $qoff)
+                    (i32x4.sub
+                      (if (result v128) (i32.lt_s (local.tee $e (i32.load offset=112 (local.get $vp))) (i32.const 0))
+                        (then
+                          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                            (i32x4.trunc_sat_f64x2_s_zero (f64x2.floor
+                              (f64x2.mul (f64x2.convert_low_i32x4_s (local.get $vt)) (v128.load offset=80 align=8 (local.get $vp)))))
+                            (i32x4.trunc_sat_f64x2_s_zero (f64x2.floor
+                              (f64x2.mul (f64x2.convert_low_i32x4_s (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
+                                (local.get $vt) (local.get $vt))) (v128.load offset=96 align=8 (local.get $vp)))))))
+                        (else (i32x4.shr_s (local.get $vt) (local.get $e))))
+                      (i32x4.gt_s (v128.and (local.get $vt) (v128.load offset=48 align=4 (local.get $vp)))
+                                  (i32x4.sub (v128.load offset=64 align=4 (local.get $vp))
+                                             (i32x4.lt_s (local.get $vt) (v128.const i32x4 0 0 0 0))))))
+                    (local.get $qlo)) (local.get $qhi)))
+                (block (result v128)
+                  (local.set $va (i32x4.add (local.get $b) (v128.load offset=128 align=4 (local.get $vp))))
+                  (if (i32.load offset=244 (local.get $vp))
+                    (then (local.set $va (i32x4.mul (local.get $va) (v128.load offset=160 align=4 (local.get $vp))))))
+                  (local.set $vt (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+                    (i64x2.shr_u (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $va) (v128.load offset=144 align=4 (local.get $vp)))
+                                            (local.get $round)) (i32.const 31))
+                    (i64x2.shr_u (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $va) (v128.load offset=144 align=4 (local.get $vp)))
+                                            (local.get $round)) (i32.const 31))))
+                  (i32x4.min_s (i32x4.max_s (i32x4.add (local.get $qoff)
+                    (i32x4.sub
+                      (if (result v128) (i32.lt_s (local.tee $e (i32.load offset=240 (local.get $vp))) (i32.const 0))
+                        (then
+                          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                            (i32x4.trunc_sat_f64x2_s_zero (f64x2.floor
+                              (f64x2.mul (f64x2.convert_low_i32x4_s (local.get $vt)) (v128.load offset=208 align=8 (local.get $vp)))))
+                            (i32x4.trunc_sat_f64x2_s_zero (f64x2.floor
+                              (f64x2.mul (f64x2.convert_low_i32x4_s (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
+                                (local.get $vt) (local.get $vt))) (v128.load offset=224 align=8 (local.get $vp)))))))
+                        (else (i32x4.shr_s (local.get $vt) (local.get $e))))
+                      (i32x4.gt_s (v128.and (local.get $vt) (v128.load offset=176 align=4 (local.get $vp)))
+                                  (i32x4.sub (v128.load offset=192 align=4 (local.get $vp))
+                                             (i32x4.lt_s (local.get $vt) (v128.const i32x4 0 0 0 0))))))
+                    (local.get $qlo)) (local.get $qhi))))
+              (local.get $x)))
+          (local.set $o (i32.add (local.get $o) (local.get $cp)))
+          (local.set $p (i32.add (local.get $p) (local.get $sx)))
+          (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+          (br_if $xl (i32.lt_u (local.get $ox) (local.get $outW))))
+        (local.set $cb (i32.add (local.get $cb) (i32.const 16)))
+        (br_if $cl (i32.lt_u (local.get $cb) (local.get $pix))))
+    (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+    (br_if $yl (i32.lt_u (local.get $oy) (local.get $outH)))))
+
+  ;; pack_dm8: pack for 8-bit inputs (kind 0 int8, 1 uint8) with a depth multiplier dm that is a
+  ;;   multiple of 8 (Cp = inC * dm): each offset input value fills its dm channels as splatted
+  ;;   eight-lane vectors. The same image as pack.
+  (func (export "pack_dm8")
+    (param $src i32) (param $kind i32) (param $dst i32) (param $batches i32) (param $inH i32)
+    (param $inW i32) (param $inC i32) (param $offset i32) (param $dm i32) (param $hp i32)
+    (param $wp i32) (param $padH i32) (param $padW i32)
+    (local $b i32) (local $y i32) (local $d i32) (local $end i32) (local $m i32) (local $x v128)
+    (local $cp i32)
+    (if (i32.eqz (i32.mul (i32.mul (local.get $batches) (local.get $inH))
+                          (i32.mul (local.get $inW) (local.get $inC)))) (then (return)))
+    (local.set $cp (i32.mul (local.get $inC) (local.get $dm)))
+    (loop $bl
+      (local.set $y (i32.const 0))
+      (loop $yl
+        (local.set $d (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $cp)
+          (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $hp))
+                                     (i32.add (local.get $y) (local.get $padH))) (local.get $wp))
+                   (local.get $padW))) (i32.const 1))))
+        (local.set $end (i32.add (local.get $src) (i32.mul (local.get $inW) (local.get $inC))))
+        (loop $cl
+          (local.set $x (i16x8.splat (i32.add (local.get $offset)
+            (if (result i32) (local.get $kind)
+              (then (i32.load8_u (local.get $src)))
+              (else (i32.load8_s (local.get $src)))))))
+          (local.set $m (local.get $dm))
+          (loop $ml
+            (v128.store align=2 (local.get $d) (local.get $x))
+            (local.set $d (i32.add (local.get $d) (i32.const 16)))
+            (br_if $ml (local.tee $m (i32.sub (local.get $m) (i32.const 8)))))
+          (local.set $src (i32.add (local.get $src) (i32.const 1)))
+          (br_if $cl (i32.lt_u (local.get $src) (local.get $end))))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (br_if $yl (i32.lt_u (local.get $y) (local.get $inH))))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br_if $bl (i32.lt_u (local.get $b) (local.get $batches)))))
+
   ;; pack: batches x inH x inW x inC input values (kind 0 int8, 1 uint8, 2 int16) plus offset into
   ;; the padded int16 image (kind 3: float32 values, copied as they are into a float32 image) [batches][hp][wp][cp] at (padH, padW); with dm > 1 input channel c fills
   ;; channels [c * dm, c * dm + dm) (depthwise). Padding is never written (it stays zero).

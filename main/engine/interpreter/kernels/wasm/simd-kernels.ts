@@ -32,6 +32,7 @@ import {
   type IntKind,
 } from './int-conv-wasm';
 import { simdAvailable } from './conv-module';
+import { prepareDepthwiseFusedSimd } from './dw-int-wasm';
 import {
   prepareConvFloatSimd,
   prepareDepthwiseFloatSimd,
@@ -113,7 +114,11 @@ export const depthwiseConv2dSimd: Kernel = {
     const q = convQuant(ctx, input, filter, output, s.outC, 3, activation);
     const b = biasValues(ctx, bias, s.outC, biasDtypesFor(input.dtype));
     const w = filter.data as Int8Array | Uint8Array;
-    const run = prepareDepthwiseSimd(kind(input), s, dm, w, q.filterOffset, q.inputOffset, b, q);
+    const k = kind(input);
+    // 8-bit with whole groups of eight output channels: sums and requantization fused (dw-int-wasm.ts).
+    const fused =
+      k !== 'int16' ? prepareDepthwiseFusedSimd(k, s, dm, w, q.filterOffset, q.inputOffset, b, q) : null;
+    const run = fused ?? prepareDepthwiseSimd(k, s, dm, w, q.filterOffset, q.inputOffset, b, q);
     return bind(run, input, output, reference);
   },
 };
