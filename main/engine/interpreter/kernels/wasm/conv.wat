@@ -981,4 +981,85 @@
         (br_if $yl (i32.lt_u (local.get $oy) (local.get $outH))))
       (local.set $b (i32.add (local.get $b) (i32.const 1)))
       (br_if $bl (i32.lt_u (local.get $b) (local.get $batches)))))
+
+  ;; requant_q: requant_v's outputs (the same MultiplyByQuantizedMultiplier, offset and clamp, bit
+  ;;   for bit) eight channels at a time with no per-channel branches, for layers whose right
+  ;;   shifts e = max(-shift, 0) are all at most 13 (the caller checks; also |out_offset| and
+  ;;   lo, hi within [-65536, 65535]). For each of `pixels` rows of int32 accumulators (`stride`
+  ;;   apart), `blocks` blocks of eight channels with parameters `qp` (256 bytes per block, eight
+  ;;   i32 each: bias, 2^max(shift, 0), multiplier, -C, C, H, N, A), stored to `out` as bytes (1)
+  ;;   or int16 (2), `channels` per row. A row's last block may write up to seven values past the
+  ;;   row: they land on the next row's outputs (rewritten next) or on the slack after the output.
+  ;;   Per lane: a = (acc + bias) * 2^shift (wraps as the reference's imul); t = SRDHM(a, m) =
+  ;;   bits 31..62 of a * m + 2^30 (i64 extmul, shl 1, odd halves); then RoundingDivideByPOT(t, e)
+  ;;   = floor((t + H + (t < 0 ? N : 0)) / 2^e), H = 2^(e - 1) (0 for e = 0), N = -1 (0 for
+  ;;   e = 0), computed as ((t + H + N&sign) * A) >> k, A = 2^(k - e), k the layer's largest e;
+  ;;   t is first clamped to [-C, C], C = 2^(e + 17): beyond it the quotient is at least 2^17 in
+  ;;   magnitude either way and the output clamps to lo or hi, and within it nothing overflows.
+  (func (export "requant_q")
+    (param $acc i32) (param $stride i32) (param $pixels i32) (param $blocks i32) (param $qp i32)
+    (param $out i32) (param $bytes i32) (param $channels i32) (param $outOff i32) (param $lo i32)
+    (param $hi i32) (param $k i32) (param $lshift i32)
+    (local $px i32) (local $b i32) (local $row i32) (local $p i32) (local $o i32)
+    (local $off v128) (local $vlo v128) (local $vhi v128) (local $half v128)
+    (local $r0 v128) (local $r1 v128) (local $a v128) (local $t v128)
+    (if (i32.eqz (i32.mul (local.get $pixels) (local.get $blocks))) (then (return)))
+    (local.set $off (i32x4.splat (local.get $outOff)))
+    (local.set $vlo (i32x4.splat (local.get $lo)))
+    (local.set $vhi (i32x4.splat (local.get $hi)))
+    (local.set $half (i64x2.splat (i64.const 1073741824)))
+    (loop $pl
+      (local.set $row (local.get $acc))
+      (local.set $p (local.get $qp))
+      (local.set $o (local.get $out))
+      (local.set $b (i32.const 0))
+      (loop $bl
+        ;; lanes 0-3 (parameters at offset 0 of each 32-byte field)
+        (local.set $a (i32x4.add (v128.load align=4 (local.get $row)) (v128.load align=4 (local.get $p))))
+        (if (local.get $lshift)
+          (then (local.set $a (i32x4.mul (local.get $a) (v128.load offset=32 align=4 (local.get $p))))))
+        (local.set $t (v128.load offset=64 align=4 (local.get $p)))
+        (local.set $t (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31
+          (i64x2.shl (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $a) (local.get $t)) (local.get $half)) (i32.const 1))
+          (i64x2.shl (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $a) (local.get $t)) (local.get $half)) (i32.const 1))))
+        (local.set $t (i32x4.min_s (i32x4.max_s (local.get $t) (v128.load offset=96 align=4 (local.get $p)))
+                                   (v128.load offset=128 align=4 (local.get $p))))
+        (local.set $t (i32x4.add (i32x4.add (local.get $t) (v128.load offset=160 align=4 (local.get $p)))
+          (v128.and (i32x4.shr_s (local.get $t) (i32.const 31)) (v128.load offset=192 align=4 (local.get $p)))))
+        (local.set $r0 (i32x4.min_s (i32x4.max_s (i32x4.add (local.get $off)
+          (i32x4.shr_s (i32x4.mul (local.get $t) (v128.load offset=224 align=4 (local.get $p))) (local.get $k)))
+          (local.get $vlo)) (local.get $vhi)))
+        ;; lanes 4-7 (offset 16 of each field)
+        (local.set $a (i32x4.add (v128.load offset=16 align=4 (local.get $row)) (v128.load offset=16 align=4 (local.get $p))))
+        (if (local.get $lshift)
+          (then (local.set $a (i32x4.mul (local.get $a) (v128.load offset=48 align=4 (local.get $p))))))
+        (local.set $t (v128.load offset=80 align=4 (local.get $p)))
+        (local.set $t (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31
+          (i64x2.shl (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $a) (local.get $t)) (local.get $half)) (i32.const 1))
+          (i64x2.shl (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $a) (local.get $t)) (local.get $half)) (i32.const 1))))
+        (local.set $t (i32x4.min_s (i32x4.max_s (local.get $t) (v128.load offset=112 align=4 (local.get $p)))
+                                   (v128.load offset=144 align=4 (local.get $p))))
+        (local.set $t (i32x4.add (i32x4.add (local.get $t) (v128.load offset=176 align=4 (local.get $p)))
+          (v128.and (i32x4.shr_s (local.get $t) (i32.const 31)) (v128.load offset=208 align=4 (local.get $p)))))
+        (local.set $r1 (i32x4.min_s (i32x4.max_s (i32x4.add (local.get $off)
+          (i32x4.shr_s (i32x4.mul (local.get $t) (v128.load offset=240 align=4 (local.get $p))) (local.get $k)))
+          (local.get $vlo)) (local.get $vhi)))
+        ;; in [lo, hi]: the low byte (or two bytes) of each lane is the output
+        (if (i32.eq (local.get $bytes) (i32.const 1))
+          (then
+            (v128.store64_lane align=1 0 (local.get $o)
+              (i8x16.shuffle 0 4 8 12 16 20 24 28 0 0 0 0 0 0 0 0 (local.get $r0) (local.get $r1)))
+            (local.set $o (i32.add (local.get $o) (i32.const 8))))
+          (else
+            (v128.store align=2 (local.get $o)
+              (i8x16.shuffle 0 1 4 5 8 9 12 13 16 17 20 21 24 25 28 29 (local.get $r0) (local.get $r1)))
+            (local.set $o (i32.add (local.get $o) (i32.const 16)))))
+        (local.set $row (i32.add (local.get $row) (i32.const 32)))
+        (local.set $p (i32.add (local.get $p) (i32.const 256)))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br_if $bl (i32.lt_u (local.get $b) (local.get $blocks))))
+      (local.set $out (i32.add (local.get $out) (i32.mul (local.get $channels) (local.get $bytes))))
+      (local.set $acc (i32.add (local.get $acc) (i32.shl (local.get $stride) (i32.const 2))))
+      (local.set $px (i32.add (local.get $px) (i32.const 1)))
+      (br_if $pl (i32.lt_u (local.get $px) (local.get $pixels)))))
 )

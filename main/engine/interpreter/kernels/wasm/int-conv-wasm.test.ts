@@ -62,6 +62,15 @@ function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return a.length === b.length ? -1 : a.length;
 }
 
+/**
+ * A right shift of 14-16 on the last channel (no extra random draws): requant_q takes right
+ * shifts up to 13, so the layer is requantized by requant_v (the other channels keep their
+ * shifts, so per-tensor layers still share one shift in every block of four but the last).
+ */
+function widenLastShift(shifts: Int32Array, k: number): void {
+  shifts[shifts.length - 1] = Math.min(shifts[shifts.length - 1], -14 - (k % 3));
+}
+
 /** Runs `cases` random CONV_2D cases; returns how many differ from the reference. */
 function convCases(
   cases: number,
@@ -69,6 +78,7 @@ function convCases(
     kinds: ['int8', 'uint8', 'int16'],
     inC: () => int(1, 20),
   },
+  wideShift = false,
 ): number {
   let bad = 0;
   for (let k = 0; k < cases; k++) {
@@ -83,6 +93,7 @@ function convCases(
       q.multipliers.fill(q.multipliers[0]);
       q.shifts.fill(q.shifts[0]);
     }
+    if (wideShift) widenLastShift(q.shifts, k);
     const input = randomInput(kind, s.batches * s.inH * s.inW * s.inC);
     const n = s.batches * s.outH * s.outW * s.outC;
     const want = intArray(kind, n);
@@ -95,8 +106,38 @@ function convCases(
   return bad;
 }
 
+/**
+ * Rounding ties and left shifts, which random multipliers rarely reach: a 1x1 int8 convolution of
+ * one input channel (every int8 value, weight 1, multiplier 2^31 - 1 so the high product is the
+ * accumulator itself) into eight channels with shifts -1, -2, +1, -3, -1, -2, +1, -3, so that
+ * half the accumulators lie exactly halfway between two outputs. Returns how many outputs differ
+ * from the reference (0 for a correct kernel).
+ */
+function tieCase(): number {
+  const s = { ...randomShape(1, 8, 1), batches: 1, inH: 16, inW: 16, outH: 16, outW: 16 };
+  Object.assign(s, { kH: 1, kW: 1, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, padH: 0, padW: 0 });
+  const q = {
+    inputOffset: 0,
+    filterOffset: 0,
+    outputOffset: 3,
+    multipliers: new Int32Array(8).fill(2147483647),
+    shifts: Int32Array.from([-1, -2, 1, -3, -1, -2, 1, -3]),
+    actMin: -128,
+    actMax: 127,
+  };
+  const input = Int8Array.from({ length: 256 }, (_v, i) => i - 128);
+  const raw = new Array<number>(8).fill(1);
+  const want = new Int8Array(256 * 8);
+  conv2dQuant(s, input, tapMajorWeights(s, raw, 0, new Float32Array(8)), null, want, q, convIntScratch(s));
+  const got = new Int8Array(256 * 8);
+  prepareConvSimd('int8', s, raw, 0, 0, null, q)!(input, got);
+  let bad = 0;
+  for (let i = 0; i < got.length; i++) if (got[i] !== want[i]) bad++;
+  return bad;
+}
+
 /** Runs `cases` random DEPTHWISE_CONV_2D cases; returns how many differ from the reference. */
-function depthwiseCases(cases: number): number {
+function depthwiseCases(cases: number, wideShift = false): number {
   let bad = 0;
   for (let k = 0; k < cases; k++) {
     const kind = (['int8', 'uint8'] as const)[k % 2];
@@ -110,6 +151,7 @@ function depthwiseCases(cases: number): number {
       // one shift for every channel: requant_v's four-at-a-time path (no extra random draws)
       q.shifts.fill(q.shifts[0]);
     }
+    if (wideShift) widenLastShift(q.shifts, k);
     const input = randomInput(kind, s.batches * s.inH * s.inW * s.inC);
     const n = s.batches * s.outH * s.outW * s.outC;
     const want = intArray(kind, n);
@@ -123,7 +165,7 @@ function depthwiseCases(cases: number): number {
 }
 
 /** Runs `cases` random FULLY_CONNECTED ops through both kernels; returns how many differ. */
-function fullyConnectedCases(cases: number): number {
+function fullyConnectedCases(cases: number, outScale = 1): number {
   let bad = 0;
   for (let k = 0; k < cases; k++) {
     const kind = (['int8', 'uint8'] as const)[k % 2];
@@ -161,7 +203,11 @@ function fullyConnectedCases(cases: number): number {
         {
           dtype: kind,
           shape: [batches, units],
-          quant: { axis: 0, scale: [0.2 + rnd()], zeroPoint: [int(-10, 10) + (kind === 'uint8' ? 128 : 0)] },
+          quant: {
+            axis: 0,
+            scale: [(0.2 + rnd()) * outScale],
+            zeroPoint: [int(-10, 10) + (kind === 'uint8' ? 128 : 0)],
+          },
         },
       ],
     };
@@ -240,8 +286,8 @@ describe('WebAssembly SIMD integer kernels (issue 16)', () => {
   it('a requantization that truncates instead of rounding fails the comparison (four channels at a time)', async () => {
     // Off by one only where the high product's fraction is >= 1/2 and survives the final shift.
     setConvModuleForTest(await brokenConvModule('(i64.const 1073741824)', '(i64.const 0)'));
-    expect(convCases(300)).toBeGreaterThan(5);
-    expect(depthwiseCases(300)).toBeGreaterThan(5);
+    expect(convCases(300, undefined, true)).toBeGreaterThan(5);
+    expect(depthwiseCases(300, true)).toBeGreaterThan(5);
   });
 
   it('a requantization of the last channels (outC mod 4, one by one) that drops the bias fails the comparison', async () => {
@@ -251,8 +297,8 @@ describe('WebAssembly SIMD integer kernels (issue 16)', () => {
         '(local.set $a (i32.load (local.get $row)))',
       ),
     );
-    expect(convCases(100)).toBeGreaterThan(30);
-    expect(depthwiseCases(100)).toBeGreaterThan(30);
+    expect(convCases(100, undefined, true)).toBeGreaterThan(30);
+    expect(depthwiseCases(100, true)).toBeGreaterThan(30);
   });
 
   it("a conv kernel whose second pixel of each pair reads the first pixel's window fails the comparison", async () => {
@@ -274,10 +320,56 @@ describe('WebAssembly SIMD integer kernels (issue 16)', () => {
       ),
     );
     // Per-tensor FULLY_CONNECTED always shares one shift; random per-channel shifts sometimes do.
-    expect(convCases(100)).toBeGreaterThan(5);
-    expect(depthwiseCases(100)).toBeGreaterThan(5);
-    expect(fullyConnectedCases(100)).toBeGreaterThan(30);
+    // Output scales 300 times larger give right shifts above 13 (requant_v).
+    expect(convCases(100, undefined, true)).toBeGreaterThan(5);
+    expect(depthwiseCases(100, true)).toBeGreaterThan(5);
+    expect(fullyConnectedCases(100, 300)).toBeGreaterThan(30);
   });
+
+  it('layers with a right shift above 13 (requant_v rather than requant_q) equal the reference too', () => {
+    expect(ownStream(314159, () => convCases(100, undefined, true))).toBe(0);
+    expect(ownStream(314159, () => depthwiseCases(100, true))).toBe(0);
+    expect(ownStream(314159, () => fullyConnectedCases(60, 300))).toBe(0);
+  });
+
+  it('requant_q rounds ties and applies left shifts as the reference does', () => {
+    expect(tieCase()).toBe(0);
+  });
+
+  // requant_q (right shifts up to 13): each mutant breaks one step of its lane arithmetic.
+  const requantQMutants: [string, string, string][] = [
+    [
+      'drops the rounding half (H) of channels 0-3 of each eight',
+      '(i32x4.add (local.get $t) (v128.load offset=160 align=4 (local.get $p)))',
+      '(local.get $t)',
+    ],
+    [
+      'rounds negative values of channels 4-7 as positive ones (N dropped)',
+      '(v128.load offset=208 align=4 (local.get $p))',
+      '(v128.const i32x4 0 0 0 0)',
+    ],
+    [
+      'uses the multipliers of channels 0-3 for channels 4-7',
+      '(local.set $t (v128.load offset=80 align=4 (local.get $p)))',
+      '(local.set $t (v128.load offset=64 align=4 (local.get $p)))',
+    ],
+    [
+      'ignores left shifts (channels 0-3)',
+      '(then (local.set $a (i32x4.mul (local.get $a) (v128.load offset=32 align=4 (local.get $p))))))',
+      '(then (nop)))',
+    ],
+    [
+      'does not clamp the high product of channels 0-3 from above (overflow)',
+      '(v128.load offset=128 align=4 (local.get $p))',
+      '(v128.const i32x4 0x7fffffff 0x7fffffff 0x7fffffff 0x7fffffff)',
+    ],
+  ];
+  for (const [what, from, to] of requantQMutants)
+    it(`a requant_q that ${what} fails the comparison`, async () => {
+      setConvModuleForTest(await brokenConvModule(from, to));
+      const differing = tieCase() + ownStream(577215, () => convCases(100) + depthwiseCases(100));
+      expect(differing).toBeGreaterThan(5);
+    });
 
   it('the generated module is the current conv.wat compiled (run `npm run gen:wasm` after editing it)', async () => {
     expect(Buffer.from(await compileConvWat()).toString('base64')).toBe(WASM_BASE64);

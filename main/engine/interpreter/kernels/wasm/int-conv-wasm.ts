@@ -84,11 +84,15 @@ function instantiate(
   // requant_v's parameters per block of four channels (128 bytes: see conv.wat).
   const blocks4 = Math.floor(s.outC / 4);
   const vparamsAt = paramsAt + align16(s.outC * 12);
-  const rawAt = vparamsAt + blocks4 * 128;
+  const qpAt = vparamsAt + blocks4 * 128;
+  const blocks8 = Math.ceil(s.outC / 8);
+  const fast = requantQParams(q);
+  const rawAt = qpAt + (fast ? blocks8 * 256 : 0);
   const imageAt = rawAt + align16(inputCount * elemBytes);
   const accAt = imageAt + align16(s.batches * imageBytes);
   const outAt = accAt + align16(pixels * plan.accStride * 4);
-  const bytes = outAt + s.batches * perBatch * elemBytes;
+  // + 16: requant_q's last block may write up to seven values past the outputs.
+  const bytes = outAt + s.batches * perBatch * elemBytes + 16;
   if (bytes > MAX_BYTES) return null;
   const e = new WebAssembly.Instance(m).exports as unknown as ConvExports;
   e.memory.grow(Math.ceil(bytes / PAGE));
@@ -120,6 +124,7 @@ function instantiate(
     for (let l = 1; l < 4; l++) common &&= Math.max(-q.shifts[4 * j + l], 0) === e0;
     v[28] = common ? e0 : -1;
   }
+  if (fast) new Int32Array(buf, qpAt, blocks8 * 64).set(fast.fill(s.outC, bias));
   const raw = view(kind, buf, rawAt, inputCount);
   const out = view(kind, buf, outAt, s.batches * perBatch);
   const code = KIND_CODE[kind];
@@ -165,22 +170,78 @@ function instantiate(
     for (let b = 0; b < s.batches; b++) {
       walk(imageAt + b * imageBytes, 0, accAt);
       const o = outAt + b * perBatch * elemBytes;
-      e.requant_v(
-        accAt,
-        plan.accStride,
-        pixels,
-        s.outC,
-        paramsAt,
-        vparamsAt,
-        o,
-        elemBytes,
-        q.outputOffset,
-        q.actMin,
-        q.actMax,
-      );
+      if (fast)
+        e.requant_q(
+          accAt,
+          plan.accStride,
+          pixels,
+          blocks8,
+          qpAt,
+          o,
+          elemBytes,
+          s.outC,
+          q.outputOffset,
+          q.actMin,
+          q.actMax,
+          fast.k,
+          fast.leftShift,
+        );
+      else
+        e.requant_v(
+          accAt,
+          plan.accStride,
+          pixels,
+          s.outC,
+          paramsAt,
+          vparamsAt,
+          o,
+          elemBytes,
+          q.outputOffset,
+          q.actMin,
+          q.actMax,
+        );
     }
     output.set(out);
   };
+}
+
+/**
+ * requant_q's parameters (conv.wat), or null when the layer needs requant_v: a right shift
+ * e = max(-shift, 0) above 13, or an output offset or clamp outside [-65536, 65535] (requant_q's
+ * clamp of the high product at 2^(e + 17) then changes no output, and nothing overflows below it).
+ * `fill` lays out blocks of eight channels, 64 int32 each: bias, 2^max(shift, 0), multiplier,
+ * -C, C, H, N, A (eight lanes each; channels past outC all zero, whose outputs are discarded).
+ */
+function requantQParams(
+  q: Requant,
+): { k: number; leftShift: number; fill: (outC: number, bias: Float64Array | null) => Int32Array } | null {
+  const inRange = (v: number) => v >= -65536 && v <= 65535;
+  if (!inRange(q.outputOffset) || !inRange(q.actMin) || !inRange(q.actMax)) return null;
+  let k = 0;
+  let leftShift = 0;
+  for (const sh of q.shifts) {
+    if (sh < -13) return null;
+    k = Math.max(k, -sh);
+    if (sh > 0) leftShift = 1;
+  }
+  const fill = (outC: number, bias: Float64Array | null) => {
+    const v = new Int32Array(Math.ceil(outC / 8) * 64);
+    for (let c = 0; c < outC; c++) {
+      const at = (c >> 3) * 64 + (c & 7);
+      const sh = q.shifts[c];
+      const e = Math.max(-sh, 0);
+      v[at] = bias !== null ? bias[c] : 0;
+      v[at + 8] = 2 ** Math.max(sh, 0);
+      v[at + 16] = q.multipliers[c];
+      v[at + 24] = -(2 ** (e + 17));
+      v[at + 32] = 2 ** (e + 17);
+      v[at + 40] = e > 0 ? 2 ** (e - 1) : 0;
+      v[at + 48] = e > 0 ? -1 : 0;
+      v[at + 56] = 2 ** (k - e);
+    }
+    return v;
+  };
+  return { k, leftShift, fill };
 }
 
 /** An integer convolution ready to run: eval(input, output) with bias and requantization fixed. */
