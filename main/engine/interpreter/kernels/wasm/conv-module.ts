@@ -13,6 +13,7 @@ export interface ConvExports {
   pack8(...args: number[]): void;
   requant_v(...args: number[]): void;
   requant_q(...args: number[]): void;
+  im2col(...args: number[]): void;
   conv_f(...args: number[]): void;
   dw_f(...args: number[]): void;
   conv_f32(...args: number[]): void;

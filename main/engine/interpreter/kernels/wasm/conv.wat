@@ -1062,4 +1062,39 @@
       (local.set $acc (i32.add (local.get $acc) (i32.shl (local.get $stride) (i32.const 2))))
       (local.set $px (i32.add (local.get $px) (i32.const 1)))
       (br_if $pl (i32.lt_u (local.get $px) (local.get $pixels)))))
+
+  ;; im2col: for convolutions of few input channels (kW * C int16 values of a window row within
+  ;;   one v128, dilation 1 along x), the padded image [Hp][Wp][C] unfolded into one row of
+  ;;   `k2` bytes per output pixel, [outH][outW][k2 / 2]: window row fy at byte fy * run (run =
+  ;;   kW * C * 2), so a window is kH * kW * C values in the filter's (fy, fx, c) order and
+  ;;   conv_i runs it as a 1x1 convolution of k2 / 2 channels. Each row is copied as one
+  ;;   16-byte load and store; the bytes past it are overwritten by the next row, the next pixel
+  ;;   or land in the slack after `dst` (16 bytes) or in the pad value(s) after the window,
+  ;;   which meet zero weights. Reads may run 16 bytes past the image.
+  (func (export "im2col")
+    (param $img i32) (param $dst i32) (param $outH i32) (param $outW i32) (param $strideH i32)
+    (param $strideW i32) (param $dilH i32) (param $kH i32) (param $run i32) (param $rowBytes i32)
+    (param $pixBytes i32) (param $k2 i32)
+    (local $oy i32) (local $ox i32) (local $fy i32) (local $src i32) (local $d i32) (local $rowp i32)
+    (if (i32.eqz (i32.mul (local.get $outH) (local.get $outW))) (then (return)))
+    (loop $yl
+      (local.set $rowp (i32.add (local.get $img)
+        (i32.mul (i32.mul (local.get $oy) (local.get $strideH)) (local.get $rowBytes))))
+      (local.set $ox (i32.const 0))
+      (loop $xl
+        (local.set $src (i32.add (local.get $rowp)
+          (i32.mul (i32.mul (local.get $ox) (local.get $strideW)) (local.get $pixBytes))))
+        (local.set $d (local.get $dst))
+        (local.set $fy (i32.const 0))
+        (loop $fl
+          (v128.store align=1 (local.get $d) (v128.load align=1 (local.get $src)))
+          (local.set $src (i32.add (local.get $src) (i32.mul (local.get $dilH) (local.get $rowBytes))))
+          (local.set $d (i32.add (local.get $d) (local.get $run)))
+          (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
+          (br_if $fl (i32.lt_u (local.get $fy) (local.get $kH))))
+        (local.set $dst (i32.add (local.get $dst) (local.get $k2)))
+        (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+        (br_if $xl (i32.lt_u (local.get $ox) (local.get $outW))))
+      (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+      (br_if $yl (i32.lt_u (local.get $oy) (local.get $outH)))))
 )

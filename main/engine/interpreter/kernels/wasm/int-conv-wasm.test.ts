@@ -39,6 +39,9 @@ function ownStream<T>(own: number, f: () => T): T {
   }
 }
 
+/** One or three input channels: with dilation 1 along x and more than one tap, im2col then conv_i. */
+const fewChannels = { kinds: ['int8', 'uint8', 'int16'] as const, inC: () => 2 * int(0, 1) + 1 };
+
 /** 8-bit kinds with 8, 16 or 24 input channels: the inputs pack8 widens row by row. */
 const packedRows = { kinds: ['int8', 'uint8'] as const, inC: () => 8 * int(1, 3) };
 
@@ -370,6 +373,20 @@ describe('WebAssembly SIMD integer kernels (issue 16)', () => {
       const differing = tieCase() + ownStream(577215, () => convCases(100) + depthwiseCases(100));
       expect(differing).toBeGreaterThan(5);
     });
+
+  it('CONV_2D with one or three input channels (im2col unfolding the windows) equals conv2dQuant, 200 random geometries', () => {
+    expect(ownStream(141421, () => convCases(200, fewChannels))).toBe(0);
+  });
+
+  it('an im2col that lays window rows one value apart fails the comparison', async () => {
+    setConvModuleForTest(
+      await brokenConvModule(
+        '(local.set $d (i32.add (local.get $d) (local.get $run)))',
+        '(local.set $d (i32.add (local.get $d) (i32.const 2)))',
+      ),
+    );
+    expect(ownStream(141421, () => convCases(60, fewChannels))).toBeGreaterThan(5);
+  });
 
   it('the generated module is the current conv.wat compiled (run `npm run gen:wasm` after editing it)', async () => {
     expect(Buffer.from(await compileConvWat()).toString('base64')).toBe(WASM_BASE64);

@@ -55,8 +55,12 @@ interface Plan {
   weightCount: number;
   /** int32 accumulators per output pixel (out_c rounded up to the walk's block). */
   accStride: number;
-  /** The window walk of one batch on instance e: (padded image, weights, accumulators) byte offsets. */
-  walk: (e: ConvExports) => (imageAt: number, weightsAt: number, accAt: number) => void;
+  /**
+   * The window walk of one batch on instance e: (padded image, weights, accumulators) byte
+   * offsets; `scratchAt` is `scratchBytes` (default 0) of the instance's memory for the walk.
+   */
+  walk: (e: ConvExports, scratchAt: number) => (imageAt: number, weightsAt: number, accAt: number) => void;
+  scratchBytes?: number;
 }
 
 /**
@@ -91,8 +95,10 @@ function instantiate(
   const imageAt = rawAt + align16(inputCount * elemBytes);
   const accAt = imageAt + align16(s.batches * imageBytes);
   const outAt = accAt + align16(pixels * plan.accStride * 4);
-  // + 16: requant_q's last block may write up to seven values past the outputs.
-  const bytes = outAt + s.batches * perBatch * elemBytes + 16;
+  // + 16: requant_q's last block may write up to seven values past the outputs (and im2col
+  // past its scratch).
+  const scratchAt = align16(outAt + s.batches * perBatch * elemBytes + 16);
+  const bytes = scratchAt + (plan.scratchBytes ?? 0) + 16;
   if (bytes > MAX_BYTES) return null;
   const e = new WebAssembly.Instance(m).exports as unknown as ConvExports;
   e.memory.grow(Math.ceil(bytes / PAGE));
@@ -128,7 +134,7 @@ function instantiate(
   const raw = view(kind, buf, rawAt, inputCount);
   const out = view(kind, buf, outAt, s.batches * perBatch);
   const code = KIND_CODE[kind];
-  const walk = plan.walk(e);
+  const walk = plan.walk(e, scratchAt);
   // (acc + bias) | 0 in the reference equals the i32 sum here: both are the exact sum mod 2^32.
   // 8-bit inputs whose pixels keep their channels together (no depth multiplier, Cp = inC):
   // pack8 widens whole rows eight values at a time; pack otherwise.
@@ -260,9 +266,11 @@ export function prepareConvSimd(
   bias: Float64Array | null,
   q: Requant,
 ): IntConvEval | null {
-  const p = paddedOf(s, s.inC, 2);
   const blocks = Math.ceil(s.outC / 16);
   const taps = s.kH * s.kW;
+  const im2col = im2colWidth(s);
+  if (im2col) return prepareIm2colSimd(kind, s, im2col, filter, filterOffset, inputOffset, bias, q);
+  const p = paddedOf(s, s.inC, 2);
   const walk: Plan['walk'] = (e) => boundWalk(e.conv_i, s, p, blocks);
   const plan: Plan = {
     kind,
@@ -282,6 +290,78 @@ export function prepareConvSimd(
           const at = ((((oc >> 4) * taps + t) * (p.cp >> 1) + (c >> 1)) * 16 + (oc & 15)) * 2 + (c & 1);
           w[at] = filter[(oc * taps + t) * s.kC + c] + filterOffset;
         }
+  });
+}
+
+/**
+ * The even window length im2col unfolds a convolution's windows into (conv.wat's im2col), or 0
+ * where conv_i is run directly: im2col needs a window row of at most eight values (kW * inC,
+ * dilation 1 along x) and pays off when it saves pairs of products, as for one or three input
+ * channels (conv_i pads the channels of every tap to an even count).
+ */
+function im2colWidth(s: ConvShape): number {
+  const taps = s.kH * s.kW;
+  const k = Math.ceil((taps * s.inC) / 2) * 2;
+  if (taps === 1 || s.dilationW !== 1 || s.kW * s.inC > 8) return 0;
+  return k < taps * Math.ceil(s.inC / 2) * 2 ? k : 0;
+}
+
+/**
+ * CONV_2D as im2col (each output pixel's window unfolded into `k` values, zero weights past the
+ * window) followed by conv_i as a 1x1 convolution of k channels over the output grid.
+ */
+function prepareIm2colSimd(
+  kind: IntKind,
+  s: ConvShape,
+  k: number,
+  filter: ArrayLike<number>,
+  filterOffset: number,
+  inputOffset: number,
+  bias: Float64Array | null,
+  q: Requant,
+): IntConvEval | null {
+  const p = paddedOf(s, s.inC, 1);
+  const blocks = Math.ceil(s.outC / 16);
+  const window = s.kH * s.kW * s.inC;
+  const unfolded = { ...s, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, kH: 1, kW: 1 };
+  const walk: Plan['walk'] = (e, colAt) => {
+    const conv = boundWalk(e.conv_i, unfolded, { hp: s.outH, wp: s.outW, cp: k }, blocks);
+    const [run, rowBytes, pixBytes] = [s.kW * s.inC * 2, p.wp * s.inC * 2, s.inC * 2];
+    return (imageAt, weightsAt, accAt) => {
+      e.im2col(
+        imageAt,
+        colAt,
+        s.outH,
+        s.outW,
+        s.strideH,
+        s.strideW,
+        s.dilationH,
+        s.kH,
+        run,
+        rowBytes,
+        pixBytes,
+        k * 2,
+      );
+      conv(colAt, weightsAt, accAt);
+    };
+  };
+  const plan: Plan = {
+    kind,
+    s,
+    p,
+    dm: 1,
+    inputOffset,
+    weightCount: blocks * 16 * k,
+    accStride: blocks * 16,
+    walk,
+    scratchBytes: s.outH * s.outW * k * 2,
+  };
+  // [out_c / 16][k / 2][16][2], window values in the filter's (fy, fx, c) order
+  return instantiate(plan, bias, q, (w) => {
+    for (let oc = 0; oc < s.outC; oc++)
+      for (let r = 0; r < window; r++)
+        w[(((oc >> 4) * (k >> 1) + (r >> 1)) * 16 + (oc & 15)) * 2 + (r & 1)] =
+          filter[oc * window + r] + filterOffset;
   });
 }
 
