@@ -1064,11 +1064,11 @@
       (br_if $pl (i32.lt_u (local.get $px) (local.get $pixels)))))
 
   ;; im2col: for convolutions of few input channels (kW * C int16 values of a window row within
-  ;;   one v128, dilation 1 along x), the padded image [Hp][Wp][C] unfolded into one row of
+  ;;   two v128, dilation 1 along x), the padded image [Hp][Wp][C] unfolded into one row of
   ;;   `k2` bytes per output pixel, [outH][outW][k2 / 2]: window row fy at byte fy * run (run =
   ;;   kW * C * 2), so a window is kH * kW * C values in the filter's (fy, fx, c) order and
-  ;;   conv_i runs it as a 1x1 convolution of k2 / 2 channels. Each row is copied as one
-  ;;   16-byte load and store; the bytes past it are overwritten by the next row, the next pixel
+  ;;   conv_i runs it as a 1x1 convolution of k2 / 2 channels. Each row is copied as one or
+  ;;   two 16-byte loads and stores; the bytes past it are overwritten by the next row, the next pixel
   ;;   or land in the slack after `dst` (16 bytes) or in the pad value(s) after the window,
   ;;   which meet zero weights. Reads may run 16 bytes past the image.
   (func (export "im2col")
@@ -1088,6 +1088,8 @@
         (local.set $fy (i32.const 0))
         (loop $fl
           (v128.store align=1 (local.get $d) (v128.load align=1 (local.get $src)))
+          (if (i32.gt_u (local.get $run) (i32.const 16))
+            (then (v128.store offset=16 align=1 (local.get $d) (v128.load offset=16 align=1 (local.get $src)))))
           (local.set $src (i32.add (local.get $src) (i32.mul (local.get $dilH) (local.get $rowBytes))))
           (local.set $d (i32.add (local.get $d) (local.get $run)))
           (local.set $fy (i32.add (local.get $fy) (i32.const 1)))

@@ -295,14 +295,14 @@ export function prepareConvSimd(
 
 /**
  * The even window length im2col unfolds a convolution's windows into (conv.wat's im2col), or 0
- * where conv_i is run directly: im2col needs a window row of at most eight values (kW * inC,
+ * where conv_i is run directly: im2col needs a window row of at most sixteen values (kW * inC,
  * dilation 1 along x) and pays off when it saves pairs of products, as for one or three input
- * channels (conv_i pads the channels of every tap to an even count).
+ * channels (conv_i pads the channels of every tap to an even count; MobileNet's first 3x3x3).
  */
 function im2colWidth(s: ConvShape): number {
   const taps = s.kH * s.kW;
   const k = Math.ceil((taps * s.inC) / 2) * 2;
-  if (taps === 1 || s.dilationW !== 1 || s.kW * s.inC > 8) return 0;
+  if (taps === 1 || s.dilationW !== 1 || s.kW * s.inC > 16) return 0;
   return k < taps * Math.ceil(s.inC / 2) * 2 ? k : 0;
 }
 
