@@ -1099,4 +1099,48 @@
         (br_if $xl (i32.lt_u (local.get $ox) (local.get $outW))))
       (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
       (br_if $yl (i32.lt_u (local.get $oy) (local.get $outH)))))
+
+  ;; im2col8: im2col reading the raw 8-bit input (kind 0 int8, 1 uint8) [H][W][C] instead of the
+  ;;   padded int16 image, for convolutions without padding whose windows lie inside the input:
+  ;;   each window row of run = kW * C (at most 16) bytes is loaded as one v128, widened to int16
+  ;;   and offset (x + input_offset) eight values at a time, and stored at fy * run * 2 in the
+  ;;   pixel's k2 bytes; the extra values stored past a row fall as in im2col. Reads may run 16
+  ;;   bytes past the input.
+  (func (export "im2col8")
+    (param $src i32) (param $dst i32) (param $outH i32) (param $outW i32) (param $strideH i32)
+    (param $strideW i32) (param $dilH i32) (param $kH i32) (param $run i32) (param $rowBytes i32)
+    (param $pixBytes i32) (param $k2 i32) (param $offset i32) (param $kind i32)
+    (local $oy i32) (local $ox i32) (local $fy i32) (local $s i32) (local $d i32) (local $rowp i32)
+    (local $x v128) (local $off v128)
+    (if (i32.eqz (i32.mul (local.get $outH) (local.get $outW))) (then (return)))
+    (local.set $off (i16x8.splat (local.get $offset)))
+    (loop $yl
+      (local.set $rowp (i32.add (local.get $src)
+        (i32.mul (i32.mul (local.get $oy) (local.get $strideH)) (local.get $rowBytes))))
+      (local.set $ox (i32.const 0))
+      (loop $xl
+        (local.set $s (i32.add (local.get $rowp)
+          (i32.mul (i32.mul (local.get $ox) (local.get $strideW)) (local.get $pixBytes))))
+        (local.set $d (local.get $dst))
+        (local.set $fy (i32.const 0))
+        (loop $fl
+          (local.set $x (v128.load align=1 (local.get $s)))
+          (v128.store align=1 (local.get $d) (i16x8.add (local.get $off)
+            (if (result v128) (local.get $kind)
+              (then (i16x8.extend_low_i8x16_u (local.get $x)))
+              (else (i16x8.extend_low_i8x16_s (local.get $x))))))
+          (if (i32.gt_u (local.get $run) (i32.const 8))
+            (then (v128.store offset=16 align=1 (local.get $d) (i16x8.add (local.get $off)
+              (if (result v128) (local.get $kind)
+                (then (i16x8.extend_high_i8x16_u (local.get $x)))
+                (else (i16x8.extend_high_i8x16_s (local.get $x))))))))
+          (local.set $s (i32.add (local.get $s) (i32.mul (local.get $dilH) (local.get $rowBytes))))
+          (local.set $d (i32.add (local.get $d) (i32.shl (local.get $run) (i32.const 1))))
+          (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
+          (br_if $fl (i32.lt_u (local.get $fy) (local.get $kH))))
+        (local.set $dst (i32.add (local.get $dst) (local.get $k2)))
+        (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+        (br_if $xl (i32.lt_u (local.get $ox) (local.get $outW))))
+      (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+      (br_if $yl (i32.lt_u (local.get $oy) (local.get $outH)))))
 )

@@ -6,6 +6,7 @@
  * of conv.wat must fail the same comparisons.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ConvShape } from '../common/conv';
 import {
   intArray,
   intRange,
@@ -74,6 +75,19 @@ function widenLastShift(shifts: Int32Array, k: number): void {
   shifts[shifts.length - 1] = Math.min(shifts[shifts.length - 1], -14 - (k % 3));
 }
 
+/**
+ * No padding and every window inside the input (TFLite's VALID; the output as large as fits):
+ * 8-bit inputs with few channels are then unfolded from the raw input (im2col8). No random draws.
+ */
+function fitWindows(s: ConvShape): void {
+  s.padH = 0;
+  s.padW = 0;
+  s.inH = Math.max(s.inH, (s.kH - 1) * s.dilationH + 1);
+  s.inW = Math.max(s.inW, (s.kW - 1) * s.dilationW + 1);
+  s.outH = Math.floor((s.inH - (s.kH - 1) * s.dilationH - 1) / s.strideH) + 1;
+  s.outW = Math.floor((s.inW - (s.kW - 1) * s.dilationW - 1) / s.strideW) + 1;
+}
+
 /** Runs `cases` random CONV_2D cases; returns how many differ from the reference. */
 function convCases(
   cases: number,
@@ -82,12 +96,14 @@ function convCases(
     inC: () => int(1, 20),
   },
   wideShift = false,
+  valid = false,
 ): number {
   let bad = 0;
   for (let k = 0; k < cases; k++) {
     const kind = draw.kinds[k % draw.kinds.length];
     const inC = draw.inC();
     const s = randomShape(inC, int(1, 21), inC);
+    if (valid) fitWindows(s);
     const filterOffset = kind === 'uint8' ? -int(0, 255) : 0;
     const raw = randomWeights(kind, s.outC * s.kH * s.kW * s.kC);
     const { q, bias } = randomConvRequant(int, kind, s.outC, filterOffset, k);
@@ -386,6 +402,20 @@ describe('WebAssembly SIMD integer kernels (issue 16)', () => {
       ),
     );
     expect(ownStream(141421, () => convCases(60, fewChannels))).toBeGreaterThan(5);
+  });
+
+  it('CONV_2D without padding, one, three or five input channels (im2col8 from the raw input) equals conv2dQuant', () => {
+    expect(ownStream(173205, () => convCases(200, fewChannels, false, true))).toBe(0);
+  });
+
+  it('an im2col8 that leaves the input offset out of the first eight values of a window row fails the comparison', async () => {
+    setConvModuleForTest(
+      await brokenConvModule(
+        '(v128.store align=1 (local.get $d) (i16x8.add (local.get $off)',
+        '(v128.store align=1 (local.get $d) (i16x8.add (v128.const i32x4 0 0 0 0)',
+      ),
+    );
+    expect(ownStream(173205, () => convCases(120, fewChannels, false, true))).toBeGreaterThan(15);
   });
 
   it('the generated module is the current conv.wat compiled (run `npm run gen:wasm` after editing it)', async () => {

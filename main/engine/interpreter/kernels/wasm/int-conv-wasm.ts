@@ -61,6 +61,8 @@ interface Plan {
    */
   walk: (e: ConvExports, scratchAt: number) => (imageAt: number, weightsAt: number, accAt: number) => void;
   scratchBytes?: number;
+  /** The walk reads the raw input (one batch at imageAt) rather than the padded image: no pack. */
+  readsRaw?: boolean;
 }
 
 /**
@@ -83,7 +85,8 @@ function instantiate(
   const inputCount = s.batches * s.inH * s.inW * s.inC;
   const pixels = s.outH * s.outW;
   const perBatch = pixels * s.outC;
-  const imageBytes = p.hp * p.wp * p.cp * 2;
+  const imageBytes = plan.readsRaw ? 0 : p.hp * p.wp * p.cp * 2;
+  const rawBatchBytes = s.inH * s.inW * s.inC * elemBytes;
   const paramsAt = align16(plan.weightCount * 2);
   // requant_v's parameters per block of four channels (128 bytes: see conv.wat).
   const blocks4 = Math.floor(s.outC / 4);
@@ -141,7 +144,9 @@ function instantiate(
   const rows8 = kind !== 'int16' && plan.dm === 1 && p.cp === s.inC && s.inC % 8 === 0;
   return (input, output) => {
     raw.set(input);
-    if (rows8)
+    if (plan.readsRaw) {
+      // the walk reads the raw input
+    } else if (rows8)
       e.pack8(
         rawAt,
         code,
@@ -174,7 +179,7 @@ function instantiate(
         s.padW,
       );
     for (let b = 0; b < s.batches; b++) {
-      walk(imageAt + b * imageBytes, 0, accAt);
+      walk(plan.readsRaw ? rawAt + b * rawBatchBytes : imageAt + b * imageBytes, 0, accAt);
       const o = outAt + b * perBatch * elemBytes;
       if (fast)
         e.requant_q(
@@ -324,8 +329,33 @@ function prepareIm2colSimd(
   const blocks = Math.ceil(s.outC / 16);
   const window = s.kH * s.kW * s.inC;
   const unfolded = { ...s, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, kH: 1, kW: 1 };
+  // 8-bit inputs whose windows all lie inside the image (no padding) are unfolded from the raw
+  // input (im2col8), with no padded int16 image in between.
+  const readsRaw = kind !== 'int16' && s.padH === 0 && s.padW === 0 && p.hp === s.inH && p.wp === s.inW;
   const walk: Plan['walk'] = (e, colAt) => {
     const conv = boundWalk(e.conv_i, unfolded, { hp: s.outH, wp: s.outW, cp: k }, blocks);
+    if (readsRaw) {
+      const [run, rowBytes, code] = [s.kW * s.inC, s.inW * s.inC, KIND_CODE[kind]];
+      return (rawAt, weightsAt, accAt) => {
+        e.im2col8(
+          rawAt,
+          colAt,
+          s.outH,
+          s.outW,
+          s.strideH,
+          s.strideW,
+          s.dilationH,
+          s.kH,
+          run,
+          rowBytes,
+          s.inC,
+          k * 2,
+          inputOffset,
+          code,
+        );
+        conv(colAt, weightsAt, accAt);
+      };
+    }
     const [run, rowBytes, pixBytes] = [s.kW * s.inC * 2, p.wp * s.inC * 2, s.inC * 2];
     return (imageAt, weightsAt, accAt) => {
       e.im2col(
@@ -355,6 +385,7 @@ function prepareIm2colSimd(
     accStride: blocks * 16,
     walk,
     scratchBytes: s.outH * s.outW * k * 2,
+    readsRaw,
   };
   // [out_c / 16][k / 2][16][2], window values in the filter's (fy, fx, c) order
   return instantiate(plan, bias, q, (w) => {
