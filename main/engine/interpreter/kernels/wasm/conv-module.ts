@@ -15,6 +15,7 @@ export interface ConvExports {
   requant_q(...args: number[]): void;
   im2col(...args: number[]): void;
   im2col8(...args: number[]): void;
+  avgpool_8(...args: number[]): void;
   conv_f(...args: number[]): void;
   dw_f(...args: number[]): void;
   conv_f32(...args: number[]): void;

@@ -1143,4 +1143,110 @@
         (br_if $xl (i32.lt_u (local.get $ox) (local.get $outW))))
       (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
       (br_if $yl (i32.lt_u (local.get $oy) (local.get $outH)))))
+
+  ;; avgpool_8: AVERAGE_POOL_2D of int8 (unsigned 0) or uint8 (1) values [batches][inH][inW][cb],
+  ;;   as averagePoolInt: per output pixel and channel the int32 sum of the window's in-image
+  ;;   taps, v = trunc((sum + half) / count) if sum > 0 else trunc((sum - half) / count) with
+  ;;   half = count >> 1, divided in double (f64x2.div rounds as the reference's division does,
+  ;;   and i32x4.trunc_sat_f64x2_s_zero truncates; a window without taps gives 0 / 0 -> 0), then
+  ;;   clamped to [lo, hi]. (uint8 sums are >= 0: a zero sum gives 0 either way.) Sixteen
+  ;;   channels at a time; the last group of a pixel spills as maxpool_s8's does (16 bytes of
+  ;;   slack after the input and the output).
+  (func (export "avgpool_8")
+    (param $in i32) (param $out i32) (param $batches i32) (param $inH i32) (param $inW i32)
+    (param $cb i32) (param $outH i32) (param $outW i32) (param $strideH i32) (param $strideW i32)
+    (param $padH i32) (param $padW i32) (param $kH i32) (param $kW i32) (param $lo i32) (param $hi i32)
+    (param $unsigned i32)
+    (local $b i32) (local $oy i32) (local $ox i32) (local $y0 i32) (local $y1 i32) (local $x0 i32)
+    (local $x1 i32) (local $y i32) (local $x i32) (local $off i32) (local $img i32) (local $rowp i32)
+    (local $count i32) (local $v v128) (local $w v128) (local $cnt v128) (local $half v128)
+    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128) (local $vlo v128) (local $vhi v128)
+    (local.set $vlo (i32x4.splat (local.get $lo)))
+    (local.set $vhi (i32x4.splat (local.get $hi)))
+    (if (i32.eqz (i32.mul (i32.mul (local.get $batches) (local.get $cb)) (i32.mul (local.get $outH) (local.get $outW)))) (then (return)))
+    (loop $bl
+      (local.set $img (i32.add (local.get $in)
+        (i32.mul (local.get $b) (i32.mul (i32.mul (local.get $inH) (local.get $inW)) (local.get $cb)))))
+      (local.set $oy (i32.const 0))
+      (loop $yl
+        (local.set $y0 (i32.sub (i32.mul (local.get $oy) (local.get $strideH)) (local.get $padH)))
+        (local.set $y1 (i32.add (local.get $y0) (local.get $kH)))
+        (if (i32.lt_s (local.get $y0) (i32.const 0)) (then (local.set $y0 (i32.const 0))))
+        (if (i32.gt_s (local.get $y1) (local.get $inH)) (then (local.set $y1 (local.get $inH))))
+        (local.set $ox (i32.const 0))
+        (loop $xl
+          (local.set $x0 (i32.sub (i32.mul (local.get $ox) (local.get $strideW)) (local.get $padW)))
+          (local.set $x1 (i32.add (local.get $x0) (local.get $kW)))
+          (if (i32.lt_s (local.get $x0) (i32.const 0)) (then (local.set $x0 (i32.const 0))))
+          (if (i32.gt_s (local.get $x1) (local.get $inW)) (then (local.set $x1 (local.get $inW))))
+          (local.set $count (i32.mul
+            (select (i32.sub (local.get $y1) (local.get $y0)) (i32.const 0) (i32.gt_s (local.get $y1) (local.get $y0)))
+            (select (i32.sub (local.get $x1) (local.get $x0)) (i32.const 0) (i32.gt_s (local.get $x1) (local.get $x0)))))
+          (local.set $cnt (f64x2.splat (f64.convert_i32_s (local.get $count))))
+          (local.set $half (i32x4.splat (i32.shr_u (local.get $count) (i32.const 1))))
+          (local.set $off (i32.const 0))
+          (loop $cl
+            (local.set $s0 (v128.const i32x4 0 0 0 0))
+            (local.set $s1 (v128.const i32x4 0 0 0 0))
+            (local.set $s2 (v128.const i32x4 0 0 0 0))
+            (local.set $s3 (v128.const i32x4 0 0 0 0))
+            (local.set $y (local.get $y0))
+            (block $yd
+              (loop $tyl
+                (br_if $yd (i32.ge_s (local.get $y) (local.get $y1)))
+                (local.set $rowp (i32.add (i32.add (local.get $img) (local.get $off))
+                  (i32.mul (i32.mul (local.get $y) (local.get $inW)) (local.get $cb))))
+                (local.set $x (local.get $x0))
+                (block $xd
+                  (loop $txl
+                    (br_if $xd (i32.ge_s (local.get $x) (local.get $x1)))
+                    (local.set $v (v128.load align=1 (i32.add (local.get $rowp) (i32.mul (local.get $x) (local.get $cb)))))
+                    (if (local.get $unsigned)
+                      (then
+                        (local.set $w (i16x8.extend_high_i8x16_u (local.get $v)))
+                        (local.set $v (i16x8.extend_low_i8x16_u (local.get $v))))
+                      (else
+                        (local.set $w (i16x8.extend_high_i8x16_s (local.get $v)))
+                        (local.set $v (i16x8.extend_low_i8x16_s (local.get $v)))))
+                    (local.set $s0 (i32x4.add (local.get $s0) (i32x4.extend_low_i16x8_s (local.get $v))))
+                    (local.set $s1 (i32x4.add (local.get $s1) (i32x4.extend_high_i16x8_s (local.get $v))))
+                    (local.set $s2 (i32x4.add (local.get $s2) (i32x4.extend_low_i16x8_s (local.get $w))))
+                    (local.set $s3 (i32x4.add (local.get $s3) (i32x4.extend_high_i16x8_s (local.get $w))))
+                    (local.set $x (i32.add (local.get $x) (i32.const 1)))
+                    (br $txl)))
+                (local.set $y (i32.add (local.get $y) (i32.const 1)))
+                (br $tyl)))
+            (local.set $s0 (call $avg4 (local.get $s0) (local.get $half) (local.get $cnt) (local.get $vlo) (local.get $vhi)))
+            (local.set $s1 (call $avg4 (local.get $s1) (local.get $half) (local.get $cnt) (local.get $vlo) (local.get $vhi)))
+            (local.set $s2 (call $avg4 (local.get $s2) (local.get $half) (local.get $cnt) (local.get $vlo) (local.get $vhi)))
+            (local.set $s3 (call $avg4 (local.get $s3) (local.get $half) (local.get $cnt) (local.get $vlo) (local.get $vhi)))
+            ;; in [lo, hi]: the narrows saturate nothing
+            (local.set $v (i16x8.narrow_i32x4_s (local.get $s0) (local.get $s1)))
+            (local.set $w (i16x8.narrow_i32x4_s (local.get $s2) (local.get $s3)))
+            (v128.store align=1 (i32.add (local.get $out) (local.get $off))
+              (if (result v128) (local.get $unsigned)
+                (then (i8x16.narrow_i16x8_u (local.get $v) (local.get $w)))
+                (else (i8x16.narrow_i16x8_s (local.get $v) (local.get $w)))))
+            (local.set $off (i32.add (local.get $off) (i32.const 16)))
+            (br_if $cl (i32.lt_u (local.get $off) (local.get $cb))))
+          (local.set $out (i32.add (local.get $out) (local.get $cb)))
+          (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+          (br_if $xl (i32.lt_u (local.get $ox) (local.get $outW))))
+        (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+        (br_if $yl (i32.lt_u (local.get $oy) (local.get $outH))))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br_if $bl (i32.lt_u (local.get $b) (local.get $batches)))))
+
+  ;; avg4: four int32 window sums -> clamp(trunc((sum +- half) / count), lo, hi) (avgpool_8)
+  (func $avg4 (param $s v128) (param $half v128) (param $cnt v128) (param $vlo v128) (param $vhi v128) (result v128)
+    (local.set $s (i32x4.add (local.get $s)
+      (v128.bitselect (local.get $half) (i32x4.neg (local.get $half))
+                      (i32x4.gt_s (local.get $s) (v128.const i32x4 0 0 0 0)))))
+    (i32x4.min_s (i32x4.max_s
+      (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+        (i32x4.trunc_sat_f64x2_s_zero (f64x2.div (f64x2.convert_low_i32x4_s (local.get $s)) (local.get $cnt)))
+        (i32x4.trunc_sat_f64x2_s_zero (f64x2.div
+          (f64x2.convert_low_i32x4_s (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $s) (local.get $s)))
+          (local.get $cnt))))
+      (local.get $vlo)) (local.get $vhi)))
 )
