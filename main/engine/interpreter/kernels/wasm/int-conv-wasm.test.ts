@@ -323,8 +323,8 @@ describe('WebAssembly SIMD integer kernels (issue 16)', () => {
   it("a conv kernel whose second pixel of each pair reads the first pixel's window fails the comparison", async () => {
     setConvModuleForTest(
       await brokenConvModule(
-        '(local.set $y (i32x4.splat (i32.load (i32.add (local.get $p) (local.get $d)))))',
-        '(local.set $y (i32x4.splat (i32.load (local.get $p))))',
+        '(local.set $y (v128.load32_splat (i32.add (local.get $p) (local.get $d))))',
+        '(local.set $y (v128.load32_splat (local.get $p)))',
       ),
     );
     expect(convCases(40)).toBeGreaterThan(20);
