@@ -20,6 +20,7 @@ export interface ConvExports {
   dw_f(...args: number[]): void;
   conv_f32(...args: number[]): void;
   conv_i(...args: number[]): void;
+  conv_iq(...args: number[]): void;
   maxpool_s8(...args: number[]): void;
   maxpool_u8(...args: number[]): void;
   maxpool_s16(...args: number[]): void;

@@ -43,6 +43,9 @@ function ownStream<T>(own: number, f: () => T): T {
 /** One, three or five input channels: with dilation 1 along x and more than one tap, im2col then conv_i. */
 const fewChannels = { kinds: ['int8', 'uint8', 'int16'] as const, inC: () => 2 * int(0, 2) + 1 };
 
+/** 8-bit kinds with 16 or 32 output channels: conv_iq requantizes in registers. */
+const sixteens = { kinds: ['int8', 'uint8'] as const, inC: () => int(1, 20), outC: () => 16 * int(1, 2) };
+
 /** 8-bit kinds with 8, 16 or 24 input channels: the inputs pack8 widens row by row. */
 const packedRows = { kinds: ['int8', 'uint8'] as const, inC: () => 8 * int(1, 3) };
 
@@ -91,7 +94,7 @@ function fitWindows(s: ConvShape): void {
 /** Runs `cases` random CONV_2D cases; returns how many differ from the reference. */
 function convCases(
   cases: number,
-  draw: { kinds: readonly IntKind[]; inC: () => number } = {
+  draw: { kinds: readonly IntKind[]; inC: () => number; outC?: () => number } = {
     kinds: ['int8', 'uint8', 'int16'],
     inC: () => int(1, 20),
   },
@@ -102,7 +105,7 @@ function convCases(
   for (let k = 0; k < cases; k++) {
     const kind = draw.kinds[k % draw.kinds.length];
     const inC = draw.inC();
-    const s = randomShape(inC, int(1, 21), inC);
+    const s = randomShape(inC, draw.outC ? draw.outC() : int(1, 21), inC);
     if (valid) fitWindows(s);
     const filterOffset = kind === 'uint8' ? -int(0, 255) : 0;
     const raw = randomWeights(kind, s.outC * s.kH * s.kW * s.kC);
@@ -417,6 +420,34 @@ describe('WebAssembly SIMD integer kernels (issue 16)', () => {
     );
     expect(ownStream(173205, () => convCases(120, fewChannels, false, true))).toBeGreaterThan(15);
   });
+
+  it('CONV_2D int8 and uint8 with 16 or 32 output channels (conv_iq, requantized in registers) equals conv2dQuant, 200 random geometries', () => {
+    expect(ownStream(223606, () => convCases(200, sixteens))).toBe(0);
+    expect(ownStream(223606, () => convCases(100, sixteens, false, true))).toBe(0);
+  });
+
+  const convIqMutants: [string, string, string][] = [
+    [
+      'reads the requantization parameters of channels 0-15 for channels 16-31',
+      '(local.set $qpp (i32.add (local.get $qpp) (i32.const 512)))',
+      '(local.set $qpp (i32.add (local.get $qpp) (i32.const 0)))',
+    ],
+    [
+      'narrows uint8 outputs as signed',
+      '(then (i8x16.narrow_i16x8_u (local.get $u) (local.get $t)))',
+      '(then (i8x16.narrow_i16x8_s (local.get $u) (local.get $t)))',
+    ],
+    [
+      "stores the second pixel's outputs over the first's",
+      '(v128.store align=1 (i32.add (local.get $out) (local.get $rowBytes))',
+      '(v128.store align=1 (local.get $out)',
+    ],
+  ];
+  for (const [what, from, to] of convIqMutants)
+    it(`a conv_iq that ${what} fails the comparison`, async () => {
+      setConvModuleForTest(await brokenConvModule(from, to));
+      expect(ownStream(223606, () => convCases(100, sixteens))).toBeGreaterThan(5);
+    });
 
   it('the generated module is the current conv.wat compiled (run `npm run gen:wasm` after editing it)', async () => {
     expect(Buffer.from(await compileConvWat()).toString('base64')).toBe(WASM_BASE64);

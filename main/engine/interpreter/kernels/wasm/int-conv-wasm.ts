@@ -24,6 +24,7 @@ import {
   paddedOf,
   PAGE,
   boundWalk,
+  windowArgs,
   type ConvExports,
   type Padded,
 } from './conv-module';
@@ -43,6 +44,34 @@ function view(kind: IntKind, buf: ArrayBuffer, at: number, n: number): IntArray 
       : new Int16Array(buf, at, n);
 }
 
+/** conv_iq's requantization arguments (requant_q's parameters at qpAt). */
+interface FusedRequant {
+  qpAt: number;
+  outOff: number;
+  lo: number;
+  hi: number;
+  k: number;
+  leftShift: number;
+}
+
+/**
+ * conv_i bound to its geometry, or with `rq` conv_iq (requantized in registers, 8-bit outputs;
+ * out_c a multiple of 16).
+ */
+function convWalk(
+  e: ConvExports,
+  s: ConvShape,
+  p: Padded,
+  blocks: number,
+  rq: FusedRequant | null,
+): (imageAt: number, weightsAt: number, accAt: number) => void {
+  if (!rq) return boundWalk(e.conv_i, s, p, blocks);
+  const [a, b, c, d, f, g, h, i, j, k] = windowArgs(s, p);
+  const { qpAt, outOff, lo, hi, k: shift, leftShift } = rq;
+  return (x, w, out) =>
+    e.conv_iq(x, w, out, a, b, c, d, f, g, h, i, j, k, blocks, qpAt, outOff, lo, hi, shift, leftShift);
+}
+
 /** Everything one operator's eval needs, fixed in prepare. */
 interface Plan {
   kind: IntKind;
@@ -59,7 +88,16 @@ interface Plan {
    * The window walk of one batch on instance e: (padded image, weights, accumulators) byte
    * offsets; `scratchAt` is `scratchBytes` (default 0) of the instance's memory for the walk.
    */
-  walk: (e: ConvExports, scratchAt: number) => (imageAt: number, weightsAt: number, accAt: number) => void;
+  walk: (
+    e: ConvExports,
+    scratchAt: number,
+    rq: FusedRequant | null,
+  ) => (imageAt: number, weightsAt: number, accAt: number) => void;
+  /**
+   * The walk can requantize in registers (conv_iq): given `rq` it writes the 8-bit outputs to
+   * the third offset instead of accumulators.
+   */
+  fusable?: boolean;
   scratchBytes?: number;
   /** The walk reads the raw input (one batch at imageAt) rather than the padded image: no pack. */
   readsRaw?: boolean;
@@ -94,10 +132,17 @@ function instantiate(
   const qpAt = vparamsAt + blocks4 * 128;
   const blocks8 = Math.ceil(s.outC / 8);
   const fast = requantQParams(q);
+  // conv_iq: requant_q's arithmetic on the registers, 8-bit outputs, sixteen channels per block
+  const fused =
+    fast !== null &&
+    plan.fusable === true &&
+    elemBytes === 1 &&
+    s.outC % 16 === 0 &&
+    Math.abs(q.outputOffset) <= 255;
   const rawAt = qpAt + (fast ? blocks8 * 256 : 0);
   const imageAt = rawAt + align16(inputCount * elemBytes);
   const accAt = imageAt + align16(s.batches * imageBytes);
-  const outAt = accAt + align16(pixels * plan.accStride * 4);
+  const outAt = accAt + (fused ? 0 : align16(pixels * plan.accStride * 4));
   // + 16: requant_q's last block may write up to seven values past the outputs (and im2col
   // past its scratch).
   const scratchAt = align16(outAt + s.batches * perBatch * elemBytes + 16);
@@ -137,7 +182,10 @@ function instantiate(
   const raw = view(kind, buf, rawAt, inputCount);
   const out = view(kind, buf, outAt, s.batches * perBatch);
   const code = KIND_CODE[kind];
-  const walk = plan.walk(e, scratchAt);
+  const rq = fused
+    ? { qpAt, outOff: q.outputOffset, lo: q.actMin, hi: q.actMax, k: fast.k, leftShift: fast.leftShift }
+    : null;
+  const walk = plan.walk(e, scratchAt, rq);
   // (acc + bias) | 0 in the reference equals the i32 sum here: both are the exact sum mod 2^32.
   // 8-bit inputs whose pixels keep their channels together (no depth multiplier, Cp = inC):
   // pack8 widens whole rows eight values at a time; pack otherwise.
@@ -179,8 +227,13 @@ function instantiate(
         s.padW,
       );
     for (let b = 0; b < s.batches; b++) {
-      walk(plan.readsRaw ? rawAt + b * rawBatchBytes : imageAt + b * imageBytes, 0, accAt);
+      const image = plan.readsRaw ? rawAt + b * rawBatchBytes : imageAt + b * imageBytes;
       const o = outAt + b * perBatch * elemBytes;
+      if (fused) {
+        walk(image, 0, o);
+        continue;
+      }
+      walk(image, 0, accAt);
       if (fast)
         e.requant_q(
           accAt,
@@ -276,7 +329,7 @@ export function prepareConvSimd(
   const im2col = im2colWidth(s);
   if (im2col) return prepareIm2colSimd(kind, s, im2col, filter, filterOffset, inputOffset, bias, q);
   const p = paddedOf(s, s.inC, 2);
-  const walk: Plan['walk'] = (e) => boundWalk(e.conv_i, s, p, blocks);
+  const walk: Plan['walk'] = (e, _scratchAt, rq) => convWalk(e, s, p, blocks, rq);
   const plan: Plan = {
     kind,
     s,
@@ -286,6 +339,7 @@ export function prepareConvSimd(
     weightCount: blocks * 16 * taps * p.cp,
     accStride: blocks * 16,
     walk,
+    fusable: true,
   };
   // [out_c / 16][kH][kW][cp / 2][16][2]
   return instantiate(plan, bias, q, (w) => {
@@ -332,8 +386,8 @@ function prepareIm2colSimd(
   // 8-bit inputs whose windows all lie inside the image (no padding) are unfolded from the raw
   // input (im2col8), with no padded int16 image in between.
   const readsRaw = kind !== 'int16' && s.padH === 0 && s.padW === 0 && p.hp === s.inH && p.wp === s.inW;
-  const walk: Plan['walk'] = (e, colAt) => {
-    const conv = boundWalk(e.conv_i, unfolded, { hp: s.outH, wp: s.outW, cp: k }, blocks);
+  const walk: Plan['walk'] = (e, colAt, rq) => {
+    const conv = convWalk(e, unfolded, { hp: s.outH, wp: s.outW, cp: k }, blocks, rq);
     if (readsRaw) {
       const [run, rowBytes, code] = [s.kW * s.inC, s.inW * s.inC, KIND_CODE[kind]];
       return (rawAt, weightsAt, accAt) => {
@@ -386,6 +440,7 @@ function prepareIm2colSimd(
     walk,
     scratchBytes: s.outH * s.outW * k * 2,
     readsRaw,
+    fusable: true,
   };
   // [out_c / 16][k / 2][16][2], window values in the filter's (fy, fx, c) order
   return instantiate(plan, bias, q, (w) => {
