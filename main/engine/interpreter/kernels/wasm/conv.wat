@@ -1252,8 +1252,8 @@
       (local.get $vlo)) (local.get $vhi)))
 
   ;; conv_iq: conv_i with requant_q's requantization done on the accumulators in registers (no
-  ;;   int32 accumulators stored and read back), for 8-bit outputs of out_c = blocks * 16
-  ;;   channels: `out` receives [outH][outW][out_c] bytes. qp: requant_q's parameters (two blocks
+  ;;   int32 accumulators stored and read back), for 8-bit outputs of out_c = blocks * 16 or
+  ;;   blocks * 16 - 8 channels: `out` receives [outH][outW][out_c] bytes. qp: requant_q's parameters (two blocks
   ;;   of eight channels per sixteen); the caller checks requant_q's conditions and
   ;;   |out_offset| <= 255. Offset and clamp run on int16 lanes after a saturating narrow (values
   ;;   beyond int16 stay beyond [lo, hi]), then a narrow of the signedness that keeps [lo, hi].
@@ -1262,6 +1262,7 @@
     (param $strideH i32) (param $strideW i32) (param $dilH i32) (param $dilW i32)
     (param $kH i32) (param $kW i32) (param $c i32) (param $wp i32) (param $blocks i32)
     (param $qp i32) (param $outOff i32) (param $lo i32) (param $hi i32) (param $k i32) (param $lshift i32)
+    (param $outC i32)
     (local $pix i32) (local $row i32) (local $oy i32) (local $ox i32) (local $ob i32)
     (local $fy i32) (local $fx i32) (local $origin i32) (local $rowp i32) (local $p i32)
     (local $cend i32) (local $wptr i32) (local $x v128) (local $y v128) (local $wv v128)
@@ -1270,8 +1271,9 @@
     (local $b0 v128) (local $b1 v128) (local $b2 v128) (local $b3 v128)
     (local $qpp i32) (local $rowBytes i32) (local $u v128) (local $t v128) (local $half v128)
     (local $off16 v128) (local $lo16 v128) (local $hi16 v128) (local $unsigned i32)
+    (local $o0 i32) (local $part i32)
     (local.set $pix (i32.shl (local.get $c) (i32.const 1)))
-    (local.set $rowBytes (i32.shl (local.get $blocks) (i32.const 4)))
+    (local.set $rowBytes (local.get $outC))
     (local.set $half (i64x2.splat (i64.const 1073741824)))
     (local.set $off16 (i16x8.splat (local.get $outOff)))
     (local.set $lo16 (i16x8.splat (local.get $lo)))
@@ -1291,6 +1293,7 @@
                    (i32.mul (i32.mul (local.get $ox) (local.get $strideW)) (local.get $pix)))))
         (local.set $wptr (local.get $w))
         (local.set $qpp (local.get $qp))
+        (local.set $o0 (local.get $out))
         (local.set $ob (i32.const 0))
         (loop $bl
           (local.set $a0 (v128.const i32x4 0 0 0 0))
@@ -1332,7 +1335,11 @@
               (br_if $fxl (i32.lt_u (local.get $fx) (local.get $kW))))
             (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
             (br_if $fyl (i32.lt_u (local.get $fy) (local.get $kH))))
-          ;; requantize the sixteen channels of both pixels in registers (requant_q's lanes)
+          ;; requantize the sixteen channels of both pixels in registers (requant_q's lanes); the
+          ;; last block of out_c = 16 * blocks - 8 stores its first eight channels only
+          (local.set $part (i32.and
+            (i32.eq (i32.add (local.get $ob) (i32.const 1)) (local.get $blocks))
+            (i32.ne (i32.and (local.get $outC) (i32.const 15)) (i32.const 0))))
           (local.set $u (i32x4.add (local.get $a0) (v128.load offset=0 align=4 (local.get $qpp))))
           (if (local.get $lshift)
             (then (local.set $u (i32x4.mul (local.get $u) (v128.load offset=32 align=4 (local.get $qpp))))))
@@ -1389,10 +1396,13 @@
             (i16x8.narrow_i32x4_s (local.get $a0) (local.get $a1))) (local.get $lo16)) (local.get $hi16)))
           (local.set $t (i16x8.min_s (i16x8.max_s (i16x8.add_sat_s (local.get $off16)
             (i16x8.narrow_i32x4_s (local.get $a2) (local.get $a3))) (local.get $lo16)) (local.get $hi16)))
-          (v128.store align=1 (local.get $out)
+          (local.set $u
             (if (result v128) (local.get $unsigned)
               (then (i8x16.narrow_i16x8_u (local.get $u) (local.get $t)))
               (else (i8x16.narrow_i16x8_s (local.get $u) (local.get $t)))))
+          (if (local.get $part)
+            (then (v128.store64_lane align=1 0 (local.get $out) (local.get $u)))
+            (else (v128.store align=1 (local.get $out) (local.get $u))))
           (if (local.get $pair)
             (then
           (local.set $u (i32x4.add (local.get $b0) (v128.load offset=0 align=4 (local.get $qpp))))
@@ -1451,17 +1461,20 @@
             (i16x8.narrow_i32x4_s (local.get $b0) (local.get $b1))) (local.get $lo16)) (local.get $hi16)))
           (local.set $t (i16x8.min_s (i16x8.max_s (i16x8.add_sat_s (local.get $off16)
             (i16x8.narrow_i32x4_s (local.get $b2) (local.get $b3))) (local.get $lo16)) (local.get $hi16)))
-          (v128.store align=1 (i32.add (local.get $out) (local.get $rowBytes))
+          (local.set $u
             (if (result v128) (local.get $unsigned)
               (then (i8x16.narrow_i16x8_u (local.get $u) (local.get $t)))
               (else (i8x16.narrow_i16x8_s (local.get $u) (local.get $t)))))
-))
+          (if (local.get $part)
+            (then (v128.store64_lane align=1 0 (i32.add (local.get $out) (local.get $rowBytes)) (local.get $u)))
+            (else (v128.store align=1 (i32.add (local.get $out) (local.get $rowBytes)) (local.get $u))))))
           (local.set $out (i32.add (local.get $out) (i32.const 16)))
           (local.set $qpp (i32.add (local.get $qpp) (i32.const 512)))
           (local.set $ob (i32.add (local.get $ob) (i32.const 1)))
           (br_if $bl (i32.lt_u (local.get $ob) (local.get $blocks))))
         (if (local.get $pair)
-          (then (local.set $out (i32.add (local.get $out) (local.get $rowBytes)))))
+          (then (local.set $out (i32.add (local.get $o0) (i32.shl (local.get $rowBytes) (i32.const 1)))))
+          (else (local.set $out (i32.add (local.get $o0) (local.get $rowBytes)))))
         (local.set $ox (i32.add (local.get $ox) (i32.add (i32.const 1) (local.get $pair))))
         (br_if $xl (i32.lt_u (local.get $ox) (local.get $outW))))
       (local.set $oy (i32.add (local.get $oy) (i32.const 1)))

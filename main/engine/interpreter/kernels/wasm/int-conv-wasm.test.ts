@@ -43,8 +43,8 @@ function ownStream<T>(own: number, f: () => T): T {
 /** One, three or five input channels: with dilation 1 along x and more than one tap, im2col then conv_i. */
 const fewChannels = { kinds: ['int8', 'uint8', 'int16'] as const, inC: () => 2 * int(0, 2) + 1 };
 
-/** 8-bit kinds with 16 or 32 output channels: conv_iq requantizes in registers. */
-const sixteens = { kinds: ['int8', 'uint8'] as const, inC: () => int(1, 20), outC: () => 16 * int(1, 2) };
+/** 8-bit kinds with 8, 16, 24, 32 or 40 output channels: conv_iq requantizes in registers. */
+const sixteens = { kinds: ['int8', 'uint8'] as const, inC: () => int(1, 20), outC: () => 8 * int(1, 5) };
 
 /** 8-bit kinds with 8, 16 or 24 input channels: the inputs pack8 widens row by row. */
 const packedRows = { kinds: ['int8', 'uint8'] as const, inC: () => 8 * int(1, 3) };
@@ -131,27 +131,43 @@ function convCases(
 /**
  * Rounding ties and left shifts, which random multipliers rarely reach: a 1x1 int8 convolution of
  * one input channel (every int8 value, weight 1, multiplier 2^31 - 1 so the high product is the
- * accumulator itself) into eight channels with shifts -1, -2, +1, -3, -1, -2, +1, -3, so that
- * half the accumulators lie exactly halfway between two outputs. Returns how many outputs differ
- * from the reference (0 for a correct kernel).
+ * accumulator itself) into `outC` channels (7: requant_q; 8: conv_iq) with shifts -1, -2, +1, -3,
+ * ..., so that half the accumulators lie exactly halfway between two outputs. Returns how many
+ * outputs differ from the reference (0 for a correct kernel). No random draws.
  */
-function tieCase(): number {
-  const s = { ...randomShape(1, 8, 1), batches: 1, inH: 16, inW: 16, outH: 16, outW: 16 };
-  Object.assign(s, { kH: 1, kW: 1, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, padH: 0, padW: 0 });
+function tieCase(outC: 7 | 8): number {
+  const s: ConvShape = {
+    batches: 1,
+    inH: 16,
+    inW: 16,
+    inC: 1,
+    outH: 16,
+    outW: 16,
+    outC,
+    kH: 1,
+    kW: 1,
+    kC: 1,
+    strideH: 1,
+    strideW: 1,
+    dilationH: 1,
+    dilationW: 1,
+    padH: 0,
+    padW: 0,
+  };
   const q = {
     inputOffset: 0,
     filterOffset: 0,
     outputOffset: 3,
-    multipliers: new Int32Array(8).fill(2147483647),
-    shifts: Int32Array.from([-1, -2, 1, -3, -1, -2, 1, -3]),
+    multipliers: new Int32Array(outC).fill(2147483647),
+    shifts: Int32Array.from([-1, -2, 1, -3, -1, -2, 1, -3].slice(0, outC)),
     actMin: -128,
     actMax: 127,
   };
   const input = Int8Array.from({ length: 256 }, (_v, i) => i - 128);
-  const raw = new Array<number>(8).fill(1);
-  const want = new Int8Array(256 * 8);
-  conv2dQuant(s, input, tapMajorWeights(s, raw, 0, new Float32Array(8)), null, want, q, convIntScratch(s));
-  const got = new Int8Array(256 * 8);
+  const raw = new Array<number>(outC).fill(1);
+  const want = new Int8Array(256 * outC);
+  conv2dQuant(s, input, tapMajorWeights(s, raw, 0, new Float32Array(outC)), null, want, q, convIntScratch(s));
+  const got = new Int8Array(256 * outC);
   prepareConvSimd('int8', s, raw, 0, 0, null, q)!(input, got);
   let bad = 0;
   for (let i = 0; i < got.length; i++) if (got[i] !== want[i]) bad++;
@@ -354,8 +370,9 @@ describe('WebAssembly SIMD integer kernels (issue 16)', () => {
     expect(ownStream(314159, () => fullyConnectedCases(60, 300))).toBe(0);
   });
 
-  it('requant_q rounds ties and applies left shifts as the reference does', () => {
-    expect(tieCase()).toBe(0);
+  it('requant_q and conv_iq round ties and apply left shifts as the reference does', () => {
+    expect(tieCase(7)).toBe(0);
+    expect(tieCase(8)).toBe(0);
   });
 
   // requant_q (right shifts up to 13): each mutant breaks one step of its lane arithmetic.
@@ -389,7 +406,7 @@ describe('WebAssembly SIMD integer kernels (issue 16)', () => {
   for (const [what, from, to] of requantQMutants)
     it(`a requant_q that ${what} fails the comparison`, async () => {
       setConvModuleForTest(await brokenConvModule(from, to));
-      const differing = tieCase() + ownStream(577215, () => convCases(100) + depthwiseCases(100));
+      const differing = tieCase(7) + ownStream(577215, () => convCases(100) + depthwiseCases(100));
       expect(differing).toBeGreaterThan(5);
     });
 
@@ -421,7 +438,7 @@ describe('WebAssembly SIMD integer kernels (issue 16)', () => {
     expect(ownStream(173205, () => convCases(120, fewChannels, false, true))).toBeGreaterThan(15);
   });
 
-  it('CONV_2D int8 and uint8 with 16 or 32 output channels (conv_iq, requantized in registers) equals conv2dQuant, 200 random geometries', () => {
+  it('CONV_2D int8 and uint8 with 8-40 output channels, multiples of 8 (conv_iq, requantized in registers) equals conv2dQuant, 200 random geometries', () => {
     expect(ownStream(223606, () => convCases(200, sixteens))).toBe(0);
     expect(ownStream(223606, () => convCases(100, sixteens, false, true))).toBe(0);
   });
@@ -431,6 +448,21 @@ describe('WebAssembly SIMD integer kernels (issue 16)', () => {
       'reads the requantization parameters of channels 0-15 for channels 16-31',
       '(local.set $qpp (i32.add (local.get $qpp) (i32.const 512)))',
       '(local.set $qpp (i32.add (local.get $qpp) (i32.const 0)))',
+    ],
+    [
+      'stores all sixteen channels of the last block when out_c mod 16 = 8 (over the next pixel)',
+      '(then (v128.store64_lane align=1 0 (local.get $out) (local.get $u)))',
+      '(then (v128.store align=1 (local.get $out) (local.get $u)))',
+    ],
+    [
+      'rounds negative values of channels 4-7 as positive ones (N dropped)',
+      '(v128.load offset=208 align=4 (local.get $qpp))',
+      '(v128.const i32x4 0 0 0 0)',
+    ],
+    [
+      'ignores left shifts (channels 0-3)',
+      '(then (local.set $u (i32x4.mul (local.get $u) (v128.load offset=32 align=4 (local.get $qpp))))))',
+      '(then (nop)))',
     ],
     [
       'narrows uint8 outputs as signed',
@@ -446,7 +478,7 @@ describe('WebAssembly SIMD integer kernels (issue 16)', () => {
   for (const [what, from, to] of convIqMutants)
     it(`a conv_iq that ${what} fails the comparison`, async () => {
       setConvModuleForTest(await brokenConvModule(from, to));
-      expect(ownStream(223606, () => convCases(100, sixteens))).toBeGreaterThan(5);
+      expect(tieCase(8) + ownStream(223606, () => convCases(100, sixteens))).toBeGreaterThan(5);
     });
 
   it('the generated module is the current conv.wat compiled (run `npm run gen:wasm` after editing it)', async () => {

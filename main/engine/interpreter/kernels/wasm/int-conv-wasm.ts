@@ -52,11 +52,12 @@ interface FusedRequant {
   hi: number;
   k: number;
   leftShift: number;
+  outC: number;
 }
 
 /**
  * conv_i bound to its geometry, or with `rq` conv_iq (requantized in registers, 8-bit outputs;
- * out_c a multiple of 16).
+ * out_c a multiple of 8).
  */
 function convWalk(
   e: ConvExports,
@@ -67,9 +68,9 @@ function convWalk(
 ): (imageAt: number, weightsAt: number, accAt: number) => void {
   if (!rq) return boundWalk(e.conv_i, s, p, blocks);
   const [a, b, c, d, f, g, h, i, j, k] = windowArgs(s, p);
-  const { qpAt, outOff, lo, hi, k: shift, leftShift } = rq;
+  const { qpAt, outOff, lo, hi, k: shift, leftShift, outC } = rq;
   return (x, w, out) =>
-    e.conv_iq(x, w, out, a, b, c, d, f, g, h, i, j, k, blocks, qpAt, outOff, lo, hi, shift, leftShift);
+    e.conv_iq(x, w, out, a, b, c, d, f, g, h, i, j, k, blocks, qpAt, outOff, lo, hi, shift, leftShift, outC);
 }
 
 /** Everything one operator's eval needs, fixed in prepare. */
@@ -130,14 +131,15 @@ function instantiate(
   const blocks4 = Math.floor(s.outC / 4);
   const vparamsAt = paramsAt + align16(s.outC * 12);
   const qpAt = vparamsAt + blocks4 * 128;
-  const blocks8 = Math.ceil(s.outC / 8);
+  // conv_iq reads two blocks of eight per sixteen channels (the last one zero when out_c mod 16 = 8)
+  const blocks8 = Math.ceil(s.outC / 16) * 2;
   const fast = requantQParams(q);
   // conv_iq: requant_q's arithmetic on the registers, 8-bit outputs, sixteen channels per block
   const fused =
     fast !== null &&
     plan.fusable === true &&
     elemBytes === 1 &&
-    s.outC % 16 === 0 &&
+    s.outC % 8 === 0 &&
     Math.abs(q.outputOffset) <= 255;
   const rawAt = qpAt + (fast ? blocks8 * 256 : 0);
   const imageAt = rawAt + align16(inputCount * elemBytes);
@@ -183,7 +185,15 @@ function instantiate(
   const out = view(kind, buf, outAt, s.batches * perBatch);
   const code = KIND_CODE[kind];
   const rq = fused
-    ? { qpAt, outOff: q.outputOffset, lo: q.actMin, hi: q.actMax, k: fast.k, leftShift: fast.leftShift }
+    ? {
+        qpAt,
+        outOff: q.outputOffset,
+        lo: q.actMin,
+        hi: q.actMax,
+        k: fast.k,
+        leftShift: fast.leftShift,
+        outC: s.outC,
+      }
     : null;
   const walk = plan.walk(e, scratchAt, rq);
   // (acc + bias) | 0 in the reference equals the i32 sum here: both are the exact sum mod 2^32.
@@ -239,7 +249,7 @@ function instantiate(
           accAt,
           plan.accStride,
           pixels,
-          blocks8,
+          Math.ceil(s.outC / 8),
           qpAt,
           o,
           elemBytes,
