@@ -66,6 +66,7 @@ import {
   depthwiseConv2dSimd,
   fullyConnectedSimd,
   maxPool2dSimd,
+  softmaxFast,
 } from './wasm/simd-kernels';
 
 /** The TypeScript kernels: the reference (`--reference`) and the fallback of the SIMD kernels. */
@@ -137,4 +138,5 @@ export const kernels: Readonly<Record<string, Kernel | undefined>> = {
   FULLY_CONNECTED: fullyConnectedSimd,
   MAX_POOL_2D: maxPool2dSimd,
   AVERAGE_POOL_2D: averagePool2dSimd,
+  SOFTMAX: softmaxFast,
 };

@@ -19,6 +19,9 @@ import { poolShape, requireSameQuant } from '../common/pooling';
 import { kernel as maxPoolReference } from '../max_pool_2d';
 import { prepareAvgPoolSimd, prepareMaxPoolSimd, type PoolKind } from './pool-wasm';
 import { kernel as averagePoolReference } from '../average_pool_2d';
+import { kernel as softmaxReference } from '../softmax';
+import { prepareSoftmax8Fast } from '../common/softmax-quant';
+import { numElements } from '../../../tensor/dtype';
 import { fusedActivation } from '../common/kernel-util';
 import { fcGeometry } from '../common/fully-connected-geometry';
 import { convShape, kernel as conv2dReference } from '../conv_2d';
@@ -185,5 +188,21 @@ export const averagePool2dSimd: Kernel = {
     const act = checkedActivation(ctx, ctx.options.fusedActivationFunction);
     const [lo, hi] = activationRangeQuantized(act, q.scale, q.zeroPoint, input.dtype);
     return bind(prepareAvgPoolSimd(input.dtype, s, lo, hi), input, output, reference);
+  },
+};
+
+/**
+ * SOFTMAX: 8-bit inputs with prepareSoftmax8Fast (the reference's fixed-point method, its output
+ * step specialised to non-negative operands; equal outputs); everything else the reference.
+ */
+export const softmaxFast: Kernel = {
+  prepare(ctx: OpContext): EvalFn {
+    const reference = softmaxReference.prepare(ctx);
+    const input = ctx.input(0);
+    const out = ctx.output(0);
+    if (input.dtype !== 'int8' && input.dtype !== 'uint8') return reference;
+    const depth = input.shape[input.shape.length - 1];
+    const outer = depth === 0 ? 0 : numElements(input.shape) / depth;
+    return prepareSoftmax8Fast(ctx, { input, out, beta: ctx.options?.beta ?? 1, outer, depth });
   },
 };
