@@ -61,7 +61,14 @@ import { kernel as transpose } from './transpose';
 import { kernel as transposeConv } from './transpose_conv';
 import { kernel as unidirectionalSequenceLstm } from './unidirectional_sequence_lstm';
 import { kernel as unpack } from './unpack';
-import { conv2dSimd, depthwiseConv2dSimd, fullyConnectedBySize, maxPool2dSimd } from './wasm/simd-kernels';
+import {
+  averagePool2dSimd,
+  conv2dSimd,
+  depthwiseConv2dSimd,
+  fullyConnectedBySize,
+  maxPool2dSimd,
+  softmaxFast,
+} from './wasm/simd-kernels';
 
 /** The TypeScript kernels: the reference (`--reference`) and the fallback of the SIMD kernels. */
 export const referenceKernels: Readonly<Record<string, Kernel | undefined>> = {
@@ -132,4 +139,6 @@ export const kernels: Readonly<Record<string, Kernel | undefined>> = {
   DEPTHWISE_CONV_2D: depthwiseConv2dSimd,
   FULLY_CONNECTED: fullyConnectedBySize,
   MAX_POOL_2D: maxPool2dSimd,
+  AVERAGE_POOL_2D: averagePool2dSimd,
+  SOFTMAX: softmaxFast,
 };

@@ -12,10 +12,15 @@ export interface ConvExports {
   pack(...args: number[]): void;
   pack8(...args: number[]): void;
   requant_v(...args: number[]): void;
+  requant_q(...args: number[]): void;
+  im2col(...args: number[]): void;
+  im2col8(...args: number[]): void;
+  avgpool_8(...args: number[]): void;
   conv_f(...args: number[]): void;
   dw_f(...args: number[]): void;
   conv_f32(...args: number[]): void;
   conv_i(...args: number[]): void;
+  conv_iq(...args: number[]): void;
   maxpool_s8(...args: number[]): void;
   maxpool_u8(...args: number[]): void;
   maxpool_s16(...args: number[]): void;

@@ -17,7 +17,11 @@ import type { EvalFn, Kernel, OpContext, RtTensor } from '../../types';
 import { biasDtypesFor, biasValues, checkedActivation, convQuant, floatActivation } from '../common/conv';
 import { poolShape, requireSameQuant } from '../common/pooling';
 import { kernel as maxPoolReference } from '../max_pool_2d';
-import { prepareMaxPoolSimd, type PoolKind } from './pool-wasm';
+import { prepareAvgPoolSimd, prepareMaxPoolSimd, type PoolKind } from './pool-wasm';
+import { kernel as averagePoolReference } from '../average_pool_2d';
+import { kernel as softmaxReference } from '../softmax';
+import { prepareSoftmax8Fast } from '../common/softmax-quant';
+import { numElements } from '../../../tensor/dtype';
 import { fusedActivation } from '../common/kernel-util';
 import { fcGeometry } from '../common/fully-connected-geometry';
 import { smallFcFloat, smallFcInt, smallFullyConnected } from '../common/fully-connected-small';
@@ -54,7 +58,7 @@ function allFloat(input: RtTensor, weights: RtTensor, output: RtTensor): boolean
 const kind = (t: RtTensor) => t.dtype as IntKind;
 
 function bind(
-  run: IntConvEval | FloatConvEval | null | ReturnType<typeof prepareMaxPoolSimd>,
+  run: IntConvEval | FloatConvEval | null | ReturnType<typeof prepareMaxPoolSimd | typeof prepareAvgPoolSimd>,
   input: RtTensor,
   output: RtTensor,
   reference: EvalFn,
@@ -195,5 +199,36 @@ export const maxPool2dSimd: Kernel = {
       );
     }
     return bind(prepareMaxPoolSimd(input.dtype as PoolKind, s, lo, hi), input, output, reference);
+  },
+};
+
+/** AVERAGE_POOL_2D: int8 and uint8 in WebAssembly SIMD (pool-wasm.ts); other dtypes keep the reference. */
+export const averagePool2dSimd: Kernel = {
+  prepare(ctx: OpContext): EvalFn {
+    const reference = averagePoolReference.prepare(ctx);
+    const input = ctx.input(0);
+    const output = ctx.output(0);
+    if (!simdAvailable() || !(input.dtype === 'int8' || input.dtype === 'uint8')) return reference;
+    const s = poolShape(ctx, input, output);
+    const q = requireSameQuant(ctx, input, output);
+    const act = checkedActivation(ctx, ctx.options.fusedActivationFunction);
+    const [lo, hi] = activationRangeQuantized(act, q.scale, q.zeroPoint, input.dtype);
+    return bind(prepareAvgPoolSimd(input.dtype, s, lo, hi), input, output, reference);
+  },
+};
+
+/**
+ * SOFTMAX: 8-bit inputs with prepareSoftmax8Fast (the reference's fixed-point method, its output
+ * step specialised to non-negative operands; equal outputs); everything else the reference.
+ */
+export const softmaxFast: Kernel = {
+  prepare(ctx: OpContext): EvalFn {
+    const reference = softmaxReference.prepare(ctx);
+    const input = ctx.input(0);
+    const out = ctx.output(0);
+    if (input.dtype !== 'int8' && input.dtype !== 'uint8') return reference;
+    const depth = input.shape[input.shape.length - 1];
+    const outer = depth === 0 ? 0 : numElements(input.shape) / depth;
+    return prepareSoftmax8Fast(ctx, { input, out, beta: ctx.options?.beta ?? 1, outer, depth });
   },
 };
