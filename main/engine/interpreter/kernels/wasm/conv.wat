@@ -198,7 +198,9 @@
   ;;   mask >> 1 [4], 2^-e as four f64 (at 80), then at 112 the four channels' common e or -1.
   ;;   The high mul keeps bits 31..62 of x * m + 2^30 (a logical i64 shift gives the same low
   ;;   word as the arithmetic one); t >> e (floor) with a common e (>= 0) is i32x4.shr_s, else
-  ;;   floor(t * 2^-e) in f64 (exact: t is an int32 and 2^-e a power of two).
+  ;;   floor(t * 2^-e) in f64 (exact: t is an int32 and 2^-e a power of two), read back as the
+  ;;   low word of floor(...) + 1.5 * 2^52 (an integer below 2^31 in magnitude sits in the low
+  ;;   mantissa bits, two's complement for negatives).
   (func $requant4 (param $sum v128) (param $vp i32) (param $qoff v128) (param $qlo v128) (param $qhi v128)
     (result v128)
     (local $va v128) (local $vt v128) (local $e i32)
@@ -214,12 +216,12 @@
       (i32x4.sub
         (if (result v128) (i32.lt_s (local.tee $e (i32.load offset=112 (local.get $vp))) (i32.const 0))
           (then
-            (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-              (i32x4.trunc_sat_f64x2_s_zero (f64x2.floor
-                (f64x2.mul (f64x2.convert_low_i32x4_s (local.get $vt)) (v128.load offset=80 align=8 (local.get $vp)))))
-              (i32x4.trunc_sat_f64x2_s_zero (f64x2.floor
+            (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+              (f64x2.add (f64x2.floor
+                (f64x2.mul (f64x2.convert_low_i32x4_s (local.get $vt)) (v128.load offset=80 align=8 (local.get $vp)))) (v128.const f64x2 0x1.8p52 0x1.8p52))
+              (f64x2.add (f64x2.floor
                 (f64x2.mul (f64x2.convert_low_i32x4_s (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
-                  (local.get $vt) (local.get $vt))) (v128.load offset=96 align=8 (local.get $vp)))))))
+                  (local.get $vt) (local.get $vt))) (v128.load offset=96 align=8 (local.get $vp)))) (v128.const f64x2 0x1.8p52 0x1.8p52))))
           (else (i32x4.shr_s (local.get $vt) (local.get $e))))
         (i32x4.gt_s (v128.and (local.get $vt) (v128.load offset=48 align=4 (local.get $vp)))
                     (i32x4.sub (v128.load offset=64 align=4 (local.get $vp))
@@ -312,12 +314,12 @@
                     (i32x4.sub
                       (if (result v128) (i32.lt_s (local.tee $e (i32.load offset=112 (local.get $vp))) (i32.const 0))
                         (then
-                          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-                            (i32x4.trunc_sat_f64x2_s_zero (f64x2.floor
-                              (f64x2.mul (f64x2.convert_low_i32x4_s (local.get $vt)) (v128.load offset=80 align=8 (local.get $vp)))))
-                            (i32x4.trunc_sat_f64x2_s_zero (f64x2.floor
+                          (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+                            (f64x2.add (f64x2.floor
+                              (f64x2.mul (f64x2.convert_low_i32x4_s (local.get $vt)) (v128.load offset=80 align=8 (local.get $vp)))) (v128.const f64x2 0x1.8p52 0x1.8p52))
+                            (f64x2.add (f64x2.floor
                               (f64x2.mul (f64x2.convert_low_i32x4_s (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
-                                (local.get $vt) (local.get $vt))) (v128.load offset=96 align=8 (local.get $vp)))))))
+                                (local.get $vt) (local.get $vt))) (v128.load offset=96 align=8 (local.get $vp)))) (v128.const f64x2 0x1.8p52 0x1.8p52))))
                         (else (i32x4.shr_s (local.get $vt) (local.get $e))))
                       (i32x4.gt_s (v128.and (local.get $vt) (v128.load offset=48 align=4 (local.get $vp)))
                                   (i32x4.sub (v128.load offset=64 align=4 (local.get $vp))
@@ -336,12 +338,12 @@
                     (i32x4.sub
                       (if (result v128) (i32.lt_s (local.tee $e (i32.load offset=240 (local.get $vp))) (i32.const 0))
                         (then
-                          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-                            (i32x4.trunc_sat_f64x2_s_zero (f64x2.floor
-                              (f64x2.mul (f64x2.convert_low_i32x4_s (local.get $vt)) (v128.load offset=208 align=8 (local.get $vp)))))
-                            (i32x4.trunc_sat_f64x2_s_zero (f64x2.floor
+                          (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+                            (f64x2.add (f64x2.floor
+                              (f64x2.mul (f64x2.convert_low_i32x4_s (local.get $vt)) (v128.load offset=208 align=8 (local.get $vp)))) (v128.const f64x2 0x1.8p52 0x1.8p52))
+                            (f64x2.add (f64x2.floor
                               (f64x2.mul (f64x2.convert_low_i32x4_s (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
-                                (local.get $vt) (local.get $vt))) (v128.load offset=224 align=8 (local.get $vp)))))))
+                                (local.get $vt) (local.get $vt))) (v128.load offset=224 align=8 (local.get $vp)))) (v128.const f64x2 0x1.8p52 0x1.8p52))))
                         (else (i32x4.shr_s (local.get $vt) (local.get $e))))
                       (i32x4.gt_s (v128.and (local.get $vt) (v128.load offset=176 align=4 (local.get $vp)))
                                   (i32x4.sub (v128.load offset=192 align=4 (local.get $vp))
