@@ -175,7 +175,7 @@ export const conv2d: OpFactory = (spec) => {
       const M = io.n * pixels;
       colsHold = false;
       wasmColsHold = false;
-      if (!direct) {
+      if (!direct && spec.precision === 'float32') {
         if (wasmCols.length < M * Kp) wasmCols = new Float32Array(M * Kp);
         const b = bias ? io.ins[2] : undefined;
         if (convForwardWasm(g, io.ins[0]!, io.n, io.ins[1]!, b, io.out, outC, lo, hi, wasmCols)) {
@@ -189,8 +189,8 @@ export const conv2d: OpFactory = (spec) => {
     backward(io) {
       const M = io.n * pixels;
       const d = clampGrad(io.out, io.dOut, M * outC, lo, hi, gScratch.get(M * outC));
-      // The graph runs backward right after this op's forward on the same batch: cols still hold
-      // it after the TypeScript forward (else the WebAssembly weight gradient redoes the im2col).
+      // The graph runs backward right after this op's forward on the same batch: `cols` (after the
+      // TypeScript forward) or `wasmCols` (after the WebAssembly one) still hold its im2col.
       const dW = io.dIns[1] as Float64Array | null;
       const kept = wasmColsHold ? wasmCols : undefined;
       if (dW && !(!direct && convWeightGradWasm(g, io.ins[0]!, io.n, d, dW, outC, kept)))
