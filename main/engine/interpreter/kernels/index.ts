@@ -67,6 +67,7 @@ import {
   fullyConnectedSimd,
   maxPool2dSimd,
   softmaxFast,
+  addSimd,
 } from './wasm/simd-kernels';
 
 /** The TypeScript kernels: the reference (`--reference`) and the fallback of the SIMD kernels. */
@@ -139,4 +140,5 @@ export const kernels: Readonly<Record<string, Kernel | undefined>> = {
   MAX_POOL_2D: maxPool2dSimd,
   AVERAGE_POOL_2D: averagePool2dSimd,
   SOFTMAX: softmaxFast,
+  ADD: addSimd,
 };

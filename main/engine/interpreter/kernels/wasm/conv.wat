@@ -1479,4 +1479,35 @@
         (br_if $xl (i32.lt_u (local.get $ox) (local.get $outW))))
       (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
       (br_if $yl (i32.lt_u (local.get $oy) (local.get $outH)))))
+
+  ;; add_lut: 8-bit ADD of two same-shape inputs through the reference's 64 KiB table (add.ts's
+  ;;   add8Table): out[k] = table[(x[k] ^ flip) << 8 | (y[k] ^ flip)], flip 0x80 for int8 (x + 128
+  ;;   as a byte) and 0 for uint8, four elements per step (n rounded up; 4 bytes of slack after
+  ;;   the inputs and the output).
+  (func (export "add_lut")
+    (param $x i32) (param $y i32) (param $out i32) (param $n i32) (param $table i32) (param $flip i32)
+    (local $end i32) (local $a i32) (local $b i32) (local $flip4 i32)
+    (if (i32.eqz (local.get $n)) (then (return)))
+    (local.set $flip4 (i32.mul (local.get $flip) (i32.const 0x01010101)))
+    (local.set $end (i32.add (local.get $out) (local.get $n)))
+    (loop $l
+      (local.set $a (i32.xor (i32.load align=1 (local.get $x)) (local.get $flip4)))
+      (local.set $b (i32.xor (i32.load align=1 (local.get $y)) (local.get $flip4)))
+      (i32.store align=1 (local.get $out) (i32.or (i32.or
+        (i32.load8_u (i32.add (local.get $table)
+          (i32.or (i32.shl (i32.and (local.get $a) (i32.const 0xff)) (i32.const 8)) (i32.and (local.get $b) (i32.const 0xff)))))
+        (i32.shl (i32.load8_u (i32.add (local.get $table)
+          (i32.or (i32.and (local.get $a) (i32.const 0xff00)) (i32.and (i32.shr_u (local.get $b) (i32.const 8)) (i32.const 0xff)))))
+          (i32.const 8)))
+        (i32.or
+          (i32.shl (i32.load8_u (i32.add (local.get $table)
+            (i32.or (i32.and (i32.shr_u (local.get $a) (i32.const 8)) (i32.const 0xff00)) (i32.and (i32.shr_u (local.get $b) (i32.const 16)) (i32.const 0xff)))))
+            (i32.const 16))
+          (i32.shl (i32.load8_u (i32.add (local.get $table)
+            (i32.or (i32.and (i32.shr_u (local.get $a) (i32.const 16)) (i32.const 0xff00)) (i32.shr_u (local.get $b) (i32.const 24)))))
+            (i32.const 24)))))
+      (local.set $x (i32.add (local.get $x) (i32.const 4)))
+      (local.set $y (i32.add (local.get $y) (i32.const 4)))
+      (local.set $out (i32.add (local.get $out) (i32.const 4)))
+      (br_if $l (i32.lt_u (local.get $out) (local.get $end)))))
 )

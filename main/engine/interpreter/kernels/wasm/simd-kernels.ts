@@ -20,6 +20,8 @@ import { kernel as maxPoolReference } from '../max_pool_2d';
 import { prepareAvgPoolSimd, prepareMaxPoolSimd, type PoolKind } from './pool-wasm';
 import { kernel as averagePoolReference } from '../average_pool_2d';
 import { kernel as softmaxReference } from '../softmax';
+import { add8Table, kernel as addReference } from '../add';
+import { prepareAddLutSimd } from './add-wasm';
 import { prepareSoftmax8Fast } from '../common/softmax-quant';
 import { numElements } from '../../../tensor/dtype';
 import { fusedActivation } from '../common/kernel-util';
@@ -204,5 +206,25 @@ export const softmaxFast: Kernel = {
     const depth = input.shape[input.shape.length - 1];
     const outer = depth === 0 ? 0 : numElements(input.shape) / depth;
     return prepareSoftmax8Fast(ctx, { input, out, beta: ctx.options?.beta ?? 1, outer, depth });
+  },
+};
+
+/**
+ * ADD of two int8 or uint8 inputs of the output's shape (no broadcasting): the reference's
+ * table looked up in WebAssembly (add-wasm.ts); everything else the reference kernel.
+ */
+export const addSimd: Kernel = {
+  prepare(ctx: OpContext): EvalFn {
+    const reference = addReference.prepare(ctx);
+    const [a, b, out] = [ctx.input(0), ctx.input(1), ctx.output(0)];
+    const same = (t: RtTensor) =>
+      t.shape.length === out.shape.length && t.shape.every((d, i) => d === out.shape[i]);
+    if (!simdAvailable() || (out.dtype !== 'int8' && out.dtype !== 'uint8') || !same(a) || !same(b))
+      return reference;
+    const { table, base } = add8Table(ctx, 1);
+    const run = prepareAddLutSimd(table, base, numElements(out.shape));
+    if (!run) return reference;
+    type B = Int8Array | Uint8Array;
+    return () => run(a.data as B, b.data as B, out.data as B);
   },
 };
