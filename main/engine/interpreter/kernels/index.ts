@@ -68,6 +68,7 @@ import {
   maxPool2dSimd,
   softmaxFast,
   addSimd,
+  meanSimd,
 } from './wasm/simd-kernels';
 
 /** The TypeScript kernels: the reference (`--reference`) and the fallback of the SIMD kernels. */
@@ -141,4 +142,5 @@ export const kernels: Readonly<Record<string, Kernel | undefined>> = {
   AVERAGE_POOL_2D: averagePool2dSimd,
   SOFTMAX: softmaxFast,
   ADD: addSimd,
+  MEAN: meanSimd,
 };

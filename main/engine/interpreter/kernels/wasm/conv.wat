@@ -1510,4 +1510,52 @@
       (local.set $y (i32.add (local.get $y) (i32.const 4)))
       (local.set $out (i32.add (local.get $out) (i32.const 4)))
       (br_if $l (i32.lt_u (local.get $out) (local.get $end)))))
+
+  ;; chansum_8: the int32 sums over `pixels` pixels of each of cb int8 (unsigned 0) or uint8 (1)
+  ;;   channels, per batch: in [batches][pixels][cb] -> out [batches][cb] int32 (MEAN over the
+  ;;   spatial axes; exact for fewer than 2^23 pixels). Sixteen channels at a time; a batch's last
+  ;;   group spills as avgpool_8's does (64 bytes of slack after the output, 16 after the input).
+  (func (export "chansum_8")
+    (param $in i32) (param $out i32) (param $batches i32) (param $pixels i32) (param $cb i32)
+    (param $unsigned i32)
+    (local $b i32) (local $off i32) (local $p i32) (local $img i32) (local $q i32) (local $o i32)
+    (local $v v128) (local $w v128) (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
+    (if (i32.eqz (i32.mul (i32.mul (local.get $batches) (local.get $pixels)) (local.get $cb))) (then (return)))
+    (loop $bl
+      (local.set $img (i32.add (local.get $in)
+        (i32.mul (local.get $b) (i32.mul (local.get $pixels) (local.get $cb)))))
+      (local.set $o (i32.add (local.get $out) (i32.shl (i32.mul (local.get $b) (local.get $cb)) (i32.const 2))))
+      (local.set $off (i32.const 0))
+      (loop $cl
+        (local.set $s0 (v128.const i32x4 0 0 0 0))
+        (local.set $s1 (v128.const i32x4 0 0 0 0))
+        (local.set $s2 (v128.const i32x4 0 0 0 0))
+        (local.set $s3 (v128.const i32x4 0 0 0 0))
+        (local.set $q (i32.add (local.get $img) (local.get $off)))
+        (local.set $p (i32.const 0))
+        (loop $pl
+          (local.set $v (v128.load align=1 (local.get $q)))
+          (if (local.get $unsigned)
+            (then
+              (local.set $w (i16x8.extend_high_i8x16_u (local.get $v)))
+              (local.set $v (i16x8.extend_low_i8x16_u (local.get $v))))
+            (else
+              (local.set $w (i16x8.extend_high_i8x16_s (local.get $v)))
+              (local.set $v (i16x8.extend_low_i8x16_s (local.get $v)))))
+          (local.set $s0 (i32x4.add (local.get $s0) (i32x4.extend_low_i16x8_s (local.get $v))))
+          (local.set $s1 (i32x4.add (local.get $s1) (i32x4.extend_high_i16x8_s (local.get $v))))
+          (local.set $s2 (i32x4.add (local.get $s2) (i32x4.extend_low_i16x8_s (local.get $w))))
+          (local.set $s3 (i32x4.add (local.get $s3) (i32x4.extend_high_i16x8_s (local.get $w))))
+          (local.set $q (i32.add (local.get $q) (local.get $cb)))
+          (local.set $p (i32.add (local.get $p) (i32.const 1)))
+          (br_if $pl (i32.lt_u (local.get $p) (local.get $pixels))))
+        (v128.store align=4 (local.get $o) (local.get $s0))
+        (v128.store offset=16 align=4 (local.get $o) (local.get $s1))
+        (v128.store offset=32 align=4 (local.get $o) (local.get $s2))
+        (v128.store offset=48 align=4 (local.get $o) (local.get $s3))
+        (local.set $o (i32.add (local.get $o) (i32.const 64)))
+        (local.set $off (i32.add (local.get $off) (i32.const 16)))
+        (br_if $cl (i32.lt_u (local.get $off) (local.get $cb))))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br_if $bl (i32.lt_u (local.get $b) (local.get $batches)))))
 )

@@ -17,7 +17,8 @@ import type { EvalFn, Kernel, OpContext, RtTensor } from '../../types';
 import { biasDtypesFor, biasValues, checkedActivation, convQuant, floatActivation } from '../common/conv';
 import { poolShape, requireSameQuant } from '../common/pooling';
 import { kernel as maxPoolReference } from '../max_pool_2d';
-import { prepareAvgPoolSimd, prepareMaxPoolSimd, type PoolKind } from './pool-wasm';
+import { prepareAvgPoolSimd, prepareMaxPoolSimd, prepareSpatialSumSimd, type PoolKind } from './pool-wasm';
+import { meanKernel } from '../mean';
 import { kernel as averagePoolReference } from '../average_pool_2d';
 import { kernel as softmaxReference } from '../softmax';
 import { add8Table, kernel as addReference } from '../add';
@@ -228,3 +229,18 @@ export const addSimd: Kernel = {
     return () => run(a.data as B, b.data as B, out.data as B);
   },
 };
+
+/**
+ * MEAN: int8/uint8 inputs reduced over the spatial axes {1, 2} of a 4-D tensor (global average
+ * pooling) sum in WebAssembly SIMD (prepareSpatialSumSimd); the rest of the arithmetic is the
+ * reference's (mean.ts), and integer sums are exact, so the outputs are the reference's.
+ */
+export const meanSimd: Kernel = meanKernel((input, plan) => {
+  const axes = [...plan.axes].sort((x, y) => x - y);
+  if (!simdAvailable() || input.shape.length !== 4 || axes.length !== 2 || axes[0] !== 1 || axes[1] !== 2)
+    return null;
+  if (input.dtype !== 'int8' && input.dtype !== 'uint8') return null;
+  const [b, h, w, c] = input.shape;
+  const run = prepareSpatialSumSimd(input.dtype, b, h * w, c);
+  return run && ((x, _plan, sums) => run(x, sums));
+});
