@@ -68,6 +68,8 @@ import {
   fullyConnectedBySize,
   maxPool2dSimd,
   softmaxFast,
+  addSimd,
+  meanSimd,
 } from './wasm/simd-kernels';
 
 /** The TypeScript kernels: the reference (`--reference`) and the fallback of the SIMD kernels. */
@@ -141,4 +143,6 @@ export const kernels: Readonly<Record<string, Kernel | undefined>> = {
   MAX_POOL_2D: maxPool2dSimd,
   AVERAGE_POOL_2D: averagePool2dSimd,
   SOFTMAX: softmaxFast,
+  ADD: addSimd,
+  MEAN: meanSimd,
 };

@@ -16,6 +16,8 @@ export interface ConvExports {
   im2col(...args: number[]): void;
   im2col8(...args: number[]): void;
   avgpool_8(...args: number[]): void;
+  add_lut(...args: number[]): void;
+  chansum_8(...args: number[]): void;
   conv_f(...args: number[]): void;
   dw_f(...args: number[]): void;
   conv_f32(...args: number[]): void;

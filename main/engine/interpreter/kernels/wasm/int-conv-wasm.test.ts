@@ -465,6 +465,11 @@ describe('WebAssembly SIMD integer kernels (issue 16)', () => {
       '(then (nop)))',
     ],
     [
+      'ends the channel loop of a lone pixel (odd widths) one pair early',
+      '(br_if $cs (i32.lt_u (local.get $p) (local.get $cend)))',
+      '(br_if $cs (i32.lt_u (i32.add (local.get $p) (i32.const 4)) (local.get $cend)))',
+    ],
+    [
       'narrows uint8 outputs as signed',
       '(then (i8x16.narrow_i16x8_u (local.get $u) (local.get $t)))',
       '(then (i8x16.narrow_i16x8_s (local.get $u) (local.get $t)))',

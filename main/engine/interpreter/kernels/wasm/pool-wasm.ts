@@ -114,3 +114,33 @@ export function prepareAvgPoolSimd(
     output.set(out);
   };
 }
+
+/**
+ * Σ over the spatial axes of an int8/uint8 [batches][pixels][channels] input into
+ * sums[b * channels + c] with conv.wat's chansum_8 (int32 sums, exact below 2^23 pixels): the
+ * sums of reduceSum for MEAN over axes {1, 2}. Null when unavailable or too large.
+ */
+export function prepareSpatialSumSimd(
+  kind: 'int8' | 'uint8',
+  batches: number,
+  pixels: number,
+  channels: number,
+): ((input: ArrayLike<number>, sums: Float64Array) => void) | null {
+  const m = convModule();
+  if (!m || pixels >= 2 ** 23) return null;
+  const inCount = batches * pixels * channels;
+  const outAt = align16(inCount + 16);
+  const bytes = outAt + batches * channels * 4 + 64;
+  if (bytes > MAX_BYTES) return null;
+  const e = new WebAssembly.Instance(m).exports as unknown as ConvExports;
+  e.memory.grow(Math.ceil(bytes / PAGE));
+  const buf = e.memory.buffer;
+  const raw = kind === 'int8' ? new Int8Array(buf, 0, inCount) : new Uint8Array(buf, 0, inCount);
+  const out = new Int32Array(buf, outAt, batches * channels);
+  const unsigned = kind === 'uint8' ? 1 : 0;
+  return (input, sums) => {
+    raw.set(input);
+    e.chansum_8(0, outAt, batches, pixels, channels, unsigned);
+    sums.set(out);
+  };
+}

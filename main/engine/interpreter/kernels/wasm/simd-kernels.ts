@@ -17,9 +17,12 @@ import type { EvalFn, Kernel, OpContext, RtTensor } from '../../types';
 import { biasDtypesFor, biasValues, checkedActivation, convQuant, floatActivation } from '../common/conv';
 import { poolShape, requireSameQuant } from '../common/pooling';
 import { kernel as maxPoolReference } from '../max_pool_2d';
-import { prepareAvgPoolSimd, prepareMaxPoolSimd, type PoolKind } from './pool-wasm';
+import { prepareAvgPoolSimd, prepareMaxPoolSimd, prepareSpatialSumSimd, type PoolKind } from './pool-wasm';
+import { meanKernel } from '../mean';
 import { kernel as averagePoolReference } from '../average_pool_2d';
 import { kernel as softmaxReference } from '../softmax';
+import { add8Table, kernel as addReference } from '../add';
+import { prepareAddLutSimd } from './add-wasm';
 import { prepareSoftmax8Fast } from '../common/softmax-quant';
 import { numElements } from '../../../tensor/dtype';
 import { fusedActivation } from '../common/kernel-util';
@@ -232,3 +235,38 @@ export const softmaxFast: Kernel = {
     return prepareSoftmax8Fast(ctx, { input, out, beta: ctx.options?.beta ?? 1, outer, depth });
   },
 };
+
+/**
+ * ADD of two int8 or uint8 inputs of the output's shape (no broadcasting): the reference's
+ * table looked up in WebAssembly (add-wasm.ts); everything else the reference kernel.
+ */
+export const addSimd: Kernel = {
+  prepare(ctx: OpContext): EvalFn {
+    const reference = addReference.prepare(ctx);
+    const [a, b, out] = [ctx.input(0), ctx.input(1), ctx.output(0)];
+    const same = (t: RtTensor) =>
+      t.shape.length === out.shape.length && t.shape.every((d, i) => d === out.shape[i]);
+    if (!simdAvailable() || (out.dtype !== 'int8' && out.dtype !== 'uint8') || !same(a) || !same(b))
+      return reference;
+    const { table, base } = add8Table(ctx, 1);
+    const run = prepareAddLutSimd(table, base, numElements(out.shape));
+    if (!run) return reference;
+    type B = Int8Array | Uint8Array;
+    return () => run(a.data as B, b.data as B, out.data as B);
+  },
+};
+
+/**
+ * MEAN: int8/uint8 inputs reduced over the spatial axes {1, 2} of a 4-D tensor (global average
+ * pooling) sum in WebAssembly SIMD (prepareSpatialSumSimd); the rest of the arithmetic is the
+ * reference's (mean.ts), and integer sums are exact, so the outputs are the reference's.
+ */
+export const meanSimd: Kernel = meanKernel((input, plan) => {
+  const axes = [...plan.axes].sort((x, y) => x - y);
+  if (!simdAvailable() || input.shape.length !== 4 || axes.length !== 2 || axes[0] !== 1 || axes[1] !== 2)
+    return null;
+  if (input.dtype !== 'int8' && input.dtype !== 'uint8') return null;
+  const [b, h, w, c] = input.shape;
+  const run = prepareSpatialSumSimd(input.dtype, b, h * w, c);
+  return run && ((x, _plan, sums) => run(x, sums));
+});
