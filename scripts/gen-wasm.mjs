@@ -7,7 +7,11 @@ import { fileURLToPath } from 'node:url';
 import initWabt from 'wabt';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const sources = ['main/engine/optimize/wasm/weights.wat', 'main/engine/interpreter/kernels/wasm/conv.wat'];
+const sources = [
+  'main/engine/optimize/wasm/weights.wat',
+  'main/engine/interpreter/kernels/wasm/conv.wat',
+  'main/engine/train/graph/wasm/kernels.wat',
+];
 const wabt = await initWabt();
 for (const rel of sources) {
   const text = fs.readFileSync(path.join(root, rel), 'utf8');

@@ -7,6 +7,9 @@ each a batch of inferences lasting at least B ms (default 0: one inference per s
 passes the batch length it uses for Lowbit so microsecond models are timed alike on both sides),
 and prints {"medianMs": ..., "runs": N, "batch": K} (ms per inference) as JSON. Exit 2 when Arm NN cannot load or run the model.
 Needs python3-pyarmnn and libarmnn-cpuref-backend22 (Debian).
+The bench times Arm NN from C++ (armnn-bench.cpp, the same protocol) when it can build it, and this
+script otherwise: pyarmnn converts the input and output lists to C++ on every EnqueueWorkload, a
+per-call cost (about a microsecond or more) that Lowbit, timed from its own language, does not pay.
 """
 import json, sys, time
 import numpy as np

@@ -333,7 +333,16 @@ export class Interpreter {
     const t = this.outputTensors[i];
     if (!t)
       throw new InvalidArgumentError(`output ${i} does not exist (model has ${this.outputTensors.length})`);
-    return { ...info(t), data: t.data.slice() };
+    // Built field by field: `{ ...info(t), data }` cost ~0.7 µs per call on Node 20, more than
+    // invoking hello_world.
+    return {
+      index: t.index,
+      name: t.name,
+      dtype: t.dtype,
+      shape: t.shape.slice(),
+      quant: t.quant,
+      data: t.data.slice(),
+    };
   }
 
   /** Zeroes variable tensors (int8 ones to their zero point, i.e. real 0, as TFLite Micro does). */
@@ -352,5 +361,5 @@ export class Interpreter {
 }
 
 function info(t: RtTensor): TensorInfo {
-  return { index: t.index, name: t.name, dtype: t.dtype, shape: [...t.shape], quant: t.quant };
+  return { index: t.index, name: t.name, dtype: t.dtype, shape: t.shape.slice(), quant: t.quant };
 }

@@ -35,16 +35,28 @@ import type { Recipe, RecipeContext } from './recipes/types';
 import { optionsOf, ShardWorker } from './shard-worker';
 import { Adam } from './trainer';
 
-/** A pool that runs every shard on this thread (workers = 1, or no pool given). */
+/**
+ * A pool that runs every shard on this thread (workers = 1, or no pool given). Its results'
+ * gradient buffers are reused by the next run (one set per shard position, no allocation per
+ * batch): the training loop reads them before it runs the next batch.
+ */
 export class InlinePool implements TrainPool {
   readonly workers = 1;
   private worker: ShardWorker | undefined;
+  private readonly buffers: Float64Array[][] = [];
   open(init: ShardWorkerInit): Promise<void> {
     this.worker = new ShardWorker(init);
     return Promise.resolve();
   }
   run(state: ShardState, shards: ShardRequest[]): Promise<ShardResult[]> {
-    return Promise.resolve(shards.map((s) => this.worker!.run(state, s)));
+    const w = this.worker!;
+    return Promise.resolve(
+      shards.map((s, k) => {
+        if (s.evalOnly) return w.run(state, s);
+        this.buffers[k] ??= w.graph.params.map((p) => new Float64Array(p.size));
+        return w.run(state, s, this.buffers[k]);
+      }),
+    );
   }
   close(): Promise<void> {
     return Promise.resolve();

@@ -75,7 +75,11 @@ export class ShardWorker {
     this.graph.observer = composeObservers(this.recipes);
   }
 
-  run(state: ShardState, req: ShardRequest): ShardResult {
+  /**
+   * `into`: buffers (one per parameter, of its size) the gradients are copied into and returned
+   * as the result's grads, instead of new copies (the inline pool reuses them batch after batch).
+   */
+  run(state: ShardState, req: ShardRequest, into?: Float64Array[]): ShardResult {
     const g = this.graph;
     g.params.forEach((p, i) => p.value.set(state.params[i]!));
     this.recipes.forEach((r, i) => {
@@ -111,7 +115,12 @@ export class ShardWorker {
     return {
       lossSum,
       correct,
-      grads: g.params.map((p) => p.grad.slice()),
+      grads: into
+        ? g.params.map((p, i) => {
+            into[i]!.set(p.grad);
+            return into[i]!;
+          })
+        : g.params.map((p) => p.grad.slice()),
       stats: this.recipes.map((r) => r.activations?.stats?.()),
     };
   }

@@ -58,6 +58,40 @@ export function prepareAddLike(ctx: OpContext, sign: 1 | -1): EvalFn {
     };
   }
   if (!isQuantDtype(out.dtype)) ctx.unsupported(`dtype ${out.dtype}`);
+  if (out.dtype !== 'int16') {
+    const { table, base } = add8Table(ctx, sign);
+    return () => {
+      const x = a.data as Int8Array;
+      const y = b.data as Int8Array;
+      const o = out.data as Int8Array;
+      if (!ia && !ib) {
+        for (let k = 0; k < n; k++) o[k] = table[((x[k] - base) << 8) | (y[k] - base)];
+        return;
+      }
+      for (let k = 0; k < n; k++)
+        o[k] = table[((x[ia ? ia[k] : k] - base) << 8) | (y[ib ? ib[k] : k] - base)];
+    };
+  }
+  const { offA, offB, offO, pow, m1, m2, mo, lo, hi } = addQuant(ctx, sign);
+  return () => {
+    const x = a.data as Int16Array;
+    const y = b.data as Int16Array;
+    const o = out.data as Int16Array;
+    for (let k = 0; k < n; k++) {
+      const s1 = mbqm((x[ia ? ia[k] : k] + offA) * pow, m1.multiplier, m1.shift);
+      const s2 = mbqm((y[ib ? ib[k] : k] + offB) * pow, m2.multiplier, m2.shift);
+      const raw = mbqm(sign > 0 ? s1 + s2 : s1 - s2, mo.multiplier, mo.shift) + offO;
+      o[k] = clamp(raw, lo, hi);
+    }
+  };
+}
+
+/** The quantized ADD/SUB parameters (prepare of tflite add.cc / sub.cc), checked. */
+function addQuant(ctx: OpContext, sign: 1 | -1) {
+  const a = ctx.input(0);
+  const b = ctx.input(1);
+  const out = ctx.output(0);
+  const act = fusedActivation(ctx);
   const qa = perTensor(ctx, a, 'input 0');
   const qb = perTensor(ctx, b, 'input 1');
   const qo = perTensor(ctx, out, 'output');
@@ -79,49 +113,36 @@ export function prepareAddLike(ctx: OpContext, sign: 1 | -1): EvalFn {
   const offB = -qb.zeroPoint;
   const offO = qo.zeroPoint;
   const pow = 2 ** leftShift; // (x + off) * 2^left fits int32: |x + off| <= 2^16 for int16 (zp 0: 2^15), 2^8 else
-  if (out.dtype !== 'int16') {
-    // 8-bit inputs: each operand's rescaled value depends on its byte only, so tabulate the
-    // 256 values once (the same mbqm results, one multiply per element left in eval).
-    const base = out.dtype === 'uint8' ? 0 : -128;
-    const tabA = new Int32Array(256);
-    const tabB = new Int32Array(256);
-    for (let v = 0; v < 256; v++) {
-      tabA[v] = mbqm((base + v + offA) * pow, m1.multiplier, m1.shift);
-      tabB[v] = mbqm((base + v + offB) * pow, m2.multiplier, m2.shift);
-    }
-    // Then every output depends on the two input bytes only: a 64 KiB table of the 65,536
-    // results (the same arithmetic, done once at prepare), one lookup per element in eval.
-    const table = out.dtype === 'uint8' ? new Uint8Array(65536) : new Int8Array(65536);
-    for (let va = 0; va < 256; va++)
-      for (let vb = 0; vb < 256; vb++) {
-        const s1 = tabA[va];
-        const s2 = tabB[vb];
-        const raw = mbqm(sign > 0 ? s1 + s2 : s1 - s2, mo.multiplier, mo.shift) + offO;
-        table[(va << 8) | vb] = raw < lo ? lo : raw > hi ? hi : raw; // in [lo, hi]: an 8-bit value
-      }
-    return () => {
-      const x = a.data as Int8Array;
-      const y = b.data as Int8Array;
-      const o = out.data as Int8Array;
-      if (!ia && !ib) {
-        for (let k = 0; k < n; k++) o[k] = table[((x[k] - base) << 8) | (y[k] - base)];
-        return;
-      }
-      for (let k = 0; k < n; k++)
-        o[k] = table[((x[ia ? ia[k] : k] - base) << 8) | (y[ib ? ib[k] : k] - base)];
-    };
+  return { offA, offB, offO, pow, m1, m2, mo, lo, hi };
+}
+
+/**
+ * 8-bit ADD/SUB as a table: output[(x - base) << 8 | (y - base)] for the input bytes x, y (base
+ * -128 for int8, 0 for uint8), every entry the reference arithmetic's result.
+ */
+export function add8Table(ctx: OpContext, sign: 1 | -1): { table: Int8Array | Uint8Array; base: number } {
+  const out = ctx.output(0);
+  const { offA, offB, offO, pow, m1, m2, mo, lo, hi } = addQuant(ctx, sign);
+  // 8-bit inputs: each operand's rescaled value depends on its byte only, so tabulate the
+  // 256 values once (the same mbqm results, one multiply per element left in eval).
+  const base = out.dtype === 'uint8' ? 0 : -128;
+  const tabA = new Int32Array(256);
+  const tabB = new Int32Array(256);
+  for (let v = 0; v < 256; v++) {
+    tabA[v] = mbqm((base + v + offA) * pow, m1.multiplier, m1.shift);
+    tabB[v] = mbqm((base + v + offB) * pow, m2.multiplier, m2.shift);
   }
-  return () => {
-    const x = a.data as Int16Array;
-    const y = b.data as Int16Array;
-    const o = out.data as Int16Array;
-    for (let k = 0; k < n; k++) {
-      const s1 = mbqm((x[ia ? ia[k] : k] + offA) * pow, m1.multiplier, m1.shift);
-      const s2 = mbqm((y[ib ? ib[k] : k] + offB) * pow, m2.multiplier, m2.shift);
+  // Then every output depends on the two input bytes only: a 64 KiB table of the 65,536
+  // results (the same arithmetic, done once at prepare), one lookup per element in eval.
+  const table = out.dtype === 'uint8' ? new Uint8Array(65536) : new Int8Array(65536);
+  for (let va = 0; va < 256; va++)
+    for (let vb = 0; vb < 256; vb++) {
+      const s1 = tabA[va];
+      const s2 = tabB[vb];
       const raw = mbqm(sign > 0 ? s1 + s2 : s1 - s2, mo.multiplier, mo.shift) + offO;
-      o[k] = clamp(raw, lo, hi);
+      table[(va << 8) | vb] = raw < lo ? lo : raw > hi ? hi : raw; // in [lo, hi]: an 8-bit value
     }
-  };
+  return { table, base };
 }
 
 export const kernel: Kernel = {

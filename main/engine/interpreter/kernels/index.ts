@@ -35,6 +35,7 @@ import { kernel as padv2 } from './padv2';
 import { kernel as pow } from './pow';
 import { kernel as prelu } from './prelu';
 import { kernel as quantize } from './quantize';
+import { quantizeSimd } from './wasm/quantize-wasm';
 import { kernel as reduceMax } from './reduce_max';
 import { kernel as reduceMin } from './reduce_min';
 import { kernel as reduceProd } from './reduce_prod';
@@ -60,7 +61,16 @@ import { kernel as transpose } from './transpose';
 import { kernel as transposeConv } from './transpose_conv';
 import { kernel as unidirectionalSequenceLstm } from './unidirectional_sequence_lstm';
 import { kernel as unpack } from './unpack';
-import { conv2dSimd, depthwiseConv2dSimd, fullyConnectedSimd, maxPool2dSimd } from './wasm/simd-kernels';
+import {
+  averagePool2dSimd,
+  conv2dSimd,
+  depthwiseConv2dSimd,
+  fullyConnectedBySize,
+  maxPool2dSimd,
+  softmaxFast,
+  addSimd,
+  meanSimd,
+} from './wasm/simd-kernels';
 
 /** The TypeScript kernels: the reference (`--reference`) and the fallback of the SIMD kernels. */
 export const referenceKernels: Readonly<Record<string, Kernel | undefined>> = {
@@ -126,8 +136,13 @@ export const referenceKernels: Readonly<Record<string, Kernel | undefined>> = {
 /** The default registry: the reference kernels with the WebAssembly SIMD ones for the hot ops. */
 export const kernels: Readonly<Record<string, Kernel | undefined>> = {
   ...referenceKernels,
+  QUANTIZE: quantizeSimd,
   CONV_2D: conv2dSimd,
   DEPTHWISE_CONV_2D: depthwiseConv2dSimd,
-  FULLY_CONNECTED: fullyConnectedSimd,
+  FULLY_CONNECTED: fullyConnectedBySize,
   MAX_POOL_2D: maxPool2dSimd,
+  AVERAGE_POOL_2D: averagePool2dSimd,
+  SOFTMAX: softmaxFast,
+  ADD: addSimd,
+  MEAN: meanSimd,
 };

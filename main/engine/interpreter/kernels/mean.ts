@@ -11,7 +11,7 @@
  *  - otherwise QuantizedMeanOrSum (reduce.ts).
  */
 import { mbqm, qRange, quantizeMultiplier } from '../../quant/math';
-import type { EvalFn, Kernel, OpContext } from '../types';
+import type { EvalFn, Kernel, OpContext, RtTensor } from '../types';
 import { perTensorParams } from './common/conv';
 import {
   applyMeanOrSumQuant,
@@ -23,6 +23,9 @@ import {
 } from './reduce';
 
 type QArray = Int8Array | Uint8Array | Int16Array;
+
+/** Σ of the input elements into sums[plan.outIndex[k]] (reduceSum, or a faster exact equivalent). */
+export type SumFn = (input: QArray, plan: ReducePlan, sums: Float64Array) => void;
 
 /** True for TFLite's "4-D, keep_dims, axis_count 2, axes {1,2}" special case. */
 export function isSpatialMean(rank: number, keepDims: boolean, rawAxes: readonly number[]): boolean {
@@ -57,8 +60,9 @@ export function meanSpatialInt(
   output: QArray,
   qmin: number,
   qmax: number,
+  sum: SumFn = reduceSum,
 ): void {
-  reduceSum(input, plan, sums);
+  sum(input, plan, sums);
   const n = plan.reducedCount;
   const half = Math.floor(n / 2);
   for (let i = 0; i < output.length; i++) {
@@ -69,82 +73,92 @@ export function meanSpatialInt(
   }
 }
 
-export const kernel: Kernel = {
-  prepare(ctx: OpContext): EvalFn {
-    const input = ctx.input(0);
-    const axis = ctx.input(1);
-    const output = ctx.output(0);
-    const keepDims = Boolean(ctx.options?.keepDims);
-    if (input.dtype !== output.dtype) ctx.unsupported('input and output dtypes differ');
-    const plan = planReduce(ctx, input, axis, keepDims);
-    output.shape = plan.outShape;
-    const n = plan.reducedCount;
-    let inputElements = 1;
-    for (const d of input.shape) inputElements *= d;
+/**
+ * MEAN with the integer sums formed by `sumFor(input, plan)` where it returns one (integer sums
+ * are exact in any order, so the outputs do not change), reduceSum otherwise.
+ */
+export function meanKernel(sumFor?: (input: RtTensor, plan: ReducePlan) => SumFn | null): Kernel {
+  return { prepare: (ctx) => prepareMean(ctx, sumFor) };
+}
 
-    if (input.dtype === 'float32') {
-      const sums = new Float32Array(plan.outCount);
-      return () => meanFloat(input.data as Float32Array, plan, output.data as Float32Array, sums);
-    }
-    if (input.dtype !== 'int8' && input.dtype !== 'uint8' && input.dtype !== 'int16') {
-      ctx.unsupported(`MEAN on ${input.dtype}`);
-    }
-    const dtype = input.dtype;
-    const inQ = perTensorParams(ctx, input, 'input');
-    const outQ = perTensorParams(ctx, output, 'output');
-    if (dtype === 'int16' && (inQ.zeroPoint !== 0 || outQ.zeroPoint !== 0)) {
-      ctx.unsupported('int16 activations must have zero point 0');
-    }
-    const [qmin, qmax] = qRange(dtype);
-    const sums = new Float64Array(plan.outCount);
-    // An empty input makes TFLite write zeros (its early return after zeroing the output).
-    if (inputElements === 0 || n === 0) return () => (output.data as QArray).fill(0);
+export const kernel: Kernel = meanKernel();
 
-    if (isSpatialMean(input.shape.length, keepDims, Array.from(axis.data as Int32Array))) {
-      if (dtype === 'uint8') {
-        const f32 = Math.fround;
-        const count = f32(n);
-        let temp = f32(f32(inQ.zeroPoint * inQ.scale) / outQ.scale);
-        temp = temp > 0 ? f32(temp + 0.5) : f32(temp - 0.5);
-        const bias = outQ.zeroPoint - Math.trunc(temp);
-        const m = quantizeMultiplier(f32(inQ.scale / f32(count * outQ.scale)));
-        return () => {
-          reduceSum(input.data as Uint8Array, plan, sums);
-          const out = output.data as Uint8Array;
-          for (let i = 0; i < out.length; i++) {
-            const v = mbqm(sums[i] | 0, m.multiplier, m.shift) + bias;
-            out[i] = v < 0 ? 0 : v > 255 ? 255 : v;
-          }
-        };
-      }
-      const m = quantizeMultiplier(inQ.scale / outQ.scale);
-      return () =>
-        meanSpatialInt(
-          input.data as QArray,
-          plan,
-          sums,
-          inQ.zeroPoint,
-          outQ.zeroPoint,
-          m.multiplier,
-          m.shift,
-          output.data as QArray,
-          qmin,
-          qmax,
-        );
-    }
-    if (inQ.scale === outQ.scale && inQ.zeroPoint === outQ.zeroPoint) {
+function prepareMean(ctx: OpContext, sumFor?: (input: RtTensor, plan: ReducePlan) => SumFn | null): EvalFn {
+  const input = ctx.input(0);
+  const axis = ctx.input(1);
+  const output = ctx.output(0);
+  const keepDims = Boolean(ctx.options?.keepDims);
+  if (input.dtype !== output.dtype) ctx.unsupported('input and output dtypes differ');
+  const plan = planReduce(ctx, input, axis, keepDims);
+  output.shape = plan.outShape;
+  const n = plan.reducedCount;
+  let inputElements = 1;
+  for (const d of input.shape) inputElements *= d;
+
+  if (input.dtype === 'float32') {
+    const sums = new Float32Array(plan.outCount);
+    return () => meanFloat(input.data as Float32Array, plan, output.data as Float32Array, sums);
+  }
+  if (input.dtype !== 'int8' && input.dtype !== 'uint8' && input.dtype !== 'int16') {
+    ctx.unsupported(`MEAN on ${input.dtype}`);
+  }
+  const dtype = input.dtype;
+  const inQ = perTensorParams(ctx, input, 'input');
+  const outQ = perTensorParams(ctx, output, 'output');
+  if (dtype === 'int16' && (inQ.zeroPoint !== 0 || outQ.zeroPoint !== 0)) {
+    ctx.unsupported('int16 activations must have zero point 0');
+  }
+  const [qmin, qmax] = qRange(dtype);
+  const sum = sumFor?.(input, plan) ?? reduceSum;
+  const sums = new Float64Array(plan.outCount);
+  // An empty input makes TFLite write zeros (its early return after zeroing the output).
+  if (inputElements === 0 || n === 0) return () => (output.data as QArray).fill(0);
+
+  if (isSpatialMean(input.shape.length, keepDims, Array.from(axis.data as Int32Array))) {
+    if (dtype === 'uint8') {
+      const f32 = Math.fround;
+      const count = f32(n);
+      let temp = f32(f32(inQ.zeroPoint * inQ.scale) / outQ.scale);
+      temp = temp > 0 ? f32(temp + 0.5) : f32(temp - 0.5);
+      const bias = outQ.zeroPoint - Math.trunc(temp);
+      const m = quantizeMultiplier(f32(inQ.scale / f32(count * outQ.scale)));
       return () => {
-        reduceSum(input.data as QArray, plan, sums);
-        const out = output.data as QArray;
-        // int32 sum / count truncating toward zero, then the C cast to T (wraps; the mean of
-        // in-range values is in range).
-        for (let i = 0; i < out.length; i++) out[i] = Math.trunc((sums[i] | 0) / n);
+        sum(input.data as Uint8Array, plan, sums);
+        const out = output.data as Uint8Array;
+        for (let i = 0; i < out.length; i++) {
+          const v = mbqm(sums[i] | 0, m.multiplier, m.shift) + bias;
+          out[i] = v < 0 ? 0 : v > 255 ? 255 : v;
+        }
       };
     }
-    const q = meanOrSumQuant(inQ.scale, outQ.scale, inQ.zeroPoint, outQ.zeroPoint, n, false, qmin, qmax);
+    const m = quantizeMultiplier(inQ.scale / outQ.scale);
+    return () =>
+      meanSpatialInt(
+        input.data as QArray,
+        plan,
+        sums,
+        inQ.zeroPoint,
+        outQ.zeroPoint,
+        m.multiplier,
+        m.shift,
+        output.data as QArray,
+        qmin,
+        qmax,
+        sum,
+      );
+  }
+  if (inQ.scale === outQ.scale && inQ.zeroPoint === outQ.zeroPoint) {
     return () => {
-      reduceSum(input.data as QArray, plan, sums);
-      applyMeanOrSumQuant(sums, n, q, output.data as QArray);
+      sum(input.data as QArray, plan, sums);
+      const out = output.data as QArray;
+      // int32 sum / count truncating toward zero, then the C cast to T (wraps; the mean of
+      // in-range values is in range).
+      for (let i = 0; i < out.length; i++) out[i] = Math.trunc((sums[i] | 0) / n);
     };
-  },
-};
+  }
+  const q = meanOrSumQuant(inQ.scale, outQ.scale, inQ.zeroPoint, outQ.zeroPoint, n, false, qmin, qmax);
+  return () => {
+    sum(input.data as QArray, plan, sums);
+    applyMeanOrSumQuant(sums, n, q, output.data as QArray);
+  };
+}

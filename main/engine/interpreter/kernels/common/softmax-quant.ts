@@ -48,10 +48,55 @@ export interface SoftmaxRows {
 }
 
 export function prepareSoftmaxQuantized(ctx: OpContext, rows: SoftmaxRows): EvalFn {
-  const { input, out, beta, outer, depth } = rows;
+  const { input, out, outer, depth } = rows;
   const qi = perTensor(ctx, input, 'input');
   const qo = perTensor(ctx, out, 'output');
   if (input.dtype === 'int16') return prepareInt16(ctx, rows, qi, qo);
+  const { expTab, sumTab, diffMin, outBits, outMin, outMax } = softmax8Tables(ctx, rows, qi, qo);
+  return () => {
+    const x = input.data as Int8Array;
+    const o = out.data as Int8Array;
+    for (let i = 0; i < outer; i++) {
+      const base = i * depth;
+      let max = -Infinity;
+      for (let c = 0; c < depth; c++) if (x[base + c] > max) max = x[base + c];
+      let sum = 0; // Q12.19, wraps like int32
+      for (let c = 0; c < depth; c++) {
+        const diff = x[base + c] - max;
+        if (diff >= diffMin) sum = (sum + sumTab[-diff]) | 0;
+      }
+      const { reciprocal, numBitsOverUnit } = getReciprocal(sum, ACCUM_INT_BITS);
+      const exponent = numBitsOverUnit + 31 - outBits;
+      for (let c = 0; c < depth; c++) {
+        const diff = x[base + c] - max;
+        if (diff >= diffMin) {
+          const unsat = rdbpot(srdhm(reciprocal, expTab[-diff]), exponent);
+          o[base + c] = clamp(unsat + outMin, outMin, outMax);
+        } else o[base + c] = outMin;
+      }
+    }
+  };
+}
+
+/** The tables and constants of the 8-bit input SOFTMAX (checks the operands' quantization). */
+export interface Softmax8Tables {
+  /** exp(-d) in Q0.31 for d = -(x - max) in [0, 255] (0 below diffMin). */
+  expTab: Int32Array;
+  /** Its Q12.19 sum term. */
+  sumTab: Int32Array;
+  diffMin: number;
+  outBits: number;
+  outMin: number;
+  outMax: number;
+}
+
+export function softmax8Tables(
+  ctx: OpContext,
+  rows: SoftmaxRows,
+  qi = perTensor(ctx, rows.input, 'input'),
+  qo = perTensor(ctx, rows.out, 'output'),
+): Softmax8Tables {
+  const { input, out, beta } = rows;
   if (input.dtype !== 'int8' && input.dtype !== 'uint8') ctx.unsupported(`input dtype ${input.dtype}`);
   const spec = OUTPUT_SPEC[out.dtype];
   if (!spec || (out.dtype !== 'int16' && out.dtype !== input.dtype))
@@ -80,9 +125,36 @@ export function prepareSoftmaxQuantized(ctx: OpContext, rows: SoftmaxRows): Eval
     expTab[d] = expOf(-d);
     sumTab[d] = srMulByPOT(32, expTab[d], -ACCUM_INT_BITS); // Rescale Q0 -> Q12
   }
+  return { expTab, sumTab, diffMin, outBits, outMin, outMax };
+}
+
+/**
+ * rdbpot(srdhm(a, b), e) for int32 a, b >= 0 and e in [1, 31]: SaturatingRoundingDoublingHighMul
+ * of non-negative operands is floor((a * b + 2^30) / 2^31), formed exactly from two products
+ * below 2^48 (b's 16-bit halves), and RoundingDivideByPOT of a non-negative value is
+ * floor((h + 2^(e - 1)) / 2^e).
+ */
+export function highMulDivNonNeg(a: number, b: number, e: number): number {
+  const low = Math.floor((a * (b & 0xffff) + 1073741824) / 65536);
+  const h = Math.floor((a * (b >>> 16) + low) / 32768);
+  return Math.floor((h + POW2[e - 1]) / POW2[e]);
+}
+
+const POW2 = Float64Array.from({ length: 32 }, (_v, k) => 2 ** k);
+
+/**
+ * The 8-bit SOFTMAX of prepareSoftmaxQuantized with the output step specialised to its operands'
+ * signs (the default registry's kernel; the function above stays the reference): the reciprocal
+ * and every tabulated exp are non-negative, so highMulDivNonNeg applies. Rows whose
+ * exponent is outside [1, 31] (or a negative reciprocal) take the reference's arithmetic.
+ * Outputs equal the reference's (softmax-fast.test.ts).
+ */
+export function prepareSoftmax8Fast(ctx: OpContext, rows: SoftmaxRows): EvalFn {
+  const { input, out, outer, depth } = rows;
+  const { expTab, sumTab, diffMin, outBits, outMin, outMax } = softmax8Tables(ctx, rows);
   return () => {
-    const x = input.data as Int8Array;
-    const o = out.data as Int8Array;
+    const x = input.data as Int8Array | Uint8Array;
+    const o = out.data as Int8Array | Uint8Array | Int16Array;
     for (let i = 0; i < outer; i++) {
       const base = i * depth;
       let max = -Infinity;
@@ -92,14 +164,19 @@ export function prepareSoftmaxQuantized(ctx: OpContext, rows: SoftmaxRows): Eval
         const diff = x[base + c] - max;
         if (diff >= diffMin) sum = (sum + sumTab[-diff]) | 0;
       }
-      const { reciprocal, numBitsOverUnit } = getReciprocal(sum, ACCUM_INT_BITS);
-      const exponent = numBitsOverUnit + 31 - outBits;
+      const { reciprocal: a, numBitsOverUnit } = getReciprocal(sum, ACCUM_INT_BITS);
+      const e = numBitsOverUnit + 31 - outBits;
+      const fast = e >= 1 && e <= 31 && a >= 0;
       for (let c = 0; c < depth; c++) {
         const diff = x[base + c] - max;
-        if (diff >= diffMin) {
-          const unsat = rdbpot(srdhm(reciprocal, expTab[-diff]), exponent);
+        if (diff < diffMin) o[base + c] = outMin;
+        else if (fast) {
+          const v = highMulDivNonNeg(a, expTab[-diff], e) + outMin;
+          o[base + c] = v > outMax ? outMax : v;
+        } else {
+          const unsat = rdbpot(srdhm(a, expTab[-diff]), e);
           o[base + c] = clamp(unsat + outMin, outMin, outMax);
-        } else o[base + c] = outMin;
+        }
       }
     }
   };

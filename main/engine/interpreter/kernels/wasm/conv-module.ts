@@ -12,10 +12,17 @@ export interface ConvExports {
   pack(...args: number[]): void;
   pack8(...args: number[]): void;
   requant_v(...args: number[]): void;
+  requant_q(...args: number[]): void;
+  im2col(...args: number[]): void;
+  im2col8(...args: number[]): void;
+  avgpool_8(...args: number[]): void;
+  add_lut(...args: number[]): void;
+  chansum_8(...args: number[]): void;
   conv_f(...args: number[]): void;
   dw_f(...args: number[]): void;
   conv_f32(...args: number[]): void;
   conv_i(...args: number[]): void;
+  conv_iq(...args: number[]): void;
   maxpool_s8(...args: number[]): void;
   maxpool_u8(...args: number[]): void;
   maxpool_s16(...args: number[]): void;
@@ -23,6 +30,10 @@ export interface ConvExports {
   dw_f32(...args: number[]): void;
   finish_f(...args: number[]): void;
   finish_f32(...args: number[]): void;
+  quantize_f(...args: number[]): void;
+  dw_q(...args: number[]): void;
+  dw_q3(...args: number[]): void;
+  pack_dm8(...args: number[]): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;

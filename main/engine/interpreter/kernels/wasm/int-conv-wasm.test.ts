@@ -6,6 +6,7 @@
  * of conv.wat must fail the same comparisons.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ConvShape } from '../common/conv';
 import {
   intArray,
   intRange,
@@ -39,6 +40,12 @@ function ownStream<T>(own: number, f: () => T): T {
   }
 }
 
+/** One, three or five input channels: with dilation 1 along x and more than one tap, im2col then conv_i. */
+const fewChannels = { kinds: ['int8', 'uint8', 'int16'] as const, inC: () => 2 * int(0, 2) + 1 };
+
+/** 8-bit kinds with 8, 16, 24, 32 or 40 output channels: conv_iq requantizes in registers. */
+const sixteens = { kinds: ['int8', 'uint8'] as const, inC: () => int(1, 20), outC: () => 8 * int(1, 5) };
+
 /** 8-bit kinds with 8, 16 or 24 input channels: the inputs pack8 widens row by row. */
 const packedRows = { kinds: ['int8', 'uint8'] as const, inC: () => 8 * int(1, 3) };
 
@@ -62,19 +69,44 @@ function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return a.length === b.length ? -1 : a.length;
 }
 
+/**
+ * A right shift of 14-16 on the last channel (no extra random draws): requant_q takes right
+ * shifts up to 13, so the layer is requantized by requant_v (the other channels keep their
+ * shifts, so per-tensor layers still share one shift in every block of four but the last).
+ */
+function widenLastShift(shifts: Int32Array, k: number): void {
+  shifts[shifts.length - 1] = Math.min(shifts[shifts.length - 1], -14 - (k % 3));
+}
+
+/**
+ * No padding and every window inside the input (TFLite's VALID; the output as large as fits):
+ * 8-bit inputs with few channels are then unfolded from the raw input (im2col8). No random draws.
+ */
+function fitWindows(s: ConvShape): void {
+  s.padH = 0;
+  s.padW = 0;
+  s.inH = Math.max(s.inH, (s.kH - 1) * s.dilationH + 1);
+  s.inW = Math.max(s.inW, (s.kW - 1) * s.dilationW + 1);
+  s.outH = Math.floor((s.inH - (s.kH - 1) * s.dilationH - 1) / s.strideH) + 1;
+  s.outW = Math.floor((s.inW - (s.kW - 1) * s.dilationW - 1) / s.strideW) + 1;
+}
+
 /** Runs `cases` random CONV_2D cases; returns how many differ from the reference. */
 function convCases(
   cases: number,
-  draw: { kinds: readonly IntKind[]; inC: () => number } = {
+  draw: { kinds: readonly IntKind[]; inC: () => number; outC?: () => number } = {
     kinds: ['int8', 'uint8', 'int16'],
     inC: () => int(1, 20),
   },
+  wideShift = false,
+  valid = false,
 ): number {
   let bad = 0;
   for (let k = 0; k < cases; k++) {
     const kind = draw.kinds[k % draw.kinds.length];
     const inC = draw.inC();
-    const s = randomShape(inC, int(1, 21), inC);
+    const s = randomShape(inC, draw.outC ? draw.outC() : int(1, 21), inC);
+    if (valid) fitWindows(s);
     const filterOffset = kind === 'uint8' ? -int(0, 255) : 0;
     const raw = randomWeights(kind, s.outC * s.kH * s.kW * s.kC);
     const { q, bias } = randomConvRequant(int, kind, s.outC, filterOffset, k);
@@ -83,6 +115,7 @@ function convCases(
       q.multipliers.fill(q.multipliers[0]);
       q.shifts.fill(q.shifts[0]);
     }
+    if (wideShift) widenLastShift(q.shifts, k);
     const input = randomInput(kind, s.batches * s.inH * s.inW * s.inC);
     const n = s.batches * s.outH * s.outW * s.outC;
     const want = intArray(kind, n);
@@ -95,8 +128,54 @@ function convCases(
   return bad;
 }
 
+/**
+ * Rounding ties and left shifts, which random multipliers rarely reach: a 1x1 int8 convolution of
+ * one input channel (every int8 value, weight 1, multiplier 2^31 - 1 so the high product is the
+ * accumulator itself) into `outC` channels (7: requant_q; 8: conv_iq) with shifts -1, -2, +1, -3,
+ * ..., so that half the accumulators lie exactly halfway between two outputs. Returns how many
+ * outputs differ from the reference (0 for a correct kernel). No random draws.
+ */
+function tieCase(outC: 7 | 8): number {
+  const s: ConvShape = {
+    batches: 1,
+    inH: 16,
+    inW: 16,
+    inC: 1,
+    outH: 16,
+    outW: 16,
+    outC,
+    kH: 1,
+    kW: 1,
+    kC: 1,
+    strideH: 1,
+    strideW: 1,
+    dilationH: 1,
+    dilationW: 1,
+    padH: 0,
+    padW: 0,
+  };
+  const q = {
+    inputOffset: 0,
+    filterOffset: 0,
+    outputOffset: 3,
+    multipliers: new Int32Array(outC).fill(2147483647),
+    shifts: Int32Array.from([-1, -2, 1, -3, -1, -2, 1, -3].slice(0, outC)),
+    actMin: -128,
+    actMax: 127,
+  };
+  const input = Int8Array.from({ length: 256 }, (_v, i) => i - 128);
+  const raw = new Array<number>(outC).fill(1);
+  const want = new Int8Array(256 * outC);
+  conv2dQuant(s, input, tapMajorWeights(s, raw, 0, new Float32Array(outC)), null, want, q, convIntScratch(s));
+  const got = new Int8Array(256 * outC);
+  prepareConvSimd('int8', s, raw, 0, 0, null, q)!(input, got);
+  let bad = 0;
+  for (let i = 0; i < got.length; i++) if (got[i] !== want[i]) bad++;
+  return bad;
+}
+
 /** Runs `cases` random DEPTHWISE_CONV_2D cases; returns how many differ from the reference. */
-function depthwiseCases(cases: number): number {
+function depthwiseCases(cases: number, wideShift = false): number {
   let bad = 0;
   for (let k = 0; k < cases; k++) {
     const kind = (['int8', 'uint8'] as const)[k % 2];
@@ -110,6 +189,7 @@ function depthwiseCases(cases: number): number {
       // one shift for every channel: requant_v's four-at-a-time path (no extra random draws)
       q.shifts.fill(q.shifts[0]);
     }
+    if (wideShift) widenLastShift(q.shifts, k);
     const input = randomInput(kind, s.batches * s.inH * s.inW * s.inC);
     const n = s.batches * s.outH * s.outW * s.outC;
     const want = intArray(kind, n);
@@ -123,7 +203,7 @@ function depthwiseCases(cases: number): number {
 }
 
 /** Runs `cases` random FULLY_CONNECTED ops through both kernels; returns how many differ. */
-function fullyConnectedCases(cases: number): number {
+function fullyConnectedCases(cases: number, outScale = 1): number {
   let bad = 0;
   for (let k = 0; k < cases; k++) {
     const kind = (['int8', 'uint8'] as const)[k % 2];
@@ -161,7 +241,11 @@ function fullyConnectedCases(cases: number): number {
         {
           dtype: kind,
           shape: [batches, units],
-          quant: { axis: 0, scale: [0.2 + rnd()], zeroPoint: [int(-10, 10) + (kind === 'uint8' ? 128 : 0)] },
+          quant: {
+            axis: 0,
+            scale: [(0.2 + rnd()) * outScale],
+            zeroPoint: [int(-10, 10) + (kind === 'uint8' ? 128 : 0)],
+          },
         },
       ],
     };
@@ -240,8 +324,8 @@ describe('WebAssembly SIMD integer kernels (issue 16)', () => {
   it('a requantization that truncates instead of rounding fails the comparison (four channels at a time)', async () => {
     // Off by one only where the high product's fraction is >= 1/2 and survives the final shift.
     setConvModuleForTest(await brokenConvModule('(i64.const 1073741824)', '(i64.const 0)'));
-    expect(convCases(300)).toBeGreaterThan(5);
-    expect(depthwiseCases(300)).toBeGreaterThan(5);
+    expect(convCases(300, undefined, true)).toBeGreaterThan(5);
+    expect(depthwiseCases(300, true)).toBeGreaterThan(5);
   });
 
   it('a requantization of the last channels (outC mod 4, one by one) that drops the bias fails the comparison', async () => {
@@ -251,15 +335,15 @@ describe('WebAssembly SIMD integer kernels (issue 16)', () => {
         '(local.set $a (i32.load (local.get $row)))',
       ),
     );
-    expect(convCases(100)).toBeGreaterThan(30);
-    expect(depthwiseCases(100)).toBeGreaterThan(30);
+    expect(convCases(100, undefined, true)).toBeGreaterThan(30);
+    expect(depthwiseCases(100, true)).toBeGreaterThan(30);
   });
 
   it("a conv kernel whose second pixel of each pair reads the first pixel's window fails the comparison", async () => {
     setConvModuleForTest(
       await brokenConvModule(
-        '(local.set $y (i32x4.splat (i32.load (i32.add (local.get $p) (local.get $d)))))',
-        '(local.set $y (i32x4.splat (i32.load (local.get $p))))',
+        '(local.set $y (v128.load32_splat (i32.add (local.get $p) (local.get $d))))',
+        '(local.set $y (v128.load32_splat (local.get $p)))',
       ),
     );
     expect(convCases(40)).toBeGreaterThan(20);
@@ -274,10 +358,133 @@ describe('WebAssembly SIMD integer kernels (issue 16)', () => {
       ),
     );
     // Per-tensor FULLY_CONNECTED always shares one shift; random per-channel shifts sometimes do.
-    expect(convCases(100)).toBeGreaterThan(5);
-    expect(depthwiseCases(100)).toBeGreaterThan(5);
-    expect(fullyConnectedCases(100)).toBeGreaterThan(30);
+    // Output scales 300 times larger give right shifts above 13 (requant_v).
+    expect(convCases(100, undefined, true)).toBeGreaterThan(5);
+    expect(depthwiseCases(100, true)).toBeGreaterThan(5);
+    expect(fullyConnectedCases(100, 300)).toBeGreaterThan(30);
   });
+
+  it('layers with a right shift above 13 (requant_v rather than requant_q) equal the reference too', () => {
+    expect(ownStream(314159, () => convCases(100, undefined, true))).toBe(0);
+    expect(ownStream(314159, () => depthwiseCases(100, true))).toBe(0);
+    expect(ownStream(314159, () => fullyConnectedCases(60, 300))).toBe(0);
+  });
+
+  it('requant_q and conv_iq round ties and apply left shifts as the reference does', () => {
+    expect(tieCase(7)).toBe(0);
+    expect(tieCase(8)).toBe(0);
+  });
+
+  // requant_q (right shifts up to 13): each mutant breaks one step of its lane arithmetic.
+  const requantQMutants: [string, string, string][] = [
+    [
+      'drops the rounding half (H) of channels 0-3 of each eight',
+      '(i32x4.add (local.get $t) (v128.load offset=160 align=4 (local.get $p)))',
+      '(local.get $t)',
+    ],
+    [
+      'rounds negative values of channels 4-7 as positive ones (N dropped)',
+      '(v128.load offset=208 align=4 (local.get $p))',
+      '(v128.const i32x4 0 0 0 0)',
+    ],
+    [
+      'uses the multipliers of channels 0-3 for channels 4-7',
+      '(local.set $t (v128.load offset=80 align=4 (local.get $p)))',
+      '(local.set $t (v128.load offset=64 align=4 (local.get $p)))',
+    ],
+    [
+      'ignores left shifts (channels 0-3)',
+      '(then (local.set $a (i32x4.mul (local.get $a) (v128.load offset=32 align=4 (local.get $p))))))',
+      '(then (nop)))',
+    ],
+    [
+      'does not clamp the high product of channels 0-3 from above (overflow)',
+      '(v128.load offset=128 align=4 (local.get $p))',
+      '(v128.const i32x4 0x7fffffff 0x7fffffff 0x7fffffff 0x7fffffff)',
+    ],
+  ];
+  for (const [what, from, to] of requantQMutants)
+    it(`a requant_q that ${what} fails the comparison`, async () => {
+      setConvModuleForTest(await brokenConvModule(from, to));
+      const differing = tieCase(7) + ownStream(577215, () => convCases(100) + depthwiseCases(100));
+      expect(differing).toBeGreaterThan(5);
+    });
+
+  it('CONV_2D with one, three or five input channels (im2col unfolding the windows) equals conv2dQuant, 200 random geometries', () => {
+    expect(ownStream(141421, () => convCases(200, fewChannels))).toBe(0);
+  });
+
+  it('an im2col that lays window rows one value apart fails the comparison', async () => {
+    setConvModuleForTest(
+      await brokenConvModule(
+        '(local.set $d (i32.add (local.get $d) (local.get $run)))',
+        '(local.set $d (i32.add (local.get $d) (i32.const 2)))',
+      ),
+    );
+    expect(ownStream(141421, () => convCases(60, fewChannels))).toBeGreaterThan(5);
+  });
+
+  it('CONV_2D without padding, one, three or five input channels (im2col8 from the raw input) equals conv2dQuant', () => {
+    expect(ownStream(173205, () => convCases(200, fewChannels, false, true))).toBe(0);
+  });
+
+  it('an im2col8 that leaves the input offset out of the first eight values of a window row fails the comparison', async () => {
+    setConvModuleForTest(
+      await brokenConvModule(
+        '(v128.store align=1 (local.get $d) (i16x8.add (local.get $off)',
+        '(v128.store align=1 (local.get $d) (i16x8.add (v128.const i32x4 0 0 0 0)',
+      ),
+    );
+    expect(ownStream(173205, () => convCases(120, fewChannels, false, true))).toBeGreaterThan(15);
+  });
+
+  it('CONV_2D int8 and uint8 with 8-40 output channels, multiples of 8 (conv_iq, requantized in registers) equals conv2dQuant, 200 random geometries', () => {
+    expect(ownStream(223606, () => convCases(200, sixteens))).toBe(0);
+    expect(ownStream(223606, () => convCases(100, sixteens, false, true))).toBe(0);
+  });
+
+  const convIqMutants: [string, string, string][] = [
+    [
+      'reads the requantization parameters of channels 0-15 for channels 16-31',
+      '(local.set $qpp (i32.add (local.get $qpp) (i32.const 512)))',
+      '(local.set $qpp (i32.add (local.get $qpp) (i32.const 0)))',
+    ],
+    [
+      'stores all sixteen channels of the last block when out_c mod 16 = 8 (over the next pixel)',
+      '(then (v128.store64_lane align=1 0 (local.get $out) (local.get $u)))',
+      '(then (v128.store align=1 (local.get $out) (local.get $u)))',
+    ],
+    [
+      'rounds negative values of channels 4-7 as positive ones (N dropped)',
+      '(v128.load offset=208 align=4 (local.get $qpp))',
+      '(v128.const i32x4 0 0 0 0)',
+    ],
+    [
+      'ignores left shifts (channels 0-3)',
+      '(then (local.set $u (i32x4.mul (local.get $u) (v128.load offset=32 align=4 (local.get $qpp))))))',
+      '(then (nop)))',
+    ],
+    [
+      'ends the channel loop of a lone pixel (odd widths) one pair early',
+      '(br_if $cs (i32.lt_u (local.get $p) (local.get $cend)))',
+      '(br_if $cs (i32.lt_u (i32.add (local.get $p) (i32.const 4)) (local.get $cend)))',
+    ],
+    [
+      'narrows uint8 outputs as signed',
+      '(then (i8x16.narrow_i16x8_u (local.get $u) (local.get $t)))',
+      '(then (i8x16.narrow_i16x8_s (local.get $u) (local.get $t)))',
+    ],
+    [
+      "stores the second pixel's outputs over the first's",
+      '(v128.store align=1 (i32.add (local.get $out) (local.get $rowBytes))',
+      '(v128.store align=1 (local.get $out)',
+    ],
+  ];
+  for (const [what, from, to] of convIqMutants)
+    it(`a conv_iq that ${what} fails the comparison`, async () => {
+      setConvModuleForTest(await brokenConvModule(from, to));
+      expect(tieCase(8) + ownStream(223606, () => convCases(100, sixteens))).toBeGreaterThan(5);
+    });
 
   it('the generated module is the current conv.wat compiled (run `npm run gen:wasm` after editing it)', async () => {
     expect(Buffer.from(await compileConvWat()).toString('base64')).toBe(WASM_BASE64);

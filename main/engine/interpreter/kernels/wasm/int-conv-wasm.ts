@@ -24,6 +24,7 @@ import {
   paddedOf,
   PAGE,
   boundWalk,
+  windowArgs,
   type ConvExports,
   type Padded,
 } from './conv-module';
@@ -43,6 +44,35 @@ function view(kind: IntKind, buf: ArrayBuffer, at: number, n: number): IntArray 
       : new Int16Array(buf, at, n);
 }
 
+/** conv_iq's requantization arguments (requant_q's parameters at qpAt). */
+interface FusedRequant {
+  qpAt: number;
+  outOff: number;
+  lo: number;
+  hi: number;
+  k: number;
+  leftShift: number;
+  outC: number;
+}
+
+/**
+ * conv_i bound to its geometry, or with `rq` conv_iq (requantized in registers, 8-bit outputs;
+ * out_c a multiple of 8).
+ */
+function convWalk(
+  e: ConvExports,
+  s: ConvShape,
+  p: Padded,
+  blocks: number,
+  rq: FusedRequant | null,
+): (imageAt: number, weightsAt: number, accAt: number) => void {
+  if (!rq) return boundWalk(e.conv_i, s, p, blocks);
+  const [a, b, c, d, f, g, h, i, j, k] = windowArgs(s, p);
+  const { qpAt, outOff, lo, hi, k: shift, leftShift, outC } = rq;
+  return (x, w, out) =>
+    e.conv_iq(x, w, out, a, b, c, d, f, g, h, i, j, k, blocks, qpAt, outOff, lo, hi, shift, leftShift, outC);
+}
+
 /** Everything one operator's eval needs, fixed in prepare. */
 interface Plan {
   kind: IntKind;
@@ -55,8 +85,23 @@ interface Plan {
   weightCount: number;
   /** int32 accumulators per output pixel (out_c rounded up to the walk's block). */
   accStride: number;
-  /** The window walk of one batch on instance e: (padded image, weights, accumulators) byte offsets. */
-  walk: (e: ConvExports) => (imageAt: number, weightsAt: number, accAt: number) => void;
+  /**
+   * The window walk of one batch on instance e: (padded image, weights, accumulators) byte
+   * offsets; `scratchAt` is `scratchBytes` (default 0) of the instance's memory for the walk.
+   */
+  walk: (
+    e: ConvExports,
+    scratchAt: number,
+    rq: FusedRequant | null,
+  ) => (imageAt: number, weightsAt: number, accAt: number) => void;
+  /**
+   * The walk can requantize in registers (conv_iq): given `rq` it writes the 8-bit outputs to
+   * the third offset instead of accumulators.
+   */
+  fusable?: boolean;
+  scratchBytes?: number;
+  /** The walk reads the raw input (one batch at imageAt) rather than the padded image: no pack. */
+  readsRaw?: boolean;
 }
 
 /**
@@ -79,16 +124,31 @@ function instantiate(
   const inputCount = s.batches * s.inH * s.inW * s.inC;
   const pixels = s.outH * s.outW;
   const perBatch = pixels * s.outC;
-  const imageBytes = p.hp * p.wp * p.cp * 2;
+  const imageBytes = plan.readsRaw ? 0 : p.hp * p.wp * p.cp * 2;
+  const rawBatchBytes = s.inH * s.inW * s.inC * elemBytes;
   const paramsAt = align16(plan.weightCount * 2);
   // requant_v's parameters per block of four channels (128 bytes: see conv.wat).
   const blocks4 = Math.floor(s.outC / 4);
   const vparamsAt = paramsAt + align16(s.outC * 12);
-  const rawAt = vparamsAt + blocks4 * 128;
+  const qpAt = vparamsAt + blocks4 * 128;
+  // conv_iq reads two blocks of eight per sixteen channels (the last one zero when out_c mod 16 = 8)
+  const blocks8 = Math.ceil(s.outC / 16) * 2;
+  const fast = requantQParams(q);
+  // conv_iq: requant_q's arithmetic on the registers, 8-bit outputs, sixteen channels per block
+  const fused =
+    fast !== null &&
+    plan.fusable === true &&
+    elemBytes === 1 &&
+    s.outC % 8 === 0 &&
+    Math.abs(q.outputOffset) <= 255;
+  const rawAt = qpAt + (fast ? blocks8 * 256 : 0);
   const imageAt = rawAt + align16(inputCount * elemBytes);
   const accAt = imageAt + align16(s.batches * imageBytes);
-  const outAt = accAt + align16(pixels * plan.accStride * 4);
-  const bytes = outAt + s.batches * perBatch * elemBytes;
+  const outAt = accAt + (fused ? 0 : align16(pixels * plan.accStride * 4));
+  // + 16: requant_q's last block may write up to seven values past the outputs (and im2col
+  // past its scratch).
+  const scratchAt = align16(outAt + s.batches * perBatch * elemBytes + 16);
+  const bytes = scratchAt + (plan.scratchBytes ?? 0) + 16;
   if (bytes > MAX_BYTES) return null;
   const e = new WebAssembly.Instance(m).exports as unknown as ConvExports;
   e.memory.grow(Math.ceil(bytes / PAGE));
@@ -120,16 +180,28 @@ function instantiate(
     for (let l = 1; l < 4; l++) common &&= Math.max(-q.shifts[4 * j + l], 0) === e0;
     v[28] = common ? e0 : -1;
   }
+  if (fast) new Int32Array(buf, qpAt, blocks8 * 64).set(fast.fill(s.outC, bias));
   const raw = view(kind, buf, rawAt, inputCount);
   const out = view(kind, buf, outAt, s.batches * perBatch);
   const code = KIND_CODE[kind];
-  const walk = plan.walk(e);
+  const rq = fused
+    ? {
+        qpAt,
+        outOff: q.outputOffset,
+        lo: q.actMin,
+        hi: q.actMax,
+        k: fast.k,
+        leftShift: fast.leftShift,
+        outC: s.outC,
+      }
+    : null;
+  const walk = plan.walk(e, scratchAt, rq);
   // (acc + bias) | 0 in the reference equals the i32 sum here: both are the exact sum mod 2^32.
   // 8-bit inputs whose pixels keep their channels together (no depth multiplier, Cp = inC):
   // pack8 widens whole rows eight values at a time; pack otherwise.
   const rows8 = kind !== 'int16' && plan.dm === 1 && p.cp === s.inC && s.inC % 8 === 0;
-  return (input, output) => {
-    raw.set(input);
+  const packImage = () => {
+    if (plan.readsRaw) return; // the walk reads the raw input
     if (rows8)
       e.pack8(
         rawAt,
@@ -162,25 +234,119 @@ function instantiate(
         s.padH,
         s.padW,
       );
+  };
+  // A small input with no spatial padding or depth multiplier (FULLY_CONNECTED, 1x1 convolutions
+  // of a few pixels) is written into the image here: x + offset stored as int16 is pack's
+  // i32.store16 of the same sum (both keep its low 16 bits), and the channel padding (cp > inC)
+  // stays zero as pack leaves it. Up to SMALL_INPUT values the copy into the instance and the
+  // call to pack cost more than this loop (hello_world's first layer: ~110 to ~80 ns); from 16
+  // values on, pack8's eight-at-a-time widening wins.
+  const direct =
+    !plan.readsRaw &&
+    inputCount <= SMALL_INPUT &&
+    plan.dm === 1 &&
+    p.hp === s.inH &&
+    p.wp === s.inW &&
+    s.padH === 0 &&
+    s.padW === 0;
+  const image16 = new Int16Array(buf, imageAt, (s.batches * imageBytes) / 2);
+  const inputPixels = s.batches * s.inH * s.inW;
+  const { inC } = s;
+  const { cp } = p;
+  const offset = plan.inputOffset;
+  return (input, output) => {
+    if (direct) {
+      for (let px = 0, from = 0; px < inputPixels; px++) {
+        const to = px * cp;
+        for (let c = 0; c < inC; c++) image16[to + c] = input[from++] + offset;
+      }
+    } else {
+      raw.set(input);
+      packImage();
+    }
     for (let b = 0; b < s.batches; b++) {
-      walk(imageAt + b * imageBytes, 0, accAt);
+      const image = plan.readsRaw ? rawAt + b * rawBatchBytes : imageAt + b * imageBytes;
       const o = outAt + b * perBatch * elemBytes;
-      e.requant_v(
-        accAt,
-        plan.accStride,
-        pixels,
-        s.outC,
-        paramsAt,
-        vparamsAt,
-        o,
-        elemBytes,
-        q.outputOffset,
-        q.actMin,
-        q.actMax,
-      );
+      if (fused) {
+        walk(image, 0, o);
+        continue;
+      }
+      walk(image, 0, accAt);
+      if (fast)
+        e.requant_q(
+          accAt,
+          plan.accStride,
+          pixels,
+          Math.ceil(s.outC / 8),
+          qpAt,
+          o,
+          elemBytes,
+          s.outC,
+          q.outputOffset,
+          q.actMin,
+          q.actMax,
+          fast.k,
+          fast.leftShift,
+        );
+      else
+        e.requant_v(
+          accAt,
+          plan.accStride,
+          pixels,
+          s.outC,
+          paramsAt,
+          vparamsAt,
+          o,
+          elemBytes,
+          q.outputOffset,
+          q.actMin,
+          q.actMax,
+        );
     }
     output.set(out);
   };
+}
+
+/** Input values (all batches) up to which an eval writes the padded image itself (see `direct`). */
+const SMALL_INPUT = 8;
+
+/**
+ * requant_q's parameters (conv.wat), or null when the layer needs requant_v: a right shift
+ * e = max(-shift, 0) above 13, or an output offset or clamp outside [-65536, 65535] (requant_q's
+ * clamp of the high product at 2^(e + 17) then changes no output, and nothing overflows below it).
+ * `fill` lays out blocks of eight channels, 64 int32 each: bias, 2^max(shift, 0), multiplier,
+ * -C, C, H, N, A (eight lanes each; channels past outC all zero, whose outputs are discarded).
+ */
+function requantQParams(
+  q: Requant,
+): { k: number; leftShift: number; fill: (outC: number, bias: Float64Array | null) => Int32Array } | null {
+  const inRange = (v: number) => v >= -65536 && v <= 65535;
+  if (!inRange(q.outputOffset) || !inRange(q.actMin) || !inRange(q.actMax)) return null;
+  let k = 0;
+  let leftShift = 0;
+  for (const sh of q.shifts) {
+    if (sh < -13) return null;
+    k = Math.max(k, -sh);
+    if (sh > 0) leftShift = 1;
+  }
+  const fill = (outC: number, bias: Float64Array | null) => {
+    const v = new Int32Array(Math.ceil(outC / 8) * 64);
+    for (let c = 0; c < outC; c++) {
+      const at = (c >> 3) * 64 + (c & 7);
+      const sh = q.shifts[c];
+      const e = Math.max(-sh, 0);
+      v[at] = bias !== null ? bias[c] : 0;
+      v[at + 8] = 2 ** Math.max(sh, 0);
+      v[at + 16] = q.multipliers[c];
+      v[at + 24] = -(2 ** (e + 17));
+      v[at + 32] = 2 ** (e + 17);
+      v[at + 40] = e > 0 ? 2 ** (e - 1) : 0;
+      v[at + 48] = e > 0 ? -1 : 0;
+      v[at + 56] = 2 ** (k - e);
+    }
+    return v;
+  };
+  return { k, leftShift, fill };
 }
 
 /** An integer convolution ready to run: eval(input, output) with bias and requantization fixed. */
@@ -199,10 +365,12 @@ export function prepareConvSimd(
   bias: Float64Array | null,
   q: Requant,
 ): IntConvEval | null {
-  const p = paddedOf(s, s.inC, 2);
   const blocks = Math.ceil(s.outC / 16);
   const taps = s.kH * s.kW;
-  const walk: Plan['walk'] = (e) => boundWalk(e.conv_i, s, p, blocks);
+  const im2col = im2colWidth(s);
+  if (im2col) return prepareIm2colSimd(kind, s, im2col, filter, filterOffset, inputOffset, bias, q);
+  const p = paddedOf(s, s.inC, 2);
+  const walk: Plan['walk'] = (e, _scratchAt, rq) => convWalk(e, s, p, blocks, rq);
   const plan: Plan = {
     kind,
     s,
@@ -212,6 +380,7 @@ export function prepareConvSimd(
     weightCount: blocks * 16 * taps * p.cp,
     accStride: blocks * 16,
     walk,
+    fusable: true,
   };
   // [out_c / 16][kH][kW][cp / 2][16][2]
   return instantiate(plan, bias, q, (w) => {
@@ -221,6 +390,105 @@ export function prepareConvSimd(
           const at = ((((oc >> 4) * taps + t) * (p.cp >> 1) + (c >> 1)) * 16 + (oc & 15)) * 2 + (c & 1);
           w[at] = filter[(oc * taps + t) * s.kC + c] + filterOffset;
         }
+  });
+}
+
+/**
+ * The even window length im2col unfolds a convolution's windows into (conv.wat's im2col), or 0
+ * where conv_i is run directly: im2col needs a window row of at most sixteen values (kW * inC,
+ * dilation 1 along x) and pays off when it saves pairs of products, as for one or three input
+ * channels (conv_i pads the channels of every tap to an even count; MobileNet's first 3x3x3).
+ */
+function im2colWidth(s: ConvShape): number {
+  const taps = s.kH * s.kW;
+  const k = Math.ceil((taps * s.inC) / 2) * 2;
+  if (taps === 1 || s.dilationW !== 1 || s.kW * s.inC > 16) return 0;
+  return k < taps * Math.ceil(s.inC / 2) * 2 ? k : 0;
+}
+
+/**
+ * CONV_2D as im2col (each output pixel's window unfolded into `k` values, zero weights past the
+ * window) followed by conv_i as a 1x1 convolution of k channels over the output grid.
+ */
+function prepareIm2colSimd(
+  kind: IntKind,
+  s: ConvShape,
+  k: number,
+  filter: ArrayLike<number>,
+  filterOffset: number,
+  inputOffset: number,
+  bias: Float64Array | null,
+  q: Requant,
+): IntConvEval | null {
+  const p = paddedOf(s, s.inC, 1);
+  const blocks = Math.ceil(s.outC / 16);
+  const window = s.kH * s.kW * s.inC;
+  const unfolded = { ...s, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, kH: 1, kW: 1 };
+  // 8-bit inputs whose windows all lie inside the image (no padding) are unfolded from the raw
+  // input (im2col8), with no padded int16 image in between.
+  const readsRaw = kind !== 'int16' && s.padH === 0 && s.padW === 0 && p.hp === s.inH && p.wp === s.inW;
+  const walk: Plan['walk'] = (e, colAt, rq) => {
+    const conv = convWalk(e, unfolded, { hp: s.outH, wp: s.outW, cp: k }, blocks, rq);
+    if (readsRaw) {
+      const [run, rowBytes, code] = [s.kW * s.inC, s.inW * s.inC, KIND_CODE[kind]];
+      return (rawAt, weightsAt, accAt) => {
+        e.im2col8(
+          rawAt,
+          colAt,
+          s.outH,
+          s.outW,
+          s.strideH,
+          s.strideW,
+          s.dilationH,
+          s.kH,
+          run,
+          rowBytes,
+          s.inC,
+          k * 2,
+          inputOffset,
+          code,
+        );
+        conv(colAt, weightsAt, accAt);
+      };
+    }
+    const [run, rowBytes, pixBytes] = [s.kW * s.inC * 2, p.wp * s.inC * 2, s.inC * 2];
+    return (imageAt, weightsAt, accAt) => {
+      e.im2col(
+        imageAt,
+        colAt,
+        s.outH,
+        s.outW,
+        s.strideH,
+        s.strideW,
+        s.dilationH,
+        s.kH,
+        run,
+        rowBytes,
+        pixBytes,
+        k * 2,
+      );
+      conv(colAt, weightsAt, accAt);
+    };
+  };
+  const plan: Plan = {
+    kind,
+    s,
+    p,
+    dm: 1,
+    inputOffset,
+    weightCount: blocks * 16 * k,
+    accStride: blocks * 16,
+    walk,
+    scratchBytes: s.outH * s.outW * k * 2,
+    readsRaw,
+    fusable: true,
+  };
+  // [out_c / 16][k / 2][16][2], window values in the filter's (fy, fx, c) order
+  return instantiate(plan, bias, q, (w) => {
+    for (let oc = 0; oc < s.outC; oc++)
+      for (let r = 0; r < window; r++)
+        w[(((oc >> 4) * (k >> 1) + (r >> 1)) * 16 + (oc & 15)) * 2 + (r & 1)] =
+          filter[oc * window + r] + filterOffset;
   });
 }
 

@@ -6,8 +6,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { brokenConvModule } from '../../../../../test/support/conv-wasm';
 import type { PoolShape } from '../common/pooling';
 import { maxPoolFloat, maxPoolInt } from '../max_pool_2d';
+import { averagePoolInt } from '../average_pool_2d';
 import { setConvModuleForTest, simdAvailable } from './conv-module';
-import { prepareMaxPoolSimd, type PoolKind } from './pool-wasm';
+import { prepareAvgPoolSimd, prepareMaxPoolSimd, type PoolKind } from './pool-wasm';
 
 let seed = 20261204;
 const int = (lo: number, hi: number) => {
@@ -151,5 +152,79 @@ describe.runIf(simdAvailable())('WebAssembly SIMD MAX_POOL_2D, float32 (issue 16
   it('a float walk using f32x4.max (NaN-propagating) fails the comparison', async () => {
     setConvModuleForTest(await brokenConvModule('(f32x4.pmax (local.get $m)', '(f32x4.max (local.get $m)'));
     expect(floatCases(100)).toBeGreaterThan(20);
+  });
+});
+
+/**
+ * Number of random int8/uint8 AVERAGE_POOL_2D cases (of `n`) differing from averagePoolInt: windows
+ * up to 5x5 (counts whose halves round), padding, global pools, 1-40 channels, clamps.
+ */
+function averageCases(n: number, kinds: ('int8' | 'uint8')[] = ['int8', 'uint8']): number {
+  let bad = 0;
+  for (let k = 0; k < n; k++) {
+    const kind = kinds[k % kinds.length]!;
+    const inH = int(1, 9);
+    const inW = int(1, 9);
+    const global = k % 5 === 0;
+    const kH = global ? inH : int(1, 5);
+    const kW = global ? inW : int(1, 5);
+    const strideH = int(1, 3);
+    const strideW = int(1, 3);
+    const padH = global ? 0 : int(0, kH - 1);
+    const padW = global ? 0 : int(0, kW - 1);
+    const s: PoolShape = {
+      batches: int(1, 2),
+      inH,
+      inW,
+      outH: Math.max(1, Math.floor((inH + 2 * padH - kH) / strideH) + 1),
+      outW: Math.max(1, Math.floor((inW + 2 * padW - kW) / strideW) + 1),
+      kH,
+      kW,
+      strideH,
+      strideW,
+      padH,
+      padW,
+      channels: int(1, 40),
+    };
+    const [min, max] = RANGE[kind];
+    const lo = k % 2 ? int(min, 0) : min;
+    const hi = k % 2 ? int(lo, max) : max;
+    const A = ARRAY[kind];
+    const input = new A(s.batches * inH * inW * s.channels);
+    for (let i = 0; i < input.length; i++) input[i] = int(min, max);
+    const want = new A(s.batches * s.outH * s.outW * s.channels);
+    averagePoolInt(s, input, want, lo, hi, kind === 'uint8', new Float64Array(s.channels));
+    const got = new A(want.length).fill(7);
+    prepareAvgPoolSimd(kind, s, lo, hi)!(input, got);
+    if (got.some((v, i) => v !== want[i])) bad++;
+  }
+  return bad;
+}
+
+describe.runIf(simdAvailable())('WebAssembly SIMD AVERAGE_POOL_2D, int8 and uint8 (issue 16)', () => {
+  afterEach(() => setConvModuleForTest(null));
+
+  it('equals averagePoolInt bit for bit: 300 random geometries (padding, global pools, clamps)', () => {
+    expect(averageCases(300)).toBe(0);
+  });
+
+  it('a walk rounding negative sums as positive ones fails the comparison', async () => {
+    setConvModuleForTest(
+      await brokenConvModule(
+        '(v128.bitselect (local.get $half) (i32x4.neg (local.get $half))',
+        '(v128.bitselect (local.get $half) (local.get $half)',
+      ),
+    );
+    expect(averageCases(60, ['int8'])).toBeGreaterThan(20);
+  });
+
+  it('a walk sign-extending channels 8-15 of each sixteen uint8 values fails the comparison', async () => {
+    setConvModuleForTest(
+      await brokenConvModule(
+        '(local.set $w (i16x8.extend_high_i8x16_u (local.get $v)))',
+        '(local.set $w (i16x8.extend_high_i8x16_s (local.get $v)))',
+      ),
+    );
+    expect(averageCases(60, ['uint8'])).toBeGreaterThan(20);
   });
 });

@@ -65,3 +65,82 @@ export function prepareMaxPoolSimd(kind: PoolKind, s: PoolShape, lo: number, hi:
     output.set(out);
   };
 }
+
+/**
+ * AVERAGE_POOL_2D of int8 or uint8 data with conv.wat's avgpool_8 (int32 window sums, the
+ * reference's rounding division in double): eval(input, output), equal to averagePoolInt bit for
+ * bit (pool-wasm.test.ts). Null as for prepareMaxPoolSimd.
+ */
+export function prepareAvgPoolSimd(
+  kind: 'int8' | 'uint8',
+  s: PoolShape,
+  lo: number,
+  hi: number,
+): IntPoolEval | null {
+  const m = convModule();
+  if (!m) return null;
+  const inCount = s.batches * s.inH * s.inW * s.channels;
+  const outCount = s.batches * s.outH * s.outW * s.channels;
+  const outAt = align16(inCount + 16);
+  const bytes = outAt + outCount + 16;
+  if (bytes > MAX_BYTES) return null;
+  const e = new WebAssembly.Instance(m).exports as unknown as ConvExports;
+  e.memory.grow(Math.ceil(bytes / PAGE));
+  const buf = e.memory.buffer;
+  const raw = kind === 'int8' ? new Int8Array(buf, 0, inCount) : new Uint8Array(buf, 0, inCount);
+  const out = kind === 'int8' ? new Int8Array(buf, outAt, outCount) : new Uint8Array(buf, outAt, outCount);
+  const unsigned = kind === 'uint8' ? 1 : 0;
+  return (input, output) => {
+    raw.set(input);
+    e.avgpool_8(
+      0,
+      outAt,
+      s.batches,
+      s.inH,
+      s.inW,
+      s.channels,
+      s.outH,
+      s.outW,
+      s.strideH,
+      s.strideW,
+      s.padH,
+      s.padW,
+      s.kH,
+      s.kW,
+      lo,
+      hi,
+      unsigned,
+    );
+    output.set(out);
+  };
+}
+
+/**
+ * Σ over the spatial axes of an int8/uint8 [batches][pixels][channels] input into
+ * sums[b * channels + c] with conv.wat's chansum_8 (int32 sums, exact below 2^23 pixels): the
+ * sums of reduceSum for MEAN over axes {1, 2}. Null when unavailable or too large.
+ */
+export function prepareSpatialSumSimd(
+  kind: 'int8' | 'uint8',
+  batches: number,
+  pixels: number,
+  channels: number,
+): ((input: ArrayLike<number>, sums: Float64Array) => void) | null {
+  const m = convModule();
+  if (!m || pixels >= 2 ** 23) return null;
+  const inCount = batches * pixels * channels;
+  const outAt = align16(inCount + 16);
+  const bytes = outAt + batches * channels * 4 + 64;
+  if (bytes > MAX_BYTES) return null;
+  const e = new WebAssembly.Instance(m).exports as unknown as ConvExports;
+  e.memory.grow(Math.ceil(bytes / PAGE));
+  const buf = e.memory.buffer;
+  const raw = kind === 'int8' ? new Int8Array(buf, 0, inCount) : new Uint8Array(buf, 0, inCount);
+  const out = new Int32Array(buf, outAt, batches * channels);
+  const unsigned = kind === 'uint8' ? 1 : 0;
+  return (input, sums) => {
+    raw.set(input);
+    e.chansum_8(0, outAt, batches, pixels, channels, unsigned);
+    sums.set(out);
+  };
+}

@@ -9,6 +9,7 @@
  */
 import { computePaddingHeightWidth } from '../../../interpreter/kernels/common/padding';
 import { columnSumsAdd, gemmAB, gemmABt, gemmAtBAdd } from './gemm';
+import { convForwardWasm, convWeightGradWasm } from '../wasm/kernels-wasm';
 import {
   clampGrad,
   clampRange,
@@ -82,7 +83,12 @@ export function windowGeometry(
 }
 
 /** cols[(b·outH + y)·outW + x][(fy·kW + fx)·inC + c] for `n` samples. */
-function im2col(g: ConvGeometry, input: ArrayLike<number>, cols: { [i: number]: number }, n: number): void {
+export function im2col(
+  g: ConvGeometry,
+  input: ArrayLike<number>,
+  cols: { [i: number]: number },
+  n: number,
+): void {
   const { inH, inW, inC, kH, kW, outH, outW, strideH, strideW, dilH, dilW, padTop, padLeft } = g;
   const K = kH * kW * inC;
   let r = 0;
@@ -150,8 +156,15 @@ export const conv2d: OpFactory = (spec) => {
     if (direct) return io.ins[0]!;
     const c = cols.get(io.n * pixels * K);
     im2col(g, io.ins[0]!, c, io.n);
+    colsHold = true;
     return c;
   };
+  // Whether `cols` holds the last forward's im2col (the WebAssembly forward does it in the module
+  // and leaves it, rows padded to a multiple of 4, in `wasmCols`).
+  let colsHold = false;
+  let wasmCols = new Float32Array(0);
+  let wasmColsHold = false;
+  const Kp = (K + 3) & ~3;
   return {
     params: [
       { slot: 1, role: 'weight', quantAxis: 0 },
@@ -160,16 +173,28 @@ export const conv2d: OpFactory = (spec) => {
     activationSlots: [0],
     forward(io) {
       const M = io.n * pixels;
+      colsHold = false;
+      wasmColsHold = false;
+      if (!direct && spec.precision === 'float32') {
+        if (wasmCols.length < M * Kp) wasmCols = new Float32Array(M * Kp);
+        const b = bias ? io.ins[2] : undefined;
+        if (convForwardWasm(g, io.ins[0]!, io.n, io.ins[1]!, b, io.out, outC, lo, hi, wasmCols)) {
+          wasmColsHold = true;
+          return;
+        }
+      }
       gemmABt(colsOf(io), io.ins[1]!, bias ? io.ins[2] : undefined, io.out, M, outC, K);
       clampRange(io.out, M * outC, lo, hi);
     },
     backward(io) {
       const M = io.n * pixels;
       const d = clampGrad(io.out, io.dOut, M * outC, lo, hi, gScratch.get(M * outC));
-      // The graph runs backward right after this op's forward on the same batch: cols still hold it.
-      const A = direct ? io.ins[0]! : cols.get(M * K);
-      const dW = io.dIns[1];
-      if (dW) gemmAtBAdd(d, A, dW as Float64Array, M, outC, K);
+      // The graph runs backward right after this op's forward on the same batch: `cols` (after the
+      // TypeScript forward) or `wasmCols` (after the WebAssembly one) still hold its im2col.
+      const dW = io.dIns[1] as Float64Array | null;
+      const kept = wasmColsHold ? wasmCols : undefined;
+      if (dW && !(!direct && convWeightGradWasm(g, io.ins[0]!, io.n, d, dW, outC, kept)))
+        gemmAtBAdd(d, direct ? io.ins[0]! : colsHold ? cols.get(M * K) : colsOf(io), dW, M, outC, K);
       const dB = bias ? io.dIns[2] : null;
       if (dB) columnSumsAdd(d, dB as Float64Array, M, outC);
       const dX = io.dIns[0];

@@ -7,6 +7,8 @@
 import { clampGrad, clampRange, fusedRange, requireInput, Scratch, unsupported, type OpFactory } from './op';
 import { windowGeometry, type ConvGeometry } from './conv_2d';
 import type { FloatArray } from '../types';
+import { depthwiseBackwardWasm, depthwiseForwardWasm } from '../wasm/kernels-wasm';
+import { columnSumsAdd } from './gemm';
 
 export const depthwiseConv2d: OpFactory = (spec) => {
   const x = requireInput(spec, 0);
@@ -74,7 +76,20 @@ export const depthwiseConv2d: OpFactory = (spec) => {
       const dW = io.dIns[1];
       const dB = bias ? io.dIns[2] : null;
       if (taps) {
-        backward1(taps, KK, outC, inSize, outH * outW, io.n, inp, wt, d, dX, dW, dB);
+        backward1(
+          taps,
+          KK,
+          outC,
+          inSize,
+          outH * outW,
+          io.n,
+          inp,
+          wt,
+          d,
+          dX as FloatArray | null,
+          dW as Float64Array | null,
+          dB as Float64Array | null,
+        );
         return;
       }
       for (let b = 0; b < io.n; b++)
@@ -114,7 +129,7 @@ export const depthwiseConv2d: OpFactory = (spec) => {
  * each value in the same order as the general loops (taps in order for an output, pixels in
  * order for a weight or bias gradient), four channels at a time in double locals.
  */
-function tapOffsets(g: ConvGeometry): Int32Array {
+export function tapOffsets(g: ConvGeometry): Int32Array {
   const { inH, inW, inC, kH, kW, outH, outW, strideH, strideW, dilH, dilW, padTop, padLeft } = g;
   const taps = new Int32Array(outH * outW * kH * kW);
   let i = 0;
@@ -131,7 +146,24 @@ function tapOffsets(g: ConvGeometry): Int32Array {
 }
 
 /** out = depthwise(inp, wt) + bias for multiplier 1; C channels, KK taps per output pixel. */
-function forward1(
+export function forward1(
+  taps: Int32Array,
+  KK: number,
+  C: number,
+  inSize: number,
+  pixels: number,
+  n: number,
+  inp: FloatArray,
+  wt: FloatArray,
+  bs: FloatArray | undefined,
+  out: FloatArray,
+): void {
+  if (depthwiseForwardWasm(taps, KK, C, inSize, pixels, n, inp, wt, bs, out)) return;
+  forward1Ts(taps, KK, C, inSize, pixels, n, inp, wt, bs, out);
+}
+
+/** forward1's TypeScript loops (the reference; wasm/kernels.wat's dw_fwd gives the same bytes). */
+export function forward1Ts(
   taps: Int32Array,
   KK: number,
   C: number,
@@ -189,7 +221,7 @@ function forward1(
 }
 
 /** Weight, bias and input gradients for multiplier 1 (d = dLoss/dOut after the activation). */
-function backward1(
+export function backward1(
   taps: Int32Array,
   KK: number,
   C: number,
@@ -199,17 +231,30 @@ function backward1(
   inp: FloatArray,
   wt: FloatArray,
   d: FloatArray,
-  dX: FloatArray | Float64Array | null,
-  dW: FloatArray | Float64Array | null,
-  dB: FloatArray | Float64Array | null,
+  dX: FloatArray | null,
+  dW: Float64Array | null,
+  dB: Float64Array | null,
 ): void {
-  const rows = n * pixels;
-  if (dB)
-    for (let c = 0; c < C; c++) {
-      let s = dB[c]!;
-      for (let r = 0, o = c; r < rows; r++, o += C) s += d[o]!;
-      dB[c] = s;
-    }
+  // Each bias gradient summed over the rows in order, as the weight gradients below.
+  if (dB) columnSumsAdd(d, dB, n * pixels, C);
+  if (depthwiseBackwardWasm(taps, KK, C, inSize, pixels, n, inp, wt, d, dX, dW)) return;
+  backward1Ts(taps, KK, C, inSize, pixels, n, inp, wt, d, dX, dW);
+}
+
+/** backward1's weight and input gradients in TypeScript (the reference for wasm/kernels.wat's dw_bwd). */
+export function backward1Ts(
+  taps: Int32Array,
+  KK: number,
+  C: number,
+  inSize: number,
+  pixels: number,
+  n: number,
+  inp: FloatArray,
+  wt: FloatArray,
+  d: FloatArray,
+  dX: FloatArray | null,
+  dW: Float64Array | null,
+): void {
   if (dW)
     for (let j = 0; j < KK; j++)
       for (let c = 0; c < C; c++) {

@@ -15,12 +15,31 @@
  * result is the same as skipping them.
  */
 import type { FloatArray } from '../types';
+import { columnSumsWasm, gemmABtWasm, gemmABWasm, gemmAtBAddWasm } from '../wasm/kernels-wasm';
+
+// Each product runs the WebAssembly SIMD kernel (wasm/kernels.wat, float32 storage) where it applies
+// and the TypeScript loops below (the reference, exported as *Ts for the tests) otherwise; both
+// give the same bytes.
 
 /**
  * C[M×N] = A[M×K] · B[N×K]ᵀ (+ bias[N]). `roundBeforeBias` rounds each sum to float32 before the
  * bias is added, as the interpreter's float FULLY_CONNECTED does (its CONV_2D does not).
  */
 export function gemmABt(
+  A: FloatArray,
+  B: FloatArray,
+  bias: FloatArray | undefined,
+  C: FloatArray,
+  M: number,
+  N: number,
+  K: number,
+  roundBeforeBias = false,
+): void {
+  if (!gemmABtWasm(A, B, bias, C, M, N, K, roundBeforeBias))
+    gemmABtTs(A, B, bias, C, M, N, K, roundBeforeBias);
+}
+
+export function gemmABtTs(
   A: FloatArray,
   B: FloatArray,
   bias: FloatArray | undefined,
@@ -137,6 +156,17 @@ export function gemmAtBAdd(
   N: number,
   K: number,
 ): void {
+  if (!gemmAtBAddWasm(D, A, G, M, N, K)) gemmAtBAddTs(D, A, G, M, N, K);
+}
+
+export function gemmAtBAddTs(
+  D: FloatArray,
+  A: FloatArray,
+  G: Float64Array,
+  M: number,
+  N: number,
+  K: number,
+): void {
   const N4 = N - (N % 4);
   const K4 = K - (K % 4);
   let n = 0;
@@ -242,6 +272,10 @@ export function gemmAtBAdd(
 
 /** bias gradient: G[N] += column sums of D[M×N]. */
 export function columnSumsAdd(D: FloatArray, G: Float64Array, M: number, N: number): void {
+  if (!columnSumsWasm(D, G, M, N)) columnSumsAddTs(D, G, M, N);
+}
+
+export function columnSumsAddTs(D: FloatArray, G: Float64Array, M: number, N: number): void {
   for (let m = 0; m < M; m++) {
     const d0 = m * N;
     for (let n = 0; n < N; n++) G[n] += D[d0 + n]!;
@@ -254,6 +288,18 @@ export function columnSumsAdd(D: FloatArray, G: Float64Array, M: number, N: numb
  * gradient accumulates).
  */
 export function gemmAB(
+  D: FloatArray,
+  B: FloatArray,
+  X: FloatArray,
+  M: number,
+  N: number,
+  K: number,
+  add = false,
+): void {
+  if (!gemmABWasm(D, B, X, M, N, K, add)) gemmABTs(D, B, X, M, N, K, add);
+}
+
+export function gemmABTs(
   D: FloatArray,
   B: FloatArray,
   X: FloatArray,

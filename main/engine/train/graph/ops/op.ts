@@ -13,6 +13,7 @@
  */
 import { UnsupportedOpError } from '../../../errors';
 import type { FloatArray, Precision } from '../types';
+import { clampGradWasm, clampWasm } from '../wasm/kernels-wasm';
 
 export interface TensorSpec {
   index: number;
@@ -110,6 +111,11 @@ export function fusedRange(spec: OpSpec): [number, number] {
 /** Clamps out[0..len) to [lo, hi] in place (values are already stored, so clamping is exact). */
 export function clampRange(out: FloatArray, len: number, lo: number, hi: number): void {
   if (lo === -Infinity && hi === Infinity) return;
+  if (!clampWasm(out, len, lo, hi)) clampRangeTs(out, len, lo, hi);
+}
+
+/** clampRange's TypeScript loop (the reference; clampRange runs wasm/kernels.wat's where it applies). */
+export function clampRangeTs(out: FloatArray, len: number, lo: number, hi: number): void {
   for (let i = 0; i < len; i++) {
     const v = out[i]!;
     if (v < lo) out[i] = lo;
@@ -130,11 +136,23 @@ export function clampGrad(
   scratch: FloatArray,
 ): FloatArray {
   if (lo === -Infinity && hi === Infinity) return dOut;
+  if (!clampGradWasm(out, dOut, len, lo, hi, scratch)) clampGradTs(out, dOut, len, lo, hi, scratch);
+  return scratch;
+}
+
+/** clampGrad's TypeScript loop into `scratch` (the reference). */
+export function clampGradTs(
+  out: FloatArray,
+  dOut: FloatArray,
+  len: number,
+  lo: number,
+  hi: number,
+  scratch: FloatArray,
+): void {
   for (let i = 0; i < len; i++) {
     const v = out[i]!;
     scratch[i] = v > lo && v < hi ? dOut[i]! : 0;
   }
-  return scratch;
 }
 
 /** A buffer of at least `length`, reallocated only when too small or of another precision. */

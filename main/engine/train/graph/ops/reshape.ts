@@ -10,7 +10,10 @@ export const reshape: OpFactory = (spec) => {
     forward(io) {
       const x = io.ins[0]!;
       const out = io.out;
-      for (let i = 0, n = io.n * size; i < n; i++) out[i] = x[i]!;
+      const n = io.n * size;
+      // The same storage type (as the graph allocates them): a plain copy of the bytes.
+      if (Object.getPrototypeOf(x) === Object.getPrototypeOf(out)) out.set(x.subarray(0, n));
+      else for (let i = 0; i < n; i++) out[i] = x[i]!;
     },
     backward(io) {
       const dX = io.dIns[0];

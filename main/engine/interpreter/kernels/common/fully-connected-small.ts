@@ -1,0 +1,153 @@
+/**
+ * FULLY_CONNECTED for tiny operators in TypeScript (issue 16: TFLite Micro's hello_world, three
+ * FULLY_CONNECTEDs 1→16→16→1, runs in a few hundred nanoseconds, and its last layer is one unit
+ * of depth 16). There the WebAssembly kernel's fixed cost per call (the input copied into its
+ * instance, two calls across the boundary, the output copied back: ~100 ns) is most of the time,
+ * and the reference kernel spends its own on per-call bookkeeping (skipping zero inputs). These
+ * read the operands where they are and form the same sums as the reference kernel
+ * (fully_connected.ts), so their outputs are the reference's bit for bit
+ * (fully-connected-small.test.ts):
+ *  - float32: each unit's dot product summed in double, over the depth in order (each product of
+ *    two float32 values is exact in double), rounded to float32, plus the bias, clamped. Four
+ *    units are summed side by side in independent accumulators; the order within a unit is the
+ *    reference's.
+ *  - int8 and uint8 (int32 accumulator): sum of (w + w_offset) * (x + x_offset) plus the bias,
+ *    wrapped to 32 bits at every step (Math.imul and | 0). The reference sums exactly in double
+ *    and wraps once at the end with | 0; both are the exact sum mod 2^32. Then the reference's
+ *    own requantization (mbqm, output offset, clampInt).
+ * The caller (simd-kernels.ts) chooses these in prepare by smallFullyConnected, for constant
+ * weights and bias.
+ */
+import { clampInt, mbqm } from '../../../quant/math';
+import type { EvalFn, RtTensor } from '../../types';
+import type { FcGeometry } from './fully-connected-geometry';
+import type { FcQuant } from '../fully_connected';
+
+/**
+ * Whether a FULLY_CONNECTED runs here rather than in WebAssembly: at most four outputs per eval
+ * (batches x units) and at most 64 multiply-adds for float32, 16 for int8 and uint8. Measured on
+ * Node 20 (x86-64, sixteen shapes' operators in one process, each in a loop): a WebAssembly eval
+ * costs ~100 ns before any arithmetic; these cost a few nanoseconds per multiply-add and, for the
+ * integer ones, ~10 ns per output's requantization, which the WebAssembly kernel does four lanes
+ * at a time. Inside these limits they took 20-105 ns against 105-180 ns (hello_world's last
+ * layer, 16 → 1: float 81 against 139, int8 105 against 121); beyond them they lose (its 16 → 16
+ * layer: float ~410 ns against ~250, int8 ~860 against ~130). With a single interpreter in the
+ * process V8 compiles these for that operator's constants and they run up to twice as fast; the
+ * limits do not count on it.
+ */
+export function smallFullyConnected(g: FcGeometry, float: boolean): boolean {
+  const outputs = g.batches * g.units;
+  return outputs <= 4 && outputs * g.depth <= (float ? 64 : 16);
+}
+
+/** Float FULLY_CONNECTED with constant weights and bias (float32), the reference's sums. */
+export function smallFcFloat(
+  g: FcGeometry,
+  input: RtTensor,
+  weights: Float32Array,
+  bias: Float32Array | null,
+  out: RtTensor,
+  lo: number,
+  hi: number,
+): EvalFn {
+  const { batches, units, depth } = g;
+  // The reference adds `b ? b[u] : 0`: the same values (zeros without a bias).
+  const b = new Float64Array(units);
+  if (bias) b.set(bias);
+  const w = weights;
+  return () => {
+    const x = input.data as Float32Array;
+    const o = out.data as Float32Array;
+    for (let bi = 0; bi < batches; bi++) {
+      const xo = bi * depth;
+      const oo = bi * units;
+      let u = 0;
+      for (; u + 4 <= units; u += 4) {
+        const w0 = u * depth;
+        const w1 = w0 + depth;
+        const w2 = w1 + depth;
+        const w3 = w2 + depth;
+        let a0 = 0;
+        let a1 = 0;
+        let a2 = 0;
+        let a3 = 0;
+        for (let d = 0; d < depth; d++) {
+          const v = x[xo + d];
+          a0 += v * w[w0 + d];
+          a1 += v * w[w1 + d];
+          a2 += v * w[w2 + d];
+          a3 += v * w[w3 + d];
+        }
+        let v = Math.fround(a0) + b[u];
+        o[oo + u] = v < lo ? lo : v > hi ? hi : v;
+        v = Math.fround(a1) + b[u + 1];
+        o[oo + u + 1] = v < lo ? lo : v > hi ? hi : v;
+        v = Math.fround(a2) + b[u + 2];
+        o[oo + u + 2] = v < lo ? lo : v > hi ? hi : v;
+        v = Math.fround(a3) + b[u + 3];
+        o[oo + u + 3] = v < lo ? lo : v > hi ? hi : v;
+      }
+      for (; u < units; u++) {
+        const w0 = u * depth;
+        let a0 = 0;
+        for (let d = 0; d < depth; d++) a0 += x[xo + d] * w[w0 + d];
+        const v = Math.fround(a0) + b[u];
+        o[oo + u] = v < lo ? lo : v > hi ? hi : v;
+      }
+    }
+  };
+}
+
+/** int8 or uint8 FULLY_CONNECTED (int32 accumulator) with constant weights and int32 bias. */
+export function smallFcInt(
+  g: FcGeometry,
+  input: RtTensor,
+  weights: Int8Array | Uint8Array,
+  bias: Int32Array | null,
+  out: RtTensor,
+  q: FcQuant,
+): EvalFn {
+  const { batches, units, depth } = g;
+  const { inOff, outOff, mult, shift, lo, hi } = q;
+  // Weights plus their offset (|w + w_offset| <= 255), laid out once.
+  const w = new Int32Array(units * depth);
+  for (let i = 0; i < w.length; i++) w[i] = weights[i] + q.wOff;
+  const b = new Int32Array(units);
+  if (bias) b.set(bias);
+  return () => {
+    const x = input.data as Int8Array | Uint8Array;
+    const o = out.data as Int8Array | Uint8Array;
+    for (let bi = 0; bi < batches; bi++) {
+      const xo = bi * depth;
+      const oo = bi * units;
+      let u = 0;
+      for (; u + 4 <= units; u += 4) {
+        const w0 = u * depth;
+        const w1 = w0 + depth;
+        const w2 = w1 + depth;
+        const w3 = w2 + depth;
+        let a0 = b[u];
+        let a1 = b[u + 1];
+        let a2 = b[u + 2];
+        let a3 = b[u + 3];
+        for (let d = 0; d < depth; d++) {
+          const v = x[xo + d] + inOff;
+          a0 = (a0 + Math.imul(v, w[w0 + d])) | 0;
+          a1 = (a1 + Math.imul(v, w[w1 + d])) | 0;
+          a2 = (a2 + Math.imul(v, w[w2 + d])) | 0;
+          a3 = (a3 + Math.imul(v, w[w3 + d])) | 0;
+        }
+        o[oo + u] = clampInt(mbqm(a0, mult[u], shift[u]) + outOff, lo, hi);
+        o[oo + u + 1] = clampInt(mbqm(a1, mult[u + 1], shift[u + 1]) + outOff, lo, hi);
+        o[oo + u + 2] = clampInt(mbqm(a2, mult[u + 2], shift[u + 2]) + outOff, lo, hi);
+        o[oo + u + 3] = clampInt(mbqm(a3, mult[u + 3], shift[u + 3]) + outOff, lo, hi);
+      }
+      for (; u < units; u++) {
+        const w0 = u * depth;
+        let a0 = b[u];
+        for (let d = 0; d < depth; d++) a0 = (a0 + Math.imul(x[xo + d] + inOff, w[w0 + d])) | 0;
+        o[oo + u] = clampInt(mbqm(a0, mult[u], shift[u]) + outOff, lo, hi);
+      }
+    }
+  };
+}
