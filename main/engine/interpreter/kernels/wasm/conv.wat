@@ -1577,9 +1577,18 @@
           (local.get $cnt))))
       (local.get $vlo)) (local.get $vhi)))
 
+  ;; storePart: the first $rem (4, 8 or 12) bytes of $v at $at (conv_iq's last, partial block)
+  (func $storePart (param $at i32) (param $v v128) (param $rem i32)
+    (if (i32.and (local.get $rem) (i32.const 8))
+      (then
+        (v128.store64_lane align=1 0 (local.get $at) (local.get $v))
+        (if (i32.and (local.get $rem) (i32.const 4))
+          (then (v128.store32_lane align=1 2 (i32.add (local.get $at) (i32.const 8)) (local.get $v)))))
+      (else (v128.store32_lane align=1 0 (local.get $at) (local.get $v)))))
+
   ;; conv_iq: conv_i with requant_q's requantization done on the accumulators in registers (no
-  ;;   int32 accumulators stored and read back), for 8-bit outputs of out_c = blocks * 16 or
-  ;;   blocks * 16 - 8 channels: `out` receives [outH][outW][out_c] bytes. qp: requant_q's parameters (two blocks
+  ;;   int32 accumulators stored and read back), for 8-bit outputs of out_c = blocks * 16, or
+  ;;   blocks * 16 - 4, - 8 or - 12 channels: `out` receives [outH][outW][out_c] bytes. qp: requant_q's parameters (two blocks
   ;;   of eight channels per sixteen); the caller checks requant_q's conditions and
   ;;   |out_offset| <= 255. Offset and clamp run on int16 lanes after a saturating narrow (values
   ;;   beyond int16 stay beyond [lo, hi]), then a narrow of the signedness that keeps [lo, hi].
@@ -1597,9 +1606,10 @@
     (local $b0 v128) (local $b1 v128) (local $b2 v128) (local $b3 v128)
     (local $qpp i32) (local $rowBytes i32) (local $u v128) (local $t v128) (local $half v128)
     (local $off16 v128) (local $lo16 v128) (local $hi16 v128) (local $unsigned i32)
-    (local $o0 i32) (local $part i32)
+    (local $o0 i32) (local $part i32) (local $rem i32)
     (local.set $pix (i32.shl (local.get $c) (i32.const 1)))
     (local.set $rowBytes (local.get $outC))
+    (local.set $rem (i32.and (local.get $outC) (i32.const 15)))
     (local.set $half (i64x2.splat (i64.const 1073741824)))
     (local.set $off16 (i16x8.splat (local.get $outOff)))
     (local.set $lo16 (i16x8.splat (local.get $lo)))
@@ -1680,10 +1690,10 @@
             (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
             (br_if $fyl (i32.lt_u (local.get $fy) (local.get $kH))))
           ;; requantize the sixteen channels of both pixels in registers (requant_q's lanes); the
-          ;; last block of out_c = 16 * blocks - 8 stores its first eight channels only
+          ;; last block of out_c = 16 * blocks - 4, - 8 or - 12 stores its first $rem channels only
           (local.set $part (i32.and
             (i32.eq (i32.add (local.get $ob) (i32.const 1)) (local.get $blocks))
-            (i32.ne (i32.and (local.get $outC) (i32.const 15)) (i32.const 0))))
+            (i32.ne (local.get $rem) (i32.const 0))))
           (local.set $u (i32x4.add (local.get $a0) (v128.load offset=0 align=4 (local.get $qpp))))
           (if (local.get $lshift)
             (then (local.set $u (i32x4.mul (local.get $u) (v128.load offset=32 align=4 (local.get $qpp))))))
@@ -1745,7 +1755,7 @@
               (then (i8x16.narrow_i16x8_u (local.get $u) (local.get $t)))
               (else (i8x16.narrow_i16x8_s (local.get $u) (local.get $t)))))
           (if (local.get $part)
-            (then (v128.store64_lane align=1 0 (local.get $out) (local.get $u)))
+            (then (call $storePart (local.get $out) (local.get $u) (local.get $rem)))
             (else (v128.store align=1 (local.get $out) (local.get $u))))
           (if (local.get $pair)
             (then
@@ -1810,7 +1820,7 @@
               (then (i8x16.narrow_i16x8_u (local.get $u) (local.get $t)))
               (else (i8x16.narrow_i16x8_s (local.get $u) (local.get $t)))))
           (if (local.get $part)
-            (then (v128.store64_lane align=1 0 (i32.add (local.get $out) (local.get $rowBytes)) (local.get $u)))
+            (then (call $storePart (i32.add (local.get $out) (local.get $rowBytes)) (local.get $u) (local.get $rem)))
             (else (v128.store align=1 (i32.add (local.get $out) (local.get $rowBytes)) (local.get $u))))))
           (local.set $out (i32.add (local.get $out) (i32.const 16)))
           (local.set $qpp (i32.add (local.get $qpp) (i32.const 512)))

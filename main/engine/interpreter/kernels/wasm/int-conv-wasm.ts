@@ -57,7 +57,7 @@ interface FusedRequant {
 
 /**
  * conv_i bound to its geometry, or with `rq` conv_iq (requantized in registers, 8-bit outputs;
- * out_c a multiple of 8).
+ * out_c a multiple of 4).
  */
 function convWalk(
   e: ConvExports,
@@ -131,7 +131,7 @@ function instantiate(
   const blocks4 = Math.floor(s.outC / 4);
   const vparamsAt = paramsAt + align16(s.outC * 12);
   const qpAt = vparamsAt + blocks4 * 128;
-  // conv_iq reads two blocks of eight per sixteen channels (the last one zero when out_c mod 16 = 8)
+  // conv_iq reads two blocks of eight per sixteen channels (zero past out_c)
   const blocks8 = Math.ceil(s.outC / 16) * 2;
   const fast = requantQParams(q);
   // conv_iq: requant_q's arithmetic on the registers, 8-bit outputs, sixteen channels per block
@@ -139,7 +139,7 @@ function instantiate(
     fast !== null &&
     plan.fusable === true &&
     elemBytes === 1 &&
-    s.outC % 8 === 0 &&
+    s.outC % 4 === 0 &&
     Math.abs(q.outputOffset) <= 255;
   const rawAt = qpAt + (fast ? blocks8 * 256 : 0);
   const imageAt = rawAt + align16(inputCount * elemBytes);
