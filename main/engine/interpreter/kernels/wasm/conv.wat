@@ -1720,6 +1720,9 @@
             (i32x4.add (i32x4.add (local.get $t) (v128.load offset=176 align=4 (local.get $qpp)))
               (v128.and (i32x4.shr_s (local.get $t) (i32.const 31)) (v128.load offset=208 align=4 (local.get $qpp)))))
             (local.get $k)))
+          ;; channels 8-15 (8-11) only where the block stores them
+          (if (i32.or (i32.eqz (local.get $part)) (i32.gt_u (local.get $rem) (i32.const 8)))
+            (then
           (local.set $u (i32x4.add (local.get $a2) (v128.load offset=256 align=4 (local.get $qpp))))
           (if (local.get $lshift)
             (then (local.set $u (i32x4.mul (local.get $u) (v128.load offset=288 align=4 (local.get $qpp))))))
@@ -1732,7 +1735,9 @@
           (local.set $a2 (i32x4.shr_s (i32x4.mul (v128.load offset=480 align=4 (local.get $qpp))
             (i32x4.add (i32x4.add (local.get $t) (v128.load offset=416 align=4 (local.get $qpp)))
               (v128.and (i32x4.shr_s (local.get $t) (i32.const 31)) (v128.load offset=448 align=4 (local.get $qpp)))))
-            (local.get $k)))
+            (local.get $k)))))
+          (if (i32.eqz (local.get $part))
+            (then
           (local.set $u (i32x4.add (local.get $a3) (v128.load offset=272 align=4 (local.get $qpp))))
           (if (local.get $lshift)
             (then (local.set $u (i32x4.mul (local.get $u) (v128.load offset=304 align=4 (local.get $qpp))))))
@@ -1745,7 +1750,7 @@
           (local.set $a3 (i32x4.shr_s (i32x4.mul (v128.load offset=496 align=4 (local.get $qpp))
             (i32x4.add (i32x4.add (local.get $t) (v128.load offset=432 align=4 (local.get $qpp)))
               (v128.and (i32x4.shr_s (local.get $t) (i32.const 31)) (v128.load offset=464 align=4 (local.get $qpp)))))
-            (local.get $k)))
+            (local.get $k)))))
           (local.set $u (i16x8.min_s (i16x8.max_s (i16x8.add_sat_s (local.get $off16)
             (i16x8.narrow_i32x4_s (local.get $a0) (local.get $a1))) (local.get $lo16)) (local.get $hi16)))
           (local.set $t (i16x8.min_s (i16x8.max_s (i16x8.add_sat_s (local.get $off16)
@@ -1785,6 +1790,8 @@
             (i32x4.add (i32x4.add (local.get $t) (v128.load offset=176 align=4 (local.get $qpp)))
               (v128.and (i32x4.shr_s (local.get $t) (i32.const 31)) (v128.load offset=208 align=4 (local.get $qpp)))))
             (local.get $k)))
+          (if (i32.or (i32.eqz (local.get $part)) (i32.gt_u (local.get $rem) (i32.const 8)))
+            (then
           (local.set $u (i32x4.add (local.get $b2) (v128.load offset=256 align=4 (local.get $qpp))))
           (if (local.get $lshift)
             (then (local.set $u (i32x4.mul (local.get $u) (v128.load offset=288 align=4 (local.get $qpp))))))
@@ -1797,7 +1804,9 @@
           (local.set $b2 (i32x4.shr_s (i32x4.mul (v128.load offset=480 align=4 (local.get $qpp))
             (i32x4.add (i32x4.add (local.get $t) (v128.load offset=416 align=4 (local.get $qpp)))
               (v128.and (i32x4.shr_s (local.get $t) (i32.const 31)) (v128.load offset=448 align=4 (local.get $qpp)))))
-            (local.get $k)))
+            (local.get $k)))))
+          (if (i32.eqz (local.get $part))
+            (then
           (local.set $u (i32x4.add (local.get $b3) (v128.load offset=272 align=4 (local.get $qpp))))
           (if (local.get $lshift)
             (then (local.set $u (i32x4.mul (local.get $u) (v128.load offset=304 align=4 (local.get $qpp))))))
@@ -1810,7 +1819,7 @@
           (local.set $b3 (i32x4.shr_s (i32x4.mul (v128.load offset=496 align=4 (local.get $qpp))
             (i32x4.add (i32x4.add (local.get $t) (v128.load offset=432 align=4 (local.get $qpp)))
               (v128.and (i32x4.shr_s (local.get $t) (i32.const 31)) (v128.load offset=464 align=4 (local.get $qpp)))))
-            (local.get $k)))
+            (local.get $k)))))
           (local.set $u (i16x8.min_s (i16x8.max_s (i16x8.add_sat_s (local.get $off16)
             (i16x8.narrow_i32x4_s (local.get $b0) (local.get $b1))) (local.get $lo16)) (local.get $hi16)))
           (local.set $t (i16x8.min_s (i16x8.max_s (i16x8.add_sat_s (local.get $off16)

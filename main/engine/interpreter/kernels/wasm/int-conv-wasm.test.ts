@@ -460,6 +460,11 @@ describe('WebAssembly SIMD integer kernels (issue 16)', () => {
       '(then (nop))',
     ],
     [
+      'skips the requantization of channels 8-11 when out_c mod 16 = 12',
+      '(i32.gt_u (local.get $rem) (i32.const 8))',
+      '(i32.gt_u (local.get $rem) (i32.const 12))',
+    ],
+    [
       'stores channels 0-3 in place of 8-11 when out_c mod 16 = 12',
       '(v128.store32_lane align=1 2',
       '(v128.store32_lane align=1 0',
