@@ -254,6 +254,17 @@ function instantiate(
   const { inC } = s;
   const { cp } = p;
   const offset = plan.inputOffset;
+  // One batch requantized in registers (fashion_cnn's first layer, most 8-bit convolutions): an
+  // eval with no per-call branches but pack's, the same steps as the general one below.
+  if (fused && !direct && s.batches === 1) {
+    const image = plan.readsRaw ? rawAt : imageAt;
+    return (input, output) => {
+      raw.set(input);
+      packImage();
+      walk(image, 0, outAt);
+      output.set(out);
+    };
+  }
   return (input, output) => {
     if (direct) {
       for (let px = 0, from = 0; px < inputPixels; px++) {
