@@ -60,8 +60,8 @@ function sameBits(a: Float32Array, b: Float32Array): boolean {
   return true;
 }
 
-function floatSpec(k: number): KernelRunSpec {
-  const [batches, units, depth] = [int(1, 3), int(1, 9), int(1, 40)];
+function floatSpec(k: number, depth1 = false): KernelRunSpec {
+  const [batches, units, depth] = depth1 ? [1, int(1, 64), 1] : [int(1, 3), int(1, 9), int(1, 40)];
   return {
     op: 'FULLY_CONNECTED',
     options: { fusedActivationFunction: k % 4 },
@@ -140,6 +140,13 @@ describe('FULLY_CONNECTED for small operators (issue 16)', () => {
     expect(differing(300, floatSpec, smallKernel())).toBe(0);
   });
 
+  it('float32 of depth 1 (one product per output) equals the reference bit for bit, and fails with a weight off by 2^-20', () => {
+    const depth1 = (k: number) => floatSpec(k, true);
+    expect(differing(200, depth1, smallKernel())).toBe(0);
+    expect(differing(200, depth1, fullyConnectedBySize)).toBe(0);
+    expect(differing(100, depth1, smallKernel(true))).toBeGreaterThan(20);
+  });
+
   it('int8 and uint8 equal the reference kernel: per-tensor, per-channel, ReLU, no bias, wrapping sums', () => {
     expect(differing(300, intSpec, smallKernel())).toBe(0);
   });
@@ -156,9 +163,12 @@ describe('FULLY_CONNECTED for small operators (issue 16)', () => {
     expect(differing(100, intSpec, smallKernel(true))).toBeGreaterThan(20);
   });
 
-  it("chooses TypeScript for at most 4 outputs and 64 (float) or 16 (integer) multiply-adds: hello_world's last layer", () => {
+  it("chooses TypeScript for at most 4 outputs and 64 (float) or 16 (integer) multiply-adds, and float depth 1 up to 64 outputs: hello_world's first and last layers", () => {
     // hello_world: 1 -> 16, 16 -> 16, 16 -> 1
-    expect(smallFullyConnected({ batches: 1, units: 16, depth: 1 }, true)).toBe(false);
+    expect(smallFullyConnected({ batches: 1, units: 16, depth: 1 }, true)).toBe(true);
+    expect(smallFullyConnected({ batches: 1, units: 16, depth: 1 }, false)).toBe(false);
+    expect(smallFullyConnected({ batches: 1, units: 64, depth: 1 }, true)).toBe(true);
+    expect(smallFullyConnected({ batches: 1, units: 65, depth: 1 }, true)).toBe(false);
     expect(smallFullyConnected({ batches: 1, units: 16, depth: 16 }, true)).toBe(false);
     expect(smallFullyConnected({ batches: 1, units: 1, depth: 16 }, true)).toBe(true);
     expect(smallFullyConnected({ batches: 1, units: 1, depth: 16 }, false)).toBe(true);
