@@ -25,10 +25,10 @@ import type { FcQuant } from '../fully_connected';
 
 /**
  * Whether a FULLY_CONNECTED runs here rather than in WebAssembly: at most four outputs per eval
- * (batches x units) and at most 64 multiply-adds for float32, 16 for int8 and uint8; also float32
- * of depth 1 with one batch and at most 64 units (hello_world's first layer, 1 → 16: one
- * product per output; per eval ~50 ns here with one interpreter in the process, ~95 ns with two,
- * against ~60 ns for conv.wat's fc_f with its copies in and out and ~150 ns before fc_f). Measured on
+ * (batches x units) and at most 64 multiply-adds for float32, 16 for int8 and uint8. Float32 of depth 1
+ * (hello_world's first layer, 1 → 16) stays in WebAssembly: in the bench (two interpreters of
+ * the model in the process) one call of conv.wat's fc_f, ~60 ns per eval, beat a TypeScript loop
+ * over the units, ~95 ns (~50 ns with a single interpreter). Measured on
  * Node 20 (x86-64, sixteen shapes' operators in one process, each in a loop): a WebAssembly eval
  * costs ~100 ns before any arithmetic; these cost a few nanoseconds per multiply-add and, for the
  * integer ones, ~10 ns per output's requantization, which the WebAssembly kernel does four lanes
@@ -40,7 +40,6 @@ import type { FcQuant } from '../fully_connected';
  */
 export function smallFullyConnected(g: FcGeometry, float: boolean): boolean {
   const outputs = g.batches * g.units;
-  if (float && g.batches === 1 && g.depth === 1 && g.units <= 64) return true;
   return outputs <= 4 && outputs * g.depth <= (float ? 64 : 16);
 }
 
@@ -59,7 +58,6 @@ export function smallFcFloat(
   const b = new Float64Array(units);
   if (bias) b.set(bias);
   const w = weights;
-  if (depth === 1) return smallFcFloatDepth1(batches, units, input, w, b, out, lo, hi);
   return () => {
     const x = input.data as Float32Array;
     const o = out.data as Float32Array;
@@ -98,34 +96,6 @@ export function smallFcFloat(
         for (let d = 0; d < depth; d++) a0 += x[xo + d] * w[w0 + d];
         const v = Math.fround(a0) + b[u];
         o[oo + u] = v < lo ? lo : v > hi ? hi : v;
-      }
-    }
-  };
-}
-
-/**
- * Depth 1 (hello_world's first layer, 1 → 16): each unit's sum is 0 + x * w, exact in double
- * (kept as 0 + p so that a product of -0 sums to +0 as in the reference).
- */
-function smallFcFloatDepth1(
-  batches: number,
-  units: number,
-  input: RtTensor,
-  w: Float32Array,
-  b: Float64Array,
-  out: RtTensor,
-  lo: number,
-  hi: number,
-): EvalFn {
-  return () => {
-    const x = input.data as Float32Array;
-    const o = out.data as Float32Array;
-    for (let bi = 0; bi < batches; bi++) {
-      const v = x[bi];
-      const oo = bi * units;
-      for (let u = 0; u < units; u++) {
-        const s = Math.fround(0 + v * w[u]) + b[u];
-        o[oo + u] = s < lo ? lo : s > hi ? hi : s;
       }
     }
   };
