@@ -133,6 +133,12 @@ export class Interpreter {
    * again without setInput gives the same result.
    */
   private readonly inputStore: TypedArray[];
+  /**
+   * For inputs of at most 16 bytes, byte views of [the input's arena bytes, its stored values]:
+   * invoke copies those byte by byte (~7 ns against ~17 ns for TypedArray.set on Node 20, a
+   * share of hello_world's few hundred nanoseconds); null for larger inputs.
+   */
+  private readonly inputBytes: ([Uint8Array, Uint8Array] | null)[];
 
   private constructor(init: {
     tensors: RtTensor[];
@@ -156,6 +162,10 @@ export class Interpreter {
     this.arena = init.arena;
     this.arenaBytes = init.arena.byteLength;
     this.inputStore = init.inputs.map((t) => t.data.slice());
+    const bytes = (a: TypedArray) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+    this.inputBytes = init.inputs.map((t, i) =>
+      t.data.byteLength <= 16 ? [bytes(t.data), bytes(this.inputStore[i])] : null,
+    );
   }
 
   static create(model: TflModel, options: InterpreterOptions = {}): Interpreter {
@@ -316,7 +326,11 @@ export class Interpreter {
     const evals = this.evals;
     const observer = options.observer;
     for (let i = 0; i < this.inputTensors.length; i++) {
-      (this.inputTensors[i].data as Uint8Array).set(this.inputStore[i] as Uint8Array);
+      const small = this.inputBytes[i];
+      if (small) {
+        const [to, from] = small;
+        for (let k = 0; k < to.length; k++) to[k] = from[k];
+      } else (this.inputTensors[i].data as Uint8Array).set(this.inputStore[i] as Uint8Array);
     }
     if (!observer) {
       for (let k = 0; k < evals.length; k++) evals[k]();
@@ -341,7 +355,9 @@ export class Interpreter {
       dtype: t.dtype,
       shape: t.shape.slice(),
       quant: t.quant,
-      data: t.data.slice(),
+      // new Float32Array(src) rather than src.slice(): ~30 against ~40 ns on Node 20 (slice looks
+      // up the species constructor); the same copy in a new buffer.
+      data: new (t.data.constructor as new (src: TypedArray) => TypedArray)(t.data),
     };
   }
 

@@ -60,8 +60,8 @@ function sameBits(a: Float32Array, b: Float32Array): boolean {
   return true;
 }
 
-function floatSpec(k: number): KernelRunSpec {
-  const [batches, units, depth] = [int(1, 3), int(1, 9), int(1, 40)];
+function floatSpec(k: number, depth1 = false): KernelRunSpec {
+  const [batches, units, depth] = depth1 ? [1, int(1, 64), 1] : [int(1, 3), int(1, 9), int(1, 40)];
   return {
     op: 'FULLY_CONNECTED',
     options: { fusedActivationFunction: k % 4 },
@@ -138,6 +138,13 @@ function differing(cases: number, spec: (k: number) => KernelRunSpec, kernel: Ke
 describe('FULLY_CONNECTED for small operators (issue 16)', () => {
   it('float32 equals the reference kernel bit for bit: NaN/Inf/-0, every activation, with and without bias', () => {
     expect(differing(300, floatSpec, smallKernel())).toBe(0);
+  });
+
+  it("float32 of depth 1 (one product per output, hello_world's first layer) equals the reference bit for bit, and fails with a weight off by 2^-20", () => {
+    const depth1 = (k: number) => floatSpec(k, true);
+    expect(differing(200, depth1, smallKernel())).toBe(0);
+    expect(differing(200, depth1, fullyConnectedBySize)).toBe(0);
+    expect(differing(100, depth1, smallKernel(true))).toBeGreaterThan(20);
   });
 
   it('int8 and uint8 equal the reference kernel: per-tensor, per-channel, ReLU, no bias, wrapping sums', () => {

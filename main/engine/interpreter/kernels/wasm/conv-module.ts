@@ -29,6 +29,7 @@ export interface ConvExports {
   maxpool_f32(...args: number[]): void;
   dw_f32(...args: number[]): void;
   finish_f(...args: number[]): void;
+  fc_f(...args: number[]): void;
   finish_f32(...args: number[]): void;
   quantize_f(...args: number[]): void;
   dw_q(...args: number[]): void;

@@ -1921,4 +1921,67 @@
         (br_if $cl (i32.lt_u (local.get $off) (local.get $cb))))
       (local.set $b (i32.add (local.get $b) (i32.const 1)))
       (br_if $bl (i32.lt_u (local.get $b) (local.get $batches)))))
+
+  ;; fc_f: float FULLY_CONNECTED in one call, the reference's arithmetic (fully_connected.ts):
+  ;;   each unit's dot product summed in double over the depth in order from +0 (f64x2, no fused
+  ;;   multiply-add; products of float32 values are exact in double), rounded to float32, plus the
+  ;;   bias in double, the clamp `v < lo ? lo : v > hi ? hi : v`, stored as float32. Eight units
+  ;;   at a time (four f64x2); weights double [ceil(units / 8)][depth][8], bias double
+  ;;   [ceil(units / 8) * 8] (zeros past the units), input float32 [batches][depth], output
+  ;;   float32 [batches][units]; $acc: 64 bytes of scratch.
+  (func (export "fc_f")
+    (param $x i32) (param $w i32) (param $bias i32) (param $out i32) (param $acc i32)
+    (param $batches i32) (param $depth i32) (param $units i32) (param $lo f64) (param $hi f64)
+    (local $bi i32) (local $u i32) (local $wptr i32) (local $p i32) (local $pend i32)
+    (local $n i32) (local $k i32) (local $v f64) (local $xv v128) (local $wv v128)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (if (i32.eqz (i32.mul (local.get $batches) (local.get $units))) (then (return)))
+    (loop $bl
+      (local.set $wptr (local.get $w))
+      (local.set $u (i32.const 0))
+      (loop $ul
+        (local.set $a0 (v128.const f64x2 0 0))
+        (local.set $a1 (v128.const f64x2 0 0))
+        (local.set $a2 (v128.const f64x2 0 0))
+        (local.set $a3 (v128.const f64x2 0 0))
+        (local.set $p (local.get $x))
+        (local.set $pend (i32.add (local.get $x) (i32.shl (local.get $depth) (i32.const 2))))
+        (if (local.get $depth)
+          (then
+            (loop $dl
+              (local.set $xv (f64x2.splat (f64.promote_f32 (f32.load (local.get $p)))))
+              (local.set $wv (v128.load align=8 (local.get $wptr)))
+              (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (local.get $xv) (local.get $wv))))
+              (local.set $wv (v128.load offset=16 align=8 (local.get $wptr)))
+              (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul (local.get $xv) (local.get $wv))))
+              (local.set $wv (v128.load offset=32 align=8 (local.get $wptr)))
+              (local.set $a2 (f64x2.add (local.get $a2) (f64x2.mul (local.get $xv) (local.get $wv))))
+              (local.set $wv (v128.load offset=48 align=8 (local.get $wptr)))
+              (local.set $a3 (f64x2.add (local.get $a3) (f64x2.mul (local.get $xv) (local.get $wv))))
+              (local.set $wptr (i32.add (local.get $wptr) (i32.const 64)))
+              (local.set $p (i32.add (local.get $p) (i32.const 4)))
+              (br_if $dl (i32.lt_u (local.get $p) (local.get $pend))))))
+        (v128.store align=8 (local.get $acc) (local.get $a0))
+        (v128.store offset=16 align=8 (local.get $acc) (local.get $a1))
+        (v128.store offset=32 align=8 (local.get $acc) (local.get $a2))
+        (v128.store offset=48 align=8 (local.get $acc) (local.get $a3))
+        ;; $n: the units of this block (at most eight)
+        (local.set $n (i32.sub (local.get $units) (local.get $u)))
+        (if (i32.gt_u (local.get $n) (i32.const 8)) (then (local.set $n (i32.const 8))))
+        (local.set $k (i32.const 0))
+        (loop $kl
+          (local.set $v (f64.add
+            (f64.promote_f32 (f32.demote_f64 (f64.load (i32.add (local.get $acc) (i32.shl (local.get $k) (i32.const 3))))))
+            (f64.load (i32.add (local.get $bias) (i32.shl (i32.add (local.get $u) (local.get $k)) (i32.const 3))))))
+          (if (f64.lt (local.get $v) (local.get $lo)) (then (local.set $v (local.get $lo)))
+            (else (if (f64.gt (local.get $v) (local.get $hi)) (then (local.set $v (local.get $hi))))))
+          (f32.store (local.get $out) (f32.demote_f64 (local.get $v)))
+          (local.set $out (i32.add (local.get $out) (i32.const 4)))
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (br_if $kl (i32.lt_u (local.get $k) (local.get $n))))
+        (local.set $u (i32.add (local.get $u) (i32.const 8)))
+        (br_if $ul (i32.lt_u (local.get $u) (local.get $units))))
+      (local.set $x (i32.add (local.get $x) (i32.shl (local.get $depth) (i32.const 2))))
+      (local.set $bi (i32.add (local.get $bi) (i32.const 1)))
+      (br_if $bl (i32.lt_u (local.get $bi) (local.get $batches)))))
 )

@@ -1,6 +1,6 @@
 /**
  * Issue 16: the WebAssembly SIMD float32 kernels (conv.wat's conv_f32, dw_f32, conv_f, dw_f,
- * finish_f via float-conv-wasm.ts) against the TypeScript reference kernels on random geometries
+ * finish_f, fc_f via float-conv-wasm.ts) against the TypeScript reference kernels on random geometries
  * (strides, padding, dilation, depth multipliers, batches, odd channel counts, fused activations)
  * with NaN, infinities and signed zeros among the inputs: the double-sum kernels (FULLY_CONNECTED,
  * and CONV_2D / DEPTHWISE_CONV_2D with 'f64' sums) bit for bit; the float32-sum kernels (the
@@ -202,7 +202,26 @@ describe('WebAssembly SIMD float32 kernels (issue 16)', () => {
       ),
     );
     expect(convCases(40, 'f64')).toBeGreaterThan(15);
+  });
+
+  it('an fc_f summing the wrong products into units 6 and 7 of each eight fails', async () => {
+    setConvModuleForTest(
+      await brokenConvModule(
+        '(local.set $a3 (f64x2.add (local.get $a3) (f64x2.mul (local.get $xv)',
+        '(local.set $a3 (f64x2.add (local.get $a2) (f64x2.mul (local.get $xv)',
+      ),
+    );
     expect(fullyConnectedCases(40)).toBeGreaterThan(15);
+  });
+
+  it('an fc_f without the rounding to float32 before the bias fails', async () => {
+    setConvModuleForTest(
+      await brokenConvModule(
+        '(f64.promote_f32 (f32.demote_f64 (f64.load (i32.add (local.get $acc) (i32.shl (local.get $k) (i32.const 3))))))',
+        '(f64.load (i32.add (local.get $acc) (i32.shl (local.get $k) (i32.const 3))))',
+      ),
+    );
+    expect(fullyConnectedCases(40)).toBeGreaterThan(0);
   });
 
   it('a conv_f32 reading the wrong weights for the last four of each sixteen channels fails', async () => {

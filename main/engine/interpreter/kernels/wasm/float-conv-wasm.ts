@@ -13,16 +13,7 @@
  * the raw and padded input, f64 accumulators and the outputs, laid out once in prepare.
  */
 import type { ConvShape } from '../common/conv';
-import {
-  align16,
-  convModule,
-  fullyConnectedShape,
-  MAX_BYTES,
-  paddedOf,
-  PAGE,
-  boundWalk,
-  type ConvExports,
-} from './conv-module';
+import { align16, convModule, MAX_BYTES, paddedOf, PAGE, boundWalk, type ConvExports } from './conv-module';
 
 /** A float operator ready to run: eval(input, output). */
 export type FloatConvEval = (input: Float32Array, output: Float32Array) => void;
@@ -211,8 +202,9 @@ export function prepareDepthwiseFloatSimd(
 }
 
 /**
- * Float FULLY_CONNECTED as a 1x1 convolution over a [1, batches] image of `depth` channels, summed
- * in double and rounded to float32 before the bias as the reference does (bit for bit).
+ * Float FULLY_CONNECTED in one call of conv.wat's fc_f (sums, bias, activation and store fused):
+ * summed in double and rounded to float32 before the bias as the reference does (bit for bit).
+ * Null as for prepareConvFloatSimd.
  */
 export function prepareFullyConnectedFloatSimd(
   batches: number,
@@ -223,6 +215,35 @@ export function prepareFullyConnectedFloatSimd(
   lo: number,
   hi: number,
 ): FloatConvEval | null {
-  const s = fullyConnectedShape(batches, units, depth);
-  return prepareConvFloatSimd(s, weights, bias, lo, hi, 'f64', true);
+  if (!allFinite(weights)) return null;
+  const m = convModule();
+  if (!m) return null;
+  const lanes = 8; // units per block (four f64x2)
+  const blocks = Math.ceil(units / lanes);
+  const biasAt = align16(blocks * lanes * depth * 8);
+  const accAt = biasAt + blocks * lanes * 8;
+  const xAt = accAt + 64;
+  const outAt = xAt + align16(batches * depth * 4);
+  const bytes = outAt + batches * units * 4;
+  if (bytes > MAX_BYTES) return null;
+  const e = new WebAssembly.Instance(m).exports as unknown as ConvExports;
+  e.memory.grow(Math.ceil(bytes / PAGE));
+  const buf = e.memory.buffer;
+  // [units / 8][depth][8], float32 values (exact in double); zeros past the units
+  const w = new Float64Array(buf, 0, blocks * lanes * depth);
+  for (let u = 0; u < units; u++) {
+    const blk = Math.floor(u / lanes);
+    const lane = u % lanes;
+    for (let d = 0; d < depth; d++) w[(blk * depth + d) * lanes + lane] = weights[u * depth + d];
+  }
+  // the reference adds `b ? b[u] : 0`: zeros without a bias
+  if (bias !== null) new Float64Array(buf, biasAt, units).set(bias);
+  const x = new Float32Array(buf, xAt, batches * depth);
+  const out = new Float32Array(buf, outAt, batches * units);
+  const fc = e.fc_f;
+  return (input, output) => {
+    x.set(input);
+    fc(xAt, 0, biasAt, outAt, accAt, batches, depth, units, lo, hi);
+    output.set(out);
+  };
 }
