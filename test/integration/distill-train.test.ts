@@ -4,72 +4,28 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openDataset } from '../../main/files/dataset-open';
-import { Interpreter } from '../../main/engine/interpreter/interpreter';
 import { readTflite } from '../../main/engine/tflite/reader';
 import { writeTflite } from '../../main/engine/tflite/writer';
-import type { TflModel } from '../../main/engine/tflite/model';
 import { parseRecipe } from '../../main/engine/train/recipes/registry';
 import { ROOT } from '../support/shared';
+import { asLabelledData, demoFashionPresent, loadDemoFashion, top1Accuracy } from '../support/demo-fashion';
 import { trainModel } from '../../main/engine/train/run';
 
-interface LoopData {
-  inputs: Float32Array[];
-  labels: number[];
-}
-
-const DATA = path.join(ROOT, 'assets', 'demo', 'fashion-mnist');
-const present = fs.existsSync(path.join(DATA, 'calibration-images-idx3-ubyte.gz'));
-
-function load(split: 'calibration' | 't10k', n: number): LoopData {
-  const ds = openDataset(DATA, { inputShape: [1, 28, 28, 1], classes: 10, split });
-  const inputs: Float32Array[] = [];
-  const labels: number[] = [];
-  for (let i = 0; i < Math.min(n, ds.length); i++) {
-    const s = ds.get(i);
-    inputs.push(s.inputs[0]);
-    labels.push(s.label!);
-  }
-  return { inputs, labels };
-}
-
-function accuracy(model: TflModel, data: LoopData): number {
-  const interp = Interpreter.create(model);
-  let ok = 0;
-  data.inputs.forEach((x, i) => {
-    interp.setInput(0, x);
-    interp.invoke();
-    const o = interp.output(0).data as Float32Array;
-    let b = 0;
-    for (let k = 1; k < o.length; k++) if (o[k] > o[b]) b = k;
-    if (b === data.labels[i]) ok++;
-  });
-  return ok / data.inputs.length;
-}
-
-describe.skipIf(!present)('distill:0.5 on the recipe hooks (issue 15)', () => {
+describe.skipIf(!demoFashionPresent)('distill:0.5 on the recipe hooks (issue 15)', () => {
   it('fashion_dwcnn → half-width student learns from the teacher in 3 epochs on 500 images', async () => {
     const teacher = readTflite(fs.readFileSync(path.join(ROOT, 'assets', 'demo', 'fashion_dwcnn.tflite')));
-    const train = load('calibration', 500);
-    const test = load('t10k', 1000);
-    const samples = {
-      length: train.inputs.length,
-      get: (i: number) => ({ inputs: [train.inputs[i]], label: train.labels[i] }),
-    };
-    const run = await trainModel(
-      teacher,
-      { samples, classes: 10, source: 'calibration split' },
-      {
-        recipe: parseRecipe('distill:0.5'),
-        epochs: 3,
-        batchSize: 32,
-        learningRate: 5e-3,
-        valSplit: 0.1,
-        seed: 5,
-      },
-    );
-    const accT = accuracy(teacher, test);
-    const accS = accuracy(run.model, test);
+    const train = loadDemoFashion('calibration', 500);
+    const test = loadDemoFashion('t10k', 1000);
+    const run = await trainModel(teacher, asLabelledData(train, 'calibration split'), {
+      recipe: parseRecipe('distill:0.5'),
+      epochs: 3,
+      batchSize: 32,
+      learningRate: 5e-3,
+      valSplit: 0.1,
+      seed: 5,
+    });
+    const accT = top1Accuracy(teacher, test);
+    const accS = top1Accuracy(run.model, test);
     const ratio = run.bytes.length / writeTflite(teacher).length;
     console.log(
       `fashion_dwcnn distill:0.5, 1,000 t10k: teacher ${accT.toFixed(4)}, student ${accS.toFixed(4)} ` +

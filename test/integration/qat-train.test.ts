@@ -7,56 +7,29 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openDataset } from '../../main/files/dataset-open';
 import { Interpreter } from '../../main/engine/interpreter/interpreter';
 import { quantizeFullInteger } from '../../main/engine/optimize/full-integer';
 import { lintQuantization } from '../../main/engine/optimize/spec-lint';
 import { readTflite } from '../../main/engine/tflite/reader';
 import { asString } from '../../main/engine/tflite/names';
-import type { TflModel } from '../../main/engine/tflite/model';
 import { parseRecipe } from '../../main/engine/train/recipes/registry';
 import { trainModel } from '../../main/engine/train/run';
 import { TensorType } from '../../main/engine/tflite/generated/tflite';
 import { ROOT } from '../support/shared';
-import { runRecipeLoop, type LoopData } from '../support/recipe-loop';
+import {
+  argmax,
+  asLabelledData,
+  demoFashionPresent,
+  loadDemoFashion,
+  top1Accuracy,
+} from '../support/demo-fashion';
+import { runRecipeLoop } from '../support/recipe-loop';
 
-const DATA = path.join(ROOT, 'assets', 'demo', 'fashion-mnist');
-const present = fs.existsSync(path.join(DATA, 'calibration-images-idx3-ubyte.gz'));
-
-function load(split: 'calibration' | 't10k', n: number): LoopData {
-  const ds = openDataset(DATA, { inputShape: [1, 28, 28, 1], classes: 10, split });
-  const inputs: Float32Array[] = [];
-  const labels: number[] = [];
-  for (let i = 0; i < Math.min(n, ds.length); i++) {
-    const s = ds.get(i);
-    inputs.push(s.inputs[0]);
-    labels.push(s.label!);
-  }
-  return { inputs, labels };
-}
-
-const argmax = (v: ArrayLike<number>, off = 0, n = v.length) => {
-  let b = 0;
-  for (let k = 1; k < n; k++) if (v[off + k] > v[off + b]) b = k;
-  return b;
-};
-
-function accuracy(model: TflModel, data: LoopData): number {
-  const interp = Interpreter.create(model);
-  let ok = 0;
-  data.inputs.forEach((x, i) => {
-    interp.setInput(0, x);
-    interp.invoke();
-    if (argmax(interp.output(0).data as Float32Array) === data.labels[i]) ok++;
-  });
-  return ok / data.inputs.length;
-}
-
-describe.skipIf(!present)('QAT training on the recipe hooks (issue 15)', () => {
+describe.skipIf(!demoFashionPresent)('QAT training on the recipe hooks (issue 15)', () => {
   it('fashion_cnn qat, 1 epoch on 500 images: exported int8 vs post-training int8, simulated = exported', async () => {
     const model = readTflite(fs.readFileSync(path.join(ROOT, 'assets', 'demo', 'fashion_cnn.tflite')));
-    const train = load('calibration', 500);
-    const test = load('t10k', 1000);
+    const train = loadDemoFashion('calibration', 500);
+    const test = loadDemoFashion('t10k', 1000);
     const run = runRecipeLoop(model, parseRecipe('qat'), train, {
       epochs: 1,
       batchSize: 32,
@@ -71,9 +44,9 @@ describe.skipIf(!present)('QAT training on the recipe hooks (issue 15)', () => {
         train.inputs.map((x) => [x]),
       )
     ).model;
-    const accFloat = accuracy(model, test);
-    const accQat = accuracy(q, test);
-    const accPtq = accuracy(ptq, test);
+    const accFloat = top1Accuracy(model, test);
+    const accQat = top1Accuracy(q, test);
+    const accPtq = top1Accuracy(ptq, test);
     console.log(
       `fashion_cnn, 1,000 t10k: float ${accFloat.toFixed(4)}, PTQ int8 ${accPtq.toFixed(4)}, QAT int8 ${accQat.toFixed(4)} ` +
         `(1 epoch on 500 images); ${run.summaries.join('; ')}`,
@@ -131,24 +104,16 @@ describe.skipIf(!present)('QAT training on the recipe hooks (issue 15)', () => {
 
   it('fashion_cnn qat16x8 through trainModel: int16 activations, spec-clean, accuracy at least post-training 16x8', async () => {
     const model = readTflite(fs.readFileSync(path.join(ROOT, 'assets', 'demo', 'fashion_cnn.tflite')));
-    const train = load('calibration', 500);
-    const test = load('t10k', 1000);
-    const samples = {
-      length: train.inputs.length,
-      get: (i: number) => ({ inputs: [train.inputs[i]], label: train.labels[i] }),
-    };
-    const res = await trainModel(
-      model,
-      { samples, classes: 10, source: 'calibration split' },
-      {
-        recipe: parseRecipe('qat16x8'),
-        epochs: 1,
-        batchSize: 32,
-        learningRate: 1e-4,
-        valSplit: 0.1,
-        seed: 2,
-      },
-    );
+    const train = loadDemoFashion('calibration', 500);
+    const test = loadDemoFashion('t10k', 1000);
+    const res = await trainModel(model, asLabelledData(train, 'calibration split'), {
+      recipe: parseRecipe('qat16x8'),
+      epochs: 1,
+      batchSize: 32,
+      learningRate: 1e-4,
+      valSplit: 0.1,
+      seed: 2,
+    });
     const q = res.model;
     expect(lintQuantization(q).filter((f) => f.severity === 'error')).toEqual([]);
     const sg = q.subgraphs[0];
@@ -162,8 +127,8 @@ describe.skipIf(!present)('QAT training on the recipe hooks (issue 15)', () => {
         { activations: 'int16' },
       )
     ).model;
-    const accQat = accuracy(q, test);
-    const accPtq = accuracy(ptq16, test);
+    const accQat = top1Accuracy(q, test);
+    const accPtq = top1Accuracy(ptq16, test);
     console.log(
       `fashion_cnn 16x8, 1,000 t10k: PTQ ${accPtq.toFixed(4)}, QAT ${accQat.toFixed(4)}; ${res.steps.join('; ')}`,
     );
