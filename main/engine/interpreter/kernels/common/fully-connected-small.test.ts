@@ -14,7 +14,7 @@ import { kernel as fullyConnectedReference, quantizedFcParams } from '../fully_c
 import { fullyConnectedBySize } from '../../kernels/wasm/simd-kernels';
 import { fusedActivation } from './kernel-util';
 import { fcGeometry } from './fully-connected-geometry';
-import { smallFcFloat, smallFcInt, smallFullyConnected } from './fully-connected-small';
+import { smallFcFloat, smallFcInt, smallFullyConnected, tableFcInt } from './fully-connected-small';
 
 let seed = 271828;
 const rnd = () => (seed = (seed * 1664525 + 1013904223) % 4294967296) / 4294967296;
@@ -27,7 +27,7 @@ const floatValues = (n: number, special: boolean) =>
   );
 
 /** The small kernels behind the Kernel interface (the reference prepare checks and sets shapes). */
-function smallKernel(breakIt = false): Kernel {
+function smallKernel(breakIt = false, table = false): Kernel {
   return {
     prepare(ctx) {
       fullyConnectedReference.prepare(ctx);
@@ -45,6 +45,7 @@ function smallKernel(breakIt = false): Kernel {
       const q = quantizedFcParams(ctx, { g, input, weights, bias, out });
       if (breakIt) q.inOff += 1;
       const w = weights.data as Int8Array | Uint8Array;
+      if (table) return tableFcInt(g, input, w, bias ? (bias.data as Int32Array) : null, out, q);
       return smallFcInt(g, input, w, bias ? (bias.data as Int32Array) : null, out, q);
     },
   };
@@ -74,9 +75,15 @@ function floatSpec(k: number, depth1 = false): KernelRunSpec {
   };
 }
 
-function intSpec(k: number): KernelRunSpec {
+/**
+ * Random 8-bit FULLY_CONNECTEDs; with `depth1`, of depth 1 and 1-40 units, half of them with 256
+ * batches holding every input value once (the whole table).
+ */
+function intSpec(k: number, depth1 = false): KernelRunSpec {
   const kind = (['int8', 'uint8'] as const)[k % 2];
-  const [batches, units, depth] = [int(1, 3), int(1, 9), int(1, 40)];
+  const [batches, units, depth] = depth1
+    ? [k % 4 < 2 ? 256 : int(1, 5), int(1, 40), 1]
+    : [int(1, 3), int(1, 9), int(1, 40)];
   const perChannel = kind === 'int8' && k % 4 === 0;
   const [lo, hi] = kind === 'int8' ? [-128, 127] : [0, 255];
   // Biases near the int32 limits in one case in three: the sum wraps as C's does.
@@ -88,7 +95,7 @@ function intSpec(k: number): KernelRunSpec {
       {
         dtype: kind,
         shape: [batches, depth],
-        data: Array.from({ length: batches * depth }, () => int(lo, hi)),
+        data: Array.from({ length: batches * depth }, (_, i) => (batches === 256 ? lo + i : int(lo, hi))),
         quant: { axis: 0, scale: [0.05], zeroPoint: [int(lo, hi)] },
       },
       {
@@ -149,6 +156,14 @@ describe('FULLY_CONNECTED for small operators (issue 16)', () => {
 
   it('int8 and uint8 equal the reference kernel: per-tensor, per-channel, ReLU, no bias, wrapping sums', () => {
     expect(differing(300, intSpec, smallKernel())).toBe(0);
+  });
+
+  it("int8 and uint8 of depth 1 as a table (hello_world's first layer): every input value, 1-40 units, equal the reference", () => {
+    const depth1 = (k: number) => intSpec(k, true);
+    expect(differing(200, depth1, smallKernel(false, true))).toBe(0);
+    expect(differing(200, depth1, fullyConnectedBySize)).toBe(0);
+    // a table built with the input offset off by one
+    expect(differing(100, depth1, smallKernel(true, true))).toBeGreaterThan(40);
   });
 
   it('the default registry kernel (by size) equals the reference on the same cases', () => {

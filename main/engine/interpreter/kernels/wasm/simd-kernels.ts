@@ -27,7 +27,13 @@ import { prepareSoftmax8Fast } from '../common/softmax-quant';
 import { numElements } from '../../../tensor/dtype';
 import { fusedActivation } from '../common/kernel-util';
 import { fcGeometry } from '../common/fully-connected-geometry';
-import { smallFcFloat, smallFcInt, smallFullyConnected } from '../common/fully-connected-small';
+import {
+  smallFcFloat,
+  smallFcInt,
+  smallFullyConnected,
+  tableFcInt,
+  TABLE_MAX_UNITS,
+} from '../common/fully-connected-small';
 import { convShape, kernel as conv2dReference } from '../conv_2d';
 import { depthwiseShape, kernel as depthwiseReference } from '../depthwise_conv_2d';
 import { quantizedFcParams, kernel as fullyConnectedReference } from '../fully_connected';
@@ -131,9 +137,9 @@ export const depthwiseConv2dSimd: Kernel = {
 };
 
 /**
- * FULLY_CONNECTED: with `small`, an operator within smallFullyConnected's limits runs the
- * TypeScript kernels of fully-connected-small.ts (same outputs; a WebAssembly call costs more than
- * its arithmetic), any other in WebAssembly SIMD where it can.
+ * FULLY_CONNECTED: with `small`, an operator within smallFullyConnected's limits, or 8-bit of
+ * depth 1 (tableFcInt), runs the TypeScript kernels of fully-connected-small.ts (same outputs; a
+ * WebAssembly call costs more than its arithmetic), any other in WebAssembly SIMD where it can.
  */
 function prepareFullyConnected(ctx: OpContext, small: boolean): EvalFn {
   const reference = fullyConnectedReference.prepare(ctx);
@@ -146,7 +152,10 @@ function prepareFullyConnected(ctx: OpContext, small: boolean): EvalFn {
   if (!weights.isConst || !constBias) return reference;
   if (!float && !int8Or16(input, false)) return reference;
   const g = fcGeometry(ctx, input, weights, bias, out);
-  small &&= smallFullyConnected(g, float);
+  // 8-bit of depth 1: a table of every input value's outputs (tableFcInt)
+  const eightBit = input.dtype === 'int8' || input.dtype === 'uint8';
+  const table = small && eightBit && g.depth === 1 && g.units <= TABLE_MAX_UNITS;
+  small &&= table || smallFullyConnected(g, float);
   if (!small && !simdAvailable()) return reference;
   if (float) {
     const [lo, hi] = activationRangeFloat(fusedActivation(ctx));
@@ -158,6 +167,7 @@ function prepareFullyConnected(ctx: OpContext, small: boolean): EvalFn {
   }
   const p = quantizedFcParams(ctx, { g, input, weights, bias, out });
   const w = weights.data as Int8Array | Uint8Array;
+  if (table) return tableFcInt(g, input, w, bias ? (bias.data as Int32Array) : null, out, p);
   if (small) return smallFcInt(g, input, w, bias ? (bias.data as Int32Array) : null, out, p);
   const b = bias ? Float64Array.from(bias.data as Int32Array) : null;
   const q = { outputOffset: p.outOff, multipliers: p.mult, shifts: p.shift, actMin: p.lo, actMax: p.hi };
