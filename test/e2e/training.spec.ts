@@ -13,6 +13,7 @@ import type { Page } from '@playwright/test';
 import { hasRecipe } from '../../main/engine/train/recipes/registry';
 import { ROOT } from '../support/shared';
 import { expect, shootBoth, test } from './fixtures';
+import { expectStickyHeaderFlush } from './sticky';
 
 const DEMO = path.join(ROOT, 'assets', 'demo');
 /** Whether this build's trainer has the QAT recipe (it comes from the train-qat branch). */
@@ -113,6 +114,10 @@ test('training draws real epochs live, keeps the best, Save downloads it', async
   });
   await expect(page.getByTestId('train-chart')).toHaveAttribute('data-points', String(EPOCHS));
   await expect(page.getByTestId('train-epoch-row')).toHaveCount(EPOCHS);
+  // Scrolled under its header, the epoch table shows no row above it: the header sticks flush with
+  // the top of the scrolling view, not 20 px below it.
+  await expectStickyHeaderFlush(page.getByTestId('train-epochs-table'));
+  await shootBoth(page, 'train-epochs-scrolled');
   for (const chart of ['loss', 'accuracy'] as const)
     for (const series of ['train', 'val'] as const) {
       const v = await points(page, chart, series);
