@@ -152,6 +152,7 @@ export const argSchemas: { [M in Method]: z.ZodType<ArgsOf<M>> } = {
       preprocess: z.string().max(512).optional(),
       split: z.enum(['t10k', 'train', 'calibration']).optional(),
       labelled: z.boolean().optional(),
+      purpose: z.literal('training').optional(),
     })
     .strict(),
   'datasets.preview': z.object({ datasetId: id, count: z.number().int().min(1).max(32) }).strict(),

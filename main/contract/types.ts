@@ -254,6 +254,8 @@ export interface Methods {
    * Opens a dataset for one open model's input, validated up front (DATASET error naming the
    * file, never quoting its text). A path must be granted, as for model.open. Without a path, main shows a folder/file dialog (Electron) and may resolve null.
    * `labelled: false` ignores any labels (an unlabelled representative sample).
+   * An IDX folder without `split` is read from its t10k split, or with `purpose: 'training'` from
+   * the split `lowbit train` reads (train, else calibration, else t10k); the handle names the split.
    */
   'datasets.open': [
     {
@@ -262,6 +264,7 @@ export interface Methods {
       preprocess?: string;
       split?: DatasetHandle['split'];
       labelled?: boolean;
+      purpose?: 'training';
     },
     DatasetHandle | null,
   ];

@@ -32,6 +32,7 @@ import { inspectModel } from '../engine/tflite/inspect';
 import { Interpreter } from '../engine/interpreter/interpreter';
 import type { TflModel } from '../engine/tflite/model';
 import { checkOutputPath, writeFileAtomic } from '../files/write-file';
+import { trainingSplit } from '../files/labelled-data';
 import type { JobManager, WorkerJobFinished } from '../jobs/manager';
 import type { OptimizeJobParams } from '../jobs/kinds/optimize';
 import type { CompareJobParams } from '../jobs/kinds/compare';
@@ -153,7 +154,7 @@ export function createWizard(host: WizardHost): Wizard {
         calibration: openDemoDataset(handle.id, model, 'calibration', false),
       };
     },
-    'datasets.open': async ({ modelId, path: file, preprocess, split, labelled }) => {
+    'datasets.open': async ({ modelId, path: file, preprocess, split, labelled, purpose }) => {
       const { model } = host.getModel(modelId);
       let chosen = file === undefined ? undefined : host.grants.checkRead(file);
       if (chosen === undefined) {
@@ -163,7 +164,9 @@ export function createWizard(host: WizardHost): Wizard {
         if (picked === null) return null;
         chosen = picked;
       }
-      return datasets.add(modelId, model, { path: chosen, preprocess, split, labelled });
+      // Training data: an IDX folder's split as `lowbit train` picks it (train before the test split).
+      const idxSplit = split ?? (purpose === 'training' ? trainingSplit(chosen) : undefined);
+      return datasets.add(modelId, model, { path: chosen, preprocess, split: idxSplit, labelled });
     },
     'datasets.preview': ({ datasetId, count }) => datasets.preview(datasetId, count),
     'datasets.close': ({ datasetId }) => datasets.close(datasetId),

@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { ROOT } from '../support/shared';
 import { expect, shootBoth, startServe, test as base, type ServeHost } from './fixtures';
+import { expectStickyHeaderFlush } from './sticky';
 
 const test = base.extend({
   serve: [
@@ -84,4 +85,24 @@ test('with the demo model open: Flash over PICOBOOT, then over DfuSe, each verif
   await expect(status).toHaveAttribute('data-status', 'succeeded', { timeout: 30_000 });
   await expect(page.getByTestId('usb-flash-result')).toContainText(/at 0x08080000, verified by readback/);
   await shootBoth(page, 'devices-usb-dfuse-flashed');
+});
+
+// Its own serve: the flash tests above leave the shared simulated bus with fewer devices.
+test('in a short window the USB table scrolls under its header, with no row above it', async ({ page }) => {
+  const { child, host } = await startServe({
+    LOWBIT_SIMULATED_USB: path.join(ROOT, 'test/devices/sim/usb-bus.ts'),
+  });
+  try {
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 1280, height: 360 });
+    await page.goto(host.url);
+    await page.getByTestId('open-devices').click();
+    await expect(page.getByTestId('usb-row')).toHaveCount(3);
+    await expectStickyHeaderFlush(page.getByTestId('usb-table'));
+    await shootBoth(page, 'devices-usb-scrolled-1280x360');
+  } finally {
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  }
 });

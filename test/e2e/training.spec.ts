@@ -13,6 +13,7 @@ import type { Page } from '@playwright/test';
 import { hasRecipe } from '../../main/engine/train/recipes/registry';
 import { ROOT } from '../support/shared';
 import { expect, shootBoth, test } from './fixtures';
+import { expectStickyHeaderFlush } from './sticky';
 
 const DEMO = path.join(ROOT, 'assets', 'demo');
 /** Whether this build's trainer has the QAT recipe (it comes from the train-qat branch). */
@@ -113,6 +114,10 @@ test('training draws real epochs live, keeps the best, Save downloads it', async
   });
   await expect(page.getByTestId('train-chart')).toHaveAttribute('data-points', String(EPOCHS));
   await expect(page.getByTestId('train-epoch-row')).toHaveCount(EPOCHS);
+  // Scrolled under its header, the epoch table shows no row above it: the header sticks flush with
+  // the top of the scrolling view, not 20 px below it.
+  await expectStickyHeaderFlush(page.getByTestId('train-epochs-table'));
+  await shootBoth(page, 'train-epochs-scrolled');
   for (const chart of ['loss', 'accuracy'] as const)
     for (const series of ['train', 'val'] as const) {
       const v = await points(page, chart, series);
@@ -186,6 +191,42 @@ test('Cancel stops after the current batch and offers the best model so far', as
     page.getByTestId('train-save').click(),
   ]);
   expect(download.suggestedFilename()).toBe('fashion_cnn_finetune.tflite');
+});
+
+test('an IDX folder opened in the Training view reads its train split by default, as lowbit train does', async ({
+  page,
+  serve,
+}) => {
+  // A Fashion-MNIST folder with a train split (the demo's 500 held-out images) and its 2,000 t10k.
+  const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lowbit-train-e2e-')), 'fashion');
+  fs.mkdirSync(dir);
+  for (const kind of ['images-idx3', 'labels-idx1']) {
+    fs.copyFileSync(
+      path.join(DEMO, 'fashion-mnist', `calibration-${kind}-ubyte.gz`),
+      path.join(dir, `train-${kind}-ubyte.gz`),
+    );
+    fs.copyFileSync(
+      path.join(DEMO, 'fashion-mnist', `t10k-${kind}-ubyte.gz`),
+      path.join(dir, `t10k-${kind}-ubyte.gz`),
+    );
+  }
+  await toRecommendation(page, serve.url, 'accuracy');
+  await page.getByTestId('wizard-train').click();
+  // The split control as the view starts when the wizard's data is not an IDX folder.
+  await page.getByTestId('train-split').selectOption('');
+  await page.getByTestId('train-data-path').fill(dir);
+  await page.getByTestId('train-open-data').click();
+  await expect(page.getByTestId('train-data-count')).toHaveText('500');
+  await expect(page.getByTestId('train-split')).toHaveValue('train');
+  await expect(page.getByTestId('train-data')).toContainText('fashion (train): 500 labelled samples');
+  await shootBoth(page, 'train-split-default');
+  // The demo folder has no train split: its calibration images, as `lowbit train` reads them.
+  await page.getByTestId('train-split').selectOption('');
+  await page.getByTestId('train-data-path').fill(path.join(DEMO, 'fashion-mnist'));
+  await page.getByTestId('train-open-data').click();
+  await expect(page.getByTestId('train-split')).toHaveValue('calibration');
+  await expect(page.getByTestId('train-data-count')).toHaveText('500');
+  fs.rmSync(path.dirname(dir), { recursive: true, force: true });
 });
 
 test('an unlabelled file is refused with the file named', async ({ page, serve }) => {

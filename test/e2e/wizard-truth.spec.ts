@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import type { Page } from '@playwright/test';
 import { sharedPath } from '../support/shared';
 import { expect, shootBoth, test } from './fixtures';
+import { expectStickyHeaderFlush } from './sticky';
 
 const PERSON_DETECT = sharedPath('models', 'tflite-micro', 'person_detect.tflite');
 const JOB_MS = 120_000;
@@ -200,4 +201,9 @@ test('items 4 + 7: the measured speed sits beside the estimate with the reason; 
   else await expect(page.getByTestId('estimate-speed-reason')).toHaveText('Within the estimate.');
   await page.getByTestId('estimate-checks').scrollIntoViewIfNeeded();
   await shootBoth(page, 'truth-results-estimates');
+  // Scrolled under its header, the table shows no row above it (the wizard's body scrolls it; a
+  // short window leaves room below the table to scroll that far).
+  await page.setViewportSize({ width: 1280, height: 400 });
+  await expectStickyHeaderFlush(page.getByTestId('estimate-checks').locator('table'), 24);
+  await page.setViewportSize({ width: 1280, height: 800 });
 });

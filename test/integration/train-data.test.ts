@@ -50,6 +50,35 @@ describe('loadLabelledData', () => {
     expect(Number.isInteger(s.label)).toBe(true);
   });
 
+  it('picks an IDX folder\u2019s split as lowbit train does: train, else calibration, else t10k', () => {
+    // n labelled images per split; the pixels say which split a sample came from.
+    const split = (dir: string, name: string, n: number, v: number) => {
+      write(`${dir}/${name}-images-idx3-ubyte`, encodeIdxUint8([n, 28, 28], new Uint8Array(n * 784).fill(v)));
+      write(`${dir}/${name}-labels-idx1-ubyte`, encodeIdxUint8([n], new Uint8Array(n)));
+    };
+    for (const [name, n, v] of [
+      ['t10k', 2, 1],
+      ['calibration', 3, 2],
+      ['train', 4, 3],
+    ] as const) {
+      split('all', name, n, v);
+      if (name !== 'train') split('no-train', name, n, v);
+      if (name === 't10k') split('t10k-only', name, n, v);
+    }
+    expect(trainingSplit(path.join(tmp, 'all'))).toBe('train');
+    expect(trainingSplit(path.join(tmp, 'no-train'))).toBe('calibration');
+    expect(trainingSplit(path.join(tmp, 't10k-only'))).toBe('t10k');
+    // What loadLabelledData reads without a split: the same choice.
+    const d = loadLabelledData(path.join(tmp, 'all'), model);
+    expect(d.samples.length).toBe(4);
+    expect(d.source).toMatch(/train-images-idx3-ubyte$/);
+    expect(loadLabelledData(path.join(tmp, 'no-train'), model).samples.length).toBe(3);
+    // Not an IDX folder, or not a folder: no split.
+    expect(trainingSplit(path.join(tmp, 'all', 'train-images-idx3-ubyte'))).toBeUndefined();
+    fs.mkdirSync(path.join(tmp, 'empty'));
+    expect(trainingSplit(path.join(tmp, 'empty'))).toBeUndefined();
+  });
+
   it('an .npz with x and y, and a CSV with a label column', () => {
     const z = zipSync({
       'x.npy': npy('|u1', [3, 28, 28], images(3)),

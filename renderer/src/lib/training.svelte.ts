@@ -136,13 +136,19 @@ class Training {
         path: this.dataPath.trim(),
         ...(this.split ? { split: this.split } : {}),
         labelled: true,
+        // Without a split, an IDX folder's split as `lowbit train` picks it: train, calibration, t10k.
+        purpose: 'training',
       });
       if (d && !d.labelled)
         this.dataError = {
           code: 'DATASET',
           message: `${d.path}: has no labels, and training needs one per sample`,
         };
-      else this.data = d;
+      else {
+        this.data = d;
+        // The control shows the split main read (the default choice included).
+        if (d?.split) this.split = d.split;
+      }
     } catch (e) {
       this.dataError = toErrorInfo(e);
     } finally {
