@@ -28,9 +28,12 @@ export interface TrainParams {
   learningRate?: number;
   /** Fraction held out for validation, default 0.1. */
   valSplit?: number;
-  /** Default 0: the same seed and workers give the same bits. */
+  /** Default 0: the same seed gives the same bits, whatever the thread count. */
   seed?: number;
-  /** Threads for data-parallel batches (default: one per core). */
+  /**
+   * Threads for data-parallel batches (default: this thread or one per core, whichever the run
+   * measures faster in its first batches).
+   */
   workers?: number;
   /**
    * Data to score the float model and the trained one on after training (e.g. the test set),

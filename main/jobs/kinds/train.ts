@@ -15,7 +15,7 @@ import { measureSize } from '../../engine/model/file-size';
 import { openModel } from '../../engine/model/registry';
 import type { EpochStats } from '../../engine/train/api';
 import { parseRecipe } from '../../engine/train/recipes/registry';
-import { defaultTrainWorkers, trainModelInThreads } from '../train-pool/train-pool';
+import { trainModelInThreads } from '../train-pool/train-pool';
 import { writeTflite } from '../../engine/tflite/writer';
 import type { JobContext } from '../protocol';
 import { defaultWorkerCount, WorkerSamplePool } from '../pool/sample-pool';
@@ -66,7 +66,7 @@ export async function trainJob(p: TrainJobParams, ctx: JobContext): Promise<Trai
       learningRate: p.learningRate,
       valSplit: p.valSplit,
       seed: p.seed,
-      workers: p.workers ?? defaultTrainWorkers(),
+      workers: p.workers,
       signal: stop,
       onBatch: (done, total) => ctx.progress('training', done, total),
       onEpoch: (e) => ctx.progress(`epoch ${e.epoch}`, e.epoch, p.epochs, e),

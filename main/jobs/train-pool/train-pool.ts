@@ -3,7 +3,8 @@
  * does not change the result): each thread holds a ShardWorker; a batch's shards are dealt to
  * the threads in contiguous groups, each thread computes its shards in order, and the results
  * are put back in shard order. `trainModelInThreads` is the entry point the CLI and the app's
- * job call: `options.workers` threads (default one per core), inline on this thread for 1.
+ * job call: `options.workers` threads, inline on this thread for 1, and without a count the
+ * faster of the two as measured (auto-pool.ts).
  */
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -17,7 +18,8 @@ import type {
   ShardWorkerInit,
   TrainPool,
 } from '../../engine/train/pool';
-import { InlinePool, trainWithPool } from '../../engine/train/run';
+import { trainWithPool } from '../../engine/train/run';
+import { AutoTrainPool } from './auto-pool';
 import type { FromTrainWorker, ToTrainWorker } from './protocol';
 
 export function defaultTrainWorkers(): number {
@@ -106,13 +108,44 @@ export class WorkerTrainPool implements TrainPool {
   }
 }
 
-/** Trains on `options.workers` threads (default: one per core; 1 runs inline). */
-export function trainModelInThreads(
+/**
+ * Trains on `options.workers` threads (1 runs inline), or, without a count, on this thread or one
+ * thread per core, whichever the run measures faster (auto-pool.ts). The result is the same bits
+ * either way; `threads` says what computed the run's last batches.
+ */
+export async function trainModelInThreads(
   model: TflModel,
   data: LabelledData,
   options: TrainOptions,
-): Promise<TrainResult> {
-  const workers = options.workers ?? defaultTrainWorkers();
-  const pool = workers > 1 ? new WorkerTrainPool(workers) : new InlinePool();
-  return trainWithPool(model, data, options, pool);
+): Promise<TrainResult & { threads: ThreadChoice }> {
+  const fixed = (k: number) => ({ threads: k, auto: false, inlineMs: null, threadsMs: null });
+  if (options.workers !== undefined && options.workers > 1) {
+    const result = await trainWithPool(model, data, options, new WorkerTrainPool(options.workers));
+    return { ...result, threads: fixed(options.workers) };
+  }
+  const n = data.samples.length;
+  const val = Math.min(n - 1, Math.max(1, Math.round(options.valSplit * n)));
+  // workers 1: this pool settled on this thread from the start (it still yields to the event loop)
+  const pool = new AutoTrainPool({
+    threads: options.workers ?? defaultTrainWorkers(),
+    totalBatches: options.epochs * Math.ceil(Math.max(0, n - val) / options.batchSize),
+    makePool: (k) => new WorkerTrainPool(k),
+  });
+  if (options.workers === 1) {
+    const result = await trainWithPool(model, data, options, pool);
+    return { ...result, threads: fixed(1) };
+  }
+  const result = await trainWithPool(model, data, options, pool);
+  return { ...result, threads: { ...pool.decision, auto: true } };
+}
+
+/**
+ * The threads a run's batches ended on: `auto` when Lowbit chose (no worker count given), with
+ * the measured ms per training batch on this thread and on the threads (null where not measured).
+ */
+export interface ThreadChoice {
+  threads: number;
+  auto: boolean;
+  inlineMs: number | null;
+  threadsMs: number | null;
 }
