@@ -2066,8 +2066,10 @@
   ;;   into pairs splatted across the lanes; each group of four output channels is then
   ;;   sum_j i32x4.dot_i16x8_s(pair j, weights [group][8 pairs][4][2] int16, zero past the window)
   ;;   requantized in registers as requant_q does (parameters per group at $qp, 128 bytes: bias,
-  ;;   2^max(shift, 0), multiplier, -C, C, H, N, A, four lanes each), offset and clamped as int32
-  ;;   and its low bytes stored (in [lo, hi]). A last group past out_c writes up to three bytes
+  ;;   2^max(shift, 0), multiplier, -C, C, H, N, A, four lanes each; the clamp to [-C, C] only
+  ;;   with $clamp: the caller leaves it out where |t| is small enough for (t + H + N) * A not to
+  ;;   overflow, the quotient then being exact), offset and clamped as int32 and its low bytes
+  ;;   stored (in [lo, hi]). A last group past out_c writes up to three bytes
   ;;   over the next pixel's first outputs (rewritten next) or the slack after the output. Reads
   ;;   may run 16 bytes past the input.
   (func (export "conv_d8q")
@@ -2075,6 +2077,7 @@
     (param $rowStep i32) (param $colStep i32) (param $rowDil i32) (param $kH i32) (param $idx i32)
     (param $npairs i32) (param $groups i32) (param $qp i32) (param $outC i32) (param $flip i32)
     (param $outOff i32) (param $lo i32) (param $hi i32) (param $k i32) (param $lshift i32)
+    (param $clamp i32)
     (local $oy i32) (local $ox i32) (local $fy i32) (local $row i32) (local $p i32) (local $ix i32)
     (local $g i32) (local $wp i32) (local $qpp i32) (local $o i32)
     (local $win v128) (local $mask v128) (local $l v128) (local $h v128)
@@ -2110,10 +2113,10 @@
         (local.set $p1 (i8x16.shuffle 4 5 6 7 4 5 6 7 4 5 6 7 4 5 6 7 (local.get $l) (local.get $l)))
         (local.set $p2 (i8x16.shuffle 8 9 10 11 8 9 10 11 8 9 10 11 8 9 10 11 (local.get $l) (local.get $l)))
         (local.set $p3 (i8x16.shuffle 12 13 14 15 12 13 14 15 12 13 14 15 12 13 14 15 (local.get $l) (local.get $l)))
-        (if (i32.gt_u (local.get $npairs) (i32.const 4))
+        (local.set $h (i16x8.extend_high_i8x16_s (local.get $win)))
+        (local.set $p4 (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $h) (local.get $h)))
+        (if (i32.gt_u (local.get $npairs) (i32.const 5))
           (then
-            (local.set $h (i16x8.extend_high_i8x16_s (local.get $win)))
-            (local.set $p4 (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $h) (local.get $h)))
             (local.set $p5 (i8x16.shuffle 4 5 6 7 4 5 6 7 4 5 6 7 4 5 6 7 (local.get $h) (local.get $h)))
             (local.set $p6 (i8x16.shuffle 8 9 10 11 8 9 10 11 8 9 10 11 8 9 10 11 (local.get $h) (local.get $h)))
             (local.set $p7 (i8x16.shuffle 12 13 14 15 12 13 14 15 12 13 14 15 12 13 14 15 (local.get $h) (local.get $h)))))
@@ -2122,24 +2125,22 @@
         (local.set $o (local.get $out))
         (local.set $g (i32.const 0))
         (loop $gl
+          ;; pairs 0-4 always (zero weights past the window), 5-7 where the window has them
           (local.set $a (i32x4.add
             (i32x4.add (i32x4.dot_i16x8_s (local.get $p0) (v128.load (local.get $wp)))
                        (i32x4.dot_i16x8_s (local.get $p1) (v128.load offset=16 (local.get $wp))))
             (i32x4.add (i32x4.dot_i16x8_s (local.get $p2) (v128.load offset=32 (local.get $wp)))
-                       (i32x4.dot_i16x8_s (local.get $p3) (v128.load offset=48 (local.get $wp))))))
-          (if (i32.gt_u (local.get $npairs) (i32.const 4))
+              (i32x4.add (i32x4.dot_i16x8_s (local.get $p3) (v128.load offset=48 (local.get $wp)))
+                         (i32x4.dot_i16x8_s (local.get $p4) (v128.load offset=64 (local.get $wp)))))))
+          (if (i32.gt_u (local.get $npairs) (i32.const 5))
             (then
               (local.set $a (i32x4.add (local.get $a)
-                (i32x4.dot_i16x8_s (local.get $p4) (v128.load offset=64 (local.get $wp)))))
-              (if (i32.gt_u (local.get $npairs) (i32.const 5))
+                (i32x4.dot_i16x8_s (local.get $p5) (v128.load offset=80 (local.get $wp)))))
+              (if (i32.gt_u (local.get $npairs) (i32.const 6))
                 (then
-                  (local.set $a (i32x4.add (local.get $a)
-                    (i32x4.dot_i16x8_s (local.get $p5) (v128.load offset=80 (local.get $wp)))))
-                  (if (i32.gt_u (local.get $npairs) (i32.const 6))
-                    (then
-                      (local.set $a (i32x4.add (local.get $a) (i32x4.add
-                        (i32x4.dot_i16x8_s (local.get $p6) (v128.load offset=96 (local.get $wp)))
-                        (i32x4.dot_i16x8_s (local.get $p7) (v128.load offset=112 (local.get $wp))))))))))))
+                  (local.set $a (i32x4.add (local.get $a) (i32x4.add
+                    (i32x4.dot_i16x8_s (local.get $p6) (v128.load offset=96 (local.get $wp)))
+                    (i32x4.dot_i16x8_s (local.get $p7) (v128.load offset=112 (local.get $wp))))))))))
           ;; requant_q's arithmetic on the group's four sums
           (local.set $u (i32x4.add (local.get $a) (v128.load (local.get $qpp))))
           (if (local.get $lshift)
@@ -2148,8 +2149,9 @@
           (local.set $t (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31
             (i64x2.shl (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $u) (local.get $t)) (local.get $half)) (i32.const 1))
             (i64x2.shl (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $u) (local.get $t)) (local.get $half)) (i32.const 1))))
-          (local.set $t (i32x4.min_s (i32x4.max_s (local.get $t) (v128.load offset=48 (local.get $qpp)))
-                                     (v128.load offset=64 (local.get $qpp))))
+          (if (local.get $clamp)
+            (then (local.set $t (i32x4.min_s (i32x4.max_s (local.get $t) (v128.load offset=48 (local.get $qpp)))
+                                             (v128.load offset=64 (local.get $qpp))))))
           (local.set $t (i32x4.min_s (i32x4.max_s (i32x4.add (local.get $off)
             (i32x4.shr_s (i32x4.mul (v128.load offset=112 (local.get $qpp))
               (i32x4.add (i32x4.add (local.get $t) (v128.load offset=80 (local.get $qpp)))

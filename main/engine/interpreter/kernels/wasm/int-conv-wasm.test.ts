@@ -572,6 +572,11 @@ describe('WebAssembly SIMD integer kernels (issue 16)', () => {
       '(then (nop)))',
     ],
     [
+      'never clamps the high product (its sums then overflow where the bias or a left shift is large)',
+      '(if (local.get $clamp)',
+      '(if (i32.const 0)',
+    ],
+    [
       'rounds negative values as positive ones (N dropped)',
       '(v128.and (i32x4.shr_s (local.get $t) (i32.const 31)) (v128.load offset=96 (local.get $qpp)))',
       '(v128.const i32x4 0 0 0 0)',
