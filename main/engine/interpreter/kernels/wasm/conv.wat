@@ -2061,17 +2061,17 @@
   ;;   most sixteen bytes ((kW - 1) * dilW * C + C): no im2col, no int32 accumulators in memory.
   ;;   Per output pixel the window is gathered into one v128 of bytes in the filter's (fy, fx, c)
   ;;   order (each window row one 16-byte load, i8x16.swizzle with that row's index vector at
-  ;;   $idx + 16 * fy, indices >= 16 giving zero, or'ed together), xor $flip (as fc_i8: the input
-  ;;   offset and the flip are folded into the bias by the caller), widened to int16 and split
-  ;;   into pairs splatted across the lanes; each group of four output channels is then
-  ;;   sum_j i32x4.dot_i16x8_s(pair j, weights [group][8 pairs][4][2] int16, zero past the window)
-  ;;   requantized in registers as requant_q does (parameters per group at $qp, 128 bytes: bias,
-  ;;   2^max(shift, 0), multiplier, -C, C, H, N, A, four lanes each; the clamp to [-C, C] only
-  ;;   with $clamp: the caller leaves it out where |t| is small enough for (t + H + N) * A not to
-  ;;   overflow, the quotient then being exact), offset and clamped as int32 and its low bytes
-  ;;   stored (in [lo, hi]). A last group past out_c writes up to three bytes
-  ;;   over the next pixel's first outputs (rewritten next) or the slack after the output. Reads
-  ;;   may run 16 bytes past the input.
+  ;;   $idx + 16 * fy, indices >= 16 giving zero, or'ed together; rows 0-2 unrolled), xor $flip
+  ;;   (as fc_i8: the input offset and the flip are folded into the bias by the caller), widened
+  ;;   to int16 and split into pairs splatted across the lanes; each group of four output
+  ;;   channels is then sum_j i32x4.dot_i16x8_s(pair j, weights [group][8 pairs][4][2] int16,
+  ;;   zero past the window) requantized in registers as requant_q does (parameters per group at
+  ;;   $qp, 128 bytes: bias, 2^max(shift, 0), multiplier, -C, C, H, N, A, four lanes each; the
+  ;;   clamp to [-C, C] only with $clamp: the caller leaves it out where |t| is small enough for
+  ;;   (t + H + N) * A not to overflow, the quotient then being exact), offset and clamped as
+  ;;   int32 and its low bytes stored (in [lo, hi]). A last group past out_c writes up to three
+  ;;   bytes over the next pixel's first outputs (rewritten next) or the slack after the output.
+  ;;   Reads may run 16 bytes past the input.
   (func (export "conv_d8q")
     (param $x i32) (param $w i32) (param $out i32) (param $outH i32) (param $outW i32)
     (param $rowStep i32) (param $colStep i32) (param $rowDil i32) (param $kH i32) (param $idx i32)
@@ -2096,17 +2096,29 @@
       (local.set $ox (i32.const 0))
       (loop $xl
         ;; the window's bytes
-        (local.set $p (local.get $row))
-        (local.set $ix (local.get $idx))
-        (local.set $win (v128.const i32x4 0 0 0 0))
-        (local.set $fy (i32.const 0))
-        (loop $fl
-          (local.set $win (v128.or (local.get $win)
-            (i8x16.swizzle (v128.load align=1 (local.get $p)) (v128.load (local.get $ix)))))
-          (local.set $p (i32.add (local.get $p) (local.get $rowDil)))
-          (local.set $ix (i32.add (local.get $ix) (i32.const 16)))
-          (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
-          (br_if $fl (i32.lt_u (local.get $fy) (local.get $kH))))
+        ;; window rows 0-2 unrolled, any further rows in a loop
+        (local.set $win (i8x16.swizzle (v128.load align=1 (local.get $row)) (v128.load (local.get $idx))))
+        (if (i32.gt_u (local.get $kH) (i32.const 1))
+          (then
+            (local.set $p (i32.add (local.get $row) (local.get $rowDil)))
+            (local.set $win (v128.or (local.get $win)
+              (i8x16.swizzle (v128.load align=1 (local.get $p)) (v128.load offset=16 (local.get $idx)))))
+            (if (i32.gt_u (local.get $kH) (i32.const 2))
+              (then
+                (local.set $p (i32.add (local.get $p) (local.get $rowDil)))
+                (local.set $win (v128.or (local.get $win)
+                  (i8x16.swizzle (v128.load align=1 (local.get $p)) (v128.load offset=32 (local.get $idx)))))
+                (if (i32.gt_u (local.get $kH) (i32.const 3))
+                  (then
+                    (local.set $ix (i32.add (local.get $idx) (i32.const 48)))
+                    (local.set $fy (i32.const 3))
+                    (loop $fl
+                      (local.set $p (i32.add (local.get $p) (local.get $rowDil)))
+                      (local.set $win (v128.or (local.get $win)
+                        (i8x16.swizzle (v128.load align=1 (local.get $p)) (v128.load (local.get $ix)))))
+                      (local.set $ix (i32.add (local.get $ix) (i32.const 16)))
+                      (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
+                      (br_if $fl (i32.lt_u (local.get $fy) (local.get $kH))))))))))
         (local.set $win (v128.xor (local.get $win) (local.get $mask)))
         (local.set $l (i16x8.extend_low_i8x16_s (local.get $win)))
         (local.set $p0 (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $l) (local.get $l)))

@@ -55,6 +55,9 @@ const smallWindows = { kinds: ['int8', 'uint8'] as const, inC: () => int(1, 4), 
 /** smallWindows' 3x3 windows of one input channel (fashion_cnn's first layer: nine values). */
 const oneChannel3x3 = { ...smallWindows, inC: () => 1, k3x3: true };
 
+/** Windows of 4-8 rows of one or two channels (conv_d8q's loop past the three unrolled rows). */
+const tallWindows = { ...smallWindows, inC: () => int(1, 2), kH: () => int(4, 8) };
+
 /** 8-bit kinds with 8, 16 or 24 input channels: the inputs pack8 widens row by row. */
 const packedRows = { kinds: ['int8', 'uint8'] as const, inC: () => 8 * int(1, 3) };
 
@@ -103,7 +106,13 @@ function fitWindows(s: ConvShape): void {
 /** Runs `cases` random CONV_2D cases; returns how many differ from the reference. */
 function convCases(
   cases: number,
-  draw: { kinds: readonly IntKind[]; inC: () => number; outC?: () => number; k3x3?: boolean } = {
+  draw: {
+    kinds: readonly IntKind[];
+    inC: () => number;
+    outC?: () => number;
+    k3x3?: boolean;
+    kH?: () => number;
+  } = {
     kinds: ['int8', 'uint8', 'int16'],
     inC: () => int(1, 20),
   },
@@ -116,6 +125,7 @@ function convCases(
     const inC = draw.inC();
     const s = randomShape(inC, draw.outC ? draw.outC() : int(1, 21), inC);
     if (draw.k3x3) [s.kH, s.kW] = [3, 3];
+    if (draw.kH) s.kH = draw.kH();
     if (valid) fitWindows(s);
     const filterOffset = kind === 'uint8' ? -int(0, 255) : 0;
     const raw = randomWeights(kind, s.outC * s.kH * s.kW * s.kC);
@@ -542,6 +552,7 @@ describe('WebAssembly SIMD integer kernels (issue 16)', () => {
     expect(ownStream(264575, () => convCases(200, smallWindows, false, true))).toBe(0);
     expect(ownStream(264575, () => convCases(100, smallWindows, true, true))).toBe(0);
     expect(ownStream(264575, () => convCases(100, oneChannel3x3, false, true))).toBe(0);
+    expect(ownStream(264575, () => convCases(100, tallWindows, false, true))).toBe(0);
     expect(tieCase(8, 2) + tieCase(7, 2)).toBe(0);
   });
 
@@ -552,7 +563,12 @@ describe('WebAssembly SIMD integer kernels (issue 16)', () => {
       '(nop)',
     ],
     [
-      "gathers every window row with the first row's index vector",
+      "gathers window row 1 with row 0's index vector",
+      '(v128.load offset=16 (local.get $idx))',
+      '(v128.load (local.get $idx))',
+    ],
+    [
+      "gathers window rows 4 and on with row 3's index vector",
       '(local.set $ix (i32.add (local.get $ix) (i32.const 16)))',
       '(local.set $ix (i32.add (local.get $ix) (i32.const 0)))',
     ],
@@ -587,7 +603,10 @@ describe('WebAssembly SIMD integer kernels (issue 16)', () => {
       setConvModuleForTest(await brokenConvModule(from, to));
       const bad = ownStream(
         264575,
-        () => convCases(100, smallWindows, false, true) + convCases(40, oneChannel3x3, false, true),
+        () =>
+          convCases(100, smallWindows, false, true) +
+          convCases(40, oneChannel3x3, false, true) +
+          convCases(40, tallWindows, false, true),
       );
       expect(tieCase(8, 2) + bad).toBeGreaterThan(5);
     });
