@@ -37,6 +37,7 @@ export interface ConvExports {
   pack_dm8(...args: number[]): void;
   fc_i8(...args: number[]): void;
   conv_d8q(...args: number[]): void;
+  maxpool2_8(...args: number[]): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;

@@ -2183,4 +2183,54 @@
         (br_if $xl (i32.lt_u (local.get $ox) (local.get $outW))))
       (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
       (br_if $yl (i32.lt_u (local.get $oy) (local.get $outH)))))
+
+  ;; maxpool2_8: MAX_POOL_2D of 8-bit values [batches][inH][inW][cb] with 2x2 windows that all lie
+  ;;   inside the input (no padding): maxpool_s8's and maxpool_u8's outputs without clipping the
+  ;;   windows, the four taps of each group of sixteen bytes loaded and maxed at once. uint8 runs
+  ;;   as int8 after xor $flip (128; 0 for int8), an order-preserving map undone on the store, so
+  ;;   lo and hi are given in that signed domain. Slack as maxpool_s8's (reads and writes may run
+  ;;   16 bytes past the input and the output; a pixel's extra lanes land on the next pixel's
+  ;;   outputs, rewritten when that pixel is done).
+  (func (export "maxpool2_8")
+    (param $in i32) (param $out i32) (param $batches i32) (param $inH i32) (param $inW i32)
+    (param $cb i32) (param $outH i32) (param $outW i32) (param $strideH i32) (param $strideW i32)
+    (param $lo i32) (param $hi i32) (param $flip i32)
+    (local $b i32) (local $oy i32) (local $ox i32) (local $img i32) (local $rowp i32) (local $p i32)
+    (local $off i32) (local $row i32) (local $colStep i32)
+    (local $m v128) (local $f v128) (local $vlo v128) (local $vhi v128)
+    (if (i32.eqz (i32.mul (i32.mul (local.get $batches) (local.get $cb)) (i32.mul (local.get $outH) (local.get $outW)))) (then (return)))
+    (local.set $f (i8x16.splat (local.get $flip)))
+    (local.set $vlo (i8x16.splat (local.get $lo)))
+    (local.set $vhi (i8x16.splat (local.get $hi)))
+    (local.set $row (i32.mul (local.get $inW) (local.get $cb)))
+    (local.set $colStep (i32.mul (local.get $strideW) (local.get $cb)))
+    (loop $bl
+      (local.set $img (i32.add (local.get $in) (i32.mul (local.get $b) (i32.mul (local.get $inH) (local.get $row)))))
+      (local.set $oy (i32.const 0))
+      (loop $yl
+        (local.set $rowp (i32.add (local.get $img)
+          (i32.mul (i32.mul (local.get $oy) (local.get $strideH)) (local.get $row))))
+        (local.set $ox (i32.const 0))
+        (loop $xl
+          (local.set $off (i32.const 0))
+          (loop $cl
+            (local.set $p (i32.add (local.get $rowp) (local.get $off)))
+            (local.set $m (i8x16.max_s
+              (i8x16.max_s (v128.xor (v128.load align=1 (local.get $p)) (local.get $f))
+                           (v128.xor (v128.load align=1 (i32.add (local.get $p) (local.get $cb))) (local.get $f)))
+              (i8x16.max_s (v128.xor (v128.load align=1 (i32.add (local.get $p) (local.get $row))) (local.get $f))
+                           (v128.xor (v128.load align=1 (i32.add (i32.add (local.get $p) (local.get $row)) (local.get $cb)))
+                                     (local.get $f)))))
+            (v128.store align=1 (i32.add (local.get $out) (local.get $off))
+              (v128.xor (i8x16.min_s (i8x16.max_s (local.get $m) (local.get $vlo)) (local.get $vhi)) (local.get $f)))
+            (local.set $off (i32.add (local.get $off) (i32.const 16)))
+            (br_if $cl (i32.lt_u (local.get $off) (local.get $cb))))
+          (local.set $out (i32.add (local.get $out) (local.get $cb)))
+          (local.set $rowp (i32.add (local.get $rowp) (local.get $colStep)))
+          (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+          (br_if $xl (i32.lt_u (local.get $ox) (local.get $outW))))
+        (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+        (br_if $yl (i32.lt_u (local.get $oy) (local.get $outH))))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br_if $bl (i32.lt_u (local.get $b) (local.get $batches)))))
 )
