@@ -35,6 +35,9 @@ export interface ConvExports {
   dw_q(...args: number[]): void;
   dw_q3(...args: number[]): void;
   pack_dm8(...args: number[]): void;
+  fc_i8(...args: number[]): void;
+  conv_d8q(...args: number[]): void;
+  maxpool2_8(...args: number[]): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;

@@ -1984,4 +1984,253 @@
       (local.set $x (i32.add (local.get $x) (i32.shl (local.get $depth) (i32.const 2))))
       (local.set $bi (i32.add (local.get $bi) (i32.const 1)))
       (br_if $bl (i32.lt_u (local.get $bi) (local.get $batches)))))
+
+  ;; fc_i8: int32 sums of FULLY_CONNECTED from the raw 8-bit input, weights packed as int8 (half
+  ;;   the bytes of conv_i's int16), depth in the lanes: for each of `rows` input rows of `depth`
+  ;;   bytes and each group of four units, sum over d of s(x[d]) * W[u][d], s(x) = the input byte
+  ;;   xor $flip read as int8 (flip 0 for int8 inputs; 128 for uint8, whose x = s(x) + 128), so
+  ;;   that the caller folds (input_offset + flip) * sum_d W[u][d] into the bias (integer sums are
+  ;;   exact mod 2^32 in any order). Weights int8 [groups][chunks][4][16], zero past depth and past
+  ;;   the units: each chunk of sixteen inputs meets four units' sixteen weights, widened to int16
+  ;;   (i32x4.dot_i16x8_s of products within 2^15, no overflow before the wrapping adds). Reads run
+  ;;   up to 15 bytes past a row (they meet zero weights). acc: int32 [rows][accStride bytes], four
+  ;;   units per group (the three or fewer past the units are zero sums).
+  (func (export "fc_i8")
+    (param $x i32) (param $w i32) (param $acc i32) (param $rows i32) (param $depth i32)
+    (param $chunks i32) (param $groups i32) (param $accStride i32) (param $flip i32)
+    (local $r i32) (local $g i32) (local $c i32) (local $p i32) (local $wp i32) (local $o i32)
+    (local $mask v128) (local $xv v128) (local $xl v128) (local $xh v128) (local $wv v128)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (if (i32.eqz (i32.mul (local.get $rows) (i32.mul (local.get $chunks) (local.get $groups)))) (then (return)))
+    (local.set $mask (i8x16.splat (local.get $flip)))
+    (loop $rl
+      (local.set $wp (local.get $w))
+      (local.set $o (local.get $acc))
+      (local.set $g (i32.const 0))
+      (loop $gl
+        (local.set $a0 (v128.const i32x4 0 0 0 0))
+        (local.set $a1 (v128.const i32x4 0 0 0 0))
+        (local.set $a2 (v128.const i32x4 0 0 0 0))
+        (local.set $a3 (v128.const i32x4 0 0 0 0))
+        (local.set $p (local.get $x))
+        (local.set $c (i32.const 0))
+        (loop $cl
+          (local.set $xv (v128.xor (v128.load align=1 (local.get $p)) (local.get $mask)))
+          (local.set $xl (i16x8.extend_low_i8x16_s (local.get $xv)))
+          (local.set $xh (i16x8.extend_high_i8x16_s (local.get $xv)))
+          (local.set $wv (v128.load (local.get $wp)))
+          (local.set $a0 (i32x4.add (local.get $a0) (i32x4.add
+            (i32x4.dot_i16x8_s (local.get $xl) (i16x8.extend_low_i8x16_s (local.get $wv)))
+            (i32x4.dot_i16x8_s (local.get $xh) (i16x8.extend_high_i8x16_s (local.get $wv))))))
+          (local.set $wv (v128.load offset=16 (local.get $wp)))
+          (local.set $a1 (i32x4.add (local.get $a1) (i32x4.add
+            (i32x4.dot_i16x8_s (local.get $xl) (i16x8.extend_low_i8x16_s (local.get $wv)))
+            (i32x4.dot_i16x8_s (local.get $xh) (i16x8.extend_high_i8x16_s (local.get $wv))))))
+          (local.set $wv (v128.load offset=32 (local.get $wp)))
+          (local.set $a2 (i32x4.add (local.get $a2) (i32x4.add
+            (i32x4.dot_i16x8_s (local.get $xl) (i16x8.extend_low_i8x16_s (local.get $wv)))
+            (i32x4.dot_i16x8_s (local.get $xh) (i16x8.extend_high_i8x16_s (local.get $wv))))))
+          (local.set $wv (v128.load offset=48 (local.get $wp)))
+          (local.set $a3 (i32x4.add (local.get $a3) (i32x4.add
+            (i32x4.dot_i16x8_s (local.get $xl) (i16x8.extend_low_i8x16_s (local.get $wv)))
+            (i32x4.dot_i16x8_s (local.get $xh) (i16x8.extend_high_i8x16_s (local.get $wv))))))
+          (local.set $wp (i32.add (local.get $wp) (i32.const 64)))
+          (local.set $p (i32.add (local.get $p) (i32.const 16)))
+          (local.set $c (i32.add (local.get $c) (i32.const 1)))
+          (br_if $cl (i32.lt_u (local.get $c) (local.get $chunks))))
+        ;; the four units' horizontal sums: pairs of lanes, then the pairs' halves
+        (local.set $a0 (i32x4.add
+          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $a0) (local.get $a1))
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $a0) (local.get $a1))))
+        (local.set $a2 (i32x4.add
+          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $a2) (local.get $a3))
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $a2) (local.get $a3))))
+        (v128.store align=4 (local.get $o) (i32x4.add
+          (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $a0) (local.get $a2))
+          (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $a0) (local.get $a2))))
+        (local.set $o (i32.add (local.get $o) (i32.const 16)))
+        (local.set $g (i32.add (local.get $g) (i32.const 1)))
+        (br_if $gl (i32.lt_u (local.get $g) (local.get $groups))))
+      (local.set $x (i32.add (local.get $x) (local.get $depth)))
+      (local.set $acc (i32.add (local.get $acc) (local.get $accStride)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br_if $rl (i32.lt_u (local.get $r) (local.get $rows)))))
+
+  ;; conv_d8q: CONV_2D from the raw 8-bit input [H][W][C] straight to 8-bit outputs, for windows
+  ;;   that lie inside the input (no padding) of at most sixteen values whose rows each span at
+  ;;   most sixteen bytes ((kW - 1) * dilW * C + C): no im2col, no int32 accumulators in memory.
+  ;;   Per output pixel the window is gathered into one v128 of bytes in the filter's (fy, fx, c)
+  ;;   order (each window row one 16-byte load, i8x16.swizzle with that row's index vector at
+  ;;   $idx + 16 * fy, indices >= 16 giving zero, or'ed together; rows 0-2 unrolled), xor $flip
+  ;;   (as fc_i8: the input offset and the flip are folded into the bias by the caller), widened
+  ;;   to int16 and split into pairs splatted across the lanes; each group of four output
+  ;;   channels is then sum_j i32x4.dot_i16x8_s(pair j, weights [group][8 pairs][4][2] int16,
+  ;;   zero past the window) requantized in registers as requant_q does (parameters per group at
+  ;;   $qp, 128 bytes: bias, 2^max(shift, 0), multiplier, -C, C, H, N, A, four lanes each; the
+  ;;   clamp to [-C, C] only with $clamp: the caller leaves it out where |t| is small enough for
+  ;;   (t + H + N) * A not to overflow, the quotient then being exact), offset and clamped as
+  ;;   int32 and its low bytes stored (in [lo, hi]). A last group past out_c writes up to three
+  ;;   bytes over the next pixel's first outputs (rewritten next) or the slack after the output.
+  ;;   Reads may run 16 bytes past the input.
+  (func (export "conv_d8q")
+    (param $x i32) (param $w i32) (param $out i32) (param $outH i32) (param $outW i32)
+    (param $rowStep i32) (param $colStep i32) (param $rowDil i32) (param $kH i32) (param $idx i32)
+    (param $npairs i32) (param $groups i32) (param $qp i32) (param $outC i32) (param $flip i32)
+    (param $outOff i32) (param $lo i32) (param $hi i32) (param $k i32) (param $lshift i32)
+    (param $clamp i32)
+    (local $oy i32) (local $ox i32) (local $fy i32) (local $row i32) (local $p i32) (local $ix i32)
+    (local $g i32) (local $wp i32) (local $qpp i32) (local $o i32)
+    (local $win v128) (local $mask v128) (local $l v128) (local $h v128)
+    (local $p0 v128) (local $p1 v128) (local $p2 v128) (local $p3 v128)
+    (local $p4 v128) (local $p5 v128) (local $p6 v128) (local $p7 v128)
+    (local $a v128) (local $u v128) (local $t v128)
+    (local $half v128) (local $off v128) (local $vlo v128) (local $vhi v128)
+    (if (i32.eqz (i32.mul (i32.mul (local.get $outH) (local.get $outW)) (local.get $groups))) (then (return)))
+    (local.set $mask (i8x16.splat (local.get $flip)))
+    (local.set $half (i64x2.splat (i64.const 1073741824)))
+    (local.set $off (i32x4.splat (local.get $outOff)))
+    (local.set $vlo (i32x4.splat (local.get $lo)))
+    (local.set $vhi (i32x4.splat (local.get $hi)))
+    (loop $yl
+      (local.set $row (i32.add (local.get $x) (i32.mul (local.get $oy) (local.get $rowStep))))
+      (local.set $ox (i32.const 0))
+      (loop $xl
+        ;; the window's bytes
+        ;; window rows 0-2 unrolled, any further rows in a loop
+        (local.set $win (i8x16.swizzle (v128.load align=1 (local.get $row)) (v128.load (local.get $idx))))
+        (if (i32.gt_u (local.get $kH) (i32.const 1))
+          (then
+            (local.set $p (i32.add (local.get $row) (local.get $rowDil)))
+            (local.set $win (v128.or (local.get $win)
+              (i8x16.swizzle (v128.load align=1 (local.get $p)) (v128.load offset=16 (local.get $idx)))))
+            (if (i32.gt_u (local.get $kH) (i32.const 2))
+              (then
+                (local.set $p (i32.add (local.get $p) (local.get $rowDil)))
+                (local.set $win (v128.or (local.get $win)
+                  (i8x16.swizzle (v128.load align=1 (local.get $p)) (v128.load offset=32 (local.get $idx)))))
+                (if (i32.gt_u (local.get $kH) (i32.const 3))
+                  (then
+                    (local.set $ix (i32.add (local.get $idx) (i32.const 48)))
+                    (local.set $fy (i32.const 3))
+                    (loop $fl
+                      (local.set $p (i32.add (local.get $p) (local.get $rowDil)))
+                      (local.set $win (v128.or (local.get $win)
+                        (i8x16.swizzle (v128.load align=1 (local.get $p)) (v128.load (local.get $ix)))))
+                      (local.set $ix (i32.add (local.get $ix) (i32.const 16)))
+                      (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
+                      (br_if $fl (i32.lt_u (local.get $fy) (local.get $kH))))))))))
+        (local.set $win (v128.xor (local.get $win) (local.get $mask)))
+        (local.set $l (i16x8.extend_low_i8x16_s (local.get $win)))
+        (local.set $p0 (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $l) (local.get $l)))
+        (local.set $p1 (i8x16.shuffle 4 5 6 7 4 5 6 7 4 5 6 7 4 5 6 7 (local.get $l) (local.get $l)))
+        (local.set $p2 (i8x16.shuffle 8 9 10 11 8 9 10 11 8 9 10 11 8 9 10 11 (local.get $l) (local.get $l)))
+        (local.set $p3 (i8x16.shuffle 12 13 14 15 12 13 14 15 12 13 14 15 12 13 14 15 (local.get $l) (local.get $l)))
+        (local.set $h (i16x8.extend_high_i8x16_s (local.get $win)))
+        (local.set $p4 (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $h) (local.get $h)))
+        (if (i32.gt_u (local.get $npairs) (i32.const 5))
+          (then
+            (local.set $p5 (i8x16.shuffle 4 5 6 7 4 5 6 7 4 5 6 7 4 5 6 7 (local.get $h) (local.get $h)))
+            (local.set $p6 (i8x16.shuffle 8 9 10 11 8 9 10 11 8 9 10 11 8 9 10 11 (local.get $h) (local.get $h)))
+            (local.set $p7 (i8x16.shuffle 12 13 14 15 12 13 14 15 12 13 14 15 12 13 14 15 (local.get $h) (local.get $h)))))
+        (local.set $wp (local.get $w))
+        (local.set $qpp (local.get $qp))
+        (local.set $o (local.get $out))
+        (local.set $g (i32.const 0))
+        (loop $gl
+          ;; pairs 0-4 always (zero weights past the window), 5-7 where the window has them
+          (local.set $a (i32x4.add
+            (i32x4.add (i32x4.dot_i16x8_s (local.get $p0) (v128.load (local.get $wp)))
+                       (i32x4.dot_i16x8_s (local.get $p1) (v128.load offset=16 (local.get $wp))))
+            (i32x4.add (i32x4.dot_i16x8_s (local.get $p2) (v128.load offset=32 (local.get $wp)))
+              (i32x4.add (i32x4.dot_i16x8_s (local.get $p3) (v128.load offset=48 (local.get $wp)))
+                         (i32x4.dot_i16x8_s (local.get $p4) (v128.load offset=64 (local.get $wp)))))))
+          (if (i32.gt_u (local.get $npairs) (i32.const 5))
+            (then
+              (local.set $a (i32x4.add (local.get $a)
+                (i32x4.dot_i16x8_s (local.get $p5) (v128.load offset=80 (local.get $wp)))))
+              (if (i32.gt_u (local.get $npairs) (i32.const 6))
+                (then
+                  (local.set $a (i32x4.add (local.get $a) (i32x4.add
+                    (i32x4.dot_i16x8_s (local.get $p6) (v128.load offset=96 (local.get $wp)))
+                    (i32x4.dot_i16x8_s (local.get $p7) (v128.load offset=112 (local.get $wp))))))))))
+          ;; requant_q's arithmetic on the group's four sums
+          (local.set $u (i32x4.add (local.get $a) (v128.load (local.get $qpp))))
+          (if (local.get $lshift)
+            (then (local.set $u (i32x4.mul (local.get $u) (v128.load offset=16 (local.get $qpp))))))
+          (local.set $t (v128.load offset=32 (local.get $qpp)))
+          (local.set $t (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31
+            (i64x2.shl (i64x2.add (i64x2.extmul_low_i32x4_s (local.get $u) (local.get $t)) (local.get $half)) (i32.const 1))
+            (i64x2.shl (i64x2.add (i64x2.extmul_high_i32x4_s (local.get $u) (local.get $t)) (local.get $half)) (i32.const 1))))
+          (if (local.get $clamp)
+            (then (local.set $t (i32x4.min_s (i32x4.max_s (local.get $t) (v128.load offset=48 (local.get $qpp)))
+                                             (v128.load offset=64 (local.get $qpp))))))
+          (local.set $t (i32x4.min_s (i32x4.max_s (i32x4.add (local.get $off)
+            (i32x4.shr_s (i32x4.mul (v128.load offset=112 (local.get $qpp))
+              (i32x4.add (i32x4.add (local.get $t) (v128.load offset=80 (local.get $qpp)))
+                (v128.and (i32x4.shr_s (local.get $t) (i32.const 31)) (v128.load offset=96 (local.get $qpp)))))
+              (local.get $k)))
+            (local.get $vlo)) (local.get $vhi)))
+          (v128.store32_lane align=1 0 (local.get $o)
+            (i8x16.shuffle 0 4 8 12 0 0 0 0 0 0 0 0 0 0 0 0 (local.get $t) (local.get $t)))
+          (local.set $o (i32.add (local.get $o) (i32.const 4)))
+          (local.set $wp (i32.add (local.get $wp) (i32.const 128)))
+          (local.set $qpp (i32.add (local.get $qpp) (i32.const 128)))
+          (local.set $g (i32.add (local.get $g) (i32.const 1)))
+          (br_if $gl (i32.lt_u (local.get $g) (local.get $groups))))
+        (local.set $out (i32.add (local.get $out) (local.get $outC)))
+        (local.set $row (i32.add (local.get $row) (local.get $colStep)))
+        (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+        (br_if $xl (i32.lt_u (local.get $ox) (local.get $outW))))
+      (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+      (br_if $yl (i32.lt_u (local.get $oy) (local.get $outH)))))
+
+  ;; maxpool2_8: MAX_POOL_2D of 8-bit values [batches][inH][inW][cb] with 2x2 windows that all lie
+  ;;   inside the input (no padding): maxpool_s8's and maxpool_u8's outputs without clipping the
+  ;;   windows, the four taps of each group of sixteen bytes loaded and maxed at once. uint8 runs
+  ;;   as int8 after xor $flip (128; 0 for int8), an order-preserving map undone on the store, so
+  ;;   lo and hi are given in that signed domain. Slack as maxpool_s8's (reads and writes may run
+  ;;   16 bytes past the input and the output; a pixel's extra lanes land on the next pixel's
+  ;;   outputs, rewritten when that pixel is done).
+  (func (export "maxpool2_8")
+    (param $in i32) (param $out i32) (param $batches i32) (param $inH i32) (param $inW i32)
+    (param $cb i32) (param $outH i32) (param $outW i32) (param $strideH i32) (param $strideW i32)
+    (param $lo i32) (param $hi i32) (param $flip i32)
+    (local $b i32) (local $oy i32) (local $ox i32) (local $img i32) (local $rowp i32) (local $p i32)
+    (local $off i32) (local $row i32) (local $colStep i32)
+    (local $m v128) (local $f v128) (local $vlo v128) (local $vhi v128)
+    (if (i32.eqz (i32.mul (i32.mul (local.get $batches) (local.get $cb)) (i32.mul (local.get $outH) (local.get $outW)))) (then (return)))
+    (local.set $f (i8x16.splat (local.get $flip)))
+    (local.set $vlo (i8x16.splat (local.get $lo)))
+    (local.set $vhi (i8x16.splat (local.get $hi)))
+    (local.set $row (i32.mul (local.get $inW) (local.get $cb)))
+    (local.set $colStep (i32.mul (local.get $strideW) (local.get $cb)))
+    (loop $bl
+      (local.set $img (i32.add (local.get $in) (i32.mul (local.get $b) (i32.mul (local.get $inH) (local.get $row)))))
+      (local.set $oy (i32.const 0))
+      (loop $yl
+        (local.set $rowp (i32.add (local.get $img)
+          (i32.mul (i32.mul (local.get $oy) (local.get $strideH)) (local.get $row))))
+        (local.set $ox (i32.const 0))
+        (loop $xl
+          (local.set $off (i32.const 0))
+          (loop $cl
+            (local.set $p (i32.add (local.get $rowp) (local.get $off)))
+            (local.set $m (i8x16.max_s
+              (i8x16.max_s (v128.xor (v128.load align=1 (local.get $p)) (local.get $f))
+                           (v128.xor (v128.load align=1 (i32.add (local.get $p) (local.get $cb))) (local.get $f)))
+              (i8x16.max_s (v128.xor (v128.load align=1 (i32.add (local.get $p) (local.get $row))) (local.get $f))
+                           (v128.xor (v128.load align=1 (i32.add (i32.add (local.get $p) (local.get $row)) (local.get $cb)))
+                                     (local.get $f)))))
+            (v128.store align=1 (i32.add (local.get $out) (local.get $off))
+              (v128.xor (i8x16.min_s (i8x16.max_s (local.get $m) (local.get $vlo)) (local.get $vhi)) (local.get $f)))
+            (local.set $off (i32.add (local.get $off) (i32.const 16)))
+            (br_if $cl (i32.lt_u (local.get $off) (local.get $cb))))
+          (local.set $out (i32.add (local.get $out) (local.get $cb)))
+          (local.set $rowp (i32.add (local.get $rowp) (local.get $colStep)))
+          (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+          (br_if $xl (i32.lt_u (local.get $ox) (local.get $outW))))
+        (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+        (br_if $yl (i32.lt_u (local.get $oy) (local.get $outH))))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br_if $bl (i32.lt_u (local.get $b) (local.get $batches)))))
 )

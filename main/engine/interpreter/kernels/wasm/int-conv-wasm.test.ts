@@ -46,6 +46,18 @@ const fewChannels = { kinds: ['int8', 'uint8', 'int16'] as const, inC: () => 2 *
 /** 8-bit kinds with 4, 8, 12, ... 40 output channels: conv_iq requantizes in registers. */
 const sixteens = { kinds: ['int8', 'uint8'] as const, inC: () => int(1, 20), outC: () => 4 * int(1, 10) };
 
+/**
+ * 8-bit kinds with one to four input channels and 1-21 output channels: with valid windows of at
+ * most sixteen values, conv_d8q.
+ */
+const smallWindows = { kinds: ['int8', 'uint8'] as const, inC: () => int(1, 4), outC: () => int(1, 21) };
+
+/** smallWindows' 3x3 windows of one input channel (fashion_cnn's first layer: nine values). */
+const oneChannel3x3 = { ...smallWindows, inC: () => 1, k3x3: true };
+
+/** Windows of 4-8 rows of one or two channels (conv_d8q's loop past the three unrolled rows). */
+const tallWindows = { ...smallWindows, inC: () => int(1, 2), kH: () => int(4, 8) };
+
 /** 8-bit kinds with 8, 16 or 24 input channels: the inputs pack8 widens row by row. */
 const packedRows = { kinds: ['int8', 'uint8'] as const, inC: () => 8 * int(1, 3) };
 
@@ -94,7 +106,13 @@ function fitWindows(s: ConvShape): void {
 /** Runs `cases` random CONV_2D cases; returns how many differ from the reference. */
 function convCases(
   cases: number,
-  draw: { kinds: readonly IntKind[]; inC: () => number; outC?: () => number } = {
+  draw: {
+    kinds: readonly IntKind[];
+    inC: () => number;
+    outC?: () => number;
+    k3x3?: boolean;
+    kH?: () => number;
+  } = {
     kinds: ['int8', 'uint8', 'int16'],
     inC: () => int(1, 20),
   },
@@ -106,6 +124,8 @@ function convCases(
     const kind = draw.kinds[k % draw.kinds.length];
     const inC = draw.inC();
     const s = randomShape(inC, draw.outC ? draw.outC() : int(1, 21), inC);
+    if (draw.k3x3) [s.kH, s.kW] = [3, 3];
+    if (draw.kH) s.kH = draw.kH();
     if (valid) fitWindows(s);
     const filterOffset = kind === 'uint8' ? -int(0, 255) : 0;
     const raw = randomWeights(kind, s.outC * s.kH * s.kW * s.kC);
@@ -135,17 +155,17 @@ function convCases(
  * ..., so that half the accumulators lie exactly halfway between two outputs. Returns how many
  * outputs differ from the reference (0 for a correct kernel). No random draws.
  */
-function tieCase(outC: 7 | 8): number {
+function tieCase(outC: 7 | 8, kW: 1 | 2 = 1): number {
   const s: ConvShape = {
     batches: 1,
     inH: 16,
-    inW: 16,
+    inW: 15 + kW,
     inC: 1,
     outH: 16,
     outW: 16,
     outC,
     kH: 1,
-    kW: 1,
+    kW,
     kC: 1,
     strideH: 1,
     strideW: 1,
@@ -163,10 +183,19 @@ function tieCase(outC: 7 | 8): number {
     actMin: -128,
     actMax: 127,
   };
-  const input = Int8Array.from({ length: 256 }, (_v, i) => i - 128);
-  const raw = new Array<number>(outC).fill(1);
+  const input = Int8Array.from({ length: 16 * s.inW }, (_v, i) => (i % 256) - 128);
+  // with kW = 2 the second tap's weight is 0 (conv_d8q: a window of two values)
+  const raw = Array.from({ length: outC * kW }, (_v, i) => (i % kW === 0 ? 1 : 0));
   const want = new Int8Array(256 * outC);
-  conv2dQuant(s, input, tapMajorWeights(s, raw, 0, new Float32Array(outC)), null, want, q, convIntScratch(s));
+  conv2dQuant(
+    s,
+    input,
+    tapMajorWeights(s, raw, 0, new Float32Array(raw.length)),
+    null,
+    want,
+    q,
+    convIntScratch(s),
+  );
   const got = new Int8Array(256 * outC);
   prepareConvSimd('int8', s, raw, 0, 0, null, q)!(input, got);
   let bad = 0;
@@ -203,12 +232,14 @@ function depthwiseCases(cases: number, wideShift = false): number {
 }
 
 /** Runs `cases` random FULLY_CONNECTED ops through both kernels; returns how many differ. */
-function fullyConnectedCases(cases: number, outScale = 1): number {
+function fullyConnectedCases(cases: number, outScale = 1, maxDepth = 70, int8Weights = false): number {
   let bad = 0;
   for (let k = 0; k < cases; k++) {
     const kind = (['int8', 'uint8'] as const)[k % 2];
-    const [batches, units, depth] = [int(1, 3), int(1, 37), int(1, 70)];
+    const [batches, units, depth] = [int(1, 3), int(1, 37), int(1, maxDepth)];
     const perChannel = kind === 'int8' && k % 4 === 0;
+    // int8Weights: uint8 weights within 128 of their zero point (weights plus offset fit int8: fc_i8)
+    const wZp = int8Weights && kind === 'uint8' ? int(0, 255) : undefined;
     const spec = {
       op: 'FULLY_CONNECTED' as const,
       options: { fusedActivationFunction: k % 3 === 0 ? 1 : 0 },
@@ -222,11 +253,18 @@ function fullyConnectedCases(cases: number, outScale = 1): number {
         {
           dtype: kind,
           shape: [units, depth],
-          data: randomWeights(kind, units * depth),
+          data:
+            wZp === undefined
+              ? randomWeights(kind, units * depth)
+              : Array.from({ length: units * depth }, () =>
+                  int(Math.max(0, wZp - 128), Math.min(255, wZp + 127)),
+                ),
           quant: {
             axis: 0,
             scale: perChannel ? Array.from({ length: units }, () => 0.001 + rnd() * 0.02) : [0.01],
-            zeroPoint: perChannel ? new Array<number>(units).fill(0) : [kind === 'uint8' ? int(0, 255) : 0],
+            zeroPoint: perChannel
+              ? new Array<number>(units).fill(0)
+              : [kind === 'uint8' ? (wZp ?? int(0, 255)) : 0],
           },
         },
         k % 5 === 0
@@ -308,7 +346,9 @@ describe('WebAssembly SIMD integer kernels (issue 16)', () => {
       ),
     );
     expect(convCases(40)).toBeGreaterThan(20);
-    expect(fullyConnectedCases(40)).toBeGreaterThan(10);
+    // 8-bit FULLY_CONNECTED whose weights fit int8 runs fc_i8: conv_i only takes the uint8 cases
+    // whose weights plus offset exceed it (about half), hence twice the cases of the other checks.
+    expect(fullyConnectedCases(80)).toBeGreaterThan(10);
   });
 
   it('a depthwise kernel dropping the upper four channels of each group of eight fails the comparison', async () => {
@@ -347,7 +387,9 @@ describe('WebAssembly SIMD integer kernels (issue 16)', () => {
       ),
     );
     expect(convCases(40)).toBeGreaterThan(20);
-    expect(fullyConnectedCases(40)).toBeGreaterThan(10);
+    // 8-bit FULLY_CONNECTED whose weights fit int8 runs fc_i8: conv_i only takes the uint8 cases
+    // whose weights plus offset exceed it (about half), hence twice the cases of the other checks.
+    expect(fullyConnectedCases(80)).toBeGreaterThan(10);
   });
 
   it('a requantization whose common-shift path (four channels sharing one shift) shifts logically fails the comparison', async () => {
@@ -504,6 +546,101 @@ describe('WebAssembly SIMD integer kernels (issue 16)', () => {
     it(`a conv_iq that ${what} fails the comparison`, async () => {
       setConvModuleForTest(await brokenConvModule(from, to));
       expect(tieCase(8) + ownStream(223606, () => convCases(100, sixteens))).toBeGreaterThan(5);
+    });
+
+  it('CONV_2D int8 and uint8 without padding, windows of at most sixteen values (conv_d8q: gathered from the raw input, requantized in registers) equals conv2dQuant, 200 random geometries', () => {
+    expect(ownStream(264575, () => convCases(200, smallWindows, false, true))).toBe(0);
+    expect(ownStream(264575, () => convCases(100, smallWindows, true, true))).toBe(0);
+    expect(ownStream(264575, () => convCases(100, oneChannel3x3, false, true))).toBe(0);
+    expect(ownStream(264575, () => convCases(100, tallWindows, false, true))).toBe(0);
+    expect(tieCase(8, 2) + tieCase(7, 2)).toBe(0);
+  });
+
+  const convD8qMutants: [string, string, string][] = [
+    [
+      'reads uint8 inputs without flipping them to int8',
+      '(local.set $win (v128.xor (local.get $win) (local.get $mask)))',
+      '(nop)',
+    ],
+    [
+      "gathers window row 1 with row 0's index vector",
+      '(v128.load offset=16 (local.get $idx))',
+      '(v128.load (local.get $idx))',
+    ],
+    [
+      "gathers window rows 4 and on with row 3's index vector",
+      '(local.set $ix (i32.add (local.get $ix) (i32.const 16)))',
+      '(local.set $ix (i32.add (local.get $ix) (i32.const 0)))',
+    ],
+    [
+      'multiplies window values 8-9 by the weights of values 6-7',
+      '(i32x4.dot_i16x8_s (local.get $p4) (v128.load offset=64 (local.get $wp)))',
+      '(i32x4.dot_i16x8_s (local.get $p4) (v128.load offset=48 (local.get $wp)))',
+    ],
+    [
+      'stores the third channel of each group of four in place of the fourth',
+      '(i8x16.shuffle 0 4 8 12 0 0 0 0 0 0 0 0 0 0 0 0 (local.get $t) (local.get $t))',
+      '(i8x16.shuffle 0 4 8 8 0 0 0 0 0 0 0 0 0 0 0 0 (local.get $t) (local.get $t))',
+    ],
+    [
+      'ignores left shifts',
+      '(then (local.set $u (i32x4.mul (local.get $u) (v128.load offset=16 (local.get $qpp))))))',
+      '(then (nop)))',
+    ],
+    [
+      'never clamps the high product (its sums then overflow where the bias or a left shift is large)',
+      '(if (local.get $clamp)',
+      '(if (i32.const 0)',
+    ],
+    [
+      'rounds negative values as positive ones (N dropped)',
+      '(v128.and (i32x4.shr_s (local.get $t) (i32.const 31)) (v128.load offset=96 (local.get $qpp)))',
+      '(v128.const i32x4 0 0 0 0)',
+    ],
+  ];
+  for (const [what, from, to] of convD8qMutants)
+    it(`a conv_d8q that ${what} fails the comparison`, async () => {
+      setConvModuleForTest(await brokenConvModule(from, to));
+      const bad = ownStream(
+        264575,
+        () =>
+          convCases(100, smallWindows, false, true) +
+          convCases(40, oneChannel3x3, false, true) +
+          convCases(40, tallWindows, false, true),
+      );
+      expect(tieCase(8, 2) + bad).toBeGreaterThan(5);
+    });
+
+  it('FULLY_CONNECTED int8 and uint8 with weights within int8 (fc_i8: int8 weights, raw input) equals the reference kernel, wide depths', () => {
+    expect(ownStream(282842, () => fullyConnectedCases(150, 1, 300, true))).toBe(0);
+  });
+
+  const fcI8Mutants: [string, string, string][] = [
+    [
+      'reads uint8 inputs without flipping them to int8',
+      '(local.set $xv (v128.xor (v128.load align=1 (local.get $p)) (local.get $mask)))',
+      '(local.set $xv (v128.load align=1 (local.get $p)))',
+    ],
+    [
+      'swaps the sums of units 1 and 2 of each group of four',
+      '(i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $a0) (local.get $a2))',
+      '(i8x16.shuffle 12 13 14 15 4 5 6 7 20 21 22 23 28 29 30 31 (local.get $a0) (local.get $a2))',
+    ],
+    [
+      'reads the first batch row for every row',
+      '(local.set $x (i32.add (local.get $x) (local.get $depth)))',
+      '(local.set $x (i32.add (local.get $x) (i32.const 0)))',
+    ],
+    [
+      'subtracts the products of the upper eight inputs of each chunk of sixteen for the fourth unit',
+      '(local.set $a3 (i32x4.add (local.get $a3) (i32x4.add',
+      '(local.set $a3 (i32x4.add (local.get $a3) (i32x4.sub',
+    ],
+  ];
+  for (const [what, from, to] of fcI8Mutants)
+    it(`an fc_i8 that ${what} fails the comparison`, async () => {
+      setConvModuleForTest(await brokenConvModule(from, to));
+      expect(ownStream(282842, () => fullyConnectedCases(60, 1, 300, true))).toBeGreaterThan(5);
     });
 
   it('the generated module is the current conv.wat compiled (run `npm run gen:wasm` after editing it)', async () => {

@@ -25,20 +25,27 @@ const RANGE: Record<IntKind, [number, number]> = {
 const ARRAY = { int8: Int8Array, uint8: Uint8Array, int16: Int16Array };
 
 /** Number of random cases (of `n`) whose SIMD outputs differ from the reference's. */
-function cases(n: number, kinds: IntKind[] = ['int8', 'uint8', 'int16']): number {
+function cases(n: number, kinds: IntKind[] = ['int8', 'uint8', 'int16'], twoByTwo = false): number {
   let bad = 0;
   for (let k = 0; k < n; k++) {
     const kind = kinds[k % kinds.length]!;
-    const kH = int(1, 3);
-    const kW = int(1, 3);
+    let kH = int(1, 3);
+    let kW = int(1, 3);
     const strideH = int(1, 3);
     const strideW = int(1, 3);
-    const inH = int(1, 12);
-    const inW = int(1, 12);
-    const padH = int(0, kH - 1);
-    const padW = int(0, kW - 1);
-    const outH = Math.max(1, Math.floor((inH + 2 * padH - kH) / strideH) + 1);
-    const outW = Math.max(1, Math.floor((inW + 2 * padW - kW) / strideW) + 1);
+    let inH = int(1, 12);
+    let inW = int(1, 12);
+    let padH = int(0, kH - 1);
+    let padW = int(0, kW - 1);
+    let outH = Math.max(1, Math.floor((inH + 2 * padH - kH) / strideH) + 1);
+    let outW = Math.max(1, Math.floor((inW + 2 * padW - kW) / strideW) + 1);
+    if (twoByTwo) {
+      // 2x2 windows all inside the input (no padding): maxpool2_8 for 8-bit data
+      [kH, kW, padH, padW] = [2, 2, 0, 0];
+      [inH, inW] = [Math.max(inH, 2), Math.max(inW, 2)];
+      outH = Math.floor((inH - 2) / strideH) + 1;
+      outW = Math.floor((inW - 2) / strideW) + 1;
+    }
     const s: PoolShape = {
       batches: int(1, 2),
       inH,
@@ -77,6 +84,42 @@ describe.runIf(simdAvailable())('WebAssembly SIMD MAX_POOL_2D (issue 16)', () =>
   it('equals maxPoolInt on int8, uint8 and int16: 300 random geometries, padding, 1-40 channels, clamps', () => {
     expect(cases(300)).toBe(0);
   });
+
+  it('equals maxPoolInt on int8 and uint8 with 2x2 windows inside the input (maxpool2_8): 200 random geometries', () => {
+    expect(cases(200, ['int8', 'uint8'], true)).toBe(0);
+  });
+
+  const maxpool2Mutants: [string, string, string, IntKind[]][] = [
+    [
+      'reads uint8 without the xor (compares them as int8)',
+      '(local.set $f (i8x16.splat (local.get $flip)))',
+      '(local.set $f (i8x16.splat (i32.const 0)))',
+      ['uint8'],
+    ],
+    [
+      "takes the bottom-right tap from the bottom-left's column",
+      '(v128.xor (v128.load align=1 (i32.add (i32.add (local.get $p) (local.get $row)) (local.get $cb)))',
+      '(v128.xor (v128.load align=1 (i32.add (i32.add (local.get $p) (local.get $row)) (i32.const 0)))',
+      ['int8'],
+    ],
+    [
+      'leaves out the clamp to hi',
+      '(v128.xor (i8x16.min_s (i8x16.max_s (local.get $m) (local.get $vlo)) (local.get $vhi)) (local.get $f))',
+      '(v128.xor (i8x16.max_s (local.get $m) (local.get $vlo)) (local.get $f))',
+      ['int8', 'uint8'],
+    ],
+    [
+      'steps one channel too few between pixels',
+      '(local.set $colStep (i32.mul (local.get $strideW) (local.get $cb)))',
+      '(local.set $colStep (i32.sub (i32.mul (local.get $strideW) (local.get $cb)) (i32.const 1)))',
+      ['int8', 'uint8'],
+    ],
+  ];
+  for (const [what, from, to, kinds] of maxpool2Mutants)
+    it(`a maxpool2_8 that ${what} fails the comparison`, async () => {
+      setConvModuleForTest(await brokenConvModule(from, to));
+      expect(cases(60, kinds, true)).toBeGreaterThan(10);
+    });
 
   it('an int8 walk comparing unsigned fails the comparison', async () => {
     setConvModuleForTest(

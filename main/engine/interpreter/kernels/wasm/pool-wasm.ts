@@ -42,6 +42,35 @@ export function prepareMaxPoolSimd(kind: PoolKind, s: PoolShape, lo: number, hi:
     kind
   ];
   const cb = s.channels * elem;
+  // 8-bit 2x2 windows all inside the input (no padding; fashion_cnn's pool): maxpool2_8, the four
+  // taps at once (1.3 -> about 0.5 us on fashion_cnn's 26x26x12).
+  const inside =
+    s.padH === 0 &&
+    s.padW === 0 &&
+    (s.outH - 1) * s.strideH + 2 <= s.inH &&
+    (s.outW - 1) * s.strideW + 2 <= s.inW;
+  if ((kind === 'int8' || kind === 'uint8') && s.kH === 2 && s.kW === 2 && inside) {
+    const flip = kind === 'uint8' ? 128 : 0;
+    return (input, output) => {
+      raw.set(input);
+      e.maxpool2_8(
+        0,
+        outAt,
+        s.batches,
+        s.inH,
+        s.inW,
+        cb,
+        s.outH,
+        s.outW,
+        s.strideH,
+        s.strideW,
+        lo - flip,
+        hi - flip,
+        flip,
+      );
+      output.set(out);
+    };
+  }
   return (input, output) => {
     raw.set(input);
     walk(
