@@ -241,6 +241,15 @@ export function prepareFullyConnectedFloatSimd(
   const x = new Float32Array(buf, xAt, batches * depth);
   const out = new Float32Array(buf, outAt, batches * units);
   const fc = e.fc_f;
+  // One input value (hello_world's first layer): stored directly, ~4 ns against ~17 ns for
+  // TypedArray.set on Node 20, a tenth of the layer's time.
+  const inputs = batches * depth;
+  if (inputs === 1)
+    return (input, output) => {
+      x[0] = input[0];
+      fc(xAt, 0, biasAt, outAt, accAt, batches, depth, units, lo, hi);
+      output.set(out);
+    };
   return (input, output) => {
     x.set(input);
     fc(xAt, 0, biasAt, outAt, accAt, batches, depth, units, lo, hi);
