@@ -69,6 +69,21 @@ export interface TrainJobResult {
   /** The evaluation data's display name, or null. */
   evaluation: string | null;
   seconds: number;
+  /** The threads that trained (see TrainThreads). */
+  threads: TrainThreads;
+}
+
+/**
+ * The threads a run's batches ended on: `auto` when Lowbit chose (no `workers` given), with the
+ * measured ms per training batch on one thread and on `tried` threads (null where not measured:
+ * a run too short to try threads, one core, or a fixed count).
+ */
+export interface TrainThreads {
+  threads: number;
+  auto: boolean;
+  inlineMs: number | null;
+  threadsMs: number | null;
+  tried: number | null;
 }
 
 /** Training defaults, as the CLI's (Keras users' expectations: batch 32, Adam 1e-3, 10% validation). */

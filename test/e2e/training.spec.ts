@@ -133,6 +133,10 @@ test('training draws real epochs live, keeps the best, Save downloads it', async
   expect(Math.max(...(await points(page, 'accuracy', 'val')))).toBeGreaterThan(0.5);
   const best = Number(await page.getByTestId('train-best').textContent());
   expect(Number.isInteger(best) && best >= 1 && best <= EPOCHS).toBe(true);
+  // Lowbit chose the threads (no count given) after timing batches here: the view says which.
+  await expect(page.getByTestId('train-threads')).toHaveText(
+    /^on (this thread|\d+ threads)(, the faster measured: [\d.]+ ms per batch here, [\d.]+ ms on \d+ threads| \([\d.]+ ms per batch; threads not measured: a short run\))$/,
+  );
   await expect(page.getByTestId('train-chart-best')).toHaveCount(2);
   // Float and trained scored on the wizard's 2,000 test images, side by side.
   const compare = page.getByTestId('train-compare');

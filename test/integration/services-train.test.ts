@@ -164,5 +164,8 @@ describe('train.run through the contract', () => {
     expect(r.epochs.length).toBeGreaterThanOrEqual(1);
     expect(r.epochs.length).toBeLessThan(50);
     expect(r.epochs.some((e) => e.epoch === r.bestEpoch)).toBe(true);
+    // No workers given: Lowbit chose, after timing the first batches on this thread.
+    expect(r.threads.auto).toBe(true);
+    expect(r.threads.inlineMs).toBeGreaterThan(0);
   }, 180_000);
 });

@@ -105,6 +105,8 @@ describe('lowbit train', () => {
     }
     expect([1, 2]).toContain(rep.bestEpoch);
     expect(rep.cancelled).toBe(false);
+    // --workers 1: this thread, nothing measured.
+    expect(rep.threads).toEqual({ threads: 1, auto: false, inlineMs: null, threadsMs: null, tried: null });
     expect(rep.outBytes).toBe(fs.statSync(out).size);
     readTflite(fs.readFileSync(out)); // reads back
     // The table went to stderr as each epoch ended: header, then one row per epoch.
@@ -133,6 +135,8 @@ describe('lowbit train', () => {
     expect(r.stderr).toContain('no --out: the trained model will not be written');
     expect(r.stdout).toMatch(/^1\/1 \* /m);
     expect(r.stdout).toMatch(/best epoch 1 \(validation accuracy\); \d+ bytes, \d+ gzipped/);
+    // No --workers: 15 batches are too few to time (25), so this thread trained them all.
+    expect(r.stdout).toMatch(/^trained on 1 thread$/m);
     expect(fs.readdirSync(tmp).sort()).toEqual(before);
   });
 

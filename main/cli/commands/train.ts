@@ -2,11 +2,7 @@ import { UsageError, type CliCommand } from '../command';
 import { parse } from '../args';
 import type { RecipeStep, TrainOptions } from '../../engine/train/api';
 import { hasRecipe, parseRecipe } from '../../engine/train/recipes/registry';
-import {
-  defaultTrainWorkers,
-  trainModelInThreads,
-  type ThreadChoice,
-} from '../../jobs/train-pool/train-pool';
+import { trainModelInThreads, type ThreadChoice } from '../../jobs/train-pool/train-pool';
 import { measureSize } from '../../engine/model/file-size';
 import { openModelFile } from '../../files/model-file';
 import { loadLabelledData } from '../../files/labelled-data';
@@ -164,8 +160,8 @@ function threadsLine(t: ThreadChoice): string {
   if (t.threadsMs === null)
     return t.inlineMs === null
       ? `trained on ${n}`
-      : `trained on ${n} (${ms(t.inlineMs)} per batch; threads not tried: too short a run, or one core)`;
-  return `trained on ${n}, the faster measured: ${ms(t.inlineMs)} per batch on 1 thread, ${ms(t.threadsMs)} on ${defaultTrainWorkers()}`;
+      : `trained on ${n} (${ms(t.inlineMs)} per batch; threads not measured: a short run)`;
+  return `trained on ${n}, the faster measured: ${ms(t.inlineMs)} per batch on 1 thread, ${ms(t.threadsMs)} on ${t.tried}`;
 }
 
 type TrainFlags = Omit<TrainOptions, 'signal' | 'onBatch' | 'onEpoch'> & { recipe: RecipeStep[] };

@@ -15,7 +15,7 @@ import { measureSize } from '../../engine/model/file-size';
 import { openModel } from '../../engine/model/registry';
 import type { EpochStats } from '../../engine/train/api';
 import { parseRecipe } from '../../engine/train/recipes/registry';
-import { trainModelInThreads } from '../train-pool/train-pool';
+import { trainModelInThreads, type ThreadChoice } from '../train-pool/train-pool';
 import { writeTflite } from '../../engine/tflite/writer';
 import type { JobContext } from '../protocol';
 import { defaultWorkerCount, WorkerSamplePool } from '../pool/sample-pool';
@@ -45,6 +45,7 @@ export interface TrainJobOutput {
   trained: TrainScore;
   evaluation: string | null;
   seconds: number;
+  threads: ThreadChoice;
 }
 
 export async function trainJob(p: TrainJobParams, ctx: JobContext): Promise<TrainJobOutput> {
@@ -106,5 +107,6 @@ export async function trainJob(p: TrainJobParams, ctx: JobContext): Promise<Trai
     trained: { label: p.recipe, ...trainedSize, accuracy: scores.trained },
     evaluation: p.evaluation?.name ?? null,
     seconds: (performance.now() - t0) / 1000,
+    threads: result.threads,
   };
 }

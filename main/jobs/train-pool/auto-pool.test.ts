@@ -68,7 +68,7 @@ describe('automatic training pool', () => {
   it('moves to two threads after batch 3 when they are kept: the bits of one thread', async () => {
     const pool = auto({ keepBelow: Infinity });
     const got = await trainWithPool(model(), data, options, pool);
-    expect(pool.decision.threads).toBe(2);
+    expect(pool.decision).toMatchObject({ threads: 2, tried: 2 });
     expect(pool.decision.inlineMs).toBeGreaterThan(0);
     expect(pool.decision.threadsMs).toBeGreaterThan(0);
     sameRun(got, await oneThread());
@@ -81,7 +81,7 @@ describe('automatic training pool', () => {
     const pool = auto({ keepBelow: 0 }, made);
     const got = await trainWithPool(model(), data, options, pool);
     expect(made).toHaveLength(1);
-    expect(pool.decision.threads).toBe(1);
+    expect(pool.decision).toMatchObject({ threads: 1, tried: 2 });
     expect(pool.decision.threadsMs).toBeGreaterThan(0);
     sameRun(got, await oneThread());
   }, 60_000);
@@ -94,7 +94,7 @@ describe('automatic training pool', () => {
     expect(short.decision.inlineMs).toBeGreaterThan(0);
     const single = auto({ threads: 1 }, made);
     sameRun(await trainWithPool(model(), data, options, single), await oneThread());
-    expect(single.decision).toEqual({ threads: 1, inlineMs: null, threadsMs: null });
+    expect(single.decision).toEqual({ threads: 1, inlineMs: null, threadsMs: null, tried: null });
     expect(made).toHaveLength(0);
   }, 60_000);
 

@@ -65,11 +65,20 @@ export class AutoTrainPool implements TrainPool {
   private readonly measure: number;
   private readonly minSeconds: number;
   private readonly keepBelow: number;
-  /** What was measured and chosen, for reports: ms per batch here and on threads (null: not tried). */
-  readonly decision: { inlineMs: number | null; threadsMs: number | null; threads: number } = {
+  /**
+   * What was measured and chosen, for reports: the threads that trained last, ms per batch here and
+   * on `tried` threads (null: not measured, not tried).
+   */
+  readonly decision: {
+    threads: number;
+    inlineMs: number | null;
+    threadsMs: number | null;
+    tried: number | null;
+  } = {
+    threads: 1,
     inlineMs: null,
     threadsMs: null,
-    threads: 1,
+    tried: null,
   };
 
   constructor(private readonly o: AutoPoolOptions) {
@@ -127,6 +136,7 @@ export class AutoTrainPool implements TrainPool {
     } else if (this.phase === 'trial' && measured) {
       const threadsMs = this.timedMs / this.measure;
       this.decision.threadsMs = threadsMs;
+      this.decision.tried = this.o.threads;
       if (threadsMs <= this.keepBelow * this.inlineMs) {
         this.phase = 'threads';
         this.decision.threads = this.o.threads;

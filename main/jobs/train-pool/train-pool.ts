@@ -19,6 +19,7 @@ import type {
   TrainPool,
 } from '../../engine/train/pool';
 import { trainWithPool } from '../../engine/train/run';
+import type { TrainThreads } from '../../contract/train';
 import { AutoTrainPool } from './auto-pool';
 import type { FromTrainWorker, ToTrainWorker } from './protocol';
 
@@ -118,7 +119,7 @@ export async function trainModelInThreads(
   data: LabelledData,
   options: TrainOptions,
 ): Promise<TrainResult & { threads: ThreadChoice }> {
-  const fixed = (k: number) => ({ threads: k, auto: false, inlineMs: null, threadsMs: null });
+  const fixed = (k: number) => ({ threads: k, auto: false, inlineMs: null, threadsMs: null, tried: null });
   if (options.workers !== undefined && options.workers > 1) {
     const result = await trainWithPool(model, data, options, new WorkerTrainPool(options.workers));
     return { ...result, threads: fixed(options.workers) };
@@ -139,13 +140,5 @@ export async function trainModelInThreads(
   return { ...result, threads: { ...pool.decision, auto: true } };
 }
 
-/**
- * The threads a run's batches ended on: `auto` when Lowbit chose (no worker count given), with
- * the measured ms per training batch on this thread and on the threads (null where not measured).
- */
-export interface ThreadChoice {
-  threads: number;
-  auto: boolean;
-  inlineMs: number | null;
-  threadsMs: number | null;
-}
+/** The threads a run's batches ended on (the contract's TrainThreads). */
+export type ThreadChoice = TrainThreads;
