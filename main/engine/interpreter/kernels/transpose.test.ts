@@ -58,6 +58,31 @@ describe('TRANSPOSE', () => {
     expect(r.values).toEqual(reference(shape, perm));
   });
 
+  it('300 random shapes and permutations (rank 1-6, short and long innermost dims) match the reference', () => {
+    let seed = 97531;
+    const rnd = () => (seed = (seed * 1664525 + 1013904223) % 4294967296) / 4294967296;
+    const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
+    let bad = 0;
+    for (let k = 0; k < 300; k++) {
+      const rank = int(1, 6);
+      // mostly small dims, sometimes a long one (the inner loop then runs along it)
+      const shape = Array.from({ length: rank }, () => (rnd() < 0.2 ? int(16, 40) : int(1, 4)));
+      if (shape.reduce((x, y) => x * y, 1) > 20000) continue;
+      const perm = iota(rank);
+      for (let i = rank - 1; i > 0; i--) {
+        const j = int(0, i);
+        [perm[i], perm[j]] = [perm[j]!, perm[i]!];
+      }
+      if (JSON.stringify(transpose(shape, perm).values) !== JSON.stringify(reference(shape, perm))) bad++;
+    }
+    expect(bad).toBe(0);
+  });
+
+  it('NCHW -> NHWC of a 3-channel image (the inner loop along the width) matches the reference', () => {
+    const shape = [2, 3, 5, 20];
+    expect(transpose(shape, [0, 2, 3, 1]).values).toEqual(reference(shape, [0, 2, 3, 1]));
+  });
+
   it('int8 and int64 are copied unchanged', () => {
     expect(transpose([2, 2], [1, 0], 'int8').values).toEqual([-128, -126, -127, -125]);
     expect(transpose([2, 2], [1, 0], 'int64').values).toEqual([0, 2, 1, 3]);
