@@ -161,6 +161,14 @@ function openDirectory(dir: string, pre: ResolvedPreprocess, options: OpenOption
     return new ImageFolderDataset(dir, files, pre, subdirs);
   }
   if (images.length === 0) {
+    // IDX files of other splits: say so, rather than "empty" (a folder with t10k only, opened for training)
+    const splits = (['train', 'calibration', 't10k'] as const).filter(
+      (s) => s !== split && findIdxPair(dir, s),
+    );
+    if (splits.length > 0)
+      throw new DatasetError(
+        `${dir}: no ${split} split here (IDX files for ${splits.join(' and ')} only): choose ${splits.length === 1 ? `the ${splits[0]} split` : 'one of them'}`,
+      );
     const other = entries.filter((e) => e.isFile() && !e.name.startsWith('.')).map((e) => e.name);
     throw new DatasetError(
       `${dir}: the dataset is empty: no images (.png, .jpg, .bmp), class subfolders or IDX files${other.length ? ` (found ${other.slice(0, 5).join(', ')})` : ''}`,

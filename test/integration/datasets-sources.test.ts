@@ -115,6 +115,16 @@ describe('bad datasets are refused with the file and the reason', () => {
     expect(() => openDataset(d, model)).toThrow(`${d}: the dataset is empty`);
   });
 
+  it('an IDX folder without the split asked for names the splits it has', () => {
+    const d = dir('idx-t10k-only', {
+      't10k-images-idx3-ubyte': encodeIdxUint8([1, 2, 2], Uint8Array.of(1, 2, 3, 4)),
+      't10k-labels-idx1-ubyte': encodeIdxUint8([1], Uint8Array.of(1)),
+    });
+    expect(() => openDataset(d, { ...model, split: 'train' })).toThrow(
+      `${d}: no train split here (IDX files for t10k only): choose the t10k split`,
+    );
+  });
+
   it('a corrupt image: a non-image up front, a truncated PNG when it is read', () => {
     const d = dir('corrupt', { 'a/1.png': png(0), 'b/2.png': 'not an image at all' });
     expect(() => openDataset(d, model)).toThrow(
