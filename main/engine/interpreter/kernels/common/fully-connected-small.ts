@@ -115,8 +115,14 @@ export function smallFcInt(
   // Weights plus their offset (|w + w_offset| <= 255), laid out once.
   const w = new Int32Array(units * depth);
   for (let i = 0; i < w.length; i++) w[i] = weights[i] + q.wOff;
+  // The input offset folded into the bias: sum (x + off) * w = sum x * w + off * sum w, both mod
+  // 2^32 (Math.imul and | 0 wrap as the int32 accumulator does).
   const b = new Int32Array(units);
-  if (bias) b.set(bias);
+  for (let u = 0; u < units; u++) {
+    let sw = 0;
+    for (let d = 0; d < depth; d++) sw = (sw + w[u * depth + d]) | 0;
+    b[u] = ((bias ? bias[u] : 0) + Math.imul(inOff, sw)) | 0;
+  }
   return () => {
     const x = input.data as Int8Array | Uint8Array;
     const o = out.data as Int8Array | Uint8Array;
@@ -134,7 +140,7 @@ export function smallFcInt(
         let a2 = b[u + 2];
         let a3 = b[u + 3];
         for (let d = 0; d < depth; d++) {
-          const v = x[xo + d] + inOff;
+          const v = x[xo + d];
           a0 = (a0 + Math.imul(v, w[w0 + d])) | 0;
           a1 = (a1 + Math.imul(v, w[w1 + d])) | 0;
           a2 = (a2 + Math.imul(v, w[w2 + d])) | 0;
@@ -148,7 +154,7 @@ export function smallFcInt(
       for (; u < units; u++) {
         const w0 = u * depth;
         let a0 = b[u];
-        for (let d = 0; d < depth; d++) a0 = (a0 + Math.imul(x[xo + d] + inOff, w[w0 + d])) | 0;
+        for (let d = 0; d < depth; d++) a0 = (a0 + Math.imul(x[xo + d], w[w0 + d])) | 0;
         o[oo + u] = clampInt(mbqm(a0, mult[u], shift[u]) + outOff, lo, hi);
       }
     }
